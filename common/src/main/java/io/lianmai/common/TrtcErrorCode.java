@@ -6,8 +6,17 @@ package io.lianmai.common;
  */
 public final class TrtcErrorCode {
 
-    /** UserSig (or PrivateMapKey) check failed: TRTC's {@code ERR_USER_SIG_INVALID} / {@code -100018}. */
+    /**
+     * UserSig check failed: TRTC's {@code ERR_SERVER_INFO_ECDH_GET_TINYID} ({@code -100018}), which its SDKs report
+     * as "userSig 校验失败" for a malformed, expired, foreign or forged UserSig.
+     */
     public static final int USER_SIG_INVALID = -100018;
+
+    /**
+     * Privilege check failed: TRTC's {@code ERR_SERVER_INFO_PRIVILEGE_FLAG_ERROR} ({@code -100006}), reported when a
+     * PrivateMapKey is malformed or does not grant what the user asked for.
+     */
+    public static final int PRIVILEGE_CHECK_FAILED = -100006;
 
     private TrtcErrorCode() {
     }

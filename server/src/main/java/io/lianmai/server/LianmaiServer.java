@@ -1,0 +1,111 @@
+package io.lianmai.server;
+
+import io.lianmai.server.config.LianmaiConfig;
+import io.lianmai.server.http.HttpFrontDoor;
+import io.lianmai.store.App;
+import io.lianmai.store.AppStore;
+import io.lianmai.store.JdbcAppStore;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Lianmai node: the app store, the default app on first run, and the HTTP front door.
+ *
+ * <p>Created by {@link #start}; {@link #close} stops everything in reverse order and may be called from a
+ * shutdown hook on any thread.
+ */
+public final class LianmaiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LianmaiServer.class);
+    private static final long STOP_TIMEOUT_SECONDS = 10;
+
+    private final LianmaiConfig config;
+    private final AppStore apps;
+    private final Vertx vertx;
+    private final int httpPort;
+    private final Optional<App> createdDefaultApp;
+
+    private LianmaiServer(LianmaiConfig config, AppStore apps, Vertx vertx, int httpPort,
+            Optional<App> createdDefaultApp) {
+        this.config = config;
+        this.apps = apps;
+        this.vertx = vertx;
+        this.httpPort = httpPort;
+        this.createdDefaultApp = createdDefaultApp;
+    }
+
+    /**
+     * Opens the store, creates the default app if the registry is empty and configuration asks for it, and starts
+     * listening. Fails with the cause when any part cannot start, leaving nothing running.
+     */
+    public static LianmaiServer start(LianmaiConfig config, Clock clock) {
+        AppStore apps = JdbcAppStore.open(config.store(), clock);
+        Vertx vertx = null;
+        try {
+            Optional<App> created = Optional.empty();
+            if (config.apps().createDefault() && apps.count() == 0) {
+                App app = apps.create(config.apps().defaultName());
+                LOG.info("created default app {} ({})", app.sdkAppId(), app.name());
+                created = Optional.of(app);
+            }
+            vertx = Vertx.vertx();
+            int port = new HttpFrontDoor(vertx, apps)
+                    .listen(config.http())
+                    .toCompletionStage().toCompletableFuture()
+                    .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            LOG.info("HTTP listening on {}:{}", config.http().host(), port);
+            return new LianmaiServer(config, apps, vertx, port, created);
+        } catch (Exception e) {
+            if (vertx != null) {
+                vertx.close();
+            }
+            apps.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("cannot start Lianmai on " + config.http().host() + ":"
+                    + config.http().port() + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /** The TCP port the HTTP server bound (the configured one, or the one picked for port 0). */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The base URL users should open. */
+    public String baseUrl() {
+        return config.http().baseUrl(httpPort);
+    }
+
+    /** The app this start created because the registry was empty, if any. */
+    public Optional<App> createdDefaultApp() {
+        return createdDefaultApp;
+    }
+
+    public AppStore apps() {
+        return apps;
+    }
+
+    public LianmaiConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+        } finally {
+            apps.close();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.lianmai.server.cli;
+
+import io.lianmai.server.LianmaiServer;
+import io.lianmai.server.Version;
+import io.lianmai.server.config.ConfigKey;
+import io.lianmai.server.config.LianmaiConfig;
+import io.lianmai.store.App;
+import java.io.PrintWriter;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lianmai serve}: runs the server until the process is stopped (Ctrl-C or SIGTERM). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the Lianmai server with embedded defaults (data in ./data, H2 database, one node).")
+final class ServeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    LianmaiCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--http-host", paramLabel = "ADDRESS", description = "Same as --set http.host=ADDRESS.")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Same as --set http.port=PORT.")
+    String httpPort;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "Same as --set http.publicUrl=URL.")
+    String publicUrl;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<ConfigKey, String> extra = new EnumMap<>(ConfigKey.class);
+        if (httpHost != null) {
+            extra.put(ConfigKey.HTTP_HOST, httpHost);
+        }
+        if (httpPort != null) {
+            extra.put(ConfigKey.HTTP_PORT, httpPort);
+        }
+        if (publicUrl != null) {
+            extra.put(ConfigKey.HTTP_PUBLIC_URL, publicUrl);
+        }
+        LianmaiConfig config = configOptions.load(root.context(), extra);
+        LianmaiServer server = LianmaiServer.start(config, root.context().clock());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "lianmai-shutdown"));
+        printWelcome(spec.commandLine().getOut(), server);
+        stopped.await();
+        return 0;
+    }
+
+    /** The first thing a newcomer reads: where to go, and on first run the app they need to sign UserSigs. */
+    private static void printWelcome(PrintWriter out, LianmaiServer server) {
+        String url = server.baseUrl();
+        out.println("Lianmai " + Version.current() + " is running.");
+        out.println("  URL        " + url);
+        out.println("  Health     " + url + "healthz");
+        out.println("  Data       " + server.config().dataDir()
+                + (server.config().store().jdbcUrl().isPresent() ? " (apps in the configured database)"
+                        : " (embedded H2 database)"));
+        if (server.createdDefaultApp().isPresent()) {
+            App app = server.createdDefaultApp().get();
+            out.println();
+            out.println("First run: created the default app \"" + app.name() + "\".");
+            out.println("  SDKAppID   " + app.sdkAppId());
+            out.println("  SecretKey  " + app.secretKey());
+            out.println("  Keep the key secret: sign UserSigs with it on your backend, for example");
+            out.println("  ./lianmai usersig gen --from-app --sdkappid " + app.sdkAppId() + " --userid alice");
+        } else {
+            out.println("  Apps       " + server.apps().count() + " (./lianmai app list shows them)");
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+}

@@ -1,0 +1,10 @@
+package io.lianmai.server.config;
+
+/**
+ * What the server does about apps at start-up.
+ *
+ * @param createDefault create one app when the registry is empty, so a first run works with no setup
+ * @param defaultName name of that app
+ */
+public record AppsConfig(boolean createDefault, String defaultName) {
+}

@@ -1,0 +1,93 @@
+package io.lianmai.server.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every configuration key Lianmai understands, with its default and the reason for it.
+ *
+ * <p>The same key is spelled three ways: {@code http.port} in the YAML file (nested) and in {@code --set},
+ * {@code LIANMAI_HTTP_PORT} in the environment. {@code docs/configuration.md} documents each one; a test keeps the
+ * two in step.
+ */
+public enum ConfigKey {
+    DATA_DIR("data.dir", "./data", false,
+            "Directory for the embedded database and everything else the server keeps on disk."),
+    HTTP_HOST("http.host", "0.0.0.0", false,
+            "Address the HTTP server binds: all interfaces by default so phones on the LAN can reach the demo."),
+    HTTP_PORT("http.port", "8800", false,
+            "TCP port for the API, signalling WebSocket, WHIP/WHEP, live output, SDK, demo and console."),
+    HTTP_PUBLIC_URL("http.publicUrl", "", false,
+            "Base URL printed for users (demo, console). Empty: http://localhost:{http.port}/."),
+    STORE_JDBC_URL("store.jdbcUrl", "", false,
+            "JDBC URL of the app database. Empty: an embedded H2 file database under data.dir. "
+                    + "A jdbc:postgresql:// URL selects PostgreSQL."),
+    STORE_USERNAME("store.username", "", false,
+            "Database user for store.jdbcUrl (ignored for the embedded database)."),
+    STORE_PASSWORD("store.password", "", true,
+            "Database password for store.jdbcUrl. Never printed or logged."),
+    STORE_POOL_SIZE("store.poolSize", "4", false,
+            "Largest number of pooled database connections; app lookups are rare and short, so a few suffice."),
+    APPS_CREATE_DEFAULT("apps.createDefault", "true", false,
+            "On a start with no apps at all, create one and print its SDKAppID and secret key."),
+    APPS_DEFAULT_NAME("apps.defaultName", "Default app", false,
+            "Name of the app created by apps.createDefault.");
+
+    private static final Map<String, ConfigKey> BY_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));
+
+    private final String key;
+    private final String defaultValue;
+    private final boolean secret;
+    private final String description;
+
+    ConfigKey(String key, String defaultValue, boolean secret, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+        this.description = description;
+    }
+
+    /** Dotted name, as in the YAML file and {@code --set key=value}. */
+    public String key() {
+        return key;
+    }
+
+    /** The value used when no file, environment variable or flag sets the key. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** Whether the value must never be printed or logged. */
+    public boolean secret() {
+        return secret;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The environment variable that overrides this key: {@code store.jdbcUrl} is {@code LIANMAI_STORE_JDBC_URL}. */
+    public String environmentVariable() {
+        StringBuilder name = new StringBuilder("LIANMAI_");
+        for (char c : key.toCharArray()) {
+            if (c == '.') {
+                name.append('_');
+            } else if (Character.isUpperCase(c)) {
+                name.append('_').append(c);
+            } else {
+                name.append(Character.toUpperCase(c));
+            }
+        }
+        return name.toString().toUpperCase(Locale.ROOT);
+    }
+
+    /** Looks a key up by its dotted name. */
+    public static Optional<ConfigKey> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+}

@@ -1,0 +1,226 @@
+package io.lianmai.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lianmai.store.StoreConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves the configuration from four layers, each overriding the one before: built-in defaults, the YAML file,
+ * {@code LIANMAI_*} environment variables, and command-line flags.
+ *
+ * <p>The file is {@code --config FILE} when given, else {@code $LIANMAI_CONFIG}, else {@code lianmai.yaml} in the
+ * working directory if it exists. Unknown keys and malformed values are errors that name the key and its source,
+ * never silently ignored: a typo in a config file should not leave a production server on a default.
+ */
+public final class ConfigLoader {
+
+    /** File read from the working directory when no other is named. */
+    public static final String DEFAULT_FILE = "lianmai.yaml";
+    /** Environment variable naming the configuration file. */
+    public static final String CONFIG_FILE_VARIABLE = "LIANMAI_CONFIG";
+
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+
+    /**
+     * @param environment the process environment (tests pass their own)
+     * @param workingDirectory where relative paths are resolved
+     */
+    public ConfigLoader(Map<String, String> environment, Path workingDirectory) {
+        this.environment = Map.copyOf(environment);
+        this.workingDirectory = workingDirectory.toAbsolutePath();
+    }
+
+    /**
+     * Resolves the configuration.
+     *
+     * @param explicitFile the {@code --config} flag, if given; it must exist
+     * @param flags overrides from the command line, by dotted key name
+     */
+    public LianmaiConfig load(Optional<Path> explicitFile, Map<String, String> flags) {
+        Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+        for (ConfigKey key : ConfigKey.values()) {
+            settings.put(key, new Setting(key.defaultValue(), "default"));
+        }
+        configFile(explicitFile).ifPresent(file -> readFile(file, settings));
+        for (ConfigKey key : ConfigKey.values()) {
+            String value = environment.get(key.environmentVariable());
+            if (value != null) {
+                settings.put(key, new Setting(value, "environment variable " + key.environmentVariable()));
+            }
+        }
+        flags.forEach((name, value) -> settings.put(known(name, "command line"), new Setting(value, "command line")));
+        return build(settings);
+    }
+
+    private Optional<Path> configFile(Optional<Path> explicitFile) {
+        if (explicitFile.isPresent()) {
+            Path file = workingDirectory.resolve(explicitFile.get());
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("configuration file " + file + " (from --config) does not exist");
+            }
+            return Optional.of(file);
+        }
+        String fromEnvironment = environment.get(CONFIG_FILE_VARIABLE);
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            Path file = workingDirectory.resolve(fromEnvironment);
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("configuration file " + file + " (from " + CONFIG_FILE_VARIABLE
+                        + ") does not exist");
+            }
+            return Optional.of(file);
+        }
+        Path implicit = workingDirectory.resolve(DEFAULT_FILE);
+        return Files.isRegularFile(implicit) ? Optional.of(implicit) : Optional.empty();
+    }
+
+    private static void readFile(Path file, Map<ConfigKey, Setting> settings) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("configuration file " + file + " must hold a YAML mapping of keys");
+        }
+        Map<String, String> flat = new LinkedHashMap<>();
+        flatten("", root, flat, file);
+        String source = "file " + file;
+        flat.forEach((name, value) -> settings.put(known(name, source), new Setting(value, source)));
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(name, value, out, file);
+            } else if (value.isArray()) {
+                throw new ConfigException("configuration key '" + name + "' in " + file + " must be a single value");
+            } else {
+                out.put(name, value.isNull() ? "" : value.asText());
+            }
+        }
+    }
+
+    private static ConfigKey known(String name, String source) {
+        return ConfigKey.byName(name).orElseThrow(() -> new ConfigException(
+                "unknown configuration key '" + name + "' (" + source + ")" + suggestion(name)));
+    }
+
+    private static String suggestion(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return java.util.Arrays.stream(ConfigKey.values())
+                .map(ConfigKey::key)
+                .min(Comparator.comparingInt(candidate -> distance(lower, candidate.toLowerCase(Locale.ROOT))))
+                .filter(candidate -> distance(lower, candidate.toLowerCase(Locale.ROOT)) <= 3)
+                .map(candidate -> "; did you mean '" + candidate + "'?")
+                .orElse("; see docs/configuration.md for every key");
+    }
+
+    /** Levenshtein distance, for "did you mean" hints on mistyped keys. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private LianmaiConfig build(Map<ConfigKey, Setting> settings) {
+        Path dataDir = workingDirectory.resolve(text(settings, ConfigKey.DATA_DIR)).normalize();
+        HttpConfig http = new HttpConfig(
+                nonBlank(settings, ConfigKey.HTTP_HOST),
+                integer(settings, ConfigKey.HTTP_PORT, 0, 65535),
+                optional(settings, ConfigKey.HTTP_PUBLIC_URL));
+        StoreConfig store = new StoreConfig(
+                dataDir,
+                optional(settings, ConfigKey.STORE_JDBC_URL),
+                optional(settings, ConfigKey.STORE_USERNAME),
+                optional(settings, ConfigKey.STORE_PASSWORD),
+                integer(settings, ConfigKey.STORE_POOL_SIZE, 1, 1000));
+        AppsConfig apps = new AppsConfig(
+                bool(settings, ConfigKey.APPS_CREATE_DEFAULT),
+                nonBlank(settings, ConfigKey.APPS_DEFAULT_NAME));
+        return new LianmaiConfig(dataDir, http, store, apps);
+    }
+
+    private static String text(Map<ConfigKey, Setting> settings, ConfigKey key) {
+        return settings.get(key).value().trim();
+    }
+
+    private static String nonBlank(Map<ConfigKey, Setting> settings, ConfigKey key) {
+        String value = text(settings, key);
+        if (value.isEmpty()) {
+            throw invalid(settings, key, "must not be empty");
+        }
+        return value;
+    }
+
+    private static Optional<String> optional(Map<ConfigKey, Setting> settings, ConfigKey key) {
+        String value = text(settings, key);
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static int integer(Map<ConfigKey, Setting> settings, ConfigKey key, int min, int max) {
+        String value = text(settings, key);
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw invalid(settings, key, "must be a whole number");
+        }
+        if (parsed < min || parsed > max) {
+            throw invalid(settings, key, "must be between " + min + " and " + max);
+        }
+        return parsed;
+    }
+
+    private static boolean bool(Map<ConfigKey, Setting> settings, ConfigKey key) {
+        String value = text(settings, key).toLowerCase(Locale.ROOT);
+        switch (value) {
+            case "true", "yes", "on", "1":
+                return true;
+            case "false", "no", "off", "0":
+                return false;
+            default:
+                throw invalid(settings, key, "must be true or false");
+        }
+    }
+
+    private static ConfigException invalid(Map<ConfigKey, Setting> settings, ConfigKey key, String problem) {
+        Setting setting = settings.get(key);
+        String shown = key.secret() ? "(hidden)" : "'" + setting.value() + "'";
+        return new ConfigException(key.key() + " " + problem + ", got " + shown + " from " + setting.source());
+    }
+
+    private record Setting(String value, String source) {
+    }
+}

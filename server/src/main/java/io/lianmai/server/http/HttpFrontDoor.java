@@ -1,0 +1,60 @@
+package io.lianmai.server.http;
+
+import io.lianmai.server.Version;
+import io.lianmai.server.config.HttpConfig;
+import io.lianmai.store.AppStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The HTTP server on port 8800: every HTTP path of the product is routed here.
+ *
+ * <p>Handlers run on Vert.x event-loop threads; anything that blocks (the database) goes through
+ * {@code executeBlocking}.
+ */
+public final class HttpFrontDoor {
+    private final Vertx vertx;
+    private final AppStore apps;
+
+    public HttpFrontDoor(Vertx vertx, AppStore apps) {
+        this.vertx = vertx;
+        this.apps = apps;
+    }
+
+    /** Starts listening; the future carries the bound port. */
+    public Future<Integer> listen(HttpConfig config) {
+        Router router = Router.router(vertx);
+        router.get("/healthz").handler(this::health);
+        router.get("/").handler(this::index);
+        HttpServer server = vertx.createHttpServer().requestHandler(router);
+        return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
+    }
+
+    /** {@code GET /healthz}: 200 when the node can serve, 503 with the reason when its database cannot answer. */
+    private void health(RoutingContext context) {
+        vertx.executeBlocking(apps::count).onComplete(result -> {
+            JsonObject body = new JsonObject().put("version", Version.current());
+            if (result.succeeded()) {
+                body.put("status", "ok").put("apps", result.result());
+                context.response().setStatusCode(200);
+            } else {
+                body.put("status", "unavailable").put("reason", "app store: " + result.cause().getMessage());
+                context.response().setStatusCode(503);
+            }
+            context.response().putHeader("content-type", "application/json").end(body.encode());
+        });
+    }
+
+    /** {@code GET /}: what this node serves so far. */
+    private void index(RoutingContext context) {
+        context.response()
+                .putHeader("content-type", "text/html; charset=utf-8")
+                .end("<!doctype html><meta charset=utf-8><title>Lianmai</title>"
+                        + "<h1>Lianmai " + Version.current() + "</h1>"
+                        + "<p>The server is running. <a href=\"/healthz\">/healthz</a></p>");
+    }
+}

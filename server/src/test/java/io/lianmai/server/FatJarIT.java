@@ -1,0 +1,144 @@
+package io.lianmai.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged {@code lianmai.jar} run as its own process, as {@code ./lianmai} runs it: {@code serve} prints the
+ * default app and the URL, {@code /healthz} answers, other commands share the running server's database, and
+ * SIGTERM stops it cleanly.
+ */
+class FatJarIT {
+    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+    private static final Path JAR = Path.of("target", "lianmai.jar").toAbsolutePath();
+
+    @TempDir
+    Path workingDirectory;
+
+    @Test
+    void serveFirstRunPrintsTheDefaultAppAndAnswersHealth() throws Exception {
+        assertThat(JAR).as("the shaded jar is built in the package phase").exists();
+        Process server = serve();
+        try {
+            List<String> banner = readUntil(server, "Press Ctrl-C to stop.");
+            String text = String.join("\n", banner);
+            assertThat(text).contains("First run: created the default app").contains("SDKAppID   1400000000");
+            assertThat(value(text, "SecretKey")).matches("[0-9a-f]{64}");
+            String url = value(text, "URL");
+            assertThat(url).matches("http://localhost:\\d+/");
+
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url + "healthz")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"ok\"");
+
+            // While the server holds the embedded database, the CLI can still add and list apps.
+            Result created = run("app", "create", "--name", "Side app");
+            assertThat(created.status).as(created.err).isZero();
+            assertThat(created.out).contains("SDKAppID   1400000001");
+            Result listed = run("app", "list");
+            assertThat(listed.out).contains("Default app").contains("Side app");
+        } finally {
+            server.destroy();
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("server stops on SIGTERM").isTrue();
+        }
+
+        Process again = serve();
+        try {
+            String text = String.join("\n", readUntil(again, "Press Ctrl-C to stop."));
+            assertThat(text).doesNotContain("First run").contains("Apps       2");
+        } finally {
+            again.destroy();
+            again.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void wrongFlagsExitTwoWithUsage() throws Exception {
+        Result result = run("serve", "--no-such-flag");
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.err).contains("Unknown option: '--no-such-flag'").contains("Usage: lianmai serve");
+    }
+
+    private Process serve() throws IOException {
+        return lianmai("serve", "--http-host", "127.0.0.1", "--http-port", "0")
+                .redirectError(ProcessBuilder.Redirect.appendTo(workingDirectory.resolve("serve.log").toFile()))
+                .start();
+    }
+
+    private ProcessBuilder lianmai(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(workingDirectory.toFile());
+    }
+
+    private Result run(String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workingDirectory, "out", ".txt");
+        Path err = Files.createTempFile(workingDirectory, "err", ".txt");
+        Process process = lianmai(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("lianmai " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Reads standard output until {@code last} appears, within the start deadline. */
+    private List<String> readUntil(Process process, String last) throws Exception {
+        List<String> lines = new ArrayList<>();
+        Instant deadline = Instant.now().plus(START_DEADLINE);
+        BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        while (Instant.now().isBefore(deadline)) {
+            if (reader.ready()) {
+                String line = reader.readLine();
+                if (line == null) {
+                    break;
+                }
+                lines.add(line);
+                if (line.contains(last)) {
+                    return lines;
+                }
+            } else if (!process.isAlive()) {
+                break;
+            } else {
+                Thread.sleep(50);
+            }
+        }
+        String errors = Files.readString(workingDirectory.resolve("serve.log"));
+        throw new AssertionError("no '" + last + "' from lianmai serve; output: " + lines + "; errors: " + errors);
+    }
+
+    private static String value(String text, String label) {
+        Matcher matcher = Pattern.compile(label + "\\s+(\\S+)").matcher(text);
+        assertThat(matcher.find()).as(label + " in " + text).isTrue();
+        return matcher.group(1);
+    }
+
+    private record Result(int status, String out, String err) {
+    }
+}

@@ -1,0 +1,192 @@
+package io.lianmai.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lianmai.auth.UserSigException;
+import io.lianmai.auth.UserSigFields;
+import io.lianmai.auth.UserSigSigner;
+import io.lianmai.auth.UserSigVerifier;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code lianmai} command run in-process, as a user types it, against a real embedded store. */
+class CommandLineTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T08:00:00Z");
+    private static final String KEY = "a".repeat(64);
+
+    @TempDir
+    Path workingDirectory;
+
+    @Test
+    void appCreateThenListMasksKeysUnlessAsked() {
+        Result created = run("app", "create", "--name", "Shop");
+        Result listed = run("app", "list");
+        Result shown = run("app", "list", "--show-keys");
+
+        assertThat(created.status).isZero();
+        assertThat(created.out).contains("SDKAppID   1400000000").contains("Name       Shop");
+        String key = field(created.out, "SecretKey");
+        assertThat(key).matches("[0-9a-f]{64}");
+        assertThat(listed.out).contains("1400000000").contains("Shop").doesNotContain(key);
+        assertThat(shown.out).contains(key);
+    }
+
+    @Test
+    void genFromAppSignsForThatApp() throws UserSigException {
+        run("app", "create", "--name", "Shop");
+        String key = field(run("app", "list", "--show-keys").out, null);
+
+        Result gen = run("usersig", "gen", "--from-app", "--userid", "alice");
+
+        assertThat(gen.status).isZero();
+        assertThat(gen.err).isEmpty();
+        UserSigFields fields = new UserSigVerifier(clock(NOW)).verify(1400000000L, key, "alice", gen.out.trim())
+                .fields();
+        assertThat(fields.time()).isEqualTo(NOW.getEpochSecond());
+        assertThat(fields.expire()).isEqualTo(7 * 86400);
+    }
+
+    @Test
+    void genWithKeyAndExpireThenVerify() {
+        Result gen = run("usersig", "gen", "--sdkappid", "1400000007", "--key", KEY, "--userid", "bob",
+                "--expire", "2h");
+        Result verify = run("usersig", "verify", "--sdkappid", "1400000007", "--key", KEY, "--userid", "bob",
+                gen.out.trim());
+
+        assertThat(verify.status).isZero();
+        assertThat(verify.out).startsWith("valid UserSig")
+                .contains("TLS.identifier  bob")
+                .contains("TLS.expire      7200");
+    }
+
+    @Test
+    void privateMapKeyWithNamedPrivileges() {
+        Result gen = run("usersig", "gen", "--sdkappid", "1400000007", "--key", KEY, "--userid", "bob",
+                "--str-room", "lobby", "--privileges", "enter_room,recv_video");
+        Result verify = run("usersig", "verify", "--sdkappid", "1400000007", "--key", KEY, "--userid", "bob",
+                gen.out.trim());
+
+        assertThat(verify.status).isZero();
+        assertThat(verify.out).startsWith("valid PrivateMapKey")
+                .contains("strRoomID lobby")
+                .contains("enter_room,recv_video (34)");
+    }
+
+    @Test
+    void verifyRejectsTamperedExpiredAndForeignSigsWithDistinctMessages() {
+        String genuine = new UserSigSigner(1400000007L, KEY, clock(NOW)).genUserSig("carol", 3600);
+        String tampered = new UserSigSigner(1400000007L, "b".repeat(64), clock(NOW)).genUserSig("carol", 3600);
+        String foreign = new UserSigSigner(1400000999L, KEY, clock(NOW)).genUserSig("carol", 3600);
+        String[] verify = {"usersig", "verify", "--sdkappid", "1400000007", "--key", KEY, "--userid", "carol"};
+
+        Result ok = run(verify, genuine);
+        Result forged = run(verify, tampered);
+        Result expired = runAt(NOW.plus(Duration.ofHours(2)), verify, genuine);
+        Result alien = run(verify, foreign);
+
+        assertThat(ok.status).isZero();
+        assertThat(forged.status).isEqualTo(1);
+        assertThat(expired.status).isEqualTo(1);
+        assertThat(alien.status).isEqualTo(1);
+        assertThat(forged.err).contains("signature does not match").contains("bad_signature").contains("-100018");
+        assertThat(expired.err).contains("has expired").contains("expired (code -100018");
+        assertThat(alien.err).contains("another SDKAppID").contains("1400000999").contains("sdkappid_mismatch");
+        assertThat(forged.err).doesNotContain(KEY);
+    }
+
+    @Test
+    void verifyOfGarbageSaysWhy() {
+        Result result = run("usersig", "verify", "--sdkappid", "1400000007", "--key", KEY, "--userid", "x",
+                "not/a/usersig");
+
+        assertThat(result.status).isEqualTo(1);
+        assertThat(result.err).contains("not valid base64");
+    }
+
+    @Test
+    void wrongUsagePrintsUsageAndExitsTwo() {
+        assertUsage(run("usersig", "gen", "--userid", "a"), "--key");
+        assertUsage(run("usersig", "gen", "--key", KEY, "--userid", "a"), "--sdkappid is required");
+        assertUsage(run("app", "create"), "--name");
+        assertUsage(run("frobnicate"), "frobnicate");
+        assertUsage(run(), "a command is required");
+        assertUsage(run("usersig", "gen", "--sdkappid", "x1", "--key", KEY, "--userid", "a"), "decimal");
+        assertUsage(run("usersig", "gen", "--sdkappid", "1", "--key", KEY, "--userid", "a", "--privileges", "255"),
+                "--room");
+        assertUsage(run("usersig", "gen", "--sdkappid", "1", "--key", KEY, "--userid", "a", "--room", "5",
+                "--privileges", "fly"), "unknown privilege");
+        assertUsage(run("usersig", "gen", "--sdkappid", "1", "--key", KEY, "--userid", "a", "--expire", "soon"),
+                "duration");
+        assertUsage(run("usersig", "gen", "--sdkappid", "1", "--key", KEY, "--userid", ""), "userID is empty");
+    }
+
+    @Test
+    void fromAppWithoutAppsFailsClearly() {
+        Result result = run("usersig", "gen", "--from-app", "--sdkappid", "1400000000", "--userid", "a");
+
+        assertThat(result.status).isEqualTo(1);
+        assertThat(result.err).contains("no app with SDKAppID 1400000000");
+    }
+
+    @Test
+    void badConfigurationFailsWithTheKey() {
+        Result result = run("app", "list", "--set", "store.poolSize=-1");
+
+        assertThat(result.status).isEqualTo(1);
+        assertThat(result.err).contains("store.poolSize").contains("command line");
+    }
+
+    private void assertUsage(Result result, String message) {
+        assertThat(result.status).as(result.err).isEqualTo(2);
+        assertThat(result.err).contains(message).contains("Usage:");
+    }
+
+    private Result run(String... args) {
+        return runAt(NOW, args);
+    }
+
+    private Result run(String[] args, String last) {
+        return runAt(NOW, args, last);
+    }
+
+    private Result runAt(Instant now, String[] args, String last) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = last;
+        return runAt(now, all);
+    }
+
+    private Result runAt(Instant now, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext context = new CliContext(Map.of(), workingDirectory, clock(now));
+        int status = LianmaiCommand.commandLine(context, new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    /** The value after {@code label} in command output, or with a null label the first 64-hex-digit word. */
+    private static String field(String output, String label) {
+        Pattern pattern = label == null ? Pattern.compile("\\b([0-9a-f]{64})\\b")
+                : Pattern.compile(label + "\\s+(\\S+)");
+        Matcher matcher = pattern.matcher(output);
+        assertThat(matcher.find()).as("%s in %s", label, output).isTrue();
+        return matcher.group(1);
+    }
+
+    private static Clock clock(Instant now) {
+        return Clock.fixed(now, ZoneOffset.UTC);
+    }
+
+    private record Result(int status, String out, String err) {
+    }
+}

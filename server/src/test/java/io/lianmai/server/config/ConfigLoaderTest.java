@@ -1,0 +1,140 @@
+package io.lianmai.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsNeedNoFile() {
+        LianmaiConfig config = load(Map.of(), Map.of());
+
+        assertThat(config.dataDir()).isEqualTo(dir.resolve("data"));
+        assertThat(config.http().port()).isEqualTo(8800);
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.store().jdbcUrl()).isEmpty();
+        assertThat(config.store().dataDir()).isEqualTo(dir.resolve("data"));
+        assertThat(config.apps().createDefault()).isTrue();
+    }
+
+    @Test
+    void layersOverrideInOrderFileEnvironmentFlags() throws IOException {
+        Files.writeString(dir.resolve("lianmai.yaml"), """
+                http:
+                  port: 9000
+                  host: 127.0.0.1
+                apps.defaultName: From file
+                data:
+                  dir: stuff
+                """);
+
+        LianmaiConfig fileOnly = load(Map.of(), Map.of());
+        LianmaiConfig withEnvironment = load(Map.of("LIANMAI_HTTP_PORT", "9100"), Map.of());
+        LianmaiConfig withFlags = load(Map.of("LIANMAI_HTTP_PORT", "9100"), Map.of("http.port", "9200"));
+
+        assertThat(fileOnly.http().port()).isEqualTo(9000);
+        assertThat(fileOnly.http().host()).isEqualTo("127.0.0.1");
+        assertThat(fileOnly.apps().defaultName()).isEqualTo("From file");
+        assertThat(fileOnly.dataDir()).isEqualTo(dir.resolve("stuff"));
+        assertThat(withEnvironment.http().port()).isEqualTo(9100);
+        assertThat(withFlags.http().port()).isEqualTo(9200);
+    }
+
+    @Test
+    void explicitFileAndConfigVariable() throws IOException {
+        Path file = Files.writeString(dir.resolve("other.yaml"), "http: {port: 7000}\n");
+
+        assertThat(new ConfigLoader(Map.of(), dir).load(Optional.of(file), Map.of()).http().port()).isEqualTo(7000);
+        assertThat(new ConfigLoader(Map.of("LIANMAI_CONFIG", "other.yaml"), dir).load(Optional.empty(), Map.of())
+                .http().port()).isEqualTo(7000);
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), dir).load(Optional.of(dir.resolve("nope.yaml")), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nope.yaml").hasMessageContaining("--config");
+    }
+
+    @Test
+    void environmentVariableNames() {
+        assertThat(ConfigKey.STORE_JDBC_URL.environmentVariable()).isEqualTo("LIANMAI_STORE_JDBC_URL");
+        assertThat(ConfigKey.HTTP_PUBLIC_URL.environmentVariable()).isEqualTo("LIANMAI_HTTP_PUBLIC_URL");
+        assertThat(ConfigKey.DATA_DIR.environmentVariable()).isEqualTo("LIANMAI_DATA_DIR");
+    }
+
+    @Test
+    void unknownKeyIsAnErrorWithASuggestion() throws IOException {
+        Files.writeString(dir.resolve("lianmai.yaml"), "http:\n  prot: 80\n");
+
+        assertThatThrownBy(() -> load(Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown configuration key 'http.prot'")
+                .hasMessageContaining("did you mean 'http.port'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), dir.resolve("elsewhere"))
+                .load(Optional.empty(), Map.of("colour", "blue")))
+                .hasMessageContaining("'colour'").hasMessageContaining("command line");
+    }
+
+    @Test
+    void badValuesNameTheKeyAndTheSource() {
+        assertThatThrownBy(() -> load(Map.of("LIANMAI_HTTP_PORT", "99999"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.port")
+                .hasMessageContaining("'99999'")
+                .hasMessageContaining("LIANMAI_HTTP_PORT");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("http.port", "eighty")))
+                .hasMessageContaining("whole number").hasMessageContaining("command line");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("apps.createDefault", "maybe")))
+                .hasMessageContaining("true or false");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("http.host", " ")))
+                .hasMessageContaining("must not be empty");
+    }
+
+    @Test
+    void malformedFilesAreClearErrors() throws IOException {
+        Files.writeString(dir.resolve("lianmai.yaml"), "http: [1, 2\n");
+        assertThatThrownBy(() -> load(Map.of(), Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot read configuration file");
+
+        Files.writeString(dir.resolve("lianmai.yaml"), "- a\n- b\n");
+        assertThatThrownBy(() -> load(Map.of(), Map.of())).hasMessageContaining("mapping");
+
+        Files.writeString(dir.resolve("lianmai.yaml"), "http:\n  port: [1, 2]\n");
+        assertThatThrownBy(() -> load(Map.of(), Map.of())).hasMessageContaining("single value");
+    }
+
+    @Test
+    void secretValuesAreNeverShown() {
+        LianmaiConfig config = load(Map.of("LIANMAI_STORE_PASSWORD", "hunter2-secret"),
+                Map.of("store.jdbcUrl", "jdbc:postgresql://127.0.0.1/x"));
+
+        assertThat(config.store().password()).contains("hunter2-secret");
+        assertThat(config.toString()).doesNotContain("hunter2-secret");
+        assertThat(ConfigKey.STORE_PASSWORD.secret()).isTrue();
+    }
+
+    @Test
+    void everyKeyIsDocumented() throws IOException {
+        String docs = Files.readString(repositoryRoot().resolve("docs/configuration.md"));
+
+        for (ConfigKey key : ConfigKey.values()) {
+            assertThat(docs).as("docs/configuration.md documents %s", key.key())
+                    .contains("| `" + key.key() + "` | `" + key.environmentVariable() + "` |");
+        }
+    }
+
+    private LianmaiConfig load(Map<String, String> environment, Map<String, String> flags) {
+        return new ConfigLoader(environment, dir).load(Optional.empty(), flags);
+    }
+
+    private static Path repositoryRoot() {
+        Path here = Path.of("").toAbsolutePath();
+        return Files.isDirectory(here.resolve("docs")) ? here : here.getParent();
+    }
+}

@@ -1,0 +1,52 @@
+package io.lianmai.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry of applications (SDKAppID, secret key, webhook), chosen once at start-up; methods block on the
+ * database, may be called from any thread, and throw {@link StoreException} when the database fails.
+ */
+public interface AppStore extends AutoCloseable {
+
+    /**
+     * Registers a new, enabled app with the next free SDKAppID and a fresh random secret key.
+     *
+     * @param name non-blank, at most 128 characters once trimmed, no control characters
+     * @throws IllegalArgumentException when the name is not acceptable
+     * @throws StoreException           when no SDKAppID is left or the database fails
+     */
+    App create(String name);
+
+    /** The app with this SDKAppID, or empty when there is none. */
+    Optional<App> find(long sdkAppId);
+
+    /** Every app, ordered by SDKAppID. */
+    List<App> list();
+
+    /** How many apps the registry holds. */
+    long count();
+
+    /**
+     * Lets clients of an app sign in, or stops them.
+     *
+     * @return the app as stored after the change
+     * @throws AppNotFoundException when there is no such app
+     */
+    App setEnabled(long sdkAppId, boolean enabled);
+
+    /**
+     * Sets (or, with empty values, clears) where an app's webhooks go and the key that signs them.
+     *
+     * @param url         an absolute http or https URL of at most 2048 characters
+     * @param callbackKey a non-blank key of at most 256 characters
+     * @return the app as stored after the change
+     * @throws IllegalArgumentException when the URL or key is not acceptable
+     * @throws AppNotFoundException     when there is no such app
+     */
+    App setWebhook(long sdkAppId, Optional<String> url, Optional<String> callbackKey);
+
+    /** Releases the database connections; calling it again does nothing. */
+    @Override
+    void close();
+}

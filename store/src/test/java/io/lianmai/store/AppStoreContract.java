@@ -1,0 +1,345 @@
+package io.lianmai.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link AppStore} database must do; subclasses supply a fresh, empty database per test.
+ */
+abstract class AppStoreContract {
+
+    /** A clock with sub-millisecond digits, to show that createdAt is truncated before it is stored. */
+    static final Instant NOW = Instant.parse("2025-03-04T05:06:07.123456789Z");
+
+    private static final long DEADLINE_SECONDS = 60;
+
+    final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    StoreConfig config;
+    private final List<AppStore> opened = new ArrayList<>();
+
+    /** A configuration naming a database no other test uses, with no tables in it. */
+    abstract StoreConfig freshDatabase() throws Exception;
+
+    /** Removes what {@link #freshDatabase()} made, after every store on it is closed. */
+    abstract void dropDatabase() throws Exception;
+
+    @BeforeEach
+    void setUpDatabase() throws Exception {
+        config = freshDatabase();
+    }
+
+    @AfterEach
+    void tearDownDatabase() throws Exception {
+        opened.forEach(AppStore::close);
+        opened.clear();
+        dropDatabase();
+    }
+
+    AppStore open() {
+        AppStore store = JdbcAppStore.open(config, clock);
+        opened.add(store);
+        return store;
+    }
+
+    Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection(config.resolvedJdbcUrl(),
+                config.username().orElse(""), config.password().orElse(""));
+    }
+
+    @Test
+    void firstAppGetsTheFirstSdkAppIdAndEveryField() {
+        AppStore store = open();
+
+        App app = store.create("  demo  ");
+
+        assertThat(app.sdkAppId()).isEqualTo(1_400_000_000L);
+        assertThat(app.name()).isEqualTo("demo");
+        assertThat(app.createdAt()).isEqualTo(NOW.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(app.enabled()).isTrue();
+        assertThat(app.webhookUrl()).isEmpty();
+        assertThat(app.callbackKey()).isEmpty();
+        assertThat(store.find(app.sdkAppId())).contains(app);
+    }
+
+    @Test
+    void idsCountUpAndListIsOrderedById() {
+        AppStore store = open();
+
+        List<App> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            created.add(store.create("app " + i));
+        }
+
+        assertThat(created).extracting(App::sdkAppId)
+                .containsExactly(1_400_000_000L, 1_400_000_001L, 1_400_000_002L, 1_400_000_003L, 1_400_000_004L);
+        assertThat(store.list()).containsExactlyElementsOf(created);
+        assertThat(store.count()).isEqualTo(5);
+    }
+
+    @Test
+    void emptyStoreHasNothing() {
+        AppStore store = open();
+
+        assertThat(store.list()).isEmpty();
+        assertThat(store.count()).isZero();
+        assertThat(store.find(1_400_000_000L)).isEmpty();
+    }
+
+    @Test
+    void unknownIdIsEmptyOrNotFound() {
+        AppStore store = open();
+        store.create("only");
+
+        assertThat(store.find(1_400_000_001L)).isEmpty();
+        assertThat(store.find(-1)).isEmpty();
+        assertThatThrownBy(() -> store.setEnabled(1_400_000_001L, false))
+                .isInstanceOf(AppNotFoundException.class)
+                .hasMessageContaining("1400000001")
+                .satisfies(e -> assertThat(((AppNotFoundException) e).sdkAppId()).isEqualTo(1_400_000_001L));
+        assertThatThrownBy(() -> store.setWebhook(1_400_000_001L, Optional.of("https://hooks.example/x"),
+                Optional.empty()))
+                .isInstanceOf(AppNotFoundException.class)
+                .hasMessageContaining("1400000001");
+    }
+
+    @Test
+    void secretKeysAre64LowercaseHexAndDiffer() {
+        AppStore store = open();
+
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            keys.add(store.create("app " + i).secretKey());
+        }
+
+        assertThat(keys).hasSize(20).allSatisfy(key -> assertThat(key).matches("[0-9a-f]{64}"));
+        assertThat(store.list()).extracting(App::secretKey).containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
+    void setEnabledTurnsAnAppOffAndOnAgain() {
+        AppStore store = open();
+        App app = store.create("demo");
+        App other = store.create("other");
+
+        App disabled = store.setEnabled(app.sdkAppId(), false);
+
+        assertThat(disabled).isEqualTo(new App(app.sdkAppId(), "demo", app.secretKey(), app.createdAt(), false,
+                Optional.empty(), Optional.empty()));
+        assertThat(store.find(app.sdkAppId())).contains(disabled);
+        assertThat(store.find(other.sdkAppId())).contains(other);
+        assertThat(store.setEnabled(app.sdkAppId(), true)).isEqualTo(app);
+        assertThat(store.setEnabled(app.sdkAppId(), true)).isEqualTo(app);
+    }
+
+    @Test
+    void setWebhookSetsAndClearsUrlAndKey() {
+        AppStore store = open();
+        App app = store.create("demo");
+
+        App hooked = store.setWebhook(app.sdkAppId(), Optional.of("https://hooks.example/trtc?x=1"),
+                Optional.of("callback-key"));
+
+        assertThat(hooked.webhookUrl()).contains("https://hooks.example/trtc?x=1");
+        assertThat(hooked.callbackKey()).contains("callback-key");
+        assertThat(store.find(app.sdkAppId())).contains(hooked);
+
+        App cleared = store.setWebhook(app.sdkAppId(), Optional.empty(), Optional.empty());
+
+        assertThat(cleared).isEqualTo(app);
+        assertThat(store.find(app.sdkAppId())).contains(app);
+    }
+
+    @Test
+    void setWebhookRejectsBadValuesWithoutTouchingTheApp() {
+        AppStore store = open();
+        App app = store.create("demo");
+
+        assertThatThrownBy(() -> store.setWebhook(app.sdkAppId(), Optional.of("ftp://hooks.example/x"),
+                Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http or https");
+        assertThatThrownBy(() -> store.setWebhook(app.sdkAppId(), Optional.of("/relative"), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
+        assertThatThrownBy(() -> store.setWebhook(app.sdkAppId(), Optional.of("https://x.example/a b"),
+                Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid URL");
+        assertThatThrownBy(() -> store.setWebhook(app.sdkAppId(),
+                Optional.of("https://x.example/" + "a".repeat(2048)), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2048");
+        assertThatThrownBy(() -> store.setWebhook(app.sdkAppId(), Optional.empty(), Optional.of("  ")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        assertThatThrownBy(() -> store.setWebhook(app.sdkAppId(), Optional.empty(), Optional.of("k".repeat(257))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
+        assertThat(store.find(app.sdkAppId())).contains(app);
+    }
+
+    @Test
+    void namesAreTrimmedAndChecked() {
+        AppStore store = open();
+
+        assertThat(store.create(" \t" + "n".repeat(128) + " \n").name()).isEqualTo("n".repeat(128));
+        assertThat(store.create("直播 demo").name()).isEqualTo("直播 demo");
+        assertThatThrownBy(() -> store.create(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        assertThatThrownBy(() -> store.create(" \t "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        assertThatThrownBy(() -> store.create("n".repeat(129)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("128").hasMessageContaining("129");
+        assertThatThrownBy(() -> store.create("two\nlines"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control");
+        assertThat(store.count()).isEqualTo(2);
+    }
+
+    @Test
+    void reopeningKeepsEveryApp() {
+        AppStore first = open();
+        first.create("one");
+        App two = first.create("two");
+        first.setEnabled(two.sdkAppId(), false);
+        first.setWebhook(two.sdkAppId(), Optional.of("http://127.0.0.1:9/hook"), Optional.of("key"));
+        List<App> before = first.list();
+        first.close();
+
+        AppStore second = open();
+
+        assertThat(second.list()).isEqualTo(before);
+        assertThat(second.create("three").sdkAppId()).isEqualTo(1_400_000_002L);
+        second.close();
+
+        AppStore third = open();
+        assertThat(third.count()).isEqualTo(3);
+    }
+
+    @Test
+    void nextIdIsOneAboveTheLargest() throws SQLException {
+        AppStore store = open();
+        store.create("first");
+        insertRaw(1_400_000_500L);
+
+        assertThat(store.create("after the gap").sdkAppId()).isEqualTo(1_400_000_501L);
+    }
+
+    @Test
+    void idsBelowTheFirstDoNotPullAllocationDown() throws SQLException {
+        AppStore store = open();
+        insertRaw(1_234L);
+
+        assertThat(store.create("new").sdkAppId()).isEqualTo(1_400_000_000L);
+        assertThat(store.find(1_234L)).isPresent();
+    }
+
+    @Test
+    void noIdAboveTheUnsigned32BitMaximum() throws SQLException {
+        AppStore store = open();
+        insertRaw(4_294_967_294L);
+
+        assertThat(store.create("last").sdkAppId()).isEqualTo(4_294_967_295L);
+        assertThatThrownBy(() -> store.create("one too many"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("4294967295")
+                .hasMessageContaining(config.displayJdbcUrl());
+        assertThat(store.count()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentCreatesInOneStoreGetDistinctIds() throws Exception {
+        AppStore store = open();
+
+        List<Long> ids = createConcurrently(List.of(store, store, store, store, store, store, store, store), 10);
+
+        assertDistinctAndContiguous(ids, 80);
+        assertThat(store.count()).isEqualTo(80);
+    }
+
+    @Test
+    void concurrentCreatesInTwoStoresOnOneDatabaseGetDistinctIds() throws Exception {
+        AppStore first = open();
+        AppStore second = open();
+
+        List<Long> ids = createConcurrently(List.of(first, second, first, second), 15);
+
+        assertDistinctAndContiguous(ids, 60);
+        assertThat(first.list()).isEqualTo(second.list());
+    }
+
+    @Test
+    void toStringNamesTheDatabaseByItsDisplayUrl() {
+        AppStore store = open();
+
+        // The display URL is the masked one (StoreConfigTest); the store shows nothing else of the configuration.
+        assertThat(store.toString()).matches("JdbcAppStore\\[(H2|PostgreSQL) \\(.*\\)]")
+                .endsWith("(" + config.displayJdbcUrl() + ")]");
+    }
+
+    /** Each store runs on its own thread, all released at once, each creating {@code perThread} apps. */
+    static List<Long> createConcurrently(List<AppStore> stores, int perThread) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(stores.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Long>>> results = new ArrayList<>();
+            for (int t = 0; t < stores.size(); t++) {
+                AppStore store = stores.get(t);
+                String prefix = "thread " + t + " app ";
+                Callable<List<Long>> task = () -> {
+                    start.await();
+                    List<Long> ids = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        ids.add(store.create(prefix + i).sdkAppId());
+                    }
+                    return ids;
+                };
+                results.add(executor.submit(task));
+            }
+            start.countDown();
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> result : results) {
+                all.addAll(result.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
+            }
+            return all;
+        } finally {
+            executor.shutdownNow();
+            assertThat(executor.awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    static void assertDistinctAndContiguous(List<Long> ids, int expected) {
+        assertThat(ids).hasSize(expected).doesNotHaveDuplicates();
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(
+                LongStream.range(1_400_000_000L, 1_400_000_000L + expected).boxed().toList());
+    }
+
+    private void insertRaw(long sdkAppId) throws SQLException {
+        try (Connection connection = rawConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO apps (sdk_app_id, name, "
+                     + "secret_key, created_at, enabled) VALUES (?, 'raw', ?, ?, TRUE)")) {
+            insert.setLong(1, sdkAppId);
+            insert.setString(2, "0".repeat(64));
+            insert.setObject(3, OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+    }
+}
