@@ -1,0 +1,49 @@
+package io.lianmai.media;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the rest of Lianmai asks of the media plane: publish a stream from an SDP offer, play a published stream
+ * from an SDP offer, end a session. Streams are named by an opaque key chosen by the caller (the media plane knows
+ * nothing of apps, rooms or users).
+ *
+ * <p>Methods may be called from any thread; their results complete on a media thread, so callers must not block
+ * in completion handlers.
+ */
+public interface MediaPlane extends AutoCloseable {
+
+    /**
+     * Starts receiving the stream {@code streamKey} from the peer that sent {@code offerSdp}; a publisher already
+     * on that key is replaced (its session ends).
+     *
+     * @return the session id and the SDP answer, or a failed stage with a {@link MediaException}
+     */
+    CompletionStage<MediaSession> publish(String streamKey, String offerSdp);
+
+    /**
+     * Starts sending the stream {@code streamKey} to the peer that sent {@code offerSdp}.
+     *
+     * @return the session id and the SDP answer, or a failed stage with a {@link MediaException}
+     *     ({@link MediaException.Reason#STREAM_NOT_FOUND} when nobody publishes {@code streamKey})
+     */
+    CompletionStage<MediaSession> play(String streamKey, String offerSdp);
+
+    /** Ends a session (publisher or player); false when no such session exists. */
+    boolean end(String sessionId);
+
+    /** Whether someone currently publishes {@code streamKey}. */
+    boolean isPublished(String streamKey);
+
+    /** Stops every session and releases the sockets. */
+    @Override
+    void close();
+
+    /**
+     * A negotiated session.
+     *
+     * @param sessionId opaque id for {@link #end}
+     * @param answerSdp the SDP answer for the peer
+     */
+    record MediaSession(String sessionId, String answerSdp) {
+    }
+}

@@ -1,0 +1,96 @@
+package io.lianmai.server.http;
+
+import io.lianmai.auth.PrivateMapKey;
+import io.lianmai.auth.Privilege;
+import io.lianmai.auth.UserSigException;
+import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.common.TrtcErrorCode;
+import io.lianmai.store.App;
+import io.lianmai.store.AppStore;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks who is asking: the app exists and is enabled, the UserSig is valid for the user, and — when a
+ * PrivateMapKey is given — it is for this room and grants what is asked.
+ *
+ * <p>Blocking (reads the app store): call from a worker thread.
+ */
+public final class RequestAuthenticator {
+    /** TRTC's {@code ERR_SDK_APPID_INVALID}. */
+    public static final int SDK_APP_ID_INVALID = -3317;
+    /** TRTC's {@code ERR_USER_ID_INVALID}. */
+    public static final int USER_ID_INVALID = -3319;
+    private static final int MAX_USER_ID_LENGTH = 32;
+
+    private final AppStore apps;
+    private final UserSigVerifier verifier;
+
+    public RequestAuthenticator(AppStore apps, UserSigVerifier verifier) {
+        this.apps = apps;
+        this.verifier = verifier;
+    }
+
+    /**
+     * Authenticates {@code userId} of app {@code sdkAppId} for an action in {@code room}.
+     *
+     * @param privateMapKey enforced when present
+     * @param required the privileges the action needs (checked against the PrivateMapKey only)
+     * @throws ApiException with 400 (bad userID), 401 (bad UserSig), 403 (unknown or disabled app, privilege)
+     */
+    public void authenticate(long sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
+            RoomRef room, Set<Privilege> required) {
+        requireValidUserId(userId);
+        App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403, SDK_APP_ID_INVALID,
+                "SDKAppID " + sdkAppId + " is not registered on this server (lianmai app list)")));
+        if (!app.enabled()) {
+            throw new ApiException(new ApiError(403, SDK_APP_ID_INVALID, "app " + sdkAppId + " is disabled"));
+        }
+        if (userSig == null || userSig.isBlank()) {
+            throw new ApiException(new ApiError(401, TrtcErrorCode.USER_SIG_INVALID,
+                    "a UserSig is required: send it as Authorization: Bearer <UserSig>"));
+        }
+        try {
+            verifier.verify(sdkAppId, app.secretKey(), userId, userSig);
+        } catch (UserSigException e) {
+            throw new ApiException(new ApiError(401, e.code(), e.getMessage()));
+        }
+        if (privateMapKey.isPresent()) {
+            PrivateMapKey key;
+            try {
+                key = verifier.verifyPrivateMapKey(sdkAppId, app.secretKey(), userId, privateMapKey.get());
+            } catch (UserSigException e) {
+                throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
+                        "privateMapKey: " + e.getMessage()));
+            }
+            boolean sameRoom = room.strRoomId().map(key::isFor).orElseGet(() -> key.isFor(room.roomId()));
+            if (!sameRoom) {
+                throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
+                        "privateMapKey is for " + key.roomDescription() + ", not this room"));
+            }
+            for (Privilege privilege : required) {
+                if (!key.privileges().allows(privilege)) {
+                    throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
+                            "privateMapKey does not grant " + privilege.displayName()));
+                }
+            }
+        }
+    }
+
+    /** TRTC userIDs: 1..32 characters of letters, digits, '_' and '-'. */
+    static void requireValidUserId(String userId) {
+        if (userId == null || userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) {
+            throw new ApiException(new ApiError(400, USER_ID_INVALID,
+                    "userID must be 1.." + MAX_USER_ID_LENGTH + " characters"));
+        }
+        for (int i = 0; i < userId.length(); i++) {
+            char c = userId.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-' || c == '.' || c == '@';
+            if (!ok) {
+                throw new ApiException(new ApiError(400, USER_ID_INVALID,
+                        "userID may hold letters, digits, '_', '-', '.' and '@' only"));
+            }
+        }
+    }
+}

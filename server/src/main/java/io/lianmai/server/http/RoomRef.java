@@ -1,0 +1,62 @@
+package io.lianmai.server.http;
+
+import java.util.Optional;
+
+/**
+ * A room as TRTC names it: a numeric {@code roomID} (1..4294967295) or a string {@code strRoomID} (up to 64
+ * characters). The two are separate namespaces: room 123 and strRoomID "123" are different rooms.
+ *
+ * @param roomId the numeric id, or 0 for a string room
+ * @param strRoomId the string id, when this is a string room
+ */
+public record RoomRef(long roomId, Optional<String> strRoomId) {
+    /** Largest numeric room id. */
+    public static final long MAX_ROOM_ID = 0xFFFF_FFFFL;
+    /** Longest string room id. */
+    public static final int MAX_STR_ROOM_ID_LENGTH = 64;
+
+    /**
+     * Reads the room from request parameters; {@code strRoomID} wins when both are given, as in {@code trtc-wx}.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static RoomRef parse(String roomId, String strRoomId) {
+        if (strRoomId != null && !strRoomId.isEmpty()) {
+            if (strRoomId.length() > MAX_STR_ROOM_ID_LENGTH) {
+                throw new IllegalArgumentException("strRoomID is longer than " + MAX_STR_ROOM_ID_LENGTH
+                        + " characters");
+            }
+            for (int i = 0; i < strRoomId.length(); i++) {
+                char c = strRoomId.charAt(i);
+                if (c < 0x20 || c > 0x7e) {
+                    throw new IllegalArgumentException("strRoomID must be printable ASCII (letters, digits and "
+                            + "symbols such as _-:.@)");
+                }
+            }
+            return new RoomRef(0, Optional.of(strRoomId));
+        }
+        if (roomId == null || roomId.isEmpty()) {
+            throw new IllegalArgumentException("give roomID (1..4294967295) or strRoomID");
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(roomId);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("roomID must be a number 1..4294967295, got '" + shorten(roomId)
+                    + "'; use strRoomID for string room names");
+        }
+        if (parsed < 1 || parsed > MAX_ROOM_ID) {
+            throw new IllegalArgumentException("roomID must be 1..4294967295, got " + parsed);
+        }
+        return new RoomRef(parsed, Optional.empty());
+    }
+
+    /** A stable key fragment: {@code r1234} or {@code s:name}, distinct between the two namespaces. */
+    public String key() {
+        return strRoomId.map(name -> "s:" + name).orElse("r" + roomId);
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 32 ? text.substring(0, 32) + "…" : text;
+    }
+}
