@@ -1,0 +1,19 @@
+package io.lianmai.media.sfu;
+
+/** Sizes of the byte arrays packets live in on the media path. */
+public final class Buffers {
+    /** Largest packet handled: an Ethernet MTU's worth; WebRTC senders stay below it. */
+    public static final int MAX_PACKET = 1500;
+    /** Room after a packet for SRTP's authentication tag (up to 16 bytes) and SRTCP's index (4). */
+    public static final int TAILROOM = 64;
+    /** Size of every packet array: a packet plus its tailroom. */
+    public static final int CAPACITY = MAX_PACKET + TAILROOM;
+
+    private Buffers() {
+    }
+
+    /** A new packet-sized array; allocate once per thread or session, never per packet. */
+    public static byte[] packetArray() {
+        return new byte[CAPACITY];
+    }
+}

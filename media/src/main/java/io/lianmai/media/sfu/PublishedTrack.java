@@ -1,0 +1,182 @@
+package io.lianmai.media.sfu;
+
+import io.lianmai.media.rtp.AudioLevelExtension;
+import io.lianmai.media.rtp.Codec;
+import io.lianmai.media.rtp.RtpPacket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One track a publisher sends — its audio or its camera video — with its layers (one, or several for simulcast)
+ * and the subscribers' {@link DownTrack}s it feeds.
+ *
+ * <p>The forward step: {@link #onRtp} records the packet for repair, notes keyframes and audio level, and hands it
+ * to every down-track. Owned by the media thread; no allocation or logging per packet.
+ */
+public final class PublishedTrack {
+    private static final long LAYER_SELECTION_MILLIS = 1000;
+
+    private final String mid;
+    private final Codec codec;
+    private final int payloadType;
+    private final int audioLevelExtensionId;
+    private final IncomingLayer[] layers;
+    private final List<DownTrack> downTracks = new ArrayList<>();
+
+    private int audioLevel = AudioLevelExtension.SILENCE;
+    private boolean voiceActivity;
+    private long selectedAt = Long.MIN_VALUE / 2;
+    private int bestHigh;
+    private int bestLow;
+    private long packets;
+    private long octets;
+
+    /**
+     * @param mid the m-line's mid
+     * @param codec the negotiated codec
+     * @param payloadType the publisher's payload type for it
+     * @param audioLevelExtensionId the publisher's ssrc-audio-level extension id, or 0
+     * @param rids the simulcast rids in SDP order, or a single null for a track without simulcast
+     * @param ssrcs the SSRCs announced in the SDP per layer (-1 where unknown until the first packet)
+     */
+    public PublishedTrack(String mid, Codec codec, int payloadType, int audioLevelExtensionId, String[] rids,
+            long[] ssrcs) {
+        this.mid = mid;
+        this.codec = codec;
+        this.payloadType = payloadType;
+        this.audioLevelExtensionId = audioLevelExtensionId;
+        this.layers = new IncomingLayer[rids.length];
+        for (int i = 0; i < rids.length; i++) {
+            layers[i] = new IncomingLayer(i, rids[i], ssrcs[i], codec.clockRate(), codec.isVideo());
+        }
+    }
+
+    public String mid() {
+        return mid;
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    public boolean isVideo() {
+        return codec.isVideo();
+    }
+
+    /** The publisher's payload type for the codec. */
+    public int payloadType() {
+        return payloadType;
+    }
+
+    /** The layers, in SDP order. */
+    public IncomingLayer[] layers() {
+        return layers;
+    }
+
+    /**
+     * Forwards one decrypted packet of {@code layer} to every subscriber.
+     *
+     * @param packet the packet; only read (each down-track copies it into {@code scratch})
+     * @param scratch a packet array the down-tracks may overwrite
+     */
+    public void onRtp(RtpPacket packet, IncomingLayer layer, long nowMillis, byte[] scratch) {
+        int seq = packet.sequenceNumber();
+        int outcome = layer.nacks().onPacket(seq, nowMillis);
+        if (outcome == NackGenerator.OLD) {
+            return;
+        }
+        if (outcome == NackGenerator.GAP_TOO_LARGE) {
+            layer.keyframes().request();
+        }
+        layer.cache().store(seq, packet.buffer(), packet.offset(), packet.length(), nowMillis);
+        layer.onPacket(packet.length(), nowMillis);
+        packets++;
+        octets += packet.payloadLength();
+        if (layer.statistics() != null) {
+            layer.statistics().onPacket(seq, packet.timestamp(), packet.payloadLength(), nowMillis * 1_000_000L);
+        }
+        boolean keyframe = false;
+        if (codec.isVideo()) {
+            keyframe = codec.isKeyframe(packet);
+            if (keyframe) {
+                layer.keyframes().onKeyframe();
+            }
+        } else if (audioLevelExtensionId > 0) {
+            int value = AudioLevelExtension.read(packet, audioLevelExtensionId);
+            if (value >= 0) {
+                audioLevel = AudioLevelExtension.level(value);
+                voiceActivity = AudioLevelExtension.voiceActivity(value);
+            }
+        }
+        for (int i = 0, n = downTracks.size(); i < n; i++) {
+            downTracks.get(i).forward(packet, layer.index(), keyframe, nowMillis, scratch);
+        }
+    }
+
+    /**
+     * The layer a subscriber should receive: among active layers, the one with the highest bitrate, or the lowest
+     * when {@code preferLow} (TRTC's small stream). Re-evaluated at most once a second, so subscribers do not flap.
+     */
+    int selectLayer(boolean preferLow, long nowMillis) {
+        if (layers.length == 1) {
+            return 0;
+        }
+        if (nowMillis - selectedAt >= LAYER_SELECTION_MILLIS) {
+            selectedAt = nowMillis;
+            int high = -1;
+            int low = -1;
+            for (IncomingLayer layer : layers) {
+                if (!layer.isActive(nowMillis)) {
+                    continue;
+                }
+                if (high < 0 || layer.bitrate() > layers[high].bitrate()) {
+                    high = layer.index();
+                }
+                if (low < 0 || layer.bitrate() < layers[low].bitrate()) {
+                    low = layer.index();
+                }
+            }
+            bestHigh = Math.max(high, 0);
+            bestLow = Math.max(low, 0);
+        }
+        return preferLow ? bestLow : bestHigh;
+    }
+
+    /** Asks the publisher (rate-limited) for a keyframe on one layer. */
+    void requestKeyframe(int layerIndex) {
+        layers[layerIndex].keyframes().request();
+    }
+
+    /** Adds a subscriber; it waits for a keyframe before it gets video. */
+    public void addDownTrack(DownTrack downTrack) {
+        downTracks.add(downTrack);
+    }
+
+    public void removeDownTrack(DownTrack downTrack) {
+        downTracks.remove(downTrack);
+    }
+
+    public List<DownTrack> downTracks() {
+        return downTracks;
+    }
+
+    /** The last audio level read (0 loudest … 127 silence, RFC 6464 dBov), for volume events. */
+    public int audioLevel() {
+        return audioLevel;
+    }
+
+    /** Whether the last audio level carried the voice-activity flag. */
+    public boolean voiceActivity() {
+        return voiceActivity;
+    }
+
+    /** Packets received (after de-duplication). */
+    public long packetsReceived() {
+        return packets;
+    }
+
+    /** Payload bytes received. */
+    public long octetsReceived() {
+        return octets;
+    }
+}
