@@ -1,6 +1,9 @@
 package io.lianmai.server;
 
+import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.media.transport.MediaServer;
 import io.lianmai.server.config.LianmaiConfig;
+import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.HttpFrontDoor;
 import io.lianmai.store.App;
 import io.lianmai.store.AppStore;
@@ -25,14 +28,16 @@ public final class LianmaiServer implements AutoCloseable {
     private final LianmaiConfig config;
     private final AppStore apps;
     private final Vertx vertx;
+    private final MediaServer media;
     private final int httpPort;
     private final Optional<App> createdDefaultApp;
 
-    private LianmaiServer(LianmaiConfig config, AppStore apps, Vertx vertx, int httpPort,
+    private LianmaiServer(LianmaiConfig config, AppStore apps, Vertx vertx, MediaServer media, int httpPort,
             Optional<App> createdDefaultApp) {
         this.config = config;
         this.apps = apps;
         this.vertx = vertx;
+        this.media = media;
         this.httpPort = httpPort;
         this.createdDefaultApp = createdDefaultApp;
     }
@@ -44,6 +49,7 @@ public final class LianmaiServer implements AutoCloseable {
     public static LianmaiServer start(LianmaiConfig config, Clock clock) {
         AppStore apps = JdbcAppStore.open(config.store(), clock);
         Vertx vertx = null;
+        MediaServer media = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -51,16 +57,21 @@ public final class LianmaiServer implements AutoCloseable {
                 LOG.info("created default app {} ({})", app.sdkAppId(), app.name());
                 created = Optional.of(app);
             }
+            media = MediaServer.start(config.media());
             vertx = Vertx.vertx();
-            int port = new HttpFrontDoor(vertx, apps)
+            RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock));
+            int port = new HttpFrontDoor(vertx, apps, authenticator, media)
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-            return new LianmaiServer(config, apps, vertx, port, created);
+            return new LianmaiServer(config, apps, vertx, media, port, created);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
+            }
+            if (media != null) {
+                media.close();
             }
             apps.close();
             if (e instanceof InterruptedException) {
@@ -87,6 +98,11 @@ public final class LianmaiServer implements AutoCloseable {
         return createdDefaultApp;
     }
 
+    /** The WebRTC media plane. */
+    public MediaServer media() {
+        return media;
+    }
+
     public AppStore apps() {
         return apps;
     }
@@ -105,6 +121,7 @@ public final class LianmaiServer implements AutoCloseable {
             }
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
+            media.close();
             apps.close();
         }
     }

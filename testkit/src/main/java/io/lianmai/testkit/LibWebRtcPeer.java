@@ -59,7 +59,11 @@ public final class LibWebRtcPeer implements AutoCloseable {
         connection = factory().createPeerConnection(configuration, new Observer());
     }
 
-    /** A peer sending a synthetic camera (640×360 at 30 fps) and microphone, send-only. */
+    /**
+     * A peer sending a synthetic camera (640×360 at 30 fps) and the headless audio device's microphone (silence,
+     * still 50 Opus packets a second), send-only. Audio comes from the device module rather than a custom source:
+     * libwebrtc's audio send stream aborts on a race when both feed it.
+     */
     public static LibWebRtcPeer publisher() {
         return publisher(false);
     }
@@ -68,11 +72,9 @@ public final class LibWebRtcPeer implements AutoCloseable {
     public static LibWebRtcPeer publisher(boolean tcpOnly) {
         LibWebRtcPeer peer = new LibWebRtcPeer(tcpOnly);
         SyntheticVideo video = new SyntheticVideo(640, 360, 30);
-        SyntheticAudio audio = new SyntheticAudio();
         peer.resources.add(video);
-        peer.resources.add(audio);
         VideoTrack videoTrack = factory().createVideoTrack("video0", video.source());
-        AudioTrack audioTrack = factory().createAudioTrack("audio0", audio.source());
+        AudioTrack audioTrack = factory().createAudioTrack("audio0", factory().createAudioSource(new AudioOptions()));
         peer.addSendOnly(audioTrack);
         peer.addSendOnly(videoTrack);
         return peer;

@@ -1,5 +1,6 @@
 package io.lianmai.media.sfu;
 
+import io.lianmai.media.rtp.RtpStreamIdExtension;
 import io.lianmai.media.rtp.RtpStreamStatistics;
 
 /**
@@ -15,6 +16,7 @@ public final class IncomingLayer {
 
     private final int index;
     private final String rid;
+    private final byte[] encodedRid;
     private long ssrc;
     private long rtxSsrc = -1;
     private final PacketCache cache;
@@ -35,6 +37,7 @@ public final class IncomingLayer {
     IncomingLayer(int index, String rid, long ssrc, int clockRate, boolean video) {
         this.index = index;
         this.rid = rid;
+        this.encodedRid = rid == null ? null : RtpStreamIdExtension.encode(rid);
         this.ssrc = ssrc;
         this.clockRate = clockRate;
         // Video: ~1.5 s of 2.5 Mbit/s; audio: 50 packets/s makes 128 more than enough for any NACK round trip.
@@ -54,6 +57,11 @@ public final class IncomingLayer {
         return rid;
     }
 
+    /** The rid as it appears in the rtp-stream-id header extension, or null. */
+    public byte[] encodedRid() {
+        return encodedRid;
+    }
+
     /** The SSRC, or -1 until learned from the first packet carrying this layer's rid. */
     public long ssrc() {
         return ssrc;
@@ -64,12 +72,14 @@ public final class IncomingLayer {
         return rtxSsrc;
     }
 
-    void learnSsrc(long learned) {
+    /** Binds the layer to the SSRC its first packet showed (simulcast publishers announce rids, not SSRCs). */
+    public void learnSsrc(long learned) {
         ssrc = learned;
         statistics = new RtpStreamStatistics(learned, clockRate);
     }
 
-    void learnRtxSsrc(long learned) {
+    /** Binds the layer's repair stream to the SSRC its first RTX packet showed. */
+    public void learnRtxSsrc(long learned) {
         rtxSsrc = learned;
     }
 
@@ -102,6 +112,20 @@ public final class IncomingLayer {
         }
     }
 
+    /**
+     * Writes into {@code out} the sequence numbers to NACK to the publisher now.
+     *
+     * @return how many
+     */
+    public int pollNacks(long nowMillis, int[] out) {
+        return nacks.poll(nowMillis, out);
+    }
+
+    /** Whether to send the publisher a keyframe request (PLI) now. */
+    public boolean pollKeyframeRequest(long nowMillis) {
+        return keyframes.poll(nowMillis);
+    }
+
     /** Whether packets arrived recently. */
     public boolean isActive(long nowMillis) {
         return nowMillis - lastPacketMillis <= ACTIVE_MILLIS;
@@ -112,7 +136,11 @@ public final class IncomingLayer {
         return bitrate;
     }
 
-    void onSenderReport(long ntp, long rtpTimestamp) {
+    /** Records the publisher's sender report for this layer (for lip sync downstream and for LSR/DLSR). */
+    public void onSenderReport(long ntp, long rtpTimestamp, long nowMillis) {
+        if (statistics != null) {
+            statistics.onSenderReport(ntp, nowMillis * 1_000_000L);
+        }
         senderReportNtp = ntp;
         senderReportRtpTimestamp = rtpTimestamp;
         hasSenderReport = true;

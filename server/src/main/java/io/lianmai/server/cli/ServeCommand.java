@@ -40,6 +40,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--public-url", paramLabel = "URL", description = "Same as --set http.publicUrl=URL.")
     String publicUrl;
 
+    @Option(names = "--public-ip", paramLabel = "IP[,IP…]",
+            description = "Same as --set media.publicIp=IP: addresses clients reach the media port at.")
+    String publicIp;
+
+    @Option(names = "--media-port", paramLabel = "PORT",
+            description = "Same as --set media.udpPort=PORT --set media.tcpPort=PORT.")
+    String mediaPort;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<ConfigKey, String> extra = new EnumMap<>(ConfigKey.class);
@@ -51,6 +59,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (publicUrl != null) {
             extra.put(ConfigKey.HTTP_PUBLIC_URL, publicUrl);
+        }
+        if (publicIp != null) {
+            extra.put(ConfigKey.MEDIA_PUBLIC_IP, publicIp);
+        }
+        if (mediaPort != null) {
+            extra.put(ConfigKey.MEDIA_UDP_PORT, mediaPort);
+            extra.put(ConfigKey.MEDIA_TCP_PORT, mediaPort);
         }
         LianmaiConfig config = configOptions.load(root.context(), extra);
         LianmaiServer server = LianmaiServer.start(config, root.context().clock());
@@ -70,6 +85,8 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Lianmai " + Version.current() + " is running.");
         out.println("  URL        " + url);
         out.println("  Health     " + url + "healthz");
+        out.println("  Media      UDP " + server.media().udpPort() + ", TCP " + server.media().tcpPort()
+                + " at " + String.join(", ", server.config().media().candidateAddresses()));
         out.println("  Data       " + server.config().dataDir()
                 + (server.config().store().jdbcUrl().isPresent() ? " (apps in the configured database)"
                         : " (embedded H2 database)"));

@@ -23,6 +23,15 @@ public enum ConfigKey {
             "TCP port for the API, signalling WebSocket, WHIP/WHEP, live output, SDK, demo and console."),
     HTTP_PUBLIC_URL("http.publicUrl", "", false,
             "Base URL printed for users (demo, console). Empty: http://localhost:{http.port}/."),
+    MEDIA_HOST("media.host", "0.0.0.0", false,
+            "Address the WebRTC media sockets (UDP and ICE-TCP) bind."),
+    MEDIA_UDP_PORT("media.udpPort", "8801", false,
+            "UDP port for all WebRTC media: ICE, DTLS and SRTP of every session share it."),
+    MEDIA_TCP_PORT("media.tcpPort", "8801", false,
+            "TCP port for ICE-TCP (RFC 6544), for networks that block UDP; -1 turns it off."),
+    MEDIA_PUBLIC_IP("media.publicIp", "", false,
+            "Comma-separated IP addresses clients reach this server at, advertised as ICE host candidates. "
+                    + "Empty: 127.0.0.1 and every non-loopback IPv4 address of this machine."),
     STORE_JDBC_URL("store.jdbcUrl", "", false,
             "JDBC URL of the app database. Empty: an embedded H2 file database under data.dir. "
                     + "A jdbc:postgresql:// URL selects PostgreSQL."),

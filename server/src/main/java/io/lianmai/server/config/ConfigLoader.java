@@ -3,7 +3,16 @@ package io.lianmai.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lianmai.store.StoreConfig;
+import io.lianmai.media.transport.MediaConfig;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -169,7 +178,55 @@ public final class ConfigLoader {
         AppsConfig apps = new AppsConfig(
                 bool(settings, ConfigKey.APPS_CREATE_DEFAULT),
                 nonBlank(settings, ConfigKey.APPS_DEFAULT_NAME));
-        return new LianmaiConfig(dataDir, http, store, apps);
+        int udpPort = integer(settings, ConfigKey.MEDIA_UDP_PORT, 0, 65535);
+        int tcpPort = integer(settings, ConfigKey.MEDIA_TCP_PORT, -1, 65535);
+        MediaConfig media = new MediaConfig(nonBlank(settings, ConfigKey.MEDIA_HOST), udpPort, tcpPort,
+                candidateAddresses(settings), Duration.ofSeconds(30), Duration.ofSeconds(20));
+        return new LianmaiConfig(dataDir, http, store, apps, media);
+    }
+
+    private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {
+        String value = text(settings, ConfigKey.MEDIA_PUBLIC_IP);
+        List<String> addresses = new ArrayList<>();
+        if (value.isEmpty()) {
+            addresses.add("127.0.0.1");
+            addresses.addAll(localAddresses());
+            return addresses;
+        }
+        for (String part : value.split(",")) {
+            String address = part.trim();
+            if (address.isEmpty()) {
+                continue;
+            }
+            if (!InetAddresses.isLiteral(address)) {
+                throw invalid(settings, ConfigKey.MEDIA_PUBLIC_IP, "must list IP addresses, not host names");
+            }
+            addresses.add(address);
+        }
+        if (addresses.isEmpty()) {
+            throw invalid(settings, ConfigKey.MEDIA_PUBLIC_IP, "must list at least one IP address");
+        }
+        return addresses;
+    }
+
+    /** The machine's non-loopback IPv4 addresses on interfaces that are up, so LAN clients can connect. */
+    private static List<String> localAddresses() {
+        List<String> found = new ArrayList<>();
+        try {
+            for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!network.isUp() || network.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(network.getInetAddresses())) {
+                    if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+                        found.add(address.getHostAddress());
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // No interface list: loopback alone still serves browsers on this machine.
+        }
+        return found;
     }
 
     private static String text(Map<ConfigKey, Setting> settings, ConfigKey key) {

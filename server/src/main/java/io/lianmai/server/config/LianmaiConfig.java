@@ -1,5 +1,6 @@
 package io.lianmai.server.config;
 
+import io.lianmai.media.transport.MediaConfig;
 import io.lianmai.store.StoreConfig;
 import java.nio.file.Path;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
  * @param http the HTTP front door
  * @param store the app database
  * @param apps start-up behaviour for apps
+ * @param media the WebRTC media plane
  */
-public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps) {
+public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media) {
 }

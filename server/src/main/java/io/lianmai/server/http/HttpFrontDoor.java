@@ -1,5 +1,6 @@
 package io.lianmai.server.http;
 
+import io.lianmai.media.MediaPlane;
 import io.lianmai.server.Version;
 import io.lianmai.server.config.HttpConfig;
 import io.lianmai.store.AppStore;
@@ -9,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The HTTP server on port 8800: every HTTP path of the product is routed here.
@@ -19,10 +21,14 @@ import io.vertx.ext.web.RoutingContext;
 public final class HttpFrontDoor {
     private final Vertx vertx;
     private final AppStore apps;
+    private final RequestAuthenticator authenticator;
+    private final MediaPlane media;
 
-    public HttpFrontDoor(Vertx vertx, AppStore apps) {
+    public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media) {
         this.vertx = vertx;
         this.apps = apps;
+        this.authenticator = authenticator;
+        this.media = media;
     }
 
     /** Starts listening; the future carries the bound port. */
@@ -30,6 +36,9 @@ public final class HttpFrontDoor {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(this::health);
         router.get("/").handler(this::index);
+        new WhipWhepRoutes(vertx, authenticator, media).mount(router);
+        // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
+        router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
         HttpServer server = vertx.createHttpServer().requestHandler(router);
         return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
     }
@@ -55,6 +64,7 @@ public final class HttpFrontDoor {
                 .putHeader("content-type", "text/html; charset=utf-8")
                 .end("<!doctype html><meta charset=utf-8><title>Lianmai</title>"
                         + "<h1>Lianmai " + Version.current() + "</h1>"
-                        + "<p>The server is running. <a href=\"/healthz\">/healthz</a></p>");
+                        + "<p>The server is running. <a href=\"/healthz\">/healthz</a> · "
+                        + "<a href=\"/whip.html\">WHIP publisher</a> · <a href=\"/whep.html\">WHEP player</a></p>");
     }
 }

@@ -1,0 +1,103 @@
+package io.lianmai.media.srtp;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The cryptographic transform of one profile (RFC 3711 §4, RFC 7714 §8–§9): how a packet whose header, index
+ * and SSRC {@link SrtpContext} has already checked is encrypted and authenticated in place. Holds the session
+ * keys of both RTP and RTCP and the scratch arrays that keep the packet path free of allocation.
+ *
+ * <p>Offsets are absolute array positions; lengths include the header. Not thread-safe.
+ */
+abstract sealed class SrtpTransform permits AesCmHmacSha1Transform, AesGcmTransform {
+    static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /** Keystream is made in chunks of this many bytes, so scratch space stays small for any packet size. */
+    private static final int CHUNK = 1024;
+
+    private final byte[] counters = new byte[CHUNK];
+    private final byte[] keystream = new byte[CHUNK];
+
+    /** Builds the transform of {@code key}'s profile, deriving its session keys (RFC 3711 §4.3). */
+    static SrtpTransform create(SrtpMasterKey key) {
+        SrtpKeyDerivation kdf = new SrtpKeyDerivation(key.keyInternal(), key.saltInternal());
+        return switch (key.profile()) {
+            case AES128_CM_HMAC_SHA1_80 -> new AesCmHmacSha1Transform(kdf);
+            case AEAD_AES_128_GCM -> new AesGcmTransform(kdf);
+        };
+    }
+
+    /** Bytes SRTP appends to an RTP packet. */
+    abstract int rtpOverhead();
+
+    /** Bytes SRTCP appends to an RTCP packet. */
+    abstract int rtcpOverhead();
+
+    /** Encrypts the payload and appends the tag; returns the SRTP length. Tailroom was checked. */
+    abstract int protectRtp(byte[] buf, int off, int headerLength, int length, int ssrc, long index);
+
+    /**
+     * Verifies the tag and, only if it verifies, decrypts the payload; returns the RTP length, or -1 when
+     * authentication fails (the buffer is then unchanged).
+     */
+    abstract int unprotectRtp(byte[] buf, int off, int headerLength, int length, int ssrc, long index);
+
+    /** Encrypts, appends the E flag + index word and the tag; returns the SRTCP length. */
+    abstract int protectRtcp(byte[] buf, int off, int length, int ssrc, long index);
+
+    /** Where the E flag + SRTCP index word of an SRTCP packet of {@code length} bytes starts, from its offset. */
+    abstract int srtcpIndexPosition(int length);
+
+    /**
+     * Verifies the tag and, if {@code encrypted}, then decrypts; returns the RTCP length, or -1 when
+     * authentication fails (the buffer is then unchanged).
+     */
+    abstract int unprotectRtcp(byte[] buf, int off, int length, int ssrc, long index, boolean encrypted);
+
+    /**
+     * XORs {@code buf[off, off + len)} with counter-mode keystream of {@code aes}: block j is
+     * AES(prefix || (counter + j)), where the prefix is 12 bytes (as two words) and the counter a 32-bit
+     * big-endian word, incremented modulo 2^32 (GCM's inc32; for AES-CM the low 16 bits start at zero and a packet
+     * has fewer than 2^16 blocks, so this equals the RFC 3711 §4.1.1 addition).
+     */
+    final void xorKeystream(AesEcb aes, long prefixHigh, int prefixLow, int counter, byte[] buf, int off, int len) {
+        int done = 0;
+        int nextCounter = counter;
+        // Bounded: each pass consumes up to CHUNK bytes.
+        while (done < len) {
+            int chunk = Math.min(CHUNK, len - done);
+            int blocksBytes = (chunk + 15) & ~15;
+            for (int p = 0; p < blocksBytes; p += 16) {
+                LONG_BE.set(counters, p, prefixHigh);
+                INT_BE.set(counters, p + 8, prefixLow);
+                INT_BE.set(counters, p + 12, nextCounter++);
+            }
+            aes.encrypt(counters, 0, blocksBytes, keystream, 0);
+            xor(keystream, buf, off + done, chunk);
+            done += chunk;
+        }
+    }
+
+    /** {@code buf[off, off + len) ^= ks[0, len)}. */
+    static void xor(byte[] ks, byte[] buf, int off, int len) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            LONG_BE.set(buf, off + i, (long) LONG_BE.get(buf, off + i) ^ (long) LONG_BE.get(ks, i));
+        }
+        for (; i < len; i++) {
+            buf[off + i] ^= ks[i];
+        }
+    }
+
+    /** Compares {@code len} bytes in time independent of where they differ. */
+    static boolean constantTimeEquals(byte[] a, int aOff, byte[] b, int bOff, int len) {
+        int diff = 0;
+        for (int i = 0; i < len; i++) {
+            diff |= a[aOff + i] ^ b[bOff + i];
+        }
+        return diff == 0;
+    }
+}

@@ -1,0 +1,672 @@
+package io.lianmai.media.transport;
+
+import io.lianmai.media.MediaException;
+import io.lianmai.media.MediaPlane;
+import io.lianmai.media.dtls.DtlsConfig;
+import io.lianmai.media.dtls.DtlsContext;
+import io.lianmai.media.dtls.DtlsFingerprint;
+import io.lianmai.media.dtls.DtlsSession;
+import io.lianmai.media.ice.IceCandidate;
+import io.lianmai.media.ice.IceCredentials;
+import io.lianmai.media.ice.IceLiteAgent;
+import io.lianmai.media.ice.IceLiteConfig;
+import io.lianmai.media.ice.Rfc4571FrameDecoder;
+import io.lianmai.media.ice.Rfc4571FrameEncoder;
+import io.lianmai.media.ice.StunException;
+import io.lianmai.media.ice.StunMessage;
+import io.lianmai.media.rtp.Codec;
+import io.lianmai.media.sdp.AnswerBuilder;
+import io.lianmai.media.sdp.LocalAnswer;
+import io.lianmai.media.sdp.LocalTransport;
+import io.lianmai.media.sdp.NegotiatedCodec;
+import io.lianmai.media.sdp.NegotiatedMedia;
+import io.lianmai.media.sdp.NegotiatedSession;
+import io.lianmai.media.sdp.NegotiationPolicy;
+import io.lianmai.media.sdp.OutgoingTrack;
+import io.lianmai.media.sdp.Rid;
+import io.lianmai.media.sdp.SdpException;
+import io.lianmai.media.sdp.SessionDescription;
+import io.lianmai.media.sfu.Buffers;
+import io.lianmai.media.sfu.DownTrack;
+import io.lianmai.media.sfu.ExtensionIdMap;
+import io.lianmai.media.sfu.IncomingLayer;
+import io.lianmai.media.sfu.PublishedTrack;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebRTC media plane on one UDP port (and ICE-TCP on one TCP port): ICE-lite demultiplexing by username
+ * fragment and then by remote address (RFC 7983 first-byte demux), DTLS-SRTP, and forwarding from publishers to
+ * players.
+ *
+ * <p>Threading: one Netty event loop (the media loop) owns every socket, session and track, so the packet path
+ * takes no lock and allocates nothing of its own. DTLS handshakes run on a small executor and hand their results to
+ * the loop. Signalling calls ({@link #publish}, {@link #play}, {@link #end}) may come from any thread; they do
+ * their work on the loop.
+ */
+public final class MediaServer implements MediaPlane {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaServer.class);
+    private static final long TICK_MILLIS = 20;
+    private static final int UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+    private static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    private static final String RID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    private static final String REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+
+    private final MediaConfig config;
+    private final Clock clock;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final ExecutorService dtlsExecutor;
+    private final DtlsContext dtls;
+    private final NegotiationPolicy policy = NegotiationPolicy.defaults();
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger sessionCounter = new AtomicInteger();
+    private Channel udp;
+    private Channel tcp;
+    private List<String> candidateLines = List.of();
+
+    // Owned by the media loop.
+    private final Map<String, WebRtcSession> byUfrag = new HashMap<>();
+    private final Map<InetSocketAddress, WebRtcSession> byAddress = new HashMap<>();
+    private final Map<InetSocketAddress, UdpEndpoint> udpEndpoints = new HashMap<>();
+    private final Map<String, List<WebRtcSession>> playersByStream = new HashMap<>();
+    private final List<WebRtcSession> sessions = new ArrayList<>();
+    private final byte[] receive = Buffers.packetArray();
+    private final byte[] scratch = Buffers.packetArray();
+    private final byte[] stunOut = new byte[256];
+
+    // Read from signalling threads.
+    private final Map<String, WebRtcSession> byId = new ConcurrentHashMap<>();
+    private final Map<String, WebRtcSession> publishers = new ConcurrentHashMap<>();
+
+    private long unknownPackets;
+    private long badStun;
+
+    private MediaServer(MediaConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        ThreadFactory mediaThread = runnable -> new Thread(runnable, "lianmai-media");
+        this.group = new MultiThreadIoEventLoopGroup(1, mediaThread,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.loop = group.next();
+        AtomicInteger dtlsThreads = new AtomicInteger();
+        this.dtlsExecutor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "lianmai-dtls-" + dtlsThreads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.dtls = DtlsContext.withNewCertificate(DtlsConfig.DEFAULT, dtlsExecutor, clock);
+    }
+
+    /**
+     * Binds the media sockets and starts the media loop.
+     *
+     * @throws MediaException with {@link MediaException.Reason#UNAVAILABLE} when a port cannot be bound
+     */
+    public static MediaServer start(MediaConfig config) {
+        MediaServer server = new MediaServer(config, new MonotonicClock());
+        try {
+            server.bind();
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new MediaException(MediaException.Reason.UNAVAILABLE, "cannot bind media ports on "
+                    + config.bindHost() + " (UDP " + config.udpPort() + ", TCP " + config.tcpPort() + "): "
+                    + e.getMessage(), e);
+        }
+        return server;
+    }
+
+    private void bind() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        Bootstrap udpBootstrap = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, UDP_RECEIVE_BUFFER)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Buffers.CAPACITY))
+                .handler(new UdpHandler());
+        udp = udpBootstrap.bind(config.bindHost(), config.udpPort()).sync().channel();
+        int udpPort = ((InetSocketAddress) udp.localAddress()).getPort();
+        int tcpPort = -1;
+        if (config.tcpPort() >= 0) {
+            ServerBootstrap tcpBootstrap = new ServerBootstrap()
+                    .group(group, group)
+                    .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new Rfc4571FrameDecoder(), Rfc4571FrameEncoder.INSTANCE,
+                                    new TcpHandler());
+                        }
+                    });
+            tcp = tcpBootstrap.bind(config.bindHost(), config.tcpPort()).sync().channel();
+            tcpPort = ((InetSocketAddress) tcp.localAddress()).getPort();
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String address : config.candidateAddresses()) {
+            try {
+                addresses.add(InetAddress.getByName(address));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("candidate address '" + address + "' is not an IP address", e);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        List<IceCandidate> candidates = tcpPort >= 0 ? IceCandidate.hostCandidates(addresses, udpPort, tcpPort)
+                : IceCandidate.hostCandidates(addresses, udpPort);
+        for (IceCandidate candidate : candidates) {
+            lines.add(candidate.toCandidateString());
+        }
+        candidateLines = List.copyOf(lines);
+        loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info("media listening on UDP {} and TCP {} ({}), candidates {}", udpPort, tcpPort,
+                epoll ? "epoll" : "nio", config.candidateAddresses());
+    }
+
+    /** The bound UDP port. */
+    public int udpPort() {
+        return ((InetSocketAddress) udp.localAddress()).getPort();
+    }
+
+    /** The bound TCP port, or -1 when ICE-TCP is off. */
+    public int tcpPort() {
+        return tcp == null ? -1 : ((InetSocketAddress) tcp.localAddress()).getPort();
+    }
+
+    // ---- signalling ----
+
+    @Override
+    public CompletionStage<MediaSession> publish(String streamKey, String offerSdp) {
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(offerSdp);
+        } catch (SdpException e) {
+            return CompletableFuture.failedFuture(badOffer(e));
+        }
+        return onLoop(() -> startPublisher(streamKey, offer));
+    }
+
+    @Override
+    public CompletionStage<MediaSession> play(String streamKey, String offerSdp) {
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(offerSdp);
+        } catch (SdpException e) {
+            return CompletableFuture.failedFuture(badOffer(e));
+        }
+        return onLoop(() -> startPlayer(streamKey, offer));
+    }
+
+    @Override
+    public boolean end(String sessionId) {
+        WebRtcSession session = byId.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        loop.execute(() -> endSession(session, WebRtcSession.EndReason.CLIENT_DELETE));
+        return true;
+    }
+
+    @Override
+    public boolean isPublished(String streamKey) {
+        return publishers.containsKey(streamKey);
+    }
+
+    private MediaSession startPublisher(String streamKey, SessionDescription offer) throws SdpException {
+        IceCredentials local = IceCredentials.generate(random);
+        LocalAnswer answer = new AnswerBuilder(policy, localTransport(local)).answerPublish(offer);
+        NegotiatedSession negotiated = answer.session();
+        List<PublishedTrack> tracks = new ArrayList<>();
+        List<NegotiatedMedia> trackMedia = new ArrayList<>();
+        List<Integer> rtxPayloadTypes = new ArrayList<>();
+        int ridId = 0;
+        int repairedRidId = 0;
+        for (NegotiatedMedia media : negotiated.acceptedMedia()) {
+            if (media.codecs().isEmpty()) {
+                continue;
+            }
+            NegotiatedCodec chosen = media.codecs().get(0);
+            Optional<Codec> codec = Codec.fromEncodingName(chosen.codec().name());
+            if (codec.isEmpty()) {
+                continue;
+            }
+            ridId = media.extensionId(RID).orElse(ridId);
+            repairedRidId = media.extensionId(REPAIRED_RID).orElse(repairedRidId);
+            List<Rid> rids = media.remote().rids();
+            String[] ridNames;
+            long[] ssrcs;
+            if (!rids.isEmpty()) {
+                ridNames = new String[rids.size()];
+                ssrcs = new long[rids.size()];
+                List<Long> simulcast = media.remote().simulcastSsrcs();
+                for (int i = 0; i < rids.size(); i++) {
+                    ridNames[i] = rids.get(i).id();
+                    ssrcs[i] = i < simulcast.size() ? simulcast.get(i) : -1;
+                }
+            } else {
+                ridNames = new String[] {null};
+                ssrcs = new long[] {primarySsrc(media)};
+            }
+            PublishedTrack track = new PublishedTrack(media.mid(), codec.get(), chosen.payloadType(),
+                    media.extensionId(AUDIO_LEVEL).orElse(0), ridNames, ssrcs);
+            for (IncomingLayer layer : track.layers()) {
+                if (layer.ssrc() >= 0) {
+                    media.remote().rtxSsrc(layer.ssrc()).ifPresent(layer::learnRtxSsrc);
+                }
+            }
+            tracks.add(track);
+            trackMedia.add(media);
+            rtxPayloadTypes.add(chosen.rtxPayloadType().orElse(-1));
+        }
+        if (tracks.isEmpty()) {
+            throw new MediaException(MediaException.Reason.BAD_OFFER, "the offer sends no audio or video the "
+                    + "server can forward (codecs: Opus, VP8, H.264, VP9, AV1)");
+        }
+        WebRtcSession session = newSession(local, negotiated);
+        int[] rtxPts = rtxPayloadTypes.stream().mapToInt(Integer::intValue).toArray();
+        Publication publication = new Publication(streamKey, tracks, rtxPts, ridId, repairedRidId,
+                randomSsrc(), session);
+        publication.setNegotiatedMedia(trackMedia);
+        session.attach(newDtls(negotiated, session), publication);
+        WebRtcSession previous = publishers.put(streamKey, session);
+        if (previous != null) {
+            endSession(previous, WebRtcSession.EndReason.REPLACED);
+        }
+        LOG.info("publish {} as session {}: {} track(s)", streamKey, session.id(), tracks.size());
+        return new MediaSession(session.id(), answer.sdp());
+    }
+
+    private MediaSession startPlayer(String streamKey, SessionDescription offer) throws SdpException {
+        WebRtcSession publisher = publishers.get(streamKey);
+        if (publisher == null || !(publisher.role() instanceof Publication publication)) {
+            throw new MediaException(MediaException.Reason.STREAM_NOT_FOUND, "nobody publishes " + streamKey);
+        }
+        List<PublishedTrack> tracks = publication.tracks();
+        List<NegotiatedMedia> publisherMedia = publication.negotiatedMedia();
+        List<OutgoingTrack> outgoing = new ArrayList<>();
+        String cname = "lianmai-" + HexFormat.of().toHexDigits(random.nextInt());
+        for (int i = 0; i < tracks.size(); i++) {
+            NegotiatedMedia media = publisherMedia.get(i);
+            OutgoingTrack track = OutgoingTrack.from(media, "lianmai", tracks.get(i).mid() + "-" + i, cname,
+                    randomSsrc(), randomSsrc());
+            outgoing.add(track.withCodecs(List.of(media.codecs().get(0).codec())));
+        }
+        IceCredentials local = IceCredentials.generate(random);
+        LocalAnswer answer = new AnswerBuilder(policy, localTransport(local)).answerSubscribe(offer, outgoing);
+        NegotiatedSession negotiated = answer.session();
+        WebRtcSession session = newSession(local, negotiated);
+        List<DownTrack> downTracks = new ArrayList<>();
+        for (NegotiatedMedia media : negotiated.acceptedMedia()) {
+            if (media.outgoing().isEmpty() || media.codecs().isEmpty()) {
+                continue;
+            }
+            int index = outgoing.indexOf(media.outgoing().get());
+            if (index < 0) {
+                index = indexBySsrc(outgoing, media.outgoing().get().ssrc());
+            }
+            if (index < 0) {
+                continue;
+            }
+            downTracks.add(new DownTrack(tracks.get(index), media.outgoing().get().ssrc(),
+                    media.codecs().get(0).payloadType(),
+                    ExtensionIdMap.between(publisherMedia.get(index).headerExtensions(), media.headerExtensions()),
+                    session));
+        }
+        if (downTracks.isEmpty()) {
+            throw new MediaException(MediaException.Reason.BAD_OFFER, "the offer receives none of the stream's "
+                    + "tracks (recvonly audio/video with the publisher's codec is needed)");
+        }
+        Subscription subscription = new Subscription(streamKey, downTracks, session);
+        session.attach(newDtls(negotiated, session), subscription);
+        playersByStream.computeIfAbsent(streamKey, key -> new ArrayList<>()).add(session);
+        LOG.info("play {} as session {}: {} track(s)", streamKey, session.id(), downTracks.size());
+        return new MediaSession(session.id(), answer.sdp());
+    }
+
+    private static int indexBySsrc(List<OutgoingTrack> tracks, long ssrc) {
+        for (int i = 0; i < tracks.size(); i++) {
+            if (tracks.get(i).ssrc() == ssrc) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private WebRtcSession newSession(IceCredentials local, NegotiatedSession negotiated) {
+        IceLiteAgent agent = IceLiteAgent.create(local, IceLiteConfig.DEFAULT, clock);
+        agent.setRemoteCredentials(IceCredentials.of(negotiated.remoteIce().ufrag(), negotiated.remoteIce().pwd()));
+        String id = HexFormat.of().formatHex(randomBytes(16));
+        WebRtcSession session = new WebRtcSession(id, this, loop, agent);
+        byUfrag.put(local.ufrag(), session);
+        byId.put(id, session);
+        sessions.add(session);
+        return session;
+    }
+
+    private DtlsSession newDtls(NegotiatedSession negotiated, WebRtcSession session) {
+        DtlsFingerprint remote = DtlsFingerprint.parse(negotiated.remoteFingerprint().algorithm() + " "
+                + negotiated.remoteFingerprint().value());
+        return negotiated.localIsDtlsClient() ? dtls.newClientSession(remote, session, session)
+                : dtls.newServerSession(remote, session, session);
+    }
+
+    private LocalTransport localTransport(IceCredentials local) {
+        return LocalTransport.of(local.ufrag(), local.pwd(), dtls.certificate().fingerprint().toSdpValue(),
+                candidateLines);
+    }
+
+    private static long primarySsrc(NegotiatedMedia media) {
+        List<Long> ssrcs = media.remote().ssrcs();
+        for (Long ssrc : ssrcs) {
+            boolean isRtx = false;
+            for (Long other : ssrcs) {
+                if (!other.equals(ssrc) && media.remote().rtxSsrc(other).filter(ssrc::equals).isPresent()) {
+                    isRtx = true;
+                }
+            }
+            if (!isRtx) {
+                return ssrc;
+            }
+        }
+        return -1;
+    }
+
+    /** Called on the loop when a session's DTLS completed: players start receiving (from a keyframe). */
+    void onSessionConnected(WebRtcSession session) {
+        if (session.role() instanceof Subscription subscription) {
+            for (DownTrack downTrack : subscription.downTracks()) {
+                downTrack.source().addDownTrack(downTrack);
+                downTrack.requestKeyframe();
+            }
+        }
+    }
+
+    /** Ends a session and everything that depends on it; on the loop, idempotent. */
+    void endSession(WebRtcSession session, WebRtcSession.EndReason reason) {
+        if (session.isEnded()) {
+            return;
+        }
+        session.end();
+        byUfrag.remove(session.localUfrag(), session);
+        byId.remove(session.id(), session);
+        byAddress.values().removeIf(each -> each == session);
+        sessions.remove(session);
+        if (session.role() instanceof Publication publication) {
+            publishers.remove(publication.streamKey(), session);
+            // Players negotiated this publisher's codecs and SSRCs; when it goes (or is replaced) they end too, so
+            // their clients notice at once and can play the stream again.
+            List<WebRtcSession> players = playersByStream.remove(publication.streamKey());
+            if (players != null) {
+                for (WebRtcSession player : new ArrayList<>(players)) {
+                    endSession(player, WebRtcSession.EndReason.PUBLISHER_GONE);
+                }
+            }
+        } else if (session.role() instanceof Subscription subscription) {
+            List<WebRtcSession> players = playersByStream.get(subscription.streamKey());
+            if (players != null) {
+                players.remove(session);
+            }
+        }
+        LOG.info("session {} ended: {}", session.id(), reason);
+    }
+
+    // ---- packet path (media loop) ----
+
+    private void tick() {
+        long now = clock.millis();
+        for (int i = sessions.size() - 1; i >= 0; i--) {
+            if (i < sessions.size()) {
+                sessions.get(i).tick(now, scratch);
+            }
+        }
+        if (udp != null) {
+            udp.flush();
+        }
+    }
+
+    private void onUdp(ByteBuf content, InetSocketAddress sender) {
+        int len = content.readableBytes();
+        if (len < 1 || len > Buffers.MAX_PACKET) {
+            unknownPackets++;
+            return;
+        }
+        content.getBytes(content.readerIndex(), receive, 0, len);
+        switch (PacketKind.of(receive[0] & 0xFF)) {
+            case STUN -> onStun(len, udpEndpoint(sender), IceCandidate.Transport.UDP, sender);
+            case DTLS -> {
+                WebRtcSession session = byAddress.get(sender);
+                if (session != null) {
+                    session.onDtls(receive, 0, len);
+                } else {
+                    unknownPackets++;
+                }
+            }
+            case RTP_OR_RTCP -> {
+                WebRtcSession session = byAddress.get(sender);
+                if (session != null) {
+                    session.onSrtp(receive, 0, len, clock.millis(), scratch);
+                } else {
+                    unknownPackets++;
+                }
+            }
+            default -> unknownPackets++;
+        }
+    }
+
+    private UdpEndpoint udpEndpoint(InetSocketAddress sender) {
+        UdpEndpoint endpoint = udpEndpoints.get(sender);
+        if (endpoint == null) {
+            endpoint = new UdpEndpoint(udp, sender);
+        }
+        return endpoint;
+    }
+
+    /** Handles a STUN message; returns the session it belongs to when it was a valid check. */
+    private WebRtcSession onStun(int len, MediaEndpoint from, IceCandidate.Transport transport,
+            InetSocketAddress udpSender) {
+        StunMessage message;
+        try {
+            message = StunMessage.parse(receive, 0, len);
+        } catch (StunException e) {
+            badStun++;
+            return null;
+        }
+        Optional<String> ufrag = message.localUfrag();
+        WebRtcSession session = ufrag.isPresent() ? byUfrag.get(ufrag.get()) : null;
+        if (session == null) {
+            badStun++;
+            return null;
+        }
+        if (!session.onStun(message, from, transport, stunOut)) {
+            return null;
+        }
+        if (udpSender != null) {
+            udpEndpoints.put(udpSender, (UdpEndpoint) from);
+            byAddress.put(udpSender, session);
+        }
+        return session;
+    }
+
+    private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, DatagramPacket packet) {
+            onUdp(packet.content(), packet.sender());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext context) {
+            context.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            LOG.warn("media UDP socket error: {}", cause.toString());
+        }
+    }
+
+    /** One ICE-TCP connection: its first frame must be a valid check, which binds it to a session. */
+    private final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        private WebRtcSession session;
+        private TcpEndpoint endpoint;
+
+        @Override
+        public void channelActive(ChannelHandlerContext context) {
+            endpoint = new TcpEndpoint(context.channel());
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, ByteBuf frame) {
+            int len = frame.readableBytes();
+            if (len < 1 || len > Buffers.MAX_PACKET) {
+                context.close();
+                return;
+            }
+            frame.getBytes(frame.readerIndex(), receive, 0, len);
+            PacketKind kind = PacketKind.of(receive[0] & 0xFF);
+            if (kind == PacketKind.STUN) {
+                WebRtcSession checked = onStun(len, endpoint, IceCandidate.Transport.TCP, null);
+                if (checked != null) {
+                    session = checked;
+                } else if (session == null) {
+                    context.close();
+                }
+                return;
+            }
+            if (session == null || session.isEnded()) {
+                context.close();
+                return;
+            }
+            if (kind == PacketKind.DTLS) {
+                session.onDtls(receive, 0, len);
+            } else if (kind == PacketKind.RTP_OR_RTCP) {
+                session.onSrtp(receive, 0, len, clock.millis(), scratch);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext context) {
+            context.flush();
+            if (udp != null) {
+                udp.flush();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            // Framing errors close the connection (the decoder does it); nothing else to do.
+            context.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    private <T> CompletionStage<T> onLoop(SignallingTask<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    result.complete(task.run());
+                } catch (SdpException e) {
+                    result.completeExceptionally(badOffer(e));
+                } catch (MediaException e) {
+                    result.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    LOG.warn("signalling failed", e);
+                    result.completeExceptionally(new MediaException(MediaException.Reason.BAD_OFFER,
+                            "cannot negotiate: " + e.getMessage(), e));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new MediaException(MediaException.Reason.UNAVAILABLE,
+                    "the media server is shutting down", e));
+        }
+        return result;
+    }
+
+    @FunctionalInterface
+    private interface SignallingTask<T> {
+        T run() throws SdpException;
+    }
+
+    private static MediaException badOffer(SdpException e) {
+        return new MediaException(MediaException.Reason.BAD_OFFER, "SDP offer: " + e.getMessage(), e);
+    }
+
+    private long randomSsrc() {
+        return random.nextInt() & 0xFFFF_FFFFL;
+    }
+
+    private byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!loop.isShuttingDown()) {
+                loop.submit(() -> {
+                    for (WebRtcSession session : new ArrayList<>(sessions)) {
+                        endSession(session, WebRtcSession.EndReason.SHUTDOWN);
+                    }
+                }).await(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("closing sessions: {}", e.toString());
+        }
+        if (udp != null) {
+            udp.close();
+        }
+        if (tcp != null) {
+            tcp.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        dtlsExecutor.shutdownNow();
+    }
+}

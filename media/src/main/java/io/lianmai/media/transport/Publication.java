@@ -1,0 +1,215 @@
+package io.lianmai.media.transport;
+
+import io.lianmai.media.rtcp.GenericNack;
+import io.lianmai.media.rtcp.PictureLossIndication;
+import io.lianmai.media.rtcp.ReceiverReport;
+import io.lianmai.media.rtcp.RtcpIterator;
+import io.lianmai.media.rtcp.RtcpPacketType;
+import io.lianmai.media.rtcp.SenderReport;
+import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.media.rtp.RtxPacket;
+import io.lianmai.media.sfu.IncomingLayer;
+import io.lianmai.media.sfu.PublishedTrack;
+import io.lianmai.media.sfu.RtpSink;
+import java.util.List;
+
+/**
+ * The publisher side of a session: maps incoming SSRCs to tracks and layers (from the SDP, or learned from the
+ * rid/repaired-rid header extensions for simulcast), restores RTX, forwards, and keeps the publisher repairing:
+ * NACKs for missing packets, PLIs for wanted keyframes, receiver reports every second.
+ */
+final class Publication implements SessionRole {
+    private static final long REPORT_INTERVAL_MILLIS = 1000;
+    private static final int MAX_NACKS_PER_TICK = 64;
+
+    private final String streamKey;
+    private final List<PublishedTrack> tracks;
+    private final int[] rtxPayloadTypes;
+    private final int ridExtensionId;
+    private final int repairedRidExtensionId;
+    private final long localSsrc;
+    private final RtpSink peer;
+    private final int[] nackScratch = new int[MAX_NACKS_PER_TICK];
+    private final RtcpIterator rtcp = new RtcpIterator();
+    private final SenderReport senderReport = new SenderReport();
+    private long lastReportMillis;
+    private long unknownSsrcPackets;
+
+    /**
+     * @param tracks the published tracks, in m-line order
+     * @param rtxPayloadTypes per track, the publisher's RTX payload type or -1
+     * @param ridExtensionId the publisher's rtp-stream-id extension id, or 0
+     * @param repairedRidExtensionId the publisher's repaired-rtp-stream-id extension id, or 0
+     * @param localSsrc the SSRC the server uses as RTCP sender towards the publisher
+     * @param peer where RTCP to the publisher goes
+     */
+    Publication(String streamKey, List<PublishedTrack> tracks, int[] rtxPayloadTypes, int ridExtensionId,
+            int repairedRidExtensionId, long localSsrc, RtpSink peer) {
+        this.streamKey = streamKey;
+        this.tracks = List.copyOf(tracks);
+        this.rtxPayloadTypes = rtxPayloadTypes;
+        this.ridExtensionId = ridExtensionId;
+        this.repairedRidExtensionId = repairedRidExtensionId;
+        this.localSsrc = localSsrc;
+        this.peer = peer;
+    }
+
+    private List<io.lianmai.media.sdp.NegotiatedMedia> negotiatedMedia = List.of();
+
+    String streamKey() {
+        return streamKey;
+    }
+
+    /** The publisher's negotiated m-lines, one per track in the same order (players are offered these codecs). */
+    void setNegotiatedMedia(List<io.lianmai.media.sdp.NegotiatedMedia> media) {
+        negotiatedMedia = List.copyOf(media);
+    }
+
+    List<io.lianmai.media.sdp.NegotiatedMedia> negotiatedMedia() {
+        return negotiatedMedia;
+    }
+
+    List<PublishedTrack> tracks() {
+        return tracks;
+    }
+
+    @Override
+    public void onRtp(RtpPacket packet, long nowMillis, byte[] scratch) {
+        long ssrc = packet.ssrc();
+        for (int t = 0; t < tracks.size(); t++) {
+            PublishedTrack track = tracks.get(t);
+            IncomingLayer[] layers = track.layers();
+            for (IncomingLayer layer : layers) {
+                if (layer.ssrc() == ssrc) {
+                    track.onRtp(packet, layer, nowMillis, scratch);
+                    return;
+                }
+                if (layer.rtxSsrc() == ssrc) {
+                    if (packet.payloadLength() <= RtxPacket.OSN_LENGTH) {
+                        return; // RTX padding-only probe
+                    }
+                    if (RtxPacket.restoreOriginal(packet, layer.ssrc(), track.payloadType())) {
+                        track.onRtp(packet, layer, nowMillis, scratch);
+                    }
+                    return;
+                }
+            }
+        }
+        learn(packet, nowMillis, scratch);
+    }
+
+    /** An SSRC the SDP did not announce: find its layer by rid (or repaired rid, for RTX). */
+    private void learn(RtpPacket packet, long nowMillis, byte[] scratch) {
+        for (int t = 0; t < tracks.size(); t++) {
+            PublishedTrack track = tracks.get(t);
+            boolean rtx = packet.payloadType() == rtxPayloadTypes[t];
+            if (!rtx && packet.payloadType() != track.payloadType()) {
+                continue;
+            }
+            IncomingLayer[] layers = track.layers();
+            int extensionId = rtx ? repairedRidExtensionId : ridExtensionId;
+            for (IncomingLayer layer : layers) {
+                boolean matches;
+                if (layer.rid() == null) {
+                    matches = layers.length == 1 && (rtx ? layer.rtxSsrc() < 0 : layer.ssrc() < 0);
+                } else {
+                    matches = extensionId > 0 && packet.extensionValueEquals(extensionId, layer.encodedRid());
+                }
+                if (matches) {
+                    if (rtx) {
+                        layer.learnRtxSsrc(packet.ssrc());
+                    } else {
+                        layer.learnSsrc(packet.ssrc());
+                    }
+                    onRtp(packet, nowMillis, scratch);
+                    return;
+                }
+            }
+        }
+        unknownSsrcPackets++;
+    }
+
+    @Override
+    public void onRtcp(byte[] buf, int off, int len, long nowMillis, byte[] scratch) {
+        rtcp.reset(buf, off, len);
+        while (rtcp.next()) {
+            if (rtcp.packetType() == RtcpPacketType.SR
+                    && senderReport.wrap(buf, rtcp.packetOffset(), rtcp.packetLength())) {
+                IncomingLayer layer = layerBySsrc(senderReport.senderSsrc());
+                if (layer != null) {
+                    layer.onSenderReport(senderReport.ntpTimestamp(), senderReport.rtpTimestamp(), nowMillis);
+                }
+            }
+        }
+    }
+
+    private IncomingLayer layerBySsrc(long ssrc) {
+        for (PublishedTrack track : tracks) {
+            for (IncomingLayer layer : track.layers()) {
+                if (layer.ssrc() == ssrc) {
+                    return layer;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void tick(long nowMillis, byte[] scratch) {
+        for (PublishedTrack track : tracks) {
+            for (IncomingLayer layer : track.layers()) {
+                if (layer.ssrc() < 0) {
+                    continue;
+                }
+                int count = layer.pollNacks(nowMillis, nackScratch);
+                if (count > 0) {
+                    int len = GenericNack.write(scratch, 0, localSsrc, layer.ssrc(), nackScratch, 0, count);
+                    if (len > 0) {
+                        peer.sendRtcp(scratch, 0, len);
+                    }
+                }
+                if (layer.pollKeyframeRequest(nowMillis)) {
+                    int len = PictureLossIndication.write(scratch, 0, localSsrc, layer.ssrc());
+                    if (len > 0) {
+                        peer.sendRtcp(scratch, 0, len);
+                    }
+                }
+            }
+        }
+        if (nowMillis - lastReportMillis >= REPORT_INTERVAL_MILLIS) {
+            lastReportMillis = nowMillis;
+            sendReceiverReport(nowMillis, scratch);
+        }
+    }
+
+    private void sendReceiverReport(long nowMillis, byte[] scratch) {
+        int blocks = 0;
+        int headerLength = ReceiverReport.lengthFor(0);
+        int offset = headerLength;
+        for (PublishedTrack track : tracks) {
+            for (IncomingLayer layer : track.layers()) {
+                if (layer.statistics() != null && blocks < 31) {
+                    int written = layer.statistics().writeReportBlock(scratch, offset, nowMillis * 1_000_000L);
+                    if (written > 0) {
+                        offset += written;
+                        blocks++;
+                    }
+                }
+            }
+        }
+        if (blocks > 0 && ReceiverReport.write(scratch, 0, localSsrc, blocks) > 0) {
+            peer.sendRtcp(scratch, 0, offset);
+        }
+    }
+
+    long unknownSsrcPackets() {
+        return unknownSsrcPackets;
+    }
+
+    @Override
+    public void close() {
+        for (PublishedTrack track : tracks) {
+            track.downTracks().clear();
+        }
+    }
+}

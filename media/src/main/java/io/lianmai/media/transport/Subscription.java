@@ -1,0 +1,134 @@
+package io.lianmai.media.transport;
+
+import io.lianmai.media.rtcp.GenericNack;
+import io.lianmai.media.rtcp.RtcpFeedback;
+import io.lianmai.media.rtcp.RtcpIterator;
+import io.lianmai.media.rtcp.RtcpPacketType;
+import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.media.sfu.DownTrack;
+import io.lianmai.media.sfu.RtpSink;
+import java.util.List;
+
+/**
+ * The player side of a session: the down-tracks that feed it, its feedback (NACKs answered from the publisher's
+ * cache, PLI/FIR passed on as keyframe requests), and sender reports every second for lip sync.
+ */
+final class Subscription implements SessionRole {
+    private static final long REPORT_INTERVAL_MILLIS = 1000;
+
+    private final String streamKey;
+    private final List<DownTrack> downTracks;
+    private final RtpSink peer;
+    private final RtcpIterator rtcp = new RtcpIterator();
+    private final GenericNack nack = new GenericNack();
+    private long lastReportMillis;
+    private long nacksReceived;
+    private long keyframeRequestsReceived;
+
+    // NACK handling state, set before each forEachLostSequenceNumber so the callback needs no capture.
+    private DownTrack nackTarget;
+    private long nackNow;
+    private byte[] nackScratch;
+    private final java.util.function.IntConsumer onLost = this::retransmit;
+
+    Subscription(String streamKey, List<DownTrack> downTracks, RtpSink peer) {
+        this.streamKey = streamKey;
+        this.downTracks = List.copyOf(downTracks);
+        this.peer = peer;
+    }
+
+    String streamKey() {
+        return streamKey;
+    }
+
+    List<DownTrack> downTracks() {
+        return downTracks;
+    }
+
+    @Override
+    public void onRtp(RtpPacket packet, long nowMillis, byte[] scratch) {
+        // A player sends no media; anything else is ignored.
+    }
+
+    @Override
+    public void onRtcp(byte[] buf, int off, int len, long nowMillis, byte[] scratch) {
+        rtcp.reset(buf, off, len);
+        while (rtcp.next()) {
+            int type = rtcp.packetType();
+            int at = rtcp.packetOffset();
+            if (type == RtcpPacketType.RTPFB && RtcpFeedback.format(buf, at) == RtcpFeedback.FMT_NACK) {
+                if (nack.wrap(buf, at, rtcp.packetLength())) {
+                    DownTrack target = bySsrc(nack.mediaSsrc());
+                    if (target != null) {
+                        nacksReceived++;
+                        nackTarget = target;
+                        nackNow = nowMillis;
+                        nackScratch = scratch;
+                        nack.forEachLostSequenceNumber(onLost);
+                    }
+                }
+            } else if (type == RtcpPacketType.PSFB) {
+                int format = RtcpFeedback.format(buf, at);
+                if (format == RtcpFeedback.FMT_PLI || format == RtcpFeedback.FMT_FIR) {
+                    DownTrack target = format == RtcpFeedback.FMT_PLI ? bySsrc(RtcpFeedback.mediaSsrc(buf, at))
+                            : firstVideo();
+                    if (target != null) {
+                        keyframeRequestsReceived++;
+                        target.requestKeyframe();
+                    }
+                }
+            }
+        }
+    }
+
+    private void retransmit(int sequenceNumber) {
+        nackTarget.retransmit(sequenceNumber, nackNow, nackScratch);
+    }
+
+    private DownTrack bySsrc(long ssrc) {
+        for (int i = 0; i < downTracks.size(); i++) {
+            if (downTracks.get(i).ssrc() == ssrc) {
+                return downTracks.get(i);
+            }
+        }
+        return null;
+    }
+
+    private DownTrack firstVideo() {
+        for (DownTrack downTrack : downTracks) {
+            if (downTrack.source().isVideo()) {
+                return downTrack;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void tick(long nowMillis, byte[] scratch) {
+        if (nowMillis - lastReportMillis < REPORT_INTERVAL_MILLIS) {
+            return;
+        }
+        lastReportMillis = nowMillis;
+        for (DownTrack downTrack : downTracks) {
+            int len = downTrack.writeSenderReport(scratch, 0);
+            if (len > 0) {
+                peer.sendRtcp(scratch, 0, len);
+            }
+        }
+    }
+
+    long nacksReceived() {
+        return nacksReceived;
+    }
+
+    long keyframeRequestsReceived() {
+        return keyframeRequestsReceived;
+    }
+
+    @Override
+    public void close() {
+        for (DownTrack downTrack : downTracks) {
+            downTrack.source().removeDownTrack(downTrack);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.lianmai.media.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+
+/** An ICE-TCP connection (RFC 6544): packets framed with a 2-byte length (RFC 4571) by the pipeline's encoder. */
+final class TcpEndpoint implements MediaEndpoint {
+    /** Bytes queued on a connection beyond which packets are dropped: a stalled reader must not eat memory. */
+    private static final long MAX_QUEUED_BYTES = 2 * 1024 * 1024;
+
+    private final Channel channel;
+    private boolean pending;
+    private long dropped;
+
+    TcpEndpoint(Channel channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public void send(byte[] buf, int off, int len) {
+        if (channel.unsafe().outboundBuffer() != null
+                && channel.unsafe().outboundBuffer().totalPendingWriteBytes() > MAX_QUEUED_BYTES) {
+            dropped++;
+            return;
+        }
+        ByteBuf out = channel.alloc().directBuffer(len);
+        out.writeBytes(buf, off, len);
+        channel.write(out, channel.voidPromise());
+        pending = true;
+    }
+
+    @Override
+    public void flush() {
+        if (pending) {
+            pending = false;
+            channel.flush();
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    long dropped() {
+        return dropped;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+}

@@ -1,0 +1,44 @@
+package io.lianmai.media.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+
+/** A remote UDP address reached through the shared media socket. */
+final class UdpEndpoint implements MediaEndpoint {
+    private final Channel channel;
+    private final InetSocketAddress remote;
+    private boolean pending;
+
+    UdpEndpoint(Channel channel, InetSocketAddress remote) {
+        this.channel = channel;
+        this.remote = remote;
+    }
+
+    @Override
+    public void send(byte[] buf, int off, int len) {
+        ByteBuf out = channel.alloc().directBuffer(len);
+        out.writeBytes(buf, off, len);
+        channel.write(new DatagramPacket(out, remote), channel.voidPromise());
+        pending = true;
+    }
+
+    @Override
+    public void flush() {
+        if (pending) {
+            pending = false;
+            channel.flush();
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+}

@@ -1,0 +1,262 @@
+package io.lianmai.media.transport;
+
+import io.lianmai.media.dtls.DtlsCloseReason;
+import io.lianmai.media.dtls.DtlsException;
+import io.lianmai.media.dtls.DtlsSender;
+import io.lianmai.media.dtls.DtlsSession;
+import io.lianmai.media.dtls.DtlsSessionListener;
+import io.lianmai.media.dtls.DtlsSrtpKeyingMaterial;
+import io.lianmai.media.ice.IceCandidate;
+import io.lianmai.media.ice.IceConnectionState;
+import io.lianmai.media.ice.IceLiteAgent;
+import io.lianmai.media.ice.MessageIntegrity;
+import io.lianmai.media.ice.StunMessage;
+import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.media.sfu.RtpSink;
+import io.lianmai.media.srtp.SrtpContext;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer connection: ICE-lite connectivity, the DTLS handshake that yields SRTP keys, SRTP in both directions,
+ * and the {@link SessionRole} that publishes or plays a stream.
+ *
+ * <p>Everything but the DTLS handshake runs on the media event loop; the handshake runs on the DTLS executor and
+ * reaches the loop through {@link EventLoop#execute}. The packet path allocates nothing and logs nothing.
+ */
+final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(WebRtcSession.class);
+
+    /** Why a session ended, for logs and counters. */
+    enum EndReason { CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, SHUTDOWN }
+
+    private final String id;
+    private final MediaServer server;
+    private final EventLoop loop;
+    private final IceLiteAgent ice;
+    private final MessageIntegrity integrity;
+    private final RtpPacket packet = new RtpPacket();
+    private DtlsSession dtls;
+    private SessionRole role;
+
+    private MediaEndpoint endpoint;
+    private MediaEndpoint lastCheckedEndpoint;
+    private SrtpContext inbound;
+    private SrtpContext outbound;
+    private boolean ended;
+    private IceConnectionState iceState = IceConnectionState.CHECKING;
+
+    private long srtpDropped;
+    private long rtpReceived;
+    private long rtcpReceived;
+
+    WebRtcSession(String id, MediaServer server, EventLoop loop, IceLiteAgent ice) {
+        this.id = id;
+        this.server = server;
+        this.loop = loop;
+        this.ice = ice;
+        this.integrity = MessageIntegrity.forPassword(ice.localCredentials().pwd());
+    }
+
+    String id() {
+        return id;
+    }
+
+    IceLiteAgent ice() {
+        return ice;
+    }
+
+    String localUfrag() {
+        return ice.localCredentials().ufrag();
+    }
+
+    void attach(DtlsSession dtlsSession, SessionRole sessionRole) {
+        this.dtls = dtlsSession;
+        this.role = sessionRole;
+        dtlsSession.start();
+    }
+
+    SessionRole role() {
+        return role;
+    }
+
+    boolean isEnded() {
+        return ended;
+    }
+
+    // ---- receive path (media loop) ----
+
+    /**
+     * A STUN binding request for this session; answers it and returns whether the sender's address is now a
+     * valid candidate of this session.
+     */
+    boolean onStun(StunMessage request, MediaEndpoint from, IceCandidate.Transport transport, byte[] out) {
+        IceLiteAgent.Response response = ice.onBindingRequest(request, from.remoteAddress(), transport, out, 0);
+        if (response.length() > 0) {
+            from.send(out, 0, response.length());
+            from.flush();
+        }
+        if (!response.isSuccess()) {
+            return false;
+        }
+        lastCheckedEndpoint = from;
+        if (response.isNominated() || endpoint == null) {
+            endpoint = from;
+        }
+        return true;
+    }
+
+    void onDtls(byte[] buf, int off, int len) {
+        if (dtls != null) {
+            dtls.onDatagram(buf, off, len);
+        }
+    }
+
+    /** An SRTP or SRTCP packet, decrypted in place and handed to the role. */
+    void onSrtp(byte[] buf, int off, int len, long nowMillis, byte[] scratch) {
+        if (inbound == null || role == null) {
+            srtpDropped++;
+            return;
+        }
+        if (PacketKind.isRtcp(buf[off + 1] & 0xFF)) {
+            int plain = inbound.unprotectRtcp(buf, off, len);
+            if (plain < 0) {
+                srtpDropped++;
+                return;
+            }
+            rtcpReceived++;
+            role.onRtcp(buf, off, plain, nowMillis, scratch);
+        } else {
+            int plain = inbound.unprotectRtp(buf, off, len);
+            if (plain < 0 || !packet.wrap(buf, off, plain)) {
+                srtpDropped++;
+                return;
+            }
+            rtpReceived++;
+            role.onRtp(packet, nowMillis, scratch);
+        }
+    }
+
+    /** Periodic work: ICE consent and the role's repair and reports. */
+    void tick(long nowMillis, byte[] scratch) {
+        IceConnectionState state = ice.poll();
+        if (state != iceState) {
+            iceState = state;
+            if (state == IceConnectionState.FAILED) {
+                server.endSession(this, EndReason.ICE_FAILED);
+                return;
+            }
+        }
+        if (outbound != null && role != null && endpoint != null) {
+            role.tick(nowMillis, scratch);
+            endpoint.flush();
+        }
+    }
+
+    void flush() {
+        if (endpoint != null) {
+            endpoint.flush();
+        }
+    }
+
+    // ---- send path (media loop) ----
+
+    @Override
+    public void sendRtp(byte[] buf, int off, int len) {
+        if (outbound == null || endpoint == null) {
+            return;
+        }
+        int protectedLength = outbound.protectRtp(buf, off, len);
+        if (protectedLength > 0) {
+            endpoint.send(buf, off, protectedLength);
+        }
+    }
+
+    @Override
+    public void sendRtcp(byte[] buf, int off, int len) {
+        if (outbound == null || endpoint == null) {
+            return;
+        }
+        int protectedLength = outbound.protectRtcp(buf, off, len);
+        if (protectedLength > 0) {
+            endpoint.send(buf, off, protectedLength);
+        }
+    }
+
+    // ---- DTLS (its executor's threads) ----
+
+    @Override
+    public void send(byte[] buf, int off, int len) {
+        byte[] copy = Arrays.copyOfRange(buf, off, off + len);
+        loop.execute(() -> {
+            MediaEndpoint target = endpoint != null ? endpoint : lastCheckedEndpoint;
+            if (target != null && !ended) {
+                target.send(copy, 0, copy.length);
+                target.flush();
+            }
+        });
+    }
+
+    @Override
+    public void onDtlsConnected(DtlsSession session, DtlsSrtpKeyingMaterial keys) {
+        SrtpContext in = keys.newInboundContext();
+        SrtpContext out = keys.newOutboundContext();
+        loop.execute(() -> {
+            if (!ended) {
+                inbound = in;
+                outbound = out;
+                LOG.debug("session {} connected ({}) via {}", id, keys.profile(),
+                        endpoint == null ? "?" : endpoint.remoteAddress());
+                server.onSessionConnected(this);
+            }
+        });
+    }
+
+    @Override
+    public void onDtlsFailed(DtlsSession session, DtlsException cause) {
+        LOG.info("session {}: DTLS failed: {}", id, cause.getMessage());
+        loop.execute(() -> server.endSession(this, EndReason.DTLS_FAILED));
+    }
+
+    @Override
+    public void onDtlsClosed(DtlsSession session, DtlsCloseReason reason) {
+        loop.execute(() -> server.endSession(this, EndReason.DTLS_CLOSED));
+    }
+
+    /** Ends the session: idempotent, on the media loop. */
+    void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (role != null) {
+            role.close();
+        }
+        if (dtls != null) {
+            dtls.close();
+        }
+    }
+
+    boolean isConnected() {
+        return outbound != null;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return endpoint == null ? null : endpoint.remoteAddress();
+    }
+
+    long srtpDropped() {
+        return srtpDropped;
+    }
+
+    long rtpReceived() {
+        return rtpReceived;
+    }
+
+    long rtcpReceived() {
+        return rtcpReceived;
+    }
+}

@@ -1,0 +1,116 @@
+package io.lianmai.server.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lianmai.auth.UserSigSigner;
+import io.lianmai.server.LianmaiServer;
+import io.lianmai.server.config.ConfigLoader;
+import io.lianmai.store.App;
+import io.lianmai.testkit.LibWebRtcPeer;
+import io.lianmai.testkit.WhipClient;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end with an independent WebRTC stack (Google's libwebrtc via webrtc-java): one peer publishes synthetic
+ * video and audio through WHIP, two peers play it through WHEP, and each decodes frames and receives audio.
+ */
+class WhipWhepLibWebRtcIT {
+    private static final Duration MEDIA_DEADLINE = Duration.ofSeconds(15);
+    private static LianmaiServer server;
+    private static UserSigSigner signer;
+    private static long sdkAppId;
+    private final WhipClient whip = new WhipClient();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path dir = Files.createTempDirectory("lianmai-whip-it");
+        server = LianmaiServer.start(new ConfigLoader(Map.of(), dir).load(Optional.empty(), Map.of(
+                "http.port", "0", "http.host", "127.0.0.1", "media.host", "127.0.0.1", "media.udpPort", "0",
+                "media.tcpPort", "0", "media.publicIp", "127.0.0.1")), Clock.systemUTC());
+        App app = server.createdDefaultApp().orElseThrow();
+        sdkAppId = app.sdkAppId();
+        signer = new UserSigSigner(sdkAppId, app.secretKey(), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void onePublisherTwoPlayersDecodeVideoAndAudio() {
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher();
+                LibWebRtcPeer first = LibWebRtcPeer.player();
+                LibWebRtcPeer second = LibWebRtcPeer.player()) {
+            WhipClient.Result published = whip.post(endpoint("whip", "room=7", "alice", null),
+                    signer.genUserSig("alice", 3600), publisher.createOffer());
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            assertThat(published.location().getPath()).startsWith("/whip/");
+            publisher.acceptAnswer(published.body());
+            publisher.awaitConnected(Duration.ofSeconds(10));
+
+            long started = System.nanoTime();
+            WhipClient.Result played = whip.post(endpoint("whep", "room=7", "bob", "alice_main"),
+                    signer.genUserSig("bob", 3600), first.createOffer());
+            assertThat(played.status()).as(played.body()).isEqualTo(201);
+            first.acceptAnswer(played.body());
+            WhipClient.Result playedAgain = whip.post(endpoint("whep", "room=7", "carol", "alice_main"),
+                    signer.genUserSig("carol", 3600), second.createOffer());
+            assertThat(playedAgain.status()).as(playedAgain.body()).isEqualTo(201);
+            second.acceptAnswer(playedAgain.body());
+
+            first.awaitMedia(1, 1, MEDIA_DEADLINE);
+            long firstFrameMillis = (System.nanoTime() - started) / 1_000_000;
+            first.awaitMedia(60, 100, MEDIA_DEADLINE);
+            second.awaitMedia(60, 100, MEDIA_DEADLINE);
+
+            assertThat(first.framesDecoded()).isGreaterThan(0);
+            assertThat(second.framesDecoded()).isGreaterThan(0);
+            System.out.println("WHEP libwebrtc player: first frame " + firstFrameMillis + " ms after POST");
+
+            assertThat(whip.delete(played.location())).isEqualTo(200);
+            assertThat(whip.delete(played.location())).isEqualTo(404);
+            assertThat(whip.delete(playedAgain.location())).isEqualTo(200);
+            assertThat(whip.delete(published.location())).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void playingAStreamNobodyPublishesIsAClearError() {
+        try (LibWebRtcPeer player = LibWebRtcPeer.player()) {
+            WhipClient.Result result = whip.post(endpoint("whep", "room=8", "bob", "nobody_main"),
+                    signer.genUserSig("bob", 3600), player.createOffer());
+
+            assertThat(result.status()).isEqualTo(404);
+            assertThat(result.body()).contains("\"code\":16400").contains("nobody_main");
+        }
+    }
+
+    @Test
+    void aBadUserSigIsRejectedWith100018() {
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher()) {
+            WhipClient.Result result = whip.post(endpoint("whip", "room=9", "alice", null),
+                    signer.genUserSig("mallory", 3600), publisher.createOffer());
+
+            assertThat(result.status()).isEqualTo(401);
+            assertThat(result.body()).contains("-100018").contains("another userID");
+        }
+    }
+
+    private static URI endpoint(String kind, String room, String userId, String streamId) {
+        String roomParameter = room.startsWith("room=") ? "roomID=" + room.substring(5) : "strRoomID=" + room;
+        return URI.create("http://127.0.0.1:" + server.httpPort() + "/" + kind + "?sdkAppID=" + sdkAppId + "&"
+                + roomParameter + "&userID=" + userId + (streamId == null ? "" : "&streamID=" + streamId));
+    }
+}
