@@ -109,7 +109,8 @@ public final class DtlsFingerprint {
         for (int i = 0; i < function.length; i++) {
             int at = i * 3;
             if (i > 0 && hex.charAt(at - 1) != ':') {
-                throw new IllegalArgumentException("fingerprint pairs must be separated by ':', got '" + clip(hex) + "'");
+                throw new IllegalArgumentException(
+                        "fingerprint pairs must be separated by ':', got '" + clip(hex) + "'");
             }
             int high = Character.digit(hex.charAt(at), 16);
             int low = Character.digit(hex.charAt(at + 1), 16);

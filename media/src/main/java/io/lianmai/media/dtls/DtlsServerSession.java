@@ -9,8 +9,8 @@ import org.bouncycastle.tls.DTLSTransport;
  * {@code a=setup:passive} ({@link #SDP_SETUP}), so the browser (offering {@code actpass}, RFC 5763 §5) is the
  * DTLS client and sends the ClientHello; the server needs no timer of its own until then.
  *
- * <p>No HelloVerifyRequest cookie exchange: ICE connectivity checks have already proved the remote address
- * (RFC 8842 §5), so the round trip it costs buys nothing.
+ * <p>No HelloVerifyRequest cookie exchange (RFC 6347 §4.2.1): ICE connectivity checks (RFC 8445) have already
+ * proved the remote address, so the round trip it costs buys nothing.
  */
 public final class DtlsServerSession extends DtlsSession {
     /** The {@code a=setup} value Lianmai answers with (RFC 4145 §4, RFC 5763 §5). */

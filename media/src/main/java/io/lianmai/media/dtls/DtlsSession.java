@@ -125,7 +125,8 @@ public abstract sealed class DtlsSession permits DtlsServerSession, DtlsClientSe
 
     /**
      * Ends the session: a connected one sends close_notify and reports {@link DtlsCloseReason#LOCAL_CLOSE}; a
-     * handshaking one stops and reports {@link DtlsException.Reason#CLOSED}. Idempotent, never blocks.
+     * handshaking one stops and reports {@link DtlsException.Reason#CLOSED}; one never started reports nothing.
+     * Idempotent, never blocks.
      */
     public final void close() {
         closeRequested = true;

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * The SRTP keys a DTLS-SRTP handshake exports (RFC 5764 §4.2): the TLS exporter with label
  * {@code EXTRACTOR-dtls_srtp} and no context yields
  * <pre>
- *   client_write_SRTP_master_key | server_write_SRTP_master_key | client_write_SRTP_master_salt | server_write_SRTP_master_salt
+ *   client_write_SRTP_master_key | server_write_SRTP_master_key |
+ *   client_write_SRTP_master_salt | server_write_SRTP_master_salt
  * </pre>
  * The client protects with the client keys and the server with the server keys, so each side decrypts with the
  * other's. This object knows which side it belongs to and hands out contexts for each direction. Immutable.

@@ -9,8 +9,8 @@ import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.UseSRTPData;
 import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.UseSRTPData;
 
 /**
  * What Lianmai negotiates, on either side of a handshake: DTLS 1.2, the ECDHE-ECDSA AEAD suites browsers use,

@@ -44,7 +44,7 @@ final class WebRtcTlsClient extends DefaultTlsClient {
     }
 
     @Override
-    @SuppressWarnings({"rawtypes", "unchecked"})
+    @SuppressWarnings({"rawtypes", "unchecked"}) // BouncyCastle's API is raw-typed
     protected Vector getSupportedGroups(Vector namedGroupRoles) {
         Vector groups = new Vector();
         for (int group : WebRtcDtlsPolicy.NAMED_GROUPS) {
@@ -64,7 +64,7 @@ final class WebRtcTlsClient extends DefaultTlsClient {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"rawtypes", "unchecked"}) // BouncyCastle's API is raw-typed
     public Hashtable getClientExtensions() throws IOException {
         Hashtable extensions = super.getClientExtensions();
         TlsSRTPUtils.addUseSRTPExtension(extensions, WebRtcDtlsPolicy.offer(dtls.config().srtpProfiles()));
@@ -72,6 +72,7 @@ final class WebRtcTlsClient extends DefaultTlsClient {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // BouncyCastle's API is raw-typed
     public void processServerExtensions(Hashtable serverExtensions) throws IOException {
         super.processServerExtensions(serverExtensions);
         UseSRTPData chosen = serverExtensions == null ? null : TlsSRTPUtils.getUseSRTPExtension(serverExtensions);

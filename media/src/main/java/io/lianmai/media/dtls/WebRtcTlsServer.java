@@ -75,6 +75,7 @@ final class WebRtcTlsServer extends DefaultTlsServer {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // BouncyCastle's API is raw-typed
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
         super.processClientExtensions(clientExtensions);
         UseSRTPData offered = clientExtensions == null ? null : TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
@@ -86,14 +87,15 @@ final class WebRtcTlsServer extends DefaultTlsServer {
         selectedProfile = WebRtcDtlsPolicy.choose(dtls.config().srtpProfiles(), offered.getProtectionProfiles());
         if (selectedProfile == null) {
             throw session.reject(new DtlsException(DtlsException.Reason.NO_COMMON_SRTP_PROFILE,
-                    "the DTLS client offered SRTP profiles " + WebRtcDtlsPolicy.describe(offered.getProtectionProfiles())
+                    "the DTLS client offered SRTP profiles "
+                            + WebRtcDtlsPolicy.describe(offered.getProtectionProfiles())
                             + " but this server supports " + dtls.config().srtpProfiles()),
                     AlertDescription.handshake_failure);
         }
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"rawtypes", "unchecked"}) // BouncyCastle's API is raw-typed
     public Hashtable getServerExtensions() throws IOException {
         Hashtable extensions = super.getServerExtensions();
         // RFC 5764 §4.1.1: exactly one profile, and an empty MKI (WebRTC never uses MKIs).

@@ -33,7 +33,8 @@ final class AesGcmTransform extends SrtpTransform {
     private final byte[] srtcpIndexWord = new byte[SrtpProfile.SRTCP_INDEX_LENGTH];
 
     AesGcmTransform(SrtpKeyDerivation kdf) {
-        this(kdf.derive(SrtpKeyDerivation.LABEL_RTP_ENCRYPTION, KEY), kdf.derive(SrtpKeyDerivation.LABEL_RTP_SALT, SALT),
+        this(kdf.derive(SrtpKeyDerivation.LABEL_RTP_ENCRYPTION, KEY),
+                kdf.derive(SrtpKeyDerivation.LABEL_RTP_SALT, SALT),
                 kdf.derive(SrtpKeyDerivation.LABEL_RTCP_ENCRYPTION, KEY),
                 kdf.derive(SrtpKeyDerivation.LABEL_RTCP_SALT, SALT));
     }

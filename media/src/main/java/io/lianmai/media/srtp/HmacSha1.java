@@ -1,8 +1,8 @@
 package io.lianmai.media.srtp;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.DigestException;
 
 /**
  * HMAC-SHA1 (RFC 2104) over the JDK's SHA-1, which HotSpot runs on the CPU's SHA extensions where present.

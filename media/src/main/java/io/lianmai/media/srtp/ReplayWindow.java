@@ -54,11 +54,6 @@ final class ReplayWindow {
         words[slot(index)] |= 1L << (index & 63);
     }
 
-    /** The highest accepted index, or -1. */
-    long highest() {
-        return highest;
-    }
-
     private int slot(long index) {
         return (int) ((index >>> 6) % words.length);
     }

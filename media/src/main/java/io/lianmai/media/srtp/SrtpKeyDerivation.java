@@ -2,7 +2,7 @@ package io.lianmai.media.srtp;
 
 /**
  * The SRTP key derivation function with the AES-CM PRF and a key derivation rate of zero (RFC 3711 §4.3.1,
- * §4.3.3), which is what DTLS-SRTP uses; AES-GCM reuses it unchanged with a 96-bit master salt (RFC 7714 §11).
+ * §4.3.3), which is what DTLS-SRTP uses; AES-GCM reuses it unchanged with a 96-bit master salt (RFC 7714 §12).
  *
  * <pre>
  *   x  = (label || r) XOR master_salt        r = 0; the label sits in byte 7 of the 14-byte value

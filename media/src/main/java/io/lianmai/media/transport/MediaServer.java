@@ -31,6 +31,7 @@ import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.ExtensionIdMap;
 import io.lianmai.media.sfu.IncomingLayer;
 import io.lianmai.media.sfu.PublishedTrack;
+import io.lianmai.media.srtp.SrtpProfile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -135,7 +136,10 @@ public final class MediaServer implements MediaPlane {
             thread.setDaemon(true);
             return thread;
         });
-        this.dtls = DtlsContext.withNewCertificate(DtlsConfig.DEFAULT, dtlsExecutor, clock);
+        // AES-CM first: it costs half of GCM per video packet here (docs/benchmarks.md, docs/decisions.md).
+        DtlsConfig dtlsConfig = DtlsConfig.DEFAULT.withSrtpProfiles(
+                List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
+        this.dtls = DtlsContext.withNewCertificate(dtlsConfig, dtlsExecutor, clock);
     }
 
     /**

@@ -1,0 +1,98 @@
+package io.lianmai.server.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lianmai.auth.UserSigSigner;
+import io.lianmai.server.LianmaiServer;
+import io.lianmai.server.config.ConfigLoader;
+import io.lianmai.store.App;
+import io.lianmai.testkit.HeadlessChromium;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Headless Chromium with a fake camera publishes through the shipped WHIP page, a second Chromium plays through the
+ * WHEP page, and the player's {@code getStats()} shows decoded frames and received audio.
+ */
+class WhipWhepChromiumIT {
+    private static LianmaiServer server;
+    private static UserSigSigner signer;
+    private static long sdkAppId;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path dir = Files.createTempDirectory("lianmai-chromium-it");
+        server = LianmaiServer.start(new ConfigLoader(Map.of(), dir).load(Optional.empty(), Map.of(
+                "http.port", "0", "http.host", "127.0.0.1", "media.host", "127.0.0.1", "media.udpPort", "0",
+                "media.tcpPort", "0", "media.publicIp", "127.0.0.1")), Clock.systemUTC());
+        App app = server.createdDefaultApp().orElseThrow();
+        sdkAppId = app.sdkAppId();
+        signer = new UserSigSigner(sdkAppId, app.secretKey(), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void browserPublishesThroughWhipAndAnotherPlaysThroughWhep() {
+        try (HeadlessChromium publisher = HeadlessChromium.start();
+                HeadlessChromium player = HeadlessChromium.start()) {
+            publisher.open(page("whip.html", "alice", "&roomID=42"));
+            publisher.await("publisher connected", Duration.ofSeconds(15),
+                    () -> String.valueOf(publisher.pageLog()).contains("connection connected"));
+
+            long opened = System.nanoTime();
+            player.open(page("whep.html", "bob", "&roomID=42&streamID=alice_main"));
+            player.await("frames decoded", Duration.ofSeconds(15), () -> number(player, "framesDecoded") > 0);
+            long firstFrameMillis = (System.nanoTime() - opened) / 1_000_000;
+            player.await("30 frames and audio", Duration.ofSeconds(15),
+                    () -> number(player, "framesDecoded") >= 30 && number(player, "audioSamples") > 0);
+            System.out.println("Chromium WHEP player: first decoded frame " + firstFrameMillis
+                    + " ms after opening the page");
+
+            assertThat(number(player, "framesDecoded")).isGreaterThanOrEqualTo(30);
+            assertThat(number(player, "audioSamples")).isPositive();
+            List<?> log = (List<?>) player.pageLog();
+            assertThat(log).anySatisfy(line -> assertThat(line.toString()).startsWith("playing alice_main"));
+
+            player.asyncScript("window.stop().then(arguments[0])");
+            publisher.asyncScript("window.stop().then(arguments[0])");
+        }
+    }
+
+    @Test
+    void thePageShowsTheServersErrorForABadUserSig() {
+        try (HeadlessChromium player = HeadlessChromium.start()) {
+            player.open("http://127.0.0.1:" + server.httpPort() + "/whep.html?sdkAppID=" + sdkAppId
+                    + "&roomID=42&userID=bob&streamID=alice_main&userSig=garbage");
+            player.await("an error", Duration.ofSeconds(10),
+                    () -> String.valueOf(player.pageLog()).contains("error"));
+
+            assertThat(String.valueOf(player.pageLog())).contains("HTTP 401").contains("-100018");
+        }
+    }
+
+    private static long number(HeadlessChromium browser, String function) {
+        Object value = browser.asyncScript("window." + function + "().then(arguments[0])");
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static String page(String page, String userId, String extra) {
+        return "http://127.0.0.1:" + server.httpPort() + "/" + page + "?sdkAppID=" + sdkAppId + "&userID=" + userId
+                + "&userSig=" + URLEncoder.encode(signer.genUserSig(userId, 3600), StandardCharsets.UTF_8) + extra;
+    }
+}
