@@ -26,6 +26,7 @@ public final class DownTrack {
     private long packetsSent;
     private long octetsSent;
     private long retransmitted;
+    private long refused;
     private long lastSentMillis;
     private long lastSourceTimestamp;
 
@@ -74,6 +75,7 @@ public final class DownTrack {
             }
         }
         if (!rewriter.rewrite(in.ssrc(), in.sequenceNumber(), in.timestamp(), nowMillis)) {
+            refused++;
             return;
         }
         lastSourceTimestamp = in.timestamp();
@@ -178,6 +180,11 @@ public final class DownTrack {
 
     public long retransmitted() {
         return retransmitted;
+    }
+
+    /** Packets of the current layer the rewriter refused (too old, or from before a switch). */
+    public long refused() {
+        return refused;
     }
 
     /** The source timestamp of the last packet forwarded (for stats). */

@@ -64,6 +64,11 @@ public final class RtpSequenceRewriter {
             if (((seq - highestSourceSeq) & SEQ_MASK) < HALF_SEQ) {
                 highestSourceSeq = seq;
             }
+            if (((seq - firstSourceSeq) & SEQ_MASK) > MAX_REORDER) {
+                // Slide the "before the switch" bound along behind the stream: the reorder limit already refuses
+                // anything older, and a fixed bound would reject the whole stream after 32,768 packets.
+                firstSourceSeq = (seq - MAX_REORDER) & SEQ_MASK;
+            }
         }
         outSeq = (seq + seqOffset) & SEQ_MASK;
         outTs = (timestamp + tsOffset) & TS_MASK;

@@ -16,6 +16,8 @@ import io.lianmai.media.ice.StunException;
 import io.lianmai.media.ice.StunMessage;
 import io.lianmai.media.rtp.Codec;
 import io.lianmai.media.sdp.AnswerBuilder;
+import io.lianmai.media.sdp.ExtMap;
+import io.lianmai.media.sdp.RtcpFeedback;
 import io.lianmai.media.sdp.LocalAnswer;
 import io.lianmai.media.sdp.LocalTransport;
 import io.lianmai.media.sdp.NegotiatedCodec;
@@ -64,6 +66,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,7 +102,15 @@ public final class MediaServer implements MediaPlane {
     private final EventLoop loop;
     private final ExecutorService dtlsExecutor;
     private final DtlsContext dtls;
-    private final NegotiationPolicy policy = NegotiationPolicy.defaults();
+    /**
+     * The SFU answers NACK and PLI/FIR itself; it does not yet estimate bandwidth (no REMB, no transport-cc
+     * feedback), so it does not negotiate them: a sender that negotiated transport-cc and never gets feedback stays
+     * at its start bitrate, while without it libwebrtc ramps up on the receiver reports' loss figures.
+     */
+    private final NegotiationPolicy policy = NegotiationPolicy.defaults()
+            .withRtcpFeedback(Set.of(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI, RtcpFeedback.CCM_FIR))
+            .withHeaderExtensions(List.of(ExtMap.AUDIO_LEVEL, ExtMap.MID, ExtMap.RTP_STREAM_ID,
+                    ExtMap.REPAIRED_RTP_STREAM_ID, ExtMap.ABS_SEND_TIME));
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger sessionCounter = new AtomicInteger();
     private Channel udp;

@@ -72,6 +72,16 @@ class RtpSequenceRewriterTest {
         assertThat(rewriter.rewrite(111, 4500, 0, 3)).isTrue();
     }
 
+    @Test
+    void aLongRunOfOneSourceIsNeverRefused() {
+        for (int i = 0; i < 200_000; i++) {
+            assertThat(rewriter.rewrite(111, (65_000 + i) & 0xFFFF, 3000L * i & 0xFFFF_FFFFL, 33L * i))
+                    .as("packet %d", i).isTrue();
+        }
+        assertThat(rewriter.isCurrentSource((65_000 + 199_990) & 0xFFFF)).isTrue();
+        assertThat(rewriter.rewrite(111, (65_000 + 199_999 - 1_001) & 0xFFFF, 0, 0)).isFalse();
+    }
+
     @Property
     void outputIsContiguousForContiguousInputAcrossSwitches(@ForAll @IntRange(min = 0, max = 65535) int start1,
             @ForAll @IntRange(min = 0, max = 65535) int start2, @ForAll @LongRange(min = 0, max = 0xFFFFFFFFL) long ts,

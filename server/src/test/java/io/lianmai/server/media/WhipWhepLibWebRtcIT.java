@@ -87,6 +87,29 @@ class WhipWhepLibWebRtcIT {
     }
 
     @Test
+    void sessionsForcedOntoIceTcpStillDeliverFrames() {
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher(true);
+                LibWebRtcPeer player = LibWebRtcPeer.player(true)) {
+            String offer = publisher.createOffer();
+            assertThat(offer).doesNotContain(" udp ").doesNotContain(" UDP ");
+            WhipClient.Result published = whip.post(endpoint("whip", "room=11", "tcp-alice", null),
+                    signer.genUserSig("tcp-alice", 3600), offer);
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            assertThat(published.body()).contains("tcptype passive");
+            publisher.acceptAnswer(published.body());
+            publisher.awaitConnected(Duration.ofSeconds(15));
+
+            WhipClient.Result played = whip.post(endpoint("whep", "room=11", "tcp-bob", "tcp-alice_main"),
+                    signer.genUserSig("tcp-bob", 3600), player.createOffer());
+            assertThat(played.status()).as(played.body()).isEqualTo(201);
+            player.acceptAnswer(played.body());
+
+            player.awaitMedia(30, 50, MEDIA_DEADLINE);
+            assertThat(player.framesDecoded()).isPositive();
+        }
+    }
+
+    @Test
     void playingAStreamNobodyPublishesIsAClearError() {
         try (LibWebRtcPeer player = LibWebRtcPeer.player()) {
             WhipClient.Result result = whip.post(endpoint("whep", "room=8", "bob", "nobody_main"),
