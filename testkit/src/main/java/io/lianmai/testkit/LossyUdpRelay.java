@@ -27,6 +27,7 @@ public final class LossyUdpRelay implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile InetSocketAddress client;
+    private volatile boolean blackhole;
     private volatile boolean running = true;
     private final Thread up;
     private final Thread down;
@@ -77,6 +78,10 @@ public final class LossyUdpRelay implements AutoCloseable {
                 return;
             }
             client = (InetSocketAddress) packet.getSocketAddress();
+            if (blackhole) {
+                dropped.incrementAndGet();
+                continue;
+            }
             int first = buffer[0] & 0xFF;
             boolean media = first >= 128 && first <= 191;
             if (media && random.nextDouble() < dropShare) {
@@ -112,6 +117,11 @@ public final class LossyUdpRelay implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** From now on drops everything the client sends, as if it vanished without saying goodbye. */
+    public void blackhole() {
+        blackhole = true;
     }
 
     /** An SDP answer whose UDP host candidates point at this relay, with TCP candidates removed. */

@@ -60,6 +60,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -113,6 +114,7 @@ public final class MediaServer implements MediaPlane {
                     ExtMap.REPAIRED_RTP_STREAM_ID, ExtMap.ABS_SEND_TIME));
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger sessionCounter = new AtomicInteger();
+    private final IceLiteConfig iceConfig;
     private Channel udp;
     private Channel tcp;
     private List<String> candidateLines = List.of();
@@ -137,6 +139,11 @@ public final class MediaServer implements MediaPlane {
     private MediaServer(MediaConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        Duration consent = config.consentTimeout();
+        Duration disconnected = consent.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(5)
+                : consent.dividedBy(2);
+        this.iceConfig = new IceLiteConfig(config.connectTimeout(), disconnected, consent,
+                IceLiteConfig.DEFAULT.maxCandidateAddresses());
         ThreadFactory mediaThread = runnable -> new Thread(runnable, "lianmai-media");
         this.group = new MultiThreadIoEventLoopGroup(1, mediaThread,
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -391,7 +398,7 @@ public final class MediaServer implements MediaPlane {
     }
 
     private WebRtcSession newSession(IceCredentials local, NegotiatedSession negotiated) {
-        IceLiteAgent agent = IceLiteAgent.create(local, IceLiteConfig.DEFAULT, clock);
+        IceLiteAgent agent = IceLiteAgent.create(local, iceConfig, clock);
         agent.setRemoteCredentials(IceCredentials.of(negotiated.remoteIce().ufrag(), negotiated.remoteIce().pwd()));
         String id = HexFormat.of().formatHex(randomBytes(16));
         WebRtcSession session = new WebRtcSession(id, this, loop, agent);

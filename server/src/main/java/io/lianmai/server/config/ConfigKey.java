@@ -32,6 +32,10 @@ public enum ConfigKey {
     MEDIA_PUBLIC_IP("media.publicIp", "", false,
             "Comma-separated IP addresses clients reach this server at, advertised as ICE host candidates. "
                     + "Empty: 127.0.0.1 and every non-loopback IPv4 address of this machine."),
+    MEDIA_CONSENT_TIMEOUT("media.consentTimeoutSeconds", "30", false,
+            "A session whose client sends no valid ICE consent check for this long ends (RFC 7675: 30 s)."),
+    MEDIA_CONNECT_TIMEOUT("media.connectTimeoutSeconds", "20", false,
+            "A session that does not complete ICE within this many seconds of its offer ends."),
     STORE_JDBC_URL("store.jdbcUrl", "", false,
             "JDBC URL of the app database. Empty: an embedded H2 file database under data.dir. "
                     + "A jdbc:postgresql:// URL selects PostgreSQL."),

@@ -181,7 +181,9 @@ public final class ConfigLoader {
         int udpPort = integer(settings, ConfigKey.MEDIA_UDP_PORT, 0, 65535);
         int tcpPort = integer(settings, ConfigKey.MEDIA_TCP_PORT, -1, 65535);
         MediaConfig media = new MediaConfig(nonBlank(settings, ConfigKey.MEDIA_HOST), udpPort, tcpPort,
-                candidateAddresses(settings), Duration.ofSeconds(30), Duration.ofSeconds(20));
+                candidateAddresses(settings),
+                Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONSENT_TIMEOUT, 2, 3600)),
+                Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONNECT_TIMEOUT, 1, 3600)));
         return new LianmaiConfig(dataDir, http, store, apps, media);
     }
 
