@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * A full intra request (FIR, PSFB FMT 4, RFC 5104 §4.3.1): a keyframe request for one or more media senders, each
  * entry carrying a command sequence number the requester increments per new request (§4.3.1.2), so that

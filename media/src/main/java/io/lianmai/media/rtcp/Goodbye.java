@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * A reusable view of a goodbye packet (BYE, RFC 3550 §6.6), and a writer the SFU uses when a forwarded stream ends.
  *

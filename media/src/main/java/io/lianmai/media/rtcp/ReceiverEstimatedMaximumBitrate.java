@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * A receiver estimated maximum bitrate message (REMB, draft-alvestrand-rmcat-remb-03 §2.2): application layer
  * feedback (PSFB FMT 15) identified by the ASCII {@code "REMB"}, carrying a bitrate as an 18-bit mantissa and a 6-bit

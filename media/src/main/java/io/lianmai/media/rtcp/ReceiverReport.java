@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * A reusable view of a receiver report (RR, RFC 3550 §6.4.2), with in-place SSRC rewriting, and a writer for the SFU's
  * own RRs to publishers.

@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * One reception report block (RFC 3550 §6.4.1), 24 bytes inside an SR or RR, read and written in place. The offsets
  * passed here come from {@link SenderReport#reportBlockOffset} or {@link ReceiverReport#reportBlockOffset}, which have

@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * The common packet format of RTCP feedback messages (RFC 4585 §6.1), shared by RTPFB and PSFB: header fields read
  * and written in place, and the FMT values the SFU handles. The SFU rewrites the two SSRCs when it relays a

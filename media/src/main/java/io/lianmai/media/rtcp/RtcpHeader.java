@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * The header common to every RTCP packet (RFC 3550 §6.4.1), read and written in place, and the RFC 5761 §4 test that
  * tells RTCP from RTP on a multiplexed port.

@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * A reusable view of a sender report (SR, RFC 3550 §6.4.1), with the in-place edits the SFU needs to translate a
  * publisher's SR towards a subscriber, and a writer for the SFU's own SRs.

@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 import java.util.Arrays;
 
 /**

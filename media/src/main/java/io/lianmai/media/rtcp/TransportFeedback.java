@@ -1,5 +1,6 @@
 package io.lianmai.media.rtcp;
 
+import io.lianmai.common.BigEndian;
 /**
  * A reusable view of a transport-wide congestion control feedback message (RTPFB FMT 15,
  * draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1), which reports the arrival of each packet by its

@@ -1,5 +1,6 @@
 package io.lianmai.media.rtp;
 
+import io.lianmai.common.BigEndian;
 /**
  * The absolute send time header extension ({@code http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time}): the
  * sender's clock when the packet left, as a 24-bit 6.18 fixed-point number of seconds that wraps every 64 s. The SFU

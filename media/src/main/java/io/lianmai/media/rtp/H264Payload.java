@@ -1,5 +1,6 @@
 package io.lianmai.media.rtp;
 
+import io.lianmai.common.BigEndian;
 /**
  * The H.264 RTP payload structures of RFC 6184 §5 used in WebRTC (packetization-mode 0 and 1: single NAL unit, STAP-A
  * and FU-A), read in place to find keyframes and frame starts.

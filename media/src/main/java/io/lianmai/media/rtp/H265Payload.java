@@ -1,5 +1,6 @@
 package io.lianmai.media.rtp;
 
+import io.lianmai.common.BigEndian;
 /**
  * The H.265 RTP payload structures of RFC 7798 §4.4 (single NAL unit, aggregation packet, fragmentation unit), read in
  * place to find keyframes and frame starts. Assumes {@code sprop-max-don-diff} is 0, as in WebRTC, so no DONL fields.

@@ -1,9 +1,10 @@
 package io.lianmai.media.rtp;
 
-import static io.lianmai.media.rtp.BigEndian.put16;
-import static io.lianmai.media.rtp.BigEndian.put32;
-import static io.lianmai.media.rtp.BigEndian.u16;
-import static io.lianmai.media.rtp.BigEndian.u32;
+import io.lianmai.common.BigEndian;
+import static io.lianmai.common.BigEndian.put16;
+import static io.lianmai.common.BigEndian.put32;
+import static io.lianmai.common.BigEndian.u16;
+import static io.lianmai.common.BigEndian.u32;
 
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
 package io.lianmai.media.rtp;
 
+import io.lianmai.common.BigEndian;
 /**
  * Building and unwrapping retransmission packets in the RTP retransmission payload format (RFC 4588 §4): the SFU
  * answers a subscriber's NACK with an RTX packet on the subscriber's RTX stream, and restores RTX packets from

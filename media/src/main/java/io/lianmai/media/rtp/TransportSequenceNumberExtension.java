@@ -1,5 +1,6 @@
 package io.lianmai.media.rtp;
 
+import io.lianmai.common.BigEndian;
 /**
  * The transport-wide sequence number header extension (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2): one
  * 16-bit counter across all streams of a transport, which transport-cc feedback refers to. The SFU numbers packets

@@ -135,6 +135,8 @@ public final class MediaServer implements MediaPlane {
 
     private long unknownPackets;
     private long badStun;
+    private long tickFailures;
+    private long packetFailures;
 
     private MediaServer(MediaConfig config, Clock clock) {
         this.config = config;
@@ -480,8 +482,18 @@ public final class MediaServer implements MediaPlane {
     private void tick() {
         long now = clock.millis();
         for (int i = sessions.size() - 1; i >= 0; i--) {
-            if (i < sessions.size()) {
-                sessions.get(i).tick(now, scratch);
+            if (i >= sessions.size()) {
+                continue;
+            }
+            WebRtcSession session = sessions.get(i);
+            try {
+                session.tick(now, scratch);
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: one broken session must not stop the timers
+                // (consent, NACK, reports) of every other. End it instead.
+                tickFailures++;
+                LOG.warn("session {} failed in its periodic work and is ended", session.id(), e);
+                endSession(session, WebRtcSession.EndReason.INTERNAL_ERROR);
             }
         }
         if (udp != null) {
@@ -555,7 +567,15 @@ public final class MediaServer implements MediaPlane {
     private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext context, DatagramPacket packet) {
-            onUdp(packet.content(), packet.sender());
+            try {
+                onUdp(packet.content(), packet.sender());
+            } catch (RuntimeException e) {
+                // A bug triggered by one packet must not close the shared socket for everyone.
+                packetFailures++;
+                if (packetFailures <= 10) {
+                    LOG.warn("dropped a packet from {} after an internal error", packet.sender(), e);
+                }
+            }
         }
 
         @Override

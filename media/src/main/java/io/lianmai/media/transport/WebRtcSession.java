@@ -31,7 +31,9 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcSession.class);
 
     /** Why a session ended, for logs and counters. */
-    enum EndReason { CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, SHUTDOWN }
+    enum EndReason {
+        CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, INTERNAL_ERROR, SHUTDOWN
+    }
 
     private final String id;
     private final MediaServer server;

@@ -19,6 +19,8 @@ import io.vertx.ext.web.handler.StaticHandler;
  * {@code executeBlocking}.
  */
 public final class HttpFrontDoor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpFrontDoor.class);
+
     private final Vertx vertx;
     private final AppStore apps;
     private final RequestAuthenticator authenticator;
@@ -39,8 +41,23 @@ public final class HttpFrontDoor {
         new WhipWhepRoutes(vertx, authenticator, media).mount(router);
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
+        router.route().failureHandler(this::failure);
         HttpServer server = vertx.createHttpServer().requestHandler(router);
         return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
+    }
+
+    /** Any request that failed outside a handler's own error handling (body too large, a bug) gets a JSON error. */
+    private void failure(RoutingContext context) {
+        int status = context.statusCode() > 0 ? context.statusCode() : 500;
+        if (status >= 500) {
+            LOG.warn("{} {} failed", context.request().method(), context.request().path(), context.failure());
+        }
+        String message = switch (status) {
+            case 413 -> "request body too large";
+            case 404 -> "not found";
+            default -> status >= 500 ? "internal error" : "bad request";
+        };
+        new ApiError(status, status >= 500 ? ApiError.SERVER_FAILED : ApiError.INVALID_PARAMETER, message).send(context);
     }
 
     /** {@code GET /healthz}: 200 when the node can serve, 503 with the reason when its database cannot answer. */

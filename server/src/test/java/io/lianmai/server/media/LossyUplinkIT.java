@@ -2,21 +2,12 @@ package io.lianmai.server.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.auth.UserSigSigner;
-import io.lianmai.server.LianmaiServer;
-import io.lianmai.server.config.ConfigLoader;
-import io.lianmai.store.App;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.LossyUdpRelay;
 import io.lianmai.testkit.WhipClient;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,20 +19,12 @@ import org.junit.jupiter.api.Test;
 class LossyUplinkIT {
     private static final Duration WARM_UP = Duration.ofSeconds(3);
     private static final Duration WINDOW = Duration.ofSeconds(8);
-    private static LianmaiServer server;
-    private static UserSigSigner signer;
-    private static long sdkAppId;
+    private static TestServer server;
     private final WhipClient whip = new WhipClient();
 
     @BeforeAll
-    static void startServer() throws Exception {
-        Path dir = Files.createTempDirectory("lianmai-lossy-it");
-        server = LianmaiServer.start(new ConfigLoader(Map.of(), dir).load(Optional.empty(), Map.of(
-                "http.port", "0", "http.host", "127.0.0.1", "media.host", "127.0.0.1", "media.udpPort", "0",
-                "media.tcpPort", "0", "media.publicIp", "127.0.0.1")), Clock.systemUTC());
-        App app = server.createdDefaultApp().orElseThrow();
-        sdkAppId = app.sdkAppId();
-        signer = new UserSigSigner(sdkAppId, app.secretKey(), Clock.systemUTC());
+    static void startServer() {
+        server = TestServer.start();
     }
 
     @AfterAll
@@ -62,18 +45,18 @@ class LossyUplinkIT {
     }
 
     private double decodedFramesPerSecond(String user, double loss) throws Exception {
-        int mediaPort = server.media().udpPort();
+        int mediaPort = server.server().media().udpPort();
         try (LossyUdpRelay relay = new LossyUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), loss, 42);
                 LibWebRtcPeer publisher = LibWebRtcPeer.publisher();
                 LibWebRtcPeer player = LibWebRtcPeer.player()) {
-            WhipClient.Result published = whip.post(endpoint("whip", user, null), signer.genUserSig(user, 600),
+            WhipClient.Result published = whip.post(endpoint("whip", user, null), server.userSig(user),
                     publisher.createOffer());
             assertThat(published.status()).as(published.body()).isEqualTo(201);
             publisher.acceptAnswer(relay.redirect(published.body(), mediaPort));
             publisher.awaitConnected(Duration.ofSeconds(10));
 
             WhipClient.Result played = whip.post(endpoint("whep", "viewer-" + user, user + "_main"),
-                    signer.genUserSig("viewer-" + user, 600), player.createOffer());
+                    server.userSig("viewer-" + user), player.createOffer());
             assertThat(played.status()).as(played.body()).isEqualTo(201);
             player.acceptAnswer(played.body());
             player.awaitMedia(1, 1, Duration.ofSeconds(15));
@@ -92,7 +75,6 @@ class LossyUplinkIT {
     }
 
     private static URI endpoint(String kind, String userId, String streamId) {
-        return URI.create("http://127.0.0.1:" + server.httpPort() + "/" + kind + "?sdkAppID=" + sdkAppId
-                + "&roomID=77&userID=" + userId + (streamId == null ? "" : "&streamID=" + streamId));
+        return server.endpoint(kind, "roomID=77", userId, streamId);
     }
 }

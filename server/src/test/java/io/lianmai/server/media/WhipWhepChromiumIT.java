@@ -2,20 +2,11 @@ package io.lianmai.server.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.auth.UserSigSigner;
-import io.lianmai.server.LianmaiServer;
-import io.lianmai.server.config.ConfigLoader;
-import io.lianmai.store.App;
 import io.lianmai.testkit.HeadlessChromium;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,19 +16,11 @@ import org.junit.jupiter.api.Test;
  * WHEP page, and the player's {@code getStats()} shows decoded frames and received audio.
  */
 class WhipWhepChromiumIT {
-    private static LianmaiServer server;
-    private static UserSigSigner signer;
-    private static long sdkAppId;
+    private static TestServer server;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        Path dir = Files.createTempDirectory("lianmai-chromium-it");
-        server = LianmaiServer.start(new ConfigLoader(Map.of(), dir).load(Optional.empty(), Map.of(
-                "http.port", "0", "http.host", "127.0.0.1", "media.host", "127.0.0.1", "media.udpPort", "0",
-                "media.tcpPort", "0", "media.publicIp", "127.0.0.1")), Clock.systemUTC());
-        App app = server.createdDefaultApp().orElseThrow();
-        sdkAppId = app.sdkAppId();
-        signer = new UserSigSigner(sdkAppId, app.secretKey(), Clock.systemUTC());
+    static void startServer() {
+        server = TestServer.start();
     }
 
     @AfterAll
@@ -77,8 +60,8 @@ class WhipWhepChromiumIT {
     @Test
     void thePageShowsTheServersErrorForABadUserSig() {
         try (HeadlessChromium player = HeadlessChromium.start()) {
-            player.open("http://127.0.0.1:" + server.httpPort() + "/whep.html?sdkAppID=" + sdkAppId
-                    + "&roomID=42&userID=bob&streamID=alice_main&userSig=garbage");
+            player.open(server.url("/whep.html?sdkAppID=" + server.sdkAppId()
+                    + "&roomID=42&userID=bob&streamID=alice_main&userSig=garbage").toString());
             player.await("an error", Duration.ofSeconds(10),
                     () -> String.valueOf(player.pageLog()).contains("error"));
 
@@ -92,7 +75,7 @@ class WhipWhepChromiumIT {
     }
 
     private static String page(String page, String userId, String extra) {
-        return "http://127.0.0.1:" + server.httpPort() + "/" + page + "?sdkAppID=" + sdkAppId + "&userID=" + userId
-                + "&userSig=" + URLEncoder.encode(signer.genUserSig(userId, 3600), StandardCharsets.UTF_8) + extra;
+        return server.url("/" + page + "?sdkAppID=" + server.sdkAppId() + "&userID=" + userId + "&userSig="
+                + URLEncoder.encode(server.userSig(userId), StandardCharsets.UTF_8) + extra).toString();
     }
 }

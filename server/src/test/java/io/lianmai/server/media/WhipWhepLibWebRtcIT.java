@@ -2,19 +2,10 @@ package io.lianmai.server.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.auth.UserSigSigner;
-import io.lianmai.server.LianmaiServer;
-import io.lianmai.server.config.ConfigLoader;
-import io.lianmai.store.App;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.WhipClient;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,20 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class WhipWhepLibWebRtcIT {
     private static final Duration MEDIA_DEADLINE = Duration.ofSeconds(15);
-    private static LianmaiServer server;
-    private static UserSigSigner signer;
-    private static long sdkAppId;
+    private static TestServer server;
     private final WhipClient whip = new WhipClient();
 
     @BeforeAll
-    static void startServer() throws Exception {
-        Path dir = Files.createTempDirectory("lianmai-whip-it");
-        server = LianmaiServer.start(new ConfigLoader(Map.of(), dir).load(Optional.empty(), Map.of(
-                "http.port", "0", "http.host", "127.0.0.1", "media.host", "127.0.0.1", "media.udpPort", "0",
-                "media.tcpPort", "0", "media.publicIp", "127.0.0.1")), Clock.systemUTC());
-        App app = server.createdDefaultApp().orElseThrow();
-        sdkAppId = app.sdkAppId();
-        signer = new UserSigSigner(sdkAppId, app.secretKey(), Clock.systemUTC());
+    static void startServer() {
+        server = TestServer.start();
     }
 
     @AfterAll
@@ -54,7 +37,7 @@ class WhipWhepLibWebRtcIT {
                 LibWebRtcPeer first = LibWebRtcPeer.player();
                 LibWebRtcPeer second = LibWebRtcPeer.player()) {
             WhipClient.Result published = whip.post(endpoint("whip", "room=7", "alice", null),
-                    signer.genUserSig("alice", 3600), publisher.createOffer());
+                    server.userSig("alice"), publisher.createOffer());
             assertThat(published.status()).as(published.body()).isEqualTo(201);
             assertThat(published.location().getPath()).startsWith("/whip/");
             publisher.acceptAnswer(published.body());
@@ -62,11 +45,11 @@ class WhipWhepLibWebRtcIT {
 
             long started = System.nanoTime();
             WhipClient.Result played = whip.post(endpoint("whep", "room=7", "bob", "alice_main"),
-                    signer.genUserSig("bob", 3600), first.createOffer());
+                    server.userSig("bob"), first.createOffer());
             assertThat(played.status()).as(played.body()).isEqualTo(201);
             first.acceptAnswer(played.body());
             WhipClient.Result playedAgain = whip.post(endpoint("whep", "room=7", "carol", "alice_main"),
-                    signer.genUserSig("carol", 3600), second.createOffer());
+                    server.userSig("carol"), second.createOffer());
             assertThat(playedAgain.status()).as(playedAgain.body()).isEqualTo(201);
             second.acceptAnswer(playedAgain.body());
 
@@ -93,14 +76,14 @@ class WhipWhepLibWebRtcIT {
             String offer = publisher.createOffer();
             assertThat(offer).doesNotContain(" udp ").doesNotContain(" UDP ");
             WhipClient.Result published = whip.post(endpoint("whip", "room=11", "tcp-alice", null),
-                    signer.genUserSig("tcp-alice", 3600), offer);
+                    server.userSig("tcp-alice"), offer);
             assertThat(published.status()).as(published.body()).isEqualTo(201);
             assertThat(published.body()).contains("tcptype passive");
             publisher.acceptAnswer(published.body());
             publisher.awaitConnected(Duration.ofSeconds(15));
 
             WhipClient.Result played = whip.post(endpoint("whep", "room=11", "tcp-bob", "tcp-alice_main"),
-                    signer.genUserSig("tcp-bob", 3600), player.createOffer());
+                    server.userSig("tcp-bob"), player.createOffer());
             assertThat(played.status()).as(played.body()).isEqualTo(201);
             player.acceptAnswer(played.body());
 
@@ -113,7 +96,7 @@ class WhipWhepLibWebRtcIT {
     void playingAStreamNobodyPublishesIsAClearError() {
         try (LibWebRtcPeer player = LibWebRtcPeer.player()) {
             WhipClient.Result result = whip.post(endpoint("whep", "room=8", "bob", "nobody_main"),
-                    signer.genUserSig("bob", 3600), player.createOffer());
+                    server.userSig("bob"), player.createOffer());
 
             assertThat(result.status()).isEqualTo(404);
             assertThat(result.body()).contains("\"code\":16400").contains("nobody_main");
@@ -124,7 +107,7 @@ class WhipWhepLibWebRtcIT {
     void aBadUserSigIsRejectedWith100018() {
         try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher()) {
             WhipClient.Result result = whip.post(endpoint("whip", "room=9", "alice", null),
-                    signer.genUserSig("mallory", 3600), publisher.createOffer());
+                    server.userSig("mallory"), publisher.createOffer());
 
             assertThat(result.status()).isEqualTo(401);
             assertThat(result.body()).contains("-100018").contains("another userID");
@@ -133,7 +116,6 @@ class WhipWhepLibWebRtcIT {
 
     private static URI endpoint(String kind, String room, String userId, String streamId) {
         String roomParameter = room.startsWith("room=") ? "roomID=" + room.substring(5) : "strRoomID=" + room;
-        return URI.create("http://127.0.0.1:" + server.httpPort() + "/" + kind + "?sdkAppID=" + sdkAppId + "&"
-                + roomParameter + "&userID=" + userId + (streamId == null ? "" : "&streamID=" + streamId));
+        return server.endpoint(kind, roomParameter, userId, streamId);
     }
 }

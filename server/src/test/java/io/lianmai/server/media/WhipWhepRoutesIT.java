@@ -5,21 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
 import io.lianmai.auth.UserSigSigner;
-import io.lianmai.server.LianmaiServer;
-import io.lianmai.server.config.ConfigLoader;
-import io.lianmai.store.App;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,19 +22,15 @@ class WhipWhepRoutesIT {
     private static final String OFFER_WITH_VIDEO = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
             + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static LianmaiServer server;
+    private static TestServer server;
     private static UserSigSigner signer;
     private static long sdkAppId;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        Path dir = Files.createTempDirectory("lianmai-routes-it");
-        server = LianmaiServer.start(new ConfigLoader(Map.of(), dir).load(Optional.empty(), Map.of(
-                "http.port", "0", "http.host", "127.0.0.1", "media.host", "127.0.0.1", "media.udpPort", "0",
-                "media.tcpPort", "0", "media.publicIp", "127.0.0.1")), Clock.systemUTC());
-        App app = server.createdDefaultApp().orElseThrow();
-        sdkAppId = app.sdkAppId();
-        signer = new UserSigSigner(sdkAppId, app.secretKey(), Clock.systemUTC());
+    static void startServer() {
+        server = TestServer.start();
+        signer = server.signer();
+        sdkAppId = server.sdkAppId();
     }
 
     @AfterAll
@@ -167,7 +155,7 @@ class WhipWhepRoutesIT {
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+        return server.url(path);
     }
 
     private static String params(String userId, String room) {

@@ -1,0 +1,89 @@
+package io.lianmai.server.media;
+
+import io.lianmai.auth.UserSigSigner;
+import io.lianmai.server.LianmaiServer;
+import io.lianmai.server.config.ConfigLoader;
+import io.lianmai.store.App;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A whole Lianmai node for end-to-end tests: loopback only, free ports, a fresh data directory, its default app
+ * and a signer for that app's UserSigs.
+ */
+final class TestServer implements AutoCloseable {
+    private final LianmaiServer server;
+    private final App app;
+    private final UserSigSigner signer;
+
+    private TestServer(LianmaiServer server) {
+        this.server = server;
+        this.app = server.createdDefaultApp().orElseThrow();
+        this.signer = new UserSigSigner(app.sdkAppId(), app.secretKey(), Clock.systemUTC());
+    }
+
+    /** Starts a node; {@code overrides} are configuration keys on top of the loopback defaults. */
+    static TestServer start(Map<String, String> overrides) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("lianmai-it");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> flags = new HashMap<>(Map.of("http.port", "0", "http.host", "127.0.0.1",
+                "media.host", "127.0.0.1", "media.udpPort", "0", "media.tcpPort", "0",
+                "media.publicIp", "127.0.0.1"));
+        flags.putAll(overrides);
+        return new TestServer(LianmaiServer.start(new ConfigLoader(Map.of(), dir).load(Optional.empty(), flags),
+                Clock.systemUTC()));
+    }
+
+    static TestServer start() {
+        return start(Map.of());
+    }
+
+    LianmaiServer server() {
+        return server;
+    }
+
+    long sdkAppId() {
+        return app.sdkAppId();
+    }
+
+    /** A UserSig of the default app for {@code userId}, valid for an hour. */
+    String userSig(String userId) {
+        return signer.genUserSig(userId, 3600);
+    }
+
+    UserSigSigner signer() {
+        return signer;
+    }
+
+    /** {@code http://127.0.0.1:port} + {@code pathAndQuery}. */
+    URI url(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + server.httpPort() + pathAndQuery);
+    }
+
+    /**
+     * A WHIP or WHEP endpoint of the default app.
+     *
+     * @param room {@code roomID=…} or {@code strRoomID=…}
+     * @param streamId the stream to play (WHEP), or null
+     */
+    URI endpoint(String kind, String room, String userId, String streamId) {
+        return url("/" + kind + "?sdkAppID=" + app.sdkAppId() + "&" + room + "&userID=" + userId
+                + (streamId == null ? "" : "&streamID=" + streamId));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
