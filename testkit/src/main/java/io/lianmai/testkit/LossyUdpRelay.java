@@ -124,7 +124,10 @@ public final class LossyUdpRelay implements AutoCloseable {
         blackhole = true;
     }
 
-    /** An SDP answer whose UDP host candidates point at this relay, with TCP candidates removed. */
+    /**
+     * An SDP answer whose UDP host candidates (and m-line ports) point at this relay, with TCP candidates removed,
+     * so that no path to the server bypasses the relay.
+     */
     public String redirect(String answerSdp, int serverPort) {
         StringBuilder out = new StringBuilder();
         for (String line : answerSdp.split("\r\n")) {
@@ -133,6 +136,9 @@ public final class LossyUdpRelay implements AutoCloseable {
                     continue;
                 }
                 line = line.replace(" " + serverPort + " typ host", " " + port() + " typ host");
+            } else if (line.startsWith("m=") && line.contains(" " + serverPort + " ")) {
+                // The m-line port is a candidate too for some stacks: point it at the relay as well.
+                line = line.replaceFirst(" " + serverPort + " ", " " + port() + " ");
             }
             out.append(line).append("\r\n");
         }

@@ -365,6 +365,16 @@ public final class IceLiteAgent {
         return slot;
     }
 
+    private long freshestValidMillis() {
+        long freshest = NONE;
+        for (int i = 0; i < candidates.length; i++) {
+            if (candidates[i] != null && (freshest == NONE || lastValidMillis[i] > freshest)) {
+                freshest = lastValidMillis[i];
+            }
+        }
+        return freshest;
+    }
+
     private int indexOf(InetSocketAddress address, IceCandidate.Transport transport) {
         for (int i = 0; i < candidates.length; i++) {
             RemoteCandidate candidate = candidates[i];
@@ -387,6 +397,13 @@ public final class IceLiteAgent {
         if (selectedSlot == NONE) {
             if (now - createdMillis >= connectTimeoutMillis) {
                 failure = Failure.CONNECT_TIMEOUT;
+                return IceConnectionState.FAILED;
+            }
+            // Media may already flow on a checked but not yet nominated pair (the transport uses the first valid
+            // one); if every such pair has gone silent for the consent timeout, the client is gone.
+            long freshest = freshestValidMillis();
+            if (freshest != NONE && now - freshest >= consentTimeoutMillis) {
+                failure = Failure.CONSENT_EXPIRED;
                 return IceConnectionState.FAILED;
             }
             return IceConnectionState.CHECKING;

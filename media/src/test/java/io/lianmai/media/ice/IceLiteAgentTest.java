@@ -276,6 +276,23 @@ class IceLiteAgentTest {
     }
 
     @Test
+    void aCheckedButNotNominatedPairThatGoesSilentLosesConsent() throws Exception {
+        IceLiteAgent patient = IceLiteAgent.create(SERVER,
+                new IceLiteConfig(Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30), 8), clock);
+        byte[] check = check(false);
+        patient.onBindingRequest(StunMessage.parse(check, 0, check.length), HOST_A, UDP, out, 0);
+        clock.advance(Duration.ofSeconds(10));
+        patient.onBindingRequest(StunMessage.parse(check, 0, check.length), HOST_A, UDP, out, 0);
+        clock.advance(Duration.ofMillis(29_999));
+        assertThat(patient.poll()).isEqualTo(IceConnectionState.CHECKING);
+
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(patient.poll()).isEqualTo(IceConnectionState.FAILED);
+        assertThat(patient.failure()).contains(IceLiteAgent.Failure.CONSENT_EXPIRED);
+    }
+
+    @Test
     void timeoutsAreConfigurable() throws Exception {
         IceLiteAgent quick = IceLiteAgent.create(SERVER,
                 new IceLiteConfig(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1), 2), clock);

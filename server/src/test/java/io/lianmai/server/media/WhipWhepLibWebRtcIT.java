@@ -93,6 +93,44 @@ class WhipWhepLibWebRtcIT {
     }
 
     @Test
+    void garbageOnTheMediaPortsDoesNotDisturbARunningSession() throws Exception {
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher();
+                LibWebRtcPeer player = LibWebRtcPeer.player()) {
+            WhipClient.Result published = whip.post(endpoint("whip", "room=12", "steady", null),
+                    server.userSig("steady"), publisher.createOffer());
+            publisher.acceptAnswer(published.body());
+            WhipClient.Result played = whip.post(endpoint("whep", "room=12", "watcher", "steady_main"),
+                    server.userSig("watcher"), player.createOffer());
+            player.acceptAnswer(played.body());
+            player.awaitMedia(30, 50, MEDIA_DEADLINE);
+
+            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+            java.net.InetSocketAddress media = new java.net.InetSocketAddress("127.0.0.1",
+                    server.server().media().udpPort());
+            try (java.net.DatagramSocket attacker = new java.net.DatagramSocket()) {
+                for (int i = 0; i < 5_000; i++) {
+                    byte[] junk = new byte[1 + random.nextInt(1400)];
+                    random.nextBytes(junk);
+                    // Aim at every demultiplexer branch: STUN, DTLS and RTP first bytes, and anything else.
+                    junk[0] = (byte) new int[] {0, 1, 22, 23, 0x80, 0x90, 0xC8, random.nextInt(256)}[i % 8];
+                    attacker.send(new java.net.DatagramPacket(junk, junk.length, media));
+                }
+            }
+            for (int i = 0; i < 50; i++) {
+                try (java.net.Socket tcp = new java.net.Socket("127.0.0.1", server.server().media().tcpPort())) {
+                    byte[] junk = new byte[1 + random.nextInt(3000)];
+                    random.nextBytes(junk);
+                    tcp.getOutputStream().write(junk);
+                }
+            }
+
+            long before = player.videoFramesReceived();
+            player.awaitMedia(before + 30, 0, MEDIA_DEADLINE);
+            assertThat(server.server().media().isPublished(server.sdkAppId() + "/r12/steady_main")).isTrue();
+        }
+    }
+
+    @Test
     void playingAStreamNobodyPublishesIsAClearError() {
         try (LibWebRtcPeer player = LibWebRtcPeer.player()) {
             WhipClient.Result result = whip.post(endpoint("whep", "room=8", "bob", "nobody_main"),
