@@ -3,6 +3,7 @@ package io.lianmai.server;
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.media.transport.MediaServer;
 import io.lianmai.server.config.LianmaiConfig;
+import io.lianmai.server.http.DevUserSigRoute;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.HttpFrontDoor;
 import io.lianmai.store.App;
@@ -60,7 +61,8 @@ public final class LianmaiServer implements AutoCloseable {
             media = MediaServer.start(config.media());
             vertx = Vertx.vertx();
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock));
-            int port = new HttpFrontDoor(vertx, apps, authenticator, media)
+            DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
+            int port = new HttpFrontDoor(vertx, apps, authenticator, media, devUserSig)
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);

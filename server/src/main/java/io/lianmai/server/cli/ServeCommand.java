@@ -48,6 +48,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Same as --set media.udpPort=PORT --set media.tcpPort=PORT.")
     String mediaPort;
 
+    @Option(names = "--dev", description = "Development mode: serve GET /api/dev/usersig so the demo pages can "
+            + "sign UserSigs themselves (same as --set dev.userSigEndpoint=true). Never in production.")
+    boolean dev;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<ConfigKey, String> extra = new EnumMap<>(ConfigKey.class);
@@ -62,6 +66,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (publicIp != null) {
             extra.put(ConfigKey.MEDIA_PUBLIC_IP, publicIp);
+        }
+        if (dev) {
+            extra.put(ConfigKey.DEV_USERSIG_ENDPOINT, "true");
         }
         if (mediaPort != null) {
             extra.put(ConfigKey.MEDIA_UDP_PORT, mediaPort);
@@ -100,6 +107,12 @@ final class ServeCommand implements Callable<Integer> {
             out.println("  ./lianmai usersig gen --from-app --sdkappid " + app.sdkAppId() + " --userid alice");
         } else {
             out.println("  Apps       " + server.apps().count() + " (./lianmai app list shows them)");
+        }
+        if (server.config().apps().devUserSigEndpoint()) {
+            out.println("Development mode: " + url + "api/dev/usersig signs UserSigs for the demo. Never expose "
+                    + "this to the Internet.");
+        } else {
+            out.println("The demo needs UserSigs: restart with --dev to let it sign its own (development only).");
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -5,6 +5,7 @@ package io.lianmai.server.config;
  *
  * @param createDefault create one app when the registry is empty, so a first run works with no setup
  * @param defaultName name of that app
+ * @param devUserSigEndpoint whether {@code GET /api/dev/usersig} signs UserSigs for the demo (development only)
  */
-public record AppsConfig(boolean createDefault, String defaultName) {
+public record AppsConfig(boolean createDefault, String defaultName, boolean devUserSigEndpoint) {
 }

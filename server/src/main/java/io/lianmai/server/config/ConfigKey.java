@@ -45,6 +45,9 @@ public enum ConfigKey {
             "Database password for store.jdbcUrl. Never printed or logged."),
     STORE_POOL_SIZE("store.poolSize", "4", false,
             "Largest number of pooled database connections; app lookups are rare and short, so a few suffice."),
+    DEV_USERSIG_ENDPOINT("dev.userSigEndpoint", "false", false,
+            "Serve GET /api/dev/usersig, which signs UserSigs for anyone who asks, so the demo works without a "
+                    + "backend. Development only: real apps sign on their own backend."),
     APPS_CREATE_DEFAULT("apps.createDefault", "true", false,
             "On a start with no apps at all, create one and print its SDKAppID and secret key."),
     APPS_DEFAULT_NAME("apps.defaultName", "Default app", false,

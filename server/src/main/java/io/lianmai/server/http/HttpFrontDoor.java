@@ -26,11 +26,15 @@ public final class HttpFrontDoor {
     private final RequestAuthenticator authenticator;
     private final MediaPlane media;
 
-    public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media) {
+    private final DevUserSigRoute devUserSig;
+
+    public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media,
+            DevUserSigRoute devUserSig) {
         this.vertx = vertx;
         this.apps = apps;
         this.authenticator = authenticator;
         this.media = media;
+        this.devUserSig = devUserSig;
     }
 
     /** Starts listening; the future carries the bound port. */
@@ -39,6 +43,7 @@ public final class HttpFrontDoor {
         router.get("/healthz").handler(this::health);
         router.get("/").handler(this::index);
         new WhipWhepRoutes(vertx, authenticator, media).mount(router);
+        devUserSig.mount(router);
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);
