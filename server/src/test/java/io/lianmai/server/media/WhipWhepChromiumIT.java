@@ -58,6 +58,23 @@ class WhipWhepChromiumIT {
     }
 
     @Test
+    void aSimulcastPublisherIsPlayedFromItsBiggestLayer() {
+        try (HeadlessChromium publisher = HeadlessChromium.start();
+                HeadlessChromium player = HeadlessChromium.start()) {
+            publisher.open(page("whip.html", "sim", "&roomID=43&simulcast=1"));
+            publisher.await("publisher connected", Duration.ofSeconds(15),
+                    () -> String.valueOf(publisher.pageLog()).contains("connection connected"));
+
+            player.open(page("whep.html", "viewer", "&roomID=43&streamID=sim_main"));
+            player.await("frames decoded", Duration.ofSeconds(20), () -> number(player, "framesDecoded") >= 30);
+            // Layers start at low bitrates and ramp up; the full one (1280 wide) wins once it carries the most.
+            player.await("the full-size layer", Duration.ofSeconds(30), () -> number(player, "frameWidth") >= 1280);
+
+            assertThat(number(player, "frameWidth")).isEqualTo(1280);
+        }
+    }
+
+    @Test
     void thePageShowsTheServersErrorForABadUserSig() {
         try (HeadlessChromium player = HeadlessChromium.start()) {
             player.open(server.url("/whep.html?sdkAppID=" + server.sdkAppId()
