@@ -292,11 +292,15 @@ public final class Room {
     /**
      * The member's connection dropped: it stays, unseen by others, for the grace period; then {@link
      * RoomRegistry#tick} removes it with reason {@code timeout} unless it resumed.
+     *
+     * @param connection the listener of the connection that dropped: nothing happens when the member has resumed
+     *     on another one meanwhile
      */
-    public void disconnect(Member member) {
+    public void disconnect(Member member, MemberListener connection) {
         lock.lock();
         try {
-            if (member.isPresent() && member.disconnectedSince().isEmpty()) {
+            if (member.isPresent() && member.listenerLocked() == connection
+                    && member.disconnectedSince().isEmpty()) {
                 member.setDisconnectedSinceLocked(clock.instant());
             }
         } finally {

@@ -253,7 +253,7 @@ class RoomRegistryTest {
         bob.room().publish(bob, StreamType.MAIN, "bob-main", true, true);
         alice.events.clear();
 
-        bob.room().disconnect(bob);
+        bob.room().disconnect(bob, oldBob);
         clock.advance(Duration.ofSeconds(19));
         registry.tick(clock.instant());
         RecordingListener newBob = new RecordingListener();
@@ -282,7 +282,7 @@ class RoomRegistryTest {
         bob.room().publish(bob, StreamType.MAIN, "bob-main", true, true);
         alice.events.clear();
 
-        bob.room().disconnect(bob);
+        bob.room().disconnect(bob, bobListener);
         clock.advance(Duration.ofSeconds(20));
         registry.tick(clock.instant());
 
@@ -298,8 +298,13 @@ class RoomRegistryTest {
 
     @Test
     void aRoomWhoseLastMemberTimesOutIsDestroyed() {
-        Member alone = enter("alone", new RecordingListener()).member();
-        alone.room().disconnect(alone);
+        RecordingListener listener = new RecordingListener();
+        Member alone = enter("alone", listener).member();
+        alone.room().disconnect(alone, new RecordingListener()); // a stale connection: ignored
+        clock.advance(Duration.ofSeconds(21));
+        registry.tick(clock.instant());
+        assertThat(registry.roomCount()).isEqualTo(1);
+        alone.room().disconnect(alone, listener);
         clock.advance(Duration.ofSeconds(21));
         registry.tick(clock.instant());
 
