@@ -77,10 +77,24 @@ class SignallingIT {
             alice.ok("leave", data());
             assertThat(bob.awaitEvent("streamRemove", "alice").path("streamType").asText()).isEqualTo("main");
             assertThat(bob.awaitEvent("userLeave", "alice").path("reason").asText()).isEqualTo("leave");
-            assertThat(server.server().media().isPublished(server.sdkAppId() + "/s:call-1/alice_main")).isFalse();
+            awaitUnpublished(server.sdkAppId() + "/s:call-1/alice_main");
             // The socket stays usable after leave.
             alice.error("publish", data().put("offer", "v=0"), -1);
             alice.ok("heartbeat", data());
+        }
+    }
+
+    /** Media sessions end asynchronously on the media loop, shortly after the leave. */
+    private static void awaitUnpublished(String streamKey) {
+        long deadline = System.nanoTime() + SignalClient.DEADLINE.toNanos();
+        while (server.server().media().isPublished(streamKey)) {
+            assertThat(System.nanoTime()).as("%s still published", streamKey).isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 
