@@ -2,6 +2,7 @@ package io.lianmai.server;
 
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.media.transport.MediaServer;
+import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.http.DevUserSigRoute;
 import io.lianmai.server.http.RequestAuthenticator;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class LianmaiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LianmaiServer.class);
     private static final long STOP_TIMEOUT_SECONDS = 10;
+    private static final long ROOM_TICK_MILLIS = 1000;
 
     private final LianmaiConfig config;
     private final AppStore apps;
@@ -62,7 +64,10 @@ public final class LianmaiServer implements AutoCloseable {
             vertx = Vertx.vertx();
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock));
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
-            int port = new HttpFrontDoor(vertx, apps, authenticator, media, devUserSig)
+            RoomRegistry rooms = new RoomRegistry(config.room(), clock);
+            // The registry has no threads of its own: end expired resume grace periods once a second.
+            vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
+            int port = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(), clock, devUserSig)
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);

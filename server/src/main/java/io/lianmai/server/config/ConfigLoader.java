@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lianmai.store.StoreConfig;
 import io.lianmai.media.transport.MediaConfig;
+import io.lianmai.room.RoomConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -185,7 +186,17 @@ public final class ConfigLoader {
                 candidateAddresses(settings),
                 Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONSENT_TIMEOUT, 2, 3600)),
                 Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONNECT_TIMEOUT, 1, 3600)));
-        return new LianmaiConfig(dataDir, http, store, apps, media);
+        RoomConfig defaults = RoomConfig.defaults();
+        RoomConfig room = new RoomConfig(
+                integer(settings, ConfigKey.ROOM_RTC_MAX_MEMBERS, 1, 1_000_000),
+                integer(settings, ConfigKey.ROOM_RTC_MAX_PUBLISHERS, 1, 1_000_000),
+                integer(settings, ConfigKey.ROOM_LIVE_MAX_ANCHORS, 1, 1_000_000),
+                integer(settings, ConfigKey.ROOM_LIVE_MAX_AUDIENCE, 0, Integer.MAX_VALUE),
+                Duration.ofSeconds(integer(settings, ConfigKey.ROOM_RESUME_GRACE, 0, 3600)),
+                defaults.messageMaxBytes(), defaults.messagesPerSecond());
+        SignalConfig signal = new SignalConfig(
+                Duration.ofMillis(integer(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, 100, 600_000)));
+        return new LianmaiConfig(dataDir, http, store, apps, media, room, signal);
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {

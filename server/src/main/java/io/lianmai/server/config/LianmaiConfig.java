@@ -1,6 +1,7 @@
 package io.lianmai.server.config;
 
 import io.lianmai.media.transport.MediaConfig;
+import io.lianmai.room.RoomConfig;
 import io.lianmai.store.StoreConfig;
 import java.nio.file.Path;
 
@@ -12,6 +13,9 @@ import java.nio.file.Path;
  * @param store the app database
  * @param apps start-up behaviour for apps
  * @param media the WebRTC media plane
+ * @param room room limits and the resume grace period
+ * @param signal the signalling WebSocket
  */
-public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media) {
+public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
+        RoomConfig room, SignalConfig signal) {
 }

@@ -1,16 +1,21 @@
 package io.lianmai.server.http;
 
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.Version;
 import io.lianmai.server.config.HttpConfig;
+import io.lianmai.server.config.SignalConfig;
+import io.lianmai.server.signal.SignallingRoutes;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Clock;
 
 /**
  * The HTTP server on port 8800: every HTTP path of the product is routed here.
@@ -25,15 +30,21 @@ public final class HttpFrontDoor {
     private final AppStore apps;
     private final RequestAuthenticator authenticator;
     private final MediaPlane media;
+    private final RoomRegistry rooms;
+    private final SignalConfig signal;
+    private final Clock clock;
 
     private final DevUserSigRoute devUserSig;
 
     public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media,
-            DevUserSigRoute devUserSig) {
+            RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig) {
         this.vertx = vertx;
         this.apps = apps;
         this.authenticator = authenticator;
         this.media = media;
+        this.rooms = rooms;
+        this.signal = signal;
+        this.clock = clock;
         this.devUserSig = devUserSig;
     }
 
@@ -43,11 +54,13 @@ public final class HttpFrontDoor {
         router.get("/healthz").handler(this::health);
         router.get("/").handler(this::index);
         new WhipWhepRoutes(vertx, authenticator, media).mount(router);
+        new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock).mount(router);
         devUserSig.mount(router);
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);
-        HttpServer server = vertx.createHttpServer().requestHandler(router);
+        HttpServer server = vertx.createHttpServer(SignallingRoutes.configure(new HttpServerOptions()))
+                .requestHandler(router);
         return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
     }
 

@@ -2,6 +2,7 @@ package io.lianmai.server.http;
 
 import io.lianmai.auth.PrivateMapKey;
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.common.TrtcErrorCode;
@@ -36,9 +37,10 @@ public final class RequestAuthenticator {
      *
      * @param privateMapKey enforced when present
      * @param required the privileges the action needs (checked against the PrivateMapKey only)
+     * @return what the PrivateMapKey grants, or {@link Privileges#all()} when none was given
      * @throws ApiException with 400 (bad userID), 401 (bad UserSig), 403 (unknown or disabled app, privilege)
      */
-    public void authenticate(long sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
+    public Privileges authenticate(long sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
             RoomRef room, Set<Privilege> required) {
         requireValidUserId(userId);
         App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403, SDK_APP_ID_INVALID,
@@ -74,11 +76,13 @@ public final class RequestAuthenticator {
                             "privateMapKey does not grant " + privilege.displayName()));
                 }
             }
+            return key.privileges();
         }
+        return Privileges.all();
     }
 
     /** TRTC userIDs: 1..32 characters of letters, digits, '_' and '-'. */
-    static void requireValidUserId(String userId) {
+    public static void requireValidUserId(String userId) {
         if (userId == null || userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) {
             throw new ApiException(new ApiError(400, USER_ID_INVALID,
                     "userID must be 1.." + MAX_USER_ID_LENGTH + " characters"));

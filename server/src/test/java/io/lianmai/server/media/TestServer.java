@@ -18,7 +18,7 @@ import java.util.Optional;
  * A whole Lianmai node for end-to-end tests: loopback only, free ports, a fresh data directory, its default app
  * and a signer for that app's UserSigs.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
     private final LianmaiServer server;
     private final App app;
     private final UserSigSigner signer;
@@ -30,7 +30,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Starts a node; {@code overrides} are configuration keys on top of the loopback defaults. */
-    static TestServer start(Map<String, String> overrides) {
+    public static TestServer start(Map<String, String> overrides) {
         Path dir;
         try {
             dir = Files.createTempDirectory("lianmai-it");
@@ -45,29 +45,29 @@ final class TestServer implements AutoCloseable {
                 Clock.systemUTC()));
     }
 
-    static TestServer start() {
+    public static TestServer start() {
         return start(Map.of());
     }
 
-    LianmaiServer server() {
+    public LianmaiServer server() {
         return server;
     }
 
-    long sdkAppId() {
+    public long sdkAppId() {
         return app.sdkAppId();
     }
 
     /** A UserSig of the default app for {@code userId}, valid for an hour. */
-    String userSig(String userId) {
+    public String userSig(String userId) {
         return signer.genUserSig(userId, 3600);
     }
 
-    UserSigSigner signer() {
+    public UserSigSigner signer() {
         return signer;
     }
 
     /** {@code http://127.0.0.1:port} + {@code pathAndQuery}. */
-    URI url(String pathAndQuery) {
+    public URI url(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + server.httpPort() + pathAndQuery);
     }
 

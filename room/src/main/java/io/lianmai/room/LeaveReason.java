@@ -1,0 +1,31 @@
+package io.lianmai.room;
+
+/** Why a member left its room; the protocol's {@code userLeave} and {@code kicked} reasons. */
+public enum LeaveReason {
+    /** The member asked to leave. */
+    LEAVE("leave"),
+    /** Its connection dropped and it did not resume within the grace period. */
+    TIMEOUT("timeout"),
+    /** The same userID entered the room again; the older session goes. */
+    DUPLICATE_LOGIN("duplicate-login"),
+    /** Removed by the server API. */
+    REMOVED("removed"),
+    /** The room was dismissed by the server API. */
+    ROOM_DISMISSED("room-dismissed");
+
+    private final String wireName;
+
+    LeaveReason(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The protocol spelling. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** Whether the member did not choose to go, so its client must be told ({@code kicked}). */
+    public boolean isKick() {
+        return this == DUPLICATE_LOGIN || this == REMOVED || this == ROOM_DISMISSED;
+    }
+}

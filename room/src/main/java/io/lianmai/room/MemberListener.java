@@ -1,0 +1,25 @@
+package io.lianmai.room;
+
+/**
+ * Receives what happens in the room for one member's client; the server's signalling connection implements it.
+ *
+ * <p>Thread and lifetime: every method is called on the thread that called into the {@link RoomRegistry} or
+ * {@link Room} (a request, or the scheduler calling {@link RoomRegistry#tick}), while that room's lock is held, so
+ * calls for one room arrive in the order the room changed. Implementations must return quickly, must not block and
+ * must not call back into the room: hand the work to their own thread or event loop. A listener receives calls from
+ * the moment its member entered (or resumed) until {@link #onMemberRemoved} or {@link #onListenerReplaced}, which
+ * is the last call it gets.
+ */
+public interface MemberListener {
+    /** An event about another member. Events about oneself are not delivered. */
+    void onRoomEvent(RoomEvent event);
+
+    /**
+     * The member is out of the room; its publications and subscriptions are listed in {@code member} still, so the
+     * media sessions can be ended.
+     */
+    void onMemberRemoved(Member member, LeaveReason reason);
+
+    /** The member resumed on another connection; this listener gets nothing more. */
+    void onListenerReplaced(Member member);
+}

@@ -1,0 +1,475 @@
+package io.lianmai.room;
+
+import io.lianmai.auth.Privilege;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One room: its members in order of entry, the limits of its scene, and the events its changes cause. Created
+ * and destroyed by {@link RoomRegistry}.
+ *
+ * <p>Thread-safety: every method takes the room's own lock (never a lock shared with other rooms); listeners are
+ * called with it held (see {@link MemberListener}). Methods that change media state return the media sessions the
+ * caller must end, because the room does no I/O.
+ */
+public final class Room {
+    final ReentrantLock lock = new ReentrantLock();
+
+    private final RoomKey key;
+    private final RoomConfig config;
+    private final Clock clock;
+    private final RoomRegistry registry;
+    // Guarded by lock.
+    private Scene scene;
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private boolean closed;
+
+    Room(RoomKey key, Scene scene, RoomConfig config, Clock clock, RoomRegistry registry) {
+        this.key = key;
+        this.scene = scene;
+        this.config = config;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    public RoomKey key() {
+        return key;
+    }
+
+    public Scene scene() {
+        lock.lock();
+        try {
+            return scene;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Members present, including those in their resume grace period. */
+    public int size() {
+        lock.lock();
+        try {
+            return members.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Snapshots of every member, in order of entry. */
+    public List<MemberInfo> members() {
+        lock.lock();
+        try {
+            List<MemberInfo> infos = new ArrayList<>();
+            members.values().forEach(member -> infos.add(member.infoLocked()));
+            return infos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Leaves the room: others get a {@code streamRemove} per stream, then {@code userLeave}. No-op if gone. */
+    public void leave(Member member) {
+        remove(member, LeaveReason.LEAVE);
+    }
+
+    /** Removes {@code member} for {@code reason} (a kick by the server API, for instance). No-op if gone. */
+    public void remove(Member member, LeaveReason reason) {
+        lock.lock();
+        try {
+            if (member.isPresent()) {
+                removeLocked(member, reason);
+                closeIfEmptyLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Switches a live member's role. Audience to anchor checks the anchor limit; anchor to audience unpublishes
+     * (others get {@code streamRemove}s) and checks the audience limit. Others get {@code userRole}.
+     *
+     * @return the media sessions of the streams unpublished, for the caller to end
+     */
+    public List<String> switchRole(Member member, Role role) {
+        lock.lock();
+        try {
+            requirePresent(member);
+            if (scene != Scene.LIVE) {
+                throw new RoomException(RoomError.STATE, "switchRole is for live rooms; in rtc everyone may publish");
+            }
+            if (member.role() == role) {
+                return List.of();
+            }
+            if (role == Role.ANCHOR) {
+                if (countLocked(Role.ANCHOR) >= config.liveMaxAnchors()) {
+                    throw new RoomException(RoomError.ROOM_FULL, "room full: at most " + config.liveMaxAnchors()
+                            + " anchors in a live room (room.liveMaxAnchors)");
+                }
+            } else if (config.liveMaxAudience() > 0 && countLocked(Role.AUDIENCE) >= config.liveMaxAudience()) {
+                throw new RoomException(RoomError.ROOM_FULL, "room full: at most " + config.liveMaxAudience()
+                        + " audience members in a live room (room.liveMaxAudience)");
+            }
+            List<String> ended = new ArrayList<>();
+            if (role == Role.AUDIENCE) {
+                for (StreamType type : StreamType.values()) {
+                    unpublishLocked(member, type).ifPresent(ended::add);
+                }
+            }
+            member.setRoleLocked(role);
+            broadcastLocked(member, new RoomEvent.UserRole(member.userId(), role));
+            return ended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Checks that {@code member} may publish a stream of {@code type} now: its role, the publisher limit, and its
+     * privateMapKey's {@code send_*} privileges for the tracks the offer carries. Call before negotiating media;
+     * {@link #publish} checks again.
+     */
+    public void checkMayPublish(Member member, StreamType type, boolean offersAudio, boolean offersVideo) {
+        lock.lock();
+        try {
+            checkMayPublishLocked(member, type, offersAudio, offersVideo);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records a publication whose media session is negotiated. Others get {@code streamAdd}; when the member
+     * already published this type, they first get {@code streamRemove} and subscriptions to it are dropped.
+     *
+     * @return the replaced publication's media session, for the caller to end
+     */
+    public Optional<String> publish(Member member, StreamType type, String sessionId, boolean audio,
+            boolean video) {
+        lock.lock();
+        try {
+            checkMayPublishLocked(member, type, false, false);
+            Optional<String> replaced = unpublishLocked(member, type);
+            boolean hasAudio = type == StreamType.MAIN && audio;
+            member.publishedLocked().put(type, new Member.Publication(sessionId, hasAudio, video));
+            broadcastLocked(member, new RoomEvent.StreamAdd(member.userId(), type, hasAudio, video));
+            return replaced;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Withdraws a publication: others get {@code streamRemove} and their subscriptions to it are dropped.
+     *
+     * @return its media session, for the caller to end; empty when it was not published
+     */
+    public Optional<String> unpublish(Member member, StreamType type) {
+        lock.lock();
+        try {
+            requirePresent(member);
+            return unpublishLocked(member, type);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Changes the announced tracks of a published stream without renegotiation; others get {@code streamUpdate}.
+     *
+     * @param audio the new audio flag, or null to keep it
+     * @param video the new video flag, or null to keep it
+     */
+    public void mute(Member member, StreamType type, Boolean audio, Boolean video) {
+        lock.lock();
+        try {
+            requirePresent(member);
+            Member.Publication publication = member.publishedLocked().get(type);
+            if (publication == null) {
+                throw new RoomException(RoomError.STATE, "the " + type.wireName() + " stream is not published");
+            }
+            boolean newAudio = type == StreamType.MAIN && (audio == null ? publication.audio() : audio);
+            boolean newVideo = video == null ? publication.video() : video;
+            if (newAudio == publication.audio() && newVideo == publication.video()) {
+                return;
+            }
+            member.publishedLocked().put(type, new Member.Publication(publication.sessionId(), newAudio, newVideo));
+            broadcastLocked(member, new RoomEvent.StreamUpdate(member.userId(), type, newAudio, newVideo));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Checks that {@code streamId} ({@code alice_main}) is published in this room and that the member's
+     * privateMapKey grants receiving what it asks for.
+     */
+    public void checkMaySubscribe(Member member, String streamId, boolean wantsAudio,
+            boolean wantsVideo) {
+        lock.lock();
+        try {
+            requirePresent(member);
+            ParsedStreamId parsed = ParsedStreamId.parse(streamId);
+            StreamType type = parsed.type();
+            if (type == StreamType.AUX) {
+                requirePrivilege(member, Privilege.RECV_AUX_VIDEO);
+            } else {
+                if (wantsAudio) {
+                    requirePrivilege(member, Privilege.RECV_AUDIO);
+                }
+                if (wantsVideo) {
+                    requirePrivilege(member, Privilege.RECV_VIDEO);
+                }
+            }
+            Member publisher = members.get(parsed.userId());
+            Member.Publication publication = publisher == null ? null : publisher.publishedLocked().get(type);
+            if (publication == null) {
+                throw new RoomException(RoomError.STREAM_NOT_FOUND, "stream " + streamId
+                        + " is not published in this room");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records a subscription whose media session is negotiated.
+     *
+     * @return the media session of an earlier subscription to the same stream, for the caller to end
+     * @throws RoomException when the stream went away meanwhile (the caller ends {@code sessionId})
+     */
+    public Optional<String> subscribe(Member member, String streamId, String sessionId) {
+        lock.lock();
+        try {
+            checkMaySubscribe(member, streamId, false, false);
+            return Optional.ofNullable(member.subscriptionsLocked().put(streamId, sessionId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets a subscription; returns its media session for the caller to end, empty when there was none. */
+    public Optional<String> unsubscribe(Member member, String streamId) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(member.subscriptionsLocked().remove(streamId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends a custom message to the other members.
+     *
+     * @throws RoomException {@link RoomError#INVALID_PARAMETER} when it is too long or the member sends too fast
+     */
+    public void message(Member member, int cmdId, String data) {
+        lock.lock();
+        try {
+            requirePresent(member);
+            int bytes = data.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > config.messageMaxBytes()) {
+                throw new RoomException(RoomError.INVALID_PARAMETER, "message data is " + bytes
+                        + " bytes; at most " + config.messageMaxBytes());
+            }
+            if (!member.messagesLocked().tryAcquire(clock.instant())) {
+                throw new RoomException(RoomError.INVALID_PARAMETER, "too many messages: at most "
+                        + config.messagesPerSecond() + " per second");
+            }
+            broadcastLocked(member, new RoomEvent.CustomMessage(member.userId(), cmdId, data));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The member's connection dropped: it stays, unseen by others, for the grace period; then {@link
+     * RoomRegistry#tick} removes it with reason {@code timeout} unless it resumed.
+     *
+     * @param connection the listener of the connection that dropped: nothing happens when the member has resumed
+     *     on another one meanwhile
+     */
+    public void disconnect(Member member, MemberListener connection) {
+        lock.lock();
+        try {
+            if (member.isPresent() && member.listenerLocked() == connection
+                    && member.disconnectedSince().isEmpty()) {
+                member.setDisconnectedSinceLocked(clock.instant());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "room " + key;
+    }
+
+    // ---- for RoomRegistry, under lock ----
+
+    boolean isClosedLocked() {
+        return closed;
+    }
+
+    boolean isEmptyLocked() {
+        return members.isEmpty();
+    }
+
+    void setSceneLocked(Scene newScene) {
+        scene = newScene;
+    }
+
+    Map<String, Member> membersLocked() {
+        return members;
+    }
+
+    List<MemberInfo> othersLocked(Member self) {
+        List<MemberInfo> others = new ArrayList<>();
+        for (Member member : members.values()) {
+            if (member != self) {
+                others.add(member.infoLocked());
+            }
+        }
+        return others;
+    }
+
+    int countLocked(Role role) {
+        int count = 0;
+        for (Member member : members.values()) {
+            if (member.role() == role) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    void addLocked(Member member) {
+        members.put(member.userId(), member);
+        broadcastLocked(member, new RoomEvent.UserJoin(member.userId(), member.role()));
+    }
+
+    void removeLocked(Member member, LeaveReason reason) {
+        for (StreamType type : StreamType.values()) {
+            Member.Publication publication = member.publishedLocked().get(type);
+            if (publication != null) {
+                dropSubscriptionsLocked(type.streamId(member.userId()));
+                broadcastLocked(member, new RoomEvent.StreamRemove(member.userId(), type));
+            }
+        }
+        members.remove(member.userId(), member);
+        member.markRemovedLocked();
+        broadcastLocked(member, new RoomEvent.UserLeave(member.userId(), reason));
+        registry.forget(member);
+        // Publications stay recorded on the removed member so its listener can end the media sessions.
+        member.listenerLocked().onMemberRemoved(member, reason);
+    }
+
+    void closeIfEmptyLocked() {
+        if (members.isEmpty() && !closed) {
+            closed = true;
+            registry.destroyed(this);
+        }
+    }
+
+    /** Removes members whose grace period ended by {@code now}. */
+    void expireLocked(Instant now) {
+        for (Member member : new ArrayList<>(members.values())) {
+            Optional<Instant> since = member.disconnectedSince();
+            if (since.isPresent() && !now.isBefore(since.get().plus(config.resumeGrace()))) {
+                removeLocked(member, LeaveReason.TIMEOUT);
+            }
+        }
+        closeIfEmptyLocked();
+    }
+
+    // ---- private ----
+
+    private void checkMayPublishLocked(Member member, StreamType type, boolean offersAudio, boolean offersVideo) {
+        requirePresent(member);
+        if (member.role() != Role.ANCHOR) {
+            throw new RoomException(RoomError.STATE, "audience members cannot publish: switchRole to anchor first");
+        }
+        if (type == StreamType.AUX) {
+            requirePrivilege(member, Privilege.SEND_AUX_VIDEO);
+        } else {
+            if (offersAudio) {
+                requirePrivilege(member, Privilege.SEND_AUDIO);
+            }
+            if (offersVideo) {
+                requirePrivilege(member, Privilege.SEND_VIDEO);
+            }
+        }
+        if (scene == Scene.RTC && !member.isPublishingLocked()) {
+            int publishing = 0;
+            for (Member other : members.values()) {
+                if (other.isPublishingLocked()) {
+                    publishing++;
+                }
+            }
+            if (publishing >= config.rtcMaxPublishers()) {
+                throw new RoomException(RoomError.ROOM_FULL, "room full: at most " + config.rtcMaxPublishers()
+                        + " members may publish at once (room.rtcMaxPublishers)");
+            }
+        }
+    }
+
+    private Optional<String> unpublishLocked(Member member, StreamType type) {
+        Member.Publication publication = member.publishedLocked().remove(type);
+        if (publication == null) {
+            return Optional.empty();
+        }
+        dropSubscriptionsLocked(type.streamId(member.userId()));
+        broadcastLocked(member, new RoomEvent.StreamRemove(member.userId(), type));
+        return Optional.of(publication.sessionId());
+    }
+
+    /** The media plane ends the players of a publisher that goes, so only the bookkeeping is left to drop. */
+    private void dropSubscriptionsLocked(String streamId) {
+        for (Member member : members.values()) {
+            member.subscriptionsLocked().remove(streamId);
+        }
+    }
+
+    private void broadcastLocked(Member about, RoomEvent event) {
+        for (Member member : members.values()) {
+            if (member != about) {
+                member.listenerLocked().onRoomEvent(event);
+            }
+        }
+    }
+
+    private static void requirePresent(Member member) {
+        if (!member.isPresent()) {
+            throw new RoomException(RoomError.STATE, "not in the room any more");
+        }
+    }
+
+    private static void requirePrivilege(Member member, Privilege privilege) {
+        if (!member.may(privilege)) {
+            throw new RoomException(RoomError.PRIVILEGE, "privateMapKey does not grant "
+                    + privilege.displayName());
+        }
+    }
+
+    /** {@code {userID}_{main|aux}}: the userID is everything before the last {@code _}. */
+    record ParsedStreamId(String userId, StreamType type) {
+        static ParsedStreamId parse(String streamId) {
+            int underscore = streamId.lastIndexOf('_');
+            Optional<StreamType> type = underscore > 0
+                    ? StreamType.fromWire(streamId.substring(underscore + 1)) : Optional.empty();
+            if (type.isEmpty()) {
+                throw new RoomException(RoomError.INVALID_PARAMETER, "streamID must be {userID}_main or "
+                        + "{userID}_aux");
+            }
+            return new ParsedStreamId(streamId.substring(0, underscore), type.get());
+        }
+    }
+}

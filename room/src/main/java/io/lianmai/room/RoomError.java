@@ -1,0 +1,28 @@
+package io.lianmai.room;
+
+/** Why a room operation was refused, with the TRTC error code the client sees (docs/protocol.md, Errors). */
+public enum RoomError {
+    /** A room limit is reached (members, publishers, anchors, audience): TRTC's enter-room failure. */
+    ROOM_FULL(-3301),
+    /** The room exists with another scene. */
+    SCENE_MISMATCH(-3301),
+    /** The privateMapKey does not grant what the action needs (e.g. {@code create_room}). */
+    PRIVILEGE(-100006),
+    /** A parameter is out of range (message too long, bad cmdID) or the message rate is exceeded. */
+    INVALID_PARAMETER(-2),
+    /** The member is not in the room any more, the action needs another role or state, or a resume failed. */
+    STATE(-1),
+    /** The stream to subscribe is not published. */
+    STREAM_NOT_FOUND(16400);
+
+    private final int code;
+
+    RoomError(int code) {
+        this.code = code;
+    }
+
+    /** The error code sent to clients. */
+    public int code() {
+        return code;
+    }
+}

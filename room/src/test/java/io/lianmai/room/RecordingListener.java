@@ -1,0 +1,26 @@
+package io.lianmai.room;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Records what a member's client would be told. */
+final class RecordingListener implements MemberListener {
+    final List<RoomEvent> events = new ArrayList<>();
+    final List<LeaveReason> removed = new ArrayList<>();
+    int replaced;
+
+    @Override
+    public void onRoomEvent(RoomEvent event) {
+        events.add(event);
+    }
+
+    @Override
+    public void onMemberRemoved(Member member, LeaveReason reason) {
+        removed.add(reason);
+    }
+
+    @Override
+    public void onListenerReplaced(Member member) {
+        replaced++;
+    }
+}

@@ -1,0 +1,478 @@
+package io.lianmai.server.signal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.auth.Privilege;
+import io.lianmai.common.SdkAppId;
+import io.lianmai.media.MediaException;
+import io.lianmai.media.MediaPlane;
+import io.lianmai.room.EnterRequest;
+import io.lianmai.room.Entered;
+import io.lianmai.room.LeaveReason;
+import io.lianmai.room.Member;
+import io.lianmai.room.MemberListener;
+import io.lianmai.room.Role;
+import io.lianmai.room.RoomError;
+import io.lianmai.room.RoomEvent;
+import io.lianmai.room.RoomException;
+import io.lianmai.room.RoomKey;
+import io.lianmai.room.RoomRegistry;
+import io.lianmai.room.Scene;
+import io.lianmai.room.StreamType;
+import io.lianmai.server.config.SignalConfig;
+import io.lianmai.server.http.ApiException;
+import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.http.RoomRef;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's signalling socket: validates its frames, answers its requests, and relays its room's events.
+ *
+ * <p>Thread: everything runs on the socket's Vert.x context (an event loop). Room callbacks arrive on other
+ * threads and are handed over with {@link Context#runOnContext}; the app store is read with
+ * {@code executeBlocking}; media results are brought back onto the context. Lifetime: from the upgrade until the
+ * socket closes; a member that was in a room then waits out the resume grace period in the registry.
+ */
+final class SignallingConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(SignallingConnection.class);
+    /** Malformed frames in a row after which the socket is closed with 1008 (policy violation). */
+    static final int MAX_MALFORMED_IN_A_ROW = 20;
+    private static final short POLICY_VIOLATION = 1008;
+    private static final short NORMAL = 1000;
+    private static final short GOING_AWAY = 1001;
+    private static final int NOT_IN_ROOM = -1;
+    private static final int INVALID_PARAMETER = -2;
+    private static final int SERVER_FAILED = -7;
+    private static final int ROOM_ID_INVALID = -3318;
+
+    private final Vertx vertx;
+    private final Context context;
+    private final ServerWebSocket socket;
+    private final ProtocolCodec codec;
+    private final RequestAuthenticator authenticator;
+    private final RoomRegistry rooms;
+    private final MediaPlane media;
+    private final SignalConfig config;
+    private final Clock clock;
+
+    private final Set<Long> pending = new HashSet<>();
+    private int malformedInARow;
+    private long lastHeard;
+    private long silenceTimer;
+    private boolean closed;
+    private boolean joining;
+    /** The membership this socket holds, if any, with the listener bound to it. */
+    private Member member;
+    private Membership membership;
+
+    SignallingConnection(Vertx vertx, ServerWebSocket socket, ProtocolCodec codec, RequestAuthenticator authenticator,
+            RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.socket = socket;
+        this.codec = codec;
+        this.authenticator = authenticator;
+        this.rooms = rooms;
+        this.media = media;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Installs the socket's handlers; call on the socket's context. */
+    void start() {
+        lastHeard = clock.millis();
+        socket.textMessageHandler(this::onText);
+        socket.binaryMessageHandler(buffer -> {
+            lastHeard = clock.millis();
+            malformed(new ProtocolException(0, "binary frames are not part of the protocol: send JSON text"));
+        });
+        socket.closeHandler(ignored -> onClosed());
+        socket.exceptionHandler(failure -> LOG.debug("signalling socket {}: {}", socket.remoteAddress(),
+                failure.toString()));
+        long interval = Math.max(50, config.heartbeatInterval().toMillis() / 2);
+        silenceTimer = vertx.setPeriodic(interval, id -> {
+            if (clock.millis() - lastHeard > config.silenceTimeout().toMillis()) {
+                close(GOING_AWAY, "silent for " + config.silenceTimeout().toMillis() + " ms");
+            }
+        });
+    }
+
+    private void onText(String text) {
+        lastHeard = clock.millis();
+        if (closed) {
+            return;
+        }
+        SignalRequest request;
+        try {
+            request = codec.decode(text);
+            if (!pending.add(request.id())) {
+                throw new ProtocolException(request.id(), "request id " + request.id() + " is still in use");
+            }
+        } catch (ProtocolException e) {
+            malformed(e);
+            return;
+        }
+        malformedInARow = 0;
+        Future<ObjectNode> result;
+        try {
+            result = dispatch(request);
+        } catch (ProtocolException e) {
+            pending.remove(request.id());
+            malformed(e);
+            return;
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        result.onComplete(outcome -> {
+            pending.remove(request.id());
+            if (outcome.succeeded()) {
+                send(codec.success(request.id(), outcome.result()));
+            } else {
+                Error error = errorFor(outcome.cause());
+                send(codec.failure(request.id(), error.code(), error.message()));
+            }
+        });
+    }
+
+    private void malformed(ProtocolException e) {
+        send(e.requestId() > 0 ? codec.failure(e.requestId(), INVALID_PARAMETER, e.getMessage())
+                : codec.errorEvent(INVALID_PARAMETER, e.getMessage()));
+        if (++malformedInARow >= MAX_MALFORMED_IN_A_ROW) {
+            close(POLICY_VIOLATION, MAX_MALFORMED_IN_A_ROW + " malformed frames in a row");
+        }
+    }
+
+    private Future<ObjectNode> dispatch(SignalRequest request) throws ProtocolException {
+        return switch (request.action()) {
+            case ENTER -> enter(request);
+            case RESUME -> resume(request);
+            case HEARTBEAT -> Future.succeededFuture(codec.object().put("serverTime", clock.millis()));
+            case LEAVE -> leave();
+            case SWITCH_ROLE -> switchRole(request);
+            case PUBLISH -> publish(request);
+            case MUTE -> mute(request);
+            case UNPUBLISH -> unpublish(request);
+            case SUBSCRIBE -> subscribe(request);
+            case UNSUBSCRIBE -> unsubscribe(request);
+            case MESSAGE -> message(request);
+        };
+    }
+
+    // ---- actions ----
+
+    private Future<ObjectNode> enter(SignalRequest request) throws ProtocolException {
+        long sdkAppId = request.integer("sdkAppID", Long.MIN_VALUE, Long.MAX_VALUE);
+        String userId = request.string("userID");
+        String userSig = request.string("userSig");
+        Optional<Long> roomId = request.optionalInteger("roomID", Long.MIN_VALUE, Long.MAX_VALUE);
+        Optional<String> strRoomId = request.optionalString("strRoomID");
+        String sceneName = request.optionalString("scene").orElse("rtc");
+        Optional<String> roleName = request.optionalString("role");
+        Optional<String> privateMapKey = request.optionalString("privateMapKey").filter(key -> !key.isBlank());
+        Scene scene = Scene.fromWire(sceneName).orElseThrow(() -> new ProtocolException(request.id(),
+                "enter: data.scene must be \"rtc\" or \"live\""));
+        Role role = roleName.isEmpty() ? Role.ANCHOR : Role.fromWire(roleName.get()).orElseThrow(
+                () -> new ProtocolException(request.id(), "enter: data.role must be \"anchor\" or \"audience\""));
+        if (sdkAppId < 1 || sdkAppId > SdkAppId.MAX) {
+            return fail(RequestAuthenticator.SDK_APP_ID_INVALID, "sdkAppID must be 1.." + SdkAppId.MAX);
+        }
+        RoomRef room;
+        try {
+            room = RoomRef.parse(roomId.map(String::valueOf).orElse(null), strRoomId.orElse(null));
+        } catch (IllegalArgumentException e) {
+            return fail(ROOM_ID_INVALID, e.getMessage());
+        }
+        Future<ObjectNode> busy = requireNotJoined();
+        if (busy != null) {
+            return busy;
+        }
+        joining = true;
+        Membership candidate = new Membership();
+        return vertx.executeBlocking(() -> authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey,
+                room, EnumSet.of(Privilege.ENTER_ROOM)), false)
+                .andThen(ignored -> joining = false)
+                .map(privileges -> {
+                    if (closed) {
+                        throw new RoomException(RoomError.STATE, "the socket closed");
+                    }
+                    Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId,
+                            role, privileges, candidate));
+                    return joined(entered, candidate);
+                });
+    }
+
+    private Future<ObjectNode> resume(SignalRequest request) throws ProtocolException {
+        String token = request.string("sessionToken");
+        Future<ObjectNode> busy = requireNotJoined();
+        if (busy != null) {
+            return busy;
+        }
+        Membership candidate = new Membership();
+        return Future.succeededFuture(joined(rooms.resume(token, candidate), candidate));
+    }
+
+    private Future<ObjectNode> requireNotJoined() {
+        if (member != null) {
+            return fail(NOT_IN_ROOM, "already in room " + member.room().key().roomKey() + " as "
+                    + member.userId() + ": leave first");
+        }
+        if (joining) {
+            return fail(NOT_IN_ROOM, "an enter is already in progress on this socket");
+        }
+        return null;
+    }
+
+    private ObjectNode joined(Entered entered, Membership candidate) {
+        member = entered.member();
+        membership = candidate;
+        ObjectNode data = codec.object()
+                .put("sessionToken", member.sessionToken())
+                .put("heartbeatIntervalMs", config.heartbeatInterval().toMillis())
+                .put("userID", member.userId())
+                .put("role", member.role().wireName());
+        data.set("members", codec.members(entered.others()));
+        return data;
+    }
+
+    private Future<ObjectNode> leave() {
+        Member current = member;
+        if (current == null) {
+            return fail(NOT_IN_ROOM, "not in a room");
+        }
+        detach();
+        current.room().leave(current);
+        return Future.succeededFuture(codec.object());
+    }
+
+    private Future<ObjectNode> switchRole(SignalRequest request) throws ProtocolException {
+        String name = request.string("role");
+        Role role = Role.fromWire(name).orElseThrow(() -> new ProtocolException(request.id(),
+                "switchRole: data.role must be \"anchor\" or \"audience\""));
+        Member current = requireMember();
+        current.room().switchRole(current, role).forEach(media::end);
+        return Future.succeededFuture(codec.object());
+    }
+
+    private Future<ObjectNode> publish(SignalRequest request) throws ProtocolException {
+        StreamType type = streamType(request);
+        String offer = request.string("offer");
+        boolean offersAudio = offer.contains("\nm=audio");
+        boolean offersVideo = offer.contains("\nm=video");
+        boolean audio = request.optionalBoolean("audio").orElse(true) && offersAudio && type == StreamType.MAIN;
+        boolean video = request.optionalBoolean("video").orElse(true) && offersVideo;
+        Member current = requireMember();
+        current.room().checkMayPublish(current, type, offersAudio && type == StreamType.MAIN, offersVideo);
+        String streamKey = current.room().key().streamKey(type.streamId(current.userId()));
+        return Future.fromCompletionStage(media.publish(streamKey, offer), context).map(session -> {
+            try {
+                if (member != current) {
+                    throw new RoomException(RoomError.STATE, "left the room while publishing");
+                }
+                current.room().publish(current, type, session.sessionId(), audio, video).ifPresent(media::end);
+            } catch (RuntimeException e) {
+                media.end(session.sessionId());
+                throw e;
+            }
+            return codec.object().put("answer", session.answerSdp()).put("sessionId", session.sessionId());
+        });
+    }
+
+    private Future<ObjectNode> mute(SignalRequest request) throws ProtocolException {
+        StreamType type = streamType(request);
+        Optional<Boolean> audio = request.optionalBoolean("audio");
+        Optional<Boolean> video = request.optionalBoolean("video");
+        Member current = requireMember();
+        current.room().mute(current, type, audio.orElse(null), video.orElse(null));
+        return Future.succeededFuture(codec.object());
+    }
+
+    private Future<ObjectNode> unpublish(SignalRequest request) throws ProtocolException {
+        StreamType type = streamType(request);
+        Member current = requireMember();
+        current.room().unpublish(current, type).ifPresent(media::end);
+        return Future.succeededFuture(codec.object());
+    }
+
+    private Future<ObjectNode> subscribe(SignalRequest request) throws ProtocolException {
+        String streamId = request.string("streamID");
+        String offer = request.string("offer");
+        Member current = requireMember();
+        current.room().checkMaySubscribe(current, streamId, offer.contains("\nm=audio"), offer.contains("\nm=video"));
+        String streamKey = current.room().key().streamKey(streamId);
+        return Future.fromCompletionStage(media.play(streamKey, offer), context).map(session -> {
+            try {
+                if (member != current) {
+                    throw new RoomException(RoomError.STATE, "left the room while subscribing");
+                }
+                current.room().subscribe(current, streamId, session.sessionId()).ifPresent(media::end);
+            } catch (RuntimeException e) {
+                media.end(session.sessionId());
+                throw e;
+            }
+            return codec.object().put("answer", session.answerSdp()).put("sessionId", session.sessionId());
+        });
+    }
+
+    private Future<ObjectNode> unsubscribe(SignalRequest request) throws ProtocolException {
+        String streamId = request.string("streamID");
+        Member current = requireMember();
+        current.room().unsubscribe(current, streamId).ifPresent(media::end);
+        return Future.succeededFuture(codec.object());
+    }
+
+    private Future<ObjectNode> message(SignalRequest request) throws ProtocolException {
+        int cmdId = (int) request.integer("cmdID", 1, 10);
+        String data = request.string("data");
+        Member current = requireMember();
+        current.room().message(current, cmdId, data);
+        return Future.succeededFuture(codec.object());
+    }
+
+    private static StreamType streamType(SignalRequest request) throws ProtocolException {
+        String name = request.optionalString("streamType").orElse("main");
+        return StreamType.fromWire(name).orElseThrow(() -> new ProtocolException(request.id(),
+                request.action().wireName() + ": data.streamType must be \"main\" or \"aux\""));
+    }
+
+    private Member requireMember() {
+        if (member == null) {
+            throw new RoomException(RoomError.STATE, "not in a room: enter first");
+        }
+        return member;
+    }
+
+    // ---- membership and socket lifetime ----
+
+    /** Forgets the membership on this socket (it left, was kicked, or resumed elsewhere). */
+    private void detach() {
+        member = null;
+        membership = null;
+    }
+
+    private void onClosed() {
+        closed = true;
+        vertx.cancelTimer(silenceTimer);
+        Member current = member;
+        if (current != null) {
+            // The client may come back with resume within the grace period; others see nothing yet.
+            current.room().disconnect(current, membership);
+        }
+    }
+
+    private void close(short code, String reason) {
+        if (!closed) {
+            closed = true;
+            socket.close(code, reason);
+        }
+    }
+
+    private void send(String frame) {
+        if (!closed) {
+            socket.writeTextMessage(frame);
+        }
+    }
+
+    private static <T> Future<T> fail(int code, String message) {
+        return Future.failedFuture(new SignalFailure(code, message));
+    }
+
+    private Error errorFor(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof SignalFailure signal) {
+            return new Error(signal.code, signal.getMessage());
+        }
+        if (cause instanceof RoomException room) {
+            return new Error(room.code(), room.getMessage());
+        }
+        if (cause instanceof ApiException api) {
+            return new Error(api.error().code(), api.error().message());
+        }
+        if (cause instanceof MediaException mediaFailure) {
+            return switch (mediaFailure.reason()) {
+                case BAD_OFFER -> new Error(INVALID_PARAMETER, mediaFailure.getMessage());
+                case STREAM_NOT_FOUND -> new Error(RoomError.STREAM_NOT_FOUND.code(),
+                        mediaFailure.getMessage());
+                case UNAVAILABLE -> new Error(SERVER_FAILED, mediaFailure.getMessage());
+            };
+        }
+        LOG.warn("signalling request failed", cause);
+        return new Error(SERVER_FAILED, "internal error: " + cause);
+    }
+
+    private record Error(int code, String message) {
+    }
+
+    /** A request refused by this layer with a protocol error code. */
+    private static final class SignalFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int code;
+
+        SignalFailure(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /**
+     * The room's view of this socket for one membership. Called under the room's lock on any thread (see
+     * {@link MemberListener}); hands everything to the socket's context, and ignores calls once this membership is
+     * no longer the socket's current one.
+     */
+    private final class Membership implements MemberListener {
+        @Override
+        public void onRoomEvent(RoomEvent event) {
+            String frame = codec.event(event);
+            context.runOnContext(ignored -> {
+                if (membership == this) {
+                    send(frame);
+                }
+            });
+        }
+
+        @Override
+        public void onMemberRemoved(Member removed, LeaveReason reason) {
+            context.runOnContext(ignored -> {
+                removed.publicationSessions().values().forEach(media::end);
+                removed.subscriptionSessions().values().forEach(media::end);
+                if (membership != this) {
+                    return;
+                }
+                detach();
+                if (reason.isKick()) {
+                    send(codec.event("kicked", codec.object().put("reason", reason.wireName())
+                            .put("message", kickMessage(reason))));
+                    close(NORMAL, "kicked: " + reason.wireName());
+                }
+            });
+        }
+
+        @Override
+        public void onListenerReplaced(Member resumed) {
+            context.runOnContext(ignored -> {
+                if (membership == this) {
+                    detach();
+                    close(NORMAL, "resumed on another connection");
+                }
+            });
+        }
+    }
+
+    private static String kickMessage(LeaveReason reason) {
+        return switch (reason) {
+            case DUPLICATE_LOGIN -> "the same userID entered the room on another connection";
+            case ROOM_DISMISSED -> "the room was dismissed";
+            default -> "removed from the room";
+        };
+    }
+}

@@ -1,0 +1,62 @@
+package io.lianmai.server.signal;
+
+import io.lianmai.media.MediaPlane;
+import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.config.SignalConfig;
+import io.lianmai.server.http.ApiError;
+import io.lianmai.server.http.RequestAuthenticator;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+
+/**
+ * The signalling WebSocket at {@code GET /ws} (docs/protocol.md): upgrades the request and hands the socket to a
+ * {@link SignallingConnection}.
+ */
+public final class SignallingRoutes {
+    /**
+     * Largest WebSocket message the transport accepts. Above the protocol's 64 KiB so that a too-large frame gets
+     * a protocol error and the socket stays open; beyond this, Vert.x closes the socket (1009).
+     */
+    public static final int MAX_TRANSPORT_MESSAGE_BYTES = 1024 * 1024;
+
+    private final Vertx vertx;
+    private final RequestAuthenticator authenticator;
+    private final RoomRegistry rooms;
+    private final MediaPlane media;
+    private final SignalConfig config;
+    private final Clock clock;
+    private final ProtocolCodec codec = new ProtocolCodec();
+
+    public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
+            SignalConfig config, Clock clock) {
+        this.vertx = vertx;
+        this.authenticator = authenticator;
+        this.rooms = rooms;
+        this.media = media;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Sets the WebSocket limits this endpoint needs on the HTTP server's options. */
+    public static HttpServerOptions configure(HttpServerOptions options) {
+        return options.setMaxWebSocketFrameSize(MAX_TRANSPORT_MESSAGE_BYTES)
+                .setMaxWebSocketMessageSize(MAX_TRANSPORT_MESSAGE_BYTES);
+    }
+
+    /** Adds {@code /ws} to {@code router}. */
+    public void mount(Router router) {
+        router.route("/ws").handler(context -> {
+            if (!context.request().canUpgradeToWebSocket()) {
+                new ApiError(426, ApiError.INVALID_PARAMETER, "/ws is the signalling WebSocket: open it with "
+                        + "new WebSocket(url)").send(context);
+                return;
+            }
+            context.request().toWebSocket()
+                    .onSuccess(socket -> new SignallingConnection(vertx, socket, codec, authenticator, rooms, media,
+                            config, clock).start())
+                    .onFailure(context::fail);
+        });
+    }
+}
