@@ -52,7 +52,6 @@ public final class HttpFrontDoor {
     public Future<Integer> listen(HttpConfig config) {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(this::health);
-        router.get("/").handler(this::index);
         new WhipWhepRoutes(vertx, authenticator, media).mount(router);
         new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock).mount(router);
         devUserSig.mount(router);
@@ -93,13 +92,4 @@ public final class HttpFrontDoor {
         });
     }
 
-    /** {@code GET /}: what this node serves so far. */
-    private void index(RoutingContext context) {
-        context.response()
-                .putHeader("content-type", "text/html; charset=utf-8")
-                .end("<!doctype html><meta charset=utf-8><title>Lianmai</title>"
-                        + "<h1>Lianmai " + Version.current() + "</h1>"
-                        + "<p>The server is running. <a href=\"/healthz\">/healthz</a> · "
-                        + "<a href=\"/whip.html\">WHIP publisher</a> · <a href=\"/whep.html\">WHEP player</a></p>");
-    }
 }
