@@ -66,6 +66,64 @@ class DemoCallChromiumIT {
     }
 
     @Test
+    void fourPeopleInOneRoomSeeEveryone() {
+        List<HeadlessChromium> pages = new java.util.ArrayList<>();
+        try {
+            for (int i = 1; i <= 4; i++) {
+                HeadlessChromium page = HeadlessChromium.start();
+                pages.add(page);
+                page.open(server.url("/multi.html?roomID=4444&userID=member" + i).toString());
+            }
+            for (HeadlessChromium page : pages) {
+                page.await("three remote videos decoding", Duration.ofSeconds(40), () -> streamsDecoding(page) >= 3);
+            }
+        } finally {
+            for (HeadlessChromium page : pages) {
+                page.close();
+            }
+        }
+    }
+
+    @Test
+    void inLiveAnAudienceMemberPublishesOnlyAfterSwitchRole() throws Exception {
+        try (HeadlessChromium anchor = HeadlessChromium.start();
+                HeadlessChromium audience = HeadlessChromium.start()) {
+            anchor.open(server.url("/live.html?roomID=5555&userID=host&role=anchor").toString());
+            audience.open(server.url("/live.html?roomID=5555&userID=fan&role=audience").toString());
+            awaitMedia(audience, "the audience watches the anchor");
+
+            audience.script("window.__trtc.setPusherAttributes({enableCamera: true, enableMic: true});"
+                    + "window.__trtc.getPusherInstance().start()");
+            Thread.sleep(3000);
+            assertThat(events(anchor)).as("nothing published by an audience member").doesNotContain("REMOTE_VIDEO_ADD");
+
+            audience.asyncScript("window.__trtc.switchRole('anchor').then(() => {"
+                    + "window.__trtc.setPusherAttributes({enableCamera: true, enableMic: true});"
+                    + "window.__trtc.getPusherInstance().start(); arguments[0](true); })");
+            anchor.await("the co-host's video", MEDIA, () -> events(anchor).contains("REMOTE_VIDEO_ADD"));
+            awaitMedia(anchor, "the anchor decodes the co-host");
+        }
+    }
+
+    @Test
+    void aDroppedWebSocketResumesWithoutTheOtherSideSeeingALeave() {
+        try (HeadlessChromium alice = HeadlessChromium.start(); HeadlessChromium bob = HeadlessChromium.start()) {
+            alice.open(server.url("/room.html?roomID=6060&userID=alice2").toString());
+            bob.open(server.url("/room.html?roomID=6060&userID=bob2").toString());
+            awaitMedia(alice, "alice decodes bob");
+
+            bob.script("window.__trtc._ws.close()");
+            bob.await("bob reconnected", MEDIA, () -> Boolean.TRUE.equals(bob.script(
+                    "return !!window.__trtc._ws && window.__trtc._ws.readyState === 1 && "
+                            + "window.__trtc._state === 'joined'")));
+            long before = framesDecoded(alice);
+            alice.await("media still flows", MEDIA, () -> framesDecoded(alice) > before + 30);
+
+            assertThat(events(alice)).doesNotContain("REMOTE_USER_LEAVE", "REMOTE_VIDEO_REMOVE");
+        }
+    }
+
+    @Test
     void aBadUserSigShowsTheTrtcError() {
         try (HeadlessChromium page = HeadlessChromium.start()) {
             page.open(server.url("/room.html?roomID=7&userID=eve&sdkAppID=" + server.sdkAppId()
@@ -80,6 +138,19 @@ class DemoCallChromiumIT {
             List<?> counts = (List<?>) page.asyncScript(MEDIA_COUNTS);
             return ((Number) counts.get(0)).longValue() > 10 && ((Number) counts.get(1)).longValue() > 0;
         });
+    }
+
+    private static long framesDecoded(HeadlessChromium page) {
+        return ((Number) ((List<?>) page.asyncScript(MEDIA_COUNTS)).get(0)).longValue();
+    }
+
+    /** How many subscribed streams have decoded at least a few frames. */
+    private static long streamsDecoding(HeadlessChromium page) {
+        Object count = page.asyncScript("const done = arguments[arguments.length - 1];"
+                + "(async () => { let n = 0; for (const sub of window.__trtc._subs.values()) { let f = 0;"
+                + "  (await sub.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video')"
+                + "    f += s.framesDecoded || 0; }); if (f > 5) n++; } return n; })().then(done, () => done(0));");
+        return ((Number) count).longValue();
     }
 
     private static List<String> events(HeadlessChromium page) {
