@@ -56,10 +56,52 @@ export function showError(message) {
   el.style.display = message ? 'block' : 'none';
 }
 
-/** {sdkAppID, userID, userSig}: from the query when given, else from GET /api/dev/usersig. */
+/**
+ * For local testing only: the SDKAppID and secret key that `lianmai serve` prints on its first run, passed in the
+ * URL fragment (#sdkAppID=…&secretKey=…, which browsers never send to the server) and kept for this tab. With it
+ * the page signs its own test UserSigs, as TRTC's GenerateTestUserSig does; real apps sign on their backend.
+ */
+function debugKey() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.get('sdkAppID') && fragment.get('secretKey')) {
+    sessionStorage.setItem('lianmai.debugKey', JSON.stringify(
+      {sdkAppID: Number(fragment.get('sdkAppID')), secretKey: fragment.get('secretKey')}));
+    history.replaceState(null, '', location.pathname + location.search); // keep the key out of the address bar
+  }
+  const stored = sessionStorage.getItem('lianmai.debugKey');
+  return stored ? JSON.parse(stored) : null;
+}
+debugKey();
+
+/** A UserSig (TLS signature v2) signed in the browser: HMAC-SHA256, JSON, zlib deflate, base64 with *-_. */
+async function signInBrowser(sdkAppID, secretKey, userID, expire = 86400) {
+  if (!crypto.subtle || typeof CompressionStream === 'undefined') {
+    throw new Error('this browser cannot sign UserSigs here (needs https or localhost); ' + t('devNote'));
+  }
+  const time = Math.floor(Date.now() / 1000);
+  const content = `TLS.identifier:${userID}\nTLS.sdkappid:${sdkAppID}\nTLS.time:${time}\nTLS.expire:${expire}\n`;
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secretKey), {name: 'HMAC', hash: 'SHA-256'},
+    false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(content)));
+  const json = JSON.stringify({'TLS.ver': '2.0', 'TLS.identifier': userID, 'TLS.sdkappid': sdkAppID,
+    'TLS.expire': expire, 'TLS.time': time, 'TLS.sig': btoa(String.fromCharCode(...mac))});
+  const deflated = new Uint8Array(await new Response(new Blob([json]).stream()
+    .pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
+  return btoa(String.fromCharCode(...deflated)).replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+}
+
+/**
+ * {sdkAppID, userID, userSig}: from the query when given; else signed in the page with the key from the first-run
+ * URL; else from GET /api/dev/usersig (a server started with --dev).
+ */
 export async function getCredentials(userID) {
   if (query.get('sdkAppID') && query.get('userSig')) {
     return {sdkAppID: Number(query.get('sdkAppID')), userID, userSig: query.get('userSig')};
+  }
+  const debug = debugKey();
+  if (debug) {
+    return {sdkAppID: debug.sdkAppID, userID, userSig: await signInBrowser(debug.sdkAppID, debug.secretKey, userID)};
   }
   let response;
   try {

@@ -43,6 +43,7 @@ class FatJarIT {
             String text = String.join("\n", banner);
             assertThat(text).contains("First run: created the default app").contains("SDKAppID   1400000000");
             assertThat(value(text, "SecretKey")).matches("[0-9a-f]{64}");
+            assertThat(text).contains("#sdkAppID=1400000000&secretKey=" + value(text, "SecretKey"));
             String url = value(text, "URL");
             assertThat(url).matches("http://localhost:\\d+/");
 

@@ -108,11 +108,20 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             out.println("  Apps       " + server.apps().count() + " (./lianmai app list shows them)");
         }
-        if (server.config().apps().devUserSigEndpoint()) {
-            out.println("Development mode: " + url + "api/dev/usersig signs UserSigs for the demo. Never expose "
-                    + "this to the Internet.");
+        out.println();
+        if (server.createdDefaultApp().isPresent()) {
+            App app = server.createdDefaultApp().get();
+            // The fragment never reaches the server: the demo page keeps the key in the tab and signs test
+            // UserSigs itself, as TRTC's GenerateTestUserSig does.
+            out.println("Try it: open this in two browser tabs and enter the same room number");
+            out.println("  " + url + "#sdkAppID=" + app.sdkAppId() + "&secretKey=" + app.secretKey());
+            out.println("  (the page signs test UserSigs with the key in the URL; real apps sign on their backend)");
+        } else if (server.config().apps().devUserSigEndpoint()) {
+            out.println("Demo       " + url + " (development mode: " + url + "api/dev/usersig signs UserSigs; "
+                    + "never expose it to the Internet)");
         } else {
-            out.println("The demo needs UserSigs: restart with --dev to let it sign its own (development only).");
+            out.println("Demo       " + url + " needs UserSigs: restart with --dev, or open "
+                    + url + "#sdkAppID=…&secretKey=… (see ./lianmai app list --show-keys)");
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -124,6 +124,24 @@ class DemoCallChromiumIT {
     }
 
     @Test
+    void theFirstRunUrlGivesACallWithoutTheDevEndpoint() {
+        try (TestServer plain = TestServer.start();
+                HeadlessChromium alice = HeadlessChromium.start();
+                HeadlessChromium bob = HeadlessChromium.start()) {
+            String key = plain.server().apps().find(plain.sdkAppId()).orElseThrow().secretKey();
+            String fragment = "#sdkAppID=" + plain.sdkAppId() + "&secretKey=" + key;
+            // As printed by `lianmai serve` on its first run: the home page, then the room number.
+            alice.open(plain.url("/").toString() + fragment);
+            alice.script("location.href = 'room.html?roomID=777&userID=alice3'");
+            bob.open(plain.url("/room.html?roomID=777&userID=bob3").toString() + fragment);
+
+            awaitMedia(alice, "alice decodes bob");
+            awaitMedia(bob, "bob decodes alice");
+            assertThat(String.valueOf(alice.script("return location.href"))).doesNotContain("secretKey");
+        }
+    }
+
+    @Test
     void aBadUserSigShowsTheTrtcError() {
         try (HeadlessChromium page = HeadlessChromium.start()) {
             page.open(server.url("/room.html?roomID=7&userID=eve&sdkAppID=" + server.sdkAppId()
