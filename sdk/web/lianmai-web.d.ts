@@ -146,7 +146,7 @@ export interface PlayerAttributes {
   autoPauseIfOpenNative: boolean;
   isVisible: boolean;
   netStatus: NetStatus;
-  /** Set by switchStreamType (Lianmai; not sent to the server in protocol v1). */
+  /** Set by switchStreamType: true while the small simulcast layer is requested (Lianmai addition). */
   smallStream?: boolean;
   [key: string]: unknown;
 }

@@ -993,7 +993,14 @@ export default class TRTC {
   /** Keeps a `smallStream` attribute on the player; protocol v1 has no action for layer selection (see README). */
   switchStreamType(streamID) {
     const player = this._players.get(streamID);
-    if (player) player.attrs.smallStream = !player.attrs.smallStream;
+    if (player) {
+      player.attrs.smallStream = !player.attrs.smallStream;
+      // The server switches the subscription's simulcast layer (big = highest bitrate, small = lowest).
+      if (this._subs.has(streamID)) {
+        this._request('setStreamType', {streamID, streamType: player.attrs.smallStream ? 'small' : 'big'})
+          .catch(error => this._log(2, 'switchStreamType', error));
+      }
+    }
     return this.getPlayerList();
   }
 

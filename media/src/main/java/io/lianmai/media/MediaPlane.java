@@ -28,6 +28,14 @@ public interface MediaPlane extends AutoCloseable {
      */
     CompletionStage<MediaSession> play(String streamKey, String offerSdp);
 
+    /**
+     * Asks a player session for the publisher's small simulcast layer (lowest bitrate) instead of the big one
+     * (TRTC's {@code switchStreamType}); a stream without simulcast has one layer and is unaffected.
+     *
+     * @return false when no such player session exists
+     */
+    boolean preferSmallStream(String sessionId, boolean small);
+
     /** Ends a session (publisher or player); false when no such session exists. */
     boolean end(String sessionId);
 

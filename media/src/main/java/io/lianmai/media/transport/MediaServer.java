@@ -275,6 +275,22 @@ public final class MediaServer implements MediaPlane {
     }
 
     @Override
+    public boolean preferSmallStream(String sessionId, boolean small) {
+        WebRtcSession session = byId.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        loop.execute(() -> {
+            if (session.role() instanceof Subscription subscription) {
+                for (DownTrack downTrack : subscription.downTracks()) {
+                    downTrack.preferLowLayer(small);
+                }
+            }
+        });
+        return true;
+    }
+
+    @Override
     public boolean isPublished(String streamKey) {
         return publishers.containsKey(streamKey);
     }

@@ -13,6 +13,7 @@ enum SignalAction {
     UNPUBLISH("unpublish"),
     SUBSCRIBE("subscribe"),
     UNSUBSCRIBE("unsubscribe"),
+    SET_STREAM_TYPE("setStreamType"),
     MESSAGE("message"),
     RESUME("resume");
 

@@ -164,6 +164,7 @@ final class SignallingConnection {
             case UNPUBLISH -> unpublish(request);
             case SUBSCRIBE -> subscribe(request);
             case UNSUBSCRIBE -> unsubscribe(request);
+            case SET_STREAM_TYPE -> setStreamType(request);
             case MESSAGE -> message(request);
         };
     }
@@ -327,6 +328,21 @@ final class SignallingConnection {
         String streamId = request.string("streamID");
         Member current = requireMember();
         current.room().unsubscribe(current, streamId).ifPresent(media::end);
+        return Future.succeededFuture(codec.object());
+    }
+
+    /** TRTC's switchStreamType: the big (highest-bitrate) or small (lowest) simulcast layer of a subscription. */
+    private Future<ObjectNode> setStreamType(SignalRequest request) throws ProtocolException {
+        String streamId = request.string("streamID");
+        String type = request.string("streamType");
+        if (!type.equals("big") && !type.equals("small")) {
+            throw new ProtocolException(request.id(), "setStreamType: data.streamType must be \"big\" or \"small\"");
+        }
+        Member current = requireMember();
+        String session = current.subscriptionSessions().get(streamId);
+        if (session == null || !media.preferSmallStream(session, type.equals("small"))) {
+            throw new RoomException(RoomError.STATE, "not subscribed to " + streamId);
+        }
         return Future.succeededFuture(codec.object());
     }
 

@@ -71,6 +71,14 @@ class WhipWhepChromiumIT {
             player.await("the full-size layer", Duration.ofSeconds(30), () -> number(player, "frameWidth") >= 1280);
 
             assertThat(number(player, "frameWidth")).isEqualTo(1280);
+
+            // TRTC's switchStreamType: the small stream is the lowest-bitrate layer (a quarter of the size).
+            String sessionUrl = String.valueOf(player.script("return window.sessionUrl"));
+            String sessionId = sessionUrl.substring(sessionUrl.lastIndexOf('/') + 1);
+            assertThat(server.server().media().preferSmallStream(sessionId, true)).isTrue();
+            player.await("the small layer", Duration.ofSeconds(20), () -> number(player, "frameWidth") <= 320);
+            assertThat(server.server().media().preferSmallStream(sessionId, false)).isTrue();
+            player.await("back to the big layer", Duration.ofSeconds(20), () -> number(player, "frameWidth") >= 1280);
         }
     }
 

@@ -60,6 +60,11 @@ class SignallingIT {
             player.awaitMedia(30, 50, MEDIA_DEADLINE);
             assertThat(player.framesDecoded()).isPositive();
 
+            bob.ok("setStreamType", data().put("streamID", "alice_main").put("streamType", "small"));
+            bob.ok("setStreamType", data().put("streamID", "alice_main").put("streamType", "big"));
+            bob.error("setStreamType", data().put("streamID", "nobody_main").put("streamType", "small"), -1);
+            bob.error("setStreamType", data().put("streamID", "alice_main").put("streamType", "medium"), -2);
+
             alice.ok("mute", data().put("streamType", "main").put("audio", false));
             JsonNode update = bob.awaitEvent("streamUpdate", "alice");
             assertThat(update.path("audio").asBoolean()).isFalse();
