@@ -49,6 +49,15 @@ class DemoCallChromiumIT {
             awaitMedia(bob, "bob decodes alice");
             assertThat(events(alice)).contains("LOCAL_JOIN", "REMOTE_USER_JOIN", "REMOTE_VIDEO_ADD",
                     "REMOTE_AUDIO_ADD");
+            // The <live-player>/<live-pusher> elements of the room page render the remote and local video.
+            alice.await("rendered video", MEDIA, () -> Boolean.TRUE.equals(alice.script(
+                    "const video = tag => { const e = document.querySelector(tag);"
+                            + " return e && (e.shadowRoot || e).querySelector('video'); };"
+                            + "const p = video('live-player'), l = video('live-pusher');"
+                            + "return !!p && p.videoWidth > 0 && !!l && l.videoWidth > 0")));
+            // Stats and volume events from getStats() and the audio levels.
+            alice.await("net state and volume events", MEDIA, () -> events(alice).containsAll(List.of(
+                    "LOCAL_NET_STATE_UPDATE", "REMOTE_NET_STATE_UPDATE", "REMOTE_AUDIO_VOLUME_UPDATE")));
 
             bob.script("window.__trtc.setPusherAttributes({enableMic: false})");
             alice.await("REMOTE_AUDIO_REMOVE", MEDIA, () -> events(alice).contains("REMOTE_AUDIO_REMOVE"));
