@@ -156,3 +156,14 @@ export function randomUserID() { return 'user_' + Math.random().toString(36).sli
 
 /** Every UI string of the current language (for {{t.key}} in templates). */
 export function texts() { return {...TEXT.en, ...TEXT[lang]}; }
+
+/** Starts a demo page the way WeChat starts one: language, then onLoad with the query as options. */
+export function startPage(page) {
+  window.__page = page;
+  applyLanguage(() => page.setData({t: texts()}));
+  const options = Object.fromEntries(query);
+  if (!options.userID) options.userID = randomUserID();
+  if (!options.roomID && !options.strRoomID) options.roomID = '1';
+  page.setData({});
+  page.onLoad(options);
+}
