@@ -11,7 +11,7 @@ const TEXT = {
     beauty: '美颜', hangup: '挂断', prev: '上一页', next: '下一页', page: '页', members: '人在房间',
     audioOnly: '仅音频', coHostAsk: '申请连麦', coHostLeave: '下麦', coHostRequests: '连麦申请', accept: '同意',
     waitingAnchor: '等待主播开播...', asked: '已申请,等待主播同意', regen: '换一个',
-    devNote: '演示页从开发专用接口 /api/dev/usersig 获取 UserSig;正式应用必须在自己的后端签发 UserSig。',
+    devNote: '演示页用首次启动时打印的链接中的密钥在浏览器里签发测试 UserSig,或从开发专用接口 /api/dev/usersig(--dev)获取;正式应用必须在自己的后端签发 UserSig。',
     langToggle: 'English', you: '我',
   },
   en: {
@@ -21,7 +21,7 @@ const TEXT = {
     beauty: 'Beauty', hangup: 'Hang up', prev: 'Previous', next: 'Next', page: 'page', members: 'in the room',
     audioOnly: 'audio only', coHostAsk: 'Ask to co-host', coHostLeave: 'Stop co-hosting', coHostRequests: 'Co-host requests', accept: 'Accept',
     waitingAnchor: 'Waiting for the anchor...', asked: 'Asked; waiting for the anchor', regen: 'New',
-    devNote: 'This demo gets its UserSig from the development-only endpoint /api/dev/usersig; real apps sign UserSigs on their own backend.',
+    devNote: 'This demo signs test UserSigs in the browser with the key from the URL printed on the first run, or gets them from the development-only endpoint /api/dev/usersig (--dev); real apps sign UserSigs on their own backend.',
     langToggle: '中文', you: 'me',
   },
 };
