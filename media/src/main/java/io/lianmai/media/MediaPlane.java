@@ -1,6 +1,7 @@
 package io.lianmai.media;
 
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * What the rest of Lianmai asks of the media plane: publish a stream from an SDP offer, play a published stream
@@ -38,6 +39,12 @@ public interface MediaPlane extends AutoCloseable {
 
     /** Ends a session (publisher or player); false when no such session exists. */
     boolean end(String sessionId);
+
+    /**
+     * Registers {@code listener} to hear the id of every session that ends, whatever the reason (DELETE, ICE or
+     * DTLS failure, replacement, shutdown). Called on a media thread; it must not block.
+     */
+    void onSessionEnded(Consumer<String> listener);
 
     /** Whether someone currently publishes {@code streamKey}. */
     boolean isPublished(String streamKey);

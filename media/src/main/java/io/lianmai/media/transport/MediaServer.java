@@ -71,6 +71,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -128,6 +130,8 @@ public final class MediaServer implements MediaPlane {
     private final byte[] receive = Buffers.packetArray();
     private final byte[] scratch = Buffers.packetArray();
     private final byte[] stunOut = new byte[256];
+
+    private final List<Consumer<String>> sessionEndListeners = new CopyOnWriteArrayList<>();
 
     // Read from signalling threads.
     private final Map<String, WebRtcSession> byId = new ConcurrentHashMap<>();
@@ -288,6 +292,11 @@ public final class MediaServer implements MediaPlane {
             }
         });
         return true;
+    }
+
+    @Override
+    public void onSessionEnded(Consumer<String> listener) {
+        sessionEndListeners.add(listener);
     }
 
     @Override
@@ -491,6 +500,13 @@ public final class MediaServer implements MediaPlane {
             }
         }
         LOG.info("session {} ended: {}", session.id(), reason);
+        for (Consumer<String> listener : sessionEndListeners) {
+            try {
+                listener.accept(session.id());
+            } catch (RuntimeException e) {
+                LOG.warn("a session-end listener failed for {}", session.id(), e);
+            }
+        }
     }
 
     // ---- packet path (media loop) ----

@@ -52,7 +52,7 @@ public final class HttpFrontDoor {
     public Future<Integer> listen(HttpConfig config) {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(this::health);
-        new WhipWhepRoutes(vertx, authenticator, media).mount(router);
+        new WhipWhepRoutes(vertx, authenticator, media, rooms).mount(router);
         new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock).mount(router);
         devUserSig.mount(router);
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).

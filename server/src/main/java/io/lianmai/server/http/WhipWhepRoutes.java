@@ -4,6 +4,10 @@ import io.lianmai.auth.Privilege;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.RoomError;
+import io.lianmai.room.RoomException;
+import io.lianmai.room.RoomRegistry;
+import io.lianmai.room.StreamType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -33,11 +37,13 @@ public final class WhipWhepRoutes {
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
     private final MediaPlane media;
+    private final WhipRoomMembers roomMembers;
 
-    public WhipWhepRoutes(Vertx vertx, RequestAuthenticator authenticator, MediaPlane media) {
+    public WhipWhepRoutes(Vertx vertx, RequestAuthenticator authenticator, MediaPlane media, RoomRegistry rooms) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.media = media;
+        this.roomMembers = new WhipRoomMembers(rooms, media);
     }
 
     /** Adds the routes to {@code router}. */
@@ -77,17 +83,24 @@ public final class WhipWhepRoutes {
             e.error().send(context);
             return;
         }
-        vertx.executeBlocking(() -> {
-            authenticator.authenticate(request.sdkAppId, request.userId, request.userSig, request.privateMapKey,
-                    request.room, request.privileges);
-            return request;
-        }, false).compose(authenticated -> {
+        vertx.executeBlocking(() -> authenticator.authenticate(request.sdkAppId, request.userId, request.userSig,
+                request.privateMapKey, request.room, request.privileges), false).compose(granted -> {
             if (!publish && !media.isPublished(request.streamKey())) {
                 return Future.failedFuture(new MediaException(MediaException.Reason.STREAM_NOT_FOUND,
                         "stream " + request.streamId + " is not published in this room"));
             }
-            return Future.fromCompletionStage(publish ? media.publish(request.streamKey(), offer)
+            Future<MediaPlane.MediaSession> negotiated = Future.fromCompletionStage(publish
+                    ? media.publish(request.streamKey(), offer)
                     : media.play(request.streamKey(), offer), context.vertx().getOrCreateContext());
+            if (!publish) {
+                return negotiated;
+            }
+            // The publisher becomes a member of its room, so SDK members see it and can subscribe.
+            return negotiated.map(session -> {
+                roomMembers.join(request.sdkAppId, request.room, request.userId, granted, request.streamType,
+                        session.sessionId(), offer.contains("\nm=audio"), offer.contains("\nm=video"));
+                return session;
+            });
         }).onSuccess(session -> context.response()
                 .setStatusCode(201)
                 .putHeader("content-type", SDP)
@@ -129,6 +142,10 @@ public final class WhipWhepRoutes {
         if (cause instanceof ApiException api) {
             return api.error();
         }
+        if (cause instanceof RoomException room) {
+            int status = room.error() == RoomError.PRIVILEGE ? 403 : 409;
+            return new ApiError(status, room.error().code(), room.getMessage());
+        }
         if (cause instanceof MediaException media) {
             return switch (media.reason()) {
                 case BAD_OFFER -> new ApiError(400, ApiError.INVALID_PARAMETER, media.getMessage());
@@ -147,6 +164,7 @@ public final class WhipWhepRoutes {
         Optional<String> privateMapKey;
         RoomRef room;
         String streamId;
+        StreamType streamType = StreamType.MAIN;
         Set<Privilege> privileges;
 
         static Request from(RoutingContext context, boolean publish, String offer) {
@@ -167,6 +185,7 @@ public final class WhipWhepRoutes {
                     throw new IllegalArgumentException("streamType must be main or aux");
                 }
                 request.streamId = request.userId + "_" + streamType;
+                request.streamType = streamType.equals("aux") ? StreamType.AUX : StreamType.MAIN;
                 if (streamType.equals("aux")) {
                     request.privileges.add(Privilege.SEND_AUX_VIDEO);
                 } else {

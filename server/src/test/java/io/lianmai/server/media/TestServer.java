@@ -77,7 +77,7 @@ public final class TestServer implements AutoCloseable {
      * @param room {@code roomID=…} or {@code strRoomID=…}
      * @param streamId the stream to play (WHEP), or null
      */
-    URI endpoint(String kind, String room, String userId, String streamId) {
+    public URI endpoint(String kind, String room, String userId, String streamId) {
         return url("/" + kind + "?sdkAppID=" + app.sdkAppId() + "&" + room + "&userID=" + userId
                 + (streamId == null ? "" : "&streamID=" + streamId));
     }

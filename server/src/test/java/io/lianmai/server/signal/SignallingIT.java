@@ -89,6 +89,32 @@ class SignallingIT {
         }
     }
 
+    @Test
+    void aWhipPublisherIsARoomMemberOthersCanSubscribeTo() {
+        try (SignalClient viewer = SignalClient.connect(server);
+                LibWebRtcPeer obs = LibWebRtcPeer.publisher();
+                LibWebRtcPeer player = LibWebRtcPeer.player()) {
+            viewer.enter(server, "viewer", "whip-room", null);
+            io.lianmai.testkit.WhipClient whip = new io.lianmai.testkit.WhipClient();
+            io.lianmai.testkit.WhipClient.Result published = whip.post(
+                    server.endpoint("whip", "strRoomID=whip-room", "obs", null), server.userSig("obs"),
+                    obs.createOffer());
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            obs.acceptAnswer(published.body());
+
+            assertThat(viewer.awaitEvent("userJoin", "obs").path("role").asText()).isEqualTo("anchor");
+            JsonNode added = viewer.awaitEvent("streamAdd", "obs");
+            assertThat(added.path("video").asBoolean()).isTrue();
+            JsonNode subscribed = viewer.ok("subscribe", data().put("streamID", "obs_main")
+                    .put("offer", player.createOffer()));
+            player.acceptAnswer(subscribed.path("answer").asText());
+            player.awaitMedia(30, 50, MEDIA_DEADLINE);
+
+            assertThat(whip.delete(published.location())).isEqualTo(200);
+            assertThat(viewer.awaitEvent("userLeave", "obs").path("reason").asText()).isEqualTo("leave");
+        }
+    }
+
     /** Media sessions end asynchronously on the media loop, shortly after the leave. */
     private static void awaitUnpublished(String streamKey) {
         long deadline = System.nanoTime() + SignalClient.DEADLINE.toNanos();
