@@ -255,6 +255,33 @@ public final class Room {
         }
     }
 
+    /**
+     * A media session ended on its own (ICE or DTLS failure, the client went away): the publication or subscription
+     * it carried is withdrawn — others get {@code streamRemove} for a publication — and its member stays.
+     *
+     * @return whether the session belonged to this room
+     */
+    boolean onMediaSessionEnded(String sessionId) {
+        lock.lock();
+        try {
+            for (Member member : new ArrayList<>(members.values())) {
+                for (Map.Entry<StreamType, Member.Publication> entry
+                        : new ArrayList<>(member.publishedLocked().entrySet())) {
+                    if (entry.getValue().sessionId().equals(sessionId)) {
+                        unpublishLocked(member, entry.getKey());
+                        return true;
+                    }
+                }
+                if (member.subscriptionsLocked().values().remove(sessionId)) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Forgets a subscription; returns its media session for the caller to end, empty when there was none. */
     public Optional<String> unsubscribe(Member member, String streamId) {
         lock.lock();

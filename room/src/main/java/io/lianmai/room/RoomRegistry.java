@@ -145,6 +145,18 @@ public final class RoomRegistry {
     }
 
     /** The room, if it exists now. */
+    /**
+     * Withdraws whatever publication or subscription a media session that ended on its own carried, in whichever
+     * room holds it. Session ends are rare, so a walk over the rooms is fine.
+     */
+    public void onMediaSessionEnded(String sessionId) {
+        for (Room room : rooms.values()) {
+            if (room.onMediaSessionEnded(sessionId)) {
+                return;
+            }
+        }
+    }
+
     public Optional<Room> find(RoomKey key) {
         return Optional.ofNullable(rooms.get(key));
     }

@@ -58,6 +58,25 @@ class RoomRegistryTest {
     }
 
     @Test
+    void aMediaSessionThatEndsOnItsOwnWithdrawsItsStreamButNotItsMember() {
+        RecordingListener alice = new RecordingListener();
+        enter("alice", alice);
+        Member bob = enter("bob", new RecordingListener()).member();
+        bob.room().publish(bob, StreamType.MAIN, "bob-session", true, true);
+        Member alicesMember = bob.room().membersLocked().get("alice");
+        bob.room().subscribe(alicesMember, "bob_main", "alice-sub");
+
+        registry.onMediaSessionEnded("alice-sub");
+        registry.onMediaSessionEnded("bob-session");
+        registry.onMediaSessionEnded("unknown");
+
+        assertThat(alice.events).contains(new RoomEvent.StreamRemove("bob", StreamType.MAIN));
+        assertThat(bob.publicationSessions()).isEmpty();
+        assertThat(alicesMember.subscriptionSessions()).isEmpty();
+        assertThat(bob.room().size()).isEqualTo(2);
+    }
+
+    @Test
     void the301stMemberOfAnRtcRoomIsRefusedWith3301() {
         for (int i = 0; i < 300; i++) {
             enter("u" + i, new RecordingListener());

@@ -65,6 +65,8 @@ public final class LianmaiServer implements AutoCloseable {
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock));
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
             RoomRegistry rooms = new RoomRegistry(config.room(), clock);
+            // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
+            media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.
             vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
             int port = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(), clock, devUserSig)
