@@ -20,8 +20,8 @@ public final class RtmpResponses {
     }
 
     /**
-     * {@code _result} for connect (7.2.1.1) with NetConnection.Connect.Success. {@code fourCcList} (enhanced RTMP)
-     * is echoed when non-empty to say which extended codecs the server accepts.
+     * {@code _result} for connect (7.2.1.1) with NetConnection.Connect.Success. {@code fourCcList} (enhanced RTMP
+     * v1, the codecs the server accepts among those the client listed) is included when non-empty.
      */
     public static RtmpMessage connectSuccess(double transactionId, double objectEncoding, List<String> fourCcList) {
         Amf0Object.Builder properties = Amf0Object.builder().put("fmsVer", FMS_VERSION).put("capabilities", 31.0)

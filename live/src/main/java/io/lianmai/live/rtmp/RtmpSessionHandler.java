@@ -142,7 +142,7 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
         ctx.write(new SetPeerBandwidth(config.windowAckSize(), SetPeerBandwidth.DYNAMIC).toMessage());
         ctx.write(new SetChunkSize(config.outChunkSize()).toMessage());
         ctx.writeAndFlush(RtmpResponses.connectSuccess(connect.transactionId(), connect.objectEncoding(),
-                connect.fourCcList()));
+                config.fourCcFor(connect.fourCcList())));
     }
 
     private void onCreateStream(ChannelHandlerContext ctx, RtmpCommand command) {

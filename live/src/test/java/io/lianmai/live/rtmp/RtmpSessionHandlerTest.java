@@ -211,6 +211,19 @@ class RtmpSessionHandlerTest {
     }
 
     @Test
+    void enhancedRtmpConnectAnnouncesHevcOnly() {
+        command(0, "connect", 1, Amf0Object.builder().put("app", "live")
+                .put("fourCcList", new io.lianmai.live.amf.Amf0StrictArray(List.of(Amf0Value.of("av01"),
+                        Amf0Value.of("hvc1"), Amf0Value.of("vp09")))).build());
+        List<RtmpMessage> out = sent();
+        RtmpCommand result = RtmpCommand.decode(out.get(3));
+        assertThat(((Amf0Object) result.commandObject()).get("fourCcList")).isEqualTo(
+                new io.lianmai.live.amf.Amf0StrictArray(List.of(Amf0Value.of("hvc1"))));
+        assertThat(((Amf0Object) result.commandObject()).string("fmsVer")).startsWith("FMS/");
+        out.forEach(RtmpMessage::release);
+    }
+
+    @Test
     void pingIsAnswered() {
         channel.writeInbound(UserControlMessage.pingRequest(1234).toMessage());
         List<RtmpMessage> out = sent();
