@@ -1,0 +1,88 @@
+package io.lianmai.live.rtmp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.net.SocketAddress;
+
+/**
+ * One publishing or playing NetStream of an RTMP connection, as handed to {@link RtmpSessionListener}: its
+ * application, name, query, message stream id, and (for players) a way to send media.
+ */
+public final class RtmpStream {
+    /** Whether the client publishes into the server or plays from it. */
+    public enum Role { PUBLISH, PLAY }
+
+    private final Channel channel;
+    private final String app;
+    private final StreamName name;
+    private final int streamId;
+    private final Role role;
+    private boolean closed;
+
+    RtmpStream(Channel channel, String app, StreamName name, int streamId, Role role) {
+        this.channel = channel;
+        this.app = app;
+        this.name = name;
+        this.streamId = streamId;
+        this.role = role;
+    }
+
+    public String app() {
+        return app;
+    }
+
+    public String streamName() {
+        return name.name();
+    }
+
+    /** The raw query after '?' in the stream name (contains credentials; do not log). */
+    public String query() {
+        return name.query();
+    }
+
+    public int streamId() {
+        return streamId;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    boolean markClosed() {
+        boolean was = closed;
+        closed = true;
+        return !was;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Sends an audio, video or data message to a playing client on this stream's message stream id. Takes
+     * ownership of {@code payload}. Any thread; writes are queued on the event loop.
+     */
+    public ChannelFuture send(int typeId, long timestamp, ByteBuf payload) {
+        return channel.writeAndFlush(RtmpMessage.of(typeId, streamId, timestamp, payload));
+    }
+
+    /** Whether the connection can take more data without queueing (for dropping frames to slow players). */
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    /** Closes the whole connection (an RTMP connection carries one stream in practice). */
+    public ChannelFuture closeConnection() {
+        return channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return role + " " + app + "/" + name + " (stream " + streamId + ", " + channel.remoteAddress() + ")";
+    }
+}
