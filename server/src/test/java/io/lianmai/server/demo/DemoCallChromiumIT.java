@@ -2,7 +2,7 @@ package io.lianmai.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.server.media.TestServer;
+import io.lianmai.server.TestServer;
 import io.lianmai.testkit.HeadlessChromium;
 import java.time.Duration;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.lianmai.server.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.LianmaiServer;
+import io.lianmai.server.TestServer;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.LossyUdpRelay;
 import io.lianmai.testkit.WhipClient;

@@ -2,6 +2,7 @@ package io.lianmai.server.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.server.TestServer;
 import io.lianmai.testkit.HeadlessChromium;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

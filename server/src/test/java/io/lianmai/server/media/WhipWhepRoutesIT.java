@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.server.TestServer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

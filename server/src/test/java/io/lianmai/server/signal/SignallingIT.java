@@ -4,7 +4,7 @@ import static io.lianmai.server.signal.SignalClient.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lianmai.server.media.TestServer;
+import io.lianmai.server.TestServer;
 import io.lianmai.testkit.LibWebRtcPeer;
 import java.time.Duration;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package io.lianmai.server.media;
+package io.lianmai.server;
 
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.server.LianmaiServer;
