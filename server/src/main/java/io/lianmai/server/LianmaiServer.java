@@ -5,6 +5,7 @@ import io.lianmai.media.transport.MediaServer;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.http.DevUserSigRoute;
+import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.HttpFrontDoor;
 import io.lianmai.store.App;
@@ -32,15 +33,17 @@ public final class LianmaiServer implements AutoCloseable {
     private final AppStore apps;
     private final Vertx vertx;
     private final MediaServer media;
+    private final LiveService live;
     private final int httpPort;
     private final Optional<App> createdDefaultApp;
 
-    private LianmaiServer(LianmaiConfig config, AppStore apps, Vertx vertx, MediaServer media, int httpPort,
-            Optional<App> createdDefaultApp) {
+    private LianmaiServer(LianmaiConfig config, AppStore apps, Vertx vertx, MediaServer media, LiveService live,
+            int httpPort, Optional<App> createdDefaultApp) {
         this.config = config;
         this.apps = apps;
         this.vertx = vertx;
         this.media = media;
+        this.live = live;
         this.httpPort = httpPort;
         this.createdDefaultApp = createdDefaultApp;
     }
@@ -53,6 +56,7 @@ public final class LianmaiServer implements AutoCloseable {
         AppStore apps = JdbcAppStore.open(config.store(), clock);
         Vertx vertx = null;
         MediaServer media = null;
+        LiveService live = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -69,18 +73,26 @@ public final class LianmaiServer implements AutoCloseable {
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.
             vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
-            int port = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(), clock, devUserSig)
+            live = new LiveService(vertx, authenticator);
+            if (config.rtmp().enabled()) {
+                live.startRtmp(config.rtmp().host(), config.rtmp().port());
+            }
+            int port = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(), clock, devUserSig,
+                    live)
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-            return new LianmaiServer(config, apps, vertx, media, port, created);
+            return new LianmaiServer(config, apps, vertx, media, live, port, created);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
             }
             if (media != null) {
                 media.close();
+            }
+            if (live != null) {
+                live.close();
             }
             apps.close();
             if (e instanceof InterruptedException) {
@@ -107,6 +119,11 @@ public final class LianmaiServer implements AutoCloseable {
         return createdDefaultApp;
     }
 
+    /** RTMP ingest and HTTP-FLV output. */
+    public LiveService live() {
+        return live;
+    }
+
     /** The WebRTC media plane. */
     public MediaServer media() {
         return media;
@@ -130,6 +147,7 @@ public final class LianmaiServer implements AutoCloseable {
             }
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         } finally {
+            live.close();
             media.close();
             apps.close();
         }

@@ -84,7 +84,7 @@ class FatJarIT {
 
     private Process serve() throws IOException {
         return lianmai("serve", "--http-host", "127.0.0.1", "--http-port", "0", "--media-port", "0",
-                "--public-ip", "127.0.0.1", "--set", "media.host=127.0.0.1")
+                "--public-ip", "127.0.0.1", "--set", "media.host=127.0.0.1", "--set", "rtmp.port=0")
                 .redirectError(ProcessBuilder.Redirect.appendTo(workingDirectory.resolve("serve.log").toFile()))
                 .start();
     }

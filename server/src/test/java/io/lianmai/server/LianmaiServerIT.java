@@ -90,7 +90,7 @@ class LianmaiServerIT {
     private LianmaiConfig config(Map<String, String> overrides) {
         Map<String, String> flags = new java.util.HashMap<>(Map.of("http.port", "0", "http.host", "127.0.0.1",
                 "media.udpPort", "0", "media.tcpPort", "0", "media.publicIp", "127.0.0.1",
-                "media.host", "127.0.0.1"));
+                "media.host", "127.0.0.1", "rtmp.port", "0", "rtmp.host", "127.0.0.1"));
         flags.putAll(overrides);
         return new ConfigLoader(Map.of(), workingDirectory).load(Optional.empty(), flags);
     }

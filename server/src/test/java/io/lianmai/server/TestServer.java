@@ -39,7 +39,7 @@ public final class TestServer implements AutoCloseable {
         }
         Map<String, String> flags = new HashMap<>(Map.of("http.port", "0", "http.host", "127.0.0.1",
                 "media.host", "127.0.0.1", "media.udpPort", "0", "media.tcpPort", "0",
-                "media.publicIp", "127.0.0.1"));
+                "media.publicIp", "127.0.0.1", "rtmp.host", "127.0.0.1", "rtmp.port", "0"));
         flags.putAll(overrides);
         return new TestServer(LianmaiServer.start(new ConfigLoader(Map.of(), dir).load(Optional.empty(), flags),
                 Clock.systemUTC()));

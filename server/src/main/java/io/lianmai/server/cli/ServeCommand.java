@@ -94,6 +94,10 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  Health     " + url + "healthz");
         out.println("  Media      UDP " + server.media().udpPort() + ", TCP " + server.media().tcpPort()
                 + " at " + String.join(", ", server.config().media().candidateAddresses()));
+        if (server.live().rtmpPort() >= 0) {
+            out.println("  RTMP       rtmp://<host>:" + server.live().rtmpPort()
+                    + "/live/{sdkAppID}_{roomID}_{userID}_main?usersig=…  (play: " + url + "live/{stream}.flv)");
+        }
         out.println("  Data       " + server.config().dataDir()
                 + (server.config().store().jdbcUrl().isPresent() ? " (apps in the configured database)"
                         : " (embedded H2 database)"));

@@ -49,6 +49,10 @@ public enum ConfigKey {
                     + "with reason timeout."),
     SIGNAL_HEARTBEAT_INTERVAL("signal.heartbeatIntervalMs", "5000", false,
             "Heartbeat interval told to signalling clients; a socket silent for three intervals is closed."),
+    RTMP_HOST("rtmp.host", "0.0.0.0", false,
+            "Address the RTMP server binds."),
+    RTMP_PORT("rtmp.port", "1935", false,
+            "TCP port for RTMP publishing (live-pusher, OBS, ffmpeg); -1 turns RTMP off."),
     STORE_JDBC_URL("store.jdbcUrl", "", false,
             "JDBC URL of the app database. Empty: an embedded H2 file database under data.dir. "
                     + "A jdbc:postgresql:// URL selects PostgreSQL."),

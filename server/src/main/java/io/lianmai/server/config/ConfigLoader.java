@@ -196,7 +196,8 @@ public final class ConfigLoader {
                 defaults.messageMaxBytes(), defaults.messagesPerSecond());
         SignalConfig signal = new SignalConfig(
                 Duration.ofMillis(integer(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, 100, 600_000)));
-        return new LianmaiConfig(dataDir, http, store, apps, media, room, signal);
+        return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
+                new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)));
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {

@@ -13,9 +13,10 @@ import java.nio.file.Path;
  * @param store the app database
  * @param apps start-up behaviour for apps
  * @param media the WebRTC media plane
+ * @param rtmp RTMP ingest for live output
  * @param room room limits and the resume grace period
  * @param signal the signalling WebSocket
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
-        RoomConfig room, SignalConfig signal) {
+        RoomConfig room, SignalConfig signal, RtmpConfig rtmp) {
 }

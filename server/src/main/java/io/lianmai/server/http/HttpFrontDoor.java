@@ -3,6 +3,7 @@ package io.lianmai.server.http;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.Version;
+import io.lianmai.server.live.LiveService;
 import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.signal.SignallingRoutes;
@@ -35,9 +36,10 @@ public final class HttpFrontDoor {
     private final Clock clock;
 
     private final DevUserSigRoute devUserSig;
+    private final LiveService live;
 
     public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media,
-            RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig) {
+            RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig, LiveService live) {
         this.vertx = vertx;
         this.apps = apps;
         this.authenticator = authenticator;
@@ -46,6 +48,7 @@ public final class HttpFrontDoor {
         this.signal = signal;
         this.clock = clock;
         this.devUserSig = devUserSig;
+        this.live = live;
     }
 
     /** Starts listening; the future carries the bound port. */
@@ -55,6 +58,7 @@ public final class HttpFrontDoor {
         new WhipWhepRoutes(vertx, authenticator, media, rooms).mount(router);
         new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock).mount(router);
         devUserSig.mount(router);
+        live.mount(router);
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);

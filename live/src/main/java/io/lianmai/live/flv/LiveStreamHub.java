@@ -1,0 +1,195 @@
+package io.lianmai.live.flv;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Live streams by name, each fanning one publisher's audio, video and metadata out to FLV players. A player joining
+ * mid-stream gets the header, metadata and codec configuration, then the current GOP from its keyframe, so it
+ * starts decoding at once.
+ *
+ * <p>Thread-safe: one lock per stream (never across streams). Memory per stream is bounded: the GOP cache holds at
+ * most {@link #MAX_GOP_BYTES}, and a player that cannot keep up is dropped.
+ */
+public final class LiveStreamHub {
+    /** Largest GOP kept for late joiners; a longer GOP is cut (those players wait for the next keyframe). */
+    public static final int MAX_GOP_BYTES = 8 * 1024 * 1024;
+
+    private final ByteBufAllocator allocator;
+    private final Map<String, LiveStream> streams = new ConcurrentHashMap<>();
+
+    public LiveStreamHub(ByteBufAllocator allocator) {
+        this.allocator = allocator;
+    }
+
+    /** A publisher starts {@code name}; a previous publisher's state is dropped and its players ended. */
+    public void publish(String name) {
+        LiveStream previous = streams.put(name, new LiveStream());
+        if (previous != null) {
+            previous.end();
+        }
+    }
+
+    /** The publisher of {@code name} stopped; its players end. */
+    public void unpublish(String name) {
+        LiveStream stream = streams.remove(name);
+        if (stream != null) {
+            stream.end();
+        }
+    }
+
+    public boolean isLive(String name) {
+        return streams.containsKey(name);
+    }
+
+    /** One audio (8), video (9) or data (18) message body of {@code name}; only read. */
+    public void onMessage(String name, int type, long timestamp, ByteBuf body) {
+        LiveStream stream = streams.get(name);
+        if (stream != null) {
+            stream.onMessage(type, timestamp, body);
+        }
+    }
+
+    /** Adds a player to a live stream; false when nobody publishes {@code name}. */
+    public boolean play(String name, FlvPlayer player) {
+        LiveStream stream = streams.get(name);
+        return stream != null && stream.add(player);
+    }
+
+    /** Players currently attached to {@code name}. */
+    public int playerCount(String name) {
+        return Optional.ofNullable(streams.get(name)).map(LiveStream::playerCount).orElse(0);
+    }
+
+    private final class LiveStream {
+        private final List<FlvPlayer> players = new ArrayList<>();
+        private final List<ByteBuf> gop = new ArrayList<>();
+        private ByteBuf metadata;
+        private ByteBuf videoConfig;
+        private ByteBuf audioConfig;
+        private int gopBytes;
+        private boolean ended;
+
+        synchronized void onMessage(int type, long timestamp, ByteBuf body) {
+            if (ended) {
+                return;
+            }
+            ByteBuf tag = FlvTags.tag(allocator, type, timestamp, type == FlvTags.SCRIPT ? withoutSetDataFrame(body) : body);
+            if (type == FlvTags.SCRIPT) {
+                replace(tag, Slot.METADATA);
+            } else if (type == FlvTags.VIDEO && FlvTags.isVideoSequenceHeader(body)) {
+                replace(tag, Slot.VIDEO_CONFIG);
+            } else if (type == FlvTags.AUDIO && FlvTags.isAudioSequenceHeader(body)) {
+                replace(tag, Slot.AUDIO_CONFIG);
+            } else {
+                if (type == FlvTags.VIDEO && FlvTags.isKeyframe(body)) {
+                    clearGop();
+                }
+                if (gopBytes + tag.readableBytes() <= MAX_GOP_BYTES) {
+                    gop.add(tag.retainedDuplicate());
+                    gopBytes += tag.readableBytes();
+                }
+            }
+            deliver(tag);
+        }
+
+        private void replace(ByteBuf tag, Slot slot) {
+            ByteBuf kept = tag.retainedDuplicate();
+            ByteBuf old = switch (slot) {
+                case METADATA -> { ByteBuf o = metadata; metadata = kept; yield o; }
+                case VIDEO_CONFIG -> { ByteBuf o = videoConfig; videoConfig = kept; yield o; }
+                case AUDIO_CONFIG -> { ByteBuf o = audioConfig; audioConfig = kept; yield o; }
+            };
+            if (old != null) {
+                old.release();
+            }
+        }
+
+        /** Sends {@code tag} to every player (consuming it), dropping those that cannot keep up. */
+        private void deliver(ByteBuf tag) {
+            for (int i = players.size() - 1; i >= 0; i--) {
+                FlvPlayer player = players.get(i);
+                if (!player.offer(tag.retainedDuplicate())) {
+                    players.remove(i);
+                    player.end();
+                }
+            }
+            tag.release();
+        }
+
+        synchronized boolean add(FlvPlayer player) {
+            if (ended) {
+                return false;
+            }
+            boolean ok = player.offer(FlvTags.header(allocator, true, true));
+            for (ByteBuf tag : new ByteBuf[] {metadata, videoConfig, audioConfig}) {
+                if (ok && tag != null) {
+                    ok = player.offer(tag.retainedDuplicate());
+                }
+            }
+            for (ByteBuf tag : gop) {
+                if (ok) {
+                    ok = player.offer(tag.retainedDuplicate());
+                }
+            }
+            if (!ok) {
+                player.end();
+                return false;
+            }
+            players.add(player);
+            return true;
+        }
+
+        synchronized int playerCount() {
+            return players.size();
+        }
+
+        synchronized void end() {
+            ended = true;
+            for (FlvPlayer player : players) {
+                player.end();
+            }
+            players.clear();
+            clearGop();
+            for (ByteBuf tag : new ByteBuf[] {metadata, videoConfig, audioConfig}) {
+                if (tag != null) {
+                    tag.release();
+                }
+            }
+            metadata = null;
+            videoConfig = null;
+            audioConfig = null;
+        }
+
+        private void clearGop() {
+            for (ByteBuf tag : gop) {
+                tag.release();
+            }
+            gop.clear();
+            gopBytes = 0;
+        }
+    }
+
+    /** AMF0 string "@setDataFrame": RTMP publishers wrap onMetaData in it; an FLV file carries onMetaData alone. */
+    private static final byte[] SET_DATA_FRAME = {0x02, 0x00, 0x0D, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r',
+        'a', 'm', 'e'};
+
+    private static ByteBuf withoutSetDataFrame(ByteBuf body) {
+        if (body.readableBytes() <= SET_DATA_FRAME.length) {
+            return body;
+        }
+        for (int i = 0; i < SET_DATA_FRAME.length; i++) {
+            if (body.getByte(body.readerIndex() + i) != SET_DATA_FRAME[i]) {
+                return body;
+            }
+        }
+        return body.slice(body.readerIndex() + SET_DATA_FRAME.length, body.readableBytes() - SET_DATA_FRAME.length);
+    }
+
+    private enum Slot { METADATA, VIDEO_CONFIG, AUDIO_CONFIG }
+}
