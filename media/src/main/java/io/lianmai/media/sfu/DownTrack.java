@@ -27,8 +27,6 @@ public final class DownTrack {
     private long octetsSent;
     private long retransmitted;
     private long refused;
-    private long lastSentMillis;
-    private long lastSourceTimestamp;
 
     /**
      * @param source the track to receive
@@ -78,7 +76,6 @@ public final class DownTrack {
             refused++;
             return;
         }
-        lastSourceTimestamp = in.timestamp();
         int len = in.length();
         System.arraycopy(in.buffer(), in.offset(), scratch, 0, len);
         if (!out.wrap(scratch, 0, len)) {
@@ -86,7 +83,7 @@ public final class DownTrack {
         }
         out.setSequenceNumber(rewriter.sequenceNumber());
         out.setTimestamp(rewriter.timestamp());
-        send(len, nowMillis);
+        send(len);
     }
 
     /**
@@ -108,11 +105,11 @@ public final class DownTrack {
         out.setSequenceNumber(outputSeq);
         out.setTimestamp(rewriter.timestampAt(out.timestamp()));
         retransmitted++;
-        send(len, nowMillis);
+        send(len);
         return true;
     }
 
-    private void send(int len, long nowMillis) {
+    private void send(int len) {
         out.setSsrc(ssrc);
         out.setPayloadType(payloadType);
         if (!extensionIds.isIdentity() && extensions.reset(out)) {
@@ -122,7 +119,6 @@ public final class DownTrack {
         }
         packetsSent++;
         octetsSent += out.payloadLength();
-        lastSentMillis = nowMillis;
         sink.sendRtp(out.buffer(), out.offset(), len);
     }
 
@@ -187,13 +183,4 @@ public final class DownTrack {
         return refused;
     }
 
-    /** The source timestamp of the last packet forwarded (for stats). */
-    public long lastSourceTimestamp() {
-        return lastSourceTimestamp;
-    }
-
-    /** When the last packet was sent. */
-    public long lastSentMillis() {
-        return lastSentMillis;
-    }
 }

@@ -26,10 +26,4 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
             throw new IllegalArgumentException("media ports must be 0..65535 (TCP -1 to disable)");
         }
     }
-
-    /** Loopback only, free ports: for tests. */
-    public static MediaConfig loopback() {
-        return new MediaConfig("127.0.0.1", 0, 0, List.of("127.0.0.1"), Duration.ofSeconds(30),
-                Duration.ofSeconds(20));
-    }
 }

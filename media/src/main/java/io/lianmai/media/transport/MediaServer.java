@@ -481,7 +481,13 @@ public final class MediaServer implements MediaPlane {
         session.end();
         byUfrag.remove(session.localUfrag(), session);
         byId.remove(session.id(), session);
-        byAddress.values().removeIf(each -> each == session);
+        byAddress.entrySet().removeIf(entry -> {
+            if (entry.getValue() != session) {
+                return false;
+            }
+            udpEndpoints.remove(entry.getKey());
+            return true;
+        });
         sessions.remove(session);
         if (session.role() instanceof Publication publication) {
             publishers.remove(publication.streamKey(), session);

@@ -33,7 +33,6 @@ final class Publication implements SessionRole {
     private final RtcpIterator rtcp = new RtcpIterator();
     private final SenderReport senderReport = new SenderReport();
     private long lastReportMillis;
-    private long unknownSsrcPackets;
 
     /**
      * @param tracks the published tracks, in m-line order
@@ -126,7 +125,7 @@ final class Publication implements SessionRole {
                 }
             }
         }
-        unknownSsrcPackets++;
+        // An SSRC that matches no layer (yet): dropped.
     }
 
     @Override
@@ -200,10 +199,6 @@ final class Publication implements SessionRole {
         if (blocks > 0 && ReceiverReport.write(scratch, 0, localSsrc, blocks) > 0) {
             peer.sendRtcp(scratch, 0, offset);
         }
-    }
-
-    long unknownSsrcPackets() {
-        return unknownSsrcPackets;
     }
 
     @Override

@@ -22,8 +22,6 @@ final class Subscription implements SessionRole {
     private final RtcpIterator rtcp = new RtcpIterator();
     private final GenericNack nack = new GenericNack();
     private long lastReportMillis;
-    private long nacksReceived;
-    private long keyframeRequestsReceived;
 
     // NACK handling state, set before each forEachLostSequenceNumber so the callback needs no capture.
     private DownTrack nackTarget;
@@ -60,7 +58,6 @@ final class Subscription implements SessionRole {
                 if (nack.wrap(buf, at, rtcp.packetLength())) {
                     DownTrack target = bySsrc(nack.mediaSsrc());
                     if (target != null) {
-                        nacksReceived++;
                         nackTarget = target;
                         nackNow = nowMillis;
                         nackScratch = scratch;
@@ -73,7 +70,6 @@ final class Subscription implements SessionRole {
                     DownTrack target = format == RtcpFeedback.FMT_PLI ? bySsrc(RtcpFeedback.mediaSsrc(buf, at))
                             : firstVideo();
                     if (target != null) {
-                        keyframeRequestsReceived++;
                         target.requestKeyframe();
                     }
                 }
@@ -115,14 +111,6 @@ final class Subscription implements SessionRole {
                 peer.sendRtcp(scratch, 0, len);
             }
         }
-    }
-
-    long nacksReceived() {
-        return nacksReceived;
-    }
-
-    long keyframeRequestsReceived() {
-        return keyframeRequestsReceived;
     }
 
     @Override

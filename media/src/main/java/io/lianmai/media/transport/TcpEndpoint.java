@@ -10,7 +10,6 @@ final class TcpEndpoint implements MediaEndpoint {
     private static final long MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 
     private final Channel channel;
-    private boolean pending;
     private long dropped;
 
     TcpEndpoint(Channel channel) {
@@ -26,16 +25,13 @@ final class TcpEndpoint implements MediaEndpoint {
         }
         ByteBuf out = channel.alloc().directBuffer(len);
         out.writeBytes(buf, off, len);
-        channel.write(out, channel.voidPromise());
-        pending = true;
+        // Flushed at once: packets forwarded from another connection's read would otherwise wait for the tick.
+        channel.writeAndFlush(out, channel.voidPromise());
     }
 
     @Override
     public void flush() {
-        if (pending) {
-            pending = false;
-            channel.flush();
-        }
+        // Every send is flushed already.
     }
 
     @Override

@@ -15,7 +15,6 @@ import io.lianmai.media.rtp.RtpPacket;
 import io.lianmai.media.sfu.RtpSink;
 import io.lianmai.media.srtp.SrtpContext;
 import io.netty.channel.EventLoop;
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +51,6 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
     private IceConnectionState iceState = IceConnectionState.CHECKING;
 
     private long srtpDropped;
-    private long rtpReceived;
-    private long rtcpReceived;
 
     WebRtcSession(String id, MediaServer server, EventLoop loop, IceLiteAgent ice) {
         this.id = id;
@@ -129,7 +126,6 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
                 srtpDropped++;
                 return;
             }
-            rtcpReceived++;
             role.onRtcp(buf, off, plain, nowMillis, scratch);
         } else {
             int plain = inbound.unprotectRtp(buf, off, len);
@@ -137,7 +133,6 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
                 srtpDropped++;
                 return;
             }
-            rtpReceived++;
             role.onRtp(packet, nowMillis, scratch);
         }
     }
@@ -242,23 +237,8 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
         }
     }
 
-    boolean isConnected() {
-        return outbound != null;
-    }
-
-    InetSocketAddress remoteAddress() {
-        return endpoint == null ? null : endpoint.remoteAddress();
-    }
-
+    /** SRTP/SRTCP packets dropped (before keys, failed authentication, replays, malformed RTP). */
     long srtpDropped() {
         return srtpDropped;
-    }
-
-    long rtpReceived() {
-        return rtpReceived;
-    }
-
-    long rtcpReceived() {
-        return rtcpReceived;
     }
 }
