@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Live streams by name, each fanning one publisher's audio, video and metadata out to FLV players. A player joining
@@ -22,16 +23,34 @@ public final class LiveStreamHub {
 
     private final ByteBufAllocator allocator;
     private final Map<String, LiveStream> streams = new ConcurrentHashMap<>();
+    private final List<LiveStreamObserver> observers = new CopyOnWriteArrayList<>();
+    private volatile DemandListener demand = name -> false;
 
     public LiveStreamHub(ByteBufAllocator allocator) {
         this.allocator = allocator;
     }
 
+    /** Adds an observer of every stream (HLS segmenting, CDN relays); see {@link LiveStreamObserver}. */
+    public void addObserver(LiveStreamObserver observer) {
+        observers.add(observer);
+    }
+
+    /**
+     * Sets who is asked to start a stream that someone wants but nobody publishes over RTMP (a WebRTC member's
+     * stream, bridged on demand).
+     */
+    public void setDemandListener(DemandListener listener) {
+        demand = listener;
+    }
+
     /** A publisher starts {@code name}; a previous publisher's state is dropped and its players ended. */
     public void publish(String name) {
-        LiveStream previous = streams.put(name, new LiveStream());
+        LiveStream previous = streams.put(name, new LiveStream(name));
         if (previous != null) {
             previous.end();
+        }
+        for (LiveStreamObserver observer : observers) {
+            observer.onPublish(name);
         }
     }
 
@@ -40,7 +59,32 @@ public final class LiveStreamHub {
         LiveStream stream = streams.remove(name);
         if (stream != null) {
             stream.end();
+            for (LiveStreamObserver observer : observers) {
+                observer.onUnpublish(name);
+            }
         }
+    }
+
+    /**
+     * Whether {@code name} is live, asking the {@link DemandListener} to start it when it is not; a consumer calls
+     * this before attaching, and again while it keeps consuming (it also counts as a sign of interest, see
+     * {@link #lastDemandMillis}).
+     */
+    public boolean ensureLive(String name) {
+        LiveStream stream = streams.get(name);
+        if (stream == null && demand.onDemand(name)) {
+            stream = streams.get(name);
+        }
+        if (stream != null) {
+            stream.lastDemandMillis = System.currentTimeMillis();
+        }
+        return stream != null;
+    }
+
+    /** When a consumer last asked for {@code name} through {@link #ensureLive}, or -1 when it is not live. */
+    public long lastDemandMillis(String name) {
+        LiveStream stream = streams.get(name);
+        return stream == null ? -1 : stream.lastDemandMillis;
     }
 
     public boolean isLive(String name) {
@@ -55,8 +99,11 @@ public final class LiveStreamHub {
         }
     }
 
-    /** Adds a player to a live stream; false when nobody publishes {@code name}. */
+    /** Adds a player to a live stream (starting it on demand); false when nobody publishes {@code name}. */
     public boolean play(String name, FlvPlayer player) {
+        if (!ensureLive(name)) {
+            return false;
+        }
         LiveStream stream = streams.get(name);
         return stream != null && stream.add(player);
     }
@@ -67,6 +114,7 @@ public final class LiveStreamHub {
     }
 
     private final class LiveStream {
+        private final String name;
         private final List<FlvPlayer> players = new ArrayList<>();
         private final List<ByteBuf> gop = new ArrayList<>();
         private ByteBuf metadata;
@@ -74,6 +122,11 @@ public final class LiveStreamHub {
         private ByteBuf audioConfig;
         private int gopBytes;
         private boolean ended;
+        private volatile long lastDemandMillis = System.currentTimeMillis();
+
+        LiveStream(String name) {
+            this.name = name;
+        }
 
         synchronized void onMessage(int type, long timestamp, ByteBuf body) {
             if (ended) {
@@ -94,6 +147,9 @@ public final class LiveStreamHub {
                     gop.add(tag.retainedDuplicate());
                     gopBytes += tag.readableBytes();
                 }
+            }
+            for (LiveStreamObserver observer : observers) {
+                observer.onMessage(name, type, timestamp, body);
             }
             deliver(tag);
         }
@@ -192,4 +248,14 @@ public final class LiveStreamHub {
     }
 
     private enum Slot { METADATA, VIDEO_CONFIG, AUDIO_CONFIG }
+
+    /** Starts streams on demand. */
+    @FunctionalInterface
+    public interface DemandListener {
+        /**
+         * Someone wants {@code name}, which is not live; start it (calling {@link #publish} before returning) and
+         * return true, or return false when there is no such stream to start.
+         */
+        boolean onDemand(String name);
+    }
 }
