@@ -1,5 +1,7 @@
 package io.lianmai.media;
 
+import io.lianmai.media.sdp.RtpCodec;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -45,6 +47,20 @@ public interface MediaPlane extends AutoCloseable {
      * DTLS failure, replacement, shutdown). Called on a media thread; it must not block.
      */
     void onSessionEnded(Consumer<String> listener);
+
+    /**
+     * Publishes {@code streamKey} from inside the server: one track per codec in {@code tracks} (audio or video,
+     * with the payload type, clock, channels and fmtp players will be offered), fed by
+     * {@link LocalPublisher#send}. Players cannot tell it from a WebRTC publisher. A publisher already on that key
+     * is replaced.
+     */
+    CompletionStage<LocalPublisher> publishLocal(String streamKey, List<RtpCodec> tracks);
+
+    /**
+     * Plays {@code streamKey} inside the server: {@code sink} receives the stream's RTP as a WebRTC player would
+     * (fails with {@link MediaException.Reason#STREAM_NOT_FOUND} when nobody publishes it).
+     */
+    CompletionStage<LocalPlayer> playLocal(String streamKey, LocalSink sink);
 
     /** Whether someone currently publishes {@code streamKey}. */
     boolean isPublished(String streamKey);

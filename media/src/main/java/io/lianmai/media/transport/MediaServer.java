@@ -1,6 +1,9 @@
 package io.lianmai.media.transport;
 
 import io.lianmai.media.MediaException;
+import io.lianmai.media.LocalPlayer;
+import io.lianmai.media.LocalPublisher;
+import io.lianmai.media.LocalSink;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.dtls.DtlsConfig;
 import io.lianmai.media.dtls.DtlsContext;
@@ -19,13 +22,17 @@ import io.lianmai.media.sdp.AnswerBuilder;
 import io.lianmai.media.sdp.ExtMap;
 import io.lianmai.media.sdp.RtcpFeedback;
 import io.lianmai.media.sdp.LocalAnswer;
+import io.lianmai.media.sdp.LocalOffer;
 import io.lianmai.media.sdp.LocalTransport;
+import io.lianmai.media.sdp.MediaKind;
 import io.lianmai.media.sdp.NegotiatedCodec;
 import io.lianmai.media.sdp.NegotiatedMedia;
 import io.lianmai.media.sdp.NegotiatedSession;
 import io.lianmai.media.sdp.NegotiationPolicy;
 import io.lianmai.media.sdp.OutgoingTrack;
+import io.lianmai.media.sdp.OfferBuilder;
 import io.lianmai.media.sdp.Rid;
+import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sdp.SdpException;
 import io.lianmai.media.sdp.SessionDescription;
 import io.lianmai.media.sfu.Buffers;
@@ -33,6 +40,7 @@ import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.ExtensionIdMap;
 import io.lianmai.media.sfu.IncomingLayer;
 import io.lianmai.media.sfu.PublishedTrack;
+import io.lianmai.media.sfu.RtpSink;
 import io.lianmai.media.srtp.SrtpProfile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -125,8 +133,8 @@ public final class MediaServer implements MediaPlane {
     private final Map<String, WebRtcSession> byUfrag = new HashMap<>();
     private final Map<InetSocketAddress, WebRtcSession> byAddress = new HashMap<>();
     private final Map<InetSocketAddress, UdpEndpoint> udpEndpoints = new HashMap<>();
-    private final Map<String, List<WebRtcSession>> playersByStream = new HashMap<>();
-    private final List<WebRtcSession> sessions = new ArrayList<>();
+    private final Map<String, List<Session>> playersByStream = new HashMap<>();
+    private final List<Session> sessions = new ArrayList<>();
     private final byte[] receive = Buffers.packetArray();
     private final byte[] scratch = Buffers.packetArray();
     private final byte[] stunOut = new byte[256];
@@ -134,8 +142,8 @@ public final class MediaServer implements MediaPlane {
     private final List<Consumer<String>> sessionEndListeners = new CopyOnWriteArrayList<>();
 
     // Read from signalling threads.
-    private final Map<String, WebRtcSession> byId = new ConcurrentHashMap<>();
-    private final Map<String, WebRtcSession> publishers = new ConcurrentHashMap<>();
+    private final Map<String, Session> byId = new ConcurrentHashMap<>();
+    private final Map<String, Session> publishers = new ConcurrentHashMap<>();
 
     private long unknownPackets;
     private long badStun;
@@ -270,17 +278,17 @@ public final class MediaServer implements MediaPlane {
 
     @Override
     public boolean end(String sessionId) {
-        WebRtcSession session = byId.get(sessionId);
+        Session session = byId.get(sessionId);
         if (session == null) {
             return false;
         }
-        loop.execute(() -> endSession(session, WebRtcSession.EndReason.CLIENT_DELETE));
+        loop.execute(() -> endSession(session, Session.EndReason.CLIENT_DELETE));
         return true;
     }
 
     @Override
     public boolean preferSmallStream(String sessionId, boolean small) {
-        WebRtcSession session = byId.get(sessionId);
+        Session session = byId.get(sessionId);
         if (session == null) {
             return false;
         }
@@ -300,6 +308,21 @@ public final class MediaServer implements MediaPlane {
     }
 
     @Override
+    public CompletionStage<LocalPublisher> publishLocal(String streamKey, List<RtpCodec> tracks) {
+        if (tracks.isEmpty()) {
+            return CompletableFuture.failedFuture(new MediaException(MediaException.Reason.BAD_OFFER,
+                    "a local publisher needs at least one track"));
+        }
+        List<RtpCodec> copy = List.copyOf(tracks);
+        return onLoop(() -> startLocalPublisher(streamKey, copy));
+    }
+
+    @Override
+    public CompletionStage<LocalPlayer> playLocal(String streamKey, LocalSink sink) {
+        return onLoop(() -> startLocalPlayer(streamKey, sink));
+    }
+
+    @Override
     public boolean isPublished(String streamKey) {
         return publishers.containsKey(streamKey);
     }
@@ -308,6 +331,53 @@ public final class MediaServer implements MediaPlane {
         IceCredentials local = IceCredentials.generate(random);
         LocalAnswer answer = new AnswerBuilder(policy, localTransport(local)).answerPublish(offer);
         NegotiatedSession negotiated = answer.session();
+        WebRtcSession session = newSession(local, negotiated);
+        Publication publication = newPublication(streamKey, negotiated, session);
+        session.attach(newDtls(negotiated, session), publication);
+        registerPublisher(streamKey, session);
+        LOG.info("publish {} as session {}: {} track(s)", streamKey, session.id(), publication.tracks().size());
+        return new MediaSession(session.id(), answer.sdp());
+    }
+
+    private LocalPublisher startLocalPublisher(String streamKey, List<RtpCodec> codecs) throws SdpException {
+        List<OutgoingTrack> outgoing = new ArrayList<>();
+        for (int i = 0; i < codecs.size(); i++) {
+            RtpCodec codec = codecs.get(i);
+            MediaKind kind = Codec.fromEncodingName(codec.name()).map(c -> c.isVideo() ? MediaKind.VIDEO
+                    : MediaKind.AUDIO).orElseThrow(() -> new MediaException(MediaException.Reason.BAD_OFFER,
+                            "cannot forward codec " + codec.name()));
+            long ssrc = randomSsrc();
+            outgoing.add(new OutgoingTrack(kind, "local", "t" + i, "lianmai-local", ssrc, ssrc ^ 1, List.of(codec)));
+        }
+        // The same negotiation as a WebRTC publisher's, against an offer the server makes itself: players are
+        // offered exactly these codecs.
+        IceCredentials local = IceCredentials.generate(random);
+        LocalOffer offer = new OfferBuilder(policy, localTransport(local)).offer(outgoing);
+        NegotiatedSession negotiated = new AnswerBuilder(policy, localTransport(IceCredentials.generate(random)))
+                .answerPublish(offer.description()).session();
+        LocalPublisherSession session = new LocalPublisherSession(newSessionId(), this, loop, codecs.size());
+        Publication publication = newPublication(streamKey, negotiated, session);
+        if (publication.tracks().size() != codecs.size()) {
+            throw new MediaException(MediaException.Reason.BAD_OFFER, "only " + publication.tracks().size()
+                    + " of " + codecs.size() + " local tracks could be negotiated: " + codecs);
+        }
+        session.attach(publication);
+        byId.put(session.id(), session);
+        sessions.add(session);
+        registerPublisher(streamKey, session);
+        LOG.info("publish {} locally as session {}: {}", streamKey, session.id(), codecs);
+        return session;
+    }
+
+    private void registerPublisher(String streamKey, Session session) {
+        Session previous = publishers.put(streamKey, session);
+        if (previous != null) {
+            endSession(previous, Session.EndReason.REPLACED);
+        }
+    }
+
+    /** The tracks a negotiated publish session carries, feeding a {@link Publication} whose RTCP goes to {@code peer}. */
+    private Publication newPublication(String streamKey, NegotiatedSession negotiated, RtpSink peer) {
         List<PublishedTrack> tracks = new ArrayList<>();
         List<NegotiatedMedia> trackMedia = new ArrayList<>();
         List<Integer> rtxPayloadTypes = new ArrayList<>();
@@ -354,22 +424,15 @@ public final class MediaServer implements MediaPlane {
             throw new MediaException(MediaException.Reason.BAD_OFFER, "the offer sends no audio or video the "
                     + "server can forward (codecs: Opus, VP8, H.264, VP9, AV1)");
         }
-        WebRtcSession session = newSession(local, negotiated);
         int[] rtxPts = rtxPayloadTypes.stream().mapToInt(Integer::intValue).toArray();
-        Publication publication = new Publication(streamKey, tracks, rtxPts, ridId, repairedRidId,
-                randomSsrc(), session);
+        Publication publication = new Publication(streamKey, tracks, rtxPts, ridId, repairedRidId, randomSsrc(),
+                peer);
         publication.setNegotiatedMedia(trackMedia);
-        session.attach(newDtls(negotiated, session), publication);
-        WebRtcSession previous = publishers.put(streamKey, session);
-        if (previous != null) {
-            endSession(previous, WebRtcSession.EndReason.REPLACED);
-        }
-        LOG.info("publish {} as session {}: {} track(s)", streamKey, session.id(), tracks.size());
-        return new MediaSession(session.id(), answer.sdp());
+        return publication;
     }
 
     private MediaSession startPlayer(String streamKey, SessionDescription offer) throws SdpException {
-        WebRtcSession publisher = publishers.get(streamKey);
+        Session publisher = publishers.get(streamKey);
         if (publisher == null || !(publisher.role() instanceof Publication publication)) {
             throw new MediaException(MediaException.Reason.STREAM_NOT_FOUND, "nobody publishes " + streamKey);
         }
@@ -415,6 +478,45 @@ public final class MediaServer implements MediaPlane {
         return new MediaSession(session.id(), answer.sdp());
     }
 
+    private LocalPlayer startLocalPlayer(String streamKey, LocalSink sink) {
+        Session publisher = publishers.get(streamKey);
+        if (publisher == null || !(publisher.role() instanceof Publication publication)) {
+            throw new MediaException(MediaException.Reason.STREAM_NOT_FOUND, "nobody publishes " + streamKey);
+        }
+        LocalPlayerSession session = new LocalPlayerSession(newSessionId(), this, loop, sink);
+        List<PublishedTrack> tracks = publication.tracks();
+        List<NegotiatedMedia> publisherMedia = publication.negotiatedMedia();
+        List<RtpCodec> codecs = new ArrayList<>();
+        List<DownTrack> downTracks = new ArrayList<>();
+        for (int i = 0; i < tracks.size(); i++) {
+            RtpCodec codec = publisherMedia.get(i).codecs().get(0).codec();
+            codecs.add(codec);
+            downTracks.add(new DownTrack(tracks.get(i), randomSsrc(), codec.payloadType(),
+                    ExtensionIdMap.between(publisherMedia.get(i).headerExtensions(), Map.of()),
+                    session.trackSink(i)));
+        }
+        session.setRole(new Subscription(streamKey, downTracks, session));
+        byId.put(session.id(), session);
+        sessions.add(session);
+        playersByStream.computeIfAbsent(streamKey, key -> new ArrayList<>()).add(session);
+        sink.onStart(List.copyOf(codecs));
+        onSessionConnected(session);
+        LOG.info("play {} locally as session {}: {}", streamKey, session.id(), codecs);
+        return session;
+    }
+
+    /** The media clock, for sessions that feed the forwarder outside the receive path. */
+    long nowMillis() {
+        return clock.millis();
+    }
+
+    /** Sends what the forwarder queued on the UDP socket (after a local publisher's burst). */
+    void flushUdp() {
+        if (udp != null) {
+            udp.flush();
+        }
+    }
+
     private static int indexBySsrc(List<OutgoingTrack> tracks, long ssrc) {
         for (int i = 0; i < tracks.size(); i++) {
             if (tracks.get(i).ssrc() == ssrc) {
@@ -427,12 +529,16 @@ public final class MediaServer implements MediaPlane {
     private WebRtcSession newSession(IceCredentials local, NegotiatedSession negotiated) {
         IceLiteAgent agent = IceLiteAgent.create(local, iceConfig, clock);
         agent.setRemoteCredentials(IceCredentials.of(negotiated.remoteIce().ufrag(), negotiated.remoteIce().pwd()));
-        String id = HexFormat.of().formatHex(randomBytes(16));
+        String id = newSessionId();
         WebRtcSession session = new WebRtcSession(id, this, loop, agent);
         byUfrag.put(local.ufrag(), session);
         byId.put(id, session);
         sessions.add(session);
         return session;
+    }
+
+    private String newSessionId() {
+        return HexFormat.of().formatHex(randomBytes(16));
     }
 
     private DtlsSession newDtls(NegotiatedSession negotiated, WebRtcSession session) {
@@ -464,7 +570,7 @@ public final class MediaServer implements MediaPlane {
     }
 
     /** Called on the loop when a session's DTLS completed: players start receiving (from a keyframe). */
-    void onSessionConnected(WebRtcSession session) {
+    void onSessionConnected(Session session) {
         if (session.role() instanceof Subscription subscription) {
             for (DownTrack downTrack : subscription.downTracks()) {
                 downTrack.source().addDownTrack(downTrack);
@@ -474,12 +580,14 @@ public final class MediaServer implements MediaPlane {
     }
 
     /** Ends a session and everything that depends on it; on the loop, idempotent. */
-    void endSession(WebRtcSession session, WebRtcSession.EndReason reason) {
+    void endSession(Session session, Session.EndReason reason) {
         if (session.isEnded()) {
             return;
         }
-        session.end();
-        byUfrag.remove(session.localUfrag(), session);
+        session.finish();
+        if (session instanceof WebRtcSession webRtc) {
+            byUfrag.remove(webRtc.localUfrag(), webRtc);
+        }
         byId.remove(session.id(), session);
         byAddress.entrySet().removeIf(entry -> {
             if (entry.getValue() != session) {
@@ -493,14 +601,14 @@ public final class MediaServer implements MediaPlane {
             publishers.remove(publication.streamKey(), session);
             // Players negotiated this publisher's codecs and SSRCs; when it goes (or is replaced) they end too, so
             // their clients notice at once and can play the stream again.
-            List<WebRtcSession> players = playersByStream.remove(publication.streamKey());
+            List<Session> players = playersByStream.remove(publication.streamKey());
             if (players != null) {
-                for (WebRtcSession player : new ArrayList<>(players)) {
-                    endSession(player, WebRtcSession.EndReason.PUBLISHER_GONE);
+                for (Session player : new ArrayList<>(players)) {
+                    endSession(player, Session.EndReason.PUBLISHER_GONE);
                 }
             }
         } else if (session.role() instanceof Subscription subscription) {
-            List<WebRtcSession> players = playersByStream.get(subscription.streamKey());
+            List<Session> players = playersByStream.get(subscription.streamKey());
             if (players != null) {
                 players.remove(session);
             }
@@ -523,7 +631,7 @@ public final class MediaServer implements MediaPlane {
             if (i >= sessions.size()) {
                 continue;
             }
-            WebRtcSession session = sessions.get(i);
+            Session session = sessions.get(i);
             try {
                 session.tick(now, scratch);
             } catch (RuntimeException e) {
@@ -531,7 +639,7 @@ public final class MediaServer implements MediaPlane {
                 // (consent, NACK, reports) of every other. End it instead.
                 tickFailures++;
                 LOG.warn("session {} failed in its periodic work and is ended", session.id(), e);
-                endSession(session, WebRtcSession.EndReason.INTERNAL_ERROR);
+                endSession(session, Session.EndReason.INTERNAL_ERROR);
             }
         }
         if (udp != null) {
@@ -730,8 +838,8 @@ public final class MediaServer implements MediaPlane {
         try {
             if (!loop.isShuttingDown()) {
                 loop.submit(() -> {
-                    for (WebRtcSession session : new ArrayList<>(sessions)) {
-                        endSession(session, WebRtcSession.EndReason.SHUTDOWN);
+                    for (Session session : new ArrayList<>(sessions)) {
+                        endSession(session, Session.EndReason.SHUTDOWN);
                     }
                 }).await(2, TimeUnit.SECONDS);
             }

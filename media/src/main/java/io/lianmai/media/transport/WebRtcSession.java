@@ -12,7 +12,6 @@ import io.lianmai.media.ice.IceLiteAgent;
 import io.lianmai.media.ice.MessageIntegrity;
 import io.lianmai.media.ice.StunMessage;
 import io.lianmai.media.rtp.RtpPacket;
-import io.lianmai.media.sfu.RtpSink;
 import io.lianmai.media.srtp.SrtpContext;
 import io.netty.channel.EventLoop;
 import java.util.Arrays;
@@ -26,42 +25,30 @@ import org.slf4j.LoggerFactory;
  * <p>Everything but the DTLS handshake runs on the media event loop; the handshake runs on the DTLS executor and
  * reaches the loop through {@link EventLoop#execute}. The packet path allocates nothing and logs nothing.
  */
-final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
+final class WebRtcSession extends Session implements DtlsSender, DtlsSessionListener {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcSession.class);
 
-    /** Why a session ended, for logs and counters. */
-    enum EndReason {
-        CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, INTERNAL_ERROR, SHUTDOWN
-    }
-
-    private final String id;
     private final MediaServer server;
     private final EventLoop loop;
     private final IceLiteAgent ice;
     private final MessageIntegrity integrity;
     private final RtpPacket packet = new RtpPacket();
     private DtlsSession dtls;
-    private SessionRole role;
 
     private MediaEndpoint endpoint;
     private MediaEndpoint lastCheckedEndpoint;
     private SrtpContext inbound;
     private SrtpContext outbound;
-    private boolean ended;
     private IceConnectionState iceState = IceConnectionState.CHECKING;
 
     private long srtpDropped;
 
     WebRtcSession(String id, MediaServer server, EventLoop loop, IceLiteAgent ice) {
-        this.id = id;
+        super(id);
         this.server = server;
         this.loop = loop;
         this.ice = ice;
         this.integrity = MessageIntegrity.forPassword(ice.localCredentials().pwd());
-    }
-
-    String id() {
-        return id;
     }
 
     IceLiteAgent ice() {
@@ -74,16 +61,8 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
 
     void attach(DtlsSession dtlsSession, SessionRole sessionRole) {
         this.dtls = dtlsSession;
-        this.role = sessionRole;
+        setRole(sessionRole);
         dtlsSession.start();
-    }
-
-    SessionRole role() {
-        return role;
-    }
-
-    boolean isEnded() {
-        return ended;
     }
 
     // ---- receive path (media loop) ----
@@ -116,7 +95,7 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
 
     /** An SRTP or SRTCP packet, decrypted in place and handed to the role. */
     void onSrtp(byte[] buf, int off, int len, long nowMillis, byte[] scratch) {
-        if (inbound == null || role == null) {
+        if (inbound == null || role() == null) {
             srtpDropped++;
             return;
         }
@@ -126,18 +105,19 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
                 srtpDropped++;
                 return;
             }
-            role.onRtcp(buf, off, plain, nowMillis, scratch);
+            role().onRtcp(buf, off, plain, nowMillis, scratch);
         } else {
             int plain = inbound.unprotectRtp(buf, off, len);
             if (plain < 0 || !packet.wrap(buf, off, plain)) {
                 srtpDropped++;
                 return;
             }
-            role.onRtp(packet, nowMillis, scratch);
+            role().onRtp(packet, nowMillis, scratch);
         }
     }
 
     /** Periodic work: ICE consent and the role's repair and reports. */
+    @Override
     void tick(long nowMillis, byte[] scratch) {
         IceConnectionState state = ice.poll();
         if (state != iceState) {
@@ -147,8 +127,8 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
                 return;
             }
         }
-        if (outbound != null && role != null && endpoint != null) {
-            role.tick(nowMillis, scratch);
+        if (outbound != null && role() != null && endpoint != null) {
+            role().tick(nowMillis, scratch);
             endpoint.flush();
         }
     }
@@ -190,7 +170,7 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
         byte[] copy = Arrays.copyOfRange(buf, off, off + len);
         loop.execute(() -> {
             MediaEndpoint target = endpoint != null ? endpoint : lastCheckedEndpoint;
-            if (target != null && !ended) {
+            if (target != null && !isEnded()) {
                 target.send(copy, 0, copy.length);
                 target.flush();
             }
@@ -202,10 +182,10 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
         SrtpContext in = keys.newInboundContext();
         SrtpContext out = keys.newOutboundContext();
         loop.execute(() -> {
-            if (!ended) {
+            if (!isEnded()) {
                 inbound = in;
                 outbound = out;
-                LOG.debug("session {} connected ({}) via {}", id, keys.profile(),
+                LOG.debug("session {} connected ({}) via {}", id(), keys.profile(),
                         endpoint == null ? "?" : endpoint.remoteAddress());
                 server.onSessionConnected(this);
             }
@@ -214,7 +194,7 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
 
     @Override
     public void onDtlsFailed(DtlsSession session, DtlsException cause) {
-        LOG.info("session {}: DTLS failed: {}", id, cause.getMessage());
+        LOG.info("session {}: DTLS failed: {}", id(), cause.getMessage());
         loop.execute(() -> server.endSession(this, EndReason.DTLS_FAILED));
     }
 
@@ -223,15 +203,8 @@ final class WebRtcSession implements RtpSink, DtlsSender, DtlsSessionListener {
         loop.execute(() -> server.endSession(this, EndReason.DTLS_CLOSED));
     }
 
-    /** Ends the session: idempotent, on the media loop. */
-    void end() {
-        if (ended) {
-            return;
-        }
-        ended = true;
-        if (role != null) {
-            role.close();
-        }
+    @Override
+    void onEnded() {
         if (dtls != null) {
             dtls.close();
         }

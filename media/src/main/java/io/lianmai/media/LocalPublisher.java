@@ -1,0 +1,32 @@
+package io.lianmai.media;
+
+/**
+ * An in-process publisher (a bridge from RTMP, say): it pushes plaintext RTP into the media plane, which forwards
+ * it to players exactly as it forwards a WebRTC publisher's packets.
+ */
+public interface LocalPublisher {
+    /** The session id, as {@link MediaPlane#end} and {@link MediaPlane#onSessionEnded} know it. */
+    String sessionId();
+
+    /**
+     * Queues one RTP packet of track {@code track} (index in the list given to {@link MediaPlane#publishLocal}).
+     * The packet is copied; its SSRC and payload type are set to the track's, so the caller may write any. Safe to
+     * call from one thread per track; never blocks.
+     *
+     * @return false when the packet was dropped: the queue is full (the media loop is far behind), the packet is
+     *     malformed or too large, or the session has ended
+     */
+    boolean send(int track, byte[] rtp, int off, int len);
+
+    /**
+     * Registers {@code listener} to hear when players want a keyframe on a video track (a player joined or lost
+     * packets); called on the media loop, rate-limited, must not block.
+     */
+    void onKeyframeRequest(Runnable listener);
+
+    /** False once the session has ended (by {@link #end}, replacement, or shutdown). */
+    boolean isActive();
+
+    /** Ends the session; its players end too. */
+    void end();
+}

@@ -1,0 +1,21 @@
+package io.lianmai.media;
+
+import io.lianmai.media.sdp.RtpCodec;
+import java.util.List;
+
+/**
+ * Receives a published stream in-process (a bridge to FLV/HLS, say) as plaintext RTP: each track's packets in
+ * their own continuous SSRC/sequence/timestamp space, video starting at a keyframe.
+ *
+ * <p>Called on the media loop: return quickly, never block, and copy what must outlive the call.
+ */
+public interface LocalSink {
+    /** The stream's tracks, in index order, with the codec each carries (payload type, name, clock, fmtp). */
+    void onStart(List<RtpCodec> tracks);
+
+    /** One RTP packet of track {@code track}; the bytes are valid only during the call. */
+    void onRtp(int track, byte[] buf, int off, int len);
+
+    /** The session ended (the publisher left or was replaced, {@link LocalPlayer#end}, shutdown). */
+    void onEnd();
+}

@@ -1,0 +1,169 @@
+package io.lianmai.media.transport;
+
+import io.lianmai.media.LocalPublisher;
+import io.lianmai.media.rtcp.RtcpFeedback;
+import io.lianmai.media.rtcp.RtcpIterator;
+import io.lianmai.media.rtcp.RtcpPacketType;
+import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.media.sfu.Buffers;
+import io.lianmai.media.sfu.IncomingLayer;
+import io.lianmai.media.sfu.PublishedTrack;
+import io.netty.channel.EventLoop;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A publisher inside the server: packets queued by {@link #send} from a bridge's threads are drained on the media
+ * loop into the {@link Publication}, which forwards them like a WebRTC publisher's. The publication's RTCP towards
+ * the publisher is read only for keyframe requests.
+ */
+final class LocalPublisherSession extends Session implements LocalPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPublisherSession.class);
+    private static final int QUEUE_PACKETS = 512;
+
+    private final MediaServer server;
+    private final EventLoop loop;
+    private final PacketQueue[] queues;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+    private final RtpPacket packet = new RtpPacket();
+    private final byte[] scratch = Buffers.packetArray();
+    private final RtcpIterator rtcp = new RtcpIterator();
+    private final List<Runnable> keyframeListeners = new CopyOnWriteArrayList<>();
+    private long[] ssrcs = new long[0];
+    private int[] payloadTypes = new int[0];
+    private volatile boolean closed;
+
+    LocalPublisherSession(String id, MediaServer server, EventLoop loop, int trackCount) {
+        super(id);
+        this.server = server;
+        this.loop = loop;
+        this.queues = new PacketQueue[trackCount];
+        for (int i = 0; i < trackCount; i++) {
+            queues[i] = new PacketQueue(QUEUE_PACKETS);
+        }
+    }
+
+    /** Attaches the publication and learns each track's SSRC and payload type (on the loop, before any send). */
+    void attach(Publication publication) {
+        List<PublishedTrack> tracks = publication.tracks();
+        long[] trackSsrcs = new long[tracks.size()];
+        int[] trackPayloadTypes = new int[tracks.size()];
+        for (int i = 0; i < tracks.size(); i++) {
+            IncomingLayer layer = tracks.get(i).layers()[0];
+            trackSsrcs[i] = layer.ssrc();
+            trackPayloadTypes[i] = tracks.get(i).payloadType();
+        }
+        ssrcs = trackSsrcs;
+        payloadTypes = trackPayloadTypes;
+        setRole(publication);
+    }
+
+    @Override
+    public String sessionId() {
+        return id();
+    }
+
+    @Override
+    public boolean send(int track, byte[] rtp, int off, int len) {
+        if (closed || track < 0 || track >= queues.length || len < RtpPacket.FIXED_HEADER_LENGTH
+                || (rtp[off] & 0xC0) != 0x80) {
+            return false;
+        }
+        if (!queues[track].offer(rtp, off, len)) {
+            return false;
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(drain);
+            } catch (RuntimeException e) {
+                drainScheduled.set(false);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        if (isEnded() || role() == null) {
+            return;
+        }
+        long now = server.nowMillis();
+        for (int t = 0; t < queues.length; t++) {
+            PacketQueue queue = queues[t];
+            long ssrc = ssrcs[t];
+            int payloadType = payloadTypes[t];
+            while (!queue.isEmpty()) {
+                byte[] buf = queue.peekBuffer();
+                int len = queue.peekLength();
+                buf[1] = (byte) ((buf[1] & 0x80) | payloadType);
+                buf[8] = (byte) (ssrc >>> 24);
+                buf[9] = (byte) (ssrc >>> 16);
+                buf[10] = (byte) (ssrc >>> 8);
+                buf[11] = (byte) ssrc;
+                if (packet.wrap(buf, 0, len)) {
+                    role().onRtp(packet, now, scratch);
+                }
+                queue.pop();
+            }
+        }
+        server.flushUdp();
+    }
+
+    @Override
+    public void onKeyframeRequest(Runnable listener) {
+        keyframeListeners.add(listener);
+    }
+
+    @Override
+    public boolean isActive() {
+        return !closed;
+    }
+
+    @Override
+    public void end() {
+        server.end(id());
+    }
+
+    @Override
+    void tick(long nowMillis, byte[] tickScratch) {
+        if (role() != null) {
+            role().tick(nowMillis, tickScratch);
+        }
+    }
+
+    @Override
+    void onEnded() {
+        closed = true;
+    }
+
+    @Override
+    public void sendRtp(byte[] buf, int off, int len) {
+        // The publication sends no RTP to its publisher.
+    }
+
+    /** The publication's RTCP to the publisher (NACK, PLI, receiver reports): keyframe requests are passed on. */
+    @Override
+    public void sendRtcp(byte[] buf, int off, int len) {
+        rtcp.reset(buf, off, len);
+        while (rtcp.next()) {
+            if (rtcp.packetType() == RtcpPacketType.PSFB) {
+                int format = RtcpFeedback.format(buf, rtcp.packetOffset());
+                if (format == RtcpFeedback.FMT_PLI || format == RtcpFeedback.FMT_FIR) {
+                    for (Runnable listener : keyframeListeners) {
+                        try {
+                            listener.run();
+                        } catch (RuntimeException e) {
+                            LOG.warn("a keyframe-request listener of {} failed", id(), e);
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.lianmai.media.transport;
+
+import io.lianmai.media.sfu.RtpSink;
+
+/**
+ * One publisher or player of the media server: a peer connection ({@link WebRtcSession}) or an in-process bridge
+ * ({@link LocalSession}). Owned by the media loop.
+ */
+abstract class Session implements RtpSink {
+    /** Why a session ended, for logs and counters. */
+    enum EndReason {
+        CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, INTERNAL_ERROR, SHUTDOWN
+    }
+
+    private final String id;
+    private SessionRole role;
+    private boolean ended;
+
+    Session(String id) {
+        this.id = id;
+    }
+
+    final String id() {
+        return id;
+    }
+
+    final SessionRole role() {
+        return role;
+    }
+
+    final void setRole(SessionRole sessionRole) {
+        this.role = sessionRole;
+    }
+
+    final boolean isEnded() {
+        return ended;
+    }
+
+    /** Periodic work (about every 20 ms) on the media loop. */
+    abstract void tick(long nowMillis, byte[] scratch);
+
+    /** Ends the session: idempotent, on the media loop. */
+    final void finish() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (role != null) {
+            role.close();
+        }
+        onEnded();
+    }
+
+    /** Releases what the kind of session holds, once, after its role detached. */
+    abstract void onEnded();
+}

@@ -1,0 +1,184 @@
+package io.lianmai.media.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lianmai.media.LocalPlayer;
+import io.lianmai.media.LocalPublisher;
+import io.lianmai.media.LocalSink;
+import io.lianmai.media.MediaException;
+import io.lianmai.media.sdp.RtpCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** In-process publishers and players (the bridges' way in and out of the SFU) on a real media server. */
+class LocalSessionTest {
+    private static final RtpCodec OPUS = RtpCodec.of(111, "opus", 48_000, 2);
+    private static final RtpCodec H264 = RtpCodec.of(102, "H264", 90_000, 0).withParameters(Map.of(
+            "packetization-mode", "1", "profile-level-id", "42e01f", "level-asymmetry-allowed", "1"));
+
+    private MediaServer server;
+
+    @BeforeEach
+    void start() {
+        server = MediaServer.start(new MediaConfig("127.0.0.1", 0, -1, List.of("127.0.0.1"), Duration.ofSeconds(30),
+                Duration.ofSeconds(10)));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aLocalPlayerGetsTheLocalPublishersPacketsRewrittenAndStartingAtAKeyframe() throws Exception {
+        LocalPublisher publisher = await(server.publishLocal("room/alice_main", List.of(OPUS, H264)));
+        assertThat(server.isPublished("room/alice_main")).isTrue();
+        RecordingSink sink = new RecordingSink();
+        LocalPlayer player = await(server.playLocal("room/alice_main", sink));
+        assertThat(sink.tracks).extracting(RtpCodec::name).containsExactly("opus", "H264");
+
+        // A delta frame before any keyframe is held back; audio flows at once.
+        assertThat(publisher.send(1, rtp(0, 1000, 90_000, NAL_NON_IDR), 0, 14)).isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(publisher.send(0, rtp(0, 500 + i, 960 * i, OPUS_FRAME), 0, 14)).isTrue();
+        }
+        assertThat(publisher.send(1, rtp(0, 1001, 93_000, NAL_IDR), 0, 14)).isTrue();
+        assertThat(publisher.send(1, rtp(0, 1002, 96_000, NAL_NON_IDR), 0, 14)).isTrue();
+        sink.awaitPackets(7);
+
+        List<int[]> audio = sink.packets(0);
+        List<int[]> video = sink.packets(1);
+        assertThat(audio).hasSize(5);
+        assertThat(video).hasSize(2);
+        assertThat(video.get(0)[2]).as("first video payload is the IDR").isEqualTo(NAL_IDR);
+        for (int i = 1; i < audio.size(); i++) {
+            assertThat(audio.get(i)[0]).isEqualTo((audio.get(0)[0] + i) & 0xFFFF);
+        }
+        assertThat(audio.get(0)[1]).as("payload type as announced").isEqualTo(111);
+        assertThat(video.get(0)[1]).isEqualTo(102);
+
+        player.end();
+        sink.ended.get(5, TimeUnit.SECONDS);
+        publisher.end();
+        for (int i = 0; i < 100 && server.isPublished("room/alice_main"); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(server.isPublished("room/alice_main")).isFalse();
+        assertThat(publisher.isActive()).isFalse();
+        assertThat(publisher.send(0, rtp(0, 600, 0, OPUS_FRAME), 0, 14)).isFalse();
+    }
+
+    @Test
+    void playersEndWithTheirPublisherAndGarbageIsRefused() throws Exception {
+        LocalPublisher publisher = await(server.publishLocal("k", List.of(OPUS)));
+        RecordingSink sink = new RecordingSink();
+        await(server.playLocal("k", sink));
+        assertThat(publisher.send(0, new byte[] {1, 2, 3}, 0, 3)).isFalse();
+        assertThat(publisher.send(0, new byte[20], 0, 20)).as("not RTP version 2").isFalse();
+        assertThat(publisher.send(5, rtp(0, 1, 0, OPUS_FRAME), 0, 14)).as("no such track").isFalse();
+        assertThat(publisher.send(0, new byte[2000], 0, 2000)).isFalse();
+
+        LocalPublisher replacement = await(server.publishLocal("k", List.of(OPUS)));
+        sink.ended.get(5, TimeUnit.SECONDS);
+        assertThat(publisher.isActive()).isFalse();
+        assertThat(replacement.isActive()).isTrue();
+
+        assertThatThrownBy(() -> await(server.playLocal("nobody", new RecordingSink())))
+                .hasCauseInstanceOf(MediaException.class).hasMessageContaining("nobody publishes");
+        assertThatThrownBy(() -> await(server.publishLocal("x", List.of(RtpCodec.of(100, "MPEG4", 90_000, 0)))))
+                .hasCauseInstanceOf(MediaException.class);
+    }
+
+    @Test
+    void keyframeRequestsOfPlayersReachTheLocalPublisher() throws Exception {
+        LocalPublisher publisher = await(server.publishLocal("kf", List.of(H264)));
+        AtomicInteger requests = new AtomicInteger();
+        publisher.onKeyframeRequest(requests::incrementAndGet);
+        publisher.send(0, rtp(0, 1, 0, NAL_NON_IDR), 0, 14);
+        LocalPlayer player = await(server.playLocal("kf", new RecordingSink()));
+        player.requestKeyframe();
+        for (int i = 0; i < 200 && requests.get() == 0; i++) {
+            publisher.send(0, rtp(0, 2 + i, 3000 * i, NAL_NON_IDR), 0, 14);
+            Thread.sleep(10);
+        }
+        assertThat(requests.get()).isPositive();
+    }
+
+    private static final int NAL_IDR = 0x65;
+    private static final int NAL_NON_IDR = 0x41;
+    private static final int OPUS_FRAME = 0xF8;
+
+    /** A minimal RTP packet: 12-byte header (marker set) and a 2-byte payload starting with {@code first}. */
+    private static byte[] rtp(int ssrc, int seq, long ts, int first) {
+        byte[] p = new byte[14];
+        p[0] = (byte) 0x80;
+        p[1] = (byte) 0x80;
+        p[2] = (byte) (seq >> 8);
+        p[3] = (byte) seq;
+        p[4] = (byte) (ts >> 24);
+        p[5] = (byte) (ts >> 16);
+        p[6] = (byte) (ts >> 8);
+        p[7] = (byte) ts;
+        p[11] = (byte) ssrc;
+        p[12] = (byte) first;
+        p[13] = 0x01;
+        return p;
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        try {
+            return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e;
+        }
+    }
+
+    /** Records {sequence, payload type, first payload byte} per track. */
+    private static final class RecordingSink implements LocalSink {
+        final List<List<int[]>> byTrack = new CopyOnWriteArrayList<>();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+        volatile List<RtpCodec> tracks = List.of();
+        final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public void onStart(List<RtpCodec> codecs) {
+            tracks = codecs;
+            for (int i = 0; i < codecs.size(); i++) {
+                byTrack.add(new CopyOnWriteArrayList<>());
+            }
+        }
+
+        @Override
+        public void onRtp(int track, byte[] buf, int off, int len) {
+            int seq = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
+            byTrack.get(track).add(new int[] {seq, buf[off + 1] & 0x7F, buf[off + 12] & 0xFF});
+            count.incrementAndGet();
+        }
+
+        @Override
+        public void onEnd() {
+            ended.complete(null);
+        }
+
+        List<int[]> packets(int track) {
+            return byTrack.get(track);
+        }
+
+        void awaitPackets(int n) throws InterruptedException {
+            for (int i = 0; i < 500 && count.get() < n; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(count.get()).isGreaterThanOrEqualTo(n);
+        }
+    }
+}
