@@ -62,6 +62,12 @@ public interface MediaPlane extends AutoCloseable {
      */
     CompletionStage<LocalPlayer> playLocal(String streamKey, LocalSink sink);
 
+    /**
+     * How many players (WebRTC and local) receive {@code streamKey} now; a bridge transcodes only while this is
+     * above zero.
+     */
+    int playerCount(String streamKey);
+
     /** Whether someone currently publishes {@code streamKey}. */
     boolean isPublished(String streamKey);
 

@@ -62,6 +62,16 @@ public final class Room {
         }
     }
 
+    /** The member with {@code userId} (present or in its resume grace period), if any. */
+    public Optional<Member> member(String userId) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(members.get(userId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Snapshots of every member, in order of entry. */
     public List<MemberInfo> members() {
         lock.lock();

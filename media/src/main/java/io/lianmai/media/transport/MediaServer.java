@@ -144,6 +144,7 @@ public final class MediaServer implements MediaPlane {
     // Read from signalling threads.
     private final Map<String, Session> byId = new ConcurrentHashMap<>();
     private final Map<String, Session> publishers = new ConcurrentHashMap<>();
+    private final Map<String, Integer> playerCounts = new ConcurrentHashMap<>();
 
     private long unknownPackets;
     private long badStun;
@@ -474,6 +475,7 @@ public final class MediaServer implements MediaPlane {
         Subscription subscription = new Subscription(streamKey, downTracks, session);
         session.attach(newDtls(negotiated, session), subscription);
         playersByStream.computeIfAbsent(streamKey, key -> new ArrayList<>()).add(session);
+        countPlayers(streamKey);
         LOG.info("play {} as session {}: {} track(s)", streamKey, session.id(), downTracks.size());
         return new MediaSession(session.id(), answer.sdp());
     }
@@ -499,10 +501,25 @@ public final class MediaServer implements MediaPlane {
         byId.put(session.id(), session);
         sessions.add(session);
         playersByStream.computeIfAbsent(streamKey, key -> new ArrayList<>()).add(session);
+        countPlayers(streamKey);
         sink.onStart(List.copyOf(codecs));
         onSessionConnected(session);
         LOG.info("play {} locally as session {}: {}", streamKey, session.id(), codecs);
         return session;
+    }
+
+    private void countPlayers(String streamKey) {
+        List<Session> players = playersByStream.get(streamKey);
+        if (players == null || players.isEmpty()) {
+            playerCounts.remove(streamKey);
+        } else {
+            playerCounts.put(streamKey, players.size());
+        }
+    }
+
+    @Override
+    public int playerCount(String streamKey) {
+        return playerCounts.getOrDefault(streamKey, 0);
     }
 
     /** The media clock, for sessions that feed the forwarder outside the receive path. */
@@ -602,6 +619,7 @@ public final class MediaServer implements MediaPlane {
             // Players negotiated this publisher's codecs and SSRCs; when it goes (or is replaced) they end too, so
             // their clients notice at once and can play the stream again.
             List<Session> players = playersByStream.remove(publication.streamKey());
+            countPlayers(publication.streamKey());
             if (players != null) {
                 for (Session player : new ArrayList<>(players)) {
                     endSession(player, Session.EndReason.PUBLISHER_GONE);
@@ -611,7 +629,11 @@ public final class MediaServer implements MediaPlane {
             List<Session> players = playersByStream.get(subscription.streamKey());
             if (players != null) {
                 players.remove(session);
+                if (players.isEmpty()) {
+                    playersByStream.remove(subscription.streamKey());
+                }
             }
+            countPlayers(subscription.streamKey());
         }
         LOG.info("session {} ended: {}", session.id(), reason);
         for (Consumer<String> listener : sessionEndListeners) {

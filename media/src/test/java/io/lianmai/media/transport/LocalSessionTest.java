@@ -46,6 +46,7 @@ class LocalSessionTest {
         RecordingSink sink = new RecordingSink();
         LocalPlayer player = await(server.playLocal("room/alice_main", sink));
         assertThat(sink.tracks).extracting(RtpCodec::name).containsExactly("opus", "H264");
+        assertThat(server.playerCount("room/alice_main")).isEqualTo(1);
 
         // A delta frame before any keyframe is held back; audio flows at once.
         assertThat(publisher.send(1, rtp(0, 1000, 90_000, NAL_NON_IDR), 0, 14)).isTrue();
@@ -69,6 +70,7 @@ class LocalSessionTest {
 
         player.end();
         sink.ended.get(5, TimeUnit.SECONDS);
+        assertThat(server.playerCount("room/alice_main")).isZero();
         publisher.end();
         for (int i = 0; i < 100 && server.isPublished("room/alice_main"); i++) {
             Thread.sleep(10);
