@@ -37,13 +37,13 @@ public final class WhipWhepRoutes {
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
     private final MediaPlane media;
-    private final WhipRoomMembers roomMembers;
+    private final MediaOnlyMembers roomMembers;
 
     public WhipWhepRoutes(Vertx vertx, RequestAuthenticator authenticator, MediaPlane media, RoomRegistry rooms) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.media = media;
-        this.roomMembers = new WhipRoomMembers(rooms, media);
+        this.roomMembers = new MediaOnlyMembers(rooms, media);
     }
 
     /** Adds the routes to {@code router}. */

@@ -223,8 +223,8 @@ public final class LiveService implements AutoCloseable {
      * A CDN stream name as TRTC forms it: {@code {sdkAppID}_{roomID}_{userID}_{main|aux}}; the userID is everything
      * between the room and the last underscore.
      */
-    record CdnStreamName(long sdkAppId, RoomRef room, String userId, String streamType) {
-        static Optional<CdnStreamName> parse(String name) {
+    public record CdnStreamName(long sdkAppId, RoomRef room, String userId, String streamType) {
+        public static Optional<CdnStreamName> parse(String name) {
             String[] parts = name.split("_", 3);
             int last = name.lastIndexOf('_');
             if (parts.length < 3 || last <= parts[0].length() + parts[1].length() + 1) {

@@ -18,28 +18,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes a WHIP publisher (OBS, GStreamer, a browser page) a member of its room, so that SDK members see it join and
- * publish and can subscribe to it like anyone else. The member has no socket; it leaves when its WHIP session ends
- * (DELETE, ICE or DTLS failure, replacement), and a duplicate login of its userID ends the WHIP session.
+ * Makes a publisher without a signalling socket — WHIP (OBS, GStreamer, a browser page) or RTMP (ffmpeg, OBS) — a
+ * member of its room, so that SDK members see it join and publish and can subscribe to it like anyone else. The member has no socket; it leaves when its media session ends
+ * (DELETE, ICE or DTLS failure, replacement), and a duplicate login of its userID ends the media session.
  *
  * <p>Thread-safe: rooms lock themselves; the session map is concurrent.
  */
-final class WhipRoomMembers {
+public final class MediaOnlyMembers {
     private final RoomRegistry rooms;
     private final MediaPlane media;
     private final Map<String, Member> bySession = new ConcurrentHashMap<>();
 
-    WhipRoomMembers(RoomRegistry rooms, MediaPlane media) {
+    public MediaOnlyMembers(RoomRegistry rooms, MediaPlane media) {
         this.rooms = rooms;
         this.media = media;
         media.onSessionEnded(this::onMediaSessionEnded);
     }
 
     /**
-     * Enters the publisher of a negotiated WHIP session into its room and announces the stream; on any refusal the
+     * Enters the publisher of a negotiated media session into its room and announces the stream; on any refusal the
      * media session is ended and the {@link io.lianmai.room.RoomException} propagates.
      */
-    void join(long sdkAppId, RoomRef room, String userId, Privileges privileges, StreamType type,
+    public void join(long sdkAppId, RoomRef room, String userId, Privileges privileges, StreamType type,
             String sessionId, boolean audio, boolean video) {
         RoomKey key = new RoomKey(sdkAppId, room.key());
         Scene scene = rooms.find(key).map(Room::scene).orElse(Scene.RTC);

@@ -1,0 +1,177 @@
+package io.lianmai.server.live;
+
+import io.lianmai.live.flv.LiveStreamHub;
+import io.lianmai.live.flv.LiveStreamObserver;
+import io.lianmai.media.MediaPlane;
+import io.lianmai.room.RoomKey;
+import io.lianmai.room.RoomRegistry;
+import io.lianmai.room.StreamType;
+import io.lianmai.server.http.MediaOnlyMembers;
+import io.lianmai.server.live.LiveService.CdnStreamName;
+import io.netty.buffer.ByteBuf;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins the live world (RTMP in, FLV/HLS out) and the room world (WebRTC) in both directions:
+ * <ul>
+ *   <li>an RTMP publisher of {@code {sdkAppID}_{roomID}_{userID}_main} becomes that user's main stream in the room
+ *       ({@link RtmpRoomBridge}: H.264 passed through as RTP, AAC transcoded to Opus while someone watches);</li>
+ *   <li>a room member's WebRTC stream becomes the live stream of the same name when an FLV/HLS player or a CDN relay
+ *       asks for it ({@link RoomLiveBridge}: H.264 passed through, VP8 transcoded to H.264, Opus to AAC), and stops
+ *       when nobody has wanted it for {@link #IDLE_MILLIS}.</li>
+ * </ul>
+ * Transcoding runs on a small shared pool, each bridge's work in order ({@link SerialExecutor}).
+ */
+public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.DemandListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveBridges.class);
+    /** A bridged-on-demand stream nobody played or polled for this long is stopped. */
+    static final long IDLE_MILLIS = 30_000;
+    private static final long IDLE_CHECK_MILLIS = 2_000;
+
+    private final LiveStreamHub hub;
+    private final MediaPlane media;
+    private final RoomRegistry rooms;
+    private final MediaOnlyMembers mediaOnlyMembers;
+    private final ExecutorService pool;
+    private final ScheduledExecutorService timer;
+    private final Map<String, RtmpRoomBridge> fromRtmp = new ConcurrentHashMap<>();
+    private final Map<String, RoomLiveBridge> toLive = new ConcurrentHashMap<>();
+
+    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms) {
+        this.hub = hub;
+        this.media = media;
+        this.rooms = rooms;
+        this.mediaOnlyMembers = new MediaOnlyMembers(rooms, media);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger counter = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "lianmai-transcode-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        ((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
+        this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lianmai-bridge-idle");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(this::stopIdle, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        hub.addObserver(this);
+        hub.setDemandListener(this);
+    }
+
+    // ---- RTMP -> room ----
+
+    @Override
+    public void onPublish(String name) {
+        if (toLive.containsKey(name)) {
+            return; // our own output
+        }
+        Optional<CdnStreamName> cdn = CdnStreamName.parse(name);
+        if (cdn.isEmpty()) {
+            return;
+        }
+        RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), streamKey(cdn.get()), media, rooms,
+                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS));
+        RtmpRoomBridge previous = fromRtmp.put(name, bridge);
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    @Override
+    public void onMessage(String name, int type, long timestamp, ByteBuf body) {
+        RtmpRoomBridge bridge = fromRtmp.get(name);
+        if (bridge != null) {
+            bridge.onMessage(type, timestamp, body);
+        }
+    }
+
+    @Override
+    public void onUnpublish(String name) {
+        RtmpRoomBridge bridge = fromRtmp.remove(name);
+        if (bridge != null) {
+            bridge.close();
+        }
+        RoomLiveBridge output = toLive.remove(name);
+        if (output != null) {
+            output.close();
+        }
+    }
+
+    // ---- room -> FLV/HLS ----
+
+    @Override
+    public boolean onDemand(String name) {
+        Optional<CdnStreamName> cdn = CdnStreamName.parse(name);
+        if (cdn.isEmpty()) {
+            return false;
+        }
+        String streamKey = streamKey(cdn.get());
+        if (!media.isPublished(streamKey) || fromRtmp.containsKey(name)) {
+            return false;
+        }
+        synchronized (toLive) {
+            if (hub.isLive(name)) {
+                return true;
+            }
+            RoomLiveBridge bridge = new RoomLiveBridge(name, streamKey, hub, media,
+                    new SerialExecutor(pool, RoomLiveBridge.QUEUE_TASKS), this::onOutputEnded);
+            toLive.put(name, bridge);
+            hub.publish(name);
+            bridge.start();
+            LOG.info("bridging {} to live output {}", streamKey, name);
+            return true;
+        }
+    }
+
+    private void onOutputEnded(RoomLiveBridge bridge) {
+        if (toLive.remove(bridge.name(), bridge)) {
+            hub.unpublish(bridge.name());
+        }
+    }
+
+    private void stopIdle() {
+        long now = System.currentTimeMillis();
+        for (RoomLiveBridge bridge : toLive.values()) {
+            String name = bridge.name();
+            long lastDemand = hub.lastDemandMillis(name);
+            if (hub.playerCount(name) == 0 && lastDemand >= 0 && now - lastDemand > IDLE_MILLIS) {
+                LOG.info("live output {} unwatched for {} s: stopped", name, IDLE_MILLIS / 1000);
+                bridge.close();
+                onOutputEnded(bridge);
+            }
+        }
+    }
+
+    /** Live outputs currently bridged from rooms (for tests and metrics). */
+    int outputCount() {
+        return toLive.size();
+    }
+
+    private static String streamKey(CdnStreamName cdn) {
+        StreamType type = cdn.streamType().equals("aux") ? StreamType.AUX : StreamType.MAIN;
+        return new RoomKey(cdn.sdkAppId(), cdn.room().key()).streamKey(type.streamId(cdn.userId()));
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        fromRtmp.values().forEach(RtmpRoomBridge::close);
+        fromRtmp.clear();
+        toLive.values().forEach(RoomLiveBridge::close);
+        toLive.clear();
+        pool.shutdownNow();
+    }
+}
