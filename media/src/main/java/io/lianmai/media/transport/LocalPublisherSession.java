@@ -6,6 +6,7 @@ import io.lianmai.media.rtcp.RtcpIterator;
 import io.lianmai.media.rtcp.RtcpPacketType;
 import io.lianmai.media.rtp.RtpPacket;
 import io.lianmai.media.sfu.Buffers;
+import io.lianmai.media.sfu.PacketQueue;
 import io.lianmai.media.sfu.IncomingLayer;
 import io.lianmai.media.sfu.PublishedTrack;
 import io.netty.channel.EventLoop;

@@ -56,6 +56,11 @@ public final class MediaOnlyMembers {
         }
     }
 
+    /** Whether {@code member} is one of these socketless members. */
+    public boolean owns(Member member) {
+        return bySession.containsValue(member);
+    }
+
     private void onMediaSessionEnded(String sessionId) {
         Member member = bySession.remove(sessionId);
         if (member != null) {

@@ -5,6 +5,8 @@ import io.lianmai.common.SdkAppId;
 import io.lianmai.live.flv.FlvPlayer;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.rtmp.AuthorizationResult;
+import io.lianmai.media.MediaPlane;
+import io.lianmai.room.RoomRegistry;
 import io.lianmai.live.rtmp.NetStatus;
 import io.lianmai.live.rtmp.RtmpMessage;
 import io.lianmai.live.rtmp.RtmpServer;
@@ -57,6 +59,7 @@ public final class LiveService implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private RtmpServer rtmp;
     private int rtmpPort = -1;
+    private LiveBridges bridges;
 
     public LiveService(Vertx vertx, RequestAuthenticator authenticator) {
         this.vertx = vertx;
@@ -68,6 +71,19 @@ public final class LiveService implements AutoCloseable {
         rtmp = new RtmpServer(RtmpServerConfig.DEFAULT, new Authorizer(), new Listener());
         rtmpPort = rtmp.start(group, group, new InetSocketAddress(host, port)).getPort();
         LOG.info("RTMP listening on {}:{}", host, rtmpPort);
+    }
+
+    /**
+     * Bridges live streams and rooms both ways: RTMP publishers become room members' streams, and room members'
+     * WebRTC streams are playable as live streams on demand.
+     */
+    public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
+        bridges = new LiveBridges(hub, media, rooms);
+    }
+
+    /** The live streams by CDN name (RTMP-published, or bridged from rooms). */
+    public LiveStreamHub hub() {
+        return hub;
     }
 
     /** The bound RTMP port, or -1 when RTMP is off. */
@@ -247,6 +263,9 @@ public final class LiveService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (bridges != null) {
+            bridges.close();
+        }
         if (rtmp != null) {
             rtmp.close();
         }

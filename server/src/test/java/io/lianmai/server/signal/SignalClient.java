@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /** A protocol-level signalling client over {@link java.net.http.WebSocket}; every wait has a deadline. */
-final class SignalClient implements AutoCloseable {
+public final class SignalClient implements AutoCloseable {
     static final Duration DEADLINE = Duration.ofSeconds(10);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,12 +41,12 @@ final class SignalClient implements AutoCloseable {
                 .join();
     }
 
-    static SignalClient connect(TestServer server) {
+    public static SignalClient connect(TestServer server) {
         return new SignalClient(URI.create(server.url("/ws").toString().replace("http://", "ws://")));
     }
 
     /** Sends a request and returns the whole response frame. */
-    JsonNode request(String action, ObjectNode data) {
+    public JsonNode request(String action, ObjectNode data) {
         long id = ids.incrementAndGet();
         CompletableFuture<JsonNode> response = new CompletableFuture<>();
         responses.put(id, response);
@@ -58,43 +58,48 @@ final class SignalClient implements AutoCloseable {
     }
 
     /** Sends a request that must succeed; returns its {@code data}. */
-    JsonNode ok(String action, ObjectNode data) {
+    public JsonNode ok(String action, ObjectNode data) {
         JsonNode response = request(action, data);
         assertThat(response.path("ok").asBoolean()).as("%s → %s", action, response).isTrue();
         return response.path("data");
     }
 
     /** Sends a request that must fail with {@code code}; returns the error. */
-    JsonNode error(String action, ObjectNode data, int code) {
+    public JsonNode error(String action, ObjectNode data, int code) {
         JsonNode response = request(action, data);
         assertThat(response.path("ok").asBoolean()).as("%s → %s", action, response).isFalse();
         assertThat(response.path("error").path("code").asInt()).as("%s → %s", action, response).isEqualTo(code);
         return response.path("error");
     }
 
-    JsonNode enter(TestServer server, String userId, String room, ObjectNode extra) {
+    public JsonNode enter(TestServer server, String userId, String room, ObjectNode extra) {
         return ok("enter", enterData(server, userId, room, extra));
     }
 
-    static ObjectNode enterData(TestServer server, String userId, String room, ObjectNode extra) {
+    public static ObjectNode enterData(TestServer server, String userId, String room, ObjectNode extra) {
         ObjectNode data = JSON.createObjectNode().put("sdkAppID", server.sdkAppId()).put("userID", userId)
-                .put("userSig", server.userSig(userId)).put("strRoomID", room);
+                .put("userSig", server.userSig(userId));
+        if (room.chars().allMatch(Character::isDigit)) {
+            data.put("roomID", Long.parseLong(room));
+        } else {
+            data.put("strRoomID", room);
+        }
         if (extra != null) {
             data.setAll(extra);
         }
         return data;
     }
 
-    static ObjectNode data() {
+    public static ObjectNode data() {
         return JSON.createObjectNode();
     }
 
-    synchronized void sendRaw(String text) {
+    public synchronized void sendRaw(String text) {
         socket.sendText(text, true).orTimeout(DEADLINE.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     /** Waits for an event of {@code name} whose data matches, and consumes it with the events before it. */
-    JsonNode awaitEvent(String name, Predicate<JsonNode> matching) {
+    public JsonNode awaitEvent(String name, Predicate<JsonNode> matching) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         synchronized (events) {
             while (true) {
@@ -119,28 +124,28 @@ final class SignalClient implements AutoCloseable {
         }
     }
 
-    JsonNode awaitEvent(String name, String userId) {
+    public JsonNode awaitEvent(String name, String userId) {
         return awaitEvent(name, data -> data.path("userID").asText().equals(userId));
     }
 
     /** The events received and not yet consumed. */
-    List<JsonNode> events() {
+    public List<JsonNode> events() {
         synchronized (events) {
             return List.copyOf(events);
         }
     }
 
     /** Waits for the server to close the socket; returns the close code. */
-    int awaitClose() {
+    public int awaitClose() {
         return closed.orTimeout(DEADLINE.toSeconds(), TimeUnit.SECONDS).join();
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed.isDone();
     }
 
     /** Sends a heartbeat every {@code interval} without waiting for answers. */
-    void autoHeartbeat(Duration interval) {
+    public void autoHeartbeat(Duration interval) {
         heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heartbeat");
             thread.setDaemon(true);
@@ -155,7 +160,7 @@ final class SignalClient implements AutoCloseable {
     }
 
     /** Drops the TCP connection without a close handshake, as a network change does. */
-    void abort() {
+    public void abort() {
         stopHeartbeats();
         socket.abort();
     }

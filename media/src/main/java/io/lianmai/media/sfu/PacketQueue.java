@@ -1,12 +1,10 @@
-package io.lianmai.media.transport;
-
-import io.lianmai.media.sfu.Buffers;
+package io.lianmai.media.sfu;
 
 /**
- * A bounded single-producer/single-consumer queue of packets in preallocated slots: a bridge thread copies packets
- * in, the media loop reads them in place. Allocates nothing per packet; a full queue drops the new packet.
+ * A bounded single-producer/single-consumer queue of packets in preallocated slots: one thread copies packets in
+ * (a bridge feeding the media loop, or the media loop feeding a bridge), the other reads them in place. Allocates nothing per packet; a full queue drops the new packet.
  */
-final class PacketQueue {
+public final class PacketQueue {
     private final byte[][] slots;
     private final int[] lengths;
     private final int mask;
@@ -16,7 +14,7 @@ final class PacketQueue {
     private volatile long tail;
 
     /** @param capacity a power of two */
-    PacketQueue(int capacity) {
+    public PacketQueue(int capacity) {
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }
@@ -26,7 +24,7 @@ final class PacketQueue {
     }
 
     /** Producer: copies a packet in; false when the queue is full or the packet is larger than a slot allows. */
-    boolean offer(byte[] buf, int off, int len) {
+    public boolean offer(byte[] buf, int off, int len) {
         if (len <= 0 || len > Buffers.MAX_PACKET) {
             return false;
         }
@@ -47,22 +45,22 @@ final class PacketQueue {
     }
 
     /** Consumer: whether a packet is waiting. */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return tail == head;
     }
 
     /** Consumer: the oldest packet's slot (valid until {@link #pop}); call only when not empty. */
-    byte[] peekBuffer() {
+    public byte[] peekBuffer() {
         return slots[(int) (tail & mask)];
     }
 
     /** Consumer: the oldest packet's length. */
-    int peekLength() {
+    public int peekLength() {
         return lengths[(int) (tail & mask)];
     }
 
     /** Consumer: releases the oldest packet's slot. */
-    void pop() {
+    public void pop() {
         tail = tail + 1;
     }
 }

@@ -1,0 +1,303 @@
+package io.lianmai.server.live;
+
+import io.lianmai.codec.CodecException;
+import io.lianmai.codec.flv.FlvAudioTagHeader;
+import io.lianmai.codec.flv.FlvVideoTagHeader;
+import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
+import io.lianmai.codec.h264.H264RtpDepacketizer;
+import io.lianmai.codec.rtp.RtpHeader;
+import io.lianmai.codec.transcode.OpusToAac;
+import io.lianmai.codec.vp8.Vp8RtpDepacketizer;
+import io.lianmai.live.flv.FlvTags;
+import io.lianmai.live.flv.LiveStreamHub;
+import io.lianmai.media.LocalPlayer;
+import io.lianmai.media.LocalSink;
+import io.lianmai.media.MediaPlane;
+import io.lianmai.media.sdp.RtpCodec;
+import io.lianmai.media.sfu.PacketQueue;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A room member's WebRTC stream made a live stream: a local player of the media plane receives its RTP; the bridge
+ * depacketizes H.264 (passed through) or VP8 (transcoded to H.264) and transcodes Opus to AAC, and feeds the FLV tags
+ * to the {@link LiveStreamHub} under the CDN stream name, where FLV, HLS, RTMP players and CDN relays take them.
+ *
+ * <p>Packets cross from the media loop to the bridge's serial executor through preallocated queues; all codec
+ * work runs on the executor.
+ */
+final class RoomLiveBridge implements LocalSink {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomLiveBridge.class);
+    static final int QUEUE_TASKS = 16;
+    private static final int QUEUE_PACKETS = 1024;
+    private static final long KEYFRAME_REQUEST_MILLIS = 500;
+    /** Audio waits this long (from the bridge's start) for the first video keyframe before going out alone. */
+    private static final long VIDEO_WAIT_MILLIS = 3_000;
+
+    private final String name;
+    private final String streamKey;
+    private final LiveStreamHub hub;
+    private final MediaPlane media;
+    private final SerialExecutor serial;
+    private final Consumer<RoomLiveBridge> onEnded;
+    private final long startedAt = System.currentTimeMillis();
+    private final PacketQueue audioQueue = new PacketQueue(QUEUE_PACKETS);
+    private final PacketQueue videoQueue = new PacketQueue(QUEUE_PACKETS);
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    private volatile LocalPlayer player;
+    private volatile int audioTrack = -1;
+    private volatile int videoTrack = -1;
+    private volatile String videoCodec;
+    private volatile boolean closed;
+    private long queueDrops;
+
+    // Serial executor only.
+    private H264RtpDepacketizer h264;
+    private Vp8RtpDepacketizer vp8;
+    private Vp8H264Transcoder vp8ToH264;
+    private OpusToAac opusToAac;
+    private AvcDecoderConfigurationRecord sentVideoConfig;
+    private boolean sentAudioConfig;
+    private long lastKeyframeRequest = Long.MIN_VALUE / 2;
+    private final TrackClock videoClock = new TrackClock(90_000);
+
+    RoomLiveBridge(String name, String streamKey, LiveStreamHub hub, MediaPlane media, SerialExecutor serial,
+            Consumer<RoomLiveBridge> onEnded) {
+        this.name = name;
+        this.streamKey = streamKey;
+        this.hub = hub;
+        this.media = media;
+        this.serial = serial;
+        this.onEnded = onEnded;
+    }
+
+    String name() {
+        return name;
+    }
+
+    void start() {
+        media.playLocal(streamKey, this).whenComplete((local, failure) -> {
+            if (failure != null) {
+                LOG.info("live output {}: {} cannot be played: {}", name, streamKey, failure.getMessage());
+                onEnded.accept(this);
+            } else if (closed) {
+                local.end();
+            } else {
+                player = local;
+            }
+        });
+    }
+
+    // ---- media loop ----
+
+    @Override
+    public void onStart(List<RtpCodec> tracks) {
+        for (int i = 0; i < tracks.size(); i++) {
+            String codec = tracks.get(i).name();
+            if (codec.equalsIgnoreCase("opus") && audioTrack < 0) {
+                audioTrack = i;
+            } else if ((codec.equalsIgnoreCase("H264") || codec.equalsIgnoreCase("VP8")) && videoTrack < 0) {
+                videoTrack = i;
+                videoCodec = codec.toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        serial.offer(this::openCodecs);
+    }
+
+    @Override
+    public void onRtp(int track, byte[] buf, int off, int len) {
+        PacketQueue queue = track == videoTrack ? videoQueue : track == audioTrack ? audioQueue : null;
+        if (queue == null || closed) {
+            return;
+        }
+        if (!queue.offer(buf, off, len)) {
+            queueDrops++;
+        }
+        if (drainScheduled.compareAndSet(false, true) && !serial.offer(drain)) {
+            drainScheduled.set(false);
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        closed = true;
+        serial.offer(this::closeCodecs);
+        onEnded.accept(this);
+    }
+
+    // ---- serial executor ----
+
+    private void openCodecs() {
+        if (closed) {
+            return;
+        }
+        try {
+            if ("H264".equals(videoCodec)) {
+                h264 = new H264RtpDepacketizer(this::onH264);
+            } else if ("VP8".equals(videoCodec)) {
+                vp8ToH264 = new Vp8H264Transcoder();
+                vp8 = new Vp8RtpDepacketizer((buf, off, len, ts, keyframe, width, height) -> {
+                    long millis = videoClock.millis(ts, System.currentTimeMillis() - startedAt);
+                    vp8ToH264.transcode(buf, off, len, keyframe, millis, this::onTranscodedH264);
+                });
+            }
+        } catch (CodecException e) {
+            LOG.warn("live output {}: cannot open codecs: {}", name, e.getMessage());
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        long now = System.currentTimeMillis() - startedAt;
+        while (!videoQueue.isEmpty()) {
+            byte[] packet = videoQueue.peekBuffer();
+            int len = videoQueue.peekLength();
+            try {
+                if (h264 != null) {
+                    h264.push(packet, 0, len);
+                } else if (vp8 != null) {
+                    vp8.push(packet, 0, len);
+                }
+            } catch (CodecException e) {
+                LOG.debug("live output {}: video packet skipped: {}", name, e.getMessage());
+            }
+            videoQueue.pop();
+        }
+        while (!audioQueue.isEmpty()) {
+            byte[] packet = audioQueue.peekBuffer();
+            int len = audioQueue.peekLength();
+            if (!closed) {
+                try {
+                    feedAudio(packet, len, now);
+                } catch (CodecException e) {
+                    LOG.debug("live output {}: audio packet skipped: {}", name, e.getMessage());
+                }
+            }
+            audioQueue.pop();
+        }
+        // After loss the depacketizer drops frames until a keyframe: ask for one (the publisher side rate-limits).
+        boolean waiting = h264 != null ? h264.isWaitingForKeyframe() : vp8 != null && vp8.isWaitingForKeyframe();
+        LocalPlayer local = player;
+        if (waiting && local != null && now - lastKeyframeRequest >= KEYFRAME_REQUEST_MILLIS) {
+            lastKeyframeRequest = now;
+            local.requestKeyframe();
+        }
+    }
+
+    private void onH264(byte[] buf, int off, int len, long rtpTimestamp, boolean keyframe) {
+        long millis = videoClock.millis(rtpTimestamp, System.currentTimeMillis() - startedAt);
+        AvcDecoderConfigurationRecord config = h264.sequenceHeader();
+        if (config == null) {
+            return;
+        }
+        writeVideo(config, buf, off, len, keyframe, millis);
+    }
+
+    private void onTranscodedH264(AvcDecoderConfigurationRecord config, byte[] buf, int off, int len,
+            boolean keyframe, long millis) {
+        writeVideo(config, buf, off, len, keyframe, millis);
+    }
+
+    private void writeVideo(AvcDecoderConfigurationRecord config, byte[] buf, int off, int len, boolean keyframe,
+            long millis) {
+        if (sentVideoConfig == null || !sentVideoConfig.equals(config)) {
+            if (!keyframe) {
+                return; // a new configuration starts at a keyframe
+            }
+            sentVideoConfig = config;
+            hub.onMessage(name, FlvTags.VIDEO, millis,
+                    Unpooled.wrappedBuffer(FlvVideoTagHeader.sequenceHeaderBody(config)));
+        }
+        hub.onMessage(name, FlvTags.VIDEO, millis,
+                Unpooled.wrappedBuffer(FlvVideoTagHeader.naluBody(keyframe, 0, buf, off, len)));
+    }
+
+    private void feedAudio(byte[] packet, int len, long nowMillis) {
+        int payload = RtpHeader.payloadOffset(packet, 0, len);
+        if (payload < 0) {
+            return;
+        }
+        int payloadLength = RtpHeader.payloadLength(packet, 0, len, payload);
+        if (payloadLength <= 0) {
+            return;
+        }
+        long timestamp = RtpHeader.timestamp(packet, 0);
+        if (opusToAac == null) {
+            // The first packet lands at its arrival time on the bridge's clock, like the first video frame.
+            opusToAac = new OpusToAac(OpusToAac.Config.DEFAULTS.withStartMillis(nowMillis), this::onAac);
+        }
+        opusToAac.feed(packet, payload, payloadLength, timestamp);
+    }
+
+    private void onAac(byte[] buf, int off, int len, long millis) {
+        if (videoTrack >= 0 && sentVideoConfig == null && millis < VIDEO_WAIT_MILLIS) {
+            // Players fix their track list when they open the stream: the video configuration goes out first.
+            return;
+        }
+        if (!sentAudioConfig) {
+            sentAudioConfig = true;
+            hub.onMessage(name, FlvTags.AUDIO, millis,
+                    Unpooled.wrappedBuffer(FlvAudioTagHeader.sequenceHeaderBody(opusToAac.audioSpecificConfig())));
+        }
+        hub.onMessage(name, FlvTags.AUDIO, millis, Unpooled.wrappedBuffer(FlvAudioTagHeader.rawBody(buf, off, len)));
+    }
+
+    private void closeCodecs() {
+        if (opusToAac != null) {
+            opusToAac.close();
+            opusToAac = null;
+        }
+        if (vp8ToH264 != null) {
+            vp8ToH264.close();
+            vp8ToH264 = null;
+        }
+        h264 = null;
+        vp8 = null;
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LocalPlayer local = player;
+        if (local != null) {
+            local.end();
+        }
+        serial.offer(this::closeCodecs);
+    }
+
+    /**
+     * Maps one track's RTP timestamps to FLV milliseconds on the bridge's clock: the first packet lands at its
+     * arrival time, later ones follow their RTP timestamps (unwrapped), so audio and video line up as they arrived.
+     */
+    private static final class TrackClock {
+        private final long ticksPerSecond;
+        private boolean started;
+        private long lastTimestamp;
+        private long extended;
+        private long baseMillis;
+
+        TrackClock(long ticksPerSecond) {
+            this.ticksPerSecond = ticksPerSecond;
+        }
+
+        long millis(long rtpTimestamp, long arrivalMillis) {
+            if (!started) {
+                started = true;
+                lastTimestamp = rtpTimestamp;
+                baseMillis = arrivalMillis;
+            }
+            int delta = (int) (rtpTimestamp - lastTimestamp);
+            extended += delta;
+            lastTimestamp = rtpTimestamp;
+            return Math.max(0, baseMillis + extended * 1000 / ticksPerSecond);
+        }
+    }
+}

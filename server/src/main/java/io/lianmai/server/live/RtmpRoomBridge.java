@@ -1,0 +1,304 @@
+package io.lianmai.server.live;
+
+import io.lianmai.auth.Privileges;
+import io.lianmai.codec.CodecException;
+import io.lianmai.codec.aac.AudioSpecificConfig;
+import io.lianmai.codec.flv.FlvAudioTagHeader;
+import io.lianmai.codec.flv.FlvVideoTagHeader;
+import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
+import io.lianmai.codec.h264.H264RtpPacketizer;
+import io.lianmai.codec.rtp.RtpHeader;
+import io.lianmai.codec.transcode.AacToOpus;
+import io.lianmai.live.flv.FlvTags;
+import io.lianmai.media.LocalPublisher;
+import io.lianmai.media.MediaPlane;
+import io.lianmai.media.sdp.RtpCodec;
+import io.lianmai.room.Member;
+import io.lianmai.room.Room;
+import io.lianmai.room.RoomKey;
+import io.lianmai.room.RoomRegistry;
+import io.lianmai.room.StreamType;
+import io.lianmai.server.http.MediaOnlyMembers;
+import io.lianmai.server.live.LiveService.CdnStreamName;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RTMP publisher made a room member's stream: H.264 access units are packetized into RTP as they arrive (on the
+ * RTMP thread, no transcoding), AAC frames are transcoded to Opus on the bridge's serial executor, and only while
+ * some player receives the stream. The stream is announced in the room once its codecs are known (both sequence
+ * headers, or whatever arrived within {@link #CODEC_WAIT_MILLIS}).
+ *
+ * <p>The room member is the socket member of the same userID when there is one (a mini program that entered over
+ * the signalling socket and pushes with its live-pusher); otherwise a member without a socket.
+ */
+final class RtmpRoomBridge {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpRoomBridge.class);
+    static final int QUEUE_TASKS = 256;
+    /** How long to wait for the second sequence header before publishing what arrived. */
+    static final long CODEC_WAIT_MILLIS = 1_000;
+    static final int OPUS_PAYLOAD_TYPE = 111;
+    static final int H264_PAYLOAD_TYPE = 102;
+
+    private final String name;
+    private final CdnStreamName cdn;
+    private final String streamKey;
+    private final MediaPlane media;
+    private final RoomRegistry rooms;
+    private final MediaOnlyMembers mediaOnlyMembers;
+    private final SerialExecutor serial;
+
+    // RTMP thread (the hub calls in order for one stream).
+    private byte[] body = new byte[64 * 1024];
+    private AvcDecoderConfigurationRecord videoConfig;
+    private AudioSpecificConfig audioConfig;
+    private boolean audioSeen;
+    private boolean videoSeen;
+    private long firstMessageAt = -1;
+    private boolean publishing;
+    private H264RtpPacketizer packetizer;
+    private final VideoSink videoSink = new VideoSink();
+
+    // Set once the local publisher exists (media thread), read by the RTMP thread and the serial executor.
+    private volatile LocalPublisher publisher;
+    private volatile int audioTrack = -1;
+    private volatile int videoTrack = -1;
+    private volatile boolean closed;
+
+    // Serial executor only.
+    private AacToOpus audio;
+    private final byte[] opusPacket = new byte[RtpHeader.FIXED_LENGTH + AacToOpus.MAX_FRAME_BYTES];
+    private int opusSequence = ThreadLocalRandom.current().nextInt(0x10000);
+    private final long opusTimestampOffset = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
+    private long audioDropped;
+
+    RtmpRoomBridge(String name, CdnStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
+            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial) {
+        this.name = name;
+        this.cdn = cdn;
+        this.streamKey = streamKey;
+        this.media = media;
+        this.rooms = rooms;
+        this.mediaOnlyMembers = mediaOnlyMembers;
+        this.serial = serial;
+    }
+
+    /** One FLV message of the RTMP stream, on the RTMP thread; only reads {@code message}. */
+    void onMessage(int type, long timestamp, ByteBuf message) {
+        if (closed || (type != FlvTags.AUDIO && type != FlvTags.VIDEO)) {
+            return;
+        }
+        int len = message.readableBytes();
+        if (len > body.length) {
+            body = new byte[Math.max(len, body.length * 2)];
+        }
+        message.getBytes(message.readerIndex(), body, 0, len);
+        long now = System.currentTimeMillis();
+        if (firstMessageAt < 0) {
+            firstMessageAt = now;
+        }
+        try {
+            if (type == FlvTags.VIDEO) {
+                onVideo(timestamp, len);
+            } else {
+                onAudio(timestamp, len);
+            }
+        } catch (CodecException e) {
+            // A malformed tag is the publisher's problem; the stream goes on with the next one.
+            LOG.debug("{}: skipped a malformed tag: {}", name, e.getMessage());
+        }
+        boolean bothKnown = videoConfig != null && audioConfig != null;
+        boolean waitedEnough = now - firstMessageAt >= CODEC_WAIT_MILLIS
+                && (videoConfig != null || audioConfig != null);
+        if (!publishing && (bothKnown || waitedEnough)) {
+            publishing = true;
+            startPublishing(videoConfig, audioConfig);
+        }
+    }
+
+    private void onVideo(long timestamp, int len) {
+        videoSeen = true;
+        FlvVideoTagHeader header = FlvVideoTagHeader.parse(body, 0, len);
+        if (header.codecId() != FlvVideoTagHeader.CODEC_AVC) {
+            return; // only H.264 is bridged (HEVC and others stay on the CDN output)
+        }
+        if (header.avcPacketType() == FlvVideoTagHeader.AVC_SEQUENCE_HEADER) {
+            AvcDecoderConfigurationRecord record = AvcDecoderConfigurationRecord.parse(body,
+                    FlvVideoTagHeader.AVC_LENGTH, len - FlvVideoTagHeader.AVC_LENGTH);
+            if (videoConfig == null) {
+                videoConfig = record;
+            }
+            if (packetizer != null) {
+                packetizer.setParameterSets(record);
+            }
+            return;
+        }
+        LocalPublisher target = publisher;
+        int track = videoTrack;
+        if (header.avcPacketType() != FlvVideoTagHeader.AVC_NALU || target == null || track < 0) {
+            return;
+        }
+        long rtpTimestamp = (timestamp + header.compositionTime()) * 90;
+        videoSink.target = target;
+        videoSink.track = track;
+        packetizer.packetizeAvcc(body, FlvVideoTagHeader.AVC_LENGTH, len - FlvVideoTagHeader.AVC_LENGTH,
+                videoConfig.nalLengthSize(), rtpTimestamp, videoSink);
+    }
+
+    private void onAudio(long timestamp, int len) {
+        audioSeen = true;
+        FlvAudioTagHeader header = FlvAudioTagHeader.parse(body, 0, len);
+        if (header.soundFormat() != FlvAudioTagHeader.FORMAT_AAC) {
+            return; // only AAC is bridged
+        }
+        if (header.aacPacketType() == FlvAudioTagHeader.AAC_SEQUENCE_HEADER) {
+            AudioSpecificConfig config = AudioSpecificConfig.parse(body, FlvAudioTagHeader.AAC_LENGTH,
+                    len - FlvAudioTagHeader.AAC_LENGTH);
+            if (audioConfig == null || !audioConfig.equals(config)) {
+                audioConfig = config;
+                serial.offer(() -> reopenAudio(config));
+            }
+            return;
+        }
+        if (publisher == null || audioTrack < 0 || media.playerCount(streamKey) == 0) {
+            return; // nobody listens: no transcoding
+        }
+        byte[] frame = java.util.Arrays.copyOfRange(body, FlvAudioTagHeader.AAC_LENGTH, len);
+        if (!serial.offer(() -> transcodeAudio(frame, timestamp))) {
+            audioDropped++;
+        }
+    }
+
+    private void startPublishing(AvcDecoderConfigurationRecord video, AudioSpecificConfig audioConfigAtStart) {
+        List<RtpCodec> codecs = new ArrayList<>();
+        int audioIndex = -1;
+        int videoIndex = -1;
+        if (audioConfigAtStart != null) {
+            audioIndex = codecs.size();
+            codecs.add(RtpCodec.of(OPUS_PAYLOAD_TYPE, "opus", 48_000, 2)
+                    .withParameters(Map.of("minptime", "10", "useinbandfec", "1")));
+        }
+        if (video != null) {
+            videoIndex = codecs.size();
+            String profileLevelId = HexFormat.of().toHexDigits((byte) video.profileIndication())
+                    + HexFormat.of().toHexDigits((byte) video.profileCompatibility())
+                    + HexFormat.of().toHexDigits((byte) video.levelIndication());
+            codecs.add(RtpCodec.of(H264_PAYLOAD_TYPE, "H264", 90_000, 0).withParameters(Map.of(
+                    "level-asymmetry-allowed", "1", "packetization-mode", "1", "profile-level-id", profileLevelId)));
+            packetizer = new H264RtpPacketizer(0, H264_PAYLOAD_TYPE, ThreadLocalRandom.current().nextInt(0x10000));
+            packetizer.setParameterSets(video);
+        }
+        int audioAt = audioIndex;
+        int videoAt = videoIndex;
+        media.publishLocal(streamKey, codecs).whenComplete((local, failure) -> {
+            if (failure != null) {
+                LOG.warn("{}: cannot publish into the room: {}", name, failure.getMessage());
+                return;
+            }
+            if (closed) {
+                local.end();
+                return;
+            }
+            audioTrack = audioAt;
+            videoTrack = videoAt;
+            publisher = local;
+            serial.offer(() -> joinRoom(local, audioAt >= 0, videoAt >= 0));
+        });
+    }
+
+    private void joinRoom(LocalPublisher local, boolean hasAudio, boolean hasVideo) {
+        if (closed) {
+            return;
+        }
+        RoomKey key = new RoomKey(cdn.sdkAppId(), cdn.room().key());
+        StreamType type = cdn.streamType().equals("aux") ? StreamType.AUX : StreamType.MAIN;
+        try {
+            Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(cdn.userId()))
+                    .filter(member -> member.isPresent() && !mediaOnlyMembers.owns(member));
+            if (socketMember.isPresent()) {
+                Room room = socketMember.get().room();
+                room.publish(socketMember.get(), type, local.sessionId(), hasAudio, hasVideo).ifPresent(media::end);
+                LOG.info("RTMP stream {} is {}'s {} stream in room {}", name, cdn.userId(), type, key);
+            } else {
+                mediaOnlyMembers.join(cdn.sdkAppId(), cdn.room(), cdn.userId(), Privileges.all(), type,
+                        local.sessionId(), hasAudio, hasVideo);
+                LOG.info("RTMP publisher {} joined room {} as {}", name, key, cdn.userId());
+            }
+        } catch (RuntimeException e) {
+            // Refused by the room (limits, role): the stream stays available as live output only.
+            LOG.warn("RTMP stream {} cannot be published in room {}: {}", name, key, e.getMessage());
+            local.end();
+        }
+    }
+
+    private void reopenAudio(AudioSpecificConfig config) {
+        if (audio != null) {
+            audio.close();
+            audio = null;
+        }
+        if (closed) {
+            return;
+        }
+        try {
+            audio = new AacToOpus(config, AacToOpus.Config.DEFAULTS, this::onOpus);
+        } catch (CodecException e) {
+            LOG.warn("{}: AAC {} cannot be transcoded to Opus: {}", name, config, e.getMessage());
+        }
+    }
+
+    private void transcodeAudio(byte[] frame, long timestampMillis) {
+        if (audio != null && publisher != null && !closed) {
+            try {
+                audio.feed(frame, 0, frame.length, timestampMillis);
+            } catch (CodecException e) {
+                audioDropped++;
+            }
+        }
+    }
+
+    /** One 20 ms Opus packet from the transcoder: an RTP packet of the audio track. */
+    private void onOpus(byte[] buf, int off, int len, long timestamp) {
+        if (len > opusPacket.length - RtpHeader.FIXED_LENGTH) {
+            return;
+        }
+        RtpHeader.write(opusPacket, 0, false, OPUS_PAYLOAD_TYPE, opusSequence, timestamp + opusTimestampOffset, 0);
+        opusSequence = (opusSequence + 1) & 0xFFFF;
+        System.arraycopy(buf, off, opusPacket, RtpHeader.FIXED_LENGTH, len);
+        publisher.send(audioTrack, opusPacket, 0, RtpHeader.FIXED_LENGTH + len);
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LocalPublisher local = publisher;
+        if (local != null) {
+            local.end();
+        }
+        serial.offer(() -> {
+            if (audio != null) {
+                audio.close();
+                audio = null;
+            }
+        });
+    }
+
+    /** Hands packetized video to the local publisher (on the RTMP thread). */
+    private static final class VideoSink implements io.lianmai.codec.rtp.RtpPacketSink {
+        LocalPublisher target;
+        int track;
+
+        @Override
+        public void onRtpPacket(byte[] buf, int off, int len) {
+            target.send(track, buf, off, len);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.lianmai.server.live;
+
+import io.lianmai.server.TestServer;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** ffmpeg as a live-pusher (H.264 baseline + AAC over RTMP, like a mini program's), and ffprobe as a player. */
+final class FfmpegRtmp {
+    private FfmpegRtmp() {
+    }
+
+    /** The RTMP URL of a CDN stream name, with the publisher's UserSig. */
+    static String url(TestServer server, String stream, String userSig) {
+        return "rtmp://127.0.0.1:" + server.server().live().rtmpPort() + "/live/" + stream + "?usersig="
+                + URLEncoder.encode(userSig, StandardCharsets.UTF_8);
+    }
+
+    /** Publishes a test pattern and a tone in real time for {@code seconds}; output goes to {@code log}. */
+    static Process publish(Path ffmpeg, String url, int seconds, Path log) throws IOException {
+        return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i",
+                "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=frequency=440", "-t",
+                Integer.toString(seconds), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+                "-profile:v", "baseline", "-bf", "0", "-g", "30", "-c:a", "aac", "-ar", "44100", "-f", "flv", url)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    /** Runs a command, waiting at most {@code timeoutSeconds}; returns its combined output. */
+    static String run(List<String> command, int timeoutSeconds, Path dir) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "run", ".txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        return Files.readString(out);
+    }
+
+    static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.lianmai.server.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lianmai.server.TestServer;
+import io.lianmai.testkit.ExternalTools;
+import io.lianmai.testkit.HeadlessChromium;
+import io.lianmai.testkit.LibWebRtcPeer;
+import io.lianmai.testkit.WhipClient;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A WebRTC publisher (libwebrtc: VP8 + Opus) is read back as a live stream: ffprobe, acting as a live-player, finds
+ * H.264 (VP8 transcoded) and AAC (Opus transcoded) over HTTP-FLV with increasing timestamps, and ffmpeg decodes
+ * frames of both. Nothing is transcoded until someone asks, and the output stops when its last player leaves.
+ */
+class RoomToLiveIT {
+    private static TestServer server;
+    private final WhipClient whip = new WhipClient();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() {
+        server = TestServer.start(Map.of("live.idle-seconds", "2"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aWebRtcPublisherIsPlayableAsHttpFlv() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher()) {
+            WhipClient.Result published = whip.post(URI.create(server.url("/whip?sdkAppID=" + server.sdkAppId()
+                    + "&roomID=9101&userID=alice").toString()), server.userSig("alice"), publisher.createOffer());
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            publisher.acceptAnswer(published.body());
+            publisher.awaitConnected(Duration.ofSeconds(10));
+            String streamKey = server.sdkAppId() + "/9101/alice_main";
+            assertThat(server.server().media().playerCount(streamKey)).as("nothing bridged before asked").isZero();
+
+            String url = server.url("/live/" + server.sdkAppId() + "_9101_alice_main.flv").toString();
+            String packets = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
+                    "-read_intervals", "%+4", "-show_entries", "packet=codec_type,pts_time,flags", "-of", "csv=p=0",
+                    url), 30, dir);
+            Map<String, List<Double>> times = new HashMap<>();
+            int keyframes = 0;
+            for (String line : packets.strip().split("\n")) {
+                String[] fields = line.split(",");
+                if (fields.length >= 2 && !fields[1].equals("N/A") && fields[1].matches("[0-9.]+")) {
+                    times.computeIfAbsent(fields[0], k -> new ArrayList<>()).add(Double.parseDouble(fields[1]));
+                    if (fields[0].equals("video") && fields.length > 2 && fields[2].startsWith("K")) {
+                        keyframes++;
+                    }
+                }
+            }
+            assertThat(times.keySet()).as(packets).contains("video", "audio");
+            assertThat(times.get("video")).hasSizeGreaterThan(30).isSorted();
+            assertThat(times.get("audio")).hasSizeGreaterThan(50).isSorted();
+            assertThat(keyframes).isPositive();
+
+            String streams = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
+                    "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", url), 30, dir);
+            assertThat(streams).contains("h264,640,360").contains("aac");
+
+            String decoded = FfmpegRtmp.run(List.of(ffmpeg.toString(), "-hide_banner", "-rw_timeout", "10000000",
+                    "-i", url, "-t", "3", "-f", "null", "-"), 30, dir);
+            assertThat(decoded).containsPattern("frame=\\s*[1-9][0-9]");
+
+            // The last player left: the bridge stops after the idle time and the local player ends.
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (server.server().media().playerCount(streamKey) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(server.server().media().playerCount(streamKey)).isZero();
+            assertThat(whip.delete(published.location())).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBrowsersH264IsPassedThroughToHttpFlv() throws Exception {
+        Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
+        try (HeadlessChromium browser = HeadlessChromium.start()) {
+            browser.open(server.url("/whip.html?codec=h264&sdkAppID=" + server.sdkAppId() + "&roomID=9103"
+                    + "&userID=bob&userSig=" + URLEncoder.encode(server.userSig("bob"), StandardCharsets.UTF_8))
+                    .toString());
+            browser.await("publisher connected", Duration.ofSeconds(15),
+                    () -> String.valueOf(browser.pageLog()).contains("connection connected"));
+            String url = server.url("/live/" + server.sdkAppId() + "_9103_bob_main.flv").toString();
+            String streams = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
+                    "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", url), 30, dir);
+            assertThat(streams).contains("h264,").contains("aac");
+            String frames = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
+                    "-read_intervals", "%+3", "-select_streams", "v", "-count_frames", "-show_entries",
+                    "stream=nb_read_frames", "-of", "csv=p=0", url), 30, dir);
+            assertThat(Integer.parseInt(frames.strip().split("\\s+")[0])).as(frames).isGreaterThan(30);
+            browser.asyncScript("window.stop().then(arguments[0])");
+        }
+    }
+
+    @Test
+    void aStreamNobodyPublishesIsNotFound() throws Exception {
+        String url = server.url("/live/" + server.sdkAppId() + "_9102_nobody_main.flv").toString();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+}

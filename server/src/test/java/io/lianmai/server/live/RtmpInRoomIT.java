@@ -1,0 +1,101 @@
+package io.lianmai.server.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.server.TestServer;
+import io.lianmai.server.signal.SignalClient;
+import io.lianmai.testkit.ExternalTools;
+import io.lianmai.testkit.HeadlessChromium;
+import io.lianmai.testkit.LibWebRtcPeer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ffmpeg, acting as a mini program's live-pusher, publishes RTMP into a room: the room's WebRTC members see it join
+ * and publish, and an independent WebRTC stack (libwebrtc) and Chromium decode its video (H.264 passed through) and
+ * its audio (AAC transcoded to Opus). When it stops, they see it leave.
+ */
+class RtmpInRoomIT {
+    private static final Duration MEDIA_DEADLINE = Duration.ofSeconds(20);
+    private static TestServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void anRtmpPublisherIsARoomMemberThatLibWebRtcDecodes() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        try (SignalClient viewer = SignalClient.connect(server); LibWebRtcPeer player = LibWebRtcPeer.player()) {
+            viewer.enter(server, "viewer", "9001", null);
+            String stream = server.sdkAppId() + "_9001_anchor_main";
+            Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, server.userSig("anchor")), 30,
+                    dir.resolve("ffmpeg.log"));
+            try {
+                assertThat(viewer.awaitEvent("userJoin", "anchor").path("role").asText()).isEqualTo("anchor");
+                JsonNode added = viewer.awaitEvent("streamAdd", "anchor");
+                assertThat(added.path("streamType").asText()).isEqualTo("main");
+                assertThat(added.path("audio").asBoolean()).isTrue();
+                assertThat(added.path("video").asBoolean()).isTrue();
+
+                JsonNode subscribed = viewer.ok("subscribe", SignalClient.data().put("streamID", "anchor_main")
+                        .put("offer", player.createOffer()));
+                player.acceptAnswer(subscribed.path("answer").asText());
+                player.awaitMedia(30, 50, MEDIA_DEADLINE);
+                assertThat(player.framesDecoded()).isGreaterThanOrEqualTo(30);
+                assertThat(player.audioChunksReceived()).isGreaterThanOrEqualTo(50);
+            } finally {
+                FfmpegRtmp.stop(pusher);
+            }
+            viewer.awaitEvent("streamRemove", "anchor");
+            viewer.awaitEvent("userLeave", "anchor");
+        }
+    }
+
+    @Test
+    void chromiumPlaysAnRtmpPublisher() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        String stream = server.sdkAppId() + "_9002_pusher_main";
+        Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, server.userSig("pusher")), 30,
+                dir.resolve("ffmpeg.log"));
+        try (HeadlessChromium browser = HeadlessChromium.start()) {
+            String key = server.sdkAppId() + "/9002/pusher_main";
+            for (int i = 0; i < 100 && !server.server().media().isPublished(key); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(server.server().media().isPublished(key)).as("bridged into the media plane").isTrue();
+            browser.open(server.url("/whep.html?sdkAppID=" + server.sdkAppId() + "&roomID=9002&userID=web"
+                    + "&streamID=pusher_main&userSig=" + URLEncoder.encode(server.userSig("web"),
+                            StandardCharsets.UTF_8)).toString());
+            browser.await("30 frames and audio", MEDIA_DEADLINE,
+                    () -> number(browser, "framesDecoded") >= 30 && number(browser, "audioSamples") > 0);
+            assertThat(number(browser, "framesDecoded")).isGreaterThanOrEqualTo(30);
+            assertThat(number(browser, "frameWidth")).isEqualTo(320);
+        } finally {
+            FfmpegRtmp.stop(pusher);
+        }
+    }
+
+    private static long number(HeadlessChromium browser, String function) {
+        Object value = browser.asyncScript("window." + function + "().then(arguments[0])");
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+}
