@@ -237,6 +237,17 @@ class WxSdkIT {
         assertThat(wx.events("phone", "ERROR")).hasSize(1);
     }
 
+    @Test
+    void theServerOffersTheSdkForDownload() throws Exception {
+        for (String file : List.of("lianmai-wx.js", "lianmai-wx.d.ts")) {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(server.url("/sdk/" + file)).timeout(Duration.ofSeconds(10))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(Files.readString(WxHarness.sdkDir().resolve(file)));
+        }
+    }
+
     /**
      * What the SDK puts in the pusher url is accepted by the RTMP ingest, and the stream plays as HTTP-FLV under the
      * name the SDK gives remote players: ffmpeg stands in for the phone's live-pusher.
