@@ -3,6 +3,7 @@ package io.lianmai.server.http;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.Version;
+import io.lianmai.server.live.LiveEndpoints;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
@@ -56,7 +57,8 @@ public final class HttpFrontDoor {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(this::health);
         new WhipWhepRoutes(vertx, authenticator, media, rooms).mount(router);
-        new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock).mount(router);
+        new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
+                new LiveEndpoints(config.publicUrl(), live::rtmpPort)).mount(router);
         devUserSig.mount(router);
         live.mount(router);
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).

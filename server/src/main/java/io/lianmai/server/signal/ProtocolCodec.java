@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.room.MemberInfo;
 import io.lianmai.room.RoomEvent;
 import io.lianmai.room.StreamState;
+import io.lianmai.server.live.LiveEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -149,6 +150,14 @@ final class ProtocolCodec {
             member.aux().ifPresent(aux -> stream(streams.putObject("aux"), aux, false));
         }
         return array;
+    }
+
+    /** {@code enter}'s {@code live}: {@code {"rtmp": base or null, "flv": base}}. */
+    ObjectNode live(LiveEndpoints.Bases bases) {
+        ObjectNode node = object();
+        node.put("rtmp", bases.rtmp().orElse(null));
+        node.put("flv", bases.flv());
+        return node;
     }
 
     private static void stream(ObjectNode node, StreamState state, boolean withAudio) {

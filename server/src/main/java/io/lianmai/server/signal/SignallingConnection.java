@@ -22,6 +22,7 @@ import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
+import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,6 +65,7 @@ final class SignallingConnection {
     private final MediaPlane media;
     private final SignalConfig config;
     private final Clock clock;
+    private final LiveEndpoints.Bases live;
 
     private final Set<Long> pending = new HashSet<>();
     private int malformedInARow;
@@ -76,7 +78,7 @@ final class SignallingConnection {
     private Membership membership;
 
     SignallingConnection(Vertx vertx, ServerWebSocket socket, ProtocolCodec codec, RequestAuthenticator authenticator,
-            RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock) {
+            RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock, LiveEndpoints.Bases live) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.socket = socket;
@@ -86,6 +88,7 @@ final class SignallingConnection {
         this.media = media;
         this.config = config;
         this.clock = clock;
+        this.live = live;
     }
 
     /** Installs the socket's handlers; call on the socket's context. */
@@ -242,6 +245,7 @@ final class SignallingConnection {
                 .put("userID", member.userId())
                 .put("role", member.role().wireName());
         data.set("members", codec.members(entered.others()));
+        data.set("live", codec.live(live));
         return data;
     }
 

@@ -5,6 +5,7 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -27,16 +28,18 @@ public final class SignallingRoutes {
     private final MediaPlane media;
     private final SignalConfig config;
     private final Clock clock;
+    private final LiveEndpoints live;
     private final ProtocolCodec codec = new ProtocolCodec();
 
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
-            SignalConfig config, Clock clock) {
+            SignalConfig config, Clock clock, LiveEndpoints live) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.rooms = rooms;
         this.media = media;
         this.config = config;
         this.clock = clock;
+        this.live = live;
     }
 
     /** Sets the WebSocket limits this endpoint needs on the HTTP server's options. */
@@ -53,9 +56,11 @@ public final class SignallingRoutes {
                         + "new WebSocket(url)").send(context);
                 return;
             }
+            // Told to the client in enter/resume: the live URLs as seen through the host this client used.
+            LiveEndpoints.Bases liveBases = live.forRequest(context.request());
             context.request().toWebSocket()
                     .onSuccess(socket -> new SignallingConnection(vertx, socket, codec, authenticator, rooms, media,
-                            config, clock).start())
+                            config, clock, liveBases).start())
                     .onFailure(context::fail);
         });
     }

@@ -41,6 +41,10 @@ class SignallingIT {
             assertThat(entered.path("sessionToken").asText()).hasSize(32);
             assertThat(entered.path("heartbeatIntervalMs").asLong()).isEqualTo(5000);
             assertThat(entered.path("members")).isEmpty();
+            // Where a mini program publishes (RTMP) and plays (HTTP-FLV), as reached through this socket's Host.
+            assertThat(entered.path("live").path("rtmp").asText())
+                    .isEqualTo("rtmp://127.0.0.1:" + server.server().live().rtmpPort() + "/live");
+            assertThat(entered.path("live").path("flv").asText()).isEqualTo(server.url("/live").toString());
 
             JsonNode bobEntered = bob.enter(server, "bob", "call-1", null);
             assertThat(bobEntered.path("members").get(0).path("userID").asText()).isEqualTo("alice");
@@ -203,6 +207,7 @@ class SignallingIT {
             try (SignalClient bobAgain = SignalClient.connect(server)) {
                 JsonNode resumed = bobAgain.ok("resume", data().put("sessionToken", token));
                 assertThat(resumed.path("userID").asText()).isEqualTo("bob");
+                assertThat(resumed.path("live").path("flv").asText()).isEqualTo(server.url("/live").toString());
                 assertThat(resumed.path("members").get(0).path("userID").asText()).isEqualTo("alice");
                 bobAgain.ok("message", data().put("cmdID", 2).put("data", "back"));
                 alice.awaitEvent("customMessage", "bob");
