@@ -7,6 +7,7 @@ import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import io.lianmai.codec.h264.H264RtpDepacketizer;
 import io.lianmai.codec.rtp.RtpHeader;
 import io.lianmai.codec.transcode.OpusToAac;
+import io.lianmai.codec.transcode.Vp8ToH264;
 import io.lianmai.codec.vp8.Vp8RtpDepacketizer;
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.flv.LiveStreamHub;
@@ -60,7 +61,7 @@ final class RoomLiveBridge implements LocalSink {
     // Serial executor only.
     private H264RtpDepacketizer h264;
     private Vp8RtpDepacketizer vp8;
-    private Vp8H264Transcoder vp8ToH264;
+    private Vp8ToH264 vp8ToH264;
     private OpusToAac opusToAac;
     private AvcDecoderConfigurationRecord sentVideoConfig;
     private boolean sentAudioConfig;
@@ -141,11 +142,9 @@ final class RoomLiveBridge implements LocalSink {
             if ("H264".equals(videoCodec)) {
                 h264 = new H264RtpDepacketizer(this::onH264);
             } else if ("VP8".equals(videoCodec)) {
-                vp8ToH264 = new Vp8H264Transcoder();
-                vp8 = new Vp8RtpDepacketizer((buf, off, len, ts, keyframe, width, height) -> {
-                    long millis = videoClock.millis(ts, System.currentTimeMillis() - startedAt);
-                    vp8ToH264.transcode(buf, off, len, keyframe, millis, this::onTranscodedH264);
-                });
+                vp8ToH264 = new Vp8ToH264(Vp8ToH264.Config.DEFAULTS, this::onTranscodedH264);
+                vp8 = new Vp8RtpDepacketizer((buf, off, len, timestamp, keyframe, width, height) ->
+                        vp8ToH264.feed(buf, off, len, timestamp));
             }
         } catch (CodecException e) {
             LOG.warn("live output {}: cannot open codecs: {}", name, e.getMessage());
@@ -199,9 +198,12 @@ final class RoomLiveBridge implements LocalSink {
         writeVideo(config, buf, off, len, keyframe, millis);
     }
 
-    private void onTranscodedH264(AvcDecoderConfigurationRecord config, byte[] buf, int off, int len,
-            boolean keyframe, long millis) {
-        writeVideo(config, buf, off, len, keyframe, millis);
+    private void onTranscodedH264(byte[] buf, int off, int len, long rtpTimestamp, boolean keyframe) {
+        long millis = videoClock.millis(rtpTimestamp, System.currentTimeMillis() - startedAt);
+        AvcDecoderConfigurationRecord config = vp8ToH264.sequenceHeader();
+        if (config != null) {
+            writeVideo(config, buf, off, len, keyframe, millis);
+        }
     }
 
     private void writeVideo(AvcDecoderConfigurationRecord config, byte[] buf, int off, int len, boolean keyframe,
