@@ -98,8 +98,9 @@ final class HlsStream {
         long target = config.segmentTarget().toMillis();
         this.cutMillis = target - cutToleranceMillis(target);
         this.targetDuration = (int) Math.max(1, (target + 999) / 1000);
-        // Numbers from the clock never repeat for a name across publishes, so caches cannot mix segments up.
-        this.nextSequence = clock.instant().getEpochSecond();
+        // Numbered from the clock in tenths of a second: segments are longer than that, so a name's numbers never
+        // repeat, even after its playlist was forgotten, and caches cannot mix segments up.
+        this.nextSequence = clock.millis() / 100;
         this.playlist = HlsPlaylist.empty(targetDuration);
     }
 
@@ -167,8 +168,9 @@ final class HlsStream {
         return droppedFrames;
     }
 
-    /** Frees the muxer's native memory without finishing its segment. */
+    /** Frees the muxer's native memory without finishing its segment; later messages are ignored. */
     synchronized void close() {
+        live = false;
         closeMuxer();
     }
 
