@@ -2,6 +2,7 @@ package io.lianmai.live.hls;
 
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -118,7 +119,7 @@ public final class AvcDecoderConfigurationRecord {
     }
 
     /** Writes {@link #parameterSetsAnnexB()} at {@code out}'s position. */
-    void putParameterSets(java.nio.ByteBuffer out) {
+    void putParameterSets(ByteBuffer out) {
         out.put(parameterSets);
     }
 
