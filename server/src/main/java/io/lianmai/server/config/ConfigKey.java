@@ -53,6 +53,13 @@ public enum ConfigKey {
             "Address the RTMP server binds."),
     RTMP_PORT("rtmp.port", "1935", false,
             "TCP port for RTMP publishing (live-pusher, OBS, ffmpeg); -1 turns RTMP off."),
+    LIVE_HLS_ENABLED("live.hls.enabled", "true", false,
+            "Package every live stream as HLS (GET /live/{stream}.m3u8) while it is live: a remux, no decoding."),
+    LIVE_HLS_SEGMENT_SECONDS("live.hls.segmentSeconds", "1", false,
+            "HLS segment target: a segment ends at the first keyframe this long after its start. Short for low "
+                    + "latency (players hold about three segments)."),
+    LIVE_HLS_PLAYLIST_SIZE("live.hls.playlistSize", "6", false,
+            "Segments listed in a live HLS playlist."),
     STORE_JDBC_URL("store.jdbcUrl", "", false,
             "JDBC URL of the app database. Empty: an embedded H2 file database under data.dir. "
                     + "A jdbc:postgresql:// URL selects PostgreSQL."),

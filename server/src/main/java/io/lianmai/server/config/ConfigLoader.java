@@ -2,6 +2,7 @@ package io.lianmai.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.store.StoreConfig;
 import io.lianmai.media.transport.MediaConfig;
 import io.lianmai.room.RoomConfig;
@@ -196,8 +197,12 @@ public final class ConfigLoader {
                 defaults.messageMaxBytes(), defaults.messagesPerSecond());
         SignalConfig signal = new SignalConfig(
                 Duration.ofMillis(integer(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, 100, 600_000)));
+        HlsConfig hls = HlsConfig.DEFAULT.withEnabled(bool(settings, ConfigKey.LIVE_HLS_ENABLED)).withSegments(
+                Duration.ofSeconds(integer(settings, ConfigKey.LIVE_HLS_SEGMENT_SECONDS, 1, 60)),
+                integer(settings, ConfigKey.LIVE_HLS_PLAYLIST_SIZE, 2, 100));
         return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
-                new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)));
+                new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)),
+                hls);
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {

@@ -1,5 +1,6 @@
 package io.lianmai.server.config;
 
+import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.media.transport.MediaConfig;
 import io.lianmai.room.RoomConfig;
 import io.lianmai.store.StoreConfig;
@@ -16,7 +17,8 @@ import java.nio.file.Path;
  * @param rtmp RTMP ingest for live output
  * @param room room limits and the resume grace period
  * @param signal the signalling WebSocket
+ * @param hls HLS output of live streams
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
-        RoomConfig room, SignalConfig signal, RtmpConfig rtmp) {
+        RoomConfig room, SignalConfig signal, RtmpConfig rtmp, HlsConfig hls) {
 }

@@ -4,6 +4,7 @@ import io.lianmai.auth.Privilege;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.live.flv.FlvPlayer;
 import io.lianmai.live.flv.LiveStreamHub;
+import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.live.rtmp.AuthorizationResult;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
@@ -32,6 +33,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -57,13 +59,15 @@ public final class LiveService implements AutoCloseable {
     private final RequestAuthenticator authenticator;
     private final LiveStreamHub hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT);
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final HlsRoutes hls;
     private RtmpServer rtmp;
     private int rtmpPort = -1;
     private LiveBridges bridges;
 
-    public LiveService(Vertx vertx, RequestAuthenticator authenticator) {
+    public LiveService(Vertx vertx, RequestAuthenticator authenticator, HlsConfig hlsConfig, Clock clock) {
         this.vertx = vertx;
         this.authenticator = authenticator;
+        this.hls = new HlsRoutes(vertx, hub, hlsConfig, clock);
     }
 
     /** Binds RTMP on {@code host:port} (0 picks a free port). */
@@ -91,8 +95,9 @@ public final class LiveService implements AutoCloseable {
         return rtmpPort;
     }
 
-    /** {@code GET /live/{stream}.flv}. */
+    /** {@code GET /live/{stream}.flv}, and HLS ({@link HlsRoutes}). */
     public void mount(Router router) {
+        hls.mount(router); // first: /live/:file would take .m3u8 too
         router.get("/live/:file").handler(this::playFlv);
     }
 
@@ -269,6 +274,7 @@ public final class LiveService implements AutoCloseable {
         if (rtmp != null) {
             rtmp.close();
         }
+        hls.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -1,0 +1,124 @@
+package io.lianmai.server.live;
+
+import io.lianmai.live.flv.LiveStreamHub;
+import io.lianmai.live.hls.HlsConfig;
+import io.lianmai.live.hls.HlsPackager;
+import io.lianmai.live.hls.HlsPlaylist;
+import io.lianmai.live.hls.HlsSegment;
+import io.lianmai.server.http.ApiError;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * HLS playback of live streams: {@code GET /live/{stream}.m3u8} (the live media playlist) and
+ * {@code GET /live/{stream}/{sequence}.ts} (its MPEG-TS segments). Public, as HTTP-FLV is.
+ *
+ * <p>Every live stream is segmented while it is live by an {@link HlsPackager} watching the hub. A playlist request
+ * counts as interest in the stream ({@link LiveStreamHub#ensureLive}), which also starts a bridged stream on demand;
+ * while a live stream has no segment yet the request waits for its first one.
+ */
+public final class HlsRoutes implements AutoCloseable {
+    private static final long POLL_MILLIS = 100;
+    private static final long EXPIRE_EVERY_MILLIS = 5000;
+    private static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+
+    private final Vertx vertx;
+    private final LiveStreamHub hub;
+    private final HlsConfig config;
+    private final HlsPackager packager;
+    private final long expiryTimer;
+    /** Polls of a playlist request waiting for a first segment: the discovery second, two targets, a long GOP. */
+    private final int firstSegmentPolls;
+
+    public HlsRoutes(Vertx vertx, LiveStreamHub hub, HlsConfig config, Clock clock) {
+        this.vertx = vertx;
+        this.hub = hub;
+        this.config = config;
+        this.packager = new HlsPackager(config, clock);
+        if (config.enabled()) {
+            hub.addObserver(packager);
+        }
+        this.expiryTimer = vertx.setPeriodic(EXPIRE_EVERY_MILLIS, id -> packager.expire());
+        this.firstSegmentPolls = (int) ((5000 + 2 * config.segmentTarget().toMillis()) / POLL_MILLIS);
+    }
+
+    /** Adds the routes; before any other {@code /live/:file} route, which would take {@code .m3u8} too. */
+    public void mount(Router router) {
+        router.getWithRegex("/live/(?<stream>[^/]+)\\.m3u8").handler(this::playlist);
+        router.getWithRegex("/live/(?<stream>[^/]+)/(?<sequence>[0-9]{1,18})\\.ts").handler(this::segment);
+    }
+
+    /** The packager, for tests and metrics. */
+    public HlsPackager packager() {
+        return packager;
+    }
+
+    private void playlist(RoutingContext context) {
+        String name = context.pathParam("stream");
+        if (!config.enabled()) {
+            new ApiError(404, ApiError.STREAM_NOT_FOUND, "HLS output is off (live.hls.enabled)").send(context);
+            return;
+        }
+        hub.ensureLive(name);
+        answer(context, name, firstSegmentPolls);
+    }
+
+    private void answer(RoutingContext context, String name, int pollsLeft) {
+        if (context.response().closed()) {
+            return;
+        }
+        Optional<HlsPlaylist> playlist = packager.playlist(name);
+        if (playlist.isPresent() && !playlist.get().isEmpty()) {
+            context.response()
+                    .putHeader("content-type", PLAYLIST_TYPE)
+                    .putHeader("cache-control", "no-cache")
+                    .putHeader("access-control-allow-origin", "*")
+                    .end(playlist.get().render(URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")
+                            + "/"));
+            return;
+        }
+        Optional<String> failure = playlist.flatMap(HlsPlaylist::failure);
+        if (failure.isPresent()) {
+            notFound(context, "stream " + name + " has no HLS output: " + failure.get());
+            return;
+        }
+        boolean live = hub.isLive(name);
+        if (live && pollsLeft > 0) {
+            vertx.setTimer(POLL_MILLIS, id -> answer(context, name, pollsLeft - 1));
+            return;
+        }
+        notFound(context, live ? "stream " + name + " has no HLS segment yet" : "stream " + name + " is not live");
+    }
+
+    private void segment(RoutingContext context) {
+        String name = context.pathParam("stream");
+        long sequence = Long.parseLong(context.pathParam("sequence"));
+        Optional<HlsSegment> segment = packager.segment(name, sequence);
+        if (segment.isEmpty()) {
+            notFound(context, "segment " + sequence + " of stream " + name + " is not held (too old, or not live)");
+            return;
+        }
+        context.response()
+                .putHeader("content-type", "video/mp2t")
+                // A URL is never reused for other bytes (sequence numbers come from the clock).
+                .putHeader("cache-control", "public, max-age=60")
+                .putHeader("access-control-allow-origin", "*")
+                .end(Buffer.buffer(segment.get().bytes()));
+    }
+
+    private static void notFound(RoutingContext context, String message) {
+        new ApiError(404, ApiError.STREAM_NOT_FOUND, message).send(context);
+    }
+
+    @Override
+    public void close() {
+        vertx.cancelTimer(expiryTimer);
+        packager.close();
+    }
+}
