@@ -26,7 +26,8 @@ public final class Ffmpeg {
             try {
                 Loader.load(avutil.class);
                 Loader.load(avcodec.class);
-                avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+                // bad input is counted by the transcoders; FFmpeg logging it per packet would flood stderr
+                avutil.av_log_set_level(avutil.AV_LOG_FATAL);
                 loaded = true;
             } catch (UnsatisfiedLinkError | RuntimeException e) {
                 throw new CodecException("FFmpeg natives failed to load: " + e.getMessage(), e);
