@@ -26,7 +26,8 @@ public final class Ffmpeg {
             try {
                 Loader.load(avutil.class);
                 Loader.load(avcodec.class);
-                avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+                // bad input is counted by the transcoders; FFmpeg logging it per packet would flood stderr
+                avutil.av_log_set_level(avutil.AV_LOG_FATAL);
                 loaded = true;
             } catch (UnsatisfiedLinkError | RuntimeException e) {
                 throw new CodecException("FFmpeg natives failed to load: " + e.getMessage(), e);
@@ -44,6 +45,20 @@ public final class Ffmpeg {
     public static boolean hasEncoder(String name) {
         load();
         return avcodec.avcodec_find_encoder_by_name(name) != null;
+    }
+
+    /** FFmpeg's text for a negative error code returned by one of its functions, e.g. "Invalid data found …". */
+    public static String errorString(int error) {
+        load();
+        byte[] text = new byte[256];
+        if (avutil.av_strerror(error, text, text.length) < 0) {
+            return "FFmpeg error " + error;
+        }
+        int end = 0;
+        while (end < text.length && text[end] != 0) {
+            end++;
+        }
+        return new String(text, 0, end, java.nio.charset.StandardCharsets.UTF_8) + " (" + error + ")";
     }
 
     /** Whether FFmpeg has a decoder of that name (e.g. {@code aac}, {@code opus}, {@code vp8}, {@code h264}). */
