@@ -53,6 +53,9 @@ public enum ConfigKey {
             "Address the RTMP server binds."),
     RTMP_PORT("rtmp.port", "1935", false,
             "TCP port for RTMP publishing (live-pusher, OBS, ffmpeg); -1 turns RTMP off."),
+    LIVE_IDLE_SECONDS("live.idleSeconds", "30", false,
+            "A room member's WebRTC stream bridged to live output (FLV/HLS/RTMP play, CDN relay; VP8 and Opus "
+                    + "transcoded) stops after this many seconds with no player and no HLS playlist request."),
     LIVE_HLS_ENABLED("live.hls.enabled", "true", false,
             "Package every live stream as HLS (GET /live/{stream}.m3u8) while it is live: a remux, no decoding."),
     LIVE_HLS_SEGMENT_SECONDS("live.hls.segmentSeconds", "1", false,

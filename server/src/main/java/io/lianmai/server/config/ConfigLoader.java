@@ -202,7 +202,7 @@ public final class ConfigLoader {
                 integer(settings, ConfigKey.LIVE_HLS_PLAYLIST_SIZE, 2, 100));
         return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
                 new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)),
-                hls);
+                hls, Duration.ofSeconds(integer(settings, ConfigKey.LIVE_IDLE_SECONDS, 1, 86_400)));
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {

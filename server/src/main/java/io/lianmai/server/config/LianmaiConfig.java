@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * @param room room limits and the resume grace period
  * @param signal the signalling WebSocket
  * @param hls HLS output of live streams
+ * @param liveIdle how long a room member's stream bridged to live output runs with nobody watching
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
-        RoomConfig room, SignalConfig signal, RtmpConfig rtmp, HlsConfig hls) {
+        RoomConfig room, SignalConfig signal, RtmpConfig rtmp, HlsConfig hls, java.time.Duration liveIdle) {
 }

@@ -28,15 +28,13 @@ import org.slf4j.LoggerFactory;
  *       ({@link RtmpRoomBridge}: H.264 passed through as RTP, AAC transcoded to Opus while someone watches);</li>
  *   <li>a room member's WebRTC stream becomes the live stream of the same name when an FLV/HLS player or a CDN relay
  *       asks for it ({@link RoomLiveBridge}: H.264 passed through, VP8 transcoded to H.264, Opus to AAC), and stops
- *       when nobody has wanted it for {@link #IDLE_MILLIS}.</li>
+ *       when nobody has wanted it for a while ({@code live.idleSeconds}).</li>
  * </ul>
  * Transcoding runs on a small shared pool, each bridge's work in order ({@link SerialExecutor}).
  */
 public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.DemandListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBridges.class);
-    /** A bridged-on-demand stream nobody played or polled for this long is stopped. */
-    static final long IDLE_MILLIS = 30_000;
-    private static final long IDLE_CHECK_MILLIS = 2_000;
+    private static final long IDLE_CHECK_MILLIS = 1_000;
 
     private final LiveStreamHub hub;
     private final MediaPlane media;
@@ -46,9 +44,12 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     private final ScheduledExecutorService timer;
     private final Map<String, RtmpRoomBridge> fromRtmp = new ConcurrentHashMap<>();
     private final Map<String, RoomLiveBridge> toLive = new ConcurrentHashMap<>();
+    private final long idleMillis;
 
-    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms) {
+    /** @param idleMillis a stream bridged on demand that nobody played or polled for this long is stopped */
+    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, long idleMillis) {
         this.hub = hub;
+        this.idleMillis = idleMillis;
         this.media = media;
         this.rooms = rooms;
         this.mediaOnlyMembers = new MediaOnlyMembers(rooms, media);
@@ -147,8 +148,8 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         for (RoomLiveBridge bridge : toLive.values()) {
             String name = bridge.name();
             long lastDemand = hub.lastDemandMillis(name);
-            if (hub.playerCount(name) == 0 && lastDemand >= 0 && now - lastDemand > IDLE_MILLIS) {
-                LOG.info("live output {} unwatched for {} s: stopped", name, IDLE_MILLIS / 1000);
+            if (hub.playerCount(name) == 0 && lastDemand >= 0 && now - lastDemand > idleMillis) {
+                LOG.info("live output {} unwatched for {} ms: stopped", name, idleMillis);
                 bridge.close();
                 onOutputEnded(bridge);
             }

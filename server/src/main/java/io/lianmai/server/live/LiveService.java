@@ -81,8 +81,8 @@ public final class LiveService implements AutoCloseable {
      * Bridges live streams and rooms both ways: RTMP publishers become room members' streams, and room members'
      * WebRTC streams are playable as live streams on demand.
      */
-    public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
-        bridges = new LiveBridges(hub, media, rooms);
+    public void bridgeRooms(MediaPlane media, RoomRegistry rooms, java.time.Duration idle) {
+        bridges = new LiveBridges(hub, media, rooms, idle.toMillis());
     }
 
     /** The live streams by CDN name (RTMP-published, or bridged from rooms). */

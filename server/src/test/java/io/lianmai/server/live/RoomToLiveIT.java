@@ -35,7 +35,7 @@ class RoomToLiveIT {
 
     @BeforeAll
     static void startServer() {
-        server = TestServer.start(Map.of("live.idle-seconds", "2"));
+        server = TestServer.start(Map.of("live.idleSeconds", "2"));
     }
 
     @AfterAll
@@ -55,7 +55,7 @@ class RoomToLiveIT {
             assertThat(published.status()).as(published.body()).isEqualTo(201);
             publisher.acceptAnswer(published.body());
             publisher.awaitConnected(Duration.ofSeconds(10));
-            String streamKey = server.sdkAppId() + "/9101/alice_main";
+            String streamKey = server.sdkAppId() + "/r9101/alice_main";
             assertThat(server.server().media().playerCount(streamKey)).as("nothing bridged before asked").isZero();
 
             String url = server.url("/live/" + server.sdkAppId() + "_9101_alice_main.flv").toString();

@@ -77,7 +77,7 @@ class RtmpInRoomIT {
         Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, server.userSig("pusher")), 30,
                 dir.resolve("ffmpeg.log"));
         try (HeadlessChromium browser = HeadlessChromium.start()) {
-            String key = server.sdkAppId() + "/9002/pusher_main";
+            String key = server.sdkAppId() + "/r9002/pusher_main";
             for (int i = 0; i < 100 && !server.server().media().isPublished(key); i++) {
                 Thread.sleep(100);
             }
