@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.server.TestServer;
+import io.lianmai.server.signal.SignalClient;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.WhipClient;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -273,11 +273,11 @@ class WxSdkIT {
     }
 
     /**
-     * The next step, once the server announces an RTMP publish as the main stream of the socket member with the same
-     * userID: a second wx member sees the first one's live-pusher as REMOTE_VIDEO_ADD with an FLV src that plays.
+     * The server announces an RTMP publish as the main stream of the socket member with the same userID: a second wx
+     * member sees the first one's live-pusher as REMOTE_VIDEO_ADD with an FLV src that plays, and a WebRTC member in
+     * the same room sees the wx members come and go and the pusher's stream appear and disappear.
      */
     @Test
-    @Disabled("needs the server to link RTMP publishes to the /ws member of the same userID (in progress on wip-live)")
     void anRtmpPushIsAnnouncedAsTheWxMembersStream() throws Exception {
         Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
@@ -286,18 +286,30 @@ class WxSdkIT {
         wx.awaitEvent("a", "LOCAL_JOIN");
         open("b", "wx-viewer", room, server.userSig("wx-viewer"));
         wx.awaitEvent("b", "LOCAL_JOIN");
-        Process pusher = push(ffmpeg, pusherUrl(room, "wx-anchor"), 20);
-        try {
-            wx.page("a", "_pusherStateChangeHandler", Map.of("detail", Map.of("code", 1002)));
-            JsonNode added = wx.awaitEvent("b", "REMOTE_VIDEO_ADD");
-            assertThat(added.path("player").path("src").asText()).isEqualTo(flvUrl(room, "wx-anchor"));
-            assertThat(probe(ffprobe, added.path("player").path("src").asText(), Duration.ofSeconds(20)))
-                    .contains("h264");
-        } finally {
-            pusher.destroy();
-            pusher.waitFor(5, TimeUnit.SECONDS);
+        try (SignalClient web = SignalClient.connect(server)) {
+            JsonNode entered = web.enter(server, "web", Long.toString(room), null);
+            assertThat(entered.path("members").toString()).contains("wx-anchor").contains("wx-viewer");
+            wx.awaitEvent("b", "REMOTE_USER_JOIN");
+            Process pusher = push(ffmpeg, pusherUrl(room, "wx-anchor"), 20);
+            try {
+                wx.page("a", "_pusherStateChangeHandler", Map.of("detail", Map.of("code", 1002)));
+                JsonNode added = wx.awaitEvent("b", "REMOTE_VIDEO_ADD");
+                assertThat(added.path("player").path("src").asText()).isEqualTo(flvUrl(room, "wx-anchor"));
+                assertThat(probe(ffprobe, added.path("player").path("src").asText(), Duration.ofSeconds(20)))
+                        .contains("h264");
+                JsonNode streamAdd = web.awaitEvent("streamAdd", "wx-anchor");
+                assertThat(streamAdd.path("video").asBoolean()).isTrue();
+                assertThat(streamAdd.path("audio").asBoolean()).isTrue();
+            } finally {
+                pusher.destroy();
+                pusher.waitFor(5, TimeUnit.SECONDS);
+            }
+            wx.awaitEvent("b", "REMOTE_VIDEO_REMOVE");
+            web.awaitEvent("streamRemove", "wx-anchor");
+            wx.page("b", "_hangUp");
+            web.awaitEvent("userLeave", "wx-viewer");
         }
-        wx.awaitEvent("b", "REMOTE_VIDEO_REMOVE");
+        wx.awaitEvent("a", "REMOTE_USER_LEAVE");
     }
 
     // ---- helpers ----
