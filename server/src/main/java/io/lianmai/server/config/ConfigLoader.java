@@ -196,8 +196,10 @@ public final class ConfigLoader {
                 defaults.messageMaxBytes(), defaults.messagesPerSecond());
         SignalConfig signal = new SignalConfig(
                 Duration.ofMillis(integer(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, 100, 600_000)));
+        LiveConfig live = new LiveConfig(integer(settings, ConfigKey.LIVE_MAX_PLAYER_BACKLOG, 65_536, 1 << 30));
         return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
-                new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)));
+                new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)),
+                live);
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {

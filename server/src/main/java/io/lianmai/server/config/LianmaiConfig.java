@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * @param rtmp RTMP ingest for live output
  * @param room room limits and the resume grace period
  * @param signal the signalling WebSocket
+ * @param live live output (HTTP-FLV and RTMP players, CDN relays)
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
-        RoomConfig room, SignalConfig signal, RtmpConfig rtmp) {
+        RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live) {
 }
