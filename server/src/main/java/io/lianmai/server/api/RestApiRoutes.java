@@ -11,6 +11,7 @@ import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveService;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -134,13 +135,14 @@ public final class RestApiRoutes {
     }
 
     private static JsonNode parse(RoutingContext context) {
-        if (context.body().length() == 0) {
+        Buffer raw = context.body().buffer();
+        if (raw == null || raw.length() == 0) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER,
                     "the body must be a JSON object with SdkAppId");
         }
         JsonNode body;
         try {
-            body = JSON.readTree(context.body().buffer().getBytes());
+            body = JSON.readTree(raw.getBytes());
         } catch (java.io.IOException e) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER, "the body is not valid JSON: "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
