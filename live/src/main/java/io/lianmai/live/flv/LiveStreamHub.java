@@ -133,7 +133,10 @@ public final class LiveStreamHub {
     public enum Start {
         /** At the cached GOP's keyframe: the picture appears at once, up to one GOP behind the live edge. */
         LATEST_KEYFRAME,
-        /** At the next keyframe to arrive (low-latency HTTP-FLV): the live edge, after up to one GOP of waiting. */
+        /**
+         * At the next keyframe to arrive (low-latency HTTP-FLV): the live edge, after up to one GOP of waiting. An
+         * audio-only stream starts with the next audio tag.
+         */
         NEXT_KEYFRAME
     }
 

@@ -64,6 +64,11 @@ public final class RtmpRelay {
                          long maxBacklogBytes, RtmpPushClient.Config push) {
         public static final Config DEFAULT = new Config(Duration.ofSeconds(1), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(1), 4L * 1024 * 1024, RtmpPushClient.Config.DEFAULT);
+
+        /** This configuration with another backlog limit. */
+        public Config withMaxBacklogBytes(long bytes) {
+            return new Config(initialBackoff, maxBackoff, stableAfter, livePoll, bytes, push);
+        }
     }
 
     /** What a relay is doing, for APIs and logs. */

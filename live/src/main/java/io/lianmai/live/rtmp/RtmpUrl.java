@@ -40,8 +40,10 @@ public record RtmpUrl(String host, int port, String app, String streamName) {
         }
         if (!url.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             int colon = url.indexOf("://");
-            String scheme = colon > 0 && colon < 16 ? url.substring(0, colon) : "none";
-            throw new IllegalArgumentException("only rtmp:// URLs are supported, not scheme " + scheme);
+            if (colon <= 0 || colon >= 16) {
+                throw new IllegalArgumentException("the URL must start with rtmp://");
+            }
+            throw new IllegalArgumentException("only rtmp:// URLs are supported, not scheme " + url.substring(0, colon));
         }
         String rest = url.substring(SCHEME.length());
         int slash = rest.indexOf('/');

@@ -75,15 +75,13 @@ public final class LiveService implements AutoCloseable {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.config = config;
-        RtmpRelay.Config relay = RtmpRelay.Config.DEFAULT;
         // DNS lookups of CDN hosts block: they run on Vert.x worker threads, never on the RTMP event loop.
         Executor resolver = task -> vertx.executeBlocking(() -> {
             task.run();
             return null;
         }, false);
-        this.cdnTasks = new CdnPublishTasks(hub, group, resolver, clock, new RtmpRelay.Config(relay.initialBackoff(),
-                relay.maxBackoff(), relay.stableAfter(), relay.livePoll(), config.maxPlayerBacklogBytes(),
-                relay.push()));
+        this.cdnTasks = new CdnPublishTasks(hub, group, resolver, clock,
+                RtmpRelay.Config.DEFAULT.withMaxBacklogBytes(config.maxPlayerBacklogBytes()));
     }
 
     /** Binds RTMP on {@code host:port} (0 picks a free port). */
@@ -127,7 +125,7 @@ public final class LiveService implements AutoCloseable {
                 .putHeader("access-control-allow-origin", "*");
         HttpFlvPlayer player = new HttpFlvPlayer(context.vertx().getOrCreateContext(), context.request().connection(),
                 response, config.maxPlayerBacklogBytes());
-        if (!hub.play(name, player, start(context.request().getParam("lowlatency")))) {
+        if (!hub.play(name, player, startPoint(context.request().getParam("lowlatency")))) {
             response.setChunked(false).headers().remove("content-type");
             new ApiError(404, ApiError.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
             return;
@@ -136,7 +134,7 @@ public final class LiveService implements AutoCloseable {
     }
 
     /** {@code ?lowlatency=1} (or true/yes): start at the next keyframe instead of the cached GOP. */
-    static LiveStreamHub.Start start(String lowLatency) {
+    static LiveStreamHub.Start startPoint(String lowLatency) {
         boolean low = lowLatency != null && (lowLatency.equals("1") || lowLatency.equalsIgnoreCase("true")
                 || lowLatency.equalsIgnoreCase("yes"));
         return low ? LiveStreamHub.Start.NEXT_KEYFRAME : LiveStreamHub.Start.LATEST_KEYFRAME;
@@ -206,7 +204,10 @@ public final class LiveService implements AutoCloseable {
             backlog.addAndGet(-size);
         }
 
-        /** Dropped as too slow: the connection closes (its queued tags are released as their writes fail). */
+        /**
+         * Stream ended: the response ends. Dropped as too slow: the response is reset, which closes an HTTP/1.1
+         * connection (its queued tags are released as their writes fail).
+         */
         @Override
         public void end() {
             context.runOnContext(v -> {
@@ -215,7 +216,7 @@ public final class LiveService implements AutoCloseable {
                 }
                 closed = true;
                 if (dropped) {
-                    connection.close();
+                    response.reset();
                     return;
                 }
                 response.end().onComplete(result -> endWritten = true);
@@ -294,7 +295,7 @@ public final class LiveService implements AutoCloseable {
         public void onPlay(RtmpStream stream) {
             RtmpPlayer player = new RtmpPlayer(stream, config.maxPlayerBacklogBytes());
             String lowLatency = queryParameter(stream.query(), "lowlatency").orElse(null);
-            if (!hub.play(stream.streamName(), player, start(lowLatency))) {
+            if (!hub.play(stream.streamName(), player, startPoint(lowLatency))) {
                 // It ended between authorization and now.
                 stream.sendStatus(NetStatus.LEVEL_ERROR, NetStatus.PLAY_STREAM_NOT_FOUND,
                         "stream " + stream.streamName() + " is not live").addListener(ChannelFutureListener.CLOSE);

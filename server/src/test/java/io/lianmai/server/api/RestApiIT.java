@@ -146,6 +146,38 @@ class RestApiIT {
         assertThat(huge.body()).contains("\"Code\":\"InvalidParameter\"").contains("larger than 65536 bytes");
     }
 
+    /** Mutated bodies (bytes dropped, swapped, replaced): every answer is 200, TRTC-shaped, and never InternalError. */
+    @Test
+    void garbageBodiesGetCleanErrors() throws Exception {
+        String sig = adminSig(server);
+        String valid = startBody(app, "1", 0, "anchor", URL);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        String alphabet = "{}[]\":,0123456789-.eE nulltruefalseabcXYZ\\\u00e9";
+        java.util.Set<String> codes = new java.util.TreeSet<>();
+        for (int round = 0; round < 300; round++) {
+            StringBuilder body = new StringBuilder(valid);
+            for (int edits = 1 + random.nextInt(4); edits > 0; edits--) {
+                int at = random.nextInt(body.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> body.deleteCharAt(at);
+                    case 1 -> body.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> body.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            String action = random.nextInt(5) == 0 ? "StopPublishCdnStream" : "StartPublishCdnStream";
+            JsonNode response = call(server, action, sig, body.toString());
+            assertThat(response.path("RequestId").asText()).as(body.toString()).isNotBlank();
+            String code = response.path("Error").path("Code").asText("ok");
+            assertThat(code).as(body + " -> " + response).isNotEqualTo("InternalError");
+            codes.add(code);
+            if (code.equals("ok") && response.has("TaskId")) {
+                call(server, "StopPublishCdnStream", sig,
+                        "{\"SdkAppId\": " + app + ", \"TaskId\": \"" + response.get("TaskId").asText() + "\"}");
+            }
+        }
+        assertThat(codes).contains("InvalidParameter");
+    }
+
     private static void assertError(JsonNode response, String code, String message) {
         assertThat(response.path("Error").path("Code").asText()).as(response.toString()).isEqualTo(code);
         assertThat(response.path("Error").path("Message").asText()).as(response.toString()).contains(message);
