@@ -73,8 +73,8 @@ public final class LianmaiServer implements AutoCloseable {
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.
             vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
-            live = new LiveService(vertx, authenticator, config.hls(), clock);
-            live.bridgeRooms(media, rooms, config.liveIdle());
+            live = new LiveService(vertx, authenticator, config.live(), clock);
+            live.bridgeRooms(media, rooms);
             if (config.rtmp().enabled()) {
                 live.startRtmp(config.rtmp().host(), config.rtmp().port());
             }

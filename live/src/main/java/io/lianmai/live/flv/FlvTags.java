@@ -16,8 +16,10 @@ public final class FlvTags {
     /** Tag type of script data (onMetaData). */
     public static final int SCRIPT = 18;
 
-    private static final int TAG_HEADER = 11;
-    private static final int PREVIOUS_TAG_SIZE = 4;
+    /** Bytes of a tag header (E.4.1): type, size, timestamp, extended timestamp, stream id. */
+    public static final int TAG_HEADER = 11;
+    /** Bytes of the PreviousTagSize field that follows every tag (E.3). */
+    public static final int PREVIOUS_TAG_SIZE = 4;
 
     private FlvTags() {
     }

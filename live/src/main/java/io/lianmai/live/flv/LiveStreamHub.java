@@ -14,6 +14,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * mid-stream gets the header, metadata and codec configuration, then the current GOP from its keyframe, so it
  * starts decoding at once.
  *
+ * <p>A low-latency player ({@link Start#NEXT_KEYFRAME}) skips the GOP cache: it gets the header, metadata and codec
+ * configuration at once, then nothing until the next video keyframe, so it starts at the live edge instead of up to a
+ * GOP behind.
+ *
  * <p>Thread-safe: one lock per stream (never across streams). Memory per stream is bounded: the GOP cache holds at
  * most {@link #MAX_GOP_BYTES}, and a player that cannot keep up is dropped.
  */
@@ -99,13 +103,25 @@ public final class LiveStreamHub {
         }
     }
 
-    /** Adds a player to a live stream (starting it on demand); false when nobody publishes {@code name}. */
+    /**
+     * Adds a player to a live stream (starting it on demand) from its latest keyframe; false when nobody publishes
+     * {@code name}.
+     */
     public boolean play(String name, FlvPlayer player) {
+        return play(name, player, Start.LATEST_KEYFRAME);
+    }
+
+    /**
+     * Adds a player to a live stream (starting it on demand); false when nobody publishes {@code name}. The player's
+     * first {@link FlvPlayer#offer} calls happen on the calling thread before this returns; later ones on the
+     * publisher's thread.
+     */
+    public boolean play(String name, FlvPlayer player, Start start) {
         if (!ensureLive(name)) {
             return false;
         }
         LiveStream stream = streams.get(name);
-        return stream != null && stream.add(player);
+        return stream != null && stream.add(player, start);
     }
 
     /** Players currently attached to {@code name}. */
@@ -113,14 +129,37 @@ public final class LiveStreamHub {
         return Optional.ofNullable(streams.get(name)).map(LiveStream::playerCount).orElse(0);
     }
 
+    /** Where a new player starts. */
+    public enum Start {
+        /** At the cached GOP's keyframe: the picture appears at once, up to one GOP behind the live edge. */
+        LATEST_KEYFRAME,
+        /**
+         * At the next keyframe to arrive (low-latency HTTP-FLV): the live edge, after up to one GOP of waiting. An
+         * audio-only stream starts with the next audio tag.
+         */
+        NEXT_KEYFRAME
+    }
+
+    /** A player and whether it still waits for its first keyframe. */
+    private static final class Attached {
+        final FlvPlayer player;
+        boolean waitingForKeyframe;
+
+        Attached(FlvPlayer player, boolean waitingForKeyframe) {
+            this.player = player;
+            this.waitingForKeyframe = waitingForKeyframe;
+        }
+    }
+
     private final class LiveStream {
         private final String name;
-        private final List<FlvPlayer> players = new ArrayList<>();
+        private final List<Attached> players = new ArrayList<>();
         private final List<ByteBuf> gop = new ArrayList<>();
         private ByteBuf metadata;
         private ByteBuf videoConfig;
         private ByteBuf audioConfig;
         private int gopBytes;
+        private boolean videoSeen;
         private boolean ended;
         private volatile long lastDemandMillis = System.currentTimeMillis();
 
@@ -133,14 +172,22 @@ public final class LiveStreamHub {
                 return;
             }
             ByteBuf tag = FlvTags.tag(allocator, type, timestamp, type == FlvTags.SCRIPT ? withoutSetDataFrame(body) : body);
+            boolean media = false;
+            boolean keyframe = false;
             if (type == FlvTags.SCRIPT) {
                 replace(tag, Slot.METADATA);
             } else if (type == FlvTags.VIDEO && FlvTags.isVideoSequenceHeader(body)) {
                 replace(tag, Slot.VIDEO_CONFIG);
+                videoSeen = true;
             } else if (type == FlvTags.AUDIO && FlvTags.isAudioSequenceHeader(body)) {
                 replace(tag, Slot.AUDIO_CONFIG);
             } else {
-                if (type == FlvTags.VIDEO && FlvTags.isKeyframe(body)) {
+                media = true;
+                if (type == FlvTags.VIDEO) {
+                    videoSeen = true;
+                    keyframe = FlvTags.isKeyframe(body);
+                }
+                if (keyframe) {
                     clearGop();
                 }
                 if (gopBytes + tag.readableBytes() <= MAX_GOP_BYTES) {
@@ -151,7 +198,7 @@ public final class LiveStreamHub {
             for (LiveStreamObserver observer : observers) {
                 observer.onMessage(name, type, timestamp, body);
             }
-            deliver(tag);
+            deliver(tag, media, keyframe);
         }
 
         private void replace(ByteBuf tag, Slot slot) {
@@ -166,38 +213,52 @@ public final class LiveStreamHub {
             }
         }
 
-        /** Sends {@code tag} to every player (consuming it), dropping those that cannot keep up. */
-        private void deliver(ByteBuf tag) {
+        /**
+         * Sends {@code tag} to every player (consuming it), dropping those that cannot keep up. Players waiting for a
+         * keyframe get configuration and metadata but no audio or video before it.
+         */
+        private void deliver(ByteBuf tag, boolean media, boolean keyframe) {
             for (int i = players.size() - 1; i >= 0; i--) {
-                FlvPlayer player = players.get(i);
-                if (!player.offer(tag.retainedDuplicate())) {
+                Attached attached = players.get(i);
+                if (attached.waitingForKeyframe && media) {
+                    if (!keyframe) {
+                        continue;
+                    }
+                    attached.waitingForKeyframe = false;
+                }
+                if (!attached.player.offer(tag.retainedDuplicate())) {
                     players.remove(i);
-                    player.end();
+                    attached.player.end();
                 }
             }
             tag.release();
         }
 
-        synchronized boolean add(FlvPlayer player) {
+        synchronized boolean add(FlvPlayer player, Start start) {
             if (ended) {
                 return false;
             }
+            boolean fromGop = start == Start.LATEST_KEYFRAME;
+            // An audio-only stream has no keyframe to wait for: such a player starts with the next audio tag.
+            boolean waiting = !fromGop && videoSeen;
             boolean ok = player.offer(FlvTags.header(allocator, true, true));
             for (ByteBuf tag : new ByteBuf[] {metadata, videoConfig, audioConfig}) {
                 if (ok && tag != null) {
                     ok = player.offer(tag.retainedDuplicate());
                 }
             }
-            for (ByteBuf tag : gop) {
-                if (ok) {
-                    ok = player.offer(tag.retainedDuplicate());
+            if (fromGop) {
+                for (ByteBuf tag : gop) {
+                    if (ok) {
+                        ok = player.offer(tag.retainedDuplicate());
+                    }
                 }
             }
             if (!ok) {
                 player.end();
                 return false;
             }
-            players.add(player);
+            players.add(new Attached(player, waiting));
             return true;
         }
 
@@ -207,8 +268,8 @@ public final class LiveStreamHub {
 
         synchronized void end() {
             ended = true;
-            for (FlvPlayer player : players) {
-                player.end();
+            for (Attached attached : players) {
+                attached.player.end();
             }
             players.clear();
             clearGop();

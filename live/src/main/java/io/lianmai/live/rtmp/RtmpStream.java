@@ -18,7 +18,7 @@ public final class RtmpStream {
     private final StreamName name;
     private final int streamId;
     private final Role role;
-    private boolean closed;
+    private volatile boolean closed;
 
     RtmpStream(Channel channel, String app, StreamName name, int streamId, Role role) {
         this.channel = channel;
@@ -63,12 +63,27 @@ public final class RtmpStream {
         return closed;
     }
 
+    /** Whether the stream is open and its connection up; any thread. */
+    public boolean isActive() {
+        return !closed && channel.isActive();
+    }
+
     /**
      * Sends an audio, video or data message to a playing client on this stream's message stream id. Takes
      * ownership of {@code payload}. Any thread; writes are queued on the event loop.
      */
     public ChannelFuture send(int typeId, long timestamp, ByteBuf payload) {
         return channel.writeAndFlush(RtmpMessage.of(typeId, streamId, timestamp, payload));
+    }
+
+    /** Sends an {@code onStatus} (RTMP 7.2.2) on this stream, e.g. NetStream.Play.UnpublishNotify; any thread. */
+    public ChannelFuture sendStatus(String level, String code, String description) {
+        return channel.writeAndFlush(RtmpResponses.onStatus(streamId, level, code, description));
+    }
+
+    /** Sends the User Control event Stream EOF (RTMP 7.1.7) for this stream; any thread. */
+    public ChannelFuture sendStreamEof() {
+        return channel.writeAndFlush(UserControlMessage.streamEof(streamId).toMessage());
     }
 
     /** Whether the connection can take more data without queueing (for dropping frames to slow players). */

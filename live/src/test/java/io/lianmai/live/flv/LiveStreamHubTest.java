@@ -76,6 +76,82 @@ class LiveStreamHubTest {
     }
 
     @Test
+    void aLowLatencyPlayerSkipsTheGopAndStartsAtTheNextKeyframe() {
+        hub.publish("s");
+        send(FlvTags.SCRIPT, 0, new byte[] {0x02, 0x00, 0x01, 'm'});
+        send(FlvTags.VIDEO, 0, AVC_CONFIG);
+        send(FlvTags.AUDIO, 0, AAC_CONFIG);
+        send(FlvTags.VIDEO, 0, KEYFRAME);
+        send(FlvTags.VIDEO, 33, DELTA);
+        send(FlvTags.AUDIO, 40, AUDIO);
+        Recorder player = new Recorder(Integer.MAX_VALUE);
+
+        assertThat(hub.play("s", player, LiveStreamHub.Start.NEXT_KEYFRAME)).isTrue();
+        send(FlvTags.VIDEO, 66, DELTA);
+        send(FlvTags.AUDIO, 60, AUDIO);
+        send(FlvTags.VIDEO, 1000, KEYFRAME);
+        send(FlvTags.AUDIO, 1010, AUDIO);
+        send(FlvTags.VIDEO, 1033, DELTA);
+
+        assertThat(player.chunks.get(0)).startsWith('F', 'L', 'V', 1, 0x05);
+        List<String> tags = new ArrayList<>();
+        for (byte[] tag : player.chunks.subList(1, player.chunks.size())) {
+            tags.add((tag[0] & 0xFF) + "@" + (((tag[4] & 0xFF) << 16) | ((tag[5] & 0xFF) << 8) | (tag[6] & 0xFF)));
+        }
+        assertThat(tags).as("metadata and configuration at once, then nothing before the keyframe that arrived "
+                + "after attaching").containsExactly("18@0", "9@0", "8@0", "9@1000", "8@1010", "9@1033");
+        assertThat(player.chunks.get(4)[11]).isEqualTo((byte) 0x17);
+    }
+
+    @Test
+    void aLowLatencyPlayerOfAnAudioOnlyStreamDoesNotWait() {
+        hub.publish("s");
+        send(FlvTags.AUDIO, 0, AAC_CONFIG);
+        send(FlvTags.AUDIO, 20, AUDIO);
+        Recorder player = new Recorder(Integer.MAX_VALUE);
+
+        hub.play("s", player, LiveStreamHub.Start.NEXT_KEYFRAME);
+        send(FlvTags.AUDIO, 40, AUDIO);
+
+        assertThat(player.chunks).hasSize(3);
+        assertThat(player.chunks.get(2)[0]).isEqualTo((byte) FlvTags.AUDIO);
+    }
+
+    @Test
+    void aTagPlayerGetsTypeTimestampAndTheBodyBack() {
+        hub.publish("s");
+        send(FlvTags.VIDEO, 0, AVC_CONFIG);
+        send(FlvTags.VIDEO, 0x01020304L, KEYFRAME);
+        List<String> got = new ArrayList<>();
+        FlvTagPlayer player = new FlvTagPlayer() {
+            @Override
+            protected boolean onTag(int type, long timestamp, ByteBuf body) {
+                byte[] bytes = new byte[body.readableBytes()];
+                body.readBytes(bytes);
+                body.release();
+                got.add(type + "@" + timestamp + " " + java.util.Arrays.toString(bytes));
+                return true;
+            }
+
+            @Override
+            protected boolean accepting() {
+                return true;
+            }
+
+            @Override
+            public void end() {
+                got.add("end");
+            }
+        };
+
+        hub.play("s", player);
+        hub.unpublish("s");
+
+        assertThat(got).containsExactly("9@0 " + java.util.Arrays.toString(AVC_CONFIG),
+                "9@16909060 " + java.util.Arrays.toString(KEYFRAME), "end");
+    }
+
+    @Test
     void setDataFrameIsStrippedFromMetadata() {
         hub.publish("s");
         byte[] body = new byte[] {0x02, 0x00, 0x0D, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e',

@@ -53,6 +53,9 @@ public enum ConfigKey {
             "Address the RTMP server binds."),
     RTMP_PORT("rtmp.port", "1935", false,
             "TCP port for RTMP publishing (live-pusher, OBS, ffmpeg); -1 turns RTMP off."),
+    LIVE_MAX_PLAYER_BACKLOG("live.maxPlayerBacklogBytes", "4194304", false,
+            "Bytes queued towards one HTTP-FLV or RTMP player (or CDN relay) before it counts as too slow and is "
+                    + "dropped instead of buffered: 4 MiB is about 5 s of a 6 Mbit/s stream."),
     LIVE_IDLE_SECONDS("live.idleSeconds", "30", false,
             "A room member's WebRTC stream bridged to live output (FLV/HLS/RTMP play, CDN relay; VP8 and Opus "
                     + "transcoded) stops after this many seconds with no player and no HLS playlist request."),

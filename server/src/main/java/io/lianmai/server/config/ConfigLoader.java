@@ -200,9 +200,11 @@ public final class ConfigLoader {
         HlsConfig hls = HlsConfig.DEFAULT.withEnabled(bool(settings, ConfigKey.LIVE_HLS_ENABLED)).withSegments(
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_HLS_SEGMENT_SECONDS, 1, 60)),
                 integer(settings, ConfigKey.LIVE_HLS_PLAYLIST_SIZE, 2, 100));
+        LiveConfig live = new LiveConfig(integer(settings, ConfigKey.LIVE_MAX_PLAYER_BACKLOG, 65_536, 1 << 30),
+                Duration.ofSeconds(integer(settings, ConfigKey.LIVE_IDLE_SECONDS, 1, 86_400)), hls);
         return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
                 new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)),
-                hls, Duration.ofSeconds(integer(settings, ConfigKey.LIVE_IDLE_SECONDS, 1, 86_400)));
+                live);
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {

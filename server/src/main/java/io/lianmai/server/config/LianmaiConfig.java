@@ -17,9 +17,8 @@ import java.nio.file.Path;
  * @param rtmp RTMP ingest for live output
  * @param room room limits and the resume grace period
  * @param signal the signalling WebSocket
- * @param hls HLS output of live streams
- * @param liveIdle how long a room member's stream bridged to live output runs with nobody watching
+ * @param live live output (HTTP-FLV and RTMP players, CDN relays)
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
-        RoomConfig room, SignalConfig signal, RtmpConfig rtmp, HlsConfig hls, java.time.Duration liveIdle) {
+        RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live) {
 }

@@ -3,6 +3,7 @@ package io.lianmai.server.http;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.Version;
+import io.lianmai.server.api.RestApiRoutes;
 import io.lianmai.server.live.LiveEndpoints;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.config.HttpConfig;
@@ -60,6 +61,7 @@ public final class HttpFrontDoor {
         new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
                 new LiveEndpoints(config.publicUrl(), live::rtmpPort)).mount(router);
         devUserSig.mount(router);
+        RestApiRoutes.standard(vertx, authenticator, live).mount(router);
         live.mount(router);
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));

@@ -22,6 +22,8 @@ public final class RequestAuthenticator {
     public static final int SDK_APP_ID_INVALID = -3317;
     /** TRTC's {@code ERR_USER_ID_INVALID}. */
     public static final int USER_ID_INVALID = -3319;
+    /** The identifier whose UserSig authorises server REST API calls. */
+    public static final String ADMINISTRATOR = "administrator";
     private static final int MAX_USER_ID_LENGTH = 32;
 
     private final AppStore apps;
@@ -42,21 +44,7 @@ public final class RequestAuthenticator {
      */
     public Privileges authenticate(long sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
             RoomRef room, Set<Privilege> required) {
-        requireValidUserId(userId);
-        App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403, SDK_APP_ID_INVALID,
-                "SDKAppID " + sdkAppId + " is not registered on this server (lianmai app list)")));
-        if (!app.enabled()) {
-            throw new ApiException(new ApiError(403, SDK_APP_ID_INVALID, "app " + sdkAppId + " is disabled"));
-        }
-        if (userSig == null || userSig.isBlank()) {
-            throw new ApiException(new ApiError(401, TrtcErrorCode.USER_SIG_INVALID,
-                    "a UserSig is required: send it as Authorization: Bearer <UserSig>"));
-        }
-        try {
-            verifier.verify(sdkAppId, app.secretKey(), userId, userSig);
-        } catch (UserSigException e) {
-            throw new ApiException(new ApiError(401, e.code(), e.getMessage()));
-        }
+        App app = verifyUserSig(sdkAppId, userId, userSig);
         if (privateMapKey.isPresent()) {
             PrivateMapKey key;
             try {
@@ -79,6 +67,35 @@ public final class RequestAuthenticator {
             return key.privileges();
         }
         return Privileges.all();
+    }
+
+    /**
+     * Authenticates a server REST API caller: its UserSig must be valid for the identifier {@value #ADMINISTRATOR}
+     * of app {@code sdkAppId}, as TRTC's server APIs require.
+     *
+     * @throws ApiException with 401 (bad UserSig) or 403 (unknown or disabled app)
+     */
+    public void authenticateAdministrator(long sdkAppId, String userSig) {
+        verifyUserSig(sdkAppId, ADMINISTRATOR, userSig);
+    }
+
+    private App verifyUserSig(long sdkAppId, String userId, String userSig) {
+        requireValidUserId(userId);
+        App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403, SDK_APP_ID_INVALID,
+                "SDKAppID " + sdkAppId + " is not registered on this server (lianmai app list)")));
+        if (!app.enabled()) {
+            throw new ApiException(new ApiError(403, SDK_APP_ID_INVALID, "app " + sdkAppId + " is disabled"));
+        }
+        if (userSig == null || userSig.isBlank()) {
+            throw new ApiException(new ApiError(401, TrtcErrorCode.USER_SIG_INVALID,
+                    "a UserSig is required: send it as Authorization: Bearer <UserSig>"));
+        }
+        try {
+            verifier.verify(sdkAppId, app.secretKey(), userId, userSig);
+        } catch (UserSigException e) {
+            throw new ApiException(new ApiError(401, e.code(), e.getMessage()));
+        }
+        return app;
     }
 
     /** TRTC userIDs: 1..32 characters of letters, digits, '_' and '-'. */

@@ -2,6 +2,7 @@ package io.lianmai.server.live;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.live.flv.FlvPlayer;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.hls.HlsConfig;
@@ -10,24 +11,30 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.live.rtmp.NetStatus;
 import io.lianmai.live.rtmp.RtmpMessage;
+import io.lianmai.live.rtmp.RtmpPlayer;
+import io.lianmai.live.rtmp.RtmpRelay;
 import io.lianmai.live.rtmp.RtmpServer;
 import io.lianmai.live.rtmp.RtmpServerConfig;
 import io.lianmai.live.rtmp.RtmpSessionListener;
 import io.lianmai.live.rtmp.RtmpStream;
 import io.lianmai.live.rtmp.StreamAuthorizer;
+import io.lianmai.server.config.LiveConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetSocketAddress;
@@ -37,6 +44,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -44,30 +52,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * CDN-style live output: RTMP ingest on port 1935 ({@code rtmp://host/live/{sdkAppID}_{roomID}_{userID}_main
- * ?usersig=…}) and HTTP-FLV playback ({@code GET /live/{stream}.flv}) of every RTMP-published stream.
+ * ?usersig=…}), HTTP-FLV playback ({@code GET /live/{stream}.flv}), RTMP playback ({@code rtmp://host/live/{stream}})
+ * and CDN relays ({@link CdnPublishTasks}) of every live stream.
  *
- * <p>Publishing is authenticated with the publisher's UserSig (the userID in the stream name); FLV playback is public,
- * as a CDN's is. Players start at the latest keyframe; a player that cannot keep up is dropped, not buffered.
+ * <p>Publishing is authenticated with the publisher's UserSig (the userID in the stream name); playback is public,
+ * as a CDN's is. Players start at the latest keyframe ({@code ?lowlatency=1}: at the next one); a player more than
+ * {@link LiveConfig#maxPlayerBacklogBytes} behind is dropped and disconnected, not buffered.
  */
 public final class LiveService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveService.class);
-    /** Bytes queued towards one FLV player before it counts as too slow and is dropped (~5 s of 6 Mbit/s). */
-    static final long MAX_PLAYER_BACKLOG = 4L * 1024 * 1024;
     private static final String APP = "live";
+    /** An ended HTTP-FLV response whose client does not read its last bytes is closed after this long. */
+    private static final long END_GRACE_MILLIS = 5000;
 
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
+    private final LiveConfig config;
     private final LiveStreamHub hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT);
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final HlsRoutes hls;
+    private final CdnPublishTasks cdnTasks;
     private RtmpServer rtmp;
     private int rtmpPort = -1;
     private LiveBridges bridges;
 
-    public LiveService(Vertx vertx, RequestAuthenticator authenticator, HlsConfig hlsConfig, Clock clock) {
+    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LiveConfig config, Clock clock) {
         this.vertx = vertx;
         this.authenticator = authenticator;
-        this.hls = new HlsRoutes(vertx, hub, hlsConfig, clock);
+        this.config = config;
+        this.hls = new HlsRoutes(vertx, hub, config.hls(), clock);
+        // DNS lookups of CDN hosts block: they run on Vert.x worker threads, never on the RTMP event loop.
+        Executor resolver = task -> vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false);
+        this.cdnTasks = new CdnPublishTasks(hub, group, resolver, clock,
+                RtmpRelay.Config.DEFAULT.withMaxBacklogBytes(config.maxPlayerBacklogBytes()));
     }
 
     /** Binds RTMP on {@code host:port} (0 picks a free port). */
@@ -81,8 +101,8 @@ public final class LiveService implements AutoCloseable {
      * Bridges live streams and rooms both ways: RTMP publishers become room members' streams, and room members'
      * WebRTC streams are playable as live streams on demand.
      */
-    public void bridgeRooms(MediaPlane media, RoomRegistry rooms, java.time.Duration idle) {
-        bridges = new LiveBridges(hub, media, rooms, idle.toMillis());
+    public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
+        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis());
     }
 
     /** The live streams by CDN name (RTMP-published, or bridged from rooms). */
@@ -93,6 +113,11 @@ public final class LiveService implements AutoCloseable {
     /** The bound RTMP port, or -1 when RTMP is off. */
     public int rtmpPort() {
         return rtmpPort;
+    }
+
+    /** CDN relay tasks (StartPublishCdnStream). */
+    public CdnPublishTasks cdnTasks() {
+        return cdnTasks;
     }
 
     /** {@code GET /live/{stream}.flv}, and HLS ({@link HlsRoutes}). */
@@ -113,8 +138,9 @@ public final class LiveService implements AutoCloseable {
                 .putHeader("content-type", "video/x-flv")
                 .putHeader("cache-control", "no-cache")
                 .putHeader("access-control-allow-origin", "*");
-        HttpFlvPlayer player = new HttpFlvPlayer(context.vertx().getOrCreateContext(), response);
-        if (!hub.play(name, player)) {
+        HttpFlvPlayer player = new HttpFlvPlayer(context.vertx().getOrCreateContext(), context.request().connection(),
+                response, config.maxPlayerBacklogBytes());
+        if (!hub.play(name, player, startPoint(context.request().getParam("lowlatency")))) {
             response.setChunked(false).headers().remove("content-type");
             new ApiError(404, ApiError.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
             return;
@@ -122,43 +148,98 @@ public final class LiveService implements AutoCloseable {
         response.closeHandler(v -> player.closed = true);
     }
 
-    /** Writes FLV bytes to one HTTP response on its Vert.x context, counting what is still queued. */
+    /** {@code ?lowlatency=1} (or true/yes): start at the next keyframe instead of the cached GOP. */
+    static LiveStreamHub.Start startPoint(String lowLatency) {
+        boolean low = lowLatency != null && (lowLatency.equals("1") || lowLatency.equalsIgnoreCase("true")
+                || lowLatency.equalsIgnoreCase("yes"));
+        return low ? LiveStreamHub.Start.NEXT_KEYFRAME : LiveStreamHub.Start.LATEST_KEYFRAME;
+    }
+
+    /**
+     * Writes FLV tags to one HTTP response on its Vert.x context without copying them, counting what is still queued.
+     *
+     * <p>Ownership: Vert.x wraps a non-Vert.x {@link ByteBuf} in an unreleasable slice before handing it to Netty
+     * ({@code BufferImpl.getByteBuf}), so the write never releases the tag; this player releases it when the write
+     * completes, successfully or not (the connection closed, the response ended). Tags still queued on the context
+     * after the response closed are released there too.
+     */
     private static final class HttpFlvPlayer implements FlvPlayer {
         private final Context context;
+        private final HttpConnection connection;
         private final HttpServerResponse response;
+        private final long maxBacklogBytes;
         private final AtomicLong backlog = new AtomicLong();
         private volatile boolean closed;
+        private volatile boolean dropped;
+        private volatile boolean endWritten;
 
-        HttpFlvPlayer(Context context, HttpServerResponse response) {
+        HttpFlvPlayer(Context context, HttpConnection connection, HttpServerResponse response, long maxBacklogBytes) {
             this.context = context;
+            this.connection = connection;
             this.response = response;
+            this.maxBacklogBytes = maxBacklogBytes;
         }
 
         @Override
         public boolean offer(ByteBuf bytes) {
-            if (closed || backlog.get() > MAX_PLAYER_BACKLOG) {
+            if (closed) {
                 bytes.release();
                 return false;
             }
-            byte[] copy = new byte[bytes.readableBytes()];
-            bytes.readBytes(copy);
-            bytes.release();
-            backlog.addAndGet(copy.length);
-            context.runOnContext(v -> {
-                if (!closed) {
-                    response.write(Buffer.buffer(copy)).onComplete(done -> backlog.addAndGet(-copy.length));
-                }
-            });
+            if (backlog.get() > maxBacklogBytes) {
+                dropped = true;
+                bytes.release();
+                return false;
+            }
+            int size = bytes.readableBytes();
+            backlog.addAndGet(size);
+            context.runOnContext(v -> write(bytes, size));
             return true;
         }
 
+        /** On the response's context. */
+        private void write(ByteBuf bytes, int size) {
+            if (closed) {
+                written(bytes, size);
+                return;
+            }
+            Future<Void> done;
+            try {
+                // BufferImpl reads its ByteBuf from index 0: the slice starts the tag there.
+                done = response.write(BufferInternal.buffer(bytes.slice()));
+            } catch (RuntimeException e) {
+                written(bytes, size);
+                return;
+            }
+            done.onComplete(result -> written(bytes, size));
+        }
+
+        private void written(ByteBuf bytes, int size) {
+            bytes.release();
+            backlog.addAndGet(-size);
+        }
+
+        /**
+         * Stream ended: the response ends. Dropped as too slow: the response is reset, which closes an HTTP/1.1
+         * connection (its queued tags are released as their writes fail).
+         */
         @Override
         public void end() {
             context.runOnContext(v -> {
-                if (!closed) {
-                    closed = true;
-                    response.end();
+                if (closed) {
+                    return;
                 }
+                closed = true;
+                if (dropped) {
+                    response.reset();
+                    return;
+                }
+                response.end().onComplete(result -> endWritten = true);
+                context.owner().setTimer(END_GRACE_MILLIS, t -> {
+                    if (!endWritten) {
+                        connection.close();
+                    }
+                });
             });
         }
     }
@@ -177,6 +258,10 @@ public final class LiveService implements AutoCloseable {
                         "stream name must be {sdkAppID}_{roomID}_{userID}_main (or _aux)"));
             }
             String userSig = queryParameter(query, "usersig").orElse(null);
+            if (userSig == null || userSig.isBlank()) {
+                return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, TrtcErrorCode.USER_SIG_INVALID
+                        + " a UserSig is required: publish to rtmp://host/live/" + streamName + "?usersig=<UserSig>"));
+            }
             return vertx.executeBlocking(() -> {
                 try {
                     CdnStreamName stream = name.get();
@@ -191,10 +276,18 @@ public final class LiveService implements AutoCloseable {
             }, false).toCompletionStage();
         }
 
+        /** Playback is public, as a CDN's is: the stream must be live (or startable on demand). */
         @Override
         public CompletionStage<AuthorizationResult> authorizePlay(String app, String streamName, String query) {
-            return done(AuthorizationResult.reject(NetStatus.PLAY_FAILED,
-                    "RTMP play is not served yet: play http://host:8800/live/" + streamName + ".flv"));
+            if (!APP.equals(app)) {
+                return done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
+                        "play rtmp://host/live/{stream}; there is no application '" + app + "'"));
+            }
+            if (!hub.ensureLive(streamName)) {
+                return done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
+                        "stream " + streamName + " is not live"));
+            }
+            return done(AuthorizationResult.allow());
         }
 
         private CompletionStage<AuthorizationResult> done(AuthorizationResult result) {
@@ -215,7 +308,13 @@ public final class LiveService implements AutoCloseable {
 
         @Override
         public void onPlay(RtmpStream stream) {
-            // Refused by the authorizer for now.
+            RtmpPlayer player = new RtmpPlayer(stream, config.maxPlayerBacklogBytes());
+            String lowLatency = queryParameter(stream.query(), "lowlatency").orElse(null);
+            if (!hub.play(stream.streamName(), player, startPoint(lowLatency))) {
+                // It ended between authorization and now.
+                stream.sendStatus(NetStatus.LEVEL_ERROR, NetStatus.PLAY_STREAM_NOT_FOUND,
+                        "stream " + stream.streamName() + " is not live").addListener(ChannelFutureListener.CLOSE);
+            }
         }
 
         @Override
@@ -271,6 +370,7 @@ public final class LiveService implements AutoCloseable {
         if (bridges != null) {
             bridges.close();
         }
+        cdnTasks.close();
         if (rtmp != null) {
             rtmp.close();
         }

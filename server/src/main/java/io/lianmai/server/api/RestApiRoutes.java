@@ -1,0 +1,227 @@
+package io.lianmai.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.server.http.ApiException;
+import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.live.LiveService;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/v1/{Action}}: TRTC's server API, one {@link RestAction} per action.
+ *
+ * <pre>
+ * POST /api/v1/StartPublishCdnStream
+ * Authorization: Bearer &lt;UserSig of "administrator"&gt;
+ * {"SdkAppId": 1400000000, …}
+ *
+ * 200 {"Response": {"TaskId": "…", "RequestId": "…"}}
+ * 200 {"Response": {"Error": {"Code": "AuthFailure", "Message": "…"}, "RequestId": "…"}}
+ * </pre>
+ *
+ * Every answered request is HTTP 200 with the outcome in {@code Response}, as Tencent Cloud API 3.0 answers, so TRTC
+ * server SDKs and scripts read it unchanged. The order of checks: the action exists, the body is a JSON object with
+ * {@code SdkAppId}, the Bearer UserSig is the administrator's of that app, then the action's own parameters.
+ *
+ * <p>Handlers run on the event loop; authentication and the action run on a worker thread.
+ */
+public final class RestApiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(RestApiRoutes.class);
+    /** Request bodies are small JSON objects; TRTC's largest (mix layouts) stay well under this. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final String PATH = "/api/v1/:action";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+
+    private final Vertx vertx;
+    private final RequestAuthenticator authenticator;
+    private final Map<String, RestAction<?>> actions = new LinkedHashMap<>();
+
+    public RestApiRoutes(Vertx vertx, RequestAuthenticator authenticator, List<RestAction<?>> actions) {
+        this.vertx = vertx;
+        this.authenticator = authenticator;
+        for (RestAction<?> action : actions) {
+            this.actions.put(action.name(), action);
+        }
+    }
+
+    /** The routes with every action this server implements. */
+    public static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live) {
+        return new RestApiRoutes(vertx, authenticator, List.of(
+                new StartPublishCdnStream(live.cdnTasks()),
+                new StopPublishCdnStream(live.cdnTasks())));
+    }
+
+    /** Adds {@code POST /api/v1/{Action}} to {@code router}. */
+    public void mount(Router router) {
+        router.post(PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        router.post(PATH).handler(this::handle);
+        router.post(PATH).failureHandler(this::failure);
+    }
+
+    private void handle(RoutingContext context) {
+        String requestId = UUID.randomUUID().toString();
+        String name = context.pathParam("action");
+        RestAction<?> action = actions.get(name);
+        if (action == null) {
+            error(context, requestId, new RestApiException(RestApiException.INVALID_ACTION, "unknown action '"
+                    + shorten(name) + "'; this server implements " + String.join(", ", actions.keySet())));
+            return;
+        }
+        JsonNode body;
+        long sdkAppId;
+        String userSig;
+        try {
+            body = parse(context);
+            sdkAppId = sdkAppId(body);
+            userSig = bearer(context.request().getHeader("authorization"));
+        } catch (RestApiException e) {
+            error(context, requestId, e);
+            return;
+        }
+        vertx.executeBlocking(() -> run(action, sdkAppId, userSig, body), false).onComplete(result -> {
+            if (result.succeeded()) {
+                ObjectNode response = JSON.valueToTree(result.result());
+                response.put("RequestId", requestId);
+                LOG.info("{} of app {}: ok ({})", name, sdkAppId, requestId);
+                send(context, response);
+            } else if (result.cause() instanceof RestApiException e) {
+                LOG.info("{} of app {}: {} {} ({})", name, sdkAppId, e.code(), e.getMessage(), requestId);
+                error(context, requestId, e);
+            } else {
+                LOG.warn("{} of app {} failed ({})", name, sdkAppId, requestId, result.cause());
+                error(context, requestId, new RestApiException(RestApiException.INTERNAL_ERROR,
+                        "internal error; the server log has request " + requestId));
+            }
+        });
+    }
+
+    /** On a worker thread: the caller must be the app's administrator before the body is even bound. */
+    private <Q> Record run(RestAction<Q> action, long sdkAppId, String userSig, JsonNode body) {
+        try {
+            authenticator.authenticateAdministrator(sdkAppId, userSig);
+        } catch (ApiException e) {
+            throw new RestApiException(RestApiException.AUTH_FAILURE, e.error().code() + " " + e.getMessage());
+        }
+        Q request;
+        try {
+            request = JSON.treeToValue(body, action.requestType());
+        } catch (MismatchedInputException e) {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER, path(e) + ": " + e.getOriginalMessage()
+                    .replaceAll(" \\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.", "`"));
+        } catch (JsonProcessingException e) {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER, e.getOriginalMessage());
+        }
+        return action.handle(sdkAppId, request);
+    }
+
+    private static JsonNode parse(RoutingContext context) {
+        Buffer raw = context.body().buffer();
+        if (raw == null || raw.length() == 0) {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER,
+                    "the body must be a JSON object with SdkAppId");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(raw.getBytes());
+        } catch (java.io.IOException e) {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER, "the body is not valid JSON: "
+                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+        if (body == null || !body.isObject()) {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER, "the body must be a JSON object");
+        }
+        return body;
+    }
+
+    /** SdkAppId as a JSON number (or a numeric string, as some SDKs send it), 1..4294967295. */
+    static long sdkAppId(JsonNode body) {
+        JsonNode node = body.get("SdkAppId");
+        if (node == null || node.isNull()) {
+            throw new RestApiException(RestApiException.MISSING_PARAMETER, "SdkAppId is required");
+        }
+        long value;
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            value = node.asLong();
+        } else if (node.isTextual() && node.asText().matches("[0-9]{1,10}")) {
+            value = Long.parseLong(node.asText());
+        } else {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER, "SdkAppId must be a whole number");
+        }
+        if (value < 1 || value > 0xFFFF_FFFFL) {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER, "SdkAppId must be 1..4294967295");
+        }
+        return value;
+    }
+
+    private static String bearer(String header) {
+        String prefix = "bearer ";
+        if (header == null || header.length() <= prefix.length()
+                || !header.substring(0, prefix.length()).toLowerCase(Locale.ROOT).equals(prefix)) {
+            throw new RestApiException(RestApiException.AUTH_FAILURE,
+                    "send Authorization: Bearer <UserSig of identifier \"administrator\">");
+        }
+        return header.substring(prefix.length()).trim();
+    }
+
+    /** Failures before the handler (a body over the limit) still get a TRTC-shaped answer. */
+    private void failure(RoutingContext context) {
+        String requestId = UUID.randomUUID().toString();
+        int status = context.statusCode();
+        if (status == 413) {
+            error(context, requestId, new RestApiException(RestApiException.INVALID_PARAMETER,
+                    "the body is larger than " + MAX_BODY_BYTES + " bytes"));
+            return;
+        }
+        LOG.warn("{} failed ({})", context.request().path(), requestId, context.failure());
+        error(context, requestId, new RestApiException(RestApiException.INTERNAL_ERROR,
+                "internal error; the server log has request " + requestId));
+    }
+
+    private static void error(RoutingContext context, String requestId, RestApiException e) {
+        ObjectNode response = JSON.createObjectNode();
+        response.putObject("Error").put("Code", e.code()).put("Message", e.getMessage());
+        response.put("RequestId", requestId);
+        send(context, response);
+    }
+
+    private static void send(RoutingContext context, ObjectNode response) {
+        if (context.response().ended()) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.set("Response", response);
+        context.response().setStatusCode(200).putHeader("content-type", "application/json").end(root.toString());
+    }
+
+    private static String path(MismatchedInputException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+        return path.isEmpty() ? "body" : path;
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+}
