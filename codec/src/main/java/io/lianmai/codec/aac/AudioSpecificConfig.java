@@ -149,6 +149,12 @@ public final class AudioSpecificConfig {
         return sampleRate;
     }
 
+    /** samplingFrequencyIndex of the core rate (0 = 96 kHz … 12 = 7350 Hz), or 15 when the rate has no index. */
+    public int samplingFrequencyIndex() {
+        int index = frequencyIndex(sampleRate);
+        return index >= 0 ? index : 15;
+    }
+
     /** channelConfiguration: 1 mono, 2 stereo, … 7; 0 means a program config element defines the channels. */
     public int channelConfiguration() {
         return channelConfiguration;

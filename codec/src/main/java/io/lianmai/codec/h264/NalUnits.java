@@ -69,7 +69,8 @@ public final class NalUnits {
                 count = 0;
                 return -1;
             }
-            long size = lengthSize == 4 ? BigEndian.u32(buf, pos) : lengthSize == 2 ? BigEndian.u16(buf, pos) : buf[pos] & 0xFF;
+            long size = lengthSize == 4 ? BigEndian.u32(buf, pos)
+                    : lengthSize == 2 ? BigEndian.u16(buf, pos) : buf[pos] & 0xFF;
             pos += lengthSize;
             if (size > end - pos) {
                 count = 0;

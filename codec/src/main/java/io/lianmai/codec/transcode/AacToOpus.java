@@ -3,6 +3,7 @@ package io.lianmai.codec.transcode;
 import io.lianmai.codec.CodecException;
 import io.lianmai.codec.aac.AudioSpecificConfig;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Transcodes the AAC of an RTMP publisher into the Opus WebRTC receivers expect (opus/48000/2, RFC 7587): FFmpeg's
@@ -124,9 +125,11 @@ public final class AacToOpus implements AutoCloseable {
     /**
      * Transcodes one raw AAC frame at {@code frame[off, off + len)} stamped {@code timestampMillis} (FLV time); only
      * reads the array. Packets that become complete are delivered before this returns. Never throws for bad data;
-     * {@link CodecException} only for a failure of the encoder itself, {@link IllegalStateException} after close.
+     * {@link IndexOutOfBoundsException} if the range lies outside the array, {@link CodecException} only for a failure
+     * of the encoder itself, {@link IllegalStateException} after close.
      */
     public void feed(byte[] frame, int off, int len, long timestampMillis) {
+        Objects.checkFromIndexSize(off, len, frame.length);
         framesIn++;
         if (len <= 0 || len > MAX_FRAME_BYTES) {
             rejectedFrames++;

@@ -3,6 +3,7 @@ package io.lianmai.codec.transcode;
 import io.lianmai.codec.CodecException;
 import io.lianmai.codec.aac.AudioSpecificConfig;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Transcodes a WebRTC publisher's Opus into AAC-LC for FLV and HLS players: FFmpeg's opus decoder at 48 kHz stereo,
@@ -111,10 +112,12 @@ public final class OpusToAac implements AutoCloseable {
 
     /**
      * Transcodes one Opus packet at {@code payload[off, off + len)} with its RTP timestamp; only reads the array. AAC
-     * frames that become complete are delivered before this returns. Never throws for bad data; {@link CodecException}
-     * only for a failure of the encoder itself, {@link IllegalStateException} after close.
+     * frames that become complete are delivered before this returns. Never throws for bad data; {@link
+     * IndexOutOfBoundsException} if the range lies outside the array, {@link CodecException} only for a failure of the
+     * encoder itself, {@link IllegalStateException} after close.
      */
     public void feed(byte[] payload, int off, int len, long rtpTimestamp) {
+        Objects.checkFromIndexSize(off, len, payload.length);
         packetsIn++;
         if (len <= 0 || len > MAX_PACKET_BYTES) {
             rejectedPackets++;

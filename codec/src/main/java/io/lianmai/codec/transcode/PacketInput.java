@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 
 import io.lianmai.codec.CodecException;
+import java.util.Objects;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.javacpp.BytePointer;
 
@@ -29,6 +30,7 @@ final class PacketInput implements AutoCloseable {
 
     /** The packet holding a copy of {@code buf[off, off + len)} with the given timestamps (in the codec time base). */
     AVPacket wrap(byte[] buf, int off, int len, long pts) {
+        Objects.checkFromIndexSize(off, len, buf.length); // JNI would copy past the array without this
         int needed = len + ZEROS.length;
         if (needed > capacity) {
             if (data != null) {

@@ -30,6 +30,7 @@ import io.lianmai.codec.h264.NalUnit;
 import io.lianmai.codec.h264.NalUnits;
 import io.lianmai.codec.vp8.Vp8FrameHeader;
 import java.util.Arrays;
+import java.util.Objects;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -150,6 +151,7 @@ public final class Vp8ToH264 implements AutoCloseable {
     private long corruptFrames;
     private long rejectedFrames;
     private long encoderOpens;
+    private long encoderFailures;
     private long keyframesOut;
 
     /** Opens the VP8 decoder; the encoder opens at the first decoded picture. {@link CodecException} on failure. */
@@ -184,11 +186,14 @@ public final class Vp8ToH264 implements AutoCloseable {
 
     /**
      * Transcodes one complete VP8 frame at {@code frame[off, off + len)} with its 90 kHz timestamp; only reads the
-     * array. The access unit it becomes is delivered before this returns. Never throws for bad data; {@link
-     * CodecException} only when the H.264 encoder fails, {@link IllegalStateException} after close.
+     * array. The access unit it becomes is delivered before this returns. Never throws for bad data (an encoder that
+     * cannot open at a decoded picture size counts in {@link #encoderFailures()}); {@link IndexOutOfBoundsException}
+     * if the range lies outside the array, {@link CodecException} only when the open encoder fails, {@link
+     * IllegalStateException} after close.
      */
     public void feed(byte[] frame, int off, int len, long timestamp) {
         checkOpen();
+        Objects.checkFromIndexSize(off, len, frame.length);
         framesIn++;
         if (len < 3 || len > MAX_FRAME_BYTES) {
             rejectedFrames++;
@@ -294,7 +299,12 @@ public final class Vp8ToH264 implements AutoCloseable {
             return;
         }
         if (encoder == null || w != width || h != height) {
-            openEncoder(w, h);
+            try {
+                openEncoder(w, h);
+            } catch (CodecException e) {
+                encoderFailures++; // e.g. a size libopenh264 refuses; the next picture tries again
+                return;
+            }
         }
         long pts = picture.pts();
         boolean idr = keyframeRequested || lastKeyframeAt == Long.MIN_VALUE
@@ -376,25 +386,29 @@ public final class Vp8ToH264 implements AutoCloseable {
         if (encoder == null) {
             throw new CodecException("cannot allocate the libopenh264 encoder");
         }
-        encoder.width(w);
-        encoder.height(h);
-        encoder.pix_fmt(AV_PIX_FMT_YUV420P);
-        encoder.time_base(new AVRational().num(1).den(90_000));
-        encoder.framerate(new AVRational().num(config.maxFrameRate()).den(1));
-        encoder.bit_rate(config.bitrate());
-        encoder.gop_size(Integer.MAX_VALUE); // IDRs are placed by input time, see encode()
-        encoder.max_b_frames(0);
-        encoder.thread_count(config.threads());
-        encoder.profile(AV_PROFILE_H264_CONSTRAINED_BASELINE);
-        int ret = av_opt_set(encoder.priv_data(), "rc_mode", "bitrate", 0);
-        if (ret < 0) {
-            throw new CodecException("libopenh264 rc_mode: " + Ffmpeg.errorString(ret));
-        }
-        ret = avcodec_open2(encoder, codec, (PointerPointer<?>) null);
-        if (ret < 0) {
+        try {
+            encoder.width(w);
+            encoder.height(h);
+            encoder.pix_fmt(AV_PIX_FMT_YUV420P);
+            encoder.time_base(new AVRational().num(1).den(90_000));
+            encoder.framerate(new AVRational().num(config.maxFrameRate()).den(1));
+            encoder.bit_rate(config.bitrate());
+            encoder.gop_size(Integer.MAX_VALUE); // IDRs are placed by input time, see encode()
+            encoder.max_b_frames(0);
+            encoder.thread_count(config.threads());
+            encoder.profile(AV_PROFILE_H264_CONSTRAINED_BASELINE);
+            int ret = av_opt_set(encoder.priv_data(), "rc_mode", "bitrate", 0);
+            if (ret < 0) {
+                throw new CodecException("libopenh264 rc_mode: " + Ffmpeg.errorString(ret));
+            }
+            ret = avcodec_open2(encoder, codec, (PointerPointer<?>) null);
+            if (ret < 0) {
+                throw new CodecException("cannot open libopenh264 at " + w + "x" + h + ": " + Ffmpeg.errorString(ret));
+            }
+        } catch (CodecException e) {
             avcodec_free_context(encoder);
             encoder = null;
-            throw new CodecException("cannot open libopenh264 at " + w + "x" + h + ": " + Ffmpeg.errorString(ret));
+            throw e;
         }
         width = w;
         height = h;
@@ -455,6 +469,11 @@ public final class Vp8ToH264 implements AutoCloseable {
     /** Times the encoder was opened: 1 plus the resolution changes. */
     public long encoderOpens() {
         return encoderOpens;
+    }
+
+    /** Pictures dropped because libopenh264 would not open at their size. */
+    public long encoderFailures() {
+        return encoderFailures;
     }
 
     private void checkOpen() {

@@ -18,6 +18,7 @@ class AudioSpecificConfigTest {
         assertThat(explicit).hasSize(5);
         AudioSpecificConfig parsed = AudioSpecificConfig.parse(explicit);
         assertThat(parsed.sampleRate()).isEqualTo(50_000);
+        assertThat(parsed.samplingFrequencyIndex()).isEqualTo(15);
         assertThat(parsed.channelConfiguration()).isEqualTo(2);
     }
 
@@ -28,6 +29,7 @@ class AudioSpecificConfigTest {
         assertThat(lc.sampleRate()).isEqualTo(44_100);
         assertThat(lc.channelConfiguration()).isEqualTo(2);
         assertThat(lc.extensionSampleRate()).isZero();
+        assertThat(lc.samplingFrequencyIndex()).isEqualTo(4);
         assertThat(lc.toBytes()).isEqualTo(Hex.bytes("12 10"));
         // HE-AAC: object type 5, core 24 kHz stereo, SBR at 48 kHz, core object type 2
         AudioSpecificConfig he = AudioSpecificConfig.parse(Hex.bytes("2b 11 88 00"));

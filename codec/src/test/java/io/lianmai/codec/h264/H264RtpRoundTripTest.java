@@ -14,7 +14,7 @@ import net.jqwik.api.constraints.IntRange;
  * Packetizer and depacketizer against each other over random access units: NAL sizes on both sides of every FU-A and
  * STAP-A boundary, random payload limits, and the loss of any one packet.
  */
-class H264RtpRoundTripProperties {
+class H264RtpRoundTripTest {
     private static final byte[] SPS = AvcDecoderConfigurationRecordTest.BASELINE_SPS;
     private static final byte[] PPS = AvcDecoderConfigurationRecordTest.BASELINE_PPS;
 

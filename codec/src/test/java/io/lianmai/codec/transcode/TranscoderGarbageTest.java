@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.Size;
  * Garbage and bit-flipped real frames into each transcoder: nothing is thrown, the JVM survives, and valid input
  * afterwards still transcodes.
  */
-class TranscoderGarbageProperties {
+class TranscoderGarbageTest {
     private static final byte[][] AAC_CONFIG = new byte[1][];
     private static final List<Packet> AAC = TestMedia.encodeAudio("aac", TestMedia.tone(440, 44_100, 1, 0.5), 44_100,
             128_000, Map.of(), AAC_CONFIG);

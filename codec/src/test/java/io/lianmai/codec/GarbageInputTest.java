@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.Size;
  * Garbage into every parser, scanner and (de)packetizer: parsers throw nothing but {@link CodecException}, the packet
  * path throws nothing at all.
  */
-class GarbageInputProperties {
+class GarbageInputTest {
     private static final H264AccessUnitListener IGNORE_H264 = (buf, off, len, ts, key) -> {
     };
 
