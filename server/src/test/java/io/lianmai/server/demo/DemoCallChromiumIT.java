@@ -3,13 +3,17 @@ package io.lianmai.server.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
+import io.lianmai.server.live.FfmpegRtmp;
+import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.HeadlessChromium;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seed's experience in headless Chromium: two tabs open the demo room page with the same room number and have
@@ -71,6 +75,41 @@ class DemoCallChromiumIT {
 
             bob.script("window.__trtc.exitRoom()");
             alice.await("REMOTE_USER_LEAVE", MEDIA, () -> events(alice).contains("REMOTE_USER_LEAVE"));
+        }
+    }
+
+    /**
+     * The issue's "done when": ffmpeg as a live-pusher and ffprobe as a live-player take part in a room with a browser
+     * member. The browser sees the pusher join and decodes it (RTMP → WebRTC: H.264 as is, AAC → Opus); ffprobe
+     * decodes the browser's stream as HTTP-FLV (WebRTC → FLV: VP8 → H.264, Opus → AAC); the browser sees the pusher
+     * leave.
+     */
+    @Test
+    void anRtmpPusherAndAnFlvPlayerShareARoomWithABrowser(@TempDir Path dir) throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
+        try (HeadlessChromium web = HeadlessChromium.start()) {
+            web.open(server.url("/room.html?roomID=7070&userID=web").toString());
+            web.await("LOCAL_JOIN", MEDIA, () -> events(web).contains("LOCAL_JOIN"));
+            Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, server.sdkAppId()
+                    + "_7070_pusher_main", server.userSig("pusher")), 40, dir.resolve("ffmpeg.log"));
+            try {
+                web.await("the pusher joins and publishes", MEDIA, () -> events(web).containsAll(List.of(
+                        "REMOTE_USER_JOIN", "REMOTE_VIDEO_ADD", "REMOTE_AUDIO_ADD")));
+                awaitMedia(web, "the browser decodes the RTMP pusher");
+
+                String flv = server.url("/live/" + server.sdkAppId() + "_7070_web_main.flv").toString();
+                String streams = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout",
+                        "10000000", "-show_entries", "stream=codec_name", "-of", "csv=p=0", flv), 30, dir);
+                assertThat(streams).contains("h264").contains("aac");
+                String frames = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout",
+                        "10000000", "-read_intervals", "%+3", "-select_streams", "v", "-count_frames",
+                        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", flv), 30, dir);
+                assertThat(Integer.parseInt(frames.strip().split("\\s+")[0])).as(frames).isGreaterThan(20);
+            } finally {
+                FfmpegRtmp.stop(pusher);
+            }
+            web.await("the pusher leaves", MEDIA, () -> events(web).contains("REMOTE_USER_LEAVE"));
         }
     }
 

@@ -10,18 +10,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** ffmpeg as a live-pusher (H.264 baseline + AAC over RTMP, like a mini program's), and ffprobe as a player. */
-final class FfmpegRtmp {
+public final class FfmpegRtmp {
     private FfmpegRtmp() {
     }
 
     /** The RTMP URL of a CDN stream name, with the publisher's UserSig. */
-    static String url(TestServer server, String stream, String userSig) {
+    public static String url(TestServer server, String stream, String userSig) {
         return "rtmp://127.0.0.1:" + server.server().live().rtmpPort() + "/live/" + stream + "?usersig="
                 + URLEncoder.encode(userSig, StandardCharsets.UTF_8);
     }
 
     /** Publishes a test pattern and a tone in real time for {@code seconds}; output goes to {@code log}. */
-    static Process publish(Path ffmpeg, String url, int seconds, Path log) throws IOException {
+    public static Process publish(Path ffmpeg, String url, int seconds, Path log) throws IOException {
         return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i",
                 "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=frequency=440", "-t",
                 Integer.toString(seconds), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
@@ -32,7 +32,7 @@ final class FfmpegRtmp {
     }
 
     /** Runs a command, waiting at most {@code timeoutSeconds}; returns its combined output. */
-    static String run(List<String> command, int timeoutSeconds, Path dir) throws IOException, InterruptedException {
+    public static String run(List<String> command, int timeoutSeconds, Path dir) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "run", ".txt");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -42,7 +42,7 @@ final class FfmpegRtmp {
         return Files.readString(out);
     }
 
-    static void stop(Process process) throws InterruptedException {
+    public static void stop(Process process) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();
