@@ -156,6 +156,12 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         }
     }
 
+    /** AAC frames of the RTMP stream {@code name} transcoded to Opus so far, or -1 when it is not bridged. */
+    public long audioFramesTranscoded(String name) {
+        RtmpRoomBridge bridge = fromRtmp.get(name);
+        return bridge == null ? -1 : bridge.audioFramesTranscoded();
+    }
+
     /** Live outputs currently bridged from rooms (for tests and metrics). */
     int outputCount() {
         return toLive.size();

@@ -105,6 +105,11 @@ public final class LiveService implements AutoCloseable {
         bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis());
     }
 
+    /** The bridges between live streams and rooms (null until {@link #bridgeRooms}). */
+    public LiveBridges bridges() {
+        return bridges;
+    }
+
     /** The live streams by CDN name (RTMP-published, or bridged from rooms). */
     public LiveStreamHub hub() {
         return hub;

@@ -78,6 +78,7 @@ final class RtmpRoomBridge {
     private int opusSequence = ThreadLocalRandom.current().nextInt(0x10000);
     private final long opusTimestampOffset = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
     private long audioDropped;
+    private volatile long audioFramesTranscoded;
 
     RtmpRoomBridge(String name, CdnStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
             MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial) {
@@ -257,6 +258,7 @@ final class RtmpRoomBridge {
         if (audio != null && publisher != null && !closed) {
             try {
                 audio.feed(frame, 0, frame.length, timestampMillis);
+                audioFramesTranscoded++;
             } catch (CodecException e) {
                 audioDropped++;
             }
@@ -272,6 +274,11 @@ final class RtmpRoomBridge {
         opusSequence = (opusSequence + 1) & 0xFFFF;
         System.arraycopy(buf, off, opusPacket, RtpHeader.FIXED_LENGTH, len);
         publisher.send(audioTrack, opusPacket, 0, RtpHeader.FIXED_LENGTH + len);
+    }
+
+    /** AAC frames transcoded to Opus so far (none while nobody plays the stream). */
+    long audioFramesTranscoded() {
+        return audioFramesTranscoded;
     }
 
     void close() {

@@ -55,6 +55,9 @@ class RtmpInRoomIT {
                 assertThat(added.path("streamType").asText()).isEqualTo("main");
                 assertThat(added.path("audio").asBoolean()).isTrue();
                 assertThat(added.path("video").asBoolean()).isTrue();
+                Thread.sleep(1000);
+                assertThat(server.server().live().bridges().audioFramesTranscoded(stream))
+                        .as("no AAC is transcoded while nobody plays the stream").isZero();
 
                 JsonNode subscribed = viewer.ok("subscribe", SignalClient.data().put("streamID", "anchor_main")
                         .put("offer", player.createOffer()));
@@ -62,6 +65,7 @@ class RtmpInRoomIT {
                 player.awaitMedia(30, 50, MEDIA_DEADLINE);
                 assertThat(player.framesDecoded()).isGreaterThanOrEqualTo(30);
                 assertThat(player.audioChunksReceived()).isGreaterThanOrEqualTo(50);
+                assertThat(server.server().live().bridges().audioFramesTranscoded(stream)).isPositive();
             } finally {
                 FfmpegRtmp.stop(pusher);
             }
