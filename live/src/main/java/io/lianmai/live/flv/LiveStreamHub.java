@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live streams by name, each fanning one publisher's audio, video and metadata out to FLV players. A player joining
@@ -22,16 +24,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * most {@link #MAX_GOP_BYTES}, and a player that cannot keep up is dropped.
  */
 public final class LiveStreamHub {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveStreamHub.class);
     /** Largest GOP kept for late joiners; a longer GOP is cut (those players wait for the next keyframe). */
     public static final int MAX_GOP_BYTES = 8 * 1024 * 1024;
 
     private final ByteBufAllocator allocator;
     private final Map<String, LiveStream> streams = new ConcurrentHashMap<>();
     private final List<LiveStreamObserver> observers = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong observerFailures = new java.util.concurrent.atomic.AtomicLong();
     private volatile DemandListener demand = name -> false;
 
     public LiveStreamHub(ByteBufAllocator allocator) {
         this.allocator = allocator;
+    }
+
+    /** How many times an observer threw on a message (each was caught and the stream went on). */
+    public long observerFailures() {
+        return observerFailures.get();
     }
 
     /** Adds an observer of every stream (HLS segmenting, CDN relays); see {@link LiveStreamObserver}. */
@@ -196,7 +205,14 @@ public final class LiveStreamHub {
                 }
             }
             for (LiveStreamObserver observer : observers) {
-                observer.onMessage(name, type, timestamp, body);
+                try {
+                    observer.onMessage(name, type, timestamp, body);
+                } catch (RuntimeException e) {
+                    // An observer's bug must not stop the stream for its players.
+                    if (observerFailures.incrementAndGet() <= 10) {
+                        LOG.warn("an observer of live stream {} failed on a message", name, e);
+                    }
+                }
             }
             deliver(tag, media, keyframe);
         }
