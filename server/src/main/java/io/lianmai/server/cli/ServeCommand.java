@@ -96,7 +96,9 @@ final class ServeCommand implements Callable<Integer> {
                 + " at " + String.join(", ", server.config().media().candidateAddresses()));
         if (server.live().rtmpPort() >= 0) {
             out.println("  RTMP       rtmp://<host>:" + server.live().rtmpPort()
-                    + "/live/{sdkAppID}_{roomID}_{userID}_main?usersig=…  (play: " + url + "live/{stream}.flv)");
+                    + "/live/{sdkAppID}_{roomID}_{userID}_main?usersig=…");
+            out.println("  Live       " + url + "live/{stream}.flv, " + url + "live/{stream}.m3u8, rtmp://<host>:"
+                    + server.live().rtmpPort() + "/live/{stream}  (RTMP members and WebRTC members alike)");
         }
         out.println("  Data       " + server.config().dataDir()
                 + (server.config().store().jdbcUrl().isPresent() ? " (apps in the configured database)"
