@@ -19,6 +19,7 @@ final class SerialExecutor {
     private final Executor pool;
     private final int capacity;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final Runnable turn = this::runTurn;
     private boolean scheduled;
 
     SerialExecutor(Executor pool, int capacity) {
@@ -43,7 +44,7 @@ final class SerialExecutor {
 
     private boolean schedule() {
         try {
-            pool.execute(this::runTurn);
+            pool.execute(turn);
             return true;
         } catch (RejectedExecutionException e) {
             synchronized (this) {
