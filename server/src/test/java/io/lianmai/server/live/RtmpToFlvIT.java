@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.ExternalTools;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,23 +61,10 @@ class RtmpToFlvIT {
 
     private Process publish(TestServer server, Path ffmpeg, String stream, String userSig, int seconds)
             throws IOException {
-        String url = "rtmp://127.0.0.1:" + server.server().live().rtmpPort() + "/live/" + stream + "?usersig="
-                + java.net.URLEncoder.encode(userSig, StandardCharsets.UTF_8);
-        return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i",
-                "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine", "-t", Integer.toString(seconds),
-                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline", "-bf", "0",
-                "-g", "30", "-c:a", "aac", "-f", "flv", url)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("ffmpeg.log").toFile())
-                .start();
+        return FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, userSig), seconds, dir.resolve("ffmpeg.log"));
     }
 
     private String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "probe", ".txt");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        return Files.readString(out);
+        return FfmpegRtmp.run(command, timeoutSeconds, dir);
     }
 }

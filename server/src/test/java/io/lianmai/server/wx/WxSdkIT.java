@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.server.TestServer;
+import io.lianmai.server.live.FfmpegRtmp;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.LibWebRtcPeer;
@@ -352,13 +353,7 @@ class WxSdkIT {
     }
 
     private Process push(Path ffmpeg, String url, int seconds) throws IOException {
-        return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i",
-                "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine", "-t", Integer.toString(seconds),
-                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline", "-bf", "0",
-                "-g", "30", "-c:a", "aac", "-f", "flv", url)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("ffmpeg.log").toFile())
-                .start();
+        return FfmpegRtmp.publish(ffmpeg, url, seconds, dir.resolve("ffmpeg.log"));
     }
 
     private String probe(Path ffprobe, String url, Duration within) throws IOException, InterruptedException {
