@@ -10,7 +10,8 @@ import java.util.Arrays;
  * <pre>
  * audioObjectType (5 bits; 31 = escape, then 6 more: 32 + n) | samplingFrequencyIndex (4; 15 = explicit 24-bit rate)
  * | channelConfiguration (4) | [object type 5/29 (SBR/PS): extension rate index (4 [+24]) | audioObjectType again]
- * | GASpecificConfig: frameLengthFlag, dependsOnCoreCoder, extensionFlag (written as 0), …
+ * | GASpecificConfig (object types 1-4, 6, 7, 17, 19-23): frameLengthFlag (1) | dependsOnCoreCoder (1)
+ *   [coreCoderDelay (14)] | extensionFlag (1) | … (written as 0; parsed up to extensionFlag)
  * </pre>
  *
  * <p>Only the fields a transcoder and a muxer need are exposed; a parsed config keeps its original bytes, which
@@ -31,14 +32,20 @@ public final class AudioSpecificConfig {
     private final int sampleRate;
     private final int channelConfiguration;
     private final int extensionSampleRate;
+    private final boolean frameLengthFlag;
+    private final boolean dependsOnCoreCoder;
+    private final boolean extensionFlag;
     private final byte[] bytes;
 
     private AudioSpecificConfig(int objectType, int sampleRate, int channelConfiguration, int extensionSampleRate,
-            byte[] bytes) {
+            boolean frameLengthFlag, boolean dependsOnCoreCoder, boolean extensionFlag, byte[] bytes) {
         this.objectType = objectType;
         this.sampleRate = sampleRate;
         this.channelConfiguration = channelConfiguration;
         this.extensionSampleRate = extensionSampleRate;
+        this.frameLengthFlag = frameLengthFlag;
+        this.dependsOnCoreCoder = dependsOnCoreCoder;
+        this.extensionFlag = extensionFlag;
         this.bytes = bytes;
     }
 
@@ -71,13 +78,15 @@ public final class AudioSpecificConfig {
         }
         w.put(channelConfiguration, 4);
         w.put(0, 3); // GASpecificConfig: frameLengthFlag (1024), dependsOnCoreCoder, extensionFlag
-        return new AudioSpecificConfig(objectType, sampleRate, channelConfiguration, 0, w.bytes());
+        return new AudioSpecificConfig(objectType, sampleRate, channelConfiguration, 0, false, false, false,
+                w.bytes());
     }
 
     /**
-     * Parses the config at {@code buf[off, off + len)}; {@link CodecException} if it is truncated or uses a reserved
-     * frequency index. SBR/PS signalled explicitly (object type 5 or 29) is resolved to the core object type, with the
-     * SBR output rate in {@link #extensionSampleRate()}.
+     * Parses the config at {@code buf[off, off + len)}; {@link CodecException} if it is truncated (for object types
+     * with a GASpecificConfig: before its extensionFlag) or uses a reserved frequency index. SBR/PS signalled
+     * explicitly (object type 5 or 29) is resolved to the core object type, with the SBR output rate in
+     * {@link #extensionSampleRate()}.
      */
     public static AudioSpecificConfig parse(byte[] buf, int off, int len) {
         if (len < 2) {
@@ -95,13 +104,30 @@ public final class AudioSpecificConfig {
         if (objectType == 0) {
             throw new CodecException("AudioSpecificConfig with audio object type 0 (null)");
         }
-        return new AudioSpecificConfig(objectType, sampleRate, channels, extensionRate,
-                Arrays.copyOfRange(buf, off, off + len));
+        boolean frameLengthFlag = false;
+        boolean dependsOnCoreCoder = false;
+        boolean extensionFlag = false;
+        if (hasGaSpecificConfig(objectType)) {
+            frameLengthFlag = r.get(1) != 0;
+            dependsOnCoreCoder = r.get(1) != 0;
+            if (dependsOnCoreCoder) {
+                r.get(14); // coreCoderDelay
+            }
+            extensionFlag = r.get(1) != 0;
+        }
+        return new AudioSpecificConfig(objectType, sampleRate, channels, extensionRate, frameLengthFlag,
+                dependsOnCoreCoder, extensionFlag, Arrays.copyOfRange(buf, off, off + len));
     }
 
     /** Parses a whole array; see {@link #parse(byte[], int, int)}. */
     public static AudioSpecificConfig parse(byte[] config) {
         return parse(config, 0, config.length);
+    }
+
+    /** Whether an object type's config continues with a GASpecificConfig (ISO/IEC 14496-3 §1.6.2.1, Table 1.15). */
+    private static boolean hasGaSpecificConfig(int objectType) {
+        return (objectType >= 1 && objectType <= 4) || objectType == 6 || objectType == 7 || objectType == 17
+                || (objectType >= 19 && objectType <= 23);
     }
 
     private static int objectType(BitReader r) {
@@ -163,6 +189,21 @@ public final class AudioSpecificConfig {
     /** SBR output sampling rate for explicitly signalled HE-AAC, else 0. */
     public int extensionSampleRate() {
         return extensionSampleRate;
+    }
+
+    /** GASpecificConfig frameLengthFlag: frames of 960 (or 480) samples instead of 1024 (or 512); else false. */
+    public boolean frameLengthFlag() {
+        return frameLengthFlag;
+    }
+
+    /** GASpecificConfig dependsOnCoreCoder: a scalable stream over a core coder; else false. */
+    public boolean dependsOnCoreCoder() {
+        return dependsOnCoreCoder;
+    }
+
+    /** GASpecificConfig extensionFlag: error-resilience or other extension fields follow; else false. */
+    public boolean extensionFlag() {
+        return extensionFlag;
     }
 
     @Override

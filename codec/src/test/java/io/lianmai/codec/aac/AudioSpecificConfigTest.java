@@ -42,11 +42,33 @@ class AudioSpecificConfigTest {
     }
 
     @Test
+    void readsTheGaSpecificConfigFlags() {
+        AudioSpecificConfig lc = AudioSpecificConfig.parse(Hex.bytes("11 90"));
+        assertThat(lc.frameLengthFlag()).isFalse();
+        assertThat(lc.dependsOnCoreCoder()).isFalse();
+        assertThat(lc.extensionFlag()).isFalse();
+        assertThat(AudioSpecificConfig.parse(Hex.bytes("11 94")).frameLengthFlag()).isTrue();
+        assertThat(AudioSpecificConfig.parse(Hex.bytes("11 91")).extensionFlag()).isTrue();
+        // dependsOnCoreCoder, then 14 bits of coreCoderDelay before the extensionFlag
+        AudioSpecificConfig scalable = AudioSpecificConfig.parse(Hex.bytes("11 92 00 04"));
+        assertThat(scalable.dependsOnCoreCoder()).isTrue();
+        assertThat(scalable.extensionFlag()).isTrue();
+        assertThat(AudioSpecificConfig.parse(Hex.bytes("2b 11 8a 00")).frameLengthFlag()).isTrue();
+        // object type 32 (Layer-1) has no GASpecificConfig
+        assertThat(AudioSpecificConfig.parse(Hex.bytes("f8 11 90 00")).frameLengthFlag()).isFalse();
+    }
+
+    @Test
     void refusesTruncatedOrReservedConfigs() {
         assertThatThrownBy(() -> AudioSpecificConfig.parse(Hex.bytes("12"))).isInstanceOf(CodecException.class);
         assertThatThrownBy(() -> AudioSpecificConfig.parse(Hex.bytes("16 90"))).isInstanceOf(CodecException.class)
                 .hasMessageContaining("reserved");
         assertThatThrownBy(() -> AudioSpecificConfig.parse(Hex.bytes("17 80"))).isInstanceOf(CodecException.class);
+        // GASpecificConfig cut short: explicit SBR needs 25 bits, a core coder's delay 14 more
+        assertThatThrownBy(() -> AudioSpecificConfig.parse(Hex.bytes("2b 11 88"))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("truncated");
+        assertThatThrownBy(() -> AudioSpecificConfig.parse(Hex.bytes("11 92"))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("truncated");
         assertThatThrownBy(() -> AudioSpecificConfig.of(5, 48_000, 2)).isInstanceOf(CodecException.class);
         assertThatThrownBy(() -> AudioSpecificConfig.of(2, 48_000, 0)).isInstanceOf(CodecException.class);
     }

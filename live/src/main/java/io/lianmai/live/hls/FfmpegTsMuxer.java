@@ -25,6 +25,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import io.lianmai.codec.Ffmpeg;
+import io.lianmai.codec.aac.AudioSpecificConfig;
+import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +47,7 @@ import org.bytedeco.javacpp.PointerPointer;
  * and asks for PAT/PMT again so every segment can be decoded alone. Continuity counters run on across segments.
  *
  * <p>The muxer adds AUD NAL units and wraps raw AAC in ADTS from the AudioSpecificConfig. Everything handed to it was
- * checked first ({@link AvcDecoderConfigurationRecord}, {@link AudioSpecificConfig}, {@link AvccToAnnexB}).
+ * checked first ({@link TsInputCheck}).
  * Native memory: the format context, one reusable frame buffer and the current segment's bytes; all freed by
  * {@link #close}.
  */
@@ -97,7 +99,7 @@ public final class FfmpegTsMuxer implements TsMuxer {
             AVStream stream = newStream();
             AVCodecParameters parameters = stream.codecpar();
             parameters.codec_type(AVMEDIA_TYPE_VIDEO).codec_id(AV_CODEC_ID_H264);
-            extradata(parameters, video.parameterSetsAnnexB());
+            extradata(parameters, video.toAnnexB());
             videoIndex = stream.index();
         }
         if (audio != null) {
@@ -105,8 +107,8 @@ public final class FfmpegTsMuxer implements TsMuxer {
             AVCodecParameters parameters = stream.codecpar();
             parameters.codec_type(AVMEDIA_TYPE_AUDIO).codec_id(AV_CODEC_ID_AAC).sample_rate(audio.sampleRate())
                     .frame_size(1024);
-            av_channel_layout_default(parameters.ch_layout(), audio.channels());
-            extradata(parameters, audio.bytes());
+            av_channel_layout_default(parameters.ch_layout(), channels(audio.channelConfiguration()));
+            extradata(parameters, audio.toBytes());
             audioIndex = stream.index();
         }
         openBuffer();
@@ -118,6 +120,11 @@ public final class FfmpegTsMuxer implements TsMuxer {
         if (packet == null) {
             throw new HlsException("FFmpeg could not allocate a packet");
         }
+    }
+
+    /** Channels of an AAC channel configuration 1..7 (ISO/IEC 14496-3 Table 1.19: 7 is 7.1, eight channels). */
+    private static int channels(int channelConfiguration) {
+        return channelConfiguration == 7 ? 8 : channelConfiguration;
     }
 
     private AVStream newStream() throws HlsException {

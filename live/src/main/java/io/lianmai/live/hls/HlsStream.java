@@ -1,5 +1,11 @@
 package io.lianmai.live.hls;
 
+import io.lianmai.codec.aac.AudioSpecificConfig;
+import io.lianmai.codec.flv.FlvAudioTagHeader;
+import io.lianmai.codec.flv.FlvVideoTagHeader;
+import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
+import io.lianmai.codec.h264.NalUnit;
+import io.lianmai.codec.h264.NalUnits;
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.TsMuxer.Track;
 import io.netty.buffer.ByteBuf;
@@ -26,7 +32,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bad input (a malformed configuration or frame, a video codec other than H.264) stops this stream's HLS with
  * one log line until its next publish: its playlist ends. Audio other than AAC is left out. Frames before their
- * configuration, or going back in time, are dropped and counted.
+ * configuration, or going back in time, are dropped and counted. The FLV tag prefixes are read in place with the
+ * constants of {@link FlvVideoTagHeader} and {@link FlvAudioTagHeader} (whose {@code parse} would allocate per tag);
+ * configurations and NAL units are parsed by the codec module's classes and checked by {@link TsInputCheck}.
+ *
+ * <p>Per media tag nothing is allocated: NAL units are indexed by a reused {@link NalUnits}, over the tag's own
+ * array or, for a direct buffer, a reused copy of at most {@link HlsConfig#maxSegmentBytes}.
  *
  * <p>Thread-safe: the publisher's thread calls the {@code on…} methods, HTTP threads read {@link #playlist()}.
  */
@@ -43,11 +54,13 @@ final class HlsStream {
     static final int EXTRA_HELD = 2;
     /** ADTS frame_length is 13 bits and includes its 7-byte header. */
     static final int MAX_AAC_FRAME = 8191 - 7;
-    private static final int AVC_TAG_HEADER = 5;
-    private static final int AAC_TAG_HEADER = 2;
-    private static final int CODEC_AVC = 7;
-    private static final int SOUND_FORMAT_AAC = 10;
+    private static final int AVC_TAG_HEADER = FlvVideoTagHeader.AVC_LENGTH;
+    private static final int AAC_TAG_HEADER = FlvAudioTagHeader.AAC_LENGTH;
+    /** Enhanced RTMP (HEVC, AV1, VP9) sets the top bit of the first video byte (IsExHeader). */
+    private static final int VIDEO_EX_HEADER = 0x80;
+    private static final int START_CODE = 1;
     private static final long DEFAULT_VIDEO_STEP = 40;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final String name;
     private final HlsConfig config;
@@ -59,11 +72,17 @@ final class HlsStream {
     private boolean live;
     private String failure;
     private AvcDecoderConfigurationRecord avc;
+    /** {@link #avc}'s SPS and PPS behind start codes, put before keyframes that lack them. */
+    private byte[] avcParameterSets;
     private AudioSpecificConfig aac;
     private boolean audioLeftOut;
     private boolean discovering;
     private long firstMediaDts = NONE;
     private long droppedFrames;
+
+    // Reused for every video frame.
+    private final NalUnits nals = new NalUnits();
+    private byte[] scratch = NO_BYTES;
 
     // The current muxer's timeline.
     private TsMuxer muxer;
@@ -115,6 +134,7 @@ final class HlsStream {
         live = true;
         failure = null;
         avc = null;
+        avcParameterSets = null;
         aac = null;
         audioLeftOut = false;
         discovering = true;
@@ -149,6 +169,7 @@ final class HlsStream {
         }
         endTimelineQuietly();
         live = false;
+        scratch = NO_BYTES;
         endedAt = clock.instant();
         publish();
     }
@@ -171,6 +192,7 @@ final class HlsStream {
     /** Frees the muxer's native memory without finishing its segment; later messages are ignored. */
     synchronized void close() {
         live = false;
+        scratch = NO_BYTES;
         closeMuxer();
     }
 
@@ -182,47 +204,68 @@ final class HlsStream {
             return;
         }
         int first = body.getUnsignedByte(at);
-        if ((first & 0x80) != 0) {
+        if ((first & VIDEO_EX_HEADER) != 0) {
             throw new HlsException("enhanced-RTMP video (HEVC, AV1, VP9) is not packaged as HLS");
         }
-        int frameType = (first >> 4) & 0x07;
+        int frameType = first >> 4;
         int codec = first & 0x0F;
-        if (frameType == 5) {
+        if (frameType == FlvVideoTagHeader.FRAME_COMMAND) {
             return; // video info / command frame: no picture
         }
-        if (codec != CODEC_AVC) {
+        if (codec != FlvVideoTagHeader.CODEC_AVC) {
             throw new HlsException("video codec id " + codec + " is not H.264 (7)");
         }
         if (length < AVC_TAG_HEADER) {
             throw new HlsException("AVC video tag of " + length + " bytes is truncated");
         }
         int packetType = body.getUnsignedByte(at + 1);
-        if (packetType == 0) {
-            onAvcConfiguration(AvcDecoderConfigurationRecord.parse(
-                    body.slice(at + AVC_TAG_HEADER, length - AVC_TAG_HEADER)));
+        int from = at + AVC_TAG_HEADER;
+        int payload = length - AVC_TAG_HEADER;
+        if (packetType == FlvVideoTagHeader.AVC_SEQUENCE_HEADER) {
+            onAvcConfiguration(TsInputCheck.avcConfiguration(body, from, payload));
             return;
         }
-        if (packetType == 2) {
-            return; // end of sequence
+        if (packetType == FlvVideoTagHeader.AVC_END_OF_SEQUENCE) {
+            return;
         }
-        if (packetType != 1) {
+        if (packetType != FlvVideoTagHeader.AVC_NALU) {
             throw new HlsException("AVC packet type " + packetType + " is unknown");
         }
         if (avc == null) {
             droppedFrames++;
             return;
         }
-        int from = at + AVC_TAG_HEADER;
-        int to = at + length;
-        int size = AvccToAnnexB.annexBSize(body, from, to, avc.lengthSize());
+        boolean keyframe = frameType == FlvVideoTagHeader.FRAME_KEY;
+        if (payload > config.maxSegmentBytes()) {
+            // Too large for any segment (its Annex-B form is as large, less 4 bytes per empty NAL unit): admit drops
+            // it, and waits for a keyframe, without its bytes being read.
+            admit(Track.VIDEO, timestamp, keyframe, payload);
+            return;
+        }
+        byte[] array;
+        int offset;
+        if (body.hasArray()) {
+            array = body.array();
+            offset = body.arrayOffset() + from;
+        } else {
+            if (scratch.length < payload) {
+                scratch = new byte[Math.min(config.maxSegmentBytes(), Math.max(payload, 2 * scratch.length))];
+            }
+            body.getBytes(from, scratch, 0, payload);
+            array = scratch;
+            offset = 0;
+        }
+        if (nals.scanAvcc(array, offset, payload, avc.nalLengthSize()) < 0) {
+            throw new HlsException("AVC NAL unit length runs past its frame of " + payload + " bytes");
+        }
+        int size = TsInputCheck.annexBSize(nals);
         if (size == 0) {
             droppedFrames++;
             return;
         }
-        boolean keyframe = frameType == 1;
-        boolean withParameterSets = keyframe && !AvccToAnnexB.hasSps(body, from, to, avc.lengthSize());
+        boolean withParameterSets = keyframe && nals.indexOf(NalUnit.SPS) < 0;
         if (withParameterSets) {
-            size += avc.parameterSetsSize();
+            size += avcParameterSets.length;
         }
         long dts = admit(Track.VIDEO, timestamp, keyframe, size);
         if (dts == NONE) {
@@ -232,9 +275,12 @@ final class HlsStream {
         long pts = Math.max(dts, timestamp + body.getMedium(at + 2));
         ByteBuffer out = muxer.frameBuffer(size);
         if (withParameterSets) {
-            avc.putParameterSets(out);
+            out.put(avcParameterSets);
         }
-        AvccToAnnexB.write(body, from, to, avc.lengthSize(), out);
+        for (int i = 0; i < nals.count(); i++) {
+            out.putInt(START_CODE);
+            out.put(array, nals.offset(i), nals.length(i));
+        }
         muxer.writeFrame(Track.VIDEO, size, dts, pts, keyframe);
         written(Track.VIDEO, dts, size);
     }
@@ -247,7 +293,7 @@ final class HlsStream {
             return;
         }
         int format = body.getUnsignedByte(at) >> 4;
-        if (format != SOUND_FORMAT_AAC) {
+        if (format != FlvAudioTagHeader.FORMAT_AAC) {
             if (!audioLeftOut) {
                 audioLeftOut = true;
                 LOG.info("HLS output of stream {} leaves its audio out: sound format {} is not AAC", name, format);
@@ -258,11 +304,11 @@ final class HlsStream {
             throw new HlsException("AAC audio tag of " + length + " byte is truncated");
         }
         int packetType = body.getUnsignedByte(at + 1);
-        if (packetType == 0) {
-            onAacConfiguration(AudioSpecificConfig.parse(body.slice(at + AAC_TAG_HEADER, length - AAC_TAG_HEADER)));
+        if (packetType == FlvAudioTagHeader.AAC_SEQUENCE_HEADER) {
+            onAacConfiguration(TsInputCheck.aacConfiguration(body, at + AAC_TAG_HEADER, length - AAC_TAG_HEADER));
             return;
         }
-        if (packetType != 1) {
+        if (packetType != FlvAudioTagHeader.AAC_RAW) {
             throw new HlsException("AAC packet type " + packetType + " is unknown");
         }
         int size = length - AAC_TAG_HEADER;
@@ -286,6 +332,7 @@ final class HlsStream {
     private void onAvcConfiguration(AvcDecoderConfigurationRecord record) throws HlsException {
         if (!record.equals(avc)) {
             avc = record;
+            avcParameterSets = record.toAnnexB();
             if (muxer != null) {
                 newTimeline();
             }
@@ -379,13 +426,18 @@ final class HlsStream {
         lastVideoDts = NONE;
         lastAudioDts = NONE;
         videoStep = DEFAULT_VIDEO_STEP;
-        audioStep = aac == null ? 0 : aac.frameMillis();
+        audioStep = aac == null ? 0 : frameMillis(aac);
         skipToKeyframe = false;
         anchorWall = clock.instant();
         anchorDts = timestamp;
         segmentStart = NONE;
         segmentBytes = 0;
         return true;
+    }
+
+    /** Duration of one 1024-sample AAC frame in ms, rounded, at least 1. */
+    private static long frameMillis(AudioSpecificConfig aac) {
+        return Math.max(1, Math.round(1024_000f / aac.sampleRate()));
     }
 
     private void written(Track track, long dts, int size) {

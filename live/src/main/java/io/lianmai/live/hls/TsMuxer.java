@@ -1,5 +1,7 @@
 package io.lianmai.live.hls;
 
+import io.lianmai.codec.aac.AudioSpecificConfig;
+import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import java.nio.ByteBuffer;
 
 /**
@@ -39,7 +41,7 @@ interface TsMuxer {
     @FunctionalInterface
     interface Factory {
         /**
-         * A muxer for these tracks.
+         * A muxer for these tracks, whose configurations passed {@link TsInputCheck}.
          *
          * @param video the H.264 configuration, or null for no video track
          * @param audio the AAC configuration, or null for no audio track

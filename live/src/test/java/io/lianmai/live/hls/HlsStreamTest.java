@@ -9,8 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.RecordingTsMuxer.Frame;
 import io.lianmai.live.hls.TsMuxer.Track;
+import com.sun.management.ThreadMXBean;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -156,7 +160,7 @@ class HlsStreamTest {
         video(2000, true, 0);
 
         HlsPlaylist playlist = stream.playlist();
-        assertThat(playlist.failure()).hasValueSatisfying(reason -> assertThat(reason).contains("truncated"));
+        assertThat(playlist.failure()).hasValueSatisfying(reason -> assertThat(reason).contains("too short"));
         assertThat(playlist.ended()).isTrue();
         assertThat(playlist.segments()).hasSize(1);
         assertThat(muxers.openCount()).isZero();
@@ -236,6 +240,75 @@ class HlsStreamTest {
                 .allSatisfy(frames -> assertThat(frames.get(0).keyframe()).isTrue());
         // 10,036 + 8 × 10,004 bytes fit: 9 frames of each 50-frame GOP
         assertThat(bounded.droppedFrames()).isEqualTo(2 * 41);
+    }
+
+    @Test
+    void mediaTagsAllocateNothingFromHeapOrDirectBuffers() {
+        HlsStream quiet = new HlsStream("s", HlsConfig.DEFAULT, clock, (video, audio) -> new DiscardingTsMuxer());
+        quiet.onPublish();
+        quiet.onMessage(FlvTags.VIDEO, 0, avcConfig());
+        quiet.onMessage(FlvTags.AUDIO, 0, aacConfig());
+        quiet.onMessage(FlvTags.VIDEO, 0, avcFrame(true, 0, 500));
+        ByteBuf[] heap = {avcFrame(false, 40, 500), aacFrame(100)};
+        ByteBuf[] direct = {direct(avcFrame(false, 40, 500)), direct(aacFrame(100))};
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long timestamp = 40;
+        long[] allocated = new long[2];
+        for (int round = 0; round < 3; round++) {
+            for (int kind = 0; kind < 2; kind++) {
+                ByteBuf[] bodies = kind == 0 ? heap : direct;
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int frame = 0; frame < 1000; frame++, timestamp += 40) {
+                    quiet.onMessage(FlvTags.VIDEO, timestamp, bodies[0]);
+                    quiet.onMessage(FlvTags.AUDIO, timestamp + 5, bodies[1]);
+                }
+                allocated[kind] = threads.getCurrentThreadAllocatedBytes() - before;
+            }
+        }
+        // One GOP within the byte bound, no cut: after the first round (which grows the reused index and copy),
+        // 2000 tags allocate nothing.
+        assertThat(quiet.playlist().failure()).isEmpty();
+        assertThat(quiet.droppedFrames()).isZero();
+        assertThat(allocated[0]).as("heap buffers, bytes for 2000 tags").isLessThan(1000);
+        assertThat(allocated[1]).as("direct buffers, bytes for 2000 tags").isLessThan(1000);
+        direct[0].release();
+        direct[1].release();
+        quiet.close();
+    }
+
+    private static ByteBuf direct(ByteBuf heap) {
+        return PooledByteBufAllocator.DEFAULT.directBuffer(heap.readableBytes()).writeBytes(heap);
+    }
+
+    /** Muxes nothing and allocates nothing per frame. */
+    private static final class DiscardingTsMuxer implements TsMuxer {
+        private final ByteBuffer frame = ByteBuffer.allocateDirect(64 * 1024);
+
+        @Override
+        public ByteBuffer frameBuffer(int capacity) {
+            return frame.clear().limit(capacity);
+        }
+
+        @Override
+        public void writeFrame(Track track, int length, long dtsMillis, long ptsMillis, boolean keyframe) {
+            if (frame.position() != length) {
+                throw new IllegalStateException("frame not fully written");
+            }
+        }
+
+        @Override
+        public byte[] cut() {
+            return new byte[1];
+        }
+
+        @Override
+        public byte[] finish() {
+            return new byte[0];
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.lianmai.live.hls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.codec.aac.AudioSpecificConfig;
+import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -21,7 +21,7 @@ import java.util.Optional;
  *
  * <p>Every live stream is segmented while it is live by an {@link HlsPackager} watching the hub. A playlist request
  * counts as interest in the stream ({@link LiveStreamHub#ensureLive}), which also starts a bridged stream on demand;
- * while a live stream has no segment yet the request waits for its first one.
+ * while a live stream has no segment yet the request waits for its first one, renewing that interest as it waits.
  */
 public final class HlsRoutes implements AutoCloseable {
     private static final long POLL_MILLIS = 100;
@@ -88,7 +88,9 @@ public final class HlsRoutes implements AutoCloseable {
             notFound(context, "stream " + name + " has no HLS output: " + failure.get());
             return;
         }
-        boolean live = hub.isLive(name);
+        // Waiting is interest too: a stream bridged on demand for this request must not go idle before its first
+        // segment (live.idleSeconds may be shorter than the wait).
+        boolean live = hub.ensureLive(name);
         if (live && pollsLeft > 0) {
             vertx.setTimer(POLL_MILLIS, id -> answer(context, name, pollsLeft - 1));
             return;

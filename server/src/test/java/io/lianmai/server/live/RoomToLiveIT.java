@@ -7,8 +7,12 @@ import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.WhipClient;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A WebRTC publisher (libwebrtc: VP8 + Opus) is read back as a live stream: ffprobe, acting as a live-player, finds
- * H.264 (VP8 transcoded) and AAC (Opus transcoded) over HTTP-FLV with increasing timestamps, and ffmpeg decodes
- * frames of both. Nothing is transcoded until someone asks, and the output stops when its last player leaves.
+ * H.264 (VP8 transcoded) and AAC (Opus transcoded) over HTTP-FLV and HLS with increasing timestamps, and ffmpeg
+ * decodes frames of both. Nothing is transcoded until someone asks, and the output stops when its last player leaves
+ * or nobody polls its playlist.
  */
 class RoomToLiveIT {
     private static TestServer server;
@@ -97,6 +102,77 @@ class RoomToLiveIT {
     }
 
     @Test
+    void aWebRtcPublisherIsPlayableAsHls() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher()) {
+            WhipClient.Result published = whip.post(URI.create(server.url("/whip?sdkAppID=" + server.sdkAppId()
+                    + "&roomID=9104&userID=carol").toString()), server.userSig("carol"), publisher.createOffer());
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            publisher.acceptAnswer(published.body());
+            publisher.awaitConnected(Duration.ofSeconds(10));
+            String streamKey = server.sdkAppId() + "/r9104/carol_main";
+            assertThat(server.server().media().playerCount(streamKey)).as("nothing bridged before asked").isZero();
+
+            // The first playlist request starts the bridge and is answered once the first segment is complete.
+            String url = server.url("/live/" + server.sdkAppId() + "_9104_carol_main.m3u8").toString();
+            HttpResponse<String> first = get(url);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            assertThat(first.body()).startsWith("#EXTM3U\n").contains("#EXTINF:").doesNotContain("#EXT-X-ENDLIST");
+
+            // Polling the playlist is interest enough: the bridge outlives live.idleSeconds (2) without FLV players.
+            String playlist = first.body();
+            for (int i = 0; i < 6; i++) {
+                Thread.sleep(1000);
+                HttpResponse<String> polled = get(url);
+                assertThat(polled.statusCode()).as(polled.body()).isEqualTo(200);
+                playlist = polled.body();
+                assertThat(playlist).as("one publisher, one timeline").doesNotContain("#EXT-X-ENDLIST",
+                        "#EXT-X-DISCONTINUITY\n");
+                assertThat(server.server().media().playerCount(streamKey)).as("bridge still playing").isEqualTo(1);
+            }
+            assertThat(playlist.split("#EXTINF", -1).length - 1).as(playlist).isGreaterThanOrEqualTo(3);
+
+            String streams = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-show_entries",
+                    "stream=codec_name,width,height", "-of", "csv=p=0", url), 30, dir);
+            assertThat(streams).contains("h264,640,360").contains("aac");
+
+            String packets = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-read_intervals", "%+4",
+                    "-show_entries", "packet=codec_type,dts_time", "-of", "csv=p=0", url), 30, dir);
+            Map<String, List<Double>> times = new HashMap<>();
+            for (String line : packets.strip().split("\n")) {
+                String[] fields = line.split(",");
+                if (fields.length >= 2 && fields[1].matches("[0-9.]+")) {
+                    times.computeIfAbsent(fields[0], k -> new ArrayList<>()).add(Double.parseDouble(fields[1]));
+                }
+            }
+            assertThat(times.keySet()).as(packets).contains("video", "audio");
+            assertThat(times.get("video")).as("video DTS").hasSizeGreaterThan(30).doesNotHaveDuplicates().isSorted();
+            assertThat(times.get("audio")).as("audio DTS").hasSizeGreaterThan(50).doesNotHaveDuplicates().isSorted();
+
+            String decoded = FfmpegRtmp.run(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-i", url, "-t",
+                    "3", "-f", "null", "-"), 60, dir);
+            assertThat(decoded).containsPattern("frame=\\s*[1-9][0-9]");
+
+            // Nobody polls any more: the bridge stops after the idle time. (A playlist request would start it again.)
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (server.server().media().playerCount(streamKey) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(server.server().media().playerCount(streamKey)).isZero();
+            // Once the publisher has left too, the playlist ends.
+            assertThat(whip.delete(published.location())).isEqualTo(200);
+            String ended = "";
+            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!ended.endsWith("#EXT-X-ENDLIST\n") && System.nanoTime() < deadline) {
+                ended = get(url).body();
+                Thread.sleep(200);
+            }
+            assertThat(ended).endsWith("#EXT-X-ENDLIST\n");
+        }
+    }
+
+    @Test
     void aBrowsersH264IsPassedThroughToHttpFlv() throws Exception {
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
         try (HeadlessChromium browser = HeadlessChromium.start()) {
@@ -120,9 +196,11 @@ class RoomToLiveIT {
     @Test
     void aStreamNobodyPublishesIsNotFound() throws Exception {
         String url = server.url("/live/" + server.sdkAppId() + "_9102_nobody_main.flv").toString();
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(get(url).statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
