@@ -65,6 +65,7 @@ final class RoomLiveBridge implements LocalSink {
     private OpusToAac opusToAac;
     private AvcDecoderConfigurationRecord sentVideoConfig;
     private boolean sentAudioConfig;
+    private long audioOffsetMillis = -1;
     private long lastKeyframeRequest = Long.MIN_VALUE / 2;
     private final TrackClock videoClock = new TrackClock(90_000);
 
@@ -139,6 +140,11 @@ final class RoomLiveBridge implements LocalSink {
             return;
         }
         try {
+            if (audioTrack >= 0) {
+                // Open now so the AAC configuration can go out with the video one (HLS and FLV players want both
+                // before the first frames); the first packet's arrival time is added to its timestamps.
+                opusToAac = new OpusToAac(OpusToAac.Config.DEFAULTS, this::onAac);
+            }
             if ("H264".equals(videoCodec)) {
                 h264 = new H264RtpDepacketizer(this::onH264);
             } else if ("VP8".equals(videoCodec)) {
@@ -171,7 +177,7 @@ final class RoomLiveBridge implements LocalSink {
         while (!audioQueue.isEmpty()) {
             byte[] packet = audioQueue.peekBuffer();
             int len = audioQueue.peekLength();
-            if (!closed) {
+            if (opusToAac != null && !closed) {
                 try {
                     feedAudio(packet, len, now);
                 } catch (CodecException e) {
@@ -215,6 +221,7 @@ final class RoomLiveBridge implements LocalSink {
             sentVideoConfig = config;
             hub.onMessage(name, FlvTags.VIDEO, millis,
                     Unpooled.wrappedBuffer(FlvVideoTagHeader.sequenceHeaderBody(config)));
+            sendAudioConfig(millis);
         }
         hub.onMessage(name, FlvTags.VIDEO, millis,
                 Unpooled.wrappedBuffer(FlvVideoTagHeader.naluBody(keyframe, 0, buf, off, len)));
@@ -230,24 +237,29 @@ final class RoomLiveBridge implements LocalSink {
             return;
         }
         long timestamp = RtpHeader.timestamp(packet, 0);
-        if (opusToAac == null) {
+        if (audioOffsetMillis < 0) {
             // The first packet lands at its arrival time on the bridge's clock, like the first video frame.
-            opusToAac = new OpusToAac(OpusToAac.Config.DEFAULTS.withStartMillis(nowMillis), this::onAac);
+            audioOffsetMillis = nowMillis;
         }
         opusToAac.feed(packet, payload, payloadLength, timestamp);
     }
 
-    private void onAac(byte[] buf, int off, int len, long millis) {
+    private void onAac(byte[] buf, int off, int len, long outputMillis) {
+        long millis = outputMillis + Math.max(audioOffsetMillis, 0);
         if (videoTrack >= 0 && sentVideoConfig == null && millis < VIDEO_WAIT_MILLIS) {
             // Players fix their track list when they open the stream: the video configuration goes out first.
             return;
         }
-        if (!sentAudioConfig) {
+        sendAudioConfig(millis);
+        hub.onMessage(name, FlvTags.AUDIO, millis, Unpooled.wrappedBuffer(FlvAudioTagHeader.rawBody(buf, off, len)));
+    }
+
+    private void sendAudioConfig(long millis) {
+        if (!sentAudioConfig && opusToAac != null) {
             sentAudioConfig = true;
             hub.onMessage(name, FlvTags.AUDIO, millis,
                     Unpooled.wrappedBuffer(FlvAudioTagHeader.sequenceHeaderBody(opusToAac.audioSpecificConfig())));
         }
-        hub.onMessage(name, FlvTags.AUDIO, millis, Unpooled.wrappedBuffer(FlvAudioTagHeader.rawBody(buf, off, len)));
     }
 
     private void closeCodecs() {
