@@ -71,6 +71,8 @@ final class ChromiumViewer implements LatencyViewer {
     private final URI page;
     private final StampClock clock;
     private final LatencyRecorder latency;
+    private final SendLog sendLog;
+    private final LatencyRecorder afterSend = new LatencyRecorder("sent -> frame");
     private final Map<String, Double> figures = new LinkedHashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
@@ -79,8 +81,9 @@ final class ChromiumViewer implements LatencyViewer {
     private double warmupMillis;
 
     /** A viewer of the player page {@code page} ({@code /whep.html?…&userSig=…}). */
-    ChromiumViewer(String name, URI page, StampClock clock) {
+    ChromiumViewer(String name, URI page, StampClock clock, SendLog sendLog) {
         this.name = name;
+        this.sendLog = sendLog;
         this.page = page;
         this.clock = clock;
         this.latency = new LatencyRecorder(name);
@@ -106,6 +109,7 @@ final class ChromiumViewer implements LatencyViewer {
             browser.script(READER);
             requestedAt = at;
             latency.measureFrom(at + warmupMillis);
+            afterSend.measureFrom(at + warmupMillis);
             long joinDeadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
             while (!stopping) {
                 Thread.sleep(POLL_MILLIS);
@@ -133,8 +137,12 @@ final class ChromiumViewer implements LatencyViewer {
             for (Object note : list) {
                 if (note instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof Number time
                         && pair.get(1) instanceof Number stamp) {
-                    latency.onPicture(time.doubleValue(), stamp.longValue() < 0 ? TimestampBarcode.INVALID
-                            : stamp.longValue());
+                    long value = stamp.longValue() < 0 ? TimestampBarcode.INVALID : stamp.longValue();
+                    latency.onPicture(time.doubleValue(), value);
+                    double sent = value == TimestampBarcode.INVALID ? Double.NaN : sendLog.sentAt(value);
+                    if (!Double.isNaN(sent)) {
+                        afterSend.onSample(time.doubleValue(), time.doubleValue() - sent);
+                    }
                 }
             }
         }
@@ -181,7 +189,7 @@ final class ChromiumViewer implements LatencyViewer {
 
     @Override
     public Map<String, LatencyRecorder> breakdown() {
-        return Map.of();
+        return Map.of(afterSend.name(), afterSend);
     }
 
     @Override

@@ -21,8 +21,9 @@ import org.bytedeco.javacpp.BytePointer;
  * An HTTP-FLV player as {@code flv.js} or a mini program's live-player is one, minus the screen: a plain HTTP GET,
  * FLV tags parsed as they arrive, H.264 decoded by FFmpeg at once, and each picture's barcode read.
  *
- * <p>Besides glass-to-glass (stamp → picture decoded) it records the steps it can see: {@code arrival} (stamp → the
- * tag's last byte read: encode, RTMP, server, HTTP), {@code decode} (last byte → picture), and {@code paced}: what a
+ * <p>Besides glass-to-glass (stamp → picture decoded) it records the steps it can see: {@code sent -> tag read} (the
+ * anchor handed the picture to RTMP → the FLV tag's last byte read: RTMP, the node, HTTP), {@code tag read -> decoded}
+ * (FFmpeg), and {@code paced}: what a
  * simple player without latency control would show, one that starts rendering at its first picture and then renders
  * each picture at its FLV timestamp's offset from that one (or at once when it is late, re-anchoring there).
  *
@@ -43,8 +44,9 @@ final class FlvViewer implements LatencyViewer {
             .version(HttpClient.Version.HTTP_1_1) // as players fetch FLV; never an h2c upgrade
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final LatencyRecorder latency;
-    private final LatencyRecorder arrival = new LatencyRecorder("arrival");
-    private final LatencyRecorder decode = new LatencyRecorder("decode");
+    private final SendLog sendLog;
+    private final LatencyRecorder arrival = new LatencyRecorder("sent -> tag read");
+    private final LatencyRecorder decode = new LatencyRecorder("tag read -> decoded");
     private final LatencyRecorder paced = new LatencyRecorder("paced");
     private final Thread thread;
     private final byte[] code = new byte[TimestampBarcode.WIDTH * TimestampBarcode.HEIGHT];
@@ -62,10 +64,11 @@ final class FlvViewer implements LatencyViewer {
     private long paceAnchorTimestamp;
 
     /** A viewer of {@code url} ({@code http://host:port/live/{stream}.flv[?lowlatency=1]}). */
-    FlvViewer(String name, URI url, StampClock clock) {
+    FlvViewer(String name, URI url, StampClock clock, SendLog sendLog) {
         this.name = name;
         this.url = url;
         this.clock = clock;
+        this.sendLog = sendLog;
         this.latency = new LatencyRecorder(name);
         this.thread = new Thread(this::run, "flv-viewer");
         this.thread.setDaemon(true);
@@ -200,7 +203,10 @@ final class FlvViewer implements LatencyViewer {
         if (stamp == TimestampBarcode.INVALID) {
             return;
         }
-        arrival.onSample(now, tagArrivedAt - stamp);
+        double sent = sendLog.sentAt(stamp);
+        if (!Double.isNaN(sent)) {
+            arrival.onSample(now, tagArrivedAt - sent);
+        }
         decode.onSample(now, now - tagArrivedAt);
         long timestamp = picture.pts();
         double shown;

@@ -138,22 +138,24 @@ public final class LiveLatency {
             encode.measureFrom(clock.exactMillis() + options.joinMillis() + options.warmupMillis());
             long pushMillis = options.joinMillis() + options.warmupMillis() + options.seconds() * 1000L
                     + JOIN_ALLOWANCE_MILLIS;
-            try (RtmpAnchor anchor = new RtmpAnchor(options.anchor(), clock, client, encode)) {
+            SendLog sent = new SendLog();
+            try (RtmpAnchor anchor = new RtmpAnchor(options.anchor(), clock, client, encode, sent)) {
                 anchor.start(pushMillis);
                 out.println("anchor: publishing " + url);
                 Thread.sleep(options.joinMillis());
                 String stream = target.streamName(options.roomId(), ANCHOR);
                 if (options.flv()) {
-                    viewers.add(new FlvViewer("FLV (GOP cache)", target.flvUrl(stream, null), clock));
-                    viewers.add(new FlvViewer("FLV ?lowlatency=1", target.flvUrl(stream, "lowlatency=1"), clock));
+                    viewers.add(new FlvViewer("FLV (GOP cache)", target.flvUrl(stream, null), clock, sent));
+                    viewers.add(new FlvViewer("FLV ?lowlatency=1", target.flvUrl(stream, "lowlatency=1"), clock,
+                            sent));
                 }
                 if (options.webrtc()) {
                     viewers.add(new WebRtcViewer("WebRTC libwebrtc", target.whepUrl(options.roomId(), "viewer",
-                            ANCHOR), target.userSig("viewer"), clock));
+                            ANCHOR), target.userSig("viewer"), clock, sent));
                 }
                 if (options.chromium()) {
                     viewers.add(new ChromiumViewer("WebRTC Chromium",
-                            target.whepPageUrl(options.roomId(), "browser", ANCHOR), clock));
+                            target.whepPageUrl(options.roomId(), "browser", ANCHOR), clock, sent));
                 }
                 for (LatencyViewer viewer : viewers) {
                     viewer.start(options.warmupMillis());

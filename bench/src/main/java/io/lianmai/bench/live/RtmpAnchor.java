@@ -54,6 +54,7 @@ final class RtmpAnchor implements AutoCloseable {
     private final StampClock clock;
     private final RtmpPushClient client;
     private final LatencyRecorder encodeTimes;
+    private final SendLog sendLog;
     private final Thread thread;
     private final byte[] y;
     private final byte[] u;
@@ -70,12 +71,15 @@ final class RtmpAnchor implements AutoCloseable {
      * An anchor that will push over {@code client} (connected and published).
      *
      * @param encodeTimes receives stamp → encoded for each picture
+     * @param sendLog     notes when each picture was handed to {@code client}
      */
-    RtmpAnchor(Settings settings, StampClock clock, RtmpPushClient client, LatencyRecorder encodeTimes) {
+    RtmpAnchor(Settings settings, StampClock clock, RtmpPushClient client, LatencyRecorder encodeTimes,
+            SendLog sendLog) {
         this.settings = settings;
         this.clock = clock;
         this.client = client;
         this.encodeTimes = encodeTimes;
+        this.sendLog = sendLog;
         this.y = new byte[settings.width() * settings.height()];
         this.u = new byte[y.length / 4];
         this.v = new byte[y.length / 4];
@@ -134,6 +138,7 @@ final class RtmpAnchor implements AutoCloseable {
                 ByteBuf body = Unpooled.wrappedBuffer(FlvVideoTagHeader.naluBody(video.isIdr(), 0,
                         video.accessUnit(), 0, length));
                 client.send(RtmpMessageType.VIDEO, stamp - startMillis, body);
+                sendLog.onSent(stamp, clock.exactMillis());
                 framesSent++;
                 videoBytes += length;
                 if (video.isIdr()) {

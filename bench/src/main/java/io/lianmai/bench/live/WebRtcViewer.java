@@ -30,6 +30,8 @@ final class WebRtcViewer implements LatencyViewer {
     private final String userSig;
     private final StampClock clock;
     private final LatencyRecorder latency;
+    private final SendLog sendLog;
+    private final LatencyRecorder afterSend = new LatencyRecorder("sent -> frame");
     private final byte[] code = new byte[TimestampBarcode.WIDTH * TimestampBarcode.HEIGHT];
     private final Map<String, Double> figures = new LinkedHashMap<>();
     private final Thread thread;
@@ -39,13 +41,15 @@ final class WebRtcViewer implements LatencyViewer {
     private volatile double requestedAt = Double.NaN;
     private volatile Throwable failure;
     private double warmupMillis;
+    private boolean closed;
 
     /**
      * A viewer of the WHEP {@code endpoint} ({@code /whep?sdkAppID=…&roomID=…&userID=…&streamID=…}) that presents
      * {@code userSig} as its bearer token.
      */
-    WebRtcViewer(String name, URI endpoint, String userSig, StampClock clock) {
+    WebRtcViewer(String name, URI endpoint, String userSig, StampClock clock, SendLog sendLog) {
         this.name = name;
+        this.sendLog = sendLog;
         this.endpoint = endpoint;
         this.userSig = userSig;
         this.clock = clock;
@@ -79,6 +83,7 @@ final class WebRtcViewer implements LatencyViewer {
                 if (result.status() == 201) {
                     requestedAt = at;
                     latency.measureFrom(at + warmupMillis);
+                    afterSend.measureFrom(at + warmupMillis);
                     session = result.location();
                     player.acceptAnswer(result.body());
                     return;
@@ -116,6 +121,12 @@ final class WebRtcViewer implements LatencyViewer {
             }
         }
         latency.onPicture(now, stamp);
+        if (stamp != TimestampBarcode.INVALID) {
+            double sent = sendLog.sentAt(stamp);
+            if (!Double.isNaN(sent)) {
+                afterSend.onSample(now, now - sent);
+            }
+        }
     }
 
     @Override
@@ -130,7 +141,7 @@ final class WebRtcViewer implements LatencyViewer {
 
     @Override
     public Map<String, LatencyRecorder> breakdown() {
-        return Map.of();
+        return Map.of(afterSend.name(), afterSend);
     }
 
     @Override
@@ -166,6 +177,7 @@ final class WebRtcViewer implements LatencyViewer {
             figures.put("nackCount", number(a.get("nackCount")));
             figures.put("pliCount", number(a.get("pliCount")));
         }
+        figures.put("audioChunks10ms", (double) player.audioChunksReceived());
     }
 
     private static double number(Object value) {
@@ -173,7 +185,11 @@ final class WebRtcViewer implements LatencyViewer {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         stopping = true;
         try {
             thread.join(JOIN_TIMEOUT.toMillis() + 5000);
