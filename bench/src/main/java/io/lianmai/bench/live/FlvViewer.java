@@ -23,9 +23,9 @@ import org.bytedeco.javacpp.BytePointer;
  *
  * <p>Besides glass-to-glass (stamp → picture decoded) it records the steps it can see: {@code sent -> tag read} (the
  * anchor handed the picture to RTMP → the FLV tag's last byte read: RTMP, the node, HTTP), {@code tag read -> decoded}
- * (FFmpeg), and {@code paced}: what a
- * simple player without latency control would show, one that starts rendering at its first picture and then renders
- * each picture at its FLV timestamp's offset from that one (or at once when it is late, re-anchoring there).
+ * (FFmpeg), and {@code paced}: what a simple player without latency control would show, one that starts rendering at
+ * its first picture and then renders each picture at its FLV timestamp's offset from that one (or at once when it is
+ * late, re-anchoring there, so a stall adds to its latency for good).
  *
  * <p>One thread of its own reads and decodes. While the stream is not live yet (404) the GET is retried every
  * {@value #RETRY_MILLIS} ms for at most {@link #JOIN_TIMEOUT}.
@@ -102,6 +102,10 @@ final class FlvViewer implements LatencyViewer {
 
     /** GETs the stream, retrying while it is not live yet; returns the body once the answer is 200. */
     private InputStream open() throws IOException, InterruptedException {
+        // The JVM's HTTP client takes ~0.1-0.5 s to start its first exchange on a busy machine: start it on a
+        // stream that does not exist (404), so that the join time is the node's and the stream's, not the client's.
+        http.send(HttpRequest.newBuilder(url.resolve("/live/latency-warm-up.flv")).timeout(Duration.ofSeconds(10))
+                .GET().build(), HttpResponse.BodyHandlers.discarding());
         long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build();
         while (true) {

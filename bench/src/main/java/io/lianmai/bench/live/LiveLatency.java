@@ -169,7 +169,8 @@ public final class LiveLatency {
                 anchor.close();
                 LatencyReport report = new LatencyReport(Instant.now(),
                         LatencyReport.Machine.now(Ffmpeg.version(), loadBefore), options.anchor(), options.seconds(),
-                        options.warmupMillis(), target.isInProcess(), pusher(anchor, encode, options), results(viewers));
+                        options.warmupMillis(), target.isInProcess(), pusher(anchor, encode, options),
+                        results(viewers));
                 out.println();
                 out.print(report.toTable());
                 return report;

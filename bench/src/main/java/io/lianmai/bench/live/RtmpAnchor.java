@@ -137,8 +137,8 @@ final class RtmpAnchor implements AutoCloseable {
                 }
                 ByteBuf body = Unpooled.wrappedBuffer(FlvVideoTagHeader.naluBody(video.isIdr(), 0,
                         video.accessUnit(), 0, length));
+                sendLog.onSent(stamp, clock.exactMillis()); // first: a viewer may read the picture before send returns
                 client.send(RtmpMessageType.VIDEO, stamp - startMillis, body);
-                sendLog.onSent(stamp, clock.exactMillis());
                 framesSent++;
                 videoBytes += length;
                 if (video.isIdr()) {
