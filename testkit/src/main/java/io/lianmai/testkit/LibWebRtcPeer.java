@@ -24,6 +24,7 @@ import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import dev.onvoid.webrtc.media.video.VideoTrack;
+import dev.onvoid.webrtc.media.video.VideoTrackSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +51,10 @@ public final class LibWebRtcPeer implements AutoCloseable {
     private final AtomicLong audioFramesReceived = new AtomicLong();
     private final CountDownLatch gathered = new CountDownLatch(1);
     private final AtomicReference<RTCPeerConnectionState> state = new AtomicReference<>(RTCPeerConnectionState.NEW);
+    private final VideoTrackSink frameObserver;
 
-    private LibWebRtcPeer(boolean tcpOnly) {
+    private LibWebRtcPeer(boolean tcpOnly, VideoTrackSink frameObserver) {
+        this.frameObserver = frameObserver;
         RTCConfiguration configuration = new RTCConfiguration();
         if (tcpOnly) {
             configuration.portAllocatorConfig = new PortAllocatorConfig().setDisableUdp(true);
@@ -70,7 +73,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
 
     /** As {@link #publisher()}, with ICE restricted to TCP when {@code tcpOnly}. */
     public static LibWebRtcPeer publisher(boolean tcpOnly) {
-        LibWebRtcPeer peer = new LibWebRtcPeer(tcpOnly);
+        LibWebRtcPeer peer = new LibWebRtcPeer(tcpOnly, null);
         SyntheticVideo video = new SyntheticVideo(640, 360, 30);
         peer.resources.add(video);
         VideoTrack videoTrack = factory().createVideoTrack("video0", video.source());
@@ -87,7 +90,15 @@ public final class LibWebRtcPeer implements AutoCloseable {
 
     /** As {@link #player()}, with ICE restricted to TCP when {@code tcpOnly}. */
     public static LibWebRtcPeer player(boolean tcpOnly) {
-        LibWebRtcPeer peer = new LibWebRtcPeer(tcpOnly);
+        return player(tcpOnly, null);
+    }
+
+    /**
+     * As {@link #player(boolean)}, also handing each decoded video frame to {@code frameObserver} (e.g. to read a
+     * barcode from its pixels) on libwebrtc's decoding thread, before it is released: the observer must not keep it.
+     */
+    public static LibWebRtcPeer player(boolean tcpOnly, VideoTrackSink frameObserver) {
+        LibWebRtcPeer peer = new LibWebRtcPeer(tcpOnly, frameObserver);
         for (MediaKind kind : MediaKind.values()) {
             RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
             init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
@@ -285,7 +296,13 @@ public final class LibWebRtcPeer implements AutoCloseable {
             if (track instanceof VideoTrack video) {
                 video.addSink(frame -> {
                     framesReceived.incrementAndGet();
-                    frame.release();
+                    try {
+                        if (frameObserver != null) {
+                            frameObserver.onVideoFrame(frame);
+                        }
+                    } finally {
+                        frame.release();
+                    }
                 });
             } else if (track instanceof AudioTrack audio) {
                 audio.addSink((data, bitsPerSample, sampleRate, channels, frames) ->
