@@ -79,6 +79,15 @@ final class LocalPlayerSession extends Session implements LocalPlayer {
 
     @Override
     void onEnded() {
+        // After the server has finished ending the session (its maps and player counts are up to date).
+        try {
+            loop.execute(this::notifyEnd);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            notifyEnd(); // the loop is shutting down
+        }
+    }
+
+    private void notifyEnd() {
         try {
             sink.onEnd();
         } catch (RuntimeException e) {
