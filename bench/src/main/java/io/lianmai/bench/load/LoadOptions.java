@@ -45,6 +45,11 @@ final class LoadOptions {
             description = "Spread subscriber joins over this long (0: all at once). Default: ${DEFAULT-VALUE}.")
     Duration ramp = Duration.ofSeconds(5);
 
+    @Option(names = "--warmup", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Run this long after the joins before measuring, so both JITs have compiled the media "
+                    + "path. Default: ${DEFAULT-VALUE}.")
+    Duration warmup = Duration.ofSeconds(3);
+
     @Option(names = "--rooms", paramLabel = "N", description = "Independent rooms of the scenario's size. "
             + "Default: ${DEFAULT-VALUE}.")
     int rooms = 1;

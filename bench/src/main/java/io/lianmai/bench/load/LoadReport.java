@@ -20,6 +20,7 @@ record LoadReport(
         String target,
         String machine,
         double windowSeconds,
+        double warmupSeconds,
         int publishers,
         int subscribers,
         int subscribersJoined,
@@ -29,6 +30,8 @@ record LoadReport(
         Rate serverForwarded,
         Spread subscriberPacketsPerSecond,
         Spread subscriberLossPercent,
+        Spread subscriberVideoLossPercent,
+        Spread subscriberAudioLossPercent,
         Spread subscriberLate,
         Spread subscriberRecovered,
         Totals totals,
@@ -63,7 +66,8 @@ record LoadReport(
     }
 
     /** Sums over all subscribers in the window. */
-    record Totals(long expected, long received, long lost, long recovered, long late, long duplicates,
+    record Totals(long expected, long received, long lost, long videoExpected, long videoLost, long audioExpected,
+            long audioLost, long recovered, long late, long duplicates,
             long reordered, long nackedSequenceNumbers, long nackPackets, long impairmentDrops, long srtpErrors,
             long publisherRetransmissions, long publisherNacksReceived, long publisherPlisReceived) {
     }
@@ -100,8 +104,9 @@ record LoadReport(
         out.println("  impairment  " + impairment);
         out.println("  target      " + target);
         out.println("  machine     " + machine);
-        out.printf(Locale.ROOT, "  window      %.1f s after %d publishers and %d/%d subscribers joined (%d with media)%n",
-                windowSeconds, publishers, subscribersJoined, subscribers, subscribersWithMedia);
+        out.printf(Locale.ROOT, "  window      %.1f s after %d publishers and %d/%d subscribers joined (%d with media) "
+                + "and a %.1f s warm-up%n", windowSeconds, publishers, subscribersJoined, subscribers,
+                subscribersWithMedia, warmupSeconds);
         for (String failure : failures) {
             out.println("  FAILED      " + failure);
         }
@@ -117,12 +122,16 @@ record LoadReport(
         out.println("|---|---:|---:|---:|");
         row(out, "packets/s", subscriberPacketsPerSecond, "%,.1f");
         row(out, "loss %", subscriberLossPercent, "%.3f");
+        row(out, "  video loss % (after NACK/RTX)", subscriberVideoLossPercent, "%.3f");
+        row(out, "  audio loss % (no NACK)", subscriberAudioLossPercent, "%.3f");
         row(out, "late packets", subscriberLate, "%,.0f");
         row(out, "recovered by NACK", subscriberRecovered, "%,.0f");
-        out.printf(Locale.ROOT, "totals: expected %,d, received %,d, lost %,d, recovered %,d, late %,d, duplicates %,d,"
-                + " reordered %,d, NACKed seq %,d in %,d NACKs, impairment drops %,d, SRTP errors %,d;%n"
+        out.printf(Locale.ROOT, "totals: expected %,d, received %,d, lost %,d (video %,d of %,d, audio %,d of %,d),"
+                + " recovered %,d, late %,d, duplicates %,d,%n"
+                + "        reordered %,d, NACKed seq %,d in %,d NACKs, impairment drops %,d, SRTP errors %,d;%n"
                 + "        publishers: %,d retransmissions for %,d NACKs, %,d PLI/FIR%n",
-                totals.expected, totals.received, totals.lost, totals.recovered, totals.late, totals.duplicates,
+                totals.expected, totals.received, totals.lost, totals.videoLost, totals.videoExpected,
+                totals.audioLost, totals.audioExpected, totals.recovered, totals.late, totals.duplicates,
                 totals.reordered, totals.nackedSequenceNumbers, totals.nackPackets, totals.impairmentDrops,
                 totals.srtpErrors, totals.publisherRetransmissions, totals.publisherNacksReceived,
                 totals.publisherPlisReceived);
@@ -138,7 +147,7 @@ record LoadReport(
         out.println("|---|---:|");
         out.printf(Locale.ROOT, "| CPU seconds in window (user+sys) | %.2f |%n", server.cpuSeconds);
         out.printf(Locale.ROOT, "| cores busy (avg) | %.3f |%n", server.coresBusy);
-        out.printf(Locale.ROOT, "| RSS before joins → end, peak (MB) | %.0f → %.0f, %.0f |%n", server.rssBeforeMb,
+        out.printf(Locale.ROOT, "| RSS before subscribers → end, peak (MB) | %.0f → %.0f, %.0f |%n", server.rssBeforeMb,
                 server.rssMb, server.hwmMb);
         out.printf(Locale.ROOT, "| RSS growth per subscriber (KB) | %.0f |%n", server.rssPerSubscriberKb);
         out.printf(Locale.ROOT, "| threads | %d |%n", server.threads);

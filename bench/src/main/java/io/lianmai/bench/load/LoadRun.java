@@ -94,7 +94,6 @@ final class LoadRun {
 
     private LoadReport run(ServerTarget target, MediaShape shape, Impairment impairment) throws InterruptedException {
         OptionalLong pid = target.pid();
-        ProcStat before = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
         AtomicInteger threadIds = new AtomicInteger();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.clientThreads, runnable -> {
             Thread thread = new Thread(runnable, "bench-client-" + threadIds.incrementAndGet());
@@ -144,6 +143,7 @@ final class LoadRun {
             }
             say("joining " + publishers.size() + " publisher(s)");
             awaitConnected(publishers);
+            ProcStat before = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
 
             List<SubscriberPeer> subscribers = new ArrayList<>();
             List<Scenario.Subscription> subscriptions = scenario.subscriptions();
@@ -165,6 +165,10 @@ final class LoadRun {
                 joiner.join(peer, "whep", s.roomId(), s.streamId());
             }
             awaitFirstMedia(subscribers);
+            if (!options.warmup.isZero()) {
+                say("warming up for " + options.warmup.toMillis() + " ms");
+                Thread.sleep(options.warmup.toMillis());
+            }
 
             // The window.
             say("measuring for " + options.duration.toMillis() + " ms");
@@ -378,6 +382,12 @@ final class LoadRun {
         List<Double> joinVideo = new ArrayList<>();
         double[] pps = new double[subscribers.size()];
         double[] loss = new double[subscribers.size()];
+        double[] videoLoss = new double[subscribers.size()];
+        double[] audioLoss = new double[subscribers.size()];
+        long videoExpected = 0;
+        long videoLost = 0;
+        long audioExpected = 0;
+        long audioLost = 0;
         double[] late = new double[subscribers.size()];
         double[] recovered = new double[subscribers.size()];
         long expected = 0;
@@ -412,6 +422,12 @@ final class LoadRun {
             pps[i] = r.packets() / seconds;
             loss[i] = r.expected() == 0 ? (s.state() == SimulatedPeer.State.FAILED ? 100 : 0)
                     : 100.0 * r.lost() / r.expected();
+            videoLoss[i] = r.videoExpected() == 0 ? 0 : 100.0 * r.videoLost() / r.videoExpected();
+            audioLoss[i] = r.audioExpected() == 0 ? 0 : 100.0 * r.audioLost() / r.audioExpected();
+            videoExpected += r.videoExpected();
+            videoLost += r.videoLost();
+            audioExpected += r.audioExpected();
+            audioLost += r.audioLost();
             late[i] = r.late();
             recovered[i] = r.recovered();
             expected += r.expected();
@@ -419,7 +435,7 @@ final class LoadRun {
             lost += r.lost();
             recoveredTotal += r.recovered();
             lateTotal += r.late();
-            duplicates += r.duplicates();
+            duplicates += r.duplicates() + r.srtpReplays();
             reordered += r.reordered();
             nacked += r.nacked();
             nackPackets += r.nackPackets();
@@ -447,13 +463,15 @@ final class LoadRun {
         }
         double selfCpu = selfEnd.cpuSeconds() - selfStart.cpuSeconds();
         return new LoadReport(scenario.name(), scenario.shape(), shape.describe(), impairment.describe(),
-                target.describe(), machine(), seconds, publishers.size(), subscribers.size(), joined, withMedia,
+                target.describe(), machine(), seconds, options.warmup.toMillis() / 1000.0, publishers.size(), subscribers.size(), joined, withMedia,
                 failures,
                 new LoadReport.Rate(c.publisherPackets / seconds, c.publisherBytes * 8 / seconds / 1e6),
                 new LoadReport.Rate(forwardedPackets / seconds, forwardedBytes * 8 / seconds / 1e6),
-                LoadReport.Spread.of(pps), LoadReport.Spread.of(loss), LoadReport.Spread.of(late),
+                LoadReport.Spread.of(pps), LoadReport.Spread.of(loss), LoadReport.Spread.of(videoLoss),
+                LoadReport.Spread.of(audioLoss), LoadReport.Spread.of(late),
                 LoadReport.Spread.of(recovered),
-                new LoadReport.Totals(expected, received, lost, recoveredTotal, lateTotal, duplicates, reordered,
+                new LoadReport.Totals(expected, received, lost, videoExpected, videoLost, audioExpected, audioLost,
+                        recoveredTotal, lateTotal, duplicates, reordered,
                         nacked, nackPackets, drops, srtpErrors, c.retransmissions, c.nacks, c.plis),
                 latency(c.latency), latency(c.recovery), latency(joinMedia), latency(joinVideo), server, perCore,
                 new LoadReport.Generator(selfCpu, selfCpu / seconds, selfEnd.threads(), c.maxTickLagNanos / 1e6,

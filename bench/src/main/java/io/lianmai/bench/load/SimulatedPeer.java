@@ -23,6 +23,7 @@ import io.lianmai.media.sdp.SdpException;
 import io.lianmai.media.sdp.SessionDescription;
 import io.lianmai.media.sdp.SetupRole;
 import io.lianmai.media.srtp.SrtpContext;
+import io.lianmai.media.srtp.SrtpError;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -106,6 +107,8 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     long srtpPacketsOut;
     long srtpBytesOut;
     long srtpErrors;
+    /** SRTP packets refused as replays: a retransmission that arrived twice (a NACK repeated while it flew). */
+    long srtpReplays;
     long writeFailures;
     final CompletableFuture<SimulatedPeer> connected = new CompletableFuture<>();
 
@@ -352,7 +355,11 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     }
 
     private void onSrtp(byte[] buf, int len, long now) {
-        if (inbound == null || len < 12) {
+        if (inbound == null) {
+            // The server's first packets can overtake the key hand-over to this loop: not an error.
+            return;
+        }
+        if (len < 12) {
             srtpErrors++;
             return;
         }
@@ -367,7 +374,11 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
         } else {
             int plain = inbound.unprotectRtp(buf, 0, len);
             if (plain < 0) {
-                srtpErrors++;
+                if (plain == SrtpError.REPLAYED.code()) {
+                    srtpReplays++;
+                } else {
+                    srtpErrors++;
+                }
                 return;
             }
             onRtp(buf, plain, now);

@@ -42,6 +42,8 @@ final class SubscriberPeer extends SimulatedPeer {
     private long startNacked;
     private long startDuplicates;
     private long startReordered;
+    private final long[] startKinds = new long[4];
+    private long startNackPackets;
 
     SubscriberPeer(ClientLoop loop, String userId, String streamId, long lateNanos, Impairment impairment,
             DtlsContext dtls, SecureRandom random, long seed) {
@@ -201,15 +203,25 @@ final class SubscriberPeer extends SimulatedPeer {
         startNacked = sum(6);
         startDuplicates = sum(7);
         startReordered = sum(8);
+        startNackPackets = nackPackets;
+        for (int i = 0; i < 4; i++) {
+            startKinds[i] = sum(9 + i);
+        }
     }
 
     /** This subscriber's figures over the window; on the loop. */
     Result result() {
         long expected = sum(2) - startExpected;
         long unique = sum(3) - startUnique;
+        long videoExpected = sum(9) - startKinds[0];
+        long videoLost = Math.max(0, videoExpected - (sum(10) - startKinds[1]));
+        long audioExpected = sum(11) - startKinds[2];
+        long audioLost = Math.max(0, audioExpected - (sum(12) - startKinds[3]));
         return new Result(sum(0) - startPackets, sum(1) - startBytes, expected, Math.max(0, expected - unique),
+                videoExpected, videoLost, audioExpected, audioLost,
                 sum(4) - startRecovered, sum(5) - startLate, sum(6) - startNacked, sum(7) - startDuplicates,
-                sum(8) - startReordered, nackPackets, srtpErrors, unknownPackets, impairedDrops());
+                sum(8) - startReordered, nackPackets - startNackPackets, srtpErrors, srtpReplays, unknownPackets,
+                impairedDrops());
     }
 
     /**
@@ -218,12 +230,14 @@ final class SubscriberPeer extends SimulatedPeer {
      * @param packets RTP packets decrypted (duplicates included)
      * @param expected sequence numbers from the first to the highest seen in the window
      * @param lost expected but never received by the end
+     * @param videoLost of which video (repaired by NACK/RTX); audio is not (Opus in WebRTC negotiates no NACK)
      * @param recovered arrived after this subscriber NACKed them
      * @param late arrived more than the --late threshold after they were sent
      * @param nacked sequence numbers put in NACKs (retries included)
      */
-    record Result(long packets, long bytes, long expected, long lost, long recovered, long late, long nacked,
-            long duplicates, long reordered, long nackPackets, long srtpErrors, long unknown, long impairedDrops) {
+    record Result(long packets, long bytes, long expected, long lost, long videoExpected, long videoLost,
+            long audioExpected, long audioLost, long recovered, long late, long nacked, long duplicates,
+            long reordered, long nackPackets, long srtpErrors, long srtpReplays, long unknown, long impairedDrops) {
     }
 
     private long sum(int field) {
@@ -239,7 +253,11 @@ final class SubscriberPeer extends SimulatedPeer {
                 case 5 -> s.late();
                 case 6 -> s.nackedSequenceNumbers();
                 case 7 -> s.duplicates();
-                default -> s.reordered();
+                case 8 -> s.reordered();
+                case 9 -> s.isVideo() ? s.expected() : 0;
+                case 10 -> s.isVideo() ? s.unique() : 0;
+                case 11 -> s.isVideo() ? 0 : s.expected();
+                default -> s.isVideo() ? 0 : s.unique();
             };
         }
         return total;

@@ -169,6 +169,10 @@ final class SyntheticStream {
                 out[at++] = (byte) (0x60 | 28);
                 out[at++] = (byte) ((first ? 0x80 : 0) | (last ? 0x40 : 0) | nalType);
             }
+            if (first) {
+                // The slice header: first_mb_in_slice = 0 (ue(v) "1"), so the slice starts the picture.
+                out[at++] = (byte) 0x88;
+            }
         } else {
             out[at++] = (byte) (first ? 0x90 : 0x80);
             out[at++] = (byte) 0x80;
