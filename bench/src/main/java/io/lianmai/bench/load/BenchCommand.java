@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * {@link LoadOptions}; it prints the {@link LoadReport} and exits 0 when every client joined and got media, 1 when
  * some did not (the report says who and why), 2 on wrong usage.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "lianmai bench", mixinStandardHelpOptions = true, version = "lianmai bench (see lianmai --version)",
         description = "Load generator: simulated WebRTC publishers and subscribers (real ICE, DTLS, SRTP) join "
                 + "through WHIP/WHEP and report throughput, loss, latency, join time and server CPU/memory.",
         subcommands = {BenchCommand.Call.class, BenchCommand.Meeting.class, BenchCommand.Fanout.class,

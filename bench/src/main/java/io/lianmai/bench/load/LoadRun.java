@@ -52,6 +52,7 @@ final class LoadRun {
     /** After the window the publishers stop; this long lets packets in flight and their repairs arrive. */
     private static final long DRAIN_MILLIS = 500;
     private static final int MAX_FAILURES_LISTED = 10;
+    private static final int DELETE_BATCH = 32;
 
     private final LoadOptions options;
     private final Scenario scenario;
@@ -124,8 +125,9 @@ final class LoadRun {
                     DtlsConfig.DEFAULT.withHandshakeTimeout(Duration.ofSeconds(JOIN_TIMEOUT_SECONDS)), dtlsExecutor,
                     Clock.systemUTC());
             UserSigSigner signer = new UserSigSigner(target.sdkAppId(), target.secretKey(), Clock.systemUTC());
-            HttpClient http = HttpClient.newBuilder().executor(httpExecutor).connectTimeout(Duration.ofSeconds(10))
-                    .build();
+            // HTTP/1.1 as a browser page's fetch() to a plain-http server: one connection per request in flight.
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
             Joiner joiner = new Joiner(target, signer, http);
             SecureRandom random = new SecureRandom();
             long seed = random.nextLong();
@@ -239,21 +241,26 @@ final class LoadRun {
 
         /** DELETEs every session (waits up to 10 s); what a page does when it leaves. */
         void leave(List<PublisherPeer> publishers, List<SubscriberPeer> subscribers) {
-            List<CompletableFuture<?>> pending = new ArrayList<>();
             List<SimulatedPeer> all = new ArrayList<>(subscribers);
             all.addAll(publishers);
-            for (SimulatedPeer peer : all) {
-                if (peer.location() != null) {
-                    pending.add(http.sendAsync(HttpRequest.newBuilder(peer.location()).timeout(Duration.ofSeconds(10))
-                            .DELETE().build(), HttpResponse.BodyHandlers.discarding()));
+            // A few dozen at a time, as many pages closing at once would.
+            for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+                List<CompletableFuture<?>> pending = new ArrayList<>();
+                for (SimulatedPeer peer : all.subList(from, Math.min(all.size(), from + DELETE_BATCH))) {
+                    if (peer.location() != null) {
+                        pending.add(http.sendAsync(HttpRequest.newBuilder(peer.location())
+                                .timeout(Duration.ofSeconds(10)).DELETE().build(),
+                                HttpResponse.BodyHandlers.discarding()));
+                    }
                 }
-            }
-            try {
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                say("some sessions could not be deleted: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                try {
+                    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    say("some sessions could not be deleted: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

@@ -2,6 +2,8 @@ package io.lianmai.bench.load;
 
 import io.lianmai.media.dtls.DtlsContext;
 import io.lianmai.media.rtcp.GenericNack;
+import io.lianmai.media.rtcp.NtpTimestamp;
+import io.lianmai.media.rtcp.SenderReport;
 import io.lianmai.media.rtcp.RtcpFeedback;
 import io.lianmai.media.rtcp.RtcpIterator;
 import io.lianmai.media.rtcp.RtcpPacketType;
@@ -22,6 +24,7 @@ final class PublisherPeer extends SimulatedPeer {
     private static final String[] RIDS = {"q", "h", "f"};
     /** A publisher that fell further behind than this (a stalled loop) skips ahead instead of bursting. */
     private static final long MAX_BEHIND_NANOS = 200_000_000L;
+    private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final MediaShape shape;
     private final String streamId;
@@ -37,6 +40,7 @@ final class PublisherPeer extends SimulatedPeer {
     private long nackNow;
 
     private volatile boolean sending = true;
+    private long lastReport;
     private long nextAudio;
     private long nextFrame;
     private long frameCount;
@@ -161,6 +165,7 @@ final class PublisherPeer extends SimulatedPeer {
         if (!sending) {
             return;
         }
+        sendReports(now);
         byte[] out = loop.send;
         if (audio != null) {
             if (now - nextAudio > MAX_BEHIND_NANOS) {
@@ -193,6 +198,30 @@ final class PublisherPeer extends SimulatedPeer {
                 frameCount++;
                 nextFrame += frameIntervalNanos;
             }
+        }
+    }
+
+    /** A sender report per stream every second, as browsers send them; the server keeps them for lip sync. */
+    private void sendReports(long now) {
+        if (now - lastReport < REPORT_INTERVAL_NANOS) {
+            return;
+        }
+        lastReport = now;
+        long ntp = NtpTimestamp.fromUnixNanos(System.currentTimeMillis() * 1_000_000L);
+        if (audio != null) {
+            sendReport(audio, ntp, now);
+        }
+        for (SyntheticStream layer : layers) {
+            sendReport(layer, ntp, now);
+        }
+    }
+
+    private void sendReport(SyntheticStream stream, long ntp, long now) {
+        byte[] out = loop.send;
+        int len = SenderReport.write(out, 0, stream.ssrc(), ntp, stream.timestamp(), stream.packetsSent(),
+                stream.bytesSent(), 0);
+        if (len > 0) {
+            sendRtcp(out, len, now);
         }
     }
 

@@ -190,6 +190,11 @@ final class ReceivedStream {
         return base < 0 ? 0 : highest - base + 1;
     }
 
+    /** The extended highest sequence number received (RFC 3550 §6.4.1), 0 before the first packet. */
+    long highest() {
+        return base < 0 ? 0 : highest;
+    }
+
     /** Expected but never received. */
     long lost() {
         return expected() - unique;

@@ -286,6 +286,11 @@ final class SyntheticStream {
         return packetsSent;
     }
 
+    /** The RTP timestamp of the latest packet or frame. */
+    long timestamp() {
+        return timestamp;
+    }
+
     long bytesSent() {
         return bytesSent;
     }
