@@ -40,7 +40,6 @@ final class SubscriberPeer extends SimulatedPeer {
     private long startPackets;
     private long startBytes;
     private long startExpected;
-    private long startUnique;
     private long startRecovered;
     private long startLate;
     private long startNacked;
@@ -84,20 +83,29 @@ final class SubscriberPeer extends SimulatedPeer {
 
     @Override
     void onAnswerMedia(SessionDescription answer) {
+        int[] audio = new int[0];
+        int[] video = new int[0];
         for (MediaDescription media : answer.media()) {
             if (media.isRejected()) {
                 continue;
             }
             int[] pts = media.codecs().stream().filter(c -> !c.isRtx()).mapToInt(RtpCodec::payloadType).toArray();
             if (media.kind() == MediaKind.VIDEO) {
-                videoPayloadTypes = pts;
+                video = pts;
             } else if (media.kind() == MediaKind.AUDIO) {
-                audioPayloadTypes = pts;
+                audio = pts;
             }
         }
-        if (videoPayloadTypes.length == 0 && audioPayloadTypes.length == 0) {
+        if (video.length == 0 && audio.length == 0) {
             throw new IllegalStateException("the answer sends neither audio nor video");
         }
+        acceptPayloadTypes(audio, video);
+    }
+
+    /** The payload types the answer sends audio and video with. */
+    void acceptPayloadTypes(int[] audio, int[] video) {
+        audioPayloadTypes = audio.clone();
+        videoPayloadTypes = video.clone();
     }
 
     @Override
@@ -221,7 +229,6 @@ final class SubscriberPeer extends SimulatedPeer {
         startPackets = sum(0);
         startBytes = sum(1);
         startExpected = sum(2);
-        startUnique = sum(3);
         startRecovered = sum(4);
         startLate = sum(5);
         startNacked = sum(6);
