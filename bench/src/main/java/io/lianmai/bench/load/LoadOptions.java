@@ -38,16 +38,16 @@ final class LoadOptions {
     // ---- timing ----
 
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Measurement window after everyone joined (e.g. 30s, 2m). Default: ${DEFAULT-VALUE}.")
+            description = "Measurement window after everyone joined (e.g. 30s, 2m). Default: 10s.")
     Duration duration = Duration.ofSeconds(10);
 
     @Option(names = "--ramp", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Spread subscriber joins over this long (0: all at once). Default: ${DEFAULT-VALUE}.")
+            description = "Spread subscriber joins over this long (0s: all at once). Default: 5s.")
     Duration ramp = Duration.ofSeconds(5);
 
     @Option(names = "--warmup", paramLabel = "TIME", converter = DurationConverter.class,
             description = "Run this long after the joins before measuring, so both JITs have compiled the media "
-                    + "path. Default: ${DEFAULT-VALUE}.")
+                    + "path. Default: 3s.")
     Duration warmup = Duration.ofSeconds(3);
 
     @Option(names = "--rooms", paramLabel = "N", description = "Independent rooms of the scenario's size. "
@@ -67,7 +67,7 @@ final class LoadOptions {
     int fps = 30;
 
     @Option(names = "--keyframe-interval", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Time between keyframes (also sent at once on PLI). Default: ${DEFAULT-VALUE}.")
+            description = "Time between keyframes (also sent at once on PLI). Default: 2s.")
     Duration keyframeInterval = Duration.ofSeconds(2);
 
     @Option(names = "--simulcast", paramLabel = "N",
@@ -98,7 +98,7 @@ final class LoadOptions {
 
     @Option(names = "--late", paramLabel = "TIME", converter = DurationConverter.class,
             description = "A packet arriving more than this after it was sent counts as late (a jitter buffer's "
-                    + "depth). Default: ${DEFAULT-VALUE}.")
+                    + "depth). Default: 200ms.")
     Duration late = Duration.ofMillis(200);
 
     // ---- run ----

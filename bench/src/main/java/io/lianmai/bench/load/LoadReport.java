@@ -16,6 +16,7 @@ record LoadReport(
         String scenario,
         String shape,
         String media,
+        String srtpProfiles,
         String impairment,
         String target,
         String machine,
@@ -100,7 +101,7 @@ record LoadReport(
     void print(PrintStream out) {
         out.println();
         out.println("lianmai bench " + scenario + ": " + shape);
-        out.println("  media       " + media);
+        out.println("  media       " + media + ", SRTP " + srtpProfiles);
         out.println("  impairment  " + impairment);
         out.println("  target      " + target);
         out.println("  machine     " + machine);

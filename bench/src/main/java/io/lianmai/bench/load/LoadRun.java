@@ -145,6 +145,9 @@ final class LoadRun {
             }
             say("joining " + publishers.size() + " publisher(s)");
             awaitConnected(publishers);
+            if (publishers.stream().noneMatch(p -> p.state() == SimulatedPeer.State.CONNECTED)) {
+                throw new IllegalStateException("no publisher could join; the first: " + publishers.get(0).failure());
+            }
             ProcStat before = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
 
             List<SubscriberPeer> subscribers = new ArrayList<>();
@@ -469,7 +472,14 @@ final class LoadRun {
             perCore = new LoadReport.PerCore(0, 0, 0);
         }
         double selfCpu = selfEnd.cpuSeconds() - selfStart.cpuSeconds();
-        return new LoadReport(scenario.name(), scenario.shape(), shape.describe(), impairment.describe(),
+        java.util.Set<String> profiles = new java.util.TreeSet<>();
+        for (SimulatedPeer peer : everyone) {
+            if (peer.srtpProfile != null) {
+                profiles.add(peer.srtpProfile);
+            }
+        }
+        return new LoadReport(scenario.name(), scenario.shape(), shape.describe(), String.join(", ", profiles),
+                impairment.describe(),
                 target.describe(), machine(), seconds, options.warmup.toMillis() / 1000.0, publishers.size(), subscribers.size(), joined, withMedia,
                 failures,
                 new LoadReport.Rate(c.publisherPackets / seconds, c.publisherBytes * 8 / seconds / 1e6),

@@ -96,6 +96,8 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     volatile long joinStartNanos;
     volatile long answeredNanos;
     volatile long connectedNanos;
+    /** The SRTP protection profile the server chose, once connected. */
+    volatile String srtpProfile;
 
     // Counters (loop thread; read after the loop has been synchronised with).
     long srtpPacketsIn;
@@ -462,6 +464,7 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
 
     @Override
     public void onDtlsConnected(DtlsSession session, DtlsSrtpKeyingMaterial keys) {
+        srtpProfile = keys.profile().rfcName();
         SrtpContext in = keys.newInboundContext();
         SrtpContext out = keys.newOutboundContext();
         loop.eventLoop().execute(() -> {
