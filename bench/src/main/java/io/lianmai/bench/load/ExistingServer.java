@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 record ExistingServer(URI baseUrl, long sdkAppId, String secretKey, OptionalLong pid) implements ServerTarget {
     @Override
     public String describe() {
-        return "existing server at " + baseUrl + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : " (pid unknown)");
+        return "existing server at " + baseUrl
+                + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : " (pid unknown)");
     }
 
     @Override

@@ -43,7 +43,7 @@ final class ImpairedPath {
         this.random = new SplittableRandom(seed);
     }
 
-    /** Decides the fate of {@code buf[off, off + len)} at {@code now}: {@link #DROP}, {@link #PASS} or {@link #QUEUED}. */
+    /** The fate of {@code buf[off, off + len)} at {@code now}: {@link #DROP}, {@link #PASS} or {@link #QUEUED}. */
     int admit(byte[] buf, int off, int len, long now) {
         if (impairment.loss() > 0 && random.nextDouble() < impairment.loss()) {
             dropped++;

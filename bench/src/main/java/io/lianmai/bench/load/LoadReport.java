@@ -114,8 +114,8 @@ record LoadReport(
         out.println();
         out.println("| traffic | packets/s | Mbit/s |");
         out.println("|---|---:|---:|");
-        out.printf(Locale.ROOT, "| publishers → server (RTP sent) | %,.0f | %.1f |%n", publishersSent.packetsPerSecond,
-                publishersSent.megabitsPerSecond);
+        out.printf(Locale.ROOT, "| publishers → server (RTP sent) | %,.0f | %.1f |%n",
+                publishersSent.packetsPerSecond, publishersSent.megabitsPerSecond);
         out.printf(Locale.ROOT, "| server → subscribers (RTP received) | %,.0f | %.1f |%n",
                 serverForwarded.packetsPerSecond, serverForwarded.megabitsPerSecond);
         out.println();
@@ -148,8 +148,8 @@ record LoadReport(
         out.println("|---|---:|");
         out.printf(Locale.ROOT, "| CPU seconds in window (user+sys) | %.2f |%n", server.cpuSeconds);
         out.printf(Locale.ROOT, "| cores busy (avg) | %.3f |%n", server.coresBusy);
-        out.printf(Locale.ROOT, "| RSS before subscribers → end, peak (MB) | %.0f → %.0f, %.0f |%n", server.rssBeforeMb,
-                server.rssMb, server.hwmMb);
+        out.printf(Locale.ROOT, "| RSS before subscribers → end, peak (MB) | %.0f → %.0f, %.0f |%n",
+                server.rssBeforeMb, server.rssMb, server.hwmMb);
         out.printf(Locale.ROOT, "| RSS growth per subscriber (KB) | %.0f |%n", server.rssPerSubscriberKb);
         out.printf(Locale.ROOT, "| threads | %d |%n", server.threads);
         out.printf(Locale.ROOT, "| subscribers per core | %,.0f |%n", perCore.subscribersPerCore);

@@ -24,7 +24,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -480,7 +479,8 @@ final class LoadRun {
         }
         return new LoadReport(scenario.name(), scenario.shape(), shape.describe(), String.join(", ", profiles),
                 impairment.describe(),
-                target.describe(), machine(), seconds, options.warmup.toMillis() / 1000.0, publishers.size(), subscribers.size(), joined, withMedia,
+                target.describe(), machine(), seconds, options.warmup.toMillis() / 1000.0, publishers.size(),
+                subscribers.size(), joined, withMedia,
                 failures,
                 new LoadReport.Rate(c.publisherPackets / seconds, c.publisherBytes * 8 / seconds / 1e6),
                 new LoadReport.Rate(forwardedPackets / seconds, forwardedBytes * 8 / seconds / 1e6),
@@ -537,9 +537,5 @@ final class LoadRun {
         if (!options.quiet) {
             log.println("bench: " + message);
         }
-    }
-
-    static String[] split(String s) {
-        return Arrays.stream(s.trim().split("\\s+")).filter(x -> !x.isEmpty()).toArray(String[]::new);
     }
 }

@@ -510,6 +510,7 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
 
     /** Packets the impairment dropped on both paths. */
     long impairedDrops() {
-        return (up == null ? 0 : up.dropped() + up.overflowed()) + (down == null ? 0 : down.dropped() + down.overflowed());
+        return (up == null ? 0 : up.dropped() + up.overflowed())
+                + (down == null ? 0 : down.dropped() + down.overflowed());
     }
 }

@@ -49,7 +49,7 @@ class LoadGeneratorIT {
         JsonNode report = run(List.of("call", "--server-jar", SERVER_JAR.toString(), "--duration", "3s",
                 "--warmup", "1s", "--ramp", "0s"));
         assertEveryoneGotMedia(report, 2);
-        assertThat(report.at("/totals/lost").asLong()).isLessThanOrEqualTo(report.at("/totals/expected").asLong() / 100);
+        assertNothingLost(report);
         assertPlausibleServerFigures(report);
     }
 
@@ -58,7 +58,7 @@ class LoadGeneratorIT {
         JsonNode report = run(withShared("fanout", "--subscribers", "5", "--duration", "3s", "--warmup", "1s",
                 "--ramp", "1s"));
         assertEveryoneGotMedia(report, 5);
-        assertThat(report.at("/totals/lost").asLong()).isLessThanOrEqualTo(report.at("/totals/expected").asLong() / 100);
+        assertNothingLost(report);
         assertThat(report.at("/serverForwarded/packetsPerSecond").asDouble())
                 .as("5 subscribers receive about 5 times what the publisher sends")
                 .isGreaterThan(3 * report.at("/publishersSent/packetsPerSecond").asDouble());
@@ -107,11 +107,19 @@ class LoadGeneratorIT {
         assertThat(report.at("/joinToFirstVideoMillis/count").asInt()).isEqualTo(subscribers);
     }
 
+    private static void assertNothingLost(JsonNode report) {
+        // ≈ 0: a clean loopback loses nothing, but a busy CI machine may overflow a socket buffer now and then.
+        long expected = report.at("/totals/expected").asLong();
+        assertThat(expected).isPositive();
+        assertThat(report.at("/totals/lost").asLong()).isLessThanOrEqualTo(expected / 100);
+    }
+
     private static void assertPlausibleServerFigures(JsonNode report) {
         assertThat(report.at("/server/pid").asLong()).isPositive();
         assertThat(report.at("/server/cpuSeconds").asDouble()).isPositive();
         assertThat(report.at("/server/rssMb").asDouble()).isBetween(30.0, 8192.0);
-        assertThat(report.at("/server/hwmMb").asDouble()).isGreaterThanOrEqualTo(report.at("/server/rssMb").asDouble());
+        assertThat(report.at("/server/hwmMb").asDouble())
+                .isGreaterThanOrEqualTo(report.at("/server/rssMb").asDouble());
         assertThat(report.at("/server/threads").asInt()).isPositive();
         assertThat(report.at("/perCore/cpuMicrosPerForwardedPacket").asDouble()).isPositive();
     }
