@@ -1,0 +1,191 @@
+package io.lianmai.bench.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A Lianmai server started as a child process ({@code java -jar lianmai.jar serve}) on loopback with free ports, a
+ * fresh data directory and its default app: a process of its own, so that its CPU time and memory in {@code /proc}
+ * are the server's alone. The base URL and the app's key come from the banner it prints; its output goes to
+ * {@code server.log} in the data directory's parent.
+ */
+final class ChildServer implements ServerTarget {
+    private static final long START_TIMEOUT_SECONDS = 90;
+
+    private final Process process;
+    private final Path dir;
+    private final URI baseUrl;
+    private final long sdkAppId;
+    private final String secretKey;
+
+    private ChildServer(Process process, Path dir, URI baseUrl, long sdkAppId, String secretKey) {
+        this.process = process;
+        this.dir = dir;
+        this.baseUrl = baseUrl;
+        this.sdkAppId = sdkAppId;
+        this.secretKey = secretKey;
+    }
+
+    /**
+     * Starts {@code jar} with {@code javaOptions} (space-separated) and waits for its banner.
+     *
+     * @throws IllegalStateException when it exits or prints no banner in time, with the end of its output
+     */
+    static ChildServer start(Path jar, String javaOptions) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no server jar at " + jar + ": build it with ./mvnw -pl server -am "
+                    + "package -DskipTests (./lianmai bench does), or pass --server-jar or --url");
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("lianmai-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        for (String option : javaOptions.trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option);
+            }
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve",
+                "--data-dir", dir.resolve("data").toString(),
+                "--set", "http.host=127.0.0.1", "--set", "http.port=0",
+                "--set", "media.host=127.0.0.1", "--set", "media.udpPort=0", "--set", "media.tcpPort=0",
+                "--set", "media.publicIp=127.0.0.1",
+                "--set", "rtmp.host=127.0.0.1", "--set", "rtmp.port=0"));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
+        }
+        Banner banner = new Banner();
+        Thread reader = new Thread(() -> banner.read(process, dir.resolve("server.log")), "lianmai-bench-server-log");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            boolean ready = banner.ready.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!ready || banner.url == null || banner.secretKey == null) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the server did not start within " + START_TIMEOUT_SECONDS
+                        + " s (exit " + (process.isAlive() ? "-" : process.exitValue()) + "); its last output:\n"
+                        + banner.tail());
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the server started", e);
+        }
+        return new ChildServer(process, dir, URI.create(banner.url.replace("//localhost:", "//127.0.0.1:")),
+                banner.sdkAppId, banner.secretKey);
+    }
+
+    /** Reads the child's output: logs it, remembers the tail and picks out the banner's values. */
+    private static final class Banner {
+        final CountDownLatch ready = new CountDownLatch(1);
+        final Deque<String> tail = new ArrayDeque<>();
+        volatile String url;
+        volatile long sdkAppId;
+        volatile String secretKey;
+
+        void read(Process process, Path log) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)); Writer out = Files.newBufferedWriter(log)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    out.write(line);
+                    out.write('\n');
+                    out.flush();
+                    synchronized (tail) {
+                        tail.addLast(line);
+                        if (tail.size() > 40) {
+                            tail.removeFirst();
+                        }
+                    }
+                    String trimmed = line.trim();
+                    if (trimmed.startsWith("URL ")) {
+                        url = trimmed.substring(4).trim();
+                    } else if (trimmed.startsWith("SDKAppID ")) {
+                        sdkAppId = Long.parseLong(trimmed.substring(9).trim());
+                    } else if (trimmed.startsWith("SecretKey ")) {
+                        secretKey = trimmed.substring(10).trim();
+                    } else if (trimmed.startsWith("Press Ctrl-C")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // The process ended or the log cannot be written: the start timeout reports it.
+            } finally {
+                ready.countDown();
+            }
+        }
+
+        String tail() {
+            synchronized (tail) {
+                return String.join("\n", tail);
+            }
+        }
+    }
+
+    @Override
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public long sdkAppId() {
+        return sdkAppId;
+    }
+
+    @Override
+    public String secretKey() {
+        return secretKey;
+    }
+
+    @Override
+    public OptionalLong pid() {
+        return OptionalLong.of(process.pid());
+    }
+
+    @Override
+    public String describe() {
+        return "child server pid " + process.pid() + " at " + baseUrl + " (log " + dir.resolve("server.log") + ")";
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve("data"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // A temp directory left behind is harmless.
+        }
+    }
+}

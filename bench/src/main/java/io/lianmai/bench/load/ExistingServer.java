@@ -1,0 +1,17 @@
+package io.lianmai.bench.load;
+
+import java.net.URI;
+import java.util.OptionalLong;
+
+/** A server that already runs ({@code --url}, {@code --sdkappid}, {@code --secret}, optionally {@code --pid}). */
+record ExistingServer(URI baseUrl, long sdkAppId, String secretKey, OptionalLong pid) implements ServerTarget {
+    @Override
+    public String describe() {
+        return "existing server at " + baseUrl
+                + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : " (pid unknown)");
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,173 @@
+package io.lianmai.bench.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one run of {@code lianmai bench} measured, printed as a table and written as JSON. Rates are over the
+ * measurement window (after every join); per-subscriber figures are per WHEP session.
+ */
+record LoadReport(
+        String scenario,
+        String shape,
+        String media,
+        String srtpProfiles,
+        String impairment,
+        String target,
+        String machine,
+        double windowSeconds,
+        double warmupSeconds,
+        int publishers,
+        int subscribers,
+        int subscribersJoined,
+        int subscribersWithMedia,
+        List<String> failures,
+        Rate publishersSent,
+        Rate serverForwarded,
+        Spread subscriberPacketsPerSecond,
+        Spread subscriberLossPercent,
+        Spread subscriberVideoLossPercent,
+        Spread subscriberAudioLossPercent,
+        Spread subscriberLate,
+        Spread subscriberRecovered,
+        Totals totals,
+        Latency forwardLatencyMicros,
+        Latency recoveredLatencyMicros,
+        Latency joinToFirstMediaMillis,
+        Latency joinToFirstVideoMillis,
+        Server server,
+        PerCore perCore,
+        Generator generator) {
+
+    /** Packets and bits per second. */
+    record Rate(double packetsPerSecond, double megabitsPerSecond) {
+    }
+
+    /** Minimum, mean and maximum over subscribers. */
+    record Spread(double min, double avg, double max) {
+        static Spread of(double[] values) {
+            if (values.length == 0) {
+                return new Spread(0, 0, 0);
+            }
+            double min = Double.MAX_VALUE;
+            double max = -Double.MAX_VALUE;
+            double sum = 0;
+            for (double v : values) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                sum += v;
+            }
+            return new Spread(min, sum / values.length, max);
+        }
+    }
+
+    /** Sums over all subscribers in the window. */
+    record Totals(long expected, long received, long lost, long videoExpected, long videoLost, long audioExpected,
+            long audioLost, long recovered, long late, long duplicates,
+            long reordered, long nackedSequenceNumbers, long nackPackets, long impairmentDrops, long srtpErrors,
+            long publisherRetransmissions, long publisherNacksReceived, long publisherPlisReceived) {
+    }
+
+    /** Percentiles of a distribution. */
+    record Latency(long count, double p50, double p99, double p999, double max) {
+    }
+
+    /** The server process: CPU over the window and memory. */
+    record Server(Long pid, double cpuSeconds, double coresBusy, double rssBeforeMb, double rssMb, double hwmMb,
+            int threads, double rssPerSubscriberKb) {
+    }
+
+    /** Linear extrapolation to one fully busy core of the server. */
+    record PerCore(double subscribersPerCore, double forwardedPacketsPerSecondPerCore,
+            double cpuMicrosPerForwardedPacket) {
+    }
+
+    /** The load generator's own process, for judging whether it, not the server, was the limit. */
+    record Generator(double cpuSeconds, double coresBusy, int threads, double maxTickLagMillis,
+            long publisherSkippedFrames) {
+    }
+
+    /** Writes the report as JSON to {@code file}. */
+    void writeJson(Path file) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+    }
+
+    /** Prints the report as tables. */
+    void print(PrintStream out) {
+        out.println();
+        out.println("lianmai bench " + scenario + ": " + shape);
+        out.println("  media       " + media + ", SRTP " + srtpProfiles);
+        out.println("  impairment  " + impairment);
+        out.println("  target      " + target);
+        out.println("  machine     " + machine);
+        out.printf(Locale.ROOT, "  window      %.1f s after %d publishers and %d/%d subscribers joined (%d with media) "
+                + "and a %.1f s warm-up%n", windowSeconds, publishers, subscribersJoined, subscribers,
+                subscribersWithMedia, warmupSeconds);
+        for (String failure : failures) {
+            out.println("  FAILED      " + failure);
+        }
+        out.println();
+        out.println("| traffic | packets/s | Mbit/s |");
+        out.println("|---|---:|---:|");
+        out.printf(Locale.ROOT, "| publishers → server (RTP sent) | %,.0f | %.1f |%n",
+                publishersSent.packetsPerSecond, publishersSent.megabitsPerSecond);
+        out.printf(Locale.ROOT, "| server → subscribers (RTP received) | %,.0f | %.1f |%n",
+                serverForwarded.packetsPerSecond, serverForwarded.megabitsPerSecond);
+        out.println();
+        out.println("| per subscriber | min | avg | max |");
+        out.println("|---|---:|---:|---:|");
+        row(out, "packets/s", subscriberPacketsPerSecond, "%,.1f");
+        row(out, "loss %", subscriberLossPercent, "%.3f");
+        row(out, "  video loss % (after NACK/RTX)", subscriberVideoLossPercent, "%.3f");
+        row(out, "  audio loss % (no NACK)", subscriberAudioLossPercent, "%.3f");
+        row(out, "late packets", subscriberLate, "%,.0f");
+        row(out, "recovered by NACK", subscriberRecovered, "%,.0f");
+        out.printf(Locale.ROOT, "totals: expected %,d, received %,d, lost %,d (video %,d of %,d, audio %,d of %,d),"
+                + " recovered %,d, late %,d, duplicates %,d,%n"
+                + "        reordered %,d, NACKed seq %,d in %,d NACKs, impairment drops %,d, SRTP errors %,d;%n"
+                + "        publishers: %,d retransmissions for %,d NACKs, %,d PLI/FIR%n",
+                totals.expected, totals.received, totals.lost, totals.videoLost, totals.videoExpected,
+                totals.audioLost, totals.audioExpected, totals.recovered, totals.late, totals.duplicates,
+                totals.reordered, totals.nackedSequenceNumbers, totals.nackPackets, totals.impairmentDrops,
+                totals.srtpErrors, totals.publisherRetransmissions, totals.publisherNacksReceived,
+                totals.publisherPlisReceived);
+        out.println();
+        out.println("| distribution | n | p50 | p99 | p99.9 | max |");
+        out.println("|---|---:|---:|---:|---:|---:|");
+        latency(out, "one-way forward latency (µs)", forwardLatencyMicros);
+        latency(out, "recovered packets, send → arrival (µs)", recoveredLatencyMicros);
+        latency(out, "join: WHEP POST → first media (ms)", joinToFirstMediaMillis);
+        latency(out, "join: WHEP POST → first video (ms)", joinToFirstVideoMillis);
+        out.println();
+        out.println("| server | value |");
+        out.println("|---|---:|");
+        out.printf(Locale.ROOT, "| CPU seconds in window (user+sys) | %.2f |%n", server.cpuSeconds);
+        out.printf(Locale.ROOT, "| cores busy (avg) | %.3f |%n", server.coresBusy);
+        out.printf(Locale.ROOT, "| RSS before subscribers → end, peak (MB) | %.0f → %.0f, %.0f |%n",
+                server.rssBeforeMb, server.rssMb, server.hwmMb);
+        out.printf(Locale.ROOT, "| RSS growth per subscriber (KB) | %.0f |%n", server.rssPerSubscriberKb);
+        out.printf(Locale.ROOT, "| threads | %d |%n", server.threads);
+        out.printf(Locale.ROOT, "| subscribers per core | %,.0f |%n", perCore.subscribersPerCore);
+        out.printf(Locale.ROOT, "| forwarded packets/s per core | %,.0f |%n", perCore.forwardedPacketsPerSecondPerCore);
+        out.printf(Locale.ROOT, "| CPU µs per forwarded packet | %.2f |%n", perCore.cpuMicrosPerForwardedPacket);
+        out.println();
+        out.printf(Locale.ROOT, "load generator: %.2f CPU s (%.2f cores), %d threads, tick late by up to %.1f ms, "
+                + "%d frames skipped%n", generator.cpuSeconds, generator.coresBusy, generator.threads,
+                generator.maxTickLagMillis, generator.publisherSkippedFrames);
+    }
+
+    private static void row(PrintStream out, String name, Spread spread, String format) {
+        out.printf(Locale.ROOT, "| %s | " + format + " | " + format + " | " + format + " |%n", name, spread.min,
+                spread.avg, spread.max);
+    }
+
+    private static void latency(PrintStream out, String name, Latency latency) {
+        out.printf(Locale.ROOT, "| %s | %,d | %,.0f | %,.0f | %,.0f | %,.0f |%n", name, latency.count, latency.p50,
+                latency.p99, latency.p999, latency.max);
+    }
+}

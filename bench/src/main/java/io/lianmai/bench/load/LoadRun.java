@@ -1,0 +1,541 @@
+package io.lianmai.bench.load;
+
+import io.lianmai.auth.UserSigSigner;
+import io.lianmai.media.dtls.DtlsConfig;
+import io.lianmai.media.dtls.DtlsContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One run of a {@link Scenario}: starts (or reaches) the server, joins the publishers through WHIP and then the
+ * subscribers through WHEP over the ramp, measures for the window, stops, and builds the {@link LoadReport}.
+ *
+ * <p>Threads: the client event loops ({@code --client-threads}, default 1) carry every simulated client; up to four
+ * DTLS handshake threads and two HTTP threads exist while clients join; the caller's thread orchestrates.
+ */
+final class LoadRun {
+    private static final long JOIN_TIMEOUT_SECONDS = 30;
+    /** After the window the publishers stop; this long lets packets in flight and their repairs arrive. */
+    private static final long DRAIN_MILLIS = 500;
+    private static final int MAX_FAILURES_LISTED = 10;
+    private static final int DELETE_BATCH = 32;
+
+    private final LoadOptions options;
+    private final Scenario scenario;
+    private final PrintStream log;
+
+    LoadRun(LoadOptions options, Scenario scenario, PrintStream log) {
+        this.options = options;
+        this.scenario = scenario;
+        this.log = log;
+    }
+
+    /** Runs the scenario; the report says what failed, this throws only when nothing could run. */
+    LoadReport run() throws InterruptedException {
+        MediaShape shape = options.mediaShape();
+        Impairment impairment = options.impairment();
+        try (ServerTarget target = target()) {
+            return run(target, shape, impairment);
+        }
+    }
+
+    private ServerTarget target() {
+        if (options.url != null) {
+            if (options.sdkAppId == null || options.secret == null) {
+                throw new IllegalArgumentException("--url needs --sdkappid and --secret");
+            }
+            String url = options.url.endsWith("/") ? options.url : options.url + "/";
+            OptionalLong pid = options.pid == null ? OptionalLong.empty() : OptionalLong.of(options.pid);
+            return new ExistingServer(URI.create(url), options.sdkAppId, options.secret, pid);
+        }
+        Path jar = options.serverJar;
+        if (jar == null) {
+            String home = System.getProperty("lianmai.home", ".");
+            jar = Path.of(home, "server", "target", "lianmai.jar");
+        }
+        say("starting the server: " + jar);
+        ChildServer server = ChildServer.start(jar, options.serverJavaOpts);
+        say(server.describe());
+        return server;
+    }
+
+    private LoadReport run(ServerTarget target, MediaShape shape, Impairment impairment) throws InterruptedException {
+        OptionalLong pid = target.pid();
+        AtomicInteger threadIds = new AtomicInteger();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.clientThreads, runnable -> {
+            Thread thread = new Thread(runnable, "bench-client-" + threadIds.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        ThreadPoolExecutor dtlsExecutor = new ThreadPoolExecutor(4, 4, 5, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "bench-dtls-" + threadIds.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        dtlsExecutor.allowCoreThreadTimeOut(true);
+        ExecutorService httpExecutor = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "bench-http-" + threadIds.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<ClientLoop> loops = new ArrayList<>();
+            for (EventExecutor executor : group) {
+                ClientLoop loop = new ClientLoop((EventLoop) executor);
+                loop.start();
+                loops.add(loop);
+            }
+            // Handshakes queue behind each other during a fast ramp: give them time, the server's own limit applies.
+            DtlsContext dtls = DtlsContext.withNewCertificate(
+                    DtlsConfig.DEFAULT.withHandshakeTimeout(Duration.ofSeconds(JOIN_TIMEOUT_SECONDS)), dtlsExecutor,
+                    Clock.systemUTC());
+            UserSigSigner signer = new UserSigSigner(target.sdkAppId(), target.secretKey(), Clock.systemUTC());
+            // HTTP/1.1 as a browser page's fetch() to a plain-http server: one connection per request in flight.
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            Joiner joiner = new Joiner(target, signer, http);
+            SecureRandom random = new SecureRandom();
+            long seed = random.nextLong();
+
+            // Publishers first: a WHEP player needs its stream published.
+            List<PublisherPeer> publishers = new ArrayList<>();
+            Map<String, PublisherPeer> byStream = new HashMap<>();
+            for (int i = 0; i < scenario.publishers().size(); i++) {
+                Scenario.Publisher p = scenario.publishers().get(i);
+                PublisherPeer peer = new PublisherPeer(loops.get(i % loops.size()), p.userId(), shape, impairment,
+                        dtls, random, seed + i);
+                publishers.add(peer);
+                byStream.put(p.roomId() + "/" + p.streamId(), peer);
+                joiner.join(peer, "whip", p.roomId(), null);
+            }
+            say("joining " + publishers.size() + " publisher(s)");
+            awaitConnected(publishers);
+            if (publishers.stream().noneMatch(p -> p.state() == SimulatedPeer.State.CONNECTED)) {
+                throw new IllegalStateException("no publisher could join; the first: " + publishers.get(0).failure());
+            }
+            ProcStat before = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
+
+            List<SubscriberPeer> subscribers = new ArrayList<>();
+            List<Scenario.Subscription> subscriptions = scenario.subscriptions();
+            long lateNanos = options.late.toNanos();
+            say("joining " + subscriptions.size() + " subscriber(s) over " + options.ramp.toMillis() + " ms");
+            long rampStart = System.nanoTime();
+            for (int i = 0; i < subscriptions.size(); i++) {
+                Scenario.Subscription s = subscriptions.get(i);
+                long due = rampStart + options.ramp.toNanos() * i / Math.max(1, subscriptions.size());
+                sleepUntil(due);
+                SubscriberPeer peer = new SubscriberPeer(loops.get(i % loops.size()), s.userId(), s.streamId(),
+                        lateNanos, impairment, dtls, random, seed + 1_000_000 + i);
+                subscribers.add(peer);
+                PublisherPeer source = byStream.get(s.roomId() + "/" + s.streamId());
+                if (source != null && source.state() == SimulatedPeer.State.FAILED) {
+                    peer.fail("its publisher failed to join");
+                    continue;
+                }
+                joiner.join(peer, "whep", s.roomId(), s.streamId());
+            }
+            awaitFirstMedia(subscribers);
+            if (!options.warmup.isZero()) {
+                say("warming up for " + options.warmup.toMillis() + " ms");
+                Thread.sleep(options.warmup.toMillis());
+            }
+
+            // The window.
+            say("measuring for " + options.duration.toMillis() + " ms");
+            onLoops(loops, ClientLoop::startWindow);
+            long windowStart = System.nanoTime();
+            ProcStat serverStart = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
+            ProcStat selfStart = ProcStat.read(ProcessHandle.current().pid());
+            sleepUntil(windowStart + options.duration.toNanos());
+            long windowEnd = System.nanoTime();
+            ProcStat serverEnd = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
+            ProcStat selfEnd = ProcStat.read(ProcessHandle.current().pid());
+            for (PublisherPeer publisher : publishers) {
+                publisher.stopSending();
+            }
+            Thread.sleep(DRAIN_MILLIS);
+
+            Collected collected = collect(loops, publishers, subscribers);
+            joiner.leave(publishers, subscribers);
+            onLoops(loops, loop -> {
+                for (SimulatedPeer peer : loop.peers()) {
+                    peer.closeTransport();
+                }
+            });
+            return report(target, shape, impairment, (windowEnd - windowStart) / 1e9, publishers, subscribers,
+                    collected, before, serverStart, serverEnd, selfStart, selfEnd);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            dtlsExecutor.shutdownNow();
+            httpExecutor.shutdownNow();
+        }
+    }
+
+    /** POSTs offers (WHIP/WHEP) and DELETEs sessions, as a browser page would. */
+    private final class Joiner {
+        private final ServerTarget target;
+        private final UserSigSigner signer;
+        private final HttpClient http;
+        private final Map<String, String> userSigs = new HashMap<>();
+
+        Joiner(ServerTarget target, UserSigSigner signer, HttpClient http) {
+            this.target = target;
+            this.signer = signer;
+            this.http = http;
+        }
+
+        void join(SimulatedPeer peer, String kind, long roomId, String streamId) {
+            String userSig = userSigs.computeIfAbsent(peer.userId, user -> signer.genUserSig(user, 24 * 3600));
+            URI endpoint = target.baseUrl().resolve(kind + "?sdkAppID=" + target.sdkAppId() + "&roomID=" + roomId
+                    + "&userID=" + encode(peer.userId) + (streamId == null ? "" : "&streamID=" + encode(streamId)));
+            HttpRequest request = HttpRequest.newBuilder(endpoint)
+                    .timeout(Duration.ofSeconds(JOIN_TIMEOUT_SECONDS))
+                    .header("content-type", "application/sdp")
+                    .header("authorization", "Bearer " + userSig)
+                    .POST(HttpRequest.BodyPublishers.ofString(peer.offer()))
+                    .build();
+            peer.joinStartNanos = System.nanoTime();
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+                if (error != null) {
+                    peer.fail("POST /" + kind + " failed: " + error);
+                } else if (response.statusCode() != 201) {
+                    peer.fail("POST /" + kind + " answered " + response.statusCode() + ": " + response.body());
+                } else {
+                    response.headers().firstValue("location").ifPresent(l -> peer.setLocation(endpoint.resolve(l)));
+                    peer.onAnswer(response.body());
+                }
+            });
+        }
+
+        /** DELETEs every session (waits up to 10 s); what a page does when it leaves. */
+        void leave(List<PublisherPeer> publishers, List<SubscriberPeer> subscribers) {
+            List<SimulatedPeer> all = new ArrayList<>(subscribers);
+            all.addAll(publishers);
+            // A few dozen at a time, as many pages closing at once would.
+            for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+                List<CompletableFuture<?>> pending = new ArrayList<>();
+                for (SimulatedPeer peer : all.subList(from, Math.min(all.size(), from + DELETE_BATCH))) {
+                    if (peer.location() != null) {
+                        pending.add(http.sendAsync(HttpRequest.newBuilder(peer.location())
+                                .timeout(Duration.ofSeconds(10)).DELETE().build(),
+                                HttpResponse.BodyHandlers.discarding()));
+                    }
+                }
+                try {
+                    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    say("some sessions could not be deleted: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private void awaitConnected(List<PublisherPeer> publishers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_TIMEOUT_SECONDS);
+        for (PublisherPeer publisher : publishers) {
+            try {
+                publisher.connected.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                say("publisher " + publisher.userId + " failed: " + publisher.failure());
+            } catch (TimeoutException e) {
+                publisher.fail("not connected within " + JOIN_TIMEOUT_SECONDS + " s");
+            }
+        }
+    }
+
+    private void awaitFirstMedia(List<SubscriberPeer> subscribers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            int waiting = 0;
+            for (SubscriberPeer subscriber : subscribers) {
+                if (subscriber.firstMediaNanos == 0 && subscriber.state() != SimulatedPeer.State.FAILED) {
+                    waiting++;
+                }
+            }
+            if (waiting == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        for (SubscriberPeer subscriber : subscribers) {
+            if (subscriber.firstMediaNanos == 0) {
+                subscriber.fail("no media within " + JOIN_TIMEOUT_SECONDS + " s of the ramp's end (state "
+                        + subscriber.state() + ")");
+            }
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, 100_000_000L));
+        }
+    }
+
+    private interface LoopTask {
+        void run(ClientLoop loop);
+    }
+
+    private static void onLoops(List<ClientLoop> loops, LoopTask task) throws InterruptedException {
+        List<io.netty.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (ClientLoop loop : loops) {
+            futures.add(loop.eventLoop().submit(() -> task.run(loop)));
+        }
+        for (io.netty.util.concurrent.Future<?> future : futures) {
+            future.await(10, TimeUnit.SECONDS);
+            if (!future.isSuccess()) {
+                throw new IllegalStateException("a client loop failed: " + future.cause(), future.cause());
+            }
+        }
+    }
+
+    /** What the loops hold at the end, copied on their threads. */
+    private record Collected(Histogram latency, Histogram recovery, Map<SubscriberPeer, SubscriberPeer.Result> results,
+            long maxTickLagNanos, long publisherPackets, long publisherBytes, long retransmissions, long nacks,
+            long plis, long skippedFrames, long publisherImpairmentDrops) {
+    }
+
+    private Collected collect(List<ClientLoop> loops, List<PublisherPeer> publishers,
+            List<SubscriberPeer> subscribers) throws InterruptedException {
+        Histogram latency = new Histogram(60_000_000L, 3);
+        Histogram recovery = new Histogram(60_000_000L, 3);
+        Map<SubscriberPeer, SubscriberPeer.Result> results = new java.util.concurrent.ConcurrentHashMap<>();
+        long[] sums = new long[8];
+        onLoops(loops, loop -> {
+            synchronized (sums) {
+                latency.add(loop.latency);
+                recovery.add(loop.recoveryLatency);
+                sums[0] = Math.max(sums[0], loop.maxTickLagNanos());
+                for (SimulatedPeer peer : loop.peers()) {
+                    if (peer instanceof SubscriberPeer subscriber) {
+                        results.put(subscriber, subscriber.result());
+                    } else if (peer instanceof PublisherPeer publisher) {
+                        sums[1] += publisher.windowPackets();
+                        sums[2] += publisher.windowBytes();
+                        sums[3] += publisher.retransmitted();
+                        sums[4] += publisher.nacksReceived();
+                        sums[5] += publisher.plisReceived();
+                        sums[6] += publisher.skippedFrames();
+                        sums[7] += publisher.impairedDrops();
+                    }
+                }
+            }
+        });
+        return new Collected(latency, recovery, results, sums[0], sums[1], sums[2], sums[3], sums[4], sums[5],
+                sums[6], sums[7]);
+    }
+
+    private LoadReport report(ServerTarget target, MediaShape shape, Impairment impairment, double seconds,
+            List<PublisherPeer> publishers, List<SubscriberPeer> subscribers, Collected c, ProcStat before,
+            ProcStat serverStart, ProcStat serverEnd, ProcStat selfStart, ProcStat selfEnd) {
+        List<String> failures = new ArrayList<>();
+        int failed = 0;
+        List<SimulatedPeer> everyone = new ArrayList<>(publishers);
+        everyone.addAll(subscribers);
+        for (SimulatedPeer peer : everyone) {
+            if (peer.state() == SimulatedPeer.State.FAILED) {
+                failed++;
+                if (failures.size() < MAX_FAILURES_LISTED) {
+                    failures.add(peer.userId + (peer instanceof SubscriberPeer s ? " playing " + s.streamId() : "")
+                            + ": " + peer.failure());
+                }
+            }
+        }
+        if (failed > failures.size()) {
+            failures.add("… and " + (failed - failures.size()) + " more");
+        }
+        int joined = 0;
+        int withMedia = 0;
+        List<Double> joinMedia = new ArrayList<>();
+        List<Double> joinVideo = new ArrayList<>();
+        double[] pps = new double[subscribers.size()];
+        double[] loss = new double[subscribers.size()];
+        double[] videoLoss = new double[subscribers.size()];
+        double[] audioLoss = new double[subscribers.size()];
+        long videoExpected = 0;
+        long videoLost = 0;
+        long audioExpected = 0;
+        long audioLost = 0;
+        double[] late = new double[subscribers.size()];
+        double[] recovered = new double[subscribers.size()];
+        long expected = 0;
+        long received = 0;
+        long lost = 0;
+        long recoveredTotal = 0;
+        long lateTotal = 0;
+        long duplicates = 0;
+        long reordered = 0;
+        long nacked = 0;
+        long nackPackets = 0;
+        long drops = c.publisherImpairmentDrops;
+        long srtpErrors = 0;
+        long forwardedPackets = 0;
+        long forwardedBytes = 0;
+        for (int i = 0; i < subscribers.size(); i++) {
+            SubscriberPeer s = subscribers.get(i);
+            if (s.connectedNanos != 0) {
+                joined++;
+            }
+            if (s.firstMediaNanos != 0) {
+                withMedia++;
+                joinMedia.add((s.firstMediaNanos - s.joinStartNanos) / 1e6);
+            }
+            if (s.firstVideoNanos != 0) {
+                joinVideo.add((s.firstVideoNanos - s.joinStartNanos) / 1e6);
+            }
+            SubscriberPeer.Result r = c.results.get(s);
+            if (r == null) {
+                continue;
+            }
+            pps[i] = r.packets() / seconds;
+            loss[i] = r.expected() == 0 ? (s.state() == SimulatedPeer.State.FAILED ? 100 : 0)
+                    : 100.0 * r.lost() / r.expected();
+            videoLoss[i] = r.videoExpected() == 0 ? 0 : 100.0 * r.videoLost() / r.videoExpected();
+            audioLoss[i] = r.audioExpected() == 0 ? 0 : 100.0 * r.audioLost() / r.audioExpected();
+            videoExpected += r.videoExpected();
+            videoLost += r.videoLost();
+            audioExpected += r.audioExpected();
+            audioLost += r.audioLost();
+            late[i] = r.late();
+            recovered[i] = r.recovered();
+            expected += r.expected();
+            received += r.packets() - r.duplicates();
+            lost += r.lost();
+            recoveredTotal += r.recovered();
+            lateTotal += r.late();
+            duplicates += r.duplicates() + r.srtpReplays();
+            reordered += r.reordered();
+            nacked += r.nacked();
+            nackPackets += r.nackPackets();
+            drops += r.impairedDrops();
+            srtpErrors += r.srtpErrors();
+            forwardedPackets += s.windowRtpPacketsIn();
+            forwardedBytes += s.windowRtpBytesIn();
+        }
+        LoadReport.Server server;
+        LoadReport.PerCore perCore;
+        if (serverStart != null && serverEnd != null) {
+            double cpu = serverEnd.cpuSeconds() - serverStart.cpuSeconds();
+            double cores = cpu / seconds;
+            double rssPerSubscriber = subscribers.isEmpty() ? 0
+                    : (double) (serverEnd.rssKb() - before.rssKb()) / subscribers.size();
+            server = new LoadReport.Server(target.pid().getAsLong(), cpu, cores, before.rssKb() / 1024.0,
+                    serverEnd.rssKb() / 1024.0, serverEnd.hwmKb() / 1024.0, serverEnd.threads(), rssPerSubscriber);
+            double forwardedPerSecond = forwardedPackets / seconds;
+            perCore = new LoadReport.PerCore(cores > 0 ? withMedia / cores : 0,
+                    cores > 0 ? forwardedPerSecond / cores : 0,
+                    forwardedPackets > 0 ? cpu * 1e6 / forwardedPackets : 0);
+        } else {
+            server = new LoadReport.Server(null, 0, 0, 0, 0, 0, 0, 0);
+            perCore = new LoadReport.PerCore(0, 0, 0);
+        }
+        double selfCpu = selfEnd.cpuSeconds() - selfStart.cpuSeconds();
+        java.util.Set<String> profiles = new java.util.TreeSet<>();
+        for (SimulatedPeer peer : everyone) {
+            if (peer.srtpProfile != null) {
+                profiles.add(peer.srtpProfile);
+            }
+        }
+        return new LoadReport(scenario.name(), scenario.shape(), shape.describe(), String.join(", ", profiles),
+                impairment.describe(),
+                target.describe(), machine(), seconds, options.warmup.toMillis() / 1000.0, publishers.size(),
+                subscribers.size(), joined, withMedia,
+                failures,
+                new LoadReport.Rate(c.publisherPackets / seconds, c.publisherBytes * 8 / seconds / 1e6),
+                new LoadReport.Rate(forwardedPackets / seconds, forwardedBytes * 8 / seconds / 1e6),
+                LoadReport.Spread.of(pps), LoadReport.Spread.of(loss), LoadReport.Spread.of(videoLoss),
+                LoadReport.Spread.of(audioLoss), LoadReport.Spread.of(late),
+                LoadReport.Spread.of(recovered),
+                new LoadReport.Totals(expected, received, lost, videoExpected, videoLost, audioExpected, audioLost,
+                        recoveredTotal, lateTotal, duplicates, reordered,
+                        nacked, nackPackets, drops, srtpErrors, c.retransmissions, c.nacks, c.plis),
+                latency(c.latency), latency(c.recovery), latency(joinMedia), latency(joinVideo), server, perCore,
+                new LoadReport.Generator(selfCpu, selfCpu / seconds, selfEnd.threads(), c.maxTickLagNanos / 1e6,
+                        c.skippedFrames));
+    }
+
+    private static LoadReport.Latency latency(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return new LoadReport.Latency(0, 0, 0, 0, 0);
+        }
+        return new LoadReport.Latency(h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9), h.getMaxValue());
+    }
+
+    private static LoadReport.Latency latency(List<Double> values) {
+        if (values.isEmpty()) {
+            return new LoadReport.Latency(0, 0, 0, 0, 0);
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new LoadReport.Latency(sorted.length, percentile(sorted, 50), percentile(sorted, 99),
+                percentile(sorted, 99.9), sorted[sorted.length - 1]);
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static String machine() {
+        String model = "?";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    model = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // Not Linux: the model stays unknown.
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores (" + model + "), Java "
+                + System.getProperty("java.version") + ", " + (Epoll.isAvailable() ? "epoll" : "nio");
+    }
+
+    private void say(String message) {
+        if (!options.quiet) {
+            log.println("bench: " + message);
+        }
+    }
+}

@@ -1,0 +1,516 @@
+package io.lianmai.bench.load;
+
+import io.lianmai.media.dtls.DtlsClientSession;
+import io.lianmai.media.dtls.DtlsCloseReason;
+import io.lianmai.media.dtls.DtlsContext;
+import io.lianmai.media.dtls.DtlsException;
+import io.lianmai.media.dtls.DtlsFingerprint;
+import io.lianmai.media.dtls.DtlsSender;
+import io.lianmai.media.dtls.DtlsSession;
+import io.lianmai.media.dtls.DtlsSessionListener;
+import io.lianmai.media.dtls.DtlsSrtpKeyingMaterial;
+import io.lianmai.media.ice.ConnectivityCheck;
+import io.lianmai.media.ice.IceCredentials;
+import io.lianmai.media.ice.IceRole;
+import io.lianmai.media.ice.MessageIntegrity;
+import io.lianmai.media.ice.StunClass;
+import io.lianmai.media.ice.StunException;
+import io.lianmai.media.ice.StunMessage;
+import io.lianmai.media.ice.StunMessageWriter;
+import io.lianmai.media.sdp.Fingerprint;
+import io.lianmai.media.sdp.MediaDescription;
+import io.lianmai.media.sdp.SdpException;
+import io.lianmai.media.sdp.SessionDescription;
+import io.lianmai.media.sdp.SetupRole;
+import io.lianmai.media.srtp.SrtpContext;
+import io.lianmai.media.srtp.SrtpError;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One simulated WebRTC client — a WHIP publisher or a WHEP player — as a browser plays it towards Lianmai's
+ * ICE-lite server: its own UDP socket connected to the server's host candidate, a controlling full ICE agent that
+ * nominates the pair with USE-CANDIDATE and then keeps consent every {@link #CONSENT_INTERVAL_NANOS}, a DTLS client
+ * ({@code a=setup:actpass} answered {@code passive}) and SRTP both ways, with an {@link Impairment} on its media.
+ * Subclasses send or receive the media.
+ *
+ * <p>Runs on its {@link ClientLoop}'s thread, except the DTLS handshake (on the DTLS executor, which hands the keys
+ * back through the loop) and {@link #onAnswer} (from the HTTP client, which also hops to the loop). The media path
+ * allocates nothing of its own per packet; Netty's receive gives one {@link DatagramPacket} and pooled buffer each.
+ */
+abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements DtlsSessionListener, DtlsSender {
+    /** A browser checks every 50 ms or so until a pair works. */
+    private static final long CHECK_INTERVAL_NANOS = 50_000_000L;
+    /** RFC 7675 asks for a consent check every 5 s on average; 2 s keeps well inside the server's 30 s. */
+    private static final long CONSENT_INTERVAL_NANOS = 2_000_000_000L;
+    private static final long ICE_TIMEOUT_NANOS = 20_000_000_000L;
+    /** What Chrome gives a peer-reflexive candidate: type preference 110, local preference 65535, component 1. */
+    private static final long PRIORITY = (110L << 24) | (65_535L << 8) | 255;
+    private static final int SOCKET_BUFFER = 1 << 20;
+
+    /** Where a peer is in its life. */
+    enum State {
+        NEW, CHECKING, HANDSHAKING, CONNECTED, FAILED, CLOSED
+    }
+
+    protected final ClientLoop loop;
+    protected final String userId;
+    protected final Impairment impairment;
+    private final DtlsContext dtlsContext;
+    private final SecureRandom random;
+    private final IceCredentials localIce;
+    private final long tieBreaker;
+    private final byte[] stunOut = new byte[512];
+
+    private volatile State state = State.NEW;
+    private volatile String failure;
+    private Channel channel;
+    private MessageIntegrity serverIntegrity;
+    private String username;
+    private byte[] transactionId;
+    private long lastCheckNanos;
+    private long checksStartedNanos;
+    private DtlsClientSession dtls;
+    protected SrtpContext inbound;
+    protected SrtpContext outbound;
+    private final ImpairedPath up;
+    private final ImpairedPath down;
+    private boolean dirty;
+    private URI location;
+
+    // Timeline, System.nanoTime().
+    volatile long joinStartNanos;
+    volatile long answeredNanos;
+    volatile long connectedNanos;
+    /** The SRTP protection profile the server chose, once connected. */
+    volatile String srtpProfile;
+
+    // Counters (loop thread; read after the loop has been synchronised with).
+    long srtpPacketsIn;
+    long srtpBytesIn;
+    long rtpPacketsIn;
+    long rtpBytesIn;
+    private long windowRtpPacketsIn;
+    private long windowRtpBytesIn;
+    long srtpPacketsOut;
+    long srtpBytesOut;
+    long srtpErrors;
+    /** SRTP packets refused as replays: a retransmission that arrived twice (a NACK repeated while it flew). */
+    long srtpReplays;
+    long writeFailures;
+    final CompletableFuture<SimulatedPeer> connected = new CompletableFuture<>();
+
+    SimulatedPeer(ClientLoop loop, String userId, Impairment impairment, DtlsContext dtlsContext, SecureRandom random,
+            long seed) {
+        this.loop = loop;
+        this.userId = userId;
+        this.impairment = impairment;
+        this.dtlsContext = dtlsContext;
+        this.random = random;
+        this.localIce = IceCredentials.generate(random);
+        this.tieBreaker = random.nextLong();
+        this.up = impairment.active() && impairment.up() ? new ImpairedPath(impairment, seed) : null;
+        this.down = impairment.active() && impairment.down() ? new ImpairedPath(impairment, ~seed) : null;
+    }
+
+    /** The SDP offer this client POSTs. */
+    abstract String offer();
+
+    /** The role reads the answer's media sections (payload types, SSRCs); throws if it cannot use them. */
+    abstract void onAnswerMedia(SessionDescription answer) throws SdpException;
+
+    /** A decrypted RTP packet {@code buf[0, len)} from the server. */
+    abstract void onRtp(byte[] buf, int len, long now);
+
+    /** A decrypted RTCP packet {@code buf[0, len)} from the server. */
+    abstract void onRtcp(byte[] buf, int len, long now);
+
+    /** The role's periodic work (media pacing, NACKs); SRTP keys are set. */
+    abstract void onTick(long now);
+
+    /** Called once, on the loop, when SRTP keys are ready. */
+    void onConnected(long now) {
+    }
+
+    /** Copies window-start values of the counters; on the loop. */
+    abstract void markWindowStart();
+
+    IceCredentials localIce() {
+        return localIce;
+    }
+
+    String fingerprint() {
+        return dtlsContext.certificate().fingerprint().toSdpValue();
+    }
+
+    State state() {
+        return state;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    URI location() {
+        return location;
+    }
+
+    void setLocation(URI location) {
+        this.location = location;
+    }
+
+    /** Fails the peer (from any thread); its join counts as failed. */
+    void fail(String why) {
+        if (state == State.FAILED || state == State.CLOSED) {
+            return;
+        }
+        failure = why;
+        state = State.FAILED;
+        connected.completeExceptionally(new IllegalStateException(userId + ": " + why));
+        loop.eventLoop().execute(this::closeTransport);
+    }
+
+    /**
+     * Takes the SDP answer (any thread): reads the server's ICE credentials, fingerprint and UDP host candidate,
+     * opens this client's socket towards it on the loop and starts ICE.
+     */
+    void onAnswer(String answerSdp) {
+        answeredNanos = System.nanoTime();
+        SessionDescription answer;
+        InetSocketAddress server;
+        DtlsFingerprint serverFingerprint;
+        try {
+            answer = SessionDescription.parse(answerSdp);
+            MediaDescription first = answer.media().get(0);
+            io.lianmai.media.sdp.IceCredentials ice = answer.iceCredentials(first)
+                    .orElseThrow(() -> new IllegalStateException("the answer has no ICE credentials"));
+            Fingerprint fp = answer.fingerprints(first).stream().findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the answer has no fingerprint"));
+            SetupRole setup = answer.setup(first).orElse(SetupRole.PASSIVE);
+            if (setup != SetupRole.PASSIVE) {
+                throw new IllegalStateException("the server answered a=setup:" + setup
+                        + "; the load generator is the DTLS client and needs passive");
+            }
+            serverFingerprint = DtlsFingerprint.parse(fp.algorithm() + " " + fp.value());
+            server = udpCandidate(first);
+            username = ice.ufrag() + ":" + localIce.ufrag();
+            serverIntegrity = MessageIntegrity.forPassword(ice.pwd());
+            onAnswerMedia(answer);
+        } catch (SdpException | RuntimeException e) {
+            fail("unusable answer: " + e.getMessage());
+            return;
+        }
+        dtls = dtlsContext.newClientSession(serverFingerprint, this, this);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop.eventLoop())
+                .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(SyntheticStream.BUFFER_LENGTH))
+                .handler(this);
+        bootstrap.connect(server, new InetSocketAddress(server.getAddress(), 0)).addListener(done -> {
+            if (!done.isSuccess()) {
+                fail("cannot open a UDP socket to " + server + ": " + done.cause());
+                return;
+            }
+            loop.eventLoop().execute(() -> {
+                channel = ((io.netty.channel.ChannelFuture) done).channel();
+                state = State.CHECKING;
+                checksStartedNanos = System.nanoTime();
+                loop.add(this);
+                sendCheck(checksStartedNanos);
+            });
+        });
+    }
+
+    private static InetSocketAddress udpCandidate(MediaDescription media) {
+        for (String candidate : media.candidates()) {
+            // foundation component transport priority address port typ type ...
+            String[] f = candidate.trim().split("\\s+");
+            if (f.length >= 8 && f[2].equalsIgnoreCase("udp") && f[4].indexOf(':') < 0) {
+                return new InetSocketAddress(f[4], Integer.parseInt(f[5]));
+            }
+        }
+        throw new IllegalStateException("the answer has no IPv4 UDP candidate: " + media.candidates());
+    }
+
+    // ---- loop thread ----
+
+    final void tick(long now) {
+        State s = state;
+        if (s == State.CHECKING || s == State.HANDSHAKING || s == State.CONNECTED) {
+            long interval = s == State.CHECKING ? CHECK_INTERVAL_NANOS : CONSENT_INTERVAL_NANOS;
+            if (now - lastCheckNanos >= interval) {
+                if (s == State.CHECKING && now - checksStartedNanos > ICE_TIMEOUT_NANOS) {
+                    fail("ICE: no answer to connectivity checks for " + ICE_TIMEOUT_NANOS / 1_000_000_000L + " s");
+                    return;
+                }
+                sendCheck(now);
+            }
+        }
+        if (s == State.CONNECTED) {
+            if (down != null) {
+                int len;
+                while ((len = down.poll(now, loop.receive)) >= 0) {
+                    onSrtp(loop.receive, len, now);
+                }
+            }
+            if (up != null) {
+                int len;
+                while ((len = up.poll(now, loop.send)) >= 0) {
+                    write(loop.send, 0, len);
+                }
+            }
+            onTick(now);
+        }
+        flush();
+    }
+
+    private void sendCheck(long now) {
+        lastCheckNanos = now;
+        transactionId = ConnectivityCheck.randomTransactionId(random);
+        ConnectivityCheck check = new ConnectivityCheck(transactionId, username, PRIORITY, IceRole.CONTROLLING,
+                tieBreaker, true);
+        int len = StunMessageWriter.writeBindingRequest(stunOut, 0, check, serverIntegrity);
+        write(stunOut, 0, len);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object message) {
+        ByteBuf content = message instanceof DatagramPacket packet ? packet.content() : (ByteBuf) message;
+        try {
+            int len = content.readableBytes();
+            if (len < 1 || len > SyntheticStream.BUFFER_LENGTH) {
+                return;
+            }
+            byte[] buf = loop.receive;
+            content.getBytes(content.readerIndex(), buf, 0, len);
+            int first = buf[0] & 0xFF;
+            if (first <= 3) {
+                onStun(buf, len);
+            } else if (first >= 20 && first <= 63) {
+                if (dtls != null) {
+                    dtls.onDatagram(buf, 0, len);
+                }
+            } else if (first >= 128 && first <= 191) {
+                srtpPacketsIn++;
+                srtpBytesIn += len;
+                int second = buf[1] & 0xFF;
+                if (second < 192 || second > 223) {
+                    rtpPacketsIn++;
+                    rtpBytesIn += len;
+                }
+                long now = System.nanoTime();
+                if (down != null) {
+                    int verdict = down.admit(buf, 0, len, now);
+                    if (verdict != ImpairedPath.PASS) {
+                        return;
+                    }
+                }
+                onSrtp(buf, len, now);
+            }
+        } finally {
+            content.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        // ICMP port unreachable after the server ended the session, or a send error: counted, never fatal here.
+        writeFailures++;
+    }
+
+    private void onStun(byte[] buf, int len) {
+        StunMessage message;
+        try {
+            message = StunMessage.parse(buf, 0, len);
+        } catch (StunException e) {
+            return;
+        }
+        if (message.messageClass() != StunClass.SUCCESS_RESPONSE || transactionId == null
+                || !message.hasTransactionId(transactionId) || !serverIntegrity.verify(message)) {
+            return;
+        }
+        if (state == State.CHECKING) {
+            state = State.HANDSHAKING;
+            dtls.start();
+        }
+    }
+
+    private void onSrtp(byte[] buf, int len, long now) {
+        if (inbound == null) {
+            // The server's first packets can overtake the key hand-over to this loop: not an error.
+            return;
+        }
+        if (len < 12) {
+            srtpErrors++;
+            return;
+        }
+        int second = buf[1] & 0xFF;
+        if (second >= 192 && second <= 223) {
+            int plain = inbound.unprotectRtcp(buf, 0, len);
+            if (plain < 0) {
+                srtpErrors++;
+                return;
+            }
+            onRtcp(buf, plain, now);
+        } else {
+            int plain = inbound.unprotectRtp(buf, 0, len);
+            if (plain < 0) {
+                if (plain == SrtpError.REPLAYED.code()) {
+                    srtpReplays++;
+                } else {
+                    srtpErrors++;
+                }
+                return;
+            }
+            onRtp(buf, plain, now);
+        }
+    }
+
+    /** Protects the RTP packet {@code buf[0, len)} in place and sends it through the up-path impairment. */
+    protected final void sendRtp(byte[] buf, int len, long now) {
+        int protectedLength = outbound.protectRtp(buf, 0, len);
+        if (protectedLength < 0) {
+            srtpErrors++;
+            return;
+        }
+        transmit(buf, protectedLength, now);
+    }
+
+    /** Protects the RTCP packet {@code buf[0, len)} in place and sends it through the up-path impairment. */
+    protected final void sendRtcp(byte[] buf, int len, long now) {
+        int protectedLength = outbound.protectRtcp(buf, 0, len);
+        if (protectedLength < 0) {
+            srtpErrors++;
+            return;
+        }
+        transmit(buf, protectedLength, now);
+    }
+
+    private void transmit(byte[] buf, int len, long now) {
+        srtpPacketsOut++;
+        srtpBytesOut += len;
+        if (up != null && up.admit(buf, 0, len, now) != ImpairedPath.PASS) {
+            return;
+        }
+        write(buf, 0, len);
+    }
+
+    private void write(byte[] buf, int off, int len) {
+        Channel c = channel;
+        if (c == null || !c.isActive()) {
+            writeFailures++;
+            return;
+        }
+        ByteBuf out = c.alloc().directBuffer(len);
+        out.writeBytes(buf, off, len);
+        c.write(out, c.voidPromise());
+        dirty = true;
+    }
+
+    /** Sends what was written since the last flush. */
+    protected final void flush() {
+        if (dirty) {
+            dirty = false;
+            Channel c = channel;
+            if (c != null) {
+                c.flush();
+            }
+        }
+    }
+
+    /** Stops and closes the socket; on the loop. */
+    void closeTransport() {
+        if (state != State.FAILED) {
+            state = State.CLOSED;
+        }
+        if (dtls != null) {
+            dtls.close();
+        }
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    // ---- DTLS (its executor's threads) ----
+
+    @Override
+    public void send(byte[] buf, int off, int len) {
+        Channel c = channel;
+        if (c != null) {
+            c.writeAndFlush(Unpooled.copiedBuffer(buf, off, len));
+        }
+    }
+
+    @Override
+    public void onDtlsConnected(DtlsSession session, DtlsSrtpKeyingMaterial keys) {
+        srtpProfile = keys.profile().rfcName();
+        SrtpContext in = keys.newInboundContext();
+        SrtpContext out = keys.newOutboundContext();
+        loop.eventLoop().execute(() -> {
+            if (state != State.HANDSHAKING) {
+                return;
+            }
+            inbound = in;
+            outbound = out;
+            long now = System.nanoTime();
+            connectedNanos = now;
+            state = State.CONNECTED;
+            onConnected(now);
+            connected.complete(this);
+        });
+    }
+
+    @Override
+    public void onDtlsFailed(DtlsSession session, DtlsException cause) {
+        fail("DTLS: " + cause.getMessage());
+    }
+
+    @Override
+    public void onDtlsClosed(DtlsSession session, DtlsCloseReason reason) {
+        if (reason != DtlsCloseReason.LOCAL_CLOSE) {
+            fail("DTLS closed by the server: " + reason);
+        }
+    }
+
+    /** Starts the window of the transport counters; on the loop, from {@link #markWindowStart}. */
+    protected final void startTransportWindow() {
+        windowRtpPacketsIn = rtpPacketsIn;
+        windowRtpBytesIn = rtpBytesIn;
+    }
+
+    /** SRTP media packets that reached this client's socket in the window (before the down-path impairment). */
+    long windowRtpPacketsIn() {
+        return rtpPacketsIn - windowRtpPacketsIn;
+    }
+
+    long windowRtpBytesIn() {
+        return rtpBytesIn - windowRtpBytesIn;
+    }
+
+    /** Packets the impairment dropped on both paths. */
+    long impairedDrops() {
+        return (up == null ? 0 : up.dropped() + up.overflowed())
+                + (down == null ? 0 : down.dropped() + down.overflowed());
+    }
+}

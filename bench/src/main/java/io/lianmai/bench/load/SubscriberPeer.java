@@ -1,0 +1,296 @@
+package io.lianmai.bench.load;
+
+import io.lianmai.media.dtls.DtlsContext;
+import io.lianmai.media.rtcp.GenericNack;
+import io.lianmai.media.rtcp.ReceiverReport;
+import io.lianmai.media.rtcp.ReportBlock;
+import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.media.sdp.MediaDescription;
+import io.lianmai.media.sdp.MediaKind;
+import io.lianmai.media.sdp.RtpCodec;
+import io.lianmai.media.sdp.SessionDescription;
+import java.security.SecureRandom;
+
+/**
+ * A simulated WHEP player of one stream: a browser's recvonly offer (Opus; VP8 and H.264 with RTX), then for every
+ * packet the server forwards — loss, duplicates, reordering, NACKs for gaps and the packets they recover, and the
+ * one-way forward latency from the send time the publisher wrote at the payload's end.
+ */
+final class SubscriberPeer extends SimulatedPeer {
+    private static final int MAX_STREAMS = 4;
+    private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final String streamId;
+    private final long localSsrc;
+    private final long lateNanos;
+    private final RtpPacket view = new RtpPacket();
+    private final ReceivedStream[] streams = new ReceivedStream[MAX_STREAMS];
+    private int streamCount;
+    private int[] videoPayloadTypes = new int[0];
+    private int[] audioPayloadTypes = new int[0];
+    private boolean measuring;
+    private long lastReport;
+
+    volatile long firstMediaNanos;
+    volatile long firstVideoNanos;
+    private long unknownPackets;
+    private long nackPackets;
+
+    // Window start values.
+    private long startPackets;
+    private long startBytes;
+    private long startExpected;
+    private long startRecovered;
+    private long startLate;
+    private long startNacked;
+    private long startDuplicates;
+    private long startReordered;
+    private final long[] startKinds = new long[4];
+    private long startNackPackets;
+
+    SubscriberPeer(ClientLoop loop, String userId, String streamId, long lateNanos, Impairment impairment,
+            DtlsContext dtls, SecureRandom random, long seed) {
+        super(loop, userId, impairment, dtls, random, seed);
+        this.streamId = streamId;
+        this.localSsrc = (random.nextInt() & 0x7FFF_FFFFL) | 1;
+        this.lateNanos = lateNanos;
+    }
+
+    String streamId() {
+        return streamId;
+    }
+
+    @Override
+    String offer() {
+        StringBuilder sdp = Sdp.header(localIce(), "-", true, true);
+        Sdp.mediaLine(sdp, "audio", new int[] {111}, "0", localIce(), fingerprint(), "recvonly");
+        sdp.append("a=extmap:").append(SyntheticStream.AUDIO_LEVEL_ID)
+                .append(" urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n");
+        Sdp.commonExtensions(sdp);
+        sdp.append("a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n");
+        Sdp.mediaLine(sdp, "video", new int[] {96, 97, 102, 103}, "1", localIce(), fingerprint(), "recvonly");
+        Sdp.commonExtensions(sdp);
+        sdp.append("a=rtcp-rsize\r\n");
+        sdp.append("a=rtpmap:96 VP8/90000\r\n");
+        sdp.append("a=rtcp-fb:96 ccm fir\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\n");
+        sdp.append("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n");
+        sdp.append("a=rtpmap:102 H264/90000\r\n");
+        sdp.append("a=rtcp-fb:102 ccm fir\r\na=rtcp-fb:102 nack\r\na=rtcp-fb:102 nack pli\r\n");
+        sdp.append("a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n");
+        sdp.append("a=rtpmap:103 rtx/90000\r\na=fmtp:103 apt=102\r\n");
+        return sdp.toString();
+    }
+
+    @Override
+    void onAnswerMedia(SessionDescription answer) {
+        int[] audio = new int[0];
+        int[] video = new int[0];
+        for (MediaDescription media : answer.media()) {
+            if (media.isRejected()) {
+                continue;
+            }
+            int[] pts = media.codecs().stream().filter(c -> !c.isRtx()).mapToInt(RtpCodec::payloadType).toArray();
+            if (media.kind() == MediaKind.VIDEO) {
+                video = pts;
+            } else if (media.kind() == MediaKind.AUDIO) {
+                audio = pts;
+            }
+        }
+        if (video.length == 0 && audio.length == 0) {
+            throw new IllegalStateException("the answer sends neither audio nor video");
+        }
+        acceptPayloadTypes(audio, video);
+    }
+
+    /** The payload types the answer sends audio and video with. */
+    void acceptPayloadTypes(int[] audio, int[] video) {
+        audioPayloadTypes = audio.clone();
+        videoPayloadTypes = video.clone();
+    }
+
+    @Override
+    void onRtp(byte[] buf, int len, long now) {
+        if (!view.wrap(buf, 0, len)) {
+            unknownPackets++;
+            return;
+        }
+        int pt = view.payloadType();
+        boolean video = contains(videoPayloadTypes, pt);
+        if (!video && !contains(audioPayloadTypes, pt)) {
+            unknownPackets++;
+            return;
+        }
+        ReceivedStream stream = stream(view.ssrc(), video);
+        if (stream == null) {
+            unknownPackets++;
+            return;
+        }
+        if (firstMediaNanos == 0) {
+            firstMediaNanos = now;
+        }
+        if (video && firstVideoNanos == 0) {
+            firstVideoNanos = now;
+        }
+        int verdict = stream.onPacket(view.sequenceNumber(), len);
+        int end = view.payloadOffset() + view.payloadLength();
+        if (view.payloadLength() < SyntheticStream.STAMP_LENGTH
+                || verdict == ReceivedStream.DUPLICATE || verdict == ReceivedStream.TOO_OLD) {
+            return;
+        }
+        long latency = now - SyntheticStream.readStamp(buf, end);
+        if (latency < 0 || latency > 60_000_000_000L) {
+            unknownPackets++;
+            return;
+        }
+        if (latency > lateNanos) {
+            stream.countLate();
+        }
+        if (!measuring) {
+            return;
+        }
+        if (verdict == ReceivedStream.RECOVERED) {
+            loop.recoveryLatency.recordValue(Math.max(1, latency / 1000));
+        } else {
+            loop.latency.recordValue(Math.max(1, latency / 1000));
+        }
+    }
+
+    private ReceivedStream stream(long ssrc, boolean video) {
+        for (int i = 0; i < streamCount; i++) {
+            if (streams[i].ssrc() == ssrc) {
+                return streams[i];
+            }
+        }
+        if (streamCount == MAX_STREAMS) {
+            return null;
+        }
+        ReceivedStream created = new ReceivedStream(ssrc, video, video);
+        streams[streamCount++] = created;
+        return created;
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    void onRtcp(byte[] buf, int len, long now) {
+        // Sender reports: nothing to do for the numbers measured here.
+    }
+
+    @Override
+    void onTick(long now) {
+        if (now - lastReport >= REPORT_INTERVAL_NANOS && streamCount > 0) {
+            lastReport = now;
+            sendReceiverReport(now);
+        }
+        int[] lost = loop.nackScratch;
+        for (int i = 0; i < streamCount; i++) {
+            ReceivedStream stream = streams[i];
+            if (!stream.isVideo()) {
+                continue;
+            }
+            int count = stream.pollNacks(now, lost);
+            if (count > 0) {
+                int len = GenericNack.write(loop.send, 0, localSsrc, stream.ssrc(), lost, 0, count);
+                if (len > 0) {
+                    nackPackets++;
+                    sendRtcp(loop.send, len, now);
+                }
+            }
+        }
+    }
+
+    /** A receiver report with a block per stream every second, as browsers send them. */
+    private void sendReceiverReport(long now) {
+        byte[] out = loop.send;
+        int at = ReceiverReport.lengthFor(0);
+        for (int i = 0; i < streamCount; i++) {
+            ReceivedStream s = streams[i];
+            long lost = s.lost();
+            int fraction = s.expected() == 0 ? 0 : (int) Math.min(255, 256 * lost / s.expected());
+            at += Math.max(0, ReportBlock.write(out, at, s.ssrc(), fraction, (int) Math.min(lost, Integer.MAX_VALUE),
+                    s.highest() & 0xFFFF_FFFFL, 0, 0, 0));
+        }
+        if (ReceiverReport.write(out, 0, localSsrc, streamCount) > 0) {
+            sendRtcp(out, at, now);
+        }
+    }
+
+    @Override
+    void markWindowStart() {
+        measuring = true;
+        startTransportWindow();
+        startPackets = sum(0);
+        startBytes = sum(1);
+        startExpected = sum(2);
+        startRecovered = sum(4);
+        startLate = sum(5);
+        startNacked = sum(6);
+        startDuplicates = sum(7);
+        startReordered = sum(8);
+        startNackPackets = nackPackets;
+        for (int i = 0; i < 4; i++) {
+            startKinds[i] = sum(9 + i);
+        }
+    }
+
+    /** This subscriber's figures over the window; on the loop. */
+    Result result() {
+        long expected = sum(2) - startExpected;
+        long videoExpected = sum(9) - startKinds[0];
+        long videoLost = Math.max(0, videoExpected - (sum(10) - startKinds[1]));
+        long audioExpected = sum(11) - startKinds[2];
+        long audioLost = Math.max(0, audioExpected - (sum(12) - startKinds[3]));
+        // Per kind, so that a pre-window packet recovered inside the window cannot hide a loss of the other kind.
+        return new Result(sum(0) - startPackets, sum(1) - startBytes, expected, videoLost + audioLost,
+                videoExpected, videoLost, audioExpected, audioLost,
+                sum(4) - startRecovered, sum(5) - startLate, sum(6) - startNacked, sum(7) - startDuplicates,
+                sum(8) - startReordered, nackPackets - startNackPackets, srtpErrors, srtpReplays, unknownPackets,
+                impairedDrops());
+    }
+
+    /**
+     * One subscriber's window.
+     *
+     * @param packets RTP packets decrypted (duplicates included)
+     * @param expected sequence numbers from the first to the highest seen in the window
+     * @param lost expected but never received by the end
+     * @param videoLost of which video (repaired by NACK/RTX); audio is not (Opus in WebRTC negotiates no NACK)
+     * @param recovered arrived after this subscriber NACKed them
+     * @param late arrived more than the --late threshold after they were sent
+     * @param nacked sequence numbers put in NACKs (retries included)
+     */
+    record Result(long packets, long bytes, long expected, long lost, long videoExpected, long videoLost,
+            long audioExpected, long audioLost, long recovered, long late, long nacked, long duplicates,
+            long reordered, long nackPackets, long srtpErrors, long srtpReplays, long unknown, long impairedDrops) {
+    }
+
+    private long sum(int field) {
+        long total = 0;
+        for (int i = 0; i < streamCount; i++) {
+            ReceivedStream s = streams[i];
+            total += switch (field) {
+                case 0 -> s.packets();
+                case 1 -> s.bytes();
+                case 2 -> s.expected();
+                case 3 -> s.unique();
+                case 4 -> s.recovered();
+                case 5 -> s.late();
+                case 6 -> s.nackedSequenceNumbers();
+                case 7 -> s.duplicates();
+                case 8 -> s.reordered();
+                case 9 -> s.isVideo() ? s.expected() : 0;
+                case 10 -> s.isVideo() ? s.unique() : 0;
+                case 11 -> s.isVideo() ? 0 : s.expected();
+                default -> s.isVideo() ? 0 : s.unique();
+            };
+        }
+        return total;
+    }
+}

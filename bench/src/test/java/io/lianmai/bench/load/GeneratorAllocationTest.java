@@ -1,0 +1,94 @@
+package io.lianmai.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.management.ThreadMXBean;
+import io.lianmai.media.dtls.DtlsConfig;
+import io.lianmai.media.dtls.DtlsContext;
+import io.lianmai.media.srtp.SrtpContext;
+import io.lianmai.media.srtp.SrtpMasterKey;
+import io.lianmai.media.srtp.SrtpProfile;
+import java.lang.management.ManagementFactory;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load generator's own per-packet work allocates nothing, so that its garbage does not compete with the server
+ * on a shared machine: a publisher pacing audio and video (RTP written, SRTP-protected, kept for RTX, impaired) and
+ * a subscriber taking those packets in with gaps (loss and NACK bookkeeping, latency histograms, NACKs and receiver
+ * reports written and protected). Only the socket is missing; Netty's own per-datagram objects are not counted.
+ */
+class GeneratorAllocationTest {
+    private static final long MS = 1_000_000L;
+    private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private byte[] sink;
+
+    @Test
+    void theMeterSeesAnAllocation() {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        sink = new byte[4096];
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).isGreaterThanOrEqualTo(4096);
+    }
+
+    @Test
+    void publisherAndSubscriberPacketPathsAllocateNothing() {
+        DtlsContext dtls = DtlsContext.withNewCertificate(DtlsConfig.DEFAULT, Runnable::run, Clock.systemUTC());
+        ClientLoop loop = new ClientLoop(null);
+        SecureRandom random = new SecureRandom();
+        Impairment impairment = new Impairment(0.05, 0, 0.01, true, false);
+        MediaShape shape = new MediaShape(48_000, 1_000_000, 30, Duration.ofSeconds(2), 1, false);
+        PublisherPeer publisher = new PublisherPeer(loop, "pub", shape, impairment, dtls, random, 1);
+        SubscriberPeer subscriber = new SubscriberPeer(loop, "sub", "pub_main", 200 * MS, Impairment.NONE, dtls,
+                random, 2);
+        SrtpMasterKey key = SrtpMasterKey.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, new byte[16], new byte[14]);
+        publisher.outbound = SrtpContext.create(key);
+        subscriber.outbound = SrtpContext.create(key);
+        subscriber.acceptPayloadTypes(new int[] {111}, new int[] {96});
+        publisher.onConnected(0);
+        subscriber.markWindowStart();
+        // What the subscriber receives: the publisher's plain packets, every 37th missing.
+        byte[] copy = new byte[SyntheticStream.BUFFER_LENGTH];
+        SyntheticStream audio = new SyntheticStream(false, false, 10, -1, 111, -1, '0', new java.util.Random(1));
+        SyntheticStream video = new SyntheticStream(true, false, 20, 21, 96, 97, '1', new java.util.Random(2));
+
+        long[] now = {0};
+        int[] written = {0};
+        Runnable second = () -> {
+            for (int tick = 0; tick < 500; tick++) {
+                now[0] += ClientLoop.TICK_NANOS;
+                publisher.onTick(now[0]);
+                subscriber.onTick(now[0]);
+                if (tick % 10 == 0) {
+                    int len = audio.writeAudio(copy, 120, now[0] - MS);
+                    subscriber.onRtp(copy, len, now[0]);
+                }
+                if (tick % 16 == 0) {
+                    video.startFrame(tick % 480 == 0, 4000, 3000);
+                    int len;
+                    while ((len = video.writeVideo(copy, now[0] - MS)) > 0) {
+                        if (++written[0] % 37 != 0) {
+                            subscriber.onRtp(copy, len, now[0]);
+                        }
+                    }
+                }
+            }
+        };
+        for (int i = 0; i < 20; i++) {
+            second.run();
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10; i++) {
+            second.run();
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(publisher.packetsSent()).as("the publisher sent").isGreaterThan(5_000);
+        assertThat(subscriber.result().nackPackets()).as("the subscriber NACKed gaps").isPositive();
+        assertThat(loop.latency.getTotalCount()).isPositive();
+        assertThat(allocated).as("bytes allocated over 10 simulated seconds, " + Arrays.toString(new long[] {
+            publisher.packetsSent(), subscriber.result().packets()}) + " packets").isLessThan(1024);
+    }
+}
