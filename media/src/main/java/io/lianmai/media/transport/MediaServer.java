@@ -279,7 +279,9 @@ public final class MediaServer implements MediaPlane {
 
     @Override
     public boolean end(String sessionId) {
-        Session session = byId.get(sessionId);
+        // Removed at once, so a second end of the same session (a repeated DELETE) is refused even before the
+        // loop has ended the first.
+        Session session = byId.remove(sessionId);
         if (session == null) {
             return false;
         }
