@@ -13,6 +13,8 @@ import java.nio.ByteOrder;
  */
 abstract sealed class SrtpTransform permits AesCmHmacSha1Transform, AesGcmTransform {
     static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_NATIVE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     /** Keystream is made in chunks of this many bytes, so scratch space stays small for any packet size. */
@@ -85,7 +87,7 @@ abstract sealed class SrtpTransform permits AesCmHmacSha1Transform, AesGcmTransf
     static void xor(byte[] ks, byte[] buf, int off, int len) {
         int i = 0;
         for (; i + 8 <= len; i += 8) {
-            LONG_BE.set(buf, off + i, (long) LONG_BE.get(buf, off + i) ^ (long) LONG_BE.get(ks, i));
+            LONG_NATIVE.set(buf, off + i, (long) LONG_NATIVE.get(buf, off + i) ^ (long) LONG_NATIVE.get(ks, i));
         }
         for (; i < len; i++) {
             buf[off + i] ^= ks[i];

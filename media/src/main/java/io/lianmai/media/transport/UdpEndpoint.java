@@ -20,7 +20,9 @@ final class UdpEndpoint implements MediaEndpoint {
     public void send(byte[] buf, int off, int len) {
         ByteBuf out = channel.alloc().directBuffer(len);
         out.writeBytes(buf, off, len);
-        channel.write(new DatagramPacket(out, remote), channel.voidPromise());
+        // Straight to the transport: the socket's pipeline has no outbound handler, and going through it costs a
+        // context walk and a leak-detector touch per datagram. We are on the channel's event loop, as unsafe needs.
+        channel.unsafe().write(new DatagramPacket(out, remote), channel.voidPromise());
         pending = true;
     }
 
