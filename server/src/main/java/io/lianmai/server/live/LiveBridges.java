@@ -162,11 +162,6 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         return bridge == null ? -1 : bridge.audioFramesTranscoded();
     }
 
-    /** Live outputs currently bridged from rooms (for tests and metrics). */
-    int outputCount() {
-        return toLive.size();
-    }
-
     private static String streamKey(CdnStreamName cdn) {
         StreamType type = cdn.streamType().equals("aux") ? StreamType.AUX : StreamType.MAIN;
         return new RoomKey(cdn.sdkAppId(), cdn.room().key()).streamKey(type.streamId(cdn.userId()));

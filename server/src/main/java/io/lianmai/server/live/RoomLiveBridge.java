@@ -56,7 +56,6 @@ final class RoomLiveBridge implements LocalSink {
     private volatile int videoTrack = -1;
     private volatile String videoCodec;
     private volatile boolean closed;
-    private long queueDrops;
 
     // Serial executor only.
     private H264RtpDepacketizer h264;
@@ -118,9 +117,7 @@ final class RoomLiveBridge implements LocalSink {
         if (queue == null || closed) {
             return;
         }
-        if (!queue.offer(buf, off, len)) {
-            queueDrops++;
-        }
+        queue.offer(buf, off, len); // a full queue (the transcoder is far behind) drops the packet
         if (drainScheduled.compareAndSet(false, true) && !serial.offer(drain)) {
             drainScheduled.set(false);
         }

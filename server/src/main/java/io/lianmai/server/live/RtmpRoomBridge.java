@@ -22,6 +22,7 @@ import io.lianmai.server.http.MediaOnlyMembers;
 import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +60,6 @@ final class RtmpRoomBridge {
     private byte[] body = new byte[64 * 1024];
     private AvcDecoderConfigurationRecord videoConfig;
     private AudioSpecificConfig audioConfig;
-    private boolean audioSeen;
-    private boolean videoSeen;
     private long firstMessageAt = -1;
     private boolean publishing;
     private H264RtpPacketizer packetizer;
@@ -77,7 +76,6 @@ final class RtmpRoomBridge {
     private final byte[] opusPacket = new byte[RtpHeader.FIXED_LENGTH + AacToOpus.MAX_FRAME_BYTES];
     private int opusSequence = ThreadLocalRandom.current().nextInt(0x10000);
     private final long opusTimestampOffset = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
-    private long audioDropped;
     private volatile long audioFramesTranscoded;
 
     RtmpRoomBridge(String name, CdnStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
@@ -125,7 +123,6 @@ final class RtmpRoomBridge {
     }
 
     private void onVideo(long timestamp, int len) {
-        videoSeen = true;
         FlvVideoTagHeader header = FlvVideoTagHeader.parse(body, 0, len);
         if (header.codecId() != FlvVideoTagHeader.CODEC_AVC) {
             return; // only H.264 is bridged (HEVC and others stay on the CDN output)
@@ -154,7 +151,6 @@ final class RtmpRoomBridge {
     }
 
     private void onAudio(long timestamp, int len) {
-        audioSeen = true;
         FlvAudioTagHeader header = FlvAudioTagHeader.parse(body, 0, len);
         if (header.soundFormat() != FlvAudioTagHeader.FORMAT_AAC) {
             return; // only AAC is bridged
@@ -171,10 +167,8 @@ final class RtmpRoomBridge {
         if (publisher == null || audioTrack < 0 || media.playerCount(streamKey) == 0) {
             return; // nobody listens: no transcoding
         }
-        byte[] frame = java.util.Arrays.copyOfRange(body, FlvAudioTagHeader.AAC_LENGTH, len);
-        if (!serial.offer(() -> transcodeAudio(frame, timestamp))) {
-            audioDropped++;
-        }
+        byte[] frame = Arrays.copyOfRange(body, FlvAudioTagHeader.AAC_LENGTH, len);
+        serial.offer(() -> transcodeAudio(frame, timestamp)); // a full queue drops the frame
     }
 
     private void startPublishing(AvcDecoderConfigurationRecord video, AudioSpecificConfig audioConfigAtStart) {
@@ -260,7 +254,7 @@ final class RtmpRoomBridge {
                 audio.feed(frame, 0, frame.length, timestampMillis);
                 audioFramesTranscoded++;
             } catch (CodecException e) {
-                audioDropped++;
+                // The encoder failed on this frame (counted by the transcoder); the next one goes on.
             }
         }
     }
