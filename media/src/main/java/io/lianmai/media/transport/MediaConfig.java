@@ -13,11 +13,24 @@ import java.util.List;
  *     reach (configured with {@code --public-ip}), or loopback in tests
  * @param consentTimeout no valid STUN check from the client for this long ends the session (RFC 7675 says 30 s)
  * @param connectTimeout a session that completes neither ICE nor DTLS within this ends
+ * @param egressThreads threads that protect and send forwarded packets beside the media loop (0: the media loop
+ *     does it all); each has its own socket on the UDP port (SO_REUSEPORT, Linux epoll only)
  */
 public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
-        Duration consentTimeout, Duration connectTimeout) {
+        Duration consentTimeout, Duration connectTimeout, int egressThreads) {
+    /** More egress threads than this buy nothing: the media loop's own share becomes the limit. */
+    public static final int MAX_EGRESS_THREADS = 16;
+
+    /** With the {@link #defaultEgressThreads() default} number of egress threads. */
+    public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
+            Duration consentTimeout, Duration connectTimeout) {
+        this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, defaultEgressThreads());
+    }
 
     public MediaConfig {
+        if (egressThreads < 0 || egressThreads > MAX_EGRESS_THREADS) {
+            throw new IllegalArgumentException("media egress threads must be 0.." + MAX_EGRESS_THREADS);
+        }
         candidateAddresses = List.copyOf(candidateAddresses);
         if (candidateAddresses.isEmpty()) {
             throw new IllegalArgumentException("at least one candidate address is needed (media.publicIp)");
@@ -25,5 +38,13 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
         if (udpPort < 0 || udpPort > 65535 || tcpPort < -1 || tcpPort > 65535) {
             throw new IllegalArgumentException("media ports must be 0..65535 (TCP -1 to disable)");
         }
+    }
+
+    /**
+     * One egress thread per core beside the one the media loop uses (none on one core): protection and sends are
+     * most of a forward's cost (docs/benchmarks.md), so they get the other cores.
+     */
+    public static int defaultEgressThreads() {
+        return Math.min(MAX_EGRESS_THREADS, Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
     }
 }

@@ -56,6 +56,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -64,6 +65,8 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -95,10 +98,12 @@ import org.slf4j.LoggerFactory;
  * fragment and then by remote address (RFC 7983 first-byte demux), DTLS-SRTP, and forwarding from publishers to
  * players.
  *
- * <p>Threading: one Netty event loop (the media loop) owns every socket, session and track, so the packet path
- * takes no lock and allocates nothing of its own. DTLS handshakes run on a small executor and hand their results to
- * the loop. Signalling calls ({@link #publish}, {@link #play}, {@link #end}) may come from any thread; they do
- * their work on the loop.
+ * <p>Threading: one Netty event loop (the media loop) owns every session and track, so the packet path takes no
+ * lock and allocates nothing of its own. {@link MediaConfig#egressThreads()} egress lanes, each a thread with its
+ * own socket on the media port ({@code SO_REUSEPORT}), protect and send what the loop forwards to the sessions
+ * bound to them, and hand the datagrams the kernel delivered to their sockets back to the loop (see
+ * {@link EgressLane}). DTLS handshakes run on a small executor and hand their results to the loop. Signalling calls
+ * ({@link #publish}, {@link #play}, {@link #end}) may come from any thread; they do their work on the loop.
  */
 public final class MediaServer implements MediaPlane {
     private static final Logger LOG = LoggerFactory.getLogger(MediaServer.class);
@@ -112,6 +117,10 @@ public final class MediaServer implements MediaPlane {
     private final Clock clock;
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /** The egress lanes' threads, or null when there are none (one core, or no epoll). */
+    private final EventLoopGroup egressGroup;
+    private EgressLane[] lanes = new EgressLane[0];
+    private int nextLane;
     private final ExecutorService dtlsExecutor;
     private final DtlsContext dtls;
     /**
@@ -164,6 +173,16 @@ public final class MediaServer implements MediaPlane {
         this.group = new MultiThreadIoEventLoopGroup(1, mediaThread,
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
+        int egressThreads = Epoll.isAvailable() ? config.egressThreads() : 0;
+        if (egressThreads > 0) {
+            AtomicInteger egressCount = new AtomicInteger();
+            ThreadFactory egressThread = runnable -> new Thread(runnable,
+                    "lianmai-egress-" + egressCount.incrementAndGet());
+            this.egressGroup = new MultiThreadIoEventLoopGroup(egressThreads, egressThread,
+                    EpollIoHandler.newFactory());
+        } else {
+            this.egressGroup = null;
+        }
         AtomicInteger dtlsThreads = new AtomicInteger();
         this.dtlsExecutor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "lianmai-dtls-" + dtlsThreads.incrementAndGet());
@@ -199,6 +218,9 @@ public final class MediaServer implements MediaPlane {
 
     private void bind() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
+        if (egressGroup != null && config.udpPort() != 0) {
+            ensurePortFree(config.bindHost(), config.udpPort());
+        }
         Bootstrap udpBootstrap = new Bootstrap()
                 .group(group)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -209,8 +231,25 @@ public final class MediaServer implements MediaPlane {
                 // garbage DirectByteBuffer per forwarded packet. The classic pooled arena copies with Unsafe.
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(new UdpHandler());
+        if (egressGroup != null) {
+            udpBootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
         udp = udpBootstrap.bind(config.bindHost(), config.udpPort()).sync().channel();
         int udpPort = ((InetSocketAddress) udp.localAddress()).getPort();
+        if (egressGroup != null) {
+            List<EgressLane> bound = new ArrayList<>();
+            LaneInbound inbound = new LaneInbound();
+            try {
+                for (int i = 0; i < config.egressThreads(); i++) {
+                    bound.add(EgressLane.bind(egressGroup.next(), loop, (InetSocketAddress) udp.localAddress(),
+                            UDP_RECEIVE_BUFFER, inbound));
+                }
+            } catch (RuntimeException | InterruptedException e) {
+                bound.forEach(EgressLane::close);
+                throw e;
+            }
+            lanes = bound.toArray(new EgressLane[0]);
+        }
         int tcpPort = -1;
         if (config.tcpPort() >= 0) {
             ServerBootstrap tcpBootstrap = new ServerBootstrap()
@@ -243,8 +282,21 @@ public final class MediaServer implements MediaPlane {
         }
         candidateLines = List.copyOf(lines);
         loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.info("media listening on UDP {} and TCP {} ({}), candidates {}", udpPort, tcpPort,
-                epoll ? "epoll" : "nio", config.candidateAddresses());
+        LOG.info("media listening on UDP {} and TCP {} ({}, {} egress thread(s)), candidates {}", udpPort, tcpPort,
+                epoll ? "epoll" : "nio", lanes.length, config.candidateAddresses());
+    }
+
+    /**
+     * With {@code SO_REUSEPORT} a second server of the same user could bind the same port and silently take half
+     * of its flows; a plain bind first fails if anyone holds the port, as a server without lanes would.
+     */
+    private static void ensurePortFree(String host, int port) {
+        try (DatagramSocket probe = new DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("UDP port " + port + " is in use: " + e.getMessage(), e);
+        }
     }
 
     /** The bound UDP port. */
@@ -533,10 +585,17 @@ public final class MediaServer implements MediaPlane {
         return clock.millis();
     }
 
-    /** Sends what the forwarder queued on the UDP socket (after a local publisher's burst). */
+    /** Sends what the forwarder queued on the UDP socket and wakes the lanes (after a local publisher's burst). */
     void flushUdp() {
         if (udp != null) {
             udp.flush();
+        }
+        signalLanes();
+    }
+
+    private void signalLanes() {
+        for (EgressLane lane : lanes) {
+            lane.signal();
         }
     }
 
@@ -553,7 +612,12 @@ public final class MediaServer implements MediaPlane {
         IceLiteAgent agent = IceLiteAgent.create(local, iceConfig, clock);
         agent.setRemoteCredentials(IceCredentials.of(negotiated.remoteIce().ufrag(), negotiated.remoteIce().pwd()));
         String id = newSessionId();
-        WebRtcSession session = new WebRtcSession(id, this, loop, agent);
+        EgressLane lane = null;
+        if (lanes.length > 0) {
+            lane = lanes[nextLane];
+            nextLane = (nextLane + 1) % lanes.length;
+        }
+        WebRtcSession session = new WebRtcSession(id, this, loop, agent, lane);
         byUfrag.put(local.ufrag(), session);
         byId.put(id, session);
         sessions.add(session);
@@ -670,9 +734,7 @@ public final class MediaServer implements MediaPlane {
                 endSession(session, Session.EndReason.INTERNAL_ERROR);
             }
         }
-        if (udp != null) {
-            udp.flush();
-        }
+        flushUdp();
     }
 
     private void onUdp(ByteBuf content, InetSocketAddress sender) {
@@ -682,12 +744,17 @@ public final class MediaServer implements MediaPlane {
             return;
         }
         content.getBytes(content.readerIndex(), receive, 0, len);
-        switch (PacketKind.of(receive[0] & 0xFF)) {
-            case STUN -> onStun(len, udpEndpoint(sender), IceCandidate.Transport.UDP, sender);
+        onDatagram(receive, len, sender);
+    }
+
+    /** One UDP datagram in {@code buf[0, len)} (a packet array: decrypted in place), from the socket or a lane. */
+    private void onDatagram(byte[] buf, int len, InetSocketAddress sender) {
+        switch (PacketKind.of(buf[0] & 0xFF)) {
+            case STUN -> onStun(buf, len, udpEndpoint(sender), IceCandidate.Transport.UDP, sender);
             case DTLS -> {
                 WebRtcSession session = byAddress.get(sender);
                 if (session != null) {
-                    session.onDtls(receive, 0, len);
+                    session.onDtls(buf, 0, len);
                 } else {
                     unknownPackets++;
                 }
@@ -695,7 +762,7 @@ public final class MediaServer implements MediaPlane {
             case RTP_OR_RTCP -> {
                 WebRtcSession session = byAddress.get(sender);
                 if (session != null) {
-                    session.onSrtp(receive, 0, len, clock.millis(), scratch);
+                    session.onSrtp(buf, 0, len, clock.millis(), scratch);
                 } else {
                     unknownPackets++;
                 }
@@ -713,11 +780,11 @@ public final class MediaServer implements MediaPlane {
     }
 
     /** Handles a STUN message; returns the session it belongs to when it was a valid check. */
-    private WebRtcSession onStun(int len, MediaEndpoint from, IceCandidate.Transport transport,
+    private WebRtcSession onStun(byte[] buf, int len, MediaEndpoint from, IceCandidate.Transport transport,
             InetSocketAddress udpSender) {
         StunMessage message;
         try {
-            message = StunMessage.parse(receive, 0, len);
+            message = StunMessage.parse(buf, 0, len);
         } catch (StunException e) {
             badStun++;
             return null;
@@ -755,11 +822,32 @@ public final class MediaServer implements MediaPlane {
         @Override
         public void channelReadComplete(ChannelHandlerContext context) {
             context.flush();
+            signalLanes();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
             LOG.warn("media UDP socket error: {}", cause.toString());
+        }
+    }
+
+    /** Datagrams the kernel delivered to a lane's socket, on the media loop. */
+    private final class LaneInbound implements EgressLane.InboundHandler {
+        @Override
+        public void onLaneDatagram(byte[] buf, int len, InetSocketAddress sender) {
+            try {
+                onDatagram(buf, len, sender);
+            } catch (RuntimeException e) {
+                packetFailures++;
+                if (packetFailures <= 10) {
+                    LOG.warn("dropped a packet from {} after an internal error", sender, e);
+                }
+            }
+        }
+
+        @Override
+        public void onLaneBatchEnd() {
+            flushUdp();
         }
     }
 
@@ -783,7 +871,7 @@ public final class MediaServer implements MediaPlane {
             frame.getBytes(frame.readerIndex(), receive, 0, len);
             PacketKind kind = PacketKind.of(receive[0] & 0xFF);
             if (kind == PacketKind.STUN) {
-                WebRtcSession checked = onStun(len, endpoint, IceCandidate.Transport.TCP, null);
+                WebRtcSession checked = onStun(receive, len, endpoint, IceCandidate.Transport.TCP, null);
                 if (checked != null) {
                     session = checked;
                 } else if (session == null) {
@@ -805,9 +893,7 @@ public final class MediaServer implements MediaPlane {
         @Override
         public void channelReadComplete(ChannelHandlerContext context) {
             context.flush();
-            if (udp != null) {
-                udp.flush();
-            }
+            flushUdp();
         }
 
         @Override
@@ -881,6 +967,12 @@ public final class MediaServer implements MediaPlane {
         }
         if (tcp != null) {
             tcp.close();
+        }
+        for (EgressLane lane : lanes) {
+            lane.close();
+        }
+        if (egressGroup != null) {
+            egressGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         dtlsExecutor.shutdownNow();

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * One peer connection: ICE-lite connectivity, the DTLS handshake that yields SRTP keys, SRTP in both directions,
  * and the {@link SessionRole} that publishes or plays a stream.
  *
- * <p>Everything but the DTLS handshake runs on the media event loop; the handshake runs on the DTLS executor and
- * reaches the loop through {@link EventLoop#execute}. The packet path allocates nothing and logs nothing.
+ * <p>Everything but the DTLS handshake and outbound protection runs on the media event loop; the handshake runs on
+ * the DTLS executor and reaches the loop through {@link EventLoop#execute}; with an {@link EgressLane}, outbound
+ * packets are protected and sent on the lane's thread. The packet path allocates nothing and logs nothing.
  */
 final class WebRtcSession extends Session implements DtlsSender, DtlsSessionListener {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcSession.class);
@@ -32,6 +33,8 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
     private final EventLoop loop;
     private final IceLiteAgent ice;
     private final MessageIntegrity integrity;
+    /** The egress thread that protects and sends this session's packets, or null: the media loop does it. */
+    private final EgressLane lane;
     private final RtpPacket packet = new RtpPacket();
     private DtlsSession dtls;
 
@@ -39,15 +42,18 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
     private MediaEndpoint lastCheckedEndpoint;
     private SrtpContext inbound;
     private SrtpContext outbound;
+    /** The lane's view of outbound keys and endpoint; remade when either changes. */
+    private EgressTarget egress;
     private IceConnectionState iceState = IceConnectionState.CHECKING;
 
     private long srtpDropped;
 
-    WebRtcSession(String id, MediaServer server, EventLoop loop, IceLiteAgent ice) {
+    WebRtcSession(String id, MediaServer server, EventLoop loop, IceLiteAgent ice, EgressLane lane) {
         super(id);
         this.server = server;
         this.loop = loop;
         this.ice = ice;
+        this.lane = lane;
         this.integrity = MessageIntegrity.forPassword(ice.localCredentials().pwd());
     }
 
@@ -116,7 +122,7 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         }
     }
 
-    /** Periodic work: ICE consent and the role's repair and reports. */
+    /** Periodic work: ICE consent and the role's repair and reports (the server signals the lanes after). */
     @Override
     void tick(long nowMillis, byte[] scratch) {
         IceConnectionState state = ice.poll();
@@ -146,6 +152,10 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         if (outbound == null || endpoint == null) {
             return;
         }
+        if (lane != null) {
+            lane.offer(egressTarget(), buf, off, len);
+            return;
+        }
         int protectedLength = outbound.protectRtp(buf, off, len);
         if (protectedLength > 0) {
             endpoint.send(buf, off, protectedLength);
@@ -157,10 +167,24 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         if (outbound == null || endpoint == null) {
             return;
         }
+        if (lane != null) {
+            lane.offer(egressTarget(), buf, off, len);
+            return;
+        }
         int protectedLength = outbound.protectRtcp(buf, off, len);
         if (protectedLength > 0) {
             endpoint.send(buf, off, protectedLength);
         }
+    }
+
+    /** With a lane, every outbound packet is protected there: the outbound context never crosses back. */
+    private EgressTarget egressTarget() {
+        EgressTarget target = egress;
+        if (target == null || target.endpoint != endpoint) {
+            target = new EgressTarget(outbound, endpoint);
+            egress = target;
+        }
+        return target;
     }
 
     // ---- DTLS (its executor's threads) ----

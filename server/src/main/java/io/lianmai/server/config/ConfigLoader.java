@@ -186,7 +186,10 @@ public final class ConfigLoader {
         MediaConfig media = new MediaConfig(nonBlank(settings, ConfigKey.MEDIA_HOST), udpPort, tcpPort,
                 candidateAddresses(settings),
                 Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONSENT_TIMEOUT, 2, 3600)),
-                Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONNECT_TIMEOUT, 1, 3600)));
+                Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONNECT_TIMEOUT, 1, 3600)),
+                "auto".equalsIgnoreCase(text(settings, ConfigKey.MEDIA_EGRESS_THREADS))
+                        ? MediaConfig.defaultEgressThreads()
+                        : integer(settings, ConfigKey.MEDIA_EGRESS_THREADS, 0, MediaConfig.MAX_EGRESS_THREADS));
         RoomConfig defaults = RoomConfig.defaults();
         RoomConfig room = new RoomConfig(
                 integer(settings, ConfigKey.ROOM_RTC_MAX_MEMBERS, 1, 1_000_000),
