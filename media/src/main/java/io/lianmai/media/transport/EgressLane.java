@@ -42,7 +42,7 @@ final class EgressLane {
     /** Datagrams the lane's socket received, waiting for the media loop. */
     static final int INBOUND_PACKETS = 2048;
     /** Wake the lane after this many packets even before the media loop's batch ends, so the two overlap. */
-    private static final int SIGNAL_EVERY = 32;
+    private static final int SIGNAL_EVERY = 1024;
     /** Packets one drain handles before letting the lane's loop do its other work (its socket's reads). */
     private static final int MAX_DRAIN = 1024;
 
