@@ -78,6 +78,16 @@ final class LoadOptions {
             description = "Opus-sized audio at 50 packets/s (0: no audio). Default: 48k.")
     long audioBitrate = 48_000;
 
+    @Option(names = "--pacing", paramLabel = "FACTOR",
+            description = "Pace each publisher's video and RTX at FACTOR × its video bitrate, as libwebrtc's pacer "
+                    + "does (0: no pacer, every frame leaves in one burst). Default: ${DEFAULT-VALUE}.")
+    double pacingFactor = Pacing.DEFAULT_FACTOR;
+
+    @Option(names = "--burst-interval", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How much of the pacing rate may leave at once, ahead of time (libwebrtc's burst "
+                    + "interval). Default: 40ms.")
+    Duration burstInterval = Pacing.DEFAULT_BURST_INTERVAL;
+
     // ---- impairment ----
 
     @Option(names = "--loss", paramLabel = "PERCENT", converter = PercentConverter.class,
@@ -129,6 +139,11 @@ final class LoadOptions {
             throw new IllegalArgumentException("--codec must be vp8 or h264, got " + codec);
         }
         return new MediaShape(audioBitrate, videoBitrate, fps, keyframeInterval, simulcast, name.equals("h264"));
+    }
+
+    /** The checked pacing. */
+    Pacing pacing() {
+        return new Pacing(pacingFactor, burstInterval);
     }
 
     /** The checked impairment. */

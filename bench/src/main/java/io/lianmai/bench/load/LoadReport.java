@@ -16,6 +16,9 @@ record LoadReport(
         String scenario,
         String shape,
         String media,
+        String pacing,
+        double pacingFactor,
+        double burstIntervalMillis,
         String srtpProfiles,
         String impairment,
         String target,
@@ -87,9 +90,13 @@ record LoadReport(
             double cpuMicrosPerForwardedPacket) {
     }
 
-    /** The load generator's own process, for judging whether it, not the server, was the limit. */
+    /**
+     * The load generator's own process, for judging whether it, not the server, was the limit; and what the
+     * publishers' pacers held back in the window (video and RTX packets that waited, those let out over the budget
+     * because the queue was full, and the longest wait).
+     */
     record Generator(double cpuSeconds, double coresBusy, int threads, double maxTickLagMillis,
-            long publisherSkippedFrames) {
+            long publisherSkippedFrames, long pacerHeldPackets, long pacerOverflows, double pacerMaxWaitMillis) {
     }
 
     /** Writes the report as JSON to {@code file}. */
@@ -102,6 +109,7 @@ record LoadReport(
         out.println();
         out.println("lianmai bench " + scenario + ": " + shape);
         out.println("  media       " + media + ", SRTP " + srtpProfiles);
+        out.println("  pacing      " + pacing);
         out.println("  impairment  " + impairment);
         out.println("  target      " + target);
         out.println("  machine     " + machine);
@@ -159,6 +167,11 @@ record LoadReport(
         out.printf(Locale.ROOT, "load generator: %.2f CPU s (%.2f cores), %d threads, tick late by up to %.1f ms, "
                 + "%d frames skipped%n", generator.cpuSeconds, generator.coresBusy, generator.threads,
                 generator.maxTickLagMillis, generator.publisherSkippedFrames);
+        if (pacingFactor > 0) {
+            out.printf(Locale.ROOT, "publishers' pacers: %,d packets waited, up to %.1f ms; %,d let out early "
+                    + "(queue full)%n", generator.pacerHeldPackets, generator.pacerMaxWaitMillis,
+                    generator.pacerOverflows);
+        }
     }
 
     private static void row(PrintStream out, String name, Spread spread, String format) {

@@ -66,9 +66,10 @@ final class LoadRun {
     /** Runs the scenario; the report says what failed, this throws only when nothing could run. */
     LoadReport run() throws InterruptedException {
         MediaShape shape = options.mediaShape();
+        Pacing pacing = options.pacing();
         Impairment impairment = options.impairment();
         try (ServerTarget target = target()) {
-            return run(target, shape, impairment);
+            return run(target, shape, pacing, impairment);
         }
     }
 
@@ -92,7 +93,8 @@ final class LoadRun {
         return server;
     }
 
-    private LoadReport run(ServerTarget target, MediaShape shape, Impairment impairment) throws InterruptedException {
+    private LoadReport run(ServerTarget target, MediaShape shape, Pacing pacing, Impairment impairment)
+            throws InterruptedException {
         OptionalLong pid = target.pid();
         AtomicInteger threadIds = new AtomicInteger();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.clientThreads, runnable -> {
@@ -136,8 +138,8 @@ final class LoadRun {
             Map<String, PublisherPeer> byStream = new HashMap<>();
             for (int i = 0; i < scenario.publishers().size(); i++) {
                 Scenario.Publisher p = scenario.publishers().get(i);
-                PublisherPeer peer = new PublisherPeer(loops.get(i % loops.size()), p.userId(), shape, impairment,
-                        dtls, random, seed + i);
+                PublisherPeer peer = new PublisherPeer(loops.get(i % loops.size()), p.userId(), shape, pacing,
+                        impairment, dtls, random, seed + i);
                 publishers.add(peer);
                 byStream.put(p.roomId() + "/" + p.streamId(), peer);
                 joiner.join(peer, "whip", p.roomId(), null);
@@ -196,7 +198,7 @@ final class LoadRun {
                     peer.closeTransport();
                 }
             });
-            return report(target, shape, impairment, (windowEnd - windowStart) / 1e9, publishers, subscribers,
+            return report(target, shape, pacing, impairment, (windowEnd - windowStart) / 1e9, publishers, subscribers,
                     collected, before, serverStart, serverEnd, selfStart, selfEnd);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -333,7 +335,8 @@ final class LoadRun {
     /** What the loops hold at the end, copied on their threads. */
     private record Collected(Histogram latency, Histogram recovery, Map<SubscriberPeer, SubscriberPeer.Result> results,
             long maxTickLagNanos, long publisherPackets, long publisherBytes, long retransmissions, long nacks,
-            long plis, long skippedFrames, long publisherImpairmentDrops) {
+            long plis, long skippedFrames, long publisherImpairmentDrops, long pacerHeld, long pacerOverflows,
+            long pacerMaxWaitNanos) {
     }
 
     private Collected collect(List<ClientLoop> loops, List<PublisherPeer> publishers,
@@ -341,7 +344,7 @@ final class LoadRun {
         Histogram latency = new Histogram(60_000_000L, 3);
         Histogram recovery = new Histogram(60_000_000L, 3);
         Map<SubscriberPeer, SubscriberPeer.Result> results = new java.util.concurrent.ConcurrentHashMap<>();
-        long[] sums = new long[8];
+        long[] sums = new long[11];
         onLoops(loops, loop -> {
             synchronized (sums) {
                 latency.add(loop.latency);
@@ -358,15 +361,19 @@ final class LoadRun {
                         sums[5] += publisher.plisReceived();
                         sums[6] += publisher.skippedFrames();
                         sums[7] += publisher.impairedDrops();
+                        sums[8] += publisher.windowPacerHeld();
+                        sums[9] += publisher.windowPacerOverflows();
+                        sums[10] = Math.max(sums[10], publisher.pacerMaxWaitNanos());
                     }
                 }
             }
         });
         return new Collected(latency, recovery, results, sums[0], sums[1], sums[2], sums[3], sums[4], sums[5],
-                sums[6], sums[7]);
+                sums[6], sums[7], sums[8], sums[9], sums[10]);
     }
 
-    private LoadReport report(ServerTarget target, MediaShape shape, Impairment impairment, double seconds,
+    private LoadReport report(ServerTarget target, MediaShape shape, Pacing pacing, Impairment impairment,
+            double seconds,
             List<PublisherPeer> publishers, List<SubscriberPeer> subscribers, Collected c, ProcStat before,
             ProcStat serverStart, ProcStat serverEnd, ProcStat selfStart, ProcStat selfEnd) {
         List<String> failures = new ArrayList<>();
@@ -477,8 +484,9 @@ final class LoadRun {
                 profiles.add(peer.srtpProfile);
             }
         }
-        return new LoadReport(scenario.name(), scenario.shape(), shape.describe(), String.join(", ", profiles),
-                impairment.describe(),
+        return new LoadReport(scenario.name(), scenario.shape(), shape.describe(),
+                pacing.describe(shape.totalVideoBitrate()), pacing.factor(), pacing.burstIntervalMillis(),
+                String.join(", ", profiles), impairment.describe(),
                 target.describe(), machine(), seconds, options.warmup.toMillis() / 1000.0, publishers.size(),
                 subscribers.size(), joined, withMedia,
                 failures,
@@ -492,7 +500,7 @@ final class LoadRun {
                         nacked, nackPackets, drops, srtpErrors, c.retransmissions, c.nacks, c.plis),
                 latency(c.latency), latency(c.recovery), latency(joinMedia), latency(joinVideo), server, perCore,
                 new LoadReport.Generator(selfCpu, selfCpu / seconds, selfEnd.threads(), c.maxTickLagNanos / 1e6,
-                        c.skippedFrames));
+                        c.skippedFrames, c.pacerHeld, c.pacerOverflows, c.pacerMaxWaitNanos / 1e6));
     }
 
     private static LoadReport.Latency latency(Histogram h) {

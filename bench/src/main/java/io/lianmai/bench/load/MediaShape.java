@@ -42,6 +42,15 @@ record MediaShape(long audioBitrate, long videoBitrate, int fps, Duration keyfra
         return videoBitrate >> (2 * fromTop);
     }
 
+    /** Bits per second of all video layers together, what one publisher's pacer paces. */
+    long totalVideoBitrate() {
+        long sum = 0;
+        for (int i = 0; i < simulcastLayers; i++) {
+            sum += layerBitrate(i);
+        }
+        return hasVideo() ? sum : 0;
+    }
+
     /** Frames from one keyframe to the next. */
     int keyframeEveryFrames() {
         return (int) Math.max(1, keyframeInterval.toMillis() * fps / 1000);

@@ -14,8 +14,9 @@ import java.util.function.IntConsumer;
 
 /**
  * A simulated WHIP publisher: a browser's sendonly offer (Opus, and VP8 or H.264 with RTX and optional simulcast),
- * then synthetic media paced by the loop's tick — an audio packet every 20 ms, a video frame every 1/fps s split into
- * packets — answering the server's NACKs with RTX from its history and its PLIs/FIRs with a keyframe.
+ * then synthetic media timed by the loop's tick — an audio packet every 20 ms, a video frame every 1/fps s split into
+ * packets — answering the server's NACKs with RTX from its history and its PLIs/FIRs with a keyframe. Video and RTX
+ * leave through one {@link Pacer} for all layers, as a browser's do; audio and RTCP leave at once.
  */
 final class PublisherPeer extends SimulatedPeer {
     private static final int OPUS_PT = 111;
@@ -25,6 +26,10 @@ final class PublisherPeer extends SimulatedPeer {
     /** A publisher that fell further behind than this (a stalled loop) skips ahead instead of bursting. */
     private static final long MAX_BEHIND_NANOS = 200_000_000L;
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    /** Retransmissions that may wait in the pacer: a NACK names at most a few dozen packets. */
+    private static final int PACER_RETRANSMISSION_SLOTS = 64;
+    /** Video packets that may wait in the pacer, at least: room for a 1 Mbit/s keyframe several times over. */
+    private static final int PACER_MIN_MEDIA_SLOTS = 64;
 
     private final MediaShape shape;
     private final String streamId;
@@ -33,10 +38,11 @@ final class PublisherPeer extends SimulatedPeer {
     private final boolean[] keyframeWanted;
     private final long frameIntervalNanos;
     private final int timestampStep;
+    private final Pacer pacer;
     private final GenericNack nack = new GenericNack();
     private final RtcpIterator rtcp = new RtcpIterator();
     private final IntConsumer onLost = this::retransmit;
-    private SyntheticStream nackTarget;
+    private int nackTarget;
     private long nackNow;
 
     private volatile boolean sending = true;
@@ -52,9 +58,11 @@ final class PublisherPeer extends SimulatedPeer {
 
     private long windowPackets;
     private long windowBytes;
+    private long windowPacerHeld;
+    private long windowPacerOverflows;
 
-    PublisherPeer(ClientLoop loop, String userId, MediaShape shape, Impairment impairment, DtlsContext dtls,
-            SecureRandom secureRandom, long seed) {
+    PublisherPeer(ClientLoop loop, String userId, MediaShape shape, Pacing pacing, Impairment impairment,
+            DtlsContext dtls, SecureRandom secureRandom, long seed) {
         super(loop, userId, impairment, dtls, secureRandom, seed);
         this.shape = shape;
         this.streamId = userId + "_main";
@@ -72,6 +80,21 @@ final class PublisherPeer extends SimulatedPeer {
         this.keyframeWanted = new boolean[layerCount];
         this.frameIntervalNanos = 1_000_000_000L / shape.fps();
         this.timestampStep = 90_000 / shape.fps();
+        this.pacer = new Pacer(pacing, shape.totalVideoBitrate(), pacerMediaSlots(shape), PACER_RETRANSMISSION_SLOTS,
+                this::onPacketReleased);
+    }
+
+    /** Room for the keyframes of every layer twice over (a power of two), so the queue fills only when overdriven. */
+    private static int pacerMediaSlots(MediaShape shape) {
+        int packets = 0;
+        if (shape.hasVideo()) {
+            for (int i = 0; i < shape.simulcastLayers(); i++) {
+                int keyframe = shape.deltaFrameBytes(i) * MediaShape.KEYFRAME_WEIGHT;
+                packets += (keyframe + MediaShape.MAX_PAYLOAD - 1) / MediaShape.MAX_PAYLOAD;
+            }
+        }
+        int wanted = Math.max(PACER_MIN_MEDIA_SLOTS, 2 * packets);
+        return Integer.highestOneBit(wanted - 1) << 1;
     }
 
     private static long ssrc(Random random) {
@@ -80,6 +103,11 @@ final class PublisherPeer extends SimulatedPeer {
 
     String streamId() {
         return streamId;
+    }
+
+    /** Video layer {@code index}, lowest first; tests read its SSRC and sequence numbers to NACK it. */
+    SyntheticStream videoLayer(int index) {
+        return layers[index];
     }
 
     @Override
@@ -178,6 +206,8 @@ final class PublisherPeer extends SimulatedPeer {
             }
         }
         if (layers.length > 0) {
+            // What waited since the last tick leaves before this tick's frames, which queue behind it.
+            pacer.process(now);
             if (now - nextFrame > MAX_BEHIND_NANOS) {
                 skippedFrames += (now - nextFrame) / frameIntervalNanos;
                 nextFrame = now;
@@ -192,13 +222,28 @@ final class PublisherPeer extends SimulatedPeer {
                     layer.startFrame(key, bytes, timestampStep);
                     int len;
                     while ((len = layer.writeVideo(out, now)) > 0) {
-                        sendRtp(out, len, now);
+                        pacer.offer(out, len, i, now);
                     }
                 }
                 frameCount++;
                 nextFrame += frameIntervalNanos;
             }
         }
+    }
+
+    /**
+     * A video packet or retransmission leaves the pacer: stamped now (the forward latency starts here, not when the
+     * frame was made), kept for RTX if it is an original, then protected and sent. {@code layer} indexes
+     * {@link #layers}.
+     */
+    private void onPacketReleased(byte[] buf, int len, int layer, boolean retransmission, long now) {
+        if (retransmission) {
+            // The payload keeps the original's send time: a recovered packet's latency runs from its first sending.
+            SyntheticStream.stampAbsSendTime(buf, now);
+        } else {
+            layers[layer].onVideoSent(buf, len, now);
+        }
+        sendRtp(buf, len, now);
     }
 
     /** A sender report per stream every second, as browsers send them; the server keeps them for lip sync. */
@@ -238,8 +283,8 @@ final class PublisherPeer extends SimulatedPeer {
             int at = rtcp.packetOffset();
             if (type == RtcpPacketType.RTPFB && RtcpFeedback.format(buf, at) == RtcpFeedback.FMT_NACK) {
                 if (nack.wrap(buf, at, rtcp.packetLength())) {
-                    SyntheticStream target = layerBySsrc(nack.mediaSsrc());
-                    if (target != null) {
+                    int target = layerBySsrc(nack.mediaSsrc());
+                    if (target >= 0) {
                         nacksReceived++;
                         nackTarget = target;
                         nackNow = now;
@@ -264,21 +309,22 @@ final class PublisherPeer extends SimulatedPeer {
 
     private void retransmit(int sequenceNumber) {
         byte[] out = loop.send;
-        int len = nackTarget.writeRetransmission(sequenceNumber, out);
+        int len = layers[nackTarget].writeRetransmission(sequenceNumber, out);
         if (len < 0) {
             retransmitMisses++;
             return;
         }
-        sendRtp(out, len, nackNow);
+        pacer.offerRetransmission(out, len, nackTarget, nackNow);
     }
 
-    private SyntheticStream layerBySsrc(long ssrc) {
-        for (SyntheticStream layer : layers) {
-            if (layer.ssrc() == ssrc) {
-                return layer;
+    /** The index of the layer sending {@code ssrc}, or -1. */
+    private int layerBySsrc(long ssrc) {
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i].ssrc() == ssrc) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     @Override
@@ -286,9 +332,12 @@ final class PublisherPeer extends SimulatedPeer {
         startTransportWindow();
         windowPackets = packetsSent();
         windowBytes = bytesSent();
+        windowPacerHeld = pacer.held();
+        windowPacerOverflows = pacer.overflows();
+        pacer.resetMaxWait();
     }
 
-    /** RTP packets written (before the up-path impairment), retransmissions included. */
+    /** RTP packets sent (video once its pacer released it; before the up-path impairment), retransmissions included. */
     long packetsSent() {
         long n = audio == null ? 0 : audio.packetsSent();
         for (SyntheticStream layer : layers) {
@@ -311,6 +360,21 @@ final class PublisherPeer extends SimulatedPeer {
 
     long windowBytes() {
         return bytesSent() - windowBytes;
+    }
+
+    /** Video packets and retransmissions that waited in the pacer in the window. */
+    long windowPacerHeld() {
+        return pacer.held() - windowPacerHeld;
+    }
+
+    /** Packets the pacer let out over its budget in the window because its queue was full. */
+    long windowPacerOverflows() {
+        return pacer.overflows() - windowPacerOverflows;
+    }
+
+    /** The longest a packet waited in the pacer since the window started, in nanoseconds. */
+    long pacerMaxWaitNanos() {
+        return pacer.maxWaitNanos();
     }
 
     long retransmitted() {

@@ -8,8 +8,9 @@ import java.util.Random;
 
 /**
  * One synthetic RTP stream of a simulated publisher — its audio, or one video (simulcast) layer — written as
- * plain RTP into the caller's buffer, ready for SRTP. Video keeps the last {@link #HISTORY} packets to answer the
- * server's NACKs with RTX (RFC 4588).
+ * plain RTP into the caller's buffer, ready for SRTP. Video keeps the last {@link #HISTORY} packets sent to answer
+ * the server's NACKs with RTX (RFC 4588). A video packet is written when its frame is made and may then wait in the
+ * publisher's {@link Pacer}; {@link #onVideoSent} stamps it and keeps it when it actually leaves.
  *
  * <pre>
  *  RTP header (12) | 0xBEDE, 2 words | abs-send-time | mid | audio level or padding   = 24 bytes
@@ -147,7 +148,10 @@ final class SyntheticStream {
         }
     }
 
-    /** Writes the frame's next packet into {@code out} and keeps a copy; returns its length, or -1 after the last. */
+    /**
+     * Writes the frame's next packet into {@code out}, stamped {@code nowNanos}; returns its length, or -1 after the
+     * last. Pass the packet to {@link #onVideoSent} when it leaves.
+     */
     int writeVideo(byte[] out, long nowNanos) {
         if (packetIndex >= packetsInFrame) {
             return -1;
@@ -188,12 +192,23 @@ final class SyntheticStream {
         stamp(out, end, nowNanos);
         packetIndex++;
         bytesLeft -= payload;
-        int slot = sequenceNumber(out) % HISTORY;
-        System.arraycopy(out, 0, history[slot], 0, end);
-        historyLengths[slot] = end;
-        historySequence[slot] = sequenceNumber(out);
-        count(end);
         return end;
+    }
+
+    /**
+     * Video packet {@code packet[0, len)} of this stream, written by {@link #writeVideo}, leaves now (before SRTP):
+     * its abs-send-time and send time become {@code nowNanos}, so that time spent in the publisher's pacer counts as
+     * neither the network's nor the server's, and it is kept for retransmission. Edits the packet in place.
+     */
+    void onVideoSent(byte[] packet, int len, long nowNanos) {
+        stampAbsSendTime(packet, nowNanos);
+        stamp(packet, len, nowNanos);
+        int sequenceNumber = sequenceNumber(packet);
+        int slot = sequenceNumber % HISTORY;
+        System.arraycopy(packet, 0, history[slot], 0, len);
+        historyLengths[slot] = len;
+        historySequence[slot] = sequenceNumber;
+        count(len);
     }
 
     /**
@@ -237,11 +252,8 @@ final class SyntheticStream {
         out[13] = (byte) 0xDE;
         out[14] = 0;
         out[15] = 2;
-        int abs = AbsSendTimeExtension.fromNanos(nowNanos);
         out[16] = (byte) (ABS_SEND_TIME_ID << 4 | 2);
-        out[17] = (byte) (abs >>> 16);
-        out[18] = (byte) (abs >>> 8);
-        out[19] = (byte) abs;
+        stampAbsSendTime(out, nowNanos);
         out[20] = (byte) (MID_ID << 4);
         out[21] = mid;
         sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
@@ -254,6 +266,17 @@ final class SyntheticStream {
 
     private static int sequenceNumber(byte[] packet) {
         return (packet[2] & 0xFF) << 8 | packet[3] & 0xFF;
+    }
+
+    /**
+     * Writes abs-send-time into a packet of this class's header layout — an RTX packet built from one keeps it —
+     * as a sender does when the packet leaves.
+     */
+    static void stampAbsSendTime(byte[] packet, long nanos) {
+        int abs = AbsSendTimeExtension.fromNanos(nanos);
+        packet[17] = (byte) (abs >>> 16);
+        packet[18] = (byte) (abs >>> 8);
+        packet[19] = (byte) abs;
     }
 
     /** Writes the send time into the last 8 bytes before {@code end}. */
@@ -280,6 +303,11 @@ final class SyntheticStream {
         out[at + 1] = (byte) (value >>> 16);
         out[at + 2] = (byte) (value >>> 8);
         out[at + 3] = (byte) value;
+    }
+
+    /** The sequence number the next packet gets. */
+    int nextSequenceNumber() {
+        return sequenceNumber;
     }
 
     long packetsSent() {

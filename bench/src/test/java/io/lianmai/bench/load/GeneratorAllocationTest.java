@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.management.ThreadMXBean;
 import io.lianmai.media.dtls.DtlsConfig;
 import io.lianmai.media.dtls.DtlsContext;
+import io.lianmai.media.rtcp.GenericNack;
 import io.lianmai.media.srtp.SrtpContext;
 import io.lianmai.media.srtp.SrtpMasterKey;
 import io.lianmai.media.srtp.SrtpProfile;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The load generator's own per-packet work allocates nothing, so that its garbage does not compete with the server
- * on a shared machine: a publisher pacing audio and video (RTP written, SRTP-protected, kept for RTX, impaired) and
- * a subscriber taking those packets in with gaps (loss and NACK bookkeeping, latency histograms, NACKs and receiver
- * reports written and protected). Only the socket is missing; Netty's own per-datagram objects are not counted.
+ * on a shared machine: a publisher sending audio and video (RTP written, held in and released by its pacer,
+ * SRTP-protected, kept for RTX, impaired) and answering NACKs with RTX through the pacer, and a subscriber taking
+ * packets in with gaps (loss and NACK bookkeeping, latency histograms, NACKs and receiver reports written and
+ * protected). Only the socket is missing; Netty's own per-datagram objects are not counted.
  */
 class GeneratorAllocationTest {
     private static final long MS = 1_000_000L;
@@ -34,13 +36,26 @@ class GeneratorAllocationTest {
     }
 
     @Test
-    void publisherAndSubscriberPacketPathsAllocateNothing() {
+    void pacedPublisherAndSubscriberPacketPathsAllocateNothing() {
+        // A 5 ms burst interval (1,563 bytes at 2.5 Mbit/s) makes every frame, not only keyframes, wait in the pacer.
+        PublisherPeer publisher = run(new Pacing(Pacing.DEFAULT_FACTOR, Duration.ofMillis(5)));
+        assertThat(publisher.windowPacerHeld()).as("packets that waited in the pacer").isGreaterThan(1_000);
+        assertThat(publisher.windowPacerOverflows()).isZero();
+    }
+
+    @Test
+    void unpacedPublisherAndSubscriberPacketPathsAllocateNothing() {
+        PublisherPeer publisher = run(Pacing.OFF);
+        assertThat(publisher.windowPacerHeld()).isZero();
+    }
+
+    private PublisherPeer run(Pacing pacing) {
         DtlsContext dtls = DtlsContext.withNewCertificate(DtlsConfig.DEFAULT, Runnable::run, Clock.systemUTC());
         ClientLoop loop = new ClientLoop(null);
         SecureRandom random = new SecureRandom();
         Impairment impairment = new Impairment(0.05, 0, 0.01, true, false);
         MediaShape shape = new MediaShape(48_000, 1_000_000, 30, Duration.ofSeconds(2), 1, false);
-        PublisherPeer publisher = new PublisherPeer(loop, "pub", shape, impairment, dtls, random, 1);
+        PublisherPeer publisher = new PublisherPeer(loop, "pub", shape, pacing, impairment, dtls, random, 1);
         SubscriberPeer subscriber = new SubscriberPeer(loop, "sub", "pub_main", 200 * MS, Impairment.NONE, dtls,
                 random, 2);
         SrtpMasterKey key = SrtpMasterKey.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, new byte[16], new byte[14]);
@@ -54,6 +69,11 @@ class GeneratorAllocationTest {
         SyntheticStream audio = new SyntheticStream(false, false, 10, -1, 111, -1, '0', new java.util.Random(1));
         SyntheticStream video = new SyntheticStream(true, false, 20, 21, 96, 97, '1', new java.util.Random(2));
 
+        // What the publisher receives: a NACK for a few of its recent video packets every 100 ms.
+        SyntheticStream sent = publisher.videoLayer(0);
+        byte[] nack = new byte[SyntheticStream.BUFFER_LENGTH];
+        int[] lost = new int[3];
+
         long[] now = {0};
         int[] written = {0};
         Runnable second = () -> {
@@ -61,6 +81,14 @@ class GeneratorAllocationTest {
                 now[0] += ClientLoop.TICK_NANOS;
                 publisher.onTick(now[0]);
                 subscriber.onTick(now[0]);
+                if (tick % 50 == 25) {
+                    int next = sent.nextSequenceNumber();
+                    for (int i = 0; i < lost.length; i++) {
+                        lost[i] = (next - 40 + 7 * i) & 0xFFFF;
+                    }
+                    int len = GenericNack.write(nack, 0, 1, sent.ssrc(), lost, 0, lost.length);
+                    publisher.onRtcp(nack, len, now[0]);
+                }
                 if (tick % 10 == 0) {
                     int len = audio.writeAudio(copy, 120, now[0] - MS);
                     subscriber.onRtp(copy, len, now[0]);
@@ -79,16 +107,23 @@ class GeneratorAllocationTest {
         for (int i = 0; i < 20; i++) {
             second.run();
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10; i++) {
-            second.run();
+        // The best of three 10 s windows: a per-packet allocation shows in every one, while the JIT's own work on this
+        // thread (tier transitions, recompiling after a deoptimisation) can show as a few hundred bytes at random.
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 3; window++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10; i++) {
+                second.run();
+            }
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(publisher.packetsSent()).as("the publisher sent").isGreaterThan(5_000);
+        assertThat(publisher.retransmitted()).as("RTX for the NACKs").isGreaterThan(500);
         assertThat(subscriber.result().nackPackets()).as("the subscriber NACKed gaps").isPositive();
         assertThat(loop.latency.getTotalCount()).isPositive();
-        assertThat(allocated).as("bytes allocated over 10 simulated seconds, " + Arrays.toString(new long[] {
+        assertThat(allocated).as("bytes allocated over 10 simulated seconds, best of 3, " + Arrays.toString(new long[] {
             publisher.packetsSent(), subscriber.result().packets()}) + " packets").isLessThan(1024);
+        return publisher;
     }
 }

@@ -2,6 +2,7 @@ package io.lianmai.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.media.rtp.AbsSendTimeExtension;
 import io.lianmai.media.rtp.Codec;
 import io.lianmai.media.rtp.RtpPacket;
 import io.lianmai.media.rtp.RtxPacket;
@@ -48,11 +49,13 @@ class SyntheticStreamTest {
         SyntheticStream stream = new SyntheticStream(true, false, 1234, 5678, 96, 97, '1', new Random(1));
         stream.startFrame(true, 3000, 3000);
         int len = stream.writeVideo(out, 7);
+        stream.onVideoSent(out, len, 7);
         byte[] original = java.util.Arrays.copyOf(out, len);
         view.wrap(original, 0, len);
         int sequenceNumber = view.sequenceNumber();
-        while (stream.writeVideo(out, 8) > 0) {
-            // the rest of the frame
+        int rest;
+        while ((rest = stream.writeVideo(out, 8)) > 0) {
+            stream.onVideoSent(out, rest, 8);
         }
         int rtxLength = stream.writeRetransmission(sequenceNumber, out);
         assertThat(rtxLength).isEqualTo(len + RtxPacket.OSN_LENGTH);
@@ -62,6 +65,30 @@ class SyntheticStreamTest {
         assertThat(RtxPacket.restoreOriginal(view, 1234, 96)).isTrue();
         assertThat(view.sequenceNumber()).isEqualTo(sequenceNumber);
         assertThat(stream.writeRetransmission((sequenceNumber + 1000) & 0xFFFF, out)).isEqualTo(-1);
+    }
+
+    @Test
+    void aPacketIsStampedAndKeptForRtxWhenItLeavesNotWhenItIsWritten() {
+        SyntheticStream stream = new SyntheticStream(true, false, 1234, 5678, 96, 97, '1', new Random(1));
+        stream.startFrame(true, 3000, 3000);
+        int len = stream.writeVideo(out, 7);
+        view.wrap(out, 0, len);
+        int sequenceNumber = view.sequenceNumber();
+        assertThat(stream.writeRetransmission(sequenceNumber, new byte[SyntheticStream.BUFFER_LENGTH]))
+                .as("not sent yet, so not kept").isEqualTo(-1);
+        assertThat(stream.packetsSent()).isZero();
+
+        long leaves = 5_000_000_000L;
+        stream.onVideoSent(out, len, leaves);
+        assertThat(SyntheticStream.readStamp(out, len)).isEqualTo(leaves);
+        int abs = AbsSendTimeExtension.fromNanos(leaves);
+        assertThat((out[17] & 0xFF) << 16 | (out[18] & 0xFF) << 8 | out[19] & 0xFF).isEqualTo(abs);
+        assertThat(stream.packetsSent()).isEqualTo(1);
+        assertThat(stream.bytesSent()).isEqualTo(len);
+
+        int rtxLength = stream.writeRetransmission(sequenceNumber, out);
+        assertThat(SyntheticStream.readStamp(out, rtxLength)).as("the RTX payload keeps the original's send time")
+                .isEqualTo(leaves);
     }
 
     @Test
