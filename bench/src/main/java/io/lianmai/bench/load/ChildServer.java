@@ -43,11 +43,12 @@ final class ChildServer implements ServerTarget {
     }
 
     /**
-     * Starts {@code jar} with {@code javaOptions} (space-separated) and waits for its banner.
+     * Starts {@code jar} with {@code javaOptions} (space-separated) and {@code settings} ({@code key=value}, after
+     * the bench's own, so they win) and waits for its banner.
      *
      * @throws IllegalStateException when it exits or prints no banner in time, with the end of its output
      */
-    static ChildServer start(Path jar, String javaOptions) {
+    static ChildServer start(Path jar, String javaOptions, List<String> settings) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar + ": build it with ./mvnw -pl server -am "
                     + "package -DskipTests (./lianmai bench does), or pass --server-jar or --url");
@@ -72,6 +73,10 @@ final class ChildServer implements ServerTarget {
                 "--set", "media.host=127.0.0.1", "--set", "media.udpPort=0", "--set", "media.tcpPort=0",
                 "--set", "media.publicIp=127.0.0.1",
                 "--set", "rtmp.host=127.0.0.1", "--set", "rtmp.port=0"));
+        for (String setting : settings) {
+            command.add("--set");
+            command.add(setting);
+        }
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();

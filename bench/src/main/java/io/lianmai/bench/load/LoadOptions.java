@@ -2,6 +2,8 @@ package io.lianmai.bench.load;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -34,6 +36,10 @@ final class LoadOptions {
 
     @Option(names = "--server-java-opts", paramLabel = "OPTS", description = "JVM options of the child server.")
     String serverJavaOpts = "";
+
+    @Option(names = "--server-set", paramLabel = "KEY=VALUE",
+            description = "A setting of the child server (its --set), repeatable, e.g. media.egressThreads=0.")
+    List<String> serverSettings = new ArrayList<>();
 
     // ---- timing ----
 

@@ -88,7 +88,7 @@ final class LoadRun {
             jar = Path.of(home, "server", "target", "lianmai.jar");
         }
         say("starting the server: " + jar);
-        ChildServer server = ChildServer.start(jar, options.serverJavaOpts);
+        ChildServer server = ChildServer.start(jar, options.serverJavaOpts, options.serverSettings);
         say(server.describe());
         return server;
     }

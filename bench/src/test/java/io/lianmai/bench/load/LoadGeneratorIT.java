@@ -34,7 +34,7 @@ class LoadGeneratorIT {
                     + " (build the server module first: ./mvnw -pl server -am package -DskipTests)");
         }
         assumeTrue(Files.isRegularFile(SERVER_JAR), "the server jar is needed");
-        shared = ChildServer.start(SERVER_JAR, "");
+        shared = ChildServer.start(SERVER_JAR, "", List.of());
     }
 
     @AfterAll
@@ -45,10 +45,22 @@ class LoadGeneratorIT {
     }
 
     @Test
-    void callAgainstItsOwnChildServer() throws IOException {
+    void callAgainstItsOwnChildServerWithoutEgressThreads() throws IOException {
+        // The media loop protects and sends everything itself (one core, or media.egressThreads=0).
         JsonNode report = run(List.of("call", "--server-jar", SERVER_JAR.toString(), "--duration", "3s",
-                "--warmup", "1s", "--ramp", "0s"));
+                "--warmup", "1s", "--ramp", "0s", "--server-set", "media.egressThreads=0"));
         assertEveryoneGotMedia(report, 2);
+        assertNothingLost(report);
+        assertPlausibleServerFigures(report);
+    }
+
+    @Test
+    void fanoutThroughThreeEgressThreadsReachesEveryoneFromTheOnePort() throws IOException {
+        // More lanes than this machine may have cores: players spread over three sockets on the media port, and the
+        // kernel spreads their incoming packets (ICE, RTCP) over four; every session still works.
+        JsonNode report = run(List.of("fanout", "--subscribers", "9", "--server-jar", SERVER_JAR.toString(),
+                "--duration", "3s", "--warmup", "1s", "--ramp", "1s", "--server-set", "media.egressThreads=3"));
+        assertEveryoneGotMedia(report, 9);
         assertNothingLost(report);
         assertPlausibleServerFigures(report);
     }
