@@ -9,12 +9,21 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.RejectedExecutionHandlers;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -44,7 +53,13 @@ final class EgressLane {
     /** Wake the lane after this many packets even before the media loop's batch ends, so the two overlap. */
     private static final int SIGNAL_EVERY = 1024;
     /** Packets one drain handles before letting the lane's loop do its other work (its socket's reads). */
-    private static final int MAX_DRAIN = 1024;
+    private static final int MAX_DRAIN = 256;
+    /**
+     * How long a lane's loop may run queued tasks (drains) before it reads its socket again. Netty's default is
+     * 1 s: a lane kept busy by a big fan-out would leave the ICE, DTLS and RTCP of the flows the kernel hashed to
+     * its socket unread for that long, and handshakes time out.
+     */
+    private static final long TASK_QUANTUM_MILLIS = 1;
 
     /** Receives, on the media loop, the datagrams that arrived on a lane's socket. */
     interface InboundHandler {
@@ -80,6 +95,17 @@ final class EgressLane {
         this.loop = loop;
         this.mediaLoop = mediaLoop;
         this.handler = handler;
+    }
+
+    /** The lanes' event loops: epoll, each thread from {@code threads}, reading its socket at least every ms. */
+    static EventLoopGroup newGroup(int count, ThreadFactory threads) {
+        return new MultiThreadIoEventLoopGroup(count, threads, EpollIoHandler.newFactory()) {
+            @Override
+            protected IoEventLoop newChild(Executor executor, IoHandlerFactory ioHandlerFactory, Object... args) {
+                return new SingleThreadIoEventLoop(this, executor, ioHandlerFactory, Integer.MAX_VALUE,
+                        RejectedExecutionHandlers.reject(), TASK_QUANTUM_MILLIS);
+            }
+        };
     }
 
     /**

@@ -21,10 +21,10 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
     /** More egress threads than this buy nothing: the media loop's own share becomes the limit. */
     public static final int MAX_EGRESS_THREADS = 16;
 
-    /** With the {@link #defaultEgressThreads() default} number of egress threads. */
+    /** Without egress threads: the media loop protects and sends everything itself (the default). */
     public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
             Duration consentTimeout, Duration connectTimeout) {
-        this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, defaultEgressThreads());
+        this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, 0);
     }
 
     public MediaConfig {
@@ -41,10 +41,11 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
     }
 
     /**
-     * One egress thread per core beside the one the media loop uses (none on one core): protection and sends are
-     * most of a forward's cost (docs/benchmarks.md), so they get the other cores.
+     * One egress thread per core beside the one the media loop uses (none on one core): what
+     * {@code media.egressThreads=auto} means. Protection and sends are most of a forward's cost, so on a machine
+     * whose media thread is the limit they get the other cores (docs/benchmarks.md, "Egress lanes").
      */
-    public static int defaultEgressThreads() {
+    public static int egressThreadsPerSpareCore() {
         return Math.min(MAX_EGRESS_THREADS, Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
     }
 }

@@ -178,8 +178,7 @@ public final class MediaServer implements MediaPlane {
             AtomicInteger egressCount = new AtomicInteger();
             ThreadFactory egressThread = runnable -> new Thread(runnable,
                     "lianmai-egress-" + egressCount.incrementAndGet());
-            this.egressGroup = new MultiThreadIoEventLoopGroup(egressThreads, egressThread,
-                    EpollIoHandler.newFactory());
+            this.egressGroup = EgressLane.newGroup(egressThreads, egressThread);
         } else {
             this.egressGroup = null;
         }

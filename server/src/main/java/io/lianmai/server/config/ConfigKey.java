@@ -36,10 +36,11 @@ public enum ConfigKey {
             "A session whose client sends no valid ICE consent check for this long ends (RFC 7675: 30 s)."),
     MEDIA_CONNECT_TIMEOUT("media.connectTimeoutSeconds", "20", false,
             "A session that does not complete ICE within this many seconds of its offer ends."),
-    MEDIA_EGRESS_THREADS("media.egressThreads", "auto", false,
+    MEDIA_EGRESS_THREADS("media.egressThreads", "0", false,
             "Threads that encrypt and send forwarded media beside the media loop, each with its own socket on the "
-                    + "UDP port (SO_REUSEPORT, Linux). auto: one per core beyond the first; 0: the media loop "
-                    + "does everything."),
+                    + "UDP port (SO_REUSEPORT, Linux). 0: the media loop does everything (cheapest per packet "
+                    + "up to one core's worth); auto: one per core beyond the first, for big fan-outs on "
+                    + "machines whose media thread is the limit."),
     ROOM_RTC_MAX_MEMBERS("room.rtcMaxMembers", "300", false,
             "Members of an rtc (call) room; the next enter fails with -3301. TRTC's video-call limit."),
     ROOM_RTC_MAX_PUBLISHERS("room.rtcMaxPublishers", "50", false,

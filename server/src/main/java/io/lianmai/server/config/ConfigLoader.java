@@ -188,7 +188,7 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONSENT_TIMEOUT, 2, 3600)),
                 Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONNECT_TIMEOUT, 1, 3600)),
                 "auto".equalsIgnoreCase(text(settings, ConfigKey.MEDIA_EGRESS_THREADS))
-                        ? MediaConfig.defaultEgressThreads()
+                        ? MediaConfig.egressThreadsPerSpareCore()
                         : integer(settings, ConfigKey.MEDIA_EGRESS_THREADS, 0, MediaConfig.MAX_EGRESS_THREADS));
         RoomConfig defaults = RoomConfig.defaults();
         RoomConfig room = new RoomConfig(

@@ -82,10 +82,10 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void egressThreadsDefaultToOnePerCoreBeyondTheFirstAndAreBounded() {
-        assertThat(load(Map.of(), Map.of()).media().egressThreads()).isEqualTo(
-                Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
-        assertThat(load(Map.of("LIANMAI_MEDIA_EGRESS_THREADS", "0"), Map.of()).media().egressThreads()).isZero();
+    void egressThreadsAreOffByDefaultAutoIsOnePerSpareCoreAndTheyAreBounded() {
+        assertThat(load(Map.of(), Map.of()).media().egressThreads()).isZero();
+        assertThat(load(Map.of("LIANMAI_MEDIA_EGRESS_THREADS", "auto"), Map.of()).media().egressThreads())
+                .isEqualTo(Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
         assertThat(load(Map.of(), Map.of("media.egressThreads", "3")).media().egressThreads()).isEqualTo(3);
         assertThatThrownBy(() -> load(Map.of(), Map.of("media.egressThreads", "17")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("media.egressThreads")

@@ -7,6 +7,7 @@ import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.WhipClient;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,9 @@ class WhipWhepLibWebRtcIT {
 
     @BeforeAll
     static void startServer() {
-        server = TestServer.start();
+        // Through two egress lanes (media.egressThreads): libwebrtc players over UDP and ICE-TCP get their packets
+        // protected and sent by the lanes; the other ITs run the default, the media loop alone.
+        server = TestServer.start(Map.of("media.egressThreads", "2"));
     }
 
     @AfterAll
