@@ -253,8 +253,10 @@ class HlsStreamTest {
         ByteBuf[] direct = {direct(avcFrame(false, 40, 500)), direct(aacFrame(100))};
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long timestamp = 40;
-        long[] allocated = new long[2];
-        for (int round = 0; round < 3; round++) {
+        // The least of rounds 2..4 per kind: a real allocation per tag shows in every round, while the JIT now and
+        // then allocates a few KB on this thread at a random moment (seen once in CI: 6 KB in one round).
+        long[] allocated = {Long.MAX_VALUE, Long.MAX_VALUE};
+        for (int round = 0; round < 4; round++) {
             for (int kind = 0; kind < 2; kind++) {
                 ByteBuf[] bodies = kind == 0 ? heap : direct;
                 long before = threads.getCurrentThreadAllocatedBytes();
@@ -262,7 +264,9 @@ class HlsStreamTest {
                     quiet.onMessage(FlvTags.VIDEO, timestamp, bodies[0]);
                     quiet.onMessage(FlvTags.AUDIO, timestamp + 5, bodies[1]);
                 }
-                allocated[kind] = threads.getCurrentThreadAllocatedBytes() - before;
+                if (round > 0) {
+                    allocated[kind] = Math.min(allocated[kind], threads.getCurrentThreadAllocatedBytes() - before);
+                }
             }
         }
         // One GOP within the byte bound, no cut: after the first round (which grows the reused index and copy),
