@@ -10,12 +10,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SingleThreadIoEventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -231,10 +231,6 @@ final class EgressLane {
         return inboundFull;
     }
 
-    InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
-    }
-
     void close() {
         if (channel != null) {
             channel.close().awaitUninterruptibly();
@@ -268,7 +264,6 @@ final class EgressLane {
                     mediaLoop.execute(inboundTask);
                 }
             }
-            context.flush();
         }
 
         @Override

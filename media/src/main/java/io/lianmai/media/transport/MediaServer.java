@@ -811,10 +811,7 @@ public final class MediaServer implements MediaPlane {
                 onUdp(packet.content(), packet.sender());
             } catch (RuntimeException e) {
                 // A bug triggered by one packet must not close the shared socket for everyone.
-                packetFailures++;
-                if (packetFailures <= 10) {
-                    LOG.warn("dropped a packet from {} after an internal error", packet.sender(), e);
-                }
+                onPacketFailure(packet.sender(), e);
             }
         }
 
@@ -830,6 +827,14 @@ public final class MediaServer implements MediaPlane {
         }
     }
 
+    /** Counts a packet dropped after an internal error; logs the first ten. */
+    private void onPacketFailure(InetSocketAddress sender, RuntimeException e) {
+        packetFailures++;
+        if (packetFailures <= 10) {
+            LOG.warn("dropped a packet from {} after an internal error", sender, e);
+        }
+    }
+
     /** Datagrams the kernel delivered to a lane's socket, on the media loop. */
     private final class LaneInbound implements EgressLane.InboundHandler {
         @Override
@@ -837,10 +842,7 @@ public final class MediaServer implements MediaPlane {
             try {
                 onDatagram(buf, len, sender);
             } catch (RuntimeException e) {
-                packetFailures++;
-                if (packetFailures <= 10) {
-                    LOG.warn("dropped a packet from {} after an internal error", sender, e);
-                }
+                onPacketFailure(sender, e);
             }
         }
 
