@@ -140,7 +140,10 @@ class Vp8RtpDepacketizerTest {
         for (int i = 0; i < expected.size(); i++) {
             assertThat(frames.get(i)).isEqualTo(expected.get(i));
         }
-        if (lost >= 0 && lost < packetizer.packets.size() - 1) {
+        // Lost as the stream's very first packet while it was all of the first frame, with a keyframe next: the
+        // receiver sees no gap and no broken frame and starts at that keyframe, so it has nothing to ask for.
+        boolean unnoticeable = lost == 0 && packetizer.packetFrame.get(1) == 1 && key.get(1);
+        if (lost >= 0 && lost < packetizer.packets.size() - 1 && !unnoticeable) {
             assertThat(keyframeRequests).isEqualTo(1);
         } else {
             assertThat(keyframeRequests).isZero();
