@@ -1,5 +1,6 @@
 package io.lianmai.store;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +46,41 @@ public interface AppStore extends AutoCloseable {
      * @throws AppNotFoundException     when there is no such app
      */
     App setWebhook(long sdkAppId, Optional<String> url, Optional<String> callbackKey);
+
+    /**
+     * Serves an app's live output without signed URLs ({@code true}, like a public CDN domain) or only with them.
+     *
+     * @return the app as stored after the change
+     * @throws AppNotFoundException when there is no such app
+     */
+    App setPublicPlayback(long sdkAppId, boolean publicPlayback);
+
+    /**
+     * Makes a valid PrivateMapKey mandatory on every entry of the app's clients (TRTC's advanced permission control),
+     * or optional again.
+     *
+     * @return the app as stored after the change
+     * @throws AppNotFoundException when there is no such app
+     */
+    App setRequirePrivateMapKey(long sdkAppId, boolean required);
+
+    /**
+     * Gives an app a fresh random secret key; the old one keeps verifying UserSigs for {@code grace} (zero: not at
+     * all). A key retired by an earlier rotation is forgotten.
+     *
+     * @return the app as stored after the change, its new key in {@link App#secretKey()}
+     * @throws IllegalArgumentException when the grace is negative
+     * @throws AppNotFoundException     when there is no such app
+     */
+    App rotateSecretKey(long sdkAppId, Duration grace);
+
+    /**
+     * Gives an app a fresh random playback key: every signed playback URL made with the old one stops working.
+     *
+     * @return the app as stored after the change
+     * @throws AppNotFoundException when there is no such app
+     */
+    App rotatePlayKey(long sdkAppId);
 
     /** Releases the database connections; calling it again does nothing. */
     @Override

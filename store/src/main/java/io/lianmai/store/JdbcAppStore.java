@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -63,8 +64,12 @@ public final class JdbcAppStore implements AppStore {
     /** SQLSTATE class of serialization failures and deadlocks, which a retry resolves. */
     private static final String TRANSACTION_ROLLBACK_CLASS = "40";
 
-    private static final String COLUMNS =
-            "sdk_app_id, name, secret_key, created_at, enabled, webhook_url, callback_key";
+    /** Playback key size: 16 bytes as 32 hex characters, the shape of a CSS hotlink-protection key. */
+    private static final int PLAY_KEY_BYTES = 16;
+
+    private static final String COLUMNS = "sdk_app_id, name, secret_key, created_at, enabled, webhook_url, "
+            + "callback_key, play_key, public_playback, require_private_map_key, previous_secret_key, "
+            + "previous_key_valid_until";
 
     private static final Logger log = LoggerFactory.getLogger(JdbcAppStore.class);
 
@@ -117,7 +122,32 @@ public final class JdbcAppStore implements AppStore {
             pool.close();
             throw failure("cannot bring the app store schema up to date in " + where, e, secrets);
         }
-        return new JdbcAppStore(pool, clock, where, secrets);
+        JdbcAppStore store = new JdbcAppStore(pool, clock, where, secrets);
+        store.givePlayKeys();
+        return store;
+    }
+
+    /** Apps created before playback keys existed (schema version 1) get one now; SQL has no portable random hex. */
+    private void givePlayKeys() {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE apps SET play_key = ? WHERE sdk_app_id = ? AND play_key IS NULL")) {
+            List<Long> missing = new ArrayList<>();
+            try (Statement query = connection.createStatement();
+                 ResultSet rows = query.executeQuery("SELECT sdk_app_id FROM apps WHERE play_key IS NULL")) {
+                while (rows.next()) {
+                    missing.add(rows.getLong(1));
+                }
+            }
+            for (long sdkAppId : missing) {
+                update.setString(1, newPlayKey());
+                update.setLong(2, sdkAppId);
+                update.executeUpdate();
+            }
+        } catch (SQLException e) {
+            pool.close();
+            throw failure("cannot give playback keys to existing apps in " + where, e, secrets);
+        }
     }
 
     private static void createDataDirectory(Path dataDir, String where) {
@@ -162,7 +192,8 @@ public final class JdbcAppStore implements AppStore {
     @Override
     public App create(String name) {
         String validName = validName(name);
-        String secretKey = HexFormat.of().formatHex(randomBytes(SECRET_KEY_BYTES));
+        String secretKey = newSecretKey();
+        String playKey = newPlayKey();
         // Truncated so that the instant returned equals the one read back from either database.
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 1; ; attempt++) {
@@ -170,12 +201,13 @@ public final class JdbcAppStore implements AppStore {
             try (Connection connection = pool.getConnection()) {
                 sdkAppId = nextSdkAppId(connection);
                 try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, NULL)")) {
+                        "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, FALSE, FALSE, NULL, NULL)")) {
                     insert.setLong(1, sdkAppId);
                     insert.setString(2, validName);
                     insert.setString(3, secretKey);
                     insert.setObject(4, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
                     insert.setBoolean(5, true);
+                    insert.setString(6, playKey);
                     insert.executeUpdate();
                 }
             } catch (SQLException e) {
@@ -191,7 +223,8 @@ public final class JdbcAppStore implements AppStore {
                 backOff(attempt, validName);
                 continue;
             }
-            return new App(sdkAppId, validName, secretKey, createdAt, true, Optional.empty(), Optional.empty());
+            return new App(sdkAppId, validName, secretKey, createdAt, true, Optional.empty(), Optional.empty(),
+                    playKey, false, false, Optional.empty());
         }
     }
 
@@ -304,6 +337,55 @@ public final class JdbcAppStore implements AppStore {
                 });
     }
 
+    @Override
+    public App setPublicPlayback(long sdkAppId, boolean publicPlayback) {
+        return update(sdkAppId, "set public playback of app " + sdkAppId,
+                "UPDATE apps SET public_playback = ? WHERE sdk_app_id = ?",
+                statement -> {
+                    statement.setBoolean(1, publicPlayback);
+                    statement.setLong(2, sdkAppId);
+                });
+    }
+
+    @Override
+    public App setRequirePrivateMapKey(long sdkAppId, boolean required) {
+        return update(sdkAppId, "set the PrivateMapKey policy of app " + sdkAppId,
+                "UPDATE apps SET require_private_map_key = ? WHERE sdk_app_id = ?",
+                statement -> {
+                    statement.setBoolean(1, required);
+                    statement.setLong(2, sdkAppId);
+                });
+    }
+
+    @Override
+    public App rotateSecretKey(long sdkAppId, Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("the old key's grace period must not be negative, got " + grace);
+        }
+        Instant validUntil = clock.instant().plus(grace).truncatedTo(ChronoUnit.MILLIS);
+        String newKey = newSecretKey();
+        // One statement moves the current key aside and sets the new one, so two rotations cannot interleave.
+        return update(sdkAppId, "rotate the secret key of app " + sdkAppId,
+                "UPDATE apps SET previous_secret_key = secret_key, previous_key_valid_until = ?, secret_key = ? "
+                        + "WHERE sdk_app_id = ?",
+                statement -> {
+                    statement.setObject(1, OffsetDateTime.ofInstant(validUntil, ZoneOffset.UTC));
+                    statement.setString(2, newKey);
+                    statement.setLong(3, sdkAppId);
+                });
+    }
+
+    @Override
+    public App rotatePlayKey(long sdkAppId) {
+        String newKey = newPlayKey();
+        return update(sdkAppId, "rotate the playback key of app " + sdkAppId,
+                "UPDATE apps SET play_key = ? WHERE sdk_app_id = ?",
+                statement -> {
+                    statement.setString(1, newKey);
+                    statement.setLong(2, sdkAppId);
+                });
+    }
+
     /** Runs one single-row UPDATE and reads the row back on the same connection. */
     private App update(long sdkAppId, String what, String sql, Binder binder) {
         try (Connection connection = pool.getConnection()) {
@@ -335,7 +417,18 @@ public final class JdbcAppStore implements AppStore {
                 createdAt.toInstant(),
                 rows.getBoolean("enabled"),
                 Optional.ofNullable(rows.getString("webhook_url")),
-                Optional.ofNullable(rows.getString("callback_key")));
+                Optional.ofNullable(rows.getString("callback_key")),
+                Objects.requireNonNullElse(rows.getString("play_key"), ""),
+                rows.getBoolean("public_playback"),
+                rows.getBoolean("require_private_map_key"),
+                retiredKey(rows));
+    }
+
+    private static Optional<App.RetiredKey> retiredKey(ResultSet rows) throws SQLException {
+        String key = rows.getString("previous_secret_key");
+        OffsetDateTime validUntil = rows.getObject("previous_key_valid_until", OffsetDateTime.class);
+        return key == null || validUntil == null ? Optional.empty()
+                : Optional.of(new App.RetiredKey(key.strip(), validUntil.toInstant()));
     }
 
     @Override
@@ -347,6 +440,14 @@ public final class JdbcAppStore implements AppStore {
     @Override
     public String toString() {
         return "JdbcAppStore[" + where + "]";
+    }
+
+    private String newSecretKey() {
+        return HexFormat.of().formatHex(randomBytes(SECRET_KEY_BYTES));
+    }
+
+    private String newPlayKey() {
+        return HexFormat.of().formatHex(randomBytes(PLAY_KEY_BYTES));
     }
 
     private byte[] randomBytes(int count) {

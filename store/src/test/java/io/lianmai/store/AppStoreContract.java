@@ -7,7 +7,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -149,7 +151,7 @@ abstract class AppStoreContract {
         App disabled = store.setEnabled(app.sdkAppId(), false);
 
         assertThat(disabled).isEqualTo(new App(app.sdkAppId(), "demo", app.secretKey(), app.createdAt(), false,
-                Optional.empty(), Optional.empty()));
+                Optional.empty(), Optional.empty(), app.playKey(), false, false, Optional.empty()));
         assertThat(store.find(app.sdkAppId())).contains(disabled);
         assertThat(store.find(other.sdkAppId())).contains(other);
         assertThat(store.setEnabled(app.sdkAppId(), true)).isEqualTo(app);
@@ -284,6 +286,96 @@ abstract class AppStoreContract {
 
         assertDistinctAndContiguous(ids, 60);
         assertThat(first.list()).isEqualTo(second.list());
+    }
+
+    @Test
+    void aNewAppHasItsOwnPlayKeySignedPlaybackAndOptionalPrivateMapKeys() {
+        AppStore store = open();
+
+        App first = store.create("first");
+        App second = store.create("second");
+
+        assertThat(first.playKey()).matches("[0-9a-f]{32}").isNotEqualTo(second.playKey());
+        assertThat(first.publicPlayback()).isFalse();
+        assertThat(first.requirePrivateMapKey()).isFalse();
+        assertThat(first.previousKey()).isEmpty();
+        assertThat(store.find(first.sdkAppId())).contains(first);
+    }
+
+    @Test
+    void policiesAreSetPerAppAndKept() {
+        AppStore store = open();
+        App app = store.create("demo");
+        App other = store.create("other");
+
+        App open = store.setPublicPlayback(app.sdkAppId(), true);
+        App strict = store.setRequirePrivateMapKey(app.sdkAppId(), true);
+
+        assertThat(open.publicPlayback()).isTrue();
+        assertThat(strict.publicPlayback()).isTrue();
+        assertThat(strict.requirePrivateMapKey()).isTrue();
+        assertThat(store.find(app.sdkAppId())).contains(strict);
+        assertThat(store.find(other.sdkAppId())).contains(other);
+        assertThat(store.setPublicPlayback(app.sdkAppId(), false).publicPlayback()).isFalse();
+        assertThat(store.setRequirePrivateMapKey(app.sdkAppId(), false).requirePrivateMapKey()).isFalse();
+        assertThatThrownBy(() -> store.setPublicPlayback(1, true)).isInstanceOf(AppNotFoundException.class);
+        assertThatThrownBy(() -> store.setRequirePrivateMapKey(1, true)).isInstanceOf(AppNotFoundException.class);
+    }
+
+    @Test
+    void rotatingTheSecretKeyKeepsTheOldOneForTheGracePeriodOnly() {
+        AppStore store = open();
+        App app = store.create("demo");
+
+        App rotated = store.rotateSecretKey(app.sdkAppId(), Duration.ofMinutes(10));
+
+        assertThat(rotated.secretKey()).matches("[0-9a-f]{64}").isNotEqualTo(app.secretKey());
+        assertThat(rotated.previousKey()).hasValueSatisfying(previous -> {
+            assertThat(previous.secretKey()).isEqualTo(app.secretKey());
+            assertThat(previous.validUntil()).isEqualTo(NOW.plus(Duration.ofMinutes(10)).truncatedTo(
+                    ChronoUnit.MILLIS));
+        });
+        assertThat(rotated.secretKeysAt(NOW)).containsExactly(rotated.secretKey(), app.secretKey());
+        assertThat(rotated.secretKeysAt(NOW.plus(Duration.ofMinutes(11)))).containsExactly(rotated.secretKey());
+        assertThat(store.find(app.sdkAppId())).contains(rotated);
+
+        App again = store.rotateSecretKey(app.sdkAppId(), Duration.ZERO);
+        assertThat(again.previousKey().orElseThrow().secretKey()).isEqualTo(rotated.secretKey());
+        assertThat(again.secretKeysAt(NOW)).containsExactly(again.secretKey());
+        assertThatThrownBy(() -> store.rotateSecretKey(app.sdkAppId(), Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.rotateSecretKey(1, Duration.ZERO)).isInstanceOf(AppNotFoundException.class);
+    }
+
+    @Test
+    void rotatingThePlayKeyChangesOnlyThePlayKey() {
+        AppStore store = open();
+        App app = store.create("demo");
+
+        App rotated = store.rotatePlayKey(app.sdkAppId());
+
+        assertThat(rotated.playKey()).matches("[0-9a-f]{32}").isNotEqualTo(app.playKey());
+        assertThat(rotated.secretKey()).isEqualTo(app.secretKey());
+        assertThat(store.find(app.sdkAppId())).contains(rotated);
+    }
+
+    @Test
+    void appsFromTheFirstSchemaGetAPlayKeyWhenTheStoreOpens() throws Exception {
+        // Schema version 1 only: Flyway stops there, and an app is inserted as version 1 wrote them.
+        org.flywaydb.core.Flyway.configure(JdbcAppStore.class.getClassLoader())
+                .dataSource(config.resolvedJdbcUrl(), config.username().orElse(null), config.password().orElse(null))
+                .locations("classpath:db/migration").target("1").load().migrate();
+        try (Connection connection = rawConnection(); Statement insert = connection.createStatement()) {
+            insert.executeUpdate("INSERT INTO apps (sdk_app_id, name, secret_key, created_at, enabled) VALUES "
+                    + "(1400000000, 'old', '" + "ab".repeat(32) + "', CURRENT_TIMESTAMP, TRUE)");
+        }
+
+        App old = open().find(1_400_000_000L).orElseThrow();
+
+        assertThat(old.playKey()).matches("[0-9a-f]{32}");
+        assertThat(old.secretKey()).isEqualTo("ab".repeat(32));
+        assertThat(old.publicPlayback()).isFalse();
+        assertThat(old.requirePrivateMapKey()).isFalse();
     }
 
     @Test
