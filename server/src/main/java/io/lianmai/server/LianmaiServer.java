@@ -73,7 +73,7 @@ public final class LianmaiServer implements AutoCloseable {
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.
             vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
-            live = new LiveService(vertx, authenticator, config.live(), clock);
+            live = new LiveService(vertx, authenticator, apps::find, config.live(), clock);
             live.bridgeRooms(media, rooms);
             if (config.rtmp().enabled()) {
                 live.startRtmp(config.rtmp().host(), config.rtmp().port());

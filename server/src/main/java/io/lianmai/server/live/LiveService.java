@@ -1,5 +1,6 @@
 package io.lianmai.server.live;
 
+import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.Privilege;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
@@ -23,6 +24,7 @@ import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
+import io.lianmai.store.App;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -47,6 +49,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * ?usersig=…}), HTTP-FLV playback ({@code GET /live/{stream}.flv}), RTMP playback ({@code rtmp://host/live/{stream}})
  * and CDN relays ({@link CdnPublishTasks}) of every live stream.
  *
- * <p>Publishing is authenticated with the publisher's UserSig (the userID in the stream name); playback is public,
- * as a CDN's is. Players start at the latest keyframe ({@code ?lowlatency=1}: at the next one); a player more than
+ * <p>Publishing is authenticated with the publisher's UserSig (the userID in the stream name). Playback (FLV, HLS,
+ * RTMP play) needs a signed URL, as Tencent CSS hotlink protection does ({@link PlaybackGate}), unless the app serves
+ * playback publicly; a refused player starts nothing. Players start at the latest keyframe ({@code ?lowlatency=1}: at the next one); a player more than
  * {@link LiveConfig#maxPlayerBacklogBytes} behind is dropped and disconnected, not buffered.
  */
 public final class LiveService implements AutoCloseable {
@@ -72,22 +76,36 @@ public final class LiveService implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final HlsRoutes hls;
     private final CdnPublishTasks cdnTasks;
+    private final PlaybackGate gate;
     private RtmpServer rtmp;
     private int rtmpPort = -1;
-    private LiveBridges bridges;
+    private volatile LiveBridges bridges;
 
-    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LiveConfig config, Clock clock) {
+    /**
+     * @param apps finds an app by SDKAppID (its playback key and policy); may block, so it is called on worker threads
+     */
+    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LongFunction<Optional<App>> apps,
+                       LiveConfig config, Clock clock) {
+        this(vertx, authenticator, apps, config, clock, new CdnTargetPolicy(config.cdn()));
+    }
+
+    /** As above, with the CDN relay target policy given (tests resolve names with a fake). */
+    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LongFunction<Optional<App>> apps,
+                       LiveConfig config, Clock clock, CdnTargetPolicy cdnPolicy) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.config = config;
-        this.hls = new HlsRoutes(vertx, hub, config.hls(), clock);
+        this.gate = new PlaybackGate(vertx, apps, () -> bridges, clock);
+        this.hls = new HlsRoutes(vertx, hub, config.hls(), clock, gate);
         // DNS lookups of CDN hosts block: they run on Vert.x worker threads, never on the RTMP event loop.
-        Executor resolver = task -> vertx.executeBlocking(() -> {
+        Executor blocking = task -> vertx.executeBlocking(() -> {
             task.run();
             return null;
         }, false);
-        this.cdnTasks = new CdnPublishTasks(hub, group, resolver, clock,
-                RtmpRelay.Config.DEFAULT.withMaxBacklogBytes(config.maxPlayerBacklogBytes()));
+        this.cdnTasks = new CdnPublishTasks(hub, group, blocking, cdnPolicy, clock,
+                RtmpRelay.Config.DEFAULT.withMaxBacklogBytes(config.maxPlayerBacklogBytes())
+                        .withMaxFailures(config.cdn().maxRetries()),
+                config.cdn().maxTasks(), config.cdn().maxTasksPerApp());
     }
 
     /** Binds RTMP on {@code host:port} (0 picks a free port). */
@@ -102,7 +120,7 @@ public final class LiveService implements AutoCloseable {
      * WebRTC streams are playable as live streams on demand.
      */
     public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
-        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis());
+        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis(), config.maxTranscodesPerApp());
     }
 
     /** The bridges between live streams and rooms (null until {@link #bridgeRooms}). */
@@ -118,6 +136,11 @@ public final class LiveService implements AutoCloseable {
     /** The bound RTMP port, or -1 when RTMP is off. */
     public int rtmpPort() {
         return rtmpPort;
+    }
+
+    /** Who may play what (signed URLs, public apps, the per-app transcode cap). */
+    public PlaybackGate gate() {
+        return gate;
     }
 
     /** CDN relay tasks (StartPublishCdnStream). */
@@ -138,6 +161,34 @@ public final class LiveService implements AutoCloseable {
             return;
         }
         String name = file.substring(0, file.length() - 4);
+        gate.check(name, context.request().getParam(PlaybackSignature.SECRET_PARAMETER),
+                context.request().getParam(PlaybackSignature.TIME_PARAMETER), true).onComplete(checked -> {
+                    if (checked.failed()) {
+                        LOG.warn("playback check of {} failed", name, checked.cause());
+                        new ApiError(500, ApiError.SERVER_FAILED, "internal error").send(context);
+                    } else if (!checked.result().allowed()) {
+                        refuse(context, checked.result());
+                    } else if (!context.response().closed()) {
+                        startFlv(context, name);
+                    }
+                });
+    }
+
+    /** Answers a refused play request: 403, 404, or 503 with {@code Retry-After}. */
+    static void refuse(RoutingContext context, PlaybackGate.Decision decision) {
+        int status = decision.outcome().status();
+        if (status == 503) {
+            context.response().putHeader("retry-after", Integer.toString(PlaybackGate.RETRY_AFTER_SECONDS));
+        }
+        int code = switch (decision.outcome()) {
+            case FORBIDDEN -> TrtcErrorCode.PRIVILEGE_CHECK_FAILED;
+            case NOT_FOUND -> ApiError.STREAM_NOT_FOUND;
+            default -> ApiError.SERVER_FAILED;
+        };
+        new ApiError(status, code, decision.message()).send(context);
+    }
+
+    private void startFlv(RoutingContext context, String name) {
         HttpServerResponse response = context.response();
         response.setChunked(true)
                 .putHeader("content-type", "video/x-flv")
@@ -281,18 +332,32 @@ public final class LiveService implements AutoCloseable {
             }, false).toCompletionStage();
         }
 
-        /** Playback is public, as a CDN's is: the stream must be live (or startable on demand). */
+        /**
+         * Playback needs a signed URL ({@code ?txSecret=…&txTime=…}) unless the app's is public, as the HTTP outputs
+         * do; then the stream must be live (or startable on demand within the app's transcode cap).
+         */
         @Override
         public CompletionStage<AuthorizationResult> authorizePlay(String app, String streamName, String query) {
             if (!APP.equals(app)) {
                 return done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
                         "play rtmp://host/live/{stream}; there is no application '" + app + "'"));
             }
-            if (!hub.ensureLive(streamName)) {
-                return done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
-                        "stream " + streamName + " is not live"));
-            }
-            return done(AuthorizationResult.allow());
+            return gate.check(streamName, queryParameter(query, PlaybackSignature.SECRET_PARAMETER).orElse(null),
+                    queryParameter(query, PlaybackSignature.TIME_PARAMETER).orElse(null), true).map(decision -> {
+                        switch (decision.outcome()) {
+                            case FORBIDDEN:
+                                return AuthorizationResult.reject(NetStatus.PLAY_FAILED, "403 " + decision.message());
+                            case BUSY:
+                                return AuthorizationResult.reject(NetStatus.PLAY_FAILED, "503 " + decision.message());
+                            default:
+                                break;
+                        }
+                        if (!decision.allowed() || !hub.ensureLive(streamName)) {
+                            return AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
+                                    "stream " + streamName + " is not live");
+                        }
+                        return AuthorizationResult.allow();
+                    }).toCompletionStage();
         }
 
         private CompletionStage<AuthorizationResult> done(AuthorizationResult result) {
