@@ -43,7 +43,7 @@ class CdnRelayIT {
             try {
                 LiveStreamHubs.awaitLive(cdn, cdnStream);
                 LivePlaybackIT.await(() -> relay.status().state() == RtmpRelay.State.RELAYING);
-                String probed = tools.probeUntilAv(cdn.url("/live/" + cdnStream + ".flv").toString());
+                String probed = tools.probeUntilAv(cdn.signedLive(cdnStream + ".flv").toString());
                 assertThat(probed).contains("h264").contains("aac");
 
                 JsonNode stopped = RestApiClient.call(origin, "StopPublishCdnStream", RestApiClient.adminSig(origin),
