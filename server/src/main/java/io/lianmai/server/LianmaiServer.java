@@ -9,12 +9,13 @@ import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.HttpFrontDoor;
 import io.lianmai.store.App;
-import io.lianmai.store.AppStore;
+import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +31,14 @@ public final class LianmaiServer implements AutoCloseable {
     private static final long ROOM_TICK_MILLIS = 1000;
 
     private final LianmaiConfig config;
-    private final AppStore apps;
+    private final AppDirectory apps;
     private final Vertx vertx;
     private final MediaServer media;
     private final LiveService live;
     private final int httpPort;
     private final Optional<App> createdDefaultApp;
 
-    private LianmaiServer(LianmaiConfig config, AppStore apps, Vertx vertx, MediaServer media, LiveService live,
+    private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
             int httpPort, Optional<App> createdDefaultApp) {
         this.config = config;
         this.apps = apps;
@@ -53,7 +54,7 @@ public final class LianmaiServer implements AutoCloseable {
      * listening. Fails with the cause when any part cannot start, leaving nothing running.
      */
     public static LianmaiServer start(LianmaiConfig config, Clock clock) {
-        AppStore apps = JdbcAppStore.open(config.store(), clock);
+        AppDirectory apps = AppDirectory.over(JdbcAppStore.open(config.store(), clock));
         Vertx vertx = null;
         MediaServer media = null;
         LiveService live = null;
@@ -66,7 +67,8 @@ public final class LianmaiServer implements AutoCloseable {
             }
             media = MediaServer.start(config.media());
             vertx = Vertx.vertx();
-            RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock));
+            refreshApps(vertx, apps, config.apps().refresh());
+            RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock), clock);
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
             RoomRegistry rooms = new RoomRegistry(config.room(), clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
@@ -105,6 +107,28 @@ public final class LianmaiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reloads the app directory on a worker thread every {@code interval}, so that apps created, disabled or
+     * rotated by the CLI (or another node) take effect here; a reload still running skips the next tick.
+     */
+    private static void refreshApps(Vertx vertx, AppDirectory apps, java.time.Duration interval) {
+        AtomicBoolean running = new AtomicBoolean();
+        vertx.setPeriodic(interval.toMillis(), id -> {
+            if (!running.compareAndSet(false, true)) {
+                return;
+            }
+            vertx.executeBlocking(() -> {
+                apps.refresh();
+                return null;
+            }, false).onComplete(result -> {
+                running.set(false);
+                if (result.failed()) {
+                    LOG.warn("cannot reload apps (serving the last ones read): {}", result.cause().getMessage());
+                }
+            });
+        });
+    }
+
     /** The TCP port the HTTP server bound (the configured one, or the one picked for port 0). */
     public int httpPort() {
         return httpPort;
@@ -130,7 +154,8 @@ public final class LianmaiServer implements AutoCloseable {
         return media;
     }
 
-    public AppStore apps() {
+    /** The apps, served from memory; writes go through to the database. */
+    public AppDirectory apps() {
         return apps;
     }
 

@@ -111,7 +111,10 @@ public enum ConfigKey {
     APPS_CREATE_DEFAULT("apps.createDefault", "true", false,
             "On a start with no apps at all, create one and print its SDKAppID and secret key."),
     APPS_DEFAULT_NAME("apps.defaultName", "Default app", false,
-            "Name of the app created by apps.createDefault.");
+            "Name of the app created by apps.createDefault."),
+    APPS_REFRESH_SECONDS("apps.refreshSeconds", "2", false,
+            "Apps are served from memory; changes made outside this process (the CLI, another node) show within "
+                    + "this many seconds.");
 
     private static final Map<String, ConfigKey> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

@@ -180,7 +180,8 @@ public final class ConfigLoader {
         AppsConfig apps = new AppsConfig(
                 bool(settings, ConfigKey.APPS_CREATE_DEFAULT),
                 nonBlank(settings, ConfigKey.APPS_DEFAULT_NAME),
-                bool(settings, ConfigKey.DEV_USERSIG_ENDPOINT));
+                bool(settings, ConfigKey.DEV_USERSIG_ENDPOINT),
+                Duration.ofSeconds(integer(settings, ConfigKey.APPS_REFRESH_SECONDS, 1, 3600)));
         int udpPort = integer(settings, ConfigKey.MEDIA_UDP_PORT, 0, 65535);
         int tcpPort = integer(settings, ConfigKey.MEDIA_TCP_PORT, -1, 65535);
         MediaConfig media = new MediaConfig(nonBlank(settings, ConfigKey.MEDIA_HOST), udpPort, tcpPort,

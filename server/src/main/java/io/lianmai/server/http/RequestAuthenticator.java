@@ -7,7 +7,8 @@ import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.store.App;
-import io.lianmai.store.AppStore;
+import io.lianmai.store.AppDirectory;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,7 +16,8 @@ import java.util.Set;
  * Checks who is asking: the app exists and is enabled, the UserSig is valid for the user, and — when a
  * PrivateMapKey is given — it is for this room and grants what is asked.
  *
- * <p>Blocking (reads the app store): call from a worker thread.
+ * <p>Apps come from the in-memory {@link AppDirectory}, so a check never waits for the database; a UserSig signed
+ * with an app's previous secret key passes while that key's grace period after a rotation lasts.
  */
 public final class RequestAuthenticator {
     /** TRTC's {@code ERR_SDK_APPID_INVALID}. */
@@ -26,12 +28,14 @@ public final class RequestAuthenticator {
     public static final String ADMINISTRATOR = "administrator";
     private static final int MAX_USER_ID_LENGTH = 32;
 
-    private final AppStore apps;
+    private final AppDirectory apps;
     private final UserSigVerifier verifier;
+    private final Clock clock;
 
-    public RequestAuthenticator(AppStore apps, UserSigVerifier verifier) {
+    public RequestAuthenticator(AppDirectory apps, UserSigVerifier verifier, Clock clock) {
         this.apps = apps;
         this.verifier = verifier;
+        this.clock = clock;
     }
 
     /**
@@ -48,7 +52,8 @@ public final class RequestAuthenticator {
         if (privateMapKey.isPresent()) {
             PrivateMapKey key;
             try {
-                key = verifier.verifyPrivateMapKey(sdkAppId, app.secretKey(), userId, privateMapKey.get());
+                key = verifier.verifyPrivateMapKey(sdkAppId, app.secretKeysAt(clock.instant()), userId,
+                        privateMapKey.get());
             } catch (UserSigException e) {
                 throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
                         "privateMapKey: " + e.getMessage()));
@@ -91,7 +96,7 @@ public final class RequestAuthenticator {
                     "a UserSig is required: send it as Authorization: Bearer <UserSig>"));
         }
         try {
-            verifier.verify(sdkAppId, app.secretKey(), userId, userSig);
+            verifier.verify(sdkAppId, app.secretKeysAt(clock.instant()), userId, userSig);
         } catch (UserSigException e) {
             throw new ApiException(new ApiError(401, e.code(), e.getMessage()));
         }
