@@ -59,7 +59,7 @@ public final class HttpFrontDoor {
         router.get("/healthz").handler(this::health);
         new WhipWhepRoutes(vertx, authenticator, media, rooms).mount(router);
         new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
-                new LiveEndpoints(config.publicUrl(), live::rtmpPort)).mount(router);
+                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls())).mount(router);
         devUserSig.mount(router);
         RestApiRoutes.standard(vertx, authenticator, live).mount(router);
         live.mount(router);

@@ -72,18 +72,19 @@ public final class HlsRoutes implements AutoCloseable {
             new ApiError(404, ApiError.STREAM_NOT_FOUND, "HLS output is off (live.hls.enabled)").send(context);
             return;
         }
-        gate.check(name, context.request().getParam(PlaybackSignature.SECRET_PARAMETER),
-                context.request().getParam(PlaybackSignature.TIME_PARAMETER), true).onComplete(checked -> {
-                    if (checked.failed()) {
-                        new ApiError(500, ApiError.SERVER_FAILED, "internal error").send(context);
-                    } else if (!checked.result().allowed()) {
-                        LiveService.refuse(context, checked.result());
-                    } else {
-                        String query = checked.result().signedQuery();
-                        hub.ensureLive(name);
-                        answer(context, name, query.isEmpty() ? "" : "?" + query, firstSegmentPolls);
-                    }
-                });
+        PlaybackGate.Decision decision = check(context, name, true);
+        if (!decision.allowed()) {
+            LiveService.refuse(context, decision);
+            return;
+        }
+        String query = decision.signedQuery();
+        hub.ensureLive(name);
+        answer(context, name, query.isEmpty() ? "" : "?" + query, firstSegmentPolls);
+    }
+
+    private PlaybackGate.Decision check(RoutingContext context, String name, boolean startOnDemand) {
+        return gate.check(name, context.request().getParam(PlaybackSignature.SECRET_PARAMETER),
+                context.request().getParam(PlaybackSignature.TIME_PARAMETER), startOnDemand);
     }
 
     private void answer(RoutingContext context, String name, String segmentQuery, int pollsLeft) {
@@ -118,19 +119,11 @@ public final class HlsRoutes implements AutoCloseable {
     private void segment(RoutingContext context) {
         String name = context.pathParam("stream");
         long sequence = Long.parseLong(context.pathParam("sequence"));
-        gate.check(name, context.request().getParam(PlaybackSignature.SECRET_PARAMETER),
-                context.request().getParam(PlaybackSignature.TIME_PARAMETER), false).onComplete(checked -> {
-                    if (checked.failed()) {
-                        new ApiError(500, ApiError.SERVER_FAILED, "internal error").send(context);
-                    } else if (!checked.result().allowed()) {
-                        LiveService.refuse(context, checked.result());
-                    } else {
-                        sendSegment(context, name, sequence);
-                    }
-                });
-    }
-
-    private void sendSegment(RoutingContext context, String name, long sequence) {
+        PlaybackGate.Decision decision = check(context, name, false);
+        if (!decision.allowed()) {
+            LiveService.refuse(context, decision);
+            return;
+        }
         Optional<HlsSegment> segment = packager.segment(name, sequence);
         if (segment.isEmpty()) {
             notFound(context, "segment " + sequence + " of stream " + name + " is not held (too old, or not live)");

@@ -77,12 +77,13 @@ public final class LiveService implements AutoCloseable {
     private final HlsRoutes hls;
     private final CdnPublishTasks cdnTasks;
     private final PlaybackGate gate;
+    private final PlaybackUrls playbackUrls;
     private RtmpServer rtmp;
     private int rtmpPort = -1;
     private volatile LiveBridges bridges;
 
     /**
-     * @param apps finds an app by SDKAppID (its playback key and policy); may block, so it is called on worker threads
+     * @param apps finds an app by SDKAppID (its playback key and policy) without blocking: the app directory
      */
     public LiveService(Vertx vertx, RequestAuthenticator authenticator, LongFunction<Optional<App>> apps,
                        LiveConfig config, Clock clock) {
@@ -95,7 +96,8 @@ public final class LiveService implements AutoCloseable {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.config = config;
-        this.gate = new PlaybackGate(vertx, apps, () -> bridges, clock);
+        this.gate = new PlaybackGate(apps, () -> bridges, clock);
+        this.playbackUrls = new PlaybackUrls(apps, config.signedUrlLifetime(), clock);
         this.hls = new HlsRoutes(vertx, hub, config.hls(), clock, gate);
         // DNS lookups of CDN hosts block: they run on Vert.x worker threads, never on the RTMP event loop.
         Executor blocking = task -> vertx.executeBlocking(() -> {
@@ -143,6 +145,11 @@ public final class LiveService implements AutoCloseable {
         return gate;
     }
 
+    /** Signs the playback URLs handed to room members. */
+    public PlaybackUrls playbackUrls() {
+        return playbackUrls;
+    }
+
     /** CDN relay tasks (StartPublishCdnStream). */
     public CdnPublishTasks cdnTasks() {
         return cdnTasks;
@@ -161,17 +168,14 @@ public final class LiveService implements AutoCloseable {
             return;
         }
         String name = file.substring(0, file.length() - 4);
-        gate.check(name, context.request().getParam(PlaybackSignature.SECRET_PARAMETER),
-                context.request().getParam(PlaybackSignature.TIME_PARAMETER), true).onComplete(checked -> {
-                    if (checked.failed()) {
-                        LOG.warn("playback check of {} failed", name, checked.cause());
-                        new ApiError(500, ApiError.SERVER_FAILED, "internal error").send(context);
-                    } else if (!checked.result().allowed()) {
-                        refuse(context, checked.result());
-                    } else if (!context.response().closed()) {
-                        startFlv(context, name);
-                    }
-                });
+        PlaybackGate.Decision decision = gate.check(name,
+                context.request().getParam(PlaybackSignature.SECRET_PARAMETER),
+                context.request().getParam(PlaybackSignature.TIME_PARAMETER), true);
+        if (!decision.allowed()) {
+            refuse(context, decision);
+            return;
+        }
+        startFlv(context, name);
     }
 
     /** Answers a refused play request: 403, 404, or 503 with {@code Retry-After}. */
@@ -342,22 +346,18 @@ public final class LiveService implements AutoCloseable {
                 return done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
                         "play rtmp://host/live/{stream}; there is no application '" + app + "'"));
             }
-            return gate.check(streamName, queryParameter(query, PlaybackSignature.SECRET_PARAMETER).orElse(null),
-                    queryParameter(query, PlaybackSignature.TIME_PARAMETER).orElse(null), true).map(decision -> {
-                        switch (decision.outcome()) {
-                            case FORBIDDEN:
-                                return AuthorizationResult.reject(NetStatus.PLAY_FAILED, "403 " + decision.message());
-                            case BUSY:
-                                return AuthorizationResult.reject(NetStatus.PLAY_FAILED, "503 " + decision.message());
-                            default:
-                                break;
-                        }
-                        if (!decision.allowed() || !hub.ensureLive(streamName)) {
-                            return AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
-                                    "stream " + streamName + " is not live");
-                        }
-                        return AuthorizationResult.allow();
-                    }).toCompletionStage();
+            PlaybackGate.Decision decision = gate.check(streamName,
+                    queryParameter(query, PlaybackSignature.SECRET_PARAMETER).orElse(null),
+                    queryParameter(query, PlaybackSignature.TIME_PARAMETER).orElse(null), true);
+            return switch (decision.outcome()) {
+                case FORBIDDEN -> done(AuthorizationResult.reject(NetStatus.PLAY_FAILED, "403 " + decision.message()));
+                case BUSY -> done(AuthorizationResult.reject(NetStatus.PLAY_FAILED, "503 " + decision.message()));
+                case NOT_FOUND -> done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
+                        decision.message()));
+                case ALLOWED -> done(hub.ensureLive(streamName) ? AuthorizationResult.allow()
+                        : AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
+                                "stream " + streamName + " is not live"));
+            };
         }
 
         private CompletionStage<AuthorizationResult> done(AuthorizationResult result) {

@@ -3,8 +3,6 @@ package io.lianmai.server.live;
 import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.lianmai.store.App;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.LongFunction;
@@ -16,8 +14,8 @@ import java.util.function.Supplier;
  * Tencent CSS hotlink protection) unless the app serves playback publicly. Only then may a room stream be bridged to
  * live output, and only while the app has fewer than {@code live.maxTranscodesPerApp} bridged.
  *
- * <p>Every refusal happens before anything starts: no bridge, no transcode, no HLS wait. Thread-safe; the app is
- * looked up on a Vert.x worker thread.
+ * <p>Every refusal happens before anything starts: no bridge, no transcode, no HLS wait. Thread-safe; apps are read
+ * from memory (the app directory), so a check never blocks.
  */
 public final class PlaybackGate {
     /** Seconds a client is told to wait when the app's transcodes are all busy. */
@@ -64,17 +62,15 @@ public final class PlaybackGate {
         }
     }
 
-    private final Vertx vertx;
     private final LongFunction<Optional<App>> apps;
     private final Supplier<LiveBridges> bridges;
     private final Clock clock;
 
     /**
-     * @param apps    finds an app; may block (the store), so it runs on a worker thread
+     * @param apps    finds an app without blocking (the app directory)
      * @param bridges the room bridges, or null while rooms are not bridged (read on every call)
      */
-    public PlaybackGate(Vertx vertx, LongFunction<Optional<App>> apps, Supplier<LiveBridges> bridges, Clock clock) {
-        this.vertx = vertx;
+    public PlaybackGate(LongFunction<Optional<App>> apps, Supplier<LiveBridges> bridges, Clock clock) {
         this.apps = apps;
         this.bridges = bridges;
         this.clock = clock;
@@ -86,15 +82,13 @@ public final class PlaybackGate {
      *
      * @param startOnDemand false for requests that never start anything (an HLS segment)
      */
-    public Future<Decision> check(String streamName, String txSecret, String txTime, boolean startOnDemand) {
+    public Decision check(String streamName, String txSecret, String txTime, boolean startOnDemand) {
         Optional<CdnStreamName> name = CdnStreamName.parse(streamName);
         if (name.isEmpty()) {
-            return Future.succeededFuture(new Decision(Outcome.NOT_FOUND, "stream " + streamName + " is not live"));
+            return new Decision(Outcome.NOT_FOUND, "stream " + streamName + " is not live");
         }
-        long sdkAppId = name.get().sdkAppId();
-        return vertx.executeBlocking(() -> apps.apply(sdkAppId), false)
-                .map(app -> verify(app, streamName, txSecret, txTime))
-                .map(decision -> decision.allowed() && startOnDemand ? startOnDemand(decision, streamName) : decision);
+        Decision decision = verify(apps.apply(name.get().sdkAppId()), streamName, txSecret, txTime);
+        return decision.allowed() && startOnDemand ? startOnDemand(decision, streamName) : decision;
     }
 
     private Decision verify(Optional<App> app, String streamName, String txSecret, String txTime) {

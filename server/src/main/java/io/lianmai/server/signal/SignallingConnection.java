@@ -244,9 +244,14 @@ final class SignallingConnection {
                 .put("heartbeatIntervalMs", config.heartbeatInterval().toMillis())
                 .put("userID", member.userId())
                 .put("role", member.role().wireName());
-        data.set("members", codec.members(entered.others()));
+        data.set("members", codec.members(entered.others(), playQueries(member.room().key())));
         data.set("live", codec.live(live));
         return data;
+    }
+
+    /** Signs each stream's playback query for this member (docs/protocol.md, {@code play}). */
+    private ProtocolCodec.PlayQueries playQueries(RoomKey room) {
+        return (userId, streamType) -> live.playbackUrls().query(room, userId, streamType);
     }
 
     private Future<ObjectNode> leave() {
@@ -452,10 +457,10 @@ final class SignallingConnection {
     private final class Membership implements MemberListener {
         @Override
         public void onRoomEvent(RoomEvent event) {
-            String frame = codec.event(event);
             context.runOnContext(ignored -> {
                 if (membership == this) {
-                    send(frame);
+                    // Encoded here, where the member (and so its room, for the signed play queries) is known.
+                    send(codec.event(event, playQueries(member.room().key())));
                 }
             });
         }
