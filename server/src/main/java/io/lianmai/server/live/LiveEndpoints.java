@@ -66,7 +66,7 @@ public final class LiveEndpoints {
     }
 
     /** As {@link #forRequest}, from the scheme and the {@code Host} value ({@code host[:port]}) the client used. */
-    Bases forAuthority(boolean secure, String authority) {
+    public Bases forAuthority(boolean secure, String authority) {
         String flv;
         String host;
         if (publicUrl.isPresent() && publicUrl.get().getHost() != null) {

@@ -2,10 +2,13 @@ package io.lianmai.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigFields;
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.server.config.ConfigLoader;
+import io.lianmai.store.JdbcAppStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,65 @@ class CommandLineTest {
         assertThat(key).matches("[0-9a-f]{64}");
         assertThat(listed.out).contains("1400000000").contains("Shop").doesNotContain(key);
         assertThat(shown.out).contains(key);
+    }
+
+    @Test
+    void liveSignPrintsTheSignedFlvHlsAndRtmpPlayUrlsOfAStream() {
+        run("app", "create", "--name", "Shop");
+        String stream = "1400000000_1234_alice_main";
+
+        Result signed = run("live", "sign", "--sdkappid", "1400000000", "--stream", stream, "--expire", "2h",
+                "--set", "http.port=8080", "--set", "rtmp.port=19350");
+
+        assertThat(signed.status).as(signed.err).isZero();
+        String query = "?" + PlaybackSignature.sign(playKey(1400000000L), stream, NOW.plusSeconds(7200)).query();
+        assertThat(signed.out.lines()).containsExactly(
+                "http://localhost:8080/live/" + stream + ".flv" + query,
+                "http://localhost:8080/live/" + stream + ".m3u8" + query,
+                "rtmp://localhost:19350/live/" + stream + query);
+        assertThat(PlaybackSignature.verify(playKey(1400000000L), stream, query.substring(10, 42),
+                query.substring(query.lastIndexOf('=') + 1), NOW.plusSeconds(7199)))
+                .isEqualTo(PlaybackSignature.Verdict.VALID);
+    }
+
+    @Test
+    void liveSignDefaultsToTheConfiguredLifetimeAndThePublicUrl() {
+        run("app", "create", "--name", "Shop");
+        String stream = "1400000000_7_bob_aux";
+
+        Result signed = run("live", "sign", "--sdkappid", "1400000000", "--stream", stream,
+                "--set", "http.publicUrl=https://rtc.example.com/", "--set", "live.signedUrlSeconds=600");
+
+        assertThat(signed.status).as(signed.err).isZero();
+        String query = "?" + PlaybackSignature.sign(playKey(1400000000L), stream, NOW.plusSeconds(600)).query();
+        assertThat(signed.out.lines()).containsExactly(
+                "https://rtc.example.com/live/" + stream + ".flv" + query,
+                "https://rtc.example.com/live/" + stream + ".m3u8" + query,
+                "rtmp://rtc.example.com:1935/live/" + stream + query);
+    }
+
+    @Test
+    void liveSignRefusesAStreamOfAnotherAppOrAMalformedName() {
+        run("app", "create", "--name", "Shop");
+
+        Result other = run("live", "sign", "--sdkappid", "1400000000", "--stream", "1400000001_1_a_main");
+        Result malformed = run("live", "sign", "--sdkappid", "1400000000", "--stream", "alice");
+        Result unknown = run("live", "sign", "--sdkappid", "1400000009", "--stream", "1400000009_1_a_main");
+
+        assertThat(other.status).isEqualTo(2);
+        assertThat(other.err).contains("belongs to SDKAppID 1400000001, not 1400000000");
+        assertThat(malformed.status).isEqualTo(2);
+        assertThat(malformed.err).contains("--stream must be {sdkAppID}_{roomID}_{userID}_main");
+        assertThat(unknown.status).isEqualTo(1);
+        assertThat(unknown.err).contains("no app with SDKAppID 1400000009");
+        assertThat(other.out + malformed.out + unknown.out).isEmpty();
+    }
+
+    private String playKey(long sdkAppId) {
+        try (JdbcAppStore store = JdbcAppStore.open(new ConfigLoader(Map.of(), workingDirectory)
+                .load(Optional.empty(), Map.of()).store(), clock(NOW))) {
+            return store.find(sdkAppId).orElseThrow().playKey();
+        }
     }
 
     @Test
