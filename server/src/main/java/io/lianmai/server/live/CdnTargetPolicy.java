@@ -96,7 +96,9 @@ public final class CdnTargetPolicy {
         }
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(name);
+            // A literal is parsed, never looked up.
+            String literal = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+            addresses = isLiteral(name) ? new InetAddress[] {InetAddress.getByName(literal)} : resolver.resolve(name);
         } catch (UnknownHostException e) {
             throw new DeniedException("cannot resolve " + host);
         }
