@@ -12,15 +12,23 @@ import io.lianmai.server.TestServer;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.WhipClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,15 +145,12 @@ class PlaybackAccessIT {
             try (FlvReader reader = FlvReader.open(capped.signedLive(first + ".flv"))) {
                 LivePlaybackIT.await(() -> !reader.videoFrames().isEmpty());
 
-                HttpResponse<String> busy = HTTP.send(HttpRequest.newBuilder(capped.signedLive(second + ".flv"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> busy = get(capped.signedLive(second + ".flv"));
                 assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
                 assertThat(busy.headers().firstValue("retry-after")).hasValue("30");
                 assertThat(JSON.readTree(busy.body()).path("message").asText())
                         .contains("live.maxTranscodesPerApp");
-                assertThat(HTTP.send(HttpRequest.newBuilder(capped.signedLive(second + ".m3u8"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-                        .isEqualTo(503);
+                assertThat(get(capped.signedLive(second + ".m3u8")).statusCode()).isEqualTo(503);
                 try (RawRtmpClient player = RawRtmpClient.connect(capped.server().live().rtmpPort()).handshake()) {
                     int id = player.connectAndCreateStream("live");
                     player.command(id, "play", Amf0Null.INSTANCE, Amf0Value.of(second + "?"
@@ -203,8 +208,72 @@ class PlaybackAccessIT {
         }
     }
 
-    private static HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(server.url(pathAndQuery)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /**
+     * GET with a bounded body: at most 256 KiB, read within 20 s, so that a stream served by mistake (an endless FLV
+     * body) fails the assertion instead of hanging the test.
+     */
+    private static HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return get(server.url(pathAndQuery));
+    }
+
+    private static HttpResponse<String> get(URI url) throws Exception {
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        InputStream in = response.body();
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return in.readNBytes(256 * 1024);
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+        byte[] body;
+        try {
+            body = read.get(20, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            body = new byte[0];
+        } finally {
+            in.close();
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        return new BoundedResponse(response, text);
+    }
+
+    /** A response whose body was read into a string. */
+    private record BoundedResponse(HttpResponse<InputStream> raw, String body) implements HttpResponse<String> {
+        @Override
+        public int statusCode() {
+            return raw.statusCode();
+        }
+
+        @Override
+        public HttpRequest request() {
+            return raw.request();
+        }
+
+        @Override
+        public Optional<HttpResponse<String>> previousResponse() {
+            return Optional.empty();
+        }
+
+        @Override
+        public HttpHeaders headers() {
+            return raw.headers();
+        }
+
+        @Override
+        public Optional<SSLSession> sslSession() {
+            return raw.sslSession();
+        }
+
+        @Override
+        public URI uri() {
+            return raw.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return raw.version();
+        }
     }
 }
