@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Publishing is authenticated with the publisher's UserSig (the userID in the stream name). Playback (FLV, HLS,
  * RTMP play) needs a signed URL, as Tencent CSS hotlink protection does ({@link PlaybackGate}), unless the app serves
- * playback publicly; a refused player starts nothing. Players start at the latest keyframe ({@code ?lowlatency=1}: at the next one); a player more than
- * {@link LiveConfig#maxPlayerBacklogBytes} behind is dropped and disconnected, not buffered.
+ * playback publicly; a refused player starts nothing. Players start at the latest keyframe ({@code ?lowlatency=1}:
+ * at the next one); a player more than {@link LiveConfig#maxPlayerBacklogBytes} behind is dropped and disconnected,
+ * not buffered.
  */
 public final class LiveService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveService.class);
@@ -87,12 +88,6 @@ public final class LiveService implements AutoCloseable {
      */
     public LiveService(Vertx vertx, RequestAuthenticator authenticator, LongFunction<Optional<App>> apps,
                        LiveConfig config, Clock clock) {
-        this(vertx, authenticator, apps, config, clock, new CdnTargetPolicy(config.cdn()));
-    }
-
-    /** As above, with the CDN relay target policy given (tests resolve names with a fake). */
-    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LongFunction<Optional<App>> apps,
-                       LiveConfig config, Clock clock, CdnTargetPolicy cdnPolicy) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.config = config;
@@ -104,7 +99,7 @@ public final class LiveService implements AutoCloseable {
             task.run();
             return null;
         }, false);
-        this.cdnTasks = new CdnPublishTasks(hub, group, blocking, cdnPolicy, clock,
+        this.cdnTasks = new CdnPublishTasks(hub, group, blocking, new CdnTargetPolicy(config.cdn()), clock,
                 RtmpRelay.Config.DEFAULT.withMaxBacklogBytes(config.maxPlayerBacklogBytes())
                         .withMaxFailures(config.cdn().maxRetries()),
                 config.cdn().maxTasks(), config.cdn().maxTasksPerApp());
