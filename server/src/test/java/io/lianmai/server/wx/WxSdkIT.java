@@ -321,6 +321,42 @@ class WxSdkIT {
     // ---- helpers ----
 
     /** Opens the example room page on a phone, with page options as the mini program passes them (strings). */
+    /**
+     * Signed player srcs expire (live.signedUrlSeconds); a player whose signature is near its end takes the fresh one
+     * a resume brings, and the page hears of it (REMOTE_STATE_UPDATE with the new src).
+     */
+    @Test
+    void aPlayerWhoseSignatureNearsItsExpiryIsReSignedWhenTheSocketResumes() throws Exception {
+        try (TestServer brief = TestServer.start(Map.of("live.signedUrlSeconds", "60"));
+             LibWebRtcPeer bob = LibWebRtcPeer.publisher()) {
+            long room = 3109;
+            wx.open("phone", brief.url("").toString(), Map.of("userID", "wx-alice",
+                    "sdkAppID", Long.toString(brief.sdkAppId()), "userSig", brief.userSig("wx-alice"),
+                    "roomID", Long.toString(room)));
+            wx.awaitEvent("phone", "LOCAL_JOIN");
+            WhipClient.Result published = new WhipClient().post(brief.endpoint("whip", "roomID=" + room, "rtc-bob",
+                    null), brief.userSig("rtc-bob"), bob.createOffer());
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            bob.acceptAnswer(published.body());
+            String first = wx.awaitEvent("phone", "REMOTE_VIDEO_ADD").path("player").path("src").asText();
+            String stream = brief.sdkAppId() + "_" + room + "_rtc-bob_main";
+            assertThat(first).contains(stream + ".flv?txSecret=");
+
+            Thread.sleep(1100); // the next signature has a later txTime
+            wx.dropSocket("phone");
+            wx.awaitEvent("phone", "CONNECTION_STATE_UPDATE", data -> data.path("state").asText().equals("connected"));
+            JsonNode resigned = wx.awaitEvent("phone", "REMOTE_STATE_UPDATE",
+                    data -> data.path("message").asText().equals("src re-signed"));
+
+            String second = resigned.path("player").path("src").asText();
+            assertThat(second).isNotEqualTo(first).startsWith(first.substring(0, first.indexOf('?')));
+            Matcher signed = Pattern.compile("\\?txSecret=([0-9a-f]{32})&txTime=([0-9A-F]+)$").matcher(second);
+            assertThat(signed.find()).as(second).isTrue();
+            assertThat(PlaybackSignature.verify(brief.app().playKey(), stream, signed.group(1), signed.group(2),
+                    Instant.now().plusSeconds(30))).isEqualTo(PlaybackSignature.Verdict.VALID);
+        }
+    }
+
     private JsonNode open(String phone, String userId, long room, String userSig) {
         userSigs.put(userId, userSig);
         return wx.open(phone, server.url("").toString(), Map.of("userID", userId,
