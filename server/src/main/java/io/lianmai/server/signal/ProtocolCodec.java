@@ -115,8 +115,6 @@ final class ProtocolCodec {
      */
     @FunctionalInterface
     interface PlayQueries {
-        PlayQueries NONE = (userId, streamType) -> Optional.empty();
-
         Optional<String> forStream(String userId, String streamType);
     }
 
