@@ -160,7 +160,8 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             }
             int ofApp = bridgedToLive(cdn.get().sdkAppId());
             if (ofApp >= maxPerApp) {
-                LOG.info("live output {} not started: app {} already has {} room streams bridged "
+                // Debug: a CDN relay waiting for the stream asks again every second.
+                LOG.debug("live output {} not started: app {} already has {} room streams bridged "
                         + "(live.maxTranscodesPerApp)", name, cdn.get().sdkAppId(), ofApp);
                 return Demand.APP_AT_CAPACITY;
             }
