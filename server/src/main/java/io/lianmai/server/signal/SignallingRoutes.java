@@ -6,10 +6,10 @@ import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveEndpoints;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +39,7 @@ public final class SignallingRoutes {
     private final ProtocolCodec codec = new ProtocolCodec();
     /** Open sockets, so that a shutdown can tell each client why it goes. */
     private final Set<SignallingConnection> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
             SignalConfig config, Clock clock, LiveEndpoints live) {
@@ -59,9 +60,11 @@ public final class SignallingRoutes {
 
     /**
      * Sends every open socket the {@code serverShutdown} event and closes it with 1001 (going away); members stay in
-     * their rooms for the caller to remove. Completes when every socket closed, or fails after {@code timeout}.
+     * their rooms for the caller to remove; new sockets are refused (503). Completes when every socket closed, or
+     * fails after {@code timeout}.
      */
     public Future<Void> shutdown(Duration timeout) {
+        stopping = true;
         List<Future<Void>> closing = new ArrayList<>();
         for (SignallingConnection connection : open) {
             closing.add(connection.shutdown());
@@ -75,6 +78,11 @@ public final class SignallingRoutes {
             if (!context.request().canUpgradeToWebSocket()) {
                 new ApiError(426, ApiError.INVALID_PARAMETER, "/ws is the signalling WebSocket: open it with "
                         + "new WebSocket(url)").send(context);
+                return;
+            }
+            if (stopping) {
+                context.response().putHeader("retry-after", "5");
+                new ApiError(503, ApiError.SERVER_FAILED, "the server is shutting down").send(context);
                 return;
             }
             // Told to the client in enter/resume: the live URLs as seen through the host this client used.
