@@ -2,6 +2,7 @@ package io.lianmai.server;
 
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.media.transport.MediaServer;
+import io.lianmai.room.LeaveReason;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.http.DevUserSigRoute;
@@ -29,22 +30,29 @@ public final class LianmaiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LianmaiServer.class);
     private static final long STOP_TIMEOUT_SECONDS = 10;
     private static final long ROOM_TICK_MILLIS = 1000;
+    /** How long a shutdown waits for signalling clients to be told and their sockets closed. */
+    static final java.time.Duration SHUTDOWN_NOTICE = java.time.Duration.ofSeconds(3);
 
     private final LianmaiConfig config;
     private final AppDirectory apps;
     private final Vertx vertx;
     private final MediaServer media;
     private final LiveService live;
+    private final RoomRegistry rooms;
+    private final HttpFrontDoor frontDoor;
     private final int httpPort;
     private final Optional<App> createdDefaultApp;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
-            int httpPort, Optional<App> createdDefaultApp) {
+            RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp) {
         this.config = config;
         this.apps = apps;
         this.vertx = vertx;
         this.media = media;
         this.live = live;
+        this.rooms = rooms;
+        this.frontDoor = frontDoor;
         this.httpPort = httpPort;
         this.createdDefaultApp = createdDefaultApp;
     }
@@ -80,13 +88,16 @@ public final class LianmaiServer implements AutoCloseable {
             if (config.rtmp().enabled()) {
                 live.startRtmp(config.rtmp().host(), config.rtmp().port());
             }
-            int port = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(), clock, devUserSig,
-                    live)
+            // A disabled app's members leave their rooms, whichever process disabled it.
+            apps.addListener(new AppEviction(apps, rooms, live, vertx));
+            HttpFrontDoor frontDoor = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(),
+                    clock, devUserSig, live);
+            int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-            return new LianmaiServer(config, apps, vertx, media, live, port, created);
+            return new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -163,8 +174,34 @@ public final class LianmaiServer implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Stops the node cleanly: every signalling client is told {@code serverShutdown} and its socket closed with 1001
+     * (within {@link #SHUTDOWN_NOTICE}), every member leaves its room (WHIP and RTMP publishers' media sessions end,
+     * and with them WHEP players and live output), then HTTP, RTMP (connections closed, transcoders freed), the
+     * media plane and the database stop. Calling it again does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("stopping: telling signalling clients and ending sessions");
+        try {
+            frontDoor.signalling().shutdown(SHUTDOWN_NOTICE).toCompletionStage().toCompletableFuture()
+                    .get(SHUTDOWN_NOTICE.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("not every signalling client was told of the shutdown within {} ms: {}",
+                    SHUTDOWN_NOTICE.toMillis(), e.toString());
+        }
+        int removed = 0;
+        try {
+            removed = rooms.removeAll(-1, LeaveReason.SERVER_SHUTDOWN);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove every member before stopping", e);
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -177,5 +214,6 @@ public final class LianmaiServer implements AutoCloseable {
             media.close();
             apps.close();
         }
+        LOG.info("stopped ({} member(s) removed from their rooms)", removed);
     }
 }

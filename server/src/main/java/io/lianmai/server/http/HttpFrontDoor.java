@@ -39,6 +39,7 @@ public final class HttpFrontDoor {
 
     private final DevUserSigRoute devUserSig;
     private final LiveService live;
+    private SignallingRoutes signalling;
 
     public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media,
             RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig, LiveService live) {
@@ -58,8 +59,9 @@ public final class HttpFrontDoor {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(this::health);
         new WhipWhepRoutes(vertx, authenticator, media, rooms).mount(router);
-        new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
-                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls())).mount(router);
+        signalling = new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
+                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()));
+        signalling.mount(router);
         devUserSig.mount(router);
         RestApiRoutes.standard(vertx, authenticator, live).mount(router);
         live.mount(router);
@@ -69,6 +71,11 @@ public final class HttpFrontDoor {
         HttpServer server = vertx.createHttpServer(SignallingRoutes.configure(new HttpServerOptions()))
                 .requestHandler(router);
         return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
+    }
+
+    /** The signalling WebSocket endpoint (null until {@link #listen}). */
+    public SignallingRoutes signalling() {
+        return signalling;
     }
 
     /** Any request that failed outside a handler's own error handling (body too large, a bug) gets a JSON error. */

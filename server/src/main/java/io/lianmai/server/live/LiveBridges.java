@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.DemandListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBridges.class);
     private static final long IDLE_CHECK_MILLIS = 1_000;
+    /** How long {@link #close} waits for the transcoding threads to finish and free their codec contexts. */
+    static final long CLOSE_WAIT_MILLIS = 3_000;
 
     private final LiveStreamHub hub;
     private final MediaPlane media;
@@ -218,6 +220,16 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         fromRtmp.clear();
         toLive.values().forEach(RoomLiveBridge::close);
         toLive.clear();
-        pool.shutdownNow();
+        // Not shutdownNow: the bridges' last tasks free their FFmpeg contexts and must run (they are quick).
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("transcoders still busy {} ms after close: stopping them without freeing", CLOSE_WAIT_MILLIS);
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+        }
     }
 }

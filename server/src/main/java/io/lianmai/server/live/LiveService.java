@@ -79,6 +79,8 @@ public final class LiveService implements AutoCloseable {
     private final CdnPublishTasks cdnTasks;
     private final PlaybackGate gate;
     private final PlaybackUrls playbackUrls;
+    /** RTMP publishers and players connected now, so that a disabled app's can be closed. */
+    private final java.util.Set<RtmpStream> rtmpStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private RtmpServer rtmp;
     private int rtmpPort = -1;
     private volatile LiveBridges bridges;
@@ -363,6 +365,7 @@ public final class LiveService implements AutoCloseable {
     private final class Listener implements RtmpSessionListener {
         @Override
         public void onPublish(RtmpStream stream) {
+            rtmpStreams.add(stream);
             hub.publish(stream.streamName());
         }
 
@@ -373,6 +376,7 @@ public final class LiveService implements AutoCloseable {
 
         @Override
         public void onPlay(RtmpStream stream) {
+            rtmpStreams.add(stream);
             RtmpPlayer player = new RtmpPlayer(stream, config.maxPlayerBacklogBytes());
             String lowLatency = queryParameter(stream.query(), "lowlatency").orElse(null);
             if (!hub.play(stream.streamName(), player, startPoint(lowLatency))) {
@@ -384,6 +388,7 @@ public final class LiveService implements AutoCloseable {
 
         @Override
         public void onClose(RtmpStream stream) {
+            rtmpStreams.remove(stream);
             if (stream.role() == RtmpStream.Role.PUBLISH) {
                 hub.unpublish(stream.streamName());
             }
@@ -428,6 +433,27 @@ public final class LiveService implements AutoCloseable {
                 return Optional.empty();
             }
         }
+    }
+
+    /**
+     * Closes the RTMP connections (publishers and players) of app {@code sdkAppId}'s streams, telling each why: its
+     * app was disabled. Their live output ends with them.
+     *
+     * @return how many connections were closed
+     */
+    public int closeApp(long sdkAppId) {
+        String prefix = sdkAppId + "_";
+        int closed = 0;
+        for (RtmpStream stream : rtmpStreams) {
+            if (stream.streamName().startsWith(prefix) && rtmpStreams.remove(stream)) {
+                String code = stream.role() == RtmpStream.Role.PUBLISH ? NetStatus.PUBLISH_DENIED
+                        : NetStatus.PLAY_STREAM_NOT_FOUND;
+                stream.sendStatus(NetStatus.LEVEL_ERROR, code, "app " + sdkAppId + " was disabled")
+                        .addListener(ChannelFutureListener.CLOSE);
+                closed++;
+            }
+        }
+        return closed;
     }
 
     @Override

@@ -284,7 +284,7 @@ final class RtmpRoomBridge {
         if (local != null) {
             local.end();
         }
-        serial.offer(() -> {
+        serial.offerFinal(() -> {
             if (audio != null) {
                 audio.close();
                 audio = null;

@@ -25,6 +25,7 @@ import io.lianmai.server.http.RoomRef;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
@@ -55,6 +56,8 @@ final class SignallingConnection {
     private static final int INVALID_PARAMETER = -2;
     private static final int SERVER_FAILED = -7;
     private static final int ROOM_ID_INVALID = -3318;
+    /** The event that tells a client the server is going away, so that it reconnects instead of giving up. */
+    static final String SERVER_SHUTDOWN_EVENT = "serverShutdown";
 
     private final Vertx vertx;
     private final Context context;
@@ -76,6 +79,8 @@ final class SignallingConnection {
     /** The membership this socket holds, if any, with the listener bound to it. */
     private Member member;
     private Membership membership;
+    /** Told once when the socket closed, on the socket's context. */
+    private Runnable onGone = () -> { };
 
     SignallingConnection(Vertx vertx, ServerWebSocket socket, ProtocolCodec codec, RequestAuthenticator authenticator,
             RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock, LiveEndpoints.Bases live) {
@@ -89,6 +94,32 @@ final class SignallingConnection {
         this.config = config;
         this.clock = clock;
         this.live = live;
+    }
+
+    /** Runs {@code action} once when the socket closes; call before {@link #start}. */
+    void whenClosed(Runnable action) {
+        onGone = action;
+    }
+
+    /**
+     * Tells the client that the server is shutting down ({@code serverShutdown}) and closes the socket with 1001
+     * (going away); its member stays in the room for the caller to remove. Completes when the socket is closed.
+     */
+    Future<Void> shutdown() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(ignored -> goingAway().onComplete(result -> done.tryComplete()));
+        return done.future();
+    }
+
+    /** On the context: the {@code serverShutdown} event, then a 1001 close. */
+    private Future<Void> goingAway() {
+        if (closed) {
+            return Future.succeededFuture();
+        }
+        send(codec.event(SERVER_SHUTDOWN_EVENT, codec.object().put("reason", LeaveReason.SERVER_SHUTDOWN.wireName())
+                .put("message", "the server is shutting down: reconnect and enter again")));
+        closed = true;
+        return socket.close(GOING_AWAY, "server shutting down");
     }
 
     /** Installs the socket's handlers; call on the socket's context. */
@@ -387,6 +418,7 @@ final class SignallingConnection {
     private void onClosed() {
         closed = true;
         vertx.cancelTimer(silenceTimer);
+        onGone.run();
         Member current = member;
         if (current != null) {
             // The client may come back with resume within the grace period; others see nothing yet.
@@ -478,6 +510,8 @@ final class SignallingConnection {
                     send(codec.event("kicked", codec.object().put("reason", reason.wireName())
                             .put("message", kickMessage(reason))));
                     close(NORMAL, "kicked: " + reason.wireName());
+                } else if (reason == LeaveReason.SERVER_SHUTDOWN) {
+                    goingAway();
                 }
             });
         }
@@ -497,6 +531,7 @@ final class SignallingConnection {
         return switch (reason) {
             case DUPLICATE_LOGIN -> "the same userID entered the room on another connection";
             case ROOM_DISMISSED -> "the room was dismissed";
+            case APP_DISABLED -> "the app was disabled by the server's operator";
             default -> "removed from the room";
         };
     }

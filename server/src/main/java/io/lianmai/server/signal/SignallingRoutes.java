@@ -6,10 +6,17 @@ import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveEndpoints;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The signalling WebSocket at {@code GET /ws} (docs/protocol.md): upgrades the request and hands the socket to a
@@ -30,6 +37,9 @@ public final class SignallingRoutes {
     private final Clock clock;
     private final LiveEndpoints live;
     private final ProtocolCodec codec = new ProtocolCodec();
+    /** Open sockets, so that a shutdown can tell each client why it goes. */
+    private final Set<SignallingConnection> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
             SignalConfig config, Clock clock, LiveEndpoints live) {
@@ -48,6 +58,20 @@ public final class SignallingRoutes {
                 .setMaxWebSocketMessageSize(MAX_TRANSPORT_MESSAGE_BYTES);
     }
 
+    /**
+     * Sends every open socket the {@code serverShutdown} event and closes it with 1001 (going away); members stay in
+     * their rooms for the caller to remove; new sockets are refused (503). Completes when every socket closed, or
+     * fails after {@code timeout}.
+     */
+    public Future<Void> shutdown(Duration timeout) {
+        stopping = true;
+        List<Future<Void>> closing = new ArrayList<>();
+        for (SignallingConnection connection : open) {
+            closing.add(connection.shutdown());
+        }
+        return Future.all(closing).<Void>mapEmpty().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Adds {@code /ws} to {@code router}. */
     public void mount(Router router) {
         router.route("/ws").handler(context -> {
@@ -56,11 +80,21 @@ public final class SignallingRoutes {
                         + "new WebSocket(url)").send(context);
                 return;
             }
+            if (stopping) {
+                context.response().putHeader("retry-after", "5");
+                new ApiError(503, ApiError.SERVER_FAILED, "the server is shutting down").send(context);
+                return;
+            }
             // Told to the client in enter/resume: the live URLs as seen through the host this client used.
             LiveEndpoints.Bases liveBases = live.forRequest(context.request());
             context.request().toWebSocket()
-                    .onSuccess(socket -> new SignallingConnection(vertx, socket, codec, authenticator, rooms, media,
-                            config, clock, liveBases).start())
+                    .onSuccess(socket -> {
+                        SignallingConnection connection = new SignallingConnection(vertx, socket, codec,
+                                authenticator, rooms, media, config, clock, liveBases);
+                        open.add(connection);
+                        connection.whenClosed(() -> open.remove(connection));
+                        connection.start();
+                    })
                     .onFailure(context::fail);
         });
     }
