@@ -8,6 +8,7 @@ import io.lianmai.server.http.DevUserSigRoute;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.HttpFrontDoor;
+import io.lianmai.server.limits.Admission;
 import io.lianmai.store.App;
 import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
@@ -75,13 +76,14 @@ public final class LianmaiServer implements AutoCloseable {
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.
             vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
-            live = new LiveService(vertx, authenticator, config.live(), clock);
+            Admission admission = new Admission(config.limits(), clock);
+            live = new LiveService(vertx, authenticator, config.live(), clock, admission);
             live.bridgeRooms(media, rooms);
             if (config.rtmp().enabled()) {
                 live.startRtmp(config.rtmp().host(), config.rtmp().port());
             }
             int port = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(), clock, devUserSig,
-                    live)
+                    live, admission)
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);

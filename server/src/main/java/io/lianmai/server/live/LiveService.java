@@ -23,6 +23,9 @@ import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
+import io.lianmai.server.http.ServerErrors;
+import io.lianmai.server.limits.Admission;
+import io.lianmai.server.limits.AdmissionRefusedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -42,8 +45,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,6 +72,9 @@ public final class LiveService implements AutoCloseable {
 
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
+    private final Admission admission;
+    /** The admission ticket of each RTMP publication, released when its stream closes. */
+    private final Map<RtmpStream, Admission.Ticket> publishTickets = new ConcurrentHashMap<>();
     private final LiveConfig config;
     private final LiveStreamHub hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT);
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -76,9 +84,11 @@ public final class LiveService implements AutoCloseable {
     private int rtmpPort = -1;
     private LiveBridges bridges;
 
-    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LiveConfig config, Clock clock) {
+    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LiveConfig config, Clock clock,
+            Admission admission) {
         this.vertx = vertx;
         this.authenticator = authenticator;
+        this.admission = admission;
         this.config = config;
         this.hls = new HlsRoutes(vertx, hub, config.hls(), clock);
         // DNS lookups of CDN hosts block: they run on Vert.x worker threads, never on the RTMP event loop.
@@ -249,10 +259,26 @@ public final class LiveService implements AutoCloseable {
         }
     }
 
-    /** Checks the publisher's UserSig: the stream name carries app, room and user; the query carries the UserSig. */
+    /**
+     * Checks the publisher: its address's join rate, then its UserSig (the stream name carries app, room and user; the
+     * query carries the UserSig and, when the app requires one, the PrivateMapKey). An RTMP publisher sends what its
+     * encoder makes, audio and video, so a main stream needs {@code send_audio} and {@code send_video}; an aux stream
+     * (a screen share) is bridged into the room as video only and needs {@code send_aux_video}.
+     */
     private final class Authorizer implements StreamAuthorizer {
         @Override
         public CompletionStage<AuthorizationResult> authorizePublish(String app, String streamName, String query) {
+            return authorizePublish(app, streamName, query, null);
+        }
+
+        @Override
+        public CompletionStage<AuthorizationResult> authorizePublish(String app, String streamName, String query,
+                java.net.SocketAddress remoteAddress) {
+            try {
+                admission.checkAddressRate(hostOf(remoteAddress));
+            } catch (AdmissionRefusedException e) {
+                return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, refusal(e)));
+            }
             if (!APP.equals(app)) {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_BAD_NAME,
                         "publish to rtmp://host/live/{sdkAppID}_{roomID}_{userID}_main"));
@@ -267,18 +293,19 @@ public final class LiveService implements AutoCloseable {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, TrtcErrorCode.USER_SIG_INVALID
                         + " a UserSig is required: publish to rtmp://host/live/" + streamName + "?usersig=<UserSig>"));
             }
-            return vertx.executeBlocking(() -> {
-                try {
-                    CdnStreamName stream = name.get();
-                    authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
-                            queryParameter(query, "privatemapkey"), stream.room(),
-                            EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
-                    return AuthorizationResult.allow();
-                } catch (ApiException e) {
-                    return AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
-                            e.error().code() + " " + e.error().message());
-                }
-            }, false).toCompletionStage();
+            // On the RTMP event loop: apps are in memory, so this is one HMAC and never waits on a worker.
+            CdnStreamName stream = name.get();
+            try {
+                authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
+                        queryParameter(query, "privatemapkey").filter(key -> !key.isBlank()), stream.room(),
+                        stream.streamType().equals("aux")
+                                ? EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUX_VIDEO)
+                                : EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
+                return done(AuthorizationResult.allow());
+            } catch (ApiException e) {
+                return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
+                        e.error().code() + " " + e.error().message()));
+            }
         }
 
         /** Playback is public, as a CDN's is: the stream must be live (or startable on demand). */
@@ -303,6 +330,19 @@ public final class LiveService implements AutoCloseable {
     private final class Listener implements RtmpSessionListener {
         @Override
         public void onPublish(RtmpStream stream) {
+            // Authorized, so the name parses; the session caps are checked now that the stream exists and will close.
+            CdnStreamName name = CdnStreamName.parse(stream.streamName()).orElseThrow();
+            Admission.Ticket ticket;
+            try {
+                ticket = admission.admit(name.sdkAppId(), name.userId(), hostOf(stream.remoteAddress()));
+            } catch (AdmissionRefusedException e) {
+                LOG.info("RTMP publish of {} from {} refused: {}", stream.streamName(), stream.remoteAddress(),
+                        e.getMessage());
+                stream.sendStatus(NetStatus.LEVEL_ERROR, NetStatus.PUBLISH_DENIED, refusal(e))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            publishTickets.put(stream, ticket);
             hub.publish(stream.streamName());
         }
 
@@ -324,10 +364,23 @@ public final class LiveService implements AutoCloseable {
 
         @Override
         public void onClose(RtmpStream stream) {
-            if (stream.role() == RtmpStream.Role.PUBLISH) {
+            Admission.Ticket ticket = publishTickets.remove(stream);
+            if (ticket != null) {
+                ticket.release();
                 hub.unpublish(stream.streamName());
             }
         }
+    }
+
+    /** The TRTC code, the limit and when to retry, as an RTMP status description. */
+    private static String refusal(AdmissionRefusedException e) {
+        ApiError error = ServerErrors.refused(e);
+        return error.code() + " " + error.message() + "; retry after " + e.retryAfterSeconds() + " s";
+    }
+
+    private static String hostOf(java.net.SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 
     static Optional<String> queryParameter(String query, String name) {

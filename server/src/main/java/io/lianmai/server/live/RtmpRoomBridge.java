@@ -175,7 +175,9 @@ final class RtmpRoomBridge {
         List<RtpCodec> codecs = new ArrayList<>();
         int audioIndex = -1;
         int videoIndex = -1;
-        if (audioConfigAtStart != null) {
+        // An aux stream is a screen share: video only in the room (its publisher was authorized for
+        // send_aux_video, not send_audio), so its audio is not bridged.
+        if (audioConfigAtStart != null && !cdn.streamType().equals("aux")) {
             audioIndex = codecs.size();
             codecs.add(RtpCodec.of(OPUS_PAYLOAD_TYPE, "opus", 48_000, 2)
                     .withParameters(Map.of("minptime", "10", "useinbandfec", "1")));

@@ -1,15 +1,19 @@
 package io.lianmai.server.signal;
 
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.Member;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.limits.Admission;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The signalling WebSocket at {@code GET /ws} (docs/protocol.md): upgrades the request and hands the socket to a
@@ -30,9 +34,11 @@ public final class SignallingRoutes {
     private final Clock clock;
     private final LiveEndpoints live;
     private final ProtocolCodec codec = new ProtocolCodec();
+    private final Admission admission;
+    private final Map<Member, Admission.Ticket> handOffs = new ConcurrentHashMap<>();
 
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
-            SignalConfig config, Clock clock, LiveEndpoints live) {
+            SignalConfig config, Clock clock, LiveEndpoints live, Admission admission) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.rooms = rooms;
@@ -40,6 +46,7 @@ public final class SignallingRoutes {
         this.config = config;
         this.clock = clock;
         this.live = live;
+        this.admission = admission;
     }
 
     /** Sets the WebSocket limits this endpoint needs on the HTTP server's options. */
@@ -60,7 +67,7 @@ public final class SignallingRoutes {
             LiveEndpoints.Bases liveBases = live.forRequest(context.request());
             context.request().toWebSocket()
                     .onSuccess(socket -> new SignallingConnection(vertx, socket, codec, authenticator, rooms, media,
-                            config, clock, liveBases).start())
+                            config, clock, liveBases, admission, handOffs).start())
                     .onFailure(context::fail);
         });
     }
