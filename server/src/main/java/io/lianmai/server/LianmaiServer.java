@@ -38,9 +38,10 @@ public final class LianmaiServer implements AutoCloseable {
     private final LiveService live;
     private final int httpPort;
     private final Optional<App> createdDefaultApp;
+    private final Admission admission;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
-            int httpPort, Optional<App> createdDefaultApp) {
+            int httpPort, Optional<App> createdDefaultApp, Admission admission) {
         this.config = config;
         this.apps = apps;
         this.vertx = vertx;
@@ -48,6 +49,7 @@ public final class LianmaiServer implements AutoCloseable {
         this.live = live;
         this.httpPort = httpPort;
         this.createdDefaultApp = createdDefaultApp;
+        this.admission = admission;
     }
 
     /**
@@ -88,7 +90,7 @@ public final class LianmaiServer implements AutoCloseable {
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-            return new LianmaiServer(config, apps, vertx, media, live, port, created);
+            return new LianmaiServer(config, apps, vertx, media, live, port, created, admission);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -129,6 +131,11 @@ public final class LianmaiServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** Who may start a session now: the caps and join rates (limits.*). */
+    public Admission admission() {
+        return admission;
     }
 
     /** The TCP port the HTTP server bound (the configured one, or the one picked for port 0). */

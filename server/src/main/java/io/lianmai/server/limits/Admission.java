@@ -127,6 +127,27 @@ public final class Admission {
         }
     }
 
+    /** Sessions {@code userId} of app {@code sdkAppId} holds now. */
+    public int userSessions(long sdkAppId, String userId) {
+        synchronized (lock) {
+            return perUser.getOrDefault(sdkAppId + "/" + userId, 0);
+        }
+    }
+
+    /** Source addresses whose join rate is remembered now (for tests of the bound). */
+    int trackedAddresses() {
+        synchronized (lock) {
+            return ipRates.size();
+        }
+    }
+
+    /** Apps, users and addresses with a live session (for tests: nothing stays once every session ended). */
+    int countedKeys() {
+        synchronized (lock) {
+            return perApp.size() + perUser.size() + perIp.size();
+        }
+    }
+
     private void release(Ticket ticket) {
         synchronized (lock) {
             sessions--;
@@ -175,6 +196,8 @@ public final class Admission {
 
     /** A token bucket: {@code burst} tokens, refilled at {@code perSecond}; not thread-safe (the caller locks). */
     static final class TokenBucket {
+        /** Absorbs rounding of the refill arithmetic, so that a whole token's wait gives a whole token. */
+        private static final double EPSILON = 1e-9;
         private final double perMilli;
         private final double burst;
         private double tokens;
@@ -193,8 +216,8 @@ public final class Admission {
                 tokens = Math.min(burst, tokens + (now - updatedAt) * perMilli);
                 updatedAt = now;
             }
-            if (tokens >= 1) {
-                tokens -= 1;
+            if (tokens >= 1 - EPSILON) {
+                tokens = Math.max(0, tokens - 1);
                 return 0;
             }
             return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli));

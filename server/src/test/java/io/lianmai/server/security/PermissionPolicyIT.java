@@ -204,7 +204,7 @@ class PermissionPolicyIT {
         }
         try (SignalClient client = SignalClient.connect(server)) {
             client.ok("enter", SignalClient.enterData(server, "alice", "x", null)
-                    .put("strRoomID", "Room 1 (TRTC's set): !#$%&()+-:;<=.>?@[]^_{}|~,"));
+                    .put("strRoomID", "Room 1 (TRTC set): !#$%&()+-:;<=.>?@[]^_{}|~,"));
         }
     }
 
