@@ -3,6 +3,7 @@ package io.lianmai.server.http;
 import io.lianmai.media.sdp.MediaDescription;
 import io.lianmai.media.sdp.SdpException;
 import io.lianmai.media.sdp.SessionDescription;
+import java.util.Optional;
 
 /**
  * What an SDP offer asks to carry, read from the parsed offer — every media section, its media type compared
@@ -14,6 +15,20 @@ import io.lianmai.media.sdp.SessionDescription;
  * @param video some section is video
  */
 public record OfferedKinds(boolean audio, boolean video) {
+    /**
+     * What an offer that does not parse is taken to ask for when checking privileges: everything, so the strictest
+     * check applies; the media plane then refuses the offer itself.
+     */
+    public static final OfferedKinds EVERYTHING = new OfferedKinds(true, true);
+
+    /** {@link #of}, or empty when {@code offer} is not valid SDP. */
+    public static Optional<OfferedKinds> tryOf(String offer) {
+        try {
+            return Optional.of(of(offer));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
     /**
      * Parses {@code offer}.
      *

@@ -287,15 +287,18 @@ final class SignallingConnection {
     private Future<ObjectNode> publish(SignalRequest request) throws ProtocolException {
         StreamType type = streamType(request);
         String offer = request.string("offer");
-        OfferedKinds offered = offeredKinds(request, offer);
-        if (type == StreamType.AUX && offered.audio()) {
+        Member current = requireMember();
+        // Privileges are decided from the parsed offer; one that does not parse is checked as if it asked for
+        // everything, and the media plane refuses it.
+        Optional<OfferedKinds> parsed = OfferedKinds.tryOf(offer);
+        OfferedKinds offered = parsed.orElse(OfferedKinds.EVERYTHING);
+        if (type == StreamType.AUX && parsed.isPresent() && offered.audio()) {
             // A screen share is video only, as in TRTC: its audio would reach players holding only recv_aux_video.
             throw new RoomException(RoomError.INVALID_PARAMETER, "publish: the aux stream (screen share) carries "
                     + "video only: offer no audio section with streamType \"aux\"");
         }
         boolean audio = request.optionalBoolean("audio").orElse(true) && offered.audio();
         boolean video = request.optionalBoolean("video").orElse(true) && offered.video();
-        Member current = requireMember();
         current.room().checkMayPublish(current, type, offered.audio(), offered.video());
         String streamKey = current.room().key().streamKey(type.streamId(current.userId()));
         return Future.fromCompletionStage(media.publish(streamKey, offer), context).map(session -> {
@@ -331,8 +334,8 @@ final class SignallingConnection {
     private Future<ObjectNode> subscribe(SignalRequest request) throws ProtocolException {
         String streamId = request.string("streamID");
         String offer = request.string("offer");
-        OfferedKinds offered = offeredKinds(request, offer);
         Member current = requireMember();
+        OfferedKinds offered = OfferedKinds.tryOf(offer).orElse(OfferedKinds.EVERYTHING);
         current.room().checkMaySubscribe(current, streamId, offered.audio(), offered.video());
         String streamKey = current.room().key().streamKey(streamId);
         return Future.fromCompletionStage(media.play(streamKey, offer), context).map(session -> {
@@ -377,16 +380,6 @@ final class SignallingConnection {
         Member current = requireMember();
         current.room().message(current, cmdId, data);
         return Future.succeededFuture(codec.object());
-    }
-
-    /** What the offer carries, from the parsed SDP (every section, any case), for the privilege checks. */
-    private static OfferedKinds offeredKinds(SignalRequest request, String offer) throws ProtocolException {
-        try {
-            return OfferedKinds.of(offer);
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(request.id(), request.action().wireName() + ": data.offer: "
-                    + e.getMessage());
-        }
     }
 
     private static StreamType streamType(SignalRequest request) throws ProtocolException {
