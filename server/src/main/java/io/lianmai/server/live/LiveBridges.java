@@ -1,5 +1,6 @@
 package io.lianmai.server.live;
 
+import io.lianmai.auth.Privileges;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.media.MediaPlane;
@@ -11,6 +12,7 @@ import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,9 +47,16 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     private final Map<String, RtmpRoomBridge> fromRtmp = new ConcurrentHashMap<>();
     private final Map<String, RoomLiveBridge> toLive = new ConcurrentHashMap<>();
     private final long idleMillis;
+    private final Function<String, Privileges> publishPrivileges;
 
-    /** @param idleMillis a stream bridged on demand that nobody played or polled for this long is stopped */
-    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, long idleMillis) {
+    /**
+     * @param idleMillis a stream bridged on demand that nobody played or polled for this long is stopped
+     * @param publishPrivileges what the credentials of the RTMP publisher of a stream name grant (the room member
+     *     it becomes has these privileges, e.g. {@code create_room} is checked against them)
+     */
+    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, long idleMillis,
+            Function<String, Privileges> publishPrivileges) {
+        this.publishPrivileges = publishPrivileges;
         this.hub = hub;
         this.idleMillis = idleMillis;
         this.media = media;
@@ -84,7 +93,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             return;
         }
         RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), streamKey(cdn.get()), media, rooms,
-                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS));
+                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS), publishPrivileges.apply(name));
         RtmpRoomBridge previous = fromRtmp.put(name, bridge);
         if (previous != null) {
             previous.close();

@@ -1,6 +1,7 @@
 package io.lianmai.server.live;
 
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.live.flv.FlvPlayer;
@@ -75,6 +76,10 @@ public final class LiveService implements AutoCloseable {
     private final Admission admission;
     /** The admission ticket of each RTMP publication, released when its stream closes. */
     private final Map<RtmpStream, Admission.Ticket> publishTickets = new ConcurrentHashMap<>();
+    /** What the credentials of an authorized publish grant, by stream name, until its stream starts. */
+    private final Map<String, Privileges> authorizedPublishes = new ConcurrentHashMap<>();
+    /** What the credentials of each live RTMP publication grant, by stream name, for its room member. */
+    private final Map<String, Privileges> publishing = new ConcurrentHashMap<>();
     private final LiveConfig config;
     private final LiveStreamHub hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT);
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -112,7 +117,8 @@ public final class LiveService implements AutoCloseable {
      * WebRTC streams are playable as live streams on demand.
      */
     public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
-        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis());
+        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis(),
+                name -> publishing.getOrDefault(name, Privileges.none()));
     }
 
     /** The bridges between live streams and rooms (null until {@link #bridgeRooms}). */
@@ -296,11 +302,12 @@ public final class LiveService implements AutoCloseable {
             // On the RTMP event loop: apps are in memory, so this is one HMAC and never waits on a worker.
             CdnStreamName stream = name.get();
             try {
-                authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
+                Privileges granted = authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
                         queryParameter(query, "privatemapkey").filter(key -> !key.isBlank()), stream.room(),
                         stream.streamType().equals("aux")
                                 ? EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUX_VIDEO)
                                 : EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
+                authorizedPublishes.put(streamName, granted);
                 return done(AuthorizationResult.allow());
             } catch (ApiException e) {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
@@ -332,6 +339,7 @@ public final class LiveService implements AutoCloseable {
         public void onPublish(RtmpStream stream) {
             // Authorized, so the name parses; the session caps are checked now that the stream exists and will close.
             CdnStreamName name = CdnStreamName.parse(stream.streamName()).orElseThrow();
+            Privileges granted = authorizedPublishes.remove(stream.streamName());
             Admission.Ticket ticket;
             try {
                 ticket = admission.admit(name.sdkAppId(), name.userId(), hostOf(stream.remoteAddress()));
@@ -343,6 +351,7 @@ public final class LiveService implements AutoCloseable {
                 return;
             }
             publishTickets.put(stream, ticket);
+            publishing.put(stream.streamName(), granted == null ? Privileges.none() : granted);
             hub.publish(stream.streamName());
         }
 
@@ -368,6 +377,7 @@ public final class LiveService implements AutoCloseable {
             if (ticket != null) {
                 ticket.release();
                 hub.unpublish(stream.streamName());
+                publishing.remove(stream.streamName());
             }
         }
     }

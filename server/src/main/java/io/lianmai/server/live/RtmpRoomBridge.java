@@ -55,6 +55,8 @@ final class RtmpRoomBridge {
     private final RoomRegistry rooms;
     private final MediaOnlyMembers mediaOnlyMembers;
     private final SerialExecutor serial;
+    /** What the publisher's credentials grant (its PrivateMapKey's privileges; all without one). */
+    private final Privileges privileges;
 
     // RTMP thread (the hub calls in order for one stream).
     private byte[] body = new byte[64 * 1024];
@@ -79,7 +81,7 @@ final class RtmpRoomBridge {
     private volatile long audioFramesTranscoded;
 
     RtmpRoomBridge(String name, CdnStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
-            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial) {
+            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges) {
         this.name = name;
         this.cdn = cdn;
         this.streamKey = streamKey;
@@ -87,6 +89,7 @@ final class RtmpRoomBridge {
         this.rooms = rooms;
         this.mediaOnlyMembers = mediaOnlyMembers;
         this.serial = serial;
+        this.privileges = privileges;
     }
 
     /** One FLV message of the RTMP stream, on the RTMP thread; only reads {@code message}. */
@@ -224,7 +227,7 @@ final class RtmpRoomBridge {
                 room.publish(socketMember.get(), type, local.sessionId(), hasAudio, hasVideo).ifPresent(media::end);
                 LOG.info("RTMP stream {} is {}'s {} stream in room {}", name, cdn.userId(), type, key);
             } else {
-                mediaOnlyMembers.join(cdn.sdkAppId(), cdn.room(), cdn.userId(), Privileges.all(), type,
+                mediaOnlyMembers.join(cdn.sdkAppId(), cdn.room(), cdn.userId(), privileges, type,
                         local.sessionId(), hasAudio, hasVideo);
                 LOG.info("RTMP publisher {} joined room {} as {}", name, key, cdn.userId());
             }

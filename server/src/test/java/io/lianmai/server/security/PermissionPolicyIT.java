@@ -10,8 +10,10 @@ import io.lianmai.auth.UserSigSigner;
 import io.lianmai.live.rtmp.RtmpPushClient;
 import io.lianmai.live.rtmp.RtmpUrl;
 import io.lianmai.server.TestServer;
+import io.lianmai.server.live.FfmpegRtmp;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.store.App;
+import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -23,6 +25,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -181,6 +185,56 @@ class PermissionPolicyIT {
 
             client.enter(server, "low", "13", SignalClient.data().put("privateMapKey", enterOnly));
             client.error("publish", SignalClient.data().put("streamType", "main").put("offer", offer), -100006);
+        }
+    }
+
+    @Test
+    void anRtmpAuxStreamReachesTheRoomAsVideoOnly() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        Path dir = Files.createTempDirectory("rtmp-aux");
+        try (SignalClient viewer = SignalClient.connect(server); LibWebRtcPeer player = LibWebRtcPeer.player()) {
+            viewer.enter(server, "viewer", "9101", null);
+            String stream = server.sdkAppId() + "_9101_sharer_aux";
+            Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, server.userSig("sharer")), 30,
+                    dir.resolve("ffmpeg.log"));
+            try {
+                JsonNode added = viewer.awaitEvent("streamAdd", "sharer");
+                assertThat(added.path("streamType").asText()).isEqualTo("aux");
+                assertThat(added.path("audio").asBoolean()).isFalse();
+                JsonNode subscribed = viewer.ok("subscribe", SignalClient.data().put("streamID", "sharer_aux")
+                        .put("offer", player.createOffer()));
+                player.acceptAnswer(subscribed.path("answer").asText());
+                player.awaitMedia(30, 0, Duration.ofSeconds(20));
+                Thread.sleep(500);
+
+                assertThat(player.audioChunksReceived()).as("audio of an aux stream").isZero();
+            } finally {
+                FfmpegRtmp.stop(pusher);
+            }
+        }
+    }
+
+    @Test
+    void anRtmpPublisherWithoutCreateRoomCannotCreateARoom() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        Path dir = Files.createTempDirectory("rtmp-no-create");
+        String noCreate = server.signer().genPrivateMapKey("pusher", 600, 9102, Privileges.of(Privilege.ENTER_ROOM,
+                Privilege.SEND_AUDIO, Privilege.SEND_VIDEO).bits());
+        String stream = server.sdkAppId() + "_9102_pusher_main";
+        Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, server.userSig("pusher"))
+                + "&privatemapkey=" + encode(noCreate), 30, dir.resolve("ffmpeg.log"));
+        try (SignalClient viewer = SignalClient.connect(server)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!server.server().live().hub().isLive(stream) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(server.server().live().hub().isLive(stream)).as("the publish itself is allowed").isTrue();
+            Thread.sleep(2500); // past the bridge's wait for both sequence headers
+
+            JsonNode entered = viewer.enter(server, "viewer", "9102", null);
+            assertThat(entered.path("members")).as("the RTMP publisher did not create room 9102").isEmpty();
+        } finally {
+            FfmpegRtmp.stop(pusher);
         }
     }
 
