@@ -150,6 +150,8 @@ public final class WhipWhepRoutes {
         cors(context);
         String session = context.pathParam("session");
         if (media.end(session)) {
+            // The place is free when the client hears so (the end listener may run later on the media thread).
+            onSessionEnded(session);
             context.response().setStatusCode(200).end();
         } else {
             new ApiError(404, ApiError.INVALID_PARAMETER, "no session " + session + " (already ended?)").send(context);
