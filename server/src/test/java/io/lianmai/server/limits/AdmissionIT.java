@@ -3,18 +3,27 @@ package io.lianmai.server.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.live.rtmp.RtmpPushClient;
+import io.lianmai.live.rtmp.RtmpUrl;
 import io.lianmai.server.TestServer;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.WhipClient;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -188,6 +197,33 @@ class AdmissionIT {
             assertThat(full.statusCode()).as(full.body()).isEqualTo(503);
             assertThat(full.headers().firstValue("retry-after")).isPresent();
             assertThat(full.body()).contains("-100013").contains("limits.maxSessions").contains("request id");
+        }
+    }
+
+    @Test
+    void anRtmpPublishOverAUsersShareIsDenied() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("limits.maxSessionsPerUser", "1"));
+                SignalClient member = SignalClient.connect(server)) {
+            member.enter(server, "anchor", "901", null);
+            int port = server.server().live().rtmpPort();
+            RtmpUrl url = RtmpUrl.parse("rtmp://127.0.0.1:" + port + "/live/" + server.sdkAppId() + "_901_anchor_main"
+                    + "?usersig=" + URLEncoder.encode(server.userSig("anchor"), StandardCharsets.UTF_8));
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            try {
+                RtmpPushClient client = RtmpPushClient.connect(group, new InetSocketAddress("127.0.0.1", port), url,
+                        RtmpPushClient.Config.DEFAULT).get(10, TimeUnit.SECONDS);
+                // Publish.Start comes before the caps are checked (they need the stream); the denial follows and
+                // the server closes the connection.
+                assertThat(client.closeFuture().await(10, TimeUnit.SECONDS)).as("closed by the server").isTrue();
+                assertThat(String.valueOf(client.failure())).contains("limits.maxSessionsPerUser");
+                assertThat(server.server().live().hub().isLive(server.sdkAppId() + "_901_anchor_main")).isFalse();
+            } catch (ExecutionException e) {
+                assertThat(e.getCause().getMessage()).contains("NetStream.Publish.Denied -2")
+                        .contains("limits.maxSessionsPerUser");
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+            assertThat(server.server().admission().userSessions(server.sdkAppId(), "anchor")).isEqualTo(1);
         }
     }
 
