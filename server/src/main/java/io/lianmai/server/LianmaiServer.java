@@ -9,6 +9,7 @@ import io.lianmai.server.http.DevUserSigRoute;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.HttpFrontDoor;
+import io.lianmai.server.limits.Admission;
 import io.lianmai.store.App;
 import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
@@ -43,9 +44,11 @@ public final class LianmaiServer implements AutoCloseable {
     private final int httpPort;
     private final Optional<App> createdDefaultApp;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Admission admission;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
-            RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp) {
+            RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
+            Admission admission) {
         this.config = config;
         this.apps = apps;
         this.vertx = vertx;
@@ -55,6 +58,7 @@ public final class LianmaiServer implements AutoCloseable {
         this.frontDoor = frontDoor;
         this.httpPort = httpPort;
         this.createdDefaultApp = createdDefaultApp;
+        this.admission = admission;
     }
 
     /**
@@ -83,7 +87,8 @@ public final class LianmaiServer implements AutoCloseable {
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.
             vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
-            live = new LiveService(vertx, authenticator, apps::find, config.live(), clock);
+            Admission admission = new Admission(config.limits(), clock);
+            live = new LiveService(vertx, authenticator, apps::find, config.live(), clock, admission);
             live.bridgeRooms(media, rooms);
             if (config.rtmp().enabled()) {
                 live.startRtmp(config.rtmp().host(), config.rtmp().port());
@@ -91,13 +96,13 @@ public final class LianmaiServer implements AutoCloseable {
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
             HttpFrontDoor frontDoor = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(),
-                    clock, devUserSig, live);
+                    clock, devUserSig, live, admission);
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-            return new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created);
+            return new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created, admission);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -138,6 +143,11 @@ public final class LianmaiServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** Who may start a session now: the caps and join rates (limits.*). */
+    public Admission admission() {
+        return admission;
     }
 
     /** The TCP port the HTTP server bound (the configured one, or the one picked for port 0). */

@@ -114,7 +114,30 @@ public enum ConfigKey {
             "Name of the app created by apps.createDefault."),
     APPS_REFRESH_SECONDS("apps.refreshSeconds", "2", false,
             "Apps are served from memory; changes made outside this process (the CLI, another node) show within "
-                    + "this many seconds.");
+                    + "this many seconds."),
+    LIMITS_MAX_SESSIONS("limits.maxSessions", "5000", false,
+            "Sessions this node holds at once (WHIP, WHEP, /ws room memberships, RTMP publications); the next is "
+                    + "refused with 503 and Retry-After. Sized for a few cores; raise it on bigger machines."),
+    LIMITS_MAX_SESSIONS_PER_APP("limits.maxSessionsPerApp", "5000", false,
+            "Sessions one SDKAppID holds on this node; the next is refused with 503. Lower it to share a node "
+                    + "between apps."),
+    LIMITS_MAX_SESSIONS_PER_USER("limits.maxSessionsPerUser", "100", false,
+            "Sessions one userID of one app holds (a WHEP viewer of every stream of a 50-publisher room needs 51); "
+                    + "the next is refused with 429."),
+    LIMITS_MAX_SESSIONS_PER_IP("limits.maxSessionsPerIp", "2000", false,
+            "Sessions from one source address (offices and carrier NAT share addresses; the bench's fan-out opens "
+                    + "1,000 from 127.0.0.1); the next is refused with 429."),
+    LIMITS_JOINS_PER_SECOND_PER_IP("limits.joinsPerSecondPerIp", "200", false,
+            "New sessions per second one source address may start, counted before authentication; beyond it 429."),
+    LIMITS_JOIN_BURST_PER_IP("limits.joinBurstPerIp", "1000", false,
+            "New sessions one source address may start at once before limits.joinsPerSecondPerIp applies."),
+    LIMITS_JOINS_PER_SECOND_PER_APP("limits.joinsPerSecondPerApp", "500", false,
+            "New sessions per second one app may start on this node, counted after authentication; beyond it 429."),
+    LIMITS_JOIN_BURST_PER_APP("limits.joinBurstPerApp", "2000", false,
+            "New sessions one app may start at once before limits.joinsPerSecondPerApp applies."),
+    LIMITS_TRACKED_ADDRESSES("limits.trackedAddresses", "100000", false,
+            "Source addresses whose join rate is remembered (about 100 bytes each); the least recently seen is "
+                    + "forgotten first.");
 
     private static final Map<String, ConfigKey> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

@@ -213,9 +213,19 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_IDLE_SECONDS, 1, 86_400)), hls,
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_SIGNED_URL_SECONDS, 60, 2_592_000)),
                 integer(settings, ConfigKey.LIVE_MAX_TRANSCODES_PER_APP, 1, 10_000), cdn);
+        LimitsConfig limits = new LimitsConfig(
+                integer(settings, ConfigKey.LIMITS_MAX_SESSIONS, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_MAX_SESSIONS_PER_APP, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_MAX_SESSIONS_PER_USER, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_MAX_SESSIONS_PER_IP, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_JOINS_PER_SECOND_PER_IP, 1, 1_000_000),
+                integer(settings, ConfigKey.LIMITS_JOIN_BURST_PER_IP, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_JOINS_PER_SECOND_PER_APP, 1, 1_000_000),
+                integer(settings, ConfigKey.LIMITS_JOIN_BURST_PER_APP, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_TRACKED_ADDRESSES, 16, 10_000_000));
         return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
                 new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)),
-                live);
+                live, limits);
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {

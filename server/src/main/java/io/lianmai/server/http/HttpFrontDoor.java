@@ -8,6 +8,7 @@ import io.lianmai.server.live.LiveEndpoints;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
+import io.lianmai.server.limits.Admission;
 import io.lianmai.server.signal.SignallingRoutes;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Future;
@@ -27,8 +28,6 @@ import java.time.Clock;
  * {@code executeBlocking}.
  */
 public final class HttpFrontDoor {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpFrontDoor.class);
-
     private final Vertx vertx;
     private final AppStore apps;
     private final RequestAuthenticator authenticator;
@@ -40,9 +39,11 @@ public final class HttpFrontDoor {
     private final DevUserSigRoute devUserSig;
     private final LiveService live;
     private SignallingRoutes signalling;
+    private final Admission admission;
 
     public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media,
-            RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig, LiveService live) {
+            RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig, LiveService live,
+            Admission admission) {
         this.vertx = vertx;
         this.apps = apps;
         this.authenticator = authenticator;
@@ -52,15 +53,16 @@ public final class HttpFrontDoor {
         this.clock = clock;
         this.devUserSig = devUserSig;
         this.live = live;
+        this.admission = admission;
     }
 
     /** Starts listening; the future carries the bound port. */
     public Future<Integer> listen(HttpConfig config) {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(this::health);
-        new WhipWhepRoutes(vertx, authenticator, media, rooms).mount(router);
+        new WhipWhepRoutes(authenticator, media, rooms, admission).mount(router);
         signalling = new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
-                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()));
+                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), admission);
         signalling.mount(router);
         devUserSig.mount(router);
         RestApiRoutes.standard(vertx, authenticator, live).mount(router);
@@ -82,7 +84,9 @@ public final class HttpFrontDoor {
     private void failure(RoutingContext context) {
         int status = context.statusCode() > 0 ? context.statusCode() : 500;
         if (status >= 500) {
-            LOG.warn("{} {} failed", context.request().method(), context.request().path(), context.failure());
+            ServerErrors.internalError(context.request().method() + " " + context.request().path(),
+                    context.failure()).send(context);
+            return;
         }
         String message = switch (status) {
             case 413 -> "request body too large";
@@ -100,7 +104,8 @@ public final class HttpFrontDoor {
                 body.put("status", "ok").put("apps", result.result());
                 context.response().setStatusCode(200);
             } else {
-                body.put("status", "unavailable").put("reason", "app store: " + result.cause().getMessage());
+                body.put("status", "unavailable").put("reason", "app store: "
+                        + ServerErrors.internal("health check", result.cause()));
                 context.response().setStatusCode(503);
             }
             context.response().putHeader("content-type", "application/json").end(body.encode());

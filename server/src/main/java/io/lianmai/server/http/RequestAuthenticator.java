@@ -14,7 +14,11 @@ import java.util.Set;
 
 /**
  * Checks who is asking: the app exists and is enabled, the UserSig is valid for the user, and — when a
- * PrivateMapKey is given — it is for this room and grants what is asked.
+ * PrivateMapKey is given, or the app requires one (TRTC's advanced permission control) — it is for this room and
+ * grants what is asked.
+ *
+ * <p>Cheap and non-blocking (in-memory apps, one HMAC): callers run it on their event loop, so that a flood of bad
+ * requests never queues on, or behind, the worker pool.
  *
  * <p>Apps come from the in-memory {@link AppDirectory}, so a check never waits for the database; a UserSig signed
  * with an app's previous secret key passes while that key's grace period after a rotation lasts.
@@ -41,9 +45,9 @@ public final class RequestAuthenticator {
     /**
      * Authenticates {@code userId} of app {@code sdkAppId} for an action in {@code room}.
      *
-     * @param privateMapKey enforced when present
+     * @param privateMapKey enforced when present; required when the app says so ({@link App#requirePrivateMapKey})
      * @param required the privileges the action needs (checked against the PrivateMapKey only)
-     * @return what the PrivateMapKey grants, or {@link Privileges#all()} when none was given
+     * @return what the PrivateMapKey grants, or {@link Privileges#all()} when none was given and the app requires none
      * @throws ApiException with 400 (bad userID), 401 (bad UserSig), 403 (unknown or disabled app, privilege)
      */
     public Privileges authenticate(long sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
@@ -70,6 +74,11 @@ public final class RequestAuthenticator {
                 }
             }
             return key.privileges();
+        }
+        if (app.requirePrivateMapKey()) {
+            throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
+                    "app " + sdkAppId + " requires a privateMapKey (advanced permission control): send the one your "
+                            + "backend signed for this user and room"));
         }
         return Privileges.all();
     }

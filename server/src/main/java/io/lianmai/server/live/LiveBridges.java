@@ -1,5 +1,6 @@
 package io.lianmai.server.live;
 
+import io.lianmai.auth.Privileges;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.media.MediaPlane;
@@ -11,6 +12,7 @@ import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,6 +52,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     private final Map<String, RoomLiveBridge> toLive = new ConcurrentHashMap<>();
     private final long idleMillis;
     private final int maxPerApp;
+    private final Function<String, Privileges> publishPrivileges;
 
     /** What {@link #demand} did. */
     public enum Demand {
@@ -66,8 +69,12 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     /**
      * @param idleMillis a stream bridged on demand that nobody played or polled for this long is stopped
      * @param maxPerApp  room streams of one app bridged at once
+     * @param publishPrivileges what the credentials of the RTMP publisher of a stream name grant (the room member
+     *     it becomes has these privileges, e.g. {@code create_room} is checked against them)
      */
-    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, long idleMillis, int maxPerApp) {
+    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, long idleMillis, int maxPerApp,
+            Function<String, Privileges> publishPrivileges) {
+        this.publishPrivileges = publishPrivileges;
         this.hub = hub;
         this.idleMillis = idleMillis;
         this.maxPerApp = maxPerApp;
@@ -105,7 +112,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             return;
         }
         RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), streamKey(cdn.get()), media, rooms,
-                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS));
+                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS), publishPrivileges.apply(name));
         RtmpRoomBridge previous = fromRtmp.put(name, bridge);
         if (previous != null) {
             previous.close();

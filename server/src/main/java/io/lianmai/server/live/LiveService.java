@@ -2,6 +2,7 @@ package io.lianmai.server.live;
 
 import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.live.flv.FlvPlayer;
@@ -25,6 +26,9 @@ import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
 import io.lianmai.store.App;
+import io.lianmai.server.http.ServerErrors;
+import io.lianmai.server.limits.Admission;
+import io.lianmai.server.limits.AdmissionRefusedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -44,8 +48,10 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,6 +78,13 @@ public final class LiveService implements AutoCloseable {
 
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
+    private final Admission admission;
+    /** The admission ticket of each RTMP publication, released when its stream closes. */
+    private final Map<RtmpStream, Admission.Ticket> publishTickets = new ConcurrentHashMap<>();
+    /** What the credentials of an authorized publish grant, by stream name, until its stream starts. */
+    private final Map<String, Privileges> authorizedPublishes = new ConcurrentHashMap<>();
+    /** What the credentials of each live RTMP publication grant, by stream name, for its room member. */
+    private final Map<String, Privileges> publishing = new ConcurrentHashMap<>();
     private final LiveConfig config;
     private final LiveStreamHub hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT);
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -89,9 +102,10 @@ public final class LiveService implements AutoCloseable {
      * @param apps finds an app by SDKAppID (its playback key and policy) without blocking: the app directory
      */
     public LiveService(Vertx vertx, RequestAuthenticator authenticator, LongFunction<Optional<App>> apps,
-                       LiveConfig config, Clock clock) {
+                       LiveConfig config, Clock clock, Admission admission) {
         this.vertx = vertx;
         this.authenticator = authenticator;
+        this.admission = admission;
         this.config = config;
         this.gate = new PlaybackGate(apps, () -> bridges, clock);
         this.playbackUrls = new PlaybackUrls(apps, config.signedUrlLifetime(), clock);
@@ -119,7 +133,8 @@ public final class LiveService implements AutoCloseable {
      * WebRTC streams are playable as live streams on demand.
      */
     public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
-        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis(), config.maxTranscodesPerApp());
+        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis(), config.maxTranscodesPerApp(),
+                name -> publishing.getOrDefault(name, Privileges.none()));
     }
 
     /** The bridges between live streams and rooms (null until {@link #bridgeRooms}). */
@@ -301,10 +316,26 @@ public final class LiveService implements AutoCloseable {
         }
     }
 
-    /** Checks the publisher's UserSig: the stream name carries app, room and user; the query carries the UserSig. */
+    /**
+     * Checks the publisher: its address's join rate, then its UserSig (the stream name carries app, room and user; the
+     * query carries the UserSig and, when the app requires one, the PrivateMapKey). An RTMP publisher sends what its
+     * encoder makes, audio and video, so a main stream needs {@code send_audio} and {@code send_video}; an aux stream
+     * (a screen share) is bridged into the room as video only and needs {@code send_aux_video}.
+     */
     private final class Authorizer implements StreamAuthorizer {
         @Override
         public CompletionStage<AuthorizationResult> authorizePublish(String app, String streamName, String query) {
+            return authorizePublish(app, streamName, query, null);
+        }
+
+        @Override
+        public CompletionStage<AuthorizationResult> authorizePublish(String app, String streamName, String query,
+                java.net.SocketAddress remoteAddress) {
+            try {
+                admission.checkAddressRate(hostOf(remoteAddress));
+            } catch (AdmissionRefusedException e) {
+                return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, refusal(e)));
+            }
             if (!APP.equals(app)) {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_BAD_NAME,
                         "publish to rtmp://host/live/{sdkAppID}_{roomID}_{userID}_main"));
@@ -319,18 +350,20 @@ public final class LiveService implements AutoCloseable {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, TrtcErrorCode.USER_SIG_INVALID
                         + " a UserSig is required: publish to rtmp://host/live/" + streamName + "?usersig=<UserSig>"));
             }
-            return vertx.executeBlocking(() -> {
-                try {
-                    CdnStreamName stream = name.get();
-                    authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
-                            queryParameter(query, "privatemapkey"), stream.room(),
-                            EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
-                    return AuthorizationResult.allow();
-                } catch (ApiException e) {
-                    return AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
-                            e.error().code() + " " + e.error().message());
-                }
-            }, false).toCompletionStage();
+            // On the RTMP event loop: apps are in memory, so this is one HMAC and never waits on a worker.
+            CdnStreamName stream = name.get();
+            try {
+                Privileges granted = authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
+                        queryParameter(query, "privatemapkey").filter(key -> !key.isBlank()), stream.room(),
+                        stream.streamType().equals("aux")
+                                ? EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUX_VIDEO)
+                                : EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
+                authorizedPublishes.put(streamName, granted);
+                return done(AuthorizationResult.allow());
+            } catch (ApiException e) {
+                return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
+                        e.error().code() + " " + e.error().message()));
+            }
         }
 
         /**
@@ -366,6 +399,21 @@ public final class LiveService implements AutoCloseable {
         @Override
         public void onPublish(RtmpStream stream) {
             rtmpStreams.add(stream);
+            // Authorized, so the name parses; the session caps are checked now that the stream exists and will close.
+            CdnStreamName name = CdnStreamName.parse(stream.streamName()).orElseThrow();
+            Privileges granted = authorizedPublishes.remove(stream.streamName());
+            Admission.Ticket ticket;
+            try {
+                ticket = admission.admit(name.sdkAppId(), name.userId(), hostOf(stream.remoteAddress()));
+            } catch (AdmissionRefusedException e) {
+                LOG.info("RTMP publish of {} from {} refused: {}", stream.streamName(), stream.remoteAddress(),
+                        e.getMessage());
+                stream.sendStatus(NetStatus.LEVEL_ERROR, NetStatus.PUBLISH_DENIED, refusal(e))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            publishTickets.put(stream, ticket);
+            publishing.put(stream.streamName(), granted == null ? Privileges.none() : granted);
             hub.publish(stream.streamName());
         }
 
@@ -389,10 +437,24 @@ public final class LiveService implements AutoCloseable {
         @Override
         public void onClose(RtmpStream stream) {
             rtmpStreams.remove(stream);
-            if (stream.role() == RtmpStream.Role.PUBLISH) {
+            Admission.Ticket ticket = publishTickets.remove(stream);
+            if (ticket != null) {
+                ticket.release();
                 hub.unpublish(stream.streamName());
+                publishing.remove(stream.streamName());
             }
         }
+    }
+
+    /** The TRTC code, the limit and when to retry, as an RTMP status description. */
+    private static String refusal(AdmissionRefusedException e) {
+        ApiError error = ServerErrors.refused(e);
+        return error.code() + " " + error.message() + "; retry after " + e.retryAfterSeconds() + " s";
+    }
+
+    private static String hostOf(java.net.SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 
     static Optional<String> queryParameter(String query, String name) {

@@ -2,6 +2,7 @@ package io.lianmai.server.signal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
@@ -19,9 +20,14 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
 import io.lianmai.room.StreamType;
 import io.lianmai.server.config.SignalConfig;
+import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
+import io.lianmai.server.http.OfferedKinds;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
+import io.lianmai.server.http.ServerErrors;
+import io.lianmai.server.limits.Admission;
+import io.lianmai.server.limits.AdmissionRefusedException;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -31,6 +37,7 @@ import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -41,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * One client's signalling socket: validates its frames, answers its requests, and relays its room's events.
  *
  * <p>Thread: everything runs on the socket's Vert.x context (an event loop). Room callbacks arrive on other
- * threads and are handed over with {@link Context#runOnContext}; the app store is read with
- * {@code executeBlocking}; media results are brought back onto the context. Lifetime: from the upgrade until the
+ * threads and are handed over with {@link Context#runOnContext}; authentication reads apps from memory on the
+ * context; media results are brought back onto the context. Lifetime: from the upgrade until the
  * socket closes; a member that was in a room then waits out the resume grace period in the registry.
  */
 final class SignallingConnection {
@@ -69,13 +76,16 @@ final class SignallingConnection {
     private final SignalConfig config;
     private final Clock clock;
     private final LiveEndpoints.Bases live;
+    private final Admission admission;
+    private final String address;
+    /** Admission tickets of members resuming on another connection, handed from the old to the new one. */
+    private final Map<Member, Admission.Ticket> handOffs;
 
     private final Set<Long> pending = new HashSet<>();
     private int malformedInARow;
     private long lastHeard;
     private long silenceTimer;
     private boolean closed;
-    private boolean joining;
     /** The membership this socket holds, if any, with the listener bound to it. */
     private Member member;
     private Membership membership;
@@ -83,7 +93,8 @@ final class SignallingConnection {
     private Runnable onGone = () -> { };
 
     SignallingConnection(Vertx vertx, ServerWebSocket socket, ProtocolCodec codec, RequestAuthenticator authenticator,
-            RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock, LiveEndpoints.Bases live) {
+            RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock, LiveEndpoints.Bases live,
+            Admission admission, Map<Member, Admission.Ticket> handOffs) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.socket = socket;
@@ -94,6 +105,9 @@ final class SignallingConnection {
         this.config = config;
         this.clock = clock;
         this.live = live;
+        this.admission = admission;
+        this.address = socket.remoteAddress().hostAddress();
+        this.handOffs = handOffs;
     }
 
     /** Runs {@code action} once when the socket closes; call before {@link #start}. */
@@ -206,6 +220,7 @@ final class SignallingConnection {
     // ---- actions ----
 
     private Future<ObjectNode> enter(SignalRequest request) throws ProtocolException {
+        admission.checkAddressRate(address);
         long sdkAppId = request.integer("sdkAppID", Long.MIN_VALUE, Long.MAX_VALUE);
         String userId = request.string("userID");
         String userSig = request.string("userSig");
@@ -231,19 +246,20 @@ final class SignallingConnection {
         if (busy != null) {
             return busy;
         }
-        joining = true;
+        // On the event loop: apps are in memory, so authenticating costs one HMAC and never waits on a worker.
+        Privileges privileges = authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey, room,
+                EnumSet.of(Privilege.ENTER_ROOM));
+        Admission.Ticket ticket = admission.admit(sdkAppId, userId, address);
         Membership candidate = new Membership();
-        return vertx.executeBlocking(() -> authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey,
-                room, EnumSet.of(Privilege.ENTER_ROOM)), false)
-                .andThen(ignored -> joining = false)
-                .map(privileges -> {
-                    if (closed) {
-                        throw new RoomException(RoomError.STATE, "the socket closed");
-                    }
-                    Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId,
-                            role, privileges, candidate));
-                    return joined(entered, candidate);
-                });
+        candidate.adopt(ticket);
+        try {
+            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId, role,
+                    privileges, candidate));
+            return Future.succeededFuture(joined(entered, candidate));
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
     }
 
     private Future<ObjectNode> resume(SignalRequest request) throws ProtocolException {
@@ -253,16 +269,16 @@ final class SignallingConnection {
             return busy;
         }
         Membership candidate = new Membership();
-        return Future.succeededFuture(joined(rooms.resume(token, candidate), candidate));
+        Entered entered = rooms.resume(token, candidate);
+        // The admission ticket moves with the member from the connection it resumed from.
+        candidate.adopt(handOffs.remove(entered.member()));
+        return Future.succeededFuture(joined(entered, candidate));
     }
 
     private Future<ObjectNode> requireNotJoined() {
         if (member != null) {
             return fail(NOT_IN_ROOM, "already in room " + member.room().key().roomKey() + " as "
                     + member.userId() + ": leave first");
-        }
-        if (joining) {
-            return fail(NOT_IN_ROOM, "an enter is already in progress on this socket");
         }
         return null;
     }
@@ -307,12 +323,19 @@ final class SignallingConnection {
     private Future<ObjectNode> publish(SignalRequest request) throws ProtocolException {
         StreamType type = streamType(request);
         String offer = request.string("offer");
-        boolean offersAudio = offer.contains("\nm=audio");
-        boolean offersVideo = offer.contains("\nm=video");
-        boolean audio = request.optionalBoolean("audio").orElse(true) && offersAudio && type == StreamType.MAIN;
-        boolean video = request.optionalBoolean("video").orElse(true) && offersVideo;
         Member current = requireMember();
-        current.room().checkMayPublish(current, type, offersAudio && type == StreamType.MAIN, offersVideo);
+        // Privileges are decided from the parsed offer; one that does not parse is checked as if it asked for
+        // everything, and the media plane refuses it.
+        Optional<OfferedKinds> parsed = OfferedKinds.tryOf(offer);
+        OfferedKinds offered = parsed.orElse(OfferedKinds.EVERYTHING);
+        if (type == StreamType.AUX && parsed.isPresent() && offered.audio()) {
+            // A screen share is video only, as in TRTC: its audio would reach players holding only recv_aux_video.
+            throw new RoomException(RoomError.INVALID_PARAMETER, "publish: the aux stream (screen share) carries "
+                    + "video only: offer no audio section with streamType \"aux\"");
+        }
+        boolean audio = request.optionalBoolean("audio").orElse(true) && offered.audio();
+        boolean video = request.optionalBoolean("video").orElse(true) && offered.video();
+        current.room().checkMayPublish(current, type, offered.audio(), offered.video());
         String streamKey = current.room().key().streamKey(type.streamId(current.userId()));
         return Future.fromCompletionStage(media.publish(streamKey, offer), context).map(session -> {
             try {
@@ -348,7 +371,8 @@ final class SignallingConnection {
         String streamId = request.string("streamID");
         String offer = request.string("offer");
         Member current = requireMember();
-        current.room().checkMaySubscribe(current, streamId, offer.contains("\nm=audio"), offer.contains("\nm=video"));
+        OfferedKinds offered = OfferedKinds.tryOf(offer).orElse(OfferedKinds.EVERYTHING);
+        current.room().checkMaySubscribe(current, streamId, offered.audio(), offered.video());
         String streamKey = current.room().key().streamKey(streamId);
         return Future.fromCompletionStage(media.play(streamKey, offer), context).map(session -> {
             try {
@@ -463,8 +487,11 @@ final class SignallingConnection {
                 case UNAVAILABLE -> new Error(SERVER_FAILED, mediaFailure.getMessage());
             };
         }
-        LOG.warn("signalling request failed", cause);
-        return new Error(SERVER_FAILED, "internal error: " + cause);
+        if (cause instanceof AdmissionRefusedException refused) {
+            ApiError error = ServerErrors.refused(refused);
+            return new Error(error.code(), error.message() + "; retry after " + refused.retryAfterSeconds() + " s");
+        }
+        return new Error(SERVER_FAILED, ServerErrors.internal("signalling request", cause));
     }
 
     private record Error(int code, String message) {
@@ -487,6 +514,35 @@ final class SignallingConnection {
      * no longer the socket's current one.
      */
     private final class Membership implements MemberListener {
+        /** This membership's hold on the admission counts; released when the member is out of the room. */
+        private Admission.Ticket ticket;
+        private boolean removed;
+
+        synchronized void adopt(Admission.Ticket adopted) {
+            if (adopted == null) {
+                return;
+            }
+            if (removed) {
+                adopted.release();
+            } else {
+                ticket = adopted;
+            }
+        }
+
+        private synchronized void releaseTicket() {
+            removed = true;
+            if (ticket != null) {
+                ticket.release();
+                ticket = null;
+            }
+        }
+
+        private synchronized Admission.Ticket handOff() {
+            Admission.Ticket held = ticket;
+            ticket = null;
+            return held;
+        }
+
         @Override
         public void onRoomEvent(RoomEvent event) {
             context.runOnContext(ignored -> {
@@ -499,6 +555,7 @@ final class SignallingConnection {
 
         @Override
         public void onMemberRemoved(Member removed, LeaveReason reason) {
+            releaseTicket();
             context.runOnContext(ignored -> {
                 removed.publicationSessions().values().forEach(media::end);
                 removed.subscriptionSessions().values().forEach(media::end);
@@ -518,6 +575,10 @@ final class SignallingConnection {
 
         @Override
         public void onListenerReplaced(Member resumed) {
+            Admission.Ticket held = handOff();
+            if (held != null) {
+                handOffs.put(resumed, held);
+            }
             context.runOnContext(ignored -> {
                 if (membership == this) {
                     detach();

@@ -1,10 +1,12 @@
 package io.lianmai.server.signal;
 
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.Member;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.limits.Admission;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * The signalling WebSocket at {@code GET /ws} (docs/protocol.md): upgrades the request and hands the socket to a
@@ -40,9 +43,11 @@ public final class SignallingRoutes {
     /** Open sockets, so that a shutdown can tell each client why it goes. */
     private final Set<SignallingConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    private final Admission admission;
+    private final Map<Member, Admission.Ticket> handOffs = new ConcurrentHashMap<>();
 
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
-            SignalConfig config, Clock clock, LiveEndpoints live) {
+            SignalConfig config, Clock clock, LiveEndpoints live, Admission admission) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.rooms = rooms;
@@ -50,6 +55,7 @@ public final class SignallingRoutes {
         this.config = config;
         this.clock = clock;
         this.live = live;
+        this.admission = admission;
     }
 
     /** Sets the WebSocket limits this endpoint needs on the HTTP server's options. */
@@ -90,7 +96,7 @@ public final class SignallingRoutes {
             context.request().toWebSocket()
                     .onSuccess(socket -> {
                         SignallingConnection connection = new SignallingConnection(vertx, socket, codec,
-                                authenticator, rooms, media, config, clock, liveBases);
+                                authenticator, rooms, media, config, clock, liveBases, admission, handOffs);
                         open.add(connection);
                         connection.whenClosed(() -> open.remove(connection));
                         connection.start();
