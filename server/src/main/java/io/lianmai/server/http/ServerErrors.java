@@ -56,15 +56,23 @@ public final class ServerErrors {
         return (status == 503 ? "service unavailable, try again later " : "internal error ") + ID_MARK + id + ")";
     }
 
+    /**
+     * A refusal's own message (a limit was reached: safe and useful to tell) with a request id, so that
+     * {@link ApiError#send} passes it through a 5xx unchanged.
+     */
+    public static String refusalMessage(String message) {
+        String id = newRequestId();
+        LOG.debug("request {}: refused: {}", id, message);
+        return message + " " + ID_MARK + id + ")";
+    }
+
     /** The error for a refused admission: 503 or 429, the limit named; the caller adds {@code Retry-After}. */
     public static ApiError refused(AdmissionRefusedException refusal) {
         int status = refusal.httpStatus();
         int code = status == 503 ? TrtcErrorCode.SERVICE_UNAVAILABLE : TrtcErrorCode.RATE_LIMITED;
         String message = refusal.getMessage();
         if (status >= 500) {
-            String id = newRequestId();
-            LOG.debug("request {}: refused: {}", id, message);
-            message = message + " " + ID_MARK + id + ")";
+            message = refusalMessage(message);
         }
         return new ApiError(status, code, message);
     }

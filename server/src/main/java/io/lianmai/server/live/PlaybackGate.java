@@ -1,6 +1,7 @@
 package io.lianmai.server.live;
 
 import io.lianmai.auth.PlaybackSignature;
+import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.lianmai.store.App;
 import java.time.Clock;
@@ -113,8 +114,8 @@ public final class PlaybackGate {
     private Decision startOnDemand(Decision allowed, String streamName) {
         LiveBridges current = bridges.get();
         if (current != null && current.demand(streamName) == LiveBridges.Demand.APP_AT_CAPACITY) {
-            return new Decision(Outcome.BUSY, "this app's live transcodes are all in use "
-                    + "(live.maxTranscodesPerApp); try again later");
+            return new Decision(Outcome.BUSY, ServerErrors.refusalMessage("this app's live transcodes are all in use "
+                    + "(live.maxTranscodesPerApp); try again later"));
         }
         return allowed;
     }
