@@ -148,11 +148,23 @@ final class RawPeer implements AutoCloseable, DtlsSender, DtlsSessionListener {
 
     /** Sends one valid check for this session from {@code from} (this peer's socket or another). */
     void sendCheck(DatagramSocket from, boolean nominate) throws IOException {
+        byte[] check = check(nominate);
+        from.send(new DatagramPacket(check, check.length, server));
+    }
+
+    /** One valid connectivity check for this session (after {@link #useAnswer} or {@link #connect}). */
+    byte[] check(boolean nominate) {
         byte[] out = new byte[512];
         ConnectivityCheck check = new ConnectivityCheck(ConnectivityCheck.randomTransactionId(RANDOM),
                 serverUfrag + ":" + ice.ufrag(), 0x6E7F_00FFL, IceRole.CONTROLLING, 42, nominate);
         int len = StunMessageWriter.writeBindingRequest(out, 0, check, MessageIntegrity.forPassword(serverPwd));
-        from.send(new DatagramPacket(out, len, server));
+        return java.util.Arrays.copyOf(out, len);
+    }
+
+    /** Reads the server's ICE credentials from its answer without connecting. */
+    void useAnswer(String answer) {
+        serverUfrag = find(answer, "a=ice-ufrag:(\\S+)");
+        serverPwd = find(answer, "a=ice-pwd:(\\S+)");
     }
 
     /** Sends an Opus-typed RTP packet with {@code payload} bytes of payload. */
