@@ -33,6 +33,8 @@ public final class WhipWhepRoutes {
     /** Largest SDP offer accepted; real offers are a few KiB. */
     static final int MAX_OFFER_BYTES = 64 * 1024;
     private static final String SDP = "application/sdp";
+    /** Retry-After for a media plane that is unavailable without saying for how long (shutting down, say). */
+    private static final int UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
@@ -150,7 +152,8 @@ public final class WhipWhepRoutes {
             return switch (media.reason()) {
                 case BAD_OFFER -> new ApiError(400, ApiError.INVALID_PARAMETER, media.getMessage());
                 case STREAM_NOT_FOUND -> new ApiError(404, ApiError.STREAM_NOT_FOUND, media.getMessage());
-                case UNAVAILABLE -> new ApiError(503, ApiError.SERVER_FAILED, media.getMessage());
+                case UNAVAILABLE -> ApiError.unavailable(media.getMessage(),
+                        media.retryAfterSeconds() > 0 ? media.retryAfterSeconds() : UNAVAILABLE_RETRY_AFTER_SECONDS);
             };
         }
         return new ApiError(500, ApiError.SERVER_FAILED, "internal error: " + cause);
