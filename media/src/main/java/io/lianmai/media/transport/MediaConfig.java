@@ -2,6 +2,7 @@ package io.lianmai.media.transport;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How the media plane listens and behaves.
@@ -42,7 +43,7 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
     }
 
     public MediaConfig {
-        java.util.Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(limits, "limits");
         if (egressThreads < 0 || egressThreads > MAX_EGRESS_THREADS) {
             throw new IllegalArgumentException("media egress threads must be 0.." + MAX_EGRESS_THREADS);
         }

@@ -3,6 +3,9 @@ package io.lianmai.media.sfu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lianmai.media.rtp.Codec;
+import io.lianmai.media.rtp.RtpPacket;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The per-subscriber retransmission budget on made-up times (milliseconds). */
@@ -67,16 +70,15 @@ class RetransmissionBudgetTest {
 
     @Test
     void aDownTrackDoesNotResendTheSamePacketWithinTheRepeatInterval() {
-        PublishedTrack track = new PublishedTrack("0", io.lianmai.media.rtp.Codec.OPUS, 111, 0, new String[] {null},
+        PublishedTrack track = new PublishedTrack("0", Codec.OPUS, 111, 0, new String[] {null},
                 new long[] {0x1111});
         RecordingSink sink = new RecordingSink();
-        DownTrack downTrack = new DownTrack(track, 0x2222, 111, ExtensionIdMap.between(java.util.Map.of(),
-                java.util.Map.of()), sink);
+        DownTrack downTrack = new DownTrack(track, 0x2222, 111, ExtensionIdMap.between(Map.of(), Map.of()), sink);
         RetransmissionBudget budget = new RetransmissionBudget(new RetransmissionLimits(100, 1_000, 100), 0);
         downTrack.limitRetransmissions(budget);
         track.addDownTrack(downTrack);
         byte[] scratch = Buffers.packetArray();
-        io.lianmai.media.rtp.RtpPacket packet = new io.lianmai.media.rtp.RtpPacket();
+        RtpPacket packet = new RtpPacket();
         for (int seq = 0; seq < 20; seq++) {
             byte[] rtp = rtp(seq);
             assertThat(packet.wrap(rtp, 0, rtp.length)).isTrue();

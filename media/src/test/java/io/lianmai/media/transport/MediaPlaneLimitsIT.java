@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -217,9 +221,10 @@ class MediaPlaneLimitsIT {
                 stormer.sendNack(everything, everything.length);
                 storms++;
                 if (storms == 50) {
-                    int last2 = player.lastSequenceNumber();
-                    player.sendNack(new int[] {(last2 - 7) & 0xFFFF, (last2 - 6) & 0xFFFF, (last2 - 5) & 0xFFFF}, 3);
-                    int[] asked = {(last2 - 7) & 0xFFFF, (last2 - 6) & 0xFFFF, (last2 - 5) & 0xFFFF};
+                    // Mid-storm, the other player NACKs three packets: its own budget answers them.
+                    int latest = player.lastSequenceNumber();
+                    int[] asked = {(latest - 7) & 0xFFFF, (latest - 6) & 0xFFFF, (latest - 5) & 0xFFFF};
+                    player.sendNack(asked, asked.length);
                     awaitTrue(() -> player.timesReceived(asked[0]) >= 2 && player.timesReceived(asked[1]) >= 2
                             && player.timesReceived(asked[2]) >= 2);
                 }
@@ -261,7 +266,7 @@ class MediaPlaneLimitsIT {
         return count;
     }
 
-    private void awaitStats(java.util.function.Predicate<MediaServer.Stats> condition) throws InterruptedException {
+    private void awaitStats(Predicate<MediaServer.Stats> condition) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!condition.test(server.stats())) {
             assertThat(System.nanoTime()).as("stats condition within 5 s").isLessThan(deadline);
@@ -269,7 +274,7 @@ class MediaPlaneLimitsIT {
         }
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    private static void awaitTrue(BooleanSupplier condition) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
@@ -285,10 +290,10 @@ class MediaPlaneLimitsIT {
         }
     }
 
-    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+    private static <T> T await(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }

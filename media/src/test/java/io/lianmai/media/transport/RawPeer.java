@@ -32,10 +32,12 @@ import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -116,7 +118,7 @@ final class RawPeer implements AutoCloseable, DtlsSender, DtlsSessionListener {
             sendCheck(socket, true);
             try {
                 iceConnected.get(50, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 // check again
             }
         }
@@ -158,7 +160,7 @@ final class RawPeer implements AutoCloseable, DtlsSender, DtlsSessionListener {
         ConnectivityCheck check = new ConnectivityCheck(ConnectivityCheck.randomTransactionId(RANDOM),
                 serverUfrag + ":" + ice.ufrag(), 0x6E7F_00FFL, IceRole.CONTROLLING, 42, nominate);
         int len = StunMessageWriter.writeBindingRequest(out, 0, check, MessageIntegrity.forPassword(serverPwd));
-        return java.util.Arrays.copyOf(out, len);
+        return Arrays.copyOf(out, len);
     }
 
     /** Reads the server's ICE credentials from its answer without connecting. */
