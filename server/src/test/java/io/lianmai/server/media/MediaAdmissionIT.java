@@ -2,7 +2,9 @@ package io.lianmai.server.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.server.TestServer;
+import io.lianmai.server.signal.SignalClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,28 +17,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * A node with a tiny DTLS pool (2 threads, 2 queued) under a burst of WHIP offers: the admitted ones get 201, the
- * rest 503 with {@code Retry-After} and a JSON reason, the DTLS threads stay bounded, and the node keeps serving.
+ * rest 503 with {@code Retry-After} and a JSON reason, the DTLS threads stay bounded, and the node keeps serving;
+ * a signalling publish beyond them gets error -7 saying why.
  */
 @Timeout(60)
 class MediaAdmissionIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static TestServer server;
+    private TestServer server;
 
-    @BeforeAll
-    static void startServer() {
+    @BeforeEach
+    void startServer() {
         server = TestServer.start(Map.of("media.dtlsThreads", "2", "media.dtlsQueue", "2"));
     }
 
-    @AfterAll
-    static void stopServer() {
+    @AfterEach
+    void stopServer() {
         if (server != null) {
             server.close();
         }
@@ -81,7 +84,34 @@ class MediaAdmissionIT {
         assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
     }
 
-    private static CompletableFuture<HttpResponse<String>> whip(String userId, String room) {
+    @Test
+    void aSignallingPublishBeyondTheHandshakeSlotsGetsAClearError() {
+        List<SignalClient> members = new ArrayList<>();
+        try {
+            int published = 0;
+            JsonNode refusal = null;
+            for (int i = 0; i < 6 && refusal == null; i++) {
+                SignalClient member = SignalClient.connect(server);
+                members.add(member);
+                member.enter(server, "member" + i, "301", null);
+                JsonNode response = member.request("publish", SignalClient.data().put("streamType", "main")
+                        .put("offer", offer()).put("audio", true).put("video", false));
+                if (response.path("ok").asBoolean()) {
+                    published++;
+                } else {
+                    refusal = response.path("error");
+                }
+            }
+            assertThat(published).as("2 threads + 2 queued").isEqualTo(4);
+            assertThat(refusal).isNotNull();
+            assertThat(refusal.path("code").asInt()).isEqualTo(-7);
+            assertThat(refusal.path("message").asText()).contains("busy").contains("try again");
+        } finally {
+            members.forEach(SignalClient::close);
+        }
+    }
+
+    private CompletableFuture<HttpResponse<String>> whip(String userId, String room) {
         HttpRequest request = HttpRequest.newBuilder(server.endpoint("whip", room, userId, null))
                 .timeout(Duration.ofSeconds(10))
                 .header("content-type", "application/sdp")
