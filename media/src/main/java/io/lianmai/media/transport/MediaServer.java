@@ -84,14 +84,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -1035,7 +1035,7 @@ public final class MediaServer implements MediaPlane {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            // Framing errors (the decoder) and read timeouts close the connection; nothing else to do.
+            // Framing errors close the connection (the decoder does it); nothing else to do.
             context.close();
         }
     }
