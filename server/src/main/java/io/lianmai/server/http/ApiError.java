@@ -9,9 +9,8 @@ import io.vertx.ext.web.RoutingContext;
  * @param status HTTP status
  * @param code TRTC error code where one exists (e.g. -100018), else a negative Lianmai code
  * @param message what went wrong, for the developer
- * @param retryAfterSeconds sent as {@code Retry-After} when positive (503 when the server is full, 429)
  */
-public record ApiError(int status, int code, String message, int retryAfterSeconds) {
+public record ApiError(int status, int code, String message) {
     /** Generic invalid-parameter code (TRTC's {@code ERR_INVALID_PARAMETER}). */
     public static final int INVALID_PARAMETER = -2;
     /** Stream not found: TRTC web SDK's REMOTE_STREAM_NOT_EXIST (0x4010). */
@@ -19,28 +18,15 @@ public record ApiError(int status, int code, String message, int retryAfterSecon
     /** Server could not process the request (TRTC's {@code ERR_SERVER_PROCESS_FAILED}). */
     public static final int SERVER_FAILED = -7;
 
-    /** An error without {@code Retry-After}. */
-    public ApiError(int status, int code, String message) {
-        this(status, code, message, 0);
-    }
-
     /** Sends this error as the response. */
     public void send(RoutingContext context) {
         if (context.response().ended()) {
             return;
         }
-        if (retryAfterSeconds > 0) {
-            context.response().putHeader("retry-after", Integer.toString(retryAfterSeconds));
-        }
         context.response()
                 .setStatusCode(status)
                 .putHeader("content-type", "application/json")
                 .end(new JsonObject().put("code", code).put("message", message).encode());
-    }
-
-    /** 503: the server is full for now; the client may try again after {@code retryAfterSeconds}. */
-    public static ApiError unavailable(String message, int retryAfterSeconds) {
-        return new ApiError(503, SERVER_FAILED, message, retryAfterSeconds);
     }
 
     /** 400 with an invalid-parameter code. */

@@ -33,8 +33,6 @@ public final class WhipWhepRoutes {
     /** Largest SDP offer accepted; real offers are a few KiB. */
     static final int MAX_OFFER_BYTES = 64 * 1024;
     private static final String SDP = "application/sdp";
-    /** Retry-After for a media plane that is unavailable without saying for how long (shutting down, say). */
-    private static final int UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
@@ -108,7 +106,7 @@ public final class WhipWhepRoutes {
                 .putHeader("content-type", SDP)
                 .putHeader("location", (publish ? "/whip/" : "/whep/") + session.sessionId())
                 .end(session.answerSdp()))
-                .onFailure(failure -> errorFor(failure).send(context));
+                .onFailure(failure -> sendFailure(context, failure));
     }
 
     private void end(RoutingContext context) {
@@ -138,6 +136,20 @@ public final class WhipWhepRoutes {
                 .putHeader("access-control-expose-headers", "location, link");
     }
 
+    /**
+     * Answers a failed negotiation; a media plane that is full says when to try again ({@code Retry-After}, from
+     * {@link MediaException#retryAfterSeconds()}).
+     */
+    static void sendFailure(RoutingContext context, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof MediaException media && media.reason() == MediaException.Reason.UNAVAILABLE
+                && media.retryAfterSeconds() > 0 && !context.response().ended()) {
+            context.response().putHeader("retry-after", Integer.toString(media.retryAfterSeconds()));
+        }
+        errorFor(failure).send(context);
+    }
+
     static ApiError errorFor(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
@@ -152,8 +164,7 @@ public final class WhipWhepRoutes {
             return switch (media.reason()) {
                 case BAD_OFFER -> new ApiError(400, ApiError.INVALID_PARAMETER, media.getMessage());
                 case STREAM_NOT_FOUND -> new ApiError(404, ApiError.STREAM_NOT_FOUND, media.getMessage());
-                case UNAVAILABLE -> ApiError.unavailable(media.getMessage(),
-                        media.retryAfterSeconds() > 0 ? media.retryAfterSeconds() : UNAVAILABLE_RETRY_AFTER_SECONDS);
+                case UNAVAILABLE -> new ApiError(503, ApiError.SERVER_FAILED, media.getMessage());
             };
         }
         return new ApiError(500, ApiError.SERVER_FAILED, "internal error: " + cause);
