@@ -15,18 +15,40 @@ public final class MediaException extends RuntimeException {
     }
 
     private final Reason reason;
+    private final int retryAfterSeconds;
 
     public MediaException(Reason reason, String message) {
         super(message);
         this.reason = reason;
+        this.retryAfterSeconds = 0;
+    }
+
+    /**
+     * A refusal because the node is full for now: {@link Reason#UNAVAILABLE}, with how long the client should wait
+     * before trying again (HTTP {@code Retry-After}).
+     */
+    public static MediaException full(String message, int retryAfterSeconds) {
+        return new MediaException(message, retryAfterSeconds);
+    }
+
+    private MediaException(String message, int retryAfterSeconds) {
+        super(message);
+        this.reason = Reason.UNAVAILABLE;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public MediaException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.retryAfterSeconds = 0;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** Seconds after which a refused client may try again (the node was full), or 0 when not said. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

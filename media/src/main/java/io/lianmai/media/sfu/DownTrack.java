@@ -3,6 +3,7 @@ package io.lianmai.media.sfu;
 import io.lianmai.media.rtcp.SenderReport;
 import io.lianmai.media.rtp.HeaderExtensionIterator;
 import io.lianmai.media.rtp.RtpPacket;
+import java.util.Arrays;
 
 /**
  * One published track as one subscriber receives it: its own SSRC, payload type and header extension ids, a
@@ -20,6 +21,13 @@ public final class DownTrack {
     private final RtpSequenceRewriter rewriter;
     private final RtpPacket out = new RtpPacket();
     private final HeaderExtensionIterator extensions = new HeaderExtensionIterator();
+
+    /** The subscriber's retransmission allowance, or null: NACKs are answered without limit. */
+    private RetransmissionBudget budget;
+    /** When each output sequence number (slot = seq & mask) was last resent, for the repeat interval. */
+    private int[] resentSequence;
+    private long[] resentAtMillis;
+    private int resentMask;
 
     private boolean preferLowLayer;
     private int currentLayer = -1;
@@ -42,6 +50,22 @@ public final class DownTrack {
         this.extensionIds = extensionIds;
         this.sink = sink;
         this.rewriter = new RtpSequenceRewriter(source.codec().clockRate());
+    }
+
+    /**
+     * Limits the subscriber's NACKs with {@code subscriberBudget}, shared by all its down-tracks: a packet is not
+     * resent again within the repeat interval, and the budget caps packets per second and the share of bytes. Call
+     * before the first packet; allocates the repeat history (one slot per packet the publisher's cache holds).
+     */
+    public void limitRetransmissions(RetransmissionBudget subscriberBudget) {
+        this.budget = subscriberBudget;
+        if (subscriberBudget.limits().repeatIntervalMillis() > 0) {
+            int slots = source.layers()[0].cache().capacity();
+            resentSequence = new int[slots];
+            resentAtMillis = new long[slots];
+            Arrays.fill(resentSequence, -1);
+            resentMask = slots - 1;
+        }
     }
 
     /**
@@ -84,6 +108,9 @@ public final class DownTrack {
         out.setSequenceNumber(rewriter.sequenceNumber());
         out.setTimestamp(rewriter.timestamp());
         send(len);
+        if (budget != null) {
+            budget.onForwarded(len, nowMillis);
+        }
     }
 
     /**
@@ -98,7 +125,11 @@ public final class DownTrack {
             return false;
         }
         IncomingLayer layer = source.layers()[Math.max(currentLayer, 0)];
-        int len = layer.cache().copyTo(rewriter.sourceSequenceNumber(outputSeq), scratch, 0, nowMillis);
+        int sourceSeq = rewriter.sourceSequenceNumber(outputSeq);
+        if (budget != null && !withinBudget(outputSeq, layer.cache().lengthOf(sourceSeq, nowMillis), nowMillis)) {
+            return false;
+        }
+        int len = layer.cache().copyTo(sourceSeq, scratch, 0, nowMillis);
         if (len < 0 || !out.wrap(scratch, 0, len)) {
             return false;
         }
@@ -106,6 +137,27 @@ public final class DownTrack {
         out.setTimestamp(rewriter.timestampAt(out.timestamp()));
         retransmitted++;
         send(len);
+        return true;
+    }
+
+    /** Whether the budget lets {@code outputSeq} ({@code len} bytes, -1 if not cached) be resent now; records it. */
+    private boolean withinBudget(int outputSeq, int len, long nowMillis) {
+        if (len < 0) {
+            return false;
+        }
+        int slot = outputSeq & resentMask;
+        if (resentSequence != null && resentSequence[slot] == outputSeq
+                && nowMillis - resentAtMillis[slot] < budget.limits().repeatIntervalMillis()) {
+            budget.onRepeatRefused();
+            return false;
+        }
+        if (!budget.tryRetransmit(len, nowMillis)) {
+            return false;
+        }
+        if (resentSequence != null) {
+            resentSequence[slot] = outputSeq;
+            resentAtMillis[slot] = nowMillis;
+        }
         return true;
     }
 

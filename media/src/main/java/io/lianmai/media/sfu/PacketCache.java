@@ -74,6 +74,15 @@ public final class PacketCache {
         return len;
     }
 
+    /** The length of the packet with sequence number {@code seq}, or -1 when it is not (or no longer) cached. */
+    public int lengthOf(int seq, long nowMillis) {
+        int index = seq & mask;
+        if (sequenceNumbers[index] != seq || nowMillis - storedAtMillis[index] > maxAgeMillis) {
+            return -1;
+        }
+        return lengths[index];
+    }
+
     /** Packets the cache can hold. */
     public int capacity() {
         return slots.length;

@@ -2,6 +2,7 @@ package io.lianmai.media.transport;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How the media plane listens and behaves.
@@ -15,9 +16,10 @@ import java.util.List;
  * @param connectTimeout a session that completes neither ICE nor DTLS within this ends
  * @param egressThreads threads that protect and send forwarded packets beside the media loop (0: the media loop
  *     does it all); each has its own socket on the UDP port (SO_REUSEPORT, Linux epoll only)
+ * @param limits what clients may take: DTLS handshakes, sessions, ICE-TCP connections, addresses, NACKs
  */
 public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
-        Duration consentTimeout, Duration connectTimeout, int egressThreads) {
+        Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits) {
     /** More egress threads than this buy nothing: the media loop's own share becomes the limit. */
     public static final int MAX_EGRESS_THREADS = 16;
 
@@ -27,7 +29,21 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
         this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, 0);
     }
 
+    /** With the default {@link MediaLimits}. */
+    public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
+            Duration consentTimeout, Duration connectTimeout, int egressThreads) {
+        this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, egressThreads,
+                MediaLimits.DEFAULT);
+    }
+
+    /** The same configuration with other limits. */
+    public MediaConfig withLimits(MediaLimits newLimits) {
+        return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
+                egressThreads, newLimits);
+    }
+
     public MediaConfig {
+        Objects.requireNonNull(limits, "limits");
         if (egressThreads < 0 || egressThreads > MAX_EGRESS_THREADS) {
             throw new IllegalArgumentException("media egress threads must be 0.." + MAX_EGRESS_THREADS);
         }

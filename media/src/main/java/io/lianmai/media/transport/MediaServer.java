@@ -40,6 +40,7 @@ import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.ExtensionIdMap;
 import io.lianmai.media.sfu.IncomingLayer;
 import io.lianmai.media.sfu.PublishedTrack;
+import io.lianmai.media.sfu.RetransmissionBudget;
 import io.lianmai.media.sfu.RtpSink;
 import io.lianmai.media.srtp.SrtpProfile;
 import io.netty.bootstrap.Bootstrap;
@@ -84,12 +85,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +123,7 @@ public final class MediaServer implements MediaPlane {
     private final EventLoopGroup egressGroup;
     private EgressLane[] lanes = new EgressLane[0];
     private int nextLane;
-    private final ExecutorService dtlsExecutor;
+    private final SessionAdmission admission;
     private final DtlsContext dtls;
     /**
      * The SFU answers NACK and PLI/FIR itself; it does not yet estimate bandwidth (no REMB, no transport-cc
@@ -143,6 +145,7 @@ public final class MediaServer implements MediaPlane {
     private final Map<String, WebRtcSession> byUfrag = new HashMap<>();
     private final Map<InetSocketAddress, WebRtcSession> byAddress = new HashMap<>();
     private final Map<InetSocketAddress, UdpEndpoint> udpEndpoints = new HashMap<>();
+    private final TcpConnectionLimiter tcpConnections;
     private final Map<String, List<Session>> playersByStream = new HashMap<>();
     private final List<Session> sessions = new ArrayList<>();
     private final byte[] receive = Buffers.packetArray();
@@ -158,6 +161,7 @@ public final class MediaServer implements MediaPlane {
 
     private long unknownPackets;
     private long badStun;
+    private long tcpHandshakeTimeouts;
     private long tickFailures;
     private long packetFailures;
 
@@ -168,7 +172,8 @@ public final class MediaServer implements MediaPlane {
         Duration disconnected = consent.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(5)
                 : consent.dividedBy(2);
         this.iceConfig = new IceLiteConfig(config.connectTimeout(), disconnected, consent,
-                IceLiteConfig.DEFAULT.maxCandidateAddresses());
+                config.limits().maxAddressesPerSession());
+        this.tcpConnections = new TcpConnectionLimiter(config.limits().tcpMaxConnectionsPerIp());
         ThreadFactory mediaThread = runnable -> new Thread(runnable, "lianmai-media");
         this.group = new MultiThreadIoEventLoopGroup(1, mediaThread,
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -182,16 +187,11 @@ public final class MediaServer implements MediaPlane {
         } else {
             this.egressGroup = null;
         }
-        AtomicInteger dtlsThreads = new AtomicInteger();
-        this.dtlsExecutor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "lianmai-dtls-" + dtlsThreads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.admission = new SessionAdmission(config.limits());
         // AES-CM first: it costs half of GCM per video packet here (docs/benchmarks.md, docs/decisions.md).
         DtlsConfig dtlsConfig = DtlsConfig.DEFAULT.withSrtpProfiles(
                 List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
-        this.dtls = DtlsContext.withNewCertificate(dtlsConfig, dtlsExecutor, clock);
+        this.dtls = DtlsContext.withNewCertificate(dtlsConfig, admission.dtlsExecutor(), clock);
     }
 
     /**
@@ -258,8 +258,8 @@ public final class MediaServer implements MediaPlane {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new Rfc4571FrameDecoder(), Rfc4571FrameEncoder.INSTANCE,
-                                    new TcpHandler());
+                            channel.pipeline().addLast(new Rfc4571FrameDecoder(Buffers.MAX_PACKET),
+                                    Rfc4571FrameEncoder.INSTANCE, new TcpHandler());
                         }
                     });
             tcp = tcpBootstrap.bind(config.bindHost(), config.tcpPort()).sync().channel();
@@ -306,6 +306,50 @@ public final class MediaServer implements MediaPlane {
     /** The bound TCP port, or -1 when ICE-TCP is off. */
     public int tcpPort() {
         return tcp == null ? -1 : ((InetSocketAddress) tcp.localAddress()).getPort();
+    }
+
+    /**
+     * What the media plane holds and has refused, for metrics and tests.
+     *
+     * @param webRtcSessions WebRTC sessions admitted and not ended
+     * @param handshakesInProgress DTLS handshake slots taken (offers not yet connected)
+     * @param dtlsThreads live DTLS pool threads
+     * @param refusedSessions offers refused at {@code media.maxSessions}
+     * @param refusedHandshakes offers refused with every DTLS handshake slot taken
+     * @param routedAddresses UDP source addresses routed to a session (the by-address demultiplexing map)
+     * @param udpEndpoints UDP endpoints remembered for those addresses
+     * @param tcpConnections ICE-TCP connections open
+     * @param refusedTcpConnections ICE-TCP connections closed at once, over {@code media.tcpMaxConnectionsPerIp}
+     * @param tcpHandshakeTimeouts ICE-TCP connections closed for sending no valid check in time
+     * @param refusedRetransmissions NACKed packets not resent (repeat, rate or share budget), players now connected
+     */
+    public record Stats(int webRtcSessions, int handshakesInProgress, int dtlsThreads, long refusedSessions,
+            long refusedHandshakes, int routedAddresses, int udpEndpoints, int tcpConnections,
+            long refusedTcpConnections, long tcpHandshakeTimeouts, long refusedRetransmissions) {
+    }
+
+    /** A snapshot of {@link Stats}, taken on the media loop (waits at most 2 s for it). */
+    public Stats stats() {
+        try {
+            return loop.submit(this::statsOnLoop).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MediaException(MediaException.Reason.UNAVAILABLE, "interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new MediaException(MediaException.Reason.UNAVAILABLE, "the media loop did not answer", e);
+        }
+    }
+
+    private Stats statsOnLoop() {
+        long refusedRetransmissions = 0;
+        for (Session session : sessions) {
+            if (session.role() instanceof Subscription subscription && subscription.retransmissionBudget() != null) {
+                refusedRetransmissions += subscription.retransmissionBudget().refused();
+            }
+        }
+        return new Stats(admission.sessions(), admission.handshakesInProgress(), admission.dtlsThreadsAlive(),
+                admission.refusedSessions(), admission.refusedHandshakes(), byAddress.size(), udpEndpoints.size(),
+                tcpConnections.open(), tcpConnections.refused(), tcpHandshakeTimeouts, refusedRetransmissions);
     }
 
     // ---- signalling ----
@@ -390,10 +434,15 @@ public final class MediaServer implements MediaPlane {
         LocalAnswer answer = new AnswerBuilder(policy, localTransport(local)).answerPublish(offer);
         NegotiatedSession negotiated = answer.session();
         WebRtcSession session = newSession(local, negotiated);
-        Publication publication = newPublication(streamKey, negotiated, session);
-        session.attach(newDtls(negotiated, session), publication);
-        registerPublisher(streamKey, session);
-        LOG.info("publish {} as session {}: {} track(s)", streamKey, session.id(), publication.tracks().size());
+        try {
+            Publication publication = newPublication(streamKey, negotiated, session);
+            session.attach(newDtls(negotiated, session), publication);
+            registerPublisher(streamKey, session);
+            LOG.info("publish {} as session {}: {} track(s)", streamKey, session.id(), publication.tracks().size());
+        } catch (RuntimeException e) {
+            endSession(session, Session.EndReason.REFUSED);
+            throw e;
+        }
         return new MediaSession(session.id(), answer.sdp());
     }
 
@@ -508,6 +557,19 @@ public final class MediaServer implements MediaPlane {
         LocalAnswer answer = new AnswerBuilder(policy, localTransport(local)).answerSubscribe(offer, outgoing);
         NegotiatedSession negotiated = answer.session();
         WebRtcSession session = newSession(local, negotiated);
+        try {
+            attachPlayer(streamKey, session, negotiated, outgoing, publication);
+        } catch (RuntimeException e) {
+            endSession(session, Session.EndReason.REFUSED);
+            throw e;
+        }
+        return new MediaSession(session.id(), answer.sdp());
+    }
+
+    private void attachPlayer(String streamKey, WebRtcSession session, NegotiatedSession negotiated,
+            List<OutgoingTrack> outgoing, Publication publication) {
+        List<PublishedTrack> tracks = publication.tracks();
+        List<NegotiatedMedia> publisherMedia = publication.negotiatedMedia();
         List<DownTrack> downTracks = new ArrayList<>();
         for (NegotiatedMedia media : negotiated.acceptedMedia()) {
             if (media.outgoing().isEmpty() || media.codecs().isEmpty()) {
@@ -529,12 +591,12 @@ public final class MediaServer implements MediaPlane {
             throw new MediaException(MediaException.Reason.BAD_OFFER, "the offer receives none of the stream's "
                     + "tracks (recvonly audio/video with the publisher's codec is needed)");
         }
-        Subscription subscription = new Subscription(streamKey, downTracks, session);
+        Subscription subscription = new Subscription(streamKey, downTracks, session,
+                new RetransmissionBudget(config.limits().retransmission(), clock.millis()));
         session.attach(newDtls(negotiated, session), subscription);
         playersByStream.computeIfAbsent(streamKey, key -> new ArrayList<>()).add(session);
         countPlayers(streamKey);
         LOG.info("play {} as session {}: {} track(s)", streamKey, session.id(), downTracks.size());
-        return new MediaSession(session.id(), answer.sdp());
     }
 
     private LocalPlayer startLocalPlayer(String streamKey, LocalSink sink) {
@@ -607,7 +669,14 @@ public final class MediaServer implements MediaPlane {
         return -1;
     }
 
+    /**
+     * A new WebRTC session, registered for STUN by its ufrag. It holds a session and a DTLS handshake slot of
+     * {@link SessionAdmission}, or is refused.
+     *
+     * @throws MediaException UNAVAILABLE when the node is full (see {@link SessionAdmission#admit()})
+     */
     private WebRtcSession newSession(IceCredentials local, NegotiatedSession negotiated) {
+        admission.admit();
         IceLiteAgent agent = IceLiteAgent.create(local, iceConfig, clock);
         agent.setRemoteCredentials(IceCredentials.of(negotiated.remoteIce().ufrag(), negotiated.remoteIce().pwd()));
         String id = newSessionId();
@@ -616,7 +685,8 @@ public final class MediaServer implements MediaPlane {
             lane = lanes[nextLane];
             nextLane = (nextLane + 1) % lanes.length;
         }
-        WebRtcSession session = new WebRtcSession(id, this, loop, agent, lane);
+        WebRtcSession session = new WebRtcSession(id, this, loop, agent, lane,
+                new SessionAddresses(config.limits().maxAddressesPerSession()));
         byUfrag.put(local.ufrag(), session);
         byId.put(id, session);
         sessions.add(session);
@@ -673,15 +743,14 @@ public final class MediaServer implements MediaPlane {
         session.finish();
         if (session instanceof WebRtcSession webRtc) {
             byUfrag.remove(webRtc.localUfrag(), webRtc);
+            SessionAddresses addresses = webRtc.addresses();
+            for (int i = 0; i < addresses.size(); i++) {
+                forgetAddress(addresses.get(i), webRtc);
+            }
+            onHandshakeFinished(webRtc);
+            admission.releaseSession();
         }
         byId.remove(session.id(), session);
-        byAddress.entrySet().removeIf(entry -> {
-            if (entry.getValue() != session) {
-                return false;
-            }
-            udpEndpoints.remove(entry.getKey());
-            return true;
-        });
         sessions.remove(session);
         if (session.role() instanceof Publication publication) {
             publishers.remove(publication.streamKey(), session);
@@ -711,6 +780,20 @@ public final class MediaServer implements MediaPlane {
             } catch (RuntimeException e) {
                 LOG.warn("a session-end listener failed for {}", session.id(), e);
             }
+        }
+    }
+
+    /** On the loop: the session's DTLS handshake connected or failed, or the session ended; frees its slot once. */
+    void onHandshakeFinished(WebRtcSession session) {
+        if (session.releaseHandshakeSlot()) {
+            admission.releaseHandshake();
+        }
+    }
+
+    /** Stops routing {@code address} to {@code session}, unless another session has taken the address since. */
+    private void forgetAddress(InetSocketAddress address, WebRtcSession session) {
+        if (byAddress.remove(address, session)) {
+            udpEndpoints.remove(address);
         }
     }
 
@@ -798,6 +881,11 @@ public final class MediaServer implements MediaPlane {
             return null;
         }
         if (udpSender != null) {
+            InetSocketAddress evicted = session.addresses().onValidCheck(udpSender, clock.millis(),
+                    session.sendingTo());
+            if (evicted != null) {
+                forgetAddress(evicted, session);
+            }
             udpEndpoints.put(udpSender, (UdpEndpoint) from);
             byAddress.put(udpSender, session);
         }
@@ -852,23 +940,71 @@ public final class MediaServer implements MediaPlane {
         }
     }
 
-    /** One ICE-TCP connection: its first frame must be a valid check, which binds it to a session. */
+    /**
+     * One ICE-TCP connection: its first frame must be a valid check, which binds it to a session. It counts
+     * against its source's {@link TcpConnectionLimiter} share, must send that check within
+     * {@link MediaLimits#tcpHandshakeTimeout()}, and is closed when its session ends or when it is silent for the
+     * consent timeout (a live client checks every ~5 s).
+     */
     private final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        private static final long WATCH_MILLIS = 250;
+
         private WebRtcSession session;
         private TcpEndpoint endpoint;
+        private InetAddress source;
+        private long openedMillis;
+        private long lastReadMillis;
+        private ScheduledFuture<?> watch;
 
         @Override
         public void channelActive(ChannelHandlerContext context) {
+            InetSocketAddress remote = (InetSocketAddress) context.channel().remoteAddress();
+            InetAddress key = TcpConnectionLimiter.sourceOf(remote.getAddress());
+            if (!tcpConnections.tryOpen(key)) {
+                context.close();
+                return;
+            }
+            source = key;
             endpoint = new TcpEndpoint(context.channel());
+            openedMillis = clock.millis();
+            lastReadMillis = openedMillis;
+            watch = context.executor().scheduleAtFixedRate(() -> watch(context), WATCH_MILLIS, WATCH_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+
+        /** Closes a connection that never bound to a session in time, whose session has ended, or gone silent. */
+        private void watch(ChannelHandlerContext context) {
+            long now = clock.millis();
+            if (session == null) {
+                if (now - openedMillis >= config.limits().tcpHandshakeTimeout().toMillis()) {
+                    tcpHandshakeTimeouts++;
+                    context.close();
+                }
+            } else if (session.isEnded() || now - lastReadMillis >= config.consentTimeout().toMillis()) {
+                context.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            if (watch != null) {
+                watch.cancel(false);
+            }
+            if (source != null) {
+                tcpConnections.onClosed(source);
+                source = null;
+            }
+            context.fireChannelInactive();
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext context, ByteBuf frame) {
             int len = frame.readableBytes();
-            if (len < 1 || len > Buffers.MAX_PACKET) {
+            if (endpoint == null || len < 1 || len > Buffers.MAX_PACKET) {
                 context.close();
                 return;
             }
+            lastReadMillis = clock.millis();
             frame.getBytes(frame.readerIndex(), receive, 0, len);
             PacketKind kind = PacketKind.of(receive[0] & 0xFF);
             if (kind == PacketKind.STUN) {
@@ -976,6 +1112,6 @@ public final class MediaServer implements MediaPlane {
             egressGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        dtlsExecutor.shutdownNow();
+        admission.close();
     }
 }

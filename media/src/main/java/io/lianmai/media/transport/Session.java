@@ -9,7 +9,9 @@ import io.lianmai.media.sfu.RtpSink;
 abstract class Session implements RtpSink {
     /** Why a session ended, for logs and counters. */
     enum EndReason {
-        CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, INTERNAL_ERROR, SHUTDOWN
+        CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, INTERNAL_ERROR, SHUTDOWN,
+        /** Its offer was refused after the session was made (nothing to forward); the client never saw it. */
+        REFUSED
     }
 
     private final String id;

@@ -6,6 +6,7 @@ import io.lianmai.media.rtcp.RtcpIterator;
 import io.lianmai.media.rtcp.RtcpPacketType;
 import io.lianmai.media.rtp.RtpPacket;
 import io.lianmai.media.sfu.DownTrack;
+import io.lianmai.media.sfu.RetransmissionBudget;
 import io.lianmai.media.sfu.RtpSink;
 import java.util.List;
 
@@ -21,6 +22,7 @@ final class Subscription implements SessionRole {
     private final RtpSink peer;
     private final RtcpIterator rtcp = new RtcpIterator();
     private final GenericNack nack = new GenericNack();
+    private final RetransmissionBudget budget;
     private long lastReportMillis;
 
     // NACK handling state, set before each forEachLostSequenceNumber so the callback needs no capture.
@@ -29,10 +31,30 @@ final class Subscription implements SessionRole {
     private byte[] nackScratch;
     private final java.util.function.IntConsumer onLost = this::retransmit;
 
+    /** A player whose NACKs are answered without limit (a local player sends none). */
     Subscription(String streamKey, List<DownTrack> downTracks, RtpSink peer) {
+        this(streamKey, downTracks, peer, null);
+    }
+
+    /**
+     * A player whose NACKs are answered within {@code budget} (shared by its down-tracks; see
+     * {@link DownTrack#limitRetransmissions}), or without limit when it is null.
+     */
+    Subscription(String streamKey, List<DownTrack> downTracks, RtpSink peer, RetransmissionBudget budget) {
         this.streamKey = streamKey;
         this.downTracks = List.copyOf(downTracks);
         this.peer = peer;
+        this.budget = budget;
+        if (budget != null) {
+            for (DownTrack downTrack : this.downTracks) {
+                downTrack.limitRetransmissions(budget);
+            }
+        }
+    }
+
+    /** The player's retransmission budget and its refusal counters, or null when unlimited. */
+    RetransmissionBudget retransmissionBudget() {
+        return budget;
     }
 
     String streamKey() {

@@ -14,6 +14,7 @@ import io.lianmai.media.ice.StunMessage;
 import io.lianmai.media.rtp.RtpPacket;
 import io.lianmai.media.srtp.SrtpContext;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,11 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
     /** The egress thread that protects and sends this session's packets, or null: the media loop does it. */
     private final EgressLane lane;
     private final RtpPacket packet = new RtpPacket();
+    /** The UDP addresses the server routes to this session (bounded; see {@link SessionAddresses}). */
+    private final SessionAddresses addresses;
     private DtlsSession dtls;
+    /** Whether this session still holds a DTLS handshake slot of the server's {@link SessionAdmission}. */
+    private boolean holdsHandshakeSlot = true;
 
     private MediaEndpoint endpoint;
     private MediaEndpoint lastCheckedEndpoint;
@@ -48,8 +53,10 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
 
     private long srtpDropped;
 
-    WebRtcSession(String id, MediaServer server, EventLoop loop, IceLiteAgent ice, EgressLane lane) {
+    WebRtcSession(String id, MediaServer server, EventLoop loop, IceLiteAgent ice, EgressLane lane,
+            SessionAddresses addresses) {
         super(id);
+        this.addresses = addresses;
         this.server = server;
         this.loop = loop;
         this.ice = ice;
@@ -65,10 +72,30 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         return ice.localCredentials().ufrag();
     }
 
+    /**
+     * Sets the DTLS session and role. The handshake starts with the first valid ICE check, not now: until a client
+     * proves it holds the session's ICE password from a reachable address, its session takes no DTLS thread.
+     * DTLS records that arrive before are queued by the DTLS session.
+     */
     void attach(DtlsSession dtlsSession, SessionRole sessionRole) {
         this.dtls = dtlsSession;
         setRole(sessionRole);
-        dtlsSession.start();
+    }
+
+    SessionAddresses addresses() {
+        return addresses;
+    }
+
+    /** The address media goes to (the nominated pair, else the first checked), or null before any check. */
+    InetSocketAddress sendingTo() {
+        return endpoint == null ? null : endpoint.remoteAddress();
+    }
+
+    /** Gives up the handshake slot; true the first time only (on the loop). */
+    boolean releaseHandshakeSlot() {
+        boolean held = holdsHandshakeSlot;
+        holdsHandshakeSlot = false;
+        return held;
     }
 
     // ---- receive path (media loop) ----
@@ -89,6 +116,9 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         lastCheckedEndpoint = from;
         if (response.isNominated() || endpoint == null) {
             endpoint = from;
+        }
+        if (dtls != null && dtls.state() == DtlsSession.State.NEW && !isEnded()) {
+            dtls.start();
         }
         return true;
     }
@@ -206,6 +236,7 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         SrtpContext in = keys.newInboundContext();
         SrtpContext out = keys.newOutboundContext();
         loop.execute(() -> {
+            server.onHandshakeFinished(this);
             if (!isEnded()) {
                 inbound = in;
                 outbound = out;
@@ -219,7 +250,10 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
     @Override
     public void onDtlsFailed(DtlsSession session, DtlsException cause) {
         LOG.info("session {}: DTLS failed: {}", id(), cause.getMessage());
-        loop.execute(() -> server.endSession(this, EndReason.DTLS_FAILED));
+        loop.execute(() -> {
+            server.onHandshakeFinished(this);
+            server.endSession(this, EndReason.DTLS_FAILED);
+        });
     }
 
     @Override

@@ -26,8 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The whole steady-state forward step allocates nothing: SRTP-unprotect of the publisher's packet, {@link
  * PublishedTrack#onRtp}, and per subscriber the rewrite in {@link DownTrack} and SRTP-protect in its sink, together
  * with what the media loop's tick does beside it (NACKs to the publisher, keyframe-request polls, a subscriber's
- * NACK answered from the cache with {@link DownTrack#retransmit}). Measured with the JVM's per-thread allocation
- * counter; the stream has a lost packet per thousand and a reordered one per hundred, so the repair paths run too.
+ * NACK answered from the cache with {@link DownTrack#retransmit}, within each subscriber's
+ * {@link RetransmissionBudget}, and now and then a NACK storm of a thousand sequence numbers that the budget
+ * mostly refuses). Measured with the JVM's per-thread allocation counter; the stream has a lost packet per thousand
+ * and a reordered one per hundred, so the repair paths run too.
  */
 class ForwardPathAllocationTest {
     private static final int SUBSCRIBERS = 10;
@@ -102,6 +104,11 @@ class ForwardPathAllocationTest {
         assertThat(server.retransmissions).as("NACKs answered from the cache").isPositive();
         assertThat(server.retransmissions).isGreaterThan(server.retransmissionMisses);
         assertThat(server.nacksToPublisher).as("NACKs for the lost packets").isPositive();
+        long refused = 0;
+        for (RetransmissionBudget budget : server.budgets) {
+            refused += budget.refused();
+        }
+        assertThat(refused).as("storm retransmissions the budgets refused").isPositive();
         if (media == Media.VIDEO) {
             assertThat(server.keyframeRequestsToPublisher).as("PLIs after subscribers asked").isPositive();
         }
@@ -127,6 +134,7 @@ class ForwardPathAllocationTest {
         long delivered;
         long retransmissions;
         long retransmissionMisses;
+        final RetransmissionBudget[] budgets;
         long nacksToPublisher;
         long keyframeRequestsToPublisher;
 
@@ -143,10 +151,13 @@ class ForwardPathAllocationTest {
                     "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01", 5));
             downTracks = new DownTrack[subscribers];
             sinks = new ProtectingSink[subscribers];
+            budgets = new RetransmissionBudget[subscribers];
             Random random = new Random(subscribers);
             for (int i = 0; i < subscribers; i++) {
                 sinks[i] = new ProtectingSink(SrtpContext.create(randomKey(profile, random)), leakySinks);
                 downTracks[i] = new DownTrack(track, 0x5000_0000L + i, video ? 98 : 109, extensionIds, sinks[i]);
+                budgets[i] = new RetransmissionBudget(RetransmissionLimits.DEFAULT, 0);
+                downTracks[i].limitRetransmissions(budgets[i]);
                 track.addDownTrack(downTracks[i]);
             }
         }
@@ -193,6 +204,13 @@ class ForwardPathAllocationTest {
                     retransmissionMisses++;
                 }
                 nacksToPublisher += layer.pollNacks(nowMillis, nacks);
+            }
+            if (delivered % 500 == 0) {
+                // A storm: one subscriber NACKs the last thousand packets at once; its budget refuses most.
+                DownTrack stormer = downTracks[(int) (delivered / 500 % downTracks.length)];
+                for (int back = 1; back <= 1_000; back++) {
+                    stormer.retransmit((lastSeq - back) & 0xFFFF, nowMillis, scratch);
+                }
             }
             if (delivered % 1_000 == 0) {
                 downTracks[(int) (delivered / 1_000 % downTracks.length)].requestKeyframe();

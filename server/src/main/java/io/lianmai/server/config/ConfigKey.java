@@ -41,6 +41,31 @@ public enum ConfigKey {
                     + "UDP port (SO_REUSEPORT, Linux). 0: the media loop does everything (cheapest per packet "
                     + "up to one core's worth); auto: one per core beyond the first, for big fan-outs on "
                     + "machines whose media thread is the limit."),
+    MEDIA_DTLS_THREADS("media.dtlsThreads", "auto", false,
+            "Threads running DTLS handshakes (each blocks its thread until done); auto: one per core, at least 2."),
+    MEDIA_DTLS_QUEUE("media.dtlsQueue", "256", false,
+            "DTLS handshakes admitted beyond media.dtlsThreads; a WHIP/WHEP offer beyond both gets 503 with "
+                    + "Retry-After."),
+    MEDIA_MAX_SESSIONS("media.maxSessions", "5000", false,
+            "WebRTC sessions (publishers and players) on this node; the next offer gets 503 with Retry-After. A few "
+                    + "times what a 2-core node forwards, so only floods reach it."),
+    MEDIA_TCP_HANDSHAKE_TIMEOUT("media.tcpHandshakeTimeoutSeconds", "10", false,
+            "An ICE-TCP connection that sends no valid STUN check for a session within this many seconds is "
+                    + "closed."),
+    MEDIA_TCP_MAX_CONNECTIONS_PER_IP("media.tcpMaxConnectionsPerIp", "50", false,
+            "ICE-TCP connections open at once from one IPv4 address or IPv6 /64; more are closed at once. Room for "
+                    + "an office behind one NAT address."),
+    MEDIA_MAX_ADDRESSES_PER_SESSION("media.maxAddressesPerSession", "8", false,
+            "Source addresses with a valid ICE check a session remembers and routes media from; the oldest "
+                    + "unselected one makes room. A browser checks one pair per interface and protocol."),
+    MEDIA_NACK_REPEAT_INTERVAL("media.nackRepeatIntervalMs", "100", false,
+            "A packet resent to a player is not resent to it again within this many milliseconds (about a round "
+                    + "trip); 0 turns the check off."),
+    MEDIA_NACK_MAX_PER_SECOND("media.nackMaxPerSecond", "250", false,
+            "Retransmissions per second to one player, all its tracks together: all of a 2.5 Mbit/s video stream."),
+    MEDIA_NACK_MAX_SHARE("media.nackMaxSharePercent", "50", false,
+            "Bytes resent to a player stay at or below this percentage of the bytes forwarded to it over the last "
+                    + "second or two."),
     ROOM_RTC_MAX_MEMBERS("room.rtcMaxMembers", "300", false,
             "Members of an rtc (call) room; the next enter fails with -3301. TRTC's video-call limit."),
     ROOM_RTC_MAX_PUBLISHERS("room.rtcMaxPublishers", "50", false,

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.store.StoreConfig;
+import io.lianmai.media.sfu.RetransmissionLimits;
 import io.lianmai.media.transport.MediaConfig;
+import io.lianmai.media.transport.MediaLimits;
 import io.lianmai.room.RoomConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -190,7 +192,8 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_CONNECT_TIMEOUT, 1, 3600)),
                 "auto".equalsIgnoreCase(text(settings, ConfigKey.MEDIA_EGRESS_THREADS))
                         ? MediaConfig.egressThreadsPerSpareCore()
-                        : integer(settings, ConfigKey.MEDIA_EGRESS_THREADS, 0, MediaConfig.MAX_EGRESS_THREADS));
+                        : integer(settings, ConfigKey.MEDIA_EGRESS_THREADS, 0, MediaConfig.MAX_EGRESS_THREADS),
+                mediaLimits(settings));
         RoomConfig defaults = RoomConfig.defaults();
         RoomConfig room = new RoomConfig(
                 integer(settings, ConfigKey.ROOM_RTC_MAX_MEMBERS, 1, 1_000_000),
@@ -226,6 +229,23 @@ public final class ConfigLoader {
         return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
                 new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)),
                 live, limits);
+    }
+
+    /** What media clients may take: docs/security.md, "Media plane". */
+    private static MediaLimits mediaLimits(Map<ConfigKey, Setting> settings) {
+        return new MediaLimits(
+                "auto".equalsIgnoreCase(text(settings, ConfigKey.MEDIA_DTLS_THREADS))
+                        ? MediaLimits.defaultDtlsThreads()
+                        : integer(settings, ConfigKey.MEDIA_DTLS_THREADS, MediaLimits.MIN_DTLS_THREADS, 1024),
+                integer(settings, ConfigKey.MEDIA_DTLS_QUEUE, 0, 1_000_000),
+                integer(settings, ConfigKey.MEDIA_MAX_SESSIONS, 1, Integer.MAX_VALUE),
+                Duration.ofSeconds(integer(settings, ConfigKey.MEDIA_TCP_HANDSHAKE_TIMEOUT, 1, 3600)),
+                integer(settings, ConfigKey.MEDIA_TCP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
+                integer(settings, ConfigKey.MEDIA_MAX_ADDRESSES_PER_SESSION, 2, 64),
+                new RetransmissionLimits(
+                        integer(settings, ConfigKey.MEDIA_NACK_REPEAT_INTERVAL, 0, 60_000),
+                        integer(settings, ConfigKey.MEDIA_NACK_MAX_PER_SECOND, 1, 1_000_000),
+                        integer(settings, ConfigKey.MEDIA_NACK_MAX_SHARE, 1, 1_000)));
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {

@@ -135,7 +135,7 @@ public final class WhipWhepRoutes {
                 .end(session.answerSdp()))
                 .onFailure(failure -> {
                     ticket.release();
-                    errorFor(failure).send(context);
+                    sendFailure(context, failure);
                 });
     }
 
@@ -175,6 +175,20 @@ public final class WhipWhepRoutes {
                 .putHeader("access-control-expose-headers", "location, link");
     }
 
+    /**
+     * Answers a failed negotiation; a media plane that is full says when to try again ({@code Retry-After}, from
+     * {@link MediaException#retryAfterSeconds()}).
+     */
+    static void sendFailure(RoutingContext context, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof MediaException media && media.reason() == MediaException.Reason.UNAVAILABLE
+                && media.retryAfterSeconds() > 0 && !context.response().ended()) {
+            context.response().putHeader("retry-after", Integer.toString(media.retryAfterSeconds()));
+        }
+        errorFor(failure).send(context);
+    }
+
     static ApiError errorFor(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
@@ -189,7 +203,9 @@ public final class WhipWhepRoutes {
             return switch (media.reason()) {
                 case BAD_OFFER -> new ApiError(400, ApiError.INVALID_PARAMETER, media.getMessage());
                 case STREAM_NOT_FOUND -> new ApiError(404, ApiError.STREAM_NOT_FOUND, media.getMessage());
-                case UNAVAILABLE -> new ApiError(503, ApiError.SERVER_FAILED, media.getMessage());
+                // A full media plane says which limit and when to retry; anything else unavailable says nothing.
+                case UNAVAILABLE -> new ApiError(503, ApiError.SERVER_FAILED, media.retryAfterSeconds() > 0
+                        ? ServerErrors.refusalMessage(media.getMessage()) : media.getMessage());
             };
         }
         return ServerErrors.internalError("WHIP/WHEP negotiation", cause);

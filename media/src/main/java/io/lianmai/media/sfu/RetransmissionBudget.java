@@ -1,0 +1,120 @@
+package io.lianmai.media.sfu;
+
+/**
+ * One subscriber's allowance for retransmissions, shared by its down-tracks: at most
+ * {@link RetransmissionLimits#maxPerSecond()} packets a second (a token bucket holding one second's worth) and, in
+ * bytes, at most {@link RetransmissionLimits#maxSharePercent()} of what was forwarded to it over the current and the
+ * previous one-second slot. What it refuses is counted, never logged. The per-packet "not again so soon" check lives
+ * in {@link DownTrack}, which owns the sequence number space; it reports its refusals here.
+ *
+ * <p>Owned by the media thread; times are the caller's clock in milliseconds. Allocates nothing after construction.
+ */
+public final class RetransmissionBudget {
+    private static final long SLOT_MILLIS = 1000;
+
+    private final RetransmissionLimits limits;
+    private final long maxMilliTokens;
+    private long milliTokens;
+    private long refilledAt;
+    private long slotStart;
+    private long forwardedNow;
+    private long forwardedBefore;
+    private long resentNow;
+    private long resentBefore;
+
+    private long allowed;
+    private long refusedRepeat;
+    private long refusedRate;
+    private long refusedShare;
+
+    public RetransmissionBudget(RetransmissionLimits limits, long nowMillis) {
+        this.limits = limits;
+        this.maxMilliTokens = limits.maxPerSecond() * 1000L;
+        this.milliTokens = maxMilliTokens;
+        this.refilledAt = nowMillis;
+        this.slotStart = nowMillis;
+    }
+
+    public RetransmissionLimits limits() {
+        return limits;
+    }
+
+    /** {@code bytes} of media were forwarded to the subscriber (not retransmissions). */
+    public void onForwarded(int bytes, long nowMillis) {
+        roll(nowMillis);
+        forwardedNow += bytes;
+    }
+
+    /**
+     * Asks to resend one packet of {@code bytes}; on true the packet must be sent (and is counted as sent), on false
+     * it must not (and the refusal is counted).
+     */
+    public boolean tryRetransmit(int bytes, long nowMillis) {
+        roll(nowMillis);
+        refill(nowMillis);
+        if (milliTokens < 1000) {
+            refusedRate++;
+            return false;
+        }
+        if ((resentNow + resentBefore + bytes) * 100 > (forwardedNow + forwardedBefore) * limits.maxSharePercent()) {
+            refusedShare++;
+            return false;
+        }
+        milliTokens -= 1000;
+        resentNow += bytes;
+        allowed++;
+        return true;
+    }
+
+    /** A down-track refused a packet it had resent less than the repeat interval ago. */
+    void onRepeatRefused() {
+        refusedRepeat++;
+    }
+
+    private void refill(long nowMillis) {
+        long elapsed = nowMillis - refilledAt;
+        if (elapsed <= 0) {
+            return;
+        }
+        refilledAt = nowMillis;
+        milliTokens = Math.min(maxMilliTokens, milliTokens + Math.min(elapsed, SLOT_MILLIS) * limits.maxPerSecond());
+    }
+
+    private void roll(long nowMillis) {
+        long elapsed = nowMillis - slotStart;
+        if (elapsed < SLOT_MILLIS) {
+            return;
+        }
+        boolean adjacent = elapsed < 2 * SLOT_MILLIS;
+        forwardedBefore = adjacent ? forwardedNow : 0;
+        resentBefore = adjacent ? resentNow : 0;
+        forwardedNow = 0;
+        resentNow = 0;
+        slotStart = adjacent ? slotStart + SLOT_MILLIS : nowMillis;
+    }
+
+    /** Retransmissions allowed so far. */
+    public long allowed() {
+        return allowed;
+    }
+
+    /** Refused: the same packet was resent less than {@link RetransmissionLimits#repeatIntervalMillis()} ago. */
+    public long refusedRepeat() {
+        return refusedRepeat;
+    }
+
+    /** Refused: over {@link RetransmissionLimits#maxPerSecond()}. */
+    public long refusedRate() {
+        return refusedRate;
+    }
+
+    /** Refused: over {@link RetransmissionLimits#maxSharePercent()} of the forwarded bytes. */
+    public long refusedShare() {
+        return refusedShare;
+    }
+
+    /** All refusals. */
+    public long refused() {
+        return refusedRepeat + refusedRate + refusedShare;
+    }
+}
