@@ -59,7 +59,14 @@ final class AttackOutcome {
 
     /** A failed request's label: timeout, refused, closed, or the exception's class. */
     static String failure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+            return "timeout";
+        }
         if (cause instanceof HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
             return "timeout";
         }

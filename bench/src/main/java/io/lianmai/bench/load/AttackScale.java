@@ -12,10 +12,10 @@ record AttackScale(String name, int whipFloodCount, int whipFloodSeconds, int an
         int slowReaderSeconds, int nackSequenceNumbers, int nackSeconds, int stunPorts, int stunSeconds,
         int signedExpirySeconds, Duration wsCloseWithin, Duration rtmpCloseWithin) {
 
-    static final AttackScale FULL = new AttackScale("full", 5_000, 10, 2_000, 10, 200, 64 * 1024, 500, 1_000, 8, 15,
+    static final AttackScale FULL = new AttackScale("full", 5_000, 10, 2_000, 10, 200, 32 * 1024, 500, 1_000, 8, 15,
             4_096, 10, 10_000, 30, 6, Duration.ofSeconds(15), Duration.ofSeconds(15));
 
-    static final AttackScale SHORT = new AttackScale("short", 300, 3, 200, 3, 40, 64 * 1024, 50, 100, 8, 10,
+    static final AttackScale SHORT = new AttackScale("short", 300, 3, 200, 3, 40, 32 * 1024, 50, 100, 8, 10,
             4_096, 4, 1_000, 8, 4, Duration.ofSeconds(15), Duration.ofSeconds(15));
 
     AttackScale withCloseDeadlines(Duration ws, Duration rtmp) {

