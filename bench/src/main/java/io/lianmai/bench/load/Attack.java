@@ -6,6 +6,7 @@ package io.lianmai.bench.load;
  * and judges its own expectation; the suite around it measures the call in progress and the server's resources.
  *
  * <p>An attack runs on the suite's thread and may block; it must return within about {@link #maxSeconds} seconds.
+ * One instance runs once: {@link #prepare} (not measured), then {@link #run}.
  */
 interface Attack {
     /** The short name used on the command line and in the report. */
@@ -19,6 +20,13 @@ interface Attack {
 
     /** An upper bound of how long {@link #run} takes, for the report and for timeouts. */
     int maxSeconds(AttackScale scale);
+
+    /**
+     * What the attack needs that is not part of it (an operator's command-line calls, which start a JVM each), done
+     * before the measurement starts so that it does not count against the call.
+     */
+    default void prepare(AttackContext context) throws Exception {
+    }
 
     /** Runs the attack; returns whether the server did what {@link #expectation} says. */
     Verdict run(AttackContext context, AttackOutcome outcome) throws Exception;

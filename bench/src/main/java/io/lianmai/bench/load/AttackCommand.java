@@ -33,6 +33,11 @@ final class AttackCommand implements Callable<Integer> {
             description = "How long the call is measured before the attacks. Default: 5s.")
     Duration baseline = Duration.ofSeconds(5);
 
+    @Option(names = "--recovery", paramLabel = "TIME", converter = LoadOptions.DurationConverter.class,
+            description = "After each attack, wait up to this long for the server's threads and file descriptors to "
+                    + "return near the baseline before the next. Default: 15s (3s with --short).")
+    Duration recovery;
+
     @Option(names = "--min-frame-rate", paramLabel = "PERCENT",
             description = "The call must keep this share of its baseline frame rate. Default: ${DEFAULT-VALUE}.")
     double minFrameRatePercent = 90;
@@ -98,7 +103,8 @@ final class AttackCommand implements Callable<Integer> {
         }
         AttackScale scale = (shortScale ? AttackScale.SHORT : AttackScale.FULL)
                 .withCloseDeadlines(wsCloseWithin, rtmpCloseWithin);
-        return new AttackSuite.Settings(jar, serverJavaOpts, serverSettings, scale, baseline,
+        Duration wait = recovery != null ? recovery : Duration.ofSeconds(shortScale ? 3 : 15);
+        return new AttackSuite.Settings(jar, serverJavaOpts, serverSettings, scale, baseline, wait,
                 new AttackReport.Bounds(minFrameRatePercent, maxAddedP99.toNanos() / 1e6, maxThreads, maxFds,
                         megabytes(maxRss)), names);
     }

@@ -30,13 +30,15 @@ record AttackReport(String scale, String target, String machine, Bounds bounds, 
      * @param expectationStatus PASS, FAIL or NOT_AVAILABLE for the attack's own expectation
      * @param framePercent the call's frame rate during the attack, % of the baseline
      * @param addedP99Millis the call's p99 forward latency during the attack minus the baseline's
+     * @param recoverySeconds how long after the attack the server was back near its baseline threads and file
+     *        descriptors; -1 when it was not within the suite's wait (informational, not a criterion)
      * @param pass every criterion met (a NOT_AVAILABLE expectation is not a pass)
      */
     record Result(String name, String description, String expectation, long sent, Map<String, Long> outcomes,
             String expectationStatus, String detail, double seconds, double framesPerSecond, double framePercent,
             double p99Millis, double addedP99Millis, boolean callConnected, int maxThreads, int maxFds,
-            double maxRssMb, boolean callOk, boolean latencyOk, boolean threadsOk, boolean fdsOk, boolean rssOk,
-            boolean pass) {
+            double maxRssMb, double recoverySeconds, boolean callOk, boolean latencyOk, boolean threadsOk,
+            boolean fdsOk, boolean rssOk, boolean pass) {
     }
 
     boolean passed() {
@@ -56,15 +58,16 @@ record AttackReport(String scale, String target, String machine, Bounds bounds, 
                 + " server %d threads, %d fds, %.0f MB RSS", baseline.framesPerSecond(), baseline.p99Millis(),
                 baseline.seconds(), baseline.threads(), baseline.fds(), baseline.rssMb()));
         out.println(String.format(Locale.ROOT, "  bounds    call ≥ %.0f %% of its frame rate, < %.0f ms added p99; "
-                + "threads ≤ %d, fds ≤ %d, RSS ≤ %.0f MB", bounds.minFrameRatePercent(), bounds.maxAddedP99Millis(),
-                bounds.maxThreads(), bounds.maxFds(), bounds.maxRssMb()));
+                + "threads ≤ %d, fds ≤ %d, RSS ≤ %.0f MB", bounds.minFrameRatePercent(),
+                bounds.maxAddedP99Millis(), bounds.maxThreads(), bounds.maxFds(), bounds.maxRssMb()));
         out.println();
         out.println(String.format(Locale.ROOT, "| %-18s | %6s | %-6s | %6s | %9s | %7s | %5s | %7s | %-6s |",
                 "attack", "sent", "expect", "fps %", "+p99 ms", "threads", "fds", "RSS MB", "result"));
-        out.println("|--------------------|-------:|--------|-------:|----------:|--------:|------:|--------:|--------|");
+        out.println("|--------------------|-------:|--------|-------:|----------:|--------:|------:|--------:"
+                + "|--------|");
         for (Result r : attacks) {
-            out.println(String.format(Locale.ROOT, "| %-18s | %6d | %-6s | %5.0f%s | %8.1f%s | %6d%s | %4d%s | %6.0f%s |"
-                    + " %-6s |", r.name(), r.sent(), Attack.Status.valueOf(r.expectationStatus()).label(),
+            out.println(String.format(Locale.ROOT, "| %-18s | %6d | %-6s | %5.0f%s | %8.1f%s | %6d%s | %4d%s "
+                    + "| %6.0f%s | %-6s |", r.name(), r.sent(), Attack.Status.valueOf(r.expectationStatus()).label(),
                     r.framePercent(), mark(r.callOk()), r.addedP99Millis(), mark(r.latencyOk()), r.maxThreads(),
                     mark(r.threadsOk()), r.maxFds(), mark(r.fdsOk()), r.maxRssMb(), mark(r.rssOk()),
                     r.pass() ? "PASS" : "FAIL"));
@@ -76,6 +79,9 @@ record AttackReport(String scale, String target, String machine, Bounds bounds, 
             out.println("  expected  " + r.expectation());
             out.println("  got       " + Attack.Status.valueOf(r.expectationStatus()).label() + ": " + r.detail());
             out.println("  outcomes  " + r.outcomes());
+            out.println("  after     " + (r.recoverySeconds() < 0 ? "the server was not back near its baseline "
+                    + "threads and fds within the wait" : String.format(Locale.ROOT, "the server was back near its "
+                    + "baseline threads and fds after %.1f s", r.recoverySeconds())));
         }
         out.println();
         long failed = attacks.stream().filter(r -> !r.pass()).count();

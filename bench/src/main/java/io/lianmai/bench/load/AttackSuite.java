@@ -36,11 +36,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads, the resource sampler, and the caller's thread, on which the attacks run one after another.
  */
 final class AttackSuite {
-    /** Every attack, in the order they run: the ones that may cost the server most come last. */
-    static final List<Attack> ALL = List.of(new PermissionsAttack(), new CdnRelayAttack(), new AnonymousJoinAttack(),
-            new MultipartAttack(), new IdleWsAttack(), new SlowReaderAttack(), new StunPortsAttack(),
-            new NackStormAttack(), new WhipFloodAttack(), new AnonymousPlaybackAttack(), new SignedPlaybackAttack(),
-            new SlowRtmpAttack());
+    /** Every attack (new instances: each runs once), in the order they run: the costliest for the server last. */
+    static List<Attack> all() {
+        return List.of(new PermissionsAttack(), new CdnRelayAttack(), new AnonymousJoinAttack(),
+                new MultipartAttack(), new IdleWsAttack(), new SlowReaderAttack(), new StunPortsAttack(),
+                new NackStormAttack(), new WhipFloodAttack(), new AnonymousPlaybackAttack(),
+                new SignedPlaybackAttack(), new SlowRtmpAttack());
+    }
+
+    /** After an attack the server counts as recovered with at most this many threads more than at the baseline. */
+    private static final int RECOVERED_THREADS = 10;
+    /** … and at most this many open file descriptors more. */
+    private static final int RECOVERED_FDS = 16;
 
     /** A window shorter than this says little about a call at 30 fps: short attacks are measured this long. */
     private static final long MIN_WINDOW_MILLIS = 2_000;
@@ -49,7 +56,7 @@ final class AttackSuite {
 
     /** How the suite runs. */
     record Settings(Path serverJar, String serverJavaOpts, List<String> serverSettings, AttackScale scale,
-            Duration baseline, AttackReport.Bounds bounds, List<String> names) {
+            Duration baseline, Duration recovery, AttackReport.Bounds bounds, List<String> names) {
     }
 
     private final Settings settings;
@@ -62,13 +69,14 @@ final class AttackSuite {
 
     /** The attacks named (all when none), in suite order; unknown names are an error. */
     static List<Attack> select(List<String> names) {
+        List<Attack> all = all();
         if (names == null || names.isEmpty()) {
-            return ALL;
+            return all;
         }
         Map<String, Attack> byName = new LinkedHashMap<>();
-        ALL.forEach(a -> byName.put(a.name(), a));
+        all.forEach(a -> byName.put(a.name(), a));
         List<Attack> chosen = new ArrayList<>();
-        for (Attack a : ALL) {
+        for (Attack a : all) {
             if (names.contains(a.name())) {
                 chosen.add(a);
             }
@@ -207,10 +215,18 @@ final class AttackSuite {
         AttackOutcome outcome = new AttackOutcome();
         if (!server.isAlive()) {
             return result(attack, scale, outcome, Attack.Verdict.fail("the server is no longer running"), 0,
-                    new CallUnderTest.Window(0, 0, Double.NaN, 0), false, new ServerSampler.Peak(0, 0, 0), baseline);
+                    new CallUnderTest.Window(0, 0, Double.NaN, 0), false, new ServerSampler.Peak(0, 0, 0), baseline,
+                    -1);
         }
         Thread.sleep(SETTLE_MILLIS);
         say(attack.name() + ": " + attack.description(scale));
+        try {
+            attack.prepare(context);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            say(attack.name() + ": its preparation failed: " + e);
+        }
         sampler.reset();
         call.startWindow();
         long start = System.nanoTime();
@@ -232,12 +248,40 @@ final class AttackSuite {
             verdict = Attack.Verdict.fail("the server died: " + verdict.detail());
         }
         say(attack.name() + ": " + verdict.status().label() + ": " + verdict.detail());
-        return result(attack, scale, outcome, verdict, elapsed / 1000.0, window, call.connected(), peak, baseline);
+        boolean connected = call.connected();
+        double recovered = awaitRecovery(server, baseline);
+        return result(attack, scale, outcome, verdict, elapsed / 1000.0, window, connected, peak, baseline,
+                recovered);
+    }
+
+    /**
+     * Waits (up to {@link Settings#recovery}) until the server is back near its baseline threads and descriptors,
+     * so that the next attack is not measured against this one's leftovers; returns how long it took, or -1.
+     */
+    private double awaitRecovery(ChildServer server, AttackReport.Baseline baseline) throws InterruptedException {
+        long pid = server.pid().getAsLong();
+        long start = System.nanoTime();
+        long deadline = start + settings.recovery().toNanos();
+        do {
+            if (!server.isAlive()) {
+                return -1;
+            }
+            try {
+                if (ProcStat.read(pid).threads() <= baseline.threads() + RECOVERED_THREADS
+                        && ServerSampler.fds(pid) <= baseline.fds() + RECOVERED_FDS) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+            } catch (RuntimeException e) {
+                return -1;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        return -1;
     }
 
     private AttackReport.Result result(Attack attack, AttackScale scale, AttackOutcome outcome,
             Attack.Verdict verdict, double seconds, CallUnderTest.Window window, boolean connected,
-            ServerSampler.Peak peak, AttackReport.Baseline baseline) {
+            ServerSampler.Peak peak, AttackReport.Baseline baseline, double recoverySeconds) {
         AttackReport.Bounds bounds = settings.bounds();
         double percent = 100.0 * window.framesPerSecond() / baseline.framesPerSecond();
         double added = Double.isNaN(window.p99Millis()) ? Double.POSITIVE_INFINITY
@@ -251,7 +295,8 @@ final class AttackSuite {
         return new AttackReport.Result(attack.name(), attack.description(scale), attack.expectation(scale),
                 outcome.sentCount(), outcome.histogram(), verdict.status().name(), verdict.detail(), seconds,
                 window.framesPerSecond(), percent, window.p99Millis(), Double.isInfinite(added) ? 9_999 : added,
-                connected, peak.threads(), peak.fds(), peak.rssMb(), callOk, latencyOk, threadsOk, fdsOk, rssOk, pass);
+                connected, peak.threads(), peak.fds(), peak.rssMb(), recoverySeconds, callOk, latencyOk, threadsOk,
+                fdsOk, rssOk, pass);
     }
 
     private static String machine() {

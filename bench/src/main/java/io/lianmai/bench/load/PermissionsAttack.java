@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
 final class PermissionsAttack implements Attack {
     private static final int ENTER = Privilege.ENTER_ROOM.bit();
 
+    private long strictApp = -1;
+    private String strictSecret;
+    private String strictProblem = "";
+
     @Override
     public String name() {
         return "permissions";
@@ -42,6 +46,20 @@ final class PermissionsAttack implements Attack {
         return 60;
     }
 
+    /** Creates the second app and makes it require PrivateMapKeys, through the CLI (when it can). */
+    @Override
+    public void prepare(AttackContext context) {
+        ServerCli cli = new ServerCli(context.server);
+        String[] secret = new String[1];
+        Optional<long[]> created = cli.createApp("attack-suite-pmk", secret);
+        if (created.isPresent() && cli.requirePrivateMapKey(created.get()[0])) {
+            strictApp = created.get()[0];
+            strictSecret = secret[0];
+        } else {
+            strictProblem = cli.lastProblem();
+        }
+    }
+
     @Override
     public Verdict run(AttackContext context, AttackOutcome outcome) throws Exception {
         List<URI> accepted = new ArrayList<>();
@@ -54,20 +72,16 @@ final class PermissionsAttack implements Attack {
         int sendAudio = ENTER | Privilege.CREATE_ROOM.bit() | Privilege.SEND_AUDIO.bit();
 
         // 1. PrivateMapKey omitted on an app that requires it (a second app, so the call's app is left alone).
-        ServerCli cli = new ServerCli(context.server);
-        String[] secret = new String[1];
-        Optional<long[]> created = cli.createApp("attack-suite-pmk", secret);
-        if (created.isEmpty() || !cli.requirePrivateMapKey(created.get()[0])) {
-            unavailable.add("pmk-omitted: " + cli.lastProblem());
+        if (strictApp < 0) {
+            unavailable.add("pmk-omitted: " + strictProblem);
             outcome.count("pmk-omitted n/a");
         } else {
-            long strict = created.get()[0];
-            UserSigSigner strictSigner = new UserSigSigner(strict, secret[0], Clock.systemUTC());
-            check(context, outcome, accepted, failed, "pmk-omitted whip", "whip?sdkAppID=" + strict + "&roomID="
+            UserSigSigner strictSigner = new UserSigSigner(strictApp, strictSecret, Clock.systemUTC());
+            check(context, outcome, accepted, failed, "pmk-omitted whip", "whip?sdkAppID=" + strictApp + "&roomID="
                     + room + "&userID=mallory", strictSigner.genUserSig("mallory", 3600), offer);
             outcome.sent();
             try (WsMember ws = WsMember.connect(context.http, context.wsUri())) {
-                String reply = ws.request("enter", WsMember.enterData(strict, "mallory",
+                String reply = ws.request("enter", WsMember.enterData(strictApp, "mallory",
                         strictSigner.genUserSig("mallory", 3600), room, null)).get(10, TimeUnit.SECONDS);
                 int code = WsMember.ok(reply) ? 0 : WsMember.errorCode(reply);
                 outcome.count("pmk-omitted ws " + (code == 0 ? "entered" : Integer.toString(code)));

@@ -22,7 +22,7 @@ final class RawSockets {
     private RawSockets() {
     }
 
-    /** Opens a blocking channel to {@code address} with a read timeout for the handshakes ({@code rcvbuf} 0: default). */
+    /** A blocking channel to {@code address}, 5 s read timeout for handshakes ({@code rcvbuf} 0: the default). */
     static SocketChannel open(InetSocketAddress address, int rcvbuf) throws IOException {
         SocketChannel channel = SocketChannel.open();
         if (rcvbuf > 0) {

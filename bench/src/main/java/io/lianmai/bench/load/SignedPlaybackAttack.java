@@ -33,15 +33,26 @@ final class SignedPlaybackAttack implements Attack {
         return scale.signedExpirySeconds() + 40;
     }
 
+    private Optional<URI> signed = Optional.empty();
+    /** When the signing command had returned: the URL expires at most {@code expire} s after this. */
+    private long signedBy;
+    private String problem = "";
+
+    /** Signs the URL through the CLI: its expiry counts from here, just before the measurement starts. */
     @Override
-    public Verdict run(AttackContext context, AttackOutcome outcome) throws Exception {
+    public void prepare(AttackContext context) {
         String stream = context.call.streamNames(context.sdkAppId()).get(0);
         ServerCli cli = new ServerCli(context.server);
+        signed = cli.signedFlv(context.sdkAppId(), stream, context.scale.signedExpirySeconds());
+        signedBy = System.nanoTime();
+        problem = cli.lastProblem();
+    }
+
+    @Override
+    public Verdict run(AttackContext context, AttackOutcome outcome) throws Exception {
         long expire = context.scale.signedExpirySeconds();
-        long signedAt = System.nanoTime();
-        Optional<URI> signed = cli.signedFlv(context.sdkAppId(), stream, expire);
         if (signed.isEmpty()) {
-            return Verdict.notAvailable("no signed URL: " + cli.lastProblem());
+            return Verdict.notAvailable("no signed URL: " + problem);
         }
         URI url = signed.get();
         outcome.sent();
@@ -55,7 +66,7 @@ final class SignedPlaybackAttack implements Attack {
         PlaybackProbe.Result tampered = PlaybackProbe.get(context.http,
                 URI.create(url.toString().replace(query, altered)), WAIT_MILLIS);
         outcome.count("altered " + tampered.label());
-        LoadRun.sleepUntil(signedAt + (expire + 2) * 1_000_000_000L);
+        LoadRun.sleepUntil(signedBy + (expire + 2) * 1_000_000_000L);
         outcome.sent();
         PlaybackProbe.Result after = PlaybackProbe.get(context.http, url, WAIT_MILLIS);
         outcome.count("after expiry " + after.label());

@@ -47,7 +47,7 @@ class AttackSuiteIT {
     void everyAttackRanAndSentSomethingAndTheExitStatusSaysWhetherAllPassed() {
         List<String> names = new ArrayList<>();
         report.get("attacks").forEach(a -> names.add(a.get("name").asText()));
-        assertThat(names).containsExactlyElementsOf(AttackSuite.ALL.stream().map(Attack::name).toList());
+        assertThat(names).containsExactlyElementsOf(AttackSuite.all().stream().map(Attack::name).toList());
         report.get("attacks").forEach(a -> assertThat(a.get("sent").asLong()).as(a.get("name").asText() + " sent")
                 .isPositive());
         assertThat(report.at("/baseline/framesPerSecond").asDouble()).as("the call's baseline frame rate")
@@ -63,20 +63,20 @@ class AttackSuiteIT {
     Stream<DynamicTest> eachAttackMeetsEveryCriterion() {
         Map<String, JsonNode> byName = new HashMap<>();
         report.get("attacks").forEach(a -> byName.put(a.get("name").asText(), a));
-        return AttackSuite.ALL.stream().map(Attack::name).map(name -> DynamicTest.dynamicTest(name, () -> {
+        return AttackSuite.all().stream().map(Attack::name).map(name -> DynamicTest.dynamicTest(name, () -> {
             JsonNode a = byName.get(name);
             assertThat(a).as(name + " ran").isNotNull();
             String what = name + " (" + a.get("detail").asText() + "; outcomes " + a.get("outcomes") + ")";
-            assertThat(a.get("expectationStatus").asText()).as("expectation of " + what).isEqualTo("PASS");
-            assertThat(a.get("callOk").asBoolean()).as("the call kept ≥ 90 %% of its frame rate during " + name
-                    + ": " + a.get("framePercent").asDouble() + " %%").isTrue();
-            assertThat(a.get("latencyOk").asBoolean()).as("the call's p99 rose < 50 ms during " + name + ": +"
-                    + a.get("addedP99Millis").asDouble() + " ms").isTrue();
-            assertThat(a.get("threadsOk").asBoolean()).as("server threads during " + name + ": "
+            assertThat(a.get("expectationStatus").asText()).as("%s", "expectation of " + what).isEqualTo("PASS");
+            assertThat(a.get("callOk").asBoolean()).as("%s", "the call kept ≥ 90 % of its frame rate during "
+                    + name + ": " + a.get("framePercent").asDouble() + " %").isTrue();
+            assertThat(a.get("latencyOk").asBoolean()).as("%s", "the call's p99 rose < 50 ms during " + name
+                    + ": +" + a.get("addedP99Millis").asDouble() + " ms").isTrue();
+            assertThat(a.get("threadsOk").asBoolean()).as("%s", "server threads during " + name + ": "
                     + a.get("maxThreads").asInt()).isTrue();
-            assertThat(a.get("fdsOk").asBoolean()).as("server fds during " + name + ": " + a.get("maxFds").asInt())
-                    .isTrue();
-            assertThat(a.get("rssOk").asBoolean()).as("server RSS during " + name + ": "
+            assertThat(a.get("fdsOk").asBoolean()).as("%s", "server fds during " + name + ": "
+                    + a.get("maxFds").asInt()).isTrue();
+            assertThat(a.get("rssOk").asBoolean()).as("%s", "server RSS during " + name + ": "
                     + a.get("maxRssMb").asDouble() + " MB").isTrue();
         }));
     }
