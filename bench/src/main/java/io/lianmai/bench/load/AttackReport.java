@@ -30,8 +30,8 @@ record AttackReport(String scale, String target, String machine, Bounds bounds, 
      * @param expectationStatus PASS, FAIL or NOT_AVAILABLE for the attack's own expectation
      * @param framePercent the call's frame rate during the attack, % of the baseline
      * @param addedP99Millis the call's p99 forward latency during the attack minus the baseline's
-     * @param recoverySeconds how long after the attack the server was back near its baseline threads and file
-     *        descriptors; -1 when it was not within the suite's wait (informational, not a criterion)
+     * @param recoverySeconds how long after the attack the server was back near the threads and file descriptors it
+     *        had before it; -1 when it was not within the suite's wait (informational, not a criterion)
      * @param pass every criterion met (a NOT_AVAILABLE expectation is not a pass)
      */
     record Result(String name, String description, String expectation, long sent, Map<String, Long> outcomes,
@@ -79,9 +79,9 @@ record AttackReport(String scale, String target, String machine, Bounds bounds, 
             out.println("  expected  " + r.expectation());
             out.println("  got       " + Attack.Status.valueOf(r.expectationStatus()).label() + ": " + r.detail());
             out.println("  outcomes  " + r.outcomes());
-            out.println("  after     " + (r.recoverySeconds() < 0 ? "the server was not back near its baseline "
-                    + "threads and fds within the wait" : String.format(Locale.ROOT, "the server was back near its "
-                    + "baseline threads and fds after %.1f s", r.recoverySeconds())));
+            out.println("  after     " + (r.recoverySeconds() < 0 ? "the server kept the threads or fds it took "
+                    + "(not back within the wait)" : String.format(Locale.ROOT, "the server was back to its threads "
+                    + "and fds of before after %.1f s", r.recoverySeconds())));
         }
         out.println();
         long failed = attacks.stream().filter(r -> !r.pass()).count();

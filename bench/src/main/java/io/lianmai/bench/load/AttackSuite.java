@@ -44,13 +44,13 @@ final class AttackSuite {
                 new SignedPlaybackAttack(), new SlowRtmpAttack());
     }
 
-    /** After an attack the server counts as recovered with at most this many threads more than at the baseline. */
+    /** After an attack the server counts as recovered with at most this many threads more than before it. */
     private static final int RECOVERED_THREADS = 10;
     /** … and at most this many open file descriptors more. */
     private static final int RECOVERED_FDS = 16;
 
-    /** A window shorter than this says little about a call at 30 fps: short attacks are measured this long. */
-    private static final long MIN_WINDOW_MILLIS = 2_000;
+    /** A shorter window's p99 latency is mostly noise: short attacks are measured this long. */
+    private static final long MIN_WINDOW_MILLIS = 4_000;
     /** Between attacks: lets what the last one left (sessions, sockets) go before the next is measured. */
     private static final long SETTLE_MILLIS = 1_000;
 
@@ -227,6 +227,9 @@ final class AttackSuite {
         } catch (Exception e) {
             say(attack.name() + ": its preparation failed: " + e);
         }
+        long pid = server.pid().getAsLong();
+        int threadsBefore = ProcStat.read(pid).threads();
+        int fdsBefore = ServerSampler.fds(pid);
         sampler.reset();
         call.startWindow();
         long start = System.nanoTime();
@@ -249,16 +252,17 @@ final class AttackSuite {
         }
         say(attack.name() + ": " + verdict.status().label() + ": " + verdict.detail());
         boolean connected = call.connected();
-        double recovered = awaitRecovery(server, baseline);
+        double recovered = awaitRecovery(server, threadsBefore, fdsBefore);
         return result(attack, scale, outcome, verdict, elapsed / 1000.0, window, connected, peak, baseline,
                 recovered);
     }
 
     /**
-     * Waits (up to {@link Settings#recovery}) until the server is back near its baseline threads and descriptors,
-     * so that the next attack is not measured against this one's leftovers; returns how long it took, or -1.
+     * Waits (up to {@link Settings#recovery}) until the server is back near the threads and descriptors it had before
+     * the attack, so that the next attack is not measured against this one's leftovers; returns how long it took, or
+     * -1.
      */
-    private double awaitRecovery(ChildServer server, AttackReport.Baseline baseline) throws InterruptedException {
+    private double awaitRecovery(ChildServer server, int threads, int fds) throws InterruptedException {
         long pid = server.pid().getAsLong();
         long start = System.nanoTime();
         long deadline = start + settings.recovery().toNanos();
@@ -267,8 +271,8 @@ final class AttackSuite {
                 return -1;
             }
             try {
-                if (ProcStat.read(pid).threads() <= baseline.threads() + RECOVERED_THREADS
-                        && ServerSampler.fds(pid) <= baseline.fds() + RECOVERED_FDS) {
+                if (ProcStat.read(pid).threads() <= threads + RECOVERED_THREADS
+                        && ServerSampler.fds(pid) <= fds + RECOVERED_FDS) {
                     return (System.nanoTime() - start) / 1e9;
                 }
             } catch (RuntimeException e) {

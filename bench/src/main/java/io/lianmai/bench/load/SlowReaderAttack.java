@@ -7,7 +7,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -76,7 +75,6 @@ final class SlowReaderAttack implements Attack {
             long interval = 1_000_000_000L / MESSAGES_PER_SECOND;
             long nextHeartbeat = start;
             int heartbeatId = 1;
-            List<CompletableFuture<String>> replies = new ArrayList<>();
             for (long tick = 0; System.nanoTime() < end; tick++) {
                 LoadRun.sleepUntil(start + tick * interval);
                 for (WsMember sender : senders) {
@@ -84,9 +82,9 @@ final class SlowReaderAttack implements Attack {
                         continue;
                     }
                     outcome.sent();
-                    replies.add(sender.request("message", "{\"cmdID\":1,\"data\":\"" + PAYLOAD + "\"}")
+                    sender.request("message", "{\"cmdID\":1,\"data\":\"" + PAYLOAD + "\"}")
                             .whenComplete((r, e) -> (e == null && WsMember.ok(r) ? accepted : refused)
-                                    .incrementAndGet()));
+                                    .incrementAndGet());
                 }
                 if (System.nanoTime() >= nextHeartbeat) {
                     heartbeatId++;
@@ -97,9 +95,6 @@ final class SlowReaderAttack implements Attack {
                         // Closed by the server: seen below.
                     }
                     nextHeartbeat = System.nanoTime() + 4_000_000_000L;
-                }
-                if (replies.size() > 10_000) {
-                    replies.subList(0, 5_000).clear();
                 }
             }
             Thread.sleep(500);
