@@ -32,13 +32,15 @@ record AttackReport(String scale, String target, String machine, Bounds bounds, 
      * @param addedP99Millis the call's p99 forward latency during the attack minus the baseline's
      * @param recoverySeconds how long after the attack the server was back near the threads and file descriptors it
      *        had before it; -1 when it was not within the suite's wait (informational, not a criterion)
+     * @param loadAverage the machine's 1-minute load average at the end of the attack (figures taken on a busy
+     *        machine say little)
      * @param pass every criterion met (a NOT_AVAILABLE expectation is not a pass)
      */
     record Result(String name, String description, String expectation, long sent, Map<String, Long> outcomes,
             String expectationStatus, String detail, double seconds, double framesPerSecond, double framePercent,
             double p99Millis, double addedP99Millis, boolean callConnected, int maxThreads, int maxFds,
-            double maxRssMb, double recoverySeconds, boolean callOk, boolean latencyOk, boolean threadsOk,
-            boolean fdsOk, boolean rssOk, boolean pass) {
+            double maxRssMb, double recoverySeconds, double loadAverage, boolean callOk, boolean latencyOk,
+            boolean threadsOk, boolean fdsOk, boolean rssOk, boolean pass) {
     }
 
     boolean passed() {
@@ -61,18 +63,19 @@ record AttackReport(String scale, String target, String machine, Bounds bounds, 
                 + "threads ≤ %d, fds ≤ %d, RSS ≤ %.0f MB", bounds.minFrameRatePercent(),
                 bounds.maxAddedP99Millis(), bounds.maxThreads(), bounds.maxFds(), bounds.maxRssMb()));
         out.println();
-        out.println(String.format(Locale.ROOT, "| %-18s | %6s | %-6s | %6s | %9s | %7s | %5s | %7s | %-6s |",
-                "attack", "sent", "expect", "fps %", "+p99 ms", "threads", "fds", "RSS MB", "result"));
+        out.println(String.format(Locale.ROOT, "| %-18s | %6s | %-6s | %6s | %9s | %7s | %5s | %7s | %-6s | %4s |",
+                "attack", "sent", "expect", "fps %", "+p99 ms", "threads", "fds", "RSS MB", "result", "load"));
         out.println("|--------------------|-------:|--------|-------:|----------:|--------:|------:|--------:"
-                + "|--------|");
+                + "|--------|-----:|");
         for (Result r : attacks) {
             out.println(String.format(Locale.ROOT, "| %-18s | %6d | %-6s | %5.0f%s | %8.1f%s | %6d%s | %4d%s "
-                    + "| %6.0f%s | %-6s |", r.name(), r.sent(), Attack.Status.valueOf(r.expectationStatus()).label(),
+                    + "| %6.0f%s | %-6s | %4.1f |", r.name(), r.sent(),
+                    Attack.Status.valueOf(r.expectationStatus()).label(),
                     r.framePercent(), mark(r.callOk()), r.addedP99Millis(), mark(r.latencyOk()), r.maxThreads(),
                     mark(r.threadsOk()), r.maxFds(), mark(r.fdsOk()), r.maxRssMb(), mark(r.rssOk()),
-                    r.pass() ? "PASS" : "FAIL"));
+                    r.pass() ? "PASS" : "FAIL", r.loadAverage()));
         }
-        out.println("  (* = over its bound)");
+        out.println("  (* = over its bound; load = the machine's 1-minute load average after the attack)");
         out.println();
         for (Result r : attacks) {
             out.println(r.name() + ": " + r.description());
