@@ -20,10 +20,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class PermissionsAttack implements Attack {
     private static final int ENTER = Privilege.ENTER_ROOM.bit();
+    /** TRTC's permission error (ERR_PRIVATE_MAP_KEY): what a missing or insufficient PrivateMapKey gets. */
+    private static final int PERMISSION_DENIED = -100006;
 
     private long strictApp = -1;
     private String strictSecret;
     private String strictProblem = "";
+    private boolean strictFailed;
 
     @Override
     public String name() {
@@ -46,18 +49,52 @@ final class PermissionsAttack implements Attack {
         return 60;
     }
 
-    /** Creates the second app and makes it require PrivateMapKeys, through the CLI (when it can). */
+    /**
+     * Creates the second app and makes it require PrivateMapKeys, through the CLI (when it can), then waits (10 s at
+     * most) until the server serves it: a publisher with a full PrivateMapKey must be accepted, else a refusal of the
+     * keyless one would prove nothing.
+     */
     @Override
-    public void prepare(AttackContext context) {
+    public void prepare(AttackContext context) throws InterruptedException {
         ServerCli cli = new ServerCli(context.server);
         String[] secret = new String[1];
         Optional<long[]> created = cli.createApp("attack-suite-pmk", secret);
-        if (created.isPresent() && cli.requirePrivateMapKey(created.get()[0])) {
-            strictApp = created.get()[0];
-            strictSecret = secret[0];
-        } else {
+        if (created.isEmpty() || !cli.requirePrivateMapKey(created.get()[0])) {
             strictProblem = cli.lastProblem();
+            return;
         }
+        long app = created.get()[0];
+        UserSigSigner strictSigner = new UserSigSigner(app, secret[0], Clock.systemUTC());
+        long room = AttackContext.freshRoom();
+        String fullKey = strictSigner.genPrivateMapKey("carol", 3600, room, 0xFF);
+        String offer = context.publisherOffer("carol");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            URI uri = context.baseUrl().resolve("whip?sdkAppID=" + app + "&roomID=" + room + "&userID=carol"
+                    + "&privateMapKey=" + fullKey);
+            try {
+                HttpResponse<String> response = context.http.send(HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(10)).header("content-type", "application/sdp")
+                        .header("authorization", "Bearer " + strictSigner.genUserSig("carol", 3600))
+                        .POST(HttpRequest.BodyPublishers.ofString(offer)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                last = response.statusCode();
+                if (last == 201) {
+                    response.headers().firstValue("location")
+                            .ifPresent(l -> Cleanup.delete(context, List.of(uri.resolve(l))));
+                    strictApp = app;
+                    strictSecret = secret[0];
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                last = -1;
+            }
+            Thread.sleep(500);
+        }
+        strictProblem = "the new app " + app + " did not accept a publisher with a full PrivateMapKey within 10 s "
+                + "(last status " + last + "): its refusals would prove nothing";
+        strictFailed = true;
     }
 
     @Override
@@ -72,20 +109,23 @@ final class PermissionsAttack implements Attack {
         int sendAudio = ENTER | Privilege.CREATE_ROOM.bit() | Privilege.SEND_AUDIO.bit();
 
         // 1. PrivateMapKey omitted on an app that requires it (a second app, so the call's app is left alone).
-        if (strictApp < 0) {
+        if (strictFailed) {
+            failed.add("pmk-omitted: " + strictProblem);
+            outcome.count("pmk-omitted control refused");
+        } else if (strictApp < 0) {
             unavailable.add("pmk-omitted: " + strictProblem);
             outcome.count("pmk-omitted n/a");
         } else {
             UserSigSigner strictSigner = new UserSigSigner(strictApp, strictSecret, Clock.systemUTC());
             check(context, outcome, accepted, failed, "pmk-omitted whip", "whip?sdkAppID=" + strictApp + "&roomID="
-                    + room + "&userID=mallory", strictSigner.genUserSig("mallory", 3600), offer);
+                    + room + "&userID=mallory", strictSigner.genUserSig("mallory", 3600), offer, PERMISSION_DENIED);
             outcome.sent();
             try (WsMember ws = WsMember.connect(context.http, context.wsUri())) {
                 String reply = ws.request("enter", WsMember.enterData(strictApp, "mallory",
                         strictSigner.genUserSig("mallory", 3600), room, null)).get(10, TimeUnit.SECONDS);
                 int code = WsMember.ok(reply) ? 0 : WsMember.errorCode(reply);
                 outcome.count("pmk-omitted ws " + (code == 0 ? "entered" : Integer.toString(code)));
-                if (code != -100006) {
+                if (code != PERMISSION_DENIED) {
                     failed.add("pmk-omitted ws " + (code == 0 ? "entered" : "error " + code));
                 }
             }
@@ -132,6 +172,12 @@ final class PermissionsAttack implements Attack {
 
     private static void check(AttackContext context, AttackOutcome outcome, List<URI> accepted, List<String> failed,
             String name, String pathAndQuery, String userSig, String offer) {
+        check(context, outcome, accepted, failed, name, pathAndQuery, userSig, offer, 0);
+    }
+
+    /** POSTs one offer; refused means a 4xx (and, when {@code code} is not 0, that TRTC code in the body). */
+    private static void check(AttackContext context, AttackOutcome outcome, List<URI> accepted, List<String> failed,
+            String name, String pathAndQuery, String userSig, String offer, int code) {
         outcome.sent();
         URI uri = context.baseUrl().resolve(pathAndQuery);
         String label;
@@ -146,6 +192,9 @@ final class PermissionsAttack implements Attack {
             }
             if (response.statusCode() < 400 || response.statusCode() >= 500) {
                 failed.add(name + " " + response.statusCode());
+            } else if (code != 0 && WsMember.errorCode(response.body()) != code) {
+                label += " code " + WsMember.errorCode(response.body());
+                failed.add(name + " " + label + " (not " + code + ")");
             }
         } catch (Exception e) {
             label = AttackOutcome.failure(e);
