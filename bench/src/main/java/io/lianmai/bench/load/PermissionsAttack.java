@@ -27,6 +27,7 @@ final class PermissionsAttack implements Attack {
     private String strictSecret;
     private String strictProblem = "";
     private boolean strictFailed;
+    private String strictNote = "";
 
     @Override
     public String name() {
@@ -63,6 +64,7 @@ final class PermissionsAttack implements Attack {
             strictProblem = cli.lastProblem();
             return;
         }
+        strictNote = cli.lastProblem();
         long app = created.get()[0];
         UserSigSigner strictSigner = new UserSigSigner(app, secret[0], Clock.systemUTC());
         long room = AttackContext.freshRoom();
@@ -160,14 +162,15 @@ final class PermissionsAttack implements Attack {
                 signer.genUserSig("mallory", 3600), context.playerOffer("mallory"));
 
         Cleanup.delete(context, accepted);
+        String note = strictNote.isEmpty() ? "" : " (" + strictNote + ")";
         if (!failed.isEmpty()) {
             return Verdict.fail("not refused: " + String.join("; ", failed)
-                    + (unavailable.isEmpty() ? "" : "; n/a: " + String.join("; ", unavailable)));
+                    + (unavailable.isEmpty() ? "" : "; n/a: " + String.join("; ", unavailable)) + note);
         }
         if (!unavailable.isEmpty()) {
             return Verdict.notAvailable("the others refused; n/a: " + String.join("; ", unavailable));
         }
-        return Verdict.pass("all refused");
+        return Verdict.pass("all refused" + note);
     }
 
     private static void check(AttackContext context, AttackOutcome outcome, List<URI> accepted, List<String> failed,

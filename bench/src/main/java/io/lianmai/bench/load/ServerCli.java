@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * What the attacks ask of the operator's side, through the server's own command line while it runs (as an operator
  * would): sign a playback URL, create an app, make an app require PrivateMapKeys. When a command does not exist on
- * this build, the answer says so ({@link Optional#empty()} with the reason in {@link #lastProblem}).
+ * this build, the same is done through the server's store where it can be (the reason is in {@link #lastProblem}),
+ * else the answer says it could not.
  */
 final class ServerCli {
     private final ChildServer server;
@@ -64,9 +65,7 @@ final class ServerCli {
 
     /** The app's playback key, read from the server's store (as the CLI reads it). */
     Optional<String> playKey(long sdkAppId) {
-        try (AppStore store = JdbcAppStore.open(new ConfigLoader(Map.of(), server.workingDirectory())
-                .load(Optional.empty(), Map.of("data.dir", server.workingDirectory().resolve("data").toString()))
-                .store(), Clock.systemUTC())) {
+        try (AppStore store = openStore()) {
             return store.find(sdkAppId).map(App::playKey);
         } catch (RuntimeException e) {
             lastProblem = e.getMessage();
@@ -100,16 +99,32 @@ final class ServerCli {
         return Optional.of(new long[] {id});
     }
 
-    /** {@code lianmai app set --sdkappid ID --require-private-map-key true}; false when the command is missing. */
+    /**
+     * {@code lianmai app set --sdkappid ID --require-private-map-key true}; when that command does not exist, the same
+     * setting written to the store directly (as the command would). False when neither worked.
+     */
     boolean requirePrivateMapKey(long sdkAppId) {
         ChildServer.CliResult r = server.cli(List.of("app", "set", "--sdkappid", Long.toString(sdkAppId),
                 "--require-private-map-key", "true"));
-        if (r.exitCode() != 0) {
-            lastProblem = "`lianmai app set --require-private-map-key` is not available (exit " + r.exitCode()
-                    + "): " + firstLine(r.output());
+        if (r.exitCode() == 0) {
+            return true;
+        }
+        String cliProblem = "`lianmai app set --require-private-map-key` is not available (exit " + r.exitCode()
+                + "): " + firstLine(r.output());
+        try (AppStore store = openStore()) {
+            store.setRequirePrivateMapKey(sdkAppId, true);
+            lastProblem = cliProblem + "; set in the store instead";
+            return true;
+        } catch (Exception e) {
+            lastProblem = cliProblem + "; and the store could not be written: " + e.getMessage();
             return false;
         }
-        return true;
+    }
+
+    private AppStore openStore() {
+        return JdbcAppStore.open(new ConfigLoader(Map.of(), server.workingDirectory())
+                .load(Optional.empty(), Map.of("data.dir", server.workingDirectory().resolve("data").toString()))
+                .store(), Clock.systemUTC());
     }
 
     static String md5Hex(String text) {
