@@ -35,7 +35,7 @@ final class AttackCommand implements Callable<Integer> {
 
     @Option(names = "--recovery", paramLabel = "TIME", converter = LoadOptions.DurationConverter.class,
             description = "After each attack, wait up to this long for the server's threads and file descriptors to "
-                    + "return near the baseline before the next. Default: 15s (3s with --short).")
+                    + "return near what they were before it. Default: 15s (3s with --short).")
     Duration recovery;
 
     @Option(names = "--min-frame-rate", paramLabel = "PERCENT",
