@@ -33,13 +33,20 @@ final class ChildServer implements ServerTarget {
     private final URI baseUrl;
     private final long sdkAppId;
     private final String secretKey;
+    private final int rtmpPort;
+    private final Path jar;
+    private final String javaCommand;
 
-    private ChildServer(Process process, Path dir, URI baseUrl, long sdkAppId, String secretKey) {
+    private ChildServer(Process process, Path dir, URI baseUrl, long sdkAppId, String secretKey, int rtmpPort,
+            Path jar, String javaCommand) {
         this.process = process;
         this.dir = dir;
         this.baseUrl = baseUrl;
         this.sdkAppId = sdkAppId;
         this.secretKey = secretKey;
+        this.rtmpPort = rtmpPort;
+        this.jar = jar;
+        this.javaCommand = javaCommand;
     }
 
     /**
@@ -79,7 +86,8 @@ final class ChildServer implements ServerTarget {
         }
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // Its own working directory: whatever it writes relative to it (uploads) stays apart and can be checked.
+            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
         }
@@ -101,7 +109,7 @@ final class ChildServer implements ServerTarget {
             throw new IllegalStateException("interrupted while the server started", e);
         }
         return new ChildServer(process, dir, URI.create(banner.url.replace("//localhost:", "//127.0.0.1:")),
-                banner.sdkAppId, banner.secretKey);
+                banner.sdkAppId, banner.secretKey, banner.rtmpPort, jar.toAbsolutePath(), java);
     }
 
     /** Reads the child's output: logs it, remembers the tail and picks out the banner's values. */
@@ -111,6 +119,7 @@ final class ChildServer implements ServerTarget {
         volatile String url;
         volatile long sdkAppId;
         volatile String secretKey;
+        volatile int rtmpPort = -1;
 
         void read(Process process, Path log) {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -133,6 +142,9 @@ final class ChildServer implements ServerTarget {
                         sdkAppId = Long.parseLong(trimmed.substring(9).trim());
                     } else if (trimmed.startsWith("SecretKey ")) {
                         secretKey = trimmed.substring(10).trim();
+                    } else if (trimmed.startsWith("RTMP ") && trimmed.contains("<host>:")) {
+                        String rest = trimmed.substring(trimmed.indexOf("<host>:") + 7);
+                        rtmpPort = Integer.parseInt(rest.substring(0, rest.indexOf('/')));
                     } else if (trimmed.startsWith("Press Ctrl-C")) {
                         ready.countDown();
                     }
@@ -164,6 +176,51 @@ final class ChildServer implements ServerTarget {
     @Override
     public String secretKey() {
         return secretKey;
+    }
+
+    /** The RTMP listener's port, or -1 when RTMP is off. */
+    int rtmpPort() {
+        return rtmpPort;
+    }
+
+    /** The server's working directory (its data directory is {@code data} in it). */
+    Path workingDirectory() {
+        return dir;
+    }
+
+    /** Whether the process still runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Runs the server jar's command line ({@code java -jar lianmai.jar ARGS --data-dir DIR}) against this server's
+     * data, as an operator would while it runs, and returns its exit status and output (bounded to 60 s).
+     */
+    CliResult cli(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(javaCommand, "-jar", jar.toString()));
+        command.addAll(args);
+        command.add("--data-dir");
+        command.add(dir.resolve("data").toString());
+        try {
+            Process cli = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            cli.getOutputStream().close();
+            byte[] out = cli.getInputStream().readNBytes(1 << 20);
+            if (!cli.waitFor(60, TimeUnit.SECONDS)) {
+                cli.destroyForcibly();
+                return new CliResult(-1, "timed out: " + String.join(" ", args));
+            }
+            return new CliResult(cli.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new CliResult(-1, "cannot run the CLI: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new CliResult(-1, "interrupted");
+        }
+    }
+
+    /** What a {@link #cli} command did. */
+    record CliResult(int exitCode, String output) {
     }
 
     @Override

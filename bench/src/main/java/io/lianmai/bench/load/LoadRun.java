@@ -13,11 +13,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +46,6 @@ final class LoadRun {
     /** After the window the publishers stop; this long lets packets in flight and their repairs arrive. */
     private static final long DRAIN_MILLIS = 500;
     private static final int MAX_FAILURES_LISTED = 10;
-    private static final int DELETE_BATCH = 32;
 
     private final LoadOptions options;
     private final Scenario scenario;
@@ -129,7 +123,7 @@ final class LoadRun {
             // HTTP/1.1 as a browser page's fetch() to a plain-http server: one connection per request in flight.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
                     .connectTimeout(Duration.ofSeconds(10)).build();
-            Joiner joiner = new Joiner(target, signer, http);
+            Joiner joiner = new Joiner(target, signer, http, JOIN_TIMEOUT_SECONDS, this::say);
             SecureRandom random = new SecureRandom();
             long seed = random.nextLong();
 
@@ -192,7 +186,9 @@ final class LoadRun {
             Thread.sleep(DRAIN_MILLIS);
 
             Collected collected = collect(loops, publishers, subscribers);
-            joiner.leave(publishers, subscribers);
+            List<SimulatedPeer> leaving = new ArrayList<>(subscribers);
+            leaving.addAll(publishers);
+            joiner.leave(leaving);
             onLoops(loops, loop -> {
                 for (SimulatedPeer peer : loop.peers()) {
                     peer.closeTransport();
@@ -205,72 +201,6 @@ final class LoadRun {
             dtlsExecutor.shutdownNow();
             httpExecutor.shutdownNow();
         }
-    }
-
-    /** POSTs offers (WHIP/WHEP) and DELETEs sessions, as a browser page would. */
-    private final class Joiner {
-        private final ServerTarget target;
-        private final UserSigSigner signer;
-        private final HttpClient http;
-        private final Map<String, String> userSigs = new HashMap<>();
-
-        Joiner(ServerTarget target, UserSigSigner signer, HttpClient http) {
-            this.target = target;
-            this.signer = signer;
-            this.http = http;
-        }
-
-        void join(SimulatedPeer peer, String kind, long roomId, String streamId) {
-            String userSig = userSigs.computeIfAbsent(peer.userId, user -> signer.genUserSig(user, 24 * 3600));
-            URI endpoint = target.baseUrl().resolve(kind + "?sdkAppID=" + target.sdkAppId() + "&roomID=" + roomId
-                    + "&userID=" + encode(peer.userId) + (streamId == null ? "" : "&streamID=" + encode(streamId)));
-            HttpRequest request = HttpRequest.newBuilder(endpoint)
-                    .timeout(Duration.ofSeconds(JOIN_TIMEOUT_SECONDS))
-                    .header("content-type", "application/sdp")
-                    .header("authorization", "Bearer " + userSig)
-                    .POST(HttpRequest.BodyPublishers.ofString(peer.offer()))
-                    .build();
-            peer.joinStartNanos = System.nanoTime();
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                if (error != null) {
-                    peer.fail("POST /" + kind + " failed: " + error);
-                } else if (response.statusCode() != 201) {
-                    peer.fail("POST /" + kind + " answered " + response.statusCode() + ": " + response.body());
-                } else {
-                    response.headers().firstValue("location").ifPresent(l -> peer.setLocation(endpoint.resolve(l)));
-                    peer.onAnswer(response.body());
-                }
-            });
-        }
-
-        /** DELETEs every session (waits up to 10 s); what a page does when it leaves. */
-        void leave(List<PublisherPeer> publishers, List<SubscriberPeer> subscribers) {
-            List<SimulatedPeer> all = new ArrayList<>(subscribers);
-            all.addAll(publishers);
-            // A few dozen at a time, as many pages closing at once would.
-            for (int from = 0; from < all.size(); from += DELETE_BATCH) {
-                List<CompletableFuture<?>> pending = new ArrayList<>();
-                for (SimulatedPeer peer : all.subList(from, Math.min(all.size(), from + DELETE_BATCH))) {
-                    if (peer.location() != null) {
-                        pending.add(http.sendAsync(HttpRequest.newBuilder(peer.location())
-                                .timeout(Duration.ofSeconds(10)).DELETE().build(),
-                                HttpResponse.BodyHandlers.discarding()));
-                    }
-                }
-                try {
-                    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    say("some sessions could not be deleted: " + e.getMessage());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private void awaitConnected(List<PublisherPeer> publishers) throws InterruptedException {
@@ -308,18 +238,18 @@ final class LoadRun {
         }
     }
 
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
+    static void sleepUntil(long nanoTime) throws InterruptedException {
         long left;
         while ((left = nanoTime - System.nanoTime()) > 0) {
             TimeUnit.NANOSECONDS.sleep(Math.min(left, 100_000_000L));
         }
     }
 
-    private interface LoopTask {
+    interface LoopTask {
         void run(ClientLoop loop);
     }
 
-    private static void onLoops(List<ClientLoop> loops, LoopTask task) throws InterruptedException {
+    static void onLoops(List<ClientLoop> loops, LoopTask task) throws InterruptedException {
         List<io.netty.util.concurrent.Future<?>> futures = new ArrayList<>();
         for (ClientLoop loop : loops) {
             futures.add(loop.eventLoop().submit(() -> task.run(loop)));

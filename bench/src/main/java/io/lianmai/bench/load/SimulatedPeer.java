@@ -81,6 +81,8 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     private Channel channel;
     private MessageIntegrity serverIntegrity;
     private String username;
+    private volatile String serverPassword;
+    private volatile InetSocketAddress serverAddress;
     private byte[] transactionId;
     private long lastCheckNanos;
     private long checksStartedNanos;
@@ -165,6 +167,21 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
         return failure;
     }
 
+    /** The ICE USERNAME of this client's checks ({@code serverUfrag:clientUfrag}), once answered. */
+    String iceUsername() {
+        return username;
+    }
+
+    /** The server's ICE password from the answer, once answered. */
+    String serverIcePassword() {
+        return serverPassword;
+    }
+
+    /** The server's UDP host candidate from the answer, once answered. */
+    InetSocketAddress serverAddress() {
+        return serverAddress;
+    }
+
     URI location() {
         return location;
     }
@@ -208,6 +225,8 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
             serverFingerprint = DtlsFingerprint.parse(fp.algorithm() + " " + fp.value());
             server = udpCandidate(first);
             username = ice.ufrag() + ":" + localIce.ufrag();
+            serverPassword = ice.pwd();
+            serverAddress = server;
             serverIntegrity = MessageIntegrity.forPassword(ice.pwd());
             onAnswerMedia(answer);
         } catch (SdpException | RuntimeException e) {

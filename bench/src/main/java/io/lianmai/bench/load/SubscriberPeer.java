@@ -35,6 +35,15 @@ final class SubscriberPeer extends SimulatedPeer {
     volatile long firstVideoNanos;
     private long unknownPackets;
     private long nackPackets;
+    /** Video frames completed: packets with the marker bit, each counted once (loop thread). */
+    private long videoFrames;
+    /** NACK storm (the attack suite): this many sequence numbers per NACK, every storm interval; 0: off. */
+    private volatile int stormSequenceNumbers;
+    private volatile long stormIntervalNanos;
+    private int[] stormScratch;
+    private byte[] stormPacket;
+    private long lastStorm;
+    private long stormNacks;
 
     // Window start values.
     private long startPackets;
@@ -132,6 +141,9 @@ final class SubscriberPeer extends SimulatedPeer {
             firstVideoNanos = now;
         }
         int verdict = stream.onPacket(view.sequenceNumber(), len);
+        if (video && view.marker() && verdict != ReceivedStream.DUPLICATE && verdict != ReceivedStream.TOO_OLD) {
+            videoFrames++;
+        }
         int end = view.payloadOffset() + view.payloadLength();
         if (view.payloadLength() < SyntheticStream.STAMP_LENGTH
                 || verdict == ReceivedStream.DUPLICATE || verdict == ReceivedStream.TOO_OLD) {
@@ -185,6 +197,10 @@ final class SubscriberPeer extends SimulatedPeer {
 
     @Override
     void onTick(long now) {
+        if (stormSequenceNumbers > 0 && now - lastStorm >= stormIntervalNanos) {
+            lastStorm = now;
+            storm(now);
+        }
         if (now - lastReport >= REPORT_INTERVAL_NANOS && streamCount > 0) {
             lastReport = now;
             sendReceiverReport(now);
@@ -202,6 +218,49 @@ final class SubscriberPeer extends SimulatedPeer {
                     nackPackets++;
                     sendRtcp(loop.send, len, now);
                 }
+            }
+        }
+    }
+
+    /**
+     * Starts (count &gt; 0) or stops a NACK storm (any thread): every {@code interval}, one NACK naming the
+     * {@code count} sequence numbers up to the newest of each video stream, whether lost or not.
+     */
+    void nackStorm(int count, long intervalNanos) {
+        stormIntervalNanos = intervalNanos;
+        stormSequenceNumbers = count;
+    }
+
+    /** NACKs sent by the storm so far; on the loop. */
+    long stormNacks() {
+        return stormNacks;
+    }
+
+    /** Video frames received so far; on the loop. */
+    long videoFrames() {
+        return videoFrames;
+    }
+
+    private void storm(long now) {
+        int count = stormSequenceNumbers;
+        if (stormScratch == null || stormScratch.length < count) {
+            stormScratch = new int[count];
+            // A NACK's FCI covers 17 consecutive numbers in 4 bytes; room for the header and the SRTCP trailer.
+            stormPacket = new byte[12 + 4 * (count / 17 + 1) + 64];
+        }
+        for (int i = 0; i < streamCount; i++) {
+            ReceivedStream stream = streams[i];
+            if (!stream.isVideo()) {
+                continue;
+            }
+            int newest = (int) (stream.highest() & 0xFFFF);
+            for (int k = 0; k < count; k++) {
+                stormScratch[k] = (newest - count + 1 + k) & 0xFFFF;
+            }
+            int len = GenericNack.write(stormPacket, 0, localSsrc, stream.ssrc(), stormScratch, 0, count);
+            if (len > 0) {
+                stormNacks++;
+                sendRtcp(stormPacket, len, now);
             }
         }
     }

@@ -1,0 +1,90 @@
+package io.lianmai.bench.load;
+
+import io.lianmai.auth.UserSigSigner;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/** POSTs simulated peers' offers (WHIP/WHEP) and DELETEs their sessions, as a browser page would. */
+final class Joiner {
+    private static final int DELETE_BATCH = 32;
+
+    private final ServerTarget target;
+    private final UserSigSigner signer;
+    private final HttpClient http;
+    private final long timeoutSeconds;
+    private final Consumer<String> log;
+    private final Map<String, String> userSigs = new ConcurrentHashMap<>();
+
+    Joiner(ServerTarget target, UserSigSigner signer, HttpClient http, long timeoutSeconds, Consumer<String> log) {
+        this.target = target;
+        this.signer = signer;
+        this.http = http;
+        this.timeoutSeconds = timeoutSeconds;
+        this.log = log;
+    }
+
+    /** POSTs {@code peer}'s offer to {@code kind} ({@code whip} or {@code whep}); the answer reaches the peer. */
+    void join(SimulatedPeer peer, String kind, long roomId, String streamId) {
+        String userSig = userSigs.computeIfAbsent(peer.userId, user -> signer.genUserSig(user, 24 * 3600));
+        URI endpoint = target.baseUrl().resolve(kind + "?sdkAppID=" + target.sdkAppId() + "&roomID=" + roomId
+                + "&userID=" + encode(peer.userId) + (streamId == null ? "" : "&streamID=" + encode(streamId)));
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(timeoutSeconds))
+                .header("content-type", "application/sdp")
+                .header("authorization", "Bearer " + userSig)
+                .POST(HttpRequest.BodyPublishers.ofString(peer.offer()))
+                .build();
+        peer.joinStartNanos = System.nanoTime();
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+            if (error != null) {
+                peer.fail("POST /" + kind + " failed: " + error);
+            } else if (response.statusCode() != 201) {
+                peer.fail("POST /" + kind + " answered " + response.statusCode() + ": " + response.body());
+            } else {
+                response.headers().firstValue("location").ifPresent(l -> peer.setLocation(endpoint.resolve(l)));
+                peer.onAnswer(response.body());
+            }
+        });
+    }
+
+    /** DELETEs every session (waits up to 10 s per batch); what pages do when they leave. */
+    void leave(List<? extends SimulatedPeer> peers) {
+        // A few dozen at a time, as many pages closing at once would.
+        for (int from = 0; from < peers.size(); from += DELETE_BATCH) {
+            List<CompletableFuture<?>> pending = new ArrayList<>();
+            for (SimulatedPeer peer : peers.subList(from, Math.min(peers.size(), from + DELETE_BATCH))) {
+                if (peer.location() != null) {
+                    pending.add(http.sendAsync(HttpRequest.newBuilder(peer.location())
+                            .timeout(Duration.ofSeconds(10)).DELETE().build(),
+                            HttpResponse.BodyHandlers.discarding()));
+                }
+            }
+            try {
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                log.accept("some sessions could not be deleted: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
