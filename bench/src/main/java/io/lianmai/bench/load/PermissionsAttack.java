@@ -55,6 +55,9 @@ final class PermissionsAttack implements Attack {
      * most) until the server serves it: a publisher with a full PrivateMapKey must be accepted, else a refusal of the
      * keyless one would prove nothing.
      */
+    /** The server's default apps.refreshSeconds (2 s) and a margin. */
+    private static final long APP_REFRESH_WAIT_MILLIS = 3_500;
+
     @Override
     public void prepare(AttackContext context) throws InterruptedException {
         ServerCli cli = new ServerCli(context.server);
@@ -85,6 +88,9 @@ final class PermissionsAttack implements Attack {
                 if (last == 201) {
                     response.headers().firstValue("location")
                             .ifPresent(l -> Cleanup.delete(context, List.of(uri.resolve(l))));
+                    // The server may have read the new app between `app create` and `app set`: a change made by
+                    // the CLI takes effect within apps.refreshSeconds (2 s by default), so give it that and more.
+                    Thread.sleep(APP_REFRESH_WAIT_MILLIS);
                     strictApp = app;
                     strictSecret = secret[0];
                     return;
