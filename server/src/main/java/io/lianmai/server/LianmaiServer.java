@@ -1,9 +1,11 @@
 package io.lianmai.server;
 
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.live.rtmp.RtmpServerConfig;
 import io.lianmai.media.transport.MediaServer;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
+import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.http.DevUserSigRoute;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
@@ -76,7 +78,10 @@ public final class LianmaiServer implements AutoCloseable {
             live = new LiveService(vertx, authenticator, config.live(), clock);
             live.bridgeRooms(media, rooms);
             if (config.rtmp().enabled()) {
-                live.startRtmp(config.rtmp().host(), config.rtmp().port());
+                RtmpConfig rtmp = config.rtmp();
+                live.startRtmp(rtmp.host(), rtmp.port(), RtmpServerConfig.DEFAULT.withListenerLimits(
+                        rtmp.handshakeTimeout(), rtmp.idleTimeout(), rtmp.preAuthMaxBytes(), rtmp.maxMessageBytes(),
+                        rtmp.maxConnectionsPerIp()));
             }
             int port = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(), clock, devUserSig,
                     live)

@@ -12,13 +12,19 @@ import io.lianmai.server.signal.SignallingRoutes;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP server on port 8800: every HTTP path of the product is routed here.
@@ -66,9 +72,67 @@ public final class HttpFrontDoor {
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);
-        HttpServer server = vertx.createHttpServer(SignallingRoutes.configure(new HttpServerOptions()))
-                .requestHandler(router);
+        HttpServerOptions options = SignallingRoutes.configure(new HttpServerOptions())
+                // Idle counts silence both ways: a streaming FLV response or a heartbeating socket never idles.
+                .setIdleTimeout((int) config.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxInitialLineLength(HttpConfig.MAX_INITIAL_LINE_BYTES);
+        ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
+        HttpServer server = vertx.createHttpServer(options)
+                .connectionHandler(connections::onConnection)
+                .requestHandler(request -> {
+                    if (connections.isOverLimit(request.connection())) {
+                        connections.refuse(request);
+                    } else {
+                        router.handle(request);
+                    }
+                });
         return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
+    }
+
+    /**
+     * Counts open HTTP connections per source address ({@code http.maxConnectionsPerIp}). A connection beyond the
+     * limit is not refused at accept (HTTP has no way to say why there); its first request gets 503 with
+     * {@code Retry-After} and the connection is closed. Handlers run on any event loop, hence the concurrent maps.
+     */
+    private static final class ConnectionsPerAddress {
+        private final int max;
+        private final ConcurrentMap<String, Integer> open = new ConcurrentHashMap<>();
+        private final Set<HttpConnection> overLimit = ConcurrentHashMap.newKeySet();
+
+        ConnectionsPerAddress(int max) {
+            this.max = max;
+        }
+
+        void onConnection(HttpConnection connection) {
+            String address = connection.remoteAddress().hostAddress();
+            boolean over = open.merge(address, 1, Integer::sum) > max;
+            if (over) {
+                overLimit.add(connection);
+            }
+            connection.closeHandler(ignored -> {
+                overLimit.remove(connection);
+                open.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
+            });
+        }
+
+        boolean isOverLimit(HttpConnection connection) {
+            return overLimit.contains(connection);
+        }
+
+        void refuse(HttpServerRequest request) {
+            LOG.debug("HTTP connection from {} refused: {} connections from one address (http.maxConnectionsPerIp)",
+                    request.remoteAddress(), max);
+            request.response().setStatusCode(503)
+                    .putHeader("retry-after", "10")
+                    .putHeader("connection", "close")
+                    .putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("code", ApiError.SERVER_FAILED).put("message",
+                            "too many connections from this address: at most " + max
+                                    + " (http.maxConnectionsPerIp)").encode())
+                    .onComplete(ignored -> request.connection().close());
+        }
     }
 
     /** Any request that failed outside a handler's own error handling (body too large, a bug) gets a JSON error. */

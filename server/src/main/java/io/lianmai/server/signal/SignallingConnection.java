@@ -55,6 +55,8 @@ final class SignallingConnection {
     private static final int INVALID_PARAMETER = -2;
     private static final int SERVER_FAILED = -7;
     private static final int ROOM_ID_INVALID = -3318;
+    /** Over {@code signal.commandsPerSecond}: a Lianmai code (TRTC has no signalling rate limit to copy). */
+    static final int RATE_LIMITED = -1201;
 
     private final Vertx vertx;
     private final Context context;
@@ -66,19 +68,28 @@ final class SignallingConnection {
     private final SignalConfig config;
     private final Clock clock;
     private final LiveEndpoints.Bases live;
+    private final Runnable onSocketClosed;
+    private final CommandRateLimiter commands;
 
     private final Set<Long> pending = new HashSet<>();
     private int malformedInARow;
-    private long lastHeard;
+    private int limitedInARow;
+    /** Read by {@link Membership#isConnectionAlive} on other threads, hence volatile. */
+    private volatile long lastHeard;
     private long silenceTimer;
-    private boolean closed;
+    private long enterTimer = -1;
+    private volatile boolean closed;
     private boolean joining;
+    private boolean released;
+    /** Bytes handed to the socket whose write has not completed: what a peer that does not read makes us hold. */
+    private long queuedBytes;
     /** The membership this socket holds, if any, with the listener bound to it. */
     private Member member;
-    private Membership membership;
+    private volatile Membership membership;
 
     SignallingConnection(Vertx vertx, ServerWebSocket socket, ProtocolCodec codec, RequestAuthenticator authenticator,
-            RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock, LiveEndpoints.Bases live) {
+            RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock, LiveEndpoints.Bases live,
+            Runnable onSocketClosed) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.socket = socket;
@@ -89,6 +100,8 @@ final class SignallingConnection {
         this.config = config;
         this.clock = clock;
         this.live = live;
+        this.onSocketClosed = onSocketClosed;
+        this.commands = new CommandRateLimiter(config.commandsPerSecond(), config.commandBurst(), clock.millis());
     }
 
     /** Installs the socket's handlers; call on the socket's context. */
@@ -108,6 +121,27 @@ final class SignallingConnection {
                 close(GOING_AWAY, "silent for " + config.silenceTimeout().toMillis() + " ms");
             }
         });
+        armEnterTimer();
+    }
+
+    /** Closes the socket unless it is in a room {@code signal.enterTimeoutSeconds} from now. */
+    private void armEnterTimer() {
+        if (enterTimer >= 0) {
+            vertx.cancelTimer(enterTimer);
+        }
+        enterTimer = vertx.setTimer(config.enterTimeout().toMillis(), id -> {
+            enterTimer = -1;
+            if (member != null || closed) {
+                return;
+            }
+            if (joining) {
+                armEnterTimer(); // the app store is slow to answer: judge the enter, not the socket
+                return;
+            }
+            LOG.debug("signalling socket {} closed: not in a room within {} ms", socket.remoteAddress(),
+                    config.enterTimeout().toMillis());
+            close(POLICY_VIOLATION, "not in a room within " + config.enterTimeout().toSeconds() + " s");
+        });
     }
 
     private void onText(String text) {
@@ -115,6 +149,11 @@ final class SignallingConnection {
         if (closed) {
             return;
         }
+        if (!commands.tryAcquire(clock.millis())) {
+            rateLimited(text);
+            return;
+        }
+        limitedInARow = 0;
         SignalRequest request;
         try {
             request = codec.decode(text);
@@ -145,6 +184,25 @@ final class SignallingConnection {
                 send(codec.failure(request.id(), error.code(), error.message()));
             }
         });
+    }
+
+    /** Refuses a request over the socket's budget; a socket that keeps sending while refused is closed. */
+    private void rateLimited(String text) {
+        if (++limitedInARow > config.commandBurst()) {
+            LOG.info("signalling socket {} closed: kept sending over {} requests per second",
+                    socket.remoteAddress(), config.commandsPerSecond());
+            close(POLICY_VIOLATION, "too many requests");
+            return;
+        }
+        String message = "too many requests: at most " + config.commandsPerSecond() + " per second (bursts of "
+                + config.commandBurst() + ")";
+        long id = 0;
+        try {
+            id = codec.decode(text).id();
+        } catch (ProtocolException e) {
+            id = e.requestId();
+        }
+        send(id > 0 ? codec.failure(id, RATE_LIMITED, message) : codec.errorEvent(RATE_LIMITED, message));
     }
 
     private void malformed(ProtocolException e) {
@@ -377,11 +435,27 @@ final class SignallingConnection {
     private void detach() {
         member = null;
         membership = null;
+        if (!closed) {
+            armEnterTimer();
+        }
     }
 
     private void onClosed() {
         closed = true;
+        release();
+    }
+
+    /** Once per socket: stops its timers and starts its member's resume grace period. */
+    private void release() {
+        if (released) {
+            return;
+        }
+        released = true;
         vertx.cancelTimer(silenceTimer);
+        if (enterTimer >= 0) {
+            vertx.cancelTimer(enterTimer);
+        }
+        onSocketClosed.run();
         Member current = member;
         if (current != null) {
             // The client may come back with resume within the grace period; others see nothing yet.
@@ -396,10 +470,26 @@ final class SignallingConnection {
         }
     }
 
+    /**
+     * Queues a frame, counting its bytes until the write completes. A peer that does not read lets the count grow;
+     * past {@code signal.maxQueuedBytes} it is dropped (its member may resume on a new socket) rather than buffered.
+     */
     private void send(String frame) {
-        if (!closed) {
-            socket.writeTextMessage(frame);
+        if (closed) {
+            return;
         }
+        long size = frame.length();
+        if (queuedBytes + size > config.maxQueuedBytes()) {
+            LOG.info("signalling socket {} dropped: {} bytes queued that it does not read (signal.maxQueuedBytes)",
+                    socket.remoteAddress(), queuedBytes);
+            closed = true;
+            // Its close frame waits behind what it does not read: start the grace period now, not at the close.
+            release();
+            socket.close(GOING_AWAY, "too slow: not reading");
+            return;
+        }
+        queuedBytes += size;
+        socket.writeTextMessage(frame).onComplete(written -> queuedBytes -= size);
     }
 
     private static <T> Future<T> fail(int code, String message) {
@@ -423,11 +513,17 @@ final class SignallingConnection {
                 case BAD_OFFER -> new Error(INVALID_PARAMETER, mediaFailure.getMessage());
                 case STREAM_NOT_FOUND -> new Error(RoomError.STREAM_NOT_FOUND.code(),
                         mediaFailure.getMessage());
-                case UNAVAILABLE -> new Error(SERVER_FAILED, mediaFailure.getMessage());
+                case UNAVAILABLE -> internalError(mediaFailure);
             };
         }
-        LOG.warn("signalling request failed", cause);
-        return new Error(SERVER_FAILED, "internal error: " + cause);
+        return internalError(cause);
+    }
+
+    /** Logs {@code cause} under a short id and tells the client only that id: no internal text leaves the server. */
+    private Error internalError(Throwable cause) {
+        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 32);
+        LOG.warn("signalling request failed (error id {}) on {}", id, socket.remoteAddress(), cause);
+        return new Error(SERVER_FAILED, "internal error (error id " + id + ")");
     }
 
     private record Error(int code, String message) {
@@ -475,6 +571,14 @@ final class SignallingConnection {
                     close(NORMAL, "kicked: " + reason.wireName());
                 }
             });
+        }
+
+        @Override
+        public boolean isConnectionAlive() {
+            // Clients heartbeat every interval: one not heard for two is treated as gone (the server itself closes
+            // it after three). A resume of it may then take over.
+            return membership == this && !closed
+                    && clock.millis() - lastHeard < 2 * config.heartbeatInterval().toMillis();
         }
 
         @Override

@@ -10,10 +10,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The signalling WebSocket at {@code GET /ws} (docs/protocol.md): upgrades the request and hands the socket to a
- * {@link SignallingConnection}.
+ * {@link SignallingConnection}. At most {@code signal.maxSocketsPerIp} sockets per source address are open at once;
+ * the next upgrade gets 503 with {@code Retry-After}.
  */
 public final class SignallingRoutes {
     /**
@@ -30,6 +33,8 @@ public final class SignallingRoutes {
     private final Clock clock;
     private final LiveEndpoints live;
     private final ProtocolCodec codec = new ProtocolCodec();
+    /** Open sockets by source address (the TCP peer: a proxy in front should keep its own per-client limits). */
+    private final ConcurrentMap<String, Integer> socketsByAddress = new ConcurrentHashMap<>();
 
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
             SignalConfig config, Clock clock, LiveEndpoints live) {
@@ -48,6 +53,10 @@ public final class SignallingRoutes {
                 .setMaxWebSocketMessageSize(MAX_TRANSPORT_MESSAGE_BYTES);
     }
 
+    private void release(String address) {
+        socketsByAddress.computeIfPresent(address, (key, open) -> open <= 1 ? null : open - 1);
+    }
+
     /** Adds {@code /ws} to {@code router}. */
     public void mount(Router router) {
         router.route("/ws").handler(context -> {
@@ -56,12 +65,23 @@ public final class SignallingRoutes {
                         + "new WebSocket(url)").send(context);
                 return;
             }
+            String address = context.request().remoteAddress().hostAddress();
+            if (socketsByAddress.merge(address, 1, Integer::sum) > config.maxSocketsPerIp()) {
+                release(address);
+                context.response().putHeader("retry-after", "10");
+                new ApiError(503, ApiError.SERVER_FAILED, "too many signalling sockets from this address: at most "
+                        + config.maxSocketsPerIp() + " (signal.maxSocketsPerIp)").send(context);
+                return;
+            }
             // Told to the client in enter/resume: the live URLs as seen through the host this client used.
             LiveEndpoints.Bases liveBases = live.forRequest(context.request());
             context.request().toWebSocket()
                     .onSuccess(socket -> new SignallingConnection(vertx, socket, codec, authenticator, rooms, media,
-                            config, clock, liveBases).start())
-                    .onFailure(context::fail);
+                            config, clock, liveBases, () -> release(address)).start())
+                    .onFailure(failure -> {
+                        release(address);
+                        context.fail(failure);
+                    });
         });
     }
 }
