@@ -77,7 +77,10 @@ public final class HttpFrontDoor {
                 .setIdleTimeout((int) config.idleTimeout().toSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxHeaderSize(config.maxHeaderBytes())
-                .setMaxInitialLineLength(HttpConfig.MAX_INITIAL_LINE_BYTES);
+                .setMaxInitialLineLength(HttpConfig.MAX_INITIAL_LINE_BYTES)
+                // No browser speaks cleartext HTTP/2; with it on, Vert.x creates a connection (and calls the
+                // connection handler counting it) only once the first bytes arrive, so silent ones went uncounted.
+                .setHttp2ClearTextEnabled(false);
         ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
         HttpServer server = vertx.createHttpServer(options)
                 .connectionHandler(connections::onConnection)
