@@ -208,6 +208,11 @@ public final class ConfigLoader {
                 integer(settings, ConfigKey.SIGNAL_COMMANDS_PER_SECOND, 1, 1_000_000),
                 integer(settings, ConfigKey.SIGNAL_COMMAND_BURST, 1, 1_000_000),
                 integer(settings, ConfigKey.SIGNAL_MAX_SOCKETS_PER_IP, 1, 1_000_000));
+        if (signal.heartbeatInterval().compareTo(http.idleTimeout()) >= 0) {
+            // Signalling sockets are HTTP connections: the idle timeout would cut every socket between heartbeats.
+            throw invalid(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, "must be shorter than http.idleTimeoutSeconds ("
+                    + http.idleTimeout().toSeconds() + " s)");
+        }
         HlsConfig hls = HlsConfig.DEFAULT.withEnabled(bool(settings, ConfigKey.LIVE_HLS_ENABLED)).withSegments(
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_HLS_SEGMENT_SECONDS, 1, 60)),
                 integer(settings, ConfigKey.LIVE_HLS_PLAYLIST_SIZE, 2, 100));

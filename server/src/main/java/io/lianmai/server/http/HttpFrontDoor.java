@@ -62,10 +62,11 @@ public final class HttpFrontDoor {
     /** Starts listening; the future carries the bound port. */
     public Future<Integer> listen(HttpConfig config) {
         Router router = Router.router(vertx);
+        ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
         router.get("/healthz").handler(this::health);
         new WhipWhepRoutes(vertx, authenticator, media, rooms).mount(router);
         new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
-                new LiveEndpoints(config.publicUrl(), live::rtmpPort)).mount(router);
+                new LiveEndpoints(config.publicUrl(), live::rtmpPort), connections::release).mount(router);
         devUserSig.mount(router);
         RestApiRoutes.standard(vertx, authenticator, live).mount(router);
         live.mount(router);
@@ -81,7 +82,6 @@ public final class HttpFrontDoor {
                 // No browser speaks cleartext HTTP/2; with it on, Vert.x creates a connection (and calls the
                 // connection handler counting it) only once the first bytes arrive, so silent ones went uncounted.
                 .setHttp2ClearTextEnabled(false);
-        ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
         HttpServer server = vertx.createHttpServer(options)
                 .connectionHandler(connections::onConnection)
                 .requestHandler(request -> {
@@ -98,10 +98,14 @@ public final class HttpFrontDoor {
      * Counts open HTTP connections per source address ({@code http.maxConnectionsPerIp}). A connection beyond the
      * limit is not refused at accept (HTTP has no way to say why there); its first request gets 503 with
      * {@code Retry-After} and the connection is closed. Handlers run on any event loop, hence the concurrent maps.
+     *
+     * <p>A connection upgraded to a WebSocket gets a new Vert.x connection object, and the HTTP one's close handler
+     * never runs: the WebSocket route {@linkplain #release releases} it when the socket closes.
      */
     private static final class ConnectionsPerAddress {
         private final int max;
         private final ConcurrentMap<String, Integer> open = new ConcurrentHashMap<>();
+        private final ConcurrentMap<HttpConnection, String> counted = new ConcurrentHashMap<>();
         private final Set<HttpConnection> overLimit = ConcurrentHashMap.newKeySet();
 
         ConnectionsPerAddress(int max) {
@@ -110,14 +114,20 @@ public final class HttpFrontDoor {
 
         void onConnection(HttpConnection connection) {
             String address = connection.remoteAddress().hostAddress();
-            boolean over = open.merge(address, 1, Integer::sum) > max;
-            if (over) {
+            counted.put(connection, address);
+            if (open.merge(address, 1, Integer::sum) > max) {
                 overLimit.add(connection);
             }
-            connection.closeHandler(ignored -> {
-                overLimit.remove(connection);
+            connection.closeHandler(ignored -> release(connection));
+        }
+
+        /** Stops counting {@code connection}; called when it closes, at most once taking effect. */
+        void release(HttpConnection connection) {
+            overLimit.remove(connection);
+            String address = counted.remove(connection);
+            if (address != null) {
                 open.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
-            });
+            }
         }
 
         boolean isOverLimit(HttpConnection connection) {

@@ -7,11 +7,13 @@ import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 
 /**
  * The signalling WebSocket at {@code GET /ws} (docs/protocol.md): upgrades the request and hands the socket to a
@@ -32,12 +34,17 @@ public final class SignallingRoutes {
     private final SignalConfig config;
     private final Clock clock;
     private final LiveEndpoints live;
+    private final Consumer<HttpConnection> upgradedConnectionClosed;
     private final ProtocolCodec codec = new ProtocolCodec();
     /** Open sockets by source address (the TCP peer: a proxy in front should keep its own per-client limits). */
     private final ConcurrentMap<String, Integer> socketsByAddress = new ConcurrentHashMap<>();
 
+    /**
+     * @param upgradedConnectionClosed told the HTTP connection of each socket once the socket closed (the HTTP
+     *     server's per-address count, which cannot see upgraded connections close)
+     */
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
-            SignalConfig config, Clock clock, LiveEndpoints live) {
+            SignalConfig config, Clock clock, LiveEndpoints live, Consumer<HttpConnection> upgradedConnectionClosed) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.rooms = rooms;
@@ -45,6 +52,7 @@ public final class SignallingRoutes {
         this.config = config;
         this.clock = clock;
         this.live = live;
+        this.upgradedConnectionClosed = upgradedConnectionClosed;
     }
 
     /** Sets the WebSocket limits this endpoint needs on the HTTP server's options. */
@@ -75,9 +83,13 @@ public final class SignallingRoutes {
             }
             // Told to the client in enter/resume: the live URLs as seen through the host this client used.
             LiveEndpoints.Bases liveBases = live.forRequest(context.request());
+            HttpConnection connection = context.request().connection();
             context.request().toWebSocket()
                     .onSuccess(socket -> new SignallingConnection(vertx, socket, codec, authenticator, rooms, media,
-                            config, clock, liveBases, () -> release(address)).start())
+                            config, clock, liveBases, () -> {
+                                release(address);
+                                upgradedConnectionClosed.accept(connection);
+                            }).start())
                     .onFailure(failure -> {
                         release(address);
                         context.fail(failure);

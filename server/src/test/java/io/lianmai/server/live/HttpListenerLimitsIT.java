@@ -29,7 +29,8 @@ class HttpListenerLimitsIT {
     @Test
     void aSilentConnectionIsClosedButAnFlvPlayerIsNot() throws Exception {
         Ffmpeg tools = new Ffmpeg(dir);
-        try (TestServer server = TestServer.start(Map.of("http.idleTimeoutSeconds", "2"))) {
+        try (TestServer server = TestServer.start(Map.of("http.idleTimeoutSeconds", "2",
+                "signal.heartbeatIntervalMs", "1000"))) {
             String stream = server.sdkAppId() + "_8111_anchor_main";
             Process publisher = tools.publish(LivePlaybackIT.publishUrl(server, stream, "anchor"), 30, "pub.log");
             try (Socket silent = new Socket("127.0.0.1", server.server().httpPort())) {
@@ -76,6 +77,15 @@ class HttpListenerLimitsIT {
                 for (Socket socket : held) {
                     socket.close();
                 }
+            }
+            // Connections that were upgraded to WebSockets free their places too when they close.
+            for (int i = 0; i < 8; i++) {
+                java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws"),
+                                new java.net.http.WebSocket.Listener() { })
+                        .orTimeout(10, TimeUnit.SECONDS).join();
+                socket.abort();
+                Thread.sleep(100);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             String again = get(port, "");

@@ -54,7 +54,7 @@ class SignallingLimitsIT {
     @Test
     void aMemberThatStopsReadingIsDroppedWhileItsRoomChats() throws Exception {
         try (TestServer server = TestServer.start(Map.of("signal.maxQueuedBytes", "65536",
-                "signal.heartbeatIntervalMs", "60000", "room.resumeGraceSeconds", "1",
+                "signal.heartbeatIntervalMs", "30000", "room.resumeGraceSeconds", "1",
                 "signal.maxSocketsPerIp", "20"))) {
             String room = "slow-reader";
             List<SignalClient> chatters = new ArrayList<>();
