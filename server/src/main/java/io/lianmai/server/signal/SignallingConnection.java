@@ -30,9 +30,11 @@ import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -513,7 +515,7 @@ final class SignallingConnection {
                 case BAD_OFFER -> new Error(INVALID_PARAMETER, mediaFailure.getMessage());
                 case STREAM_NOT_FOUND -> new Error(RoomError.STREAM_NOT_FOUND.code(),
                         mediaFailure.getMessage());
-                case UNAVAILABLE -> internalError(mediaFailure);
+                case UNAVAILABLE -> new Error(SERVER_FAILED, mediaFailure.getMessage());
             };
         }
         return internalError(cause);
@@ -521,7 +523,7 @@ final class SignallingConnection {
 
     /** Logs {@code cause} under a short id and tells the client only that id: no internal text leaves the server. */
     private Error internalError(Throwable cause) {
-        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 32);
+        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         LOG.warn("signalling request failed (error id {}) on {}", id, socket.remoteAddress(), cause);
         return new Error(SERVER_FAILED, "internal error (error id " + id + ")");
     }
