@@ -182,7 +182,7 @@ final class SignallingConnection {
             if (outcome.succeeded()) {
                 send(codec.success(request.id(), outcome.result()));
             } else {
-                Error error = errorFor(outcome.cause());
+                Error error = errorFor(outcome.cause(), socket.remoteAddress());
                 send(codec.failure(request.id(), error.code(), error.message()));
             }
         });
@@ -498,7 +498,11 @@ final class SignallingConnection {
         return Future.failedFuture(new SignalFailure(code, message));
     }
 
-    private Error errorFor(Throwable failure) {
+    /**
+     * What the client is told about a failed request: the code and message of a refusal meant for it, or for
+     * anything else a generic message naming an error id under which the detail is logged ({@code peer} too).
+     */
+    static Error errorFor(Throwable failure, Object peer) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof SignalFailure signal) {
@@ -518,17 +522,13 @@ final class SignallingConnection {
                 case UNAVAILABLE -> new Error(SERVER_FAILED, mediaFailure.getMessage());
             };
         }
-        return internalError(cause);
-    }
-
-    /** Logs {@code cause} under a short id and tells the client only that id: no internal text leaves the server. */
-    private Error internalError(Throwable cause) {
+        // No internal text leaves the server: the log has the detail under a short id, the client only the id.
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        LOG.warn("signalling request failed (error id {}) on {}", id, socket.remoteAddress(), cause);
+        LOG.warn("signalling request failed (error id {}) on {}", id, peer, cause);
         return new Error(SERVER_FAILED, "internal error (error id " + id + ")");
     }
 
-    private record Error(int code, String message) {
+    record Error(int code, String message) {
     }
 
     /** A request refused by this layer with a protocol error code. */

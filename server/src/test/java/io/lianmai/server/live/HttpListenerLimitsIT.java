@@ -31,6 +31,8 @@ class HttpListenerLimitsIT {
         Ffmpeg tools = new Ffmpeg(dir);
         try (TestServer server = TestServer.start(Map.of("http.idleTimeoutSeconds", "2",
                 "signal.heartbeatIntervalMs", "1000"))) {
+            // Public playback: this test is about the listener, not signed URLs.
+            server.server().apps().setPublicPlayback(server.sdkAppId(), true);
             String stream = server.sdkAppId() + "_8111_anchor_main";
             Process publisher = tools.publish(LivePlaybackIT.publishUrl(server, stream, "anchor"), 30, "pub.log");
             try (Socket silent = new Socket("127.0.0.1", server.server().httpPort())) {

@@ -197,16 +197,6 @@ class SignallingLimitsIT {
         }
     }
 
-    @Test
-    void anInternalFailureTellsTheClientAnErrorIdAndNotItsText() {
-        try (TestServer server = TestServer.start();
-                SignalClient client = SignalClient.connect(server)) {
-            server.server().apps().close(); // the app store now fails every lookup with its own exception
-            JsonNode error = client.error("enter", SignalClient.enterData(server, "someone", "broken", null), -7);
-            assertThat(error.path("message").asText()).matches("internal error \\(error id [0-9a-f]{8}\\)");
-        }
-    }
-
     /**
      * A WebSocket client over a plain socket with a tiny receive buffer that reads nothing after its handshake: a
      * member whose app stopped reading its socket.
