@@ -916,6 +916,13 @@ export default class TRTC {
         this._emit(EVENT.KICKED_OUT, {reason: d.reason, message});
         break;
       }
+      case 'serverShutdown':
+        // Not a kick: the server is going away (a restart, a deploy) and its room state with it. Skip the resume
+        // that would be refused and enter afresh when it, or another node, answers; the socket's close (1001)
+        // starts the usual reconnect with back-off.
+        this._log(2, 'server shutting down:', d.message || d.reason);
+        this._sessionToken = null;
+        break;
       case 'error': this._log(3, 'server error', d); this._error(d.code ?? -7, d.message || 'server error'); break;
       default: this._log(0, 'unknown event', name);
     }

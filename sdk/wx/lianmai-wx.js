@@ -4,6 +4,7 @@
 // (plays RTMP or HTTP-FLV). So this SDK keeps trtc-wx's API and events, but:
 //   - the pusher url is Lianmai's RTMP ingest: rtmp://{host}:1935/live/{sdkAppID}_{roomID}_{userID}_main?usersig=…
 //   - each remote player's src is Lianmai's HTTP-FLV output: http(s)://{host}/live/{sdkAppID}_{roomID}_{userID}_main.flv
+//     signed as Tencent CSS signs it (?txSecret=…&txTime=…): the server hands the query to members with each stream
 //   - room events come from the signalling WebSocket /ws (docs/protocol.md v1), opened with wx.connectSocket.
 //
 //   import TRTC from './lianmai-wx'            // CommonJS; `import` works through the mini-program compiler
@@ -22,6 +23,8 @@ const DEFAULT_RTMP_PORT = 1935;
 const RESTART_DELAY_MS = 300;
 /** How often a player whose live-player gave up (-2301) is asked to play again before it is left alone. */
 const MAX_REPLAYS = 3;
+/** A player whose signed src expires within this long takes the fresher one a streamUpdate or resume brings. */
+const RESIGN_MARGIN_MS = 5 * 60 * 1000;
 
 /** Event names (trtc-wx's, plus CONNECTION_STATE_UPDATE and REMOTE_USER_ROLE_UPDATE, Lianmai extensions). */
 const EVENT = Object.freeze({
@@ -334,8 +337,9 @@ class TRTC {
     return this._params.sdkAppID + '_' + this._params.roomID + '_' + encodeURIComponent(userID) + '_' + streamType;
   }
 
-  _flvUrl(userID, streamType) {
-    return this._flvBase + '/' + this._streamName(userID, streamType) + '.flv';
+  /** The stream's FLV url, with the signed query (`play`) the server gave for it, if any. */
+  _flvUrl(userID, streamType, play) {
+    return this._flvBase + '/' + this._streamName(userID, streamType) + '.flv' + (play ? '?' + play : '');
   }
 
   /**
@@ -725,7 +729,7 @@ class TRTC {
       }
       case 'streamAdd':
       case 'streamUpdate':
-        this._applyStream(d.userID, d.streamType, {audio: !!d.audio, video: !!d.video});
+        this._applyStream(d.userID, d.streamType, {audio: !!d.audio, video: !!d.video, play: d.play});
         break;
       case 'streamRemove': this._applyStream(d.userID, d.streamType, null); break;
       case 'customMessage':
@@ -740,6 +744,13 @@ class TRTC {
         this._emit(EVENT.KICKED_OUT, {reason: d.reason, message: message});
         break;
       }
+      case 'serverShutdown':
+        // Not a kick: the server is going away (a restart, a deploy) and its room state with it. Skip the resume
+        // that would be refused and enter afresh when it, or another node, answers; the socket's close (1001)
+        // starts the usual reconnect with back-off.
+        this._log(2, 'server shutting down:', d.message || d.reason);
+        this._sessionToken = null;
+        break;
       case 'error': this._log(3, 'server error', d); this._error(typeof d.code === 'number' ? d.code : -7, d.message || 'server error'); break;
       default: this._log(0, 'unknown event', name);
     }
@@ -775,7 +786,8 @@ class TRTC {
       const streams = m.streams || {};
       for (const streamType of ['main', 'aux']) {
         const s = streams[streamType];
-        this._applyStream(m.userID, streamType, s ? {audio: streamType === 'main' && !!s.audio, video: !!s.video} : null);
+        this._applyStream(m.userID, streamType, s ? {audio: streamType === 'main' && !!s.audio, video: !!s.video,
+          play: s.play} : null);
       }
     }
     for (const userID of Array.from(this._users.keys())) if (!here.has(userID)) this._userLeft(userID, 'leave');
@@ -795,12 +807,13 @@ class TRTC {
     if (!player && (audio || video)) {
       const recv = this._recvMode;
       player = {streamID: streamID, replays: 0, attrs: assign({}, DEFAULT_PLAYER, {userID: userID, streamType: streamType,
-        streamID: streamID, id: streamID, src: this._flvUrl(userID, streamType),
+        streamID: streamID, id: streamID, src: this._flvUrl(userID, streamType, flags.play),
         objectFit: streamType === 'aux' ? 'contain' : 'fillCrop',
         muteAudio: recv === 3 || recv === 4, muteVideo: recv === 2 || recv === 4, netStatus: {}})};
       this._players.set(streamID, player);
     }
     if (!player) return;
+    const resigned = this._resign(player, userID, streamType, flags && flags.play);
     player.attrs.hasAudio = audio;
     player.attrs.hasVideo = video;
     if (!audio && !video) {
@@ -812,6 +825,23 @@ class TRTC {
     if (before.audio && !audio) this._emit(EVENT.REMOTE_AUDIO_REMOVE, payload());
     if (!before.video && video) this._emit(EVENT.REMOTE_VIDEO_ADD, payload());
     if (!before.audio && audio) this._emit(EVENT.REMOTE_AUDIO_ADD, payload());
+    if (resigned && (audio || video)) {
+      this._emit(EVENT.REMOTE_STATE_UPDATE, assign(payload(), {code: 0, message: 'src re-signed'}));
+    }
+  }
+
+  /**
+   * Gives a player the fresh signed query of a later streamUpdate/resume when its own is missing or about to expire
+   * (a playing live-player is not restarted for nothing). Returns whether the src changed.
+   */
+  _resign(player, userID, streamType, play) {
+    if (!play) return false;
+    const current = /[?&]txTime=([0-9A-Fa-f]{1,16})/.exec(player.attrs.src);
+    if (current && parseInt(current[1], 16) * 1000 > Date.now() + RESIGN_MARGIN_MS) return false;
+    const src = this._flvUrl(userID, streamType, play);
+    if (src === player.attrs.src) return false;
+    player.attrs.src = src;
+    return true;
   }
 
   setPlayerAttributes(streamID, attrs) {

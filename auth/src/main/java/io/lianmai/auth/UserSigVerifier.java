@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,15 @@ public final class UserSigVerifier {
      */
     public VerifiedUserSig verify(long sdkAppId, String secretKey, String userId, String userSig)
             throws UserSigException {
+        return verify(sdkAppId, List.of(secretKey), userId, userSig);
+    }
+
+    /**
+     * As {@link #verify(long, String, String, String)}, accepting a signature by any of {@code secretKeys}: the
+     * app's current key and, after a rotation, the previous one while its grace period lasts.
+     */
+    public VerifiedUserSig verify(long sdkAppId, List<String> secretKeys, String userId, String userSig)
+            throws UserSigException {
         UserSigFields fields = UserSig.decode(userSig);
         if (fields.sdkAppId() != sdkAppId) {
             throw new UserSigException(UserSigError.SDKAPPID_MISMATCH,
@@ -41,7 +51,7 @@ public final class UserSigVerifier {
             throw new UserSigException(UserSigError.IDENTIFIER_MISMATCH, "it was issued for userID "
                     + UserIds.quote(fields.identifier()) + " but is presented by " + UserIds.quote(userId));
         }
-        checkSignature(secretKey, fields);
+        checkSignature(secretKeys, fields);
         long now = clock.instant().getEpochSecond();
         long expiresAt = fields.time() + fields.expire();
         if (now > expiresAt) {
@@ -62,13 +72,18 @@ public final class UserSigVerifier {
      */
     public PrivateMapKey verifyPrivateMapKey(long sdkAppId, String secretKey, String userId, String privateMapKey)
             throws UserSigException {
-        VerifiedUserSig verified = verify(sdkAppId, secretKey, userId, privateMapKey);
+        return verifyPrivateMapKey(sdkAppId, List.of(secretKey), userId, privateMapKey);
+    }
+
+    /** As {@link #verifyPrivateMapKey(long, String, String, String)}, signed by any of {@code secretKeys}. */
+    public PrivateMapKey verifyPrivateMapKey(long sdkAppId, List<String> secretKeys, String userId,
+            String privateMapKey) throws UserSigException {
+        VerifiedUserSig verified = verify(sdkAppId, secretKeys, userId, privateMapKey);
         return verified.privateMapKey().orElseThrow(() -> new UserSigException(UserSigError.BAD_USERBUF,
                 "this is a plain UserSig without TLS.userbuf, not a PrivateMapKey"));
     }
 
-    private static void checkSignature(String secretKey, UserSigFields fields) throws UserSigException {
-        byte[] expected = Hmac.sha256(secretKey, fields.signedContent());
+    private static void checkSignature(List<String> secretKeys, UserSigFields fields) throws UserSigException {
         byte[] presented;
         try {
             presented = Base64.getDecoder().decode(fields.sig());
@@ -76,7 +91,12 @@ public final class UserSigVerifier {
             throw new UserSigException(UserSigError.BAD_SIGNATURE, "TLS.sig is not base64", e);
         }
         // MessageDigest.isEqual takes the same time wherever the first difference is, so timing reveals nothing.
-        if (presented.length != HMAC_SHA256_LENGTH || !MessageDigest.isEqual(expected, presented)) {
+        boolean signed = false;
+        for (String secretKey : secretKeys) {
+            signed |= presented.length == HMAC_SHA256_LENGTH
+                    && MessageDigest.isEqual(Hmac.sha256(secretKey, fields.signedContent()), presented);
+        }
+        if (!signed) {
             throw new UserSigException(UserSigError.BAD_SIGNATURE,
                     "it was signed with another secret key, or altered after signing");
         }

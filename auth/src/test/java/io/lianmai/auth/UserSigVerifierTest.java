@@ -35,6 +35,19 @@ class UserSigVerifierTest {
     }
 
     @Test
+    void anyOfSeveralKeysMaySignButNoOtherKey() throws UserSigException {
+        String rotated = "a".repeat(64);
+        String sig = signer.genUserSig("alice", WEEK);
+
+        assertThat(verifier.verify(APP, java.util.List.of(rotated, KEY), "alice", sig).fields().identifier())
+                .isEqualTo("alice");
+        assertThat(rejection(() -> verifier.verify(APP, java.util.List.of(rotated, "b".repeat(64)), "alice", sig)))
+                .isEqualTo(UserSigError.BAD_SIGNATURE);
+        assertThat(rejection(() -> verifier.verify(APP, java.util.List.of(), "alice", sig)))
+                .isEqualTo(UserSigError.BAD_SIGNATURE);
+    }
+
+    @Test
     void validUntilTheLastSecondAndExpiredAfter() throws UserSigException {
         String sig = signer.genUserSig("alice", 100);
 

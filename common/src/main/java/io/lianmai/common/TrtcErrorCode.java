@@ -18,6 +18,18 @@ public final class TrtcErrorCode {
      */
     public static final int PRIVILEGE_CHECK_FAILED = -100006;
 
+    /**
+     * Service unavailable: TRTC's {@code ERR_SERVER_INFO_SERVICE_SUSPENDED} ({@code -100013}), reported when this
+     * node (or the app's share of it) holds all the sessions it may (limits.maxSessions, limits.maxSessionsPerApp).
+     */
+    public static final int SERVICE_UNAVAILABLE = -100013;
+
+    /**
+     * Request rate limited, try again later: TRTC's general code {@code -2}, reported when a user, address or app is
+     * over its session share or join rate (limits.*).
+     */
+    public static final int RATE_LIMITED = -2;
+
     private TrtcErrorCode() {
     }
 }

@@ -11,7 +11,14 @@ public enum LeaveReason {
     /** Removed by the server API. */
     REMOVED("removed"),
     /** The room was dismissed by the server API. */
-    ROOM_DISMISSED("room-dismissed");
+    ROOM_DISMISSED("room-dismissed"),
+    /** The member's app was disabled ({@code lianmai app disable}); entering again is refused until it is enabled. */
+    APP_DISABLED("app-disabled"),
+    /**
+     * The server is shutting down. Not a kick: the client should reconnect (to this server once it is back, or to
+     * another node) and enter again, as after a lost connection.
+     */
+    SERVER_SHUTDOWN("server-shutdown");
 
     private final String wireName;
 
@@ -26,6 +33,6 @@ public enum LeaveReason {
 
     /** Whether the member did not choose to go, so its client must be told ({@code kicked}). */
     public boolean isKick() {
-        return this == DUPLICATE_LOGIN || this == REMOVED || this == ROOM_DISMISSED;
+        return this == DUPLICATE_LOGIN || this == REMOVED || this == ROOM_DISMISSED || this == APP_DISABLED;
     }
 }

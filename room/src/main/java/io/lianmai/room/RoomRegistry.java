@@ -4,6 +4,7 @@ import io.lianmai.auth.Privilege;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Random;
@@ -175,6 +176,37 @@ public final class RoomRegistry {
     /** How many rooms exist. */
     public int roomCount() {
         return rooms.size();
+    }
+
+    /**
+     * Removes every member of every room of app {@code sdkAppId} for {@code reason} (its app was disabled), or of
+     * every app when {@code sdkAppId} is negative (the server is shutting down); their listeners get
+     * {@link MemberListener#onMemberRemoved} and so end their media sessions. Each room is locked in turn, never
+     * two at once.
+     *
+     * @return how many members were removed
+     */
+    public int removeAll(long sdkAppId, LeaveReason reason) {
+        int removed = 0;
+        for (Room room : rooms.values()) {
+            if (sdkAppId >= 0 && room.key().sdkAppId() != sdkAppId) {
+                continue;
+            }
+            room.lock.lock();
+            try {
+                if (room.isClosedLocked()) {
+                    continue;
+                }
+                for (Member member : new ArrayList<>(room.membersLocked().values())) {
+                    room.removeLocked(member, reason);
+                    removed++;
+                }
+                room.closeIfEmptyLocked();
+            } finally {
+                room.lock.unlock();
+            }
+        }
+        return removed;
     }
 
     /** Removes members whose resume grace period is over at {@code now} (reason {@code timeout}). */

@@ -58,6 +58,37 @@ class RoomRegistryTest {
     }
 
     @Test
+    void removeAllOfAnAppRemovesItsMembersInEveryRoomAndNoOneElse() {
+        RecordingListener alice = new RecordingListener();
+        RecordingListener bob = new RecordingListener();
+        RecordingListener other = new RecordingListener();
+        RecordingListener otherRoom = new RecordingListener();
+        enter("alice", alice);
+        Member b = enter("bob", bob).member();
+        b.room().publish(b, StreamType.MAIN, "bob-session", true, true);
+        registry.enter(new EnterRequest(new RoomKey(ROOM.sdkAppId(), "r99"), Scene.RTC, "dan", Role.ANCHOR,
+                Privileges.all(), otherRoom));
+        RoomKey otherApp = new RoomKey(1400000002L, ROOM.roomKey());
+        registry.enter(new EnterRequest(otherApp, Scene.RTC, "carol", Role.ANCHOR, Privileges.all(), other));
+
+        int removed = registry.removeAll(ROOM.sdkAppId(), LeaveReason.APP_DISABLED);
+
+        assertThat(removed).isEqualTo(3);
+        assertThat(alice.removed).containsExactly(LeaveReason.APP_DISABLED);
+        assertThat(bob.removed).containsExactly(LeaveReason.APP_DISABLED);
+        assertThat(otherRoom.removed).containsExactly(LeaveReason.APP_DISABLED);
+        assertThat(LeaveReason.APP_DISABLED.isKick()).isTrue();
+        assertThat(registry.find(ROOM)).isEmpty();
+        assertThat(other.removed).isEmpty();
+        assertThat(registry.find(otherApp)).isPresent();
+        assertThat(registry.roomCount()).isEqualTo(1);
+
+        assertThat(registry.removeAll(-1, LeaveReason.SERVER_SHUTDOWN)).isEqualTo(1);
+        assertThat(other.removed).containsExactly(LeaveReason.SERVER_SHUTDOWN);
+        assertThat(registry.roomCount()).isZero();
+    }
+
+    @Test
     void aMediaSessionThatEndsOnItsOwnWithdrawsItsStreamButNotItsMember() {
         RecordingListener alice = new RecordingListener();
         enter("alice", alice);

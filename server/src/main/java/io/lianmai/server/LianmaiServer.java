@@ -3,6 +3,7 @@ package io.lianmai.server;
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.live.rtmp.RtmpServerConfig;
 import io.lianmai.media.transport.MediaServer;
+import io.lianmai.room.LeaveReason;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
@@ -10,13 +11,15 @@ import io.lianmai.server.http.DevUserSigRoute;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.HttpFrontDoor;
+import io.lianmai.server.limits.Admission;
 import io.lianmai.store.App;
-import io.lianmai.store.AppStore;
+import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,24 +33,34 @@ public final class LianmaiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LianmaiServer.class);
     private static final long STOP_TIMEOUT_SECONDS = 10;
     private static final long ROOM_TICK_MILLIS = 1000;
+    /** How long a shutdown waits for signalling clients to be told and their sockets closed. */
+    static final java.time.Duration SHUTDOWN_NOTICE = java.time.Duration.ofSeconds(3);
 
     private final LianmaiConfig config;
-    private final AppStore apps;
+    private final AppDirectory apps;
     private final Vertx vertx;
     private final MediaServer media;
     private final LiveService live;
+    private final RoomRegistry rooms;
+    private final HttpFrontDoor frontDoor;
     private final int httpPort;
     private final Optional<App> createdDefaultApp;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Admission admission;
 
-    private LianmaiServer(LianmaiConfig config, AppStore apps, Vertx vertx, MediaServer media, LiveService live,
-            int httpPort, Optional<App> createdDefaultApp) {
+    private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
+            RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
+            Admission admission) {
         this.config = config;
         this.apps = apps;
         this.vertx = vertx;
         this.media = media;
         this.live = live;
+        this.rooms = rooms;
+        this.frontDoor = frontDoor;
         this.httpPort = httpPort;
         this.createdDefaultApp = createdDefaultApp;
+        this.admission = admission;
     }
 
     /**
@@ -55,7 +68,7 @@ public final class LianmaiServer implements AutoCloseable {
      * listening. Fails with the cause when any part cannot start, leaving nothing running.
      */
     public static LianmaiServer start(LianmaiConfig config, Clock clock) {
-        AppStore apps = JdbcAppStore.open(config.store(), clock);
+        AppDirectory apps = AppDirectory.over(JdbcAppStore.open(config.store(), clock));
         Vertx vertx = null;
         MediaServer media = null;
         LiveService live = null;
@@ -68,14 +81,16 @@ public final class LianmaiServer implements AutoCloseable {
             }
             media = MediaServer.start(config.media());
             vertx = Vertx.vertx();
-            RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock));
+            refreshApps(vertx, apps, config.apps().refresh());
+            RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock), clock);
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
             RoomRegistry rooms = new RoomRegistry(config.room(), clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.
             vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
-            live = new LiveService(vertx, authenticator, config.live(), clock);
+            Admission admission = new Admission(config.limits(), clock);
+            live = new LiveService(vertx, authenticator, apps::find, config.live(), clock, admission);
             live.bridgeRooms(media, rooms);
             if (config.rtmp().enabled()) {
                 RtmpConfig rtmp = config.rtmp();
@@ -83,13 +98,16 @@ public final class LianmaiServer implements AutoCloseable {
                         rtmp.handshakeTimeout(), rtmp.idleTimeout(), rtmp.preAuthMaxBytes(), rtmp.maxMessageBytes(),
                         rtmp.maxConnectionsPerIp()));
             }
-            int port = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(), clock, devUserSig,
-                    live)
+            // A disabled app's members leave their rooms, whichever process disabled it.
+            apps.addListener(new AppEviction(apps, rooms, live, vertx));
+            HttpFrontDoor frontDoor = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(),
+                    clock, devUserSig, live, admission);
+            int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-            return new LianmaiServer(config, apps, vertx, media, live, port, created);
+            return new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created, admission);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -108,6 +126,33 @@ public final class LianmaiServer implements AutoCloseable {
             throw new IllegalStateException("cannot start Lianmai on " + config.http().host() + ":"
                     + config.http().port() + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * Reloads the app directory on a worker thread every {@code interval}, so that apps created, disabled or
+     * rotated by the CLI (or another node) take effect here; a reload still running skips the next tick.
+     */
+    private static void refreshApps(Vertx vertx, AppDirectory apps, java.time.Duration interval) {
+        AtomicBoolean running = new AtomicBoolean();
+        vertx.setPeriodic(interval.toMillis(), id -> {
+            if (!running.compareAndSet(false, true)) {
+                return;
+            }
+            vertx.executeBlocking(() -> {
+                apps.refresh();
+                return null;
+            }, false).onComplete(result -> {
+                running.set(false);
+                if (result.failed()) {
+                    LOG.warn("cannot reload apps (serving the last ones read): {}", result.cause().getMessage());
+                }
+            });
+        });
+    }
+
+    /** Who may start a session now: the caps and join rates (limits.*). */
+    public Admission admission() {
+        return admission;
     }
 
     /** The TCP port the HTTP server bound (the configured one, or the one picked for port 0). */
@@ -135,7 +180,8 @@ public final class LianmaiServer implements AutoCloseable {
         return media;
     }
 
-    public AppStore apps() {
+    /** The apps, served from memory; writes go through to the database. */
+    public AppDirectory apps() {
         return apps;
     }
 
@@ -143,8 +189,34 @@ public final class LianmaiServer implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Stops the node cleanly: every signalling client is told {@code serverShutdown} and its socket closed with 1001
+     * (within {@link #SHUTDOWN_NOTICE}), every member leaves its room (WHIP and RTMP publishers' media sessions end,
+     * and with them WHEP players and live output), then HTTP, RTMP (connections closed, transcoders freed), the
+     * media plane and the database stop. Calling it again does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("stopping: telling signalling clients and ending sessions");
+        try {
+            frontDoor.signalling().shutdown(SHUTDOWN_NOTICE).toCompletionStage().toCompletableFuture()
+                    .get(SHUTDOWN_NOTICE.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("not every signalling client was told of the shutdown within {} ms: {}",
+                    SHUTDOWN_NOTICE.toMillis(), e.toString());
+        }
+        int removed = 0;
+        try {
+            removed = rooms.removeAll(-1, LeaveReason.SERVER_SHUTDOWN);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove every member before stopping", e);
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -157,5 +229,6 @@ public final class LianmaiServer implements AutoCloseable {
             media.close();
             apps.close();
         }
+        LOG.info("stopped ({} member(s) removed from their rooms)", removed);
     }
 }

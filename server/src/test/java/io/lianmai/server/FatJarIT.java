@@ -2,6 +2,9 @@ package io.lianmai.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.auth.UserSigSigner;
+import io.lianmai.server.signal.SignalClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +76,85 @@ class FatJarIT {
             again.destroy();
             again.waitFor(20, TimeUnit.SECONDS);
         }
+    }
+
+    /** Issue 12: a key that was printed must be in the database, even if the process dies the next instant. */
+    @Test
+    void theDefaultAppSurvivesKillNineRightAfterItsKeyIsPrinted() throws Exception {
+        Process server = serve();
+        String key;
+        try {
+            key = value(String.join("\n", readUntil(server, "SecretKey")), "SecretKey");
+        } finally {
+            server.destroyForcibly();
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("SIGKILL ends the server").isTrue();
+        }
+
+        Result listed = run("app", "list", "--show-keys");
+
+        assertThat(listed.status).as(listed.err).isZero();
+        assertThat(listed.out).contains("1400000000").contains(key);
+    }
+
+    /** A rotation (or an app) made by the CLI through the running server survives that server's kill -9. */
+    @Test
+    void aRotationPrintedByTheCliSurvivesKillNineOfTheServer() throws Exception {
+        Process server = serve();
+        String rotatedKey;
+        String createdKey;
+        try {
+            readUntil(server, "Press Ctrl-C to stop.");
+            Result created = run("app", "create", "--name", "Made before the kill");
+            assertThat(created.status).as(created.err).isZero();
+            createdKey = value(created.out, "SecretKey");
+            // The last write before the kill: the server holds it, the CLI has printed it and exited.
+            Result rotated = run("app", "rotate-key", "--sdkappid", "1400000000", "--grace", "0");
+            assertThat(rotated.status).as(rotated.err).isZero();
+            rotatedKey = value(rotated.out, "SecretKey");
+        } finally {
+            server.destroyForcibly();
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("SIGKILL ends the server").isTrue();
+        }
+
+        Result listed = run("app", "list", "--show-keys");
+
+        assertThat(listed.status).as(listed.err).isZero();
+        assertThat(listed.out).contains(rotatedKey).contains("Made before the kill").contains(createdKey);
+    }
+
+    /**
+     * SIGTERM: a signalling member is told {@code serverShutdown} and its socket closed with 1001 before the process
+     * exits (143, as Java exits on SIGTERM) and the log's last line says the server stopped.
+     */
+    @Test
+    void sigtermTellsMembersWhyAndStopsCleanly() throws Exception {
+        Process server = serve();
+        List<String> banner = readUntil(server, "Press Ctrl-C to stop.");
+        String text = String.join("\n", banner);
+        String url = value(text, "URL");
+        long sdkAppId = Long.parseLong(value(text, "SDKAppID"));
+        UserSigSigner signer = new UserSigSigner(sdkAppId, value(text, "SecretKey"), Clock.systemUTC());
+        try (SignalClient member = SignalClient.connect(URI.create(url.replace("http://", "ws://") + "ws"))) {
+            member.ok("enter", SignalClient.data().put("sdkAppID", sdkAppId).put("userID", "alice")
+                    .put("userSig", signer.genUserSig("alice", 600)).put("strRoomID", "shutdown-room"));
+
+            long sent = System.nanoTime();
+            server.destroy();
+
+            JsonNode notice = member.awaitEvent("serverShutdown", any -> true);
+            assertThat(notice.path("reason").asText()).isEqualTo("server-shutdown");
+            assertThat(notice.path("message").asText()).contains("shutting down");
+            assertThat(member.awaitClose()).as("close code: going away").isEqualTo(1001);
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("the server exits within 20 s").isTrue();
+            assertThat(server.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(20));
+        } finally {
+            server.destroyForcibly();
+        }
+        List<String> log = Files.readAllLines(workingDirectory.resolve("serve.log")).stream()
+                .filter(line -> !line.isBlank()).toList();
+        assertThat(log).as("server log").isNotEmpty();
+        assertThat(log.get(log.size() - 1)).as("last log line").contains("LianmaiServer").contains("stopped");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.lianmai.server;
 
+import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.server.LianmaiServer;
 import io.lianmai.server.config.ConfigLoader;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +66,35 @@ public final class TestServer implements AutoCloseable {
 
     public UserSigSigner signer() {
         return signer;
+    }
+
+    /** The default app as created (its keys included). */
+    public App app() {
+        return app;
+    }
+
+    /** {@code txSecret=…&txTime=…} for live output of {@code stream}, signed with the default app's play key. */
+    public String playQuery(String stream) {
+        return PlaybackSignature.sign(app.playKey(), stream, Instant.now().plusSeconds(3600)).query();
+    }
+
+    /**
+     * A signed live output URL: {@code file} is {@code {stream}.flv} or {@code {stream}.m3u8}; {@code extraQuery}
+     * (e.g. {@code lowlatency=1}) is added when not empty.
+     */
+    public URI signedLive(String file, String extraQuery) {
+        String stream = file.substring(0, file.lastIndexOf('.'));
+        return url("/live/" + file + "?" + playQuery(stream) + (extraQuery.isEmpty() ? "" : "&" + extraQuery));
+    }
+
+    /** A signed live output URL ({@code {stream}.flv} or {@code {stream}.m3u8}). */
+    public URI signedLive(String file) {
+        return signedLive(file, "");
+    }
+
+    /** A signed RTMP play URL of {@code stream}. */
+    public String signedRtmp(String stream) {
+        return "rtmp://127.0.0.1:" + server.live().rtmpPort() + "/live/" + stream + "?" + playQuery(stream);
     }
 
     /** {@code http://127.0.0.1:port} + {@code pathAndQuery}. */

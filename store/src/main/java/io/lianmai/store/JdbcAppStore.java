@@ -73,6 +73,22 @@ public final class JdbcAppStore implements AppStore {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcAppStore.class);
 
+    /**
+     * H2's system property naming the address its TCP servers bind and advertise, AUTO_SERVER's included. H2 reads
+     * it once, when {@code org.h2.engine.SysProperties} loads.
+     */
+    static final String H2_BIND_ADDRESS = "h2.bindAddress";
+
+    /** The embedded database holds every app's secret key: its AUTO_SERVER listener is for this host only. */
+    static final String LOOPBACK = "127.0.0.1";
+
+    static {
+        // Before any H2 class loads. An operator's own -Dh2.bindAddress wins (checked in requireLoopbackH2()).
+        if (System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, LOOPBACK);
+        }
+    }
+
     private final HikariDataSource pool;
     private final Clock clock;
     private final String where;
@@ -104,6 +120,7 @@ public final class JdbcAppStore implements AppStore {
         String where = dialect.displayName + " (" + config.displayJdbcUrl() + ")";
         if (config.embedded()) {
             createDataDirectory(config.dataDir(), where);
+            requireLoopbackH2(where);
         }
 
         HikariDataSource pool = connect(config, url, dialect, where, secrets);
@@ -147,6 +164,24 @@ public final class JdbcAppStore implements AppStore {
         } catch (SQLException e) {
             pool.close();
             throw failure("cannot give playback keys to existing apps in " + where, e, secrets);
+        }
+    }
+
+    /**
+     * Refuses to open the embedded file when H2 would listen for AUTO_SERVER clients on every interface: when H2
+     * was loaded before this class could set {@value #H2_BIND_ADDRESS}. An operator who set another address on
+     * purpose gets a warning.
+     */
+    private static void requireLoopbackH2(String where) {
+        String bound = org.h2.engine.SysProperties.BIND_ADDRESS;
+        if (bound == null || bound.isBlank()) {
+            throw new StoreException("cannot open the app store at " + where + ": H2 was loaded before Lianmai "
+                    + "could keep its AUTO_SERVER listener on loopback, so it would accept connections on every "
+                    + "interface; start Java with -D" + H2_BIND_ADDRESS + "=" + LOOPBACK);
+        }
+        if (!bound.equals(LOOPBACK) && !bound.equals("localhost") && !bound.equals("::1")) {
+            log.warn("-D{}={}: the embedded database (every app's secret key) listens for AUTO_SERVER clients on "
+                    + "{}, not only on this host", H2_BIND_ADDRESS, bound, bound);
         }
     }
 

@@ -48,10 +48,14 @@ public record StoreConfig(Path dataDir, Optional<String> jdbcUrl, Optional<Strin
 
     /**
      * The JDBC URL the store connects to; may hold a password, so only for the driver. AUTO_SERVER lets a second
-     * process open the file while the first holds it, by talking to the first over loopback TCP.
+     * process open the file while the first holds it, by talking to the first over loopback TCP (bound to
+     * 127.0.0.1 by {@link JdbcAppStore}). WRITE_DELAY=0 writes every commit to the file before the commit returns:
+     * by default H2 keeps commits in memory for up to 500 ms, so a key the CLI had printed was lost when the server
+     * holding the file was killed right after. App writes are rare (an operator's command), so the cost — one file
+     * write per commit — does not matter.
      */
     String resolvedJdbcUrl() {
-        return jdbcUrl.orElseGet(() -> "jdbc:h2:file:" + embeddedDatabasePath() + ";AUTO_SERVER=TRUE");
+        return jdbcUrl.orElseGet(() -> "jdbc:h2:file:" + embeddedDatabasePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0");
     }
 
     /** The embedded H2 database's path, without H2's {@code .mv.db} suffix. */

@@ -34,7 +34,7 @@ class H2AppStoreTest extends AppStoreContract {
         assertThat(config.dataDir().resolve("lianmai.mv.db")).isRegularFile();
         assertThat(config.displayJdbcUrl())
                 .isEqualTo("jdbc:h2:file:" + config.dataDir().toAbsolutePath().resolve("lianmai")
-                        + ";AUTO_SERVER=TRUE");
+                        + ";AUTO_SERVER=TRUE;WRITE_DELAY=0");
     }
 
     @Test

@@ -13,11 +13,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +102,56 @@ class H2AutoServerTest {
             reader.shutdownNow();
             assertThat(reader.awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    /**
+     * The AUTO_SERVER listener carries the whole database, secret keys included: it must accept connections from
+     * this host only (finding 8 of issue 12), while another process on this host still reaches it.
+     */
+    @Test
+    void autoServerListensOnLoopbackOnly() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs Linux /proc/net/tcp");
+        try (AppStore server = JdbcAppStore.open(config(), Clock.systemUTC())) {
+            server.create("held open");
+            Properties lock = new Properties();
+            try (var in = Files.newInputStream(config().dataDir().resolve(StoreConfig.H2_FILE_NAME + ".lock.db"))) {
+                lock.load(in);
+            }
+            String address = lock.getProperty("server");
+            assertThat(address).as("AUTO_SERVER address in the lock file").isNotNull();
+            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+
+            List<String> listeners = listeningAddresses(port);
+
+            assertThat(listeners).as("listening sockets on port %d", port).isNotEmpty();
+            assertThat(listeners).as("AUTO_SERVER bound addresses").allMatch(H2AutoServerTest::isLoopback);
+            assertThat(address).as("the address other processes are told").startsWith("localhost:");
+        }
+    }
+
+    /** Local addresses (hex, as /proc shows them) of the sockets listening on {@code port}. */
+    private static List<String> listeningAddresses(int port) throws IOException {
+        List<String> addresses = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path path = Path.of(table);
+            if (!Files.isReadable(path)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(path).subList(1, Files.readAllLines(path).size())) {
+                String[] fields = line.trim().split("\\s+");
+                String[] local = fields[1].split(":");
+                if (Integer.parseInt(local[1], 16) == port && fields[3].equals("0A")) {
+                    addresses.add(local[0]);
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /** 127.0.0.1 (little-endian hex), ::ffff:127.0.0.1 or ::1 as /proc/net shows them. */
+    private static boolean isLoopback(String hex) {
+        return hex.equals("0100007F") || hex.equals("0000000000000000FFFF00000100007F")
+                || hex.equals("00000000000000000000000001000000");
     }
 
     private static Void readLines(Process child, BlockingQueue<String> lines) throws IOException {

@@ -17,7 +17,7 @@ class StoreConfigTest {
         assertThat(config.embedded()).isTrue();
         assertThat(config.resolvedJdbcUrl()).isEqualTo(
                 "jdbc:h2:file:" + Path.of("relative/dir").toAbsolutePath().normalize().resolve("lianmai")
-                        + ";AUTO_SERVER=TRUE");
+                        + ";AUTO_SERVER=TRUE;WRITE_DELAY=0");
         assertThat(config.displayJdbcUrl()).isEqualTo(config.resolvedJdbcUrl());
     }
 

@@ -56,8 +56,18 @@ public record HlsPlaylist(List<HlsSegment> segments, int listed, int targetDurat
      * @param uriPrefix put before {@code {sequence}.ts} to make each segment's URI, relative to the playlist's
      */
     public String render(String uriPrefix) {
+        return render(uriPrefix, "");
+    }
+
+    /**
+     * The playlist text, each segment URI being {@code uriPrefix + sequence + ".ts" + uriSuffix}.
+     *
+     * @param uriSuffix put after each segment's {@code .ts}: a query such as {@code ?txSecret=…&txTime=…} that the
+     *                  segment requests must carry too (signed playback)
+     */
+    public String render(String uriPrefix, String uriSuffix) {
         List<HlsSegment> shown = listedSegments();
-        StringBuilder text = new StringBuilder(192 + shown.size() * (96 + uriPrefix.length()));
+        StringBuilder text = new StringBuilder(192 + shown.size() * (96 + uriPrefix.length() + uriSuffix.length()));
         text.append("#EXTM3U\n#EXT-X-VERSION:3\n");
         text.append("#EXT-X-TARGETDURATION:").append(targetDurationSeconds).append('\n');
         text.append("#EXT-X-MEDIA-SEQUENCE:").append(shown.isEmpty() ? 0 : shown.get(0).sequence()).append('\n');
@@ -75,7 +85,8 @@ public record HlsPlaylist(List<HlsSegment> segments, int listed, int targetDurat
             long millis = segment.durationMillis();
             text.append("#EXTINF:").append(millis / 1000).append('.');
             appendThreeDigits(text, millis % 1000);
-            text.append(",\n").append(uriPrefix).append(segment.sequence()).append(".ts\n");
+            text.append(",\n").append(uriPrefix).append(segment.sequence()).append(".ts").append(uriSuffix)
+                    .append('\n');
         }
         if (ended) {
             text.append("#EXT-X-ENDLIST\n");

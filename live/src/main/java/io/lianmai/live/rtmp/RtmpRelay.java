@@ -33,10 +33,15 @@ import org.slf4j.LoggerFactory;
  *                               refused,   │  │ backoff 1 s, 2 s, 4 s …  │ CDN closed / too slow
  *                               unreachable▼  │ up to maxBackoff         ▼
  *                                        BACKING_OFF ◀───────────────────┘
+ *                                             │ maxFailures in a row, or the target is refused
+ *                                             ▼
+ *                                          GAVE_UP (final; {@link #gaveUp} completes with the reason)
  * stop ─▶ STOPPED (FCUnpublish, deleteStream, close), from any state
  * </pre>
  *
- * The backoff resets after a session that lasted {@code stableAfter}. A push connection more than
+ * The backoff and the count of failures in a row reset after a session that lasted {@code stableAfter}. The
+ * target's address comes from an {@link AddressResolver} (which may refuse it: a policy on where relays may push);
+ * the connection goes to exactly the address it returned. A push connection more than
  * {@code maxBacklogBytes} behind is closed and reconnected (from the then-latest keyframe) rather than buffered.
  *
  * <p>Every state change runs on one event loop of {@code group}; {@link #start}, {@link #stop} and
@@ -48,7 +53,37 @@ public final class RtmpRelay {
     private static final long DEMAND_INTERVAL_MILLIS = 5000;
 
     /** Where a relay is in its life. */
-    public enum State { WAITING_FOR_STREAM, CONNECTING, RELAYING, BACKING_OFF, STOPPED }
+    public enum State { WAITING_FOR_STREAM, CONNECTING, RELAYING, BACKING_OFF, GAVE_UP, STOPPED }
+
+    /** Finds the address to push to; blocking (DNS), run on the relay's blocking executor. */
+    @FunctionalInterface
+    public interface AddressResolver {
+        /** The system resolver, with no policy. */
+        AddressResolver SYSTEM = url -> {
+            try {
+                return new InetSocketAddress(InetAddress.getByName(url.host()), url.port());
+            } catch (UnknownHostException e) {
+                throw new RtmpException("cannot resolve " + url.host());
+            }
+        };
+
+        /**
+         * The address to connect to for {@code url}.
+         *
+         * @throws RtmpException when it cannot be resolved (retried with backoff)
+         * @throws TargetRefusedException when the target must never be pushed to (the relay gives up at once)
+         */
+        InetSocketAddress resolve(RtmpUrl url) throws RtmpException;
+    }
+
+    /** The target is refused by policy: retrying cannot help. */
+    public static final class TargetRefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public TargetRefusedException(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     /**
      * Settings of a relay.
@@ -59,15 +94,27 @@ public final class RtmpRelay {
      * @param livePoll        how often a stream that is not live is asked for again ({@code ensureLive})
      * @param maxBacklogBytes bytes queued towards the CDN before the connection counts as too slow (~5 s of 6 Mbit/s)
      * @param push            the push client's settings
+     * @param maxFailures     failed attempts in a row after which the relay gives up (10: about 3.5 min of backoff)
      */
     public record Config(Duration initialBackoff, Duration maxBackoff, Duration stableAfter, Duration livePoll,
-                         long maxBacklogBytes, RtmpPushClient.Config push) {
+                         long maxBacklogBytes, RtmpPushClient.Config push, int maxFailures) {
         public static final Config DEFAULT = new Config(Duration.ofSeconds(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), 4L * 1024 * 1024, RtmpPushClient.Config.DEFAULT);
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 4L * 1024 * 1024, RtmpPushClient.Config.DEFAULT, 10);
+
+        public Config {
+            if (maxFailures < 1) {
+                throw new IllegalArgumentException("maxFailures must be at least 1");
+            }
+        }
 
         /** This configuration with another backlog limit. */
         public Config withMaxBacklogBytes(long bytes) {
-            return new Config(initialBackoff, maxBackoff, stableAfter, livePoll, bytes, push);
+            return new Config(initialBackoff, maxBackoff, stableAfter, livePoll, bytes, push, maxFailures);
+        }
+
+        /** This configuration with another give-up count. */
+        public Config withMaxFailures(int failures) {
+            return new Config(initialBackoff, maxBackoff, stableAfter, livePoll, maxBacklogBytes, push, failures);
         }
     }
 
@@ -80,15 +127,18 @@ public final class RtmpRelay {
     private final RtmpUrl url;
     private final EventLoopGroup group;
     private final EventExecutor executor;
-    private final Executor resolver;
+    private final Executor blocking;
+    private final AddressResolver addresses;
     private final Clock clock;
     private final Config config;
     private final AtomicLong bytesSent = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final CompletableFuture<String> gaveUp = new CompletableFuture<>();
     private volatile State state = State.WAITING_FOR_STREAM;
     private volatile String lastError;
     private volatile int sessions;
     private volatile int failures;
+    private int failuresInARow;
     private Duration backoff;
     private ScheduledFuture<?> timer;
     private RtmpPushClient client;
@@ -96,16 +146,18 @@ public final class RtmpRelay {
     private long sessionStartMillis;
 
     /**
-     * @param resolver runs the blocking DNS lookup of the URL's host
+     * @param blocking  runs the blocking {@code addresses} lookup (never the event loop)
+     * @param addresses finds, and may refuse, the address of the URL's host
      */
-    public RtmpRelay(LiveStreamHub hub, String streamName, RtmpUrl url, EventLoopGroup group, Executor resolver,
-                     Clock clock, Config config) {
+    public RtmpRelay(LiveStreamHub hub, String streamName, RtmpUrl url, EventLoopGroup group, Executor blocking,
+                     AddressResolver addresses, Clock clock, Config config) {
         this.hub = hub;
         this.streamName = streamName;
         this.url = url;
         this.group = group;
         this.executor = group.next();
-        this.resolver = resolver;
+        this.blocking = blocking;
+        this.addresses = addresses;
         this.clock = clock;
         this.config = config;
         this.backoff = config.initialBackoff();
@@ -121,6 +173,14 @@ public final class RtmpRelay {
 
     public Status status() {
         return new Status(state, bytesSent.get(), sessions, failures, lastError);
+    }
+
+    /**
+     * Completes, with the reason, when the relay gives up: {@link Config#maxFailures} failures in a row, or a
+     * refused target. Never completes for a relay that is stopped first.
+     */
+    public CompletableFuture<String> gaveUp() {
+        return gaveUp;
     }
 
     /** Starts relaying (or waiting for the stream). */
@@ -163,17 +223,9 @@ public final class RtmpRelay {
             return;
         }
         state = State.CONNECTING;
-        CompletableFuture.supplyAsync(this::resolve, resolver)
+        CompletableFuture.supplyAsync(() -> addresses.resolve(url), blocking)
                 .thenCompose(address -> RtmpPushClient.connect(group, address, url, config.push()))
                 .whenComplete((connected, failure) -> executor.execute(() -> onConnected(connected, failure)));
-    }
-
-    private InetSocketAddress resolve() {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(url.host()), url.port());
-        } catch (UnknownHostException e) {
-            throw new CompletionException(new RtmpException("cannot resolve " + url.host() + ": " + e.getMessage()));
-        }
     }
 
     private void onConnected(RtmpPushClient connected, Throwable failure) {
@@ -186,6 +238,11 @@ public final class RtmpRelay {
         if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
+            if (cause instanceof TargetRefusedException) {
+                failures++;
+                giveUp(cause.getMessage());
+                return;
+            }
             retryLater(cause.getMessage());
             return;
         }
@@ -226,6 +283,7 @@ public final class RtmpRelay {
         boolean stable = clock.millis() - sessionStartMillis >= config.stableAfter().toMillis();
         if (stable) {
             backoff = config.initialBackoff();
+            failuresInARow = 0;
         }
         Throwable cdnFailure = client.failure();
         endSession();
@@ -245,12 +303,24 @@ public final class RtmpRelay {
     private void retryLater(String reason) {
         failures++;
         lastError = reason;
+        if (++failuresInARow >= config.maxFailures()) {
+            giveUp(failuresInARow + " failures in a row, the last: " + reason);
+            return;
+        }
         Duration wait = backoff;
         backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
                 : backoff.multipliedBy(2);
         LOG.info("relay of {} to {}: {}; retrying in {} ms", streamName, url.redacted(), reason, wait.toMillis());
         state = State.BACKING_OFF;
         timer = executor.schedule(this::attempt, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Final: no more attempts. */
+    private void giveUp(String reason) {
+        lastError = reason;
+        state = State.GAVE_UP;
+        LOG.warn("relay of {} to {} gave up: {}", streamName, url.redacted(), reason);
+        gaveUp.complete(reason);
     }
 
     /** Lets go of the hub (the player refuses the next tag) and closes the push politely. */

@@ -218,7 +218,7 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
             return;
         }
         authorize(ctx, streamId, name, RtmpStream.Role.PUBLISH,
-                authorizer.authorizePublish(app, name.name(), name.query()));
+                authorizer.authorizePublish(app, name.name(), name.query(), ctx.channel().remoteAddress()));
     }
 
     private void onPlay(ChannelHandlerContext ctx, int streamId, PlayCommand play) {

@@ -1,5 +1,6 @@
 package io.lianmai.live.rtmp;
 
+import java.net.SocketAddress;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -10,6 +11,15 @@ import java.util.concurrent.CompletionStage;
  */
 public interface StreamAuthorizer {
     CompletionStage<AuthorizationResult> authorizePublish(String app, String streamName, String query);
+
+    /**
+     * As {@link #authorizePublish(String, String, String)}, knowing the publisher's address (for per-address limits);
+     * the session calls this one.
+     */
+    default CompletionStage<AuthorizationResult> authorizePublish(String app, String streamName, String query,
+            SocketAddress remoteAddress) {
+        return authorizePublish(app, streamName, query);
+    }
 
     CompletionStage<AuthorizationResult> authorizePlay(String app, String streamName, String query);
 }

@@ -40,6 +40,16 @@ class HlsPlaylistTest {
     }
 
     @Test
+    void aSuffixFollowsEverySegmentUriSoSignedSegmentRequestsCarryTheSignature() {
+        HlsPlaylist playlist = new HlsPlaylist(List.of(
+                segment(1, 1000, 0, false, 0),
+                segment(2, 1000, 1000, false, 0)), 3, 1, false, Optional.empty());
+
+        assertThat(playlist.render("s/", "?txSecret=ab&txTime=CD").lines().filter(line -> !line.startsWith("#")))
+                .containsExactly("s/1.ts?txSecret=ab&txTime=CD", "s/2.ts?txSecret=ab&txTime=CD");
+    }
+
+    @Test
     void anEndedPlaylistCountsTheDiscontinuitiesThatLeftIt() {
         HlsPlaylist playlist = new HlsPlaylist(List.of(
                 segment(7, 2000, 0, true, 0),

@@ -41,7 +41,7 @@ class RtmpRelayIT {
     private static final byte[] KEYFRAME = {0x17, 0x01, 0, 0, 0, 9};
     private static final byte[] DELTA = {0x27, 0x01, 0, 0, 0, 8};
     private static final RtmpRelay.Config FAST = new RtmpRelay.Config(Duration.ofMillis(100), Duration.ofMillis(400),
-            Duration.ofSeconds(10), Duration.ofMillis(100), 1 << 20, RtmpPushClient.Config.DEFAULT);
+            Duration.ofSeconds(10), Duration.ofMillis(100), 1 << 20, RtmpPushClient.Config.DEFAULT, 1000);
 
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final List<String> media = new CopyOnWriteArrayList<>();
@@ -128,6 +128,42 @@ class RtmpRelayIT {
     }
 
     @Test
+    void anUnreachableCdnIsGivenUpAfterMaxFailuresInARow() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        hub.publish("s");
+        RtmpRelay relay = new RtmpRelay(hub, "s", RtmpUrl.parse("rtmp://127.0.0.1:" + port + "/live/cdn5"), group,
+                Runnable::run, RtmpRelay.AddressResolver.SYSTEM, Clock.systemUTC(), FAST.withMaxFailures(3));
+
+        relay.start();
+        String reason = relay.gaveUp().get(10, TimeUnit.SECONDS);
+
+        assertThat(reason).startsWith("3 failures in a row, the last: cannot connect to rtmp://127.0.0.1:" + port);
+        assertThat(relay.status().state()).isEqualTo(RtmpRelay.State.GAVE_UP);
+        assertThat(relay.status().failures()).isEqualTo(3);
+        Thread.sleep(600); // longer than the largest backoff: no further attempt
+        assertThat(relay.status().failures()).isEqualTo(3);
+        relay.stop().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRefusedTargetIsGivenUpAtOnceWithoutConnecting() throws Exception {
+        hub.publish("s");
+        RtmpRelay relay = new RtmpRelay(hub, "s", RtmpUrl.parse("rtmp://169.254.169.254/live/cdn6"), group,
+                Runnable::run, url -> {
+                    throw new RtmpRelay.TargetRefusedException(url.host() + " is not allowed");
+                }, Clock.systemUTC(), FAST);
+
+        relay.start();
+
+        assertThat(relay.gaveUp().get(5, TimeUnit.SECONDS)).isEqualTo("169.254.169.254 is not allowed");
+        assertThat(relay.status().failures()).isEqualTo(1);
+        relay.stop().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aRefusalIsReportedAndRetried() throws Exception {
         int port = startCdn(0);
         hub.publish("s");
@@ -160,7 +196,7 @@ class RtmpRelayIT {
 
     private RtmpRelay relay(int port, String stream) {
         return new RtmpRelay(hub, "s", RtmpUrl.parse("rtmp://127.0.0.1:" + port + "/live/" + stream), group,
-                Runnable::run, Clock.systemUTC(), FAST);
+                Runnable::run, RtmpRelay.AddressResolver.SYSTEM, Clock.systemUTC(), FAST);
     }
 
     private int startCdn(int port) throws InterruptedException {

@@ -97,6 +97,9 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
             return new Response(tasks.start(sdkAppId, streamName, urls).taskId());
         } catch (CdnPublishTasks.LimitExceededException e) {
             throw new RestApiException(RestApiException.LIMIT_EXCEEDED, e.getMessage());
+        } catch (CdnPublishTasks.TargetDeniedException e) {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER,
+                    "PublishCdnParams[" + e.index() + "].PublishCdnUrl: " + e.getMessage());
         }
     }
 

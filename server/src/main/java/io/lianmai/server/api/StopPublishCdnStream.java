@@ -35,8 +35,14 @@ final class StopPublishCdnStream implements RestAction<StopPublishCdnStream.Requ
             throw new RestApiException(RestApiException.MISSING_PARAMETER, "TaskId is required");
         }
         if (tasks.stop(sdkAppId, request.taskId()).isEmpty()) {
-            throw new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "no CDN publish task "
-                    + (request.taskId().length() > 64 ? request.taskId().substring(0, 64) + "…" : request.taskId())
+            String shown = request.taskId().length() > 64 ? request.taskId().substring(0, 64) + "…"
+                    : request.taskId();
+            if (tasks.ended(sdkAppId, request.taskId()).isPresent()) {
+                throw new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "CDN publish task " + shown
+                        + " already ended: every relay gave up (refused target, or cdn.maxRetries failed attempts "
+                        + "in a row); the server log says why");
+            }
+            throw new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "no CDN publish task " + shown
                     + " runs for SdkAppId " + sdkAppId);
         }
         return new Response();

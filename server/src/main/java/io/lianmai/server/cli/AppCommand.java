@@ -1,13 +1,20 @@
 package io.lianmai.server.cli;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.store.App;
+import io.lianmai.store.AppNotFoundException;
 import io.lianmai.store.AppStore;
 import io.lianmai.store.JdbcAppStore;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,11 +23,24 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code lianmai app create|list}: the app registry from the command line. */
+/**
+ * {@code lianmai app create|list|set|rotate-key|rotate-play-key|disable|enable}: the app registry from the command
+ * line. Every change goes to the database at once; a running server applies it at its next app refresh
+ * ({@code apps.refreshSeconds}).
+ */
 @Command(name = "app", mixinStandardHelpOptions = true,
-        description = "Manage apps (SDKAppID and secret key).",
-        subcommands = {AppCommand.Create.class, AppCommand.ListApps.class})
+        description = "Manage apps (SDKAppID, secret key, playback key, security settings).",
+        subcommands = {AppCommand.Create.class, AppCommand.ListApps.class, AppCommand.Set.class,
+                AppCommand.RotateKey.class, AppCommand.RotatePlayKey.class, AppCommand.Disable.class,
+                AppCommand.Enable.class})
 final class AppCommand implements Runnable {
+
+    /**
+     * How long the old secret key keeps verifying UserSigs after {@code rotate-key}: a day, the validity backends
+     * commonly give the UserSigs they hand out, so that clients holding one can still enter while the backend moves
+     * to the new key. {@code --grace 0} retires the old key at once (a leaked key).
+     */
+    static final Duration DEFAULT_GRACE = Duration.ofHours(24);
 
     @ParentCommand
     LianmaiCommand root;
@@ -30,7 +50,8 @@ final class AppCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "app needs a subcommand: create or list");
+        throw new CommandLine.ParameterException(spec.commandLine(), "app needs a subcommand: create, list, set, "
+                + "rotate-key, rotate-play-key, disable or enable");
     }
 
     static AppStore openStore(LianmaiCommand root, ConfigOptions options) {
@@ -40,7 +61,7 @@ final class AppCommand implements Runnable {
 
     /** {@code lianmai app create --name N}. */
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create an app and print its SDKAppID and secret key.")
+            description = "Create an app and print its SDKAppID, secret key and playback key.")
     static final class Create implements Callable<Integer> {
         @ParentCommand
         AppCommand app;
@@ -62,6 +83,7 @@ final class AppCommand implements Runnable {
                 out.println("SDKAppID   " + created.sdkAppId());
                 out.println("Name       " + created.name());
                 out.println("SecretKey  " + created.secretKey());
+                out.println("PlayKey    " + created.playKey());
                 out.flush();
             }
             return 0;
@@ -70,7 +92,7 @@ final class AppCommand implements Runnable {
 
     /** {@code lianmai app list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List apps. Secret keys are masked unless --show-keys is given.")
+            description = "List apps and their settings. Keys are masked unless --show-keys is given.")
     static final class ListApps implements Callable<Integer> {
         @ParentCommand
         AppCommand app;
@@ -81,19 +103,29 @@ final class AppCommand implements Runnable {
         @Mixin
         ConfigOptions configOptions;
 
-        @Option(names = "--show-keys", description = "Print the full secret keys.")
+        @Option(names = "--show-keys", description = "Print the full secret and playback keys.")
         boolean showKeys;
 
         @Override
         public Integer call() {
             try (AppStore store = openStore(app.root, configOptions)) {
                 List<App> apps = store.list();
+                Instant now = app.root.context().clock().instant();
                 PrintWriter out = spec.commandLine().getOut();
-                out.printf("%-12s %-8s %-20s %-64s %s%n", "SDKAppID", "ENABLED", "CREATED", "SECRETKEY", "NAME");
+                String format = "%-12s %-8s %-9s %-14s %-20s %-64s %-32s %s%n";
+                out.printf(format, "SDKAppID", "ENABLED", "PLAYBACK", "PRIVATEMAPKEY", "CREATED", "SECRETKEY",
+                        "PLAYKEY", "NAME");
                 for (App each : apps) {
-                    out.printf("%-12d %-8s %-20s %-64s %s%n", each.sdkAppId(), each.enabled() ? "yes" : "no",
-                            each.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                            showKeys ? each.secretKey() : mask(each.secretKey()), each.name());
+                    out.printf(format, each.sdkAppId(), each.enabled() ? "yes" : "no", playback(each),
+                            privateMapKey(each), each.createdAt().truncatedTo(ChronoUnit.SECONDS),
+                            showKeys ? each.secretKey() : mask(each.secretKey()),
+                            showKeys ? each.playKey() : mask(each.playKey()), each.name());
+                }
+                for (App each : apps) {
+                    each.previousKey().filter(previous -> now.isBefore(previous.validUntil())).ifPresent(previous ->
+                            out.println(each.sdkAppId() + ": the previous secret key"
+                                    + (showKeys ? " " + previous.secretKey() : "") + " is accepted until "
+                                    + previous.validUntil()));
                 }
                 out.flush();
             }
@@ -101,7 +133,271 @@ final class AppCommand implements Runnable {
         }
 
         private static String mask(String key) {
-            return key.substring(0, 4) + "…" + " (--show-keys)";
+            return key.isEmpty() ? "(none)" : key.substring(0, Math.min(4, key.length())) + "…" + " (--show-keys)";
+        }
+    }
+
+    /** {@code lianmai app set --sdkappid ID [--public-playback B] [--require-private-map-key B]}. */
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change an app's security settings, then print them.")
+    static final class Set implements Callable<Integer> {
+        @ParentCommand
+        AppCommand app;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Mixin
+        AppId id;
+
+        @Option(names = "--public-playback", paramLabel = "true|false",
+                description = "Serve the app's live output (FLV, HLS, RTMP play) without signed URLs, like a "
+                        + "public CDN domain. Default for new apps: false (signed URLs only).")
+        String publicPlayback;
+
+        @Option(names = "--require-private-map-key", paramLabel = "true|false",
+                description = "TRTC's advanced permission control: every entry (signalling, WHIP, WHEP, RTMP "
+                        + "publish) needs a valid PrivateMapKey. Default for new apps: false.")
+        String requirePrivateMapKey;
+
+        @Override
+        public Integer call() {
+            if (publicPlayback == null && requirePrivateMapKey == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "app set needs at least one of --public-playback, --require-private-map-key");
+            }
+            long sdkAppId = id.parse(spec);
+            Boolean playback = publicPlayback == null ? null : bool(spec, "--public-playback", publicPlayback);
+            Boolean required = requirePrivateMapKey == null ? null
+                    : bool(spec, "--require-private-map-key", requirePrivateMapKey);
+            try (AppStore store = openStore(app.root, configOptions)) {
+                App changed = null;
+                if (playback != null) {
+                    changed = change(sdkAppId, () -> store.setPublicPlayback(sdkAppId, playback));
+                }
+                if (required != null) {
+                    changed = change(sdkAppId, () -> store.setRequirePrivateMapKey(sdkAppId, required));
+                }
+                printSettings(spec.commandLine().getOut(), changed);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code lianmai app rotate-key --sdkappid ID [--grace DURATION]}. */
+    @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+            description = "Give an app a new secret key and print it. The old key keeps verifying UserSigs for "
+                    + "the grace period (default 24h; 0: not at all).")
+    static final class RotateKey implements Callable<Integer> {
+        @ParentCommand
+        AppCommand app;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Mixin
+        AppId id;
+
+        @Option(names = "--grace", paramLabel = "DURATION", converter = GraceConverter.class,
+                description = "How long UserSigs signed with the old key stay valid: seconds, or with a unit "
+                        + "(90s, 30m, 12h, 7d); 0 retires the old key at once. Default: 24h.")
+        Duration grace;
+
+        @Override
+        public Integer call() {
+            long sdkAppId = id.parse(spec);
+            Duration chosen = grace == null ? DEFAULT_GRACE : grace;
+            try (AppStore store = openStore(app.root, configOptions)) {
+                App rotated = change(sdkAppId, () -> store.rotateSecretKey(sdkAppId, chosen));
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("SDKAppID   " + rotated.sdkAppId());
+                out.println("SecretKey  " + rotated.secretKey());
+                out.println(chosen.isZero()
+                        ? "The old key is no longer accepted (a running server applies this at its next app refresh)."
+                        : "The old key is accepted until " + rotated.previousKey().map(App.RetiredKey::validUntil)
+                                .map(Instant::toString).orElse("now") + ".");
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code lianmai app rotate-play-key --sdkappid ID}. */
+    @Command(name = "rotate-play-key", mixinStandardHelpOptions = true,
+            description = "Give an app a new playback key and print it: every signed playback URL made with the "
+                    + "old one stops working.")
+    static final class RotatePlayKey implements Callable<Integer> {
+        @ParentCommand
+        AppCommand app;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Mixin
+        AppId id;
+
+        @Override
+        public Integer call() {
+            long sdkAppId = id.parse(spec);
+            try (AppStore store = openStore(app.root, configOptions)) {
+                App rotated = change(sdkAppId, () -> store.rotatePlayKey(sdkAppId));
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("SDKAppID   " + rotated.sdkAppId());
+                out.println("PlayKey    " + rotated.playKey());
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code lianmai app disable --sdkappid ID}. */
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Stop an app: its clients cannot enter, and a running server removes its members from "
+                    + "their rooms at its next app refresh.")
+    static final class Disable implements Callable<Integer> {
+        @ParentCommand
+        AppCommand app;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Mixin
+        AppId id;
+
+        @Override
+        public Integer call() {
+            return setEnabled(app, spec, configOptions, id, false);
+        }
+    }
+
+    /** {@code lianmai app enable --sdkappid ID}. */
+    @Command(name = "enable", mixinStandardHelpOptions = true,
+            description = "Let a disabled app's clients enter again.")
+    static final class Enable implements Callable<Integer> {
+        @ParentCommand
+        AppCommand app;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Mixin
+        AppId id;
+
+        @Override
+        public Integer call() {
+            return setEnabled(app, spec, configOptions, id, true);
+        }
+    }
+
+    private static int setEnabled(AppCommand app, CommandSpec spec, ConfigOptions configOptions, AppId id,
+            boolean enabled) {
+        long sdkAppId = id.parse(spec);
+        try (AppStore store = openStore(app.root, configOptions)) {
+            printSettings(spec.commandLine().getOut(), change(sdkAppId, () -> store.setEnabled(sdkAppId, enabled)));
+        }
+        return 0;
+    }
+
+    /** The {@code --sdkappid} option of the commands that change one app. */
+    static final class AppId {
+        @Option(names = "--sdkappid", required = true, paramLabel = "SDKAPPID", description = "The app's SDKAppID.")
+        String sdkAppId;
+
+        long parse(CommandSpec spec) {
+            try {
+                return SdkAppId.parse(sdkAppId).value();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+    }
+
+    /** Runs one change, turning "no such app" into a one-line failure that points at {@code app list}. */
+    private static App change(long sdkAppId, Supplier<App> change) {
+        try {
+            return change.get();
+        } catch (AppNotFoundException e) {
+            throw new CommandFailure("no app with SDKAppID " + sdkAppId + " in the registry (./lianmai app list)");
+        }
+    }
+
+    /** An app's settings, keys left out: what {@code set}, {@code enable} and {@code disable} print after. */
+    static void printSettings(PrintWriter out, App app) {
+        out.println("SDKAppID              " + app.sdkAppId());
+        out.println("Name                  " + app.name());
+        out.println("Enabled               " + app.enabled());
+        out.println("PublicPlayback        " + app.publicPlayback());
+        out.println("RequirePrivateMapKey  " + app.requirePrivateMapKey());
+        out.flush();
+    }
+
+    private static String playback(App app) {
+        return app.publicPlayback() ? "public" : "signed";
+    }
+
+    private static String privateMapKey(App app) {
+        return app.requirePrivateMapKey() ? "required" : "optional";
+    }
+
+    /** {@code true} or {@code false} (any case), nothing else: a typo must not silently mean false. */
+    private static boolean bool(CommandSpec spec, String option, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + ": '" + value + "' is not true or false");
+        };
+    }
+
+    /** A grace period: seconds, or with a unit s, m, h or d; zero allowed, negative not. */
+    static final class GraceConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String text = value.trim().toLowerCase(Locale.ROOT);
+            long unit = 1;
+            if (!text.isEmpty() && Character.isLetter(text.charAt(text.length() - 1))) {
+                unit = switch (text.charAt(text.length() - 1)) {
+                    case 's' -> 1;
+                    case 'm' -> 60;
+                    case 'h' -> 3600;
+                    case 'd' -> 86400;
+                    default -> throw new CommandLine.TypeConversionException(
+                            "'" + value + "' is not a duration: use seconds or a unit s, m, h or d");
+                };
+                text = text.substring(0, text.length() - 1);
+            }
+            long amount;
+            try {
+                amount = Math.multiplyExact(Long.parseLong(text), unit);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration: use seconds or a unit s, m, h or d");
+            }
+            if (amount < 0) {
+                throw new CommandLine.TypeConversionException("the grace period must not be negative, got '"
+                        + value + "'");
+            }
+            // Beyond a year the old key is as good as never retired: almost surely a typo.
+            if (amount > 366L * 86400) {
+                throw new CommandLine.TypeConversionException("the grace period must be at most 366d, got '"
+                        + value + "'");
+            }
+            return Duration.ofSeconds(amount);
         }
     }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LianmaiCommand.VersionProvider.class,
         description = "Lianmai: a self-hosted, TRTC-compatible real-time audio/video cloud.",
-        subcommands = {ServeCommand.class, AppCommand.class, UserSigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, AppCommand.class, UserSigCommand.class, LiveCommand.class,
+                CommandLine.HelpCommand.class})
 public final class LianmaiCommand implements Runnable {
     private final CliContext context;
 

@@ -1,5 +1,6 @@
 package io.lianmai.server.cli;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.lianmai.server.LianmaiServer;
 import io.lianmai.server.Version;
 import io.lianmai.server.config.ConfigKey;
@@ -10,6 +11,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,13 +79,26 @@ final class ServeCommand implements Callable<Integer> {
         LianmaiConfig config = configOptions.load(root.context(), extra);
         LianmaiServer server = LianmaiServer.start(config, root.context().clock());
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM or Ctrl-C: members are told why, sessions end, codecs are freed (LianmaiServer.close), then the
+        // log is flushed and closed so that its last line, "stopped", is written. Java exits with 143 after SIGTERM.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
+            try {
+                server.close();
+            } finally {
+                stopped.countDown();
+                stopLogging();
+            }
         }, "lianmai-shutdown"));
         printWelcome(spec.commandLine().getOut(), server);
         stopped.await();
         return 0;
+    }
+
+    /** Flushes and closes every log appender (a file appender would otherwise lose its buffered tail). */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+            logback.stop();
+        }
     }
 
     /** The first thing a newcomer reads: where to go, and on first run the app they need to sign UserSigs. */

@@ -101,6 +101,14 @@ public enum ConfigKey {
     LIVE_IDLE_SECONDS("live.idleSeconds", "30", false,
             "A room member's WebRTC stream bridged to live output (FLV/HLS/RTMP play, CDN relay; VP8 and Opus "
                     + "transcoded) stops after this many seconds with no player and no HLS playlist request."),
+    LIVE_SIGNED_URL_SECONDS("live.signedUrlSeconds", "21600", false,
+            "Lifetime of the signed playback URLs (txSecret/txTime) the server gives room members: 6 h covers a "
+                    + "long call's player reconnects; a resume hands out fresh ones. FLV and RTMP are checked when "
+                    + "playback starts, HLS on every request."),
+    LIVE_MAX_TRANSCODES_PER_APP("live.maxTranscodesPerApp", "10", false,
+            "Room members' streams of one app bridged to live output at once (each decodes and encodes video "
+                    + "and audio, up to a core's worth); the next play that would start one gets 503 with "
+                    + "Retry-After."),
     LIVE_HLS_ENABLED("live.hls.enabled", "true", false,
             "Package every live stream as HLS (GET /live/{stream}.m3u8) while it is live: a remux, no decoding."),
     LIVE_HLS_SEGMENT_SECONDS("live.hls.segmentSeconds", "1", false,
@@ -108,6 +116,23 @@ public enum ConfigKey {
                     + "latency (players hold about three segments)."),
     LIVE_HLS_PLAYLIST_SIZE("live.hls.playlistSize", "6", false,
             "Segments listed in a live HLS playlist."),
+    CDN_ALLOW_PRIVATE_TARGETS("cdn.allowPrivateTargets", "false", false,
+            "Let StartPublishCdnStream push to loopback, link-local (169.254/16, fe80::/10), private (10/8, "
+                    + "172.16/12, 192.168/16, fc00::/7), CGNAT (100.64/10), multicast and unspecified addresses. "
+                    + "Off: a REST caller cannot aim relays at this host or its network."),
+    CDN_ALLOWED_HOSTS("cdn.allowedHosts", "", false,
+            "Comma-separated host names, IP addresses or CIDR blocks that CDN relays may reach even in the "
+                    + "ranges above (an ingest on the private network)."),
+    CDN_DENIED_HOSTS("cdn.deniedHosts", "", false,
+            "Comma-separated host names, IP addresses or CIDR blocks that CDN relays may never reach; wins over "
+                    + "cdn.allowedHosts."),
+    CDN_MAX_RETRIES("cdn.maxRetries", "10", false,
+            "Failed attempts in a row (1 s, 2 s, 4 s … 30 s apart, about 3.5 min in all) after which a CDN relay "
+                    + "gives up and its task ends; a relay that ran 10 s starts counting again."),
+    CDN_MAX_RELAYS_PER_APP("cdn.maxRelaysPerApp", "50", false,
+            "CDN publish tasks one app may run at once on this node (each holds up to 10 push connections)."),
+    CDN_MAX_TASKS("cdn.maxTasks", "1000", false,
+            "CDN publish tasks on this node, all apps together."),
     STORE_JDBC_URL("store.jdbcUrl", "", false,
             "JDBC URL of the app database. Empty: an embedded H2 file database under data.dir. "
                     + "A jdbc:postgresql:// URL selects PostgreSQL."),
@@ -123,7 +148,33 @@ public enum ConfigKey {
     APPS_CREATE_DEFAULT("apps.createDefault", "true", false,
             "On a start with no apps at all, create one and print its SDKAppID and secret key."),
     APPS_DEFAULT_NAME("apps.defaultName", "Default app", false,
-            "Name of the app created by apps.createDefault.");
+            "Name of the app created by apps.createDefault."),
+    APPS_REFRESH_SECONDS("apps.refreshSeconds", "2", false,
+            "Apps are served from memory; changes made outside this process (the CLI, another node) show within "
+                    + "this many seconds."),
+    LIMITS_MAX_SESSIONS("limits.maxSessions", "5000", false,
+            "Sessions this node holds at once (WHIP, WHEP, /ws room memberships, RTMP publications); the next is "
+                    + "refused with 503 and Retry-After. Sized for a few cores; raise it on bigger machines."),
+    LIMITS_MAX_SESSIONS_PER_APP("limits.maxSessionsPerApp", "5000", false,
+            "Sessions one SDKAppID holds on this node; the next is refused with 503. Lower it to share a node "
+                    + "between apps."),
+    LIMITS_MAX_SESSIONS_PER_USER("limits.maxSessionsPerUser", "100", false,
+            "Sessions one userID of one app holds (a WHEP viewer of every stream of a 50-publisher room needs 51); "
+                    + "the next is refused with 429."),
+    LIMITS_MAX_SESSIONS_PER_IP("limits.maxSessionsPerIp", "2000", false,
+            "Sessions from one source address (offices and carrier NAT share addresses; the bench's fan-out opens "
+                    + "1,000 from 127.0.0.1); the next is refused with 429."),
+    LIMITS_JOINS_PER_SECOND_PER_IP("limits.joinsPerSecondPerIp", "200", false,
+            "New sessions per second one source address may start, counted before authentication; beyond it 429."),
+    LIMITS_JOIN_BURST_PER_IP("limits.joinBurstPerIp", "1000", false,
+            "New sessions one source address may start at once before limits.joinsPerSecondPerIp applies."),
+    LIMITS_JOINS_PER_SECOND_PER_APP("limits.joinsPerSecondPerApp", "500", false,
+            "New sessions per second one app may start on this node, counted after authentication; beyond it 429."),
+    LIMITS_JOIN_BURST_PER_APP("limits.joinBurstPerApp", "2000", false,
+            "New sessions one app may start at once before limits.joinsPerSecondPerApp applies."),
+    LIMITS_TRACKED_ADDRESSES("limits.trackedAddresses", "100000", false,
+            "Source addresses whose join rate is remembered (about 100 bytes each); the least recently seen is "
+                    + "forgotten first.");
 
     private static final Map<String, ConfigKey> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

@@ -183,7 +183,8 @@ public final class ConfigLoader {
         AppsConfig apps = new AppsConfig(
                 bool(settings, ConfigKey.APPS_CREATE_DEFAULT),
                 nonBlank(settings, ConfigKey.APPS_DEFAULT_NAME),
-                bool(settings, ConfigKey.DEV_USERSIG_ENDPOINT));
+                bool(settings, ConfigKey.DEV_USERSIG_ENDPOINT),
+                Duration.ofSeconds(integer(settings, ConfigKey.APPS_REFRESH_SECONDS, 1, 3600)));
         int udpPort = integer(settings, ConfigKey.MEDIA_UDP_PORT, 0, 65535);
         int tcpPort = integer(settings, ConfigKey.MEDIA_TCP_PORT, -1, 65535);
         MediaConfig media = new MediaConfig(nonBlank(settings, ConfigKey.MEDIA_HOST), udpPort, tcpPort,
@@ -216,8 +217,25 @@ public final class ConfigLoader {
         HlsConfig hls = HlsConfig.DEFAULT.withEnabled(bool(settings, ConfigKey.LIVE_HLS_ENABLED)).withSegments(
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_HLS_SEGMENT_SECONDS, 1, 60)),
                 integer(settings, ConfigKey.LIVE_HLS_PLAYLIST_SIZE, 2, 100));
+        CdnConfig cdn = new CdnConfig(bool(settings, ConfigKey.CDN_ALLOW_PRIVATE_TARGETS),
+                hostList(settings, ConfigKey.CDN_ALLOWED_HOSTS), hostList(settings, ConfigKey.CDN_DENIED_HOSTS),
+                integer(settings, ConfigKey.CDN_MAX_RETRIES, 1, 1000),
+                integer(settings, ConfigKey.CDN_MAX_RELAYS_PER_APP, 1, 100_000),
+                integer(settings, ConfigKey.CDN_MAX_TASKS, 1, 100_000));
         LiveConfig live = new LiveConfig(integer(settings, ConfigKey.LIVE_MAX_PLAYER_BACKLOG, 65_536, 1 << 30),
-                Duration.ofSeconds(integer(settings, ConfigKey.LIVE_IDLE_SECONDS, 1, 86_400)), hls);
+                Duration.ofSeconds(integer(settings, ConfigKey.LIVE_IDLE_SECONDS, 1, 86_400)), hls,
+                Duration.ofSeconds(integer(settings, ConfigKey.LIVE_SIGNED_URL_SECONDS, 60, 2_592_000)),
+                integer(settings, ConfigKey.LIVE_MAX_TRANSCODES_PER_APP, 1, 10_000), cdn);
+        LimitsConfig limits = new LimitsConfig(
+                integer(settings, ConfigKey.LIMITS_MAX_SESSIONS, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_MAX_SESSIONS_PER_APP, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_MAX_SESSIONS_PER_USER, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_MAX_SESSIONS_PER_IP, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_JOINS_PER_SECOND_PER_IP, 1, 1_000_000),
+                integer(settings, ConfigKey.LIMITS_JOIN_BURST_PER_IP, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_JOINS_PER_SECOND_PER_APP, 1, 1_000_000),
+                integer(settings, ConfigKey.LIMITS_JOIN_BURST_PER_APP, 1, 10_000_000),
+                integer(settings, ConfigKey.LIMITS_TRACKED_ADDRESSES, 16, 10_000_000));
         return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
                 new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535),
                         Duration.ofSeconds(integer(settings, ConfigKey.RTMP_HANDSHAKE_TIMEOUT, 1, 3600)),
@@ -225,7 +243,7 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_PRE_AUTH_MAX_BYTES, 4096, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
-                live);
+                live, limits);
     }
 
     private static List<String> candidateAddresses(Map<ConfigKey, Setting> settings) {
@@ -270,6 +288,22 @@ public final class ConfigLoader {
             // No interface list: loopback alone still serves browsers on this machine.
         }
         return found;
+    }
+
+    /** A comma-separated list of host names, IP addresses and CIDR blocks; each entry is checked here. */
+    private static List<String> hostList(Map<ConfigKey, Setting> settings, ConfigKey key) {
+        List<String> hosts = new ArrayList<>();
+        for (String part : text(settings, key).split(",")) {
+            String host = part.trim().toLowerCase(Locale.ROOT);
+            if (host.isEmpty()) {
+                continue;
+            }
+            if (!host.matches("[a-z0-9.:\\-\\[\\]]+(/[0-9]{1,3})?")) {
+                throw invalid(settings, key, "must list host names, IP addresses or CIDR blocks separated by commas");
+            }
+            hosts.add(host);
+        }
+        return hosts;
     }
 
     private static String text(Map<ConfigKey, Setting> settings, ConfigKey key) {

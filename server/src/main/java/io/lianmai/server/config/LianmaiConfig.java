@@ -18,7 +18,9 @@ import java.nio.file.Path;
  * @param room room limits and the resume grace period
  * @param signal the signalling WebSocket
  * @param live live output (HTTP-FLV and RTMP players, CDN relays)
+ * @param limits admission: sessions and join rates per node, app, user and address
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
-        RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live) {
+        RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live,
+        LimitsConfig limits) {
 }

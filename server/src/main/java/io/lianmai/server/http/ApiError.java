@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
  *
  * @param status HTTP status
  * @param code TRTC error code where one exists (e.g. -100018), else a negative Lianmai code
- * @param message what went wrong, for the developer
+ * @param message what went wrong, for the developer (replaced by a generic text for 5xx, see {@link #send})
  */
 public record ApiError(int status, int code, String message) {
     /** Generic invalid-parameter code (TRTC's {@code ERR_INVALID_PARAMETER}). */
@@ -18,15 +18,20 @@ public record ApiError(int status, int code, String message) {
     /** Server could not process the request (TRTC's {@code ERR_SERVER_PROCESS_FAILED}). */
     public static final int SERVER_FAILED = -7;
 
-    /** Sends this error as the response. */
+    /**
+     * Sends this error as the response. A server error (5xx) never carries its own text to the client: unless its
+     * message already has a request id ({@link ServerErrors}), the client gets a generic message with a new id and
+     * the original message is logged under it.
+     */
     public void send(RoutingContext context) {
         if (context.response().ended()) {
             return;
         }
+        String text = status >= 500 ? ServerErrors.publicServerMessage(status, message) : message;
         context.response()
                 .setStatusCode(status)
                 .putHeader("content-type", "application/json")
-                .end(new JsonObject().put("code", code).put("message", message).encode());
+                .end(new JsonObject().put("code", code).put("message", text).encode());
     }
 
     /** 400 with an invalid-parameter code. */

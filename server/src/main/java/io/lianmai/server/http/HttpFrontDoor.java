@@ -8,6 +8,7 @@ import io.lianmai.server.live.LiveEndpoints;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
+import io.lianmai.server.limits.Admission;
 import io.lianmai.server.signal.SignallingRoutes;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Future;
@@ -34,7 +35,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpFrontDoor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpFrontDoor.class);
-
     private final Vertx vertx;
     private final AppStore apps;
     private final RequestAuthenticator authenticator;
@@ -45,9 +45,12 @@ public final class HttpFrontDoor {
 
     private final DevUserSigRoute devUserSig;
     private final LiveService live;
+    private SignallingRoutes signalling;
+    private final Admission admission;
 
     public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media,
-            RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig, LiveService live) {
+            RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig, LiveService live,
+            Admission admission) {
         this.vertx = vertx;
         this.apps = apps;
         this.authenticator = authenticator;
@@ -57,6 +60,7 @@ public final class HttpFrontDoor {
         this.clock = clock;
         this.devUserSig = devUserSig;
         this.live = live;
+        this.admission = admission;
     }
 
     /** Starts listening; the future carries the bound port. */
@@ -64,9 +68,11 @@ public final class HttpFrontDoor {
         Router router = Router.router(vertx);
         ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
         router.get("/healthz").handler(this::health);
-        new WhipWhepRoutes(vertx, authenticator, media, rooms).mount(router);
-        new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
-                new LiveEndpoints(config.publicUrl(), live::rtmpPort), connections::release).mount(router);
+        new WhipWhepRoutes(authenticator, media, rooms, admission).mount(router);
+        signalling = new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
+                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), admission,
+                connections::release);
+        signalling.mount(router);
         devUserSig.mount(router);
         RestApiRoutes.standard(vertx, authenticator, live).mount(router);
         live.mount(router);
@@ -92,6 +98,11 @@ public final class HttpFrontDoor {
                     }
                 });
         return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
+    }
+
+    /** The signalling WebSocket endpoint (null until {@link #listen}). */
+    public SignallingRoutes signalling() {
+        return signalling;
     }
 
     /**
@@ -152,7 +163,9 @@ public final class HttpFrontDoor {
     private void failure(RoutingContext context) {
         int status = context.statusCode() > 0 ? context.statusCode() : 500;
         if (status >= 500) {
-            LOG.warn("{} {} failed", context.request().method(), context.request().path(), context.failure());
+            ServerErrors.internalError(context.request().method() + " " + context.request().path(),
+                    context.failure()).send(context);
+            return;
         }
         String message = switch (status) {
             case 413 -> "request body too large";
@@ -170,7 +183,8 @@ public final class HttpFrontDoor {
                 body.put("status", "ok").put("apps", result.result());
                 context.response().setStatusCode(200);
             } else {
-                body.put("status", "unavailable").put("reason", "app store: " + result.cause().getMessage());
+                body.put("status", "unavailable").put("reason", "app store: "
+                        + ServerErrors.internal("health check", result.cause()));
                 context.response().setStatusCode(503);
             }
             context.response().putHeader("content-type", "application/json").end(body.encode());

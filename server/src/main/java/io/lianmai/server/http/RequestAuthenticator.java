@@ -7,15 +7,21 @@ import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.store.App;
-import io.lianmai.store.AppStore;
+import io.lianmai.store.AppDirectory;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Checks who is asking: the app exists and is enabled, the UserSig is valid for the user, and — when a
- * PrivateMapKey is given — it is for this room and grants what is asked.
+ * PrivateMapKey is given, or the app requires one (TRTC's advanced permission control) — it is for this room and
+ * grants what is asked.
  *
- * <p>Blocking (reads the app store): call from a worker thread.
+ * <p>Cheap and non-blocking (in-memory apps, one HMAC): callers run it on their event loop, so that a flood of bad
+ * requests never queues on, or behind, the worker pool.
+ *
+ * <p>Apps come from the in-memory {@link AppDirectory}, so a check never waits for the database; a UserSig signed
+ * with an app's previous secret key passes while that key's grace period after a rotation lasts.
  */
 public final class RequestAuthenticator {
     /** TRTC's {@code ERR_SDK_APPID_INVALID}. */
@@ -26,20 +32,22 @@ public final class RequestAuthenticator {
     public static final String ADMINISTRATOR = "administrator";
     private static final int MAX_USER_ID_LENGTH = 32;
 
-    private final AppStore apps;
+    private final AppDirectory apps;
     private final UserSigVerifier verifier;
+    private final Clock clock;
 
-    public RequestAuthenticator(AppStore apps, UserSigVerifier verifier) {
+    public RequestAuthenticator(AppDirectory apps, UserSigVerifier verifier, Clock clock) {
         this.apps = apps;
         this.verifier = verifier;
+        this.clock = clock;
     }
 
     /**
      * Authenticates {@code userId} of app {@code sdkAppId} for an action in {@code room}.
      *
-     * @param privateMapKey enforced when present
+     * @param privateMapKey enforced when present; required when the app says so ({@link App#requirePrivateMapKey})
      * @param required the privileges the action needs (checked against the PrivateMapKey only)
-     * @return what the PrivateMapKey grants, or {@link Privileges#all()} when none was given
+     * @return what the PrivateMapKey grants, or {@link Privileges#all()} when none was given and the app requires none
      * @throws ApiException with 400 (bad userID), 401 (bad UserSig), 403 (unknown or disabled app, privilege)
      */
     public Privileges authenticate(long sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
@@ -48,7 +56,8 @@ public final class RequestAuthenticator {
         if (privateMapKey.isPresent()) {
             PrivateMapKey key;
             try {
-                key = verifier.verifyPrivateMapKey(sdkAppId, app.secretKey(), userId, privateMapKey.get());
+                key = verifier.verifyPrivateMapKey(sdkAppId, app.secretKeysAt(clock.instant()), userId,
+                        privateMapKey.get());
             } catch (UserSigException e) {
                 throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
                         "privateMapKey: " + e.getMessage()));
@@ -65,6 +74,11 @@ public final class RequestAuthenticator {
                 }
             }
             return key.privileges();
+        }
+        if (app.requirePrivateMapKey()) {
+            throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
+                    "app " + sdkAppId + " requires a privateMapKey (advanced permission control): send the one your "
+                            + "backend signed for this user and room"));
         }
         return Privileges.all();
     }
@@ -91,7 +105,7 @@ public final class RequestAuthenticator {
                     "a UserSig is required: send it as Authorization: Bearer <UserSig>"));
         }
         try {
-            verifier.verify(sdkAppId, app.secretKey(), userId, userSig);
+            verifier.verify(sdkAppId, app.secretKeysAt(clock.instant()), userId, userSig);
         } catch (UserSigException e) {
             throw new ApiException(new ApiError(401, e.code(), e.getMessage()));
         }

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * A room as TRTC names it: a numeric {@code roomID} (1..4294967295) or a string {@code strRoomID} (up to 64
- * characters). The two are separate namespaces: room 123 and strRoomID "123" are different rooms.
+ * characters of letters, digits, space and {@value #STR_ROOM_ID_SYMBOLS}, TRTC's documented set). The two are separate namespaces: room 123 and strRoomID "123" are different rooms.
  *
  * @param roomId the numeric id, or 0 for a string room
  * @param strRoomId the string id, when this is a string room
@@ -14,6 +14,12 @@ public record RoomRef(long roomId, Optional<String> strRoomId) {
     public static final long MAX_ROOM_ID = 0xFFFF_FFFFL;
     /** Longest string room id. */
     public static final int MAX_STR_ROOM_ID_LENGTH = 64;
+    /**
+     * The symbols TRTC allows in a strRoomID besides letters, digits and space. Neither {@code /} nor {@code \}
+     * nor quotes: a room's key is part of the media plane's stream keys ({@code {sdkAppID}/{room}/{stream}}), which
+     * must never be able to name another room.
+     */
+    public static final String STR_ROOM_ID_SYMBOLS = "!#$%&()+-:;<=.>?@[]^_{}|~,";
 
     /**
      * Reads the room from request parameters; {@code strRoomID} wins when both are given, as in {@code trtc-wx}.
@@ -27,10 +33,9 @@ public record RoomRef(long roomId, Optional<String> strRoomId) {
                         + " characters");
             }
             for (int i = 0; i < strRoomId.length(); i++) {
-                char c = strRoomId.charAt(i);
-                if (c < 0x20 || c > 0x7e) {
-                    throw new IllegalArgumentException("strRoomID must be printable ASCII (letters, digits and "
-                            + "symbols such as _-:.@)");
+                if (!isStrRoomIdChar(strRoomId.charAt(i))) {
+                    throw new IllegalArgumentException("strRoomID may hold letters, digits, space and "
+                            + STR_ROOM_ID_SYMBOLS + " only (TRTC's rule; no '/', quotes or backslash)");
                 }
             }
             return new RoomRef(0, Optional.of(strRoomId));
@@ -49,6 +54,12 @@ public record RoomRef(long roomId, Optional<String> strRoomId) {
             throw new IllegalArgumentException("roomID must be 1..4294967295, got " + parsed);
         }
         return new RoomRef(parsed, Optional.empty());
+    }
+
+    /** Whether {@code c} may appear in a strRoomID: TRTC's documented set, ASCII only. */
+    public static boolean isStrRoomIdChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' '
+                || STR_ROOM_ID_SYMBOLS.indexOf(c) >= 0;
     }
 
     /** A stable key fragment: {@code r1234} or {@code s:name}, distinct between the two namespaces. */

@@ -1,23 +1,29 @@
 package io.lianmai.server.http;
 
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
+import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.StreamType;
+import io.lianmai.server.limits.Admission;
+import io.lianmai.server.limits.AdmissionRefusedException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * WHIP (RFC 9725) ingest at {@code POST /whip} and WHEP playback at {@code POST /whep}: an SDP offer in,
@@ -33,16 +39,20 @@ public final class WhipWhepRoutes {
     static final int MAX_OFFER_BYTES = 64 * 1024;
     private static final String SDP = "application/sdp";
 
-    private final Vertx vertx;
     private final RequestAuthenticator authenticator;
     private final MediaPlane media;
     private final MediaOnlyMembers roomMembers;
+    private final Admission admission;
+    /** The admission ticket of each WHIP/WHEP session, released when the session ends. */
+    private final Map<String, Admission.Ticket> tickets = new ConcurrentHashMap<>();
 
-    public WhipWhepRoutes(Vertx vertx, RequestAuthenticator authenticator, MediaPlane media, RoomRegistry rooms) {
-        this.vertx = vertx;
+    public WhipWhepRoutes(RequestAuthenticator authenticator, MediaPlane media, RoomRegistry rooms,
+            Admission admission) {
         this.authenticator = authenticator;
         this.media = media;
         this.roomMembers = new MediaOnlyMembers(rooms, media);
+        this.admission = admission;
+        media.onSessionEnded(this::onSessionEnded);
     }
 
     /** Adds the routes to {@code router}. */
@@ -72,46 +82,75 @@ public final class WhipWhepRoutes {
             return;
         }
         String offer = context.body().asString();
+        String address = context.request().remoteAddress().hostAddress();
         Request request;
+        Admission.Ticket ticket;
+        Privileges granted;
         try {
+            // Cheap checks first, all on the event loop: the address's join rate, the parameters, the offer, then
+            // the UserSig and PrivateMapKey (apps are in memory), then the session caps.
+            admission.checkAddressRate(address);
             request = Request.from(context, publish, offer);
+            granted = authenticator.authenticate(request.sdkAppId, request.userId, request.userSig,
+                    request.privateMapKey, request.room, request.privileges);
+            ticket = admission.admit(request.sdkAppId, request.userId, address);
         } catch (IllegalArgumentException e) {
             ApiError.badRequest(e.getMessage()).send(context);
             return;
         } catch (ApiException e) {
             e.error().send(context);
             return;
+        } catch (AdmissionRefusedException e) {
+            ServerErrors.sendRefused(context, e);
+            return;
         }
-        vertx.executeBlocking(() -> authenticator.authenticate(request.sdkAppId, request.userId, request.userSig,
-                request.privateMapKey, request.room, request.privileges), false).compose(granted -> {
-            if (!publish && !media.isPublished(request.streamKey())) {
-                return Future.failedFuture(new MediaException(MediaException.Reason.STREAM_NOT_FOUND,
-                        "stream " + request.streamId + " is not published in this room"));
-            }
-            Future<MediaPlane.MediaSession> negotiated = Future.fromCompletionStage(publish
-                    ? media.publish(request.streamKey(), offer)
-                    : media.play(request.streamKey(), offer), context.vertx().getOrCreateContext());
-            if (!publish) {
-                return negotiated;
-            }
+        if (!publish && !media.isPublished(request.streamKey())) {
+            ticket.release();
+            errorFor(new MediaException(MediaException.Reason.STREAM_NOT_FOUND,
+                    "stream " + request.streamId + " is not published in this room")).send(context);
+            return;
+        }
+        // The ticket is bound to the session on the media thread as the session is made, before anything can end it.
+        CompletionStage<MediaPlane.MediaSession> started = (publish
+                ? media.publish(request.streamKey(), offer)
+                : media.play(request.streamKey(), offer)).thenApply(session -> {
+                    tickets.put(session.sessionId(), ticket);
+                    return session;
+                });
+        Future<MediaPlane.MediaSession> negotiated = Future.fromCompletionStage(started,
+                context.vertx().getOrCreateContext());
+        if (publish) {
             // The publisher becomes a member of its room, so SDK members see it and can subscribe.
-            return negotiated.map(session -> {
-                roomMembers.join(request.sdkAppId, request.room, request.userId, granted, request.streamType,
-                        session.sessionId(), offer.contains("\nm=audio"), offer.contains("\nm=video"));
+            negotiated = negotiated.map(session -> {
+                roomMembers.join(request.sdkAppId, request.room, request.userId, granted,
+                        request.streamType, session.sessionId(), request.kinds.audio(), request.kinds.video());
                 return session;
             });
-        }).onSuccess(session -> context.response()
+        }
+        negotiated.onSuccess(session -> context.response()
                 .setStatusCode(201)
                 .putHeader("content-type", SDP)
                 .putHeader("location", (publish ? "/whip/" : "/whep/") + session.sessionId())
                 .end(session.answerSdp()))
-                .onFailure(failure -> errorFor(failure).send(context));
+                .onFailure(failure -> {
+                    ticket.release();
+                    errorFor(failure).send(context);
+                });
+    }
+
+    private void onSessionEnded(String sessionId) {
+        Admission.Ticket ticket = tickets.remove(sessionId);
+        if (ticket != null) {
+            ticket.release();
+        }
     }
 
     private void end(RoutingContext context) {
         cors(context);
         String session = context.pathParam("session");
         if (media.end(session)) {
+            // The place is free when the client hears so (the end listener may run later on the media thread).
+            onSessionEnded(session);
             context.response().setStatusCode(200).end();
         } else {
             new ApiError(404, ApiError.INVALID_PARAMETER, "no session " + session + " (already ended?)").send(context);
@@ -152,7 +191,7 @@ public final class WhipWhepRoutes {
                 case UNAVAILABLE -> new ApiError(503, ApiError.SERVER_FAILED, media.getMessage());
             };
         }
-        return new ApiError(500, ApiError.SERVER_FAILED, "internal error: " + cause);
+        return ServerErrors.internalError("WHIP/WHEP negotiation", cause);
     }
 
     /** The parameters of one WHIP or WHEP request, validated. */
@@ -164,6 +203,7 @@ public final class WhipWhepRoutes {
         RoomRef room;
         String streamId;
         StreamType streamType = StreamType.MAIN;
+        OfferedKinds kinds;
         Set<Privilege> privileges;
 
         static Request from(RoutingContext context, boolean publish, String offer) {
@@ -175,8 +215,9 @@ public final class WhipWhepRoutes {
             request.userSig = bearer(context);
             request.privateMapKey = Optional.ofNullable(context.queryParams().get("privateMapKey"))
                     .filter(key -> !key.isBlank());
-            boolean audio = offer.contains("\nm=audio");
-            boolean video = offer.contains("\nm=video");
+            request.kinds = OfferedKinds.of(offer);
+            boolean audio = request.kinds.audio();
+            boolean video = request.kinds.video();
             request.privileges = EnumSet.of(Privilege.ENTER_ROOM);
             if (publish) {
                 String streamType = Optional.ofNullable(context.queryParams().get("streamType")).orElse("main");
@@ -185,27 +226,52 @@ public final class WhipWhepRoutes {
                 }
                 request.streamId = request.userId + "_" + streamType;
                 request.streamType = streamType.equals("aux") ? StreamType.AUX : StreamType.MAIN;
-                if (streamType.equals("aux")) {
-                    request.privileges.add(Privilege.SEND_AUX_VIDEO);
+                if (request.streamType == StreamType.AUX) {
+                    // The aux stream is a screen share: video only, as in TRTC. Audio in it would reach players
+                    // who hold only recv_aux_video, so it is refused rather than forwarded.
+                    if (audio) {
+                        throw new IllegalArgumentException("the aux stream (screen share) carries video only: "
+                                + "offer no audio section with streamType=aux");
+                    }
+                    addIf(request.privileges, video, Privilege.SEND_AUX_VIDEO);
                 } else {
                     addIf(request.privileges, audio, Privilege.SEND_AUDIO);
                     addIf(request.privileges, video, Privilege.SEND_VIDEO);
                 }
             } else {
                 request.streamId = required(context, "streamID");
-                boolean aux = request.streamId.endsWith("_aux");
-                if (!aux && !request.streamId.endsWith("_main")) {
-                    throw new IllegalArgumentException("streamID must be {userID}_main or {userID}_aux");
-                }
+                boolean aux = parseStreamType(request.streamId) == StreamType.AUX;
                 addIf(request.privileges, audio && !aux, Privilege.RECV_AUDIO);
                 addIf(request.privileges, video && !aux, Privilege.RECV_VIDEO);
+                // An aux stream has no audio to play; asking for it (or for its video) needs recv_aux_video.
                 addIf(request.privileges, aux, Privilege.RECV_AUX_VIDEO);
             }
             return request;
         }
 
+        /**
+         * Checks a WHEP {@code streamID}: {@code {userID}_main} or {@code {userID}_aux} with a valid userID, so that
+         * it can never carry a '/' into the stream key and name another room's stream.
+         */
+        static StreamType parseStreamType(String streamId) {
+            int underscore = streamId.lastIndexOf('_');
+            Optional<StreamType> type = underscore > 0 ? StreamType.fromWire(streamId.substring(underscore + 1))
+                    : Optional.empty();
+            if (type.isEmpty()) {
+                throw new IllegalArgumentException("streamID must be {userID}_main or {userID}_aux");
+            }
+            try {
+                RequestAuthenticator.requireValidUserId(streamId.substring(0, underscore));
+            } catch (ApiException e) {
+                throw new IllegalArgumentException("streamID must be {userID}_main or {userID}_aux with a valid "
+                        + "userID: " + e.getMessage());
+            }
+            return type.get();
+        }
+
+        /** The media plane's key: unambiguous, as neither the room key nor the stream id can hold a '/'. */
         String streamKey() {
-            return sdkAppId + "/" + room.key() + "/" + streamId;
+            return new RoomKey(sdkAppId, room.key()).streamKey(streamId);
         }
 
         private static void addIf(Set<Privilege> privileges, boolean condition, Privilege privilege) {

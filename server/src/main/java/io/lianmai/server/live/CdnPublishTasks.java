@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,23 +23,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * CDN relay tasks (TRTC's 旁路推流, {@code StartPublishCdnStream}): each task pushes one live stream to one or more
- * RTMP URLs with an {@link RtmpRelay} per URL, until it is stopped. Tasks live in memory: a restart ends them, as it
- * ends the streams they relay.
+ * RTMP URLs with an {@link RtmpRelay} per URL, until it is stopped, or until every one of its relays gave up
+ * ({@code cdn.maxRetries} failures in a row); the reason is logged and kept for {@link #ended}. Tasks live in
+ * memory: a restart ends them, as it ends the streams they relay.
  *
- * <p>Thread-safe.
+ * <p>Every URL's host is checked by the {@link CdnTargetPolicy} when the task starts (a refused target fails the
+ * request) and again at each connection attempt, which connects to the address the policy checked. Quotas: at most
+ * {@code cdn.maxTasks} tasks on the node and {@code cdn.maxRelaysPerApp} per app.
+ *
+ * <p>Thread-safe. {@link #start} blocks on DNS: call it from a worker thread.
  */
 public final class CdnPublishTasks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CdnPublishTasks.class);
-    /** Tasks on one node; each holds a push connection per URL, so this bounds what API callers can open. */
-    public static final int MAX_TASKS = 1000;
     /** URLs per task, as TRTC allows. */
     public static final int MAX_URLS_PER_TASK = 10;
+    /** Ended tasks whose reason is remembered for {@link #ended}; the oldest is forgotten first. */
+    private static final int ENDED_REMEMBERED = 1000;
 
     /** One relay task: a stream and where it is pushed. */
     public record Task(String taskId, long sdkAppId, String streamName, List<RtmpRelay> relays) {
     }
 
-    /** Thrown when {@link #MAX_TASKS} tasks already run. */
+    /** Thrown when the node's or the app's quota of tasks is used up. */
     public static final class LimitExceededException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -47,25 +53,56 @@ public final class CdnPublishTasks implements AutoCloseable {
         }
     }
 
+    /** Thrown when a URL's target is refused by the {@link CdnTargetPolicy}; the message is safe to show. */
+    public static final class TargetDeniedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int index;
+
+        TargetDeniedException(int index, String message) {
+            super(message, null, false, false);
+            this.index = index;
+        }
+
+        /** Which of the task's URLs, from 0. */
+        public int index() {
+            return index;
+        }
+    }
+
     private final LiveStreamHub hub;
     private final EventLoopGroup group;
-    private final Executor resolver;
+    private final Executor blocking;
+    private final CdnTargetPolicy policy;
     private final Clock clock;
     private final RtmpRelay.Config config;
+    private final int maxTasks;
+    private final int maxTasksPerApp;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    /** Guarded by itself: why tasks ended on their own, by task id, oldest first. */
+    private final LinkedHashMap<String, Ended> ended = new LinkedHashMap<>();
+
+    /** Why a task ended on its own. */
+    private record Ended(long sdkAppId, String reason) {
+    }
 
     /**
-     * @param group    event loops for the push connections and the relays' timers
-     * @param resolver runs blocking DNS lookups of CDN hosts
+     * @param group          event loops for the push connections and the relays' timers
+     * @param blocking       runs blocking DNS lookups of CDN hosts (never an event loop)
+     * @param policy         where relays may push
+     * @param maxTasks       tasks on the node ({@code cdn.maxTasks})
+     * @param maxTasksPerApp tasks per app ({@code cdn.maxRelaysPerApp})
      */
-    public CdnPublishTasks(LiveStreamHub hub, EventLoopGroup group, Executor resolver, Clock clock,
-                           RtmpRelay.Config config) {
+    public CdnPublishTasks(LiveStreamHub hub, EventLoopGroup group, Executor blocking, CdnTargetPolicy policy,
+                           Clock clock, RtmpRelay.Config config, int maxTasks, int maxTasksPerApp) {
         this.hub = hub;
         this.group = group;
-        this.resolver = resolver;
+        this.blocking = blocking;
+        this.policy = policy;
         this.clock = clock;
         this.config = config;
+        this.maxTasks = maxTasks;
+        this.maxTasksPerApp = maxTasksPerApp;
         hub.addObserver(new LiveStreamObserver() {
             @Override
             public void onPublish(String name) {
@@ -90,26 +127,82 @@ public final class CdnPublishTasks implements AutoCloseable {
 
     /**
      * Starts relaying {@code streamName} to {@code urls} (1..{@link #MAX_URLS_PER_TASK}); the stream need not be live
-     * yet. Returns the task with its new id.
+     * yet. Returns the task with its new id. Blocks on DNS (the policy's check of each host).
      *
-     * @throws LimitExceededException when {@link #MAX_TASKS} tasks already run
+     * @throws TargetDeniedException when a URL's host is refused by the policy (nothing is started)
+     * @throws LimitExceededException when the node or the app already runs its quota of tasks
      */
     public Task start(long sdkAppId, String streamName, List<RtmpUrl> urls) {
         if (urls.isEmpty() || urls.size() > MAX_URLS_PER_TASK) {
             throw new IllegalArgumentException("a task pushes to 1.." + MAX_URLS_PER_TASK + " URLs");
         }
-        if (tasks.size() >= MAX_TASKS) {
-            throw new LimitExceededException("this node already runs " + MAX_TASKS + " CDN publish tasks");
+        for (int i = 0; i < urls.size(); i++) {
+            try {
+                policy.check(urls.get(i).host(), urls.get(i).port());
+            } catch (CdnTargetPolicy.DeniedException e) {
+                LOG.info("CDN publish task of app {} refused: {}", sdkAppId, e.getMessage());
+                throw new TargetDeniedException(i, e.getMessage());
+            }
         }
+        RtmpRelay.AddressResolver addresses = url -> {
+            try {
+                return policy.check(url.host(), url.port());
+            } catch (CdnTargetPolicy.DeniedException e) {
+                throw new RtmpRelay.TargetRefusedException(e.getMessage());
+            }
+        };
         List<RtmpRelay> relays = new ArrayList<>();
         for (RtmpUrl url : urls) {
-            relays.add(new RtmpRelay(hub, streamName, url, group, resolver, clock, config));
+            relays.add(new RtmpRelay(hub, streamName, url, group, blocking, addresses, clock, config));
         }
         Task task = new Task(newTaskId(), sdkAppId, streamName, List.copyOf(relays));
-        tasks.put(task.taskId(), task);
+        synchronized (tasks) {
+            if (tasks.size() >= maxTasks) {
+                throw new LimitExceededException("this node already runs " + maxTasks
+                        + " CDN publish tasks (cdn.maxTasks)");
+            }
+            long ofApp = tasks.values().stream().filter(t -> t.sdkAppId() == sdkAppId).count();
+            if (ofApp >= maxTasksPerApp) {
+                throw new LimitExceededException("app " + sdkAppId + " already runs " + maxTasksPerApp
+                        + " CDN publish tasks on this node (cdn.maxRelaysPerApp); stop one first");
+            }
+            tasks.put(task.taskId(), task);
+        }
+        for (RtmpRelay relay : relays) {
+            relay.gaveUp().thenAccept(reason -> onRelayGaveUp(task));
+        }
         relays.forEach(RtmpRelay::start);
         LOG.info("CDN publish task {} of app {}: {} to {}", task.taskId(), sdkAppId, streamName, urls);
         return task;
+    }
+
+    /** A task whose every relay gave up ends: its quota is freed and the reason kept for {@link #ended}. */
+    private void onRelayGaveUp(Task task) {
+        if (!task.relays().stream().allMatch(relay -> relay.gaveUp().isDone())) {
+            return;
+        }
+        if (tasks.remove(task.taskId(), task)) {
+            String reason = task.relays().stream()
+                    .map(relay -> relay.url().redacted() + ": " + relay.gaveUp().getNow(""))
+                    .collect(java.util.stream.Collectors.joining("; "));
+            task.relays().forEach(RtmpRelay::stop);
+            synchronized (ended) {
+                ended.put(task.taskId(), new Ended(task.sdkAppId(), reason));
+                if (ended.size() > ENDED_REMEMBERED) {
+                    ended.remove(ended.keySet().iterator().next());
+                }
+            }
+            LOG.warn("CDN publish task {} of app {} ended: every relay gave up ({})", task.taskId(),
+                    task.sdkAppId(), reason);
+        }
+    }
+
+    /** Why the task {@code taskId} of app {@code sdkAppId} ended on its own (every relay gave up), if it did. */
+    public Optional<String> ended(long sdkAppId, String taskId) {
+        synchronized (ended) {
+            Ended found = taskId == null ? null : ended.get(taskId);
+            return found == null || found.sdkAppId() != sdkAppId ? Optional.empty() : Optional.of(found.reason());
+        }
     }
 
     /** The task {@code taskId} of app {@code sdkAppId}, if it runs. */

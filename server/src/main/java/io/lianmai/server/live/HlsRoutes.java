@@ -1,5 +1,6 @@
 package io.lianmai.server.live;
 
+import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.live.hls.HlsPackager;
@@ -17,7 +18,10 @@ import java.util.Optional;
 
 /**
  * HLS playback of live streams: {@code GET /live/{stream}.m3u8} (the live media playlist) and
- * {@code GET /live/{stream}/{sequence}.ts} (its MPEG-TS segments). Public, as HTTP-FLV is.
+ * {@code GET /live/{stream}/{sequence}.ts} (its MPEG-TS segments). Both need the stream's signed URL query
+ * ({@code ?txSecret=…&txTime=…}, {@link PlaybackGate}) unless the app's playback is public; the playlist writes the
+ * query it was given on every segment URI, so a player that was handed a signed playlist URL keeps working until the
+ * signature expires.
  *
  * <p>Every live stream is segmented while it is live by an {@link HlsPackager} watching the hub. A playlist request
  * counts as interest in the stream ({@link LiveStreamHub#ensureLive}), which also starts a bridged stream on demand;
@@ -36,8 +40,11 @@ public final class HlsRoutes implements AutoCloseable {
     /** Polls of a playlist request waiting for a first segment: the discovery second, two targets, a long GOP. */
     private final int firstSegmentPolls;
 
-    public HlsRoutes(Vertx vertx, LiveStreamHub hub, HlsConfig config, Clock clock) {
+    private final PlaybackGate gate;
+
+    public HlsRoutes(Vertx vertx, LiveStreamHub hub, HlsConfig config, Clock clock, PlaybackGate gate) {
         this.vertx = vertx;
+        this.gate = gate;
         this.hub = hub;
         this.config = config;
         this.packager = new HlsPackager(config, clock);
@@ -65,11 +72,22 @@ public final class HlsRoutes implements AutoCloseable {
             new ApiError(404, ApiError.STREAM_NOT_FOUND, "HLS output is off (live.hls.enabled)").send(context);
             return;
         }
+        PlaybackGate.Decision decision = check(context, name, true);
+        if (!decision.allowed()) {
+            LiveService.refuse(context, decision);
+            return;
+        }
+        String query = decision.signedQuery();
         hub.ensureLive(name);
-        answer(context, name, firstSegmentPolls);
+        answer(context, name, query.isEmpty() ? "" : "?" + query, firstSegmentPolls);
     }
 
-    private void answer(RoutingContext context, String name, int pollsLeft) {
+    private PlaybackGate.Decision check(RoutingContext context, String name, boolean startOnDemand) {
+        return gate.check(name, context.request().getParam(PlaybackSignature.SECRET_PARAMETER),
+                context.request().getParam(PlaybackSignature.TIME_PARAMETER), startOnDemand);
+    }
+
+    private void answer(RoutingContext context, String name, String segmentQuery, int pollsLeft) {
         if (context.response().closed()) {
             return;
         }
@@ -80,7 +98,7 @@ public final class HlsRoutes implements AutoCloseable {
                     .putHeader("cache-control", "no-cache")
                     .putHeader("access-control-allow-origin", "*")
                     .end(playlist.get().render(URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")
-                            + "/"));
+                            + "/", segmentQuery));
             return;
         }
         Optional<String> failure = playlist.flatMap(HlsPlaylist::failure);
@@ -92,7 +110,7 @@ public final class HlsRoutes implements AutoCloseable {
         // segment (live.idleSeconds may be shorter than the wait).
         boolean live = hub.ensureLive(name);
         if (live && pollsLeft > 0) {
-            vertx.setTimer(POLL_MILLIS, id -> answer(context, name, pollsLeft - 1));
+            vertx.setTimer(POLL_MILLIS, id -> answer(context, name, segmentQuery, pollsLeft - 1));
             return;
         }
         notFound(context, live ? "stream " + name + " has no HLS segment yet" : "stream " + name + " is not live");
@@ -101,6 +119,11 @@ public final class HlsRoutes implements AutoCloseable {
     private void segment(RoutingContext context) {
         String name = context.pathParam("stream");
         long sequence = Long.parseLong(context.pathParam("sequence"));
+        PlaybackGate.Decision decision = check(context, name, false);
+        if (!decision.allowed()) {
+            LiveService.refuse(context, decision);
+            return;
+        }
         Optional<HlsSegment> segment = packager.segment(name, sequence);
         if (segment.isEmpty()) {
             notFound(context, "segment " + sequence + " of stream " + name + " is not held (too old, or not live)");

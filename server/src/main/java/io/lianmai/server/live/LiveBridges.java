@@ -1,5 +1,6 @@
 package io.lianmai.server.live;
 
+import io.lianmai.auth.Privileges;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.media.MediaPlane;
@@ -11,6 +12,7 @@ import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,11 +32,15 @@ import org.slf4j.LoggerFactory;
  *       asks for it ({@link RoomLiveBridge}: H.264 passed through, VP8 transcoded to H.264, Opus to AAC), and stops
  *       when nobody has wanted it for a while ({@code live.idleSeconds}).</li>
  * </ul>
- * Transcoding runs on a small shared pool, each bridge's work in order ({@link SerialExecutor}).
+ * Transcoding runs on a small shared pool, each bridge's work in order ({@link SerialExecutor}). At most
+ * {@code maxPerApp} room streams of one app are bridged at once ({@code live.maxTranscodesPerApp}): an anonymous or
+ * careless player cannot make the node transcode every stream it hosts.
  */
 public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.DemandListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBridges.class);
     private static final long IDLE_CHECK_MILLIS = 1_000;
+    /** How long {@link #close} waits for the transcoding threads to finish and free their codec contexts. */
+    static final long CLOSE_WAIT_MILLIS = 3_000;
 
     private final LiveStreamHub hub;
     private final MediaPlane media;
@@ -45,11 +51,33 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     private final Map<String, RtmpRoomBridge> fromRtmp = new ConcurrentHashMap<>();
     private final Map<String, RoomLiveBridge> toLive = new ConcurrentHashMap<>();
     private final long idleMillis;
+    private final int maxPerApp;
+    private final Function<String, Privileges> publishPrivileges;
 
-    /** @param idleMillis a stream bridged on demand that nobody played or polled for this long is stopped */
-    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, long idleMillis) {
+    /** What {@link #demand} did. */
+    public enum Demand {
+        /** The stream was live already. */
+        LIVE,
+        /** A bridge from the room was started: the stream is live now. */
+        STARTED,
+        /** Nobody publishes such a stream in a room (or its RTMP publisher is gone). */
+        NOTHING_TO_START,
+        /** The app already has {@code maxPerApp} streams bridged: nothing was started. */
+        APP_AT_CAPACITY
+    }
+
+    /**
+     * @param idleMillis a stream bridged on demand that nobody played or polled for this long is stopped
+     * @param maxPerApp  room streams of one app bridged at once
+     * @param publishPrivileges what the credentials of the RTMP publisher of a stream name grant (the room member
+     *     it becomes has these privileges, e.g. {@code create_room} is checked against them)
+     */
+    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, long idleMillis, int maxPerApp,
+            Function<String, Privileges> publishPrivileges) {
+        this.publishPrivileges = publishPrivileges;
         this.hub = hub;
         this.idleMillis = idleMillis;
+        this.maxPerApp = maxPerApp;
         this.media = media;
         this.rooms = rooms;
         this.mediaOnlyMembers = new MediaOnlyMembers(rooms, media);
@@ -84,7 +112,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             return;
         }
         RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), streamKey(cdn.get()), media, rooms,
-                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS));
+                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS), publishPrivileges.apply(name));
         RtmpRoomBridge previous = fromRtmp.put(name, bridge);
         if (previous != null) {
             previous.close();
@@ -115,17 +143,36 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
 
     @Override
     public boolean onDemand(String name) {
+        Demand demand = demand(name);
+        return demand == Demand.LIVE || demand == Demand.STARTED;
+    }
+
+    /**
+     * Makes {@code name} live by bridging it from its room if it is not live yet and the app has room for one more
+     * bridge. Players call this before attaching, to tell a full app (503) from a missing stream (404).
+     */
+    public Demand demand(String name) {
+        if (hub.isLive(name)) {
+            return Demand.LIVE;
+        }
         Optional<CdnStreamName> cdn = CdnStreamName.parse(name);
         if (cdn.isEmpty()) {
-            return false;
+            return Demand.NOTHING_TO_START;
         }
         String streamKey = streamKey(cdn.get());
         if (!media.isPublished(streamKey) || fromRtmp.containsKey(name)) {
-            return false;
+            return Demand.NOTHING_TO_START;
         }
         synchronized (toLive) {
             if (hub.isLive(name)) {
-                return true;
+                return Demand.LIVE;
+            }
+            int ofApp = bridgedToLive(cdn.get().sdkAppId());
+            if (ofApp >= maxPerApp) {
+                // Debug: a CDN relay waiting for the stream asks again every second.
+                LOG.debug("live output {} not started: app {} already has {} room streams bridged "
+                        + "(live.maxTranscodesPerApp)", name, cdn.get().sdkAppId(), ofApp);
+                return Demand.APP_AT_CAPACITY;
             }
             RoomLiveBridge bridge = new RoomLiveBridge(name, streamKey, hub, media,
                     new SerialExecutor(pool, RoomLiveBridge.QUEUE_TASKS), this::onOutputEnded);
@@ -133,7 +180,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             hub.publish(name);
             bridge.start();
             LOG.info("bridging {} to live output {}", streamKey, name);
-            return true;
+            return Demand.STARTED;
         }
     }
 
@@ -156,6 +203,12 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         }
     }
 
+    /** Room streams of app {@code sdkAppId} bridged to live output now. */
+    public int bridgedToLive(long sdkAppId) {
+        String prefix = sdkAppId + "_";
+        return (int) toLive.keySet().stream().filter(name -> name.startsWith(prefix)).count();
+    }
+
     /** AAC frames of the RTMP stream {@code name} transcoded to Opus so far, or -1 when it is not bridged. */
     public long audioFramesTranscoded(String name) {
         RtmpRoomBridge bridge = fromRtmp.get(name);
@@ -174,6 +227,16 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         fromRtmp.clear();
         toLive.values().forEach(RoomLiveBridge::close);
         toLive.clear();
-        pool.shutdownNow();
+        // Not shutdownNow: the bridges' last tasks free their FFmpeg contexts and must run (they are quick).
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("transcoders still busy {} ms after close: stopping them without freeing", CLOSE_WAIT_MILLIS);
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+        }
     }
 }

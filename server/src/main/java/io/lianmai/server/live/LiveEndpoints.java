@@ -16,6 +16,7 @@ import java.util.function.IntSupplier;
  *
  * <p>The host is the configured {@code http.publicUrl}'s, else the request's {@code Host}; the scheme of the FLV base
  * follows {@code X-Forwarded-Proto} (a TLS-terminating proxy), else the connection. The RTMP port is the bound one.
+ * The bases carry the {@link PlaybackUrls} that sign each stream's playback query for members.
  * Thread-safe: immutable apart from the port supplier, which is read on each call.
  */
 public final class LiveEndpoints {
@@ -24,23 +25,27 @@ public final class LiveEndpoints {
 
     private final Optional<URI> publicUrl;
     private final IntSupplier rtmpPort;
+    private final PlaybackUrls playbackUrls;
 
     /**
      * @param publicUrl {@code http.publicUrl}, when the server sits behind a proxy or a public name
      * @param rtmpPort the bound RTMP port, or -1 when RTMP is off (read on every call: RTMP binds after this exists)
+     * @param playbackUrls signs members' playback queries
      */
-    public LiveEndpoints(Optional<String> publicUrl, IntSupplier rtmpPort) {
+    public LiveEndpoints(Optional<String> publicUrl, IntSupplier rtmpPort, PlaybackUrls playbackUrls) {
         this.publicUrl = publicUrl.filter(url -> !url.isBlank()).map(url -> URI.create(url.trim()));
         this.rtmpPort = rtmpPort;
+        this.playbackUrls = playbackUrls;
     }
 
     /**
-     * The two bases, without a trailing slash.
+     * The two bases, without a trailing slash, and the signer of per-stream playback queries.
      *
      * @param rtmp {@code rtmp://host:port/live}, empty when RTMP is off
      * @param flv {@code http(s)://host[:port]/live}
+     * @param playbackUrls signs each stream's {@code txSecret=…&txTime=…}
      */
-    public record Bases(Optional<String> rtmp, String flv) {
+    public record Bases(Optional<String> rtmp, String flv, PlaybackUrls playbackUrls) {
     }
 
     /** The bases for a client that reached this server the way {@code request} did. */
@@ -61,7 +66,7 @@ public final class LiveEndpoints {
     }
 
     /** As {@link #forRequest}, from the scheme and the {@code Host} value ({@code host[:port]}) the client used. */
-    Bases forAuthority(boolean secure, String authority) {
+    public Bases forAuthority(boolean secure, String authority) {
         String flv;
         String host;
         if (publicUrl.isPresent() && publicUrl.get().getHost() != null) {
@@ -75,7 +80,7 @@ public final class LiveEndpoints {
         int port = rtmpPort.getAsInt();
         Optional<String> rtmp = port < 0 ? Optional.empty()
                 : Optional.of("rtmp://" + hostLiteral(host) + ":" + port + "/" + APP);
-        return new Bases(rtmp, flv);
+        return new Bases(rtmp, flv, playbackUrls);
     }
 
     /** The host part of {@code host[:port]}, keeping an IPv6 literal's brackets. */

@@ -1,6 +1,8 @@
 package io.lianmai.server.live;
 
+import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.live.flv.FlvPlayer;
@@ -23,6 +25,10 @@ import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
+import io.lianmai.store.App;
+import io.lianmai.server.http.ServerErrors;
+import io.lianmai.server.limits.Admission;
+import io.lianmai.server.limits.AdmissionRefusedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -42,11 +48,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +64,11 @@ import org.slf4j.LoggerFactory;
  * ?usersig=…}), HTTP-FLV playback ({@code GET /live/{stream}.flv}), RTMP playback ({@code rtmp://host/live/{stream}})
  * and CDN relays ({@link CdnPublishTasks}) of every live stream.
  *
- * <p>Publishing is authenticated with the publisher's UserSig (the userID in the stream name); playback is public,
- * as a CDN's is. Players start at the latest keyframe ({@code ?lowlatency=1}: at the next one); a player more than
- * {@link LiveConfig#maxPlayerBacklogBytes} behind is dropped and disconnected, not buffered.
+ * <p>Publishing is authenticated with the publisher's UserSig (the userID in the stream name). Playback (FLV, HLS,
+ * RTMP play) needs a signed URL, as Tencent CSS hotlink protection does ({@link PlaybackGate}), unless the app serves
+ * playback publicly; a refused player starts nothing. Players start at the latest keyframe ({@code ?lowlatency=1}:
+ * at the next one); a player more than {@link LiveConfig#maxPlayerBacklogBytes} behind is dropped and disconnected,
+ * not buffered.
  */
 public final class LiveService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveService.class);
@@ -67,27 +78,47 @@ public final class LiveService implements AutoCloseable {
 
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
+    private final Admission admission;
+    /** The admission ticket of each RTMP publication, released when its stream closes. */
+    private final Map<RtmpStream, Admission.Ticket> publishTickets = new ConcurrentHashMap<>();
+    /** What the credentials of an authorized publish grant, by stream name, until its stream starts. */
+    private final Map<String, Privileges> authorizedPublishes = new ConcurrentHashMap<>();
+    /** What the credentials of each live RTMP publication grant, by stream name, for its room member. */
+    private final Map<String, Privileges> publishing = new ConcurrentHashMap<>();
     private final LiveConfig config;
     private final LiveStreamHub hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT);
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final HlsRoutes hls;
     private final CdnPublishTasks cdnTasks;
+    private final PlaybackGate gate;
+    private final PlaybackUrls playbackUrls;
+    /** RTMP publishers and players connected now, so that a disabled app's can be closed. */
+    private final java.util.Set<RtmpStream> rtmpStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private RtmpServer rtmp;
     private int rtmpPort = -1;
-    private LiveBridges bridges;
+    private volatile LiveBridges bridges;
 
-    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LiveConfig config, Clock clock) {
+    /**
+     * @param apps finds an app by SDKAppID (its playback key and policy) without blocking: the app directory
+     */
+    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LongFunction<Optional<App>> apps,
+                       LiveConfig config, Clock clock, Admission admission) {
         this.vertx = vertx;
         this.authenticator = authenticator;
+        this.admission = admission;
         this.config = config;
-        this.hls = new HlsRoutes(vertx, hub, config.hls(), clock);
+        this.gate = new PlaybackGate(apps, () -> bridges, clock);
+        this.playbackUrls = new PlaybackUrls(apps, config.signedUrlLifetime(), clock);
+        this.hls = new HlsRoutes(vertx, hub, config.hls(), clock, gate);
         // DNS lookups of CDN hosts block: they run on Vert.x worker threads, never on the RTMP event loop.
-        Executor resolver = task -> vertx.executeBlocking(() -> {
+        Executor blocking = task -> vertx.executeBlocking(() -> {
             task.run();
             return null;
         }, false);
-        this.cdnTasks = new CdnPublishTasks(hub, group, resolver, clock,
-                RtmpRelay.Config.DEFAULT.withMaxBacklogBytes(config.maxPlayerBacklogBytes()));
+        this.cdnTasks = new CdnPublishTasks(hub, group, blocking, new CdnTargetPolicy(config.cdn()), clock,
+                RtmpRelay.Config.DEFAULT.withMaxBacklogBytes(config.maxPlayerBacklogBytes())
+                        .withMaxFailures(config.cdn().maxRetries()),
+                config.cdn().maxTasks(), config.cdn().maxTasksPerApp());
     }
 
     /** Binds RTMP on {@code host:port} (0 picks a free port) with {@code settings}' listener limits. */
@@ -102,7 +133,8 @@ public final class LiveService implements AutoCloseable {
      * WebRTC streams are playable as live streams on demand.
      */
     public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
-        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis());
+        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis(), config.maxTranscodesPerApp(),
+                name -> publishing.getOrDefault(name, Privileges.none()));
     }
 
     /** The bridges between live streams and rooms (null until {@link #bridgeRooms}). */
@@ -118,6 +150,16 @@ public final class LiveService implements AutoCloseable {
     /** The bound RTMP port, or -1 when RTMP is off. */
     public int rtmpPort() {
         return rtmpPort;
+    }
+
+    /** Who may play what (signed URLs, public apps, the per-app transcode cap). */
+    public PlaybackGate gate() {
+        return gate;
+    }
+
+    /** Signs the playback URLs handed to room members. */
+    public PlaybackUrls playbackUrls() {
+        return playbackUrls;
     }
 
     /** CDN relay tasks (StartPublishCdnStream). */
@@ -138,6 +180,31 @@ public final class LiveService implements AutoCloseable {
             return;
         }
         String name = file.substring(0, file.length() - 4);
+        PlaybackGate.Decision decision = gate.check(name,
+                context.request().getParam(PlaybackSignature.SECRET_PARAMETER),
+                context.request().getParam(PlaybackSignature.TIME_PARAMETER), true);
+        if (!decision.allowed()) {
+            refuse(context, decision);
+            return;
+        }
+        startFlv(context, name);
+    }
+
+    /** Answers a refused play request: 403, 404, or 503 with {@code Retry-After}. */
+    static void refuse(RoutingContext context, PlaybackGate.Decision decision) {
+        int status = decision.outcome().status();
+        if (status == 503) {
+            context.response().putHeader("retry-after", Integer.toString(PlaybackGate.RETRY_AFTER_SECONDS));
+        }
+        int code = switch (decision.outcome()) {
+            case FORBIDDEN -> TrtcErrorCode.PRIVILEGE_CHECK_FAILED;
+            case NOT_FOUND -> ApiError.STREAM_NOT_FOUND;
+            default -> ApiError.SERVER_FAILED;
+        };
+        new ApiError(status, code, decision.message()).send(context);
+    }
+
+    private void startFlv(RoutingContext context, String name) {
         HttpServerResponse response = context.response();
         response.setChunked(true)
                 .putHeader("content-type", "video/x-flv")
@@ -249,10 +316,26 @@ public final class LiveService implements AutoCloseable {
         }
     }
 
-    /** Checks the publisher's UserSig: the stream name carries app, room and user; the query carries the UserSig. */
+    /**
+     * Checks the publisher: its address's join rate, then its UserSig (the stream name carries app, room and user; the
+     * query carries the UserSig and, when the app requires one, the PrivateMapKey). An RTMP publisher sends what its
+     * encoder makes, audio and video, so a main stream needs {@code send_audio} and {@code send_video}; an aux stream
+     * (a screen share) is bridged into the room as video only and needs {@code send_aux_video}.
+     */
     private final class Authorizer implements StreamAuthorizer {
         @Override
         public CompletionStage<AuthorizationResult> authorizePublish(String app, String streamName, String query) {
+            return authorizePublish(app, streamName, query, null);
+        }
+
+        @Override
+        public CompletionStage<AuthorizationResult> authorizePublish(String app, String streamName, String query,
+                java.net.SocketAddress remoteAddress) {
+            try {
+                admission.checkAddressRate(hostOf(remoteAddress));
+            } catch (AdmissionRefusedException e) {
+                return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, refusal(e)));
+            }
             if (!APP.equals(app)) {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_BAD_NAME,
                         "publish to rtmp://host/live/{sdkAppID}_{roomID}_{userID}_main"));
@@ -267,32 +350,44 @@ public final class LiveService implements AutoCloseable {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, TrtcErrorCode.USER_SIG_INVALID
                         + " a UserSig is required: publish to rtmp://host/live/" + streamName + "?usersig=<UserSig>"));
             }
-            return vertx.executeBlocking(() -> {
-                try {
-                    CdnStreamName stream = name.get();
-                    authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
-                            queryParameter(query, "privatemapkey"), stream.room(),
-                            EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
-                    return AuthorizationResult.allow();
-                } catch (ApiException e) {
-                    return AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
-                            e.error().code() + " " + e.error().message());
-                }
-            }, false).toCompletionStage();
+            // On the RTMP event loop: apps are in memory, so this is one HMAC and never waits on a worker.
+            CdnStreamName stream = name.get();
+            try {
+                Privileges granted = authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
+                        queryParameter(query, "privatemapkey").filter(key -> !key.isBlank()), stream.room(),
+                        stream.streamType().equals("aux")
+                                ? EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUX_VIDEO)
+                                : EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
+                authorizedPublishes.put(streamName, granted);
+                return done(AuthorizationResult.allow());
+            } catch (ApiException e) {
+                return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
+                        e.error().code() + " " + e.error().message()));
+            }
         }
 
-        /** Playback is public, as a CDN's is: the stream must be live (or startable on demand). */
+        /**
+         * Playback needs a signed URL ({@code ?txSecret=…&txTime=…}) unless the app's is public, as the HTTP outputs
+         * do; then the stream must be live (or startable on demand within the app's transcode cap).
+         */
         @Override
         public CompletionStage<AuthorizationResult> authorizePlay(String app, String streamName, String query) {
             if (!APP.equals(app)) {
                 return done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
                         "play rtmp://host/live/{stream}; there is no application '" + app + "'"));
             }
-            if (!hub.ensureLive(streamName)) {
-                return done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
-                        "stream " + streamName + " is not live"));
-            }
-            return done(AuthorizationResult.allow());
+            PlaybackGate.Decision decision = gate.check(streamName,
+                    queryParameter(query, PlaybackSignature.SECRET_PARAMETER).orElse(null),
+                    queryParameter(query, PlaybackSignature.TIME_PARAMETER).orElse(null), true);
+            return switch (decision.outcome()) {
+                case FORBIDDEN -> done(AuthorizationResult.reject(NetStatus.PLAY_FAILED, "403 " + decision.message()));
+                case BUSY -> done(AuthorizationResult.reject(NetStatus.PLAY_FAILED, "503 " + decision.message()));
+                case NOT_FOUND -> done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
+                        decision.message()));
+                case ALLOWED -> done(hub.ensureLive(streamName) ? AuthorizationResult.allow()
+                        : AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
+                                "stream " + streamName + " is not live"));
+            };
         }
 
         private CompletionStage<AuthorizationResult> done(AuthorizationResult result) {
@@ -303,6 +398,22 @@ public final class LiveService implements AutoCloseable {
     private final class Listener implements RtmpSessionListener {
         @Override
         public void onPublish(RtmpStream stream) {
+            rtmpStreams.add(stream);
+            // Authorized, so the name parses; the session caps are checked now that the stream exists and will close.
+            CdnStreamName name = CdnStreamName.parse(stream.streamName()).orElseThrow();
+            Privileges granted = authorizedPublishes.remove(stream.streamName());
+            Admission.Ticket ticket;
+            try {
+                ticket = admission.admit(name.sdkAppId(), name.userId(), hostOf(stream.remoteAddress()));
+            } catch (AdmissionRefusedException e) {
+                LOG.info("RTMP publish of {} from {} refused: {}", stream.streamName(), stream.remoteAddress(),
+                        e.getMessage());
+                stream.sendStatus(NetStatus.LEVEL_ERROR, NetStatus.PUBLISH_DENIED, refusal(e))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            publishTickets.put(stream, ticket);
+            publishing.put(stream.streamName(), granted == null ? Privileges.none() : granted);
             hub.publish(stream.streamName());
         }
 
@@ -313,6 +424,7 @@ public final class LiveService implements AutoCloseable {
 
         @Override
         public void onPlay(RtmpStream stream) {
+            rtmpStreams.add(stream);
             RtmpPlayer player = new RtmpPlayer(stream, config.maxPlayerBacklogBytes());
             String lowLatency = queryParameter(stream.query(), "lowlatency").orElse(null);
             if (!hub.play(stream.streamName(), player, startPoint(lowLatency))) {
@@ -324,10 +436,25 @@ public final class LiveService implements AutoCloseable {
 
         @Override
         public void onClose(RtmpStream stream) {
-            if (stream.role() == RtmpStream.Role.PUBLISH) {
+            rtmpStreams.remove(stream);
+            Admission.Ticket ticket = publishTickets.remove(stream);
+            if (ticket != null) {
+                ticket.release();
                 hub.unpublish(stream.streamName());
+                publishing.remove(stream.streamName());
             }
         }
+    }
+
+    /** The TRTC code, the limit and when to retry, as an RTMP status description. */
+    private static String refusal(AdmissionRefusedException e) {
+        ApiError error = ServerErrors.refused(e);
+        return error.code() + " " + error.message() + "; retry after " + e.retryAfterSeconds() + " s";
+    }
+
+    private static String hostOf(java.net.SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 
     static Optional<String> queryParameter(String query, String name) {
@@ -368,6 +495,27 @@ public final class LiveService implements AutoCloseable {
                 return Optional.empty();
             }
         }
+    }
+
+    /**
+     * Closes the RTMP connections (publishers and players) of app {@code sdkAppId}'s streams, telling each why: its
+     * app was disabled. Their live output ends with them.
+     *
+     * @return how many connections were closed
+     */
+    public int closeApp(long sdkAppId) {
+        String prefix = sdkAppId + "_";
+        int closed = 0;
+        for (RtmpStream stream : rtmpStreams) {
+            if (stream.streamName().startsWith(prefix) && rtmpStreams.remove(stream)) {
+                String code = stream.role() == RtmpStream.Role.PUBLISH ? NetStatus.PUBLISH_DENIED
+                        : NetStatus.PLAY_STREAM_NOT_FOUND;
+                stream.sendStatus(NetStatus.LEVEL_ERROR, code, "app " + sdkAppId + " was disabled")
+                        .addListener(ChannelFutureListener.CLOSE);
+                closed++;
+            }
+        }
+        return closed;
     }
 
     @Override

@@ -126,7 +126,7 @@ final class RoomLiveBridge implements LocalSink {
     @Override
     public void onEnd() {
         closed = true;
-        serial.offer(this::closeCodecs);
+        serial.offerFinal(this::closeCodecs);
         onEnded.accept(this);
     }
 
@@ -281,7 +281,7 @@ final class RoomLiveBridge implements LocalSink {
         if (local != null) {
             local.end();
         }
-        serial.offer(this::closeCodecs);
+        serial.offerFinal(this::closeCodecs);
     }
 
     /**

@@ -55,6 +55,8 @@ final class RtmpRoomBridge {
     private final RoomRegistry rooms;
     private final MediaOnlyMembers mediaOnlyMembers;
     private final SerialExecutor serial;
+    /** What the publisher's credentials grant (its PrivateMapKey's privileges; all without one). */
+    private final Privileges privileges;
 
     // RTMP thread (the hub calls in order for one stream).
     private byte[] body = new byte[64 * 1024];
@@ -79,7 +81,7 @@ final class RtmpRoomBridge {
     private volatile long audioFramesTranscoded;
 
     RtmpRoomBridge(String name, CdnStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
-            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial) {
+            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges) {
         this.name = name;
         this.cdn = cdn;
         this.streamKey = streamKey;
@@ -87,6 +89,7 @@ final class RtmpRoomBridge {
         this.rooms = rooms;
         this.mediaOnlyMembers = mediaOnlyMembers;
         this.serial = serial;
+        this.privileges = privileges;
     }
 
     /** One FLV message of the RTMP stream, on the RTMP thread; only reads {@code message}. */
@@ -175,7 +178,9 @@ final class RtmpRoomBridge {
         List<RtpCodec> codecs = new ArrayList<>();
         int audioIndex = -1;
         int videoIndex = -1;
-        if (audioConfigAtStart != null) {
+        // An aux stream is a screen share: video only in the room (its publisher was authorized for
+        // send_aux_video, not send_audio), so its audio is not bridged.
+        if (audioConfigAtStart != null && !cdn.streamType().equals("aux")) {
             audioIndex = codecs.size();
             codecs.add(RtpCodec.of(OPUS_PAYLOAD_TYPE, "opus", 48_000, 2)
                     .withParameters(Map.of("minptime", "10", "useinbandfec", "1")));
@@ -222,7 +227,7 @@ final class RtmpRoomBridge {
                 room.publish(socketMember.get(), type, local.sessionId(), hasAudio, hasVideo).ifPresent(media::end);
                 LOG.info("RTMP stream {} is {}'s {} stream in room {}", name, cdn.userId(), type, key);
             } else {
-                mediaOnlyMembers.join(cdn.sdkAppId(), cdn.room(), cdn.userId(), Privileges.all(), type,
+                mediaOnlyMembers.join(cdn.sdkAppId(), cdn.room(), cdn.userId(), privileges, type,
                         local.sessionId(), hasAudio, hasVideo);
                 LOG.info("RTMP publisher {} joined room {} as {}", name, key, cdn.userId());
             }
@@ -284,7 +289,7 @@ final class RtmpRoomBridge {
         if (local != null) {
             local.end();
         }
-        serial.offer(() -> {
+        serial.offerFinal(() -> {
             if (audio != null) {
                 audio.close();
                 audio = null;

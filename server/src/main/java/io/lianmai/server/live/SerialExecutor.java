@@ -29,8 +29,20 @@ final class SerialExecutor {
 
     /** Queues {@code task}; false when the queue is full or the pool refused. */
     boolean offer(Runnable task) {
+        return offer(task, false);
+    }
+
+    /**
+     * Queues {@code task} even when the queue is full: for the one task that frees a bridge's native codec contexts,
+     * which must run after the tasks that use them. False only when the pool refused (it is shut down).
+     */
+    boolean offerFinal(Runnable task) {
+        return offer(task, true);
+    }
+
+    private boolean offer(Runnable task, boolean beyondCapacity) {
         synchronized (this) {
-            if (queue.size() >= capacity) {
+            if (queue.size() >= capacity && !beyondCapacity) {
                 return false;
             }
             queue.add(task);

@@ -13,6 +13,7 @@ import io.lianmai.room.StreamState;
 import io.lianmai.server.live.LiveEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads and writes the signalling protocol's JSON frames (docs/protocol.md, Framing). Parsing goes only through
@@ -108,8 +109,17 @@ final class ProtocolCodec {
         return frame.toString();
     }
 
-    /** The protocol's event for a room event. */
-    String event(RoomEvent event) {
+    /**
+     * The signed playback query of a room member's stream ({@code txSecret=…&txTime=…}), told to members as the
+     * stream's {@code play}; empty when the stream has no live output name.
+     */
+    @FunctionalInterface
+    interface PlayQueries {
+        Optional<String> forStream(String userId, String streamType);
+    }
+
+    /** The protocol's event for a room event; stream events carry the stream's signed {@code play} query. */
+    String event(RoomEvent event, PlayQueries play) {
         ObjectNode data = object().put("userID", event.userId());
         String name;
         if (event instanceof RoomEvent.UserJoin join) {
@@ -124,10 +134,13 @@ final class ProtocolCodec {
         } else if (event instanceof RoomEvent.StreamAdd add) {
             name = "streamAdd";
             data.put("streamType", add.streamType().wireName()).put("audio", add.audio()).put("video", add.video());
+            play.forStream(event.userId(), add.streamType().wireName()).ifPresent(query -> data.put("play", query));
         } else if (event instanceof RoomEvent.StreamUpdate update) {
             name = "streamUpdate";
             data.put("streamType", update.streamType().wireName()).put("audio", update.audio())
                     .put("video", update.video());
+            play.forStream(event.userId(), update.streamType().wireName())
+                    .ifPresent(query -> data.put("play", query));
         } else if (event instanceof RoomEvent.StreamRemove remove) {
             name = "streamRemove";
             data.put("streamType", remove.streamType().wireName());
@@ -140,14 +153,16 @@ final class ProtocolCodec {
         return event(name, data);
     }
 
-    /** The protocol's {@code Member} list. */
-    ArrayNode members(List<MemberInfo> members) {
+    /** The protocol's {@code Member} list; each stream carries its signed {@code play} query. */
+    ArrayNode members(List<MemberInfo> members, PlayQueries play) {
         ArrayNode array = mapper.createArrayNode();
         for (MemberInfo member : members) {
             ObjectNode node = array.addObject().put("userID", member.userId()).put("role", member.role().wireName());
             ObjectNode streams = node.putObject("streams");
-            member.main().ifPresent(main -> stream(streams.putObject("main"), main, true));
-            member.aux().ifPresent(aux -> stream(streams.putObject("aux"), aux, false));
+            member.main().ifPresent(main -> stream(streams.putObject("main"), main, true,
+                    play.forStream(member.userId(), "main")));
+            member.aux().ifPresent(aux -> stream(streams.putObject("aux"), aux, false,
+                    play.forStream(member.userId(), "aux")));
         }
         return array;
     }
@@ -160,11 +175,12 @@ final class ProtocolCodec {
         return node;
     }
 
-    private static void stream(ObjectNode node, StreamState state, boolean withAudio) {
+    private static void stream(ObjectNode node, StreamState state, boolean withAudio, Optional<String> play) {
         if (withAudio) {
             node.put("audio", state.audio());
         }
         node.put("video", state.video());
+        play.ifPresent(query -> node.put("play", query));
     }
 
     private ObjectNode envelope(String type) {

@@ -2,6 +2,7 @@ package io.lianmai.server.signal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
@@ -19,22 +20,27 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
 import io.lianmai.room.StreamType;
 import io.lianmai.server.config.SignalConfig;
+import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
+import io.lianmai.server.http.OfferedKinds;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
+import io.lianmai.server.http.ServerErrors;
+import io.lianmai.server.limits.Admission;
+import io.lianmai.server.limits.AdmissionRefusedException;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * One client's signalling socket: validates its frames, answers its requests, and relays its room's events.
  *
  * <p>Thread: everything runs on the socket's Vert.x context (an event loop). Room callbacks arrive on other
- * threads and are handed over with {@link Context#runOnContext}; the app store is read with
- * {@code executeBlocking}; media results are brought back onto the context. Lifetime: from the upgrade until the
+ * threads and are handed over with {@link Context#runOnContext}; authentication reads apps from memory on the
+ * context; media results are brought back onto the context. Lifetime: from the upgrade until the
  * socket closes; a member that was in a room then waits out the resume grace period in the registry.
  */
 final class SignallingConnection {
@@ -59,6 +65,8 @@ final class SignallingConnection {
     private static final int ROOM_ID_INVALID = -3318;
     /** Over {@code signal.commandsPerSecond}: a Lianmai code (TRTC has no signalling rate limit to copy). */
     static final int RATE_LIMITED = -1201;
+    /** The event that tells a client the server is going away, so that it reconnects instead of giving up. */
+    static final String SERVER_SHUTDOWN_EVENT = "serverShutdown";
 
     private final Vertx vertx;
     private final Context context;
@@ -70,8 +78,11 @@ final class SignallingConnection {
     private final SignalConfig config;
     private final Clock clock;
     private final LiveEndpoints.Bases live;
-    private final Runnable onSocketClosed;
     private final CommandRateLimiter commands;
+    private final Admission admission;
+    private final String address;
+    /** Admission tickets of members resuming on another connection, handed from the old to the new one. */
+    private final Map<Member, Admission.Ticket> handOffs;
 
     private final Set<Long> pending = new HashSet<>();
     private int malformedInARow;
@@ -81,17 +92,18 @@ final class SignallingConnection {
     private long silenceTimer;
     private long enterTimer = -1;
     private volatile boolean closed;
-    private boolean joining;
     private boolean released;
     /** Bytes handed to the socket whose write has not completed: what a peer that does not read makes us hold. */
     private long queuedBytes;
     /** The membership this socket holds, if any, with the listener bound to it. */
     private Member member;
     private volatile Membership membership;
+    /** Told once when the socket closed, on the socket's context. */
+    private Runnable onGone = () -> { };
 
     SignallingConnection(Vertx vertx, ServerWebSocket socket, ProtocolCodec codec, RequestAuthenticator authenticator,
             RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock, LiveEndpoints.Bases live,
-            Runnable onSocketClosed) {
+            Admission admission, Map<Member, Admission.Ticket> handOffs) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.socket = socket;
@@ -102,8 +114,36 @@ final class SignallingConnection {
         this.config = config;
         this.clock = clock;
         this.live = live;
-        this.onSocketClosed = onSocketClosed;
         this.commands = new CommandRateLimiter(config.commandsPerSecond(), config.commandBurst(), clock.millis());
+        this.admission = admission;
+        this.address = socket.remoteAddress().hostAddress();
+        this.handOffs = handOffs;
+    }
+
+    /** Runs {@code action} once when the socket closes; call before {@link #start}. */
+    void whenClosed(Runnable action) {
+        onGone = action;
+    }
+
+    /**
+     * Tells the client that the server is shutting down ({@code serverShutdown}) and closes the socket with 1001
+     * (going away); its member stays in the room for the caller to remove. Completes when the socket is closed.
+     */
+    Future<Void> shutdown() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(ignored -> goingAway().onComplete(result -> done.tryComplete()));
+        return done.future();
+    }
+
+    /** On the context: the {@code serverShutdown} event, then a 1001 close. */
+    private Future<Void> goingAway() {
+        if (closed) {
+            return Future.succeededFuture();
+        }
+        send(codec.event(SERVER_SHUTDOWN_EVENT, codec.object().put("reason", LeaveReason.SERVER_SHUTDOWN.wireName())
+                .put("message", "the server is shutting down: reconnect and enter again")));
+        closed = true;
+        return socket.close(GOING_AWAY, "server shutting down");
     }
 
     /** Installs the socket's handlers; call on the socket's context. */
@@ -134,10 +174,6 @@ final class SignallingConnection {
         enterTimer = vertx.setTimer(config.enterTimeout().toMillis(), id -> {
             enterTimer = -1;
             if (member != null || closed) {
-                return;
-            }
-            if (joining) {
-                armEnterTimer(); // the app store is slow to answer: judge the enter, not the socket
                 return;
             }
             LOG.debug("signalling socket {} closed: not in a room within {} ms", socket.remoteAddress(),
@@ -235,6 +271,7 @@ final class SignallingConnection {
     // ---- actions ----
 
     private Future<ObjectNode> enter(SignalRequest request) throws ProtocolException {
+        admission.checkAddressRate(address);
         long sdkAppId = request.integer("sdkAppID", Long.MIN_VALUE, Long.MAX_VALUE);
         String userId = request.string("userID");
         String userSig = request.string("userSig");
@@ -260,19 +297,20 @@ final class SignallingConnection {
         if (busy != null) {
             return busy;
         }
-        joining = true;
+        // On the event loop: apps are in memory, so authenticating costs one HMAC and never waits on a worker.
+        Privileges privileges = authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey, room,
+                EnumSet.of(Privilege.ENTER_ROOM));
+        Admission.Ticket ticket = admission.admit(sdkAppId, userId, address);
         Membership candidate = new Membership();
-        return vertx.executeBlocking(() -> authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey,
-                room, EnumSet.of(Privilege.ENTER_ROOM)), false)
-                .andThen(ignored -> joining = false)
-                .map(privileges -> {
-                    if (closed) {
-                        throw new RoomException(RoomError.STATE, "the socket closed");
-                    }
-                    Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId,
-                            role, privileges, candidate));
-                    return joined(entered, candidate);
-                });
+        candidate.adopt(ticket);
+        try {
+            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId, role,
+                    privileges, candidate));
+            return Future.succeededFuture(joined(entered, candidate));
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
     }
 
     private Future<ObjectNode> resume(SignalRequest request) throws ProtocolException {
@@ -282,16 +320,16 @@ final class SignallingConnection {
             return busy;
         }
         Membership candidate = new Membership();
-        return Future.succeededFuture(joined(rooms.resume(token, candidate), candidate));
+        Entered entered = rooms.resume(token, candidate);
+        // The admission ticket moves with the member from the connection it resumed from.
+        candidate.adopt(handOffs.remove(entered.member()));
+        return Future.succeededFuture(joined(entered, candidate));
     }
 
     private Future<ObjectNode> requireNotJoined() {
         if (member != null) {
             return fail(NOT_IN_ROOM, "already in room " + member.room().key().roomKey() + " as "
                     + member.userId() + ": leave first");
-        }
-        if (joining) {
-            return fail(NOT_IN_ROOM, "an enter is already in progress on this socket");
         }
         return null;
     }
@@ -304,9 +342,14 @@ final class SignallingConnection {
                 .put("heartbeatIntervalMs", config.heartbeatInterval().toMillis())
                 .put("userID", member.userId())
                 .put("role", member.role().wireName());
-        data.set("members", codec.members(entered.others()));
+        data.set("members", codec.members(entered.others(), playQueries(member.room().key())));
         data.set("live", codec.live(live));
         return data;
+    }
+
+    /** Signs each stream's playback query for this member (docs/protocol.md, {@code play}). */
+    private ProtocolCodec.PlayQueries playQueries(RoomKey room) {
+        return (userId, streamType) -> live.playbackUrls().query(room, userId, streamType);
     }
 
     private Future<ObjectNode> leave() {
@@ -331,12 +374,19 @@ final class SignallingConnection {
     private Future<ObjectNode> publish(SignalRequest request) throws ProtocolException {
         StreamType type = streamType(request);
         String offer = request.string("offer");
-        boolean offersAudio = offer.contains("\nm=audio");
-        boolean offersVideo = offer.contains("\nm=video");
-        boolean audio = request.optionalBoolean("audio").orElse(true) && offersAudio && type == StreamType.MAIN;
-        boolean video = request.optionalBoolean("video").orElse(true) && offersVideo;
         Member current = requireMember();
-        current.room().checkMayPublish(current, type, offersAudio && type == StreamType.MAIN, offersVideo);
+        // Privileges are decided from the parsed offer; one that does not parse is checked as if it asked for
+        // everything, and the media plane refuses it.
+        Optional<OfferedKinds> parsed = OfferedKinds.tryOf(offer);
+        OfferedKinds offered = parsed.orElse(OfferedKinds.EVERYTHING);
+        if (type == StreamType.AUX && parsed.isPresent() && offered.audio()) {
+            // A screen share is video only, as in TRTC: its audio would reach players holding only recv_aux_video.
+            throw new RoomException(RoomError.INVALID_PARAMETER, "publish: the aux stream (screen share) carries "
+                    + "video only: offer no audio section with streamType \"aux\"");
+        }
+        boolean audio = request.optionalBoolean("audio").orElse(true) && offered.audio();
+        boolean video = request.optionalBoolean("video").orElse(true) && offered.video();
+        current.room().checkMayPublish(current, type, offered.audio(), offered.video());
         String streamKey = current.room().key().streamKey(type.streamId(current.userId()));
         return Future.fromCompletionStage(media.publish(streamKey, offer), context).map(session -> {
             try {
@@ -372,7 +422,8 @@ final class SignallingConnection {
         String streamId = request.string("streamID");
         String offer = request.string("offer");
         Member current = requireMember();
-        current.room().checkMaySubscribe(current, streamId, offer.contains("\nm=audio"), offer.contains("\nm=video"));
+        OfferedKinds offered = OfferedKinds.tryOf(offer).orElse(OfferedKinds.EVERYTHING);
+        current.room().checkMaySubscribe(current, streamId, offered.audio(), offered.video());
         String streamKey = current.room().key().streamKey(streamId);
         return Future.fromCompletionStage(media.play(streamKey, offer), context).map(session -> {
             try {
@@ -457,7 +508,7 @@ final class SignallingConnection {
         if (enterTimer >= 0) {
             vertx.cancelTimer(enterTimer);
         }
-        onSocketClosed.run();
+        onGone.run();
         Member current = member;
         if (current != null) {
             // The client may come back with resume within the grace period; others see nothing yet.
@@ -522,10 +573,11 @@ final class SignallingConnection {
                 case UNAVAILABLE -> new Error(SERVER_FAILED, mediaFailure.getMessage());
             };
         }
-        // No internal text leaves the server: the log has the detail under a short id, the client only the id.
-        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        LOG.warn("signalling request failed (error id {}) on {}", id, peer, cause);
-        return new Error(SERVER_FAILED, "internal error (error id " + id + ")");
+        if (cause instanceof AdmissionRefusedException refused) {
+            ApiError error = ServerErrors.refused(refused);
+            return new Error(error.code(), error.message() + "; retry after " + refused.retryAfterSeconds() + " s");
+        }
+        return new Error(SERVER_FAILED, ServerErrors.internal("signalling request from " + peer, cause));
     }
 
     record Error(int code, String message) {
@@ -548,18 +600,48 @@ final class SignallingConnection {
      * no longer the socket's current one.
      */
     private final class Membership implements MemberListener {
+        /** This membership's hold on the admission counts; released when the member is out of the room. */
+        private Admission.Ticket ticket;
+        private boolean removed;
+
+        synchronized void adopt(Admission.Ticket adopted) {
+            if (adopted == null) {
+                return;
+            }
+            if (removed) {
+                adopted.release();
+            } else {
+                ticket = adopted;
+            }
+        }
+
+        private synchronized void releaseTicket() {
+            removed = true;
+            if (ticket != null) {
+                ticket.release();
+                ticket = null;
+            }
+        }
+
+        private synchronized Admission.Ticket handOff() {
+            Admission.Ticket held = ticket;
+            ticket = null;
+            return held;
+        }
+
         @Override
         public void onRoomEvent(RoomEvent event) {
-            String frame = codec.event(event);
             context.runOnContext(ignored -> {
                 if (membership == this) {
-                    send(frame);
+                    // Encoded here, where the member (and so its room, for the signed play queries) is known.
+                    send(codec.event(event, playQueries(member.room().key())));
                 }
             });
         }
 
         @Override
         public void onMemberRemoved(Member removed, LeaveReason reason) {
+            releaseTicket();
             context.runOnContext(ignored -> {
                 removed.publicationSessions().values().forEach(media::end);
                 removed.subscriptionSessions().values().forEach(media::end);
@@ -571,6 +653,8 @@ final class SignallingConnection {
                     send(codec.event("kicked", codec.object().put("reason", reason.wireName())
                             .put("message", kickMessage(reason))));
                     close(NORMAL, "kicked: " + reason.wireName());
+                } else if (reason == LeaveReason.SERVER_SHUTDOWN) {
+                    goingAway();
                 }
             });
         }
@@ -585,6 +669,10 @@ final class SignallingConnection {
 
         @Override
         public void onListenerReplaced(Member resumed) {
+            Admission.Ticket held = handOff();
+            if (held != null) {
+                handOffs.put(resumed, held);
+            }
             context.runOnContext(ignored -> {
                 if (membership == this) {
                     detach();
@@ -598,6 +686,7 @@ final class SignallingConnection {
         return switch (reason) {
             case DUPLICATE_LOGIN -> "the same userID entered the room on another connection";
             case ROOM_DISMISSED -> "the room was dismissed";
+            case APP_DISABLED -> "the app was disabled by the server's operator";
             default -> "removed from the room";
         };
     }

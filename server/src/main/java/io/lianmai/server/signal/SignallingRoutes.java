@@ -1,18 +1,27 @@
 package io.lianmai.server.signal;
 
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.Member;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.limits.Admission;
 import io.lianmai.server.live.LiveEndpoints;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -38,13 +47,19 @@ public final class SignallingRoutes {
     private final ProtocolCodec codec = new ProtocolCodec();
     /** Open sockets by source address (the TCP peer: a proxy in front should keep its own per-client limits). */
     private final ConcurrentMap<String, Integer> socketsByAddress = new ConcurrentHashMap<>();
+    /** Open sockets, so that a shutdown can tell each client why it goes. */
+    private final Set<SignallingConnection> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+    private final Admission admission;
+    private final Map<Member, Admission.Ticket> handOffs = new ConcurrentHashMap<>();
 
     /**
      * @param upgradedConnectionClosed told the HTTP connection of each socket once the socket closed (the HTTP
      *     server's per-address count, which cannot see upgraded connections close)
      */
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
-            SignalConfig config, Clock clock, LiveEndpoints live, Consumer<HttpConnection> upgradedConnectionClosed) {
+            SignalConfig config, Clock clock, LiveEndpoints live, Admission admission,
+            Consumer<HttpConnection> upgradedConnectionClosed) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.rooms = rooms;
@@ -52,6 +67,7 @@ public final class SignallingRoutes {
         this.config = config;
         this.clock = clock;
         this.live = live;
+        this.admission = admission;
         this.upgradedConnectionClosed = upgradedConnectionClosed;
     }
 
@@ -65,12 +81,31 @@ public final class SignallingRoutes {
         socketsByAddress.computeIfPresent(address, (key, open) -> open <= 1 ? null : open - 1);
     }
 
+    /**
+     * Sends every open socket the {@code serverShutdown} event and closes it with 1001 (going away); members stay in
+     * their rooms for the caller to remove; new sockets are refused (503). Completes when every socket closed, or
+     * fails after {@code timeout}.
+     */
+    public Future<Void> shutdown(Duration timeout) {
+        stopping = true;
+        List<Future<Void>> closing = new ArrayList<>();
+        for (SignallingConnection connection : open) {
+            closing.add(connection.shutdown());
+        }
+        return Future.all(closing).<Void>mapEmpty().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Adds {@code /ws} to {@code router}. */
     public void mount(Router router) {
         router.route("/ws").handler(context -> {
             if (!context.request().canUpgradeToWebSocket()) {
                 new ApiError(426, ApiError.INVALID_PARAMETER, "/ws is the signalling WebSocket: open it with "
                         + "new WebSocket(url)").send(context);
+                return;
+            }
+            if (stopping) {
+                context.response().putHeader("retry-after", "5");
+                new ApiError(503, ApiError.SERVER_FAILED, "the server is shutting down").send(context);
                 return;
             }
             String address = context.request().remoteAddress().hostAddress();
@@ -85,11 +120,17 @@ public final class SignallingRoutes {
             LiveEndpoints.Bases liveBases = live.forRequest(context.request());
             HttpConnection connection = context.request().connection();
             context.request().toWebSocket()
-                    .onSuccess(socket -> new SignallingConnection(vertx, socket, codec, authenticator, rooms, media,
-                            config, clock, liveBases, () -> {
-                                release(address);
-                                upgradedConnectionClosed.accept(connection);
-                            }).start())
+                    .onSuccess(socket -> {
+                        SignallingConnection signalling = new SignallingConnection(vertx, socket, codec,
+                                authenticator, rooms, media, config, clock, liveBases, admission, handOffs);
+                        open.add(signalling);
+                        signalling.whenClosed(() -> {
+                            open.remove(signalling);
+                            release(address);
+                            upgradedConnectionClosed.accept(connection);
+                        });
+                        signalling.start();
+                    })
                     .onFailure(failure -> {
                         release(address);
                         context.fail(failure);

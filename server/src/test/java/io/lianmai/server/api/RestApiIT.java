@@ -13,6 +13,7 @@ import io.lianmai.server.live.CdnPublishTasks;
 import io.lianmai.store.App;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,8 @@ class RestApiIT {
 
     @BeforeAll
     static void startServer() {
-        server = TestServer.start();
+        // The tasks push to 127.0.0.1 (a port nobody listens on): loopback targets must be allowed.
+        server = TestServer.start(Map.of("cdn.allowPrivateTargets", "true"));
         app = server.sdkAppId();
     }
 

@@ -2,10 +2,13 @@ package io.lianmai.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigFields;
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.server.config.ConfigLoader;
+import io.lianmai.store.JdbcAppStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,188 @@ class CommandLineTest {
         assertThat(key).matches("[0-9a-f]{64}");
         assertThat(listed.out).contains("1400000000").contains("Shop").doesNotContain(key);
         assertThat(shown.out).contains(key);
+    }
+
+    @Test
+    void liveSignPrintsTheSignedFlvHlsAndRtmpPlayUrlsOfAStream() {
+        run("app", "create", "--name", "Shop");
+        String stream = "1400000000_1234_alice_main";
+
+        Result signed = run("live", "sign", "--sdkappid", "1400000000", "--stream", stream, "--expire", "2h",
+                "--set", "http.port=8080", "--set", "rtmp.port=19350");
+
+        assertThat(signed.status).as(signed.err).isZero();
+        String query = "?" + PlaybackSignature.sign(playKey(1400000000L), stream, NOW.plusSeconds(7200)).query();
+        assertThat(signed.out.lines()).containsExactly(
+                "http://localhost:8080/live/" + stream + ".flv" + query,
+                "http://localhost:8080/live/" + stream + ".m3u8" + query,
+                "rtmp://localhost:19350/live/" + stream + query);
+        assertThat(PlaybackSignature.verify(playKey(1400000000L), stream, query.substring(10, 42),
+                query.substring(query.lastIndexOf('=') + 1), NOW.plusSeconds(7199)))
+                .isEqualTo(PlaybackSignature.Verdict.VALID);
+    }
+
+    @Test
+    void liveSignDefaultsToTheConfiguredLifetimeAndThePublicUrl() {
+        run("app", "create", "--name", "Shop");
+        String stream = "1400000000_7_bob_aux";
+
+        Result signed = run("live", "sign", "--sdkappid", "1400000000", "--stream", stream,
+                "--set", "http.publicUrl=https://rtc.example.com/", "--set", "live.signedUrlSeconds=600");
+
+        assertThat(signed.status).as(signed.err).isZero();
+        String query = "?" + PlaybackSignature.sign(playKey(1400000000L), stream, NOW.plusSeconds(600)).query();
+        assertThat(signed.out.lines()).containsExactly(
+                "https://rtc.example.com/live/" + stream + ".flv" + query,
+                "https://rtc.example.com/live/" + stream + ".m3u8" + query,
+                "rtmp://rtc.example.com:1935/live/" + stream + query);
+    }
+
+    @Test
+    void liveSignRefusesAStreamOfAnotherAppOrAMalformedName() {
+        run("app", "create", "--name", "Shop");
+
+        Result other = run("live", "sign", "--sdkappid", "1400000000", "--stream", "1400000001_1_a_main");
+        Result malformed = run("live", "sign", "--sdkappid", "1400000000", "--stream", "alice");
+        Result unknown = run("live", "sign", "--sdkappid", "1400000009", "--stream", "1400000009_1_a_main");
+
+        assertThat(other.status).isEqualTo(2);
+        assertThat(other.err).contains("belongs to SDKAppID 1400000001, not 1400000000");
+        assertThat(malformed.status).isEqualTo(2);
+        assertThat(malformed.err).contains("--stream must be {sdkAppID}_{roomID}_{userID}_main");
+        assertThat(unknown.status).isEqualTo(1);
+        assertThat(unknown.err).contains("no app with SDKAppID 1400000009");
+        assertThat(other.out + malformed.out + unknown.out).isEmpty();
+    }
+
+    private String playKey(long sdkAppId) {
+        try (JdbcAppStore store = JdbcAppStore.open(new ConfigLoader(Map.of(), workingDirectory)
+                .load(Optional.empty(), Map.of()).store(), clock(NOW))) {
+            return store.find(sdkAppId).orElseThrow().playKey();
+        }
+    }
+
+    @Test
+    void appSetChangesTheSettingsAndPrintsThem() {
+        run("app", "create", "--name", "Shop");
+
+        Result set = run("app", "set", "--sdkappid", "1400000000", "--public-playback", "true",
+                "--require-private-map-key", "TRUE");
+        Result listed = run("app", "list");
+        Result back = run("app", "set", "--sdkappid", "1400000000", "--public-playback", "false");
+
+        assertThat(set.status).as(set.err).isZero();
+        assertThat(set.out).contains("SDKAppID              1400000000")
+                .contains("PublicPlayback        true").contains("RequirePrivateMapKey  true")
+                .contains("Enabled               true");
+        assertThat(listed.out).contains("PLAYBACK").contains("PRIVATEMAPKEY").contains("public").contains("required");
+        assertThat(back.out).contains("PublicPlayback        false").contains("RequirePrivateMapKey  true");
+        assertThat(run("app", "list").out).contains("signed").contains("required");
+    }
+
+    @Test
+    void appSetRefusesGarbage() {
+        run("app", "create", "--name", "Shop");
+
+        assertUsage(run("app", "set", "--sdkappid", "1400000000"), "at least one of --public-playback");
+        assertUsage(run("app", "set", "--sdkappid", "1400000000", "--public-playback", "yes"), "not true or false");
+        assertUsage(run("app", "set", "--sdkappid", "1400000000", "--require-private-map-key", ""),
+                "not true or false");
+        assertUsage(run("app", "set", "--sdkappid", "14x", "--public-playback", "true"), "decimal");
+        assertUsage(run("app", "set", "--public-playback", "true"), "--sdkappid");
+        Result unknown = run("app", "set", "--sdkappid", "1400000009", "--public-playback", "true");
+        assertThat(unknown.status).isEqualTo(1);
+        assertThat(unknown.err).contains("no app with SDKAppID 1400000009").doesNotContain("Exception");
+        assertThat(run("app", "list").out).contains("signed").contains("optional");
+    }
+
+    @Test
+    void rotateKeyKeepsTheOldKeyForTheGracePeriod() {
+        String old = field(run("app", "create", "--name", "Shop").out, "SecretKey");
+
+        Result rotated = run("app", "rotate-key", "--sdkappid", "1400000000");
+        Result listed = run("app", "list", "--show-keys");
+
+        assertThat(rotated.status).as(rotated.err).isZero();
+        String fresh = field(rotated.out, "SecretKey");
+        assertThat(fresh).matches("[0-9a-f]{64}").isNotEqualTo(old);
+        assertThat(rotated.out).contains("accepted until " + NOW.plus(AppCommand.DEFAULT_GRACE));
+        assertThat(listed.out).contains(fresh)
+                .contains("1400000000: the previous secret key " + old + " is accepted until 2026-11-26T08:00:00Z");
+        assertThat(run("app", "list").out).doesNotContain(old).doesNotContain(fresh)
+                .contains("previous secret key is accepted until");
+        // Signed from the registry, a UserSig uses the new key.
+        Result gen = run("usersig", "gen", "--from-app", "--userid", "alice");
+        assertThat(run("usersig", "verify", "--sdkappid", "1400000000", "--key", fresh, "--userid", "alice",
+                gen.out.trim()).status).isZero();
+    }
+
+    @Test
+    void rotateKeyWithGraceZeroRetiresTheOldKeyAtOnce() {
+        String old = field(run("app", "create", "--name", "Shop").out, "SecretKey");
+        String shorter = field(run("app", "rotate-key", "--sdkappid", "1400000000", "--grace", "90m").out,
+                "SecretKey");
+        assertThat(run("app", "list").out).contains("accepted until 2026-11-25T09:30:00Z");
+
+        Result rotated = run("app", "rotate-key", "--sdkappid", "1400000000", "--grace", "0");
+
+        assertThat(rotated.status).as(rotated.err).isZero();
+        assertThat(rotated.out).contains("no longer accepted");
+        String fresh = field(rotated.out, "SecretKey");
+        assertThat(fresh).isNotEqualTo(old).isNotEqualTo(shorter);
+        assertThat(run("app", "list", "--show-keys").out).contains(fresh).doesNotContain(shorter)
+                .doesNotContain(old).doesNotContain("previous secret key");
+    }
+
+    @Test
+    void rotateKeyRefusesGarbage() {
+        run("app", "create", "--name", "Shop");
+
+        assertUsage(run("app", "rotate-key", "--sdkappid", "1400000000", "--grace", "-5"), "must not be negative");
+        assertUsage(run("app", "rotate-key", "--sdkappid", "1400000000", "--grace", "-1h"), "must not be negative");
+        assertUsage(run("app", "rotate-key", "--sdkappid", "1400000000", "--grace", "soon"), "not a duration");
+        assertUsage(run("app", "rotate-key", "--sdkappid", "1400000000", "--grace", "400d"), "at most 366d");
+        assertUsage(run("app", "rotate-key"), "--sdkappid");
+        Result unknown = run("app", "rotate-key", "--sdkappid", "1400000001");
+        assertThat(unknown.status).isEqualTo(1);
+        assertThat(unknown.err).contains("no app with SDKAppID 1400000001");
+        assertThat(run("app", "list").out).doesNotContain("previous secret key");
+    }
+
+    @Test
+    void rotatePlayKeyPrintsTheNewPlaybackKey() {
+        String old = field(run("app", "create", "--name", "Shop").out, "PlayKey");
+
+        Result rotated = run("app", "rotate-play-key", "--sdkappid", "1400000000");
+
+        assertThat(rotated.status).as(rotated.err).isZero();
+        String fresh = field(rotated.out, "PlayKey");
+        assertThat(fresh).matches("[0-9a-f]{32}").isNotEqualTo(old);
+        assertThat(run("app", "list", "--show-keys").out).contains(fresh).doesNotContain(old);
+        assertThat(run("app", "list").out).doesNotContain(fresh);
+        Result unknown = run("app", "rotate-play-key", "--sdkappid", "1400000001");
+        assertThat(unknown.status).isEqualTo(1);
+        assertThat(unknown.err).contains("no app with SDKAppID 1400000001");
+    }
+
+    @Test
+    void disableThenEnable() {
+        run("app", "create", "--name", "Shop");
+
+        Result disabled = run("app", "disable", "--sdkappid", "1400000000");
+        String listedDisabled = run("app", "list").out;
+        Result enabled = run("app", "enable", "--sdkappid", "1400000000");
+
+        assertThat(disabled.status).as(disabled.err).isZero();
+        assertThat(disabled.out).contains("Enabled               false");
+        assertThat(listedDisabled).containsPattern("1400000000\s+no\s");
+        assertThat(enabled.out).contains("Enabled               true");
+        assertThat(run("app", "list").out).containsPattern("1400000000\s+yes\s");
+        Result unknown = run("app", "disable", "--sdkappid", "1400000005");
+        assertThat(unknown.status).isEqualTo(1);
+        assertThat(unknown.err).contains("no app with SDKAppID 1400000005");
+        assertUsage(run("app", "enable", "--sdkappid", "-3"), "--sdkappid");
+        assertUsage(run("app", "disable"), "--sdkappid");
     }
 
     @Test

@@ -82,6 +82,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void playbackAndCdnRelayLimitsHaveSafeDefaultsAndParse() {
+        LiveConfig defaults = load(Map.of(), Map.of()).live();
+        LiveConfig set = load(Map.of("LIANMAI_CDN_ALLOWED_HOSTS", " 10.0.0.0/8, Ingest.Internal ,"),
+                Map.of("live.signedUrlSeconds", "600", "live.maxTranscodesPerApp", "3", "cdn.maxRetries", "4",
+                        "cdn.deniedHosts", "[::1]", "cdn.maxRelaysPerApp", "7", "cdn.maxTasks", "9",
+                        "cdn.allowPrivateTargets", "yes")).live();
+
+        assertThat(defaults.signedUrlLifetime()).hasHours(6);
+        assertThat(defaults.maxTranscodesPerApp()).isEqualTo(10);
+        assertThat(defaults.cdn()).isEqualTo(CdnConfig.DEFAULT);
+        assertThat(defaults.cdn().allowPrivateTargets()).isFalse();
+        assertThat(set.signedUrlLifetime()).hasSeconds(600);
+        assertThat(set.maxTranscodesPerApp()).isEqualTo(3);
+        assertThat(set.cdn()).isEqualTo(new CdnConfig(true, java.util.List.of("10.0.0.0/8", "ingest.internal"),
+                java.util.List.of("[::1]"), 4, 7, 9));
+        assertThatThrownBy(() -> load(Map.of(), Map.of("cdn.allowedHosts", "a host")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cdn.allowedHosts must list host names");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("live.signedUrlSeconds", "10")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("live.signedUrlSeconds must be between");
+    }
+
+    @Test
     void egressThreadsAreOffByDefaultAutoIsOnePerSpareCoreAndTheyAreBounded() {
         assertThat(load(Map.of(), Map.of()).media().egressThreads()).isZero();
         assertThat(load(Map.of("LIANMAI_MEDIA_EGRESS_THREADS", "auto"), Map.of()).media().egressThreads())

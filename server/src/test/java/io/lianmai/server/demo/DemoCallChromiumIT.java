@@ -98,7 +98,7 @@ class DemoCallChromiumIT {
                         "REMOTE_USER_JOIN", "REMOTE_VIDEO_ADD", "REMOTE_AUDIO_ADD")));
                 awaitMedia(web, "the browser decodes the RTMP pusher");
 
-                String flv = server.url("/live/" + server.sdkAppId() + "_7070_web_main.flv").toString();
+                String flv = server.signedLive(server.sdkAppId() + "_7070_web_main.flv").toString();
                 String streams = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout",
                         "10000000", "-show_entries", "stream=codec_name", "-of", "csv=p=0", flv), 30, dir);
                 assertThat(streams).contains("h264").contains("aac");

@@ -9,6 +9,7 @@ import io.lianmai.server.api.RestApiClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,9 @@ class CdnRelayIT {
     @Test
     void startPublishCdnStreamRelaysTheAnchorToAnotherRtmpServerUntilStopped() throws Exception {
         Ffmpeg tools = new Ffmpeg(dir);
-        try (TestServer origin = TestServer.start(); TestServer cdn = TestServer.start()) {
+        // The "CDN" is another node on loopback, which relays may reach only when configured so.
+        try (TestServer origin = TestServer.start(Map.of("cdn.allowedHosts", "127.0.0.1"));
+             TestServer cdn = TestServer.start()) {
             String stream = origin.sdkAppId() + "_8095_anchor_main";
             String cdnStream = cdn.sdkAppId() + "_1_relay_main";
             String pushUrl = "rtmp://127.0.0.1:" + cdn.server().live().rtmpPort() + "/live/" + cdnStream
@@ -43,7 +46,7 @@ class CdnRelayIT {
             try {
                 LiveStreamHubs.awaitLive(cdn, cdnStream);
                 LivePlaybackIT.await(() -> relay.status().state() == RtmpRelay.State.RELAYING);
-                String probed = tools.probeUntilAv(cdn.url("/live/" + cdnStream + ".flv").toString());
+                String probed = tools.probeUntilAv(cdn.signedLive(cdnStream + ".flv").toString());
                 assertThat(probed).contains("h264").contains("aac");
 
                 JsonNode stopped = RestApiClient.call(origin, "StopPublishCdnStream", RestApiClient.adminSig(origin),

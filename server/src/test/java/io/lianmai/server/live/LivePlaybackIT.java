@@ -34,12 +34,12 @@ class LivePlaybackIT {
             Process publisher = tools.publish(publishUrl(server, stream, "anchor"), 60, "publisher.log");
             try {
                 LiveStreamHubs.awaitLive(server, stream);
-                String probed = tools.probeUntilAv("rtmp://127.0.0.1:" + port + "/live/" + stream);
+                String probed = tools.probeUntilAv(server.signedRtmp(stream));
                 assertThat(probed).contains("h264").contains("aac");
 
                 try (RawRtmpClient player = RawRtmpClient.connect(port).handshake()) {
                     int id = player.connectAndCreateStream("live");
-                    player.command(id, "play", Amf0Null.INSTANCE, Amf0Value.of(stream));
+                    player.command(id, "play", Amf0Null.INSTANCE, Amf0Value.of(stream + "?" + server.playQuery(stream)));
                     assertThat(player.awaitStatus(5).string("code")).isEqualTo("NetStream.Play.Reset");
                     assertThat(player.awaitStatus(5).string("code")).isEqualTo("NetStream.Play.Start");
                     List<String> firstMedia = firstMedia(player, 6);
@@ -58,7 +58,7 @@ class LivePlaybackIT {
 
             try (RawRtmpClient player = RawRtmpClient.connect(port).handshake()) {
                 int id = player.connectAndCreateStream("live");
-                player.command(id, "play", Amf0Null.INSTANCE, Amf0Value.of(stream));
+                player.command(id, "play", Amf0Null.INSTANCE, Amf0Value.of(stream + "?" + server.playQuery(stream)));
                 Amf0Object status = player.awaitStatus(5);
                 assertThat(status.string("level")).isEqualTo("error");
                 assertThat(status.string("code")).isEqualTo("NetStream.Play.StreamNotFound");
@@ -76,11 +76,11 @@ class LivePlaybackIT {
             Process publisher = tools.publish(publishUrl(server, stream, "anchor"), 60, "publisher.log");
             try {
                 LiveStreamHubs.awaitLive(server, stream);
-                try (FlvReader normal = FlvReader.open(server.url("/live/" + stream + ".flv"))) {
+                try (FlvReader normal = FlvReader.open(server.signedLive(stream + ".flv"))) {
                     // Mid-GOP: a keyframe and a few frames after it seen by the normal player.
                     await(() -> normal.videoFrames().size() > 40);
                     long attaching = System.nanoTime();
-                    try (FlvReader low = FlvReader.open(server.url("/live/" + stream + ".flv?lowlatency=1"))) {
+                    try (FlvReader low = FlvReader.open(server.signedLive(stream + ".flv", "lowlatency=1"))) {
                         await(() -> !low.videoFrames().isEmpty());
                         FlvReader.Tag first = low.videoFrames().get(0);
                         long lastKnownKeyframe = normal.videoFrames().stream()

@@ -71,9 +71,9 @@ class ManyFlvPlayersIT {
             int httpPort = server.server().httpPort();
             for (int i = 0; i < GOOD + STALLED; i++) {
                 if (i % 10 < 7) {
-                    good.add(Reader.start(httpPort, stream));
+                    good.add(Reader.start(httpPort, stream + ".flv?" + server.playQuery(stream)));
                 } else {
-                    stalled.add(stalledPlayer(httpPort, stream));
+                    stalled.add(stalledPlayer(httpPort, stream + ".flv?" + server.playQuery(stream)));
                 }
             }
             LivePlaybackIT.await(() -> server.server().live().hub().playerCount(stream) == GOOD + STALLED);
@@ -145,11 +145,11 @@ class ManyFlvPlayersIT {
     }
 
     /** A player that sends its request and then never reads: a tiny receive window that fills at once. */
-    private static Socket stalledPlayer(int port, String stream) throws IOException {
+    private static Socket stalledPlayer(int port, String file) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress("127.0.0.1", port));
-        socket.getOutputStream().write(("GET /live/" + stream + ".flv HTTP/1.1\r\nHost: x\r\n\r\n")
+        socket.getOutputStream().write(("GET /live/" + file + " HTTP/1.1\r\nHost: x\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         return socket;
     }
@@ -186,9 +186,9 @@ class ManyFlvPlayersIT {
             this.socket = socket;
         }
 
-        static Reader start(int port, String stream) throws IOException {
+        static Reader start(int port, String file) throws IOException {
             Socket socket = new Socket("127.0.0.1", port);
-            socket.getOutputStream().write(("GET /live/" + stream + ".flv HTTP/1.1\r\nHost: x\r\n\r\n")
+            socket.getOutputStream().write(("GET /live/" + file + " HTTP/1.1\r\nHost: x\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             Reader reader = new Reader(socket);
             Thread thread = new Thread(reader::run, "good-reader");

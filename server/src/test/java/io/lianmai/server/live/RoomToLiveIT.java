@@ -63,7 +63,7 @@ class RoomToLiveIT {
             String streamKey = server.sdkAppId() + "/r9101/alice_main";
             assertThat(server.server().media().playerCount(streamKey)).as("nothing bridged before asked").isZero();
 
-            String url = server.url("/live/" + server.sdkAppId() + "_9101_alice_main.flv").toString();
+            String url = server.signedLive(server.sdkAppId() + "_9101_alice_main.flv").toString();
             String packets = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
                     "-read_intervals", "%+4", "-show_entries", "packet=codec_type,pts_time,flags", "-of", "csv=p=0",
                     url), 30, dir);
@@ -115,7 +115,7 @@ class RoomToLiveIT {
             assertThat(server.server().media().playerCount(streamKey)).as("nothing bridged before asked").isZero();
 
             // The first playlist request starts the bridge and is answered once the first segment is complete.
-            String url = server.url("/live/" + server.sdkAppId() + "_9104_carol_main.m3u8").toString();
+            String url = server.signedLive(server.sdkAppId() + "_9104_carol_main.m3u8").toString();
             HttpResponse<String> first = get(url);
             assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
             assertThat(first.body()).startsWith("#EXTM3U\n").contains("#EXTINF:").doesNotContain("#EXT-X-ENDLIST");
@@ -181,7 +181,7 @@ class RoomToLiveIT {
                     .toString());
             browser.await("publisher connected", Duration.ofSeconds(15),
                     () -> String.valueOf(browser.pageLog()).contains("connection connected"));
-            String url = server.url("/live/" + server.sdkAppId() + "_9103_bob_main.flv").toString();
+            String url = server.signedLive(server.sdkAppId() + "_9103_bob_main.flv").toString();
             String streams = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
                     "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", url), 30, dir);
             assertThat(streams).contains("h264,").contains("aac");
@@ -195,7 +195,7 @@ class RoomToLiveIT {
 
     @Test
     void aStreamNobodyPublishesIsNotFound() throws Exception {
-        String url = server.url("/live/" + server.sdkAppId() + "_9102_nobody_main.flv").toString();
+        String url = server.signedLive(server.sdkAppId() + "_9102_nobody_main.flv").toString();
         assertThat(get(url).statusCode()).isEqualTo(404);
     }
 

@@ -149,7 +149,7 @@ class RtmpRobustnessIT {
 
     private static FlvReader openWhenLive(TestServer server, String stream) throws Exception {
         LiveStreamHubs.awaitLive(server, stream);
-        return FlvReader.open(server.url("/live/" + stream + ".flv"));
+        return FlvReader.open(server.signedLive(stream + ".flv"));
     }
 
     /** What the push client reports when the server refuses to let it publish {@code streamAndQuery}. */

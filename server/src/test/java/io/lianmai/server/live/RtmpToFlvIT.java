@@ -28,7 +28,7 @@ class RtmpToFlvIT {
             String stream = server.sdkAppId() + "_8080_anchor_main";
             Process publisher = publish(server, ffmpeg, stream, server.userSig("anchor"), 20);
             try {
-                String url = server.url("/live/" + stream + ".flv").toString();
+                String url = server.signedLive(stream + ".flv").toString();
                 String probed = "";
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 while (!(probed.contains("h264") && probed.contains("aac")) && System.nanoTime() < deadline) {

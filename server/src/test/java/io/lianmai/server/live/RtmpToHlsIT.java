@@ -44,7 +44,7 @@ class RtmpToHlsIT {
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
         try (TestServer server = TestServer.start()) {
             String stream = server.sdkAppId() + "_8090_anchor_main";
-            String url = server.url("/live/" + stream + ".m3u8").toString();
+            String url = server.signedLive(stream + ".m3u8").toString();
             Process publisher = publish(server, ffmpeg, stream, server.userSig("anchor"));
             try {
                 String playlist = awaitPlaylist(url, 3);

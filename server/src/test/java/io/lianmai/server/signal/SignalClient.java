@@ -42,7 +42,12 @@ public final class SignalClient implements AutoCloseable {
     }
 
     public static SignalClient connect(TestServer server) {
-        return new SignalClient(URI.create(server.url("/ws").toString().replace("http://", "ws://")));
+        return connect(URI.create(server.url("/ws").toString().replace("http://", "ws://")));
+    }
+
+    /** Connects to the signalling socket at {@code uri} ({@code ws://host:port/ws}), of a server in any process. */
+    public static SignalClient connect(URI uri) {
+        return new SignalClient(uri);
     }
 
     /** Sends a request and returns the whole response frame. */

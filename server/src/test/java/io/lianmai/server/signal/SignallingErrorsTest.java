@@ -24,7 +24,7 @@ class SignallingErrorsTest {
                 "127.0.0.1:5555");
 
         assertThat(error.code()).isEqualTo(-7);
-        assertThat(error.message()).matches("internal error \\(error id [0-9a-f]{8}\\)");
+        assertThat(error.message()).matches("internal error \\(request id [^)]+\\)");
     }
 
     @Test

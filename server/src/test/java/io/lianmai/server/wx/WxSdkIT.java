@@ -5,6 +5,7 @@ import static io.lianmai.server.wx.WxHarness.sentActions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.server.TestServer;
 import io.lianmai.server.live.FfmpegRtmp;
 import io.lianmai.server.signal.SignalClient;
@@ -15,9 +16,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,13 +101,13 @@ class WxSdkIT {
             JsonNode audio = wx.awaitEvent("phone", "REMOTE_AUDIO_ADD");
             for (JsonNode added : List.of(video, audio)) {
                 assertThat(added.path("player").path("streamID").asText()).isEqualTo("rtc-bob_main");
-                assertThat(added.path("player").path("src").asText()).isEqualTo(flvUrl(room, "rtc-bob"));
+                assertSignedFlv(added.path("player").path("src").asText(), room, "rtc-bob");
             }
             // The seed's handlers unmute the player it renders as <live-player id="rtc-bob_main" src=…>.
             JsonNode player = awaitState("phone", s -> s.path("data").path("playerList").size() == 1
                     && !s.path("data").path("playerList").get(0).path("muteAudio").asBoolean())
                     .path("data").path("playerList").get(0);
-            assertThat(player.path("src").asText()).isEqualTo(flvUrl(room, "rtc-bob"));
+            assertSignedFlv(player.path("src").asText(), room, "rtc-bob");
             assertThat(player.path("hasVideo").asBoolean()).isTrue();
             assertThat(player.path("muteVideo").asBoolean()).isFalse();
             assertThat(player.path("mode").asText()).isEqualTo("RTC");
@@ -265,7 +269,8 @@ class WxSdkIT {
                 .asText();
         Process pusher = push(ffmpeg, url, 20);
         try {
-            String probed = probe(ffprobe, flvUrl(room, "wx-pusher"), Duration.ofSeconds(20));
+            String probed = probe(ffprobe, server.signedLive(server.sdkAppId() + "_" + room + "_wx-pusher_main.flv")
+                    .toString(), Duration.ofSeconds(20));
             assertThat(probed).contains("h264").contains("aac");
         } finally {
             pusher.destroy();
@@ -295,7 +300,7 @@ class WxSdkIT {
             try {
                 wx.page("a", "_pusherStateChangeHandler", Map.of("detail", Map.of("code", 1002)));
                 JsonNode added = wx.awaitEvent("b", "REMOTE_VIDEO_ADD");
-                assertThat(added.path("player").path("src").asText()).isEqualTo(flvUrl(room, "wx-anchor"));
+                assertSignedFlv(added.path("player").path("src").asText(), room, "wx-anchor");
                 assertThat(probe(ffprobe, added.path("player").path("src").asText(), Duration.ofSeconds(20)))
                         .contains("h264");
                 JsonNode streamAdd = web.awaitEvent("streamAdd", "wx-anchor");
@@ -316,6 +321,42 @@ class WxSdkIT {
     // ---- helpers ----
 
     /** Opens the example room page on a phone, with page options as the mini program passes them (strings). */
+    /**
+     * Signed player srcs expire (live.signedUrlSeconds); a player whose signature is near its end takes the fresh one
+     * a resume brings, and the page hears of it (REMOTE_STATE_UPDATE with the new src).
+     */
+    @Test
+    void aPlayerWhoseSignatureNearsItsExpiryIsReSignedWhenTheSocketResumes() throws Exception {
+        try (TestServer brief = TestServer.start(Map.of("live.signedUrlSeconds", "60"));
+             LibWebRtcPeer bob = LibWebRtcPeer.publisher()) {
+            long room = 3109;
+            wx.open("phone", brief.url("").toString(), Map.of("userID", "wx-alice",
+                    "sdkAppID", Long.toString(brief.sdkAppId()), "userSig", brief.userSig("wx-alice"),
+                    "roomID", Long.toString(room)));
+            wx.awaitEvent("phone", "LOCAL_JOIN");
+            WhipClient.Result published = new WhipClient().post(brief.endpoint("whip", "roomID=" + room, "rtc-bob",
+                    null), brief.userSig("rtc-bob"), bob.createOffer());
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            bob.acceptAnswer(published.body());
+            String first = wx.awaitEvent("phone", "REMOTE_VIDEO_ADD").path("player").path("src").asText();
+            String stream = brief.sdkAppId() + "_" + room + "_rtc-bob_main";
+            assertThat(first).contains(stream + ".flv?txSecret=");
+
+            Thread.sleep(1100); // the next signature has a later txTime
+            wx.dropSocket("phone");
+            wx.awaitEvent("phone", "CONNECTION_STATE_UPDATE", data -> data.path("state").asText().equals("connected"));
+            JsonNode resigned = wx.awaitEvent("phone", "REMOTE_STATE_UPDATE",
+                    data -> data.path("message").asText().equals("src re-signed"));
+
+            String second = resigned.path("player").path("src").asText();
+            assertThat(second).isNotEqualTo(first).startsWith(first.substring(0, first.indexOf('?')));
+            Matcher signed = Pattern.compile("\\?txSecret=([0-9a-f]{32})&txTime=([0-9A-F]+)$").matcher(second);
+            assertThat(signed.find()).as(second).isTrue();
+            assertThat(PlaybackSignature.verify(brief.app().playKey(), stream, signed.group(1), signed.group(2),
+                    Instant.now().plusSeconds(30))).isEqualTo(PlaybackSignature.Verdict.VALID);
+        }
+    }
+
     private JsonNode open(String phone, String userId, long room, String userSig) {
         userSigs.put(userId, userSig);
         return wx.open(phone, server.url("").toString(), Map.of("userID", userId,
@@ -350,6 +391,16 @@ class WxSdkIT {
 
     private String flvUrl(long room, String userId) {
         return server.url("/live/" + server.sdkAppId() + "_" + room + "_" + userId + "_main.flv").toString();
+    }
+
+    /** The player's src is the stream's FLV url signed by the server with the app's play key, for hours ahead. */
+    private void assertSignedFlv(String src, long room, String userId) {
+        assertThat(src).startsWith(flvUrl(room, userId) + "?txSecret=");
+        Matcher signed = Pattern.compile("\\?txSecret=([0-9a-f]{32})&txTime=([0-9A-F]+)$").matcher(src);
+        assertThat(signed.find()).as(src).isTrue();
+        String stream = server.sdkAppId() + "_" + room + "_" + userId + "_main";
+        assertThat(PlaybackSignature.verify(server.app().playKey(), stream, signed.group(1), signed.group(2),
+                Instant.now().plus(Duration.ofHours(5)))).as("valid for hours").isEqualTo(PlaybackSignature.Verdict.VALID);
     }
 
     private Process push(Path ffmpeg, String url, int seconds) throws IOException {

@@ -1,0 +1,226 @@
+package io.lianmai.server.limits;
+
+import io.lianmai.server.config.LimitsConfig;
+import io.lianmai.server.limits.AdmissionRefusedException.Limit;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Decides whether a new session — a WHIP or WHEP session, a {@code /ws} room membership, an RTMP publication — may
+ * start: caps on concurrent sessions per node, app, user (SDKAppID + userID) and source address, and token-bucket
+ * rates of new sessions per source address and per app.
+ *
+ * <p>Two steps: {@link #checkAddressRate} before authentication (so an unauthenticated flood from one address costs
+ * little and cannot drain an app's rate), {@link #admit} after it. An admitted session holds a {@link Ticket} that
+ * its owner releases exactly once when the session ends.
+ *
+ * <p>Memory is bounded: session counts are kept only for keys with live sessions (so at most
+ * {@code maxSessions} entries each); rate buckets per address are kept for at most {@code trackedAddresses}
+ * addresses, the least recently seen forgotten first, and per app for apps that exist. Thread-safe: one lock, taken
+ * once per session start or end, never per packet.
+ */
+public final class Admission {
+    /** Retry-After for a cap: sessions end at unknown times; a few seconds spreads retries out. */
+    static final long CAP_RETRY_AFTER_SECONDS = 5;
+
+    private final LimitsConfig config;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private int sessions;
+    private final Map<Long, Integer> perApp = new HashMap<>();
+    private final Map<String, Integer> perUser = new HashMap<>();
+    private final Map<String, Integer> perIp = new HashMap<>();
+    private final Map<String, TokenBucket> ipRates;
+    private final Map<Long, TokenBucket> appRates;
+
+    public Admission(LimitsConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        int tracked = config.trackedAddresses();
+        this.ipRates = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+                return size() > tracked;
+            }
+        };
+        this.appRates = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, TokenBucket> eldest) {
+                return size() > tracked;
+            }
+        };
+    }
+
+    /**
+     * Takes one join from {@code address}'s rate; call before authenticating a request that would start a session.
+     *
+     * @throws AdmissionRefusedException (429) when the address starts sessions faster than
+     *     {@code limits.joinsPerSecondPerIp} allows
+     */
+    public void checkAddressRate(String address) {
+        synchronized (lock) {
+            long now = clock.millis();
+            TokenBucket bucket = ipRates.computeIfAbsent(address,
+                    ignored -> new TokenBucket(config.joinsPerSecondPerIp(), config.joinBurstPerIp(), now));
+            long wait = bucket.take(now);
+            if (wait > 0) {
+                throw new AdmissionRefusedException(Limit.IP_RATE, seconds(wait), "too many joins from this address: "
+                        + "at most " + rate(config.joinsPerSecondPerIp()) + " per second (limits.joinsPerSecondPerIp)");
+            }
+        }
+    }
+
+    /**
+     * Admits an authenticated session of {@code userId} of app {@code sdkAppId} from {@code address}.
+     *
+     * @return the ticket to {@link Ticket#release} when the session ends
+     * @throws AdmissionRefusedException 503 when the node or the app is full, 429 when the user or address holds
+     *     its share or the app starts sessions too fast
+     */
+    public Ticket admit(long sdkAppId, String userId, String address) {
+        String user = sdkAppId + "/" + userId;
+        synchronized (lock) {
+            if (sessions >= config.maxSessions()) {
+                throw cap(Limit.NODE_SESSIONS, "the server is full: " + config.maxSessions()
+                        + " sessions (limits.maxSessions)");
+            }
+            if (perApp.getOrDefault(sdkAppId, 0) >= config.maxSessionsPerApp()) {
+                throw cap(Limit.APP_SESSIONS, "this app holds its most sessions on this server: "
+                        + config.maxSessionsPerApp() + " (limits.maxSessionsPerApp)");
+            }
+            if (perUser.getOrDefault(user, 0) >= config.maxSessionsPerUser()) {
+                throw cap(Limit.USER_SESSIONS, "this userID holds its most sessions: "
+                        + config.maxSessionsPerUser() + " (limits.maxSessionsPerUser)");
+            }
+            if (perIp.getOrDefault(address, 0) >= config.maxSessionsPerIp()) {
+                throw cap(Limit.IP_SESSIONS, "this address holds its most sessions: "
+                        + config.maxSessionsPerIp() + " (limits.maxSessionsPerIp)");
+            }
+            long now = clock.millis();
+            TokenBucket bucket = appRates.computeIfAbsent(sdkAppId,
+                    ignored -> new TokenBucket(config.joinsPerSecondPerApp(), config.joinBurstPerApp(), now));
+            long wait = bucket.take(now);
+            if (wait > 0) {
+                throw new AdmissionRefusedException(Limit.APP_RATE, seconds(wait), "this app starts sessions too "
+                        + "fast: at most " + rate(config.joinsPerSecondPerApp()) + " per second "
+                        + "(limits.joinsPerSecondPerApp)");
+            }
+            sessions++;
+            perApp.merge(sdkAppId, 1, Integer::sum);
+            perUser.merge(user, 1, Integer::sum);
+            perIp.merge(address, 1, Integer::sum);
+        }
+        return new Ticket(sdkAppId, user, address);
+    }
+
+    /** Sessions admitted and not yet released on this node. */
+    public int sessions() {
+        synchronized (lock) {
+            return sessions;
+        }
+    }
+
+    /** Sessions {@code userId} of app {@code sdkAppId} holds now. */
+    public int userSessions(long sdkAppId, String userId) {
+        synchronized (lock) {
+            return perUser.getOrDefault(sdkAppId + "/" + userId, 0);
+        }
+    }
+
+    /** Source addresses whose join rate is remembered now (for tests of the bound). */
+    int trackedAddresses() {
+        synchronized (lock) {
+            return ipRates.size();
+        }
+    }
+
+    /** Apps, users and addresses with a live session (for tests: nothing stays once every session ended). */
+    int countedKeys() {
+        synchronized (lock) {
+            return perApp.size() + perUser.size() + perIp.size();
+        }
+    }
+
+    private void release(Ticket ticket) {
+        synchronized (lock) {
+            sessions--;
+            decrement(perApp, ticket.sdkAppId);
+            decrement(perUser, ticket.user);
+            decrement(perIp, ticket.address);
+        }
+    }
+
+    private static <K> void decrement(Map<K, Integer> counts, K key) {
+        counts.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
+    }
+
+    private static AdmissionRefusedException cap(Limit limit, String message) {
+        return new AdmissionRefusedException(limit, CAP_RETRY_AFTER_SECONDS, message);
+    }
+
+    private static long seconds(long millis) {
+        return (millis + 999) / 1000;
+    }
+
+    private static String rate(double perSecond) {
+        return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
+    }
+
+    /** One admitted session's hold on the counts; {@link #release} is idempotent and thread-safe. */
+    public final class Ticket {
+        private final long sdkAppId;
+        private final String user;
+        private final String address;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Ticket(long sdkAppId, String user, String address) {
+            this.sdkAppId = sdkAppId;
+            this.user = user;
+            this.address = address;
+        }
+
+        /** Gives the session's place back; later calls do nothing. */
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                Admission.this.release(this);
+            }
+        }
+    }
+
+    /** A token bucket: {@code burst} tokens, refilled at {@code perSecond}; not thread-safe (the caller locks). */
+    static final class TokenBucket {
+        /** Absorbs rounding of the refill arithmetic, so that a whole token's wait gives a whole token. */
+        private static final double EPSILON = 1e-9;
+        private final double perMilli;
+        private final double burst;
+        private double tokens;
+        private long updatedAt;
+
+        TokenBucket(double perSecond, int burst, long now) {
+            this.perMilli = perSecond / 1000.0;
+            this.burst = burst;
+            this.tokens = burst;
+            this.updatedAt = now;
+        }
+
+        /** Takes a token: 0 when one was there, else the milliseconds until one will be. */
+        long take(long now) {
+            if (now > updatedAt) {
+                tokens = Math.min(burst, tokens + (now - updatedAt) * perMilli);
+                updatedAt = now;
+            }
+            if (tokens >= 1 - EPSILON) {
+                tokens = Math.max(0, tokens - 1);
+                return 0;
+            }
+            return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli));
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Admission: who may start a session now, given what this node, app, user and address already hold. */
+package io.lianmai.server.limits;

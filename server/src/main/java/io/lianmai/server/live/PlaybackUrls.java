@@ -1,0 +1,65 @@
+package io.lianmai.server.live;
+
+import io.lianmai.auth.PlaybackSignature;
+import io.lianmai.room.RoomKey;
+import io.lianmai.store.App;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+/**
+ * Signs the live output URLs the server hands to room members (signalling's {@code play}, docs/protocol.md): a
+ * member of a room may watch its streams over FLV, HLS or RTMP, so the server gives it, per stream, the
+ * {@code txSecret=…&txTime=…} query that {@link PlaybackGate} accepts, valid for {@code live.signedUrlSeconds}.
+ *
+ * <p>Thread-safe; never blocks (apps come from the in-memory app directory).
+ */
+public final class PlaybackUrls {
+    /** Signs nothing: every query is empty (tests, and servers without live output). */
+    public static final PlaybackUrls NONE = new PlaybackUrls(id -> Optional.empty(), Duration.ofHours(1),
+            Clock.systemUTC());
+
+    private final LongFunction<Optional<App>> apps;
+    private final Duration lifetime;
+    private final Clock clock;
+
+    /**
+     * @param apps     finds an app without blocking
+     * @param lifetime how long a signed URL stays valid
+     */
+    public PlaybackUrls(LongFunction<Optional<App>> apps, Duration lifetime, Clock clock) {
+        this.apps = apps;
+        this.lifetime = lifetime;
+        this.clock = clock;
+    }
+
+    /**
+     * The signed query for a room member's stream: empty when the room has no numeric roomID (live stream names need
+     * one) or the app is unknown. Signed even for apps with public playback, so clients need not know the setting.
+     *
+     * @param streamType {@code main} or {@code aux}
+     */
+    public Optional<String> query(RoomKey room, String userId, String streamType) {
+        Optional<String> name = streamName(room, userId, streamType);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        return apps.apply(room.sdkAppId()).map(app -> PlaybackSignature.sign(app.playKey(), name.get(),
+                clock.instant().plus(lifetime)).query());
+    }
+
+    /** {@code {sdkAppID}_{roomID}_{userID}_{main|aux}} for a room with a numeric roomID ({@code r1234}). */
+    static Optional<String> streamName(RoomKey room, String userId, String streamType) {
+        String key = room.roomKey();
+        if (key.length() < 2 || key.charAt(0) != 'r') {
+            return Optional.empty();
+        }
+        for (int i = 1; i < key.length(); i++) {
+            if (key.charAt(i) < '0' || key.charAt(i) > '9') {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(room.sdkAppId() + "_" + key.substring(1) + "_" + userId + "_" + streamType);
+    }
+}
