@@ -83,6 +83,10 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const sdkError = (code, message, extra) => Object.assign(new Error(message), {code}, extra);
 /** Errors that only say "the room session this work belonged to is over": never reported as ERROR. */
 const quiet = error => !!(error && (error.left || error.socketLost));
+/** The server's answer to a resume while it still hears the member's old socket (docs/protocol.md). */
+const RESUME_STILL_CONNECTED = -1202;
+/** Resumes tried, one heartbeat interval apart, before entering again: the old socket is gone well before. */
+const RESUME_RETRIES = 4;
 const errorData = (error, fallbackCode) => ({
   code: typeof error?.code === 'number' ? error.code : fallbackCode,
   message: String(error?.message || error),
@@ -725,12 +729,20 @@ export default class TRTC {
     this._joined(data, rejoin ? 'fresh' : 'first');
   }
 
-  async _resume() {
+  async _resume(attempt = 0) {
+    const ws = this._ws;
     let data;
     try {
       data = await this._request('resume', {sessionToken: this._sessionToken}, true);
     } catch (e) {
       if (quiet(e)) return;
+      if (e.code === RESUME_STILL_CONNECTED && attempt < RESUME_RETRIES) {
+        // The server still hears our old socket (docs/protocol.md, resume): it stops counting as alive after two
+        // heartbeat intervals, so ask again after one.
+        this._log(1, 'old socket still connected on the server; resuming again shortly');
+        setTimeout(() => { if (this._ws === ws) this._resume(attempt + 1); }, this._heartbeatMs || 5000);
+        return;
+      }
       this._log(2, 'resume refused, entering again:', e.message);
       this._sessionToken = null;
       this._enter(true);

@@ -101,6 +101,10 @@ const copy = attrs => assign({}, attrs, {netStatus: assign({}, attrs.netStatus |
 const sdkError = (code, message, extra) => assign(new Error(message), {code: code}, extra);
 /** Errors that only say "the room session this work belonged to is over": never reported as ERROR. */
 const quiet = error => !!(error && (error.left || error.socketLost));
+/** The server's answer to a resume while it still hears the member's old socket (docs/protocol.md). */
+const RESUME_STILL_CONNECTED = -1202;
+/** Resumes tried, one heartbeat interval apart, before entering again: the old socket is gone well before. */
+const RESUME_RETRIES = 4;
 const errorData = (error, fallbackCode) => ({
   code: error && typeof error.code === 'number' ? error.code : fallbackCode,
   message: String((error && (error.message || error.errMsg)) || error),
@@ -540,9 +544,18 @@ class TRTC {
     });
   }
 
-  _resume() {
+  _resume(attempt) {
+    const tries = attempt || 0;
+    const sock = this._sock;
     this._request('resume', {sessionToken: this._sessionToken}, true).then(data => this._joined(data, 'resume'), e => {
       if (quiet(e)) return;
+      if (e.code === RESUME_STILL_CONNECTED && tries < RESUME_RETRIES) {
+        // The server still hears our old socket (docs/protocol.md, resume): it stops counting as alive after two
+        // heartbeat intervals, so ask again after one.
+        this._log(1, 'old socket still connected on the server; resuming again shortly');
+        this._later(() => { if (this._sock === sock) this._resume(tries + 1); }, this._heartbeatMs || 5000);
+        return;
+      }
       this._log(2, 'resume refused, entering again:', e.message);
       this._sessionToken = null;
       this._enter(true);

@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class Member {
     private final Room room;
     private final String userId;
-    private final String sessionToken;
+    private volatile String sessionToken;
     private final Privileges privileges;
     private final MessageRateLimiter messages;
 
@@ -51,7 +51,10 @@ public final class Member {
         return role;
     }
 
-    /** The secret that lets this member {@link RoomRegistry#resume} after its connection dropped. */
+    /**
+     * The secret that lets this member {@link RoomRegistry#resume} after its connection dropped; replaced by a new
+     * one at every resume, so a token works once.
+     */
     public String sessionToken() {
         return sessionToken;
     }
@@ -157,6 +160,10 @@ public final class Member {
 
     void markRemovedLocked() {
         present = false;
+    }
+
+    void setSessionTokenLocked(String token) {
+        sessionToken = token;
     }
 
     void setDisconnectedSinceLocked(Instant since) {

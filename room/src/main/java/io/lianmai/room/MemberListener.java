@@ -22,4 +22,13 @@ public interface MemberListener {
 
     /** The member resumed on another connection; this listener gets nothing more. */
     void onListenerReplaced(Member member);
+
+    /**
+     * Whether the connection behind this listener is open and was heard from recently, so that a {@code resume}
+     * must not take its membership over (a stolen token cannot hijack a live member). Called under the room's lock
+     * on the resuming thread: must not block. Listeners without a connection of their own answer false.
+     */
+    default boolean isConnectionAlive() {
+        return false;
+    }
 }

@@ -13,7 +13,12 @@ public enum RoomError {
     /** The member is not in the room any more, the action needs another role or state, or a resume failed. */
     STATE(-1),
     /** The stream to subscribe is not published. */
-    STREAM_NOT_FOUND(16400);
+    STREAM_NOT_FOUND(16400),
+    /**
+     * A resume named a membership whose socket is still connected and heard from: a Lianmai code (TRTC has no
+     * resume). The client retries after a heartbeat interval, by when a dead socket no longer counts as alive.
+     */
+    STILL_CONNECTED(-1202);
 
     private final int code;
 

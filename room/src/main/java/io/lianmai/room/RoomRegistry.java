@@ -118,10 +118,12 @@ public final class RoomRegistry {
 
     /**
      * Resumes the member holding {@code sessionToken} on a new connection: it keeps its role, streams and
-     * subscriptions, others are told nothing, and {@code listener} replaces the old one (which gets
-     * {@link MemberListener#onListenerReplaced}).
+     * subscriptions, others are told nothing, {@code listener} replaces the old one (which gets
+     * {@link MemberListener#onListenerReplaced}), and the member gets a new {@link Member#sessionToken} (the one
+     * used stops working).
      *
-     * @throws RoomException {@link RoomError#STATE} when the token is unknown or the grace period is over
+     * @throws RoomException {@link RoomError#STATE} when the token is unknown, already used or the grace period is
+     *     over; {@link RoomError#STILL_CONNECTED} while the member's connection is still alive
      */
     public Entered resume(String sessionToken, MemberListener listener) {
         Member member = byToken.get(sessionToken);
@@ -131,9 +133,18 @@ public final class RoomRegistry {
         Room room = member.room();
         room.lock.lock();
         try {
-            if (!member.isPresent()) {
+            if (!member.isPresent() || !member.sessionToken().equals(sessionToken)) {
                 throw new RoomException(RoomError.STATE, "the session ended: enter the room again");
             }
+            if (member.disconnectedSince().isEmpty() && member.listenerLocked() != listener
+                    && member.listenerLocked().isConnectionAlive()) {
+                throw new RoomException(RoomError.STILL_CONNECTED, "this member's connection is still alive: "
+                        + "resume again after one heartbeat interval");
+            }
+            String rotated = newToken();
+            byToken.remove(sessionToken, member);
+            member.setSessionTokenLocked(rotated);
+            byToken.put(rotated, member);
             member.setDisconnectedSinceLocked(null);
             MemberListener old = member.replaceListenerLocked(listener);
             if (old != listener) {

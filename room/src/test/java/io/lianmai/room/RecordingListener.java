@@ -8,6 +8,8 @@ final class RecordingListener implements MemberListener {
     final List<RoomEvent> events = new ArrayList<>();
     final List<LeaveReason> removed = new ArrayList<>();
     int replaced;
+    /** What {@link #isConnectionAlive} answers: a test sets it to stand for a socket still heard from. */
+    boolean alive;
 
     @Override
     public void onRoomEvent(RoomEvent event) {
@@ -22,5 +24,10 @@ final class RecordingListener implements MemberListener {
     @Override
     public void onListenerReplaced(Member member) {
         replaced++;
+    }
+
+    @Override
+    public boolean isConnectionAlive() {
+        return alive;
     }
 }

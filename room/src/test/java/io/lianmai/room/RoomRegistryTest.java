@@ -324,6 +324,38 @@ class RoomRegistryTest {
     }
 
     @Test
+    void resumeRotatesTheTokenAndTheOldOneStopsWorking() {
+        RecordingListener oldBob = new RecordingListener();
+        Member bob = enter("bob", oldBob).member();
+        String first = bob.sessionToken();
+        bob.room().disconnect(bob, oldBob);
+
+        Entered resumed = registry.resume(first, new RecordingListener());
+
+        assertThat(resumed.member().sessionToken()).hasSize(32).isNotEqualTo(first);
+        assertThatThrownBy(() -> registry.resume(first, new RecordingListener()))
+                .isInstanceOfSatisfying(RoomException.class, e -> assertThat(e.code()).isEqualTo(-1));
+        assertThat(registry.resume(resumed.member().sessionToken(), new RecordingListener()).member()).isSameAs(bob);
+    }
+
+    @Test
+    void resumeIsRefusedWhileTheMembersConnectionIsAliveAndTakesOverOnceItIsNot() {
+        RecordingListener oldBob = new RecordingListener();
+        oldBob.alive = true;
+        Member bob = enter("bob", oldBob).member();
+        String token = bob.sessionToken();
+
+        assertThatThrownBy(() -> registry.resume(token, new RecordingListener()))
+                .isInstanceOfSatisfying(RoomException.class, e -> assertThat(e.code()).isEqualTo(-1202));
+        assertThat(oldBob.replaced).isZero();
+        assertThat(bob.sessionToken()).isEqualTo(token);
+
+        oldBob.alive = false; // its client stopped heartbeating, though the server has not closed the socket yet
+        registry.resume(token, new RecordingListener());
+        assertThat(oldBob.replaced).isEqualTo(1);
+    }
+
+    @Test
     void afterTheGracePeriodTheMemberIsRemovedWithTimeoutAndCannotResume() {
         RecordingListener alice = new RecordingListener();
         enter("alice", alice);

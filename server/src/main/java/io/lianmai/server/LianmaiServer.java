@@ -1,10 +1,12 @@
 package io.lianmai.server;
 
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.live.rtmp.RtmpServerConfig;
 import io.lianmai.media.transport.MediaServer;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
+import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.http.DevUserSigRoute;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
@@ -91,7 +93,10 @@ public final class LianmaiServer implements AutoCloseable {
             live = new LiveService(vertx, authenticator, apps::find, config.live(), clock, admission);
             live.bridgeRooms(media, rooms);
             if (config.rtmp().enabled()) {
-                live.startRtmp(config.rtmp().host(), config.rtmp().port());
+                RtmpConfig rtmp = config.rtmp();
+                live.startRtmp(rtmp.host(), rtmp.port(), RtmpServerConfig.DEFAULT.withListenerLimits(
+                        rtmp.handshakeTimeout(), rtmp.idleTimeout(), rtmp.preAuthMaxBytes(), rtmp.maxMessageBytes(),
+                        rtmp.maxConnectionsPerIp()));
             }
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));

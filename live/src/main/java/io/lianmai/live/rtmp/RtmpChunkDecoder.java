@@ -33,7 +33,7 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_CHUNK_SIZE = 128;
     private static final int MAX_CHUNK_SIZE = 0xFFFFFF;
 
-    private final RtmpLimits limits;
+    private RtmpLimits limits;
     private final IntObjectMap<ChunkStream> chunkStreams = new IntObjectHashMap<>();
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private int bufferedBytes;
@@ -47,6 +47,19 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
 
     public RtmpChunkDecoder(RtmpLimits limits) {
         this.limits = limits;
+    }
+
+    /**
+     * Replaces the limits, e.g. to lift a connection's pre-authorisation budget once it may publish or play. Call on
+     * the channel's event loop; messages already being reassembled keep the size they declared.
+     */
+    public void limits(RtmpLimits newLimits) {
+        this.limits = newLimits;
+    }
+
+    /** The limits in force. */
+    public RtmpLimits limits() {
+        return limits;
     }
 
     /** The peer's current chunk size. */
@@ -235,7 +248,14 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
         switch (message.typeId()) {
             case RtmpMessageType.SET_CHUNK_SIZE:
                 try {
-                    chunkSize = SetChunkSize.decode(message).chunkSize();
+                    int requested = SetChunkSize.decode(message).chunkSize();
+                    // A chunk is buffered whole before it is decoded: a chunk size above the largest message
+                    // allowed would let the peer make this connection hold that much unparsed input.
+                    if (requested > limits.maxMessageSize()) {
+                        throw new RtmpException("Set Chunk Size " + requested + " exceeds the "
+                                + limits.maxMessageSize() + "-byte limit of this connection");
+                    }
+                    chunkSize = requested;
                 } finally {
                     message.release();
                 }

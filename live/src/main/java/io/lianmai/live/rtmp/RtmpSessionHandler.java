@@ -3,11 +3,15 @@ package io.lianmai.live.rtmp;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * Protocol violations (commands before connect, invalid AMF, unknown stream ids for publish/play) close this
  * connection with a logged {@link RtmpException}; other connections never notice.
+ *
+ * <p>Until a publish or play is authorised the connection lives on a budget: it must be authorised within
+ * {@link RtmpServerConfig#handshakeTimeout} of becoming active, and its chunk decoder holds it to
+ * {@link RtmpServerConfig#preAuthLimits}; the first authorisation cancels the deadline and lifts the decoder to
+ * {@link RtmpServerConfig#limits}. Idle events of the pipeline's {@code IdleStateHandler} close it too.
  */
 public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpSessionHandler.class);
@@ -40,6 +49,8 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
     private long peerWindowAckSize;
     private long lastAcknowledged;
     private long droppedMessages;
+    private boolean authorized;
+    private ScheduledFuture<?> authorizationDeadline;
 
     public RtmpSessionHandler(RtmpServerConfig config, StreamAuthorizer authorizer, RtmpSessionListener listener) {
         this.config = config;
@@ -55,6 +66,51 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
     /** Media messages dropped because their stream was not publishing. */
     public long droppedMessages() {
         return droppedMessages;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        long timeout = config.handshakeTimeout().toMillis();
+        authorizationDeadline = ctx.executor().schedule(() -> {
+            if (!authorized && ctx.channel().isActive()) {
+                LOG.info("RTMP connection {} closed: not authorised to publish or play within {} ms of connecting "
+                        + "(rtmp.handshakeTimeoutSeconds)", ctx.channel().remoteAddress(), timeout);
+                ctx.close();
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent idle) {
+            boolean playing = streams.values().stream()
+                    .anyMatch(s -> s != null && s.role() == RtmpStream.Role.PLAY);
+            // A player sends nothing but acknowledgements, so only total silence (no media to it either) counts.
+            if (idle.state() == IdleState.ALL_IDLE
+                    || (idle.state() == IdleState.READER_IDLE && !playing)) {
+                LOG.info("RTMP connection {} closed: idle for {} ms (rtmp.idleTimeoutSeconds)",
+                        ctx.channel().remoteAddress(), config.idleTimeout().toMillis());
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    /** The first authorised publish or play ends the pre-authorisation budget and deadline. */
+    private void onAuthorized(ChannelHandlerContext ctx) {
+        if (authorized) {
+            return;
+        }
+        authorized = true;
+        if (authorizationDeadline != null) {
+            authorizationDeadline.cancel(false);
+        }
+        RtmpChunkDecoder decoder = ctx.pipeline().get(RtmpChunkDecoder.class);
+        if (decoder != null) {
+            decoder.limits(config.limits());
+        }
     }
 
     @Override
@@ -212,6 +268,7 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
             }
             RtmpStream stream = new RtmpStream(ctx.channel(), app, name, streamId, role);
             streams.put(streamId, stream);
+            onAuthorized(ctx);
             if (role == RtmpStream.Role.PUBLISH) {
                 ctx.writeAndFlush(RtmpResponses.onStatus(streamId, NetStatus.LEVEL_STATUS, NetStatus.PUBLISH_START,
                         name.name() + " is now published."));
@@ -252,6 +309,9 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (authorizationDeadline != null) {
+            authorizationDeadline.cancel(false);
+        }
         for (RtmpStream stream : new ArrayList<>(streams.values())) {
             if (stream != null && stream.markClosed()) {
                 listener.onClose(stream);

@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.http.RequestBodies;
 import io.lianmai.server.live.LiveService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +73,7 @@ public final class RestApiRoutes {
 
     /** Adds {@code POST /api/v1/{Action}} to {@code router}. */
     public void mount(Router router) {
-        router.post(PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        RequestBodies.read(router.post(PATH), MAX_BODY_BYTES);
         router.post(PATH).handler(this::handle);
         router.post(PATH).failureHandler(this::failure);
     }

@@ -23,6 +23,15 @@ public enum ConfigKey {
             "TCP port for the API, signalling WebSocket, WHIP/WHEP, live output, SDK, demo and console."),
     HTTP_PUBLIC_URL("http.publicUrl", "", false,
             "Base URL printed for users (demo, console). Empty: http://localhost:{http.port}/."),
+    HTTP_IDLE_TIMEOUT("http.idleTimeoutSeconds", "60", false,
+            "An HTTP connection (WebSockets included) on which nothing is read or written for this long is closed; "
+                    + "live FLV output and heartbeating sockets are never silent that long."),
+    HTTP_MAX_HEADER_BYTES("http.maxHeaderBytes", "8192", false,
+            "Largest request header block in bytes (the request line is capped at 4096); beyond it the "
+                    + "request is refused. 8 KiB as most servers."),
+    HTTP_MAX_CONNECTIONS_PER_IP("http.maxConnectionsPerIp", "256", false,
+            "Open HTTP connections (WebSockets included) from one source address; the next gets 503. Browsers "
+                    + "open about 6 per host, so this leaves room for dozens of users behind one NAT."),
     MEDIA_HOST("media.host", "0.0.0.0", false,
             "Address the WebRTC media sockets (UDP and ICE-TCP) bind."),
     MEDIA_UDP_PORT("media.udpPort", "8801", false,
@@ -79,10 +88,38 @@ public enum ConfigKey {
                     + "with reason timeout."),
     SIGNAL_HEARTBEAT_INTERVAL("signal.heartbeatIntervalMs", "5000", false,
             "Heartbeat interval told to signalling clients; a socket silent for three intervals is closed."),
+    SIGNAL_ENTER_TIMEOUT("signal.enterTimeoutSeconds", "10", false,
+            "A signalling socket that is not in a room this long after it opened (or after it left one) is closed: "
+                    + "clients send enter at once."),
+    SIGNAL_MAX_QUEUED_BYTES("signal.maxQueuedBytes", "1048576", false,
+            "Bytes of signalling frames queued towards one socket that does not read them; beyond this the socket "
+                    + "is dropped (its member may resume) instead of buffered: 1 MiB is about a thousand chat "
+                    + "messages."),
+    SIGNAL_COMMANDS_PER_SECOND("signal.commandsPerSecond", "50", false,
+            "Requests one signalling socket may send per second, sustained; beyond it a request gets error -2 and a "
+                    + "socket that keeps flooding is closed. Clients send a few per second."),
+    SIGNAL_COMMAND_BURST("signal.commandBurst", "100", false,
+            "Requests one signalling socket may send at once before signal.commandsPerSecond applies."),
+    SIGNAL_MAX_SOCKETS_PER_IP("signal.maxSocketsPerIp", "64", false,
+            "Open signalling sockets (/ws) from one source address; the next upgrade gets 503. One per user."),
     RTMP_HOST("rtmp.host", "0.0.0.0", false,
             "Address the RTMP server binds."),
     RTMP_PORT("rtmp.port", "1935", false,
             "TCP port for RTMP publishing (live-pusher, OBS, ffmpeg); -1 turns RTMP off."),
+    RTMP_HANDSHAKE_TIMEOUT("rtmp.handshakeTimeoutSeconds", "10", false,
+            "An RTMP connection must complete its handshake and be authorised to publish or play within this "
+                    + "many seconds of connecting, or it is closed. Encoders take well under a second."),
+    RTMP_IDLE_TIMEOUT("rtmp.idleTimeoutSeconds", "30", false,
+            "An RTMP connection from which nothing is read for this long (for a player: nothing read or written) "
+                    + "is closed."),
+    RTMP_PRE_AUTH_MAX_BYTES("rtmp.preAuthMaxBytes", "65536", false,
+            "Before publish or play is authorised, the largest chunk size, message and buffered bytes a connection "
+                    + "may use: connect and publish commands are under 1 KiB."),
+    RTMP_MAX_MESSAGE_BYTES("rtmp.maxMessageBytes", "4194304", false,
+            "Largest RTMP message (and chunk size) after authorisation: 4 MiB holds any keyframe of a 1080p "
+                    + "stream (about 1 MB)."),
+    RTMP_MAX_CONNECTIONS_PER_IP("rtmp.maxConnectionsPerIp", "20", false,
+            "Open RTMP connections from one source address; the next is closed at once. An encoder uses one."),
     LIVE_MAX_PLAYER_BACKLOG("live.maxPlayerBacklogBytes", "4194304", false,
             "Bytes queued towards one HTTP-FLV or RTMP player (or CDN relay) before it counts as too slow and is "
                     + "dropped instead of buffered: 4 MiB is about 5 s of a 6 Mbit/s stream."),

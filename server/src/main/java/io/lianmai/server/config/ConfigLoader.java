@@ -172,7 +172,10 @@ public final class ConfigLoader {
         HttpConfig http = new HttpConfig(
                 nonBlank(settings, ConfigKey.HTTP_HOST),
                 integer(settings, ConfigKey.HTTP_PORT, 0, 65535),
-                optional(settings, ConfigKey.HTTP_PUBLIC_URL));
+                optional(settings, ConfigKey.HTTP_PUBLIC_URL),
+                Duration.ofSeconds(integer(settings, ConfigKey.HTTP_IDLE_TIMEOUT, 1, 86_400)),
+                integer(settings, ConfigKey.HTTP_MAX_HEADER_BYTES, 1024, 1 << 20),
+                integer(settings, ConfigKey.HTTP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000));
         StoreConfig store = new StoreConfig(
                 dataDir,
                 optional(settings, ConfigKey.STORE_JDBC_URL),
@@ -203,7 +206,17 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer(settings, ConfigKey.ROOM_RESUME_GRACE, 0, 3600)),
                 defaults.messageMaxBytes(), defaults.messagesPerSecond());
         SignalConfig signal = new SignalConfig(
-                Duration.ofMillis(integer(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, 100, 600_000)));
+                Duration.ofMillis(integer(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, 100, 600_000)),
+                Duration.ofSeconds(integer(settings, ConfigKey.SIGNAL_ENTER_TIMEOUT, 1, 3600)),
+                integer(settings, ConfigKey.SIGNAL_MAX_QUEUED_BYTES, 4096, 1 << 30),
+                integer(settings, ConfigKey.SIGNAL_COMMANDS_PER_SECOND, 1, 1_000_000),
+                integer(settings, ConfigKey.SIGNAL_COMMAND_BURST, 1, 1_000_000),
+                integer(settings, ConfigKey.SIGNAL_MAX_SOCKETS_PER_IP, 1, 1_000_000));
+        if (signal.heartbeatInterval().compareTo(http.idleTimeout()) >= 0) {
+            // Signalling sockets are HTTP connections: the idle timeout would cut every socket between heartbeats.
+            throw invalid(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, "must be shorter than http.idleTimeoutSeconds ("
+                    + http.idleTimeout().toSeconds() + " s)");
+        }
         HlsConfig hls = HlsConfig.DEFAULT.withEnabled(bool(settings, ConfigKey.LIVE_HLS_ENABLED)).withSegments(
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_HLS_SEGMENT_SECONDS, 1, 60)),
                 integer(settings, ConfigKey.LIVE_HLS_PLAYLIST_SIZE, 2, 100));
@@ -227,7 +240,12 @@ public final class ConfigLoader {
                 integer(settings, ConfigKey.LIMITS_JOIN_BURST_PER_APP, 1, 10_000_000),
                 integer(settings, ConfigKey.LIMITS_TRACKED_ADDRESSES, 16, 10_000_000));
         return new LianmaiConfig(dataDir, http, store, apps, media, room, signal,
-                new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535)),
+                new RtmpConfig(nonBlank(settings, ConfigKey.RTMP_HOST), integer(settings, ConfigKey.RTMP_PORT, -1, 65535),
+                        Duration.ofSeconds(integer(settings, ConfigKey.RTMP_HANDSHAKE_TIMEOUT, 1, 3600)),
+                        Duration.ofSeconds(integer(settings, ConfigKey.RTMP_IDLE_TIMEOUT, 1, 86_400)),
+                        integer(settings, ConfigKey.RTMP_PRE_AUTH_MAX_BYTES, 4096, 16 * 1024 * 1024),
+                        integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
+                        integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
                 live, limits);
     }
 

@@ -13,13 +13,19 @@ import io.lianmai.server.signal.SignallingRoutes;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP server on port 8800: every HTTP path of the product is routed here.
@@ -28,6 +34,7 @@ import java.time.Clock;
  * {@code executeBlocking}.
  */
 public final class HttpFrontDoor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpFrontDoor.class);
     private final Vertx vertx;
     private final AppStore apps;
     private final RequestAuthenticator authenticator;
@@ -59,10 +66,12 @@ public final class HttpFrontDoor {
     /** Starts listening; the future carries the bound port. */
     public Future<Integer> listen(HttpConfig config) {
         Router router = Router.router(vertx);
+        ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
         router.get("/healthz").handler(this::health);
         new WhipWhepRoutes(authenticator, media, rooms, admission).mount(router);
         signalling = new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
-                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), admission);
+                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), admission,
+                connections::release);
         signalling.mount(router);
         devUserSig.mount(router);
         RestApiRoutes.standard(vertx, authenticator, live).mount(router);
@@ -70,14 +79,84 @@ public final class HttpFrontDoor {
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);
-        HttpServer server = vertx.createHttpServer(SignallingRoutes.configure(new HttpServerOptions()))
-                .requestHandler(router);
+        HttpServerOptions options = SignallingRoutes.configure(new HttpServerOptions())
+                // Idle counts silence both ways: a streaming FLV response or a heartbeating socket never idles.
+                .setIdleTimeout((int) config.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxInitialLineLength(HttpConfig.MAX_INITIAL_LINE_BYTES)
+                // No browser speaks cleartext HTTP/2; with it on, Vert.x creates a connection (and calls the
+                // connection handler counting it) only once the first bytes arrive, so silent ones went uncounted.
+                .setHttp2ClearTextEnabled(false);
+        HttpServer server = vertx.createHttpServer(options)
+                .connectionHandler(connections::onConnection)
+                .requestHandler(request -> {
+                    if (connections.isOverLimit(request.connection())) {
+                        connections.refuse(request);
+                    } else {
+                        router.handle(request);
+                    }
+                });
         return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
     }
 
     /** The signalling WebSocket endpoint (null until {@link #listen}). */
     public SignallingRoutes signalling() {
         return signalling;
+    }
+
+    /**
+     * Counts open HTTP connections per source address ({@code http.maxConnectionsPerIp}). A connection beyond the
+     * limit is not refused at accept (HTTP has no way to say why there); its first request gets 503 with
+     * {@code Retry-After} and the connection is closed. Handlers run on any event loop, hence the concurrent maps.
+     *
+     * <p>A connection upgraded to a WebSocket gets a new Vert.x connection object, and the HTTP one's close handler
+     * never runs: the WebSocket route {@linkplain #release releases} it when the socket closes.
+     */
+    private static final class ConnectionsPerAddress {
+        private final int max;
+        private final ConcurrentMap<String, Integer> open = new ConcurrentHashMap<>();
+        private final ConcurrentMap<HttpConnection, String> counted = new ConcurrentHashMap<>();
+        private final Set<HttpConnection> overLimit = ConcurrentHashMap.newKeySet();
+
+        ConnectionsPerAddress(int max) {
+            this.max = max;
+        }
+
+        void onConnection(HttpConnection connection) {
+            String address = connection.remoteAddress().hostAddress();
+            counted.put(connection, address);
+            if (open.merge(address, 1, Integer::sum) > max) {
+                overLimit.add(connection);
+            }
+            connection.closeHandler(ignored -> release(connection));
+        }
+
+        /** Stops counting {@code connection}; called when it closes, at most once taking effect. */
+        void release(HttpConnection connection) {
+            overLimit.remove(connection);
+            String address = counted.remove(connection);
+            if (address != null) {
+                open.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
+            }
+        }
+
+        boolean isOverLimit(HttpConnection connection) {
+            return overLimit.contains(connection);
+        }
+
+        void refuse(HttpServerRequest request) {
+            LOG.debug("HTTP connection from {} refused: {} connections from one address (http.maxConnectionsPerIp)",
+                    request.remoteAddress(), max);
+            request.response().setStatusCode(503)
+                    .putHeader("retry-after", "10")
+                    .putHeader("connection", "close")
+                    .putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("code", ApiError.SERVER_FAILED).put("message",
+                            "too many connections from this address: at most " + max
+                                    + " (http.maxConnectionsPerIp)").encode())
+                    .onComplete(ignored -> request.connection().close());
+        }
     }
 
     /** Any request that failed outside a handler's own error handling (body too large, a bug) gets a JSON error. */

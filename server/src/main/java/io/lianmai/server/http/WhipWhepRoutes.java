@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
@@ -61,7 +60,7 @@ public final class WhipWhepRoutes {
         for (String endpoint : new String[] {"/whip", "/whep"}) {
             router.route(endpoint).method(HttpMethod.OPTIONS).handler(this::preflight);
             router.route(endpoint + "/:session").method(HttpMethod.OPTIONS).handler(this::preflight);
-            router.post(endpoint).handler(BodyHandler.create().setBodyLimit(MAX_OFFER_BYTES));
+            RequestBodies.read(router.post(endpoint), MAX_OFFER_BYTES);
             router.delete(endpoint + "/:session").handler(this::end);
             router.patch(endpoint + "/:session").handler(context -> {
                 cors(context);

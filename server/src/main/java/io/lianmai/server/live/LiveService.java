@@ -121,9 +121,9 @@ public final class LiveService implements AutoCloseable {
                 config.cdn().maxTasks(), config.cdn().maxTasksPerApp());
     }
 
-    /** Binds RTMP on {@code host:port} (0 picks a free port). */
-    public void startRtmp(String host, int port) throws InterruptedException {
-        rtmp = new RtmpServer(RtmpServerConfig.DEFAULT, new Authorizer(), new Listener());
+    /** Binds RTMP on {@code host:port} (0 picks a free port) with {@code settings}' listener limits. */
+    public void startRtmp(String host, int port, RtmpServerConfig settings) throws InterruptedException {
+        rtmp = new RtmpServer(settings, new Authorizer(), new Listener());
         rtmpPort = rtmp.start(group, group, new InetSocketAddress(host, port)).getPort();
         LOG.info("RTMP listening on {}:{}", host, rtmpPort);
     }

@@ -63,6 +63,8 @@ final class SignallingConnection {
     private static final int INVALID_PARAMETER = -2;
     private static final int SERVER_FAILED = -7;
     private static final int ROOM_ID_INVALID = -3318;
+    /** Over {@code signal.commandsPerSecond}: a Lianmai code (TRTC has no signalling rate limit to copy). */
+    static final int RATE_LIMITED = -1201;
     /** The event that tells a client the server is going away, so that it reconnects instead of giving up. */
     static final String SERVER_SHUTDOWN_EVENT = "serverShutdown";
 
@@ -76,6 +78,7 @@ final class SignallingConnection {
     private final SignalConfig config;
     private final Clock clock;
     private final LiveEndpoints.Bases live;
+    private final CommandRateLimiter commands;
     private final Admission admission;
     private final String address;
     /** Admission tickets of members resuming on another connection, handed from the old to the new one. */
@@ -83,12 +86,18 @@ final class SignallingConnection {
 
     private final Set<Long> pending = new HashSet<>();
     private int malformedInARow;
-    private long lastHeard;
+    private int limitedInARow;
+    /** Read by {@link Membership#isConnectionAlive} on other threads, hence volatile. */
+    private volatile long lastHeard;
     private long silenceTimer;
-    private boolean closed;
+    private long enterTimer = -1;
+    private volatile boolean closed;
+    private boolean released;
+    /** Bytes handed to the socket whose write has not completed: what a peer that does not read makes us hold. */
+    private long queuedBytes;
     /** The membership this socket holds, if any, with the listener bound to it. */
     private Member member;
-    private Membership membership;
+    private volatile Membership membership;
     /** Told once when the socket closed, on the socket's context. */
     private Runnable onGone = () -> { };
 
@@ -105,6 +114,7 @@ final class SignallingConnection {
         this.config = config;
         this.clock = clock;
         this.live = live;
+        this.commands = new CommandRateLimiter(config.commandsPerSecond(), config.commandBurst(), clock.millis());
         this.admission = admission;
         this.address = socket.remoteAddress().hostAddress();
         this.handOffs = handOffs;
@@ -153,6 +163,23 @@ final class SignallingConnection {
                 close(GOING_AWAY, "silent for " + config.silenceTimeout().toMillis() + " ms");
             }
         });
+        armEnterTimer();
+    }
+
+    /** Closes the socket unless it is in a room {@code signal.enterTimeoutSeconds} from now. */
+    private void armEnterTimer() {
+        if (enterTimer >= 0) {
+            vertx.cancelTimer(enterTimer);
+        }
+        enterTimer = vertx.setTimer(config.enterTimeout().toMillis(), id -> {
+            enterTimer = -1;
+            if (member != null || closed) {
+                return;
+            }
+            LOG.debug("signalling socket {} closed: not in a room within {} ms", socket.remoteAddress(),
+                    config.enterTimeout().toMillis());
+            close(POLICY_VIOLATION, "not in a room within " + config.enterTimeout().toSeconds() + " s");
+        });
     }
 
     private void onText(String text) {
@@ -160,6 +187,11 @@ final class SignallingConnection {
         if (closed) {
             return;
         }
+        if (!commands.tryAcquire(clock.millis())) {
+            rateLimited(text);
+            return;
+        }
+        limitedInARow = 0;
         SignalRequest request;
         try {
             request = codec.decode(text);
@@ -186,10 +218,29 @@ final class SignallingConnection {
             if (outcome.succeeded()) {
                 send(codec.success(request.id(), outcome.result()));
             } else {
-                Error error = errorFor(outcome.cause());
+                Error error = errorFor(outcome.cause(), socket.remoteAddress());
                 send(codec.failure(request.id(), error.code(), error.message()));
             }
         });
+    }
+
+    /** Refuses a request over the socket's budget; a socket that keeps sending while refused is closed. */
+    private void rateLimited(String text) {
+        if (++limitedInARow > config.commandBurst()) {
+            LOG.info("signalling socket {} closed: kept sending over {} requests per second",
+                    socket.remoteAddress(), config.commandsPerSecond());
+            close(POLICY_VIOLATION, "too many requests");
+            return;
+        }
+        String message = "too many requests: at most " + config.commandsPerSecond() + " per second (bursts of "
+                + config.commandBurst() + ")";
+        long id = 0;
+        try {
+            id = codec.decode(text).id();
+        } catch (ProtocolException e) {
+            id = e.requestId();
+        }
+        send(id > 0 ? codec.failure(id, RATE_LIMITED, message) : codec.errorEvent(RATE_LIMITED, message));
     }
 
     private void malformed(ProtocolException e) {
@@ -437,11 +488,26 @@ final class SignallingConnection {
     private void detach() {
         member = null;
         membership = null;
+        if (!closed) {
+            armEnterTimer();
+        }
     }
 
     private void onClosed() {
         closed = true;
+        release();
+    }
+
+    /** Once per socket: stops its timers and starts its member's resume grace period. */
+    private void release() {
+        if (released) {
+            return;
+        }
+        released = true;
         vertx.cancelTimer(silenceTimer);
+        if (enterTimer >= 0) {
+            vertx.cancelTimer(enterTimer);
+        }
         onGone.run();
         Member current = member;
         if (current != null) {
@@ -457,17 +523,37 @@ final class SignallingConnection {
         }
     }
 
+    /**
+     * Queues a frame, counting its bytes until the write completes. A peer that does not read lets the count grow;
+     * past {@code signal.maxQueuedBytes} it is dropped (its member may resume on a new socket) rather than buffered.
+     */
     private void send(String frame) {
-        if (!closed) {
-            socket.writeTextMessage(frame);
+        if (closed) {
+            return;
         }
+        long size = frame.length();
+        if (queuedBytes + size > config.maxQueuedBytes()) {
+            LOG.info("signalling socket {} dropped: {} bytes queued that it does not read (signal.maxQueuedBytes)",
+                    socket.remoteAddress(), queuedBytes);
+            closed = true;
+            // Its close frame waits behind what it does not read: start the grace period now, not at the close.
+            release();
+            socket.close(GOING_AWAY, "too slow: not reading");
+            return;
+        }
+        queuedBytes += size;
+        socket.writeTextMessage(frame).onComplete(written -> queuedBytes -= size);
     }
 
     private static <T> Future<T> fail(int code, String message) {
         return Future.failedFuture(new SignalFailure(code, message));
     }
 
-    private Error errorFor(Throwable failure) {
+    /**
+     * What the client is told about a failed request: the code and message of a refusal meant for it, or for
+     * anything else a generic message naming an error id under which the detail is logged ({@code peer} too).
+     */
+    static Error errorFor(Throwable failure, Object peer) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof SignalFailure signal) {
@@ -491,10 +577,10 @@ final class SignallingConnection {
             ApiError error = ServerErrors.refused(refused);
             return new Error(error.code(), error.message() + "; retry after " + refused.retryAfterSeconds() + " s");
         }
-        return new Error(SERVER_FAILED, ServerErrors.internal("signalling request", cause));
+        return new Error(SERVER_FAILED, ServerErrors.internal("signalling request from " + peer, cause));
     }
 
-    private record Error(int code, String message) {
+    record Error(int code, String message) {
     }
 
     /** A request refused by this layer with a protocol error code. */
@@ -571,6 +657,14 @@ final class SignallingConnection {
                     goingAway();
                 }
             });
+        }
+
+        @Override
+        public boolean isConnectionAlive() {
+            // Clients heartbeat every interval: one not heard for two is treated as gone (the server itself closes
+            // it after three). A resume of it may then take over.
+            return membership == this && !closed
+                    && clock.millis() - lastHeard < 2 * config.heartbeatInterval().toMillis();
         }
 
         @Override

@@ -10,20 +10,24 @@ import io.lianmai.server.limits.Admission;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The signalling WebSocket at {@code GET /ws} (docs/protocol.md): upgrades the request and hands the socket to a
- * {@link SignallingConnection}.
+ * {@link SignallingConnection}. At most {@code signal.maxSocketsPerIp} sockets per source address are open at once;
+ * the next upgrade gets 503 with {@code Retry-After}.
  */
 public final class SignallingRoutes {
     /**
@@ -39,15 +43,23 @@ public final class SignallingRoutes {
     private final SignalConfig config;
     private final Clock clock;
     private final LiveEndpoints live;
+    private final Consumer<HttpConnection> upgradedConnectionClosed;
     private final ProtocolCodec codec = new ProtocolCodec();
+    /** Open sockets by source address (the TCP peer: a proxy in front should keep its own per-client limits). */
+    private final ConcurrentMap<String, Integer> socketsByAddress = new ConcurrentHashMap<>();
     /** Open sockets, so that a shutdown can tell each client why it goes. */
     private final Set<SignallingConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private final Admission admission;
     private final Map<Member, Admission.Ticket> handOffs = new ConcurrentHashMap<>();
 
+    /**
+     * @param upgradedConnectionClosed told the HTTP connection of each socket once the socket closed (the HTTP
+     *     server's per-address count, which cannot see upgraded connections close)
+     */
     public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
-            SignalConfig config, Clock clock, LiveEndpoints live, Admission admission) {
+            SignalConfig config, Clock clock, LiveEndpoints live, Admission admission,
+            Consumer<HttpConnection> upgradedConnectionClosed) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.rooms = rooms;
@@ -56,12 +68,17 @@ public final class SignallingRoutes {
         this.clock = clock;
         this.live = live;
         this.admission = admission;
+        this.upgradedConnectionClosed = upgradedConnectionClosed;
     }
 
     /** Sets the WebSocket limits this endpoint needs on the HTTP server's options. */
     public static HttpServerOptions configure(HttpServerOptions options) {
         return options.setMaxWebSocketFrameSize(MAX_TRANSPORT_MESSAGE_BYTES)
                 .setMaxWebSocketMessageSize(MAX_TRANSPORT_MESSAGE_BYTES);
+    }
+
+    private void release(String address) {
+        socketsByAddress.computeIfPresent(address, (key, open) -> open <= 1 ? null : open - 1);
     }
 
     /**
@@ -91,17 +108,33 @@ public final class SignallingRoutes {
                 new ApiError(503, ApiError.SERVER_FAILED, "the server is shutting down").send(context);
                 return;
             }
+            String address = context.request().remoteAddress().hostAddress();
+            if (socketsByAddress.merge(address, 1, Integer::sum) > config.maxSocketsPerIp()) {
+                release(address);
+                context.response().putHeader("retry-after", "10");
+                new ApiError(503, ApiError.SERVER_FAILED, "too many signalling sockets from this address: at most "
+                        + config.maxSocketsPerIp() + " (signal.maxSocketsPerIp)").send(context);
+                return;
+            }
             // Told to the client in enter/resume: the live URLs as seen through the host this client used.
             LiveEndpoints.Bases liveBases = live.forRequest(context.request());
+            HttpConnection connection = context.request().connection();
             context.request().toWebSocket()
                     .onSuccess(socket -> {
-                        SignallingConnection connection = new SignallingConnection(vertx, socket, codec,
+                        SignallingConnection signalling = new SignallingConnection(vertx, socket, codec,
                                 authenticator, rooms, media, config, clock, liveBases, admission, handOffs);
-                        open.add(connection);
-                        connection.whenClosed(() -> open.remove(connection));
-                        connection.start();
+                        open.add(signalling);
+                        signalling.whenClosed(() -> {
+                            open.remove(signalling);
+                            release(address);
+                            upgradedConnectionClosed.accept(connection);
+                        });
+                        signalling.start();
                     })
-                    .onFailure(context::fail);
+                    .onFailure(failure -> {
+                        release(address);
+                        context.fail(failure);
+                    });
         });
     }
 }

@@ -117,6 +117,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void listenerLimitsHaveDefaultsAndAHeartbeatMustFitInTheHttpIdleTimeout() {
+        LianmaiConfig config = load(Map.of(), Map.of());
+        assertThat(config.http().idleTimeout()).hasSeconds(60);
+        assertThat(config.http().maxConnectionsPerIp()).isEqualTo(256);
+        assertThat(config.signal().enterTimeout()).hasSeconds(10);
+        assertThat(config.signal().maxQueuedBytes()).isEqualTo(1 << 20);
+        assertThat(config.rtmp().preAuthMaxBytes()).isEqualTo(65_536);
+        assertThat(config.rtmp().maxMessageBytes()).isEqualTo(4 << 20);
+        assertThatThrownBy(() -> load(Map.of(), Map.of("http.idleTimeoutSeconds", "5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("signal.heartbeatIntervalMs must be shorter than http.idleTimeoutSeconds");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("rtmp.maxMessageBytes", "1000")))
+                .hasMessageContaining("rtmp.maxMessageBytes must be between 65536 and 16777216");
+    }
+
+    @Test
     void badValuesNameTheKeyAndTheSource() {
         assertThatThrownBy(() -> load(Map.of("LIANMAI_HTTP_PORT", "99999"), Map.of()))
                 .isInstanceOf(ConfigException.class)

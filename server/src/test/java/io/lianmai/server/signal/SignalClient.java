@@ -164,6 +164,11 @@ public final class SignalClient implements AutoCloseable {
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops the heartbeats, leaving the socket open: a client whose network went away unnoticed. */
+    public void stopSending() {
+        stopHeartbeats();
+    }
+
     /** Drops the TCP connection without a close handshake, as a network change does. */
     public void abort() {
         stopHeartbeats();

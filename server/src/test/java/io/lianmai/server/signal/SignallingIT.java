@@ -212,10 +212,15 @@ class SignallingIT {
                 bobAgain.ok("message", data().put("cmdID", 2).put("data", "back"));
                 alice.awaitEvent("customMessage", "bob");
                 assertThat(alice.events()).noneMatch(event -> event.path("event").asText().equals("userLeave"));
-                // The token cannot be used by two sockets at once: a second resume takes over, closing the first.
+                // The resume rotated the token: the used one is dead, and the new one cannot take over the socket
+                // that is alive (issue 12 finding 9).
+                String rotated = resumed.path("sessionToken").asText();
+                assertThat(rotated).hasSize(32).isNotEqualTo(token);
                 try (SignalClient third = SignalClient.connect(server)) {
-                    third.ok("resume", data().put("sessionToken", token));
-                    assertThat(bobAgain.awaitClose()).isEqualTo(1000);
+                    third.error("resume", data().put("sessionToken", token), -1);
+                    third.error("resume", data().put("sessionToken", rotated), -1202);
+                    bobAgain.ok("heartbeat", data());
+                    assertThat(bobAgain.isClosed()).isFalse();
                 }
             }
             SignalClient stranger = SignalClient.connect(server);
