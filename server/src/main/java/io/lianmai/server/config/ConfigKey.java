@@ -32,6 +32,10 @@ public enum ConfigKey {
     HTTP_MAX_CONNECTIONS_PER_IP("http.maxConnectionsPerIp", "256", false,
             "Open HTTP connections (WebSockets included) from one source address; the next gets 503. Browsers "
                     + "open about 6 per host, so this leaves room for dozens of users behind one NAT."),
+    HTTP_SEND_BUFFER_BYTES("http.sendBufferBytes", "131072", false,
+            "Kernel send buffer of each HTTP connection (WebSockets, FLV players); Linux doubles it. Bounds what a "
+                    + "client that stops reading pins in the kernel before the server sees it (then it is dropped); "
+                    + "0 leaves it to the kernel's autotuning (up to megabytes each)."),
     MEDIA_HOST("media.host", "0.0.0.0", false,
             "Address the WebRTC media sockets (UDP and ICE-TCP) bind."),
     MEDIA_UDP_PORT("media.udpPort", "8801", false,

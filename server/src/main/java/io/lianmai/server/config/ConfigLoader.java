@@ -175,7 +175,8 @@ public final class ConfigLoader {
                 optional(settings, ConfigKey.HTTP_PUBLIC_URL),
                 Duration.ofSeconds(integer(settings, ConfigKey.HTTP_IDLE_TIMEOUT, 1, 86_400)),
                 integer(settings, ConfigKey.HTTP_MAX_HEADER_BYTES, 1024, 1 << 20),
-                integer(settings, ConfigKey.HTTP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000));
+                integer(settings, ConfigKey.HTTP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
+                integer(settings, ConfigKey.HTTP_SEND_BUFFER_BYTES, 0, 64 << 20));
         StoreConfig store = new StoreConfig(
                 dataDir,
                 optional(settings, ConfigKey.STORE_JDBC_URL),

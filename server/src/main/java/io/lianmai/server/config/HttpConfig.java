@@ -12,12 +12,19 @@ import java.util.Optional;
  * @param idleTimeout a connection on which nothing is read or written for this long is closed
  * @param maxHeaderBytes largest request header block
  * @param maxConnectionsPerIp open connections (WebSockets included) from one source address
+ * @param sendBufferBytes kernel send buffer per connection ({@code SO_SNDBUF}); 0 leaves it to the kernel
  */
 public record HttpConfig(String host, int port, Optional<String> publicUrl, Duration idleTimeout, int maxHeaderBytes,
-        int maxConnectionsPerIp) {
+        int maxConnectionsPerIp, int sendBufferBytes) {
 
     /** Longest request line (method, path and query) accepted: Vert.x's default, ample for every route. */
     public static final int MAX_INITIAL_LINE_BYTES = 4096;
+
+    /**
+     * Seconds a WebSocket client has to answer the server's close frame before its connection is cut: a client that
+     * ignores it (it stopped reading) must not hold the socket for Vert.x's default 10 s.
+     */
+    public static final int WEBSOCKET_CLOSING_TIMEOUT_SECONDS = 2;
 
     public HttpConfig {
         if (port < 0 || port > 65535) {

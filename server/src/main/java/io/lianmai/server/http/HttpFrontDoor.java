@@ -87,7 +87,13 @@ public final class HttpFrontDoor {
                 .setMaxInitialLineLength(HttpConfig.MAX_INITIAL_LINE_BYTES)
                 // No browser speaks cleartext HTTP/2; with it on, Vert.x creates a connection (and calls the
                 // connection handler counting it) only once the first bytes arrive, so silent ones went uncounted.
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                .setWebSocketClosingTimeout(HttpConfig.WEBSOCKET_CLOSING_TIMEOUT_SECONDS);
+        if (config.sendBufferBytes() > 0) {
+            // A client that stops reading fills this, then the server's own bounded queues, then is dropped; with
+            // autotuning the kernel alone would absorb megabytes per connection first.
+            options.setSendBufferSize(config.sendBufferBytes());
+        }
         HttpServer server = vertx.createHttpServer(options)
                 .connectionHandler(connections::onConnection)
                 .requestHandler(request -> {
