@@ -150,7 +150,20 @@ final class SlowReaderAttack implements Attack {
             }
             if (n == 0) {
                 if (System.nanoTime() - quietSince > 1_000_000_000L) {
-                    // A second without data and without an end: the server keeps the socket.
+                    // A second without data and without an end. A reset can have been taken by an earlier write
+                    // (the heartbeats): ask the connection once more by writing; a dropped one refuses it.
+                    try {
+                        RawSockets.writeText(channel, "{\"v\":1,\"type\":\"request\",\"id\":999999,"
+                                + "\"action\":\"heartbeat\",\"data\":{}}");
+                        Thread.sleep(200);
+                        buffer.clear();
+                        if (channel.read(buffer) < 0) {
+                            return new long[] {total, 1};
+                        }
+                    } catch (IOException e) {
+                        return new long[] {total, 1};
+                    }
+                    // The server keeps the socket.
                     break;
                 }
                 Thread.sleep(5);

@@ -37,12 +37,11 @@ class AttackSuiteIT {
         }
         assumeTrue(Files.isRegularFile(SERVER_JAR), "the server jar is needed");
         Path json = Files.createTempFile("attack-suite", ".json");
-        // Limits scaled down with the attacks: the short flood sends 300 POSTs, so a per-user cap of 20 keeps "at
-        // most 10 % accepted" meaningful as the default 100 does for the full 5,000; the short slow-reader room says
-        // 2.4 MB in all, so a 256 KiB signalling queue plays the part of the default 1 MiB against the full 3.6 MB.
+        // The short flood sends 300 POSTs: a per-user cap of 20 keeps "at most 10 % accepted" meaningful at that
+        // scale, as the default 100 does for the full 5,000.
         exitCode = BenchCommand.commandLine().execute("attack", "--short", "--baseline", "3s",
                 "--server-jar", SERVER_JAR.toString(), "--json", json.toString(),
-                "--server-set", "limits.maxSessionsPerUser=20", "--server-set", "signal.maxQueuedBytes=262144");
+                "--server-set", "limits.maxSessionsPerUser=20");
         report = new ObjectMapper().readTree(json.toFile());
         Files.deleteIfExists(json);
     }

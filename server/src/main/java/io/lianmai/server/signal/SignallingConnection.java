@@ -19,6 +19,7 @@ import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
 import io.lianmai.room.StreamType;
+import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
@@ -91,6 +92,7 @@ final class SignallingConnection {
     private volatile long lastHeard;
     private long silenceTimer;
     private long enterTimer = -1;
+    private Runnable hardClose = () -> { };
     private volatile boolean closed;
     private boolean released;
     /** Bytes handed to the socket whose write has not completed: what a peer that does not read makes us hold. */
@@ -121,6 +123,14 @@ final class SignallingConnection {
     }
 
     /** Runs {@code action} once when the socket closes; call before {@link #start}. */
+    /**
+     * How to cut the connection under this socket when the WebSocket close handshake cannot finish (the client
+     * stopped reading): the upgraded HTTP connection's close. Call before {@link #start}.
+     */
+    void closeConnectionWith(Runnable hardClose) {
+        this.hardClose = hardClose;
+    }
+
     void whenClosed(Runnable action) {
         onGone = action;
     }
@@ -539,10 +549,18 @@ final class SignallingConnection {
             // Its close frame waits behind what it does not read: start the grace period now, not at the close.
             release();
             socket.close(GOING_AWAY, "too slow: not reading");
+            // Nor would the connection close (and free what is queued) until it reads: cut it after the closing
+            // timeout a client that reads gets to answer the close frame.
+            vertx.setTimer(HttpConfig.WEBSOCKET_CLOSING_TIMEOUT_SECONDS * 1000L, id -> abort());
             return;
         }
         queuedBytes += size;
         socket.writeTextMessage(frame).onComplete(written -> queuedBytes -= size);
+    }
+
+    /** Closes the TCP connection under the socket at once, dropping whatever is still queued for it. */
+    private void abort() {
+        hardClose.run();
     }
 
     private static <T> Future<T> fail(int code, String message) {

@@ -5,6 +5,7 @@ import io.lianmai.room.Member;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
+import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.live.LiveEndpoints;
@@ -77,6 +78,26 @@ public final class SignallingRoutes {
                 .setMaxWebSocketMessageSize(MAX_TRANSPORT_MESSAGE_BYTES);
     }
 
+    /**
+     * Closes an upgraded connection at once with a reset, dropping what is still queued on it and in the kernel.
+     * Vert.x's own close (and a close through its pipeline) is a graceful shutdown that waits for the queued writes,
+     * which a client that stops reading never lets finish: the connection and its megabyte would stay. The channel
+     * is reached through Vert.x's connection implementation (no public API gives it); any other connection gets
+     * the ordinary close.
+     */
+    private static void cut(HttpConnection connection) {
+        if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            io.netty.channel.Channel channel = base.channel();
+            channel.eventLoop().execute(() -> {
+                // Linger 0 makes the close a reset: the kernel drops what it holds for the client too.
+                channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+                channel.unsafe().close(channel.voidPromise());
+            });
+        } else {
+            connection.close();
+        }
+    }
+
     private void release(String address) {
         socketsByAddress.computeIfPresent(address, (key, open) -> open <= 1 ? null : open - 1);
     }
@@ -112,8 +133,10 @@ public final class SignallingRoutes {
             if (socketsByAddress.merge(address, 1, Integer::sum) > config.maxSocketsPerIp()) {
                 release(address);
                 context.response().putHeader("retry-after", "10");
-                new ApiError(503, ApiError.SERVER_FAILED, "too many signalling sockets from this address: at most "
-                        + config.maxSocketsPerIp() + " (signal.maxSocketsPerIp)").send(context);
+                // A refusal, not a failure: logged at debug, so a flood of them does not flood the log.
+                new ApiError(503, ApiError.SERVER_FAILED, ServerErrors.refusalMessage("too many signalling sockets "
+                        + "from this address: at most " + config.maxSocketsPerIp() + " (signal.maxSocketsPerIp)"))
+                        .send(context);
                 return;
             }
             // Told to the client in enter/resume: the live URLs as seen through the host this client used.
@@ -124,6 +147,7 @@ public final class SignallingRoutes {
                         SignallingConnection signalling = new SignallingConnection(vertx, socket, codec,
                                 authenticator, rooms, media, config, clock, liveBases, admission, handOffs);
                         open.add(signalling);
+                        signalling.closeConnectionWith(() -> cut(connection));
                         signalling.whenClosed(() -> {
                             open.remove(signalling);
                             release(address);
