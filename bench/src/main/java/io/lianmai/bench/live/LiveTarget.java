@@ -1,5 +1,6 @@
 package io.lianmai.bench.live;
 
+import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.server.LianmaiServer;
 import io.lianmai.server.config.ConfigLoader;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,9 +35,12 @@ final class LiveTarget implements AutoCloseable {
     private final UserSigSigner signer;
     private final LianmaiServer server;
     private final Path dataDir;
+    /** Signs FLV URLs when known (a node started here); a remote node's app must have public playback. */
+    private final String playKey;
 
     private LiveTarget(URI http, String rtmpHost, int rtmpPort, long sdkAppId, String secretKey, LianmaiServer server,
-            Path dataDir) {
+            Path dataDir, String playKey) {
+        this.playKey = playKey;
         this.http = http;
         this.rtmpHost = rtmpHost;
         this.rtmpPort = rtmpPort;
@@ -60,12 +66,15 @@ final class LiveTarget implements AutoCloseable {
         App app = server.createdDefaultApp().orElseThrow(() -> new IllegalStateException(
                 "the fresh node created no default app"));
         return new LiveTarget(URI.create("http://127.0.0.1:" + server.httpPort()), "127.0.0.1",
-                server.live().rtmpPort(), app.sdkAppId(), app.secretKey(), server, dir);
+                server.live().rtmpPort(), app.sdkAppId(), app.secretKey(), server, dir, app.playKey());
     }
 
-    /** A node already running: {@code http} is its base URL ({@code http://host:port}). */
+    /**
+     * A node already running: {@code http} is its base URL ({@code http://host:port}). Its FLV output is played
+     * unsigned, so the app needs public playback ({@code lianmai app set --public-playback true}).
+     */
     static LiveTarget remote(URI http, int rtmpPort, long sdkAppId, String secretKey) {
-        return new LiveTarget(http, http.getHost(), rtmpPort, sdkAppId, secretKey, null, null);
+        return new LiveTarget(http, http.getHost(), rtmpPort, sdkAppId, secretKey, null, null, null);
     }
 
     /** The anchor's publish URL: {@code rtmp://host:port/live/{sdkAppID}_{roomID}_{userID}_main?usersig=…}. */
@@ -81,7 +90,10 @@ final class LiveTarget implements AutoCloseable {
 
     /** {@code GET /live/{stream}.flv} with {@code query} (null for none). */
     URI flvUrl(String stream, String query) {
-        return http.resolve("/live/" + stream + ".flv" + (query == null ? "" : "?" + query));
+        String signed = playKey == null ? null
+                : PlaybackSignature.sign(playKey, stream, Instant.now().plus(Duration.ofHours(1))).query();
+        String all = signed == null ? query : query == null ? signed : query + "&" + signed;
+        return http.resolve("/live/" + stream + ".flv" + (all == null ? "" : "?" + all));
     }
 
     /** The WHEP endpoint playing {@code publisher}'s main stream in the room as {@code viewer}. */
