@@ -193,34 +193,4 @@ public final class Admission {
             }
         }
     }
-
-    /** A token bucket: {@code burst} tokens, refilled at {@code perSecond}; not thread-safe (the caller locks). */
-    static final class TokenBucket {
-        /** Absorbs rounding of the refill arithmetic, so that a whole token's wait gives a whole token. */
-        private static final double EPSILON = 1e-9;
-        private final double perMilli;
-        private final double burst;
-        private double tokens;
-        private long updatedAt;
-
-        TokenBucket(double perSecond, int burst, long now) {
-            this.perMilli = perSecond / 1000.0;
-            this.burst = burst;
-            this.tokens = burst;
-            this.updatedAt = now;
-        }
-
-        /** Takes a token: 0 when one was there, else the milliseconds until one will be. */
-        long take(long now) {
-            if (now > updatedAt) {
-                tokens = Math.min(burst, tokens + (now - updatedAt) * perMilli);
-                updatedAt = now;
-            }
-            if (tokens >= 1 - EPSILON) {
-                tokens = Math.max(0, tokens - 1);
-                return 0;
-            }
-            return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli));
-        }
-    }
 }

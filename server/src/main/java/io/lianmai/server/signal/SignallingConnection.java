@@ -29,6 +29,7 @@ import io.lianmai.server.http.RoomRef;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
+import io.lianmai.server.limits.TokenBucket;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -79,7 +80,7 @@ final class SignallingConnection {
     private final SignalConfig config;
     private final Clock clock;
     private final LiveEndpoints.Bases live;
-    private final CommandRateLimiter commands;
+    private final TokenBucket commands;
     private final Admission admission;
     private final String address;
     /** Admission tickets of members resuming on another connection, handed from the old to the new one. */
@@ -116,7 +117,7 @@ final class SignallingConnection {
         this.config = config;
         this.clock = clock;
         this.live = live;
-        this.commands = new CommandRateLimiter(config.commandsPerSecond(), config.commandBurst(), clock.millis());
+        this.commands = new TokenBucket(config.commandsPerSecond(), config.commandBurst(), clock.millis());
         this.admission = admission;
         this.address = socket.remoteAddress().hostAddress();
         this.handOffs = handOffs;
@@ -197,7 +198,7 @@ final class SignallingConnection {
         if (closed) {
             return;
         }
-        if (!commands.tryAcquire(clock.millis())) {
+        if (!commands.tryTake(clock.millis())) {
             rateLimited(text);
             return;
         }
