@@ -92,6 +92,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,8 +122,9 @@ public final class MediaServer implements MediaPlane {
     private final EventLoop loop;
     /** The egress lanes' threads, or null when there are none (one core, or no epoll). */
     private final EventLoopGroup egressGroup;
-    private EgressLane[] lanes = new EgressLane[0];
-    private int nextLane;
+    /** Set once by {@link #bind()}; read by the offer thread too. */
+    private volatile EgressLane[] lanes = new EgressLane[0];
+    private final AtomicInteger nextLane = new AtomicInteger();
     private final SessionAdmission admission;
     private final DtlsContext dtls;
     /**
@@ -139,7 +141,8 @@ public final class MediaServer implements MediaPlane {
     private final IceLiteConfig iceConfig;
     private Channel udp;
     private Channel tcp;
-    private List<String> candidateLines = List.of();
+    /** Set once by {@link #bind()}; read by the offer thread. */
+    private volatile List<String> candidateLines = List.of();
 
     // Owned by the media loop.
     private final Map<String, WebRtcSession> byUfrag = new HashMap<>();
@@ -356,24 +359,14 @@ public final class MediaServer implements MediaPlane {
 
     @Override
     public CompletionStage<MediaSession> publish(String streamKey, String offerSdp) {
-        SessionDescription offer;
-        try {
-            offer = SessionDescription.parse(offerSdp);
-        } catch (SdpException e) {
-            return CompletableFuture.failedFuture(badOffer(e));
-        }
-        return onLoop(() -> startPublisher(streamKey, offer));
+        return buildThenRegister(() -> preparePublisher(streamKey, SessionDescription.parse(offerSdp)),
+                this::registerPublisher, prepared -> discard(prepared.session()));
     }
 
     @Override
     public CompletionStage<MediaSession> play(String streamKey, String offerSdp) {
-        SessionDescription offer;
-        try {
-            offer = SessionDescription.parse(offerSdp);
-        } catch (SdpException e) {
-            return CompletableFuture.failedFuture(badOffer(e));
-        }
-        return onLoop(() -> startPlayer(streamKey, offer));
+        return buildThenRegister(() -> preparePlayer(streamKey, SessionDescription.parse(offerSdp)),
+                this::registerPlayer, prepared -> discard(prepared.session()));
     }
 
     @Override
@@ -416,7 +409,8 @@ public final class MediaServer implements MediaPlane {
                     "a local publisher needs at least one track"));
         }
         List<RtpCodec> copy = List.copyOf(tracks);
-        return onLoop(() -> startLocalPublisher(streamKey, copy));
+        return buildThenRegister(() -> prepareLocalPublisher(streamKey, copy), this::registerLocalPublisher,
+                session -> { });
     }
 
     @Override
@@ -429,7 +423,12 @@ public final class MediaServer implements MediaPlane {
         return publishers.containsKey(streamKey);
     }
 
-    private MediaSession startPublisher(String streamKey, SessionDescription offer) throws SdpException {
+    /** A session answered and built on the offer thread, for the loop to register. */
+    private record Prepared(String streamKey, WebRtcSession session, String answerSdp) {
+    }
+
+    /** On the offer thread: the answer, a publisher session holding its admission, its publication and DTLS. */
+    private Prepared preparePublisher(String streamKey, SessionDescription offer) throws SdpException {
         IceCredentials local = IceCredentials.generate(random);
         LocalAnswer answer = new AnswerBuilder(policy, localTransport(local)).answerPublish(offer);
         NegotiatedSession negotiated = answer.session();
@@ -437,16 +436,26 @@ public final class MediaServer implements MediaPlane {
         try {
             Publication publication = newPublication(streamKey, negotiated, session);
             session.attach(newDtls(negotiated, session), publication);
-            registerPublisher(streamKey, session);
-            LOG.info("publish {} as session {}: {} track(s)", streamKey, session.id(), publication.tracks().size());
         } catch (RuntimeException e) {
-            endSession(session, Session.EndReason.REFUSED);
+            discard(session);
             throw e;
         }
-        return new MediaSession(session.id(), answer.sdp());
+        return new Prepared(streamKey, session, answer.sdp());
     }
 
-    private LocalPublisher startLocalPublisher(String streamKey, List<RtpCodec> codecs) throws SdpException {
+    /** On the loop: the prepared publisher takes the stream (ending whoever published it before). */
+    private MediaSession registerPublisher(Prepared prepared) {
+        WebRtcSession session = prepared.session();
+        register(session);
+        registerPublisher(prepared.streamKey(), session);
+        LOG.info("publish {} as session {}: {} track(s)", prepared.streamKey(), session.id(),
+                ((Publication) session.role()).tracks().size());
+        return new MediaSession(session.id(), prepared.answerSdp());
+    }
+
+    /** On the offer thread: a local publisher's negotiation and publication, not yet registered. */
+    private LocalPublisherSession prepareLocalPublisher(String streamKey, List<RtpCodec> codecs)
+            throws SdpException {
         List<OutgoingTrack> outgoing = new ArrayList<>();
         for (int i = 0; i < codecs.size(); i++) {
             RtpCodec codec = codecs.get(i);
@@ -469,10 +478,17 @@ public final class MediaServer implements MediaPlane {
                     + " of " + codecs.size() + " local tracks could be negotiated: " + codecs);
         }
         session.attach(publication);
+        return session;
+    }
+
+    /** On the loop: the prepared local publisher takes the stream. */
+    private LocalPublisher registerLocalPublisher(LocalPublisherSession session) {
+        Publication publication = (Publication) session.role();
         byId.put(session.id(), session);
         sessions.add(session);
-        registerPublisher(streamKey, session);
-        LOG.info("publish {} locally as session {}: {}", streamKey, session.id(), codecs);
+        registerPublisher(publication.streamKey(), session);
+        LOG.info("publish {} locally as session {}: {} track(s)", publication.streamKey(), session.id(),
+                publication.tracks().size());
         return session;
     }
 
@@ -538,7 +554,11 @@ public final class MediaServer implements MediaPlane {
         return publication;
     }
 
-    private MediaSession startPlayer(String streamKey, SessionDescription offer) throws SdpException {
+    /**
+     * On the offer thread: the answer and a player session of the stream's current publisher, holding its
+     * admission. The loop registers it only if that publisher still publishes.
+     */
+    private PreparedPlayer preparePlayer(String streamKey, SessionDescription offer) throws SdpException {
         Session publisher = publishers.get(streamKey);
         if (publisher == null || !(publisher.role() instanceof Publication publication)) {
             throw new MediaException(MediaException.Reason.STREAM_NOT_FOUND, "nobody publishes " + streamKey);
@@ -560,12 +580,36 @@ public final class MediaServer implements MediaPlane {
         try {
             attachPlayer(streamKey, session, negotiated, outgoing, publication);
         } catch (RuntimeException e) {
-            endSession(session, Session.EndReason.REFUSED);
+            discard(session);
             throw e;
         }
-        return new MediaSession(session.id(), answer.sdp());
+        return new PreparedPlayer(new Prepared(streamKey, session, answer.sdp()), publisher);
     }
 
+    /** A prepared player and the publisher whose tracks it was built on. */
+    private record PreparedPlayer(Prepared prepared, Session publisher) {
+        WebRtcSession session() {
+            return prepared.session();
+        }
+    }
+
+    /** On the loop: registers the prepared player, unless its publisher has ended or been replaced since. */
+    private MediaSession registerPlayer(PreparedPlayer player) {
+        String streamKey = player.prepared().streamKey();
+        if (player.publisher().isEnded() || publishers.get(streamKey) != player.publisher()) {
+            throw new MediaException(MediaException.Reason.STREAM_NOT_FOUND, "the publisher of " + streamKey
+                    + " left or was replaced while the offer was answered; play it again");
+        }
+        WebRtcSession session = player.session();
+        register(session);
+        playersByStream.computeIfAbsent(streamKey, key -> new ArrayList<>()).add(session);
+        countPlayers(streamKey);
+        LOG.info("play {} as session {}: {} track(s)", streamKey, session.id(),
+                ((Subscription) session.role()).downTracks().size());
+        return new MediaSession(session.id(), player.prepared().answerSdp());
+    }
+
+    /** On the offer thread: the player's down-tracks and DTLS; registration is {@link #registerPlayer}'s. */
     private void attachPlayer(String streamKey, WebRtcSession session, NegotiatedSession negotiated,
             List<OutgoingTrack> outgoing, Publication publication) {
         List<PublishedTrack> tracks = publication.tracks();
@@ -594,9 +638,6 @@ public final class MediaServer implements MediaPlane {
         Subscription subscription = new Subscription(streamKey, downTracks, session,
                 new RetransmissionBudget(config.limits().retransmission(), clock.millis()));
         session.attach(newDtls(negotiated, session), subscription);
-        playersByStream.computeIfAbsent(streamKey, key -> new ArrayList<>()).add(session);
-        countPlayers(streamKey);
-        LOG.info("play {} as session {}: {} track(s)", streamKey, session.id(), downTracks.size());
     }
 
     private LocalPlayer startLocalPlayer(String streamKey, LocalSink sink) {
@@ -670,8 +711,9 @@ public final class MediaServer implements MediaPlane {
     }
 
     /**
-     * A new WebRTC session, registered for STUN by its ufrag. It holds a session and a DTLS handshake slot of
-     * {@link SessionAdmission}, or is refused.
+     * A new WebRTC session, not yet registered (see {@link #register}). It holds a session and a DTLS handshake
+     * slot of {@link SessionAdmission}, or is refused; one that is never registered gives them back through
+     * {@link #discard}. On the offer thread.
      *
      * @throws MediaException UNAVAILABLE when the node is full (see {@link SessionAdmission#admit()})
      */
@@ -679,18 +721,29 @@ public final class MediaServer implements MediaPlane {
         admission.admit();
         IceLiteAgent agent = IceLiteAgent.create(local, iceConfig, clock);
         agent.setRemoteCredentials(IceCredentials.of(negotiated.remoteIce().ufrag(), negotiated.remoteIce().pwd()));
-        String id = newSessionId();
-        EgressLane lane = null;
-        if (lanes.length > 0) {
-            lane = lanes[nextLane];
-            nextLane = (nextLane + 1) % lanes.length;
-        }
-        WebRtcSession session = new WebRtcSession(id, this, loop, agent, lane,
+        EgressLane[] egress = lanes;
+        EgressLane lane = egress.length > 0 ? egress[Math.floorMod(nextLane.getAndIncrement(), egress.length)] : null;
+        return new WebRtcSession(newSessionId(), this, loop, agent, lane,
                 new SessionAddresses(config.limits().maxAddressesPerSession()));
-        byUfrag.put(local.ufrag(), session);
-        byId.put(id, session);
+    }
+
+    /** On the loop: the session answers STUN by its ufrag, ticks, and can be ended by id. */
+    private void register(WebRtcSession session) {
+        byUfrag.put(session.localUfrag(), session);
+        byId.put(session.id(), session);
         sessions.add(session);
-        return session;
+    }
+
+    /**
+     * A session made by {@link #newSession} that will never be registered (its offer failed, or its publisher left
+     * first): its admission is given back. Nothing else knows it, so any thread may do this.
+     */
+    private void discard(WebRtcSession session) {
+        session.finish();
+        if (session.releaseHandshakeSlot()) {
+            admission.releaseHandshake();
+        }
+        admission.releaseSession();
     }
 
     private String newSessionId() {
@@ -1048,14 +1101,8 @@ public final class MediaServer implements MediaPlane {
             loop.execute(() -> {
                 try {
                     result.complete(task.run());
-                } catch (SdpException e) {
-                    result.completeExceptionally(badOffer(e));
-                } catch (MediaException e) {
-                    result.completeExceptionally(e);
-                } catch (RuntimeException e) {
-                    LOG.warn("signalling failed", e);
-                    result.completeExceptionally(new MediaException(MediaException.Reason.BAD_OFFER,
-                            "cannot negotiate: " + e.getMessage(), e));
+                } catch (SdpException | RuntimeException e) {
+                    result.completeExceptionally(signallingFailure(e));
                 }
             });
         } catch (RuntimeException e) {
@@ -1068,6 +1115,56 @@ public final class MediaServer implements MediaPlane {
     @FunctionalInterface
     private interface SignallingTask<T> {
         T run() throws SdpException;
+    }
+
+    /**
+     * Runs {@code build} on the offer thread (SDP parsing and answer, session state: the costly part of a join) and
+     * then {@code register} on the media loop (map insertions), so that a burst of joins does not hold back the
+     * packets of the sessions already forwarding. A built session that is not registered (register threw, or the
+     * loop is closing) goes to {@code discard}.
+     */
+    private <P, T> CompletionStage<T> buildThenRegister(SignallingTask<P> build, Function<P, T> register,
+            Consumer<P> discard) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            admission.executeOffer(() -> {
+                P prepared;
+                try {
+                    prepared = build.run();
+                } catch (SdpException | RuntimeException e) {
+                    result.completeExceptionally(signallingFailure(e));
+                    return;
+                }
+                try {
+                    loop.execute(() -> {
+                        try {
+                            result.complete(register.apply(prepared));
+                        } catch (RuntimeException e) {
+                            discard.accept(prepared);
+                            result.completeExceptionally(signallingFailure(e));
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    discard.accept(prepared);
+                    result.completeExceptionally(new MediaException(MediaException.Reason.UNAVAILABLE,
+                            "the media server is shutting down", e));
+                }
+            });
+        } catch (MediaException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private static MediaException signallingFailure(Exception e) {
+        if (e instanceof SdpException sdp) {
+            return badOffer(sdp);
+        }
+        if (e instanceof MediaException media) {
+            return media;
+        }
+        LOG.warn("signalling failed", e);
+        return new MediaException(MediaException.Reason.BAD_OFFER, "cannot negotiate: " + e.getMessage(), e);
     }
 
     private static MediaException badOffer(SdpException e) {
@@ -1086,6 +1183,8 @@ public final class MediaServer implements MediaPlane {
 
     @Override
     public void close() {
+        // Offers being built register (or are refused) before the sessions are ended below.
+        admission.stopOffers();
         try {
             if (!loop.isShuttingDown()) {
                 loop.submit(() -> {

@@ -3,6 +3,7 @@ package io.lianmai.media.transport;
 import io.lianmai.media.MediaException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link WebRtcSession}), so offers whose clients never connect cost no thread. Post-handshake DTLS work (alerts,
  * close_notify) uses the same pool; the queue has room for it beyond the handshake slots.
  *
- * <p>Thread-safe (counters are atomic); in practice called on the media loop.
+ * <p>Also owns the offer thread ({@code lianmai-offers}, ended after 30 s idle) that answers offers and builds
+ * their sessions, so that the media loop only registers them: a burst of joins costs the loop a few map insertions
+ * each, not an SDP answer and a session's state. Its queue holds as many offers as there are handshake slots
+ * (beyond them an offer would be refused anyway); an offer beyond the queue is refused like one beyond the slots.
+ *
+ * <p>Thread-safe (counters are atomic).
  */
 final class SessionAdmission implements AutoCloseable {
     /** A burst of joins clears within a couple of seconds (handshakes take a round trip or two). */
@@ -34,6 +40,7 @@ final class SessionAdmission implements AutoCloseable {
     private final int maxSessions;
     private final int handshakeSlots;
     private final ThreadPoolExecutor dtlsExecutor;
+    private final ThreadPoolExecutor offerExecutor;
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger handshakes = new AtomicInteger();
     private final AtomicLong refusedSessions = new AtomicLong();
@@ -50,6 +57,31 @@ final class SessionAdmission implements AutoCloseable {
                     return thread;
                 });
         dtlsExecutor.allowCoreThreadTimeOut(true);
+        this.offerExecutor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(handshakeSlots), runnable -> {
+                    Thread thread = new Thread(runnable, "lianmai-offers");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        offerExecutor.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Runs {@code task} on the offer thread.
+     *
+     * @throws MediaException UNAVAILABLE when the offer queue is full (with a retry-after) or the server is closing
+     */
+    void executeOffer(Runnable task) {
+        try {
+            offerExecutor.execute(task);
+        } catch (RejectedExecutionException e) {
+            if (offerExecutor.isShutdown()) {
+                throw new MediaException(MediaException.Reason.UNAVAILABLE, "the media server is shutting down", e);
+            }
+            refusedHandshakes.incrementAndGet();
+            throw MediaException.full("this media server is busy connecting other sessions; try again in "
+                    + HANDSHAKES_RETRY_AFTER_SECONDS + " s", HANDSHAKES_RETRY_AFTER_SECONDS);
+        }
     }
 
     /** The executor DTLS sessions run on. */
@@ -89,6 +121,19 @@ final class SessionAdmission implements AutoCloseable {
         sessions.decrementAndGet();
     }
 
+    /**
+     * Takes no more offers and waits (up to 2 s) for those taken: each completes, registered or refused, rather
+     * than leave its caller waiting. Idempotent.
+     */
+    void stopOffers() {
+        offerExecutor.shutdown();
+        try {
+            offerExecutor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     int sessions() {
         return sessions.get();
     }
@@ -112,6 +157,7 @@ final class SessionAdmission implements AutoCloseable {
 
     @Override
     public void close() {
+        stopOffers();
         dtlsExecutor.shutdownNow();
     }
 }

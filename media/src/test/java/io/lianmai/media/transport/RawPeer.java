@@ -54,6 +54,8 @@ final class RawPeer implements AutoCloseable, DtlsSender, DtlsSessionListener {
         thread.setDaemon(true);
         return thread;
     });
+    private static final String SHARED_FINGERPRINT = DtlsContext.withNewCertificate(DtlsConfig.DEFAULT, DTLS,
+            Clock.systemUTC()).certificate().fingerprint().toSdpValue();
 
     private final DatagramSocket socket;
     private final InetSocketAddress server;
@@ -73,6 +75,8 @@ final class RawPeer implements AutoCloseable, DtlsSender, DtlsSessionListener {
     private long mediaSsrc = -1;
     private long rtpReceived;
     private int lastSeq = -1;
+    private long lastArrivalNanos;
+    private long longestGapNanos;
 
     RawPeer(int serverPort) {
         try {
@@ -89,12 +93,24 @@ final class RawPeer implements AutoCloseable, DtlsSender, DtlsSessionListener {
 
     /** An Opus offer: {@code sendonly} with an SSRC to publish, {@code recvonly} to play. */
     String offer(boolean publish) {
+        return offer(ice, dtlsContext.certificate().fingerprint().toSdpValue(), publish);
+    }
+
+    /**
+     * An Opus publish offer with fresh ICE credentials from a client that never connects (for floods of offers:
+     * no socket, no certificate of its own).
+     */
+    static String unconnectedPublishOffer() {
+        return offer(IceCredentials.generate(RANDOM), SHARED_FINGERPRINT, true);
+    }
+
+    private static String offer(IceCredentials ice, String fingerprint, boolean publish) {
         StringBuilder sdp = new StringBuilder()
                 .append("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n")
                 .append("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\n")
                 .append("a=ice-ufrag:").append(ice.ufrag()).append("\r\n")
                 .append("a=ice-pwd:").append(ice.pwd()).append("\r\n")
-                .append("a=fingerprint:").append(dtlsContext.certificate().fingerprint().toSdpValue()).append("\r\n")
+                .append("a=fingerprint:").append(fingerprint).append("\r\n")
                 .append("a=setup:actpass\r\na=mid:0\r\n")
                 .append(publish ? "a=sendonly\r\n" : "a=recvonly\r\n")
                 .append("a=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 nack\r\n");
@@ -203,6 +219,13 @@ final class RawPeer implements AutoCloseable, DtlsSender, DtlsSessionListener {
         return rtpReceived;
     }
 
+    /** The longest time between two RTP packets received since the last call, in ms; starts a new measurement. */
+    synchronized double takeLongestGapMillis() {
+        double gap = longestGapNanos / 1e6;
+        longestGapNanos = 0;
+        return gap;
+    }
+
     /** The sequence number of the latest RTP packet received, or -1. */
     synchronized int lastSequenceNumber() {
         return lastSeq;
@@ -255,6 +278,11 @@ final class RawPeer implements AutoCloseable, DtlsSender, DtlsSessionListener {
                 received[seq]++;
                 rtpReceived++;
                 lastSeq = seq;
+                long now = System.nanoTime();
+                if (lastArrivalNanos != 0) {
+                    longestGapNanos = Math.max(longestGapNanos, now - lastArrivalNanos);
+                }
+                lastArrivalNanos = now;
             }
         }
     }
