@@ -2,6 +2,7 @@ package io.lianmai.live.rtmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.testkit.Await;
 import io.lianmai.testkit.ExternalTools;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -9,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -109,11 +111,9 @@ class RtmpFfmpegIT {
     void ffmpegPublishesH264AndAac() throws Exception {
         Path ffmpeg = ExternalTools.require("ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
         assertThat(publish(ffmpeg, "usersig=x", 3)).isZero();
-        // onClose runs on the event loop after the socket closes; give it a moment.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!events.contains("close stream") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        // onClose runs on the event loop after the socket closes.
+        Await.until("onClose of the finished publish", Duration.ofSeconds(10),
+                () -> events.contains("close stream"), () -> events);
         assertThat(authorizations).containsExactly("live/stream?usersig=x");
         assertThat(events).containsExactly("publish live/stream", "close stream");
         assertThat(video.get()).as("video messages (~90 frames + sequence header)").isGreaterThan(60);
@@ -129,12 +129,14 @@ class RtmpFfmpegIT {
         Path ffmpeg = ExternalTools.require("ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
         CompletableFuture<Integer> good = CompletableFuture.supplyAsync(() -> {
             try {
-                return publish(ffmpeg, "usersig=x", 3);
+                return publish(ffmpeg, "usersig=x", 6); // long enough to overlap the refused one on a busy machine
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(1000);
+        // The wrong key comes second, while the good publisher is streaming (not merely after a second).
+        Await.until("the good publisher streaming", Duration.ofSeconds(20),
+                () -> events.contains("publish live/stream") && video.get() > 0, () -> events);
         assertThat(publish(ffmpeg, "usersig=wrong", 1)).isNotZero();
         assertThat(good.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(authorizations).containsExactly("live/stream?usersig=x", "live/stream?usersig=wrong");

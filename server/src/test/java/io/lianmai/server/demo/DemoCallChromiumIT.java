@@ -142,7 +142,12 @@ class DemoCallChromiumIT {
 
             audience.script("window.__trtc.setPusherAttributes({enableCamera: true, enableMic: true});"
                     + "window.__trtc.getPusherInstance().start()");
-            Thread.sleep(3000);
+            // A barrier instead of a pause: a custom message sent after start() reaches the anchor after anything
+            // that start() sent on the same socket (one socket, one room, events in order).
+            audience.asyncScript("window.__trtc.sendCustomMessage(2, 'after start').then(() => arguments[0](true),"
+                    + " () => arguments[0](false))");
+            anchor.await("the audience's message after start()", MEDIA,
+                    () -> events(anchor).contains("IM_MESSAGE_RECEIVED"));
             assertThat(events(anchor)).as("nothing published by an audience member").doesNotContain("REMOTE_VIDEO_ADD");
 
             audience.asyncScript("window.__trtc.switchRole('anchor').then(() => {"
@@ -150,6 +155,11 @@ class DemoCallChromiumIT {
                     + "window.__trtc.getPusherInstance().start(); arguments[0](true); })");
             anchor.await("the co-host's video", MEDIA, () -> events(anchor).contains("REMOTE_VIDEO_ADD"));
             awaitMedia(anchor, "the anchor decodes the co-host");
+            // The first video the anchor saw came after the co-host's role change, not while it was audience.
+            List<String> seen = events(anchor);
+            assertThat(seen).contains("REMOTE_USER_ROLE_UPDATE");
+            assertThat(seen.indexOf("REMOTE_VIDEO_ADD")).as("video only after becoming an anchor: " + seen)
+                    .isGreaterThan(seen.indexOf("REMOTE_USER_ROLE_UPDATE"));
         }
     }
 

@@ -3,6 +3,7 @@ package io.lianmai.server.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
+import io.lianmai.testkit.Await;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.LibWebRtcPeer;
@@ -92,11 +93,7 @@ class RoomToLiveIT {
             assertThat(decoded).containsPattern("frame=\\s*[1-9][0-9]");
 
             // The last player left: the bridge stops after the idle time and the local player ends.
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (server.server().media().playerCount(streamKey) > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(server.server().media().playerCount(streamKey)).isZero();
+            awaitBridgeStopped(streamKey);
             assertThat(whip.delete(published.location())).isEqualTo(200);
         }
     }
@@ -120,10 +117,12 @@ class RoomToLiveIT {
             assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
             assertThat(first.body()).startsWith("#EXTM3U\n").contains("#EXTINF:").doesNotContain("#EXT-X-ENDLIST");
 
-            // Polling the playlist is interest enough: the bridge outlives live.idleSeconds (2) without FLV players.
+            // Polling the playlist is interest enough: the bridge outlives live.idleSeconds (2) without FLV players,
+            // for 6 s of the test's own clock; polls 250 ms apart stay well inside the idle time on a busy machine.
             String playlist = first.body();
-            for (int i = 0; i < 6; i++) {
-                Thread.sleep(1000);
+            long polledSince = System.nanoTime();
+            while (System.nanoTime() - polledSince < Duration.ofSeconds(6).toNanos()) {
+                Thread.sleep(250);
                 HttpResponse<String> polled = get(url);
                 assertThat(polled.statusCode()).as(polled.body()).isEqualTo(200);
                 playlist = polled.body();
@@ -155,20 +154,14 @@ class RoomToLiveIT {
             assertThat(decoded).containsPattern("frame=\\s*[1-9][0-9]");
 
             // Nobody polls any more: the bridge stops after the idle time. (A playlist request would start it again.)
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (server.server().media().playerCount(streamKey) > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(server.server().media().playerCount(streamKey)).isZero();
+            awaitBridgeStopped(streamKey);
             // Once the publisher has left too, the playlist ends.
             assertThat(whip.delete(published.location())).isEqualTo(200);
-            String ended = "";
-            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!ended.endsWith("#EXT-X-ENDLIST\n") && System.nanoTime() < deadline) {
-                ended = get(url).body();
-                Thread.sleep(200);
-            }
-            assertThat(ended).endsWith("#EXT-X-ENDLIST\n");
+            String[] ended = {""};
+            Await.until("the playlist ends", Duration.ofSeconds(15), () -> {
+                ended[0] = getQuietly(url);
+                return ended[0].endsWith("#EXT-X-ENDLIST\n");
+            }, () -> ended[0]);
         }
     }
 
@@ -197,6 +190,24 @@ class RoomToLiveIT {
     void aStreamNobodyPublishesIsNotFound() throws Exception {
         String url = server.signedLive(server.sdkAppId() + "_9102_nobody_main.flv").toString();
         assertThat(get(url).statusCode()).isEqualTo(404);
+    }
+
+    /** Waits until the live bridge of {@code streamKey} has stopped: its local player of the room stream ended. */
+    private static void awaitBridgeStopped(String streamKey) {
+        Await.until("the idle bridge of " + streamKey + " stopped", Duration.ofSeconds(20),
+                () -> server.server().media().playerCount(streamKey) == 0,
+                () -> server.server().media().playerCount(streamKey) + " local players");
+    }
+
+    private static String getQuietly(String url) {
+        try {
+            return get(url).body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {

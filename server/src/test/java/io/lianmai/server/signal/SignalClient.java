@@ -52,6 +52,11 @@ public final class SignalClient implements AutoCloseable {
 
     /** Sends a request and returns the whole response frame. */
     public JsonNode request(String action, ObjectNode data) {
+        return send(action, data).orTimeout(DEADLINE.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** Sends a request without waiting for its answer: the whole response frame, when it comes. */
+    public CompletableFuture<JsonNode> send(String action, ObjectNode data) {
         long id = ids.incrementAndGet();
         CompletableFuture<JsonNode> response = new CompletableFuture<>();
         responses.put(id, response);
@@ -59,7 +64,7 @@ public final class SignalClient implements AutoCloseable {
                 .put("action", action);
         frame.set("data", data);
         sendRaw(frame.toString());
-        return response.orTimeout(DEADLINE.toSeconds(), TimeUnit.SECONDS).join();
+        return response;
     }
 
     /** Sends a request that must succeed; returns its {@code data}. */
