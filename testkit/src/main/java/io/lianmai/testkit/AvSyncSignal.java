@@ -30,10 +30,15 @@ public final class AvSyncSignal {
                 + ":enable='lt(mod(t\\,1)\\,%.3f)'", width, height, FPS, PULSE_SECONDS);
     }
 
-    /** The lavfi audio source: silence with a {@value #BEEP_HZ} Hz beep for the first {@value #PULSE_SECONDS} s of each second. */
+    /**
+     * The lavfi audio source: silence with a {@value #BEEP_HZ} Hz beep (amplitude 1/8) for the first
+     * {@value #PULSE_SECONDS} s of each second. The expression is evaluated per sample ({@code aevalsrc}); gating a
+     * {@code sine} with a timeline {@code enable} would switch only on its 1024-sample frames and start each beep up
+     * to 23 ms late.
+     */
     public static String audio(int sampleRate) {
-        return String.format(Locale.ROOT, "sine=frequency=%d:sample_rate=%d,volume=volume=0"
-                + ":enable='gte(mod(t\\,1)\\,%.3f)'", BEEP_HZ, sampleRate, PULSE_SECONDS);
+        return String.format(Locale.ROOT, "aevalsrc='if(lt(mod(t\\,1)\\,%.3f)\\,0.125*sin(2*PI*%d*t)\\,0)'"
+                + ":s=%d:c=mono", PULSE_SECONDS, BEEP_HZ, sampleRate);
     }
 
     /**
