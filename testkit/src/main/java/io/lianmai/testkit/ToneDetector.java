@@ -1,5 +1,12 @@
 package io.lianmai.testkit;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * Finds the frequency of a tone in decoded PCM, so an end-to-end test can assert that what a player hears is the
  * sine the publisher sent (440 Hz in, 440 Hz out) rather than that some audio packets arrived.
@@ -78,6 +85,23 @@ public final class ToneDetector {
             near += 2 * power(block, sampleRate, f);
         }
         return Math.min(1, near / (length * total));
+    }
+
+    /**
+     * Writes {@code seconds} of a {@code hz} sine (amplitude 1/4) as a mono 16-bit PCM WAV file at {@code sampleRate}:
+     * a known sound for a browser's fake microphone. A whole number of cycles per second keeps a looped file seamless.
+     */
+    public static Path writeWav(Path file, int hz, int seconds, int sampleRate) throws IOException {
+        int samples = seconds * sampleRate;
+        ByteBuffer wav = ByteBuffer.allocate(44 + 2 * samples).order(ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * samples)
+                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(sampleRate).putInt(2 * sampleRate).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(2 * samples);
+        for (int i = 0; i < samples; i++) {
+            wav.putShort((short) Math.round(0.25 * 32767 * Math.sin(2 * Math.PI * hz * i / sampleRate)));
+        }
+        return Files.write(file, wav.array());
     }
 
     /** The squared magnitude of the DFT of {@code block} at {@code hz} (Goertzel). */

@@ -56,6 +56,17 @@ class FfmpegDecoderTest {
     }
 
     @Test
+    void theToneWavIsWhatFfmpegHears() throws Exception {
+        Path wav = ToneDetector.writeWav(dir.resolve("tone.wav"), 440, 2, 48_000);
+        Path flv = encode("wav.flv", "testsrc2=size=160x120:rate=30", "amovie=" + wav, "-c:v", "libx264", "-preset",
+                "veryfast", "-c:a", "aac", "-f", "flv");
+        DecodedMedia decoded = FfmpegDecoder.find(dir).decode(flv.toString(), Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
+        assertThat(decoded.dominantFrequency(50, 4000)).isCloseTo(440, within(1.0));
+        assertThat(decoded.toneShare(440)).isGreaterThan(0.9);
+    }
+
+    @Test
     void aMissingInputFailsWithFfmpegsReason() throws Exception {
         FfmpegDecoder decoder = FfmpegDecoder.find(dir);
         assertThatThrownBy(() -> decoder.decode(dir.resolve("none.flv").toString(), Duration.ofSeconds(1),
