@@ -27,6 +27,19 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Starts a browser; skips the test (fails under CI) when Chromium or chromedriver is not installed. */
     public static HeadlessChromium start() {
+        return start(new String[0]);
+    }
+
+    /**
+     * Starts a browser whose fake microphone plays {@code wav} in a loop (Chromium's
+     * {@code --use-file-for-fake-audio-capture}) instead of its beep, so a test knows what sound was sent; see
+     * {@link ToneDetector#writeWav}.
+     */
+    public static HeadlessChromium startWithMicrophone(Path wav) {
+        return start("--use-file-for-fake-audio-capture=" + wav.toAbsolutePath());
+    }
+
+    private static HeadlessChromium start(String... extraArguments) {
         Path chromium = ExternalTools.require("Chromium (Debian package chromium)", "/usr/bin/chromium",
                 "/usr/bin/chromium-browser");
         Path chromedriver = ExternalTools.require("chromedriver (Debian package chromium-driver)",
@@ -44,6 +57,7 @@ public final class HeadlessChromium implements AutoCloseable {
                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream=fps=30",
                 "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()

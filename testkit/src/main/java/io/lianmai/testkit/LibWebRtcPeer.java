@@ -49,6 +49,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong audioFramesReceived = new AtomicLong();
+    private final PcmRecorder audioReceived = new PcmRecorder(5);
     private final CountDownLatch gathered = new CountDownLatch(1);
     private final AtomicReference<RTCPeerConnectionState> state = new AtomicReference<>(RTCPeerConnectionState.NEW);
     private final VideoTrackSink frameObserver;
@@ -170,6 +171,11 @@ public final class LibWebRtcPeer implements AutoCloseable {
     /** Audio callbacks (10 ms chunks of decoded audio) delivered to the sink so far. */
     public long audioChunksReceived() {
         return audioFramesReceived.get();
+    }
+
+    /** The last seconds of decoded audio, to hear what the peer plays. */
+    public PcmRecorder audioReceived() {
+        return audioReceived;
     }
 
     /** Waits until at least {@code frames} video frames and {@code chunks} audio chunks have arrived. */
@@ -305,8 +311,10 @@ public final class LibWebRtcPeer implements AutoCloseable {
                     }
                 });
             } else if (track instanceof AudioTrack audio) {
-                audio.addSink((data, bitsPerSample, sampleRate, channels, frames) ->
-                        audioFramesReceived.incrementAndGet());
+                audio.addSink((data, bitsPerSample, sampleRate, channels, frames) -> {
+                    audioFramesReceived.incrementAndGet();
+                    audioReceived.append(data, bitsPerSample, sampleRate, channels, frames);
+                });
             }
         }
     }

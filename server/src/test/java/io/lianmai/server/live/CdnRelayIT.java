@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * CDN relay end to end: a backend calls StartPublishCdnStream on one Lianmai node before the anchor is live; ffmpeg
  * then publishes into it; the relay pushes the stream over RTMP to a second Lianmai node standing in for a CDN, where
- * ffprobe finds H.264 and AAC over HTTP-FLV; StopPublishCdnStream ends the push there.
+ * ffprobe finds H.264 and AAC over HTTP-FLV and ffmpeg decodes the anchor's frames and 440 Hz tone;
+ * StopPublishCdnStream ends the push there. {@link CdnRelayToNginxIT} relays to an independent RTMP server.
  */
 class CdnRelayIT {
     @TempDir
@@ -48,6 +49,7 @@ class CdnRelayIT {
                 LivePlaybackIT.await(() -> relay.status().state() == RtmpRelay.State.RELAYING);
                 String probed = tools.probeUntilAv(cdn.signedLive(cdnStream + ".flv").toString());
                 assertThat(probed).contains("h264").contains("aac");
+                LiveOutput.assertSeenAndHeard(dir, cdn.signedLive(cdnStream + ".flv").toString());
 
                 JsonNode stopped = RestApiClient.call(origin, "StopPublishCdnStream", RestApiClient.adminSig(origin),
                         "{\"SdkAppId\": " + origin.sdkAppId() + ", \"TaskId\": \"" + taskId + "\"}");

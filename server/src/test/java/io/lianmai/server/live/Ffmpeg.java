@@ -18,15 +18,12 @@ final class Ffmpeg {
         this.dir = dir;
     }
 
-    /** Publishes 320x240 H.264 baseline (keyframe every 30 frames, 30 fps) + AAC to {@code url} in real time. */
+    /**
+     * Publishes 320x240 H.264 baseline (keyframe every 30 frames, 30 fps) + AAC of a 440 Hz tone to {@code url} in
+     * real time.
+     */
     Process publish(String url, int seconds, String logName) throws IOException {
-        return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i",
-                "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine", "-t", Integer.toString(seconds),
-                "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline", "-bf", "0",
-                "-g", "30", "-c:a", "aac", "-f", "flv", url)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(logName).toFile())
-                .start();
+        return FfmpegRtmp.publish(ffmpeg, url, seconds, dir.resolve(logName));
     }
 
     /** The codec names ffprobe finds in {@code url}, comma-joined, and whatever it printed on error. */

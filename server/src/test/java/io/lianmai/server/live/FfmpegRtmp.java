@@ -20,10 +20,21 @@ public final class FfmpegRtmp {
                 + URLEncoder.encode(userSig, StandardCharsets.UTF_8);
     }
 
+    /** The publisher's picture: ffmpeg's moving test pattern, 320x240 at 30 fps. */
+    public static final String TEST_PATTERN = "testsrc2=size=320x240:rate=30";
+    /** The publisher's sound: a {@value LiveOutput#TONE_HZ} Hz sine, which {@link LiveOutput} listens for. */
+    public static final String TONE = "sine=frequency=" + LiveOutput.TONE_HZ + ":sample_rate=44100";
+
     /** Publishes a test pattern and a tone in real time for {@code seconds}; output goes to {@code log}. */
     public static Process publish(Path ffmpeg, String url, int seconds, Path log) throws IOException {
-        return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i",
-                "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=frequency=440", "-t",
+        return publish(ffmpeg, url, seconds, log, TEST_PATTERN, TONE);
+    }
+
+    /** Publishes ffmpeg lavfi sources {@code video} and {@code audio} in real time, like {@link #publish}. */
+    public static Process publish(Path ffmpeg, String url, int seconds, Path log, String video, String audio)
+            throws IOException {
+        return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i", video,
+                "-f", "lavfi", "-i", audio, "-t",
                 Integer.toString(seconds), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
                 "-profile:v", "baseline", "-bf", "0", "-g", "30", "-c:a", "aac", "-ar", "44100", "-f", "flv", url)
                 .redirectErrorStream(true)

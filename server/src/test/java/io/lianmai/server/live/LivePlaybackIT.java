@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Playback of an ffmpeg-published stream: RTMP play (ffprobe, and a raw client checking the NetStream statuses from
- * Play.Start to UnpublishNotify/Stop), and low-latency HTTP-FLV starting at a keyframe that arrived after it attached.
+ * Playback of an ffmpeg-published stream: RTMP play (ffprobe; ffmpeg decoding frames and the 440 Hz tone; and a raw
+ * client checking the NetStream statuses from Play.Start to UnpublishNotify/Stop), and low-latency HTTP-FLV starting
+ * at a keyframe that arrived after it attached.
  */
 class LivePlaybackIT {
     @TempDir
@@ -36,6 +37,7 @@ class LivePlaybackIT {
                 LiveStreamHubs.awaitLive(server, stream);
                 String probed = tools.probeUntilAv(server.signedRtmp(stream));
                 assertThat(probed).contains("h264").contains("aac");
+                LiveOutput.assertSeenAndHeard(dir, server.signedRtmp(stream));
 
                 try (RawRtmpClient player = RawRtmpClient.connect(port).handshake()) {
                     int id = player.connectAndCreateStream("live");

@@ -7,6 +7,7 @@ import io.lianmai.testkit.Await;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.LibWebRtcPeer;
+import io.lianmai.testkit.ToneDetector;
 import io.lianmai.testkit.WhipClient;
 import java.io.IOException;
 import java.net.URI;
@@ -168,7 +169,8 @@ class RoomToLiveIT {
     @Test
     void aBrowsersH264IsPassedThroughToHttpFlv() throws Exception {
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
-        try (HeadlessChromium browser = HeadlessChromium.start()) {
+        Path tone = ToneDetector.writeWav(dir.resolve("tone.wav"), LiveOutput.TONE_HZ, 1, 48_000);
+        try (HeadlessChromium browser = HeadlessChromium.startWithMicrophone(tone)) {
             browser.open(server.url("/whip.html?codec=h264&sdkAppID=" + server.sdkAppId() + "&roomID=9103"
                     + "&userID=bob&userSig=" + URLEncoder.encode(server.userSig("bob"), StandardCharsets.UTF_8))
                     .toString());
@@ -182,6 +184,9 @@ class RoomToLiveIT {
                     "-read_intervals", "%+3", "-select_streams", "v", "-count_frames", "-show_entries",
                     "stream=nb_read_frames", "-of", "csv=p=0", url), 30, dir);
             assertThat(Integer.parseInt(frames.strip().split("\\s+")[0])).as(frames).isGreaterThan(30);
+            // The browser's microphone plays a 440 Hz WAV: heard after Opus -> AAC. Its camera may slow under load,
+            // so the frame floor is the one above (10 fps), not a 30 fps publisher's.
+            LiveOutput.assertSeenAndHeard(dir, url, 30);
             browser.asyncScript("window.stop().then(arguments[0])");
         }
     }

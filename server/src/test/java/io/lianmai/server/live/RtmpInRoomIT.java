@@ -1,6 +1,7 @@
 package io.lianmai.server.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.server.TestServer;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ffmpeg, acting as a mini program's live-pusher, publishes RTMP into a room: the room's WebRTC members see it join
  * and publish, and an independent WebRTC stack (libwebrtc) and Chromium decode its video (H.264 passed through) and
- * its audio (AAC transcoded to Opus). When it stops, they see it leave.
+ * its audio (AAC transcoded to Opus; libwebrtc hears the pusher's 440 Hz tone). When it stops, they see it leave.
  */
 class RtmpInRoomIT {
     private static final Duration MEDIA_DEADLINE = Duration.ofSeconds(20);
@@ -65,6 +66,10 @@ class RtmpInRoomIT {
                 player.awaitMedia(30, 50, MEDIA_DEADLINE);
                 assertThat(player.framesDecoded()).isGreaterThanOrEqualTo(30);
                 assertThat(player.audioChunksReceived()).isGreaterThanOrEqualTo(50);
+                player.awaitMedia(30, 150, MEDIA_DEADLINE); // 1.5 s of decoded audio, to listen to the last second
+                assertThat(player.audioReceived().dominantFrequency(50, 4000))
+                        .as("the pusher's tone as libwebrtc plays it, after AAC -> Opus")
+                        .isCloseTo(LiveOutput.TONE_HZ, within(LiveOutput.TONE_TOLERANCE_HZ));
                 assertThat(server.server().live().bridges().audioFramesTranscoded(stream)).isPositive();
             } finally {
                 FfmpegRtmp.stop(pusher);

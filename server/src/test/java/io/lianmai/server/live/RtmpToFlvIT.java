@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ffmpeg, acting as a live-pusher, publishes RTMP with a UserSig; ffprobe, acting as a live-player, reads the stream
- * back over HTTP-FLV and finds both tracks. A wrong UserSig is refused.
+ * back over HTTP-FLV and finds both tracks, and ffmpeg decodes it: 30 fps of frames and the publisher's 440 Hz tone.
+ * A wrong UserSig is refused.
  */
 class RtmpToFlvIT {
     @TempDir
@@ -39,6 +40,7 @@ class RtmpToFlvIT {
                     }
                 }
                 assertThat(probed).contains("h264").contains("aac");
+                LiveOutput.assertSeenAndHeard(dir, url);
             } finally {
                 publisher.destroy();
                 publisher.waitFor(5, TimeUnit.SECONDS);

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ffmpeg publishes H.264 (with B-frames) and AAC over RTMP; ffprobe and ffmpeg play it back as HLS: both tracks,
- * timestamps increasing, frames decoded; the playlist ends with {@code #EXT-X-ENDLIST} when the publisher stops.
+ * timestamps increasing, frames decoded at the publisher's rate and its 440 Hz tone heard; the playlist ends with
+ * {@code #EXT-X-ENDLIST} when the publisher stops.
  */
 class RtmpToHlsIT {
     private static final int PUBLISH_SECONDS = 15;
@@ -69,6 +70,7 @@ class RtmpToHlsIT {
                 }
                 assertThat(last).as(decoded).isGreaterThan(30);
                 assertThat(decoded).doesNotContainIgnoringCase("error");
+                LiveOutput.assertSeenAndHeard(dir, url);
             } finally {
                 assertThat(publisher.waitFor(PUBLISH_SECONDS + 20, TimeUnit.SECONDS)).isTrue();
             }
@@ -179,7 +181,7 @@ class RtmpToHlsIT {
         String url = "rtmp://127.0.0.1:" + server.server().live().rtmpPort() + "/live/" + stream + "?usersig="
                 + URLEncoder.encode(userSig, StandardCharsets.UTF_8);
         return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-nostdin", "-re", "-f", "lavfi", "-i",
-                "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine", "-t", Integer.toString(PUBLISH_SECONDS),
+                "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", FfmpegRtmp.TONE, "-t", Integer.toString(PUBLISH_SECONDS),
                 "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-bf", "2", "-g", "30",
                 "-keyint_min", "30", "-sc_threshold", "0", "-c:a", "aac", "-f", "flv", url)
                 .redirectErrorStream(true)

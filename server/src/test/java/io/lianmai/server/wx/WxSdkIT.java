@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.server.TestServer;
 import io.lianmai.server.live.FfmpegRtmp;
+import io.lianmai.server.live.LiveOutput;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.LibWebRtcPeer;
@@ -255,7 +256,8 @@ class WxSdkIT {
 
     /**
      * What the SDK puts in the pusher url is accepted by the RTMP ingest, and the stream plays as HTTP-FLV under the
-     * name the SDK gives remote players: ffmpeg stands in for the phone's live-pusher.
+     * name the SDK gives remote players: ffmpeg stands in for the phone's live-pusher, and another ffmpeg decodes the
+     * FLV (frames and the pusher's 440 Hz tone) as a viewer would.
      */
     @Test
     void thePusherUrlIsAcceptedByTheRtmpIngestAndPlaysAsFlv() throws Exception {
@@ -269,9 +271,10 @@ class WxSdkIT {
                 .asText();
         Process pusher = push(ffmpeg, url, 20);
         try {
-            String probed = probe(ffprobe, server.signedLive(server.sdkAppId() + "_" + room + "_wx-pusher_main.flv")
-                    .toString(), Duration.ofSeconds(20));
+            String flv = server.signedLive(server.sdkAppId() + "_" + room + "_wx-pusher_main.flv").toString();
+            String probed = probe(ffprobe, flv, Duration.ofSeconds(20));
             assertThat(probed).contains("h264").contains("aac");
+            LiveOutput.assertSeenAndHeard(dir, flv);
         } finally {
             pusher.destroy();
             pusher.waitFor(5, TimeUnit.SECONDS);
