@@ -2,7 +2,7 @@ package io.lianmai.server;
 
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.live.rtmp.RtmpServerConfig;
-import io.lianmai.media.transport.MediaServer;
+import io.lianmai.media.MediaServer;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;

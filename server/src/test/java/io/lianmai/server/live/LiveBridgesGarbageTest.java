@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.flv.LiveStreamHub;
-import io.lianmai.media.transport.MediaConfig;
-import io.lianmai.media.transport.MediaServer;
+import io.lianmai.media.MediaConfig;
+import io.lianmai.media.MediaServer;
 import io.lianmai.room.RoomConfig;
 import io.lianmai.room.RoomRegistry;
 import io.netty.buffer.ByteBufAllocator;

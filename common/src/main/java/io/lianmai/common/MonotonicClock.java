@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.common;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.demux;
 
 /**
  * What a datagram on the shared media port is, by its first byte (RFC 7983 §7): STUN 0..3, DTLS 20..63,

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import io.lianmai.media.dtls.DtlsCloseReason;
 import io.lianmai.media.dtls.DtlsException;

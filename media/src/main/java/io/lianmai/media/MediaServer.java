@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media;
 
 import io.lianmai.media.MediaException;
 import io.lianmai.media.LocalPlayer;

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import io.lianmai.media.MediaException;
 import java.util.concurrent.ArrayBlockingQueue;

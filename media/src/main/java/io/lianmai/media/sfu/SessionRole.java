@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.sfu;
 
 import io.lianmai.media.rtp.RtpPacket;
 

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import io.lianmai.media.LocalPublisher;
 import io.lianmai.media.rtcp.RtcpFeedback;
