@@ -37,8 +37,8 @@ class LiveBridgesGarbageTest {
         media = MediaServer.start(new MediaConfig("127.0.0.1", 0, -1, List.of("127.0.0.1"), Duration.ofSeconds(30),
                 Duration.ofSeconds(10)));
         hub = new LiveStreamHub(ByteBufAllocator.DEFAULT);
-        bridges = new LiveBridges(hub, media, new RoomRegistry(RoomConfig.defaults(), Clock.systemUTC()), 30_000, 10,
-                name -> io.lianmai.auth.Privileges.all());
+        bridges = new LiveBridges(hub, media, new RoomRegistry(RoomConfig.defaults(), Clock.systemUTC()),
+                Clock.systemUTC(), 30_000, 10, name -> io.lianmai.auth.Privileges.all());
     }
 
     @AfterContainer
