@@ -1,8 +1,9 @@
 package io.lianmai.server;
 
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.common.MonotonicClock;
 import io.lianmai.live.rtmp.RtmpServerConfig;
-import io.lianmai.media.transport.MediaServer;
+import io.lianmai.media.MediaServer;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
@@ -79,7 +80,8 @@ public final class LianmaiServer implements AutoCloseable {
                 LOG.info("created default app {} ({})", app.sdkAppId(), app.name());
                 created = Optional.of(app);
             }
-            media = MediaServer.start(config.media());
+            // Media timeouts must survive NTP steps of the system clock: the media plane runs on a monotonic one.
+            media = MediaServer.start(config.media(), new MonotonicClock());
             vertx = Vertx.vertx();
             refreshApps(vertx, apps, config.apps().refresh());
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock), clock);

@@ -2,6 +2,7 @@ package io.lianmai.live.flv;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +30,22 @@ public final class LiveStreamHub {
     public static final int MAX_GOP_BYTES = 8 * 1024 * 1024;
 
     private final ByteBufAllocator allocator;
+    /** When consumers last asked for a stream ({@link #lastDemandMillis}) is read on this clock. */
+    private final Clock clock;
     private final Map<String, LiveStream> streams = new ConcurrentHashMap<>();
     private final List<LiveStreamObserver> observers = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong observerFailures = new java.util.concurrent.atomic.AtomicLong();
     private volatile DemandListener demand = name -> false;
 
+    /** A hub on the system clock (tests that do not look at demand times). */
     public LiveStreamHub(ByteBufAllocator allocator) {
+        this(allocator, Clock.systemUTC());
+    }
+
+    /** A hub that stamps demand ({@link #ensureLive}) with {@code clock}'s time. */
+    public LiveStreamHub(ByteBufAllocator allocator, Clock clock) {
         this.allocator = allocator;
+        this.clock = clock;
     }
 
     /** How many times an observer threw on a message (each was caught and the stream went on). */
@@ -89,14 +99,14 @@ public final class LiveStreamHub {
             stream = streams.get(name);
         }
         if (stream != null) {
-            stream.lastDemandMillis = System.currentTimeMillis();
+            stream.lastDemandMillis = clock.millis();
         }
         return stream != null;
     }
 
     /**
      * When a consumer last asked for {@code name} through {@link #ensureLive} or a player of it left, whichever is
-     * later, or -1 when it is not live.
+     * later (on the hub's clock), or -1 when it is not live.
      */
     public long lastDemandMillis(String name) {
         LiveStream stream = streams.get(name);
@@ -173,7 +183,7 @@ public final class LiveStreamHub {
         private int gopBytes;
         private boolean videoSeen;
         private boolean ended;
-        private volatile long lastDemandMillis = System.currentTimeMillis();
+        private volatile long lastDemandMillis = clock.millis();
 
         LiveStream(String name) {
             this.name = name;
@@ -250,7 +260,7 @@ public final class LiveStreamHub {
                     attached.player.end();
                     // Watching is interest: the idle time (live.idleSeconds) runs from when a player left, not from
                     // when it came; else a stream watched longer than that stopped the moment its player left.
-                    lastDemandMillis = System.currentTimeMillis();
+                    lastDemandMillis = clock.millis();
                 }
             }
             tag.release();

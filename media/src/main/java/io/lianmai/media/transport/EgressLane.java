@@ -1,5 +1,6 @@
 package io.lianmai.media.transport;
 
+import io.lianmai.media.demux.PacketKind;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.PacketQueue;
 import io.netty.bootstrap.Bootstrap;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * preallocated and bounded: a full queue drops the packet and counts it. Nothing is allocated or logged per packet
  * beyond Netty's own datagram envelope.
  */
-final class EgressLane {
+public final class EgressLane {
     /** Packets queued towards the lane: a keyframe burst of 16 packets to 500 players fits. */
     static final int QUEUE_PACKETS = 8192;
     /** Datagrams the lane's socket received, waiting for the media loop. */
@@ -134,7 +135,7 @@ final class EgressLane {
      * Queues a plain RTP or RTCP packet for {@code target}: the lane protects it with the target's keys and sends
      * it. Copies the bytes; false (and counted) when the queue is full.
      */
-    boolean offer(EgressTarget target, byte[] buf, int off, int len) {
+    public boolean offer(EgressTarget target, byte[] buf, int off, int len) {
         if (!outbound.offer(buf, off, len, target)) {
             outboundFull++;
             return false;

@@ -8,15 +8,20 @@ import java.net.InetSocketAddress;
  * its selected endpoint. Made on the media loop when a session's keys or endpoint change (not per packet) and read
  * by the session's {@link EgressLane}, which from then on is the only thread that uses the context.
  */
-final class EgressTarget {
+public final class EgressTarget {
     final SrtpContext srtp;
     final MediaEndpoint endpoint;
     /** The UDP address, or null for an ICE-TCP connection (sent through the connection, not the lane's socket). */
     final InetSocketAddress udpRemote;
 
-    EgressTarget(SrtpContext srtp, MediaEndpoint endpoint) {
+    public EgressTarget(SrtpContext srtp, MediaEndpoint endpoint) {
         this.srtp = srtp;
         this.endpoint = endpoint;
         this.udpRemote = endpoint instanceof UdpEndpoint ? endpoint.remoteAddress() : null;
+    }
+
+    /** Whether this target sends to {@code other}: a session remakes its target when its endpoint changes. */
+    public boolean isFor(MediaEndpoint other) {
+        return endpoint == other;
     }
 }

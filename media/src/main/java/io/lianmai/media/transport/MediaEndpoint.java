@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
  * <p>Called on the media thread. {@link #flush} pushes what {@link #send} queued (one system call for many
  * datagrams where the transport can).
  */
-interface MediaEndpoint {
+public interface MediaEndpoint {
     /** Queues one packet (copied from {@code buf}). */
     void send(byte[] buf, int off, int len);
 

@@ -1,7 +1,7 @@
 package io.lianmai.server.config;
 
 import io.lianmai.live.hls.HlsConfig;
-import io.lianmai.media.transport.MediaConfig;
+import io.lianmai.media.MediaConfig;
 import io.lianmai.room.RoomConfig;
 import io.lianmai.store.StoreConfig;
 import java.nio.file.Path;

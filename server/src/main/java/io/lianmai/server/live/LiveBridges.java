@@ -10,6 +10,7 @@ import io.lianmai.room.StreamType;
 import io.lianmai.server.http.MediaOnlyMembers;
 import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -42,6 +43,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     /** How long {@link #close} waits for the transcoding threads to finish and free their codec contexts. */
     static final long CLOSE_WAIT_MILLIS = 3_000;
 
+    private final Clock clock;
     private final LiveStreamHub hub;
     private final MediaPlane media;
     private final RoomRegistry rooms;
@@ -67,14 +69,16 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     }
 
     /**
+     * @param clock the hub's clock: idle times, and the bridges' timestamps
      * @param idleMillis a stream bridged on demand that nobody played or polled for this long is stopped
      * @param maxPerApp  room streams of one app bridged at once
      * @param publishPrivileges what the credentials of the RTMP publisher of a stream name grant (the room member
      *     it becomes has these privileges, e.g. {@code create_room} is checked against them)
      */
-    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, long idleMillis, int maxPerApp,
-            Function<String, Privileges> publishPrivileges) {
+    public LiveBridges(LiveStreamHub hub, MediaPlane media, RoomRegistry rooms, Clock clock, long idleMillis,
+            int maxPerApp, Function<String, Privileges> publishPrivileges) {
         this.publishPrivileges = publishPrivileges;
+        this.clock = clock;
         this.hub = hub;
         this.idleMillis = idleMillis;
         this.maxPerApp = maxPerApp;
@@ -112,7 +116,8 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             return;
         }
         RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), streamKey(cdn.get()), media, rooms,
-                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS), publishPrivileges.apply(name));
+                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS), publishPrivileges.apply(name),
+                clock);
         RtmpRoomBridge previous = fromRtmp.put(name, bridge);
         if (previous != null) {
             previous.close();
@@ -175,7 +180,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
                 return Demand.APP_AT_CAPACITY;
             }
             RoomLiveBridge bridge = new RoomLiveBridge(name, streamKey, hub, media,
-                    new SerialExecutor(pool, RoomLiveBridge.QUEUE_TASKS), this::onOutputEnded);
+                    new SerialExecutor(pool, RoomLiveBridge.QUEUE_TASKS), clock, this::onOutputEnded);
             toLive.put(name, bridge);
             hub.publish(name);
             bridge.start();
@@ -191,7 +196,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     }
 
     private void stopIdle() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (RoomLiveBridge bridge : toLive.values()) {
             String name = bridge.name();
             long lastDemand = hub.lastDemandMillis(name);

@@ -86,7 +86,8 @@ public final class LiveService implements AutoCloseable {
     /** What the credentials of each live RTMP publication grant, by stream name, for its room member. */
     private final Map<String, Privileges> publishing = new ConcurrentHashMap<>();
     private final LiveConfig config;
-    private final LiveStreamHub hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT);
+    private final LiveStreamHub hub;
+    private final Clock clock;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final HlsRoutes hls;
     private final CdnPublishTasks cdnTasks;
@@ -107,6 +108,8 @@ public final class LiveService implements AutoCloseable {
         this.authenticator = authenticator;
         this.admission = admission;
         this.config = config;
+        this.clock = clock;
+        this.hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT, clock);
         this.gate = new PlaybackGate(apps, () -> bridges, clock);
         this.playbackUrls = new PlaybackUrls(apps, config.signedUrlLifetime(), clock);
         this.hls = new HlsRoutes(vertx, hub, config.hls(), clock, gate);
@@ -133,7 +136,7 @@ public final class LiveService implements AutoCloseable {
      * WebRTC streams are playable as live streams on demand.
      */
     public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
-        bridges = new LiveBridges(hub, media, rooms, config.idle().toMillis(), config.maxTranscodesPerApp(),
+        bridges = new LiveBridges(hub, media, rooms, clock, config.idle().toMillis(), config.maxTranscodesPerApp(),
                 name -> publishing.getOrDefault(name, Privileges.none()));
     }
 

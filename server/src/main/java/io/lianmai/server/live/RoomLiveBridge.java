@@ -17,6 +17,7 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sfu.PacketQueue;
 import io.netty.buffer.Unpooled;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -45,7 +46,8 @@ final class RoomLiveBridge implements LocalSink {
     private final MediaPlane media;
     private final SerialExecutor serial;
     private final Consumer<RoomLiveBridge> onEnded;
-    private final long startedAt = System.currentTimeMillis();
+    private final Clock clock;
+    private final long startedAt;
     private final PacketQueue audioQueue = new PacketQueue(QUEUE_PACKETS);
     private final PacketQueue videoQueue = new PacketQueue(QUEUE_PACKETS);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -69,7 +71,9 @@ final class RoomLiveBridge implements LocalSink {
     private final TrackClock videoClock = new TrackClock(90_000);
 
     RoomLiveBridge(String name, String streamKey, LiveStreamHub hub, MediaPlane media, SerialExecutor serial,
-            Consumer<RoomLiveBridge> onEnded) {
+            Clock clock, Consumer<RoomLiveBridge> onEnded) {
+        this.clock = clock;
+        this.startedAt = clock.millis();
         this.name = name;
         this.streamKey = streamKey;
         this.hub = hub;
@@ -156,7 +160,7 @@ final class RoomLiveBridge implements LocalSink {
 
     private void drain() {
         drainScheduled.set(false);
-        long now = System.currentTimeMillis() - startedAt;
+        long now = clock.millis() - startedAt;
         while (!videoQueue.isEmpty()) {
             byte[] packet = videoQueue.peekBuffer();
             int len = videoQueue.peekLength();
@@ -193,7 +197,7 @@ final class RoomLiveBridge implements LocalSink {
     }
 
     private void onH264(byte[] buf, int off, int len, long rtpTimestamp, boolean keyframe) {
-        long millis = videoClock.millis(rtpTimestamp, System.currentTimeMillis() - startedAt);
+        long millis = videoClock.millis(rtpTimestamp, clock.millis() - startedAt);
         AvcDecoderConfigurationRecord config = h264.sequenceHeader();
         if (config == null) {
             return;
@@ -202,7 +206,7 @@ final class RoomLiveBridge implements LocalSink {
     }
 
     private void onTranscodedH264(byte[] buf, int off, int len, long rtpTimestamp, boolean keyframe) {
-        long millis = videoClock.millis(rtpTimestamp, System.currentTimeMillis() - startedAt);
+        long millis = videoClock.millis(rtpTimestamp, clock.millis() - startedAt);
         AvcDecoderConfigurationRecord config = vp8ToH264.sequenceHeader();
         if (config != null) {
             writeVideo(config, buf, off, len, keyframe, millis);

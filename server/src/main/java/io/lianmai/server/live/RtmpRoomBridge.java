@@ -21,6 +21,7 @@ import io.lianmai.room.StreamType;
 import io.lianmai.server.http.MediaOnlyMembers;
 import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -57,6 +58,7 @@ final class RtmpRoomBridge {
     private final SerialExecutor serial;
     /** What the publisher's credentials grant (its PrivateMapKey's privileges; all without one). */
     private final Privileges privileges;
+    private final Clock clock;
 
     // RTMP thread (the hub calls in order for one stream).
     private byte[] body = new byte[64 * 1024];
@@ -81,7 +83,8 @@ final class RtmpRoomBridge {
     private volatile long audioFramesTranscoded;
 
     RtmpRoomBridge(String name, CdnStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
-            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges) {
+            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges, Clock clock) {
+        this.clock = clock;
         this.name = name;
         this.cdn = cdn;
         this.streamKey = streamKey;
@@ -102,7 +105,7 @@ final class RtmpRoomBridge {
             body = new byte[Math.max(len, body.length * 2)];
         }
         message.getBytes(message.readerIndex(), body, 0, len);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (firstMessageAt < 0) {
             firstMessageAt = now;
         }

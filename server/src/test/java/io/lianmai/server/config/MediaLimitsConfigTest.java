@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lianmai.media.sfu.RetransmissionLimits;
-import io.lianmai.media.transport.MediaLimits;
+import io.lianmai.media.MediaLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,13 +1,13 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.demux;
 
 /**
  * What a datagram on the shared media port is, by its first byte (RFC 7983 §7): STUN 0..3, DTLS 20..63,
  * RTP/RTCP 128..191; anything else is dropped.
  */
-enum PacketKind {
+public enum PacketKind {
     STUN, DTLS, RTP_OR_RTCP, UNKNOWN;
 
-    static PacketKind of(int firstByte) {
+    public static PacketKind of(int firstByte) {
         if (firstByte <= 3) {
             return STUN;
         }
@@ -24,7 +24,7 @@ enum PacketKind {
      * Whether an RTP/RTCP packet is RTCP: payload types 192..223 in the second byte are RTCP (RFC 5761 §4), so an
      * RTP payload type must stay outside 64..95 with the marker bit.
      */
-    static boolean isRtcp(int secondByte) {
+    public static boolean isRtcp(int secondByte) {
         return secondByte >= 192 && secondByte <= 223;
     }
 }

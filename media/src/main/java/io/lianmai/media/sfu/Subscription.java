@@ -1,20 +1,17 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.sfu;
 
 import io.lianmai.media.rtcp.GenericNack;
 import io.lianmai.media.rtcp.RtcpFeedback;
 import io.lianmai.media.rtcp.RtcpIterator;
 import io.lianmai.media.rtcp.RtcpPacketType;
 import io.lianmai.media.rtp.RtpPacket;
-import io.lianmai.media.sfu.DownTrack;
-import io.lianmai.media.sfu.RetransmissionBudget;
-import io.lianmai.media.sfu.RtpSink;
 import java.util.List;
 
 /**
  * The player side of a session: the down-tracks that feed it, its feedback (NACKs answered from the publisher's
  * cache, PLI/FIR passed on as keyframe requests), and sender reports every second for lip sync.
  */
-final class Subscription implements SessionRole {
+public final class Subscription implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
 
     private final String streamKey;
@@ -32,7 +29,7 @@ final class Subscription implements SessionRole {
     private final java.util.function.IntConsumer onLost = this::retransmit;
 
     /** A player whose NACKs are answered without limit (a local player sends none). */
-    Subscription(String streamKey, List<DownTrack> downTracks, RtpSink peer) {
+    public Subscription(String streamKey, List<DownTrack> downTracks, RtpSink peer) {
         this(streamKey, downTracks, peer, null);
     }
 
@@ -40,7 +37,7 @@ final class Subscription implements SessionRole {
      * A player whose NACKs are answered within {@code budget} (shared by its down-tracks; see
      * {@link DownTrack#limitRetransmissions}), or without limit when it is null.
      */
-    Subscription(String streamKey, List<DownTrack> downTracks, RtpSink peer, RetransmissionBudget budget) {
+    public Subscription(String streamKey, List<DownTrack> downTracks, RtpSink peer, RetransmissionBudget budget) {
         this.streamKey = streamKey;
         this.downTracks = List.copyOf(downTracks);
         this.peer = peer;
@@ -53,15 +50,15 @@ final class Subscription implements SessionRole {
     }
 
     /** The player's retransmission budget and its refusal counters, or null when unlimited. */
-    RetransmissionBudget retransmissionBudget() {
+    public RetransmissionBudget retransmissionBudget() {
         return budget;
     }
 
-    String streamKey() {
+    public String streamKey() {
         return streamKey;
     }
 
-    List<DownTrack> downTracks() {
+    public List<DownTrack> downTracks() {
         return downTracks;
     }
 

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media;
 
 import io.lianmai.media.dtls.DtlsClientSession;
 import io.lianmai.media.dtls.DtlsCloseReason;

@@ -1,6 +1,7 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import io.lianmai.media.MediaException;
+import io.lianmai.media.MediaLimits;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe (counters are atomic).
  */
-final class SessionAdmission implements AutoCloseable {
+public final class SessionAdmission implements AutoCloseable {
     /** A burst of joins clears within a couple of seconds (handshakes take a round trip or two). */
     static final int HANDSHAKES_RETRY_AFTER_SECONDS = 2;
     /** Sessions end when their clients leave; a full node stays full for longer. */
@@ -46,7 +47,7 @@ final class SessionAdmission implements AutoCloseable {
     private final AtomicLong refusedSessions = new AtomicLong();
     private final AtomicLong refusedHandshakes = new AtomicLong();
 
-    SessionAdmission(MediaLimits limits) {
+    public SessionAdmission(MediaLimits limits) {
         this.maxSessions = limits.maxSessions();
         this.handshakeSlots = limits.dtlsThreads() + limits.dtlsQueue();
         AtomicInteger threadCount = new AtomicInteger();
@@ -125,7 +126,7 @@ final class SessionAdmission implements AutoCloseable {
      * Takes no more offers and waits (up to 2 s) for those taken: each completes, registered or refused, rather
      * than leave its caller waiting. Idempotent.
      */
-    void stopOffers() {
+    public void stopOffers() {
         offerExecutor.shutdown();
         try {
             offerExecutor.awaitTermination(2, TimeUnit.SECONDS);
@@ -134,24 +135,24 @@ final class SessionAdmission implements AutoCloseable {
         }
     }
 
-    int sessions() {
+    public int sessions() {
         return sessions.get();
     }
 
-    int handshakesInProgress() {
+    public int handshakesInProgress() {
         return handshakes.get();
     }
 
     /** Live DTLS pool threads. */
-    int dtlsThreadsAlive() {
+    public int dtlsThreadsAlive() {
         return dtlsExecutor.getPoolSize();
     }
 
-    long refusedSessions() {
+    public long refusedSessions() {
         return refusedSessions.get();
     }
 
-    long refusedHandshakes() {
+    public long refusedHandshakes() {
         return refusedHandshakes.get();
     }
 

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.common;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
  * A clock that never jumps: wall-clock time at creation plus {@link System#nanoTime()} elapsed since. Timeouts
  * (ICE consent, DTLS) measured with it survive NTP steps of the system clock.
  */
-final class MonotonicClock extends Clock {
+public final class MonotonicClock extends Clock {
     private final long baseMillis = System.currentTimeMillis();
     private final long baseNanos = System.nanoTime();
 

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.sfu;
 
 import io.lianmai.media.rtcp.GenericNack;
 import io.lianmai.media.rtcp.PictureLossIndication;
@@ -8,9 +8,7 @@ import io.lianmai.media.rtcp.RtcpPacketType;
 import io.lianmai.media.rtcp.SenderReport;
 import io.lianmai.media.rtp.RtpPacket;
 import io.lianmai.media.rtp.RtxPacket;
-import io.lianmai.media.sfu.IncomingLayer;
-import io.lianmai.media.sfu.PublishedTrack;
-import io.lianmai.media.sfu.RtpSink;
+import io.lianmai.media.sdp.NegotiatedMedia;
 import java.util.List;
 
 /**
@@ -18,7 +16,7 @@ import java.util.List;
  * rid/repaired-rid header extensions for simulcast), restores RTX, forwards, and keeps the publisher repairing:
  * NACKs for missing packets, PLIs for wanted keyframes, receiver reports every second.
  */
-final class Publication implements SessionRole {
+public final class Publication implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
     private static final int MAX_NACKS_PER_TICK = 64;
 
@@ -42,7 +40,7 @@ final class Publication implements SessionRole {
      * @param localSsrc the SSRC the server uses as RTCP sender towards the publisher
      * @param peer where RTCP to the publisher goes
      */
-    Publication(String streamKey, List<PublishedTrack> tracks, int[] rtxPayloadTypes, int ridExtensionId,
+    public Publication(String streamKey, List<PublishedTrack> tracks, int[] rtxPayloadTypes, int ridExtensionId,
             int repairedRidExtensionId, long localSsrc, RtpSink peer) {
         this.streamKey = streamKey;
         this.tracks = List.copyOf(tracks);
@@ -53,22 +51,22 @@ final class Publication implements SessionRole {
         this.peer = peer;
     }
 
-    private List<io.lianmai.media.sdp.NegotiatedMedia> negotiatedMedia = List.of();
+    private List<NegotiatedMedia> negotiatedMedia = List.of();
 
-    String streamKey() {
+    public String streamKey() {
         return streamKey;
     }
 
     /** The publisher's negotiated m-lines, one per track in the same order (players are offered these codecs). */
-    void setNegotiatedMedia(List<io.lianmai.media.sdp.NegotiatedMedia> media) {
+    public void setNegotiatedMedia(List<NegotiatedMedia> media) {
         negotiatedMedia = List.copyOf(media);
     }
 
-    List<io.lianmai.media.sdp.NegotiatedMedia> negotiatedMedia() {
+    public List<NegotiatedMedia> negotiatedMedia() {
         return negotiatedMedia;
     }
 
-    List<PublishedTrack> tracks() {
+    public List<PublishedTrack> tracks() {
         return tracks;
     }
 

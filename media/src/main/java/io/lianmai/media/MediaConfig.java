@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media;
 
 import java.time.Duration;
 import java.util.List;

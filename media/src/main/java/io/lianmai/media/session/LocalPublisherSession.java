@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import io.lianmai.media.LocalPublisher;
 import io.lianmai.media.rtcp.RtcpFeedback;
@@ -8,6 +8,7 @@ import io.lianmai.media.rtp.RtpPacket;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.PacketQueue;
 import io.lianmai.media.sfu.IncomingLayer;
+import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.PublishedTrack;
 import io.netty.channel.EventLoop;
 import java.util.List;
@@ -25,7 +26,7 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPublisherSession.class);
     private static final int QUEUE_PACKETS = 512;
 
-    private final MediaServer server;
+    private final SessionHost host;
     private final EventLoop loop;
     private final PacketQueue[] queues;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -38,9 +39,9 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
     private int[] payloadTypes = new int[0];
     private volatile boolean closed;
 
-    LocalPublisherSession(String id, MediaServer server, EventLoop loop, int trackCount) {
+    LocalPublisherSession(String id, SessionHost host, EventLoop loop, int trackCount) {
         super(id);
-        this.server = server;
+        this.host = host;
         this.loop = loop;
         this.queues = new PacketQueue[trackCount];
         for (int i = 0; i < trackCount; i++) {
@@ -93,7 +94,7 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
         if (isEnded() || role() == null) {
             return;
         }
-        long now = server.nowMillis();
+        long now = host.nowMillis();
         for (int t = 0; t < queues.length; t++) {
             PacketQueue queue = queues[t];
             long ssrc = ssrcs[t];
@@ -112,7 +113,7 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
                 queue.pop();
             }
         }
-        server.flushUdp();
+        host.flush();
     }
 
     @Override
@@ -127,7 +128,7 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
 
     @Override
     public void end() {
-        server.end(id());
+        host.end(id());
     }
 
     @Override

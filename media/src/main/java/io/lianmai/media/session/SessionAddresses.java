@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import java.net.InetSocketAddress;
 
@@ -11,7 +11,7 @@ import java.net.InetSocketAddress;
  *
  * <p>Owned by the media loop; allocates nothing once the addresses are known.
  */
-final class SessionAddresses {
+public final class SessionAddresses {
     private final InetSocketAddress[] addresses;
     private final long[] lastValidMillis;
     private int size;
@@ -27,7 +27,7 @@ final class SessionAddresses {
      * @param keep the address that must stay (where the session sends), or null
      * @return the address forgotten to make room, or null
      */
-    InetSocketAddress onValidCheck(InetSocketAddress address, long nowMillis, InetSocketAddress keep) {
+    public InetSocketAddress onValidCheck(InetSocketAddress address, long nowMillis, InetSocketAddress keep) {
         for (int i = 0; i < size; i++) {
             if (addresses[i].equals(address)) {
                 lastValidMillis[i] = nowMillis;
@@ -52,11 +52,11 @@ final class SessionAddresses {
         return evicted;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    InetSocketAddress get(int index) {
+    public InetSocketAddress get(int index) {
         return addresses[index];
     }
 }

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.sfu;
 
 import io.lianmai.media.rtp.RtpPacket;
 
@@ -6,7 +6,7 @@ import io.lianmai.media.rtp.RtpPacket;
  * What a session does with media: receive a published stream ({@link Publication}) or send one to a player
  * ({@link Subscription}). Called on the media thread only.
  */
-interface SessionRole {
+public interface SessionRole {
     /** A decrypted RTP packet from the peer; {@code scratch} is free for the role's use. */
     void onRtp(RtpPacket packet, long nowMillis, byte[] scratch);
 

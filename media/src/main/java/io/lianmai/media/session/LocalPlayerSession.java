@@ -1,9 +1,10 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import io.lianmai.media.LocalPlayer;
 import io.lianmai.media.LocalSink;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.RtpSink;
+import io.lianmai.media.sfu.Subscription;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,13 +16,13 @@ import org.slf4j.LoggerFactory;
 final class LocalPlayerSession extends Session implements LocalPlayer {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPlayerSession.class);
 
-    private final MediaServer server;
+    private final SessionHost host;
     private final EventLoop loop;
     private final LocalSink sink;
 
-    LocalPlayerSession(String id, MediaServer server, EventLoop loop, LocalSink sink) {
+    LocalPlayerSession(String id, SessionHost host, EventLoop loop, LocalSink sink) {
         super(id);
-        this.server = server;
+        this.host = host;
         this.loop = loop;
         this.sink = sink;
     }
@@ -37,7 +38,7 @@ final class LocalPlayerSession extends Session implements LocalPlayer {
                     // A broken bridge must not break the publisher's forwarding loop for everyone else.
                     loop.execute(() -> {
                         LOG.warn("local player {} failed on a packet and is ended", id(), e);
-                        server.endSession(LocalPlayerSession.this, EndReason.INTERNAL_ERROR);
+                        host.endSession(LocalPlayerSession.this, EndReason.INTERNAL_ERROR);
                     });
                 }
             }
@@ -69,7 +70,7 @@ final class LocalPlayerSession extends Session implements LocalPlayer {
 
     @Override
     public void end() {
-        server.end(id());
+        host.end(id());
     }
 
     @Override

@@ -1,12 +1,14 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import io.lianmai.media.sfu.RtpSink;
+import io.lianmai.media.sfu.SessionRole;
+import io.lianmai.media.transport.PeerConnection;
 
 /**
  * One publisher or player of the media server: a peer connection ({@link WebRtcSession}) or an in-process bridge
- * ({@link LocalSession}). Owned by the media loop.
+ * ({@link LocalPublisherSession}, {@link LocalPlayerSession}). Owned by the media loop.
  */
-abstract class Session implements RtpSink {
+public abstract class Session implements RtpSink, PeerConnection {
     /** Why a session ended, for logs and counters. */
     enum EndReason {
         CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, INTERNAL_ERROR, SHUTDOWN,
@@ -34,7 +36,8 @@ abstract class Session implements RtpSink {
         this.role = sessionRole;
     }
 
-    final boolean isEnded() {
+    @Override
+    public final boolean isEnded() {
         return ended;
     }
 

@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

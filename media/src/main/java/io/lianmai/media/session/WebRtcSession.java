@@ -1,4 +1,4 @@
-package io.lianmai.media.transport;
+package io.lianmai.media.session;
 
 import io.lianmai.media.dtls.DtlsCloseReason;
 import io.lianmai.media.dtls.DtlsException;
@@ -12,7 +12,11 @@ import io.lianmai.media.ice.IceLiteAgent;
 import io.lianmai.media.ice.MessageIntegrity;
 import io.lianmai.media.ice.StunMessage;
 import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.media.sfu.SessionRole;
 import io.lianmai.media.srtp.SrtpContext;
+import io.lianmai.media.transport.EgressLane;
+import io.lianmai.media.transport.EgressTarget;
+import io.lianmai.media.transport.MediaEndpoint;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -27,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * the DTLS executor and reaches the loop through {@link EventLoop#execute}; with an {@link EgressLane}, outbound
  * packets are protected and sent on the lane's thread. The packet path allocates nothing and logs nothing.
  */
-final class WebRtcSession extends Session implements DtlsSender, DtlsSessionListener {
+public final class WebRtcSession extends Session implements DtlsSender, DtlsSessionListener {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcSession.class);
 
-    private final MediaServer server;
+    private final SessionHost host;
     private final EventLoop loop;
     private final IceLiteAgent ice;
     private final MessageIntegrity integrity;
@@ -53,11 +57,11 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
 
     private long srtpDropped;
 
-    WebRtcSession(String id, MediaServer server, EventLoop loop, IceLiteAgent ice, EgressLane lane,
+    WebRtcSession(String id, SessionHost host, EventLoop loop, IceLiteAgent ice, EgressLane lane,
             SessionAddresses addresses) {
         super(id);
         this.addresses = addresses;
-        this.server = server;
+        this.host = host;
         this.loop = loop;
         this.ice = ice;
         this.lane = lane;
@@ -68,7 +72,7 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         return ice;
     }
 
-    String localUfrag() {
+    public String localUfrag() {
         return ice.localCredentials().ufrag();
     }
 
@@ -82,12 +86,13 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         setRole(sessionRole);
     }
 
-    SessionAddresses addresses() {
+    /** The UDP addresses routed to this session; the demultiplexer adds and evicts them on the loop. */
+    public SessionAddresses addresses() {
         return addresses;
     }
 
     /** The address media goes to (the nominated pair, else the first checked), or null before any check. */
-    InetSocketAddress sendingTo() {
+    public InetSocketAddress sendingTo() {
         return endpoint == null ? null : endpoint.remoteAddress();
     }
 
@@ -104,7 +109,7 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
      * A STUN binding request for this session; answers it and returns whether the sender's address is now a
      * valid candidate of this session.
      */
-    boolean onStun(StunMessage request, MediaEndpoint from, IceCandidate.Transport transport, byte[] out) {
+    public boolean onStun(StunMessage request, MediaEndpoint from, IceCandidate.Transport transport, byte[] out) {
         IceLiteAgent.Response response = ice.onBindingRequest(request, from.remoteAddress(), transport, out, 0);
         if (response.length() > 0) {
             from.send(out, 0, response.length());
@@ -123,33 +128,39 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         return true;
     }
 
-    void onDtls(byte[] buf, int off, int len) {
+    /** A DTLS record from the peer, for the handshake (RFC 5764). */
+    public void onDtls(byte[] buf, int off, int len) {
         if (dtls != null) {
             dtls.onDatagram(buf, off, len);
         }
     }
 
-    /** An SRTP or SRTCP packet, decrypted in place and handed to the role. */
-    void onSrtp(byte[] buf, int off, int len, long nowMillis, byte[] scratch) {
+    /** An SRTP packet, decrypted in place and handed to the role. */
+    public void onSrtp(byte[] buf, int off, int len, long nowMillis, byte[] scratch) {
         if (inbound == null || role() == null) {
             srtpDropped++;
             return;
         }
-        if (PacketKind.isRtcp(buf[off + 1] & 0xFF)) {
-            int plain = inbound.unprotectRtcp(buf, off, len);
-            if (plain < 0) {
-                srtpDropped++;
-                return;
-            }
-            role().onRtcp(buf, off, plain, nowMillis, scratch);
-        } else {
-            int plain = inbound.unprotectRtp(buf, off, len);
-            if (plain < 0 || !packet.wrap(buf, off, plain)) {
-                srtpDropped++;
-                return;
-            }
-            role().onRtp(packet, nowMillis, scratch);
+        int plain = inbound.unprotectRtp(buf, off, len);
+        if (plain < 0 || !packet.wrap(buf, off, plain)) {
+            srtpDropped++;
+            return;
         }
+        role().onRtp(packet, nowMillis, scratch);
+    }
+
+    /** An SRTCP compound packet, decrypted in place and handed to the role. */
+    public void onSrtcp(byte[] buf, int off, int len, long nowMillis, byte[] scratch) {
+        if (inbound == null || role() == null) {
+            srtpDropped++;
+            return;
+        }
+        int plain = inbound.unprotectRtcp(buf, off, len);
+        if (plain < 0) {
+            srtpDropped++;
+            return;
+        }
+        role().onRtcp(buf, off, plain, nowMillis, scratch);
     }
 
     /** Periodic work: ICE consent and the role's repair and reports (the server signals the lanes after). */
@@ -159,7 +170,7 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         if (state != iceState) {
             iceState = state;
             if (state == IceConnectionState.FAILED) {
-                server.endSession(this, EndReason.ICE_FAILED);
+                host.endSession(this, EndReason.ICE_FAILED);
                 return;
             }
         }
@@ -210,7 +221,7 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
     /** With a lane, every outbound packet is protected there: the outbound context never crosses back. */
     private EgressTarget egressTarget() {
         EgressTarget target = egress;
-        if (target == null || target.endpoint != endpoint) {
+        if (target == null || !target.isFor(endpoint)) {
             target = new EgressTarget(outbound, endpoint);
             egress = target;
         }
@@ -236,13 +247,13 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
         SrtpContext in = keys.newInboundContext();
         SrtpContext out = keys.newOutboundContext();
         loop.execute(() -> {
-            server.onHandshakeFinished(this);
+            host.onHandshakeFinished(this);
             if (!isEnded()) {
                 inbound = in;
                 outbound = out;
                 LOG.debug("session {} connected ({}) via {}", id(), keys.profile(),
                         endpoint == null ? "?" : endpoint.remoteAddress());
-                server.onSessionConnected(this);
+                host.onSessionConnected(this);
             }
         });
     }
@@ -251,14 +262,14 @@ final class WebRtcSession extends Session implements DtlsSender, DtlsSessionList
     public void onDtlsFailed(DtlsSession session, DtlsException cause) {
         LOG.info("session {}: DTLS failed: {}", id(), cause.getMessage());
         loop.execute(() -> {
-            server.onHandshakeFinished(this);
-            server.endSession(this, EndReason.DTLS_FAILED);
+            host.onHandshakeFinished(this);
+            host.endSession(this, EndReason.DTLS_FAILED);
         });
     }
 
     @Override
     public void onDtlsClosed(DtlsSession session, DtlsCloseReason reason) {
-        loop.execute(() -> server.endSession(this, EndReason.DTLS_CLOSED));
+        loop.execute(() -> host.endSession(this, EndReason.DTLS_CLOSED));
     }
 
     @Override

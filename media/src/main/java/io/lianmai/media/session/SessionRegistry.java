@@ -1,0 +1,279 @@
+package io.lianmai.media.session;
+
+import io.lianmai.media.sfu.Buffers;
+import io.lianmai.media.sfu.DownTrack;
+import io.lianmai.media.sfu.Publication;
+import io.lianmai.media.sfu.Subscription;
+import io.netty.channel.EventLoop;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions of the media plane: by id, the publisher of each stream, the players of each stream, their periodic
+ * work, and their end (with everything that depends on it: a publisher's players end with it). The
+ * {@link SessionHost} of every session.
+ *
+ * <p>Threading: registration, ticks and ends run on the media loop, which owns the lists. Signalling threads read
+ * {@link #publisher}, {@link #isPublished} and {@link #playerCount} from concurrent maps, and may call
+ * {@link #end(String)}, {@link #preferSmallStream} and {@link #onSessionEnded}; those do their work on the loop.
+ */
+public final class SessionRegistry implements SessionHost {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+    private final EventLoop loop;
+    private final Clock clock;
+    private final SessionAdmission admission;
+    private final SessionRouting routing;
+    private final Runnable flush;
+
+    // Owned by the media loop.
+    private final Map<String, List<Session>> playersByStream = new HashMap<>();
+    private final List<Session> sessions = new ArrayList<>();
+    private final byte[] scratch = Buffers.packetArray();
+    private long tickFailures;
+    private long endedSrtpDropped;
+
+    private final List<Consumer<String>> sessionEndListeners = new CopyOnWriteArrayList<>();
+
+    // Read from signalling threads.
+    private final Map<String, Session> byId = new ConcurrentHashMap<>();
+    private final Map<String, Session> publishers = new ConcurrentHashMap<>();
+    private final Map<String, Integer> playerCounts = new ConcurrentHashMap<>();
+
+    /**
+     * @param routing told when a WebRTC session is registered and when it ends (the demultiplexer)
+     * @param flush sends what the forwarder queued, on the loop (the sockets' flush)
+     */
+    public SessionRegistry(EventLoop loop, Clock clock, SessionAdmission admission, SessionRouting routing,
+            Runnable flush) {
+        this.loop = loop;
+        this.clock = clock;
+        this.admission = admission;
+        this.routing = routing;
+        this.flush = flush;
+    }
+
+    // ---- registration (media loop) ----
+
+    /** A prepared WebRTC session: it answers STUN by its ufrag, ticks, and can be ended by id. */
+    void register(WebRtcSession session) {
+        routing.route(session);
+        byId.put(session.id(), session);
+        sessions.add(session);
+    }
+
+    /** A local session: it ticks and can be ended by id. */
+    void registerLocal(Session session) {
+        byId.put(session.id(), session);
+        sessions.add(session);
+    }
+
+    /** The session takes the stream, ending whoever published it before. */
+    void registerPublisher(String streamKey, Session session) {
+        Session previous = publishers.put(streamKey, session);
+        if (previous != null) {
+            endSession(previous, Session.EndReason.REPLACED);
+        }
+    }
+
+    /** The session plays the stream. */
+    void registerPlayer(String streamKey, Session session) {
+        playersByStream.computeIfAbsent(streamKey, key -> new ArrayList<>()).add(session);
+        countPlayers(streamKey);
+    }
+
+    // ---- queries (any thread) ----
+
+    /** The stream's publisher, or null. */
+    Session publisher(String streamKey) {
+        return publishers.get(streamKey);
+    }
+
+    public boolean isPublished(String streamKey) {
+        return publishers.containsKey(streamKey);
+    }
+
+    public int playerCount(String streamKey) {
+        return playerCounts.getOrDefault(streamKey, 0);
+    }
+
+    private void countPlayers(String streamKey) {
+        List<Session> players = playersByStream.get(streamKey);
+        if (players == null || players.isEmpty()) {
+            playerCounts.remove(streamKey);
+        } else {
+            playerCounts.put(streamKey, players.size());
+        }
+    }
+
+    // ---- requests (any thread) ----
+
+    @Override
+    public boolean end(String sessionId) {
+        // Removed at once, so a second end of the same session (a repeated DELETE) is refused even before the
+        // loop has ended the first.
+        Session session = byId.remove(sessionId);
+        if (session == null) {
+            return false;
+        }
+        loop.execute(() -> endSession(session, Session.EndReason.CLIENT_DELETE));
+        return true;
+    }
+
+    /** Asks a player's simulcast down-tracks for the low layer (or back); false when the session is unknown. */
+    public boolean preferSmallStream(String sessionId, boolean small) {
+        Session session = byId.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        loop.execute(() -> {
+            if (session.role() instanceof Subscription subscription) {
+                for (DownTrack downTrack : subscription.downTracks()) {
+                    downTrack.preferLowLayer(small);
+                }
+            }
+        });
+        return true;
+    }
+
+    /** {@code listener} is called on the loop with the id of every session that ends, after its maps are updated. */
+    public void onSessionEnded(Consumer<String> listener) {
+        sessionEndListeners.add(listener);
+    }
+
+    // ---- the host of the sessions (media loop) ----
+
+    @Override
+    public long nowMillis() {
+        return clock.millis();
+    }
+
+    @Override
+    public void flush() {
+        flush.run();
+    }
+
+    @Override
+    public void onSessionConnected(Session session) {
+        if (session.role() instanceof Subscription subscription) {
+            for (DownTrack downTrack : subscription.downTracks()) {
+                downTrack.source().addDownTrack(downTrack);
+                downTrack.requestKeyframe();
+            }
+        }
+    }
+
+    @Override
+    public void onHandshakeFinished(WebRtcSession session) {
+        if (session.releaseHandshakeSlot()) {
+            admission.releaseHandshake();
+        }
+    }
+
+    @Override
+    public void endSession(Session session, Session.EndReason reason) {
+        if (session.isEnded()) {
+            return;
+        }
+        session.finish();
+        if (session instanceof WebRtcSession webRtc) {
+            routing.unroute(webRtc);
+            onHandshakeFinished(webRtc);
+            admission.releaseSession();
+            endedSrtpDropped += webRtc.srtpDropped();
+        }
+        byId.remove(session.id(), session);
+        sessions.remove(session);
+        if (session.role() instanceof Publication publication) {
+            publishers.remove(publication.streamKey(), session);
+            // Players negotiated this publisher's codecs and SSRCs; when it goes (or is replaced) they end too, so
+            // their clients notice at once and can play the stream again.
+            List<Session> players = playersByStream.remove(publication.streamKey());
+            countPlayers(publication.streamKey());
+            if (players != null) {
+                for (Session player : new ArrayList<>(players)) {
+                    endSession(player, Session.EndReason.PUBLISHER_GONE);
+                }
+            }
+        } else if (session.role() instanceof Subscription subscription) {
+            List<Session> players = playersByStream.get(subscription.streamKey());
+            if (players != null) {
+                players.remove(session);
+                if (players.isEmpty()) {
+                    playersByStream.remove(subscription.streamKey());
+                }
+            }
+            countPlayers(subscription.streamKey());
+        }
+        LOG.info("session {} ended: {}", session.id(), reason);
+        for (Consumer<String> listener : sessionEndListeners) {
+            try {
+                listener.accept(session.id());
+            } catch (RuntimeException e) {
+                LOG.warn("a session-end listener failed for {}", session.id(), e);
+            }
+        }
+    }
+
+    /** Ends every session (the plane shuts down). */
+    public void endAll() {
+        for (Session session : new ArrayList<>(sessions)) {
+            endSession(session, Session.EndReason.SHUTDOWN);
+        }
+    }
+
+    /** Every session's periodic work (ICE consent, NACKs, keyframe requests, reports), then a flush; ~every 20 ms. */
+    public void tick() {
+        long now = clock.millis();
+        for (int i = sessions.size() - 1; i >= 0; i--) {
+            if (i >= sessions.size()) {
+                continue;
+            }
+            Session session = sessions.get(i);
+            try {
+                session.tick(now, scratch);
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: one broken session must not stop the timers
+                // (consent, NACK, reports) of every other. End it instead.
+                tickFailures++;
+                LOG.warn("session {} failed in its periodic work and is ended", session.id(), e);
+                endSession(session, Session.EndReason.INTERNAL_ERROR);
+            }
+        }
+        flush.run();
+    }
+
+    /**
+     * What the sessions counted, on the loop.
+     *
+     * @param tickFailures sessions ended because their periodic work threw
+     * @param srtpDropped SRTP/SRTCP packets dropped by WebRTC sessions (before keys, failed authentication, replays,
+     *     malformed RTP), ended sessions included
+     * @param refusedRetransmissions NACKed packets not resent (repeat, rate or share budget), players now connected
+     */
+    public record Counters(long tickFailures, long srtpDropped, long refusedRetransmissions) {
+    }
+
+    /** A snapshot of {@link Counters}; on the loop. */
+    public Counters counters() {
+        long srtpDropped = endedSrtpDropped;
+        long refusedRetransmissions = 0;
+        for (Session session : sessions) {
+            if (session instanceof WebRtcSession webRtc) {
+                srtpDropped += webRtc.srtpDropped();
+            }
+            if (session.role() instanceof Subscription subscription && subscription.retransmissionBudget() != null) {
+                refusedRetransmissions += subscription.retransmissionBudget().refused();
+            }
+        }
+        return new Counters(tickFailures, srtpDropped, refusedRetransmissions);
+    }
+}

@@ -1,0 +1,10 @@
+package io.lianmai.media.transport;
+
+/**
+ * What an ICE-TCP connection carries once a valid check has bound it (RFC 6544): one peer connection, which may end
+ * before the TCP connection closes. The socket layer knows no more of sessions than this.
+ */
+public interface PeerConnection {
+    /** Whether the peer connection has ended; its TCP connection is then closed. On the media loop. */
+    boolean isEnded();
+}
