@@ -322,20 +322,23 @@ class WxSdkIT {
      */
     @Test
     void switchRoleStopsThePusherForAudienceAndGivesTheUrlBackToAnAnchor() {
-        long room = 3109;
+        long room = 3112;
         open("host", "wx-host", room, server.userSig("wx-host"));
         wx.awaitEvent("host", "LOCAL_JOIN");
         JsonNode refused = wx.trtc("host", "switchRole", "audience");
         assertThat(refused.path("error").path("message").asText()).contains("live rooms");
         wx.awaitEvent("host", "ERROR", data -> data.path("message").asText().contains("live rooms"));
 
+        // The same page enters a live room (a new room number: the rtc one keeps its scene while anyone is in it).
+        long live = 3113;
         wx.trtc("host", "exitRoom");
         JsonNode entered = wx.trtc("host", "enterRoom", Map.of("sdkAppID", server.sdkAppId(), "userID", "wx-host",
-                "userSig", userSigs.get("wx-host"), "roomID", room, "scene", "live", "role", "anchor"));
+                "userSig", userSigs.get("wx-host"), "roomID", live, "scene", "live", "role", "anchor"));
         assertThat(entered.path("value").path("url").asText()).startsWith("rtmp://");
         wx.awaitEvent("host", "LOCAL_JOIN", data -> wx.events("host", "LOCAL_JOIN").size() >= 2);
-        open("fan", "wx-fan", room, server.userSig("wx-fan"));
-        wx.awaitEvent("fan", "LOCAL_JOIN");
+        open("fan", "wx-fan", live, server.userSig("wx-fan"));
+        wx.trtc("fan", "enterRoom", Map.of("sdkAppID", server.sdkAppId(), "userID", "wx-fan",
+                "userSig", userSigs.get("wx-fan"), "roomID", live, "scene", "live", "role", "audience"));
         wx.awaitEvent("host", "REMOTE_USER_JOIN", data -> data.path("userID").asText().equals("wx-fan"));
         // The live-pusher reports that it pushes: the SDK counts it as started.
         wx.page("host", "_pusherStateChangeHandler", Map.of("detail", Map.of("code", 1002)));
@@ -351,7 +354,7 @@ class WxSdkIT {
         JsonNode anchorAgain = wx.trtc("host", "switchRole", "anchor");
         assertThat(anchorAgain.path("value").asText()).isEqualTo("anchor");
         assertThat(wx.trtc("host", "getPusherAttributes").path("value").path("url").asText())
-                .isEqualTo(pusherUrl(room, "wx-host"));
+                .isEqualTo(pusherUrl(live, "wx-host"));
         wx.awaitEvent("fan", "REMOTE_USER_ROLE_UPDATE", data -> data.path("userID").asText().equals("wx-host")
                 && data.path("role").asText().equals("anchor"));
     }
