@@ -41,5 +41,8 @@ class WxSdkAssemblyTest {
         String wx = Files.readString(WxHarness.sdkDir().resolve("lianmai-wx.js"), StandardCharsets.UTF_8);
         assertThat(wx).contains("class TRTCCore", "class TRTC extends TRTCCore", "module.exports = TRTC;");
         assertThat(wx.lines().filter(line -> line.startsWith("export ") || line.startsWith("import "))).isEmpty();
+        // ES2017, so that every base library runs it uncompiled: no optional chaining, nullish coalescing or spread.
+        assertThat(wx.lines().map(String::strip).filter(line -> !line.startsWith("//") && !line.startsWith("*")
+                && (line.contains("?.") || line.contains("??") || line.contains("...")))).isEmpty();
     }
 }
