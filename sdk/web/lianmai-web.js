@@ -1,5 +1,5 @@
 // Lianmai web SDK: a trtc-wx-shaped state machine that drives WebRTC against a Lianmai server.
-// Plain ES module, no dependencies. Signalling: docs/protocol.md (v1, WebSocket `/ws`).
+// Plain ES module, no build step, no dependencies. Signalling: docs/protocol.md (v1, WebSocket `/ws`).
 //
 //   import TRTC from '/sdk/lianmai-web.js'
 //   const trtc = new TRTC(page)                 // page: any object with setData(obj, cb)
@@ -8,96 +8,19 @@
 //
 // The SDK never calls page.setData itself: like trtc-wx, every state-changing call returns the new state and
 // events carry it; the page renders it (the <live-pusher>/<live-player> elements defined below show the media).
+//
+// The room state machine (signalling, heartbeat, resume/rejoin, members, event and error tables) is the core shared
+// with the mini-program SDK, ./lianmai-core.js (served beside this file at /sdk/); this file is its WebRTC adapter:
+// capture, one RTCPeerConnection to publish and one per subscribed stream, statistics, and the custom elements.
 
-export const VERSION = '1.0.0';
-const PROTOCOL_VERSION = 1;
+import {TRTCCore, VERSION, PROTOCOL_VERSION, EVENT, ERROR_CODE, DEFAULT_PUSHER, DEFAULT_PLAYER, CHINESE, copy,
+  sdkError, quiet, errorData, present, parseStreamID} from './lianmai-core.js';
 
-/** Event names (trtc-wx's, plus CONNECTION_STATE_UPDATE and REMOTE_USER_ROLE_UPDATE, Lianmai extensions). */
-const EVENT = Object.freeze({
-  LOCAL_JOIN: 'LOCAL_JOIN',
-  LOCAL_LEAVE: 'LOCAL_LEAVE',
-  KICKED_OUT: 'KICKED_OUT',
-  REMOTE_USER_JOIN: 'REMOTE_USER_JOIN',
-  REMOTE_USER_LEAVE: 'REMOTE_USER_LEAVE',
-  REMOTE_VIDEO_ADD: 'REMOTE_VIDEO_ADD',
-  REMOTE_VIDEO_REMOVE: 'REMOTE_VIDEO_REMOVE',
-  REMOTE_AUDIO_ADD: 'REMOTE_AUDIO_ADD',
-  REMOTE_AUDIO_REMOVE: 'REMOTE_AUDIO_REMOVE',
-  REMOTE_STATE_UPDATE: 'REMOTE_STATE_UPDATE',
-  LOCAL_NET_STATE_UPDATE: 'LOCAL_NET_STATE_UPDATE',
-  REMOTE_NET_STATE_UPDATE: 'REMOTE_NET_STATE_UPDATE',
-  LOCAL_AUDIO_VOLUME_UPDATE: 'LOCAL_AUDIO_VOLUME_UPDATE',
-  REMOTE_AUDIO_VOLUME_UPDATE: 'REMOTE_AUDIO_VOLUME_UPDATE',
-  VIDEO_FULLSCREEN_UPDATE: 'VIDEO_FULLSCREEN_UPDATE',
-  BGM_PLAY_START: 'BGM_PLAY_START',
-  BGM_PLAY_FAIL: 'BGM_PLAY_FAIL',
-  BGM_PLAY_PROGRESS: 'BGM_PLAY_PROGRESS',
-  BGM_PLAY_COMPLETE: 'BGM_PLAY_COMPLETE',
-  PLAYER_WARNING: 'PLAYER_WARNING',
-  ERROR: 'ERROR',
-  IM_READY: 'IM_READY',
-  IM_MESSAGE_RECEIVED: 'IM_MESSAGE_RECEIVED',
-  IM_NOT_READY: 'IM_NOT_READY',
-  IM_KICKED_OUT: 'IM_KICKED_OUT',
-  IM_ERROR: 'IM_ERROR',
-  CONNECTION_STATE_UPDATE: 'CONNECTION_STATE_UPDATE',
-  REMOTE_USER_ROLE_UPDATE: 'REMOTE_USER_ROLE_UPDATE',
-});
+export {VERSION, parseStreamID};
 
-/** Error codes the SDK itself produces (server codes are passed through unchanged). */
-const ERROR_CODE = Object.freeze({
-  CAMERA_FAILED: -1301,
-  MIC_FAILED: -1302,
-  PUSH_CONNECTION_LOST: -1307,
-  INVALID_PARAMETER: -2,
-  STATE: -1,
-  USERSIG_FAILED: -100018,
-  ENTER_ROOM_FAILED: -3301,
-  ROOM_ID_INVALID: -3318,
-  USER_ID_INVALID: -3319,
-});
-
-const DEFAULT_PUSHER = Object.freeze({
-  url: '', mode: 'RTC', autopush: false, enableCamera: false, enableMic: false, enableAgc: false, enableAns: false,
-  enableEarMonitor: false, enableAutoFocus: true, enableZoom: false, minBitrate: 600, maxBitrate: 900,
-  videoWidth: 360, videoHeight: 640, beautyLevel: 0, whitenessLevel: 0, videoOrientation: 'vertical',
-  videoAspect: '9:16', frontCamera: 'front', enableRemoteMirror: false, localMirror: 'auto',
-  enableBackgroundMute: false, audioQuality: 'high', audioVolumeType: 'voicecall', audioReverbType: 0,
-  waitingImage: '', beautyStyle: 'smooth', filter: '', netStatus: {},
-});
-
-const DEFAULT_PLAYER = Object.freeze({
-  src: '', hasVideo: false, hasAudio: false, volume: 0, mode: 'RTC', autoplay: true, muteAudio: false,
-  muteVideo: false, orientation: 'vertical', objectFit: 'fillCrop', enableBackgroundMute: false, minCache: 1,
-  maxCache: 2, soundMode: 'speaker', enableRecvMessage: false, autoPauseIfNavigate: true,
-  autoPauseIfOpenNative: true, isVisible: true, netStatus: {},
-});
-
-const CHINESE = /[\u3400-\u9fff\uf900-\ufaff]/;
 const instances = new Map();
 let nextInstanceId = 1;
 let lastInstance = null;
-
-const copy = attrs => ({...attrs, netStatus: {...(attrs.netStatus || {})}});
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-const sdkError = (code, message, extra) => Object.assign(new Error(message), {code}, extra);
-/** Errors that only say "the room session this work belonged to is over": never reported as ERROR. */
-const quiet = error => !!(error && (error.left || error.socketLost));
-/** The server's answer to a resume while it still hears the member's old socket (docs/protocol.md). */
-const RESUME_STILL_CONNECTED = -1202;
-/** Resumes tried, one heartbeat interval apart, before entering again: the old socket is gone well before. */
-const RESUME_RETRIES = 4;
-const errorData = (error, fallbackCode) => ({
-  code: typeof error?.code === 'number' ? error.code : fallbackCode,
-  message: String(error?.message || error),
-});
-
-/** Splits "{userID}_{streamType}" at the last underscore. */
-export function parseStreamID(streamID) {
-  const at = String(streamID).lastIndexOf('_');
-  return at < 0 ? {userID: String(streamID), streamType: 'main'}
-    : {userID: streamID.slice(0, at), streamType: streamID.slice(at + 1)};
-}
 
 /** Resolves when ICE gathering is complete: the server is ICE-lite and takes complete offers (no trickle). */
 function gatheringComplete(pc, timeoutMs = 5000) {
@@ -184,114 +107,52 @@ class BeautyFilter {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------------------------------------------
 
-export default class TRTC {
+export default class TRTC extends TRTCCore {
   /**
    * @param ctx the page (any object with setData(obj, callback)); kept for symmetry with trtc-wx
    * @param options {env, logLevel, serverUrl, recvMode, statsIntervalMs, volumeIntervalMs, requestTimeoutMs,
    *                 reconnectTimeoutMs}
    */
   constructor(ctx, options = {}) {
-    this.ctx = ctx;
-    this.options = {statsIntervalMs: 2000, volumeIntervalMs: 500, requestTimeoutMs: 10000,
-      reconnectTimeoutMs: 60000, ...options};
-    this.EVENT = EVENT;
-    this.ERROR_CODE = ERROR_CODE;
+    super(ctx, options, {statsIntervalMs: 2000, volumeIntervalMs: 500}, '[lianmai]');
     this.instanceId = nextInstanceId++;
-    this._logLevel = typeof options.logLevel === 'number' ? options.logLevel : 1;
-    this._handlers = new Map();
     this._viewListeners = new Set();
-    this._pusherInitial = {...DEFAULT_PUSHER};
-    this._pusher = null;
-    this._resetRoomState();
     instances.set(this.instanceId, this);
     lastInstance = this;
     if (typeof addEventListener === 'function') {
       // Closing the tab: say goodbye at once instead of leaving the others to wait for the timeout.
       addEventListener('pagehide', () => {
-        if (this._state === 'joined' && this._ws?.readyState === 1) {
+        if (this._state === 'joined' && this._sock?.open) {
           this._send({v: PROTOCOL_VERSION, type: 'request', id: ++this._requestId, action: 'leave', data: {}});
         }
       });
     }
   }
 
-  // ---- logging and events -----------------------------------------------------------------------------------
-
-  setLogLevel(level) { this._logLevel = Number(level) || 0; }
-
-  _log(level, ...args) {
-    if (this.options.env === 'test' || level < this._logLevel || typeof console === 'undefined') return;
-    (console[['log', 'info', 'warn', 'error'][level] || 'log'])('[lianmai]', ...args);
-  }
-
-  on(name, handler, context) {
-    if (typeof handler !== 'function') return;
-    if (!this._handlers.has(name)) this._handlers.set(name, []);
-    this._handlers.get(name).push({handler, context});
-  }
-
-  off(name, handler) {
-    if (name === undefined) { this._handlers.clear(); return; }
-    if (!handler) { this._handlers.delete(name); return; }
-    const list = this._handlers.get(name) || [];
-    this._handlers.set(name, list.filter(entry => entry.handler !== handler));
-  }
-
-  _emit(name, data) {
-    this._log(0, 'event', name, data);
-    for (const {handler, context} of [...(this._handlers.get(name) || [])]) {
-      try { handler.call(context, {eventCode: name, data}); } catch (e) { this._log(3, 'handler of', name, 'threw', e); }
-    }
-  }
-
-  _error(code, message) { this._emit(EVENT.ERROR, {code, message}); }
-
   /** Internal: lets the custom elements re-render when media or attributes change. */
   _watch(listener) { this._viewListeners.add(listener); return () => this._viewListeners.delete(listener); }
-  _notifyViews() { for (const listener of [...this._viewListeners]) { try { listener(); } catch (e) { /* view */ } } }
+  _notifyViews() { for (const listener of [...(this._viewListeners || [])]) { try { listener(); } catch (e) { /* view */ } } }
 
   // ---- state ----------------------------------------------------------------------------------------------------
 
-  _resetRoomState() {
-    this._epoch = (this._epoch || 0) + 1;
-    this._state = 'idle'; // idle | entering | joined | reconnecting
-    this._params = null;
-    this._ws = null;
-    this._requestId = 0;
-    this._pending = new Map();
-    this._queue = [];
-    this._sessionToken = null;
-    this._heartbeatMs = 10000;
-    this._timers = [];
-    this._users = new Map();
-    this._players = new Map();
+  _resetMedia() {
     this._subs = new Map();
     this._playerChains = new Map();
-    this._started = false;
     this._previewing = false;
     this._paused = false;
     this._pub = null;
     this._pubFailures = 0;
     this._chain = Promise.resolve();
     this._syncQueued = false;
-    this._recvMode = 1;
   }
-
-  _userList() {
-    return [...this._users.values()].map(u => ({userID: u.userID, role: u.role, hasMainVideo: u.hasMainVideo,
-      hasMainAudio: u.hasMainAudio, hasAuxVideo: u.hasAuxVideo}));
-  }
-
-  getPlayerList() { return [...this._players.values()].map(p => copy(p.attrs)); }
 
   // ---- pusher -----------------------------------------------------------------------------------------------------
 
-  createPusher(attrs = {}) {
-    this._pusherInitial = {...DEFAULT_PUSHER, ...attrs, netStatus: {}};
+  _makePusher() {
     const trtc = this;
-    const pusher = {
-      pusherAttributes: copy(this._pusherInitial),
+    return {
       start(options = {}) { trtc._started = true; trtc._paused = false; trtc._scheduleSync(); options.success?.(); return this.pusherAttributes; },
       stop(options = {}) { trtc._started = false; trtc._previewing = false; trtc._scheduleSync(); options.success?.(); return this.pusherAttributes; },
       pause() { trtc._paused = true; trtc._applyPause(); return this.pusherAttributes; },
@@ -315,15 +176,7 @@ export default class TRTC {
       pauseBGM() {}, resumeBGM() {}, stopBGM() {}, setBGMVolume() {},
       setMICVolume({volume} = {}) { trtc._micVolume = volume; },
     };
-    this._pusher = pusher;
-    return pusher;
   }
-
-  getPusherInstance() { return this._pusher || this.createPusher(); }
-
-  _pusherAttrs() { return this.getPusherInstance().pusherAttributes; }
-
-  getPusherAttributes() { return copy(this._pusherAttrs()); }
 
   setPusherAttributes(attrs = {}) {
     const current = this._pusherAttrs();
@@ -356,11 +209,6 @@ export default class TRTC {
     if (!track) return null;
     if (this._previewTrack !== track) { this._previewTrack = track; this._previewStream = new MediaStream([track]); }
     return this._previewStream;
-  }
-
-  _canPublish() {
-    const p = this._params;
-    return !!p && !(p.scene === 'live' && p.role === 'audience');
   }
 
   _scheduleSync() {
@@ -517,7 +365,7 @@ export default class TRTC {
     this._pub = null;
     pub.closed = true;
     pub.pc.close();
-    if (tellServer && pub.sessionId && this._ws) {
+    if (tellServer && pub.sessionId && this._sock) {
       await this._request('unpublish', {streamType: 'main'}).catch(e => this._log(2, 'unpublish', e.message));
     }
   }
@@ -556,25 +404,18 @@ export default class TRTC {
 
   // ---- room -------------------------------------------------------------------------------------------------------
 
-  _validate(params) {
-    const {sdkAppID, userID, userSig, roomID, strRoomID} = params || {};
-    if (!sdkAppID || !(Number(sdkAppID) > 0)) return [ERROR_CODE.INVALID_PARAMETER, 'sdkAppID is required'];
-    if (!userID || typeof userID !== 'string') return [ERROR_CODE.USER_ID_INVALID, 'userID is required'];
-    if (CHINESE.test(userID)) return [ERROR_CODE.USER_ID_INVALID, 'userID must not contain Chinese characters'];
-    if (!userSig) return [ERROR_CODE.USERSIG_FAILED, 'userSig is required'];
-    if (strRoomID !== undefined && strRoomID !== null && strRoomID !== '') {
+  _validateRoom(params) {
+    const strRoomID = params.strRoomID;
+    if (present(strRoomID)) {
       if (CHINESE.test(String(strRoomID))) return [ERROR_CODE.ROOM_ID_INVALID, 'strRoomID must not contain Chinese characters'];
       if (String(strRoomID).length > 64) return [ERROR_CODE.ROOM_ID_INVALID, 'strRoomID is longer than 64 characters'];
       return null;
     }
-    const room = Number(roomID);
-    if (!Number.isInteger(room) || room < 1 || room > 4294967295) {
-      return [ERROR_CODE.ROOM_ID_INVALID, 'roomID must be an integer in 1..4294967295 (or give strRoomID)'];
-    }
-    return null;
+    const invalid = super._validateRoom(params);
+    return invalid && [invalid[0], invalid[1] + ' (or give strRoomID)'];
   }
 
-  _serverUrl() {
+  _serverWsUrl() {
     const base = this.options.serverUrl;
     if (!base) {
       if (typeof location === 'undefined') throw sdkError(ERROR_CODE.INVALID_PARAMETER, 'options.serverUrl is required');
@@ -588,28 +429,11 @@ export default class TRTC {
   }
 
   _host() {
-    try { return new URL(this._serverUrl()).host; } catch (e) { return 'lianmai'; }
+    try { return new URL(this._serverWsUrl()).host; } catch (e) { return 'lianmai'; }
   }
 
-  enterRoom(params = {}) {
-    const invalid = this._validate(params);
-    if (invalid) {
-      this._log(3, 'enterRoom:', invalid[1]);
-      this._error(invalid[0], invalid[1]);
-      return this.getPusherAttributes();
-    }
-    if (this._state !== 'idle') this._leaveLocally();
-    const p = {...params, sdkAppID: Number(params.sdkAppID), scene: params.scene === 'live' ? 'live' : 'rtc'};
-    if (p.strRoomID !== undefined && p.strRoomID !== null && p.strRoomID !== '') { p.strRoomID = String(p.strRoomID); delete p.roomID; }
-    else { p.roomID = Number(p.roomID); delete p.strRoomID; }
-    p.role = p.role === 'audience' || p.role === 'anchor' ? p.role : 'anchor';
-    this._params = p;
-    this._recvMode = [1, 2, 3, 4].includes(Number(p.recvMode)) ? Number(p.recvMode)
-      : ([1, 2, 3, 4].includes(Number(this.options.recvMode)) ? Number(this.options.recvMode) : 1);
-    const a = this._pusherAttrs();
-    if (typeof p.enableMic === 'boolean') a.enableMic = p.enableMic;
-    if (typeof p.enableCamera === 'boolean') a.enableCamera = p.enableCamera;
-    if (p.pureAudioMode) a.enableCamera = false;
+  /** The pusher url: room://{host}/rtc?… (no UserSig: it ends up in the DOM; `instance` finds this object). */
+  _prepareEnter(p, a) {
     const q = new URLSearchParams({sdkappid: p.sdkAppID});
     if (p.strRoomID) q.set('strroomid', p.strRoomID); else q.set('roomid', p.roomID);
     q.set('userid', p.userID);
@@ -617,172 +441,55 @@ export default class TRTC {
     q.set('role', p.role);
     if (p.streamID) q.set('streamid', p.streamID);
     q.set('instance', this.instanceId);
-    a.url = `room://${this._host()}/rtc?${q}`;
     a.mode = 'RTC';
-    this._state = 'entering';
-    this._connect(false);
-    this._notifyViews();
-    return copy(a);
+    return `room://${this._host()}/rtc?${q}`;
   }
 
-  exitRoom() {
-    const wasIn = this._state !== 'idle';
-    if (wasIn && this._ws && this._ws.readyState === 1) {
-      const ws = this._ws;
-      this._send({v: PROTOCOL_VERSION, type: 'request', id: ++this._requestId, action: 'leave', data: {}});
-      setTimeout(() => ws.close(1000, 'leave'), 500);
-      this._ws = null;
-    }
-    this._leaveLocally();
-    this._emit(EVENT.LOCAL_LEAVE, {});
-    return {pusher: this.getPusherAttributes(), playerList: []};
+  enterRoom(params = {}) {
+    const attrs = super.enterRoom(params);
+    this._notifyViews();
+    return attrs;
   }
 
   /** Stops media, closes the socket, resets room and pusher state (no events). */
   _leaveLocally() {
-    for (const timer of this._timers) clearInterval(timer);
-    if (this._reconnectTimer) clearTimeout(this._reconnectTimer);
-    this._reconnectTimer = null;
-    for (const {reject, timer} of this._pending.values()) { clearTimeout(timer); reject(sdkError(ERROR_CODE.STATE, 'left the room', {left: true})); }
-    for (const {reject} of this._queue) reject(sdkError(ERROR_CODE.STATE, 'left the room', {left: true}));
-    if (this._ws) { const ws = this._ws; this._ws = null; ws.onclose = null; try { ws.close(1000, 'leave'); } catch (e) { /* closed */ } }
     if (this._pub) { this._pub.closed = true; this._pub.pc.close(); }
     for (const sub of this._subs.values()) { sub.closed = true; sub.pc.close(); }
     this._releaseCamera();
     if (this._mic) { this._mic.stop(); this._mic = null; }
-    const pusher = this._pusher;
-    this._resetRoomState();
-    if (pusher) pusher.pusherAttributes = copy(this._pusherInitial);
+    super._leaveLocally();
     this._notifyViews();
   }
 
-  /** Lianmai extension: changes role in a `live` room. Resolves when the server agreed. */
-  async switchRole(role) {
-    if (role !== 'anchor' && role !== 'audience') throw sdkError(ERROR_CODE.INVALID_PARAMETER, 'role must be anchor or audience');
-    if (!this._params) throw sdkError(ERROR_CODE.STATE, 'not in a room');
-    try {
-      await this._request('switchRole', {role});
-    } catch (e) {
-      this._error(errorData(e, ERROR_CODE.STATE).code, errorData(e).message);
-      throw e;
-    }
-    this._params.role = role;
+  async _roleSwitched(role) {
     if (role === 'audience' && this._pub) await this._unpublish(false); // the server unpublished already
     this._scheduleSync();
-    return role;
-  }
-
-  /** Lianmai extension: a room-wide custom message (cmdID 1..10, data ≤ 1 KiB). Resolves when sent. */
-  async sendCustomMessage(cmdID, data) {
-    const text = typeof data === 'string' ? data : JSON.stringify(data);
-    try {
-      await this._request('message', {cmdID: Number(cmdID), data: text});
-    } catch (e) {
-      this._emit(EVENT.IM_ERROR, errorData(e, ERROR_CODE.STATE));
-      throw e;
-    }
   }
 
   // ---- signalling -------------------------------------------------------------------------------------------------
 
-  _connect(resuming) {
-    let ws;
-    try {
-      ws = new WebSocket(this._serverUrl());
-    } catch (e) {
-      this._onSocketGone(null, e.message);
-      return;
-    }
-    this._ws = ws;
-    ws.onopen = () => {
-      if (this._ws !== ws) return;
-      this._lastRx = Date.now();
-      if (resuming && this._sessionToken) this._resume();
-      else this._enter(resuming);
-    };
-    ws.onmessage = event => { if (this._ws === ws) this._onFrame(event.data); };
-    ws.onclose = event => { if (this._ws === ws) this._onSocketGone(ws, `socket closed (${event.code}${event.reason ? ' ' + event.reason : ''})`); };
+  _openSocket(url, handlers) {
+    const ws = new WebSocket(url);
+    ws.onopen = () => handlers.open();
+    ws.onmessage = event => handlers.message(event.data);
+    ws.onclose = event => handlers.gone(`socket closed (${event.code}${event.reason ? ' ' + event.reason : ''})`);
     ws.onerror = () => {};
+    return {send: text => ws.send(text), close: (code, reason) => ws.close(code, reason)};
   }
 
-  _enterData() {
-    const p = this._params;
-    const data = {sdkAppID: p.sdkAppID, userID: p.userID, userSig: p.userSig, scene: p.scene, role: p.role};
-    if (p.strRoomID) data.strRoomID = p.strRoomID; else data.roomID = p.roomID;
-    if (p.privateMapKey) data.privateMapKey = p.privateMapKey;
-    return data;
+  _joinedIntervals() {
+    return [[() => this._collectStats(), this.options.statsIntervalMs],
+      [() => this._collectVolume(), this.options.volumeIntervalMs]];
   }
 
-  async _enter(rejoin) {
-    let data;
-    try {
-      data = await this._request('enter', this._enterData(), true);
-    } catch (e) {
-      if (quiet(e)) return; // socket lost: _onSocketGone handles it
-      const {code, message} = errorData(e, ERROR_CODE.ENTER_ROOM_FAILED);
-      this._log(3, 'enter failed', code, message);
-      this._error(code, message);
-      if (rejoin) this._emit(EVENT.KICKED_OUT, {reason: 'rejoin-failed', message});
-      this._leaveLocally();
-      return;
-    }
-    this._joined(data, rejoin ? 'fresh' : 'first');
+  _afterJoin(how) {
+    if (how !== 'fresh') return;
+    // The server forgot us: every media session is gone; publish and subscribe again.
+    if (this._pub) { this._pub.closed = true; this._pub.pc.close(); this._pub = null; }
+    for (const [streamID, sub] of this._subs) { sub.closed = true; sub.pc.close(); this._subs.delete(streamID); }
   }
 
-  async _resume(attempt = 0) {
-    const ws = this._ws;
-    let data;
-    try {
-      data = await this._request('resume', {sessionToken: this._sessionToken}, true);
-    } catch (e) {
-      if (quiet(e)) return;
-      if (e.code === RESUME_STILL_CONNECTED && attempt < RESUME_RETRIES) {
-        // The server still hears our old socket (docs/protocol.md, resume): it stops counting as alive after two
-        // heartbeat intervals, so ask again after one.
-        this._log(1, 'old socket still connected on the server; resuming again shortly');
-        setTimeout(() => { if (this._ws === ws) this._resume(attempt + 1); }, this._heartbeatMs || 5000);
-        return;
-      }
-      this._log(2, 'resume refused, entering again:', e.message);
-      this._sessionToken = null;
-      this._enter(true);
-      return;
-    }
-    this._joined(data, 'resume');
-  }
-
-  /** After enter/resume: start timers, reconcile members, flush queued requests. */
-  _joined(data, how) {
-    const wasReconnecting = this._state === 'reconnecting';
-    this._state = 'joined';
-    this._sessionToken = data.sessionToken || this._sessionToken;
-    this._heartbeatMs = Number(data.heartbeatIntervalMs) > 0 ? Number(data.heartbeatIntervalMs) : 10000;
-    this._reconnectStarted = null;
-    this._heartbeatSent = 0;
-    this._backoff = 0;
-    for (const timer of this._timers) clearInterval(timer);
-    this._timers = [
-      setInterval(() => this._heartbeat(), this._heartbeatMs),
-      setInterval(() => this._collectStats(), this.options.statsIntervalMs),
-      setInterval(() => this._collectVolume(), this.options.volumeIntervalMs),
-    ];
-    const queued = this._queue;
-    this._queue = [];
-    for (const item of queued) this._sendRequest(item);
-    if (how === 'first') {
-      this._log(1, 'entered room as', this._params.userID);
-      this._emit(EVENT.LOCAL_JOIN, {});
-      this._emit(EVENT.IM_READY, {});
-    } else {
-      this._log(1, how === 'resume' ? 'session resumed' : 'entered the room again');
-      if (how === 'fresh') {
-        // The server forgot us: every media session is gone; publish and subscribe again.
-        if (this._pub) { this._pub.closed = true; this._pub.pc.close(); this._pub = null; }
-        for (const [streamID, sub] of this._subs) { sub.closed = true; sub.pc.close(); this._subs.delete(streamID); }
-      }
-      if (wasReconnecting) this._emit(EVENT.CONNECTION_STATE_UPDATE, {state: 'connected', how});
-    }
-    this._reconcile(data.members || []);
+  _afterReconcile(how) {
     if (how === 'resume' && this._pub) {
       // Re-announce our flags in case a mute was lost with the old socket.
       this._pub.audio = !this._pub.audio;
@@ -792,235 +499,38 @@ export default class TRTC {
     for (const streamID of this._players.keys()) this._schedulePlayerSync(streamID);
   }
 
-  _onSocketGone(ws, reason) {
-    if (ws && this._ws !== ws) return;
-    this._ws = null;
-    for (const [id, {reject, timer}] of this._pending) {
-      clearTimeout(timer);
-      reject(sdkError(ERROR_CODE.STATE, 'socket lost: ' + reason, {socketLost: true}));
-      this._pending.delete(id);
-    }
-    if (this._state === 'idle') return;
-    if (this._state === 'entering') {
-      this._log(3, 'cannot reach the server:', reason);
-      this._error(ERROR_CODE.ENTER_ROOM_FAILED, 'cannot reach the server: ' + reason);
-      this._leaveLocally();
-      return;
-    }
-    if (this._state === 'joined') {
-      this._state = 'reconnecting';
-      this._reconnectStarted = Date.now();
-      this._backoff = 0;
-      for (const timer of this._timers) clearInterval(timer);
-      this._timers = [];
-      this._log(2, 'connection lost, reconnecting:', reason);
-      this._emit(EVENT.CONNECTION_STATE_UPDATE, {state: 'reconnecting', reason});
-    }
-    if (Date.now() - this._reconnectStarted > this.options.reconnectTimeoutMs) {
-      const message = 'connection to the server lost: ' + reason;
-      this._error(ERROR_CODE.PUSH_CONNECTION_LOST, message);
-      this._emit(EVENT.CONNECTION_STATE_UPDATE, {state: 'disconnected', reason});
-      this._emit(EVENT.KICKED_OUT, {reason: 'network', message});
-      this._leaveLocally();
-      return;
-    }
-    const delay = Math.min(8000, 500 * 2 ** this._backoff++) * (0.8 + Math.random() * 0.4);
-    this._reconnectTimer = setTimeout(() => { this._reconnectTimer = null; this._connect(true); }, delay);
+  // ---- remote players ---------------------------------------------------------------------------------------------
+
+  _initPlayer(player) {
+    const a = player.attrs;
+    const q = new URLSearchParams({userid: a.userID, streamtype: a.streamType, streamid: a.streamID, instance: this.instanceId});
+    player.stream = null;
+    a.src = `room://${this._host()}/rtc?${q}`;
   }
 
-  _heartbeat() {
-    if (!this._ws || this._ws.readyState !== 1) return;
-    // Dead socket: a heartbeat sent long ago is still unanswered and nothing else arrived since.
-    if (this._heartbeatSent && this._heartbeatSent > this._lastRx && Date.now() - this._heartbeatSent > 3 * this._heartbeatMs) {
-      this._log(2, 'server silent; reconnecting');
-      const ws = this._ws;
-      ws.onclose = null;
-      ws.close();
-      this._onSocketGone(ws, 'heartbeat timeout');
-      return;
-    }
-    if (!(this._heartbeatSent > this._lastRx)) this._heartbeatSent = Date.now();
-    this._request('heartbeat', {}).catch(() => {});
+  _streamFlags(player, flags) {
+    if (flags === null && this._subs.has(player.streamID)) this._subs.get(player.streamID).ended = true; // the server ended it
+    return false;
   }
 
-  _send(frame) {
-    const text = JSON.stringify(frame);
-    this._ws.send(text);
-  }
-
-  /** Sends a request; outside of `enter`/`resume`, waits (queued) while the socket is being re-established. */
-  _request(action, data, now = false) {
-    return new Promise((resolve, reject) => {
-      const item = {action, data, resolve, reject};
-      const open = this._ws && this._ws.readyState === 1;
-      if (now && open) this._sendRequest(item);
-      else if (this._state === 'joined' && open) this._sendRequest(item);
-      else if (this._state === 'reconnecting' || this._state === 'entering') this._queue.push(item);
-      else reject(sdkError(ERROR_CODE.STATE, 'not in a room', {left: true}));
-    });
-  }
-
-  _sendRequest(item) {
-    if (!this._ws || this._ws.readyState !== 1) { this._queue.push(item); return; }
-    const id = ++this._requestId;
-    const timer = setTimeout(() => {
-      if (this._pending.delete(id)) item.reject(sdkError(ERROR_CODE.STATE, item.action + ' timed out'));
-    }, this.options.requestTimeoutMs);
-    this._pending.set(id, {resolve: item.resolve, reject: item.reject, timer});
-    this._log(0, '->', item.action);
-    this._send({v: PROTOCOL_VERSION, type: 'request', id, action: item.action, data: item.data});
-  }
-
-  _onFrame(text) {
-    this._lastRx = Date.now();
-    let frame;
-    try { frame = JSON.parse(text); } catch (e) { this._log(2, 'bad frame from server'); return; }
-    if (!frame || typeof frame !== 'object') return;
-    if (frame.type === 'response') {
-      const pending = this._pending.get(frame.id);
-      if (!pending) return;
-      this._pending.delete(frame.id);
-      clearTimeout(pending.timer);
-      if (frame.ok) pending.resolve(frame.data || {});
-      else pending.reject(sdkError(frame.error?.code ?? -7, frame.error?.message || 'request failed'));
-    } else if (frame.type === 'event') {
-      this._onEvent(frame.event, frame.data || {});
-    }
-  }
-
-  _onEvent(name, d) {
-    this._log(0, '<-', name, d);
-    switch (name) {
-      case 'userJoin': this._userJoined(d.userID, d.role); break;
-      case 'userLeave': this._userLeft(d.userID, d.reason); break;
-      case 'userRole': {
-        const user = this._users.get(d.userID) || this._userJoined(d.userID, d.role);
-        user.role = d.role;
-        this._emit(EVENT.REMOTE_USER_ROLE_UPDATE, {userID: d.userID, role: d.role, userList: this._userList(),
-          playerList: this.getPlayerList()});
-        break;
-      }
-      case 'streamAdd':
-      case 'streamUpdate':
-        this._applyStream(d.userID, d.streamType, {audio: !!d.audio, video: !!d.video});
-        break;
-      case 'streamRemove': this._applyStream(d.userID, d.streamType, null); break;
-      case 'customMessage':
-        this._emit(EVENT.IM_MESSAGE_RECEIVED, {userID: d.userID, cmdID: d.cmdID, data: d.data,
-          message: {from: d.userID, cmdID: d.cmdID, payload: {data: d.data}}});
-        break;
-      case 'kicked': {
-        const message = d.message || d.reason || 'kicked';
-        this._log(2, 'kicked out:', message);
-        this._leaveLocally();
-        this._emit(EVENT.KICKED_OUT, {reason: d.reason, message});
-        break;
-      }
-      case 'serverShutdown':
-        // Not a kick: the server is going away (a restart, a deploy) and its room state with it. Skip the resume
-        // that would be refused and enter afresh when it, or another node, answers; the socket's close (1001)
-        // starts the usual reconnect with back-off.
-        this._log(2, 'server shutting down:', d.message || d.reason);
-        this._sessionToken = null;
-        break;
-      case 'error': this._log(3, 'server error', d); this._error(d.code ?? -7, d.message || 'server error'); break;
-      default: this._log(0, 'unknown event', name);
-    }
-  }
-
-  // ---- remote users and players -----------------------------------------------------------------------------------
-
-  _userJoined(userID, role) {
-    if (!userID || userID === this._params?.userID) return null;
-    let user = this._users.get(userID);
-    if (user) { if (role) user.role = role; return user; }
-    user = {userID, role: role || 'anchor', hasMainVideo: false, hasMainAudio: false, hasAuxVideo: false};
-    this._users.set(userID, user);
-    this._emit(EVENT.REMOTE_USER_JOIN, {userID, userList: this._userList(), playerList: this.getPlayerList()});
-    return user;
-  }
-
-  _userLeft(userID, reason) {
-    if (!this._users.has(userID)) return;
-    for (const streamType of ['main', 'aux']) this._applyStream(userID, streamType, null);
-    this._users.delete(userID);
-    this._emit(EVENT.REMOTE_USER_LEAVE, {userID, reason, userList: this._userList(), playerList: this.getPlayerList()});
-  }
-
-  _reconcile(members) {
-    const present = new Set();
-    for (const m of members) {
-      if (!m || m.userID === this._params.userID) continue;
-      present.add(m.userID);
-      this._userJoined(m.userID, m.role);
-      const streams = m.streams || {};
-      for (const streamType of ['main', 'aux']) {
-        const s = streams[streamType];
-        this._applyStream(m.userID, streamType, s ? {audio: streamType === 'main' && !!s.audio, video: !!s.video} : null);
-      }
-    }
-    for (const userID of [...this._users.keys()]) if (!present.has(userID)) this._userLeft(userID, 'leave');
-  }
-
-  /** Applies a stream's announced flags (null = unpublished): creates/updates/removes the player, emits events. */
-  _applyStream(userID, streamType, flags) {
-    if (!userID || userID === this._params?.userID || (streamType !== 'main' && streamType !== 'aux')) return;
-    const user = this._users.get(userID) || this._userJoined(userID, null);
-    if (!user) return;
-    const streamID = `${userID}_${streamType}`;
-    const audio = !!flags?.audio && streamType === 'main';
-    const video = !!flags?.video;
-    if (streamType === 'main') { user.hasMainAudio = audio; user.hasMainVideo = video; } else user.hasAuxVideo = video;
-    let player = this._players.get(streamID);
-    const before = player ? {video: player.attrs.hasVideo, audio: player.attrs.hasAudio} : {video: false, audio: false};
-    if (!player && (audio || video)) {
-      const recv = this._recvMode;
-      const q = new URLSearchParams({userid: userID, streamtype: streamType, streamid: streamID, instance: this.instanceId});
-      player = {streamID, stream: null, attrs: {...DEFAULT_PLAYER, userID, streamType, streamID, id: streamID,
-        src: `room://${this._host()}/rtc?${q}`, objectFit: streamType === 'aux' ? 'contain' : 'fillCrop',
-        muteAudio: recv === 3 || recv === 4, muteVideo: recv === 2 || recv === 4, netStatus: {}}};
-      this._players.set(streamID, player);
-    }
-    if (!player) return;
-    if (flags === null && this._subs.has(streamID)) this._subs.get(streamID).ended = true; // the server ended it
-    player.attrs.hasAudio = audio;
-    player.attrs.hasVideo = video;
-    const gone = !audio && !video;
-    if (gone) this._players.delete(streamID);
-    const payload = () => ({player: copy(player.attrs), userList: this._userList(), playerList: this.getPlayerList()});
-    if (before.video && !video) this._emit(EVENT.REMOTE_VIDEO_REMOVE, payload());
-    if (before.audio && !audio) this._emit(EVENT.REMOTE_AUDIO_REMOVE, payload());
-    if (!before.video && video) this._emit(EVENT.REMOTE_VIDEO_ADD, payload());
-    if (!before.audio && audio) this._emit(EVENT.REMOTE_AUDIO_ADD, payload());
-    this._schedulePlayerSync(streamID);
+  _streamApplied(player) {
+    this._schedulePlayerSync(player.streamID);
     this._notifyViews();
   }
 
-  setPlayerAttributes(streamID, attrs = {}) {
-    const player = this._players.get(streamID);
-    if (!player) return this.getPlayerList();
-    const before = {...player.attrs};
-    const {userID, streamType, id, streamID: _s, ...rest} = attrs; // identity is not settable
-    Object.assign(player.attrs, rest);
+  _playerAttributesChanged(streamID, before, player) {
     if (before.muteAudio !== player.attrs.muteAudio || before.muteVideo !== player.attrs.muteVideo) {
       this._schedulePlayerSync(streamID);
     }
     this._notifyViews();
-    return this.getPlayerList();
   }
 
-  /** Keeps a `smallStream` attribute on the player; protocol v1 has no action for layer selection (see README). */
-  switchStreamType(streamID) {
-    const player = this._players.get(streamID);
-    if (player) {
-      player.attrs.smallStream = !player.attrs.smallStream;
-      // The server switches the subscription's simulcast layer (big = highest bitrate, small = lowest).
-      if (this._subs.has(streamID)) {
-        this._request('setStreamType', {streamID, streamType: player.attrs.smallStream ? 'small' : 'big'})
-          .catch(error => this._log(2, 'switchStreamType', error));
-      }
+  /** The server switches the subscription's simulcast layer (big = highest bitrate, small = lowest). */
+  _streamTypeSwitched(streamID, player) {
+    if (this._subs.has(streamID)) {
+      this._request('setStreamType', {streamID, streamType: player.attrs.smallStream ? 'small' : 'big'})
+        .catch(error => this._log(2, 'switchStreamType', error));
     }
-    return this.getPlayerList();
   }
 
   getPlayerInstance(streamID) {
@@ -1269,6 +779,7 @@ export default class TRTC {
     return (match && instances.get(Number(match[1]))) || lastInstance;
   }
 }
+
 
 TRTC.EVENT = EVENT;
 TRTC.ERROR_CODE = ERROR_CODE;

@@ -65,6 +65,15 @@ public final class HeadlessChromium implements AutoCloseable {
         return new HeadlessChromium(new ChromeDriver(service, options), profile);
     }
 
+    /**
+     * Runs {@code javascript} in every page this browser opens from now on, before the page's own scripts (Chrome
+     * DevTools Protocol {@code Page.addScriptToEvaluateOnNewDocument}): tests observe browser APIs (peer
+     * connections, sockets) from there instead of reaching into the code under test.
+     */
+    public void onEveryPage(String javascript) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", javascript));
+    }
+
     /** Opens a page and waits for it to load. */
     public void open(String url) {
         driver.get(url);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
 import io.lianmai.server.live.FfmpegRtmp;
+import io.lianmai.server.sdk.BrowserMedia;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.HeadlessChromium;
 import java.nio.file.Path;
@@ -22,13 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoCallChromiumIT {
     private static final Duration MEDIA = Duration.ofSeconds(20);
-    private static final String MEDIA_COUNTS = "const done = arguments[arguments.length - 1];"
-            + "(async () => { let frames = 0, samples = 0;"
-            + "  for (const sub of (window.__trtc && window.__trtc._subs ? window.__trtc._subs.values() : [])) {"
-            + "    (await sub.pc.getStats()).forEach(s => { if (s.type !== 'inbound-rtp') return;"
-            + "      if (s.kind === 'video') frames += s.framesDecoded || 0;"
-            + "      if (s.kind === 'audio') samples += s.totalSamplesReceived || 0; }); }"
-            + "  return [frames, samples]; })().then(done, () => done([0, 0]));";
     private static TestServer server;
 
     @BeforeAll
@@ -45,7 +39,7 @@ class DemoCallChromiumIT {
 
     @Test
     void twoTabsInOneRoomHaveAVideoCall() {
-        try (HeadlessChromium alice = HeadlessChromium.start(); HeadlessChromium bob = HeadlessChromium.start()) {
+        try (HeadlessChromium alice = BrowserMedia.start(); HeadlessChromium bob = BrowserMedia.start()) {
             alice.open(server.url("/room.html?roomID=2024&userID=alice").toString());
             bob.open(server.url("/room.html?roomID=2024&userID=bob").toString());
 
@@ -88,7 +82,7 @@ class DemoCallChromiumIT {
     void anRtmpPusherAndAnFlvPlayerShareARoomWithABrowser(@TempDir Path dir) throws Exception {
         Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
-        try (HeadlessChromium web = HeadlessChromium.start()) {
+        try (HeadlessChromium web = BrowserMedia.start()) {
             web.open(server.url("/room.html?roomID=7070&userID=web").toString());
             web.await("LOCAL_JOIN", MEDIA, () -> events(web).contains("LOCAL_JOIN"));
             Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, server.sdkAppId()
@@ -118,7 +112,7 @@ class DemoCallChromiumIT {
         List<HeadlessChromium> pages = new java.util.ArrayList<>();
         try {
             for (int i = 1; i <= 4; i++) {
-                HeadlessChromium page = HeadlessChromium.start();
+                HeadlessChromium page = BrowserMedia.start();
                 pages.add(page);
                 page.open(server.url("/multi.html?roomID=4444&userID=member" + i).toString());
             }
@@ -133,9 +127,9 @@ class DemoCallChromiumIT {
     }
 
     @Test
-    void inLiveAnAudienceMemberPublishesOnlyAfterSwitchRole() throws Exception {
-        try (HeadlessChromium anchor = HeadlessChromium.start();
-                HeadlessChromium audience = HeadlessChromium.start()) {
+    void inLiveAnAudienceMemberPublishesOnlyAfterSwitchRole() {
+        try (HeadlessChromium anchor = BrowserMedia.start();
+                HeadlessChromium audience = BrowserMedia.start()) {
             anchor.open(server.url("/live.html?roomID=5555&userID=host&role=anchor").toString());
             audience.open(server.url("/live.html?roomID=5555&userID=fan&role=audience").toString());
             awaitMedia(audience, "the audience watches the anchor");
@@ -148,12 +142,20 @@ class DemoCallChromiumIT {
                     + " () => arguments[0](false))");
             anchor.await("the audience's message after start()", MEDIA,
                     () -> events(anchor).contains("IM_MESSAGE_RECEIVED"));
+            // The pusher's snapshot resolves once start() has captured the camera: the SDK has taken the start.
+            audience.await("the audience's camera captured", MEDIA, () -> Boolean.TRUE.equals(audience.asyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                            + "window.__trtc.getPusherInstance().snapshot().then(() => done(true), () => done(false))")));
+            assertThat(BrowserMedia.sends(audience)).as("no publishing connection for an audience member").isFalse();
             assertThat(events(anchor)).as("nothing published by an audience member").doesNotContain("REMOTE_VIDEO_ADD");
-
-            audience.asyncScript("window.__trtc.switchRole('anchor').then(() => {"
+            long switched = ((Number) audience.asyncScript("const done = arguments[0];"
+                    + "window.__trtc.switchRole('anchor').then(() => { const at = Date.now();"
                     + "window.__trtc.setPusherAttributes({enableCamera: true, enableMic: true});"
-                    + "window.__trtc.getPusherInstance().start(); arguments[0](true); })");
+                    + "window.__trtc.getPusherInstance().start(); done(at); })")).longValue();
             anchor.await("the co-host's video", MEDIA, () -> events(anchor).contains("REMOTE_VIDEO_ADD"));
+            // The co-host's stream appeared only after the server agreed to the switch (same machine, same clock).
+            assertThat(((Number) anchor.script("return window.__events.find(e => e.name === 'REMOTE_VIDEO_ADD').time"))
+                    .longValue()).isGreaterThanOrEqualTo(switched);
             awaitMedia(anchor, "the anchor decodes the co-host");
             // The first video the anchor saw came after the co-host's role change, not while it was audience.
             List<String> seen = events(anchor);
@@ -165,15 +167,16 @@ class DemoCallChromiumIT {
 
     @Test
     void aDroppedWebSocketResumesWithoutTheOtherSideSeeingALeave() {
-        try (HeadlessChromium alice = HeadlessChromium.start(); HeadlessChromium bob = HeadlessChromium.start()) {
+        try (HeadlessChromium alice = BrowserMedia.start(); HeadlessChromium bob = BrowserMedia.start()) {
             alice.open(server.url("/room.html?roomID=6060&userID=alice2").toString());
             bob.open(server.url("/room.html?roomID=6060&userID=bob2").toString());
             awaitMedia(alice, "alice decodes bob");
 
-            bob.script("window.__trtc._ws.close()");
-            bob.await("bob reconnected", MEDIA, () -> Boolean.TRUE.equals(bob.script(
-                    "return !!window.__trtc._ws && window.__trtc._ws.readyState === 1 && "
-                            + "window.__trtc._state === 'joined'")));
+            BrowserMedia.dropSockets(bob);
+            bob.await("bob reconnected", MEDIA, () -> BrowserMedia.socketOpen(bob)
+                    && events(bob).contains("CONNECTION_STATE_UPDATE") && Boolean.TRUE.equals(bob.script(
+                            "const e = window.__events.filter(e => e.name === 'CONNECTION_STATE_UPDATE');"
+                                    + " return e.length > 0 && e[e.length - 1].data.state === 'connected'")));
             long before = framesDecoded(alice);
             alice.await("media still flows", MEDIA, () -> framesDecoded(alice) > before + 30);
 
@@ -184,8 +187,8 @@ class DemoCallChromiumIT {
     @Test
     void theFirstRunUrlGivesACallWithoutTheDevEndpoint() {
         try (TestServer plain = TestServer.start();
-                HeadlessChromium alice = HeadlessChromium.start();
-                HeadlessChromium bob = HeadlessChromium.start()) {
+                HeadlessChromium alice = BrowserMedia.start();
+                HeadlessChromium bob = BrowserMedia.start()) {
             String key = plain.server().apps().find(plain.sdkAppId()).orElseThrow().secretKey();
             String fragment = "#sdkAppID=" + plain.sdkAppId() + "&secretKey=" + key;
             // As printed by `lianmai serve` on its first run: the home page, then the room number.
@@ -201,7 +204,7 @@ class DemoCallChromiumIT {
 
     @Test
     void aBadUserSigShowsTheTrtcError() {
-        try (HeadlessChromium page = HeadlessChromium.start()) {
+        try (HeadlessChromium page = BrowserMedia.start()) {
             page.open(server.url("/room.html?roomID=7&userID=eve&sdkAppID=" + server.sdkAppId()
                     + "&userSig=not-a-usersig").toString());
 
@@ -210,23 +213,16 @@ class DemoCallChromiumIT {
     }
 
     private static void awaitMedia(HeadlessChromium page, String what) {
-        page.await(what, MEDIA, () -> {
-            List<?> counts = (List<?>) page.asyncScript(MEDIA_COUNTS);
-            return ((Number) counts.get(0)).longValue() > 10 && ((Number) counts.get(1)).longValue() > 0;
-        });
+        page.await(what, MEDIA, () -> BrowserMedia.framesDecoded(page) > 10 && BrowserMedia.audioSamples(page) > 0);
     }
 
     private static long framesDecoded(HeadlessChromium page) {
-        return ((Number) ((List<?>) page.asyncScript(MEDIA_COUNTS)).get(0)).longValue();
+        return BrowserMedia.framesDecoded(page);
     }
 
     /** How many subscribed streams have decoded at least a few frames. */
     private static long streamsDecoding(HeadlessChromium page) {
-        Object count = page.asyncScript("const done = arguments[arguments.length - 1];"
-                + "(async () => { let n = 0; for (const sub of window.__trtc._subs.values()) { let f = 0;"
-                + "  (await sub.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video')"
-                + "    f += s.framesDecoded || 0; }); if (f > 5) n++; } return n; })().then(done, () => done(0));");
-        return ((Number) count).longValue();
+        return BrowserMedia.streamsDecoding(page);
     }
 
     private static List<String> events(HeadlessChromium page) {

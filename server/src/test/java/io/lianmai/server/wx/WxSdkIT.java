@@ -291,10 +291,7 @@ class WxSdkIT {
         Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
         long room = 3108;
-        open("a", "wx-anchor", room, server.userSig("wx-anchor"));
-        wx.awaitEvent("a", "LOCAL_JOIN");
-        open("b", "wx-viewer", room, server.userSig("wx-viewer"));
-        wx.awaitEvent("b", "LOCAL_JOIN");
+        enterBoth(room, "wx-anchor", "wx-viewer");
         try (SignalClient web = SignalClient.connect(server)) {
             JsonNode entered = web.enter(server, "web", Long.toString(room), null);
             assertThat(entered.path("members").toString()).contains("wx-anchor").contains("wx-viewer");
@@ -319,6 +316,118 @@ class WxSdkIT {
             web.awaitEvent("userLeave", "wx-viewer");
         }
         wx.awaitEvent("a", "REMOTE_USER_LEAVE");
+    }
+
+    /**
+     * switchRole through the public API in a live room: to audience the SDK stops the live-pusher and clears its url
+     * (the other member hears the role change), back to anchor it gives the RTMP url again; in an rtc room the server
+     * refuses and the SDK reports ERROR and rejects.
+     */
+    @Test
+    void switchRoleStopsThePusherForAudienceAndGivesTheUrlBackToAnAnchor() {
+        long room = 3112;
+        open("host", "wx-host", room, server.userSig("wx-host"));
+        wx.awaitEvent("host", "LOCAL_JOIN");
+        JsonNode refused = wx.trtc("host", "switchRole", "audience");
+        assertThat(refused.path("error").path("message").asText()).contains("live rooms");
+        wx.awaitEvent("host", "ERROR", data -> data.path("message").asText().contains("live rooms"));
+
+        // The same page enters a live room (a new room number: the rtc one keeps its scene while anyone is in it).
+        long live = 3113;
+        wx.trtc("host", "exitRoom");
+        JsonNode entered = wx.trtc("host", "enterRoom", Map.of("sdkAppID", server.sdkAppId(), "userID", "wx-host",
+                "userSig", userSigs.get("wx-host"), "roomID", live, "scene", "live", "role", "anchor"));
+        assertThat(entered.path("value").path("url").asText()).startsWith("rtmp://");
+        wx.awaitEvent("host", "LOCAL_JOIN", data -> wx.events("host", "LOCAL_JOIN").size() >= 2);
+        open("fan", "wx-fan", live, server.userSig("wx-fan"));
+        wx.trtc("fan", "enterRoom", Map.of("sdkAppID", server.sdkAppId(), "userID", "wx-fan",
+                "userSig", userSigs.get("wx-fan"), "roomID", live, "scene", "live", "role", "audience"));
+        wx.awaitEvent("host", "REMOTE_USER_JOIN", data -> data.path("userID").asText().equals("wx-fan"));
+        // The live-pusher reports that it pushes: the SDK counts it as started.
+        wx.page("host", "_pusherStateChangeHandler", Map.of("detail", Map.of("code", 1002)));
+        int stopsBefore = (int) calls(wx.state("host"), "pusher").stream().filter("stop"::equals).count();
+
+        JsonNode audience = wx.trtc("host", "switchRole", "audience");
+        assertThat(audience.path("value").asText()).isEqualTo("audience");
+        assertThat(wx.trtc("host", "getPusherAttributes").path("value").path("url").asText()).isEmpty();
+        assertThat(calls(wx.state("host"), "pusher").stream().filter("stop"::equals).count()).isGreaterThan(stopsBefore);
+        wx.awaitEvent("fan", "REMOTE_USER_ROLE_UPDATE", data -> data.path("userID").asText().equals("wx-host")
+                && data.path("role").asText().equals("audience"));
+
+        JsonNode anchorAgain = wx.trtc("host", "switchRole", "anchor");
+        assertThat(anchorAgain.path("value").asText()).isEqualTo("anchor");
+        assertThat(wx.trtc("host", "getPusherAttributes").path("value").path("url").asText())
+                .isEqualTo(pusherUrl(live, "wx-host"));
+        wx.awaitEvent("fan", "REMOTE_USER_ROLE_UPDATE", data -> data.path("userID").asText().equals("wx-host")
+                && data.path("role").asText().equals("anchor"));
+    }
+
+    /**
+     * A remote player through the public element-event handlers: a live-player that gives up (-2301) is asked to play
+     * again, at most three times until it plays (2004); fullscreen, net status and volume events reach the page as
+     * trtc-wx events; the src the SDK gave decodes as video (a frame count over HTTP-FLV).
+     */
+    @Test
+    void aPlayerIsReplayedWhenItGivesUpAndItsElementEventsBecomeTrtcEvents() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
+        long room = 3110;
+        enterBoth(room, "wx-star", "wx-watcher");
+        Process pusher = push(ffmpeg, pusherUrl(room, "wx-star"), 40);
+        try {
+            wx.page("a", "_pusherStateChangeHandler", Map.of("detail", Map.of("code", 1002)));
+            JsonNode added = wx.awaitEvent("b", "REMOTE_VIDEO_ADD");
+            String streamId = added.path("player").path("streamID").asText();
+            assertThat(streamId).isEqualTo("wx-star_main");
+            String src = added.path("player").path("src").asText();
+            String frames = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
+                    "-read_intervals", "%+3", "-select_streams", "v", "-count_frames", "-show_entries",
+                    "stream=nb_read_frames", "-of", "csv=p=0", src), 30, dir);
+            assertThat(Integer.parseInt(frames.strip().split("\\s+")[0])).as(frames).isGreaterThan(20);
+
+            Map<String, Object> target = Map.of("id", streamId);
+            for (int attempt = 1; attempt <= 4; attempt++) {
+                wx.page("b", "_playerStateChange", Map.of("detail", Map.of("code", -2301, "message", "gave up"),
+                        "currentTarget", target));
+                int expected = Math.min(attempt, 3);
+                JsonNode state = awaitState("b", s -> calls(s, "player:" + streamId).stream()
+                        .filter("play"::equals).count() >= expected);
+                assertThat(calls(state, "player:" + streamId).stream().filter("play"::equals).count())
+                        .isEqualTo(expected);
+            }
+            assertThat(wx.events("b", "PLAYER_WARNING")).hasSize(4);
+            // Playing again (2004) gives the player its three replays back.
+            wx.page("b", "_playerStateChange", Map.of("detail", Map.of("code", 2004), "currentTarget", target));
+            wx.page("b", "_playerStateChange", Map.of("detail", Map.of("code", -2301), "currentTarget", target));
+            awaitState("b", s -> calls(s, "player:" + streamId).stream().filter("play"::equals).count() == 4);
+
+            wx.page("b", "_playerFullscreenChange", Map.of("detail", Map.of("fullScreen", true, "direction", 90),
+                    "currentTarget", target));
+            JsonNode fullscreen = wx.awaitEvent("b", "VIDEO_FULLSCREEN_UPDATE");
+            assertThat(fullscreen.path("streamID").asText()).isEqualTo(streamId);
+            assertThat(fullscreen.path("fullScreen").asBoolean()).isTrue();
+            assertThat(fullscreen.path("direction").asInt()).isEqualTo(90);
+
+            wx.page("b", "_playerNetStatus", Map.of("detail", Map.of("info", Map.of("videoBitrate", 512,
+                    "videoFPS", 30)), "currentTarget", target));
+            JsonNode net = wx.awaitEvent("b", "REMOTE_NET_STATE_UPDATE");
+            assertThat(net.path("playerList").get(0).path("netStatus").path("videoBitrate").asInt()).isEqualTo(512);
+            assertThat(net.path("playerList").get(0).path("netStatus").path("videoFPS").asInt()).isEqualTo(30);
+
+            wx.page("b", "_playerAudioVolumeNotify", Map.of("detail", Map.of("volume", 42), "currentTarget", target));
+            JsonNode volume = wx.awaitEvent("b", "REMOTE_AUDIO_VOLUME_UPDATE");
+            assertThat(volume.path("playerList").get(0).path("volume").asInt()).isEqualTo(42);
+            wx.page("a", "_pusherAudioVolumeNotify", Map.of("detail", Map.of("volume", 7)));
+            assertThat(wx.awaitEvent("a", "LOCAL_AUDIO_VOLUME_UPDATE").path("pusher").path("volume").asInt())
+                    .isEqualTo(7);
+            // Events of an element the SDK does not know are ignored.
+            wx.page("b", "_playerAudioVolumeNotify", Map.of("detail", Map.of("volume", 99),
+                    "currentTarget", Map.of("id", "nobody_main")));
+            assertThat(wx.trtc("b", "getPlayerList").path("value").get(0).path("volume").asInt()).isEqualTo(42);
+        } finally {
+            pusher.destroy();
+            pusher.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     // ---- helpers ----
@@ -364,6 +473,14 @@ class WxSdkIT {
         userSigs.put(userId, userSig);
         return wx.open(phone, server.url("").toString(), Map.of("userID", userId,
                 "sdkAppID", Long.toString(server.sdkAppId()), "userSig", userSig, "roomID", Long.toString(room)));
+    }
+
+    /** Phone "a" enters as {@code userA}, then phone "b" as {@code userB}, each until LOCAL_JOIN. */
+    private void enterBoth(long room, String userA, String userB) {
+        open("a", userA, room, server.userSig(userA));
+        wx.awaitEvent("a", "LOCAL_JOIN");
+        open("b", userB, room, server.userSig(userB));
+        wx.awaitEvent("b", "LOCAL_JOIN");
     }
 
     private JsonNode awaitState(String phone, java.util.function.Predicate<JsonNode> condition) {
