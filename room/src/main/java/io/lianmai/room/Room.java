@@ -1,6 +1,7 @@
 package io.lianmai.room;
 
 import io.lianmai.auth.Privilege;
+import io.lianmai.common.StreamType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,10 +2,10 @@ package io.lianmai.server.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.common.RoomRef;
 import io.lianmai.live.rtmp.RtmpUrl;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
-import io.lianmai.server.http.RoomRef;
 import io.lianmai.server.live.CdnPublishTasks;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
 import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.common.RoomRef;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.store.App;
 import io.lianmai.store.AppDirectory;

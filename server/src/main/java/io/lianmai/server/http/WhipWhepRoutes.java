@@ -2,14 +2,15 @@ package io.lianmai.server.http;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamType;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
-import io.lianmai.room.StreamType;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
 import io.vertx.core.Future;

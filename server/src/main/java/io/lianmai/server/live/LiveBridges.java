@@ -1,12 +1,12 @@
 package io.lianmai.server.live;
 
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.StreamType;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
-import io.lianmai.room.StreamType;
 import io.lianmai.server.http.MediaOnlyMembers;
 import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;

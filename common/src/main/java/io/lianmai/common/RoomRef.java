@@ -1,4 +1,4 @@
-package io.lianmai.server.http;
+package io.lianmai.common;
 
 import java.util.Optional;
 
