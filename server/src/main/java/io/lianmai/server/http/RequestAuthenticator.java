@@ -25,10 +25,6 @@ import java.util.Set;
  * with an app's previous secret key passes while that key's grace period after a rotation lasts.
  */
 public final class RequestAuthenticator {
-    /** TRTC's {@code ERR_SDK_APPID_INVALID}. */
-    public static final int SDK_APP_ID_INVALID = -3317;
-    /** TRTC's {@code ERR_USER_ID_INVALID}. */
-    public static final int USER_ID_INVALID = -3319;
     /** The identifier whose UserSig authorises server REST API calls. */
     public static final String ADMINISTRATOR = "administrator";
     private static final int MAX_USER_ID_LENGTH = 32;
@@ -96,10 +92,10 @@ public final class RequestAuthenticator {
 
     private App verifyUserSig(long sdkAppId, String userId, String userSig) {
         requireValidUserId(userId);
-        App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403, SDK_APP_ID_INVALID,
+        App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403, TrtcErrorCode.SDK_APP_ID_INVALID,
                 "SDKAppID " + sdkAppId + " is not registered on this server (lianmai app list)")));
         if (!app.enabled()) {
-            throw new ApiException(new ApiError(403, SDK_APP_ID_INVALID, "app " + sdkAppId + " is disabled"));
+            throw new ApiException(new ApiError(403, TrtcErrorCode.SDK_APP_ID_INVALID, "app " + sdkAppId + " is disabled"));
         }
         if (userSig == null || userSig.isBlank()) {
             throw new ApiException(new ApiError(401, TrtcErrorCode.USER_SIG_INVALID,
@@ -116,7 +112,7 @@ public final class RequestAuthenticator {
     /** TRTC userIDs: 1..32 characters of letters, digits, '_' and '-'. */
     public static void requireValidUserId(String userId) {
         if (userId == null || userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) {
-            throw new ApiException(new ApiError(400, USER_ID_INVALID,
+            throw new ApiException(new ApiError(400, TrtcErrorCode.USER_ID_INVALID,
                     "userID must be 1.." + MAX_USER_ID_LENGTH + " characters"));
         }
         for (int i = 0; i < userId.length(); i++) {
@@ -124,7 +120,7 @@ public final class RequestAuthenticator {
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
                     || c == '-' || c == '.' || c == '@';
             if (!ok) {
-                throw new ApiException(new ApiError(400, USER_ID_INVALID,
+                throw new ApiException(new ApiError(400, TrtcErrorCode.USER_ID_INVALID,
                         "userID may hold letters, digits, '_', '-', '.' and '@' only"));
             }
         }

@@ -5,6 +5,7 @@ import io.lianmai.auth.Privileges;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
+import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomError;
@@ -66,7 +67,7 @@ public final class WhipWhepRoutes {
             router.patch(endpoint + "/:session").handler(context -> {
                 cors(context);
                 context.response().putHeader("allow", "DELETE, OPTIONS");
-                new ApiError(405, ApiError.INVALID_PARAMETER,
+                new ApiError(405, TrtcErrorCode.INVALID_PARAMETER,
                         "trickle ICE and ICE restart are not supported: send a complete offer").send(context);
             });
         }
@@ -78,7 +79,7 @@ public final class WhipWhepRoutes {
         cors(context);
         String contentType = Optional.ofNullable(context.request().getHeader("content-type")).orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith(SDP)) {
-            new ApiError(415, ApiError.INVALID_PARAMETER, "the body must be an SDP offer with Content-Type: "
+            new ApiError(415, TrtcErrorCode.INVALID_PARAMETER, "the body must be an SDP offer with Content-Type: "
                     + SDP).send(context);
             return;
         }
@@ -154,7 +155,7 @@ public final class WhipWhepRoutes {
             onSessionEnded(session);
             context.response().setStatusCode(200).end();
         } else {
-            new ApiError(404, ApiError.INVALID_PARAMETER, "no session " + session + " (already ended?)").send(context);
+            new ApiError(404, TrtcErrorCode.INVALID_PARAMETER, "no session " + session + " (already ended?)").send(context);
         }
     }
 
@@ -201,10 +202,10 @@ public final class WhipWhepRoutes {
         }
         if (cause instanceof MediaException media) {
             return switch (media.reason()) {
-                case BAD_OFFER -> new ApiError(400, ApiError.INVALID_PARAMETER, media.getMessage());
-                case STREAM_NOT_FOUND -> new ApiError(404, ApiError.STREAM_NOT_FOUND, media.getMessage());
+                case BAD_OFFER -> new ApiError(400, TrtcErrorCode.INVALID_PARAMETER, media.getMessage());
+                case STREAM_NOT_FOUND -> new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, media.getMessage());
                 // A full media plane says which limit and when to retry; anything else unavailable says nothing.
-                case UNAVAILABLE -> new ApiError(503, ApiError.SERVER_FAILED, media.retryAfterSeconds() > 0
+                case UNAVAILABLE -> new ApiError(503, TrtcErrorCode.SERVER_FAILED, media.retryAfterSeconds() > 0
                         ? ServerErrors.refusalMessage(media.getMessage()) : media.getMessage());
             };
         }

@@ -176,7 +176,7 @@ public final class LiveService implements AutoCloseable {
     private void playFlv(RoutingContext context) {
         String file = context.pathParam("file");
         if (!file.endsWith(".flv")) {
-            new ApiError(404, ApiError.STREAM_NOT_FOUND, "live output is /live/{stream}.flv").send(context);
+            new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "live output is /live/{stream}.flv").send(context);
             return;
         }
         String name = file.substring(0, file.length() - 4);
@@ -198,8 +198,8 @@ public final class LiveService implements AutoCloseable {
         }
         int code = switch (decision.outcome()) {
             case FORBIDDEN -> TrtcErrorCode.PRIVILEGE_CHECK_FAILED;
-            case NOT_FOUND -> ApiError.STREAM_NOT_FOUND;
-            default -> ApiError.SERVER_FAILED;
+            case NOT_FOUND -> TrtcErrorCode.STREAM_NOT_FOUND;
+            default -> TrtcErrorCode.SERVER_FAILED;
         };
         new ApiError(status, code, decision.message()).send(context);
     }
@@ -214,7 +214,7 @@ public final class LiveService implements AutoCloseable {
                 response, config.maxPlayerBacklogBytes());
         if (!hub.play(name, player, startPoint(context.request().getParam("lowlatency")))) {
             response.setChunked(false).headers().remove("content-type");
-            new ApiError(404, ApiError.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
+            new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
             return;
         }
         response.closeHandler(v -> player.closed = true);

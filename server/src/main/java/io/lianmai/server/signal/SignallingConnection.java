@@ -6,6 +6,7 @@ import io.lianmai.auth.Privileges;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
+import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.EnterRequest;
@@ -61,12 +62,6 @@ final class SignallingConnection {
     private static final short POLICY_VIOLATION = 1008;
     private static final short NORMAL = 1000;
     private static final short GOING_AWAY = 1001;
-    private static final int NOT_IN_ROOM = -1;
-    private static final int INVALID_PARAMETER = -2;
-    private static final int SERVER_FAILED = -7;
-    private static final int ROOM_ID_INVALID = -3318;
-    /** Over {@code signal.commandsPerSecond}: a Lianmai code (TRTC has no signalling rate limit to copy). */
-    static final int RATE_LIMITED = -1201;
     /** The event that tells a client the server is going away, so that it reconnects instead of giving up. */
     static final String SERVER_SHUTDOWN_EVENT = "serverShutdown";
 
@@ -251,12 +246,13 @@ final class SignallingConnection {
         } catch (ProtocolException e) {
             id = e.requestId();
         }
-        send(id > 0 ? codec.failure(id, RATE_LIMITED, message) : codec.errorEvent(RATE_LIMITED, message));
+        send(id > 0 ? codec.failure(id, TrtcErrorCode.COMMAND_RATE_LIMITED, message)
+                : codec.errorEvent(TrtcErrorCode.COMMAND_RATE_LIMITED, message));
     }
 
     private void malformed(ProtocolException e) {
-        send(e.requestId() > 0 ? codec.failure(e.requestId(), INVALID_PARAMETER, e.getMessage())
-                : codec.errorEvent(INVALID_PARAMETER, e.getMessage()));
+        send(e.requestId() > 0 ? codec.failure(e.requestId(), TrtcErrorCode.INVALID_PARAMETER, e.getMessage())
+                : codec.errorEvent(TrtcErrorCode.INVALID_PARAMETER, e.getMessage()));
         if (++malformedInARow >= MAX_MALFORMED_IN_A_ROW) {
             close(POLICY_VIOLATION, MAX_MALFORMED_IN_A_ROW + " malformed frames in a row");
         }
@@ -296,13 +292,13 @@ final class SignallingConnection {
         Role role = roleName.isEmpty() ? Role.ANCHOR : Role.fromWire(roleName.get()).orElseThrow(
                 () -> new ProtocolException(request.id(), "enter: data.role must be \"anchor\" or \"audience\""));
         if (sdkAppId < 1 || sdkAppId > SdkAppId.MAX) {
-            return fail(RequestAuthenticator.SDK_APP_ID_INVALID, "sdkAppID must be 1.." + SdkAppId.MAX);
+            return fail(TrtcErrorCode.SDK_APP_ID_INVALID, "sdkAppID must be 1.." + SdkAppId.MAX);
         }
         RoomRef room;
         try {
             room = RoomRef.parse(roomId.map(String::valueOf).orElse(null), strRoomId.orElse(null));
         } catch (IllegalArgumentException e) {
-            return fail(ROOM_ID_INVALID, e.getMessage());
+            return fail(TrtcErrorCode.ROOM_ID_INVALID, e.getMessage());
         }
         Future<ObjectNode> busy = requireNotJoined();
         if (busy != null) {
@@ -339,7 +335,7 @@ final class SignallingConnection {
 
     private Future<ObjectNode> requireNotJoined() {
         if (member != null) {
-            return fail(NOT_IN_ROOM, "already in room " + member.room().key().roomKey() + " as "
+            return fail(TrtcErrorCode.FAILED, "already in room " + member.room().key().roomKey() + " as "
                     + member.userId() + ": leave first");
         }
         return null;
@@ -366,7 +362,7 @@ final class SignallingConnection {
     private Future<ObjectNode> leave() {
         Member current = member;
         if (current == null) {
-            return fail(NOT_IN_ROOM, "not in a room");
+            return fail(TrtcErrorCode.FAILED, "not in a room");
         }
         detach();
         current.room().leave(current);
@@ -586,17 +582,18 @@ final class SignallingConnection {
         }
         if (cause instanceof MediaException mediaFailure) {
             return switch (mediaFailure.reason()) {
-                case BAD_OFFER -> new Error(INVALID_PARAMETER, mediaFailure.getMessage());
+                case BAD_OFFER -> new Error(TrtcErrorCode.INVALID_PARAMETER, mediaFailure.getMessage());
                 case STREAM_NOT_FOUND -> new Error(RoomError.STREAM_NOT_FOUND.code(),
                         mediaFailure.getMessage());
-                case UNAVAILABLE -> new Error(SERVER_FAILED, mediaFailure.getMessage());
+                case UNAVAILABLE -> new Error(TrtcErrorCode.SERVER_FAILED, mediaFailure.getMessage());
             };
         }
         if (cause instanceof AdmissionRefusedException refused) {
             ApiError error = ServerErrors.refused(refused);
             return new Error(error.code(), error.message() + "; retry after " + refused.retryAfterSeconds() + " s");
         }
-        return new Error(SERVER_FAILED, ServerErrors.internal("signalling request from " + peer, cause));
+        return new Error(TrtcErrorCode.SERVER_FAILED,
+                ServerErrors.internal("signalling request from " + peer, cause));
     }
 
     record Error(int code, String message) {
