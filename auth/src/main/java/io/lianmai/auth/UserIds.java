@@ -1,25 +1,13 @@
 package io.lianmai.auth;
 
-/** Rules for the strings a UserSig signs, and how to quote untrusted ones in messages. */
+/**
+ * Rules for the strings a UserSig signs besides the userID (whose rule is {@link io.lianmai.common.UserId}), and
+ * how to quote untrusted ones in messages.
+ */
 final class UserIds {
-    /** TRTC's limit for a userID: up to 32 bytes of printable ASCII. */
-    static final int MAX_USER_ID_LENGTH = 32;
-
     private static final int QUOTE_LIMIT = 64;
 
     private UserIds() {
-    }
-
-    /** Checks a userID to be signed: 1..32 printable ASCII characters. */
-    static void requireValidUserId(String userId) {
-        if (userId == null || userId.isEmpty()) {
-            throw new IllegalArgumentException("userID is empty");
-        }
-        if (userId.length() > MAX_USER_ID_LENGTH) {
-            throw new IllegalArgumentException("userID is " + userId.length() + " characters, at most "
-                    + MAX_USER_ID_LENGTH + " are allowed");
-        }
-        requirePrintableAscii("userID", userId);
     }
 
     static void requirePrintableAscii(String what, String value) {

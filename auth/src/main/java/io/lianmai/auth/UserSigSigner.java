@@ -1,5 +1,6 @@
 package io.lianmai.auth;
 
+import io.lianmai.common.UserId;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
@@ -38,7 +39,8 @@ public final class UserSigSigner {
 
     /** A UserSig for {@code userId}, valid for {@code expireSeconds} from now. */
     public String genUserSig(String userId, long expireSeconds) {
-        UserIds.requireValidUserId(userId);
+        // The server's rule, so that nothing is signed for a userID the server would refuse.
+        UserId.parse(userId);
         requireValidExpire(expireSeconds);
         return sign(userId, clock.instant().getEpochSecond(), expireSeconds, Optional.empty());
     }
@@ -70,7 +72,7 @@ public final class UserSigSigner {
 
     private String signPrivateMapKey(String userId, long expireSeconds, long roomId, Optional<String> strRoomId,
             int privilegeBits) {
-        UserIds.requireValidUserId(userId);
+        UserId.parse(userId);
         requireValidExpire(expireSeconds);
         Privileges privileges = Privileges.ofBits(privilegeBits);
         long now = clock.instant().getEpochSecond();
