@@ -4,13 +4,15 @@ import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamId;
+import io.lianmai.common.StreamKey;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.TrtcErrorCode;
+import io.lianmai.common.UserId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
-import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
@@ -219,7 +221,7 @@ public final class WhipWhepRoutes {
         String userSig;
         Optional<String> privateMapKey;
         RoomRef room;
-        String streamId;
+        StreamId streamId;
         StreamType streamType = StreamType.MAIN;
         OfferedKinds kinds;
         Set<Privilege> privileges;
@@ -228,7 +230,7 @@ public final class WhipWhepRoutes {
             Request request = new Request();
             request.sdkAppId = SdkAppId.parse(required(context, "sdkAppID")).value();
             request.userId = required(context, "userID");
-            RequestAuthenticator.requireValidUserId(request.userId);
+            UserId user = RequestAuthenticator.requireValidUserId(request.userId);
             request.room = RoomRef.parse(context.queryParams().get("roomID"), context.queryParams().get("strRoomID"));
             request.userSig = bearer(context);
             request.privateMapKey = Optional.ofNullable(context.queryParams().get("privateMapKey"))
@@ -239,11 +241,9 @@ public final class WhipWhepRoutes {
             request.privileges = EnumSet.of(Privilege.ENTER_ROOM);
             if (publish) {
                 String streamType = Optional.ofNullable(context.queryParams().get("streamType")).orElse("main");
-                if (!streamType.equals("main") && !streamType.equals("aux")) {
-                    throw new IllegalArgumentException("streamType must be main or aux");
-                }
-                request.streamId = request.userId + "_" + streamType;
-                request.streamType = streamType.equals("aux") ? StreamType.AUX : StreamType.MAIN;
+                request.streamType = StreamType.fromWire(streamType)
+                        .orElseThrow(() -> new IllegalArgumentException("streamType must be main or aux"));
+                request.streamId = StreamId.of(user, request.streamType);
                 if (request.streamType == StreamType.AUX) {
                     // The aux stream is a screen share: video only, as in TRTC. Audio in it would reach players
                     // who hold only recv_aux_video, so it is refused rather than forwarded.
@@ -257,8 +257,10 @@ public final class WhipWhepRoutes {
                     addIf(request.privileges, video, Privilege.SEND_VIDEO);
                 }
             } else {
-                request.streamId = required(context, "streamID");
-                boolean aux = parseStreamType(request.streamId) == StreamType.AUX;
+                // {userID}_main or {userID}_aux with a valid userID, so that it can never carry a '/' into the
+                // stream key and name another room's stream.
+                request.streamId = StreamId.parse(required(context, "streamID"));
+                boolean aux = request.streamId.type() == StreamType.AUX;
                 addIf(request.privileges, audio && !aux, Privilege.RECV_AUDIO);
                 addIf(request.privileges, video && !aux, Privilege.RECV_VIDEO);
                 // An aux stream has no audio to play; asking for it (or for its video) needs recv_aux_video.
@@ -267,29 +269,9 @@ public final class WhipWhepRoutes {
             return request;
         }
 
-        /**
-         * Checks a WHEP {@code streamID}: {@code {userID}_main} or {@code {userID}_aux} with a valid userID, so that
-         * it can never carry a '/' into the stream key and name another room's stream.
-         */
-        static StreamType parseStreamType(String streamId) {
-            int underscore = streamId.lastIndexOf('_');
-            Optional<StreamType> type = underscore > 0 ? StreamType.fromWire(streamId.substring(underscore + 1))
-                    : Optional.empty();
-            if (type.isEmpty()) {
-                throw new IllegalArgumentException("streamID must be {userID}_main or {userID}_aux");
-            }
-            try {
-                RequestAuthenticator.requireValidUserId(streamId.substring(0, underscore));
-            } catch (ApiException e) {
-                throw new IllegalArgumentException("streamID must be {userID}_main or {userID}_aux with a valid "
-                        + "userID: " + e.getMessage());
-            }
-            return type.get();
-        }
-
         /** The media plane's key: unambiguous, as neither the room key nor the stream id can hold a '/'. */
         String streamKey() {
-            return new RoomKey(sdkAppId, room.key()).streamKey(streamId);
+            return new StreamKey(new SdkAppId(sdkAppId), room, streamId).toString();
         }
 
         private static void addIf(Set<Privilege> privileges, boolean condition, Privilege privilege) {

@@ -5,8 +5,10 @@ import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.TrtcErrorCode;
+import io.lianmai.common.UserId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.EnterRequest;
@@ -394,7 +396,8 @@ final class SignallingConnection {
         boolean audio = request.optionalBoolean("audio").orElse(true) && offered.audio();
         boolean video = request.optionalBoolean("video").orElse(true) && offered.video();
         current.room().checkMayPublish(current, type, offered.audio(), offered.video());
-        String streamKey = current.room().key().streamKey(type.streamId(current.userId()));
+        String streamKey = current.room().key().streamKey(StreamId.of(new UserId(current.userId()), type))
+                .toString();
         return Future.fromCompletionStage(media.publish(streamKey, offer), context).map(session -> {
             try {
                 if (member != current) {
@@ -431,7 +434,8 @@ final class SignallingConnection {
         Member current = requireMember();
         OfferedKinds offered = OfferedKinds.tryOf(offer).orElse(OfferedKinds.EVERYTHING);
         current.room().checkMaySubscribe(current, streamId, offered.audio(), offered.video());
-        String streamKey = current.room().key().streamKey(streamId);
+        // checkMaySubscribe refused a malformed streamID; this one parses.
+        String streamKey = current.room().key().streamKey(StreamId.parse(streamId)).toString();
         return Future.fromCompletionStage(media.play(streamKey, offer), context).map(session -> {
             try {
                 if (member != current) {
