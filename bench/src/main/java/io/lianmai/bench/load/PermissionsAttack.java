@@ -125,7 +125,8 @@ final class PermissionsAttack implements Attack {
         } else {
             UserSigSigner strictSigner = new UserSigSigner(strictApp, strictSecret, Clock.systemUTC());
             check(context, outcome, accepted, failed, "pmk-omitted whip", "whip?sdkAppID=" + strictApp + "&roomID="
-                    + room + "&userID=mallory", strictSigner.genUserSig("mallory", 3600), offer, TrtcErrorCode.PRIVILEGE_CHECK_FAILED);
+                    + room + "&userID=mallory", strictSigner.genUserSig("mallory", 3600), offer,
+                    TrtcErrorCode.PRIVILEGE_CHECK_FAILED);
             outcome.sent();
             try (WsMember ws = WsMember.connect(context.http, context.wsUri())) {
                 String reply = ws.request("enter", WsMember.enterData(strictApp, "mallory",

@@ -38,8 +38,9 @@ public final class DevUserSigRoute {
 
     private void sign(RoutingContext context) {
         if (!enabled) {
-            new ApiError(403, TrtcErrorCode.FAILED, "the development UserSig endpoint is off: start the server with --dev (or "
-                    + "dev.userSigEndpoint=true) to try the demo; real apps sign UserSigs on their own backend")
+            new ApiError(403, TrtcErrorCode.FAILED, "the development UserSig endpoint is off: start the server with "
+                    + "--dev (or dev.userSigEndpoint=true) to try the demo; real apps sign UserSigs on their own "
+                    + "backend")
                     .send(context);
             return;
         }

@@ -179,7 +179,8 @@ public final class HttpFrontDoor {
             case 404 -> "not found";
             default -> status >= 500 ? "internal error" : "bad request";
         };
-        new ApiError(status, status >= 500 ? TrtcErrorCode.SERVER_FAILED : TrtcErrorCode.INVALID_PARAMETER, message).send(context);
+        new ApiError(status, status >= 500 ? TrtcErrorCode.SERVER_FAILED : TrtcErrorCode.INVALID_PARAMETER, message)
+                .send(context);
     }
 
     /** {@code GET /healthz}: 200 when the node can serve, 503 with the reason when its database cannot answer. */

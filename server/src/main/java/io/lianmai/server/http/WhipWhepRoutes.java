@@ -157,7 +157,8 @@ public final class WhipWhepRoutes {
             onSessionEnded(session);
             context.response().setStatusCode(200).end();
         } else {
-            new ApiError(404, TrtcErrorCode.INVALID_PARAMETER, "no session " + session + " (already ended?)").send(context);
+            new ApiError(404, TrtcErrorCode.INVALID_PARAMETER, "no session " + session + " (already ended?)")
+                    .send(context);
         }
     }
 

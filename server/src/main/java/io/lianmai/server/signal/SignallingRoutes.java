@@ -135,8 +135,9 @@ public final class SignallingRoutes {
                 release(address);
                 context.response().putHeader("retry-after", "10");
                 // A refusal, not a failure: logged at debug, so a flood of them does not flood the log.
-                new ApiError(503, TrtcErrorCode.SERVER_FAILED, ServerErrors.refusalMessage("too many signalling sockets "
-                        + "from this address: at most " + config.maxSocketsPerIp() + " (signal.maxSocketsPerIp)"))
+                new ApiError(503, TrtcErrorCode.SERVER_FAILED, ServerErrors.refusalMessage("too many signalling "
+                        + "sockets from this address: at most " + config.maxSocketsPerIp()
+                        + " (signal.maxSocketsPerIp)"))
                         .send(context);
                 return;
             }
