@@ -6,6 +6,7 @@ import io.lianmai.auth.Privileges;
 import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.common.UserId;
 import io.lianmai.store.App;
@@ -47,13 +48,13 @@ public final class RequestAuthenticator {
      * @return what the PrivateMapKey grants, or {@link Privileges#all()} when none was given and the app requires none
      * @throws ApiException with 400 (bad userID), 401 (bad UserSig), 403 (unknown or disabled app, privilege)
      */
-    public Privileges authenticate(long sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
+    public Privileges authenticate(SdkAppId sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
             RoomRef room, Set<Privilege> required) {
         App app = verifyUserSig(sdkAppId, userId, userSig);
         if (privateMapKey.isPresent()) {
             PrivateMapKey key;
             try {
-                key = verifier.verifyPrivateMapKey(sdkAppId, app.secretKeysAt(clock.instant()), userId,
+                key = verifier.verifyPrivateMapKey(sdkAppId.value(), app.secretKeysAt(clock.instant()), userId,
                         privateMapKey.get());
             } catch (UserSigException e) {
                 throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
@@ -86,23 +87,25 @@ public final class RequestAuthenticator {
      *
      * @throws ApiException with 401 (bad UserSig) or 403 (unknown or disabled app)
      */
-    public void authenticateAdministrator(long sdkAppId, String userSig) {
+    public void authenticateAdministrator(SdkAppId sdkAppId, String userSig) {
         verifyUserSig(sdkAppId, ADMINISTRATOR, userSig);
     }
 
-    private App verifyUserSig(long sdkAppId, String userId, String userSig) {
+    private App verifyUserSig(SdkAppId sdkAppId, String userId, String userSig) {
         requireValidUserId(userId);
-        App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403, TrtcErrorCode.SDK_APP_ID_INVALID,
+        App app = apps.find(sdkAppId.value()).orElseThrow(() -> new ApiException(new ApiError(403,
+                TrtcErrorCode.SDK_APP_ID_INVALID,
                 "SDKAppID " + sdkAppId + " is not registered on this server (lianmai app list)")));
         if (!app.enabled()) {
-            throw new ApiException(new ApiError(403, TrtcErrorCode.SDK_APP_ID_INVALID, "app " + sdkAppId + " is disabled"));
+            throw new ApiException(new ApiError(403, TrtcErrorCode.SDK_APP_ID_INVALID,
+                    "app " + sdkAppId + " is disabled"));
         }
         if (userSig == null || userSig.isBlank()) {
             throw new ApiException(new ApiError(401, TrtcErrorCode.USER_SIG_INVALID,
                     "a UserSig is required: send it as Authorization: Bearer <UserSig>"));
         }
         try {
-            verifier.verify(sdkAppId, app.secretKeysAt(clock.instant()), userId, userSig);
+            verifier.verify(sdkAppId.value(), app.secretKeysAt(clock.instant()), userId, userSig);
         } catch (UserSigException e) {
             throw new ApiException(new ApiError(401, e.code(), e.getMessage()));
         }

@@ -97,7 +97,7 @@ public final class WhipWhepRoutes {
             request = Request.from(context, publish, offer);
             granted = authenticator.authenticate(request.sdkAppId, request.userId, request.userSig,
                     request.privateMapKey, request.room, request.privileges);
-            ticket = admission.admit(request.sdkAppId, request.userId, address);
+            ticket = admission.admit(request.sdkAppId.value(), request.userId, address);
         } catch (IllegalArgumentException e) {
             ApiError.badRequest(e.getMessage()).send(context);
             return;
@@ -126,7 +126,7 @@ public final class WhipWhepRoutes {
         if (publish) {
             // The publisher becomes a member of its room, so SDK members see it and can subscribe.
             negotiated = negotiated.map(session -> {
-                roomMembers.join(request.sdkAppId, request.room, request.userId, granted,
+                roomMembers.join(request.sdkAppId.value(), request.room, request.userId, granted,
                         request.streamType, session.sessionId(), request.kinds.audio(), request.kinds.video());
                 return session;
             });
@@ -217,7 +217,7 @@ public final class WhipWhepRoutes {
 
     /** The parameters of one WHIP or WHEP request, validated. */
     private static final class Request {
-        long sdkAppId;
+        SdkAppId sdkAppId;
         String userId;
         String userSig;
         Optional<String> privateMapKey;
@@ -229,7 +229,7 @@ public final class WhipWhepRoutes {
 
         static Request from(RoutingContext context, boolean publish, String offer) {
             Request request = new Request();
-            request.sdkAppId = SdkAppId.parse(required(context, "sdkAppID")).value();
+            request.sdkAppId = SdkAppId.parse(required(context, "sdkAppID"));
             request.userId = required(context, "userID");
             UserId user = RequestAuthenticator.requireValidUserId(request.userId);
             request.room = RoomRef.parse(context.queryParams().get("roomID"), context.queryParams().get("strRoomID"));
@@ -272,7 +272,7 @@ public final class WhipWhepRoutes {
 
         /** The media plane's key: unambiguous, as neither the room key nor the stream id can hold a '/'. */
         String streamKey() {
-            return new StreamKey(new SdkAppId(sdkAppId), room, streamId).toString();
+            return new StreamKey(sdkAppId, room, streamId).toString();
         }
 
         private static void addIf(Set<Privilege> privileges, boolean condition, Privilege privilege) {

@@ -353,7 +353,7 @@ public final class LiveService implements AutoCloseable {
             }
             // On the RTMP event loop: apps are in memory, so this is one HMAC and never waits on a worker.
             try {
-                Privileges granted = authenticator.authenticate(stream.app().value(),
+                Privileges granted = authenticator.authenticate(stream.app(),
                         stream.stream().userId().value(), userSig,
                         queryParameter(query, "privatemapkey").filter(key -> !key.isBlank()), stream.room(),
                         stream.stream().type() == StreamType.AUX

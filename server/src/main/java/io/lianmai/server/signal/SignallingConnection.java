@@ -281,7 +281,7 @@ final class SignallingConnection {
 
     private Future<ObjectNode> enter(SignalRequest request) throws ProtocolException {
         admission.checkAddressRate(address);
-        long sdkAppId = request.integer("sdkAppID", Long.MIN_VALUE, Long.MAX_VALUE);
+        long sdkAppIdValue = request.integer("sdkAppID", Long.MIN_VALUE, Long.MAX_VALUE);
         String userId = request.string("userID");
         String userSig = request.string("userSig");
         Optional<Long> roomId = request.optionalInteger("roomID", Long.MIN_VALUE, Long.MAX_VALUE);
@@ -293,9 +293,10 @@ final class SignallingConnection {
                 "enter: data.scene must be \"rtc\" or \"live\""));
         Role role = roleName.isEmpty() ? Role.ANCHOR : Role.fromWire(roleName.get()).orElseThrow(
                 () -> new ProtocolException(request.id(), "enter: data.role must be \"anchor\" or \"audience\""));
-        if (sdkAppId < 1 || sdkAppId > SdkAppId.MAX) {
+        if (sdkAppIdValue < 1 || sdkAppIdValue > SdkAppId.MAX) {
             return fail(TrtcErrorCode.SDK_APP_ID_INVALID, "sdkAppID must be 1.." + SdkAppId.MAX);
         }
+        SdkAppId sdkAppId = new SdkAppId(sdkAppIdValue);
         RoomRef room;
         try {
             room = RoomRef.parse(roomId.map(String::valueOf).orElse(null), strRoomId.orElse(null));
@@ -309,11 +310,11 @@ final class SignallingConnection {
         // On the event loop: apps are in memory, so authenticating costs one HMAC and never waits on a worker.
         Privileges privileges = authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey, room,
                 EnumSet.of(Privilege.ENTER_ROOM));
-        Admission.Ticket ticket = admission.admit(sdkAppId, userId, address);
+        Admission.Ticket ticket = admission.admit(sdkAppId.value(), userId, address);
         Membership candidate = new Membership();
         candidate.adopt(ticket);
         try {
-            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId, role,
+            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId.value(), room.key()), scene, userId, role,
                     privileges, candidate));
             return Future.succeededFuture(joined(entered, candidate));
         } catch (RuntimeException e) {
