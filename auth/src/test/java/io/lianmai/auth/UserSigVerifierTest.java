@@ -284,6 +284,18 @@ class UserSigVerifierTest {
     }
 
     @Test
+    void signerRefusesStrRoomIdsTheServerRefuses() {
+        // Printable ASCII outside TRTC's strRoomID set: the server refuses these rooms (-3318).
+        for (String room : new String[] {"a/b", "a'b", "a\\b", "a\"b", "a*b"}) {
+            assertThatThrownBy(() -> signer.genPrivateMapKeyWithStringRoomId("alice", WEEK, room, 255)).as(room)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("strRoomID may hold");
+        }
+        assertThatThrownBy(() -> signer.genPrivateMapKeyWithStringRoomId("alice", WEEK, "", 255))
+                .hasMessageContaining("strRoomID is empty");
+        assertThat(signer.genPrivateMapKeyWithStringRoomId("alice", WEEK, "lobby #1 (a:b)", 255)).isNotEmpty();
+    }
+
+    @Test
     void messagesNeverContainTheKey() {
         String sig = new UserSigSigner(APP, "wrong", at(SIGNED_AT)).genUserSig("alice", WEEK);
 

@@ -128,6 +128,16 @@ class CommandLineTest {
     }
 
     @Test
+    void usersigGenRefusesAStrRoomIdTheServerRefuses() {
+        Result result = run("usersig", "gen", "--sdkappid", "1", "--key", KEY, "--userid", "alice", "--str-room",
+                "a/b");
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err).contains("strRoomID may hold letters, digits, space and");
+    }
+
+    @Test
     void usersigVerifyRefusesAUserIdTheServerRefuses() {
         Result result = run("usersig", "verify", "--sdkappid", "1", "--key", KEY, "--userid", "alice bob", "eJy");
 
