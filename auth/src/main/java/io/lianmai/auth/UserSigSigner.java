@@ -1,5 +1,8 @@
 package io.lianmai.auth;
 
+import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
+import io.lianmai.common.UserId;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
@@ -25,9 +28,7 @@ public final class UserSigSigner {
      * @param clock the time source for {@code TLS.time}
      */
     public UserSigSigner(long sdkAppId, String secretKey, Clock clock) {
-        if (sdkAppId < 1 || sdkAppId > PrivateMapKey.MAX_ROOM_ID) {
-            throw new IllegalArgumentException("SDKAppID must be 1..4294967295, got " + sdkAppId);
-        }
+        new SdkAppId(sdkAppId);
         if (secretKey == null || secretKey.isEmpty()) {
             throw new IllegalArgumentException("the secret key is empty");
         }
@@ -38,7 +39,8 @@ public final class UserSigSigner {
 
     /** A UserSig for {@code userId}, valid for {@code expireSeconds} from now. */
     public String genUserSig(String userId, long expireSeconds) {
-        UserIds.requireValidUserId(userId);
+        // The server's rule, so that nothing is signed for a userID the server would refuse.
+        UserId.parse(userId);
         requireValidExpire(expireSeconds);
         return sign(userId, clock.instant().getEpochSecond(), expireSeconds, Optional.empty());
     }
@@ -48,9 +50,7 @@ public final class UserSigSigner {
      * {@code genPrivateMapKey(userid, expire, roomid, privilegeMap)}.
      */
     public String genPrivateMapKey(String userId, long expireSeconds, long roomId, int privilegeBits) {
-        if (roomId < 1 || roomId > PrivateMapKey.MAX_ROOM_ID) {
-            throw new IllegalArgumentException("roomID must be 1..4294967295, got " + roomId);
-        }
+        RoomRef.parse(Long.toString(roomId), null);
         return signPrivateMapKey(userId, expireSeconds, roomId, Optional.empty(), privilegeBits);
     }
 
@@ -60,17 +60,17 @@ public final class UserSigSigner {
      */
     public String genPrivateMapKeyWithStringRoomId(String userId, long expireSeconds, String strRoomId,
             int privilegeBits) {
-        if (strRoomId == null || strRoomId.isEmpty() || strRoomId.length() > PrivateMapKey.MAX_STR_ROOM_ID_LENGTH) {
-            throw new IllegalArgumentException("strRoomID must be 1.." + PrivateMapKey.MAX_STR_ROOM_ID_LENGTH
-                    + " characters");
+        if (strRoomId == null || strRoomId.isEmpty()) {
+            throw new IllegalArgumentException("strRoomID is empty");
         }
-        UserIds.requirePrintableAscii("strRoomID", strRoomId);
+        // The server's rule (TRTC's character set), so that nothing is signed for a room the server would refuse.
+        RoomRef.parse(null, strRoomId);
         return signPrivateMapKey(userId, expireSeconds, 0, Optional.of(strRoomId), privilegeBits);
     }
 
     private String signPrivateMapKey(String userId, long expireSeconds, long roomId, Optional<String> strRoomId,
             int privilegeBits) {
-        UserIds.requireValidUserId(userId);
+        UserId.parse(userId);
         requireValidExpire(expireSeconds);
         Privileges privileges = Privileges.ofBits(privilegeBits);
         long now = clock.instant().getEpochSecond();

@@ -258,7 +258,7 @@ class UserSigVerifierTest {
     void signerRejectsBadInputClearly() {
         assertThatThrownBy(() -> signer.genUserSig("", WEEK)).hasMessageContaining("userID is empty");
         assertThatThrownBy(() -> signer.genUserSig("x".repeat(33), WEEK)).hasMessageContaining("at most 32");
-        assertThatThrownBy(() -> signer.genUserSig("al\nice", WEEK)).hasMessageContaining("printable ASCII");
+        assertThatThrownBy(() -> signer.genUserSig("al\nice", WEEK)).hasMessageContaining("letters, digits");
         assertThatThrownBy(() -> signer.genUserSig("alice", 0)).hasMessageContaining("expire");
         assertThatThrownBy(() -> signer.genPrivateMapKey("alice", WEEK, 0, 255)).hasMessageContaining("roomID");
         assertThatThrownBy(() -> signer.genPrivateMapKey("alice", WEEK, 1L << 32, 255))
@@ -267,6 +267,32 @@ class UserSigVerifierTest {
         assertThatThrownBy(() -> signer.genPrivateMapKeyWithStringRoomId("alice", WEEK, "r".repeat(65), 255))
                 .hasMessageContaining("strRoomID");
         assertThatThrownBy(() -> new UserSigSigner(0, KEY, at(0))).hasMessageContaining("SDKAppID");
+    }
+
+    @Test
+    void signerRefusesUserIdsTheServerRefuses() {
+        // Printable ASCII that the signer once accepted: the server refuses these userIDs (-3319), so a UserSig for
+        // one could never be used.
+        for (String userId : new String[] {"alice bob", "a/b", "al'ice", "x+y", "bob#1"}) {
+            assertThatThrownBy(() -> signer.genUserSig(userId, WEEK)).as(userId)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("userID may hold letters, digits, '_', '-', '.' and '@' only");
+            assertThatThrownBy(() -> signer.genPrivateMapKey(userId, WEEK, 1, 255)).as(userId)
+                    .hasMessageContaining("userID may hold");
+        }
+        assertThat(signer.genUserSig("a.b-c_d@e", WEEK)).isNotEmpty();
+    }
+
+    @Test
+    void signerRefusesStrRoomIdsTheServerRefuses() {
+        // Printable ASCII outside TRTC's strRoomID set: the server refuses these rooms (-3318).
+        for (String room : new String[] {"a/b", "a'b", "a\\b", "a\"b", "a*b"}) {
+            assertThatThrownBy(() -> signer.genPrivateMapKeyWithStringRoomId("alice", WEEK, room, 255)).as(room)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("strRoomID may hold");
+        }
+        assertThatThrownBy(() -> signer.genPrivateMapKeyWithStringRoomId("alice", WEEK, "", 255))
+                .hasMessageContaining("strRoomID is empty");
+        assertThat(signer.genPrivateMapKeyWithStringRoomId("alice", WEEK, "lobby #1 (a:b)", 255)).isNotEmpty();
     }
 
     @Test

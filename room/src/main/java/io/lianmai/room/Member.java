@@ -2,6 +2,7 @@ package io.lianmai.room;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.StreamType;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,8 @@
 package io.lianmai.room;
 
 import io.lianmai.auth.Privilege;
+import io.lianmai.common.StreamId;
+import io.lianmai.common.StreamType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -226,7 +228,7 @@ public final class Room {
         lock.lock();
         try {
             requirePresent(member);
-            ParsedStreamId parsed = ParsedStreamId.parse(streamId);
+            StreamId parsed = parseStreamId(streamId);
             StreamType type = parsed.type();
             if (type == StreamType.AUX) {
                 requirePrivilege(member, Privilege.RECV_AUX_VIDEO);
@@ -238,7 +240,7 @@ public final class Room {
                     requirePrivilege(member, Privilege.RECV_VIDEO);
                 }
             }
-            Member publisher = members.get(parsed.userId());
+            Member publisher = members.get(parsed.userId().value());
             Member.Publication publication = publisher == null ? null : publisher.publishedLocked().get(type);
             if (publication == null) {
                 throw new RoomException(RoomError.STREAM_NOT_FOUND, "stream " + streamId
@@ -496,17 +498,11 @@ public final class Room {
         }
     }
 
-    /** {@code {userID}_{main|aux}}: the userID is everything before the last {@code _}. */
-    record ParsedStreamId(String userId, StreamType type) {
-        static ParsedStreamId parse(String streamId) {
-            int underscore = streamId.lastIndexOf('_');
-            Optional<StreamType> type = underscore > 0
-                    ? StreamType.fromWire(streamId.substring(underscore + 1)) : Optional.empty();
-            if (type.isEmpty()) {
-                throw new RoomException(RoomError.INVALID_PARAMETER, "streamID must be {userID}_main or "
-                        + "{userID}_aux");
-            }
-            return new ParsedStreamId(streamId.substring(0, underscore), type.get());
+    private static StreamId parseStreamId(String streamId) {
+        try {
+            return StreamId.parse(streamId);
+        } catch (IllegalArgumentException e) {
+            throw new RoomException(RoomError.INVALID_PARAMETER, e.getMessage());
         }
     }
 }

@@ -1,24 +1,26 @@
 package io.lianmai.room;
 
+import io.lianmai.common.TrtcErrorCode;
+
 /** Why a room operation was refused, with the TRTC error code the client sees (docs/protocol.md, Errors). */
 public enum RoomError {
     /** A room limit is reached (members, publishers, anchors, audience): TRTC's enter-room failure. */
-    ROOM_FULL(-3301),
+    ROOM_FULL(TrtcErrorCode.ROOM_ENTER_FAILED),
     /** The room exists with another scene. */
-    SCENE_MISMATCH(-3301),
+    SCENE_MISMATCH(TrtcErrorCode.ROOM_ENTER_FAILED),
     /** The privateMapKey does not grant what the action needs (e.g. {@code create_room}). */
-    PRIVILEGE(-100006),
+    PRIVILEGE(TrtcErrorCode.PRIVILEGE_CHECK_FAILED),
     /** A parameter is out of range (message too long, bad cmdID) or the message rate is exceeded. */
-    INVALID_PARAMETER(-2),
+    INVALID_PARAMETER(TrtcErrorCode.INVALID_PARAMETER),
     /** The member is not in the room any more, the action needs another role or state, or a resume failed. */
-    STATE(-1),
+    STATE(TrtcErrorCode.FAILED),
     /** The stream to subscribe is not published. */
-    STREAM_NOT_FOUND(16400),
+    STREAM_NOT_FOUND(TrtcErrorCode.STREAM_NOT_FOUND),
     /**
      * A resume named a membership whose socket is still connected and heard from: a Lianmai code (TRTC has no
      * resume). The client retries after a heartbeat interval, by when a dead socket no longer counts as alive.
      */
-    STILL_CONNECTED(-1202);
+    STILL_CONNECTED(TrtcErrorCode.STILL_CONNECTED);
 
     private final int code;
 

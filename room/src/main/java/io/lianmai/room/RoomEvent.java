@@ -1,5 +1,7 @@
 package io.lianmai.room;
 
+import io.lianmai.common.StreamType;
+
 /** Something that happened in a room, told to the other members (the protocol's events). */
 public sealed interface RoomEvent {
     /** The member the event is about. */

@@ -1,5 +1,9 @@
 package io.lianmai.room;
 
+import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamId;
+import io.lianmai.common.StreamKey;
 import java.util.Objects;
 
 /**
@@ -14,9 +18,13 @@ public record RoomKey(long sdkAppId, String roomKey) {
         Objects.requireNonNull(roomKey, "roomKey");
     }
 
-    /** The media plane's key for {@code userId}'s stream in this room: {@code {sdkAppId}/{roomKey}/{streamId}}. */
-    public String streamKey(String streamId) {
-        return sdkAppId + "/" + roomKey + "/" + streamId;
+    /**
+     * The media plane's key for {@code stream} in this room, {@code {sdkAppId}/{roomKey}/{streamId}}.
+     *
+     * @throws IllegalArgumentException when this key was not made from a {@link RoomRef#key()}
+     */
+    public StreamKey streamKey(StreamId stream) {
+        return new StreamKey(new SdkAppId(sdkAppId), RoomRef.parseKey(roomKey), stream);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lianmai.bench.load;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.TrtcErrorCode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,8 +21,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class PermissionsAttack implements Attack {
     private static final int ENTER = Privilege.ENTER_ROOM.bit();
-    /** TRTC's permission error (ERR_PRIVATE_MAP_KEY): what a missing or insufficient PrivateMapKey gets. */
-    private static final int PERMISSION_DENIED = -100006;
 
     private long strictApp = -1;
     private String strictSecret;
@@ -126,14 +125,15 @@ final class PermissionsAttack implements Attack {
         } else {
             UserSigSigner strictSigner = new UserSigSigner(strictApp, strictSecret, Clock.systemUTC());
             check(context, outcome, accepted, failed, "pmk-omitted whip", "whip?sdkAppID=" + strictApp + "&roomID="
-                    + room + "&userID=mallory", strictSigner.genUserSig("mallory", 3600), offer, PERMISSION_DENIED);
+                    + room + "&userID=mallory", strictSigner.genUserSig("mallory", 3600), offer,
+                    TrtcErrorCode.PRIVILEGE_CHECK_FAILED);
             outcome.sent();
             try (WsMember ws = WsMember.connect(context.http, context.wsUri())) {
                 String reply = ws.request("enter", WsMember.enterData(strictApp, "mallory",
                         strictSigner.genUserSig("mallory", 3600), room, null)).get(10, TimeUnit.SECONDS);
                 int code = WsMember.ok(reply) ? 0 : WsMember.errorCode(reply);
                 outcome.count("pmk-omitted ws " + (code == 0 ? "entered" : Integer.toString(code)));
-                if (code != PERMISSION_DENIED) {
+                if (code != TrtcErrorCode.PRIVILEGE_CHECK_FAILED) {
                     failed.add("pmk-omitted ws " + (code == 0 ? "entered" : "error " + code));
                 }
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RequestBodies;
@@ -118,7 +119,7 @@ public final class RestApiRoutes {
     /** On a worker thread: the caller must be the app's administrator before the body is even bound. */
     private <Q> Record run(RestAction<Q> action, long sdkAppId, String userSig, JsonNode body) {
         try {
-            authenticator.authenticateAdministrator(sdkAppId, userSig);
+            authenticator.authenticateAdministrator(new SdkAppId(sdkAppId), userSig);
         } catch (ApiException e) {
             throw new RestApiException(RestApiException.AUTH_FAILURE, e.error().code() + " " + e.getMessage());
         }
@@ -167,7 +168,7 @@ public final class RestApiRoutes {
         } else {
             throw new RestApiException(RestApiException.INVALID_PARAMETER, "SdkAppId must be a whole number");
         }
-        if (value < 1 || value > 0xFFFF_FFFFL) {
+        if (value < 1 || value > SdkAppId.MAX) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER, "SdkAppId must be 1..4294967295");
         }
         return value;

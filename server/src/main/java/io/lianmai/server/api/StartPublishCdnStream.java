@@ -2,10 +2,13 @@ package io.lianmai.server.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.common.LiveStreamName;
+import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamId;
+import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 import io.lianmai.live.rtmp.RtmpUrl;
-import io.lianmai.server.http.ApiException;
-import io.lianmai.server.http.RequestAuthenticator;
-import io.lianmai.server.http.RoomRef;
 import io.lianmai.server.live.CdnPublishTasks;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +68,7 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
 
     @Override
     public Record handle(long sdkAppId, Request request) {
-        String room = room(request);
+        RoomRef room = room(request);
         if (request.withTranscoding() != null && request.withTranscoding() != 0) {
             if (request.withTranscoding() == 1) {
                 throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION, "WithTranscoding 1 (mixing and "
@@ -80,9 +83,10 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
             throw new RestApiException(RestApiException.MISSING_PARAMETER,
                     "SingleSubscribeParams.UserMediaStream.UserInfo.UserId is required with WithTranscoding 0");
         }
+        UserId user;
         try {
-            RequestAuthenticator.requireValidUserId(userId);
-        } catch (ApiException e) {
+            user = UserId.parse(userId);
+        } catch (IllegalArgumentException e) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER,
                     "SingleSubscribeParams.UserMediaStream.UserInfo.UserId: " + e.getMessage());
         }
@@ -92,7 +96,8 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
                     "SingleSubscribeParams.UserMediaStream.StreamType must be 0 (main) or 1 (aux)");
         }
         List<RtmpUrl> urls = urls(request.publishCdnParams());
-        String streamName = sdkAppId + "_" + room + "_" + userId + (streamType == 0 ? "_main" : "_aux");
+        String streamName = new LiveStreamName(new SdkAppId(sdkAppId), room,
+                StreamId.of(user, streamType == 0 ? StreamType.MAIN : StreamType.AUX)).toString();
         try {
             return new Response(tasks.start(sdkAppId, streamName, urls).taskId());
         } catch (CdnPublishTasks.LimitExceededException e) {
@@ -103,16 +108,16 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
         }
     }
 
-    /** The room as it appears in CDN stream names: the numeric id, or the string id for RoomIdType 1. */
-    private static String room(Request request) {
+    /** The room: a numeric RoomId, or a string one for RoomIdType 1. */
+    private static RoomRef room(Request request) {
         if (request.roomId() == null || request.roomId().isEmpty()) {
             throw new RestApiException(RestApiException.MISSING_PARAMETER, "RoomId is required");
         }
         int type = request.roomIdType() == null ? 0 : request.roomIdType();
         try {
             return switch (type) {
-                case 0 -> Long.toString(RoomRef.parse(request.roomId(), null).roomId());
-                case 1 -> RoomRef.parse(null, request.roomId()).strRoomId().orElseThrow();
+                case 0 -> RoomRef.parse(request.roomId(), null);
+                case 1 -> RoomRef.parse(null, request.roomId());
                 default -> throw new RestApiException(RestApiException.INVALID_PARAMETER,
                         "RoomIdType must be 0 (numeric RoomId) or 1 (string RoomId)");
             };

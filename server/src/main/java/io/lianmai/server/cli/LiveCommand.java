@@ -1,10 +1,10 @@
 package io.lianmai.server.cli;
 
 import io.lianmai.auth.PlaybackSignature;
+import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.live.LiveEndpoints;
-import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.lianmai.server.live.PlaybackUrls;
 import io.lianmai.store.App;
 import io.lianmai.store.AppStore;
@@ -12,7 +12,6 @@ import io.lianmai.store.JdbcAppStore;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,14 +71,18 @@ final class LiveCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            Optional<CdnStreamName> name = CdnStreamName.parse(stream);
-            if (name.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--stream must be "
-                        + "{sdkAppID}_{roomID}_{userID}_main (or _aux), e.g. " + appId + "_1234_alice_main");
+            LiveStreamName name;
+            try {
+                // The server's parser, so that no URL is signed for a stream the server would refuse.
+                name = LiveStreamName.parse(stream);
+            } catch (IllegalArgumentException e) {
+                // "stream name must be …: what is wrong" becomes "--stream must be …: what is wrong".
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stream "
+                        + e.getMessage().replaceFirst("^stream name ", "") + " (e.g. " + appId + "_1234_alice_main)");
             }
-            if (name.get().sdkAppId() != appId) {
+            if (name.app().value() != appId) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--stream " + stream
-                        + " belongs to SDKAppID " + name.get().sdkAppId() + ", not " + appId);
+                        + " belongs to SDKAppID " + name.app() + ", not " + appId);
             }
             LianmaiConfig config = configOptions.load(parent.root.context(), Map.of());
             App app;

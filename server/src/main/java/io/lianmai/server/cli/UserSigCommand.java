@@ -9,6 +9,7 @@ import io.lianmai.auth.UserSigSigner;
 import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.auth.VerifiedUserSig;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.UserId;
 import io.lianmai.store.App;
 import io.lianmai.store.AppStore;
 import java.io.PrintWriter;
@@ -199,6 +200,13 @@ final class UserSigCommand implements Runnable {
         @Override
         public Integer call() {
             AppKey key = app.resolve(parent.root, spec);
+            try {
+                UserId.parse(userId);
+            } catch (IllegalArgumentException e) {
+                // No UserSig makes such a userID usable: the server refuses it before looking at the UserSig.
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage()
+                        + ": the server refuses this userID (-3319) whatever its UserSig");
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {

@@ -1,6 +1,7 @@
 package io.lianmai.server.http;
 
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.store.App;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Vertx;
@@ -37,8 +38,9 @@ public final class DevUserSigRoute {
 
     private void sign(RoutingContext context) {
         if (!enabled) {
-            new ApiError(403, -1, "the development UserSig endpoint is off: start the server with --dev (or "
-                    + "dev.userSigEndpoint=true) to try the demo; real apps sign UserSigs on their own backend")
+            new ApiError(403, TrtcErrorCode.FAILED, "the development UserSig endpoint is off: start the server with "
+                    + "--dev (or dev.userSigEndpoint=true) to try the demo; real apps sign UserSigs on their own "
+                    + "backend")
                     .send(context);
             return;
         }
@@ -60,11 +62,11 @@ public final class DevUserSigRoute {
                     throw new ApiException(ApiError.badRequest("sdkAppID must be a number"));
                 }
                 app = apps.find(id).orElseThrow(() -> new ApiException(new ApiError(404,
-                        RequestAuthenticator.SDK_APP_ID_INVALID, "no app " + requestedApp)));
+                        TrtcErrorCode.SDK_APP_ID_INVALID, "no app " + requestedApp)));
             } else {
                 List<App> all = apps.list();
                 if (all.isEmpty()) {
-                    throw new ApiException(new ApiError(404, RequestAuthenticator.SDK_APP_ID_INVALID,
+                    throw new ApiException(new ApiError(404, TrtcErrorCode.SDK_APP_ID_INVALID,
                             "no app exists yet: lianmai app create --name …"));
                 }
                 app = all.get(0);

@@ -1,5 +1,6 @@
 package io.lianmai.server.http;
 
+import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.Version;
@@ -158,7 +159,7 @@ public final class HttpFrontDoor {
                     .putHeader("retry-after", "10")
                     .putHeader("connection", "close")
                     .putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("code", ApiError.SERVER_FAILED).put("message",
+                    .end(new JsonObject().put("code", TrtcErrorCode.SERVER_FAILED).put("message",
                             "too many connections from this address: at most " + max
                                     + " (http.maxConnectionsPerIp)").encode())
                     .onComplete(ignored -> request.connection().close());
@@ -178,7 +179,8 @@ public final class HttpFrontDoor {
             case 404 -> "not found";
             default -> status >= 500 ? "internal error" : "bad request";
         };
-        new ApiError(status, status >= 500 ? ApiError.SERVER_FAILED : ApiError.INVALID_PARAMETER, message).send(context);
+        new ApiError(status, status >= 500 ? TrtcErrorCode.SERVER_FAILED : TrtcErrorCode.INVALID_PARAMETER, message)
+                .send(context);
     }
 
     /** {@code GET /healthz}: 200 when the node can serve, 503 with the reason when its database cannot answer. */

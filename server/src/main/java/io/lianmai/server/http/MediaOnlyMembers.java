@@ -1,6 +1,8 @@
 package io.lianmai.server.http;
 
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.RoomRef;
+import io.lianmai.common.StreamType;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.Entered;
 import io.lianmai.room.EnterRequest;
@@ -13,7 +15,6 @@ import io.lianmai.room.RoomEvent;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
-import io.lianmai.room.StreamType;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -5,7 +5,10 @@ import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
 import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
+import io.lianmai.common.UserId;
 import io.lianmai.store.App;
 import io.lianmai.store.AppDirectory;
 import java.time.Clock;
@@ -24,13 +27,8 @@ import java.util.Set;
  * with an app's previous secret key passes while that key's grace period after a rotation lasts.
  */
 public final class RequestAuthenticator {
-    /** TRTC's {@code ERR_SDK_APPID_INVALID}. */
-    public static final int SDK_APP_ID_INVALID = -3317;
-    /** TRTC's {@code ERR_USER_ID_INVALID}. */
-    public static final int USER_ID_INVALID = -3319;
     /** The identifier whose UserSig authorises server REST API calls. */
     public static final String ADMINISTRATOR = "administrator";
-    private static final int MAX_USER_ID_LENGTH = 32;
 
     private final AppDirectory apps;
     private final UserSigVerifier verifier;
@@ -50,13 +48,13 @@ public final class RequestAuthenticator {
      * @return what the PrivateMapKey grants, or {@link Privileges#all()} when none was given and the app requires none
      * @throws ApiException with 400 (bad userID), 401 (bad UserSig), 403 (unknown or disabled app, privilege)
      */
-    public Privileges authenticate(long sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
+    public Privileges authenticate(SdkAppId sdkAppId, String userId, String userSig, Optional<String> privateMapKey,
             RoomRef room, Set<Privilege> required) {
         App app = verifyUserSig(sdkAppId, userId, userSig);
         if (privateMapKey.isPresent()) {
             PrivateMapKey key;
             try {
-                key = verifier.verifyPrivateMapKey(sdkAppId, app.secretKeysAt(clock.instant()), userId,
+                key = verifier.verifyPrivateMapKey(sdkAppId.value(), app.secretKeysAt(clock.instant()), userId,
                         privateMapKey.get());
             } catch (UserSigException e) {
                 throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
@@ -89,43 +87,41 @@ public final class RequestAuthenticator {
      *
      * @throws ApiException with 401 (bad UserSig) or 403 (unknown or disabled app)
      */
-    public void authenticateAdministrator(long sdkAppId, String userSig) {
+    public void authenticateAdministrator(SdkAppId sdkAppId, String userSig) {
         verifyUserSig(sdkAppId, ADMINISTRATOR, userSig);
     }
 
-    private App verifyUserSig(long sdkAppId, String userId, String userSig) {
+    private App verifyUserSig(SdkAppId sdkAppId, String userId, String userSig) {
         requireValidUserId(userId);
-        App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403, SDK_APP_ID_INVALID,
+        App app = apps.find(sdkAppId.value()).orElseThrow(() -> new ApiException(new ApiError(403,
+                TrtcErrorCode.SDK_APP_ID_INVALID,
                 "SDKAppID " + sdkAppId + " is not registered on this server (lianmai app list)")));
         if (!app.enabled()) {
-            throw new ApiException(new ApiError(403, SDK_APP_ID_INVALID, "app " + sdkAppId + " is disabled"));
+            throw new ApiException(new ApiError(403, TrtcErrorCode.SDK_APP_ID_INVALID,
+                    "app " + sdkAppId + " is disabled"));
         }
         if (userSig == null || userSig.isBlank()) {
             throw new ApiException(new ApiError(401, TrtcErrorCode.USER_SIG_INVALID,
                     "a UserSig is required: send it as Authorization: Bearer <UserSig>"));
         }
         try {
-            verifier.verify(sdkAppId, app.secretKeysAt(clock.instant()), userId, userSig);
+            verifier.verify(sdkAppId.value(), app.secretKeysAt(clock.instant()), userId, userSig);
         } catch (UserSigException e) {
             throw new ApiException(new ApiError(401, e.code(), e.getMessage()));
         }
         return app;
     }
 
-    /** TRTC userIDs: 1..32 characters of letters, digits, '_' and '-'. */
-    public static void requireValidUserId(String userId) {
-        if (userId == null || userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) {
-            throw new ApiException(new ApiError(400, USER_ID_INVALID,
-                    "userID must be 1.." + MAX_USER_ID_LENGTH + " characters"));
-        }
-        for (int i = 0; i < userId.length(); i++) {
-            char c = userId.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                    || c == '-' || c == '.' || c == '@';
-            if (!ok) {
-                throw new ApiException(new ApiError(400, USER_ID_INVALID,
-                        "userID may hold letters, digits, '_', '-', '.' and '@' only"));
-            }
+    /**
+     * Checks a userID with the one rule ({@link UserId}: 1..32 of letters, digits, {@code _ - . @}).
+     *
+     * @throws ApiException 400 with TRTC's {@code -3319}, saying what is wrong
+     */
+    public static UserId requireValidUserId(String userId) {
+        try {
+            return UserId.parse(userId);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(new ApiError(400, TrtcErrorCode.USER_ID_INVALID, e.getMessage()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.lianmai.server.http;
 
+import io.lianmai.common.TrtcErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
@@ -42,7 +43,7 @@ public final class RequestBodies {
             if (lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded")) {
                 // Close after answering: the unread body is dropped with the connection instead of being parsed.
                 context.response().putHeader("connection", "close");
-                new ApiError(415, ApiError.INVALID_PARAMETER, "form and multipart bodies are not accepted: send "
+                new ApiError(415, TrtcErrorCode.INVALID_PARAMETER, "form and multipart bodies are not accepted: send "
                         + "application/sdp (WHIP/WHEP) or application/json (REST API)").send(context);
                 return;
             }

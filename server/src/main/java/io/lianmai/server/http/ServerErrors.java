@@ -40,7 +40,7 @@ public final class ServerErrors {
 
     /** A 500 for an unexpected failure of {@code what}: logged with its stack, generic for the client. */
     public static ApiError internalError(String what, Throwable cause) {
-        return new ApiError(500, ApiError.SERVER_FAILED, internal(what, cause));
+        return new ApiError(500, TrtcErrorCode.SERVER_FAILED, internal(what, cause));
     }
 
     /**

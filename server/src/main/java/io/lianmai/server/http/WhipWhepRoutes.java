@@ -2,14 +2,18 @@ package io.lianmai.server.http;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamId;
+import io.lianmai.common.StreamKey;
+import io.lianmai.common.StreamType;
+import io.lianmai.common.TrtcErrorCode;
+import io.lianmai.common.UserId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
-import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
-import io.lianmai.room.StreamType;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
 import io.vertx.core.Future;
@@ -65,7 +69,7 @@ public final class WhipWhepRoutes {
             router.patch(endpoint + "/:session").handler(context -> {
                 cors(context);
                 context.response().putHeader("allow", "DELETE, OPTIONS");
-                new ApiError(405, ApiError.INVALID_PARAMETER,
+                new ApiError(405, TrtcErrorCode.INVALID_PARAMETER,
                         "trickle ICE and ICE restart are not supported: send a complete offer").send(context);
             });
         }
@@ -77,7 +81,7 @@ public final class WhipWhepRoutes {
         cors(context);
         String contentType = Optional.ofNullable(context.request().getHeader("content-type")).orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith(SDP)) {
-            new ApiError(415, ApiError.INVALID_PARAMETER, "the body must be an SDP offer with Content-Type: "
+            new ApiError(415, TrtcErrorCode.INVALID_PARAMETER, "the body must be an SDP offer with Content-Type: "
                     + SDP).send(context);
             return;
         }
@@ -93,7 +97,7 @@ public final class WhipWhepRoutes {
             request = Request.from(context, publish, offer);
             granted = authenticator.authenticate(request.sdkAppId, request.userId, request.userSig,
                     request.privateMapKey, request.room, request.privileges);
-            ticket = admission.admit(request.sdkAppId, request.userId, address);
+            ticket = admission.admit(request.sdkAppId.value(), request.userId, address);
         } catch (IllegalArgumentException e) {
             ApiError.badRequest(e.getMessage()).send(context);
             return;
@@ -122,7 +126,7 @@ public final class WhipWhepRoutes {
         if (publish) {
             // The publisher becomes a member of its room, so SDK members see it and can subscribe.
             negotiated = negotiated.map(session -> {
-                roomMembers.join(request.sdkAppId, request.room, request.userId, granted,
+                roomMembers.join(request.sdkAppId.value(), request.room, request.userId, granted,
                         request.streamType, session.sessionId(), request.kinds.audio(), request.kinds.video());
                 return session;
             });
@@ -153,7 +157,8 @@ public final class WhipWhepRoutes {
             onSessionEnded(session);
             context.response().setStatusCode(200).end();
         } else {
-            new ApiError(404, ApiError.INVALID_PARAMETER, "no session " + session + " (already ended?)").send(context);
+            new ApiError(404, TrtcErrorCode.INVALID_PARAMETER, "no session " + session + " (already ended?)")
+                    .send(context);
         }
     }
 
@@ -200,10 +205,10 @@ public final class WhipWhepRoutes {
         }
         if (cause instanceof MediaException media) {
             return switch (media.reason()) {
-                case BAD_OFFER -> new ApiError(400, ApiError.INVALID_PARAMETER, media.getMessage());
-                case STREAM_NOT_FOUND -> new ApiError(404, ApiError.STREAM_NOT_FOUND, media.getMessage());
+                case BAD_OFFER -> new ApiError(400, TrtcErrorCode.INVALID_PARAMETER, media.getMessage());
+                case STREAM_NOT_FOUND -> new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, media.getMessage());
                 // A full media plane says which limit and when to retry; anything else unavailable says nothing.
-                case UNAVAILABLE -> new ApiError(503, ApiError.SERVER_FAILED, media.retryAfterSeconds() > 0
+                case UNAVAILABLE -> new ApiError(503, TrtcErrorCode.SERVER_FAILED, media.retryAfterSeconds() > 0
                         ? ServerErrors.refusalMessage(media.getMessage()) : media.getMessage());
             };
         }
@@ -212,21 +217,21 @@ public final class WhipWhepRoutes {
 
     /** The parameters of one WHIP or WHEP request, validated. */
     private static final class Request {
-        long sdkAppId;
+        SdkAppId sdkAppId;
         String userId;
         String userSig;
         Optional<String> privateMapKey;
         RoomRef room;
-        String streamId;
+        StreamId streamId;
         StreamType streamType = StreamType.MAIN;
         OfferedKinds kinds;
         Set<Privilege> privileges;
 
         static Request from(RoutingContext context, boolean publish, String offer) {
             Request request = new Request();
-            request.sdkAppId = SdkAppId.parse(required(context, "sdkAppID")).value();
+            request.sdkAppId = SdkAppId.parse(required(context, "sdkAppID"));
             request.userId = required(context, "userID");
-            RequestAuthenticator.requireValidUserId(request.userId);
+            UserId user = RequestAuthenticator.requireValidUserId(request.userId);
             request.room = RoomRef.parse(context.queryParams().get("roomID"), context.queryParams().get("strRoomID"));
             request.userSig = bearer(context);
             request.privateMapKey = Optional.ofNullable(context.queryParams().get("privateMapKey"))
@@ -237,11 +242,9 @@ public final class WhipWhepRoutes {
             request.privileges = EnumSet.of(Privilege.ENTER_ROOM);
             if (publish) {
                 String streamType = Optional.ofNullable(context.queryParams().get("streamType")).orElse("main");
-                if (!streamType.equals("main") && !streamType.equals("aux")) {
-                    throw new IllegalArgumentException("streamType must be main or aux");
-                }
-                request.streamId = request.userId + "_" + streamType;
-                request.streamType = streamType.equals("aux") ? StreamType.AUX : StreamType.MAIN;
+                request.streamType = StreamType.fromWire(streamType)
+                        .orElseThrow(() -> new IllegalArgumentException("streamType must be main or aux"));
+                request.streamId = StreamId.of(user, request.streamType);
                 if (request.streamType == StreamType.AUX) {
                     // The aux stream is a screen share: video only, as in TRTC. Audio in it would reach players
                     // who hold only recv_aux_video, so it is refused rather than forwarded.
@@ -255,8 +258,10 @@ public final class WhipWhepRoutes {
                     addIf(request.privileges, video, Privilege.SEND_VIDEO);
                 }
             } else {
-                request.streamId = required(context, "streamID");
-                boolean aux = parseStreamType(request.streamId) == StreamType.AUX;
+                // {userID}_main or {userID}_aux with a valid userID, so that it can never carry a '/' into the
+                // stream key and name another room's stream.
+                request.streamId = StreamId.parse(required(context, "streamID"));
+                boolean aux = request.streamId.type() == StreamType.AUX;
                 addIf(request.privileges, audio && !aux, Privilege.RECV_AUDIO);
                 addIf(request.privileges, video && !aux, Privilege.RECV_VIDEO);
                 // An aux stream has no audio to play; asking for it (or for its video) needs recv_aux_video.
@@ -265,29 +270,9 @@ public final class WhipWhepRoutes {
             return request;
         }
 
-        /**
-         * Checks a WHEP {@code streamID}: {@code {userID}_main} or {@code {userID}_aux} with a valid userID, so that
-         * it can never carry a '/' into the stream key and name another room's stream.
-         */
-        static StreamType parseStreamType(String streamId) {
-            int underscore = streamId.lastIndexOf('_');
-            Optional<StreamType> type = underscore > 0 ? StreamType.fromWire(streamId.substring(underscore + 1))
-                    : Optional.empty();
-            if (type.isEmpty()) {
-                throw new IllegalArgumentException("streamID must be {userID}_main or {userID}_aux");
-            }
-            try {
-                RequestAuthenticator.requireValidUserId(streamId.substring(0, underscore));
-            } catch (ApiException e) {
-                throw new IllegalArgumentException("streamID must be {userID}_main or {userID}_aux with a valid "
-                        + "userID: " + e.getMessage());
-            }
-            return type.get();
-        }
-
         /** The media plane's key: unambiguous, as neither the room key nor the stream id can hold a '/'. */
         String streamKey() {
-            return new RoomKey(sdkAppId, room.key()).streamKey(streamId);
+            return new StreamKey(sdkAppId, room, streamId).toString();
         }
 
         private static void addIf(Set<Privilege> privileges, boolean condition, Privilege privilege) {

@@ -1,6 +1,7 @@
 package io.lianmai.server.live;
 
 import io.lianmai.auth.PlaybackSignature;
+import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.live.hls.HlsPackager;
@@ -69,7 +70,7 @@ public final class HlsRoutes implements AutoCloseable {
     private void playlist(RoutingContext context) {
         String name = context.pathParam("stream");
         if (!config.enabled()) {
-            new ApiError(404, ApiError.STREAM_NOT_FOUND, "HLS output is off (live.hls.enabled)").send(context);
+            new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "HLS output is off (live.hls.enabled)").send(context);
             return;
         }
         PlaybackGate.Decision decision = check(context, name, true);
@@ -138,7 +139,7 @@ public final class HlsRoutes implements AutoCloseable {
     }
 
     private static void notFound(RoutingContext context, String message) {
-        new ApiError(404, ApiError.STREAM_NOT_FOUND, message).send(context);
+        new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, message).send(context);
     }
 
     @Override

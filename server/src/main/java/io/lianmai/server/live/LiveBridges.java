@@ -1,14 +1,12 @@
 package io.lianmai.server.live;
 
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.LiveStreamName;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.media.MediaPlane;
-import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
-import io.lianmai.room.StreamType;
 import io.lianmai.server.http.MediaOnlyMembers;
-import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.util.Map;
@@ -111,11 +109,11 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         if (toLive.containsKey(name)) {
             return; // our own output
         }
-        Optional<CdnStreamName> cdn = CdnStreamName.parse(name);
+        Optional<LiveStreamName> cdn = LiveStreamName.tryParse(name);
         if (cdn.isEmpty()) {
             return;
         }
-        RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), streamKey(cdn.get()), media, rooms,
+        RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), cdn.get().streamKey().toString(), media, rooms,
                 mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS), publishPrivileges.apply(name),
                 clock);
         RtmpRoomBridge previous = fromRtmp.put(name, bridge);
@@ -160,11 +158,11 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         if (hub.isLive(name)) {
             return Demand.LIVE;
         }
-        Optional<CdnStreamName> cdn = CdnStreamName.parse(name);
+        Optional<LiveStreamName> cdn = LiveStreamName.tryParse(name);
         if (cdn.isEmpty()) {
             return Demand.NOTHING_TO_START;
         }
-        String streamKey = streamKey(cdn.get());
+        String streamKey = cdn.get().streamKey().toString();
         if (!media.isPublished(streamKey) || fromRtmp.containsKey(name)) {
             return Demand.NOTHING_TO_START;
         }
@@ -172,11 +170,11 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             if (hub.isLive(name)) {
                 return Demand.LIVE;
             }
-            int ofApp = bridgedToLive(cdn.get().sdkAppId());
+            int ofApp = bridgedToLive(cdn.get().app().value());
             if (ofApp >= maxPerApp) {
                 // Debug: a CDN relay waiting for the stream asks again every second.
                 LOG.debug("live output {} not started: app {} already has {} room streams bridged "
-                        + "(live.maxTranscodesPerApp)", name, cdn.get().sdkAppId(), ofApp);
+                        + "(live.maxTranscodesPerApp)", name, cdn.get().app().value(), ofApp);
                 return Demand.APP_AT_CAPACITY;
             }
             RoomLiveBridge bridge = new RoomLiveBridge(name, streamKey, hub, media,
@@ -218,11 +216,6 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     public long audioFramesTranscoded(String name) {
         RtmpRoomBridge bridge = fromRtmp.get(name);
         return bridge == null ? -1 : bridge.audioFramesTranscoded();
-    }
-
-    private static String streamKey(CdnStreamName cdn) {
-        StreamType type = cdn.streamType().equals("aux") ? StreamType.AUX : StreamType.MAIN;
-        return new RoomKey(cdn.sdkAppId(), cdn.room().key()).streamKey(type.streamId(cdn.userId()));
     }
 
     @Override

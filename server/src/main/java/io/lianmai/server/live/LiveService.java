@@ -3,7 +3,8 @@ package io.lianmai.server.live;
 import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
-import io.lianmai.common.SdkAppId;
+import io.lianmai.common.LiveStreamName;
+import io.lianmai.common.StreamType;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.live.flv.FlvPlayer;
 import io.lianmai.live.flv.LiveStreamHub;
@@ -24,7 +25,6 @@ import io.lianmai.server.config.LiveConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
-import io.lianmai.server.http.RoomRef;
 import io.lianmai.store.App;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.limits.Admission;
@@ -179,7 +179,7 @@ public final class LiveService implements AutoCloseable {
     private void playFlv(RoutingContext context) {
         String file = context.pathParam("file");
         if (!file.endsWith(".flv")) {
-            new ApiError(404, ApiError.STREAM_NOT_FOUND, "live output is /live/{stream}.flv").send(context);
+            new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "live output is /live/{stream}.flv").send(context);
             return;
         }
         String name = file.substring(0, file.length() - 4);
@@ -201,8 +201,8 @@ public final class LiveService implements AutoCloseable {
         }
         int code = switch (decision.outcome()) {
             case FORBIDDEN -> TrtcErrorCode.PRIVILEGE_CHECK_FAILED;
-            case NOT_FOUND -> ApiError.STREAM_NOT_FOUND;
-            default -> ApiError.SERVER_FAILED;
+            case NOT_FOUND -> TrtcErrorCode.STREAM_NOT_FOUND;
+            default -> TrtcErrorCode.SERVER_FAILED;
         };
         new ApiError(status, code, decision.message()).send(context);
     }
@@ -217,7 +217,7 @@ public final class LiveService implements AutoCloseable {
                 response, config.maxPlayerBacklogBytes());
         if (!hub.play(name, player, startPoint(context.request().getParam("lowlatency")))) {
             response.setChunked(false).headers().remove("content-type");
-            new ApiError(404, ApiError.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
+            new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
             return;
         }
         response.closeHandler(v -> player.closed = true);
@@ -343,10 +343,11 @@ public final class LiveService implements AutoCloseable {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_BAD_NAME,
                         "publish to rtmp://host/live/{sdkAppID}_{roomID}_{userID}_main"));
             }
-            Optional<CdnStreamName> name = CdnStreamName.parse(streamName);
-            if (name.isEmpty()) {
-                return done(AuthorizationResult.reject(NetStatus.PUBLISH_BAD_NAME,
-                        "stream name must be {sdkAppID}_{roomID}_{userID}_main (or _aux)"));
+            LiveStreamName stream;
+            try {
+                stream = LiveStreamName.parse(streamName);
+            } catch (IllegalArgumentException e) {
+                return done(AuthorizationResult.reject(NetStatus.PUBLISH_BAD_NAME, e.getMessage()));
             }
             String userSig = queryParameter(query, "usersig").orElse(null);
             if (userSig == null || userSig.isBlank()) {
@@ -354,11 +355,11 @@ public final class LiveService implements AutoCloseable {
                         + " a UserSig is required: publish to rtmp://host/live/" + streamName + "?usersig=<UserSig>"));
             }
             // On the RTMP event loop: apps are in memory, so this is one HMAC and never waits on a worker.
-            CdnStreamName stream = name.get();
             try {
-                Privileges granted = authenticator.authenticate(stream.sdkAppId(), stream.userId(), userSig,
+                Privileges granted = authenticator.authenticate(stream.app(),
+                        stream.stream().userId().value(), userSig,
                         queryParameter(query, "privatemapkey").filter(key -> !key.isBlank()), stream.room(),
-                        stream.streamType().equals("aux")
+                        stream.stream().type() == StreamType.AUX
                                 ? EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUX_VIDEO)
                                 : EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
                 authorizedPublishes.put(streamName, granted);
@@ -403,11 +404,12 @@ public final class LiveService implements AutoCloseable {
         public void onPublish(RtmpStream stream) {
             rtmpStreams.add(stream);
             // Authorized, so the name parses; the session caps are checked now that the stream exists and will close.
-            CdnStreamName name = CdnStreamName.parse(stream.streamName()).orElseThrow();
+            LiveStreamName name = LiveStreamName.parse(stream.streamName());
             Privileges granted = authorizedPublishes.remove(stream.streamName());
             Admission.Ticket ticket;
             try {
-                ticket = admission.admit(name.sdkAppId(), name.userId(), hostOf(stream.remoteAddress()));
+                ticket = admission.admit(name.app().value(), name.stream().userId().value(),
+                        hostOf(stream.remoteAddress()));
             } catch (AdmissionRefusedException e) {
                 LOG.info("RTMP publish of {} from {} refused: {}", stream.streamName(), stream.remoteAddress(),
                         e.getMessage());
@@ -472,32 +474,6 @@ public final class LiveService implements AutoCloseable {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * A CDN stream name as TRTC forms it: {@code {sdkAppID}_{roomID}_{userID}_{main|aux}}; the userID is everything
-     * between the room and the last underscore.
-     */
-    public record CdnStreamName(long sdkAppId, RoomRef room, String userId, String streamType) {
-        public static Optional<CdnStreamName> parse(String name) {
-            String[] parts = name.split("_", 3);
-            int last = name.lastIndexOf('_');
-            if (parts.length < 3 || last <= parts[0].length() + parts[1].length() + 1) {
-                return Optional.empty();
-            }
-            String type = name.substring(last + 1);
-            if (!type.equals("main") && !type.equals("aux")) {
-                return Optional.empty();
-            }
-            try {
-                long app = SdkAppId.parse(parts[0]).value();
-                RoomRef room = RoomRef.parse(parts[1], null);
-                String user = name.substring(parts[0].length() + parts[1].length() + 2, last);
-                return user.isEmpty() ? Optional.empty() : Optional.of(new CdnStreamName(app, room, user, type));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        }
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.lianmai.server.live;
 
 import io.lianmai.auth.PlaybackSignature;
+import io.lianmai.common.LiveStreamName;
 import io.lianmai.server.http.ServerErrors;
-import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.lianmai.store.App;
 import java.time.Clock;
 import java.util.Optional;
@@ -84,11 +84,11 @@ public final class PlaybackGate {
      * @param startOnDemand false for requests that never start anything (an HLS segment)
      */
     public Decision check(String streamName, String txSecret, String txTime, boolean startOnDemand) {
-        Optional<CdnStreamName> name = CdnStreamName.parse(streamName);
+        Optional<LiveStreamName> name = LiveStreamName.tryParse(streamName);
         if (name.isEmpty()) {
             return new Decision(Outcome.NOT_FOUND, "stream " + streamName + " is not live");
         }
-        Decision decision = verify(apps.apply(name.get().sdkAppId()), streamName, txSecret, txTime);
+        Decision decision = verify(apps.apply(name.get().app().value()), streamName, txSecret, txTime);
         return decision.allowed() && startOnDemand ? startOnDemand(decision, streamName) : decision;
     }
 

@@ -9,6 +9,8 @@ import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import io.lianmai.codec.h264.H264RtpPacketizer;
 import io.lianmai.codec.rtp.RtpHeader;
 import io.lianmai.codec.transcode.AacToOpus;
+import io.lianmai.common.LiveStreamName;
+import io.lianmai.common.StreamType;
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.media.LocalPublisher;
 import io.lianmai.media.MediaPlane;
@@ -17,9 +19,7 @@ import io.lianmai.room.Member;
 import io.lianmai.room.Room;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
-import io.lianmai.room.StreamType;
 import io.lianmai.server.http.MediaOnlyMembers;
-import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ final class RtmpRoomBridge {
     static final int H264_PAYLOAD_TYPE = 102;
 
     private final String name;
-    private final CdnStreamName cdn;
+    private final LiveStreamName cdn;
     private final String streamKey;
     private final MediaPlane media;
     private final RoomRegistry rooms;
@@ -82,7 +82,7 @@ final class RtmpRoomBridge {
     private final long opusTimestampOffset = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
     private volatile long audioFramesTranscoded;
 
-    RtmpRoomBridge(String name, CdnStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
+    RtmpRoomBridge(String name, LiveStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
             MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges, Clock clock) {
         this.clock = clock;
         this.name = name;
@@ -183,7 +183,7 @@ final class RtmpRoomBridge {
         int videoIndex = -1;
         // An aux stream is a screen share: video only in the room (its publisher was authorized for
         // send_aux_video, not send_audio), so its audio is not bridged.
-        if (audioConfigAtStart != null && !cdn.streamType().equals("aux")) {
+        if (audioConfigAtStart != null && cdn.stream().type() != StreamType.AUX) {
             audioIndex = codecs.size();
             codecs.add(RtpCodec.of(OPUS_PAYLOAD_TYPE, "opus", 48_000, 2)
                     .withParameters(Map.of("minptime", "10", "useinbandfec", "1")));
@@ -220,19 +220,20 @@ final class RtmpRoomBridge {
         if (closed) {
             return;
         }
-        RoomKey key = new RoomKey(cdn.sdkAppId(), cdn.room().key());
-        StreamType type = cdn.streamType().equals("aux") ? StreamType.AUX : StreamType.MAIN;
+        RoomKey key = new RoomKey(cdn.app().value(), cdn.room().key());
+        StreamType type = cdn.stream().type();
         try {
-            Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(cdn.userId()))
+            String userId = cdn.stream().userId().value();
+            Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(userId))
                     .filter(member -> member.isPresent() && !mediaOnlyMembers.owns(member));
             if (socketMember.isPresent()) {
                 Room room = socketMember.get().room();
                 room.publish(socketMember.get(), type, local.sessionId(), hasAudio, hasVideo).ifPresent(media::end);
-                LOG.info("RTMP stream {} is {}'s {} stream in room {}", name, cdn.userId(), type, key);
+                LOG.info("RTMP stream {} is {}'s {} stream in room {}", name, userId, type, key);
             } else {
-                mediaOnlyMembers.join(cdn.sdkAppId(), cdn.room(), cdn.userId(), privileges, type,
+                mediaOnlyMembers.join(cdn.app().value(), cdn.room(), userId, privileges, type,
                         local.sessionId(), hasAudio, hasVideo);
-                LOG.info("RTMP publisher {} joined room {} as {}", name, key, cdn.userId());
+                LOG.info("RTMP publisher {} joined room {} as {}", name, key, userId);
             }
         } catch (RuntimeException e) {
             // Refused by the room (limits, role): the stream stays available as live output only.

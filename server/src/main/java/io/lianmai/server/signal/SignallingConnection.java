@@ -3,7 +3,12 @@ package io.lianmai.server.signal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamId;
+import io.lianmai.common.StreamType;
+import io.lianmai.common.TrtcErrorCode;
+import io.lianmai.common.UserId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.EnterRequest;
@@ -18,14 +23,12 @@ import io.lianmai.room.RoomException;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
-import io.lianmai.room.StreamType;
 import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.OfferedKinds;
 import io.lianmai.server.http.RequestAuthenticator;
-import io.lianmai.server.http.RoomRef;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
@@ -61,12 +64,6 @@ final class SignallingConnection {
     private static final short POLICY_VIOLATION = 1008;
     private static final short NORMAL = 1000;
     private static final short GOING_AWAY = 1001;
-    private static final int NOT_IN_ROOM = -1;
-    private static final int INVALID_PARAMETER = -2;
-    private static final int SERVER_FAILED = -7;
-    private static final int ROOM_ID_INVALID = -3318;
-    /** Over {@code signal.commandsPerSecond}: a Lianmai code (TRTC has no signalling rate limit to copy). */
-    static final int RATE_LIMITED = -1201;
     /** The event that tells a client the server is going away, so that it reconnects instead of giving up. */
     static final String SERVER_SHUTDOWN_EVENT = "serverShutdown";
 
@@ -251,12 +248,13 @@ final class SignallingConnection {
         } catch (ProtocolException e) {
             id = e.requestId();
         }
-        send(id > 0 ? codec.failure(id, RATE_LIMITED, message) : codec.errorEvent(RATE_LIMITED, message));
+        send(id > 0 ? codec.failure(id, TrtcErrorCode.COMMAND_RATE_LIMITED, message)
+                : codec.errorEvent(TrtcErrorCode.COMMAND_RATE_LIMITED, message));
     }
 
     private void malformed(ProtocolException e) {
-        send(e.requestId() > 0 ? codec.failure(e.requestId(), INVALID_PARAMETER, e.getMessage())
-                : codec.errorEvent(INVALID_PARAMETER, e.getMessage()));
+        send(e.requestId() > 0 ? codec.failure(e.requestId(), TrtcErrorCode.INVALID_PARAMETER, e.getMessage())
+                : codec.errorEvent(TrtcErrorCode.INVALID_PARAMETER, e.getMessage()));
         if (++malformedInARow >= MAX_MALFORMED_IN_A_ROW) {
             close(POLICY_VIOLATION, MAX_MALFORMED_IN_A_ROW + " malformed frames in a row");
         }
@@ -283,7 +281,7 @@ final class SignallingConnection {
 
     private Future<ObjectNode> enter(SignalRequest request) throws ProtocolException {
         admission.checkAddressRate(address);
-        long sdkAppId = request.integer("sdkAppID", Long.MIN_VALUE, Long.MAX_VALUE);
+        long sdkAppIdValue = request.integer("sdkAppID", Long.MIN_VALUE, Long.MAX_VALUE);
         String userId = request.string("userID");
         String userSig = request.string("userSig");
         Optional<Long> roomId = request.optionalInteger("roomID", Long.MIN_VALUE, Long.MAX_VALUE);
@@ -295,14 +293,15 @@ final class SignallingConnection {
                 "enter: data.scene must be \"rtc\" or \"live\""));
         Role role = roleName.isEmpty() ? Role.ANCHOR : Role.fromWire(roleName.get()).orElseThrow(
                 () -> new ProtocolException(request.id(), "enter: data.role must be \"anchor\" or \"audience\""));
-        if (sdkAppId < 1 || sdkAppId > SdkAppId.MAX) {
-            return fail(RequestAuthenticator.SDK_APP_ID_INVALID, "sdkAppID must be 1.." + SdkAppId.MAX);
+        if (sdkAppIdValue < 1 || sdkAppIdValue > SdkAppId.MAX) {
+            return fail(TrtcErrorCode.SDK_APP_ID_INVALID, "sdkAppID must be 1.." + SdkAppId.MAX);
         }
+        SdkAppId sdkAppId = new SdkAppId(sdkAppIdValue);
         RoomRef room;
         try {
             room = RoomRef.parse(roomId.map(String::valueOf).orElse(null), strRoomId.orElse(null));
         } catch (IllegalArgumentException e) {
-            return fail(ROOM_ID_INVALID, e.getMessage());
+            return fail(TrtcErrorCode.ROOM_ID_INVALID, e.getMessage());
         }
         Future<ObjectNode> busy = requireNotJoined();
         if (busy != null) {
@@ -311,11 +310,11 @@ final class SignallingConnection {
         // On the event loop: apps are in memory, so authenticating costs one HMAC and never waits on a worker.
         Privileges privileges = authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey, room,
                 EnumSet.of(Privilege.ENTER_ROOM));
-        Admission.Ticket ticket = admission.admit(sdkAppId, userId, address);
+        Admission.Ticket ticket = admission.admit(sdkAppId.value(), userId, address);
         Membership candidate = new Membership();
         candidate.adopt(ticket);
         try {
-            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId, role,
+            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId.value(), room.key()), scene, userId, role,
                     privileges, candidate));
             return Future.succeededFuture(joined(entered, candidate));
         } catch (RuntimeException e) {
@@ -339,7 +338,7 @@ final class SignallingConnection {
 
     private Future<ObjectNode> requireNotJoined() {
         if (member != null) {
-            return fail(NOT_IN_ROOM, "already in room " + member.room().key().roomKey() + " as "
+            return fail(TrtcErrorCode.FAILED, "already in room " + member.room().key().roomKey() + " as "
                     + member.userId() + ": leave first");
         }
         return null;
@@ -366,7 +365,7 @@ final class SignallingConnection {
     private Future<ObjectNode> leave() {
         Member current = member;
         if (current == null) {
-            return fail(NOT_IN_ROOM, "not in a room");
+            return fail(TrtcErrorCode.FAILED, "not in a room");
         }
         detach();
         current.room().leave(current);
@@ -398,7 +397,8 @@ final class SignallingConnection {
         boolean audio = request.optionalBoolean("audio").orElse(true) && offered.audio();
         boolean video = request.optionalBoolean("video").orElse(true) && offered.video();
         current.room().checkMayPublish(current, type, offered.audio(), offered.video());
-        String streamKey = current.room().key().streamKey(type.streamId(current.userId()));
+        String streamKey = current.room().key().streamKey(StreamId.of(new UserId(current.userId()), type))
+                .toString();
         return Future.fromCompletionStage(media.publish(streamKey, offer), context).map(session -> {
             try {
                 if (member != current) {
@@ -435,7 +435,8 @@ final class SignallingConnection {
         Member current = requireMember();
         OfferedKinds offered = OfferedKinds.tryOf(offer).orElse(OfferedKinds.EVERYTHING);
         current.room().checkMaySubscribe(current, streamId, offered.audio(), offered.video());
-        String streamKey = current.room().key().streamKey(streamId);
+        // checkMaySubscribe refused a malformed streamID; this one parses.
+        String streamKey = current.room().key().streamKey(StreamId.parse(streamId)).toString();
         return Future.fromCompletionStage(media.play(streamKey, offer), context).map(session -> {
             try {
                 if (member != current) {
@@ -586,17 +587,18 @@ final class SignallingConnection {
         }
         if (cause instanceof MediaException mediaFailure) {
             return switch (mediaFailure.reason()) {
-                case BAD_OFFER -> new Error(INVALID_PARAMETER, mediaFailure.getMessage());
+                case BAD_OFFER -> new Error(TrtcErrorCode.INVALID_PARAMETER, mediaFailure.getMessage());
                 case STREAM_NOT_FOUND -> new Error(RoomError.STREAM_NOT_FOUND.code(),
                         mediaFailure.getMessage());
-                case UNAVAILABLE -> new Error(SERVER_FAILED, mediaFailure.getMessage());
+                case UNAVAILABLE -> new Error(TrtcErrorCode.SERVER_FAILED, mediaFailure.getMessage());
             };
         }
         if (cause instanceof AdmissionRefusedException refused) {
             ApiError error = ServerErrors.refused(refused);
             return new Error(error.code(), error.message() + "; retry after " + refused.retryAfterSeconds() + " s");
         }
-        return new Error(SERVER_FAILED, ServerErrors.internal("signalling request from " + peer, cause));
+        return new Error(TrtcErrorCode.SERVER_FAILED,
+                ServerErrors.internal("signalling request from " + peer, cause));
     }
 
     record Error(int code, String message) {

@@ -1,5 +1,6 @@
 package io.lianmai.server.signal;
 
+import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.Member;
 import io.lianmai.room.RoomRegistry;
@@ -120,13 +121,13 @@ public final class SignallingRoutes {
     public void mount(Router router) {
         router.route("/ws").handler(context -> {
             if (!context.request().canUpgradeToWebSocket()) {
-                new ApiError(426, ApiError.INVALID_PARAMETER, "/ws is the signalling WebSocket: open it with "
+                new ApiError(426, TrtcErrorCode.INVALID_PARAMETER, "/ws is the signalling WebSocket: open it with "
                         + "new WebSocket(url)").send(context);
                 return;
             }
             if (stopping) {
                 context.response().putHeader("retry-after", "5");
-                new ApiError(503, ApiError.SERVER_FAILED, "the server is shutting down").send(context);
+                new ApiError(503, TrtcErrorCode.SERVER_FAILED, "the server is shutting down").send(context);
                 return;
             }
             String address = context.request().remoteAddress().hostAddress();
@@ -134,8 +135,9 @@ public final class SignallingRoutes {
                 release(address);
                 context.response().putHeader("retry-after", "10");
                 // A refusal, not a failure: logged at debug, so a flood of them does not flood the log.
-                new ApiError(503, ApiError.SERVER_FAILED, ServerErrors.refusalMessage("too many signalling sockets "
-                        + "from this address: at most " + config.maxSocketsPerIp() + " (signal.maxSocketsPerIp)"))
+                new ApiError(503, TrtcErrorCode.SERVER_FAILED, ServerErrors.refusalMessage("too many signalling "
+                        + "sockets from this address: at most " + config.maxSocketsPerIp()
+                        + " (signal.maxSocketsPerIp)"))
                         .send(context);
                 return;
             }

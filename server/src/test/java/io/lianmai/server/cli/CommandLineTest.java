@@ -97,6 +97,54 @@ class CommandLineTest {
         assertThat(other.out + malformed.out + unknown.out).isEmpty();
     }
 
+    @Test
+    void liveSignRefusesAUserIdTheServerRefuses() {
+        run("app", "create", "--name", "Shop");
+
+        Result spaced = run("live", "sign", "--sdkappid", "1400000000", "--stream", "1400000000_1_al ice_main");
+
+        assertThat(spaced.status).isEqualTo(2);
+        assertThat(spaced.err).contains("--stream must be {sdkAppID}_{roomID}_{userID}_main")
+                .contains("userID may hold letters, digits, '_', '-', '.' and '@' only");
+        assertThat(spaced.out).isEmpty();
+    }
+
+    /**
+     * The signer once took any printable ASCII userID while the server takes only letters, digits and {@code _-.@}:
+     * a UserSig for "alice bob" was signed and then refused on every entry. Now the CLI refuses to sign it.
+     */
+    @Test
+    void usersigGenRefusesAUserIdTheServerRefuses() {
+        for (String userId : new String[] {"alice bob", "a/b", "bob#1", "x".repeat(33)}) {
+            Result result = run("usersig", "gen", "--sdkappid", "1", "--key", KEY, "--userid", userId);
+
+            assertThat(result.status).as(userId).isEqualTo(2);
+            assertThat(result.out).as(userId).isEmpty();
+            assertThat(result.err).as(userId).containsAnyOf("userID may hold letters, digits, '_', '-', '.' and '@'",
+                    "at most 32");
+        }
+        assertThat(run("usersig", "gen", "--sdkappid", "1", "--key", KEY, "--userid", "a.b-c_d@e").status)
+                .isZero();
+    }
+
+    @Test
+    void usersigGenRefusesAStrRoomIdTheServerRefuses() {
+        Result result = run("usersig", "gen", "--sdkappid", "1", "--key", KEY, "--userid", "alice", "--str-room",
+                "a/b");
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err).contains("strRoomID may hold letters, digits, space and");
+    }
+
+    @Test
+    void usersigVerifyRefusesAUserIdTheServerRefuses() {
+        Result result = run("usersig", "verify", "--sdkappid", "1", "--key", KEY, "--userid", "alice bob", "eJy");
+
+        assertThat(result.status).isEqualTo(2);
+        assertThat(result.err).contains("userID may hold letters").contains("the server refuses this userID (-3319)");
+    }
+
     private String playKey(long sdkAppId) {
         try (JdbcAppStore store = JdbcAppStore.open(new ConfigLoader(Map.of(), workingDirectory)
                 .load(Optional.empty(), Map.of()).store(), clock(NOW))) {

@@ -1,4 +1,4 @@
-package io.lianmai.server.http;
+package io.lianmai.common;
 
 import java.util.Optional;
 
@@ -60,6 +60,31 @@ public record RoomRef(long roomId, Optional<String> strRoomId) {
     public static boolean isStrRoomIdChar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' '
                 || STR_ROOM_ID_SYMBOLS.indexOf(c) >= 0;
+    }
+
+    /**
+     * Reads a room back from its {@link #key()}.
+     *
+     * @throws IllegalArgumentException when {@code key} is not {@code r{roomID}} or {@code s:{strRoomID}}
+     */
+    public static RoomRef parseKey(String key) {
+        if (key != null && key.startsWith("s:")) {
+            String name = key.substring(2);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("room key 's:' names no strRoomID");
+            }
+            return parse(null, name);
+        }
+        if (key != null && key.startsWith("r")) {
+            String digits = key.substring(1);
+            if (digits.isEmpty() || digits.charAt(0) == '0' || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new IllegalArgumentException("room key must be r{roomID} or s:{strRoomID}, got '"
+                        + shorten(key) + "'");
+            }
+            return parse(digits, null);
+        }
+        throw new IllegalArgumentException("room key must be r{roomID} or s:{strRoomID}, got '"
+                + (key == null ? "" : shorten(key)) + "'");
     }
 
     /** A stable key fragment: {@code r1234} or {@code s:name}, distinct between the two namespaces. */

@@ -1,4 +1,4 @@
-package io.lianmai.room;
+package io.lianmai.common;
 
 import java.util.Locale;
 import java.util.Optional;
