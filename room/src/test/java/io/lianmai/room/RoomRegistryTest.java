@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
+import io.lianmai.testkit.FakeClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,16 +1,20 @@
-package io.lianmai.codec;
+package io.lianmai.testkit;
 
-/** Hex strings to bytes for tests; spaces and '|' separate fields for readability and are ignored. */
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/** Hex literals for test packets; whitespace and {@code |} (separating fields for readability) are ignored. */
 public final class Hex {
     private Hex() {
     }
 
+    /** The bytes {@code hex} spells. */
     public static byte[] bytes(String hex) {
-        String clean = hex.replaceAll("[\\s|]", "");
-        byte[] out = new byte[clean.length() / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) Integer.parseInt(clean.substring(2 * i, 2 * i + 2), 16);
-        }
-        return out;
+        return HexFormat.of().parseHex(hex.replaceAll("[\\s|]", ""));
+    }
+
+    /** The US-ASCII bytes of {@code text} (four-character codes, SDES items). */
+    public static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

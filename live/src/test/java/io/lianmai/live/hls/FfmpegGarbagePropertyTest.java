@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.HlsSegmentationPropertyTest.Message;
+import io.lianmai.testkit.FakeClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.TsReader.Pes;
+import io.lianmai.testkit.FakeClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
