@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,19 +28,8 @@ class DemoCallChromiumIT {
             + "      if (s.kind === 'video') frames += s.framesDecoded || 0;"
             + "      if (s.kind === 'audio') samples += s.totalSamplesReceived || 0; }); }"
             + "  return [frames, samples]; })().then(done, () => done([0, 0]));";
-    private static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start(Map.of("dev.userSigEndpoint", "true"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(Map.of("dev.userSigEndpoint", "true"));
 
     @Test
     void twoTabsInOneRoomHaveAVideoCall() {
