@@ -1,15 +1,18 @@
-package io.lianmai.server.http;
+package io.lianmai.server;
 
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
-import io.lianmai.server.Version;
 import io.lianmai.server.api.RestApiRoutes;
+import io.lianmai.server.http.ApiError;
+import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.live.LiveEndpoints;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.signal.SignallingRoutes;
+import io.lianmai.server.whip.WhipWhepRoutes;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

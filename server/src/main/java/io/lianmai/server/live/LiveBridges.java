@@ -7,7 +7,7 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.StreamType;
-import io.lianmai.server.http.MediaOnlyMembers;
+import io.lianmai.server.room.MediaOnlyMembers;
 import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
 import java.util.Map;

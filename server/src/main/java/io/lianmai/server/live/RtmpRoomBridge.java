@@ -18,7 +18,7 @@ import io.lianmai.room.Room;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.StreamType;
-import io.lianmai.server.http.MediaOnlyMembers;
+import io.lianmai.server.room.MediaOnlyMembers;
 import io.lianmai.server.live.LiveService.CdnStreamName;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.lianmai.server.http;
+package io.lianmai.server.room;
 
 import io.lianmai.auth.Privileges;
 import io.lianmai.media.MediaPlane;
@@ -14,6 +14,7 @@ import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
 import io.lianmai.room.StreamType;
+import io.lianmai.server.http.RoomRef;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

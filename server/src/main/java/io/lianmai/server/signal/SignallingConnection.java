@@ -23,7 +23,7 @@ import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
-import io.lianmai.server.http.OfferedKinds;
+import io.lianmai.server.room.OfferedKinds;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RoomRef;
 import io.lianmai.server.http.ServerErrors;
