@@ -10,6 +10,7 @@ import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
+import io.lianmai.server.signal.SignallingServices;
 import io.lianmai.store.App;
 import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
@@ -98,8 +99,8 @@ public final class LianmaiServer implements AutoCloseable {
             }
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
-            HttpFrontDoor frontDoor = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(),
-                    clock, devUserSig, live, admission);
+            HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
+                    admission, config.signal(), clock), apps, live, devUserSig);
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
