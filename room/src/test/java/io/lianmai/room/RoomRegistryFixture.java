@@ -13,7 +13,7 @@ abstract class RoomRegistryFixture {
     static final RoomKey ROOM = new RoomKey(1400000001L, "r1234");
 
     final FakeClock clock = new FakeClock();
-    final RoomRegistry registry = new RoomRegistry(
+    final RoomRegistry registry = new LocalRoomRegistry(
             new RoomConfig(300, 50, 50, 0, Duration.ofSeconds(20), 1024, 30), clock, new Random(1));
 
     Entered enter(String userId, RecordingListener listener) {

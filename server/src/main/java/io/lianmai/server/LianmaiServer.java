@@ -4,6 +4,7 @@ import io.lianmai.auth.UserSigVerifier;
 import io.lianmai.live.rtmp.RtmpServerConfig;
 import io.lianmai.media.transport.MediaServer;
 import io.lianmai.room.LeaveReason;
+import io.lianmai.room.LocalRoomRegistry;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
@@ -83,7 +84,7 @@ public final class LianmaiServer implements AutoCloseable {
             refreshApps(vertx, apps, config.apps().refresh());
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock), clock);
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
-            RoomRegistry rooms = new RoomRegistry(config.room(), clock);
+            RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.

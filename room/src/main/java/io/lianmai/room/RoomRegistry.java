@@ -1,0 +1,67 @@
+package io.lianmai.room;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The rooms a node answers for, by app and room key: a room is created by its first {@link #enter} and destroyed
+ * when its last member is gone; members are found again by session token for {@link #resume}. Chosen once at
+ * start-up: {@link LocalRoomRegistry} keeps the rooms of one node in memory; a cluster (issue 18) keeps room state
+ * where every node sees it (Redis) behind this same interface.
+ *
+ * <p>Per-message work (publish, subscribe, mute, messages) goes to the {@link Room} a member belongs to and takes only
+ * that room's lock; a registry is involved when members enter, resume or are removed in bulk, and holds no lock that
+ * a room's per-message path also takes.
+ *
+ * <p>Thread-safety: implementations are safe from any thread and have no threads of their own: the server calls
+ * {@link #tick} periodically (every second is plenty) to end expired grace periods.
+ */
+public interface RoomRegistry {
+    /** The limits and timings every room of this registry applies. */
+    RoomConfig config();
+
+    /**
+     * Enters a room, creating it when it does not exist (which needs {@code create_room} when a privateMapKey was
+     * given). The same userID already in the room is removed first (reason {@code duplicate-login}). Others get
+     * {@code userJoin}.
+     *
+     * @throws RoomException a limit is reached ({@link RoomError#ROOM_FULL}), the room has another scene, or the
+     *     privileges do not allow creating the room
+     */
+    Entered enter(EnterRequest request);
+
+    /**
+     * Resumes the member holding {@code sessionToken} on a new connection: it keeps its role, streams and
+     * subscriptions, others are told nothing, {@code listener} replaces the old one (which gets
+     * {@link MemberListener#onListenerReplaced}), and the member gets a new {@link Member#sessionToken} (the one
+     * used stops working).
+     *
+     * @throws RoomException {@link RoomError#STATE} when the token is unknown, already used or the grace period is
+     *     over; {@link RoomError#STILL_CONNECTED} while the member's connection is still alive
+     */
+    Entered resume(String sessionToken, MemberListener listener);
+
+    /**
+     * Withdraws whatever publication or subscription a media session that ended on its own carried, in whichever
+     * room holds it.
+     */
+    void onMediaSessionEnded(String sessionId);
+
+    /** The room, if it exists now. */
+    Optional<Room> find(RoomKey key);
+
+    /** How many rooms exist. */
+    int roomCount();
+
+    /**
+     * Removes every member of every room of app {@code sdkAppId} for {@code reason} (its app was disabled), or of
+     * every app when {@code sdkAppId} is negative (the server is shutting down); their listeners get
+     * {@link MemberListener#onMemberRemoved} and so end their media sessions.
+     *
+     * @return how many members were removed
+     */
+    int removeAll(long sdkAppId, LeaveReason reason);
+
+    /** Removes members whose resume grace period is over at {@code now} (reason {@code timeout}). */
+    void tick(Instant now);
+}
