@@ -14,31 +14,33 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One room: its members in order of entry, the limits of its scene, and the events its changes cause. Created
- * and destroyed by {@link RoomRegistry}.
+ * One room: its members in order of entry, the limits of its scene, and the events its changes cause. Created by
+ * a {@link RoomRegistry} and closed when its last member is gone, which it tells its {@link RoomOwner}.
  *
- * <p>Thread-safety: every method takes the room's own lock (never a lock shared with other rooms); listeners are
- * called with it held (see {@link MemberListener}). Methods that change media state return the media sessions the
- * caller must end, because the room does no I/O.
+ * <p>Thread-safety: every method takes the room's own lock (never a lock shared with other rooms, nor with the
+ * registry: only the room and its {@link Member}s take it); listeners are called with it held (see
+ * {@link MemberListener}). Methods that change media state return the media sessions the caller must end, because
+ * the room does no I/O.
  */
 public final class Room {
+    /** Guards the room and its members; taken by this room and its {@link Member}s only. */
     final ReentrantLock lock = new ReentrantLock();
 
     private final RoomKey key;
     private final RoomConfig config;
     private final Clock clock;
-    private final RoomRegistry registry;
+    private final RoomOwner owner;
     // Guarded by lock.
     private Scene scene;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private boolean closed;
 
-    Room(RoomKey key, Scene scene, RoomConfig config, Clock clock, RoomRegistry registry) {
+    Room(RoomKey key, Scene scene, RoomConfig config, Clock clock, RoomOwner owner) {
         this.key = key;
         this.scene = scene;
         this.config = config;
         this.clock = clock;
-        this.registry = registry;
+        this.owner = owner;
     }
 
     public RoomKey key() {
@@ -352,25 +354,136 @@ public final class Room {
         return "room " + key;
     }
 
-    // ---- for RoomRegistry, under lock ----
+    // ---- for the registry: each takes the room's lock ----
 
-    boolean isClosedLocked() {
-        return closed;
+    /**
+     * Enters this room (see {@link RoomRegistry#enter}).
+     *
+     * @return who entered and who was there, or null when the room closed before the lock was had (its last member
+     *     left meanwhile): the registry then makes a fresh room
+     */
+    Entered enter(EnterRequest request) {
+        lock.lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            try {
+                return enterLocked(request);
+            } finally {
+                closeIfEmptyLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
-    boolean isEmptyLocked() {
-        return members.isEmpty();
+    /** Resumes {@code member} on a new connection (see {@link RoomRegistry#resume}). */
+    Entered resume(Member member, String sessionToken, MemberListener listener) {
+        lock.lock();
+        try {
+            if (!member.isPresent() || !member.sessionToken().equals(sessionToken)) {
+                throw new RoomException(RoomError.STATE, "the session ended: enter the room again");
+            }
+            if (member.disconnectedSince().isEmpty() && member.listenerLocked() != listener
+                    && member.listenerLocked().isConnectionAlive()) {
+                throw new RoomException(RoomError.STILL_CONNECTED, "this member's connection is still alive: "
+                        + "resume again after one heartbeat interval");
+            }
+            owner.onSessionTokenRetired(sessionToken, member);
+            member.setSessionTokenLocked(owner.newSessionToken());
+            owner.onSessionTokenIssued(member);
+            member.setDisconnectedSinceLocked(null);
+            MemberListener old = member.replaceListenerLocked(listener);
+            if (old != listener) {
+                old.onListenerReplaced(member);
+            }
+            return new Entered(member, othersLocked(member));
+        } finally {
+            lock.unlock();
+        }
     }
 
-    void setSceneLocked(Scene newScene) {
-        scene = newScene;
+    /** Removes every member for {@code reason}; returns how many there were. */
+    int removeAll(LeaveReason reason) {
+        lock.lock();
+        try {
+            int removed = 0;
+            for (Member member : new ArrayList<>(members.values())) {
+                removeLocked(member, reason);
+                removed++;
+            }
+            closeIfEmptyLocked();
+            return removed;
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** Removes members whose grace period ended by {@code now} (reason {@code timeout}). */
+    void expire(Instant now) {
+        lock.lock();
+        try {
+            if (!closed) {
+                expireLocked(now);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The members by userID; the caller holds the lock (tests read it to reach a member). */
     Map<String, Member> membersLocked() {
         return members;
     }
 
-    List<MemberInfo> othersLocked(Member self) {
+    // ---- under lock ----
+
+    private Entered enterLocked(EnterRequest request) {
+        if (members.isEmpty()) {
+            if (!request.privileges().allows(Privilege.CREATE_ROOM)) {
+                throw new RoomException(RoomError.PRIVILEGE, "privateMapKey does not grant create_room, and room "
+                        + request.room().roomKey() + " does not exist yet");
+            }
+            scene = request.scene();
+        } else if (scene != request.scene()) {
+            throw new RoomException(RoomError.SCENE_MISMATCH, "room " + request.room().roomKey() + " is a "
+                    + scene.wireName() + " room; enter it with scene " + scene.wireName());
+        }
+        Role role = scene == Scene.RTC ? Role.ANCHOR : request.role();
+        Member existing = members.get(request.userId());
+        checkLimitsLocked(role, existing);
+        if (existing != null) {
+            removeLocked(existing, LeaveReason.DUPLICATE_LOGIN);
+        }
+        Member member = new Member(this, request.userId(), role, owner.newSessionToken(), request.privileges(),
+                request.listener(), new MessageRateLimiter(config.messagesPerSecond(), clock.instant()));
+        owner.onSessionTokenIssued(member);
+        addLocked(member);
+        return new Entered(member, othersLocked(member));
+    }
+
+    private void checkLimitsLocked(Role role, Member replaced) {
+        if (scene == Scene.RTC) {
+            int others = members.size() - (replaced != null ? 1 : 0);
+            if (others >= config.rtcMaxMembers()) {
+                throw new RoomException(RoomError.ROOM_FULL, "room full: at most " + config.rtcMaxMembers()
+                        + " members in an rtc room (room.rtcMaxMembers)");
+            }
+            return;
+        }
+        int sameRole = countLocked(role) - (replaced != null && replaced.role() == role ? 1 : 0);
+        if (role == Role.ANCHOR && sameRole >= config.liveMaxAnchors()) {
+            throw new RoomException(RoomError.ROOM_FULL, "room full: at most " + config.liveMaxAnchors()
+                    + " anchors in a live room (room.liveMaxAnchors); enter as audience");
+        }
+        if (role == Role.AUDIENCE && config.liveMaxAudience() > 0 && sameRole >= config.liveMaxAudience()) {
+            throw new RoomException(RoomError.ROOM_FULL, "room full: at most " + config.liveMaxAudience()
+                    + " audience members in a live room (room.liveMaxAudience)");
+        }
+    }
+
+    private List<MemberInfo> othersLocked(Member self) {
         List<MemberInfo> others = new ArrayList<>();
         for (Member member : members.values()) {
             if (member != self) {
@@ -380,7 +493,7 @@ public final class Room {
         return others;
     }
 
-    int countLocked(Role role) {
+    private int countLocked(Role role) {
         int count = 0;
         for (Member member : members.values()) {
             if (member.role() == role) {
@@ -390,12 +503,12 @@ public final class Room {
         return count;
     }
 
-    void addLocked(Member member) {
+    private void addLocked(Member member) {
         members.put(member.userId(), member);
         broadcastLocked(member, new RoomEvent.UserJoin(member.userId(), member.role()));
     }
 
-    void removeLocked(Member member, LeaveReason reason) {
+    private void removeLocked(Member member, LeaveReason reason) {
         for (StreamType type : StreamType.values()) {
             Member.Publication publication = member.publishedLocked().get(type);
             if (publication != null) {
@@ -406,20 +519,19 @@ public final class Room {
         members.remove(member.userId(), member);
         member.markRemovedLocked();
         broadcastLocked(member, new RoomEvent.UserLeave(member.userId(), reason));
-        registry.forget(member);
+        owner.onSessionTokenRetired(member.sessionToken(), member);
         // Publications stay recorded on the removed member so its listener can end the media sessions.
         member.listenerLocked().onMemberRemoved(member, reason);
     }
 
-    void closeIfEmptyLocked() {
+    private void closeIfEmptyLocked() {
         if (members.isEmpty() && !closed) {
             closed = true;
-            registry.destroyed(this);
+            owner.onRoomClosed(this);
         }
     }
 
-    /** Removes members whose grace period ended by {@code now}. */
-    void expireLocked(Instant now) {
+    private void expireLocked(Instant now) {
         for (Member member : new ArrayList<>(members.values())) {
             Optional<Instant> since = member.disconnectedSince();
             if (since.isPresent() && !now.isBefore(since.get().plus(config.resumeGrace()))) {

@@ -5,14 +5,14 @@ import io.lianmai.common.MonotonicClock;
 import io.lianmai.live.rtmp.RtmpServerConfig;
 import io.lianmai.media.MediaServer;
 import io.lianmai.room.LeaveReason;
+import io.lianmai.room.LocalRoomRegistry;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
-import io.lianmai.server.http.DevUserSigRoute;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.http.RequestAuthenticator;
-import io.lianmai.server.http.HttpFrontDoor;
 import io.lianmai.server.limits.Admission;
+import io.lianmai.server.signal.SignallingServices;
 import io.lianmai.store.App;
 import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
@@ -86,7 +86,7 @@ public final class LianmaiServer implements AutoCloseable {
             refreshApps(vertx, apps, config.apps().refresh());
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock), clock);
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
-            RoomRegistry rooms = new RoomRegistry(config.room(), clock);
+            RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // The registry has no threads of its own: end expired resume grace periods once a second.
@@ -102,8 +102,8 @@ public final class LianmaiServer implements AutoCloseable {
             }
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
-            HttpFrontDoor frontDoor = new HttpFrontDoor(vertx, apps, authenticator, media, rooms, config.signal(),
-                    clock, devUserSig, live, admission);
+            HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
+                    admission, config.signal(), clock), apps, live, devUserSig);
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()

@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * App administration seen through a running server, with the changes made as {@code lianmai app …} makes them: by
@@ -27,12 +28,12 @@ class AppAdministrationIT {
     /** Past one refresh ({@code apps.refreshSeconds=1}) with room for a slow machine. */
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    private TestServer server;
+    @RegisterExtension
+    private final TestServer server = TestServer.fixture(Map.of("apps.refreshSeconds", "1"));
     private AppStore cli;
 
     @BeforeEach
     void start() {
-        server = TestServer.start(Map.of("apps.refreshSeconds", "1"));
         cli = JdbcAppStore.open(server.server().config().store(), Clock.systemUTC());
     }
 
@@ -40,9 +41,6 @@ class AppAdministrationIT {
     void stop() {
         if (cli != null) {
             cli.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 

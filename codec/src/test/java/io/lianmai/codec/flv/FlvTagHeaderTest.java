@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lianmai.codec.CodecException;
-import io.lianmai.codec.Hex;
+import io.lianmai.testkit.Hex;
 import io.lianmai.codec.aac.AudioSpecificConfig;
 import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lianmai.codec.CodecException;
-import io.lianmai.codec.Hex;
+import io.lianmai.testkit.Hex;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

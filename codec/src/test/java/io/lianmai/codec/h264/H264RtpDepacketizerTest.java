@@ -4,7 +4,7 @@ import static io.lianmai.codec.h264.H264RtpPacketizerTest.avcc;
 import static io.lianmai.codec.h264.H264RtpPacketizerTest.nal;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.codec.Hex;
+import io.lianmai.testkit.Hex;
 import io.lianmai.codec.TestMedia;
 import io.lianmai.codec.TestMedia.Packet;
 import io.lianmai.codec.TestMedia.Picture;

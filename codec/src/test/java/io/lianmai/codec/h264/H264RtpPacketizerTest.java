@@ -2,7 +2,7 @@ package io.lianmai.codec.h264;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.codec.Hex;
+import io.lianmai.testkit.Hex;
 import io.lianmai.codec.rtp.RtpHeader;
 import io.lianmai.common.BigEndian;
 import java.util.ArrayList;

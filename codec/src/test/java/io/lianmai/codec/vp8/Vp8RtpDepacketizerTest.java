@@ -2,7 +2,7 @@ package io.lianmai.codec.vp8;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.codec.Hex;
+import io.lianmai.testkit.Hex;
 import io.lianmai.codec.TestMedia;
 import io.lianmai.codec.TestMedia.Packet;
 import io.lianmai.codec.TestMedia.Picture;

@@ -51,9 +51,11 @@ import org.bytedeco.javacpp.PointerPointer;
  * Native memory: the format context, one reusable frame buffer and the current segment's bytes; all freed by
  * {@link #close}.
  */
-public final class FfmpegTsMuxer implements TsMuxer {
-    private static final AtomicInteger OPEN = new AtomicInteger();
+final class FfmpegTsMuxer implements TsMuxer {
     private static final int INITIAL_FRAME_CAPACITY = 256 * 1024;
+
+    /** The count of open muxers of the {@link FfmpegTsMuxers} that opened this one. */
+    private final AtomicInteger open;
 
     private final AVRational millis = new AVRational().num(1).den(1000);
     private AVFormatContext context;
@@ -66,16 +68,21 @@ public final class FfmpegTsMuxer implements TsMuxer {
     private AVRational videoBase;
     private AVRational audioBase;
 
-    private FfmpegTsMuxer() {
+    private FfmpegTsMuxer(AtomicInteger open) {
+        this.open = open;
     }
 
-    /** Opens a muxer for these tracks (either may be null, not both); see {@link TsMuxer.Factory}. */
-    public static TsMuxer open(AvcDecoderConfigurationRecord video, AudioSpecificConfig audio) throws HlsException {
+    /**
+     * Opens a muxer for these tracks (either may be null, not both); see {@link TsMuxer.Factory}. {@code open} goes
+     * up while the muxer holds its format context and down when it is closed.
+     */
+    static TsMuxer open(AvcDecoderConfigurationRecord video, AudioSpecificConfig audio, AtomicInteger open)
+            throws HlsException {
         if (video == null && audio == null) {
             throw new IllegalArgumentException("an MPEG-TS muxer needs a track");
         }
         Ffmpeg.load();
-        FfmpegTsMuxer muxer = new FfmpegTsMuxer();
+        FfmpegTsMuxer muxer = new FfmpegTsMuxer(open);
         try {
             muxer.start(video, audio);
             return muxer;
@@ -85,16 +92,11 @@ public final class FfmpegTsMuxer implements TsMuxer {
         }
     }
 
-    /** Muxers open now in this JVM, for tests and metrics: each holds native memory. */
-    public static int openCount() {
-        return OPEN.get();
-    }
-
     private void start(AvcDecoderConfigurationRecord video, AudioSpecificConfig audio) throws HlsException {
         AVFormatContext allocated = new AVFormatContext(null);
         check(avformat_alloc_output_context2(allocated, null, "mpegts", (String) null), "allocating the muxer");
         context = allocated;
-        OPEN.incrementAndGet();
+        open.incrementAndGet();
         if (video != null) {
             AVStream stream = newStream();
             AVCodecParameters parameters = stream.codecpar();
@@ -216,7 +218,7 @@ public final class FfmpegTsMuxer implements TsMuxer {
             }
             avformat_free_context(context);
             context = null;
-            OPEN.decrementAndGet();
+            open.decrementAndGet();
         }
         if (packet != null) {
             av_packet_free(packet);

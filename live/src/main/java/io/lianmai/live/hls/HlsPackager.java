@@ -24,7 +24,7 @@ public final class HlsPackager implements LiveStreamObserver, AutoCloseable {
 
     /** Packages with FFmpeg's MPEG-TS muxer. */
     public HlsPackager(HlsConfig config, Clock clock) {
-        this(config, clock, FfmpegTsMuxer::open);
+        this(config, clock, new FfmpegTsMuxers());
     }
 
     HlsPackager(HlsConfig config, Clock clock, TsMuxer.Factory muxers) {

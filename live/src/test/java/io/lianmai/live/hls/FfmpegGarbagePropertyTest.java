@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.HlsSegmentationPropertyTest.Message;
+import io.lianmai.testkit.FakeClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -33,12 +34,12 @@ class FfmpegGarbagePropertyTest {
                     HlsSegmentationPropertyTest.bytes(FlvBodies.avcConfig(FlvBodies.avcConfigRecord(
                             mangle(FlvBodies.SPS, random), mangle(FlvBodies.PPS, random))))));
         }
-        int before = FfmpegTsMuxer.openCount();
-        HlsPackager packager = new HlsPackager(HlsConfig.DEFAULT, new FakeClock(Instant.EPOCH));
+        FfmpegTsMuxers muxers = new FfmpegTsMuxers();
+        HlsPackager packager = new HlsPackager(HlsConfig.DEFAULT, new FakeClock(Instant.EPOCH), muxers);
 
         play(packager, "s", messages);
 
-        assertThat(FfmpegTsMuxer.openCount()).isEqualTo(before);
+        assertThat(muxers.openCount()).isZero();
         HlsPlaylist playlist = packager.playlist("s").orElseThrow();
         assertThat(playlist.failure()).matches(reason -> reason.isEmpty() || !reason.get().startsWith("internal error"), "not an internal error");
         for (HlsSegment segment : playlist.segments()) {

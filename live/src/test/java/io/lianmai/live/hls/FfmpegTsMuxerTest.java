@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.TsReader.Pes;
+import io.lianmai.testkit.FakeClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,16 +18,16 @@ import org.junit.jupiter.api.Test;
 class FfmpegTsMuxerTest {
     private static final int[] CTS = {80, 200, 40, 40, 120}; // an IPBB-like pattern of composition offsets
 
+    private final FfmpegTsMuxers muxers = new FfmpegTsMuxers();
     private final HlsStream stream = new HlsStream("s", HlsConfig.DEFAULT,
-            new FakeClock(Instant.parse("2025-01-01T00:00:00Z")), FfmpegTsMuxer::open);
+            new FakeClock(Instant.parse("2025-01-01T00:00:00Z")), muxers);
 
     @Test
     void everySegmentStartsWithPatPmtAndAKeyframeWithItsParameterSets() {
-        int before = FfmpegTsMuxer.openCount();
         publishThreeSeconds();
-        assertThat(FfmpegTsMuxer.openCount()).isEqualTo(before + 1);
+        assertThat(muxers.openCount()).isEqualTo(1);
         stream.onUnpublish();
-        assertThat(FfmpegTsMuxer.openCount()).isEqualTo(before);
+        assertThat(muxers.openCount()).isZero();
 
         List<HlsSegment> segments = stream.playlist().segments();
         assertThat(segments).hasSize(3);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.RecordingTsMuxer.Frame;
 import io.lianmai.live.hls.TsMuxer.Track;
+import io.lianmai.testkit.FakeClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.RecordingTsMuxer.Frame;
 import io.lianmai.live.hls.TsMuxer.Track;
 import com.sun.management.ThreadMXBean;
+import io.lianmai.testkit.FakeClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;

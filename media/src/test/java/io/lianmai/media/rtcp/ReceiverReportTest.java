@@ -2,6 +2,7 @@ package io.lianmai.media.rtcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.testkit.Hex;
 import org.junit.jupiter.api.Test;
 
 class ReceiverReportTest {

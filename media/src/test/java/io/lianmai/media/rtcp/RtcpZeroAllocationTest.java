@@ -3,6 +3,7 @@ package io.lianmai.media.rtcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.ThreadMXBean;
+import io.lianmai.testkit.Hex;
 import java.lang.management.ManagementFactory;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;

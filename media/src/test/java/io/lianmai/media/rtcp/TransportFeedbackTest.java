@@ -2,6 +2,7 @@ package io.lianmai.media.rtcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.testkit.Hex;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

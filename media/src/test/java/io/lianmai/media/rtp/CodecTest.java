@@ -2,6 +2,7 @@ package io.lianmai.media.rtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.testkit.Hex;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {

@@ -27,7 +27,7 @@ import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
-import io.lianmai.server.http.OfferedKinds;
+import io.lianmai.server.room.OfferedKinds;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.limits.Admission;
@@ -101,21 +101,20 @@ final class SignallingConnection {
     /** Told once when the socket closed, on the socket's context. */
     private Runnable onGone = () -> { };
 
-    SignallingConnection(Vertx vertx, ServerWebSocket socket, ProtocolCodec codec, RequestAuthenticator authenticator,
-            RoomRegistry rooms, MediaPlane media, SignalConfig config, Clock clock, LiveEndpoints.Bases live,
-            Admission admission, Map<Member, Admission.Ticket> handOffs) {
-        this.vertx = vertx;
+    SignallingConnection(SignallingServices services, ServerWebSocket socket, ProtocolCodec codec,
+            LiveEndpoints.Bases live, Map<Member, Admission.Ticket> handOffs) {
+        this.vertx = services.vertx();
         this.context = vertx.getOrCreateContext();
         this.socket = socket;
         this.codec = codec;
-        this.authenticator = authenticator;
-        this.rooms = rooms;
-        this.media = media;
-        this.config = config;
-        this.clock = clock;
+        this.authenticator = services.authenticator();
+        this.rooms = services.rooms();
+        this.media = services.media();
+        this.config = services.config();
+        this.clock = services.clock();
         this.live = live;
         this.commands = new TokenBucket(config.commandsPerSecond(), config.commandBurst(), clock.millis());
-        this.admission = admission;
+        this.admission = services.admission();
         this.address = socket.remoteAddress().hostAddress();
         this.handOffs = handOffs;
     }

@@ -3,11 +3,9 @@ package io.lianmai.server.signal;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.Member;
-import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ServerErrors;
-import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.live.LiveEndpoints;
 import io.vertx.core.Future;
@@ -15,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +35,9 @@ public final class SignallingRoutes {
      */
     public static final int MAX_TRANSPORT_MESSAGE_BYTES = 1024 * 1024;
 
+    private final SignallingServices services;
     private final Vertx vertx;
-    private final RequestAuthenticator authenticator;
-    private final RoomRegistry rooms;
-    private final MediaPlane media;
     private final SignalConfig config;
-    private final Clock clock;
     private final LiveEndpoints live;
     private final Consumer<HttpConnection> upgradedConnectionClosed;
     private final ProtocolCodec codec = new ProtocolCodec();
@@ -52,24 +46,18 @@ public final class SignallingRoutes {
     /** Open sockets, so that a shutdown can tell each client why it goes. */
     private final Set<SignallingConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
-    private final Admission admission;
     private final Map<Member, Admission.Ticket> handOffs = new ConcurrentHashMap<>();
 
     /**
      * @param upgradedConnectionClosed told the HTTP connection of each socket once the socket closed (the HTTP
      *     server's per-address count, which cannot see upgraded connections close)
      */
-    public SignallingRoutes(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms, MediaPlane media,
-            SignalConfig config, Clock clock, LiveEndpoints live, Admission admission,
+    public SignallingRoutes(SignallingServices services, LiveEndpoints live,
             Consumer<HttpConnection> upgradedConnectionClosed) {
-        this.vertx = vertx;
-        this.authenticator = authenticator;
-        this.rooms = rooms;
-        this.media = media;
-        this.config = config;
-        this.clock = clock;
+        this.services = services;
+        this.vertx = services.vertx();
+        this.config = services.config();
         this.live = live;
-        this.admission = admission;
         this.upgradedConnectionClosed = upgradedConnectionClosed;
     }
 
@@ -146,8 +134,8 @@ public final class SignallingRoutes {
             HttpConnection connection = context.request().connection();
             context.request().toWebSocket()
                     .onSuccess(socket -> {
-                        SignallingConnection signalling = new SignallingConnection(vertx, socket, codec,
-                                authenticator, rooms, media, config, clock, liveBases, admission, handOffs);
+                        SignallingConnection signalling = new SignallingConnection(services, socket, codec,
+                                liveBases, handOffs);
                         open.add(signalling);
                         signalling.closeConnectionWith(() -> cut(connection));
                         signalling.whenClosed(() -> {

@@ -14,9 +14,9 @@ import io.lianmai.store.App;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The REST API contract: TRTC-shaped answers, every refusal with its Tencent Cloud error code and a message saying
@@ -24,21 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class RestApiIT {
     private static final String URL = "rtmp://127.0.0.1:1/live/x";
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(Map.of("cdn.allowPrivateTargets", "true"));
     private static long app;
 
     @BeforeAll
     static void startServer() {
         // The tasks push to 127.0.0.1 (a port nobody listens on): loopback targets must be allowed.
-        server = TestServer.start(Map.of("cdn.allowPrivateTargets", "true"));
         app = server.sdkAppId();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,19 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoCallChromiumIT {
     private static final Duration MEDIA = Duration.ofSeconds(20);
-    private static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start(Map.of("dev.userSigEndpoint", "true"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(Map.of("dev.userSigEndpoint", "true"));
 
     @Test
     void twoTabsInOneRoomHaveAVideoCall() {

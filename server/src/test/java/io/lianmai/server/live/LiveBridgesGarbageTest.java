@@ -6,8 +6,10 @@ import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.media.MediaConfig;
 import io.lianmai.media.MediaServer;
+import io.lianmai.media.transport.MediaConfig;
+import io.lianmai.media.transport.MediaServer;
+import io.lianmai.room.LocalRoomRegistry;
 import io.lianmai.room.RoomConfig;
-import io.lianmai.room.RoomRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.time.Clock;
@@ -37,7 +39,7 @@ class LiveBridgesGarbageTest {
         media = MediaServer.start(new MediaConfig("127.0.0.1", 0, -1, List.of("127.0.0.1"), Duration.ofSeconds(30),
                 Duration.ofSeconds(10)));
         hub = new LiveStreamHub(ByteBufAllocator.DEFAULT);
-        bridges = new LiveBridges(hub, media, new RoomRegistry(RoomConfig.defaults(), Clock.systemUTC()),
+        bridges = new LiveBridges(hub, media, new LocalRoomRegistry(RoomConfig.defaults(), Clock.systemUTC()),
                 Clock.systemUTC(), 30_000, 10, name -> io.lianmai.auth.Privileges.all());
     }
 

@@ -29,9 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Finding 1 of issue 12: live output of a room's streams (a private call included) is served only with a signed URL
@@ -42,20 +41,9 @@ import org.junit.jupiter.api.Test;
 class PlaybackAccessIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(Map.of("live.idleSeconds", "2"));
     private final WhipClient whip = new WhipClient();
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start(Map.of("live.idleSeconds", "2"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void anonymousPlaybackOfEveryStreamOfARunningCallIsRefusedAndStartsNothing() throws Exception {

@@ -22,9 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,23 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * or nobody polls its playlist.
  */
 class RoomToLiveIT {
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(Map.of("live.idleSeconds", "2"));
     private final WhipClient whip = new WhipClient();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start(Map.of("live.idleSeconds", "2"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aWebRtcPublisherIsPlayableAsHttpFlv() throws Exception {

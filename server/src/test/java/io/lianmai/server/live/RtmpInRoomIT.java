@@ -13,9 +13,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,22 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RtmpInRoomIT {
     private static final Duration MEDIA_DEADLINE = Duration.ofSeconds(20);
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void anRtmpPublisherIsARoomMemberThatLibWebRtcDecodes() throws Exception {

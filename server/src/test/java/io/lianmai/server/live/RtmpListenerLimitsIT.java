@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12 finding 5, RTMP: connections that never finish the handshake or never get authorised are closed after
@@ -23,21 +23,15 @@ import org.junit.jupiter.api.Test;
  * are capped at {@code rtmp.maxMessageBytes}; and one address holds at most {@code rtmp.maxConnectionsPerIp}.
  */
 class RtmpListenerLimitsIT {
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(Map.of("rtmp.handshakeTimeoutSeconds", "2",
+            "rtmp.idleTimeoutSeconds", "2", "rtmp.preAuthMaxBytes", "4096", "rtmp.maxMessageBytes", "65536",
+            "rtmp.maxConnectionsPerIp", "4"));
     private static int port;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("rtmp.handshakeTimeoutSeconds", "2", "rtmp.idleTimeoutSeconds", "2",
-                "rtmp.preAuthMaxBytes", "4096", "rtmp.maxMessageBytes", "65536", "rtmp.maxConnectionsPerIp", "4"));
         port = server.server().live().rtmpPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -9,9 +9,8 @@ import io.lianmai.testkit.WhipClient;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A publisher whose uplink to the server loses 5% of its media packets: thanks to the server's NACKs (answered by
@@ -24,20 +23,9 @@ class LossyUplinkIT {
     /** About 3 s of video: the stream has its keyframe and its bitrate before the window opens. */
     private static final long WARM_UP_FRAMES = 90;
     private static final Duration WINDOW = Duration.ofSeconds(8);
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
     private final WhipClient whip = new WhipClient();
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void nackKeepsTheFrameRateUnderFivePercentUplinkLoss() throws Exception {

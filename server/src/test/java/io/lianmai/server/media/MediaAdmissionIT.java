@@ -17,10 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node with a tiny DTLS pool (2 threads, 2 queued) under a burst of WHIP offers: the admitted ones get 201, the
@@ -31,19 +30,8 @@ import org.junit.jupiter.api.Timeout;
 class MediaAdmissionIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private TestServer server;
-
-    @BeforeEach
-    void startServer() {
-        server = TestServer.start(Map.of("media.dtlsThreads", "2", "media.dtlsQueue", "2"));
-    }
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    private final TestServer server = TestServer.fixture(Map.of("media.dtlsThreads", "2", "media.dtlsQueue", "2"));
 
     @Test
     void aBurstOfOffersBeyondTheHandshakeSlotsGets503WithRetryAfter() throws Exception {

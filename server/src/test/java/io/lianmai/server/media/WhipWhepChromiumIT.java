@@ -8,28 +8,16 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Headless Chromium with a fake camera publishes through the shipped WHIP page, a second Chromium plays through the
  * WHEP page, and the player's {@code getStats()} shows decoded frames and received audio.
  */
 class WhipWhepChromiumIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
 
     @Test
     void browserPublishesThroughWhipAndAnotherPlaysThroughWhep() {

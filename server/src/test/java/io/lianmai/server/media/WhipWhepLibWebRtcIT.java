@@ -8,9 +8,8 @@ import io.lianmai.testkit.WhipClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End to end with an independent WebRTC stack (Google's libwebrtc via webrtc-java): one peer publishes synthetic
@@ -18,22 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class WhipWhepLibWebRtcIT {
     private static final Duration MEDIA_DEADLINE = Duration.ofSeconds(15);
-    private static TestServer server;
+    // Through two egress lanes (media.egressThreads): libwebrtc players over UDP and ICE-TCP get their packets
+    // protected and sent by the lanes; the other ITs run the default, the media loop alone.
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(Map.of("media.egressThreads", "2"));
     private final WhipClient whip = new WhipClient();
-
-    @BeforeAll
-    static void startServer() {
-        // Through two egress lanes (media.egressThreads): libwebrtc players over UDP and ICE-TCP get their packets
-        // protected and sent by the lanes; the other ITs run the default, the media loop alone.
-        server = TestServer.start(Map.of("media.egressThreads", "2"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void onePublisherTwoPlayersDecodeVideoAndAudio() {

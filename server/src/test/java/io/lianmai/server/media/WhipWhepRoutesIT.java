@@ -14,31 +14,24 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The WHIP/WHEP HTTP contract: every bad request gets its status and a JSON reason, and nothing gets a 500. */
 class WhipWhepRoutesIT {
     private static final String OFFER_WITH_VIDEO = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
             + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
     private static UserSigSigner signer;
     private static long sdkAppId;
 
     @BeforeAll
     static void startServer() {
-        server = TestServer.start();
         signer = server.signer();
         sdkAppId = server.sdkAppId();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

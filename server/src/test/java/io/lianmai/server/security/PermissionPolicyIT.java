@@ -31,9 +31,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who may enter and publish (issue 12, finding 2): an app that requires a PrivateMapKey refuses every entry path
@@ -45,23 +45,16 @@ class PermissionPolicyIT {
     private static final String MINIMAL_VIDEO_OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
             + "m=VIDEO 9 UDP/TLS/RTP/SAVPF 96\r\n";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
     private static App strict;
     private static UserSigSigner strictSigner;
 
     @BeforeAll
     static void startServer() {
-        server = TestServer.start();
         App created = server.server().apps().create("strict");
         strict = server.server().apps().setRequirePrivateMapKey(created.sdkAppId(), true);
         strictSigner = new UserSigSigner(strict.sdkAppId(), strict.secretKey(), Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

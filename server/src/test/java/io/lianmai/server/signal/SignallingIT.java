@@ -8,28 +8,16 @@ import io.lianmai.server.TestServer;
 import io.lianmai.testkit.LibWebRtcPeer;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The signalling protocol end to end over real WebSockets, with libwebrtc peers for the media it negotiates.
  */
 class SignallingIT {
     private static final Duration MEDIA_DEADLINE = Duration.ofSeconds(15);
-    private static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
 
     @Test
     void twoMembersPublishSubscribeMuteAndLeave() {

@@ -7,25 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.server.TestServer;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Heartbeats, the silent-socket timeout and the end of the resume grace period, on a node with short timings. */
 class SignallingTimeoutIT {
-    private static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start(Map.of("signal.heartbeatIntervalMs", "300", "room.resumeGraceSeconds", "1"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(Map.of("signal.heartbeatIntervalMs", "300",
+            "room.resumeGraceSeconds", "1"));
 
     @Test
     void aSilentSocketIsClosedAndItsMemberLeavesWithTimeoutAfterTheGracePeriod() {

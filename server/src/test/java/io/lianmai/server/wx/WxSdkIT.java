@@ -23,11 +23,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,24 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * players must be the server's HTTP-FLV streams, and room events must arrive as trtc-wx events.
  */
 class WxSdkIT {
-    private static TestServer server;
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
     @TempDir
     Path dir;
     private WxHarness wx;
     /** The UserSig each phone entered with (signing again later gives another one). */
     private final Map<String, String> userSigs = new java.util.HashMap<>();
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void startHarness() {

@@ -1,4 +1,4 @@
-package io.lianmai.server.http;
+package io.lianmai.server.room;
 
 import io.lianmai.auth.Privileges;
 import io.lianmai.common.RoomRef;
@@ -15,6 +15,8 @@ import io.lianmai.room.RoomEvent;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
+import io.lianmai.room.StreamType;
+import io.lianmai.server.http.RoomRef;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

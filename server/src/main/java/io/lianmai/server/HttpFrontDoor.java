@@ -1,16 +1,18 @@
-package io.lianmai.server.http;
+package io.lianmai.server;
 
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.Version;
 import io.lianmai.server.api.RestApiRoutes;
+import io.lianmai.server.http.ApiError;
+import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.live.LiveEndpoints;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.server.config.HttpConfig;
-import io.lianmai.server.config.SignalConfig;
-import io.lianmai.server.limits.Admission;
 import io.lianmai.server.signal.SignallingRoutes;
+import io.lianmai.server.signal.SignallingServices;
+import io.lianmai.server.whip.WhipWhepRoutes;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +24,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -36,32 +37,26 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpFrontDoor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpFrontDoor.class);
+    private final SignallingServices services;
     private final Vertx vertx;
     private final AppStore apps;
-    private final RequestAuthenticator authenticator;
-    private final MediaPlane media;
-    private final RoomRegistry rooms;
-    private final SignalConfig signal;
-    private final Clock clock;
-
     private final DevUserSigRoute devUserSig;
     private final LiveService live;
     private SignallingRoutes signalling;
-    private final Admission admission;
 
-    public HttpFrontDoor(Vertx vertx, AppStore apps, RequestAuthenticator authenticator, MediaPlane media,
-            RoomRegistry rooms, SignalConfig signal, Clock clock, DevUserSigRoute devUserSig, LiveService live,
-            Admission admission) {
-        this.vertx = vertx;
+    /**
+     * @param services what every entry path uses (Vert.x, authentication, rooms, media, admission, clock), with the
+     *     signalling settings
+     * @param apps the app store, counted by {@code /healthz}
+     * @param live RTMP, FLV and HLS, and the REST API's CDN relay
+     * @param devUserSig the development UserSig endpoint (answers 403 unless enabled)
+     */
+    public HttpFrontDoor(SignallingServices services, AppStore apps, LiveService live, DevUserSigRoute devUserSig) {
+        this.services = services;
+        this.vertx = services.vertx();
         this.apps = apps;
-        this.authenticator = authenticator;
-        this.media = media;
-        this.rooms = rooms;
-        this.signal = signal;
-        this.clock = clock;
         this.devUserSig = devUserSig;
         this.live = live;
-        this.admission = admission;
     }
 
     /** Starts listening; the future carries the bound port. */
@@ -69,13 +64,13 @@ public final class HttpFrontDoor {
         Router router = Router.router(vertx);
         ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
         router.get("/healthz").handler(this::health);
-        new WhipWhepRoutes(authenticator, media, rooms, admission).mount(router);
-        signalling = new SignallingRoutes(vertx, authenticator, rooms, media, signal, clock,
-                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), admission,
-                connections::release);
+        new WhipWhepRoutes(services.authenticator(), services.media(), services.rooms(), services.admission())
+                .mount(router);
+        signalling = new SignallingRoutes(services,
+                new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), connections::release);
         signalling.mount(router);
         devUserSig.mount(router);
-        RestApiRoutes.standard(vertx, authenticator, live).mount(router);
+        RestApiRoutes.standard(vertx, services.authenticator(), live).mount(router);
         live.mount(router);
         // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));

@@ -1,4 +1,4 @@
-package io.lianmai.server.http;
+package io.lianmai.server.room;
 
 import io.lianmai.media.sdp.MediaDescription;
 import io.lianmai.media.sdp.SdpException;

@@ -1,7 +1,11 @@
-package io.lianmai.server.http;
+package io.lianmai.server;
 
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.common.TrtcErrorCode;
+import io.lianmai.server.http.ApiError;
+import io.lianmai.server.http.ApiException;
+import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.whip.WhipWhepRoutes;
 import io.lianmai.store.App;
 import io.lianmai.store.AppStore;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.lianmai.server.http;
+package io.lianmai.server.whip;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
@@ -14,8 +14,17 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.room.StreamType;
+import io.lianmai.server.http.ApiError;
+import io.lianmai.server.http.ApiException;
+import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.http.RequestBodies;
+import io.lianmai.server.http.RoomRef;
+import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
+import io.lianmai.server.room.MediaOnlyMembers;
+import io.lianmai.server.room.OfferedKinds;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -193,7 +202,7 @@ public final class WhipWhepRoutes {
         errorFor(failure).send(context);
     }
 
-    static ApiError errorFor(Throwable failure) {
+    public static ApiError errorFor(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof ApiException api) {

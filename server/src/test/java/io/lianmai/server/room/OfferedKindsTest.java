@@ -1,4 +1,4 @@
-package io.lianmai.server.http;
+package io.lianmai.server.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,133 @@
+package io.lianmai.room;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The rooms of this node, in memory: the single-node {@link RoomRegistry}. Rooms by key and members by session
+ * token are concurrent maps; each room keeps its own lock, which this registry never takes: it asks the room
+ * ({@link Room#enter}, {@link Room#resume}, {@link Room#removeAll}, {@link Room#expire}), and the room tells it back
+ * through {@link RoomOwner} what changed.
+ *
+ * <p>Thread-safety: safe from any thread; each operation locks only the room it touches (through the room).
+ */
+public final class LocalRoomRegistry implements RoomRegistry {
+    private static final int TOKEN_BYTES = 16;
+
+    private final RoomConfig config;
+    private final Clock clock;
+    private final Random random;
+    private final ConcurrentMap<RoomKey, Room> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Member> byToken = new ConcurrentHashMap<>();
+    private final RoomOwner owner = new Owner();
+
+    /** A registry drawing session tokens from a {@link SecureRandom}. */
+    public LocalRoomRegistry(RoomConfig config, Clock clock) {
+        this(config, clock, new SecureRandom());
+    }
+
+    /** A registry drawing session tokens from {@code random} (a seeded one in tests). */
+    public LocalRoomRegistry(RoomConfig config, Clock clock, Random random) {
+        this.config = config;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    @Override
+    public RoomConfig config() {
+        return config;
+    }
+
+    @Override
+    public Entered enter(EnterRequest request) {
+        while (true) {
+            Room room = rooms.computeIfAbsent(request.room(),
+                    key -> new Room(key, request.scene(), config, clock, owner));
+            Entered entered = room.enter(request);
+            if (entered != null) {
+                return entered;
+            }
+            // Emptied and closed after we found it (it has left the map): make a fresh one.
+        }
+    }
+
+    @Override
+    public Entered resume(String sessionToken, MemberListener listener) {
+        Member member = byToken.get(sessionToken);
+        if (member == null) {
+            throw new RoomException(RoomError.STATE, "unknown or expired session token: enter the room again");
+        }
+        return member.room().resume(member, sessionToken, listener);
+    }
+
+    /** Session ends are rare, so a walk over the rooms is fine. */
+    @Override
+    public void onMediaSessionEnded(String sessionId) {
+        for (Room room : rooms.values()) {
+            if (room.onMediaSessionEnded(sessionId)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public Optional<Room> find(RoomKey key) {
+        return Optional.ofNullable(rooms.get(key));
+    }
+
+    @Override
+    public int roomCount() {
+        return rooms.size();
+    }
+
+    /** Each room is locked in turn (by itself), never two at once. */
+    @Override
+    public int removeAll(long sdkAppId, LeaveReason reason) {
+        int removed = 0;
+        for (Room room : rooms.values()) {
+            if (sdkAppId < 0 || room.key().sdkAppId() == sdkAppId) {
+                removed += room.removeAll(reason);
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public void tick(Instant now) {
+        for (Room room : rooms.values()) {
+            room.expire(now);
+        }
+    }
+
+    /** What the rooms tell this registry, under their own locks: only the concurrent maps change here. */
+    private final class Owner implements RoomOwner {
+        @Override
+        public String newSessionToken() {
+            byte[] bytes = new byte[TOKEN_BYTES];
+            // Random and SecureRandom are thread-safe themselves: no lock here that two rooms could share.
+            random.nextBytes(bytes);
+            return HexFormat.of().formatHex(bytes);
+        }
+
+        @Override
+        public void onSessionTokenIssued(Member member) {
+            byToken.put(member.sessionToken(), member);
+        }
+
+        @Override
+        public void onSessionTokenRetired(String token, Member member) {
+            byToken.remove(token, member);
+        }
+
+        @Override
+        public void onRoomClosed(Room room) {
+            rooms.remove(room.key(), room);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.lianmai.server.signal;
+
+import io.lianmai.media.MediaPlane;
+import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.config.SignalConfig;
+import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.limits.Admission;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+
+/**
+ * The node's services a signalling socket works with, built once by the composition root and shared by
+ * {@link SignallingRoutes} and every {@link SignallingConnection} (a parameter object: the constructors took them
+ * one by one, seven of nine arguments alike for both).
+ *
+ * @param vertx the Vert.x instance whose event loops run the sockets
+ * @param authenticator checks the app, UserSig and privateMapKey of {@code enter}
+ * @param rooms the room registry members enter and leave
+ * @param media the media plane that negotiates the members' sessions
+ * @param admission who may start a session now
+ * @param config the {@code signal.*} settings (heartbeats, limits)
+ * @param clock the node's clock
+ */
+public record SignallingServices(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms,
+        MediaPlane media, Admission admission, SignalConfig config, Clock clock) {
+}
