@@ -1,5 +1,6 @@
 package io.lianmai.room;
 
+import io.lianmai.common.StreamType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.auth.Privileges;

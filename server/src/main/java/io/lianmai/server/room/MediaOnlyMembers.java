@@ -15,8 +15,6 @@ import io.lianmai.room.RoomEvent;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
-import io.lianmai.room.StreamType;
-import io.lianmai.server.http.RoomRef;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -6,8 +6,6 @@ import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.media.MediaConfig;
 import io.lianmai.media.MediaServer;
-import io.lianmai.media.transport.MediaConfig;
-import io.lianmai.media.transport.MediaServer;
 import io.lianmai.room.LocalRoomRegistry;
 import io.lianmai.room.RoomConfig;
 import io.netty.buffer.ByteBufAllocator;
