@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -133,7 +134,7 @@ public final class FfmpegDecoder {
     }
 
     private static String seconds(Duration length) {
-        return String.format(java.util.Locale.ROOT, "%.3f", length.toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%.3f", length.toMillis() / 1000.0);
     }
 
     private static String tail(String output) {

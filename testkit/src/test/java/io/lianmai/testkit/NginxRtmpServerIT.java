@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ class NginxRtmpServerIT {
                     "-tune", "zerolatency", "-g", "30", "-c:a", "aac", "-f", "flv", url))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("publisher.log").toFile()).start();
             try {
-                DecodedMedia decoded = decoder.decodeWhenLive(url, java.time.Duration.ofSeconds(2),
-                        java.time.Duration.ofSeconds(20));
+                DecodedMedia decoded = decoder.decodeWhenLive(url, Duration.ofSeconds(2),
+                        Duration.ofSeconds(20));
                 assertThat(decoded.videoFrames()).isGreaterThan(50);
                 assertThat(decoded.dominantFrequency(50, 4000)).isBetween(437.0, 443.0);
                 assertThat(nginx.isPublishing("check")).as(nginx.stat()).isTrue();

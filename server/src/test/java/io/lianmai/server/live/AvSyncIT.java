@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The bound: the beep and the flash start on the same sample and frame at the source, and the server only forwards
  * millisecond timestamps, so a server that keeps sync shows an offset of about a millisecond (ffmpeg encoding the
- * same signal straight to a file shows 0.3 ms, see {@code FfmpegDecoderTest}; through Lianmai 0.2 ms was measured).
+ * same signal straight to a file shows 0.3 ms, see {@code FfmpegDecoderTest}; through Lianmai 0.06–0.2 ms was measured).
  * Half a video frame (17 ms at 30 fps) either side catches a server that shifts one track by a video frame (33 ms)
  * or an AAC frame (23 ms), and stays well under the 45 ms at which viewers first notice sound leading the picture
  * (ITU-R BT.1359-1).
