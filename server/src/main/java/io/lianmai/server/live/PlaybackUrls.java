@@ -1,6 +1,12 @@
 package io.lianmai.server.live;
 
 import io.lianmai.auth.PlaybackSignature;
+import io.lianmai.common.LiveStreamName;
+import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamId;
+import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 import io.lianmai.room.RoomKey;
 import io.lianmai.store.App;
 import java.time.Clock;
@@ -51,15 +57,17 @@ public final class PlaybackUrls {
 
     /** {@code {sdkAppID}_{roomID}_{userID}_{main|aux}} for a room with a numeric roomID ({@code r1234}). */
     static Optional<String> streamName(RoomKey room, String userId, String streamType) {
-        String key = room.roomKey();
-        if (key.length() < 2 || key.charAt(0) != 'r') {
+        RoomRef ref;
+        try {
+            ref = RoomRef.parseKey(room.roomKey());
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        for (int i = 1; i < key.length(); i++) {
-            if (key.charAt(i) < '0' || key.charAt(i) > '9') {
-                return Optional.empty();
-            }
+        Optional<StreamType> type = StreamType.fromWire(streamType);
+        if (ref.strRoomId().isPresent() || type.isEmpty() || !UserId.isValid(userId)) {
+            return Optional.empty();
         }
-        return Optional.of(room.sdkAppId() + "_" + key.substring(1) + "_" + userId + "_" + streamType);
+        return Optional.of(new LiveStreamName(new SdkAppId(room.sdkAppId()), ref,
+                StreamId.of(new UserId(userId), type.get())).toString());
     }
 }
