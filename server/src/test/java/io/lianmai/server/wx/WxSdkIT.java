@@ -353,7 +353,7 @@ class WxSdkIT {
     /**
      * A remote player through the public element-event handlers: a live-player that gives up (-2301) is asked to play
      * again, at most three times until it plays (2004); fullscreen, net status and volume events reach the page as
-     * trtc-wx events; the src the SDK gave decodes as video (a frame count over HTTP-FLV).
+     * trtc-wx events; the src the SDK gave decodes (video and audio frames counted over HTTP-FLV).
      */
     @Test
     void aPlayerIsReplayedWhenItGivesUpAndItsElementEventsBecomeTrtcEvents() throws Exception {
@@ -368,10 +368,15 @@ class WxSdkIT {
             String streamId = added.path("player").path("streamID").asText();
             assertThat(streamId).isEqualTo("wx-star_main");
             String src = added.path("player").path("src").asText();
+            // Decoded over 3 s of the src the SDK gave: video frames and audio frames ("video,N" and "audio,M").
             String frames = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
-                    "-read_intervals", "%+3", "-select_streams", "v", "-count_frames", "-show_entries",
-                    "stream=nb_read_frames", "-of", "csv=p=0", src), 30, dir);
-            assertThat(Integer.parseInt(frames.strip().split("\\s+")[0])).as(frames).isGreaterThan(20);
+                    "-read_intervals", "%+3", "-count_frames", "-show_entries", "stream=codec_type,nb_read_frames",
+                    "-of", "csv=p=0", src), 30, dir);
+            Matcher video = Pattern.compile("video,(\\d+)").matcher(frames);
+            Matcher audio = Pattern.compile("audio,(\\d+)").matcher(frames);
+            assertThat(video.find() && audio.find()).as(frames).isTrue();
+            assertThat(Integer.parseInt(video.group(1))).as(frames).isGreaterThan(20);
+            assertThat(Integer.parseInt(audio.group(1))).as(frames).isGreaterThan(20);
 
             Map<String, Object> target = Map.of("id", streamId);
             for (int attempt = 1; attempt <= 4; attempt++) {
