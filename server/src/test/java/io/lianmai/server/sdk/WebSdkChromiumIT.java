@@ -7,9 +7,8 @@ import io.lianmai.testkit.HeadlessChromium;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web SDK ({@code /sdk/lianmai-web.js}) through its public API only, in headless Chromium against a real server:
@@ -41,19 +40,8 @@ class WebSdkChromiumIT {
             + "  pusher.style.width = '320px'; pusher.style.height = '180px'; document.body.appendChild(pusher);"
             + "  if (params) { page.setData({pusher: trtc.enterRoom(params)}, () => trtc.getPusherInstance().start()); }"
             + "  return true; };";
-    private static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
 
     @Test
     void theWebSdksPublicMethodsWorkOnACallThroughTheServer() {
