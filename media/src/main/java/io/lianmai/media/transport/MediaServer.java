@@ -17,7 +17,7 @@ import io.lianmai.media.ice.Rfc4571FrameDecoder;
 import io.lianmai.media.ice.Rfc4571FrameEncoder;
 import io.lianmai.media.ice.StunException;
 import io.lianmai.media.ice.StunMessage;
-import io.lianmai.media.rtp.Codec;
+import io.lianmai.wire.rtp.Codec;
 import io.lianmai.media.sdp.AnswerBuilder;
 import io.lianmai.media.sdp.ExtMap;
 import io.lianmai.media.sdp.RtcpFeedback;
