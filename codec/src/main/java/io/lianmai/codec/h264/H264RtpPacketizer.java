@@ -207,7 +207,8 @@ public final class H264RtpPacketizer {
             boolean first = f == 0;
             boolean last = f == fragments - 1;
             packet[RtpPacket.FIXED_HEADER_LENGTH] = indicator;
-            packet[RtpPacket.FIXED_HEADER_LENGTH + 1] = (byte) ((first ? 0x80 : 0) | (last ? 0x40 : 0) | (header & 0x1F));
+            packet[RtpPacket.FIXED_HEADER_LENGTH + 1] =
+                    (byte) ((first ? 0x80 : 0) | (last ? 0x40 : 0) | (header & 0x1F));
             System.arraycopy(src, pos, packet, RtpPacket.FIXED_HEADER_LENGTH + 2, size);
             pos += size;
             emit(RtpPacket.FIXED_HEADER_LENGTH + 2 + size, timestamp, lastItem && last, sink);

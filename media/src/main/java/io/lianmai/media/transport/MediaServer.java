@@ -20,7 +20,7 @@ import io.lianmai.media.ice.StunMessage;
 import io.lianmai.wire.rtp.Codec;
 import io.lianmai.media.sdp.AnswerBuilder;
 import io.lianmai.media.sdp.ExtMap;
-import io.lianmai.media.sdp.RtcpFeedback;
+import io.lianmai.media.sdp.RtcpFeedbackType;
 import io.lianmai.media.sdp.LocalAnswer;
 import io.lianmai.media.sdp.LocalOffer;
 import io.lianmai.media.sdp.LocalTransport;
@@ -133,7 +133,7 @@ public final class MediaServer implements MediaPlane {
      * at its start bitrate, while without it libwebrtc ramps up on the receiver reports' loss figures.
      */
     private final NegotiationPolicy policy = NegotiationPolicy.defaults()
-            .withRtcpFeedback(Set.of(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI, RtcpFeedback.CCM_FIR))
+            .withRtcpFeedback(Set.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI, RtcpFeedbackType.CCM_FIR))
             .withHeaderExtensions(List.of(ExtMap.AUDIO_LEVEL, ExtMap.MID, ExtMap.RTP_STREAM_ID,
                     ExtMap.REPAIRED_RTP_STREAM_ID, ExtMap.ABS_SEND_TIME));
     private final SecureRandom random = new SecureRandom();

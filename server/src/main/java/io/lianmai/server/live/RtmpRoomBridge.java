@@ -269,7 +269,8 @@ final class RtmpRoomBridge {
         if (len > opusPacket.length - RtpPacket.FIXED_HEADER_LENGTH) {
             return;
         }
-        RtpPacket.writeFixedHeader(opusPacket, 0, false, OPUS_PAYLOAD_TYPE, opusSequence, timestamp + opusTimestampOffset, 0);
+        RtpPacket.writeFixedHeader(opusPacket, 0, false, OPUS_PAYLOAD_TYPE, opusSequence,
+                timestamp + opusTimestampOffset, 0);
         opusSequence = (opusSequence + 1) & 0xFFFF;
         System.arraycopy(buf, off, opusPacket, RtpPacket.FIXED_HEADER_LENGTH, len);
         publisher.send(audioTrack, opusPacket, 0, RtpPacket.FIXED_HEADER_LENGTH + len);

@@ -1,6 +1,7 @@
 package io.lianmai.wire.h264;
 
 import io.lianmai.common.BigEndian;
+
 /**
  * The H.264 RTP payload structures of RFC 6184 §5 used in WebRTC (packetization-mode 0 and 1: single NAL unit, STAP-A
  * and FU-A), read in place to find keyframes and frame starts.
@@ -14,28 +15,10 @@ import io.lianmai.common.BigEndian;
  *
  * <p>A keyframe is a packet carrying an IDR slice (type 5) or a sequence parameter set (type 7) that begins there. A
  * frame starts with a parameter set, SEI or access unit delimiter, or with a slice whose {@code first_mb_in_slice} is
- * 0 (its Exp-Golomb code is then the single bit 1, the top bit of the slice header).
+ * 0 (its Exp-Golomb code is then the single bit 1, the top bit of the slice header). The NAL unit types are {@link
+ * NalUnit}'s.
  */
 public final class H264Payload {
-    /** Coded slice of a non-IDR picture. */
-    public static final int NAL_SLICE = 1;
-    /** Coded slice data partition A. */
-    public static final int NAL_SLICE_DPA = 2;
-    /** Coded slice of an IDR picture. */
-    public static final int NAL_IDR = 5;
-    /** Supplemental enhancement information. */
-    public static final int NAL_SEI = 6;
-    /** Sequence parameter set. */
-    public static final int NAL_SPS = 7;
-    /** Picture parameter set. */
-    public static final int NAL_PPS = 8;
-    /** Access unit delimiter. */
-    public static final int NAL_AUD = 9;
-    /** Single-time aggregation packet, RFC 6184 §5.7.1. */
-    public static final int STAP_A = 24;
-    /** Fragmentation unit without DON, RFC 6184 §5.8. */
-    public static final int FU_A = 28;
-
     private H264Payload() {
     }
 
@@ -51,7 +34,7 @@ public final class H264Payload {
         }
         int type = buf[off] & 0x1F;
         switch (type) {
-            case STAP_A: {
+            case NalUnit.STAP_A: {
                 int end = off + len;
                 int pos = off + 1;
                 while (end - pos >= 3) {
@@ -61,22 +44,22 @@ public final class H264Payload {
                         return false;
                     }
                     int inner = buf[pos] & 0x1F;
-                    if (inner == NAL_IDR || inner == NAL_SPS) {
+                    if (inner == NalUnit.IDR || inner == NalUnit.SPS) {
                         return true;
                     }
                     pos += size;
                 }
                 return false;
             }
-            case FU_A: {
+            case NalUnit.FU_A: {
                 if (len < 2 || (buf[off + 1] & 0x80) == 0) {
                     return false;
                 }
                 int inner = buf[off + 1] & 0x1F;
-                return inner == NAL_IDR || inner == NAL_SPS;
+                return inner == NalUnit.IDR || inner == NalUnit.SPS;
             }
             default:
-                return type == NAL_IDR || type == NAL_SPS;
+                return type == NalUnit.IDR || type == NalUnit.SPS;
         }
     }
 
@@ -87,7 +70,7 @@ public final class H264Payload {
         }
         int type = buf[off] & 0x1F;
         switch (type) {
-            case STAP_A: {
+            case NalUnit.STAP_A: {
                 if (len < 4) {
                     return false;
                 }
@@ -97,7 +80,7 @@ public final class H264Payload {
                 }
                 return startsAccessUnit(buf[off + 3] & 0x1F, buf, off + 4, size - 1);
             }
-            case FU_A:
+            case NalUnit.FU_A:
                 return len >= 2 && (buf[off + 1] & 0x80) != 0
                         && startsAccessUnit(buf[off + 1] & 0x1F, buf, off + 2, len - 2);
             default:
@@ -108,14 +91,14 @@ public final class H264Payload {
     /** Whether a NAL unit of {@code type}, whose bytes after the NAL header are given, begins an access unit. */
     private static boolean startsAccessUnit(int type, byte[] buf, int body, int bodyLength) {
         switch (type) {
-            case NAL_SEI:
-            case NAL_SPS:
-            case NAL_PPS:
-            case NAL_AUD:
+            case NalUnit.SEI:
+            case NalUnit.SPS:
+            case NalUnit.PPS:
+            case NalUnit.AUD:
                 return true;
-            case NAL_SLICE:
-            case NAL_SLICE_DPA:
-            case NAL_IDR:
+            case NalUnit.SLICE:
+            case NalUnit.SLICE_DPA:
+            case NalUnit.IDR:
                 return bodyLength >= 1 && (buf[body] & 0x80) != 0;
             default:
                 return false;

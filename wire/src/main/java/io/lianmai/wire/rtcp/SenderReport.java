@@ -24,110 +24,55 @@ import io.lianmai.common.BigEndian;
  * |                  profile-specific extensions                  |
  * </pre>
  *
- * <p>Bound with {@link #wrap} to one packet in the caller's buffer; setters write into that buffer. Not thread-safe.
+ * <p>The view, its common accessors and setters are {@link RtcpReport}'s. Not thread-safe.
  */
-public final class SenderReport {
+public final class SenderReport extends RtcpReport {
     /** Header, sender SSRC and sender info: the length of an SR without report blocks. */
     public static final int MIN_LENGTH = 28;
 
-    private byte[] buffer;
-    private int offset;
-    private int length;
-
-    /**
-     * Binds the view to the SR at {@code off}; {@code false} if it is not a valid SR: wrong version or type, a length
-     * field beyond {@code len}, bad padding, or fewer bytes than its report count needs.
-     */
-    public boolean wrap(byte[] buf, int off, int len) {
-        buffer = null;
-        int content = RtcpHeader.checkedContentLength(buf, off, len, RtcpPacketType.SR);
-        if (content < 0 || content < MIN_LENGTH + RtcpHeader.count(buf, off) * ReportBlock.LENGTH) {
-            return false;
-        }
-        buffer = buf;
-        offset = off;
-        length = RtcpHeader.packetLength(buf, off);
-        return true;
-    }
-
-    /** The bound buffer. */
-    public byte[] buffer() {
-        return buffer;
-    }
-
-    /** Absolute offset of the packet. */
-    public int offset() {
-        return offset;
-    }
-
-    /** Packet length in bytes, as its length field declares. */
-    public int length() {
-        return length;
-    }
-
-    /** SSRC of the sender. */
-    public long senderSsrc() {
-        return BigEndian.u32(buffer, offset + 4);
+    /** An unbound view; bind it with {@link #wrap}. */
+    public SenderReport() {
+        super(RtcpPacketType.SR, MIN_LENGTH);
     }
 
     /** The 64-bit NTP timestamp (see {@link NtpTimestamp}). */
     public long ntpTimestamp() {
-        return BigEndian.i64(buffer, offset + 8);
+        return BigEndian.i64(buffer(), offset() + 8);
     }
 
     /** The RTP timestamp corresponding to {@link #ntpTimestamp()} (unsigned 32-bit). */
     public long rtpTimestamp() {
-        return BigEndian.u32(buffer, offset + 16);
+        return BigEndian.u32(buffer(), offset() + 16);
     }
 
     /** Sender's packet count (unsigned 32-bit). */
     public long packetCount() {
-        return BigEndian.u32(buffer, offset + 20);
+        return BigEndian.u32(buffer(), offset() + 20);
     }
 
     /** Sender's octet count (unsigned 32-bit). */
     public long octetCount() {
-        return BigEndian.u32(buffer, offset + 24);
-    }
-
-    /** Number of report blocks (RC). */
-    public int reportCount() {
-        return RtcpHeader.count(buffer, offset);
-    }
-
-    /** Absolute offset of report block {@code index} (below {@link #reportCount()}), for {@link ReportBlock}. */
-    public int reportBlockOffset(int index) {
-        return offset + MIN_LENGTH + index * ReportBlock.LENGTH;
-    }
-
-    /** Rewrites the sender SSRC in place. */
-    public void setSenderSsrc(long ssrc) {
-        BigEndian.put32(buffer, offset + 4, ssrc);
+        return BigEndian.u32(buffer(), offset() + 24);
     }
 
     /** Rewrites the NTP timestamp in place. */
     public void setNtpTimestamp(long ntp) {
-        BigEndian.put64(buffer, offset + 8, ntp);
+        BigEndian.put64(buffer(), offset() + 8, ntp);
     }
 
     /** Rewrites the RTP timestamp in place (for streams whose timestamps the SFU offsets). */
     public void setRtpTimestamp(long rtpTimestamp) {
-        BigEndian.put32(buffer, offset + 16, rtpTimestamp);
+        BigEndian.put32(buffer(), offset() + 16, rtpTimestamp);
     }
 
     /** Rewrites the packet count in place. */
     public void setPacketCount(long packetCount) {
-        BigEndian.put32(buffer, offset + 20, packetCount);
+        BigEndian.put32(buffer(), offset() + 20, packetCount);
     }
 
     /** Rewrites the octet count in place. */
     public void setOctetCount(long octetCount) {
-        BigEndian.put32(buffer, offset + 24, octetCount);
-    }
-
-    /** Rewrites the media SSRC of report block {@code index} in place. */
-    public void setReportBlockSsrc(int index, long ssrc) {
-        ReportBlock.setSsrc(buffer, reportBlockOffset(index), ssrc);
+        BigEndian.put32(buffer(), offset() + 24, octetCount);
     }
 
     /** Bytes an SR with {@code reportCount} blocks takes. */
@@ -144,15 +89,10 @@ public final class SenderReport {
      */
     public static int write(byte[] buf, int off, long senderSsrc, long ntpTimestamp, long rtpTimestamp,
             long packetCount, long octetCount, int reportCount) {
-        if (reportCount < 0 || reportCount > 31) {
+        int length = writeStart(buf, off, RtcpPacketType.SR, MIN_LENGTH, senderSsrc, reportCount);
+        if (length < 0) {
             return -1;
         }
-        int length = lengthFor(reportCount);
-        if (!RtcpHeader.fits(buf, off, length)) {
-            return -1;
-        }
-        RtcpHeader.write(buf, off, reportCount, RtcpPacketType.SR, length);
-        BigEndian.put32(buf, off + 4, senderSsrc);
         BigEndian.put64(buf, off + 8, ntpTimestamp);
         BigEndian.put32(buf, off + 16, rtpTimestamp);
         BigEndian.put32(buf, off + 20, packetCount);

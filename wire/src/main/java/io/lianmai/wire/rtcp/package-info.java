@@ -1,5 +1,5 @@
 /**
- * RTCP (RFC 3550 §6) on the wire: packet views and writers for the SFU and the load generator: compound packet iteration ({@link
+ * RTCP (RFC 3550 §6) on the wire, for the SFU and the load generator: compound packet iteration ({@link
  * io.lianmai.wire.rtcp.RtcpIterator}, RFC 3550 §6.1), reports, SDES and BYE (RFC 3550 §6.4–6.6), the feedback
  * messages the SFU reads and sends (generic NACK, PLI, FIR, REMB, transport-cc), and in-place SSRC rewriting for SR
  * translation.

@@ -40,7 +40,7 @@ class H264PayloadTest {
         assertThat(start("41 4d 02")).as("slice, first_mb_in_slice 1").isFalse();
         assertThat(start("41")).isFalse();
         byte[] p = b(SPS);
-        assertThat(H264Payload.nalUnitType(p, 0, p.length)).isEqualTo(H264Payload.NAL_SPS);
+        assertThat(H264Payload.nalUnitType(p, 0, p.length)).isEqualTo(NalUnit.SPS);
     }
 
     @Test

@@ -6,10 +6,10 @@ package io.lianmai.media.sdp;
  * @param ufrag the username fragment
  * @param pwd   the password
  */
-public record IceCredentials(String ufrag, String pwd) {
+public record SdpIceCredentials(String ufrag, String pwd) {
     private static final int MAX_LENGTH = 256;
 
-    public IceCredentials {
+    public SdpIceCredentials {
         if (!isLenientIceText(ufrag) || !isLenientIceText(pwd)) {
             throw new IllegalArgumentException("ICE ufrag and pwd must be 1..256 visible characters");
         }
@@ -19,12 +19,12 @@ public record IceCredentials(String ufrag, String pwd) {
      * Credentials the server hands out, held to RFC 8839: {@code ice-char} ({@code ALPHA / DIGIT / "+" / "/"}),
      * ufrag 4..256 characters, pwd 22..256.
      */
-    public static IceCredentials strict(String ufrag, String pwd) {
+    public static SdpIceCredentials strict(String ufrag, String pwd) {
         if (!isIceChars(ufrag) || ufrag.length() < 4 || !isIceChars(pwd) || pwd.length() < 22) {
             throw new IllegalArgumentException(
                     "server ICE credentials must be ice-chars, ufrag at least 4 and pwd at least 22 long");
         }
-        return new IceCredentials(ufrag, pwd);
+        return new SdpIceCredentials(ufrag, pwd);
     }
 
     /** Remote values: browsers and WHIP tools all follow RFC 8839, but the SFU only needs them usable. */

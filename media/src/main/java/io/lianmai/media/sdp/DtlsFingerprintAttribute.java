@@ -9,10 +9,10 @@ import java.util.Locale;
  * @param algorithm the hash function as written, e.g. {@code sha-256}
  * @param value     upper- or lower-case hex byte pairs separated by colons
  */
-public record Fingerprint(String algorithm, String value) {
+public record DtlsFingerprintAttribute(String algorithm, String value) {
     private static final int MAX_BYTES = 64;
 
-    public Fingerprint {
+    public DtlsFingerprintAttribute {
         try {
             check(algorithm, value);
         } catch (SdpException e) {
@@ -21,13 +21,13 @@ public record Fingerprint(String algorithm, String value) {
     }
 
     /** Parses {@code "sha-256 AB:CD:..."}, the value of the attribute. */
-    public static Fingerprint parse(String text) throws SdpException {
+    public static DtlsFingerprintAttribute parse(String text) throws SdpException {
         String[] words = SdpSyntax.words(text);
         if (words.length != 2) {
             throw SdpSyntax.malformed("fingerprint needs \"<hash-func> <hex:pairs>\"");
         }
         check(words[0], words[1]);
-        return new Fingerprint(words[0], words[1]);
+        return new DtlsFingerprintAttribute(words[0], words[1]);
     }
 
     private static void check(String algorithm, String value) throws SdpException {
