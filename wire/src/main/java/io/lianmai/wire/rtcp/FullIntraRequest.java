@@ -19,56 +19,33 @@ import io.lianmai.common.BigEndian;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  */
-public final class FullIntraRequest {
+public final class FullIntraRequest extends RtcpFeedbackMessage {
     /** Length of one FCI entry. */
     public static final int FCI_LENGTH = 8;
 
-    private byte[] buffer;
-    private int offset;
-    private int entryCount;
-
-    /** Binds the view to the FIR at {@code off}; {@code false} if it is not a valid FIR with an entry. */
-    public boolean wrap(byte[] buf, int off, int len) {
-        buffer = null;
-        int content = RtcpFeedback.checkedContentLength(buf, off, len, RtcpPacketType.PSFB, RtcpFeedback.FMT_FIR,
-                RtcpFeedback.HEADER_LENGTH + FCI_LENGTH);
-        if (content < 0) {
-            return false;
-        }
-        buffer = buf;
-        offset = off;
-        entryCount = (content - RtcpFeedback.HEADER_LENGTH) / FCI_LENGTH;
-        return true;
-    }
-
-    /** SSRC of the packet sender. */
-    public long senderSsrc() {
-        return RtcpFeedback.senderSsrc(buffer, offset);
+    /** An unbound view; bind it with {@link #wrap}. */
+    public FullIntraRequest() {
+        super(RtcpPacketType.PSFB, RtcpFeedback.FMT_FIR, FCI_LENGTH);
     }
 
     /** Number of FCI entries. */
     public int entryCount() {
-        return entryCount;
+        return entries();
     }
 
     /** SSRC of the media sender entry {@code index} asks for a keyframe. */
     public long ssrc(int index) {
-        return BigEndian.u32(buffer, offset + RtcpFeedback.HEADER_LENGTH + FCI_LENGTH * index);
+        return BigEndian.u32(buffer(), entryOffset(index));
     }
 
     /** Command sequence number (0..255) of entry {@code index}. */
     public int sequenceNumber(int index) {
-        return buffer[offset + RtcpFeedback.HEADER_LENGTH + FCI_LENGTH * index + 4] & 0xFF;
-    }
-
-    /** Rewrites the sender SSRC in place. */
-    public void setSenderSsrc(long ssrc) {
-        RtcpFeedback.setSenderSsrc(buffer, offset, ssrc);
+        return buffer()[entryOffset(index) + 4] & 0xFF;
     }
 
     /** Rewrites the SSRC of entry {@code index} in place. */
     public void setSsrc(int index, long ssrc) {
-        BigEndian.put32(buffer, offset + RtcpFeedback.HEADER_LENGTH + FCI_LENGTH * index, ssrc);
+        BigEndian.put32(buffer(), entryOffset(index), ssrc);
     }
 
     /** Bytes a FIR with {@code count} entries takes. */

@@ -23,61 +23,38 @@ import java.util.function.IntConsumer;
  * <p>Read the lost sequence numbers either entry by entry with {@link #packetId} and {@link #bitmask}, or with {@link
  * #forEachLostSequenceNumber} and an {@link IntConsumer} created once (no boxing). Not thread-safe.
  */
-public final class GenericNack {
+public final class GenericNack extends RtcpFeedbackMessage {
     /** Length of one FCI entry. */
     public static final int FCI_LENGTH = 4;
 
-    private byte[] buffer;
-    private int offset;
-    private int entryCount;
-
-    /** Binds the view to the NACK at {@code off}; {@code false} if it is not a valid generic NACK with an entry. */
-    public boolean wrap(byte[] buf, int off, int len) {
-        buffer = null;
-        int content = RtcpFeedback.checkedContentLength(buf, off, len, RtcpPacketType.RTPFB, RtcpFeedback.FMT_NACK,
-                RtcpFeedback.HEADER_LENGTH + FCI_LENGTH);
-        if (content < 0) {
-            return false;
-        }
-        buffer = buf;
-        offset = off;
-        entryCount = (content - RtcpFeedback.HEADER_LENGTH) / FCI_LENGTH;
-        return true;
-    }
-
-    /** SSRC of the packet sender. */
-    public long senderSsrc() {
-        return RtcpFeedback.senderSsrc(buffer, offset);
+    /** An unbound view; bind it with {@link #wrap}. */
+    public GenericNack() {
+        super(RtcpPacketType.RTPFB, RtcpFeedback.FMT_NACK, FCI_LENGTH);
     }
 
     /** SSRC of the media source whose packets are lost. */
     public long mediaSsrc() {
-        return RtcpFeedback.mediaSsrc(buffer, offset);
-    }
-
-    /** Rewrites the sender SSRC in place. */
-    public void setSenderSsrc(long ssrc) {
-        RtcpFeedback.setSenderSsrc(buffer, offset, ssrc);
+        return RtcpFeedback.mediaSsrc(buffer(), offset());
     }
 
     /** Rewrites the media source SSRC in place. */
     public void setMediaSsrc(long ssrc) {
-        RtcpFeedback.setMediaSsrc(buffer, offset, ssrc);
+        RtcpFeedback.setMediaSsrc(buffer(), offset(), ssrc);
     }
 
     /** Number of PID/BLP entries. */
     public int entryCount() {
-        return entryCount;
+        return entries();
     }
 
     /** The PID of entry {@code index}. */
     public int packetId(int index) {
-        return BigEndian.u16(buffer, offset + RtcpFeedback.HEADER_LENGTH + FCI_LENGTH * index);
+        return BigEndian.u16(buffer(), entryOffset(index));
     }
 
     /** The BLP of entry {@code index}. */
     public int bitmask(int index) {
-        return BigEndian.u16(buffer, offset + RtcpFeedback.HEADER_LENGTH + FCI_LENGTH * index + 2);
+        return BigEndian.u16(buffer(), entryOffset(index) + 2);
     }
 
     /**
@@ -86,7 +63,7 @@ public final class GenericNack {
      */
     public int forEachLostSequenceNumber(IntConsumer onLost) {
         int reported = 0;
-        for (int i = 0; i < entryCount; i++) {
+        for (int i = 0; i < entries(); i++) {
             int pid = packetId(i);
             int blp = bitmask(i);
             onLost.accept(pid);

@@ -14,42 +14,23 @@ package io.lianmai.wire.rtcp;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  */
-public final class PictureLossIndication {
+public final class PictureLossIndication extends RtcpFeedbackMessage {
     /** Packet length in bytes. */
     public static final int LENGTH = RtcpFeedback.HEADER_LENGTH;
 
-    private byte[] buffer;
-    private int offset;
-
-    /** Binds the view to the PLI at {@code off}; {@code false} if it is not a valid PLI. */
-    public boolean wrap(byte[] buf, int off, int len) {
-        buffer = null;
-        if (RtcpFeedback.checkedContentLength(buf, off, len, RtcpPacketType.PSFB, RtcpFeedback.FMT_PLI, LENGTH) < 0) {
-            return false;
-        }
-        buffer = buf;
-        offset = off;
-        return true;
-    }
-
-    /** SSRC of the packet sender. */
-    public long senderSsrc() {
-        return RtcpFeedback.senderSsrc(buffer, offset);
+    /** An unbound view; bind it with {@link #wrap}. */
+    public PictureLossIndication() {
+        super(RtcpPacketType.PSFB, RtcpFeedback.FMT_PLI, 0);
     }
 
     /** SSRC of the media source a keyframe is wanted from. */
     public long mediaSsrc() {
-        return RtcpFeedback.mediaSsrc(buffer, offset);
-    }
-
-    /** Rewrites the sender SSRC in place. */
-    public void setSenderSsrc(long ssrc) {
-        RtcpFeedback.setSenderSsrc(buffer, offset, ssrc);
+        return RtcpFeedback.mediaSsrc(buffer(), offset());
     }
 
     /** Rewrites the media source SSRC in place. */
     public void setMediaSsrc(long ssrc) {
-        RtcpFeedback.setMediaSsrc(buffer, offset, ssrc);
+        RtcpFeedback.setMediaSsrc(buffer(), offset(), ssrc);
     }
 
     /** Writes a PLI; returns {@link #LENGTH}, or -1 if it does not fit in {@code buf}. */
