@@ -18,7 +18,7 @@ import io.lianmai.media.ice.StunClass;
 import io.lianmai.media.ice.StunException;
 import io.lianmai.media.ice.StunMessage;
 import io.lianmai.media.ice.StunMessageWriter;
-import io.lianmai.media.rtcp.GenericNack;
+import io.lianmai.wire.rtcp.GenericNack;
 import io.lianmai.media.srtp.SrtpContext;
 import io.lianmai.media.srtp.SrtpError;
 import java.io.IOException;

@@ -23,7 +23,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 import io.lianmai.codec.CodecException;
 import io.lianmai.codec.Ffmpeg;
 import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
-import io.lianmai.codec.h264.NalUnit;
+import io.lianmai.wire.h264.NalUnit;
 import io.lianmai.codec.h264.NalUnits;
 import java.util.Arrays;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;

@@ -1,12 +1,12 @@
 package io.lianmai.bench.load;
 
 import io.lianmai.media.dtls.DtlsContext;
-import io.lianmai.media.rtcp.GenericNack;
-import io.lianmai.media.rtcp.NtpTimestamp;
-import io.lianmai.media.rtcp.SenderReport;
-import io.lianmai.media.rtcp.RtcpFeedback;
-import io.lianmai.media.rtcp.RtcpIterator;
-import io.lianmai.media.rtcp.RtcpPacketType;
+import io.lianmai.wire.rtcp.GenericNack;
+import io.lianmai.wire.rtcp.NtpTimestamp;
+import io.lianmai.wire.rtcp.SenderReport;
+import io.lianmai.wire.rtcp.RtcpFeedback;
+import io.lianmai.wire.rtcp.RtcpIterator;
+import io.lianmai.wire.rtcp.RtcpPacketType;
 import io.lianmai.media.sdp.SessionDescription;
 import java.security.SecureRandom;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package io.lianmai.bench.load;
 
-import io.lianmai.media.rtp.SequenceNumberUnwrapper;
+import io.lianmai.wire.rtp.SequenceNumberUnwrapper;
 
 /**
  * What one subscriber knows about one RTP stream it receives (one SSRC): which sequence numbers arrived, loss by

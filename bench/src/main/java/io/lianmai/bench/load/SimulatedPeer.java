@@ -17,7 +17,7 @@ import io.lianmai.media.ice.StunClass;
 import io.lianmai.media.ice.StunException;
 import io.lianmai.media.ice.StunMessage;
 import io.lianmai.media.ice.StunMessageWriter;
-import io.lianmai.media.sdp.Fingerprint;
+import io.lianmai.media.sdp.DtlsFingerprintAttribute;
 import io.lianmai.media.sdp.MediaDescription;
 import io.lianmai.media.sdp.SdpException;
 import io.lianmai.media.sdp.SessionDescription;
@@ -213,9 +213,9 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
         try {
             answer = SessionDescription.parse(answerSdp);
             MediaDescription first = answer.media().get(0);
-            io.lianmai.media.sdp.IceCredentials ice = answer.iceCredentials(first)
+            io.lianmai.media.sdp.SdpIceCredentials ice = answer.iceCredentials(first)
                     .orElseThrow(() -> new IllegalStateException("the answer has no ICE credentials"));
-            Fingerprint fp = answer.fingerprints(first).stream().findFirst()
+            DtlsFingerprintAttribute fp = answer.fingerprints(first).stream().findFirst()
                     .orElseThrow(() -> new IllegalStateException("the answer has no fingerprint"));
             SetupRole setup = answer.setup(first).orElse(SetupRole.PASSIVE);
             if (setup != SetupRole.PASSIVE) {

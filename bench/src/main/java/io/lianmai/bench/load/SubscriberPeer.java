@@ -1,10 +1,10 @@
 package io.lianmai.bench.load;
 
 import io.lianmai.media.dtls.DtlsContext;
-import io.lianmai.media.rtcp.GenericNack;
-import io.lianmai.media.rtcp.ReceiverReport;
-import io.lianmai.media.rtcp.ReportBlock;
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtcp.GenericNack;
+import io.lianmai.wire.rtcp.ReceiverReport;
+import io.lianmai.wire.rtcp.ReportBlock;
+import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.media.sdp.MediaDescription;
 import io.lianmai.media.sdp.MediaKind;
 import io.lianmai.media.sdp.RtpCodec;

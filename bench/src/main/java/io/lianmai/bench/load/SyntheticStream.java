@@ -1,8 +1,8 @@
 package io.lianmai.bench.load;
 
-import io.lianmai.media.rtp.AbsSendTimeExtension;
-import io.lianmai.media.rtp.RtpPacket;
-import io.lianmai.media.rtp.RtxPacket;
+import io.lianmai.wire.rtp.AbsSendTimeExtension;
+import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtxPacket;
 import io.lianmai.media.sfu.Buffers;
 import java.util.Random;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.management.ThreadMXBean;
 import io.lianmai.media.dtls.DtlsConfig;
 import io.lianmai.media.dtls.DtlsContext;
-import io.lianmai.media.rtcp.GenericNack;
+import io.lianmai.wire.rtcp.GenericNack;
 import io.lianmai.media.srtp.SrtpContext;
 import io.lianmai.media.srtp.SrtpMasterKey;
 import io.lianmai.media.srtp.SrtpProfile;

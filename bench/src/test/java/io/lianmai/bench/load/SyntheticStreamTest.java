@@ -2,10 +2,10 @@ package io.lianmai.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.media.rtp.AbsSendTimeExtension;
-import io.lianmai.media.rtp.Codec;
-import io.lianmai.media.rtp.RtpPacket;
-import io.lianmai.media.rtp.RtxPacket;
+import io.lianmai.wire.rtp.AbsSendTimeExtension;
+import io.lianmai.wire.rtp.Codec;
+import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtxPacket;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

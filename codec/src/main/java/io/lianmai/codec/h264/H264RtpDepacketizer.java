@@ -1,7 +1,8 @@
 package io.lianmai.codec.h264;
 
-import io.lianmai.codec.rtp.RtpHeader;
-import io.lianmai.codec.rtp.RtpSequenceTracker;
+import io.lianmai.wire.h264.NalUnit;
+
+import io.lianmai.codec.rtp.RtpDepacketizer;
 import io.lianmai.common.BigEndian;
 import java.util.Arrays;
 
@@ -22,13 +23,12 @@ import java.util.Arrays;
  * <p>Nothing is allocated per packet once the access unit buffer has grown to the stream's largest access unit (only
  * a changed SPS/PPS is copied). Not thread-safe: one owner thread.
  */
-public final class H264RtpDepacketizer {
+public final class H264RtpDepacketizer extends RtpDepacketizer {
     /** Default largest access unit: 4 MiB holds a 4K IDR picture at high quality. */
     public static final int DEFAULT_MAX_ACCESS_UNIT = 4 * 1024 * 1024;
 
     private final H264AccessUnitListener listener;
     private final int maxAccessUnit;
-    private final RtpSequenceTracker sequence = new RtpSequenceTracker();
 
     private byte[] au = new byte[64 * 1024];
     private int auLength;
@@ -49,15 +49,8 @@ public final class H264RtpDepacketizer {
     private boolean sequenceHeaderChanged;
     private AvcDecoderConfigurationRecord sequenceHeader;
 
-    private boolean waitingForKeyframe = true;
-    private boolean keyframeRequested;
-
-    private long packets;
     private long accessUnits;
     private long droppedAccessUnits;
-    private long malformedPackets;
-    private long latePackets;
-    private long keyframeRequests;
 
     /** A depacketizer with the default access unit size limit. */
     public H264RtpDepacketizer(H264AccessUnitListener listener) {
@@ -66,6 +59,7 @@ public final class H264RtpDepacketizer {
 
     /** A depacketizer that drops access units larger than {@code maxAccessUnitBytes} (as AVCC). */
     public H264RtpDepacketizer(H264AccessUnitListener listener, int maxAccessUnitBytes) {
+        super(listener::onKeyframeNeeded);
         if (maxAccessUnitBytes < 1024) {
             throw new IllegalArgumentException("access unit limit too small: " + maxAccessUnitBytes);
         }
@@ -73,41 +67,17 @@ public final class H264RtpDepacketizer {
         this.maxAccessUnit = maxAccessUnitBytes;
     }
 
-    /**
-     * Takes one whole plaintext RTP packet; only reads it. A packet whose header is malformed is counted and ignored
-     * (it does not count as loss).
-     */
-    public void push(byte[] packet, int off, int len) {
-        int payloadOffset = RtpHeader.payloadOffset(packet, off, len);
-        int payloadLength = RtpHeader.payloadLength(packet, off, len, payloadOffset);
-        if (payloadLength < 0) {
-            malformedPackets++;
-            return;
+    @Override
+    protected void onGap() {
+        // whatever was lost breaks the reference chain: the current access unit or whole ones before the next
+        if (auActive) {
+            auDamaged = true;
         }
-        push(RtpHeader.sequenceNumber(packet, off), RtpHeader.timestamp(packet, off), RtpHeader.marker(packet, off),
-                packet, off + payloadOffset, payloadLength);
+        gapBeforeNextPacket = true;
     }
 
-    /** Takes one packet as its header fields and payload at {@code payload[off, off + len)}; only reads it. */
-    public void push(int sequenceNumber, long timestamp, boolean marker, byte[] payload, int off, int len) {
-        packets++;
-        int order = sequence.accept(sequenceNumber);
-        if (order == RtpSequenceTracker.OLD) {
-            latePackets++;
-            return;
-        }
-        if (order == RtpSequenceTracker.GAP) {
-            // whatever was lost breaks the reference chain: the current access unit or whole ones before the next
-            if (auActive) {
-                auDamaged = true;
-            }
-            gapBeforeNextPacket = true;
-            startWaiting();
-        }
-        if (len == 0) {
-            return; // padding only
-        }
-        long ts = timestamp & 0xFFFF_FFFFL;
+    @Override
+    protected void onPayload(long ts, boolean marker, byte[] payload, int off, int len) {
         if (auActive && ts != auTimestamp) {
             completeAccessUnit();
         }
@@ -130,7 +100,7 @@ public final class H264RtpDepacketizer {
     private boolean depacketize(byte[] buf, int off, int len) {
         int header = buf[off] & 0xFF;
         if ((header & 0x80) != 0) {
-            malformedPackets++;
+            countMalformed();
             return false;
         }
         int type = header & 0x1F;
@@ -147,18 +117,18 @@ public final class H264RtpDepacketizer {
             int end = off + len;
             int pos = off + 1;
             if (pos == end) {
-                malformedPackets++;
+                countMalformed();
                 return false;
             }
             while (pos < end) {
                 if (end - pos < 3) {
-                    malformedPackets++;
+                    countMalformed();
                     return false;
                 }
                 int size = BigEndian.u16(buf, pos);
                 pos += 2;
                 if (size == 0 || size > end - pos || !NalUnit.isSingleNalType(buf[pos] & 0x1F)) {
-                    malformedPackets++;
+                    countMalformed();
                     return false;
                 }
                 if (!appendNal(buf, pos, size)) {
@@ -170,7 +140,7 @@ public final class H264RtpDepacketizer {
         }
         if (type == NalUnit.FU_A) {
             if (len < 2) {
-                malformedPackets++;
+                countMalformed();
                 return false;
             }
             int fu = buf[off + 1] & 0xFF;
@@ -178,7 +148,7 @@ public final class H264RtpDepacketizer {
             boolean start = (fu & 0x80) != 0;
             boolean end = (fu & 0x40) != 0;
             if (!NalUnit.isSingleNalType(nalType)) {
-                malformedPackets++;
+                countMalformed();
                 return false;
             }
             if (start) {
@@ -202,7 +172,7 @@ public final class H264RtpDepacketizer {
             }
             return true;
         }
-        malformedPackets++; // STAP-B, MTAP16/24, FU-B (interleaved mode) or reserved
+        countMalformed(); // STAP-B, MTAP16/24, FU-B (interleaved mode) or reserved
         return false;
     }
 
@@ -263,15 +233,14 @@ public final class H264RtpDepacketizer {
             pps = changed(pps, ppsAt, ppsLength);
         }
         boolean keyframe = auIdr;
-        if (waitingForKeyframe) {
+        if (isWaitingForKeyframe()) {
             if (!keyframe || sps == null || pps == null) {
                 droppedAccessUnits++;
                 requestKeyframe();
                 resetAccessUnit();
                 return;
             }
-            waitingForKeyframe = false;
-            keyframeRequested = false;
+            endWaiting();
         }
         if (sequenceHeaderChanged && sps != null && pps != null) {
             sequenceHeaderChanged = false;
@@ -304,22 +273,6 @@ public final class H264RtpDepacketizer {
         ppsAt = -1;
     }
 
-    private void startWaiting() {
-        if (!waitingForKeyframe) {
-            waitingForKeyframe = true;
-            keyframeRequested = false;
-        }
-        requestKeyframe();
-    }
-
-    private void requestKeyframe() {
-        if (!keyframeRequested) {
-            keyframeRequested = true;
-            keyframeRequests++;
-            listener.onKeyframeNeeded();
-        }
-    }
-
     /**
      * Whether a packet can be the first of an access unit: an aggregation, a parameter set, SEI or delimiter, or the
      * start of a slice whose {@code first_mb_in_slice} is 0 (its Exp-Golomb code is then the single bit 1).
@@ -342,28 +295,15 @@ public final class H264RtpDepacketizer {
         return true;
     }
 
-    /** Forgets the stream (as after an SSRC change): the next packet starts afresh, waiting for a keyframe. */
-    public void reset() {
+    @Override
+    protected void forgetFrame() {
         resetAccessUnit();
-        sequence.reset();
         gapBeforeNextPacket = false;
-        waitingForKeyframe = true;
-        keyframeRequested = false;
-    }
-
-    /** Whether access units are being dropped until the next IDR. */
-    public boolean isWaitingForKeyframe() {
-        return waitingForKeyframe;
     }
 
     /** The configuration record of the latest SPS and PPS delivered, or null before the first keyframe. */
     public AvcDecoderConfigurationRecord sequenceHeader() {
         return sequenceHeader;
-    }
-
-    /** Packets pushed since creation (malformed headers excluded). */
-    public long packets() {
-        return packets;
     }
 
     /** Access units delivered. */
@@ -374,25 +314,5 @@ public final class H264RtpDepacketizer {
     /** Access units dropped as damaged, or while waiting for a keyframe. */
     public long droppedAccessUnits() {
         return droppedAccessUnits;
-    }
-
-    /** Packets with a malformed header or payload. */
-    public long malformedPackets() {
-        return malformedPackets;
-    }
-
-    /** Packets missing from the sequence (sum of the gaps). */
-    public long lostPackets() {
-        return sequence.lostPackets();
-    }
-
-    /** Duplicate or late packets ignored. */
-    public long latePackets() {
-        return latePackets;
-    }
-
-    /** Times {@link H264AccessUnitListener#onKeyframeNeeded()} was called. */
-    public long keyframeRequests() {
-        return keyframeRequests;
     }
 }

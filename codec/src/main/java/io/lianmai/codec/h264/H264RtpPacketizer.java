@@ -1,7 +1,9 @@
 package io.lianmai.codec.h264;
 
-import io.lianmai.codec.rtp.RtpHeader;
-import io.lianmai.codec.rtp.RtpPacketSink;
+import io.lianmai.wire.h264.NalUnit;
+
+import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtpPacketSink;
 import io.lianmai.common.BigEndian;
 import java.util.Arrays;
 
@@ -65,7 +67,7 @@ public final class H264RtpPacketizer {
         this.payloadType = payloadType;
         this.maxPayload = maxPayload;
         this.sequenceNumber = firstSequenceNumber & 0xFFFF;
-        this.packet = new byte[RtpHeader.FIXED_LENGTH + maxPayload];
+        this.packet = new byte[RtpPacket.FIXED_HEADER_LENGTH + maxPayload];
     }
 
     /** Sets the SPS and PPS to send before IDR access units that lack them (e.g. from an RTMP sequence header). */
@@ -155,8 +157,8 @@ public final class H264RtpPacketizer {
                 sent += sendStapA(i, n, timestamp, i + n == items, sink);
                 i += n;
             } else {
-                System.arraycopy(itemBuf[i], itemOff[i], packet, RtpHeader.FIXED_LENGTH, len);
-                sent += emit(RtpHeader.FIXED_LENGTH + len, timestamp, i == items - 1, sink);
+                System.arraycopy(itemBuf[i], itemOff[i], packet, RtpPacket.FIXED_HEADER_LENGTH, len);
+                sent += emit(RtpPacket.FIXED_HEADER_LENGTH + len, timestamp, i == items - 1, sink);
                 i++;
             }
         }
@@ -175,7 +177,7 @@ public final class H264RtpPacketizer {
     }
 
     private int sendStapA(int first, int n, long timestamp, boolean last, RtpPacketSink sink) {
-        int pos = RtpHeader.FIXED_LENGTH + 1;
+        int pos = RtpPacket.FIXED_HEADER_LENGTH + 1;
         int nri = 0;
         int forbidden = 0;
         for (int i = first; i < first + n; i++) {
@@ -186,7 +188,7 @@ public final class H264RtpPacketizer {
             System.arraycopy(itemBuf[i], itemOff[i], packet, pos + 2, itemLen[i]);
             pos += 2 + itemLen[i];
         }
-        packet[RtpHeader.FIXED_LENGTH] = (byte) (forbidden | nri | NalUnit.STAP_A);
+        packet[RtpPacket.FIXED_HEADER_LENGTH] = (byte) (forbidden | nri | NalUnit.STAP_A);
         return emit(pos, timestamp, last, sink);
     }
 
@@ -204,17 +206,18 @@ public final class H264RtpPacketizer {
             int size = base + (f < larger ? 1 : 0);
             boolean first = f == 0;
             boolean last = f == fragments - 1;
-            packet[RtpHeader.FIXED_LENGTH] = indicator;
-            packet[RtpHeader.FIXED_LENGTH + 1] = (byte) ((first ? 0x80 : 0) | (last ? 0x40 : 0) | (header & 0x1F));
-            System.arraycopy(src, pos, packet, RtpHeader.FIXED_LENGTH + 2, size);
+            packet[RtpPacket.FIXED_HEADER_LENGTH] = indicator;
+            packet[RtpPacket.FIXED_HEADER_LENGTH + 1] =
+                    (byte) ((first ? 0x80 : 0) | (last ? 0x40 : 0) | (header & 0x1F));
+            System.arraycopy(src, pos, packet, RtpPacket.FIXED_HEADER_LENGTH + 2, size);
             pos += size;
-            emit(RtpHeader.FIXED_LENGTH + 2 + size, timestamp, lastItem && last, sink);
+            emit(RtpPacket.FIXED_HEADER_LENGTH + 2 + size, timestamp, lastItem && last, sink);
         }
         return fragments;
     }
 
     private int emit(int length, long timestamp, boolean marker, RtpPacketSink sink) {
-        RtpHeader.write(packet, 0, marker, payloadType, sequenceNumber, timestamp, ssrc);
+        RtpPacket.writeFixedHeader(packet, 0, marker, payloadType, sequenceNumber, timestamp, ssrc);
         sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
         packets++;
         sink.onRtpPacket(packet, 0, length);

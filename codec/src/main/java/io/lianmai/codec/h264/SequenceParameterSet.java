@@ -1,5 +1,7 @@
 package io.lianmai.codec.h264;
 
+import io.lianmai.wire.h264.NalUnit;
+
 import io.lianmai.codec.CodecException;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * H.264 bitstream and RTP payload handling for the bridges: NAL unit types ({@link io.lianmai.codec.h264.NalUnit}),
+ * H.264 bitstream and RTP payload handling for the bridges: NAL unit types ({@link io.lianmai.wire.h264.NalUnit}),
  * Annex-B/AVCC framing ({@link io.lianmai.codec.h264.NalUnits}, {@link io.lianmai.codec.h264.AnnexB}), the SPS
  * fields containers need ({@link io.lianmai.codec.h264.SequenceParameterSet}), the AVC configuration record of FLV and
  * MP4 ({@link io.lianmai.codec.h264.AvcDecoderConfigurationRecord}), and RFC 6184 packetization ({@link

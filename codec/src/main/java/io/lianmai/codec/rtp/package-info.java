@@ -1,6 +1,5 @@
 /**
- * RTP plumbing shared by the payload packetizers and depacketizers of this module: the fixed header ({@link
- * io.lianmai.codec.rtp.RtpHeader}), the output callback of packetizers ({@link io.lianmai.codec.rtp.RtpPacketSink}),
- * and in-order loss detection ({@link io.lianmai.codec.rtp.RtpSequenceTracker}).
+ * What this module's depacketizers share ({@link io.lianmai.codec.rtp.RtpDepacketizer}: header parsing, sequence
+ * tracking, the keyframe wait and its counters). The RTP wire format itself is {@code io.lianmai.wire.rtp}'s.
  */
 package io.lianmai.codec.rtp;

@@ -21,11 +21,11 @@ import java.util.Objects;
  * to the Opus timeline, for lip sync with the video. Decoded audio lags that mapping by libopus' look-ahead (2.5 ms in
  * low-delay mode).
  *
- * <p>Corrupt AAC frames are skipped and counted ({@link #corruptFrames()}); frames of 0 or more than {@value
- * #MAX_FRAME_BYTES} bytes are not handed to FFmpeg ({@link #rejectedFrames()}). Not thread-safe: one owner thread.
+ * <p>Corrupt AAC frames are skipped and counted ({@link #inputsCorrupt()}); frames of 0 or more than {@value
+ * #MAX_FRAME_BYTES} bytes are not handed to FFmpeg ({@link #inputsRejected()}). Not thread-safe: one owner thread.
  * {@link #close()} frees all native memory; it must be called.
  */
-public final class AacToOpus implements AutoCloseable {
+public final class AacToOpus extends AudioTranscoder {
     /** Largest AAC frame accepted: 6144 bits per channel for 8 channels is the AAC maximum, 6144 bytes. */
     public static final int MAX_FRAME_BYTES = 8192;
 
@@ -92,34 +92,20 @@ public final class AacToOpus implements AutoCloseable {
         }
     }
 
-    private static final int SAMPLES_PER_MS = AudioPipeline.RATE / 1000;
-
     private final Config config;
     private final OpusPacketListener listener;
-    private final AudioPipeline pipeline;
-    private final AudioTimeline timeline;
-
-    private long framesIn;
-    private long packetsOut;
-    private long corruptFrames;
-    private long rejectedFrames;
-    private long droppedFrames;
-    private long filledSamples;
-    private long jumps;
-    private long resyncs;
 
     /**
      * Opens the decoder for {@code aac} (from the FLV AAC sequence header) and the Opus encoder; {@link CodecException}
      * if FFmpeg refuses either (e.g. an AudioSpecificConfig it cannot decode).
      */
     public AacToOpus(AudioSpecificConfig aac, Config config, OpusPacketListener listener) {
+        super(config.toleranceMillis(), config.fillLimitMillis(), MAX_FRAME_BYTES);
         this.config = config;
         this.listener = listener;
-        this.timeline = new AudioTimeline((long) config.toleranceMillis() * SAMPLES_PER_MS,
-                (long) config.fillLimitMillis() * SAMPLES_PER_MS);
-        this.pipeline = new AudioPipeline("aac", aac.toBytes(), "libopus", false, config.bitrate(),
+        open(new AudioPipeline("aac", aac.toBytes(), "libopus", false, config.bitrate(),
                 Map.of("application", config.application().option, "frame_duration", "20", "vbr", "on"),
-                this::onEncoded);
+                this::onEncoded));
     }
 
     /**
@@ -130,39 +116,13 @@ public final class AacToOpus implements AutoCloseable {
      */
     public void feed(byte[] frame, int off, int len, long timestampMillis) {
         Objects.checkFromIndexSize(off, len, frame.length);
-        framesIn++;
-        if (len <= 0 || len > MAX_FRAME_BYTES) {
-            rejectedFrames++;
-            return;
-        }
-        boolean keep = true;
-        long input = timestampMillis * SAMPLES_PER_MS;
-        switch (timeline.place(input, pipeline.position())) {
-            case AudioTimeline.FILL:
-                filledSamples += timeline.gap();
-                pipeline.silence(timeline.gap());
-                break;
-            case AudioTimeline.JUMP:
-                jumps++;
-                pipeline.jumpTo(timeline.outputPosition(input));
-                break;
-            case AudioTimeline.DROP:
-                droppedFrames++;
-                keep = false;
-                break;
-            case AudioTimeline.RESYNC:
-                resyncs++;
-                break;
-            default:
-                break;
-        }
-        if (!pipeline.decode(frame, off, len, keep)) {
-            corruptFrames++;
+        if (accept(len)) {
+            decode(frame, off, len, timestampMillis * SAMPLES_PER_MS);
         }
     }
 
     private void onEncoded(byte[] buf, int len, long position) {
-        packetsOut++;
+        countOutput();
         listener.onOpusPacket(buf, 0, len, config.startTimestamp() + position);
     }
 
@@ -171,60 +131,14 @@ public final class AacToOpus implements AutoCloseable {
      * the first frame: {@code startTimestamp}); use it to align the Opus RTP clock with the video's.
      */
     public long outputTimestamp(long timestampMillis) {
-        if (!timeline.anchored()) {
+        if (!timeline().anchored()) {
             return config.startTimestamp();
         }
-        return config.startTimestamp() + timeline.outputPosition(timestampMillis * SAMPLES_PER_MS);
+        return config.startTimestamp() + timeline().outputPosition(timestampMillis * SAMPLES_PER_MS);
     }
 
     /** The settings. */
     public Config config() {
         return config;
-    }
-
-    /** AAC frames fed. */
-    public long framesIn() {
-        return framesIn;
-    }
-
-    /** Opus packets produced. */
-    public long packetsOut() {
-        return packetsOut;
-    }
-
-    /** Frames the AAC decoder rejected as corrupt. */
-    public long corruptFrames() {
-        return corruptFrames;
-    }
-
-    /** Frames refused for their size before reaching FFmpeg. */
-    public long rejectedFrames() {
-        return rejectedFrames;
-    }
-
-    /** Frames dropped because they overlapped audio already sent. */
-    public long droppedFrames() {
-        return droppedFrames;
-    }
-
-    /** Samples (48 kHz) of silence inserted for missing input. */
-    public long filledSamples() {
-        return filledSamples;
-    }
-
-    /** Forward timestamp jumps passed on to the output. */
-    public long jumps() {
-        return jumps;
-    }
-
-    /** Backward timestamp jumps that re-anchored the mapping. */
-    public long resyncs() {
-        return resyncs;
-    }
-
-    /** Frees the decoder, resampler and encoder; idempotent. */
-    @Override
-    public void close() {
-        pipeline.close();
     }
 }

@@ -23,7 +23,7 @@ import java.util.Objects;
  * <p>Corrupt Opus packets are skipped and counted; packets of 0 or more than {@value #MAX_PACKET_BYTES} bytes never
  * reach FFmpeg. Not thread-safe: one owner thread. {@link #close()} frees all native memory; it must be called.
  */
-public final class OpusToAac implements AutoCloseable {
+public final class OpusToAac extends AudioTranscoder {
     /** Largest Opus packet accepted: RTP packets stay far below; 120 ms of 1275-byte frames is 7650 bytes. */
     public static final int MAX_PACKET_BYTES = 8192;
 
@@ -65,41 +65,28 @@ public final class OpusToAac implements AutoCloseable {
         }
     }
 
-    private static final int SAMPLES_PER_MS = AudioPipeline.RATE / 1000;
-
     private final Config config;
     private final AacFrameListener listener;
-    private final AudioPipeline pipeline;
-    private final AudioTimeline timeline;
     private final AudioSpecificConfig audioSpecificConfig;
 
     private boolean started;
     private long lastRtpTimestamp;
     private long unwrapped;
 
-    private long packetsIn;
-    private long framesOut;
-    private long corruptPackets;
-    private long rejectedPackets;
-    private long droppedPackets;
-    private long filledSamples;
-    private long jumps;
-    private long resyncs;
 
     /** Opens the Opus decoder and the AAC encoder; {@link CodecException} if FFmpeg refuses either. */
     public OpusToAac(Config config, AacFrameListener listener) {
+        super(config.toleranceMillis(), config.fillLimitMillis(), MAX_PACKET_BYTES);
         this.config = config;
         this.listener = listener;
-        this.timeline = new AudioTimeline((long) config.toleranceMillis() * SAMPLES_PER_MS,
-                (long) config.fillLimitMillis() * SAMPLES_PER_MS);
-        this.pipeline = new AudioPipeline("opus", null, "aac", true, config.bitrate(), Map.of(), this::onEncoded);
-        byte[] extradata = pipeline.encoderExtradata();
+        open(new AudioPipeline("opus", null, "aac", true, config.bitrate(), Map.of(), this::onEncoded));
+        byte[] extradata = pipeline().encoderExtradata();
         AudioSpecificConfig asc;
         try {
             asc = extradata != null ? AudioSpecificConfig.parse(extradata)
                     : AudioSpecificConfig.of(AudioSpecificConfig.AAC_LC, AudioPipeline.RATE, AudioPipeline.CHANNELS);
         } catch (CodecException e) {
-            pipeline.close();
+            close();
             throw e;
         }
         this.audioSpecificConfig = asc;
@@ -118,34 +105,8 @@ public final class OpusToAac implements AutoCloseable {
      */
     public void feed(byte[] payload, int off, int len, long rtpTimestamp) {
         Objects.checkFromIndexSize(off, len, payload.length);
-        packetsIn++;
-        if (len <= 0 || len > MAX_PACKET_BYTES) {
-            rejectedPackets++;
-            return;
-        }
-        long input = unwrap(rtpTimestamp);
-        boolean keep = true;
-        switch (timeline.place(input, pipeline.position())) {
-            case AudioTimeline.FILL:
-                filledSamples += timeline.gap();
-                pipeline.silence(timeline.gap());
-                break;
-            case AudioTimeline.JUMP:
-                jumps++;
-                pipeline.jumpTo(timeline.outputPosition(input));
-                break;
-            case AudioTimeline.DROP:
-                droppedPackets++;
-                keep = false;
-                break;
-            case AudioTimeline.RESYNC:
-                resyncs++;
-                break;
-            default:
-                break;
-        }
-        if (!pipeline.decode(payload, off, len, keep)) {
-            corruptPackets++;
+        if (accept(len)) {
+            decode(payload, off, len, unwrap(rtpTimestamp));
         }
     }
 
@@ -164,7 +125,7 @@ public final class OpusToAac implements AutoCloseable {
     }
 
     private void onEncoded(byte[] buf, int len, long position) {
-        framesOut++;
+        countOutput();
         listener.onAacFrame(buf, 0, len, config.startMillis() + Math.floorDiv(position, SAMPLES_PER_MS));
     }
 
@@ -177,57 +138,11 @@ public final class OpusToAac implements AutoCloseable {
             return config.startMillis();
         }
         long input = unwrapped + (int) ((rtpTimestamp & 0xFFFF_FFFFL) - lastRtpTimestamp);
-        return config.startMillis() + Math.floorDiv(timeline.outputPosition(input), SAMPLES_PER_MS);
+        return config.startMillis() + Math.floorDiv(timeline().outputPosition(input), SAMPLES_PER_MS);
     }
 
     /** The settings. */
     public Config config() {
         return config;
-    }
-
-    /** Opus packets fed. */
-    public long packetsIn() {
-        return packetsIn;
-    }
-
-    /** AAC frames produced. */
-    public long framesOut() {
-        return framesOut;
-    }
-
-    /** Packets the Opus decoder rejected as corrupt. */
-    public long corruptPackets() {
-        return corruptPackets;
-    }
-
-    /** Packets refused for their size before reaching FFmpeg. */
-    public long rejectedPackets() {
-        return rejectedPackets;
-    }
-
-    /** Duplicate or late packets dropped. */
-    public long droppedPackets() {
-        return droppedPackets;
-    }
-
-    /** Samples (48 kHz) of silence inserted for missing packets. */
-    public long filledSamples() {
-        return filledSamples;
-    }
-
-    /** Forward timestamp jumps passed on to the output. */
-    public long jumps() {
-        return jumps;
-    }
-
-    /** Backward timestamp jumps that re-anchored the mapping. */
-    public long resyncs() {
-        return resyncs;
-    }
-
-    /** Frees the decoder, resampler and encoder; idempotent. */
-    @Override
-    public void close() {
-        pipeline.close();
     }
 }

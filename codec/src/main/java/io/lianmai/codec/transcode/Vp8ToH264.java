@@ -26,7 +26,7 @@ import io.lianmai.codec.CodecException;
 import io.lianmai.codec.Ffmpeg;
 import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import io.lianmai.codec.h264.H264AccessUnitListener;
-import io.lianmai.codec.h264.NalUnit;
+import io.lianmai.wire.h264.NalUnit;
 import io.lianmai.codec.h264.NalUnits;
 import io.lianmai.codec.vp8.Vp8FrameHeader;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package io.lianmai.codec.vp8;
 
-import io.lianmai.codec.rtp.RtpHeader;
-import io.lianmai.codec.rtp.RtpSequenceTracker;
+import io.lianmai.codec.rtp.RtpDepacketizer;
+import io.lianmai.wire.vp8.Vp8PayloadDescriptor;
 import java.util.Arrays;
 
 /**
@@ -18,13 +18,12 @@ import java.util.Arrays;
  * counted. Nothing is allocated per packet once the frame buffer has grown to the largest frame. Not thread-safe: one
  * owner thread.
  */
-public final class Vp8RtpDepacketizer {
+public final class Vp8RtpDepacketizer extends RtpDepacketizer {
     /** Default largest frame: 4 MiB, far above any real-time VP8 keyframe. */
     public static final int DEFAULT_MAX_FRAME = 4 * 1024 * 1024;
 
     private final Vp8FrameListener listener;
     private final int maxFrame;
-    private final RtpSequenceTracker sequence = new RtpSequenceTracker();
 
     private byte[] frame = new byte[64 * 1024];
     private int frameLength;
@@ -34,15 +33,8 @@ public final class Vp8RtpDepacketizer {
     private int width;
     private int height;
 
-    private boolean waitingForKeyframe = true;
-    private boolean keyframeRequested;
-
-    private long packets;
     private long frames;
     private long droppedFrames;
-    private long malformedPackets;
-    private long latePackets;
-    private long keyframeRequests;
 
     /** A depacketizer with the default frame size limit. */
     public Vp8RtpDepacketizer(Vp8FrameListener listener) {
@@ -51,6 +43,7 @@ public final class Vp8RtpDepacketizer {
 
     /** A depacketizer that drops frames larger than {@code maxFrameBytes}. */
     public Vp8RtpDepacketizer(Vp8FrameListener listener, int maxFrameBytes) {
+        super(listener::onKeyframeNeeded);
         if (maxFrameBytes < 1024) {
             throw new IllegalArgumentException("frame limit too small: " + maxFrameBytes);
         }
@@ -58,48 +51,27 @@ public final class Vp8RtpDepacketizer {
         this.maxFrame = maxFrameBytes;
     }
 
-    /** Takes one whole plaintext RTP packet; only reads it. A malformed header is counted and ignored. */
-    public void push(byte[] packet, int off, int len) {
-        int payloadOffset = RtpHeader.payloadOffset(packet, off, len);
-        int payloadLength = RtpHeader.payloadLength(packet, off, len, payloadOffset);
-        if (payloadLength < 0) {
-            malformedPackets++;
-            return;
+    @Override
+    protected void onGap() {
+        if (frameActive) {
+            frameDamaged = true;
         }
-        push(RtpHeader.sequenceNumber(packet, off), RtpHeader.timestamp(packet, off), RtpHeader.marker(packet, off),
-                packet, off + payloadOffset, payloadLength);
     }
 
-    /** Takes one packet as its header fields and payload at {@code payload[off, off + len)}; only reads it. */
-    public void push(int sequenceNumber, long timestamp, boolean marker, byte[] payload, int off, int len) {
-        packets++;
-        int order = sequence.accept(sequenceNumber);
-        if (order == RtpSequenceTracker.OLD) {
-            latePackets++;
-            return;
-        }
-        if (order == RtpSequenceTracker.GAP) {
-            if (frameActive) {
-                frameDamaged = true;
-            }
-            startWaiting();
-        }
-        if (len == 0) {
-            return; // padding only
-        }
-        long ts = timestamp & 0xFFFF_FFFFL;
+    @Override
+    protected void onPayload(long ts, boolean marker, byte[] payload, int off, int len) {
         int descriptor = Vp8PayloadDescriptor.length(payload, off, len);
         if (frameActive && ts != frameTimestamp) {
             completeFrame();
         }
         if (descriptor < 0) {
-            malformedPackets++;
+            countMalformed();
             if (frameActive) {
                 frameDamaged = true;
             } else {
                 startWaiting();
             }
-        } else if (Vp8PayloadDescriptor.isStartOfFrame(payload, off)) {
+        } else if (Vp8PayloadDescriptor.isStartOfFrame(payload, off, len)) {
             if (frameActive) {
                 frameDamaged = true; // a second start within one timestamp
                 completeFrame();
@@ -147,15 +119,14 @@ public final class Vp8RtpDepacketizer {
             width = Vp8FrameHeader.width(frame, 0);
             height = Vp8FrameHeader.height(frame, 0);
         }
-        if (waitingForKeyframe) {
+        if (isWaitingForKeyframe()) {
             if (!keyframe) {
                 droppedFrames++;
                 requestKeyframe();
                 resetFrame();
                 return;
             }
-            waitingForKeyframe = false;
-            keyframeRequested = false;
+            endWaiting();
         }
         frames++;
         int length = frameLength;
@@ -170,38 +141,9 @@ public final class Vp8RtpDepacketizer {
         frameLength = 0;
     }
 
-    private void startWaiting() {
-        if (!waitingForKeyframe) {
-            waitingForKeyframe = true;
-            keyframeRequested = false;
-        }
-        requestKeyframe();
-    }
-
-    private void requestKeyframe() {
-        if (!keyframeRequested) {
-            keyframeRequested = true;
-            keyframeRequests++;
-            listener.onKeyframeNeeded();
-        }
-    }
-
-    /** Forgets the stream (as after an SSRC change): the next packet starts afresh, waiting for a keyframe. */
-    public void reset() {
+    @Override
+    protected void forgetFrame() {
         resetFrame();
-        sequence.reset();
-        waitingForKeyframe = true;
-        keyframeRequested = false;
-    }
-
-    /** Whether frames are being dropped until the next keyframe. */
-    public boolean isWaitingForKeyframe() {
-        return waitingForKeyframe;
-    }
-
-    /** Packets pushed since creation (malformed headers excluded). */
-    public long packets() {
-        return packets;
     }
 
     /** Frames delivered. */
@@ -212,25 +154,5 @@ public final class Vp8RtpDepacketizer {
     /** Frames dropped as damaged, or while waiting for a keyframe. */
     public long droppedFrames() {
         return droppedFrames;
-    }
-
-    /** Packets with a malformed header or descriptor. */
-    public long malformedPackets() {
-        return malformedPackets;
-    }
-
-    /** Packets missing from the sequence (sum of the gaps). */
-    public long lostPackets() {
-        return sequence.lostPackets();
-    }
-
-    /** Duplicate or late packets ignored. */
-    public long latePackets() {
-        return latePackets;
-    }
-
-    /** Times {@link Vp8FrameListener#onKeyframeNeeded()} was called. */
-    public long keyframeRequests() {
-        return keyframeRequests;
     }
 }

@@ -1,5 +1,7 @@
 package io.lianmai.codec.h264;
 
+import io.lianmai.wire.h264.NalUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

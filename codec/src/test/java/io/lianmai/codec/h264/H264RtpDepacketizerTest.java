@@ -8,7 +8,7 @@ import io.lianmai.testkit.Hex;
 import io.lianmai.codec.TestMedia;
 import io.lianmai.codec.TestMedia.Packet;
 import io.lianmai.codec.TestMedia.Picture;
-import io.lianmai.codec.rtp.RtpHeader;
+import io.lianmai.wire.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -151,7 +151,7 @@ class H264RtpDepacketizerTest {
         System.arraycopy(header, 0, packet, 0, header.length);
         System.arraycopy(payload, 0, packet, header.length, payload.length);
         packet[packet.length - 1] = 3;
-        assertThat(RtpHeader.payloadOffset(packet, 0, packet.length)).isEqualTo(header.length);
+        assertThat(rtp(packet).payloadOffset()).isEqualTo(header.length);
         depacketizer.push(packet, 0, packet.length);
         assertThat(out.accessUnits).hasSize(1);
         assertThat(out.timestamps.get(0)).isEqualTo(3000);
@@ -162,5 +162,12 @@ class H264RtpDepacketizerTest {
         badPadding[badPadding.length - 1] = (byte) 200;
         depacketizer.push(badPadding, 0, badPadding.length);
         assertThat(depacketizer.malformedPackets()).isEqualTo(2);
+    }
+
+    /** The packet as an RTP view; fails the test if it is not valid RTP. */
+    private static RtpPacket rtp(byte[] packet) {
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(packet, 0, packet.length)).isTrue();
+        return view;
     }
 }

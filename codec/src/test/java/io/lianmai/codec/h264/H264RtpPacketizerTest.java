@@ -1,9 +1,11 @@
 package io.lianmai.codec.h264;
 
+import io.lianmai.wire.h264.NalUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.testkit.Hex;
-import io.lianmai.codec.rtp.RtpHeader;
+import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.common.BigEndian;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +50,7 @@ class H264RtpPacketizerTest {
     }
 
     private static byte[] payload(byte[] packet) {
-        return Arrays.copyOfRange(packet, RtpHeader.FIXED_LENGTH, packet.length);
+        return Arrays.copyOfRange(packet, RtpPacket.FIXED_HEADER_LENGTH, packet.length);
     }
 
     @Test
@@ -59,12 +61,12 @@ class H264RtpPacketizerTest {
         assertThat(packetizer.packetizeAvcc(au, 0, au.length, 4, 0x1_0000_0005L, this::collect)).isEqualTo(1);
         byte[] p = packets.get(0);
         assertThat(p).hasSize(12 + 50);
-        assertThat(RtpHeader.payloadOffset(p, 0, p.length)).isEqualTo(12);
-        assertThat(RtpHeader.marker(p, 0)).isTrue();
-        assertThat(RtpHeader.payloadType(p, 0)).isEqualTo(102);
-        assertThat(RtpHeader.sequenceNumber(p, 0)).isEqualTo(65535);
-        assertThat(RtpHeader.timestamp(p, 0)).isEqualTo(5);
-        assertThat(RtpHeader.ssrc(p, 0)).isEqualTo(0x11223344L);
+        assertThat(rtp(p).payloadOffset()).isEqualTo(12);
+        assertThat(rtp(p).marker()).isTrue();
+        assertThat(rtp(p).payloadType()).isEqualTo(102);
+        assertThat(rtp(p).sequenceNumber()).isEqualTo(65535);
+        assertThat(rtp(p).timestamp()).isEqualTo(5);
+        assertThat(rtp(p).ssrc()).isEqualTo(0x11223344L);
         assertThat(payload(p)).isEqualTo(slice);
         assertThat(packetizer.nextSequenceNumber()).isZero();
     }
@@ -81,7 +83,7 @@ class H264RtpPacketizerTest {
         assertThat(stap[0]).isEqualTo((byte) (0x60 | NalUnit.STAP_A)); // highest NRI of SPS/PPS/SEI
         assertThat(stap).hasSize(1 + 2 + SPS.length + 2 + PPS.length + 2 + sei.length);
         assertThat(BigEndian.u16(stap, 1)).isEqualTo(SPS.length);
-        assertThat(RtpHeader.marker(packets.get(0), 0)).isFalse();
+        assertThat(rtp(packets.get(0)).marker()).isFalse();
         // 2999 bytes after the NAL header in fragments of at most 1198: 1000, 1000, 999
         int[] sizes = {1000, 1000, 999};
         for (int i = 0; i < 3; i++) {
@@ -91,8 +93,8 @@ class H264RtpPacketizerTest {
             assertThat(fu[1] & 0x1F).isEqualTo(NalUnit.IDR);
             assertThat((fu[1] & 0x80) != 0).isEqualTo(i == 0);
             assertThat((fu[1] & 0x40) != 0).isEqualTo(i == 2);
-            assertThat(RtpHeader.marker(packets.get(1 + i), 0)).isEqualTo(i == 2);
-            assertThat(RtpHeader.sequenceNumber(packets.get(1 + i), 0)).isEqualTo(101 + i);
+            assertThat(rtp(packets.get(1 + i)).marker()).isEqualTo(i == 2);
+            assertThat(rtp(packets.get(1 + i)).sequenceNumber()).isEqualTo(101 + i);
         }
         assertThat(packetizer.accessUnits()).isEqualTo(1);
         assertThat(packetizer.packets()).isEqualTo(4);
@@ -137,5 +139,12 @@ class H264RtpPacketizerTest {
         assertThat(packetizer.packetizeAvcc(Hex.bytes("00 00 00 02 09 f0"), 0, 6, 4, 0, this::collect)).isZero();
         assertThat(packetizer.malformedAccessUnits()).isEqualTo(3);
         assertThat(packets).hasSize(1);
+    }
+
+    /** The packet as an RTP view; fails the test if it is not valid RTP. */
+    private static RtpPacket rtp(byte[] packet) {
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(packet, 0, packet.length)).isTrue();
+        return view;
     }
 }

@@ -45,10 +45,10 @@ class AacToOpusTest {
                 byte[] frame = aac.get(i).data();
                 transcoder.feed(frame, 0, frame.length, flvMillis(i));
             }
-            assertThat(transcoder.corruptFrames()).isZero();
+            assertThat(transcoder.inputsCorrupt()).isZero();
             assertThat(transcoder.filledSamples()).isZero();
-            assertThat(transcoder.droppedFrames()).isZero();
-            assertThat(transcoder.packetsOut()).isEqualTo(packets.size());
+            assertThat(transcoder.inputsDropped()).isZero();
+            assertThat(transcoder.outputsProduced()).isEqualTo(packets.size());
             assertThat(transcoder.outputTimestamp(1000)).isEqualTo(48_000);
         }
         // the AAC stream holds 3 s plus encoder priming and padding: about 150 packets of 20 ms
@@ -114,7 +114,7 @@ class AacToOpusTest {
             }
             byte[] again = aac.get(35).data();
             transcoder.feed(again, 0, again.length, flvMillis(35)); // 116 ms behind: dropped
-            assertThat(transcoder.droppedFrames()).isEqualTo(1);
+            assertThat(transcoder.inputsDropped()).isEqualTo(1);
             for (int i = 40; i < aac.size(); i++) {
                 byte[] frame = aac.get(i).data();
                 transcoder.feed(frame, 0, frame.length, flvMillis(i) - 60_000); // the publisher's clock went back

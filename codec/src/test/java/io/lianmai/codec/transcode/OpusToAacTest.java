@@ -44,7 +44,7 @@ class OpusToAacTest {
             for (Packet p : opus) {
                 transcoder.feed(p.data(), 0, p.data().length, rtp(p));
             }
-            assertThat(transcoder.corruptPackets()).isZero();
+            assertThat(transcoder.inputsCorrupt()).isZero();
             assertThat(transcoder.filledSamples()).isZero();
             assertThat(transcoder.outputMillis(RTP_BASE + 48_000)).isEqualTo(1000);
         }
@@ -81,7 +81,7 @@ class OpusToAacTest {
                 }
             }
             assertThat(transcoder.filledSamples()).isEqualTo(4 * 960);
-            assertThat(transcoder.droppedPackets()).isEqualTo(1);
+            assertThat(transcoder.inputsDropped()).isEqualTo(1);
             assertThat(transcoder.jumps()).isZero();
         }
         int samples = opus.size() * 960;

@@ -88,12 +88,7 @@ class Vp8RtpDepacketizerTest {
     }
 
     @Test
-    void descriptorLengths() {
-        assertThat(Vp8PayloadDescriptor.length(Hex.bytes("10"), 0, 1)).isEqualTo(1);
-        assertThat(Vp8PayloadDescriptor.length(Hex.bytes("90 80 7f"), 0, 3)).isEqualTo(3);
-        assertThat(Vp8PayloadDescriptor.length(Hex.bytes("90 e0 80 01 05 20"), 0, 6)).isEqualTo(6);
-        assertThat(Vp8PayloadDescriptor.length(Hex.bytes("90 e0 80 01"), 0, 4)).isEqualTo(-1);
-        assertThat(Vp8PayloadDescriptor.length(Hex.bytes("90"), 0, 1)).isEqualTo(-1);
+    void frameHeaderOfKeyframes() {
         assertThat(Vp8FrameHeader.isValidKeyframe(keyframe(1280, 720, 10), 0, 10)).isTrue();
         assertThat(Vp8FrameHeader.width(keyframe(1280, 720, 10), 0)).isEqualTo(1280);
         assertThat(Vp8FrameHeader.isValidKeyframe(interframe(20), 0, 20)).isFalse();

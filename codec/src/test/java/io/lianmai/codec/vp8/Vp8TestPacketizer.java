@@ -1,6 +1,6 @@
 package io.lianmai.codec.vp8;
 
-import io.lianmai.codec.rtp.RtpHeader;
+import io.lianmai.wire.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,9 +21,9 @@ final class Vp8TestPacketizer {
         int pos = 0;
         while (pos < frame.length) {
             int size = Math.min(frame.length - pos, random == null ? maxData : 1 + random.nextInt(maxData));
-            byte[] packet = new byte[RtpHeader.FIXED_LENGTH + 4 + size];
+            byte[] packet = new byte[RtpPacket.FIXED_HEADER_LENGTH + 4 + size];
             boolean last = pos + size == frame.length;
-            RtpHeader.write(packet, 0, last, 96, sequenceNumber, timestamp, 9);
+            RtpPacket.writeFixedHeader(packet, 0, last, 96, sequenceNumber, timestamp, 9);
             sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
             packet[12] = (byte) (0x80 | (pos == 0 ? 0x10 : 0)); // X, S, PID 0
             packet[13] = (byte) 0x80; // I

@@ -4,7 +4,7 @@ import io.lianmai.codec.aac.AudioSpecificConfig;
 import io.lianmai.codec.flv.FlvAudioTagHeader;
 import io.lianmai.codec.flv.FlvVideoTagHeader;
 import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
-import io.lianmai.codec.h264.NalUnit;
+import io.lianmai.wire.h264.NalUnit;
 import io.lianmai.codec.h264.NalUnits;
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.hls.TsMuxer.Track;

@@ -157,9 +157,9 @@ public final class CodecNegotiator {
         return codec.parameter("level-asymmetry-allowed").map(String::strip).filter("1"::equals).isPresent();
     }
 
-    private List<RtcpFeedback> supportedFeedback(List<RtcpFeedback> offered) {
-        List<RtcpFeedback> out = new ArrayList<>();
-        for (RtcpFeedback fb : offered) {
+    private List<RtcpFeedbackType> supportedFeedback(List<RtcpFeedbackType> offered) {
+        List<RtcpFeedbackType> out = new ArrayList<>();
+        for (RtcpFeedbackType fb : offered) {
             if (policy.supports(fb) && out.stream().noneMatch(fb::sameAs)) {
                 out.add(fb);
             }

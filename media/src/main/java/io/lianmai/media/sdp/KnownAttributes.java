@@ -18,7 +18,7 @@ final class KnownAttributes {
         switch (attribute.name()) {
             case "group" -> Group.parse(require(attribute));
             case "ice-ufrag", "ice-pwd" -> {
-                if (!IceCredentials.isLenientIceText(require(attribute).strip())) {
+                if (!SdpIceCredentials.isLenientIceText(require(attribute).strip())) {
                     throw SdpSyntax.malformed(attribute.name() + " must be 1..256 visible characters");
                 }
             }
@@ -27,7 +27,7 @@ final class KnownAttributes {
                     throw SdpSyntax.malformed("ice-options needs at least one option");
                 }
             }
-            case "fingerprint" -> Fingerprint.parse(require(attribute));
+            case "fingerprint" -> DtlsFingerprintAttribute.parse(require(attribute));
             case "setup" -> SetupRole.parse(require(attribute));
             case "mid" -> {
                 if (!SdpSyntax.isToken(require(attribute))) {
@@ -130,13 +130,13 @@ final class KnownAttributes {
         return List.copyOf(out);
     }
 
-    static Optional<IceCredentials> iceCredentials(List<Attribute> attributes) {
+    static Optional<SdpIceCredentials> iceCredentials(List<Attribute> attributes) {
         Optional<String> ufrag = first(attributes, "ice-ufrag");
         Optional<String> pwd = first(attributes, "ice-pwd");
         if (ufrag.isEmpty() || pwd.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new IceCredentials(ufrag.get().strip(), pwd.get().strip()));
+        return Optional.of(new SdpIceCredentials(ufrag.get().strip(), pwd.get().strip()));
     }
 
     static List<String> iceOptions(List<Attribute> attributes) {

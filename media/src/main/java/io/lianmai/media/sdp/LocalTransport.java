@@ -12,7 +12,7 @@ import java.util.List;
  * @param candidates  candidate values without {@code a=} or {@code candidate:}, e.g.
  *                    {@code 1 1 udp 2130706431 203.0.113.7 8801 typ host}
  */
-public record LocalTransport(IceCredentials ice, Fingerprint fingerprint, List<String> candidates) {
+public record LocalTransport(SdpIceCredentials ice, DtlsFingerprintAttribute fingerprint, List<String> candidates) {
 
     public LocalTransport {
         if (ice == null || fingerprint == null) {
@@ -35,13 +35,13 @@ public record LocalTransport(IceCredentials ice, Fingerprint fingerprint, List<S
      * @throws IllegalArgumentException when a value could not be written into valid SDP
      */
     public static LocalTransport of(String ufrag, String pwd, String fingerprintValue, List<String> candidates) {
-        Fingerprint fingerprint;
+        DtlsFingerprintAttribute fingerprint;
         try {
-            fingerprint = Fingerprint.parse(fingerprintValue);
+            fingerprint = DtlsFingerprintAttribute.parse(fingerprintValue);
         } catch (SdpException e) {
             throw new IllegalArgumentException("server fingerprint: " + e.detail(), e);
         }
-        return new LocalTransport(IceCredentials.strict(ufrag, pwd), fingerprint, candidates);
+        return new LocalTransport(SdpIceCredentials.strict(ufrag, pwd), fingerprint, candidates);
     }
 
     private static String normalizeCandidate(String candidate) {

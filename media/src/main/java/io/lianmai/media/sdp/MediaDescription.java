@@ -141,7 +141,7 @@ public record MediaDescription(String media, int port, int portCount, String pro
     }
 
     /** Media-level {@code a=ice-ufrag} and {@code a=ice-pwd}, if both are present. */
-    public Optional<IceCredentials> iceCredentials() {
+    public Optional<SdpIceCredentials> iceCredentials() {
         return KnownAttributes.iceCredentials(attributes);
     }
 
@@ -156,8 +156,8 @@ public record MediaDescription(String media, int port, int portCount, String pro
     }
 
     /** Media-level {@code a=fingerprint} lines. */
-    public List<Fingerprint> fingerprints() {
-        return KnownAttributes.readAll(attributes, "fingerprint", Fingerprint::parse);
+    public List<DtlsFingerprintAttribute> fingerprints() {
+        return KnownAttributes.readAll(attributes, "fingerprint", DtlsFingerprintAttribute::parse);
     }
 
     /** Media-level {@code a=setup}. */
@@ -190,8 +190,8 @@ public record MediaDescription(String media, int port, int portCount, String pro
         }
         Map<Integer, RtpCodec> maps = new HashMap<>();
         Map<Integer, Map<String, String>> fmtps = new HashMap<>();
-        Map<Integer, List<RtcpFeedback>> feedback = new HashMap<>();
-        List<RtcpFeedback> wildcard = new ArrayList<>();
+        Map<Integer, List<RtcpFeedbackType>> feedback = new HashMap<>();
+        List<RtcpFeedbackType> wildcard = new ArrayList<>();
         for (Attribute attribute : attributes) {
             if (attribute.value() == null) {
                 continue;
@@ -229,7 +229,7 @@ public record MediaDescription(String media, int port, int portCount, String pro
             if (base.isEmpty()) {
                 continue;
             }
-            List<RtcpFeedback> fbs = new ArrayList<>(feedback.getOrDefault(pt, List.of()));
+            List<RtcpFeedbackType> fbs = new ArrayList<>(feedback.getOrDefault(pt, List.of()));
             fbs.addAll(wildcard);
             out.add(base.get().withParameters(fmtps.getOrDefault(pt, Map.of())).withFeedback(fbs));
         }

@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param extmapAllowMixed   whether mixed one- and two-byte header extensions were agreed (RFC 8285 §6)
  * @param remoteCandidates   candidates the remote side listed (values after {@code candidate:})
  */
-public record NegotiatedSession(List<NegotiatedMedia> media, String bundleMid, IceCredentials remoteIce,
-        List<String> remoteIceOptions, List<Fingerprint> remoteFingerprints, SetupRole remoteSetup,
+public record NegotiatedSession(List<NegotiatedMedia> media, String bundleMid, SdpIceCredentials remoteIce,
+        List<String> remoteIceOptions, List<DtlsFingerprintAttribute> remoteFingerprints, SetupRole remoteSetup,
         SetupRole localSetup, boolean extmapAllowMixed, List<String> remoteCandidates) {
 
     public NegotiatedSession {
@@ -45,7 +45,7 @@ public record NegotiatedSession(List<NegotiatedMedia> media, String bundleMid, I
     }
 
     /** The first remote fingerprint (browsers send one). */
-    public Fingerprint remoteFingerprint() {
+    public DtlsFingerprintAttribute remoteFingerprint() {
         return remoteFingerprints.get(0);
     }
 }

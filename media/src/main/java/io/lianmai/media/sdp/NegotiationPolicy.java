@@ -18,7 +18,7 @@ import java.util.Set;
  * @param extmapAllowMixed   whether to agree to mixed one- and two-byte header extensions (RFC 8285 §6)
  */
 public record NegotiationPolicy(List<CodecType> codecs, List<H264Profile> h264Profiles, boolean rtx,
-        Set<RtcpFeedback> rtcpFeedback, List<String> headerExtensions, int maxSimulcastLayers,
+        Set<RtcpFeedbackType> rtcpFeedback, List<String> headerExtensions, int maxSimulcastLayers,
         boolean extmapAllowMixed) {
     /** One-byte header extension ids run 1..14 (RFC 8285 §4.2). */
     public static final int MAX_HEADER_EXTENSIONS = 14;
@@ -26,8 +26,8 @@ public record NegotiationPolicy(List<CodecType> codecs, List<H264Profile> h264Pr
     public NegotiationPolicy {
         codecs = List.copyOf(new LinkedHashSet<>(codecs));
         h264Profiles = List.copyOf(new LinkedHashSet<>(h264Profiles));
-        Set<RtcpFeedback> normalized = new LinkedHashSet<>();
-        for (RtcpFeedback fb : rtcpFeedback) {
+        Set<RtcpFeedbackType> normalized = new LinkedHashSet<>();
+        for (RtcpFeedbackType fb : rtcpFeedback) {
             normalized.add(fb.normalized());
         }
         rtcpFeedback = Set.copyOf(normalized);
@@ -51,8 +51,9 @@ public record NegotiationPolicy(List<CodecType> codecs, List<H264Profile> h264Pr
                 List.of(H264Profile.CONSTRAINED_BASELINE, H264Profile.BASELINE, H264Profile.MAIN,
                         H264Profile.CONSTRAINED_HIGH, H264Profile.HIGH),
                 true,
-                Set.of(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI, RtcpFeedback.CCM_FIR, RtcpFeedback.GOOG_REMB,
-                        RtcpFeedback.TRANSPORT_CC),
+                Set.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI, RtcpFeedbackType.CCM_FIR,
+                        RtcpFeedbackType.GOOG_REMB,
+                        RtcpFeedbackType.TRANSPORT_CC),
                 List.of(ExtMap.AUDIO_LEVEL, ExtMap.MID, ExtMap.RTP_STREAM_ID, ExtMap.REPAIRED_RTP_STREAM_ID,
                         ExtMap.ABS_SEND_TIME, ExtMap.TRANSPORT_WIDE_CC),
                 3,
@@ -74,7 +75,7 @@ public record NegotiationPolicy(List<CodecType> codecs, List<H264Profile> h264Pr
                 maxSimulcastLayers, extmapAllowMixed);
     }
 
-    public NegotiationPolicy withRtcpFeedback(Set<RtcpFeedback> newFeedback) {
+    public NegotiationPolicy withRtcpFeedback(Set<RtcpFeedbackType> newFeedback) {
         return new NegotiationPolicy(codecs, h264Profiles, rtx, newFeedback, headerExtensions, maxSimulcastLayers,
                 extmapAllowMixed);
     }
@@ -90,7 +91,7 @@ public record NegotiationPolicy(List<CodecType> codecs, List<H264Profile> h264Pr
     }
 
     /** Whether the SFU implements this feedback. */
-    public boolean supports(RtcpFeedback feedback) {
+    public boolean supports(RtcpFeedbackType feedback) {
         return rtcpFeedback.contains(feedback.normalized());
     }
 

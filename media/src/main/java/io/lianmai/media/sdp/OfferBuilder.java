@@ -20,8 +20,8 @@ import java.util.function.LongSupplier;
  */
 public final class OfferBuilder {
     /** Feedback in the order browsers write it; the policy decides which are offered. */
-    private static final List<RtcpFeedback> FEEDBACK_ORDER = List.of(RtcpFeedback.GOOG_REMB,
-            RtcpFeedback.TRANSPORT_CC, RtcpFeedback.CCM_FIR, RtcpFeedback.NACK, RtcpFeedback.NACK_PLI);
+    private static final List<RtcpFeedbackType> FEEDBACK_ORDER = List.of(RtcpFeedbackType.GOOG_REMB,
+            RtcpFeedbackType.TRANSPORT_CC, RtcpFeedbackType.CCM_FIR, RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI);
 
     private final NegotiationPolicy policy;
     private final LocalTransport transport;
@@ -164,17 +164,17 @@ public final class OfferBuilder {
         return out;
     }
 
-    private List<RtcpFeedback> feedback(MediaKind kind) {
-        List<RtcpFeedback> out = new ArrayList<>();
-        for (RtcpFeedback fb : FEEDBACK_ORDER) {
-            boolean forKind = kind == MediaKind.VIDEO || fb.equals(RtcpFeedback.TRANSPORT_CC);
+    private List<RtcpFeedbackType> feedback(MediaKind kind) {
+        List<RtcpFeedbackType> out = new ArrayList<>();
+        for (RtcpFeedbackType fb : FEEDBACK_ORDER) {
+            boolean forKind = kind == MediaKind.VIDEO || fb.equals(RtcpFeedbackType.TRANSPORT_CC);
             if (forKind && policy.supports(fb)) {
                 out.add(fb);
             }
         }
         if (kind == MediaKind.VIDEO) {
             policy.rtcpFeedback().stream().filter(fb -> !FEEDBACK_ORDER.contains(fb))
-                    .sorted(Comparator.comparing(RtcpFeedback::toValue)).forEach(out::add);
+                    .sorted(Comparator.comparing(RtcpFeedbackType::toValue)).forEach(out::add);
         }
         return out;
     }
@@ -270,7 +270,7 @@ public final class OfferBuilder {
                 throw mismatch("m-line mid " + ours.mid() + " maps payload type " + codec.payloadType() + " to "
                         + codec.name() + ", offered as " + offered.codec().name());
             }
-            List<RtcpFeedback> feedback = codec.feedback().stream()
+            List<RtcpFeedbackType> feedback = codec.feedback().stream()
                     .filter(fb -> offered.codec().feedback().stream().anyMatch(fb::sameAs)).toList();
             OptionalInt offeredRtx = offered.rtxPayloadType();
             boolean rtxKept = offeredRtx.isPresent() && theirs.codecs().stream()

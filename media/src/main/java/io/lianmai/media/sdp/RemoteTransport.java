@@ -7,15 +7,15 @@ import java.util.Optional;
  * The remote side's transport parameters read from the m-line that carries the BUNDLE transport, with the checks a
  * DTLS-SRTP/ICE peer must pass (RFC 8839 §5.4 credentials, RFC 8842 §5 fingerprint and setup).
  */
-record RemoteTransport(IceCredentials ice, List<String> iceOptions, List<Fingerprint> fingerprints, SetupRole setup,
-        List<String> candidates) {
+record RemoteTransport(SdpIceCredentials ice, List<String> iceOptions, List<DtlsFingerprintAttribute> fingerprints,
+        SetupRole setup, List<String> candidates) {
 
     static RemoteTransport read(SessionDescription description, MediaDescription tagged, String what, SdpError error)
             throws SdpException {
         String where = "m-line mid " + tagged.mid().orElse("?") + " or session level";
-        IceCredentials ice = description.iceCredentials(tagged).orElseThrow(() -> new SdpException(error,
+        SdpIceCredentials ice = description.iceCredentials(tagged).orElseThrow(() -> new SdpException(error,
                 what + " has no a=ice-ufrag and a=ice-pwd (" + where + "); ICE needs both (RFC 8839 §5.4)"));
-        List<Fingerprint> fingerprints = description.fingerprints(tagged);
+        List<DtlsFingerprintAttribute> fingerprints = description.fingerprints(tagged);
         if (fingerprints.isEmpty()) {
             throw new SdpException(error, what + " has no a=fingerprint (" + where
                     + "); DTLS-SRTP needs the certificate fingerprint (RFC 8122 §5)");

@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  * @param feedback    the rtcp-fb capabilities, in written order
  */
 public record RtpCodec(int payloadType, String name, int clockRate, int channels, Map<String, String> parameters,
-        List<RtcpFeedback> feedback) {
+        List<RtcpFeedbackType> feedback) {
 
     public RtpCodec {
         if (payloadType < 0 || payloadType > 127) {
@@ -86,7 +86,7 @@ public record RtpCodec(int payloadType, String name, int clockRate, int channels
     }
 
     /** Payload type ({@code -1} for {@code *}) and feedback of an {@code a=rtcp-fb} value. */
-    static Map.Entry<Integer, RtcpFeedback> parseRtcpFb(String value) throws SdpException {
+    static Map.Entry<Integer, RtcpFeedbackType> parseRtcpFb(String value) throws SdpException {
         String text = value.stripLeading();
         int space = indexOfSpace(text);
         if (space <= 0) {
@@ -94,7 +94,7 @@ public record RtpCodec(int payloadType, String name, int clockRate, int channels
         }
         String pt = text.substring(0, space);
         int payloadType = pt.equals("*") ? -1 : SdpSyntax.parsePayloadType(pt);
-        return Map.entry(payloadType, RtcpFeedback.parse(text.substring(space + 1)));
+        return Map.entry(payloadType, RtcpFeedbackType.parse(text.substring(space + 1)));
     }
 
     private static int indexOfSpace(String text) {
@@ -144,7 +144,7 @@ public record RtpCodec(int payloadType, String name, int clockRate, int channels
         return new RtpCodec(payloadType, name, clockRate, channels, newParameters, feedback);
     }
 
-    public RtpCodec withFeedback(List<RtcpFeedback> newFeedback) {
+    public RtpCodec withFeedback(List<RtcpFeedbackType> newFeedback) {
         return new RtpCodec(payloadType, name, clockRate, channels, parameters, newFeedback);
     }
 
@@ -153,7 +153,7 @@ public record RtpCodec(int payloadType, String name, int clockRate, int channels
         List<Attribute> out = new ArrayList<>();
         String rtpmap = payloadType + " " + name + "/" + clockRate + (channels == 0 ? "" : "/" + channels);
         out.add(Attribute.of("rtpmap", rtpmap));
-        for (RtcpFeedback fb : feedback) {
+        for (RtcpFeedbackType fb : feedback) {
             out.add(Attribute.of("rtcp-fb", payloadType + " " + fb.toValue()));
         }
         if (!parameters.isEmpty()) {

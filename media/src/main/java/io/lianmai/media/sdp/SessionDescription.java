@@ -130,12 +130,12 @@ public record SessionDescription(Origin origin, String sessionName, List<SdpFiel
     }
 
     /** Session-level ICE credentials. */
-    public Optional<IceCredentials> iceCredentials() {
+    public Optional<SdpIceCredentials> iceCredentials() {
         return KnownAttributes.iceCredentials(attributes);
     }
 
     /** The ICE credentials that apply to {@code m}: its own, else the session's (RFC 8839 §5.4). */
-    public Optional<IceCredentials> iceCredentials(MediaDescription m) {
+    public Optional<SdpIceCredentials> iceCredentials(MediaDescription m) {
         return m.iceCredentials().or(this::iceCredentials);
     }
 
@@ -151,13 +151,13 @@ public record SessionDescription(Origin origin, String sessionName, List<SdpFiel
     }
 
     /** Session-level fingerprints. */
-    public List<Fingerprint> fingerprints() {
-        return KnownAttributes.readAll(attributes, "fingerprint", Fingerprint::parse);
+    public List<DtlsFingerprintAttribute> fingerprints() {
+        return KnownAttributes.readAll(attributes, "fingerprint", DtlsFingerprintAttribute::parse);
     }
 
     /** The fingerprints that apply to {@code m}: its own, else the session's (RFC 8122 §5). */
-    public List<Fingerprint> fingerprints(MediaDescription m) {
-        List<Fingerprint> own = m.fingerprints();
+    public List<DtlsFingerprintAttribute> fingerprints(MediaDescription m) {
+        List<DtlsFingerprintAttribute> own = m.fingerprints();
         return own.isEmpty() ? fingerprints() : own;
     }
 

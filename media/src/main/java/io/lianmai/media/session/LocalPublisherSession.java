@@ -1,10 +1,10 @@
 package io.lianmai.media.session;
 
 import io.lianmai.media.LocalPublisher;
-import io.lianmai.media.rtcp.RtcpFeedback;
-import io.lianmai.media.rtcp.RtcpIterator;
-import io.lianmai.media.rtcp.RtcpPacketType;
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtcp.RtcpFeedback;
+import io.lianmai.wire.rtcp.RtcpIterator;
+import io.lianmai.wire.rtcp.RtcpPacketType;
+import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.PacketQueue;
 import io.lianmai.media.sfu.IncomingLayer;

@@ -13,7 +13,7 @@ import io.lianmai.media.dtls.DtlsSession;
 import io.lianmai.media.ice.IceCredentials;
 import io.lianmai.media.ice.IceLiteAgent;
 import io.lianmai.media.ice.IceLiteConfig;
-import io.lianmai.media.rtp.Codec;
+import io.lianmai.wire.rtp.Codec;
 import io.lianmai.media.sdp.AnswerBuilder;
 import io.lianmai.media.sdp.ExtMap;
 import io.lianmai.media.sdp.LocalAnswer;

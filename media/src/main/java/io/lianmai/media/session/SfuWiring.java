@@ -1,7 +1,7 @@
 package io.lianmai.media.session;
 
 import io.lianmai.media.MediaException;
-import io.lianmai.media.rtp.Codec;
+import io.lianmai.wire.rtp.Codec;
 import io.lianmai.media.sdp.NegotiatedCodec;
 import io.lianmai.media.sdp.NegotiatedMedia;
 import io.lianmai.media.sdp.NegotiatedSession;

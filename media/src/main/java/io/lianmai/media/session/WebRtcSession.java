@@ -11,7 +11,7 @@ import io.lianmai.media.ice.IceConnectionState;
 import io.lianmai.media.ice.IceLiteAgent;
 import io.lianmai.media.ice.MessageIntegrity;
 import io.lianmai.media.ice.StunMessage;
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.media.sfu.SessionRole;
 import io.lianmai.media.srtp.SrtpContext;
 import io.lianmai.media.transport.EgressLane;

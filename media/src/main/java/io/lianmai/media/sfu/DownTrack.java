@@ -1,8 +1,8 @@
 package io.lianmai.media.sfu;
 
-import io.lianmai.media.rtcp.SenderReport;
-import io.lianmai.media.rtp.HeaderExtensionIterator;
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtcp.SenderReport;
+import io.lianmai.wire.rtp.HeaderExtensionIterator;
+import io.lianmai.wire.rtp.RtpPacket;
 import java.util.Arrays;
 
 /**

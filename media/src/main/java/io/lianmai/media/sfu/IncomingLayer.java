@@ -1,7 +1,7 @@
 package io.lianmai.media.sfu;
 
-import io.lianmai.media.rtp.RtpStreamIdExtension;
-import io.lianmai.media.rtp.RtpStreamStatistics;
+import io.lianmai.wire.rtp.RtpStreamIdExtension;
+import io.lianmai.wire.rtp.RtpStreamStatistics;
 
 /**
  * One RTP stream a publisher sends for a track: the track itself, or one simulcast layer of it. Holds what

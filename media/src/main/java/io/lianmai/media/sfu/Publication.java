@@ -1,13 +1,13 @@
 package io.lianmai.media.sfu;
 
-import io.lianmai.media.rtcp.GenericNack;
-import io.lianmai.media.rtcp.PictureLossIndication;
-import io.lianmai.media.rtcp.ReceiverReport;
-import io.lianmai.media.rtcp.RtcpIterator;
-import io.lianmai.media.rtcp.RtcpPacketType;
-import io.lianmai.media.rtcp.SenderReport;
-import io.lianmai.media.rtp.RtpPacket;
-import io.lianmai.media.rtp.RtxPacket;
+import io.lianmai.wire.rtcp.GenericNack;
+import io.lianmai.wire.rtcp.PictureLossIndication;
+import io.lianmai.wire.rtcp.ReceiverReport;
+import io.lianmai.wire.rtcp.RtcpIterator;
+import io.lianmai.wire.rtcp.RtcpPacketType;
+import io.lianmai.wire.rtcp.SenderReport;
+import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtxPacket;
 import io.lianmai.media.sdp.NegotiatedMedia;
 import java.util.List;
 

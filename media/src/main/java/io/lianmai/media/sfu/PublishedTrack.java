@@ -1,8 +1,8 @@
 package io.lianmai.media.sfu;
 
-import io.lianmai.media.rtp.AudioLevelExtension;
-import io.lianmai.media.rtp.Codec;
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtp.AudioLevelExtension;
+import io.lianmai.wire.rtp.Codec;
+import io.lianmai.wire.rtp.RtpPacket;
 import java.util.ArrayList;
 import java.util.List;
 

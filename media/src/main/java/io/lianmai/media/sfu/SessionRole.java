@@ -1,6 +1,6 @@
 package io.lianmai.media.sfu;
 
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtpPacket;
 
 /**
  * What a session does with media: receive a published stream ({@link Publication}) or send one to a player

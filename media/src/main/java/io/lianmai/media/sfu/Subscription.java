@@ -1,10 +1,10 @@
 package io.lianmai.media.sfu;
 
-import io.lianmai.media.rtcp.GenericNack;
-import io.lianmai.media.rtcp.RtcpFeedback;
-import io.lianmai.media.rtcp.RtcpIterator;
-import io.lianmai.media.rtcp.RtcpPacketType;
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtcp.GenericNack;
+import io.lianmai.wire.rtcp.RtcpFeedback;
+import io.lianmai.wire.rtcp.RtcpIterator;
+import io.lianmai.wire.rtcp.RtcpPacketType;
+import io.lianmai.wire.rtp.RtpPacket;
 import java.util.List;
 
 /**

@@ -69,7 +69,7 @@ class AnswerBuilderTest {
 
         NegotiatedSession session = answer.session();
         assertThat(session.bundleMid()).isEqualTo("0");
-        assertThat(session.remoteIce()).isEqualTo(new IceCredentials("Jpbd", "Fus4hRjMrpP46HRkXRz+RPdL"));
+        assertThat(session.remoteIce()).isEqualTo(new SdpIceCredentials("Jpbd", "Fus4hRjMrpP46HRkXRz+RPdL"));
         assertThat(session.remoteFingerprint().value()).startsWith("04:B3:84");
         assertThat(session.remoteSetup()).isEqualTo(SetupRole.ACTPASS);
         assertThat(session.localSetup()).isEqualTo(SetupRole.PASSIVE);
@@ -90,8 +90,9 @@ class AnswerBuilderTest {
                 "AV1");
         assertThat(videoResult.codec(106).orElseThrow().rtxPayloadType()).hasValue(107);
         assertThat(videoResult.codecForRtx(97).orElseThrow().payloadType()).isEqualTo(96);
-        assertThat(videoResult.codec(106).orElseThrow().codec().feedback()).containsExactly(RtcpFeedback.GOOG_REMB,
-                RtcpFeedback.TRANSPORT_CC, RtcpFeedback.CCM_FIR, RtcpFeedback.NACK, RtcpFeedback.NACK_PLI);
+        assertThat(videoResult.codec(106).orElseThrow().codec().feedback()).containsExactly(RtcpFeedbackType.GOOG_REMB,
+                RtcpFeedbackType.TRANSPORT_CC, RtcpFeedbackType.CCM_FIR, RtcpFeedbackType.NACK,
+                RtcpFeedbackType.NACK_PLI);
         assertThat(videoResult.extensionId(ExtMap.RTP_STREAM_ID)).hasValue(10);
         assertThat(videoResult.extensionId(ExtMap.REPAIRED_RTP_STREAM_ID)).hasValue(11);
         assertThat(videoResult.extensionId("urn:3gpp:video-orientation")).isEmpty();
@@ -146,15 +147,15 @@ class AnswerBuilderTest {
     @Test
     void answersObsWhip() throws SdpException {
         LocalAnswer answer = publish(SdpSamples.OBS_WHIP);
-        assertThat(answer.session().remoteIce()).isEqualTo(new IceCredentials("G8ti", "0vYqK2mR8xW1pL5nB7cT3fHd"));
+        assertThat(answer.session().remoteIce()).isEqualTo(new SdpIceCredentials("G8ti", "0vYqK2mR8xW1pL5nB7cT3fHd"));
         assertThat(answer.session().remoteIceOptions()).containsExactly("ice2", "trickle");
         NegotiatedMedia video = answer.session().media("1").orElseThrow();
         assertThat(video.codecs()).singleElement().satisfies(c -> {
             assertThat(c.payloadType()).isEqualTo(96);
             assertThat(c.codec().parameter("profile-level-id")).contains("42e01f");
             assertThat(c.rtxPayloadType()).isEmpty();
-            assertThat(c.codec().feedback()).containsExactly(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI,
-                    RtcpFeedback.GOOG_REMB);
+            assertThat(c.codec().feedback()).containsExactly(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI,
+                    RtcpFeedbackType.GOOG_REMB);
         });
         assertThat(video.remote().ssrcs()).containsExactly(3216345673L);
         assertThat(video.remote().msid()).contains(new Msid("obs-stream", "obs-video"));

@@ -24,7 +24,8 @@ class CodecNegotiatorTest {
         if (profileLevelId != null) {
             parameters.put("profile-level-id", profileLevelId);
         }
-        return new RtpCodec(pt, "H264", 90000, 0, parameters, List.of(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI));
+        return new RtpCodec(pt, "H264", 90000, 0, parameters,
+                List.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI));
     }
 
     private List<NegotiatedCodec> receiveVideo(RtpCodec... offered) {
@@ -121,14 +122,14 @@ class CodecNegotiatorTest {
     void opusKeepsOfferedParametersAndOnlySupportedFeedback() {
         RtpCodec opus = new RtpCodec(111, "opus", 48000, 2,
                 Map.of("minptime", "10", "useinbandfec", "1", "stereo", "1"),
-                List.of(RtcpFeedback.TRANSPORT_CC, new RtcpFeedback("x-unknown", "")));
+                List.of(RtcpFeedbackType.TRANSPORT_CC, new RtcpFeedbackType("x-unknown", "")));
         RtpCodec red = new RtpCodec(63, "red", 48000, 2, Map.of("111/111", ""), List.of());
         List<NegotiatedCodec> chosen = negotiator.negotiateReceive(MediaKind.AUDIO,
                 List.of(red, opus, RtpCodec.of(0, "PCMU", 8000, 0)));
         assertThat(chosen).singleElement().satisfies(c -> {
             assertThat(c.payloadType()).isEqualTo(111);
             assertThat(c.codec().parameters()).isEqualTo(opus.parameters());
-            assertThat(c.codec().feedback()).containsExactly(RtcpFeedback.TRANSPORT_CC);
+            assertThat(c.codec().feedback()).containsExactly(RtcpFeedbackType.TRANSPORT_CC);
             assertThat(c.rtxPayloadType()).isEmpty();
         });
     }
@@ -136,11 +137,12 @@ class CodecNegotiatorTest {
     @Test
     void feedbackSetIsConfigurable() {
         CodecNegotiator nackOnly = new CodecNegotiator(NegotiationPolicy.defaults()
-                .withRtcpFeedback(Set.of(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI)));
-        RtpCodec vp8 = new RtpCodec(96, "VP8", 90000, 0, Map.of(), List.of(RtcpFeedback.GOOG_REMB,
-                RtcpFeedback.TRANSPORT_CC, RtcpFeedback.CCM_FIR, RtcpFeedback.NACK, RtcpFeedback.NACK_PLI));
+                .withRtcpFeedback(Set.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI)));
+        RtpCodec vp8 = new RtpCodec(96, "VP8", 90000, 0, Map.of(), List.of(RtcpFeedbackType.GOOG_REMB,
+                RtcpFeedbackType.TRANSPORT_CC, RtcpFeedbackType.CCM_FIR, RtcpFeedbackType.NACK,
+                RtcpFeedbackType.NACK_PLI));
         assertThat(nackOnly.negotiateReceive(MediaKind.VIDEO, List.of(vp8)).get(0).codec().feedback())
-                .containsExactly(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI);
+                .containsExactly(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI);
     }
 
     @Test

@@ -56,7 +56,7 @@ class OfferBuilderTest {
         MediaDescription audio = sdp.media().get(0);
         assertThat(audio.extMaps()).extracting(ExtMap::uri).startsWith(ExtMap.AUDIO_LEVEL);
         assertThat(audio.codecs()).singleElement().satisfies(c -> {
-            assertThat(c.feedback()).containsExactly(RtcpFeedback.TRANSPORT_CC);
+            assertThat(c.feedback()).containsExactly(RtcpFeedbackType.TRANSPORT_CC);
             assertThat(c.parameters()).containsEntry("stereo", "1");
         });
         assertThat(audio.ssrcGroups()).isEmpty();

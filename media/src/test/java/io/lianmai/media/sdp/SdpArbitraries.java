@@ -36,9 +36,10 @@ final class SdpArbitraries {
         return Arbitraries.maps(key, value).ofMaxSize(4).map(LinkedHashMap::new);
     }
 
-    static Arbitrary<RtcpFeedback> feedback() {
-        return Arbitraries.of(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI, RtcpFeedback.CCM_FIR, RtcpFeedback.GOOG_REMB,
-                RtcpFeedback.TRANSPORT_CC, new RtcpFeedback("x-fb", "a b"));
+    static Arbitrary<RtcpFeedbackType> feedback() {
+        return Arbitraries.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI, RtcpFeedbackType.CCM_FIR,
+                RtcpFeedbackType.GOOG_REMB,
+                RtcpFeedbackType.TRANSPORT_CC, new RtcpFeedbackType("x-fb", "a b"));
     }
 
     static Arbitrary<RtpCodec> codec(int payloadType) {

@@ -40,7 +40,7 @@ class SessionDescriptionTest {
         assertThat(sdp.direction(audio)).isEqualTo(Direction.SENDONLY);
         assertThat(audio.rtcpMux()).isTrue();
         assertThat(audio.rtcpReducedSize()).isTrue();
-        assertThat(sdp.iceCredentials(audio)).contains(new IceCredentials("Jpbd", "Fus4hRjMrpP46HRkXRz+RPdL"));
+        assertThat(sdp.iceCredentials(audio)).contains(new SdpIceCredentials("Jpbd", "Fus4hRjMrpP46HRkXRz+RPdL"));
         assertThat(sdp.iceOptions(audio)).containsExactly("trickle");
         assertThat(sdp.setup(audio)).contains(SetupRole.ACTPASS);
         assertThat(sdp.fingerprints(audio)).singleElement().satisfies(fp -> {
@@ -65,14 +65,14 @@ class SessionDescriptionTest {
         assertThat(opus.clockRate()).isEqualTo(48000);
         assertThat(opus.channels()).isEqualTo(2);
         assertThat(opus.parameters()).containsExactly(Map.entry("minptime", "10"), Map.entry("useinbandfec", "1"));
-        assertThat(opus.feedback()).containsExactly(RtcpFeedback.TRANSPORT_CC);
+        assertThat(opus.feedback()).containsExactly(RtcpFeedbackType.TRANSPORT_CC);
         assertThat(codecs.get(1).parameters()).containsOnlyKeys("111/111");
 
         MediaDescription video = SdpSamples.parse(SdpSamples.CHROME_PUBLISH_SIMULCAST).media().get(1);
         RtpCodec h264 = video.codecs().stream().filter(c -> c.payloadType() == 106).findFirst().orElseThrow();
         assertThat(h264.parameter("profile-level-id")).contains("42e01f");
-        assertThat(h264.feedback()).containsExactly(RtcpFeedback.GOOG_REMB, RtcpFeedback.TRANSPORT_CC,
-                RtcpFeedback.CCM_FIR, RtcpFeedback.NACK, RtcpFeedback.NACK_PLI);
+        assertThat(h264.feedback()).containsExactly(RtcpFeedbackType.GOOG_REMB, RtcpFeedbackType.TRANSPORT_CC,
+                RtcpFeedbackType.CCM_FIR, RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI);
         RtpCodec rtx = video.codecs().stream().filter(c -> c.payloadType() == 107).findFirst().orElseThrow();
         assertThat(rtx.isRtx()).isTrue();
         assertThat(rtx.associatedPayloadType()).hasValue(106);
@@ -111,7 +111,7 @@ class SessionDescriptionTest {
         SessionDescription sdp = SdpSamples.parse(SdpSamples.OBS_WHIP);
         MediaDescription audio = sdp.media().get(0);
         assertThat(audio.iceCredentials()).isEmpty();
-        assertThat(sdp.iceCredentials(audio)).contains(new IceCredentials("G8ti", "0vYqK2mR8xW1pL5nB7cT3fHd"));
+        assertThat(sdp.iceCredentials(audio)).contains(new SdpIceCredentials("G8ti", "0vYqK2mR8xW1pL5nB7cT3fHd"));
         assertThat(sdp.iceOptions(audio)).containsExactly("ice2", "trickle");
         assertThat(sdp.setup(audio)).contains(SetupRole.ACTPASS);
         assertThat(audio.endOfCandidates()).isTrue();

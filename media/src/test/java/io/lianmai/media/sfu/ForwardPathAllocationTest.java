@@ -3,11 +3,11 @@ package io.lianmai.media.sfu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.ThreadMXBean;
-import io.lianmai.media.rtp.AbsSendTimeExtension;
-import io.lianmai.media.rtp.AudioLevelExtension;
-import io.lianmai.media.rtp.Codec;
-import io.lianmai.media.rtp.RtpPacket;
-import io.lianmai.media.rtp.TransportSequenceNumberExtension;
+import io.lianmai.wire.rtp.AbsSendTimeExtension;
+import io.lianmai.wire.rtp.AudioLevelExtension;
+import io.lianmai.wire.rtp.Codec;
+import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
 import io.lianmai.media.srtp.SrtpContext;
 import io.lianmai.media.srtp.SrtpError;
 import io.lianmai.media.srtp.SrtpMasterKey;

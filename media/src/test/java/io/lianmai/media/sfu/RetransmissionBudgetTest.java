@@ -3,8 +3,8 @@ package io.lianmai.media.sfu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lianmai.media.rtp.Codec;
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtp.Codec;
+import io.lianmai.wire.rtp.RtpPacket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

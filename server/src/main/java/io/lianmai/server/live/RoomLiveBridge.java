@@ -5,7 +5,6 @@ import io.lianmai.codec.flv.FlvAudioTagHeader;
 import io.lianmai.codec.flv.FlvVideoTagHeader;
 import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import io.lianmai.codec.h264.H264RtpDepacketizer;
-import io.lianmai.codec.rtp.RtpHeader;
 import io.lianmai.codec.transcode.OpusToAac;
 import io.lianmai.codec.transcode.Vp8ToH264;
 import io.lianmai.codec.vp8.Vp8RtpDepacketizer;
@@ -16,6 +15,7 @@ import io.lianmai.media.LocalSink;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sfu.PacketQueue;
+import io.lianmai.wire.rtp.RtpPacket;
 import io.netty.buffer.Unpooled;
 import java.time.Clock;
 import java.util.List;
@@ -50,6 +50,8 @@ final class RoomLiveBridge implements LocalSink {
     private final long startedAt;
     private final PacketQueue audioQueue = new PacketQueue(QUEUE_PACKETS);
     private final PacketQueue videoQueue = new PacketQueue(QUEUE_PACKETS);
+    /** Reads the audio packets' headers; used on the drain, one packet at a time. */
+    private final RtpPacket audioRtp = new RtpPacket();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
@@ -229,15 +231,12 @@ final class RoomLiveBridge implements LocalSink {
     }
 
     private void feedAudio(byte[] packet, int len, long nowMillis) {
-        int payload = RtpHeader.payloadOffset(packet, 0, len);
-        if (payload < 0) {
+        if (!audioRtp.wrap(packet, 0, len) || audioRtp.payloadLength() <= 0) {
             return;
         }
-        int payloadLength = RtpHeader.payloadLength(packet, 0, len, payload);
-        if (payloadLength <= 0) {
-            return;
-        }
-        long timestamp = RtpHeader.timestamp(packet, 0);
+        int payload = audioRtp.payloadOffset();
+        int payloadLength = audioRtp.payloadLength();
+        long timestamp = audioRtp.timestamp();
         if (audioOffsetMillis < 0) {
             // The first packet lands at its arrival time on the bridge's clock, like the first video frame.
             audioOffsetMillis = nowMillis;

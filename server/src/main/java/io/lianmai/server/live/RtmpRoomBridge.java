@@ -7,7 +7,7 @@ import io.lianmai.codec.flv.FlvAudioTagHeader;
 import io.lianmai.codec.flv.FlvVideoTagHeader;
 import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import io.lianmai.codec.h264.H264RtpPacketizer;
-import io.lianmai.codec.rtp.RtpHeader;
+import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.codec.transcode.AacToOpus;
 import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.StreamType;
@@ -77,7 +77,7 @@ final class RtmpRoomBridge {
 
     // Serial executor only.
     private AacToOpus audio;
-    private final byte[] opusPacket = new byte[RtpHeader.FIXED_LENGTH + AacToOpus.MAX_FRAME_BYTES];
+    private final byte[] opusPacket = new byte[RtpPacket.FIXED_HEADER_LENGTH + AacToOpus.MAX_FRAME_BYTES];
     private int opusSequence = ThreadLocalRandom.current().nextInt(0x10000);
     private final long opusTimestampOffset = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
     private volatile long audioFramesTranscoded;
@@ -270,13 +270,14 @@ final class RtmpRoomBridge {
 
     /** One 20 ms Opus packet from the transcoder: an RTP packet of the audio track. */
     private void onOpus(byte[] buf, int off, int len, long timestamp) {
-        if (len > opusPacket.length - RtpHeader.FIXED_LENGTH) {
+        if (len > opusPacket.length - RtpPacket.FIXED_HEADER_LENGTH) {
             return;
         }
-        RtpHeader.write(opusPacket, 0, false, OPUS_PAYLOAD_TYPE, opusSequence, timestamp + opusTimestampOffset, 0);
+        RtpPacket.writeFixedHeader(opusPacket, 0, false, OPUS_PAYLOAD_TYPE, opusSequence,
+                timestamp + opusTimestampOffset, 0);
         opusSequence = (opusSequence + 1) & 0xFFFF;
-        System.arraycopy(buf, off, opusPacket, RtpHeader.FIXED_LENGTH, len);
-        publisher.send(audioTrack, opusPacket, 0, RtpHeader.FIXED_LENGTH + len);
+        System.arraycopy(buf, off, opusPacket, RtpPacket.FIXED_HEADER_LENGTH, len);
+        publisher.send(audioTrack, opusPacket, 0, RtpPacket.FIXED_HEADER_LENGTH + len);
     }
 
     /** AAC frames transcoded to Opus so far (none while nobody plays the stream). */
@@ -302,7 +303,7 @@ final class RtmpRoomBridge {
     }
 
     /** Hands packetized video to the local publisher (on the RTMP thread). */
-    private static final class VideoSink implements io.lianmai.codec.rtp.RtpPacketSink {
+    private static final class VideoSink implements io.lianmai.wire.rtp.RtpPacketSink {
         LocalPublisher target;
         int track;
 

@@ -1,9 +1,9 @@
 package io.lianmai.bench.media.rtp;
 
-import io.lianmai.media.rtp.AbsSendTimeExtension;
-import io.lianmai.media.rtp.Codec;
-import io.lianmai.media.rtp.RtpPacket;
-import io.lianmai.media.rtp.TransportSequenceNumberExtension;
+import io.lianmai.wire.rtp.AbsSendTimeExtension;
+import io.lianmai.wire.rtp.Codec;
+import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package io.lianmai.bench.media.sfu;
 
-import io.lianmai.media.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.ExtensionIdMap;

@@ -1,10 +1,10 @@
 package io.lianmai.bench.media.sfu;
 
-import io.lianmai.media.rtp.AbsSendTimeExtension;
-import io.lianmai.media.rtp.AudioLevelExtension;
-import io.lianmai.media.rtp.Codec;
-import io.lianmai.media.rtp.RtpPacket;
-import io.lianmai.media.rtp.TransportSequenceNumberExtension;
+import io.lianmai.wire.rtp.AbsSendTimeExtension;
+import io.lianmai.wire.rtp.AudioLevelExtension;
+import io.lianmai.wire.rtp.Codec;
+import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
 import io.lianmai.media.srtp.SrtpContext;
 import io.lianmai.media.srtp.SrtpError;
 import io.lianmai.media.srtp.SrtpMasterKey;
