@@ -24,7 +24,7 @@ import io.lianmai.media.sdp.NegotiatedSession;
 import io.lianmai.media.sdp.NegotiationPolicy;
 import io.lianmai.media.sdp.OfferBuilder;
 import io.lianmai.media.sdp.OutgoingTrack;
-import io.lianmai.media.sdp.RtcpFeedback;
+import io.lianmai.media.sdp.RtcpFeedbackType;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sdp.SdpException;
 import io.lianmai.media.sdp.SessionDescription;
@@ -75,7 +75,7 @@ public final class SessionFactory {
      * at its start bitrate, while without it libwebrtc ramps up on the receiver reports' loss figures.
      */
     private final NegotiationPolicy policy = NegotiationPolicy.defaults()
-            .withRtcpFeedback(Set.of(RtcpFeedback.NACK, RtcpFeedback.NACK_PLI, RtcpFeedback.CCM_FIR))
+            .withRtcpFeedback(Set.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI, RtcpFeedbackType.CCM_FIR))
             .withHeaderExtensions(List.of(ExtMap.AUDIO_LEVEL, ExtMap.MID, ExtMap.RTP_STREAM_ID,
                     ExtMap.REPAIRED_RTP_STREAM_ID, ExtMap.ABS_SEND_TIME));
     private final SecureRandom random = new SecureRandom();
