@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The WebRTC media plane on one UDP port (and ICE-TCP on one TCP port): a facade that wires its parts and answers
@@ -34,6 +36,7 @@ import java.util.function.Consumer;
  * their results to the loop. Signalling calls may come from any thread.
  */
 public final class MediaServer implements MediaPlane {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaServer.class);
     private static final long TICK_MILLIS = 20;
 
     private final MediaSockets sockets;
@@ -207,7 +210,7 @@ public final class MediaServer implements MediaPlane {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(MediaServer.class).debug("closing sessions: {}", e.toString());
+            LOG.debug("closing sessions: {}", e.toString());
         }
         sockets.close();
         admission.close();

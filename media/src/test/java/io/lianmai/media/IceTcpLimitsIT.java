@@ -2,7 +2,6 @@ package io.lianmai.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.media.MediaPlane;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,10 +3,6 @@ package io.lianmai.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lianmai.media.LocalPlayer;
-import io.lianmai.media.LocalPublisher;
-import io.lianmai.media.LocalSink;
-import io.lianmai.media.MediaException;
 import io.lianmai.media.sdp.RtpCodec;
 import java.time.Duration;
 import java.util.List;

@@ -3,9 +3,6 @@ package io.lianmai.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lianmai.media.LocalSink;
-import io.lianmai.media.MediaException;
-import io.lianmai.media.MediaPlane;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sfu.RetransmissionLimits;
 import java.io.IOException;

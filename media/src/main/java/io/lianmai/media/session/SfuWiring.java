@@ -43,7 +43,7 @@ final class SfuWiring {
         return random.nextInt() & 0xFFFF_FFFFL;
     }
 
-    /** The tracks a negotiated publish session carries, feeding a {@link Publication} whose RTCP goes to {@code peer}. */
+    /** The tracks a negotiated publish session carries, as a {@link Publication} whose RTCP goes to {@code peer}. */
     Publication publication(String streamKey, NegotiatedSession negotiated, RtpSink peer) {
         List<PublishedTrack> tracks = new ArrayList<>();
         List<NegotiatedMedia> trackMedia = new ArrayList<>();

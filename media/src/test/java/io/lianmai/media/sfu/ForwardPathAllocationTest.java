@@ -118,8 +118,8 @@ class ForwardPathAllocationTest {
 
     /**
      * The server's side of one publication: the SRTP context of the publisher's session, its track and the
-     * subscribers' down-tracks, driven the way the media loop drives them (MediaServer#onUdp, WebRtcSession#onSrtp,
-     * Publication#onRtp and #tick, Subscription's NACK handling).
+     * subscribers' down-tracks, driven the way the media loop drives them (MediaSockets, PacketDemultiplexer,
+     * WebRtcSession#onSrtp, Publication#onRtp and #tick, Subscription's NACK handling).
      */
     private static final class Server {
         final SrtpContext inbound;
@@ -181,7 +181,7 @@ class ForwardPathAllocationTest {
         }
 
         private void onDatagram(byte[] datagram, int length, long nowMillis) {
-            // MediaServer#onUdp copies every datagram out of Netty's buffer into its receive array.
+            // MediaSockets copies every datagram out of Netty's buffer into its receive array.
             System.arraycopy(datagram, 0, receive, 0, length);
             int plain = inbound.unprotectRtp(receive, 0, length);
             if (plain < 0 || !packet.wrap(receive, 0, plain)) {

@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.IterationType;
  * Full DTLS 1.2 handshakes per second between Lianmai's own {@code DtlsServerSession} (what every joining browser
  * talks to) and {@code DtlsClientSession} (playing the browser), including the SRTP key export (RFC 5764 §4.2).
  * Both sides present the ECDSA P-256 certificate of {@code DtlsCertificate}, as the server and Chrome do; the server
- * is configured as {@code MediaServer} configures it (AES-CM first), the client offers {@link DtlsConfig#DEFAULT}'s
+ * is configured as {@code SessionFactory} configures it (AES-CM first), the client offers {@link DtlsConfig#DEFAULT}'s
  * profiles (GCM first, as Chrome), so X25519 and {@code TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256} are negotiated:
  * per side one ECDSA signature, one ECDSA verification, one X25519 key pair and agreement.
  *
@@ -84,7 +84,7 @@ public class DtlsHandshakeBenchmark {
         serverPool = new MeteredPool("server-dtls", threads);
         clientPool = new MeteredPool("client-dtls", threads);
         Clock clock = Clock.systemUTC();
-        // As MediaServer builds its context: a fresh certificate, AES-CM first (docs/benchmarks.md, SRTP).
+        // As SessionFactory builds its context: a fresh certificate, AES-CM first (docs/benchmarks.md, SRTP).
         serverContext = DtlsContext.withNewCertificate(DtlsConfig.DEFAULT.withSrtpProfiles(
                 List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM)),
                 serverPool.executor(), clock);

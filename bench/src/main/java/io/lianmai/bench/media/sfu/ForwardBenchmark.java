@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The SFU's whole forward step for one incoming packet, as the media loop runs it: copy the datagram into the
- * receive array (as {@code MediaServer#onUdp} copies it out of Netty's buffer), SRTP-unprotect it with the
+ * receive array (as {@code MediaSockets} copies it out of Netty's buffer), SRTP-unprotect it with the
  * publisher session's context, wrap it, {@link PublishedTrack#onRtp} (NACK tracking, retransmission cache,
  * statistics, keyframe detection or audio level), and for each subscriber the {@link DownTrack}'s copy and rewrite
  * (sequence number, timestamp, SSRC, payload type, header extension ids) and SRTP-protect with that subscriber's
