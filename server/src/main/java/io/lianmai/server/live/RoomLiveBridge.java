@@ -38,6 +38,12 @@ final class RoomLiveBridge implements LocalSink {
     private static final long KEYFRAME_REQUEST_MILLIS = 500;
     /** Audio waits this long (from the bridge's start) for the first video keyframe before going out alone. */
     private static final long VIDEO_WAIT_MILLIS = 3_000;
+    /**
+     * Packets of each track one drain handles before it turns to the other and yields. Transcoding video can be slower
+     * than real time (a busy machine, a cold start); a drain that waited for an empty video queue then never reached
+     * the audio, and FLV/HLS players got none at all.
+     */
+    private static final int PACKETS_PER_DRAIN = 64;
 
     private final String name;
     private final String streamKey;
@@ -118,6 +124,10 @@ final class RoomLiveBridge implements LocalSink {
             return;
         }
         queue.offer(buf, off, len); // a full queue (the transcoder is far behind) drops the packet
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true) && !serial.offer(drain)) {
             drainScheduled.set(false);
         }
@@ -157,7 +167,7 @@ final class RoomLiveBridge implements LocalSink {
     private void drain() {
         drainScheduled.set(false);
         long now = System.currentTimeMillis() - startedAt;
-        while (!videoQueue.isEmpty()) {
+        for (int i = 0; i < PACKETS_PER_DRAIN && !videoQueue.isEmpty(); i++) {
             byte[] packet = videoQueue.peekBuffer();
             int len = videoQueue.peekLength();
             try {
@@ -171,7 +181,7 @@ final class RoomLiveBridge implements LocalSink {
             }
             videoQueue.pop();
         }
-        while (!audioQueue.isEmpty()) {
+        for (int i = 0; i < PACKETS_PER_DRAIN && !audioQueue.isEmpty(); i++) {
             byte[] packet = audioQueue.peekBuffer();
             int len = audioQueue.peekLength();
             if (opusToAac != null && !closed) {
@@ -189,6 +199,9 @@ final class RoomLiveBridge implements LocalSink {
         if (waiting && local != null && now - lastKeyframeRequest >= KEYFRAME_REQUEST_MILLIS) {
             lastKeyframeRequest = now;
             local.requestKeyframe();
+        }
+        if (!videoQueue.isEmpty() || !audioQueue.isEmpty()) {
+            scheduleDrain(); // the rest after the other tasks of this executor
         }
     }
 
