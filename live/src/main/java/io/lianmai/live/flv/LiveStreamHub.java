@@ -94,10 +94,7 @@ public final class LiveStreamHub {
         return stream != null;
     }
 
-    /**
-     * When a consumer last asked for {@code name} through {@link #ensureLive} or a player of it left, whichever is
-     * later, or -1 when it is not live.
-     */
+    /** When a consumer last asked for {@code name} through {@link #ensureLive}, or -1 when it is not live. */
     public long lastDemandMillis(String name) {
         LiveStream stream = streams.get(name);
         return stream == null ? -1 : stream.lastDemandMillis;
@@ -248,9 +245,6 @@ public final class LiveStreamHub {
                 if (!attached.player.offer(tag.retainedDuplicate())) {
                     players.remove(i);
                     attached.player.end();
-                    // Watching is interest: the idle time (live.idleSeconds) runs from when a player left, not from
-                    // when it came; else a stream watched longer than that stopped the moment its player left.
-                    lastDemandMillis = System.currentTimeMillis();
                 }
             }
             tag.release();
