@@ -166,8 +166,13 @@ final class RoomLiveBridge implements LocalSink {
 
     private void drain() {
         drainScheduled.set(false);
+        if (closed) {
+            // A stopped bridge writes nothing more: a new bridge of the same name may already be live in the hub,
+            // and this one's backlog (another encoder's SPS/PPS) would go into its stream.
+            return;
+        }
         long now = System.currentTimeMillis() - startedAt;
-        for (int i = 0; i < PACKETS_PER_DRAIN && !videoQueue.isEmpty(); i++) {
+        for (int i = 0; i < PACKETS_PER_DRAIN && !closed && !videoQueue.isEmpty(); i++) {
             byte[] packet = videoQueue.peekBuffer();
             int len = videoQueue.peekLength();
             try {
@@ -200,7 +205,7 @@ final class RoomLiveBridge implements LocalSink {
             lastKeyframeRequest = now;
             local.requestKeyframe();
         }
-        if (!videoQueue.isEmpty() || !audioQueue.isEmpty()) {
+        if (!closed && (!videoQueue.isEmpty() || !audioQueue.isEmpty())) {
             scheduleDrain(); // the rest after the other tasks of this executor
         }
     }
@@ -224,6 +229,9 @@ final class RoomLiveBridge implements LocalSink {
 
     private void writeVideo(AvcDecoderConfigurationRecord config, byte[] buf, int off, int len, boolean keyframe,
             long millis) {
+        if (closed) {
+            return;
+        }
         if (sentVideoConfig == null || !sentVideoConfig.equals(config)) {
             if (!keyframe) {
                 return; // a new configuration starts at a keyframe
@@ -256,6 +264,9 @@ final class RoomLiveBridge implements LocalSink {
 
     private void onAac(byte[] buf, int off, int len, long outputMillis) {
         long millis = outputMillis + Math.max(audioOffsetMillis, 0);
+        if (closed) {
+            return;
+        }
         if (videoTrack >= 0 && sentVideoConfig == null && millis < VIDEO_WAIT_MILLIS) {
             // Players fix their track list when they open the stream: the video configuration goes out first.
             return;
