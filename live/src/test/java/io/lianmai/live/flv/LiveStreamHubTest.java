@@ -63,24 +63,6 @@ class LiveStreamHubTest {
     }
 
     @Test
-    void aPlayerLeavingCountsAsDemandSoTheIdleTimeStartsThen() {
-        hub.publish("s");
-        hub.play("s", new Recorder(1));
-        long attached = hub.lastDemandMillis("s");
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (System.currentTimeMillis() <= attached && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        long beforeLeaving = System.currentTimeMillis();
-
-        send(FlvTags.AUDIO, 0, AUDIO); // the player is full: it is dropped, as one that went away is
-
-        assertThat(hub.playerCount("s")).isZero();
-        assertThat(beforeLeaving).isGreaterThan(attached);
-        assertThat(hub.lastDemandMillis("s")).as("idle from the departure").isGreaterThanOrEqualTo(beforeLeaving);
-    }
-
-    @Test
     void playersEndWithThePublisherAndUnknownStreamsAreRefused() {
         hub.publish("s");
         Recorder player = new Recorder(Integer.MAX_VALUE);

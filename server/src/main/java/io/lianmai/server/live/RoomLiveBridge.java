@@ -39,6 +39,12 @@ final class RoomLiveBridge implements LocalSink {
     private static final long KEYFRAME_REQUEST_MILLIS = 500;
     /** Audio waits this long (from the bridge's start) for the first video keyframe before going out alone. */
     private static final long VIDEO_WAIT_MILLIS = 3_000;
+    /**
+     * Packets of each track one drain handles before it turns to the other and yields. Transcoding video can be slower
+     * than real time (a busy machine, a cold start); a drain that waited for an empty video queue then never reached
+     * the audio, and FLV/HLS players got none at all.
+     */
+    private static final int PACKETS_PER_DRAIN = 64;
 
     private final String name;
     private final String streamKey;
@@ -124,6 +130,10 @@ final class RoomLiveBridge implements LocalSink {
             return;
         }
         queue.offer(buf, off, len); // a full queue (the transcoder is far behind) drops the packet
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true) && !serial.offer(drain)) {
             drainScheduled.set(false);
         }
@@ -162,8 +172,13 @@ final class RoomLiveBridge implements LocalSink {
 
     private void drain() {
         drainScheduled.set(false);
+        if (closed) {
+            // A stopped bridge writes nothing more: a new bridge of the same name may already be live in the hub,
+            // and this one's backlog (another encoder's SPS/PPS) would go into its stream.
+            return;
+        }
         long now = clock.millis() - startedAt;
-        while (!videoQueue.isEmpty()) {
+        for (int i = 0; i < PACKETS_PER_DRAIN && !closed && !videoQueue.isEmpty(); i++) {
             byte[] packet = videoQueue.peekBuffer();
             int len = videoQueue.peekLength();
             try {
@@ -177,7 +192,7 @@ final class RoomLiveBridge implements LocalSink {
             }
             videoQueue.pop();
         }
-        while (!audioQueue.isEmpty()) {
+        for (int i = 0; i < PACKETS_PER_DRAIN && !audioQueue.isEmpty(); i++) {
             byte[] packet = audioQueue.peekBuffer();
             int len = audioQueue.peekLength();
             if (opusToAac != null && !closed) {
@@ -195,6 +210,9 @@ final class RoomLiveBridge implements LocalSink {
         if (waiting && local != null && now - lastKeyframeRequest >= KEYFRAME_REQUEST_MILLIS) {
             lastKeyframeRequest = now;
             local.requestKeyframe();
+        }
+        if (!closed && (!videoQueue.isEmpty() || !audioQueue.isEmpty())) {
+            scheduleDrain(); // the rest after the other tasks of this executor
         }
     }
 
@@ -217,6 +235,9 @@ final class RoomLiveBridge implements LocalSink {
 
     private void writeVideo(AvcDecoderConfigurationRecord config, byte[] buf, int off, int len, boolean keyframe,
             long millis) {
+        if (closed) {
+            return;
+        }
         if (sentVideoConfig == null || !sentVideoConfig.equals(config)) {
             if (!keyframe) {
                 return; // a new configuration starts at a keyframe
@@ -246,6 +267,9 @@ final class RoomLiveBridge implements LocalSink {
 
     private void onAac(byte[] buf, int off, int len, long outputMillis) {
         long millis = outputMillis + Math.max(audioOffsetMillis, 0);
+        if (closed) {
+            return;
+        }
         if (videoTrack >= 0 && sentVideoConfig == null && millis < VIDEO_WAIT_MILLIS) {
             // Players fix their track list when they open the stream: the video configuration goes out first.
             return;

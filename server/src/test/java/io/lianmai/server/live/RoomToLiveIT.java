@@ -107,10 +107,13 @@ class RoomToLiveIT {
             assertThat(first.body()).startsWith("#EXTM3U\n").contains("#EXTINF:").doesNotContain("#EXT-X-ENDLIST");
 
             // Polling the playlist is interest enough: the bridge outlives live.idleSeconds (2) without FLV players,
-            // for 6 s of the test's own clock; polls 250 ms apart stay well inside the idle time on a busy machine.
+            // for at least 6 s of the test's own clock and until three segments are listed (a busy machine transcodes
+            // slower than real time); polls 250 ms apart stay well inside the idle time.
             String playlist = first.body();
             long polledSince = System.nanoTime();
-            while (System.nanoTime() - polledSince < Duration.ofSeconds(6).toNanos()) {
+            long pollDeadline = polledSince + Duration.ofSeconds(60).toNanos();
+            while ((System.nanoTime() - polledSince < Duration.ofSeconds(6).toNanos()
+                    || playlist.split("#EXTINF", -1).length - 1 < 3) && System.nanoTime() < pollDeadline) {
                 Thread.sleep(250);
                 HttpResponse<String> polled = get(url);
                 assertThat(polled.statusCode()).as(polled.body()).isEqualTo(200);
