@@ -181,20 +181,28 @@ public final class CdnPublishTasks implements AutoCloseable {
         if (!task.relays().stream().allMatch(relay -> relay.gaveUp().isDone())) {
             return;
         }
-        if (tasks.remove(task.taskId(), task)) {
-            String reason = task.relays().stream()
-                    .map(relay -> relay.url().redacted() + ": " + relay.gaveUp().getNow(""))
-                    .collect(java.util.stream.Collectors.joining("; "));
-            task.relays().forEach(RtmpRelay::stop);
-            synchronized (ended) {
-                ended.put(task.taskId(), new Ended(task.sdkAppId(), reason));
-                if (ended.size() > ENDED_REMEMBERED) {
-                    ended.remove(ended.keySet().iterator().next());
-                }
+        String reason = task.relays().stream()
+                .map(relay -> relay.url().redacted() + ": " + relay.gaveUp().getNow(""))
+                .collect(java.util.stream.Collectors.joining("; "));
+        // The reason is kept before the task leaves the running set, so whoever sees it gone can read why. Under
+        // the lock: the last two relays may give up at once, and only one of them ends the task.
+        synchronized (ended) {
+            if (tasks.get(task.taskId()) != task) {
+                return;
             }
-            LOG.warn("CDN publish task {} of app {} ended: every relay gave up ({})", task.taskId(),
-                    task.sdkAppId(), reason);
+            ended.put(task.taskId(), new Ended(task.sdkAppId(), reason));
+            if (ended.size() > ENDED_REMEMBERED) {
+                ended.remove(ended.keySet().iterator().next());
+            }
+            if (!tasks.remove(task.taskId(), task)) {
+                // Stopped meanwhile (StopPublishCdnStream): it did not end on its own.
+                ended.remove(task.taskId());
+                return;
+            }
         }
+        task.relays().forEach(RtmpRelay::stop);
+        LOG.warn("CDN publish task {} of app {} ended: every relay gave up ({})", task.taskId(), task.sdkAppId(),
+                reason);
     }
 
     /** Why the task {@code taskId} of app {@code sdkAppId} ended on its own (every relay gave up), if it did. */
