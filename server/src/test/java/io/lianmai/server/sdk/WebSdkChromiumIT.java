@@ -115,9 +115,15 @@ class WebSdkChromiumIT {
             // switchCamera and snapshot.
             Map<?, ?> switched = (Map<?, ?>) alice.script("return window.trtc.getPusherInstance().switchCamera()");
             assertThat(switched.get("frontCamera")).isEqualTo("back");
-            Map<?, ?> shot = (Map<?, ?>) alice.asyncScript("const done = arguments[arguments.length - 1];"
-                    + "window.trtc.getPusherInstance().snapshot().then(done, e => done({error: String(e)}))");
-            assertThat(String.valueOf(shot.get("tempImagePath"))).startsWith("data:image/jpeg");
+            // The switched camera's track goes live asynchronously: a snapshot taken meanwhile is refused, so wait
+            // for one that succeeds.
+            Map<?, ?>[] shot = new Map<?, ?>[1];
+            alice.await("a snapshot of the switched camera", WAIT, () -> {
+                shot[0] = (Map<?, ?>) alice.asyncScript("const done = arguments[arguments.length - 1];"
+                        + "window.trtc.getPusherInstance().snapshot().then(done, e => done({error: String(e)}))");
+                return shot[0].get("tempImagePath") != null;
+            });
+            assertThat(String.valueOf(shot[0].get("tempImagePath"))).startsWith("data:image/jpeg");
             assertThat(((Number) shot.get("width")).intValue()).isPositive();
             long afterSwitch = BrowserMedia.framesDecoded(bob);
             bob.await("frames after switchCamera", WAIT, () -> BrowserMedia.framesDecoded(bob) > afterSwitch + 30);
