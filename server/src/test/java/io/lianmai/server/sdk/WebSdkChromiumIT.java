@@ -124,7 +124,7 @@ class WebSdkChromiumIT {
                 return shot[0].get("tempImagePath") != null;
             });
             assertThat(String.valueOf(shot[0].get("tempImagePath"))).startsWith("data:image/jpeg");
-            assertThat(((Number) shot.get("width")).intValue()).isPositive();
+            assertThat(((Number) shot[0].get("width")).intValue()).isPositive();
             long afterSwitch = BrowserMedia.framesDecoded(bob);
             bob.await("frames after switchCamera", WAIT, () -> BrowserMedia.framesDecoded(bob) > afterSwitch + 30);
 
