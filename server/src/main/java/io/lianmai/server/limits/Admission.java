@@ -1,5 +1,6 @@
 package io.lianmai.server.limits;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.config.LimitsConfig;
 import io.lianmai.server.limits.AdmissionRefusedException.Limit;
 import java.time.Clock;
@@ -30,11 +31,11 @@ public final class Admission {
     private final Clock clock;
     private final Object lock = new Object();
     private int sessions;
-    private final Map<Long, Integer> perApp = new HashMap<>();
+    private final Map<SdkAppId, Integer> perApp = new HashMap<>();
     private final Map<String, Integer> perUser = new HashMap<>();
     private final Map<String, Integer> perIp = new HashMap<>();
     private final Map<String, TokenBucket> ipRates;
-    private final Map<Long, TokenBucket> appRates;
+    private final Map<SdkAppId, TokenBucket> appRates;
 
     public Admission(LimitsConfig config, Clock clock) {
         this.config = config;
@@ -52,7 +53,7 @@ public final class Admission {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, TokenBucket> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<SdkAppId, TokenBucket> eldest) {
                 return size() > tracked;
             }
         };
@@ -84,7 +85,7 @@ public final class Admission {
      * @throws AdmissionRefusedException 503 when the node or the app is full, 429 when the user or address holds
      *     its share or the app starts sessions too fast
      */
-    public Ticket admit(long sdkAppId, String userId, String address) {
+    public Ticket admit(SdkAppId sdkAppId, String userId, String address) {
         String user = sdkAppId + "/" + userId;
         synchronized (lock) {
             if (sessions >= config.maxSessions()) {
@@ -128,7 +129,7 @@ public final class Admission {
     }
 
     /** Sessions {@code userId} of app {@code sdkAppId} holds now. */
-    public int userSessions(long sdkAppId, String userId) {
+    public int userSessions(SdkAppId sdkAppId, String userId) {
         synchronized (lock) {
             return perUser.getOrDefault(sdkAppId + "/" + userId, 0);
         }
@@ -175,12 +176,12 @@ public final class Admission {
 
     /** One admitted session's hold on the counts; {@link #release} is idempotent and thread-safe. */
     public final class Ticket {
-        private final long sdkAppId;
+        private final SdkAppId sdkAppId;
         private final String user;
         private final String address;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        private Ticket(long sdkAppId, String user, String address) {
+        private Ticket(SdkAppId sdkAppId, String user, String address) {
             this.sdkAppId = sdkAppId;
             this.user = user;
             this.address = address;

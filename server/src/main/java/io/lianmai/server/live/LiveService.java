@@ -408,7 +408,7 @@ public final class LiveService implements AutoCloseable {
             Privileges granted = authorizedPublishes.remove(stream.streamName());
             Admission.Ticket ticket;
             try {
-                ticket = admission.admit(name.app().value(), name.stream().userId().value(),
+                ticket = admission.admit(name.app(), name.stream().userId().value(),
                         hostOf(stream.remoteAddress()));
             } catch (AdmissionRefusedException e) {
                 LOG.info("RTMP publish of {} from {} refused: {}", stream.streamName(), stream.remoteAddress(),

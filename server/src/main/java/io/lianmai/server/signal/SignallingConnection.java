@@ -309,7 +309,7 @@ final class SignallingConnection {
         // On the event loop: apps are in memory, so authenticating costs one HMAC and never waits on a worker.
         Privileges privileges = authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey, room,
                 EnumSet.of(Privilege.ENTER_ROOM));
-        Admission.Ticket ticket = admission.admit(sdkAppId.value(), userId, address);
+        Admission.Ticket ticket = admission.admit(sdkAppId, userId, address);
         Membership candidate = new Membership();
         candidate.adopt(ticket);
         try {

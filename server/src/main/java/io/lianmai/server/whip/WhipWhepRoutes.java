@@ -104,7 +104,7 @@ public final class WhipWhepRoutes {
             request = Request.from(context, publish, offer);
             granted = authenticator.authenticate(request.sdkAppId, request.userId, request.userSig,
                     request.privateMapKey, request.room, request.privileges);
-            ticket = admission.admit(request.sdkAppId.value(), request.userId, address);
+            ticket = admission.admit(request.sdkAppId, request.userId, address);
         } catch (IllegalArgumentException e) {
             ApiError.badRequest(e.getMessage()).send(context);
             return;

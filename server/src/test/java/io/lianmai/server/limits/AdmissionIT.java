@@ -3,6 +3,7 @@ package io.lianmai.server.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.live.rtmp.RtmpPushClient;
 import io.lianmai.live.rtmp.RtmpUrl;
 import io.lianmai.server.TestServer;
@@ -74,7 +75,7 @@ class AdmissionIT {
             AtomicInteger mostHeld = new AtomicInteger();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(() -> mostHeld.accumulateAndGet(server.server().admission()
-                    .userSessions(server.sdkAppId(), "flooder"), Math::max), 0, 5, TimeUnit.MILLISECONDS);
+                    .userSessions(new SdkAppId(server.sdkAppId()), "flooder"), Math::max), 0, 5, TimeUnit.MILLISECONDS);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 for (int t = 0; t < 8; t++) {
@@ -110,7 +111,7 @@ class AdmissionIT {
             assertThat(statuses.keySet()).as("only admitted or refused, never a failure").isSubsetOf(201, 429, 503);
             assertThat(mostHeld.get()).as("flood sessions held at once (limits.maxSessionsPerUser)")
                     .isLessThanOrEqualTo(100);
-            assertThat(server.server().admission().userSessions(server.sdkAppId(), "flooder"))
+            assertThat(server.server().admission().userSessions(new SdkAppId(server.sdkAppId()), "flooder"))
                     .isLessThanOrEqualTo(100);
             assertThat(admitted + refused).as("requests answered").isGreaterThanOrEqualTo(1000);
             assertThat(refused).as("most refused").isGreaterThanOrEqualTo((admitted + refused) * 9 / 10);
@@ -223,7 +224,8 @@ class AdmissionIT {
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
-            assertThat(server.server().admission().userSessions(server.sdkAppId(), "anchor")).isEqualTo(1);
+            assertThat(server.server().admission().userSessions(new SdkAppId(server.sdkAppId()), "anchor"))
+                    .isEqualTo(1);
         }
     }
 

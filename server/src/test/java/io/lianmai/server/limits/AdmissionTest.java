@@ -2,6 +2,7 @@ package io.lianmai.server.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.config.LimitsConfig;
 import io.lianmai.server.limits.AdmissionRefusedException.Limit;
 import java.time.Clock;
@@ -12,20 +13,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
-    private static final long APP = 1400000001L;
+    private static final SdkAppId APP = new SdkAppId(1400000001L);
     private final MutableClock clock = new MutableClock();
 
     @Test
     void theNodeCapRefusesWith503AndARelease() {
         Admission admission = new Admission(limits(2, 100, 100, 100), clock);
         Admission.Ticket first = admission.admit(APP, "a", "10.0.0.1");
-        admission.admit(2L, "b", "10.0.0.2");
+        admission.admit(new SdkAppId(2L), "b", "10.0.0.2");
 
-        assertRefused(() -> admission.admit(3L, "c", "10.0.0.3"), Limit.NODE_SESSIONS, 503);
+        assertRefused(() -> admission.admit(new SdkAppId(3L), "c", "10.0.0.3"), Limit.NODE_SESSIONS, 503);
         first.release();
         first.release(); // idempotent: frees one place only
-        admission.admit(3L, "c", "10.0.0.3");
-        assertRefused(() -> admission.admit(4L, "d", "10.0.0.4"), Limit.NODE_SESSIONS, 503);
+        admission.admit(new SdkAppId(3L), "c", "10.0.0.3");
+        assertRefused(() -> admission.admit(new SdkAppId(4L), "d", "10.0.0.4"), Limit.NODE_SESSIONS, 503);
         assertThat(admission.sessions()).isEqualTo(2);
     }
 
@@ -36,11 +37,11 @@ class AdmissionTest {
         admission.admit(APP, "alice", "10.0.0.2");
         assertRefused(() -> admission.admit(APP, "alice", "10.0.0.3"), Limit.USER_SESSIONS, 429);
         // The same userID in another app is another user.
-        admission.admit(APP + 1, "alice", "10.0.0.3");
+        admission.admit(new SdkAppId(APP.value() + 1), "alice", "10.0.0.3");
 
         admission.admit(APP, "bob", "10.0.0.1");
         assertRefused(() -> admission.admit(APP, "carol", "10.0.0.9"), Limit.APP_SESSIONS, 503);
-        assertRefused(() -> admission.admit(APP + 2, "dave", "10.0.0.1"), Limit.IP_SESSIONS, 429);
+        assertRefused(() -> admission.admit(new SdkAppId(APP.value() + 2), "dave", "10.0.0.1"), Limit.IP_SESSIONS, 429);
     }
 
     @Test
