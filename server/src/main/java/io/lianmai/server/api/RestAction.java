@@ -1,5 +1,7 @@
 package io.lianmai.server.api;
 
+import io.lianmai.common.SdkAppId;
+
 /**
  * One REST API action, such as {@code StartPublishCdnStream}: its name in the path, the JSON body it binds, and what
  * it does. Registered in {@link RestApiRoutes#standard}.
@@ -19,5 +21,5 @@ public interface RestAction<Q> {
      * @return the response fields other than {@code RequestId}, a record with TRTC's field names
      * @throws RestApiException for a request the action refuses, with TRTC's error code
      */
-    Record handle(long sdkAppId, Q request);
+    Record handle(SdkAppId sdkAppId, Q request);
 }

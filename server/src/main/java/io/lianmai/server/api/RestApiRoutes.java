@@ -89,7 +89,7 @@ public final class RestApiRoutes {
             return;
         }
         JsonNode body;
-        long sdkAppId;
+        SdkAppId sdkAppId;
         String userSig;
         try {
             body = parse(context);
@@ -117,9 +117,9 @@ public final class RestApiRoutes {
     }
 
     /** On a worker thread: the caller must be the app's administrator before the body is even bound. */
-    private <Q> Record run(RestAction<Q> action, long sdkAppId, String userSig, JsonNode body) {
+    private <Q> Record run(RestAction<Q> action, SdkAppId sdkAppId, String userSig, JsonNode body) {
         try {
-            authenticator.authenticateAdministrator(new SdkAppId(sdkAppId), userSig);
+            authenticator.authenticateAdministrator(sdkAppId, userSig);
         } catch (ApiException e) {
             throw new RestApiException(RestApiException.AUTH_FAILURE, e.error().code() + " " + e.getMessage());
         }
@@ -155,7 +155,7 @@ public final class RestApiRoutes {
     }
 
     /** SdkAppId as a JSON number (or a numeric string, as some SDKs send it), 1..4294967295. */
-    static long sdkAppId(JsonNode body) {
+    static SdkAppId sdkAppId(JsonNode body) {
         JsonNode node = body.get("SdkAppId");
         if (node == null || node.isNull()) {
             throw new RestApiException(RestApiException.MISSING_PARAMETER, "SdkAppId is required");
@@ -171,7 +171,7 @@ public final class RestApiRoutes {
         if (value < 1 || value > SdkAppId.MAX) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER, "SdkAppId must be 1..4294967295");
         }
-        return value;
+        return new SdkAppId(value);
     }
 
     private static String bearer(String header) {

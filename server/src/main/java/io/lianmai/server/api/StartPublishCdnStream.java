@@ -67,7 +67,7 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
     }
 
     @Override
-    public Record handle(long sdkAppId, Request request) {
+    public Record handle(SdkAppId sdkAppId, Request request) {
         RoomRef room = room(request);
         if (request.withTranscoding() != null && request.withTranscoding() != 0) {
             if (request.withTranscoding() == 1) {
@@ -96,7 +96,7 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
                     "SingleSubscribeParams.UserMediaStream.StreamType must be 0 (main) or 1 (aux)");
         }
         List<RtmpUrl> urls = urls(request.publishCdnParams());
-        String streamName = new LiveStreamName(new SdkAppId(sdkAppId), room,
+        String streamName = new LiveStreamName(sdkAppId, room,
                 StreamId.of(user, streamType == 0 ? StreamType.MAIN : StreamType.AUX)).toString();
         try {
             return new Response(tasks.start(sdkAppId, streamName, urls).taskId());

@@ -1,6 +1,7 @@
 package io.lianmai.server.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.live.CdnPublishTasks;
 
 /** {@code StopPublishCdnStream}: ends a task of {@code StartPublishCdnStream}; its pushes end politely. */
@@ -30,7 +31,7 @@ final class StopPublishCdnStream implements RestAction<StopPublishCdnStream.Requ
     }
 
     @Override
-    public Record handle(long sdkAppId, Request request) {
+    public Record handle(SdkAppId sdkAppId, Request request) {
         if (request.taskId() == null || request.taskId().isEmpty()) {
             throw new RestApiException(RestApiException.MISSING_PARAMETER, "TaskId is required");
         }

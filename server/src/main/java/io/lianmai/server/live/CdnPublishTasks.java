@@ -1,5 +1,6 @@
 package io.lianmai.server.live;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.live.rtmp.RtmpRelay;
@@ -41,7 +42,7 @@ public final class CdnPublishTasks implements AutoCloseable {
     private static final int ENDED_REMEMBERED = 1000;
 
     /** One relay task: a stream and where it is pushed. */
-    public record Task(String taskId, long sdkAppId, String streamName, List<RtmpRelay> relays) {
+    public record Task(String taskId, SdkAppId sdkAppId, String streamName, List<RtmpRelay> relays) {
     }
 
     /** Thrown when the node's or the app's quota of tasks is used up. */
@@ -83,7 +84,7 @@ public final class CdnPublishTasks implements AutoCloseable {
     private final LinkedHashMap<String, Ended> ended = new LinkedHashMap<>();
 
     /** Why a task ended on its own. */
-    private record Ended(long sdkAppId, String reason) {
+    private record Ended(SdkAppId sdkAppId, String reason) {
     }
 
     /**
@@ -132,7 +133,7 @@ public final class CdnPublishTasks implements AutoCloseable {
      * @throws TargetDeniedException when a URL's host is refused by the policy (nothing is started)
      * @throws LimitExceededException when the node or the app already runs its quota of tasks
      */
-    public Task start(long sdkAppId, String streamName, List<RtmpUrl> urls) {
+    public Task start(SdkAppId sdkAppId, String streamName, List<RtmpUrl> urls) {
         if (urls.isEmpty() || urls.size() > MAX_URLS_PER_TASK) {
             throw new IllegalArgumentException("a task pushes to 1.." + MAX_URLS_PER_TASK + " URLs");
         }
@@ -161,7 +162,7 @@ public final class CdnPublishTasks implements AutoCloseable {
                 throw new LimitExceededException("this node already runs " + maxTasks
                         + " CDN publish tasks (cdn.maxTasks)");
             }
-            long ofApp = tasks.values().stream().filter(t -> t.sdkAppId() == sdkAppId).count();
+            long ofApp = tasks.values().stream().filter(t -> t.sdkAppId().equals(sdkAppId)).count();
             if (ofApp >= maxTasksPerApp) {
                 throw new LimitExceededException("app " + sdkAppId + " already runs " + maxTasksPerApp
                         + " CDN publish tasks on this node (cdn.maxRelaysPerApp); stop one first");
@@ -206,24 +207,24 @@ public final class CdnPublishTasks implements AutoCloseable {
     }
 
     /** Why the task {@code taskId} of app {@code sdkAppId} ended on its own (every relay gave up), if it did. */
-    public Optional<String> ended(long sdkAppId, String taskId) {
+    public Optional<String> ended(SdkAppId sdkAppId, String taskId) {
         synchronized (ended) {
             Ended found = taskId == null ? null : ended.get(taskId);
-            return found == null || found.sdkAppId() != sdkAppId ? Optional.empty() : Optional.of(found.reason());
+            return found == null || !found.sdkAppId().equals(sdkAppId) ? Optional.empty() : Optional.of(found.reason());
         }
     }
 
     /** The task {@code taskId} of app {@code sdkAppId}, if it runs. */
-    public Optional<Task> find(long sdkAppId, String taskId) {
+    public Optional<Task> find(SdkAppId sdkAppId, String taskId) {
         return Optional.ofNullable(taskId == null ? null : tasks.get(taskId))
-                .filter(task -> task.sdkAppId() == sdkAppId);
+                .filter(task -> task.sdkAppId().equals(sdkAppId));
     }
 
     /**
      * Stops the task {@code taskId} of app {@code sdkAppId}: its pushes end politely (FCUnpublish, deleteStream).
      * Empty when no such task runs for that app.
      */
-    public Optional<Task> stop(long sdkAppId, String taskId) {
+    public Optional<Task> stop(SdkAppId sdkAppId, String taskId) {
         Optional<Task> found = find(sdkAppId, taskId);
         found.ifPresent(task -> {
             if (tasks.remove(task.taskId(), task)) {

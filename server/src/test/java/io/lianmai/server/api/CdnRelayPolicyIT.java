@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.TestServer;
 import io.lianmai.store.App;
 import java.net.ServerSocket;
@@ -94,7 +95,7 @@ class CdnRelayPolicyIT {
                 Thread.sleep(100);
             }
             assertThat(server.server().live().cdnTasks().size()).as("the task ended").isZero();
-            assertThat(server.server().live().cdnTasks().ended(app, taskId)).hasValueSatisfying(reason ->
+            assertThat(server.server().live().cdnTasks().ended(new SdkAppId(app), taskId)).hasValueSatisfying(reason ->
                     assertThat(reason).contains("2 failures in a row").contains("cannot connect to"));
             JsonNode stop = call(server, "StopPublishCdnStream", adminSig(server),
                     "{\"SdkAppId\": " + app + ", \"TaskId\": \"" + taskId + "\"}");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.live.rtmp.RtmpRelay;
 import io.lianmai.server.TestServer;
 import io.lianmai.server.live.CdnPublishTasks;
@@ -43,7 +44,7 @@ class RestApiIT {
         String taskId = started.get("TaskId").asText();
         assertThat(taskId).matches("[A-Za-z0-9_-]{24}");
         assertThat(started.get("RequestId").asText()).isNotBlank();
-        CdnPublishTasks.Task task = server.server().live().cdnTasks().find(app, taskId).orElseThrow();
+        CdnPublishTasks.Task task = server.server().live().cdnTasks().find(new SdkAppId(app), taskId).orElseThrow();
         assertThat(task.streamName()).isEqualTo(app + "_my-room_anchor_main");
         assertThat(task.relays().get(0).status().state()).isEqualTo(RtmpRelay.State.WAITING_FOR_STREAM);
 
@@ -51,7 +52,7 @@ class RestApiIT {
                 "{\"SdkAppId\": " + app + ", \"TaskId\": \"" + taskId + "\"}");
         assertThat(stopped.has("Error")).as(stopped.toString()).isFalse();
         assertThat(stopped.get("RequestId").asText()).isNotBlank();
-        assertThat(server.server().live().cdnTasks().find(app, taskId)).isEmpty();
+        assertThat(server.server().live().cdnTasks().find(new SdkAppId(app), taskId)).isEmpty();
         assertError(call(server, "StopPublishCdnStream", adminSig(server),
                 "{\"SdkAppId\": " + app + ", \"TaskId\": \"" + taskId + "\"}"), "ResourceNotFound", taskId);
     }

@@ -3,6 +3,7 @@ package io.lianmai.server.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.live.rtmp.RtmpRelay;
 import io.lianmai.server.TestServer;
 import io.lianmai.server.api.RestApiClient;
@@ -35,8 +36,8 @@ class CdnRelayToNginxIT {
                     RestApiClient.startBody(origin.sdkAppId(), "8096", 0, "anchor", pushUrl));
             assertThat(started.has("Error")).as(started.toString()).isFalse();
             String taskId = started.get("TaskId").asText();
-            RtmpRelay relay = origin.server().live().cdnTasks().find(origin.sdkAppId(), taskId).orElseThrow()
-                    .relays().get(0);
+            RtmpRelay relay = origin.server().live().cdnTasks().find(new SdkAppId(origin.sdkAppId()), taskId)
+                    .orElseThrow().relays().get(0);
 
             Process publisher = tools.publish(LivePlaybackIT.publishUrl(origin, stream, "anchor"), 60, "anchor.log");
             try {
