@@ -91,7 +91,7 @@ public final class LocalRoomRegistry implements RoomRegistry {
     public int removeAll(long sdkAppId, LeaveReason reason) {
         int removed = 0;
         for (Room room : rooms.values()) {
-            if (sdkAppId < 0 || room.key().sdkAppId() == sdkAppId) {
+            if (sdkAppId < 0 || room.key().sdkAppId().value() == sdkAppId) {
                 removed += room.removeAll(reason);
             }
         }

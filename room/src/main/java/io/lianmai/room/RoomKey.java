@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param sdkAppId the app
  * @param roomKey the room within the app
  */
-public record RoomKey(long sdkAppId, String roomKey) {
+public record RoomKey(SdkAppId sdkAppId, String roomKey) {
     public RoomKey {
+        Objects.requireNonNull(sdkAppId, "sdkAppId");
         Objects.requireNonNull(roomKey, "roomKey");
     }
 
@@ -24,7 +25,7 @@ public record RoomKey(long sdkAppId, String roomKey) {
      * @throws IllegalArgumentException when this key was not made from a {@link RoomRef#key()}
      */
     public StreamKey streamKey(StreamId stream) {
-        return new StreamKey(new SdkAppId(sdkAppId), RoomRef.parseKey(roomKey), stream);
+        return new StreamKey(sdkAppId, RoomRef.parseKey(roomKey), stream);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.lianmai.room;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * room take that room's lock only, never one the registry or another room holds.
  */
 class RoomIsolationTest extends RoomRegistryFixture {
-    private static final RoomKey OTHER = new RoomKey(1400000001L, "r5678");
+    private static final RoomKey OTHER = new RoomKey(new SdkAppId(1400000001L), "r5678");
 
     @Test
     void anotherRoomHeldLockedDoesNotStopEnterResumePublishOrMessagesHere() throws Exception {

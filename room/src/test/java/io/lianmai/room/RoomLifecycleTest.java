@@ -1,5 +1,6 @@
 package io.lianmai.room;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,10 +53,10 @@ class RoomLifecycleTest extends RoomRegistryFixture {
         b.room().publish(b, StreamType.MAIN, "bob-session", true, true);
         registry.enter(new EnterRequest(new RoomKey(ROOM.sdkAppId(), "r99"), Scene.RTC, "dan", Role.ANCHOR,
                 Privileges.all(), otherRoom));
-        RoomKey otherApp = new RoomKey(1400000002L, ROOM.roomKey());
+        RoomKey otherApp = new RoomKey(new SdkAppId(1400000002L), ROOM.roomKey());
         registry.enter(new EnterRequest(otherApp, Scene.RTC, "carol", Role.ANCHOR, Privileges.all(), other));
 
-        int removed = registry.removeAll(ROOM.sdkAppId(), LeaveReason.APP_DISABLED);
+        int removed = registry.removeAll(ROOM.sdkAppId().value(), LeaveReason.APP_DISABLED);
 
         assertThat(removed).isEqualTo(3);
         assertThat(alice.removed).containsExactly(LeaveReason.APP_DISABLED);
@@ -86,8 +87,8 @@ class RoomLifecycleTest extends RoomRegistryFixture {
     @Test
     void roomsOfDifferentAppsAreSeparate() {
         enter("alice", new RecordingListener());
-        Entered other = registry.enter(new EnterRequest(new RoomKey(1400000002L, "r1234"), Scene.RTC, "alice",
-                Role.ANCHOR, Privileges.all(), new RecordingListener()));
+        Entered other = registry.enter(new EnterRequest(new RoomKey(new SdkAppId(1400000002L), "r1234"), Scene.RTC,
+                "alice", Role.ANCHOR, Privileges.all(), new RecordingListener()));
 
         assertThat(other.others()).isEmpty();
         assertThat(registry.roomCount()).isEqualTo(2);

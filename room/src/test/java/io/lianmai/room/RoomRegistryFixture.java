@@ -1,6 +1,7 @@
 package io.lianmai.room;
 
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.testkit.FakeClock;
 import java.time.Duration;
 import java.util.Random;
@@ -10,7 +11,7 @@ import java.util.Random;
  * helpers to enter it as an rtc or a live member.
  */
 abstract class RoomRegistryFixture {
-    static final RoomKey ROOM = new RoomKey(1400000001L, "r1234");
+    static final RoomKey ROOM = new RoomKey(new SdkAppId(1400000001L), "r1234");
 
     final FakeClock clock = new FakeClock();
     final RoomRegistry registry = new LocalRoomRegistry(

@@ -3,7 +3,6 @@ package io.lianmai.server.live;
 import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.RoomRef;
-import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
@@ -51,7 +50,7 @@ public final class PlaybackUrls {
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        return apps.apply(room.sdkAppId()).map(app -> PlaybackSignature.sign(app.playKey(), name.get(),
+        return apps.apply(room.sdkAppId().value()).map(app -> PlaybackSignature.sign(app.playKey(), name.get(),
                 clock.instant().plus(lifetime)).query());
     }
 
@@ -67,7 +66,7 @@ public final class PlaybackUrls {
         if (ref.strRoomId().isPresent() || type.isEmpty() || !UserId.isValid(userId)) {
             return Optional.empty();
         }
-        return Optional.of(new LiveStreamName(new SdkAppId(room.sdkAppId()), ref,
+        return Optional.of(new LiveStreamName(room.sdkAppId(), ref,
                 StreamId.of(new UserId(userId), type.get())).toString());
     }
 }

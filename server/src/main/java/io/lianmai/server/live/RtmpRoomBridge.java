@@ -220,7 +220,7 @@ final class RtmpRoomBridge {
         if (closed) {
             return;
         }
-        RoomKey key = new RoomKey(cdn.app().value(), cdn.room().key());
+        RoomKey key = new RoomKey(cdn.app(), cdn.room().key());
         StreamType type = cdn.stream().type();
         try {
             String userId = cdn.stream().userId().value();
@@ -231,7 +231,7 @@ final class RtmpRoomBridge {
                 room.publish(socketMember.get(), type, local.sessionId(), hasAudio, hasVideo).ifPresent(media::end);
                 LOG.info("RTMP stream {} is {}'s {} stream in room {}", name, userId, type, key);
             } else {
-                mediaOnlyMembers.join(cdn.app().value(), cdn.room(), userId, privileges, type,
+                mediaOnlyMembers.join(cdn.app(), cdn.room(), userId, privileges, type,
                         local.sessionId(), hasAudio, hasVideo);
                 LOG.info("RTMP publisher {} joined room {} as {}", name, key, userId);
             }

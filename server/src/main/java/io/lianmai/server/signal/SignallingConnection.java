@@ -313,7 +313,7 @@ final class SignallingConnection {
         Membership candidate = new Membership();
         candidate.adopt(ticket);
         try {
-            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId.value(), room.key()), scene, userId, role,
+            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId, role,
                     privileges, candidate));
             return Future.succeededFuture(joined(entered, candidate));
         } catch (RuntimeException e) {

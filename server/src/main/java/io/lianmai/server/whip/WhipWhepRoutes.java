@@ -133,7 +133,7 @@ public final class WhipWhepRoutes {
         if (publish) {
             // The publisher becomes a member of its room, so SDK members see it and can subscribe.
             negotiated = negotiated.map(session -> {
-                roomMembers.join(request.sdkAppId.value(), request.room, request.userId, granted,
+                roomMembers.join(request.sdkAppId, request.room, request.userId, granted,
                         request.streamType, session.sessionId(), request.kinds.audio(), request.kinds.video());
                 return session;
             });

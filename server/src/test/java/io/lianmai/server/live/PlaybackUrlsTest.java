@@ -3,13 +3,14 @@ package io.lianmai.server.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.room.RoomKey;
 import org.junit.jupiter.api.Test;
 
 class PlaybackUrlsTest {
     @Test
     void aNumericRoomsStreamHasTrtcsLiveName() {
-        RoomKey room = new RoomKey(1400000000L, RoomRef.parse("1234", null).key());
+        RoomKey room = new RoomKey(new SdkAppId(1400000000L), RoomRef.parse("1234", null).key());
 
         assertThat(PlaybackUrls.streamName(room, "a_b", "main")).contains("1400000000_1234_a_b_main");
         assertThat(PlaybackUrls.streamName(room, "bob", "aux")).contains("1400000000_1234_bob_aux");
@@ -17,8 +18,8 @@ class PlaybackUrlsTest {
 
     @Test
     void aStringRoomOrAnUnknownStreamTypeHasNone() {
-        RoomKey strRoom = new RoomKey(1400000000L, RoomRef.parse(null, "1234").key());
-        RoomKey room = new RoomKey(1400000000L, RoomRef.parse("1234", null).key());
+        RoomKey strRoom = new RoomKey(new SdkAppId(1400000000L), RoomRef.parse(null, "1234").key());
+        RoomKey room = new RoomKey(new SdkAppId(1400000000L), RoomRef.parse("1234", null).key());
 
         assertThat(PlaybackUrls.streamName(strRoom, "alice", "main")).isEmpty();
         assertThat(PlaybackUrls.streamName(room, "alice", "screen")).isEmpty();
