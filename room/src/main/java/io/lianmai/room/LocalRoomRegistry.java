@@ -1,5 +1,6 @@
 package io.lianmai.room;
 
+import io.lianmai.common.SdkAppId;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -88,12 +89,22 @@ public final class LocalRoomRegistry implements RoomRegistry {
 
     /** Each room is locked in turn (by itself), never two at once. */
     @Override
-    public int removeAll(long sdkAppId, LeaveReason reason) {
+    public int removeAll(SdkAppId sdkAppId, LeaveReason reason) {
         int removed = 0;
         for (Room room : rooms.values()) {
-            if (sdkAppId < 0 || room.key().sdkAppId().value() == sdkAppId) {
+            if (room.key().sdkAppId().equals(sdkAppId)) {
                 removed += room.removeAll(reason);
             }
+        }
+        return removed;
+    }
+
+    /** Each room is locked in turn (by itself), never two at once. */
+    @Override
+    public int removeEveryone(LeaveReason reason) {
+        int removed = 0;
+        for (Room room : rooms.values()) {
+            removed += room.removeAll(reason);
         }
         return removed;
     }

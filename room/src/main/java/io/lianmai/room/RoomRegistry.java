@@ -1,5 +1,6 @@
 package io.lianmai.room;
 
+import io.lianmai.common.SdkAppId;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -54,13 +55,20 @@ public interface RoomRegistry {
     int roomCount();
 
     /**
-     * Removes every member of every room of app {@code sdkAppId} for {@code reason} (its app was disabled), or of
-     * every app when {@code sdkAppId} is negative (the server is shutting down); their listeners get
-     * {@link MemberListener#onMemberRemoved} and so end their media sessions.
+     * Removes every member of every room of app {@code sdkAppId} for {@code reason} (its app was disabled); their
+     * listeners get {@link MemberListener#onMemberRemoved} and so end their media sessions.
      *
      * @return how many members were removed
      */
-    int removeAll(long sdkAppId, LeaveReason reason);
+    int removeAll(SdkAppId sdkAppId, LeaveReason reason);
+
+    /**
+     * Removes every member of every room of every app for {@code reason} (the server is shutting down), as
+     * {@link #removeAll(SdkAppId, LeaveReason)} does for one app.
+     *
+     * @return how many members were removed
+     */
+    int removeEveryone(LeaveReason reason);
 
     /** Removes members whose resume grace period is over at {@code now} (reason {@code timeout}). */
     void tick(Instant now);

@@ -56,7 +56,7 @@ class RoomLifecycleTest extends RoomRegistryFixture {
         RoomKey otherApp = new RoomKey(new SdkAppId(1400000002L), ROOM.roomKey());
         registry.enter(new EnterRequest(otherApp, Scene.RTC, "carol", Role.ANCHOR, Privileges.all(), other));
 
-        int removed = registry.removeAll(ROOM.sdkAppId().value(), LeaveReason.APP_DISABLED);
+        int removed = registry.removeAll(ROOM.sdkAppId(), LeaveReason.APP_DISABLED);
 
         assertThat(removed).isEqualTo(3);
         assertThat(alice.removed).containsExactly(LeaveReason.APP_DISABLED);
@@ -68,7 +68,7 @@ class RoomLifecycleTest extends RoomRegistryFixture {
         assertThat(registry.find(otherApp)).isPresent();
         assertThat(registry.roomCount()).isEqualTo(1);
 
-        assertThat(registry.removeAll(-1, LeaveReason.SERVER_SHUTDOWN)).isEqualTo(1);
+        assertThat(registry.removeEveryone(LeaveReason.SERVER_SHUTDOWN)).isEqualTo(1);
         assertThat(other.removed).containsExactly(LeaveReason.SERVER_SHUTDOWN);
         assertThat(registry.roomCount()).isZero();
     }

@@ -1,5 +1,6 @@
 package io.lianmai.server;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.live.LiveService;
@@ -44,12 +45,12 @@ final class AppEviction implements AppDirectory.Listener {
         if (!wasEnabled || isEnabled) {
             return;
         }
-        long sdkAppId = before.get().sdkAppId();
+        SdkAppId sdkAppId = new SdkAppId(before.get().sdkAppId());
         int removed = evict(sdkAppId);
         LOG.info("app {} {}: removed {} member(s) from its rooms and closed its RTMP connections", sdkAppId,
                 after.isPresent() ? "disabled" : "deleted", removed);
         vertx.setTimer(RESWEEP_MILLIS, id -> {
-            if (apps.find(sdkAppId).map(app -> !app.enabled()).orElse(true)) {
+            if (apps.find(sdkAppId.value()).map(app -> !app.enabled()).orElse(true)) {
                 int late = evict(sdkAppId);
                 if (late > 0) {
                     LOG.info("app {} disabled: removed {} member(s) that entered during the change", sdkAppId, late);
@@ -59,7 +60,7 @@ final class AppEviction implements AppDirectory.Listener {
     }
 
     /** Removes the app's members and closes its RTMP connections; never throws (a listener must not). */
-    private int evict(long sdkAppId) {
+    private int evict(SdkAppId sdkAppId) {
         try {
             int removed = rooms.removeAll(sdkAppId, LeaveReason.APP_DISABLED);
             live.closeApp(sdkAppId);

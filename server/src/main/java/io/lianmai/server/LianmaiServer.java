@@ -215,7 +215,7 @@ public final class LianmaiServer implements AutoCloseable {
         }
         int removed = 0;
         try {
-            removed = rooms.removeAll(-1, LeaveReason.SERVER_SHUTDOWN);
+            removed = rooms.removeEveryone(LeaveReason.SERVER_SHUTDOWN);
         } catch (RuntimeException e) {
             LOG.warn("cannot remove every member before stopping", e);
         }

@@ -2,6 +2,7 @@ package io.lianmai.server.live;
 
 import io.lianmai.auth.Privileges;
 import io.lianmai.common.LiveStreamName;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.media.MediaPlane;
@@ -170,7 +171,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             if (hub.isLive(name)) {
                 return Demand.LIVE;
             }
-            int ofApp = bridgedToLive(cdn.get().app().value());
+            int ofApp = bridgedToLive(cdn.get().app());
             if (ofApp >= maxPerApp) {
                 // Debug: a CDN relay waiting for the stream asks again every second.
                 LOG.debug("live output {} not started: app {} already has {} room streams bridged "
@@ -207,7 +208,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     }
 
     /** Room streams of app {@code sdkAppId} bridged to live output now. */
-    public int bridgedToLive(long sdkAppId) {
+    public int bridgedToLive(SdkAppId sdkAppId) {
         String prefix = sdkAppId + "_";
         return (int) toLive.keySet().stream().filter(name -> name.startsWith(prefix)).count();
     }

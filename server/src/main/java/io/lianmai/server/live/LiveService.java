@@ -4,6 +4,7 @@ import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
 import io.lianmai.common.LiveStreamName;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.live.flv.FlvPlayer;
@@ -482,7 +483,7 @@ public final class LiveService implements AutoCloseable {
      *
      * @return how many connections were closed
      */
-    public int closeApp(long sdkAppId) {
+    public int closeApp(SdkAppId sdkAppId) {
         String prefix = sdkAppId + "_";
         int closed = 0;
         for (RtmpStream stream : rtmpStreams) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lianmai.auth.PlaybackSignature;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.live.amf.Amf0Null;
 import io.lianmai.live.amf.Amf0Object;
 import io.lianmai.live.amf.Amf0Value;
@@ -75,7 +76,7 @@ class PlaybackAccessIT {
                         + "_main")).as("no bridge subscribed to " + user).isZero();
                 assertThat(server.server().live().hub().isLive(stream)).as("no live output of " + user).isFalse();
             }
-            assertThat(server.server().live().bridges().bridgedToLive(server.sdkAppId())).isZero();
+            assertThat(server.server().live().bridges().bridgedToLive(new SdkAppId(server.sdkAppId()))).isZero();
         } finally {
             peers.forEach(LibWebRtcPeer::close);
         }
