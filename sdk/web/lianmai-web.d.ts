@@ -10,7 +10,9 @@ import { EVENT, ERROR_CODE } from './lianmai-core';
 export * from './lianmai-core';
 
 export interface TRTCOptions extends CoreOptions {
-  /** Signalling endpoint: ws(s)://host[:port]/ws or http(s)://host[:port] ("/ws" appended). Default: same origin /ws. */
+  /** Signalling endpoint: ws(s)://host[:port]/ws or http(s)://host[:port] ("/ws" appended). Default: the origin the SDK was
+   * loaded from (import.meta.url) + /ws, so a page on the app's own origin that imports the SDK from the Lianmai
+   * server talks to that server. */
   serverUrl?: string;
   /** getStats() period for *_NET_STATE_UPDATE (ms, default 2000). */
   statsIntervalMs?: number;

@@ -1,7 +1,7 @@
 // Lianmai web SDK: a trtc-wx-shaped state machine that drives WebRTC against a Lianmai server.
 // Plain ES module, no build step, no dependencies. Signalling: docs/protocol.md (v1, WebSocket `/ws`).
 //
-//   import TRTC from '/sdk/lianmai-web.js'
+//   import TRTC from 'https://rtc.example.com/sdk/lianmai-web.js'   // any origin: /sdk/ is served with CORS
 //   const trtc = new TRTC(page)                 // page: any object with setData(obj, cb)
 //   const pusher = trtc.createPusher({beautyLevel: 9})
 //   page.setData({pusher: trtc.enterRoom({sdkAppID, userID, userSig, roomID})}, () => trtc.getPusherInstance().start())
@@ -17,6 +17,16 @@ import {TRTCCore, VERSION, PROTOCOL_VERSION, EVENT, ERROR_CODE, DEFAULT_PUSHER, 
   sdkError, quiet, errorData, present, parseStreamID} from './lianmai-core.js';
 
 export {VERSION, parseStreamID};
+
+/** The origin this module was served from (http or https), or null when it was bundled or loaded from a file. */
+const SDK_ORIGIN = (() => {
+  try {
+    const url = new URL(import.meta.url);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch (e) {
+    return null;
+  }
+})();
 
 const instances = new Map();
 let nextInstanceId = 1;
@@ -416,7 +426,10 @@ export default class TRTC extends TRTCCore {
   }
 
   _serverWsUrl() {
-    const base = this.options.serverUrl;
+    // Without serverUrl the server is the one this SDK was loaded from: an app's page on its own origin imports
+    // https://rtc.example.com/sdk/lianmai-web.js and talks to rtc.example.com, not to its own host. A bundled copy
+    // (a file: or blob: URL) falls back to the page's origin.
+    const base = this.options.serverUrl || (SDK_ORIGIN ? SDK_ORIGIN + '/' : null);
     if (!base) {
       if (typeof location === 'undefined') throw sdkError(ERROR_CODE.INVALID_PARAMETER, 'options.serverUrl is required');
       return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';

@@ -72,7 +72,13 @@ public final class HttpFrontDoor {
         devUserSig.mount(router);
         RestApiRoutes.standard(vertx, services.authenticator(), live).mount(router);
         live.mount(router);
-        // Pages shipped in the jar (the WHIP/WHEP test pages, later the SDK and demo).
+        // An app's pages import the SDK from here on their own origin; module scripts are fetched with CORS. The SDK
+        // is public code and the requests carry no credentials, so any origin may read it.
+        router.get("/sdk/*").handler(context -> {
+            context.response().putHeader("access-control-allow-origin", "*");
+            context.next();
+        });
+        // Pages shipped in the jar: the demo, the WHIP/WHEP test pages, and the SDKs under /sdk/.
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);
         HttpServerOptions options = SignallingRoutes.configure(new HttpServerOptions())
