@@ -1,6 +1,7 @@
 package io.lianmai.media.sdp;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -76,6 +77,11 @@ public final class AnswerBuilder {
         boolean accepted() {
             return rejection == null;
         }
+
+        Plan withExtMaps(List<ExtMap> kept) {
+            return new Plan(offered, mid, direction, codecs, kept, answerRids, answerSimulcast, remoteRids, layers,
+                    track, rejection);
+        }
     }
 
     private LocalAnswer answer(SessionDescription offer, List<OutgoingTrack> tracks, boolean publishIntent)
@@ -91,6 +97,7 @@ public final class AnswerBuilder {
             plans.add(plan(offer, m, bundle, available, publishIntent));
         }
 
+        oneIdPerExtension(plans);
         List<Plan> accepted = plans.stream().filter(Plan::accepted).toList();
         if (accepted.isEmpty()) {
             StringBuilder reasons = new StringBuilder();
@@ -280,6 +287,33 @@ public final class AnswerBuilder {
                 : Optional.of(new Simulcast(List.of(), layers));
         return new Plan(m, mid, Direction.RECVONLY, codecs, extMaps, answerRids, answer, remoteRids, layers,
                 Optional.empty(), null);
+    }
+
+    /**
+     * Keeps each extmap id meaning one extension across the bundle (RFC 8843 §9.1.2, RFC 8285): all bundled m-lines
+     * share one RTP session, and receivers such as aiortc keep one id map for the whole transport. An offer that uses
+     * one id for two URIs in two m-lines (aiortc: 2 = ssrc-audio-level in audio, abs-send-time in video) is answered
+     * without the later m-line's conflicting extension, so nothing is ever sent with an id the receiver reads as
+     * another extension. The first m-line to use an id keeps it.
+     */
+    private static void oneIdPerExtension(List<Plan> plans) {
+        Map<Integer, String> claimed = new HashMap<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Plan plan = plans.get(i);
+            if (!plan.accepted()) {
+                continue;
+            }
+            List<ExtMap> kept = new ArrayList<>();
+            for (ExtMap extMap : plan.extMaps()) {
+                String owner = claimed.putIfAbsent(extMap.id(), extMap.uri());
+                if (owner == null || owner.equals(extMap.uri())) {
+                    kept.add(extMap);
+                }
+            }
+            if (kept.size() != plan.extMaps().size()) {
+                plans.set(i, plan.withExtMaps(kept));
+            }
+        }
     }
 
     /**

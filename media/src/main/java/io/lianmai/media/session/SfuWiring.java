@@ -16,10 +16,12 @@ import io.lianmai.media.sfu.PublishedTrack;
 import io.lianmai.media.sfu.RtpSink;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -141,6 +143,10 @@ final class SfuWiring {
         List<PublishedTrack> tracks = publication.tracks();
         List<NegotiatedMedia> publisherMedia = publication.negotiatedMedia();
         List<DownTrack> downTracks = new ArrayList<>();
+        Set<Integer> sessionIds = new HashSet<>();
+        for (NegotiatedMedia media : negotiated.acceptedMedia()) {
+            sessionIds.addAll(media.headerExtensions().values());
+        }
         for (NegotiatedMedia media : negotiated.acceptedMedia()) {
             if (media.outgoing().isEmpty() || media.codecs().isEmpty()) {
                 continue;
@@ -154,7 +160,8 @@ final class SfuWiring {
             }
             downTracks.add(new DownTrack(tracks.get(index), media.outgoing().get().ssrc(),
                     media.codecs().get(0).payloadType(),
-                    ExtensionIdMap.between(publisherMedia.get(index).headerExtensions(), media.headerExtensions()),
+                    ExtensionIdMap.between(publisherMedia.get(index).headerExtensions(), media.headerExtensions(),
+                            sessionIds),
                     session));
         }
         if (downTracks.isEmpty()) {
@@ -185,7 +192,8 @@ final class SfuWiring {
             RtpCodec codec = publisherMedia.get(i).codecs().get(0).codec();
             codecs.add(codec);
             downTracks.add(new DownTrack(tracks.get(i), randomSsrc(), codec.payloadType(),
-                    ExtensionIdMap.between(publisherMedia.get(i).headerExtensions(), Map.of()), sinks.apply(i)));
+                    ExtensionIdMap.between(publisherMedia.get(i).headerExtensions(), Map.of(), Set.of()),
+                    sinks.apply(i)));
         }
         return downTracks;
     }

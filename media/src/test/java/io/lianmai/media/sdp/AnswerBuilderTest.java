@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -258,6 +259,31 @@ class AnswerBuilderTest {
         LocalAnswer answer = checked(answers.answerPublish(SessionDescription.parse(offer)));
         assertThat(answer.session().localIsDtlsClient()).isTrue();
         assertThat(answer.description().media().get(0).setup()).contains(SetupRole.ACTIVE);
+    }
+
+    @Test
+    void anExtmapIdNeverMeansTwoExtensionsInTheBundle() throws SdpException {
+        // aiortc offers id 2 for ssrc-audio-level in audio and for abs-send-time in video, and parses the whole
+        // bundle with one map: the answer keeps the first m-line's meaning and leaves the other extension out.
+        NegotiatedSession publisher = publish(SdpSamples.OBS_WHIP).session();
+        OutgoingTrack audio = OutgoingTrack.from(publisher.media("0").orElseThrow(), "alice_main", "a", "lm", 11, 12);
+        OutgoingTrack video = OutgoingTrack.from(publisher.media("1").orElseThrow(), "alice_main", "v", "lm", 21, 22);
+        SessionDescription offer = SdpSamples.parse(SdpSamples.AIORTC_PLAY_RECVONLY);
+        assertThat(offer.media().get(0).extMaps()).contains(new ExtMap(2, null, ExtMap.AUDIO_LEVEL, ""));
+        LocalAnswer answer = checked(answers.answerSubscribe(offer, List.of(audio, video)));
+
+        Map<Integer, String> uriById = new HashMap<>();
+        for (MediaDescription m : answer.description().media()) {
+            for (ExtMap extMap : m.extMaps()) {
+                String before = uriById.putIfAbsent(extMap.id(), extMap.uri());
+                assertThat(before).as("id %d", extMap.id()).isIn(null, extMap.uri());
+            }
+        }
+        assertThat(answer.description().media().get(0).extMaps()).extracting(ExtMap::uri)
+                .contains(ExtMap.AUDIO_LEVEL, ExtMap.MID);
+        assertThat(answer.description().media().get(1).extMaps()).extracting(ExtMap::uri)
+                .containsExactly(ExtMap.MID);
+        assertThat(answer.session().media("1").orElseThrow().headerExtensions()).containsOnlyKeys(ExtMap.MID);
     }
 
     @Test

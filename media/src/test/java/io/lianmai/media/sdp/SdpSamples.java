@@ -18,8 +18,10 @@ final class SdpSamples {
     static final String LIBWEBRTC_NATIVE_DATACHANNEL = "libwebrtc-native-datachannel.sdp";
     static final String OBS_WHIP = "obs-whip.sdp";
     static final String GSTREAMER_WHIPSINK = "gstreamer-whipsink.sdp";
+    /** aiortc 1.4 (Debian python3-aiortc) as a WHEP viewer: extmap id 2 means a different URI in each m-line. */
+    static final String AIORTC_PLAY_RECVONLY = "aiortc-play-recvonly.sdp";
     static final List<String> ALL = List.of(CHROME_PUBLISH_SIMULCAST, CHROME_PLAY_RECVONLY, FIREFOX_PUBLISH,
-            LIBWEBRTC_NATIVE_DATACHANNEL, OBS_WHIP, GSTREAMER_WHIPSINK);
+            LIBWEBRTC_NATIVE_DATACHANNEL, OBS_WHIP, GSTREAMER_WHIPSINK, AIORTC_PLAY_RECVONLY);
 
     private static final Path DIR = Path.of("src/test/java/io/lianmai/media/sdp/samples");
 

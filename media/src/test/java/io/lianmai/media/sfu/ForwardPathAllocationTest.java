@@ -15,6 +15,7 @@ import io.lianmai.media.srtp.SrtpProfile;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -148,7 +149,7 @@ class ForwardPathAllocationTest {
                     "urn:ietf:params:rtp-hdrext:ssrc-audio-level", 1,
                     "urn:ietf:params:rtp-hdrext:sdes:mid", 3,
                     "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time", 4,
-                    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01", 5));
+                    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01", 5), Set.of());
             downTracks = new DownTrack[subscribers];
             sinks = new ProtectingSink[subscribers];
             budgets = new RetransmissionBudget[subscribers];

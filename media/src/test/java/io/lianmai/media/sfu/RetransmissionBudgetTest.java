@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lianmai.wire.rtp.Codec;
 import io.lianmai.wire.rtp.RtpPacket;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The per-subscriber retransmission budget on made-up times (milliseconds). */
@@ -73,7 +74,7 @@ class RetransmissionBudgetTest {
         PublishedTrack track = new PublishedTrack("0", Codec.OPUS, 111, 0, new String[] {null},
                 new long[] {0x1111});
         RecordingSink sink = new RecordingSink();
-        DownTrack downTrack = new DownTrack(track, 0x2222, 111, ExtensionIdMap.between(Map.of(), Map.of()), sink);
+        DownTrack downTrack = new DownTrack(track, 0x2222, 111, ExtensionIdMap.between(Map.of(), Map.of(), Set.of()), sink);
         RetransmissionBudget budget = new RetransmissionBudget(new RetransmissionLimits(100, 1_000, 100), 0);
         downTrack.limitRetransmissions(budget);
         track.addDownTrack(downTrack);

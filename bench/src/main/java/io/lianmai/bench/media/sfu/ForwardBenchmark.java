@@ -9,6 +9,7 @@ import io.lianmai.media.sfu.PublishedTrack;
 import io.lianmai.media.srtp.SrtpContext;
 import io.lianmai.media.srtp.SrtpProfile;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -93,7 +94,7 @@ public class ForwardBenchmark {
                 "urn:ietf:params:rtp-hdrext:ssrc-audio-level", 1,
                 "urn:ietf:params:rtp-hdrext:sdes:mid", 3,
                 "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time", 4,
-                "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01", 5));
+                "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01", 5), Set.of());
         downTracks = new DownTrack[subscribers];
         sinks = new ProtectingSink[subscribers];
         for (int i = 0; i < subscribers; i++) {

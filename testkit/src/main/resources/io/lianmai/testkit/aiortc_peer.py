@@ -1,0 +1,213 @@
+"""A WHIP publisher or WHEP viewer built on aiortc, a WebRTC stack independent of libwebrtc.
+
+Driven by io.lianmai.testkit.AiortcPeer. Run with Debian's /usr/bin/python3 (package python3-aiortc):
+
+    aiortc_peer.py publish URL USERSIG [--codec vp8|h264] [--tone HZ]
+    aiortc_peer.py play URL USERSIG
+
+It prints one JSON object per line on stdout and ends when stdin closes (or after --seconds):
+  {"event": "posted", "status": 201}            the WHIP/WHEP answer arrived (a viewer's clock starts at its POST)
+  {"event": "connected"}                        ICE and DTLS are up
+  {"event": "first_frame", "ms": 312}           a viewer decoded its first video frame, ms after its POST
+  {"event": "stats", "frames": 95, "audio_frames": 250, "tone_hz": 440.0, "brightness": 180.2}
+  {"event": "error", "message": "..."}
+The publisher sends a 640x360 picture (bright, with a moving bar) at 30 fps and a sine tone; the viewer counts
+decoded frames and reports the received audio's dominant frequency over the last second.
+"""
+import argparse
+import asyncio
+import fractions
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import av
+import numpy
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
+
+AUDIO_RATE = 48000
+AUDIO_SAMPLES = 960  # 20 ms
+
+
+def say(event, **fields):
+    print(json.dumps(dict(event=event, **fields)), flush=True)
+
+
+class ToneTrack(AudioStreamTrack):
+    """A sine tone, 20 ms frames paced in real time."""
+
+    def __init__(self, hz):
+        super().__init__()
+        self.hz = hz
+        self.start = None
+        self.samples = 0
+
+    async def recv(self):
+        if self.start is None:
+            self.start = time.time()
+        else:
+            self.samples += AUDIO_SAMPLES
+            await asyncio.sleep(max(0.0, self.start + self.samples / AUDIO_RATE - time.time()))
+        t = (numpy.arange(AUDIO_SAMPLES) + self.samples) / AUDIO_RATE
+        data = (numpy.sin(2 * numpy.pi * self.hz * t) * 8000).astype(numpy.int16)
+        frame = av.AudioFrame.from_ndarray(data.reshape(1, -1), format="s16", layout="mono")
+        frame.pts = self.samples
+        frame.sample_rate = AUDIO_RATE
+        frame.time_base = fractions.Fraction(1, AUDIO_RATE)
+        return frame
+
+
+class PictureTrack(VideoStreamTrack):
+    """A bright 640x360 picture with a dark bar moving across it, so that consecutive frames differ."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    async def recv(self):
+        pts, time_base = await self.next_timestamp()
+        picture = numpy.full((360, 640, 3), 200, numpy.uint8)
+        x = (self.count * 8) % 600
+        picture[:, x:x + 40, :] = 30
+        self.count += 1
+        frame = av.VideoFrame.from_ndarray(picture, format="bgr24")
+        frame.pts = pts
+        frame.time_base = time_base
+        return frame
+
+
+def post(url, token, sdp):
+    request = urllib.request.Request(url, data=sdp.encode(), method="POST", headers={
+        "Content-Type": "application/sdp", "Authorization": "Bearer " + token})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+
+
+def prefer(transceiver, mime):
+    codecs = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType.lower() == mime]
+    transceiver.setCodecPreferences(codecs)
+
+
+class Receiver:
+    def __init__(self, posted_at):
+        self.posted_at = posted_at
+        self.frames = 0
+        self.audio_frames = 0
+        self.brightness = 0.0
+        self.audio = numpy.zeros(0, numpy.float32)
+        self.audio_rate = AUDIO_RATE
+
+    async def video(self, track):
+        while True:
+            frame = await track.recv()
+            self.frames += 1
+            if self.frames == 1:
+                say("first_frame", ms=round((time.monotonic() - self.posted_at) * 1000))
+            if self.frames % 15 == 1:
+                luma = frame.to_ndarray(format="gray")
+                self.brightness = float(luma.mean())
+
+    async def audio_track(self, track):
+        while True:
+            frame = await track.recv()
+            self.audio_frames += 1
+            samples = frame.to_ndarray().astype(numpy.float32)
+            if frame.layout.name != "mono":
+                samples = samples.reshape(-1, len(frame.layout.channels)).mean(axis=1)
+            self.audio_rate = frame.sample_rate
+            self.audio = numpy.concatenate([self.audio, samples.reshape(-1)])[-self.audio_rate:]
+
+    def tone_hz(self):
+        if len(self.audio) < self.audio_rate // 2 or numpy.abs(self.audio).max() < 100:
+            return 0.0
+        spectrum = numpy.abs(numpy.fft.rfft(self.audio * numpy.hanning(len(self.audio))))
+        return float(numpy.argmax(spectrum) * self.audio_rate / len(self.audio))
+
+
+async def stdin_closed():
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    await reader.read()
+
+
+async def run(args):
+    # No ICE servers: aiortc would otherwise ask Google's public STUN server; the test server is on loopback.
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    receiver = None
+    tasks = []
+
+    @pc.on("connectionstatechange")
+    async def on_state():
+        if pc.connectionState == "connected":
+            say("connected")
+        elif pc.connectionState == "failed":
+            say("error", message="connection failed")
+
+    if args.mode == "publish":
+        pc.addTransceiver(ToneTrack(args.tone), direction="sendonly")
+        video = pc.addTransceiver(PictureTrack(), direction="sendonly")
+        prefer(video, "video/" + args.codec)
+    else:
+        pc.addTransceiver("audio", direction="recvonly")
+        pc.addTransceiver("video", direction="recvonly")
+
+        @pc.on("track")
+        def on_track(track):
+            handler = receiver.video if track.kind == "video" else receiver.audio_track
+            tasks.append(asyncio.ensure_future(handler(track)))
+
+    await pc.setLocalDescription(await pc.createOffer())
+    posted_at = time.monotonic()
+    receiver = Receiver(posted_at)
+    status, answer = await asyncio.get_running_loop().run_in_executor(
+        None, post, args.url, args.token, pc.localDescription.sdp)
+    say("posted", status=status)
+    if status != 201:
+        say("error", message=answer[:500])
+        await pc.close()
+        return
+    print(answer, file=sys.stderr, flush=True)  # for the test's failure message
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+
+    async def report():
+        while True:
+            await asyncio.sleep(0.5)
+            if args.mode == "play":
+                say("stats", frames=receiver.frames, audio_frames=receiver.audio_frames,
+                    tone_hz=receiver.tone_hz(), brightness=receiver.brightness)
+
+    tasks.append(asyncio.ensure_future(report()))
+    try:
+        await asyncio.wait_for(stdin_closed(), timeout=args.seconds)
+    except asyncio.TimeoutError:
+        pass
+    for task in tasks:
+        task.cancel()
+    await pc.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["publish", "play"])
+    parser.add_argument("url")
+    parser.add_argument("token")
+    parser.add_argument("--codec", choices=["vp8", "h264"], default="vp8")
+    parser.add_argument("--tone", type=float, default=440.0)
+    parser.add_argument("--seconds", type=float, default=120.0)
+    args = parser.parse_args()
+    try:
+        asyncio.run(run(args))
+    except Exception as e:  # the test reads this line; a traceback on stderr is kept too
+        say("error", message=repr(e))
+        raise
+
+
+if __name__ == "__main__":
+    main()
