@@ -2,7 +2,9 @@ package io.lianmai.room;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
+import io.lianmai.common.StreamId;
 import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -16,7 +18,7 @@ import java.util.Optional;
  */
 public final class Member {
     private final Room room;
-    private final String userId;
+    private final UserId userId;
     private volatile String sessionToken;
     private final Privileges privileges;
     private final MessageRateLimiter messages;
@@ -27,9 +29,9 @@ public final class Member {
     private volatile Instant disconnectedSince;
     private MemberListener listener;
     private final Map<StreamType, Publication> published = new EnumMap<>(StreamType.class);
-    private final Map<String, String> subscriptions = new LinkedHashMap<>();
+    private final Map<StreamId, String> subscriptions = new LinkedHashMap<>();
 
-    Member(Room room, String userId, Role role, String sessionToken, Privileges privileges, MemberListener listener,
+    Member(Room room, UserId userId, Role role, String sessionToken, Privileges privileges, MemberListener listener,
             MessageRateLimiter messages) {
         this.room = room;
         this.userId = userId;
@@ -44,7 +46,7 @@ public final class Member {
         return room;
     }
 
-    public String userId() {
+    public UserId userId() {
         return userId;
     }
 
@@ -104,7 +106,7 @@ public final class Member {
     }
 
     /** The media sessions of its subscriptions, by stream id ({@code bob_main}). */
-    public Map<String, String> subscriptionSessions() {
+    public Map<StreamId, String> subscriptionSessions() {
         room.lock.lock();
         try {
             return Map.copyOf(subscriptions);
@@ -141,7 +143,7 @@ public final class Member {
         return published;
     }
 
-    Map<String, String> subscriptionsLocked() {
+    Map<StreamId, String> subscriptionsLocked() {
         return subscriptions;
     }
 

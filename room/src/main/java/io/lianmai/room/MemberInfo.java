@@ -1,5 +1,6 @@
 package io.lianmai.room;
 
+import io.lianmai.common.UserId;
 import java.util.Optional;
 
 /**
@@ -10,5 +11,5 @@ import java.util.Optional;
  * @param main its main stream, when published
  * @param aux its aux stream (video only), when published
  */
-public record MemberInfo(String userId, Role role, Optional<StreamState> main, Optional<StreamState> aux) {
+public record MemberInfo(UserId userId, Role role, Optional<StreamState> main, Optional<StreamState> aux) {
 }

@@ -3,6 +3,7 @@ package io.lianmai.room;
 import io.lianmai.auth.Privilege;
 import io.lianmai.common.StreamId;
 import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,7 +33,7 @@ public final class Room {
     private final RoomOwner owner;
     // Guarded by lock.
     private Scene scene;
-    private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Map<UserId, Member> members = new LinkedHashMap<>();
     private boolean closed;
 
     Room(RoomKey key, Scene scene, RoomConfig config, Clock clock, RoomOwner owner) {
@@ -67,7 +68,7 @@ public final class Room {
     }
 
     /** The member with {@code userId} (present or in its resume grace period), if any. */
-    public Optional<Member> member(String userId) {
+    public Optional<Member> member(UserId userId) {
         lock.lock();
         try {
             return Optional.ofNullable(members.get(userId));
@@ -225,13 +226,11 @@ public final class Room {
      * Checks that {@code streamId} ({@code alice_main}) is published in this room and that the member's
      * privateMapKey grants receiving what it asks for.
      */
-    public void checkMaySubscribe(Member member, String streamId, boolean wantsAudio,
-            boolean wantsVideo) {
+    public void checkMaySubscribe(Member member, StreamId streamId, boolean wantsAudio, boolean wantsVideo) {
         lock.lock();
         try {
             requirePresent(member);
-            StreamId parsed = parseStreamId(streamId);
-            StreamType type = parsed.type();
+            StreamType type = streamId.type();
             if (type == StreamType.AUX) {
                 requirePrivilege(member, Privilege.RECV_AUX_VIDEO);
             } else {
@@ -242,7 +241,7 @@ public final class Room {
                     requirePrivilege(member, Privilege.RECV_VIDEO);
                 }
             }
-            Member publisher = members.get(parsed.userId().value());
+            Member publisher = members.get(streamId.userId());
             Member.Publication publication = publisher == null ? null : publisher.publishedLocked().get(type);
             if (publication == null) {
                 throw new RoomException(RoomError.STREAM_NOT_FOUND, "stream " + streamId
@@ -259,7 +258,7 @@ public final class Room {
      * @return the media session of an earlier subscription to the same stream, for the caller to end
      * @throws RoomException when the stream went away meanwhile (the caller ends {@code sessionId})
      */
-    public Optional<String> subscribe(Member member, String streamId, String sessionId) {
+    public Optional<String> subscribe(Member member, StreamId streamId, String sessionId) {
         lock.lock();
         try {
             checkMaySubscribe(member, streamId, false, false);
@@ -297,7 +296,7 @@ public final class Room {
     }
 
     /** Forgets a subscription; returns its media session for the caller to end, empty when there was none. */
-    public Optional<String> unsubscribe(Member member, String streamId) {
+    public Optional<String> unsubscribe(Member member, StreamId streamId) {
         lock.lock();
         try {
             return Optional.ofNullable(member.subscriptionsLocked().remove(streamId));
@@ -433,7 +432,7 @@ public final class Room {
     }
 
     /** The members by userID; the caller holds the lock (tests read it to reach a member). */
-    Map<String, Member> membersLocked() {
+    Map<UserId, Member> membersLocked() {
         return members;
     }
 
@@ -512,7 +511,7 @@ public final class Room {
         for (StreamType type : StreamType.values()) {
             Member.Publication publication = member.publishedLocked().get(type);
             if (publication != null) {
-                dropSubscriptionsLocked(type.streamId(member.userId()));
+                dropSubscriptionsLocked(StreamId.of(member.userId(), type));
                 broadcastLocked(member, new RoomEvent.StreamRemove(member.userId(), type));
             }
         }
@@ -577,13 +576,13 @@ public final class Room {
         if (publication == null) {
             return Optional.empty();
         }
-        dropSubscriptionsLocked(type.streamId(member.userId()));
+        dropSubscriptionsLocked(StreamId.of(member.userId(), type));
         broadcastLocked(member, new RoomEvent.StreamRemove(member.userId(), type));
         return Optional.of(publication.sessionId());
     }
 
     /** The media plane ends the players of a publisher that goes, so only the bookkeeping is left to drop. */
-    private void dropSubscriptionsLocked(String streamId) {
+    private void dropSubscriptionsLocked(StreamId streamId) {
         for (Member member : members.values()) {
             member.subscriptionsLocked().remove(streamId);
         }
@@ -607,14 +606,6 @@ public final class Room {
         if (!member.may(privilege)) {
             throw new RoomException(RoomError.PRIVILEGE, "privateMapKey does not grant "
                     + privilege.displayName());
-        }
-    }
-
-    private static StreamId parseStreamId(String streamId) {
-        try {
-            return StreamId.parse(streamId);
-        } catch (IllegalArgumentException e) {
-            throw new RoomException(RoomError.INVALID_PARAMETER, e.getMessage());
         }
     }
 }

@@ -1,37 +1,38 @@
 package io.lianmai.room;
 
 import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 
 /** Something that happened in a room, told to the other members (the protocol's events). */
 public sealed interface RoomEvent {
     /** The member the event is about. */
-    String userId();
+    UserId userId();
 
     /** A member entered. */
-    record UserJoin(String userId, Role role) implements RoomEvent {
+    record UserJoin(UserId userId, Role role) implements RoomEvent {
     }
 
     /** A member left; its streams were removed first (one {@link StreamRemove} each). */
-    record UserLeave(String userId, LeaveReason reason) implements RoomEvent {
+    record UserLeave(UserId userId, LeaveReason reason) implements RoomEvent {
     }
 
     /** A member switched role. */
-    record UserRole(String userId, Role role) implements RoomEvent {
+    record UserRole(UserId userId, Role role) implements RoomEvent {
     }
 
     /** A member published a stream. */
-    record StreamAdd(String userId, StreamType streamType, boolean audio, boolean video) implements RoomEvent {
+    record StreamAdd(UserId userId, StreamType streamType, boolean audio, boolean video) implements RoomEvent {
     }
 
     /** A published stream's announced tracks changed (mute / unmute). */
-    record StreamUpdate(String userId, StreamType streamType, boolean audio, boolean video) implements RoomEvent {
+    record StreamUpdate(UserId userId, StreamType streamType, boolean audio, boolean video) implements RoomEvent {
     }
 
     /** A stream is no longer published; subscriptions to it are gone. */
-    record StreamRemove(String userId, StreamType streamType) implements RoomEvent {
+    record StreamRemove(UserId userId, StreamType streamType) implements RoomEvent {
     }
 
     /** A custom message from a member. */
-    record CustomMessage(String userId, int cmdId, String data) implements RoomEvent {
+    record CustomMessage(UserId userId, int cmdId, String data) implements RoomEvent {
     }
 }

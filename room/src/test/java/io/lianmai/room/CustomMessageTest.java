@@ -35,6 +35,6 @@ class CustomMessageTest extends RoomRegistryFixture {
         room.message(bob, 3, "x".repeat(1024));
 
         assertThat(alice.events).hasSize(34);
-        assertThat(alice.events.get(0)).isEqualTo(new RoomEvent.CustomMessage("bob", 1, "m0"));
+        assertThat(alice.events.get(0)).isEqualTo(new RoomEvent.CustomMessage(user("bob"), 1, "m0"));
     }
 }

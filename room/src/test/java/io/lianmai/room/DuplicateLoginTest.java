@@ -26,9 +26,9 @@ class DuplicateLoginTest extends RoomRegistryFixture {
         assertThat(again.member().isPresent()).isTrue();
         assertThat(again.member().sessionToken()).isNotEqualTo(bob.sessionToken());
         assertThat(alice.events).containsExactly(
-                new RoomEvent.StreamRemove("bob", StreamType.MAIN),
-                new RoomEvent.UserLeave("bob", LeaveReason.DUPLICATE_LOGIN),
-                new RoomEvent.UserJoin("bob", Role.ANCHOR));
+                new RoomEvent.StreamRemove(user("bob"), StreamType.MAIN),
+                new RoomEvent.UserLeave(user("bob"), LeaveReason.DUPLICATE_LOGIN),
+                new RoomEvent.UserJoin(user("bob"), Role.ANCHOR));
         assertThatThrownBy(() -> registry.resume(bob.sessionToken(), new RecordingListener()))
                 .isInstanceOfSatisfying(RoomException.class, e -> assertThat(e.code()).isEqualTo(-1));
     }

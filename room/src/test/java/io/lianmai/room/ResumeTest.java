@@ -29,13 +29,13 @@ class ResumeTest extends RoomRegistryFixture {
         assertThat(resumed.member()).isSameAs(bob);
         assertThat(bob.isPresent()).isTrue();
         assertThat(bob.disconnectedSince()).isEmpty();
-        assertThat(resumed.others()).extracting(MemberInfo::userId).containsExactly("alice");
+        assertThat(resumed.others()).extracting(MemberInfo::userId).containsExactly(user("alice"));
         assertThat(oldBob.replaced).isEqualTo(1);
         assertThat(alice.events).isEmpty();
         assertThat(bob.info().main()).contains(new StreamState(true, true));
 
         bob.room().message(bob, 1, "hello");
-        assertThat(alice.events).containsExactly(new RoomEvent.CustomMessage("bob", 1, "hello"));
+        assertThat(alice.events).containsExactly(new RoomEvent.CustomMessage(user("bob"), 1, "hello"));
     }
 
     @Test
@@ -87,8 +87,8 @@ class ResumeTest extends RoomRegistryFixture {
         assertThat(bobListener.removed).containsExactly(LeaveReason.TIMEOUT);
         assertThat(bob.publicationSessions()).containsEntry(StreamType.MAIN, "bob-main");
         assertThat(alice.events).containsExactly(
-                new RoomEvent.StreamRemove("bob", StreamType.MAIN),
-                new RoomEvent.UserLeave("bob", LeaveReason.TIMEOUT));
+                new RoomEvent.StreamRemove(user("bob"), StreamType.MAIN),
+                new RoomEvent.UserLeave(user("bob"), LeaveReason.TIMEOUT));
         assertThatThrownBy(() -> registry.resume(bob.sessionToken(), new RecordingListener()))
                 .isInstanceOfSatisfying(RoomException.class, e -> assertThat(e.code()).isEqualTo(-1));
     }

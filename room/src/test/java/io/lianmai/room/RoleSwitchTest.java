@@ -27,7 +27,7 @@ class RoleSwitchTest extends RoomRegistryFixture {
         assertThat(viewer.role()).isEqualTo(Role.ANCHOR);
         room.publish(viewer, StreamType.MAIN, "v-main", true, true);
         room.publish(viewer, StreamType.AUX, "v-aux", false, true);
-        room.subscribe(host, "viewer_main", "host-sub");
+        room.subscribe(host, stream("viewer_main"), "host-sub");
         anchor.events.clear();
 
         List<String> ended = room.switchRole(viewer, Role.AUDIENCE);
@@ -36,9 +36,9 @@ class RoleSwitchTest extends RoomRegistryFixture {
         assertThat(viewer.publicationSessions()).isEmpty();
         assertThat(host.subscriptionSessions()).isEmpty();
         assertThat(anchor.events).containsExactly(
-                new RoomEvent.StreamRemove("viewer", StreamType.MAIN),
-                new RoomEvent.StreamRemove("viewer", StreamType.AUX),
-                new RoomEvent.UserRole("viewer", Role.AUDIENCE));
+                new RoomEvent.StreamRemove(user("viewer"), StreamType.MAIN),
+                new RoomEvent.StreamRemove(user("viewer"), StreamType.AUX),
+                new RoomEvent.UserRole(user("viewer"), Role.AUDIENCE));
         assertThat(viewerListener.events).isEmpty();
     }
 

@@ -37,9 +37,9 @@ class RoomIsolationTest extends RoomRegistryFixture {
             assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<RoomEvent> elsewhere = CompletableFuture.supplyAsync(() -> {
                 RecordingListener carol = new RecordingListener();
-                registry.enter(new EnterRequest(OTHER, Scene.RTC, "carol", Role.ANCHOR, Privileges.all(), carol));
+                registry.enter(new EnterRequest(OTHER, Scene.RTC, user("carol"), Role.ANCHOR, Privileges.all(), carol));
                 RecordingListener oldDave = new RecordingListener();
-                Member dave = registry.enter(new EnterRequest(OTHER, Scene.RTC, "dave", Role.ANCHOR,
+                Member dave = registry.enter(new EnterRequest(OTHER, Scene.RTC, user("dave"), Role.ANCHOR,
                         Privileges.all(), oldDave)).member();
                 dave.room().disconnect(dave, oldDave);
                 dave = registry.resume(dave.sessionToken(), new RecordingListener()).member();
@@ -48,7 +48,7 @@ class RoomIsolationTest extends RoomRegistryFixture {
                 return carol.events.get(carol.events.size() - 1);
             });
 
-            assertThat(elsewhere.get(5, TimeUnit.SECONDS)).isEqualTo(new RoomEvent.CustomMessage("dave", 1, "hello"));
+            assertThat(elsewhere.get(5, TimeUnit.SECONDS)).isEqualTo(new RoomEvent.CustomMessage(user("dave"), 1, "hello"));
             assertThat(holder).isNotDone();
         } finally {
             release.countDown();

@@ -19,8 +19,8 @@ class RoomLifecycleTest extends RoomRegistryFixture {
 
         assertThat(registry.roomCount()).isEqualTo(1);
         assertThat(first.others()).isEmpty();
-        assertThat(second.others()).extracting(MemberInfo::userId).containsExactly("alice");
-        assertThat(alice.events).containsExactly(new RoomEvent.UserJoin("bob", Role.ANCHOR));
+        assertThat(second.others()).extracting(MemberInfo::userId).containsExactly(user("alice"));
+        assertThat(alice.events).containsExactly(new RoomEvent.UserJoin(user("bob"), Role.ANCHOR));
         assertThat(first.member().sessionToken()).hasSize(32).isNotEqualTo(second.member().sessionToken());
     }
 
@@ -31,7 +31,7 @@ class RoomLifecycleTest extends RoomRegistryFixture {
         Member b = enter("bob", new RecordingListener()).member();
 
         b.room().leave(b);
-        assertThat(alice.events).endsWith(new RoomEvent.UserLeave("bob", LeaveReason.LEAVE));
+        assertThat(alice.events).endsWith(new RoomEvent.UserLeave(user("bob"), LeaveReason.LEAVE));
         assertThat(registry.roomCount()).isEqualTo(1);
         a.room().leave(a);
 
@@ -51,10 +51,10 @@ class RoomLifecycleTest extends RoomRegistryFixture {
         enter("alice", alice);
         Member b = enter("bob", bob).member();
         b.room().publish(b, StreamType.MAIN, "bob-session", true, true);
-        registry.enter(new EnterRequest(new RoomKey(ROOM.sdkAppId(), "r99"), Scene.RTC, "dan", Role.ANCHOR,
+        registry.enter(new EnterRequest(new RoomKey(ROOM.sdkAppId(), "r99"), Scene.RTC, user("dan"), Role.ANCHOR,
                 Privileges.all(), otherRoom));
         RoomKey otherApp = new RoomKey(new SdkAppId(1400000002L), ROOM.roomKey());
-        registry.enter(new EnterRequest(otherApp, Scene.RTC, "carol", Role.ANCHOR, Privileges.all(), other));
+        registry.enter(new EnterRequest(otherApp, Scene.RTC, user("carol"), Role.ANCHOR, Privileges.all(), other));
 
         int removed = registry.removeAll(ROOM.sdkAppId(), LeaveReason.APP_DISABLED);
 
@@ -81,14 +81,14 @@ class RoomLifecycleTest extends RoomRegistryFixture {
 
         assertThatThrownBy(() -> alice.room().publish(alice, StreamType.MAIN, "s", true, true))
                 .isInstanceOfSatisfying(RoomException.class, e -> assertThat(e.code()).isEqualTo(-1));
-        assertThat(alice.room().unsubscribe(alice, "bob_main")).isEqualTo(Optional.empty());
+        assertThat(alice.room().unsubscribe(alice, stream("bob_main"))).isEqualTo(Optional.empty());
     }
 
     @Test
     void roomsOfDifferentAppsAreSeparate() {
         enter("alice", new RecordingListener());
         Entered other = registry.enter(new EnterRequest(new RoomKey(new SdkAppId(1400000002L), "r1234"), Scene.RTC,
-                "alice", Role.ANCHOR, Privileges.all(), new RecordingListener()));
+                user("alice"), Role.ANCHOR, Privileges.all(), new RecordingListener()));
 
         assertThat(other.others()).isEmpty();
         assertThat(registry.roomCount()).isEqualTo(2);

@@ -36,7 +36,7 @@ class RoomLimitsTest extends RoomRegistryFixture {
         assertThatThrownBy(() -> late.room().publish(late, StreamType.MAIN, "x", true, true))
                 .isInstanceOf(RoomException.class);
         // A publisher may add its aux stream.
-        Member first = registry.find(ROOM).orElseThrow().membersLocked().get("p0");
+        Member first = registry.find(ROOM).orElseThrow().membersLocked().get(user("p0"));
         first.room().publish(first, StreamType.AUX, "aux", false, true);
     }
 
@@ -53,7 +53,7 @@ class RoomLimitsTest extends RoomRegistryFixture {
         for (int i = 0; i < 500; i++) {
             enterLive("v" + i, Role.AUDIENCE, new RecordingListener());
         }
-        Member viewer = registry.find(ROOM).orElseThrow().membersLocked().get("v0");
+        Member viewer = registry.find(ROOM).orElseThrow().membersLocked().get(user("v0"));
         assertThatThrownBy(() -> viewer.room().switchRole(viewer, Role.ANCHOR))
                 .isInstanceOfSatisfying(RoomException.class, e -> assertThat(e.code()).isEqualTo(-3301));
     }

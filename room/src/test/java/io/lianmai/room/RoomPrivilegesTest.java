@@ -13,7 +13,7 @@ class RoomPrivilegesTest extends RoomRegistryFixture {
     @Test
     void privilegesAreExposedAndCreateRoomIsEnforced() {
         Privileges enterOnly = Privileges.of(Privilege.ENTER_ROOM, Privilege.RECV_VIDEO);
-        assertThatThrownBy(() -> registry.enter(new EnterRequest(ROOM, Scene.RTC, "guest", Role.ANCHOR, enterOnly,
+        assertThatThrownBy(() -> registry.enter(new EnterRequest(ROOM, Scene.RTC, user("guest"), Role.ANCHOR, enterOnly,
                 new RecordingListener())))
                 .isInstanceOfSatisfying(RoomException.class, e -> {
                     assertThat(e.code()).isEqualTo(-100006);
@@ -23,18 +23,18 @@ class RoomPrivilegesTest extends RoomRegistryFixture {
 
         Member host = enter("host", new RecordingListener()).member();
         host.room().publish(host, StreamType.MAIN, "h", true, true);
-        Member guest = registry.enter(new EnterRequest(ROOM, Scene.RTC, "guest", Role.ANCHOR, enterOnly,
+        Member guest = registry.enter(new EnterRequest(ROOM, Scene.RTC, user("guest"), Role.ANCHOR, enterOnly,
                 new RecordingListener())).member();
 
         assertThat(guest.may(Privilege.RECV_VIDEO)).isTrue();
         assertThat(guest.may(Privilege.SEND_AUDIO)).isFalse();
         assertThatThrownBy(() -> guest.room().checkMayPublish(guest, StreamType.MAIN, true, false))
                 .isInstanceOfSatisfying(RoomException.class, e -> assertThat(e.code()).isEqualTo(-100006));
-        assertThatThrownBy(() -> guest.room().checkMaySubscribe(guest, "host_main", true, true))
+        assertThatThrownBy(() -> guest.room().checkMaySubscribe(guest, stream("host_main"), true, true))
                 .isInstanceOfSatisfying(RoomException.class, e -> {
                     assertThat(e.code()).isEqualTo(-100006);
                     assertThat(e.getMessage()).contains("recv_audio");
                 });
-        guest.room().checkMaySubscribe(guest, "host_main", false, true);
+        guest.room().checkMaySubscribe(guest, stream("host_main"), false, true);
     }
 }

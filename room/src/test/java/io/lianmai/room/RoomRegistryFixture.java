@@ -2,6 +2,8 @@ package io.lianmai.room;
 
 import io.lianmai.auth.Privileges;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamId;
+import io.lianmai.common.UserId;
 import io.lianmai.testkit.FakeClock;
 import java.time.Duration;
 import java.util.Random;
@@ -18,10 +20,18 @@ abstract class RoomRegistryFixture {
             new RoomConfig(300, 50, 50, 0, Duration.ofSeconds(20), 1024, 30), clock, new Random(1));
 
     Entered enter(String userId, RecordingListener listener) {
-        return registry.enter(new EnterRequest(ROOM, Scene.RTC, userId, Role.ANCHOR, Privileges.all(), listener));
+        return registry.enter(new EnterRequest(ROOM, Scene.RTC, user(userId), Role.ANCHOR, Privileges.all(), listener));
     }
 
     Entered enterLive(String userId, Role role, RecordingListener listener) {
-        return registry.enter(new EnterRequest(ROOM, Scene.LIVE, userId, role, Privileges.all(), listener));
+        return registry.enter(new EnterRequest(ROOM, Scene.LIVE, user(userId), role, Privileges.all(), listener));
+    }
+
+    static UserId user(String userId) {
+        return UserId.parse(userId);
+    }
+
+    static StreamId stream(String streamId) {
+        return StreamId.parse(streamId);
     }
 }

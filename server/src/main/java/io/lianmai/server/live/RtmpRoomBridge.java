@@ -11,6 +11,7 @@ import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.codec.transcode.AacToOpus;
 import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.media.LocalPublisher;
 import io.lianmai.media.MediaPlane;
@@ -223,7 +224,7 @@ final class RtmpRoomBridge {
         RoomKey key = new RoomKey(cdn.app(), cdn.room().key());
         StreamType type = cdn.stream().type();
         try {
-            String userId = cdn.stream().userId().value();
+            UserId userId = cdn.stream().userId();
             Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(userId))
                     .filter(member -> member.isPresent() && !mediaOnlyMembers.owns(member));
             if (socketMember.isPresent()) {

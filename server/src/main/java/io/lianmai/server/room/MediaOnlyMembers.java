@@ -4,6 +4,7 @@ import io.lianmai.auth.Privileges;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.Entered;
 import io.lianmai.room.EnterRequest;
@@ -41,7 +42,7 @@ public final class MediaOnlyMembers {
      * Enters the publisher of a negotiated media session into its room and announces the stream; on any refusal the
      * media session is ended and the {@link io.lianmai.room.RoomException} propagates.
      */
-    public void join(SdkAppId sdkAppId, RoomRef room, String userId, Privileges privileges, StreamType type,
+    public void join(SdkAppId sdkAppId, RoomRef room, UserId userId, Privileges privileges, StreamType type,
             String sessionId, boolean audio, boolean video) {
         RoomKey key = new RoomKey(sdkAppId, room.key());
         Scene scene = rooms.find(key).map(Room::scene).orElse(Scene.RTC);

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 import io.lianmai.room.MemberInfo;
 import io.lianmai.room.RoomEvent;
 import io.lianmai.room.StreamState;
@@ -115,12 +117,12 @@ final class ProtocolCodec {
      */
     @FunctionalInterface
     interface PlayQueries {
-        Optional<String> forStream(String userId, String streamType);
+        Optional<String> forStream(UserId userId, StreamType streamType);
     }
 
     /** The protocol's event for a room event; stream events carry the stream's signed {@code play} query. */
     String event(RoomEvent event, PlayQueries play) {
-        ObjectNode data = object().put("userID", event.userId());
+        ObjectNode data = object().put("userID", event.userId().value());
         String name;
         if (event instanceof RoomEvent.UserJoin join) {
             name = "userJoin";
@@ -134,13 +136,12 @@ final class ProtocolCodec {
         } else if (event instanceof RoomEvent.StreamAdd add) {
             name = "streamAdd";
             data.put("streamType", add.streamType().wireName()).put("audio", add.audio()).put("video", add.video());
-            play.forStream(event.userId(), add.streamType().wireName()).ifPresent(query -> data.put("play", query));
+            play.forStream(event.userId(), add.streamType()).ifPresent(query -> data.put("play", query));
         } else if (event instanceof RoomEvent.StreamUpdate update) {
             name = "streamUpdate";
             data.put("streamType", update.streamType().wireName()).put("audio", update.audio())
                     .put("video", update.video());
-            play.forStream(event.userId(), update.streamType().wireName())
-                    .ifPresent(query -> data.put("play", query));
+            play.forStream(event.userId(), update.streamType()).ifPresent(query -> data.put("play", query));
         } else if (event instanceof RoomEvent.StreamRemove remove) {
             name = "streamRemove";
             data.put("streamType", remove.streamType().wireName());
@@ -157,12 +158,13 @@ final class ProtocolCodec {
     ArrayNode members(List<MemberInfo> members, PlayQueries play) {
         ArrayNode array = mapper.createArrayNode();
         for (MemberInfo member : members) {
-            ObjectNode node = array.addObject().put("userID", member.userId()).put("role", member.role().wireName());
+            ObjectNode node = array.addObject().put("userID", member.userId().value())
+                    .put("role", member.role().wireName());
             ObjectNode streams = node.putObject("streams");
             member.main().ifPresent(main -> stream(streams.putObject("main"), main, true,
-                    play.forStream(member.userId(), "main")));
+                    play.forStream(member.userId(), StreamType.MAIN)));
             member.aux().ifPresent(aux -> stream(streams.putObject("aux"), aux, false,
-                    play.forStream(member.userId(), "aux")));
+                    play.forStream(member.userId(), StreamType.AUX)));
         }
         return array;
     }

@@ -306,6 +306,8 @@ final class SignallingConnection {
         if (busy != null) {
             return busy;
         }
+        // The one userID rule, refused with TRTC's -3319 as authenticate would (it checks the userID first).
+        UserId user = RequestAuthenticator.requireValidUserId(userId);
         // On the event loop: apps are in memory, so authenticating costs one HMAC and never waits on a worker.
         Privileges privileges = authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey, room,
                 EnumSet.of(Privilege.ENTER_ROOM));
@@ -313,7 +315,7 @@ final class SignallingConnection {
         Membership candidate = new Membership();
         candidate.adopt(ticket);
         try {
-            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, userId, role,
+            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, user, role,
                     privileges, candidate));
             return Future.succeededFuture(joined(entered, candidate));
         } catch (RuntimeException e) {
@@ -349,7 +351,7 @@ final class SignallingConnection {
         ObjectNode data = codec.object()
                 .put("sessionToken", member.sessionToken())
                 .put("heartbeatIntervalMs", config.heartbeatInterval().toMillis())
-                .put("userID", member.userId())
+                .put("userID", member.userId().value())
                 .put("role", member.role().wireName());
         data.set("members", codec.members(entered.others(), playQueries(member.room().key())));
         data.set("live", codec.live(live));
@@ -358,7 +360,7 @@ final class SignallingConnection {
 
     /** Signs each stream's playback query for this member (docs/protocol.md, {@code play}). */
     private ProtocolCodec.PlayQueries playQueries(RoomKey room) {
-        return (userId, streamType) -> live.playbackUrls().query(room, userId, streamType);
+        return (userId, streamType) -> live.playbackUrls().query(room, userId.value(), streamType.wireName());
     }
 
     private Future<ObjectNode> leave() {
@@ -396,8 +398,7 @@ final class SignallingConnection {
         boolean audio = request.optionalBoolean("audio").orElse(true) && offered.audio();
         boolean video = request.optionalBoolean("video").orElse(true) && offered.video();
         current.room().checkMayPublish(current, type, offered.audio(), offered.video());
-        String streamKey = current.room().key().streamKey(StreamId.of(new UserId(current.userId()), type))
-                .toString();
+        String streamKey = current.room().key().streamKey(StreamId.of(current.userId(), type)).toString();
         return Future.fromCompletionStage(media.publish(streamKey, offer), context).map(session -> {
             try {
                 if (member != current) {
@@ -429,13 +430,13 @@ final class SignallingConnection {
     }
 
     private Future<ObjectNode> subscribe(SignalRequest request) throws ProtocolException {
-        String streamId = request.string("streamID");
+        String streamIdText = request.string("streamID");
         String offer = request.string("offer");
         Member current = requireMember();
+        StreamId streamId = parseStreamId(streamIdText);
         OfferedKinds offered = OfferedKinds.tryOf(offer).orElse(OfferedKinds.EVERYTHING);
         current.room().checkMaySubscribe(current, streamId, offered.audio(), offered.video());
-        // checkMaySubscribe refused a malformed streamID; this one parses.
-        String streamKey = current.room().key().streamKey(StreamId.parse(streamId)).toString();
+        String streamKey = current.room().key().streamKey(streamId).toString();
         return Future.fromCompletionStage(media.play(streamKey, offer), context).map(session -> {
             try {
                 if (member != current) {
@@ -453,7 +454,9 @@ final class SignallingConnection {
     private Future<ObjectNode> unsubscribe(SignalRequest request) throws ProtocolException {
         String streamId = request.string("streamID");
         Member current = requireMember();
-        current.room().unsubscribe(current, streamId).ifPresent(media::end);
+        // A malformed streamID names no subscription: there is nothing to end, as for any unknown stream.
+        tryParseStreamId(streamId).flatMap(parsed -> current.room().unsubscribe(current, parsed))
+                .ifPresent(media::end);
         return Future.succeededFuture(codec.object());
     }
 
@@ -465,7 +468,7 @@ final class SignallingConnection {
             throw new ProtocolException(request.id(), "setStreamType: data.streamType must be \"big\" or \"small\"");
         }
         Member current = requireMember();
-        String session = current.subscriptionSessions().get(streamId);
+        String session = tryParseStreamId(streamId).map(current.subscriptionSessions()::get).orElse(null);
         if (session == null || !media.preferSmallStream(session, type.equals("small"))) {
             throw new RoomException(RoomError.STATE, "not subscribed to " + streamId);
         }
@@ -484,6 +487,27 @@ final class SignallingConnection {
         String name = request.optionalString("streamType").orElse("main");
         return StreamType.fromWire(name).orElseThrow(() -> new ProtocolException(request.id(),
                 request.action().wireName() + ": data.streamType must be \"main\" or \"aux\""));
+    }
+
+    /**
+     * Reads a {@code streamID} with the one parser ({@link StreamId#parse}); a malformed one is refused with TRTC's
+     * invalid-parameter code and the parser's message.
+     */
+    private static StreamId parseStreamId(String text) {
+        try {
+            return StreamId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new RoomException(RoomError.INVALID_PARAMETER, e.getMessage());
+        }
+    }
+
+    /** The stream {@code text} names, or empty when it is malformed (and so names nothing this member holds). */
+    private static Optional<StreamId> tryParseStreamId(String text) {
+        try {
+            return Optional.of(StreamId.parse(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private Member requireMember() {

@@ -102,9 +102,9 @@ public final class WhipWhepRoutes {
             // the UserSig and PrivateMapKey (apps are in memory), then the session caps.
             admission.checkAddressRate(address);
             request = Request.from(context, publish, offer);
-            granted = authenticator.authenticate(request.sdkAppId, request.userId, request.userSig,
+            granted = authenticator.authenticate(request.sdkAppId, request.userId.value(), request.userSig,
                     request.privateMapKey, request.room, request.privileges);
-            ticket = admission.admit(request.sdkAppId, request.userId, address);
+            ticket = admission.admit(request.sdkAppId, request.userId.value(), address);
         } catch (IllegalArgumentException e) {
             ApiError.badRequest(e.getMessage()).send(context);
             return;
@@ -225,7 +225,7 @@ public final class WhipWhepRoutes {
     /** The parameters of one WHIP or WHEP request, validated. */
     private static final class Request {
         SdkAppId sdkAppId;
-        String userId;
+        UserId userId;
         String userSig;
         Optional<String> privateMapKey;
         RoomRef room;
@@ -237,8 +237,7 @@ public final class WhipWhepRoutes {
         static Request from(RoutingContext context, boolean publish, String offer) {
             Request request = new Request();
             request.sdkAppId = SdkAppId.parse(required(context, "sdkAppID"));
-            request.userId = required(context, "userID");
-            UserId user = RequestAuthenticator.requireValidUserId(request.userId);
+            request.userId = RequestAuthenticator.requireValidUserId(required(context, "userID"));
             request.room = RoomRef.parse(context.queryParams().get("roomID"), context.queryParams().get("strRoomID"));
             request.userSig = bearer(context);
             request.privateMapKey = Optional.ofNullable(context.queryParams().get("privateMapKey"))
@@ -251,7 +250,7 @@ public final class WhipWhepRoutes {
                 String streamType = Optional.ofNullable(context.queryParams().get("streamType")).orElse("main");
                 request.streamType = StreamType.fromWire(streamType)
                         .orElseThrow(() -> new IllegalArgumentException("streamType must be main or aux"));
-                request.streamId = StreamId.of(user, request.streamType);
+                request.streamId = StreamId.of(request.userId, request.streamType);
                 if (request.streamType == StreamType.AUX) {
                     // The aux stream is a screen share: video only, as in TRTC. Audio in it would reach players
                     // who hold only recv_aux_video, so it is refused rather than forwarded.

@@ -288,6 +288,12 @@ class SignallingIT {
             client.error("subscribe", data().put("streamID", "x_main").put("offer", "v=0"), -1);
             client.enter(server, "solo", "solo-room", null);
             client.error("subscribe", data().put("streamID", "nobody_main").put("offer", "v=0"), 16400);
+            // A malformed streamID is read once at the edge: subscribe refuses it with -2 and the parser's
+            // reason; unsubscribe and setStreamType find no subscription under it, as for any unknown stream.
+            assertThat(client.error("subscribe", data().put("streamID", "nobody_camera").put("offer", "v=0"), -2)
+                    .path("message").asText()).isEqualTo("streamID must be {userID}_main or {userID}_aux");
+            client.ok("unsubscribe", data().put("streamID", "a/b_main"));
+            client.error("setStreamType", data().put("streamID", "a/b_main").put("streamType", "big"), -1);
             client.error("enter", SignalClient.enterData(server, "solo", "solo-room", null), -1);
             client.error("message", data().put("cmdID", 1).put("data", "x".repeat(1025)), -2);
         }
