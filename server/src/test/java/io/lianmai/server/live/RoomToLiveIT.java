@@ -65,7 +65,7 @@ class RoomToLiveIT {
     @Test
     void aWebRtcPublisherIsPlayableAsHttpFlv() throws Exception {
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
-        try (HeadlessChromium publisher = publishVp8(9101, "alice")) {
+        try (HeadlessChromium publisher = publishFromChromium("vp8", 9101, "alice")) {
             String streamKey = server.sdkAppId() + "/r9101/alice_main";
             assertThat(server.server().media().playerCount(streamKey)).as("nothing bridged before asked").isZero();
 
@@ -105,7 +105,7 @@ class RoomToLiveIT {
     @Test
     void aWebRtcPublisherIsPlayableAsHls() throws Exception {
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
-        try (HeadlessChromium publisher = publishVp8(9104, "carol")) {
+        try (HeadlessChromium publisher = publishFromChromium("vp8", 9104, "carol")) {
             String streamKey = server.sdkAppId() + "/r9104/carol_main";
             assertThat(server.server().media().playerCount(streamKey)).as("nothing bridged before asked").isZero();
 
@@ -169,13 +169,7 @@ class RoomToLiveIT {
     @Test
     void aBrowsersH264IsPassedThroughToHttpFlv() throws Exception {
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
-        Path tone = ToneDetector.writeWav(dir.resolve("tone.wav"), LiveOutput.TONE_HZ, 1, 48_000);
-        try (HeadlessChromium browser = HeadlessChromium.startWithMicrophone(tone)) {
-            browser.open(server.url("/whip.html?codec=h264&sdkAppID=" + server.sdkAppId() + "&roomID=9103"
-                    + "&userID=bob&userSig=" + URLEncoder.encode(server.userSig("bob"), StandardCharsets.UTF_8))
-                    .toString());
-            browser.await("publisher connected", Duration.ofSeconds(15),
-                    () -> String.valueOf(browser.pageLog()).contains("connection connected"));
+        try (HeadlessChromium browser = publishFromChromium("h264", 9103, "bob")) {
             String url = server.signedLive(server.sdkAppId() + "_9103_bob_main.flv").toString();
             String streams = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "10000000",
                     "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", url), 30, dir);
@@ -192,15 +186,16 @@ class RoomToLiveIT {
     }
 
     /**
-     * Publishes from headless Chromium's WHIP page with VP8 only (the transcoding path) and the fake microphone
-     * playing {@link LiveOutput#TONE_HZ}; returns once the page has its WHIP session and is connected.
+     * Publishes from headless Chromium's WHIP page with only the video {@code codec} ({@code vp8}: the transcoding
+     * path; {@code h264}: passed through), the {@link #FIXED_CAMERA} and the fake microphone playing
+     * {@link LiveOutput#TONE_HZ}; returns once the page has its WHIP session and is connected.
      */
-    private HeadlessChromium publishVp8(long room, String user) throws IOException {
+    private HeadlessChromium publishFromChromium(String codec, long room, String user) throws IOException {
         Path tone = ToneDetector.writeWav(dir.resolve("tone.wav"), LiveOutput.TONE_HZ, 1, 48_000);
         HeadlessChromium browser = HeadlessChromium.startWithMicrophone(tone);
         try {
             browser.onEveryPage(FIXED_CAMERA);
-            browser.open(server.url("/whip.html?codec=vp8&sdkAppID=" + server.sdkAppId() + "&roomID=" + room
+            browser.open(server.url("/whip.html?codec=" + codec + "&sdkAppID=" + server.sdkAppId() + "&roomID=" + room
                     + "&userID=" + user + "&userSig=" + URLEncoder.encode(server.userSig(user),
                     StandardCharsets.UTF_8)).toString());
             browser.await("publisher connected", Duration.ofSeconds(30), () -> {

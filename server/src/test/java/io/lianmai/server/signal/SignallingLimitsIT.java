@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -195,7 +196,7 @@ class SignallingLimitsIT {
                     if (answer[0].path("ok").asBoolean() || answer[0].path("error").path("code").asInt() != -1202) {
                         return true;
                     }
-                    pause(100);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // within the command rate limit
                     return false;
                 }, () -> answer[0]);
                 assertThat(answer[0].path("ok").asBoolean()).as("resume → %s", answer[0]).isTrue();
@@ -206,15 +207,6 @@ class SignallingLimitsIT {
                 assertThat(owner.awaitClose()).as("closed for the resume (1000), not for silence (1001)")
                         .isEqualTo(1000);
             }
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 
