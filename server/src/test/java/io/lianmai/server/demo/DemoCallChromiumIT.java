@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
 import io.lianmai.server.live.FfmpegRtmp;
+import io.lianmai.server.live.LiveOutput;
 import io.lianmai.server.sdk.BrowserMedia;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.HeadlessChromium;
+import io.lianmai.testkit.ToneDetector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoCallChromiumIT {
     private static final Duration MEDIA = Duration.ofSeconds(20);
+    /**
+     * The browser's microphone tone when it also plays the RTMP pusher's {@value LiveOutput#TONE_HZ} Hz: the SDK
+     * captures with echo cancellation, which would take a tone of the same pitch for an echo and remove it.
+     */
+    private static final int BROWSER_TONE_HZ = 660;
     @RegisterExtension
     private static final TestServer server = TestServer.fixture(Map.of("dev.userSigEndpoint", "true"));
 
@@ -61,20 +68,23 @@ class DemoCallChromiumIT {
     }
 
     /**
-     * The issue's "done when": ffmpeg as a live-pusher and ffprobe as a live-player take part in a room with a browser
-     * member. The browser sees the pusher join and decodes it (RTMP → WebRTC: H.264 as is, AAC → Opus); ffprobe
-     * decodes the browser's stream as HTTP-FLV (WebRTC → FLV: VP8 → H.264, Opus → AAC); the browser sees the pusher
-     * leave.
+     * The issue's "done when": ffmpeg as a live-pusher and ffmpeg as a live-player take part in a room with a browser
+     * member. The browser sees the pusher join and decodes it (RTMP → WebRTC: H.264 as is, AAC → Opus); the player
+     * decodes the browser's stream as HTTP-FLV (WebRTC → FLV: VP8 → H.264, Opus → AAC) and hears the browser's
+     * microphone, a {@value #BROWSER_TONE_HZ} Hz tone, as it does the pusher's stream and its
+     * {@value LiveOutput#TONE_HZ} Hz tone; the browser sees the pusher leave.
      */
     @Test
     void anRtmpPusherAndAnFlvPlayerShareARoomWithABrowser(@TempDir Path dir) throws Exception {
         Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
         Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
-        try (HeadlessChromium web = BrowserMedia.start()) {
+        Path tone = ToneDetector.writeWav(dir.resolve("tone.wav"), BROWSER_TONE_HZ, 1, 48_000);
+        try (HeadlessChromium web = BrowserMedia.startWithMicrophone(tone)) {
             web.open(server.url("/room.html?roomID=7070&userID=web").toString());
             web.await("LOCAL_JOIN", MEDIA, () -> events(web).contains("LOCAL_JOIN"));
+            // FfmpegRtmp.publish sends 30 fps and a LiveOutput.TONE_HZ sine.
             Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, server.sdkAppId()
-                    + "_7070_pusher_main", server.userSig("pusher")), 40, dir.resolve("ffmpeg.log"));
+                    + "_7070_pusher_main", server.userSig("pusher")), 60, dir.resolve("ffmpeg.log"));
             try {
                 web.await("the pusher joins and publishes", MEDIA, () -> events(web).containsAll(List.of(
                         "REMOTE_USER_JOIN", "REMOTE_VIDEO_ADD", "REMOTE_AUDIO_ADD")));
@@ -84,10 +94,10 @@ class DemoCallChromiumIT {
                 String streams = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout",
                         "10000000", "-show_entries", "stream=codec_name", "-of", "csv=p=0", flv), 30, dir);
                 assertThat(streams).contains("h264").contains("aac");
-                String frames = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout",
-                        "10000000", "-read_intervals", "%+3", "-select_streams", "v", "-count_frames",
-                        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", flv), 30, dir);
-                assertThat(Integer.parseInt(frames.strip().split("\\s+")[0])).as(frames).isGreaterThan(20);
+                // The browser's camera may slow under load: 20 frames in 3 s of stream is its floor, as before.
+                LiveOutput.assertSeenAndHeard(dir, flv, 20, BROWSER_TONE_HZ);
+                LiveOutput.assertSeenAndHeard(dir,
+                        server.signedLive(server.sdkAppId() + "_7070_pusher_main.flv").toString());
             } finally {
                 FfmpegRtmp.stop(pusher);
             }

@@ -3,6 +3,7 @@ package io.lianmai.server.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
+import io.lianmai.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -10,6 +11,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +43,14 @@ class HttpListenerLimitsIT {
                     long start = System.nanoTime();
                     assertThat(awaitClosed(silent, 8)).as("silent connection closed").isTrue();
                     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(6000L);
-                    // Well past the timeout, the player still receives.
-                    Thread.sleep(3000);
-                    int tags = player.tags.size();
-                    Thread.sleep(1000);
-                    assertThat(player.ended).isFalse();
-                    assertThat(player.tags.size()).isGreaterThan(tags);
+                    // Well past the timeout (4 s after it closed the silent connection, which the player has been
+                    // open as long as), the player still receives: a tag arrives then, and the stream has not ended.
+                    long wellPast = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+                    Await.until("a tag received well past the idle timeout", Duration.ofSeconds(30),
+                            () -> player.ended
+                                    || player.tags.stream().anyMatch(tag -> tag.receivedNanos() - wellPast > 0),
+                            () -> player.tags.size() + " tags, ended " + player.ended);
+                    assertThat(player.ended).as("the FLV player was closed").isFalse();
                 }
             } finally {
                 Ffmpeg.stop(publisher);

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.server.TestServer;
 import io.lianmai.server.signal.SignalClient;
+import io.lianmai.testkit.Await;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.LibWebRtcPeer;
+import io.netty.buffer.ByteBuf;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +40,7 @@ class RtmpInRoomIT {
         try (SignalClient viewer = SignalClient.connect(server); LibWebRtcPeer player = LibWebRtcPeer.player()) {
             viewer.enter(server, "viewer", "9001", null);
             String stream = server.sdkAppId() + "_9001_anchor_main";
+            AtomicLong aacFrames = countAudioMessages(stream);
             Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, server.userSig("anchor")), 30,
                     dir.resolve("ffmpeg.log"));
             try {
@@ -44,7 +49,11 @@ class RtmpInRoomIT {
                 assertThat(added.path("streamType").asText()).isEqualTo("main");
                 assertThat(added.path("audio").asBoolean()).isTrue();
                 assertThat(added.path("video").asBoolean()).isTrue();
-                Thread.sleep(1000);
+                // Over a second of the pusher's sound reaches the bridge after it joined: none of it is transcoded
+                // while nobody plays the stream.
+                long heard = aacFrames.get();
+                Await.until("50 more AAC frames from the pusher", MEDIA_DEADLINE,
+                        () -> aacFrames.get() >= heard + 50, () -> aacFrames.get() + " AAC frames");
                 assertThat(server.server().live().bridges().audioFramesTranscoded(stream))
                         .as("no AAC is transcoded while nobody plays the stream").isZero();
 
@@ -94,5 +103,30 @@ class RtmpInRoomIT {
     private static long number(HeadlessChromium browser, String function) {
         Object value = browser.asyncScript("window." + function + "().then(arguments[0])");
         return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    /**
+     * Counts the audio messages (FLV tag type 8) of {@code stream} as they reach the server's live hub, where the
+     * room bridge sees them too: a test waits for sound to have arrived rather than for time to pass.
+     */
+    private static AtomicLong countAudioMessages(String stream) {
+        AtomicLong count = new AtomicLong();
+        server.server().live().hub().addObserver(new LiveStreamObserver() {
+            @Override
+            public void onPublish(String name) {
+            }
+
+            @Override
+            public void onMessage(String name, int type, long timestamp, ByteBuf body) {
+                if (type == 8 && name.equals(stream)) {
+                    count.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void onUnpublish(String name) {
+            }
+        });
+        return count;
     }
 }

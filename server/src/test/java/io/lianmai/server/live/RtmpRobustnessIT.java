@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * While ffmpeg publishes a good stream and an HTTP-FLV player watches it, other connections send a wrong protocol,
  * malformed chunks, AMF garbage, illegal chunk sizes, too many chunk streams, random bytes, and publishes with a wrong
  * or missing UserSig or a bad stream name. Each gets a clear error (an error NetStatus, or its connection closed with
- * a log line saying why); the good stream's player never notices.
+ * a log line saying why); the good stream's player never notices, and a viewer afterwards still decodes its frames
+ * and hears its 440 Hz tone.
  */
 class RtmpRobustnessIT {
     @TempDir
@@ -144,6 +145,8 @@ class RtmpRobustnessIT {
                 assertThat(during.size()).isGreaterThan(30);
                 assertThat(maxGapMillis).as("longest pause of the good player, ms").isLessThan(1000);
                 assertThat(server.server().live().hub().playerCount(stream)).isEqualTo(1);
+                // And the stream is still what was published: a viewer decodes its frames and hears its tone.
+                LiveOutput.assertSeenAndHeard(dir, server.signedLive(stream + ".flv").toString());
             } finally {
                 Ffmpeg.stop(publisher);
             }

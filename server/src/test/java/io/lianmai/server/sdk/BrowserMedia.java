@@ -1,6 +1,7 @@
 package io.lianmai.server.sdk;
 
 import io.lianmai.testkit.HeadlessChromium;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -35,7 +36,18 @@ public final class BrowserMedia {
     }
 
     public static HeadlessChromium start() {
-        HeadlessChromium page = HeadlessChromium.start();
+        return probed(HeadlessChromium.start());
+    }
+
+    /**
+     * As {@link #start()}, with the fake microphone playing {@code wav} instead of its beep (see
+     * {@link HeadlessChromium#startWithMicrophone}), so that a listener downstream knows what to hear.
+     */
+    public static HeadlessChromium startWithMicrophone(Path wav) {
+        return probed(HeadlessChromium.startWithMicrophone(wav));
+    }
+
+    private static HeadlessChromium probed(HeadlessChromium page) {
         page.onEveryPage(PROBE);
         return page;
     }

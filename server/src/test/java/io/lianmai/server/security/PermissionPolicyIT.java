@@ -2,6 +2,9 @@ package io.lianmai.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.auth.Privilege;
@@ -13,6 +16,7 @@ import io.lianmai.server.TestServer;
 import io.lianmai.server.live.FfmpegRtmp;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.store.App;
+import io.lianmai.testkit.Await;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.netty.channel.EventLoopGroup;
@@ -32,6 +36,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -216,17 +221,26 @@ class PermissionPolicyIT {
         String stream = server.sdkAppId() + "_9102_pusher_main";
         Process pusher = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, server.userSig("pusher"))
                 + "&privatemapkey=" + encode(noCreate), 30, dir.resolve("ffmpeg.log"));
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger bridgeLogger = (Logger) LoggerFactory.getLogger("io.lianmai.server"); // the RTMP room bridge logs here
+        logs.start();
+        bridgeLogger.addAppender(logs);
         try (SignalClient viewer = SignalClient.connect(server)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!server.server().live().hub().isLive(stream) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertThat(server.server().live().hub().isLive(stream)).as("the publish itself is allowed").isTrue();
-            Thread.sleep(2500); // past the bridge's wait for both sequence headers
+            // The bridge has both sequence headers and has tried the room: it was refused.
+            String refused = "RTMP stream " + stream + " cannot be published in room";
+            Await.until("the room bridge refused", Duration.ofSeconds(30), () -> logs.list.stream()
+                    .anyMatch(event -> event.getFormattedMessage().contains(refused)),
+                    () -> logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
 
             JsonNode entered = viewer.enter(server, "viewer", "9102", null);
             assertThat(entered.path("members")).as("the RTMP publisher did not create room 9102").isEmpty();
         } finally {
+            bridgeLogger.detachAppender(logs);
             FfmpegRtmp.stop(pusher);
         }
     }

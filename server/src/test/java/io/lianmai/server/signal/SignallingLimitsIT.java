@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.server.TestServer;
+import io.lianmai.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -182,17 +184,28 @@ class SignallingLimitsIT {
             assertThat(owner.isClosed()).isFalse();
             owner.ok("message", data().put("cmdID", 1).put("data", "still mine"));
 
-            // The owner's network goes away without the server noticing (it stops sending); two heartbeat intervals
-            // later (before the server's own three-interval silence timeout) a resume takes over, with a new token,
-            // and the old one is dead.
+            // The owner's network goes away without the server noticing (it stops sending); once it has not been
+            // heard for two heartbeat intervals (before the server's own three-interval silence timeout) a resume
+            // takes over, with a new token, and the old one is dead. The resume is retried while refused as "alive",
+            // so it takes over as soon as it may rather than after a guessed pause.
             owner.stopSending();
-            Thread.sleep(2300);
             try (SignalClient back = SignalClient.connect(server)) {
-                JsonNode resumed = back.ok("resume", data().put("sessionToken", token));
+                JsonNode[] answer = {null};
+                Await.until("a resume takes the silent owner's membership over", Duration.ofSeconds(15), () -> {
+                    answer[0] = back.request("resume", data().put("sessionToken", token));
+                    if (answer[0].path("ok").asBoolean() || answer[0].path("error").path("code").asInt() != -1202) {
+                        return true;
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // within the command rate limit
+                    return false;
+                }, () -> answer[0]);
+                assertThat(answer[0].path("ok").asBoolean()).as("resume → %s", answer[0]).isTrue();
+                JsonNode resumed = answer[0].path("data");
                 String rotated = resumed.path("sessionToken").asText();
                 assertThat(rotated).hasSize(32).isNotEqualTo(token);
                 thief.error("resume", data().put("sessionToken", token), -1);
-                assertThat(owner.awaitClose()).isEqualTo(1000);
+                assertThat(owner.awaitClose()).as("closed for the resume (1000), not for silence (1001)")
+                        .isEqualTo(1000);
             }
         }
     }
