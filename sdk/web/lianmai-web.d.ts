@@ -14,6 +14,8 @@ export interface TRTCOptions extends CoreOptions {
    * loaded from (import.meta.url) + /ws, so a page on the app's own origin that imports the SDK from the Lianmai
    * server talks to that server. */
   serverUrl?: string;
+  /** 'relay' sends all media through the TURN servers the server hands out (turn.urls); default 'all'. */
+  iceTransportPolicy?: 'all' | 'relay';
   /** getStats() period for *_NET_STATE_UPDATE (ms, default 2000). */
   statsIntervalMs?: number;
   /** period of *_AUDIO_VOLUME_UPDATE (ms, default 500). */

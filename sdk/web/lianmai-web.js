@@ -122,7 +122,7 @@ class BeautyFilter {
 export default class TRTC extends TRTCCore {
   /**
    * @param ctx the page (any object with setData(obj, callback)); kept for symmetry with trtc-wx
-   * @param options {env, logLevel, serverUrl, recvMode, statsIntervalMs, volumeIntervalMs, requestTimeoutMs,
+   * @param options {env, logLevel, serverUrl, iceTransportPolicy, recvMode, statsIntervalMs, volumeIntervalMs, requestTimeoutMs,
    *                 reconnectTimeoutMs}
    */
   constructor(ctx, options = {}) {
@@ -310,10 +310,20 @@ export default class TRTC extends TRTCCore {
     }
   }
 
+  /**
+   * The peer connections' configuration: the ICE servers the server gave at enter/resume (TURN with this member's
+   * credentials), and options.iceTransportPolicy ('relay' sends everything through TURN).
+   */
+  _rtcConfiguration() {
+    const configuration = {iceServers: this._iceServers || []};
+    if (this.options.iceTransportPolicy) configuration.iceTransportPolicy = this.options.iceTransportPolicy;
+    return configuration;
+  }
+
   async _publish() {
     const a = this._pusherAttrs();
     const pureAudio = !!this._params?.pureAudioMode;
-    const pc = new RTCPeerConnection();
+    const pc = new RTCPeerConnection(this._rtcConfiguration());
     const stream = new MediaStream();
     const pub = {pc, stream, audio: !!a.enableMic, video: !!a.enableCamera && !pureAudio, closed: false, stats: {}};
     pub.audioSender = pc.addTransceiver(this._mic || 'audio', {direction: 'sendonly', streams: [stream]}).sender;
@@ -631,7 +641,7 @@ export default class TRTC extends TRTCCore {
   }
 
   async _subscribe(streamID, kinds) {
-    const pc = new RTCPeerConnection();
+    const pc = new RTCPeerConnection(this._rtcConfiguration());
     const sub = {pc, kinds, closed: false, ended: false, failures: 0, stats: {}};
     this._subs.set(streamID, sub);
     for (const kind of ['audio', 'video']) if (kinds.includes(kind)) pc.addTransceiver(kind, {direction: 'recvonly'});

@@ -423,6 +423,8 @@ class TRTCCore {
     this._state = 'joined';
     this._sessionToken = data.sessionToken || this._sessionToken;
     this._heartbeatMs = Number(data.heartbeatIntervalMs) > 0 ? Number(data.heartbeatIntervalMs) : 10000;
+    // TURN/STUN servers with this member's credentials (server config turn.*); a resume brings fresh ones.
+    this._iceServers = Array.isArray(data.iceServers) ? data.iceServers : [];
     this._reconnectStarted = null;
     this._heartbeatSent = 0;
     this._backoff = 0;

@@ -64,7 +64,8 @@ public final class HttpFrontDoor {
         Router router = Router.router(vertx);
         ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
         router.get("/healthz").handler(this::health);
-        new WhipWhepRoutes(services.authenticator(), services.media(), services.rooms(), services.admission())
+        new WhipWhepRoutes(services.authenticator(), services.media(), services.rooms(), services.admission(),
+                services.iceServers())
                 .mount(router);
         signalling = new SignallingRoutes(services,
                 new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), connections::release);

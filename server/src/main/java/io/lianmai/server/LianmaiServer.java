@@ -10,6 +10,7 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
+import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.signal.SignallingServices;
@@ -103,7 +104,7 @@ public final class LianmaiServer implements AutoCloseable {
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
-                    admission, config.signal(), clock), apps, live, devUserSig);
+                    admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig);
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()

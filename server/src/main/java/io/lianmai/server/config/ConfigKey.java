@@ -162,6 +162,16 @@ public enum ConfigKey {
             "CDN publish tasks one app may run at once on this node (each holds up to 10 push connections)."),
     CDN_MAX_TASKS("cdn.maxTasks", "1000", false,
             "CDN publish tasks on this node, all apps together."),
+    TURN_URLS("turn.urls", "", false,
+            "Comma-separated TURN (and STUN) server URLs handed to clients with time-limited credentials, e.g. "
+                    + "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349?transport=tcp. Empty: "
+                    + "none (clients reach the media port directly)."),
+    TURN_SECRET("turn.secret", "", true,
+            "Secret shared with the TURN server (coturn: use-auth-secret, static-auth-secret) that signs the "
+                    + "credentials. Required when turn.urls lists a turn: or turns: URL."),
+    TURN_CREDENTIAL_SECONDS("turn.credentialSeconds", "86400", false,
+            "Lifetime of a TURN credential. The TURN server checks it on every allocation refresh, so it must "
+                    + "outlive the longest call."),
     STORE_JDBC_URL("store.jdbcUrl", "", false,
             "JDBC URL of the app database. Empty: an embedded H2 file database under data.dir. "
                     + "A jdbc:postgresql:// URL selects PostgreSQL."),

@@ -247,7 +247,31 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_PRE_AUTH_MAX_BYTES, 4096, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
-                live, limits);
+                live, limits, turn(settings));
+    }
+
+    /** {@code turn.*}: URLs checked for their scheme; a secret required as soon as one is a TURN server. */
+    private static TurnConfig turn(Map<ConfigKey, Setting> settings) {
+        List<String> urls = new ArrayList<>();
+        boolean relays = false;
+        for (String part : text(settings, ConfigKey.TURN_URLS).split(",")) {
+            String url = part.trim();
+            if (url.isEmpty()) {
+                continue;
+            }
+            if (!url.matches("(turns?|stuns?):[^\\s<>\"]+")) {
+                throw invalid(settings, ConfigKey.TURN_URLS, "must list turn:, turns:, stun: or stuns: URLs "
+                        + "separated by commas");
+            }
+            relays |= url.startsWith("turn");
+            urls.add(url);
+        }
+        String secret = text(settings, ConfigKey.TURN_SECRET);
+        if (relays && secret.isEmpty()) {
+            throw invalid(settings, ConfigKey.TURN_SECRET, "must be set when turn.urls lists a TURN server");
+        }
+        return new TurnConfig(urls, secret,
+                Duration.ofSeconds(integer(settings, ConfigKey.TURN_CREDENTIAL_SECONDS, 60, 604_800)));
     }
 
     /** What media clients may take: docs/security.md, "Media plane". */

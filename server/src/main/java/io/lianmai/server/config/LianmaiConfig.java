@@ -19,8 +19,9 @@ import java.nio.file.Path;
  * @param signal the signalling WebSocket
  * @param live live output (HTTP-FLV and RTMP players, CDN relays)
  * @param limits admission: sessions and join rates per node, app, user and address
+ * @param turn the TURN servers clients are given, with signed credentials
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
         RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live,
-        LimitsConfig limits) {
+        LimitsConfig limits, TurnConfig turn) {
 }

@@ -12,6 +12,7 @@ import io.lianmai.common.UserId;
 import io.lianmai.room.MemberInfo;
 import io.lianmai.room.RoomEvent;
 import io.lianmai.room.StreamState;
+import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.live.LiveEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -165,6 +166,21 @@ final class ProtocolCodec {
                     play.forStream(member.userId(), StreamType.MAIN)));
             member.aux().ifPresent(aux -> stream(streams.putObject("aux"), aux, false,
                     play.forStream(member.userId(), StreamType.AUX)));
+        }
+        return array;
+    }
+
+    /**
+     * {@code enter}'s {@code iceServers}, as {@code RTCPeerConnection}'s configuration takes them:
+     * {@code [{"urls": [...], "username"?, "credential"?}]}.
+     */
+    ArrayNode iceServers(List<IceServers.IceServer> servers) {
+        ArrayNode array = mapper.createArrayNode();
+        for (IceServers.IceServer server : servers) {
+            ObjectNode node = array.addObject();
+            ArrayNode urls = node.putArray("urls");
+            server.urls().forEach(urls::add);
+            server.credential().ifPresent(c -> node.put("username", c.username()).put("credential", c.credential()));
         }
         return array;
     }

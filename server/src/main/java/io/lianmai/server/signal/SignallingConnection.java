@@ -29,6 +29,7 @@ import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.room.OfferedKinds;
 import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
@@ -100,6 +101,7 @@ final class SignallingConnection {
     private volatile Membership membership;
     /** Told once when the socket closed, on the socket's context. */
     private Runnable onGone = () -> { };
+    private final IceServers iceServers;
 
     SignallingConnection(SignallingServices services, ServerWebSocket socket, ProtocolCodec codec,
             LiveEndpoints.Bases live, Map<Member, Admission.Ticket> handOffs) {
@@ -115,6 +117,7 @@ final class SignallingConnection {
         this.live = live;
         this.commands = new TokenBucket(config.commandsPerSecond(), config.commandBurst(), clock.millis());
         this.admission = services.admission();
+        this.iceServers = services.iceServers();
         this.address = socket.remoteAddress().hostAddress();
         this.handOffs = handOffs;
     }
@@ -355,6 +358,7 @@ final class SignallingConnection {
                 .put("role", member.role().wireName());
         data.set("members", codec.members(entered.others(), playQueries(member.room().key())));
         data.set("live", codec.live(live));
+        data.set("iceServers", codec.iceServers(iceServers.forUser(member.userId())));
         return data;
     }
 

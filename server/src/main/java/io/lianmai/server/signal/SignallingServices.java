@@ -4,6 +4,7 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.limits.Admission;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -20,7 +21,8 @@ import java.time.Clock;
  * @param admission who may start a session now
  * @param config the {@code signal.*} settings (heartbeats, limits)
  * @param clock the node's clock
+ * @param iceServers the TURN/STUN servers members are given in {@code enter} and {@code resume}
  */
 public record SignallingServices(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms,
-        MediaPlane media, Admission admission, SignalConfig config, Clock clock) {
+        MediaPlane media, Admission admission, SignalConfig config, Clock clock, IceServers iceServers) {
 }

@@ -17,6 +17,7 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
+import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.http.RequestBodies;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.limits.Admission;
@@ -54,15 +55,17 @@ public final class WhipWhepRoutes {
     private final MediaPlane media;
     private final MediaOnlyMembers roomMembers;
     private final Admission admission;
+    private final IceServers iceServers;
     /** The admission ticket of each WHIP/WHEP session, released when the session ends. */
     private final Map<String, Admission.Ticket> tickets = new ConcurrentHashMap<>();
 
     public WhipWhepRoutes(RequestAuthenticator authenticator, MediaPlane media, RoomRegistry rooms,
-            Admission admission) {
+            Admission admission, IceServers iceServers) {
         this.authenticator = authenticator;
         this.media = media;
         this.roomMembers = new MediaOnlyMembers(rooms, media);
         this.admission = admission;
+        this.iceServers = iceServers;
         media.onSessionEnded(this::onSessionEnded);
     }
 
@@ -142,6 +145,8 @@ public final class WhipWhepRoutes {
                 .setStatusCode(201)
                 .putHeader("content-type", SDP)
                 .putHeader("location", (publish ? "/whip/" : "/whep/") + session.sessionId())
+                // The TURN servers for a client that must relay (RFC 9725 §4.6): used on an ICE restart.
+                .putHeader("link", iceServers.linkHeaders(request.userId))
                 .end(session.answerSdp()))
                 .onFailure(failure -> {
                     ticket.release();

@@ -22,7 +22,7 @@ class WebSdkChromiumIT {
      * An app page: window.app(options, params) creates a TRTC, records events (not the periodic ones) in window.got,
      * renders a live-player per remote video and a live-pusher, and enters the room.
      */
-    private static final String APP = "window.got = []; window.app = async (options, params, pusherAttrs) => {"
+    static final String APP = "window.got = []; window.app = async (options, params, pusherAttrs) => {"
             + "  const {default: TRTC} = await import('/sdk/lianmai-web.js');"
             + "  const page = {data: {}, setData(d, cb) { Object.assign(this.data, d); if (cb) setTimeout(cb, 0); }};"
             + "  const trtc = new TRTC(page, Object.assign({env: 'test'}, options));"
