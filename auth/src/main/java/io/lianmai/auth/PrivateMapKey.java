@@ -1,5 +1,6 @@
 package io.lianmai.auth;
 
+import io.lianmai.common.SdkAppId;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ import java.util.Optional;
  * @param privileges what the user may do in the room
  * @param accountType a legacy field, always 0 in keys the official libraries make; kept so a buffer round-trips
  */
-public record PrivateMapKey(String identifier, long sdkAppId, long roomId, Optional<String> strRoomId,
+public record PrivateMapKey(String identifier, SdkAppId sdkAppId, long roomId, Optional<String> strRoomId,
         long expireAtEpochSeconds, Privileges privileges, long accountType) {
 
     /** Longest string room ID TRTC accepts. */
@@ -58,6 +59,9 @@ public record PrivateMapKey(String identifier, long sdkAppId, long roomId, Optio
             throw bad("it ends inside its fixed fields");
         }
         long sdkAppId = Integer.toUnsignedLong(in.getInt());
+        if (sdkAppId == 0) {
+            throw bad("it names SDKAppID 0, which no app has");
+        }
         long roomId = Integer.toUnsignedLong(in.getInt());
         long expireAt = Integer.toUnsignedLong(in.getInt());
         long privilegeWord = Integer.toUnsignedLong(in.getInt());
@@ -80,7 +84,7 @@ public record PrivateMapKey(String identifier, long sdkAppId, long roomId, Optio
         }
         // Only the low 8 bits are privileges; the rest of the word is reserved and ignored, as TRTC does.
         Privileges privileges = Privileges.ofBits(privilegeWord & 0xFF);
-        return new PrivateMapKey(identifier, sdkAppId, roomId, strRoomId, expireAt, privileges, accountType);
+        return new PrivateMapKey(identifier, new SdkAppId(sdkAppId), roomId, strRoomId, expireAt, privileges, accountType);
     }
 
     /** Writes the buffer in the official layout. */
@@ -88,7 +92,7 @@ public record PrivateMapKey(String identifier, long sdkAppId, long roomId, Optio
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         out.write(strRoomId.isPresent() ? VERSION_STRING_ROOM : VERSION_NUMERIC_ROOM);
         writeAscii(out, identifier);
-        writeInt(out, sdkAppId);
+        writeInt(out, sdkAppId.value());
         writeInt(out, roomId);
         writeInt(out, expireAtEpochSeconds);
         writeInt(out, privileges.bits());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.common.SdkAppId;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -64,7 +65,7 @@ public final class UserSig {
         ObjectNode json = JSON.createObjectNode()
                 .put(VER, fields.version())
                 .put(IDENTIFIER, fields.identifier())
-                .put(SDKAPPID, fields.sdkAppId())
+                .put(SDKAPPID, fields.sdkAppId().value())
                 .put(EXPIRE, fields.expire())
                 .put(TIME, fields.time());
         fields.userbuf().ifPresent(buf -> json.put(USERBUF, buf));
@@ -95,7 +96,8 @@ public final class UserSig {
      *
      * @throws UserSigException {@link UserSigError#EMPTY}, {@link UserSigError#TOO_LARGE},
      *     {@link UserSigError#MALFORMED_BASE64}, {@link UserSigError#BAD_COMPRESSION}, {@link UserSigError#BAD_JSON},
-     *     {@link UserSigError#MISSING_FIELD} or {@link UserSigError#UNSUPPORTED_VERSION}
+     *     {@link UserSigError#MISSING_FIELD}, {@link UserSigError#UNSUPPORTED_VERSION}, or
+     *     {@link UserSigError#SDKAPPID_MISMATCH} when {@code TLS.sdkappid} is no SDKAppID at all (0, or beyond 32 bits)
      */
     public static UserSigFields decode(String userSig) throws UserSigException {
         if (userSig == null || userSig.isBlank()) {
@@ -208,12 +210,25 @@ public final class UserSig {
                     "TLS.ver is '" + version + "', only '2.0' is supported");
         }
         String identifier = string(root, IDENTIFIER);
-        long sdkAppId = number(root, SDKAPPID);
+        long sdkAppIdNumber = number(root, SDKAPPID);
         long time = number(root, TIME);
         long expire = number(root, EXPIRE);
         String sig = string(root, SIG);
         Optional<String> userbuf = root.has(USERBUF) ? Optional.of(string(root, USERBUF)) : Optional.empty();
-        return new UserSigFields(version, identifier, sdkAppId, time, expire, sig, userbuf);
+        return new UserSigFields(version, identifier, sdkAppId(sdkAppIdNumber), time, expire, sig, userbuf);
+    }
+
+    /**
+     * The typed id of a well-formed {@code TLS.sdkappid}. One no app can have (0, or beyond 32 bits) was issued for
+     * no app of this server, so it is refused as the verifier refuses a UserSig of another app; checked after the
+     * other fields, so that a malformed UserSig is still reported as malformed.
+     */
+    private static SdkAppId sdkAppId(long number) throws UserSigException {
+        if (number < 1 || number > SdkAppId.MAX) {
+            throw new UserSigException(UserSigError.SDKAPPID_MISMATCH, "it was issued for SDKAppID " + number
+                    + ", which no app can have (1.." + SdkAppId.MAX + ")");
+        }
+        return new SdkAppId(number);
     }
 
     private static String string(JsonNode root, String name) throws UserSigException {

@@ -1,5 +1,6 @@
 package io.lianmai.auth;
 
+import io.lianmai.common.SdkAppId;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -14,8 +15,8 @@ import java.util.Optional;
  * @param sig {@code TLS.sig}, base64 of the HMAC-SHA256 over the other fields
  * @param userbuf {@code TLS.userbuf}, base64 of the PrivateMapKey's privilege buffer, when present
  */
-public record UserSigFields(String version, String identifier, long sdkAppId, long time, long expire, String sig,
-        Optional<String> userbuf) {
+public record UserSigFields(String version, String identifier, SdkAppId sdkAppId, long time, long expire,
+        String sig, Optional<String> userbuf) {
 
     /** The only version this format has. */
     public static final String VERSION = "2.0";
@@ -33,10 +34,10 @@ public record UserSigFields(String version, String identifier, long sdkAppId, lo
         return signedContent(identifier, sdkAppId, time, expire, userbuf);
     }
 
-    static String signedContent(String identifier, long sdkAppId, long time, long expire, Optional<String> userbuf) {
+    static String signedContent(String identifier, SdkAppId sdkAppId, long time, long expire, Optional<String> userbuf) {
         StringBuilder content = new StringBuilder(160)
                 .append("TLS.identifier:").append(identifier).append('\n')
-                .append("TLS.sdkappid:").append(sdkAppId).append('\n')
+                .append("TLS.sdkappid:").append(sdkAppId.value()).append('\n')
                 .append("TLS.time:").append(time).append('\n')
                 .append("TLS.expire:").append(expire).append('\n');
         userbuf.ifPresent(buf -> content.append("TLS.userbuf:").append(buf).append('\n'));

@@ -5,6 +5,7 @@ import io.lianmai.common.SdkAppId;
 import io.lianmai.common.UserId;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,17 +19,17 @@ public final class UserSigSigner {
     /** Longest lifetime accepted: beyond this {@code time + expire} stops being a sensible Unix time. */
     public static final long MAX_EXPIRE_SECONDS = 100L * 365 * 24 * 3600;
 
-    private final long sdkAppId;
+    private final SdkAppId sdkAppId;
     private final String secretKey;
     private final Clock clock;
 
     /**
-     * @param sdkAppId the app's SDKAppID, 1..4294967295
+     * @param sdkAppId the app's SDKAppID
      * @param secretKey the app's secret key, as shown by the console or {@code lianmai app create}
      * @param clock the time source for {@code TLS.time}
      */
-    public UserSigSigner(long sdkAppId, String secretKey, Clock clock) {
-        new SdkAppId(sdkAppId);
+    public UserSigSigner(SdkAppId sdkAppId, String secretKey, Clock clock) {
+        Objects.requireNonNull(sdkAppId, "sdkAppId");
         if (secretKey == null || secretKey.isEmpty()) {
             throw new IllegalArgumentException("the secret key is empty");
         }

@@ -1,5 +1,6 @@
 package io.lianmai.auth;
 
+import io.lianmai.common.SdkAppId;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,19 +32,19 @@ public final class UserSigVerifier {
      * @return the verified fields, with the privilege buffer when the sig is a PrivateMapKey
      * @throws UserSigException with the first reason it cannot be accepted
      */
-    public VerifiedUserSig verify(long sdkAppId, String secretKey, String userId, String userSig)
+    public VerifiedUserSig verify(SdkAppId sdkAppId, String secretKey, String userId, String userSig)
             throws UserSigException {
         return verify(sdkAppId, List.of(secretKey), userId, userSig);
     }
 
     /**
-     * As {@link #verify(long, String, String, String)}, accepting a signature by any of {@code secretKeys}: the
+     * As {@link #verify(SdkAppId, String, String, String)}, accepting a signature by any of {@code secretKeys}: the
      * app's current key and, after a rotation, the previous one while its grace period lasts.
      */
-    public VerifiedUserSig verify(long sdkAppId, List<String> secretKeys, String userId, String userSig)
+    public VerifiedUserSig verify(SdkAppId sdkAppId, List<String> secretKeys, String userId, String userSig)
             throws UserSigException {
         UserSigFields fields = UserSig.decode(userSig);
-        if (fields.sdkAppId() != sdkAppId) {
+        if (!fields.sdkAppId().equals(sdkAppId)) {
             throw new UserSigException(UserSigError.SDKAPPID_MISMATCH,
                     "it was issued for SDKAppID " + fields.sdkAppId() + " but is used with SDKAppID " + sdkAppId);
         }
@@ -70,13 +71,13 @@ public final class UserSigVerifier {
      *
      * @throws UserSigException as {@link #verify}, or {@link UserSigError#BAD_USERBUF} when it is a plain UserSig
      */
-    public PrivateMapKey verifyPrivateMapKey(long sdkAppId, String secretKey, String userId, String privateMapKey)
+    public PrivateMapKey verifyPrivateMapKey(SdkAppId sdkAppId, String secretKey, String userId, String privateMapKey)
             throws UserSigException {
         return verifyPrivateMapKey(sdkAppId, List.of(secretKey), userId, privateMapKey);
     }
 
-    /** As {@link #verifyPrivateMapKey(long, String, String, String)}, signed by any of {@code secretKeys}. */
-    public PrivateMapKey verifyPrivateMapKey(long sdkAppId, List<String> secretKeys, String userId,
+    /** As {@link #verifyPrivateMapKey(SdkAppId, String, String, String)}, signed by any of {@code secretKeys}. */
+    public PrivateMapKey verifyPrivateMapKey(SdkAppId sdkAppId, List<String> secretKeys, String userId,
             String privateMapKey) throws UserSigException {
         VerifiedUserSig verified = verify(sdkAppId, secretKeys, userId, privateMapKey);
         return verified.privateMapKey().orElseThrow(() -> new UserSigException(UserSigError.BAD_USERBUF,
@@ -114,7 +115,7 @@ public final class UserSigVerifier {
             throw new UserSigException(UserSigError.BAD_USERBUF, "it names userID " + UserIds.quote(key.identifier())
                     + " but the UserSig is for " + UserIds.quote(fields.identifier()));
         }
-        if (key.sdkAppId() != fields.sdkAppId()) {
+        if (!key.sdkAppId().equals(fields.sdkAppId())) {
             throw new UserSigException(UserSigError.BAD_USERBUF, "it names SDKAppID " + key.sdkAppId()
                     + " but the UserSig is for " + fields.sdkAppId());
         }

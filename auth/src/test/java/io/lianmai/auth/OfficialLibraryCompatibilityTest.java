@@ -3,6 +3,7 @@ package io.lianmai.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tencentyun.TLSSigAPIv2;
+import io.lianmai.common.SdkAppId;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class OfficialLibraryCompatibilityTest {
     private static final long SDK_APP_ID = 1400000000L;
+    private static final SdkAppId APP_ID = new SdkAppId(SDK_APP_ID);
     private static final String KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
     private static final int ATTEMPTS = 5;
 
@@ -33,10 +35,10 @@ class OfficialLibraryCompatibilityTest {
     void officialUserSigVerifies() throws UserSigException {
         String sig = official.genUserSig("alice", 86400);
 
-        VerifiedUserSig verified = verifier.verify(SDK_APP_ID, KEY, "alice", sig);
+        VerifiedUserSig verified = verifier.verify(APP_ID, KEY, "alice", sig);
 
         assertThat(verified.fields().identifier()).isEqualTo("alice");
-        assertThat(verified.fields().sdkAppId()).isEqualTo(SDK_APP_ID);
+        assertThat(verified.fields().sdkAppId().value()).isEqualTo(SDK_APP_ID);
         assertThat(verified.fields().expire()).isEqualTo(86400);
         assertThat(verified.privateMapKey()).isEmpty();
     }
@@ -45,7 +47,7 @@ class OfficialLibraryCompatibilityTest {
     void officialPrivateMapKeyWithNumericRoomVerifies() throws UserSigException {
         String key = official.genPrivateMapKey("bob", 3600, 123456, 255);
 
-        PrivateMapKey verified = verifier.verifyPrivateMapKey(SDK_APP_ID, KEY, "bob", key);
+        PrivateMapKey verified = verifier.verifyPrivateMapKey(APP_ID, KEY, "bob", key);
 
         assertThat(verified.isFor(123456L)).isTrue();
         assertThat(verified.strRoomId()).isEmpty();
@@ -58,7 +60,7 @@ class OfficialLibraryCompatibilityTest {
         int enterAndReceive = Privileges.of(Privilege.ENTER_ROOM, Privilege.RECV_AUDIO, Privilege.RECV_VIDEO).bits();
         String key = official.genPrivateMapKeyWithStringRoomID("carol", 3600, "live-room_7", enterAndReceive);
 
-        PrivateMapKey verified = verifier.verifyPrivateMapKey(SDK_APP_ID, KEY, "carol", key);
+        PrivateMapKey verified = verifier.verifyPrivateMapKey(APP_ID, KEY, "carol", key);
 
         assertThat(verified.isFor("live-room_7")).isTrue();
         assertThat(verified.isFor(0L)).isFalse();
@@ -71,7 +73,7 @@ class OfficialLibraryCompatibilityTest {
         String sig = official.genUserSig("alice", 86400);
         String otherKey = KEY.replace('5', '6');
 
-        assertThat(UserSigAssertions.rejection(() -> verifier.verify(SDK_APP_ID, otherKey, "alice", sig)))
+        assertThat(UserSigAssertions.rejection(() -> verifier.verify(APP_ID, otherKey, "alice", sig)))
                 .isEqualTo(UserSigError.BAD_SIGNATURE);
     }
 
@@ -116,7 +118,7 @@ class OfficialLibraryCompatibilityTest {
         String ours = signerAt(theirs.time()).genPrivateMapKey("dave", 600, roomId, 42);
 
         PrivateMapKey verified = new UserSigVerifier(clockAt(theirs.time()))
-                .verifyPrivateMapKey(SDK_APP_ID, KEY, "dave", ours);
+                .verifyPrivateMapKey(APP_ID, KEY, "dave", ours);
 
         assertThat(verified.roomId()).isEqualTo(roomId);
         assertThat(verified.privileges().bits()).isEqualTo(42);
@@ -143,7 +145,7 @@ class OfficialLibraryCompatibilityTest {
     }
 
     private static UserSigSigner signerAt(long epochSecond) {
-        return new UserSigSigner(SDK_APP_ID, KEY, clockAt(epochSecond));
+        return new UserSigSigner(APP_ID, KEY, clockAt(epochSecond));
     }
 
     private static Clock clockAt(long epochSecond) {

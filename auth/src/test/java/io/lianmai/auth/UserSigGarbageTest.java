@@ -2,6 +2,7 @@ package io.lianmai.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.common.SdkAppId;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /** Hostile input never yields anything but a typed {@link UserSigException}, and never a forged acceptance. */
 class UserSigGarbageTest {
-    private static final long APP = 1400000002L;
+    private static final SdkAppId APP = new SdkAppId(1400000002L);
     private static final String KEY = "fedcba98765432100123456789abcdeffedcba98765432100123456789abcdef";
     private static final long NOW = 1_760_000_000L;
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);

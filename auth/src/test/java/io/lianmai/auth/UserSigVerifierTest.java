@@ -5,6 +5,7 @@ import static io.lianmai.auth.UserSigAssertions.rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every way a UserSig can be wrong gets its own typed, distinct error; good ones pass at the right times. */
 class UserSigVerifierTest {
-    private static final long APP = 1400000001L;
+    private static final SdkAppId APP = new SdkAppId(1400000001L);
     private static final String KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
     private static final long SIGNED_AT = 1_760_000_000L;
     private static final long WEEK = 7 * 86400;
@@ -69,13 +70,37 @@ class UserSigVerifierTest {
 
     @Test
     void foreignAppIsSdkAppIdMismatch() {
-        String foreign = new UserSigSigner(1400000099L, KEY, at(SIGNED_AT)).genUserSig("alice", WEEK);
+        String foreign = new UserSigSigner(new SdkAppId(1400000099L), KEY, at(SIGNED_AT)).genUserSig("alice", WEEK);
 
         assertThatThrownBy(() -> verifier.verify(APP, KEY, "alice", foreign))
                 .hasMessageContaining("1400000099")
-                .hasMessageContaining(Long.toString(APP));
+                .hasMessageContaining(APP.toString());
         assertThat(rejection(() -> verifier.verify(APP, KEY, "alice", foreign)))
                 .isEqualTo(UserSigError.SDKAPPID_MISMATCH);
+    }
+
+    @Test
+    void sdkAppIdThatNoAppCanHaveIsSdkAppIdMismatch() {
+        for (String number : new String[] {"0", "4294967296"}) {
+            String sig = pack(valid().replace("\"TLS.sdkappid\":1400000001", "\"TLS.sdkappid\":" + number));
+
+            assertThat(rejection(() -> UserSig.decode(sig))).as(number).isEqualTo(UserSigError.SDKAPPID_MISMATCH);
+            assertThat(rejection(() -> verifier.verify(APP, KEY, "alice", sig))).as(number)
+                    .isEqualTo(UserSigError.SDKAPPID_MISMATCH);
+        }
+    }
+
+    @Test
+    void privilegeBufferNamingSdkAppIdZeroIsBadUserbuf() throws UserSigException {
+        byte[] buffer = new PrivateMapKey("alice", APP, 5, java.util.Optional.empty(), SIGNED_AT + WEEK,
+                Privileges.all(), 0).encode();
+        // The SDKAppID follows the version byte and the length-prefixed userID: 1 + 2 + "alice".length().
+        java.util.Arrays.fill(buffer, 8, 12, (byte) 0);
+
+        assertThat(rejection(() -> PrivateMapKey.decode(buffer))).isEqualTo(UserSigError.BAD_USERBUF);
+        assertThat(rejection(() -> verifier.verify(APP, KEY, "alice",
+                signWithUserbuf("alice", Base64.getEncoder().encodeToString(buffer)))))
+                .isEqualTo(UserSigError.BAD_USERBUF);
     }
 
     @Test
@@ -241,7 +266,7 @@ class UserSigVerifierTest {
     @Test
     void everyFailureIsDistinct() {
         Set<UserSigError> seen = EnumSet.noneOf(UserSigError.class);
-        String foreign = new UserSigSigner(1400000099L, KEY, at(SIGNED_AT)).genUserSig("alice", WEEK);
+        String foreign = new UserSigSigner(new SdkAppId(1400000099L), KEY, at(SIGNED_AT)).genUserSig("alice", WEEK);
         String tampered = new UserSigSigner(APP, "wrong", at(SIGNED_AT)).genUserSig("alice", WEEK);
         String expired = signer.genUserSig("alice", 1);
 
@@ -266,7 +291,7 @@ class UserSigVerifierTest {
         assertThatThrownBy(() -> signer.genPrivateMapKey("alice", WEEK, 1, 256)).hasMessageContaining("0..255");
         assertThatThrownBy(() -> signer.genPrivateMapKeyWithStringRoomId("alice", WEEK, "r".repeat(65), 255))
                 .hasMessageContaining("strRoomID");
-        assertThatThrownBy(() -> new UserSigSigner(0, KEY, at(0))).hasMessageContaining("SDKAppID");
+        assertThatThrownBy(() -> new UserSigSigner(new SdkAppId(0), KEY, at(0))).hasMessageContaining("SDKAppID");
     }
 
     @Test

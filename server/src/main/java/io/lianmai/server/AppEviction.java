@@ -45,12 +45,12 @@ final class AppEviction implements AppDirectory.Listener {
         if (!wasEnabled || isEnabled) {
             return;
         }
-        SdkAppId sdkAppId = new SdkAppId(before.get().sdkAppId());
+        SdkAppId sdkAppId = before.get().sdkAppId();
         int removed = evict(sdkAppId);
         LOG.info("app {} {}: removed {} member(s) from its rooms and closed its RTMP connections", sdkAppId,
                 after.isPresent() ? "disabled" : "deleted", removed);
         vertx.setTimer(RESWEEP_MILLIS, id -> {
-            if (apps.find(sdkAppId.value()).map(app -> !app.enabled()).orElse(true)) {
+            if (apps.find(sdkAppId).map(app -> !app.enabled()).orElse(true)) {
                 int late = evict(sdkAppId);
                 if (late > 0) {
                     LOG.info("app {} disabled: removed {} member(s) that entered during the change", sdkAppId, late);

@@ -1,6 +1,7 @@
 package io.lianmai.server;
 
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
@@ -59,14 +60,17 @@ public final class DevUserSigRoute {
         vertx.executeBlocking(() -> {
             App app;
             if (requestedApp != null && !requestedApp.isBlank()) {
-                long id;
+                ApiException noSuchApp = new ApiException(new ApiError(404, TrtcErrorCode.SDK_APP_ID_INVALID,
+                        "no app " + requestedApp));
+                SdkAppId id;
                 try {
-                    id = Long.parseLong(requestedApp);
+                    id = new SdkAppId(Long.parseLong(requestedApp));
                 } catch (NumberFormatException e) {
                     throw new ApiException(ApiError.badRequest("sdkAppID must be a number"));
+                } catch (IllegalArgumentException e) {
+                    throw noSuchApp;
                 }
-                app = apps.find(id).orElseThrow(() -> new ApiException(new ApiError(404,
-                        TrtcErrorCode.SDK_APP_ID_INVALID, "no app " + requestedApp)));
+                app = apps.find(id).orElseThrow(() -> noSuchApp);
             } else {
                 List<App> all = apps.list();
                 if (all.isEmpty()) {
@@ -77,7 +81,7 @@ public final class DevUserSigRoute {
             }
             String userSig = new UserSigSigner(app.sdkAppId(), app.secretKey(), clock)
                     .genUserSig(userId, EXPIRE_SECONDS);
-            return new JsonObject().put("sdkAppID", app.sdkAppId()).put("userID", userId)
+            return new JsonObject().put("sdkAppID", app.sdkAppId().value()).put("userID", userId)
                     .put("userSig", userSig).put("expire", EXPIRE_SECONDS);
         }, false).onSuccess(body -> context.response().putHeader("content-type", "application/json")
                 .putHeader("cache-control", "no-store").end(body.encode()))

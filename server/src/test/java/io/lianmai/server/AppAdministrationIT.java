@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.store.App;
 import io.lianmai.store.AppStore;
@@ -54,7 +55,7 @@ class AppAdministrationIT {
                 LibWebRtcPeer obs = LibWebRtcPeer.publisher()) {
             alice.enter(server, "alice", room, null);
             // bob is in a room of the same name, of another app.
-            bob.ok("enter", SignalClient.enterData(server, "bob", room, data().put("sdkAppID", other.sdkAppId())
+            bob.ok("enter", SignalClient.enterData(server, "bob", room, data().put("sdkAppID", other.sdkAppId().value())
                     .put("userSig", otherSigner.genUserSig("bob", 3600))));
             WhipClient whip = new WhipClient();
             WhipClient.Result published = whip.post(server.endpoint("whip", "strRoomID=" + room, "obs", null),
@@ -65,7 +66,7 @@ class AppAdministrationIT {
             String streamKey = server.sdkAppId() + "/s:" + room + "/obs_main";
             assertThat(server.server().media().isPublished(streamKey)).isTrue();
 
-            cli.setEnabled(server.sdkAppId(), false);
+            cli.setEnabled(new SdkAppId(server.sdkAppId()), false);
 
             JsonNode kicked = alice.awaitEvent("kicked", any -> true);
             assertThat(kicked.path("reason").asText()).isEqualTo("app-disabled");
@@ -90,8 +91,8 @@ class AppAdministrationIT {
             }
 
             // Enabled again, it works again.
-            cli.setEnabled(server.sdkAppId(), true);
-            await(() -> server.server().apps().find(server.sdkAppId()).orElseThrow().enabled(), "seen enabled");
+            cli.setEnabled(new SdkAppId(server.sdkAppId()), true);
+            await(() -> server.server().apps().find(new SdkAppId(server.sdkAppId())).orElseThrow().enabled(), "seen enabled");
             try (SignalClient back = SignalClient.connect(server)) {
                 back.enter(server, "alice", room, null);
             }
@@ -103,7 +104,7 @@ class AppAdministrationIT {
         try (SignalClient alice = SignalClient.connect(server)) {
             alice.enter(server, "alice", "in-process", null);
 
-            server.server().apps().setEnabled(server.sdkAppId(), false);
+            server.server().apps().setEnabled(new SdkAppId(server.sdkAppId()), false);
 
             assertThat(alice.awaitEvent("kicked", any -> true).path("reason").asText()).isEqualTo("app-disabled");
         }
@@ -113,14 +114,14 @@ class AppAdministrationIT {
     void rotateKeyWithGraceKeepsOldUserSigsWorkingAndWithoutGraceRefusesThem() {
         String oldSig = server.userSig("alice");
 
-        App rotated = cli.rotateSecretKey(server.sdkAppId(), Duration.ofHours(1));
-        String newSig = new UserSigSigner(server.sdkAppId(), rotated.secretKey(), Clock.systemUTC())
+        App rotated = cli.rotateSecretKey(new SdkAppId(server.sdkAppId()), Duration.ofHours(1));
+        String newSig = new UserSigSigner(new SdkAppId(server.sdkAppId()), rotated.secretKey(), Clock.systemUTC())
                 .genUserSig("alice", 3600);
         awaitEnter(newSig, "the server sees the new key");
         assertThat(enter(oldSig).path("ok").asBoolean()).as("old key within its grace period").isTrue();
 
-        App again = cli.rotateSecretKey(server.sdkAppId(), Duration.ZERO);
-        String newestSig = new UserSigSigner(server.sdkAppId(), again.secretKey(), Clock.systemUTC())
+        App again = cli.rotateSecretKey(new SdkAppId(server.sdkAppId()), Duration.ZERO);
+        String newestSig = new UserSigSigner(new SdkAppId(server.sdkAppId()), again.secretKey(), Clock.systemUTC())
                 .genUserSig("alice", 3600);
         awaitEnter(newestSig, "the server sees the newest key");
         JsonNode refused = enter(newSig);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.signal.SignalClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -133,7 +134,7 @@ class FatJarIT {
         String text = String.join("\n", banner);
         String url = value(text, "URL");
         long sdkAppId = Long.parseLong(value(text, "SDKAppID"));
-        UserSigSigner signer = new UserSigSigner(sdkAppId, value(text, "SecretKey"), Clock.systemUTC());
+        UserSigSigner signer = new UserSigSigner(new SdkAppId(sdkAppId), value(text, "SecretKey"), Clock.systemUTC());
         try (SignalClient member = SignalClient.connect(URI.create(url.replace("http://", "ws://") + "ws"))) {
             member.ok("enter", SignalClient.data().put("sdkAppID", sdkAppId).put("userID", "alice")
                     .put("userSig", signer.genUserSig("alice", 600)).put("strRoomID", "shutdown-room"));

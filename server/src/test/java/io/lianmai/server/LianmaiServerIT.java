@@ -33,7 +33,7 @@ class LianmaiServerIT {
         try (LianmaiServer server = LianmaiServer.start(config(Map.of()), Clock.systemUTC())) {
             assertThat(server.createdDefaultApp()).isPresent();
             App app = server.createdDefaultApp().get();
-            assertThat(app.sdkAppId()).isEqualTo(1400000000L);
+            assertThat(app.sdkAppId().value()).isEqualTo(1400000000L);
             assertThat(app.name()).isEqualTo("Default app");
 
             HttpResponse<String> health = get(server, "healthz");

@@ -124,7 +124,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     }
 
     public long sdkAppId() {
-        return node().app().sdkAppId();
+        return node().app().sdkAppId().value();
     }
 
     /** A UserSig of the default app for {@code userId}, valid for an hour. */

@@ -1,5 +1,6 @@
 package io.lianmai.store;
 
+import io.lianmai.common.SdkAppId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Optional;
  * One registered application: the SDKAppID clients name, the secret key that signs their UserSigs, the key that
  * signs its live playback URLs, its security policy, and where its webhooks go.
  *
- * @param sdkAppId             the TRTC SDKAppID, 1400000000..4294967295 when allocated by the store
+ * @param sdkAppId             the TRTC SDKAppID, from 1400000000 when allocated by the store
  * @param name                 what the operator called it, trimmed, at most 128 characters
  * @param secretKey            64 lowercase hex characters that sign UserSigs; never shown by {@link #toString()}
  * @param createdAt            when it was created, to the millisecond
@@ -23,11 +24,12 @@ import java.util.Optional;
  * @param requirePrivateMapKey TRTC's advanced permission control: every entry needs a valid PrivateMapKey
  * @param previousKey          the secret key before the last rotation, while it is still accepted
  */
-public record App(long sdkAppId, String name, String secretKey, Instant createdAt, boolean enabled,
+public record App(SdkAppId sdkAppId, String name, String secretKey, Instant createdAt, boolean enabled,
                   Optional<String> webhookUrl, Optional<String> callbackKey, String playKey,
                   boolean publicPlayback, boolean requirePrivateMapKey, Optional<RetiredKey> previousKey) {
 
     public App {
+        Objects.requireNonNull(sdkAppId, "sdkAppId");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(secretKey, "secretKey");
         Objects.requireNonNull(createdAt, "createdAt");

@@ -1,5 +1,6 @@
 package io.lianmai.store;
 
+import io.lianmai.common.SdkAppId;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ public final class AppDirectory implements AppStore {
     private final AppStore store;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Replaced whole on each change, so readers need no lock; writers hold {@code this}. */
-    private volatile Map<Long, App> apps = Map.of();
+    private volatile Map<SdkAppId, App> apps = Map.of();
 
     private AppDirectory(AppStore store) {
         this.store = store;
@@ -60,8 +61,8 @@ public final class AppDirectory implements AppStore {
      */
     public void refresh() {
         List<App> loaded;
-        Map<Long, App> fresh = new HashMap<>();
-        Map<Long, App> before;
+        Map<SdkAppId, App> fresh = new HashMap<>();
+        Map<SdkAppId, App> before;
         // Read under the lock: a write in this process that committed after the read must not be overwritten by it.
         synchronized (this) {
             loaded = store.list();
@@ -83,13 +84,13 @@ public final class AppDirectory implements AppStore {
     }
 
     @Override
-    public Optional<App> find(long sdkAppId) {
+    public Optional<App> find(SdkAppId sdkAppId) {
         return Optional.ofNullable(apps.get(sdkAppId));
     }
 
     @Override
     public List<App> list() {
-        return apps.values().stream().sorted(Comparator.comparingLong(App::sdkAppId)).toList();
+        return apps.values().stream().sorted(Comparator.comparing(App::sdkAppId)).toList();
     }
 
     /** Asks the database, so that a health check sees it answer. */
@@ -104,32 +105,32 @@ public final class AppDirectory implements AppStore {
     }
 
     @Override
-    public App setEnabled(long sdkAppId, boolean enabled) {
+    public App setEnabled(SdkAppId sdkAppId, boolean enabled) {
         return show(store.setEnabled(sdkAppId, enabled));
     }
 
     @Override
-    public App setWebhook(long sdkAppId, Optional<String> url, Optional<String> callbackKey) {
+    public App setWebhook(SdkAppId sdkAppId, Optional<String> url, Optional<String> callbackKey) {
         return show(store.setWebhook(sdkAppId, url, callbackKey));
     }
 
     @Override
-    public App setPublicPlayback(long sdkAppId, boolean publicPlayback) {
+    public App setPublicPlayback(SdkAppId sdkAppId, boolean publicPlayback) {
         return show(store.setPublicPlayback(sdkAppId, publicPlayback));
     }
 
     @Override
-    public App setRequirePrivateMapKey(long sdkAppId, boolean required) {
+    public App setRequirePrivateMapKey(SdkAppId sdkAppId, boolean required) {
         return show(store.setRequirePrivateMapKey(sdkAppId, required));
     }
 
     @Override
-    public App rotateSecretKey(long sdkAppId, Duration grace) {
+    public App rotateSecretKey(SdkAppId sdkAppId, Duration grace) {
         return show(store.rotateSecretKey(sdkAppId, grace));
     }
 
     @Override
-    public App rotatePlayKey(long sdkAppId) {
+    public App rotatePlayKey(SdkAppId sdkAppId) {
         return show(store.rotatePlayKey(sdkAppId));
     }
 
@@ -143,7 +144,7 @@ public final class AppDirectory implements AppStore {
     private App show(App app) {
         App old;
         synchronized (this) {
-            Map<Long, App> next = new HashMap<>(apps);
+            Map<SdkAppId, App> next = new HashMap<>(apps);
             old = next.put(app.sdkAppId(), app);
             apps = Map.copyOf(next);
         }

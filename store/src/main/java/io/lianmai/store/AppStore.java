@@ -1,5 +1,6 @@
 package io.lianmai.store;
 
+import io.lianmai.common.SdkAppId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,7 @@ import java.util.Optional;
  * The registry of applications (SDKAppID, secret key, webhook), chosen once at start-up; methods block on the
  * database, may be called from any thread, and throw {@link StoreException} when the database fails.
  */
-public interface AppStore extends AutoCloseable {
+public interface AppStore extends AppLookup, AutoCloseable {
 
     /**
      * Registers a new, enabled app with the next free SDKAppID and a fresh random secret key.
@@ -20,7 +21,8 @@ public interface AppStore extends AutoCloseable {
     App create(String name);
 
     /** The app with this SDKAppID, or empty when there is none. */
-    Optional<App> find(long sdkAppId);
+    @Override
+    Optional<App> find(SdkAppId sdkAppId);
 
     /** Every app, ordered by SDKAppID. */
     List<App> list();
@@ -34,7 +36,7 @@ public interface AppStore extends AutoCloseable {
      * @return the app as stored after the change
      * @throws AppNotFoundException when there is no such app
      */
-    App setEnabled(long sdkAppId, boolean enabled);
+    App setEnabled(SdkAppId sdkAppId, boolean enabled);
 
     /**
      * Sets (or, with empty values, clears) where an app's webhooks go and the key that signs them.
@@ -45,7 +47,7 @@ public interface AppStore extends AutoCloseable {
      * @throws IllegalArgumentException when the URL or key is not acceptable
      * @throws AppNotFoundException     when there is no such app
      */
-    App setWebhook(long sdkAppId, Optional<String> url, Optional<String> callbackKey);
+    App setWebhook(SdkAppId sdkAppId, Optional<String> url, Optional<String> callbackKey);
 
     /**
      * Serves an app's live output without signed URLs ({@code true}, like a public CDN domain) or only with them.
@@ -53,7 +55,7 @@ public interface AppStore extends AutoCloseable {
      * @return the app as stored after the change
      * @throws AppNotFoundException when there is no such app
      */
-    App setPublicPlayback(long sdkAppId, boolean publicPlayback);
+    App setPublicPlayback(SdkAppId sdkAppId, boolean publicPlayback);
 
     /**
      * Makes a valid PrivateMapKey mandatory on every entry of the app's clients (TRTC's advanced permission control),
@@ -62,7 +64,7 @@ public interface AppStore extends AutoCloseable {
      * @return the app as stored after the change
      * @throws AppNotFoundException when there is no such app
      */
-    App setRequirePrivateMapKey(long sdkAppId, boolean required);
+    App setRequirePrivateMapKey(SdkAppId sdkAppId, boolean required);
 
     /**
      * Gives an app a fresh random secret key; the old one keeps verifying UserSigs for {@code grace} (zero: not at
@@ -72,7 +74,7 @@ public interface AppStore extends AutoCloseable {
      * @throws IllegalArgumentException when the grace is negative
      * @throws AppNotFoundException     when there is no such app
      */
-    App rotateSecretKey(long sdkAppId, Duration grace);
+    App rotateSecretKey(SdkAppId sdkAppId, Duration grace);
 
     /**
      * Gives an app a fresh random playback key: every signed playback URL made with the old one stops working.
@@ -80,7 +82,7 @@ public interface AppStore extends AutoCloseable {
      * @return the app as stored after the change
      * @throws AppNotFoundException when there is no such app
      */
-    App rotatePlayKey(long sdkAppId);
+    App rotatePlayKey(SdkAppId sdkAppId);
 
     /** Releases the database connections; calling it again does nothing. */
     @Override

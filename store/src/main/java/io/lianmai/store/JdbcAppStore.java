@@ -258,8 +258,8 @@ public final class JdbcAppStore implements AppStore {
                 backOff(attempt, validName);
                 continue;
             }
-            return new App(sdkAppId, validName, secretKey, createdAt, true, Optional.empty(), Optional.empty(),
-                    playKey, false, false, Optional.empty());
+            return new App(new SdkAppId(sdkAppId), validName, secretKey, createdAt, true, Optional.empty(),
+                    Optional.empty(), playKey, false, false, Optional.empty());
         }
     }
 
@@ -304,7 +304,7 @@ public final class JdbcAppStore implements AppStore {
     }
 
     @Override
-    public Optional<App> find(long sdkAppId) {
+    public Optional<App> find(SdkAppId sdkAppId) {
         try (Connection connection = pool.getConnection()) {
             return find(connection, sdkAppId);
         } catch (SQLException e) {
@@ -312,10 +312,10 @@ public final class JdbcAppStore implements AppStore {
         }
     }
 
-    private static Optional<App> find(Connection connection, long sdkAppId) throws SQLException {
+    private static Optional<App> find(Connection connection, SdkAppId sdkAppId) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT " + COLUMNS + " FROM apps WHERE sdk_app_id = ?")) {
-            query.setLong(1, sdkAppId);
+            query.setLong(1, sdkAppId.value());
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next() ? Optional.of(app(rows)) : Optional.empty();
             }
@@ -350,17 +350,17 @@ public final class JdbcAppStore implements AppStore {
     }
 
     @Override
-    public App setEnabled(long sdkAppId, boolean enabled) {
+    public App setEnabled(SdkAppId sdkAppId, boolean enabled) {
         return update(sdkAppId, (enabled ? "enable" : "disable") + " app " + sdkAppId,
                 "UPDATE apps SET enabled = ? WHERE sdk_app_id = ?",
                 statement -> {
                     statement.setBoolean(1, enabled);
-                    statement.setLong(2, sdkAppId);
+                    statement.setLong(2, sdkAppId.value());
                 });
     }
 
     @Override
-    public App setWebhook(long sdkAppId, Optional<String> url, Optional<String> callbackKey) {
+    public App setWebhook(SdkAppId sdkAppId, Optional<String> url, Optional<String> callbackKey) {
         Optional<String> validUrl = validWebhookUrl(Objects.requireNonNull(url, "url"));
         Optional<String> validKey = validCallbackKey(Objects.requireNonNull(callbackKey, "callbackKey"));
         return update(sdkAppId, "set the webhook of app " + sdkAppId,
@@ -368,32 +368,32 @@ public final class JdbcAppStore implements AppStore {
                 statement -> {
                     statement.setString(1, validUrl.orElse(null));
                     statement.setString(2, validKey.orElse(null));
-                    statement.setLong(3, sdkAppId);
+                    statement.setLong(3, sdkAppId.value());
                 });
     }
 
     @Override
-    public App setPublicPlayback(long sdkAppId, boolean publicPlayback) {
+    public App setPublicPlayback(SdkAppId sdkAppId, boolean publicPlayback) {
         return update(sdkAppId, "set public playback of app " + sdkAppId,
                 "UPDATE apps SET public_playback = ? WHERE sdk_app_id = ?",
                 statement -> {
                     statement.setBoolean(1, publicPlayback);
-                    statement.setLong(2, sdkAppId);
+                    statement.setLong(2, sdkAppId.value());
                 });
     }
 
     @Override
-    public App setRequirePrivateMapKey(long sdkAppId, boolean required) {
+    public App setRequirePrivateMapKey(SdkAppId sdkAppId, boolean required) {
         return update(sdkAppId, "set the PrivateMapKey policy of app " + sdkAppId,
                 "UPDATE apps SET require_private_map_key = ? WHERE sdk_app_id = ?",
                 statement -> {
                     statement.setBoolean(1, required);
-                    statement.setLong(2, sdkAppId);
+                    statement.setLong(2, sdkAppId.value());
                 });
     }
 
     @Override
-    public App rotateSecretKey(long sdkAppId, Duration grace) {
+    public App rotateSecretKey(SdkAppId sdkAppId, Duration grace) {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("the old key's grace period must not be negative, got " + grace);
         }
@@ -406,23 +406,23 @@ public final class JdbcAppStore implements AppStore {
                 statement -> {
                     statement.setObject(1, OffsetDateTime.ofInstant(validUntil, ZoneOffset.UTC));
                     statement.setString(2, newKey);
-                    statement.setLong(3, sdkAppId);
+                    statement.setLong(3, sdkAppId.value());
                 });
     }
 
     @Override
-    public App rotatePlayKey(long sdkAppId) {
+    public App rotatePlayKey(SdkAppId sdkAppId) {
         String newKey = newPlayKey();
         return update(sdkAppId, "rotate the playback key of app " + sdkAppId,
                 "UPDATE apps SET play_key = ? WHERE sdk_app_id = ?",
                 statement -> {
                     statement.setString(1, newKey);
-                    statement.setLong(2, sdkAppId);
+                    statement.setLong(2, sdkAppId.value());
                 });
     }
 
     /** Runs one single-row UPDATE and reads the row back on the same connection. */
-    private App update(long sdkAppId, String what, String sql, Binder binder) {
+    private App update(SdkAppId sdkAppId, String what, String sql, Binder binder) {
         try (Connection connection = pool.getConnection()) {
             int updated;
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -446,7 +446,7 @@ public final class JdbcAppStore implements AppStore {
     private static App app(ResultSet rows) throws SQLException {
         OffsetDateTime createdAt = rows.getObject("created_at", OffsetDateTime.class);
         return new App(
-                rows.getLong("sdk_app_id"),
+                new SdkAppId(rows.getLong("sdk_app_id")),
                 rows.getString("name"),
                 rows.getString("secret_key"),
                 createdAt.toInstant(),

@@ -2,6 +2,7 @@ package io.lianmai.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.common.SdkAppId;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class AppDirectoryTest {
 
         assertThat(directory.find(existing.sdkAppId())).contains(existing);
         assertThat(directory.find(created.sdkAppId())).contains(created);
-        assertThat(directory.find(1)).isEmpty();
+        assertThat(directory.find(new SdkAppId(1))).isEmpty();
         assertThat(directory.list()).containsExactly(existing, created);
         assertThat(directory.count()).isEqualTo(2);
         assertThat(events).containsExactly("new->true");

@@ -3,6 +3,7 @@ package io.lianmai.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lianmai.common.SdkAppId;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -79,7 +80,7 @@ abstract class AppStoreContract {
 
         App app = store.create("  demo  ");
 
-        assertThat(app.sdkAppId()).isEqualTo(1_400_000_000L);
+        assertThat(app.sdkAppId().value()).isEqualTo(1_400_000_000L);
         assertThat(app.name()).isEqualTo("demo");
         assertThat(app.createdAt()).isEqualTo(NOW.truncatedTo(ChronoUnit.MILLIS));
         assertThat(app.enabled()).isTrue();
@@ -97,7 +98,7 @@ abstract class AppStoreContract {
             created.add(store.create("app " + i));
         }
 
-        assertThat(created).extracting(App::sdkAppId)
+        assertThat(created).extracting(app -> app.sdkAppId().value())
                 .containsExactly(1_400_000_000L, 1_400_000_001L, 1_400_000_002L, 1_400_000_003L, 1_400_000_004L);
         assertThat(store.list()).containsExactlyElementsOf(created);
         assertThat(store.count()).isEqualTo(5);
@@ -109,7 +110,7 @@ abstract class AppStoreContract {
 
         assertThat(store.list()).isEmpty();
         assertThat(store.count()).isZero();
-        assertThat(store.find(1_400_000_000L)).isEmpty();
+        assertThat(store.find(new SdkAppId(1_400_000_000L))).isEmpty();
     }
 
     @Test
@@ -117,14 +118,15 @@ abstract class AppStoreContract {
         AppStore store = open();
         store.create("only");
 
-        assertThat(store.find(1_400_000_001L)).isEmpty();
-        assertThat(store.find(-1)).isEmpty();
-        assertThatThrownBy(() -> store.setEnabled(1_400_000_001L, false))
+        assertThat(store.find(new SdkAppId(1_400_000_001L))).isEmpty();
+        assertThat(store.find(new SdkAppId(1))).isEmpty();
+        assertThatThrownBy(() -> store.setEnabled(new SdkAppId(1_400_000_001L), false))
                 .isInstanceOf(AppNotFoundException.class)
                 .hasMessageContaining("1400000001")
-                .satisfies(e -> assertThat(((AppNotFoundException) e).sdkAppId()).isEqualTo(1_400_000_001L));
-        assertThatThrownBy(() -> store.setWebhook(1_400_000_001L, Optional.of("https://hooks.example/x"),
-                Optional.empty()))
+                .satisfies(e -> assertThat(((AppNotFoundException) e).sdkAppId())
+                        .isEqualTo(new SdkAppId(1_400_000_001L)));
+        assertThatThrownBy(() -> store.setWebhook(new SdkAppId(1_400_000_001L),
+                Optional.of("https://hooks.example/x"), Optional.empty()))
                 .isInstanceOf(AppNotFoundException.class)
                 .hasMessageContaining("1400000001");
     }
@@ -229,7 +231,7 @@ abstract class AppStoreContract {
         AppStore second = open();
 
         assertThat(second.list()).isEqualTo(before);
-        assertThat(second.create("three").sdkAppId()).isEqualTo(1_400_000_002L);
+        assertThat(second.create("three").sdkAppId().value()).isEqualTo(1_400_000_002L);
         second.close();
 
         AppStore third = open();
@@ -242,7 +244,7 @@ abstract class AppStoreContract {
         store.create("first");
         insertRaw(1_400_000_500L);
 
-        assertThat(store.create("after the gap").sdkAppId()).isEqualTo(1_400_000_501L);
+        assertThat(store.create("after the gap").sdkAppId().value()).isEqualTo(1_400_000_501L);
     }
 
     @Test
@@ -250,8 +252,8 @@ abstract class AppStoreContract {
         AppStore store = open();
         insertRaw(1_234L);
 
-        assertThat(store.create("new").sdkAppId()).isEqualTo(1_400_000_000L);
-        assertThat(store.find(1_234L)).isPresent();
+        assertThat(store.create("new").sdkAppId().value()).isEqualTo(1_400_000_000L);
+        assertThat(store.find(new SdkAppId(1_234L))).isPresent();
     }
 
     @Test
@@ -259,7 +261,7 @@ abstract class AppStoreContract {
         AppStore store = open();
         insertRaw(4_294_967_294L);
 
-        assertThat(store.create("last").sdkAppId()).isEqualTo(4_294_967_295L);
+        assertThat(store.create("last").sdkAppId().value()).isEqualTo(4_294_967_295L);
         assertThatThrownBy(() -> store.create("one too many"))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("4294967295")
@@ -318,8 +320,10 @@ abstract class AppStoreContract {
         assertThat(store.find(other.sdkAppId())).contains(other);
         assertThat(store.setPublicPlayback(app.sdkAppId(), false).publicPlayback()).isFalse();
         assertThat(store.setRequirePrivateMapKey(app.sdkAppId(), false).requirePrivateMapKey()).isFalse();
-        assertThatThrownBy(() -> store.setPublicPlayback(1, true)).isInstanceOf(AppNotFoundException.class);
-        assertThatThrownBy(() -> store.setRequirePrivateMapKey(1, true)).isInstanceOf(AppNotFoundException.class);
+        assertThatThrownBy(() -> store.setPublicPlayback(new SdkAppId(1), true))
+                .isInstanceOf(AppNotFoundException.class);
+        assertThatThrownBy(() -> store.setRequirePrivateMapKey(new SdkAppId(1), true))
+                .isInstanceOf(AppNotFoundException.class);
     }
 
     @Test
@@ -344,7 +348,8 @@ abstract class AppStoreContract {
         assertThat(again.secretKeysAt(NOW)).containsExactly(again.secretKey());
         assertThatThrownBy(() -> store.rotateSecretKey(app.sdkAppId(), Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.rotateSecretKey(1, Duration.ZERO)).isInstanceOf(AppNotFoundException.class);
+        assertThatThrownBy(() -> store.rotateSecretKey(new SdkAppId(1), Duration.ZERO))
+                .isInstanceOf(AppNotFoundException.class);
     }
 
     @Test
@@ -370,7 +375,7 @@ abstract class AppStoreContract {
                     + "(1400000000, 'old', '" + "ab".repeat(32) + "', CURRENT_TIMESTAMP, TRUE)");
         }
 
-        App old = open().find(1_400_000_000L).orElseThrow();
+        App old = open().find(new SdkAppId(1_400_000_000L)).orElseThrow();
 
         assertThat(old.playKey()).matches("[0-9a-f]{32}");
         assertThat(old.secretKey()).isEqualTo("ab".repeat(32));
@@ -400,7 +405,7 @@ abstract class AppStoreContract {
                     start.await();
                     List<Long> ids = new ArrayList<>();
                     for (int i = 0; i < perThread; i++) {
-                        ids.add(store.create(prefix + i).sdkAppId());
+                        ids.add(store.create(prefix + i).sdkAppId().value());
                     }
                     return ids;
                 };

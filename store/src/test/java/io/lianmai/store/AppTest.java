@@ -2,6 +2,7 @@ package io.lianmai.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.common.SdkAppId;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class AppTest {
 
     @Test
     void toStringMasksBothKeys() {
-        App app = new App(1_400_000_000L, "demo", SECRET, Instant.EPOCH, true,
+        App app = new App(new SdkAppId(1_400_000_000L), "demo", SECRET, Instant.EPOCH, true,
                 Optional.of("https://hooks.example/x"), Optional.of("callback-secret"), PLAY_KEY, false, false,
                 Optional.of(new App.RetiredKey(OLD_SECRET, Instant.EPOCH)));
 
@@ -30,8 +31,8 @@ class AppTest {
 
     @Test
     void toStringSaysWhenThereIsNoWebhook() {
-        App app = new App(1_400_000_000L, "demo", SECRET, Instant.EPOCH, false, Optional.empty(), Optional.empty(),
-                PLAY_KEY, false, false, Optional.empty());
+        App app = new App(new SdkAppId(1_400_000_000L), "demo", SECRET, Instant.EPOCH, false, Optional.empty(),
+                Optional.empty(), PLAY_KEY, false, false, Optional.empty());
 
         assertThat(app.toString()).contains("webhookUrl=none").contains("callbackKey=none").doesNotContain(SECRET);
     }
@@ -39,8 +40,9 @@ class AppTest {
     @Test
     void aRetiredKeyVerifiesOnlyUntilItsGraceEnds() {
         Instant rotated = Instant.parse("2026-01-01T00:00:00Z");
-        App app = new App(1_400_000_000L, "demo", SECRET, Instant.EPOCH, true, Optional.empty(), Optional.empty(),
-                PLAY_KEY, false, false, Optional.of(new App.RetiredKey(OLD_SECRET, rotated.plusSeconds(60))));
+        App app = new App(new SdkAppId(1_400_000_000L), "demo", SECRET, Instant.EPOCH, true, Optional.empty(),
+                Optional.empty(), PLAY_KEY, false, false,
+                Optional.of(new App.RetiredKey(OLD_SECRET, rotated.plusSeconds(60))));
 
         assertThat(app.secretKeysAt(rotated)).containsExactly(SECRET, OLD_SECRET);
         assertThat(app.secretKeysAt(rotated.plusSeconds(59))).containsExactly(SECRET, OLD_SECRET);

@@ -78,7 +78,7 @@ class H2AutoServerTest {
                 }
                 List<Long> serverIds = new ArrayList<>();
                 for (int i = 0; i < APPS_PER_SIDE; i++) {
-                    serverIds.add(server.create("server app " + i).sdkAppId());
+                    serverIds.add(server.create("server app " + i).sdkAppId().value());
                 }
                 List<Long> childIds = new ArrayList<>();
                 String line;
@@ -91,9 +91,10 @@ class H2AutoServerTest {
 
                 List<Long> all = new ArrayList<>(serverIds);
                 all.addAll(childIds);
-                all.add(first.sdkAppId());
+                all.add(first.sdkAppId().value());
                 assertThat(all).hasSize(2 * APPS_PER_SIDE + 1).doesNotHaveDuplicates();
-                assertThat(server.list()).extracting(App::sdkAppId).containsExactlyInAnyOrderElementsOf(all);
+                assertThat(server.list()).extracting(app -> app.sdkAppId().value())
+                        .containsExactlyInAnyOrderElementsOf(all);
             } finally {
                 child.destroyForcibly();
                 child.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS);

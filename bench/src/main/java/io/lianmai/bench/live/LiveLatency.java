@@ -2,6 +2,7 @@ package io.lianmai.bench.live;
 
 import ch.qos.logback.classic.Level;
 import io.lianmai.codec.Ffmpeg;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.live.rtmp.RtmpPushClient;
 import io.lianmai.live.rtmp.RtmpUrl;
 import io.netty.channel.EventLoopGroup;
@@ -64,11 +65,11 @@ public final class LiveLatency {
      * @param verbose       keep the node's INFO logs
      */
     public record Options(int seconds, long warmupMillis, long joinMillis, RtmpAnchor.Settings anchor, long roomId,
-            boolean flv, boolean webrtc, boolean chromium, Optional<URI> server, int rtmpPort, long sdkAppId,
-            String secretKey, Optional<Path> json, boolean verbose) {
+            boolean flv, boolean webrtc, boolean chromium, Optional<URI> server, int rtmpPort,
+            Optional<SdkAppId> sdkAppId, String secretKey, Optional<Path> json, boolean verbose) {
         /** 20 s per viewer after a 2 s warm-up; viewers join 1.5 s into the stream; FLV and libwebrtc viewers. */
         public static final Options DEFAULT = new Options(20, 2000, 1500, RtmpAnchor.Settings.DEFAULT, 8001, true,
-                true, false, Optional.empty(), 1935, 0, null, Optional.empty(), false);
+                true, false, Optional.empty(), 1935, Optional.empty(), null, Optional.empty(), false);
 
         public Options withSeconds(int seconds) {
             return new Options(seconds, warmupMillis, joinMillis, anchor, roomId, flv, webrtc, chromium, server,
@@ -125,7 +126,7 @@ public final class LiveLatency {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         List<LatencyViewer> viewers = new ArrayList<>();
         try (LiveTarget target = options.server().isPresent()
-                ? LiveTarget.remote(options.server().get(), options.rtmpPort(), options.sdkAppId(),
+                ? LiveTarget.remote(options.server().get(), options.rtmpPort(), options.sdkAppId().orElseThrow(),
                         options.secretKey())
                 : LiveTarget.inProcess()) {
             out.println("node: " + (target.isInProcess() ? "in-process, " : "") + "RTMP " + target.rtmpHost() + ":"
@@ -260,7 +261,7 @@ public final class LiveLatency {
         boolean chromium = o.chromium();
         URI server = null;
         int rtmpPort = o.rtmpPort();
-        long sdkAppId = 0;
+        SdkAppId sdkAppId = null;
         String secret = null;
         Path json = null;
         boolean verbose = false;
@@ -290,21 +291,21 @@ public final class LiveLatency {
                 case "--chromium" -> chromium = true;
                 case "--server" -> server = URI.create(value(args, ++i));
                 case "--rtmp-port" -> rtmpPort = (int) number(args, ++i, 1, 65535);
-                case "--sdkappid" -> sdkAppId = number(args, ++i, 1, Long.MAX_VALUE);
+                case "--sdkappid" -> sdkAppId = SdkAppId.parse(value(args, ++i));
                 case "--secret" -> secret = value(args, ++i);
                 case "--json" -> json = Path.of(value(args, ++i));
                 case "--verbose" -> verbose = true;
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        if (server != null && (sdkAppId == 0 || secret == null)) {
+        if (server != null && (sdkAppId == null || secret == null)) {
             throw new IllegalArgumentException("--server needs --sdkappid and --secret (and --rtmp-port if not 1935)");
         }
         if (!flv && !webrtc && !chromium) {
             throw new IllegalArgumentException("nothing to measure: every viewer is off");
         }
         return new Options(seconds, warmup, join, new RtmpAnchor.Settings(width, height, fps, bitrate, gop), room,
-                flv, webrtc, chromium, Optional.ofNullable(server), rtmpPort, sdkAppId, secret,
+                flv, webrtc, chromium, Optional.ofNullable(server), rtmpPort, Optional.ofNullable(sdkAppId), secret,
                 Optional.ofNullable(json), verbose);
     }
 

@@ -2,6 +2,7 @@ package io.lianmai.bench.live;
 
 import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.LianmaiServer;
 import io.lianmai.server.config.ConfigLoader;
 import io.lianmai.store.App;
@@ -31,14 +32,14 @@ final class LiveTarget implements AutoCloseable {
     private final URI http;
     private final String rtmpHost;
     private final int rtmpPort;
-    private final long sdkAppId;
+    private final SdkAppId sdkAppId;
     private final UserSigSigner signer;
     private final LianmaiServer server;
     private final Path dataDir;
     /** Signs FLV URLs when known (a node started here); a remote node's app must have public playback. */
     private final String playKey;
 
-    private LiveTarget(URI http, String rtmpHost, int rtmpPort, long sdkAppId, String secretKey, LianmaiServer server,
+    private LiveTarget(URI http, String rtmpHost, int rtmpPort, SdkAppId sdkAppId, String secretKey, LianmaiServer server,
             Path dataDir, String playKey) {
         this.playKey = playKey;
         this.http = http;
@@ -73,7 +74,7 @@ final class LiveTarget implements AutoCloseable {
      * A node already running: {@code http} is its base URL ({@code http://host:port}). Its FLV output is played
      * unsigned, so the app needs public playback ({@code lianmai app set --public-playback true}).
      */
-    static LiveTarget remote(URI http, int rtmpPort, long sdkAppId, String secretKey) {
+    static LiveTarget remote(URI http, int rtmpPort, SdkAppId sdkAppId, String secretKey) {
         return new LiveTarget(http, http.getHost(), rtmpPort, sdkAppId, secretKey, null, null, null);
     }
 

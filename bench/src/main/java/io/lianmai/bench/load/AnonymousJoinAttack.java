@@ -1,6 +1,7 @@
 package io.lianmai.bench.load;
 
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import java.net.http.HttpRequest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -49,7 +50,7 @@ final class AnonymousJoinAttack implements Attack {
                 CONCURRENCY, i -> {
                     boolean whep = i % 2 == 1;
                     int kind = (i / 2) % 4;
-                    long app = kind == 3 ? 1_400_000_000L + 9_000_000 + i : context.sdkAppId();
+                    SdkAppId app = kind == 3 ? new SdkAppId(1_400_000_000L + 9_000_000 + i) : context.sdkAppId();
                     String user = "anon" + i;
                     String query = (whep ? "whep" : "whip") + "?sdkAppID=" + app + "&roomID=" + context.call.roomId()
                             + "&userID=" + user + (whep ? "&streamID=" + stream : "");

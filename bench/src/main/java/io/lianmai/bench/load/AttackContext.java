@@ -1,6 +1,7 @@
 package io.lianmai.bench.load;
 
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.media.dtls.DtlsContext;
 import java.io.PrintStream;
 import java.net.URI;
@@ -52,7 +53,7 @@ final class AttackContext {
         return server.baseUrl();
     }
 
-    long sdkAppId() {
+    SdkAppId sdkAppId() {
         return server.sdkAppId();
     }
 

@@ -1,5 +1,6 @@
 package io.lianmai.bench.load;
 
+import io.lianmai.common.SdkAppId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -41,7 +42,7 @@ final class CallUnderTest {
     }
 
     /** The live stream names of the call, {@code {sdkAppID}_{roomID}_{userID}_main}. */
-    List<String> streamNames(long sdkAppId) {
+    List<String> streamNames(SdkAppId sdkAppId) {
         return publishers.stream().map(p -> sdkAppId + "_" + roomId + "_" + p.streamId()).toList();
     }
 

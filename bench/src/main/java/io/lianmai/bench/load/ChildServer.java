@@ -1,5 +1,6 @@
 package io.lianmai.bench.load;
 
+import io.lianmai.common.SdkAppId;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -31,13 +32,13 @@ final class ChildServer implements ServerTarget {
     private final Process process;
     private final Path dir;
     private final URI baseUrl;
-    private final long sdkAppId;
+    private final SdkAppId sdkAppId;
     private final String secretKey;
     private final int rtmpPort;
     private final Path jar;
     private final String javaCommand;
 
-    private ChildServer(Process process, Path dir, URI baseUrl, long sdkAppId, String secretKey, int rtmpPort,
+    private ChildServer(Process process, Path dir, URI baseUrl, SdkAppId sdkAppId, String secretKey, int rtmpPort,
             Path jar, String javaCommand) {
         this.process = process;
         this.dir = dir;
@@ -117,7 +118,7 @@ final class ChildServer implements ServerTarget {
         final CountDownLatch ready = new CountDownLatch(1);
         final Deque<String> tail = new ArrayDeque<>();
         volatile String url;
-        volatile long sdkAppId;
+        volatile SdkAppId sdkAppId;
         volatile String secretKey;
         volatile int rtmpPort = -1;
 
@@ -139,7 +140,7 @@ final class ChildServer implements ServerTarget {
                     if (trimmed.startsWith("URL ")) {
                         url = trimmed.substring(4).trim();
                     } else if (trimmed.startsWith("SDKAppID ")) {
-                        sdkAppId = Long.parseLong(trimmed.substring(9).trim());
+                        sdkAppId = SdkAppId.parse(trimmed.substring(9));
                     } else if (trimmed.startsWith("SecretKey ")) {
                         secretKey = trimmed.substring(10).trim();
                     } else if (trimmed.startsWith("RTMP ") && trimmed.contains("<host>:")) {
@@ -169,7 +170,7 @@ final class ChildServer implements ServerTarget {
     }
 
     @Override
-    public long sdkAppId() {
+    public SdkAppId sdkAppId() {
         return sdkAppId;
     }
 

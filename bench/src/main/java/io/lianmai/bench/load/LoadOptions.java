@@ -1,5 +1,7 @@
 package io.lianmai.bench.load;
 
+import io.lianmai.common.SdkAppId;
+import io.lianmai.server.cli.SdkAppIdConverter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +22,9 @@ final class LoadOptions {
             description = "An existing server's base URL (http://host:8800). Default: start one as a child process.")
     String url;
 
-    @Option(names = "--sdkappid", paramLabel = "ID", description = "SDKAppID on the existing server (with --url).")
-    Long sdkAppId;
+    @Option(names = "--sdkappid", paramLabel = "ID", converter = SdkAppIdConverter.class,
+            description = "SDKAppID on the existing server (with --url).")
+    SdkAppId sdkAppId;
 
     @Option(names = "--secret", paramLabel = "KEY", description = "That app's secret key, to sign UserSigs.")
     String secret;

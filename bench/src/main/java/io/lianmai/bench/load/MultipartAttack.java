@@ -55,7 +55,7 @@ final class MultipartAttack implements Attack {
         System.arraycopy(tail, 0, body, head.length + file.length, tail.length);
         HttpFlood.run(context.http, context.scale.multipartCount(), 5_000, 16,
                 i -> HttpRequest.newBuilder(context.baseUrl().resolve(String.format(PATHS[i % PATHS.length],
-                        context.sdkAppId())))
+                        context.sdkAppId().value())))
                         .timeout(Duration.ofSeconds(10))
                         .header("content-type", "multipart/form-data; boundary=" + boundary)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),

@@ -2,6 +2,7 @@ package io.lianmai.bench.load;
 
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.UserSigSigner;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class PermissionsAttack implements Attack {
     private static final int ENTER = Privilege.ENTER_ROOM.bit();
 
-    private long strictApp = -1;
+    /** The app that requires a PrivateMapKey, once {@link #prepare} made it; null until then. */
+    private SdkAppId strictApp;
     private String strictSecret;
     private String strictProblem = "";
     private boolean strictFailed;
@@ -61,13 +63,13 @@ final class PermissionsAttack implements Attack {
     public void prepare(AttackContext context) throws InterruptedException {
         ServerCli cli = new ServerCli(context.server);
         String[] secret = new String[1];
-        Optional<long[]> created = cli.createApp("attack-suite-pmk", secret);
-        if (created.isEmpty() || !cli.requirePrivateMapKey(created.get()[0])) {
+        Optional<SdkAppId> created = cli.createApp("attack-suite-pmk", secret);
+        if (created.isEmpty() || !cli.requirePrivateMapKey(created.get())) {
             strictProblem = cli.lastProblem();
             return;
         }
         strictNote = cli.lastProblem();
-        long app = created.get()[0];
+        SdkAppId app = created.get();
         UserSigSigner strictSigner = new UserSigSigner(app, secret[0], Clock.systemUTC());
         long room = AttackContext.freshRoom();
         String fullKey = strictSigner.genPrivateMapKey("carol", 3600, room, 0xFF);
@@ -110,7 +112,7 @@ final class PermissionsAttack implements Attack {
         List<String> failed = new ArrayList<>();
         List<String> unavailable = new ArrayList<>();
         UserSigSigner signer = context.signer;
-        long app = context.sdkAppId();
+        SdkAppId app = context.sdkAppId();
         String offer = context.publisherOffer("mallory");
         long room = AttackContext.freshRoom();
         int sendAudio = ENTER | Privilege.CREATE_ROOM.bit() | Privilege.SEND_AUDIO.bit();
@@ -119,7 +121,7 @@ final class PermissionsAttack implements Attack {
         if (strictFailed) {
             failed.add("pmk-omitted: " + strictProblem);
             outcome.count("pmk-omitted control refused");
-        } else if (strictApp < 0) {
+        } else if (strictApp == null) {
             unavailable.add("pmk-omitted: " + strictProblem);
             outcome.count("pmk-omitted n/a");
         } else {

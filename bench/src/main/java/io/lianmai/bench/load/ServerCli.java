@@ -1,5 +1,6 @@
 package io.lianmai.bench.load;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.config.ConfigLoader;
 import io.lianmai.store.App;
 import io.lianmai.store.AppStore;
@@ -37,8 +38,8 @@ final class ServerCli {
      * {@code lianmai live sign} when it exists, else computed from the app's playback key read from the store
      * ({@code txTime} = hex expiry, {@code txSecret} = MD5(playKey + stream + txTime)).
      */
-    Optional<URI> signedFlv(long sdkAppId, String stream, long expireSeconds) {
-        ChildServer.CliResult r = server.cli(List.of("live", "sign", "--sdkappid", Long.toString(sdkAppId),
+    Optional<URI> signedFlv(SdkAppId sdkAppId, String stream, long expireSeconds) {
+        ChildServer.CliResult r = server.cli(List.of("live", "sign", "--sdkappid", sdkAppId.toString(),
                 "--stream", stream, "--expire", Long.toString(expireSeconds)));
         if (r.exitCode() == 0) {
             for (String line : r.output().split("\\R")) {
@@ -64,7 +65,7 @@ final class ServerCli {
     }
 
     /** The app's playback key, read from the server's store (as the CLI reads it). */
-    Optional<String> playKey(long sdkAppId) {
+    Optional<String> playKey(SdkAppId sdkAppId) {
         try (AppStore store = openStore()) {
             return store.find(sdkAppId).map(App::playKey);
         } catch (RuntimeException e) {
@@ -76,35 +77,35 @@ final class ServerCli {
         }
     }
 
-    /** Creates an app; returns its SDKAppID and secret key. */
-    Optional<long[]> createApp(String name, String[] secretOut) {
+    /** Creates an app; returns its SDKAppID, and its secret key in {@code secretOut[0]}. */
+    Optional<SdkAppId> createApp(String name, String[] secretOut) {
         ChildServer.CliResult r = server.cli(List.of("app", "create", "--name", name));
         if (r.exitCode() != 0) {
             lastProblem = "`lianmai app create` failed: " + firstLine(r.output());
             return Optional.empty();
         }
-        long id = -1;
+        SdkAppId id = null;
         for (String line : r.output().split("\\R")) {
             String l = line.trim();
             if (l.startsWith("SDKAppID")) {
-                id = Long.parseLong(l.substring(8).trim());
+                id = SdkAppId.parse(l.substring(8));
             } else if (l.startsWith("SecretKey")) {
                 secretOut[0] = l.substring(9).trim();
             }
         }
-        if (id < 0 || secretOut[0] == null) {
+        if (id == null || secretOut[0] == null) {
             lastProblem = "`lianmai app create` printed no SDKAppID/SecretKey: " + r.output().trim();
             return Optional.empty();
         }
-        return Optional.of(new long[] {id});
+        return Optional.of(id);
     }
 
     /**
      * {@code lianmai app set --sdkappid ID --require-private-map-key true}; when that command does not exist, the same
      * setting written to the store directly (as the command would). False when neither worked.
      */
-    boolean requirePrivateMapKey(long sdkAppId) {
-        ChildServer.CliResult r = server.cli(List.of("app", "set", "--sdkappid", Long.toString(sdkAppId),
+    boolean requirePrivateMapKey(SdkAppId sdkAppId) {
+        ChildServer.CliResult r = server.cli(List.of("app", "set", "--sdkappid", sdkAppId.toString(),
                 "--require-private-map-key", "true"));
         if (r.exitCode() == 0) {
             return true;

@@ -1,5 +1,6 @@
 package io.lianmai.bench.load;
 
+import io.lianmai.common.SdkAppId;
 import java.net.URI;
 import java.util.OptionalLong;
 
@@ -8,7 +9,8 @@ interface ServerTarget extends AutoCloseable {
     /** The server's base URL, e.g. {@code http://127.0.0.1:8800/}. */
     URI baseUrl();
 
-    long sdkAppId();
+    /** The app whose members the run simulates. */
+    SdkAppId sdkAppId();
 
     /** The app's secret key, to sign UserSigs. */
     String secretKey();

@@ -1,5 +1,6 @@
 package io.lianmai.bench.load;
 
+import io.lianmai.common.SdkAppId;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -50,8 +51,8 @@ final class WsMember implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The {@code enter} data of a numeric room, with an optional PrivateMapKey. */
-    static String enterData(long sdkAppId, String userId, String userSig, long roomId, String privateMapKey) {
-        return "{\"sdkAppID\":" + sdkAppId + ",\"userID\":\"" + userId + "\",\"userSig\":\"" + userSig
+    static String enterData(SdkAppId sdkAppId, String userId, String userSig, long roomId, String privateMapKey) {
+        return "{\"sdkAppID\":" + sdkAppId.value() + ",\"userID\":\"" + userId + "\",\"userSig\":\"" + userSig
                 + "\",\"roomID\":" + roomId + ",\"scene\":\"rtc\",\"role\":\"anchor\""
                 + (privateMapKey == null ? "" : ",\"privateMapKey\":\"" + privateMapKey + "\"") + "}";
     }

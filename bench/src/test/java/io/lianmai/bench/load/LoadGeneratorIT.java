@@ -94,7 +94,7 @@ class LoadGeneratorIT {
 
     private static List<String> withShared(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", shared.baseUrl().toString(), "--sdkappid", Long.toString(shared.sdkAppId()),
+        all.addAll(List.of("--url", shared.baseUrl().toString(), "--sdkappid", shared.sdkAppId().toString(),
                 "--secret", shared.secretKey(), "--pid", Long.toString(shared.pid().getAsLong())));
         return all;
     }

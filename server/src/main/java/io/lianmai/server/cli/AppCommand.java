@@ -169,7 +169,7 @@ final class AppCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "app set needs at least one of --public-playback, --require-private-map-key");
             }
-            long sdkAppId = id.parse(spec);
+            SdkAppId sdkAppId = id.sdkAppId;
             Boolean playback = publicPlayback == null ? null : bool(spec, "--public-playback", publicPlayback);
             Boolean required = requirePrivateMapKey == null ? null
                     : bool(spec, "--require-private-map-key", requirePrivateMapKey);
@@ -211,7 +211,7 @@ final class AppCommand implements Runnable {
 
         @Override
         public Integer call() {
-            long sdkAppId = id.parse(spec);
+            SdkAppId sdkAppId = id.sdkAppId;
             Duration chosen = grace == null ? DEFAULT_GRACE : grace;
             try (AppStore store = openStore(app.root, configOptions)) {
                 App rotated = change(sdkAppId, () -> store.rotateSecretKey(sdkAppId, chosen));
@@ -247,7 +247,7 @@ final class AppCommand implements Runnable {
 
         @Override
         public Integer call() {
-            long sdkAppId = id.parse(spec);
+            SdkAppId sdkAppId = id.sdkAppId;
             try (AppStore store = openStore(app.root, configOptions)) {
                 App rotated = change(sdkAppId, () -> store.rotatePlayKey(sdkAppId));
                 PrintWriter out = spec.commandLine().getOut();
@@ -306,7 +306,7 @@ final class AppCommand implements Runnable {
 
     private static int setEnabled(AppCommand app, CommandSpec spec, ConfigOptions configOptions, AppId id,
             boolean enabled) {
-        long sdkAppId = id.parse(spec);
+        SdkAppId sdkAppId = id.sdkAppId;
         try (AppStore store = openStore(app.root, configOptions)) {
             printSettings(spec.commandLine().getOut(), change(sdkAppId, () -> store.setEnabled(sdkAppId, enabled)));
         }
@@ -315,20 +315,13 @@ final class AppCommand implements Runnable {
 
     /** The {@code --sdkappid} option of the commands that change one app. */
     static final class AppId {
-        @Option(names = "--sdkappid", required = true, paramLabel = "SDKAPPID", description = "The app's SDKAppID.")
-        String sdkAppId;
-
-        long parse(CommandSpec spec) {
-            try {
-                return SdkAppId.parse(sdkAppId).value();
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
+        @Option(names = "--sdkappid", required = true, paramLabel = "SDKAPPID", converter = SdkAppIdConverter.class,
+                description = "The app's SDKAppID.")
+        SdkAppId sdkAppId;
     }
 
     /** Runs one change, turning "no such app" into a one-line failure that points at {@code app list}. */
-    private static App change(long sdkAppId, Supplier<App> change) {
+    private static App change(SdkAppId sdkAppId, Supplier<App> change) {
         try {
             return change.get();
         } catch (AppNotFoundException e) {

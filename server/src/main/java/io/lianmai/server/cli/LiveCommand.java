@@ -51,8 +51,9 @@ final class LiveCommand implements Runnable {
         @Mixin
         ConfigOptions configOptions;
 
-        @Option(names = "--sdkappid", required = true, paramLabel = "SDKAPPID", description = "The app's SDKAppID.")
-        String sdkAppId;
+        @Option(names = "--sdkappid", required = true, paramLabel = "SDKAPPID", converter = SdkAppIdConverter.class,
+                description = "The app's SDKAppID.")
+        SdkAppId appId;
 
         @Option(names = "--stream", required = true, paramLabel = "NAME",
                 description = "The stream: {sdkAppID}_{roomID}_{userID}_main (or _aux).")
@@ -65,12 +66,6 @@ final class LiveCommand implements Runnable {
 
         @Override
         public Integer call() {
-            long appId;
-            try {
-                appId = SdkAppId.parse(sdkAppId).value();
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
             LiveStreamName name;
             try {
                 // The server's parser, so that no URL is signed for a stream the server would refuse.
@@ -80,7 +75,7 @@ final class LiveCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--stream "
                         + e.getMessage().replaceFirst("^stream name ", "") + " (e.g. " + appId + "_1234_alice_main)");
             }
-            if (name.app().value() != appId) {
+            if (!name.app().equals(appId)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--stream " + stream
                         + " belongs to SDKAppID " + name.app() + ", not " + appId);
             }

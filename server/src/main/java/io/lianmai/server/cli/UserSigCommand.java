@@ -60,8 +60,9 @@ final class UserSigCommand implements Runnable {
 
     /** The options every usersig subcommand needs to find an app and its key. */
     static final class AppKeyOptions {
-        @Option(names = "--sdkappid", paramLabel = "SDKAPPID", description = "The app's SDKAppID.")
-        String sdkAppId;
+        @Option(names = "--sdkappid", paramLabel = "SDKAPPID", converter = SdkAppIdConverter.class,
+                description = "The app's SDKAppID.")
+        SdkAppId sdkAppId;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         KeySource keySource;
@@ -75,14 +76,13 @@ final class UserSigCommand implements Runnable {
                 if (sdkAppId == null) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--sdkappid is required with --key");
                 }
-                return new AppKey(parseAppId(spec), keySource.key);
+                return new AppKey(sdkAppId, keySource.key);
             }
             try (AppStore store = AppCommand.openStore(root, configOptions)) {
                 App app;
                 if (sdkAppId != null) {
-                    long id = parseAppId(spec);
-                    app = store.find(id).orElseThrow(() -> new CommandFailure(
-                            "no app with SDKAppID " + id + " in the registry (./lianmai app list)"));
+                    app = store.find(sdkAppId).orElseThrow(() -> new CommandFailure(
+                            "no app with SDKAppID " + sdkAppId + " in the registry (./lianmai app list)"));
                 } else {
                     List<App> apps = store.list();
                     if (apps.size() != 1) {
@@ -94,17 +94,9 @@ final class UserSigCommand implements Runnable {
                 return new AppKey(app.sdkAppId(), app.secretKey());
             }
         }
-
-        private long parseAppId(CommandSpec spec) {
-            try {
-                return SdkAppId.parse(sdkAppId).value();
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
     }
 
-    record AppKey(long sdkAppId, String secretKey) {
+    record AppKey(SdkAppId sdkAppId, String secretKey) {
     }
 
     /** {@code lianmai usersig gen}. */

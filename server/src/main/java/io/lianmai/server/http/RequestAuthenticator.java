@@ -54,7 +54,7 @@ public final class RequestAuthenticator {
         if (privateMapKey.isPresent()) {
             PrivateMapKey key;
             try {
-                key = verifier.verifyPrivateMapKey(sdkAppId.value(), app.secretKeysAt(clock.instant()), userId,
+                key = verifier.verifyPrivateMapKey(sdkAppId, app.secretKeysAt(clock.instant()), userId,
                         privateMapKey.get());
             } catch (UserSigException e) {
                 throw new ApiException(new ApiError(403, TrtcErrorCode.PRIVILEGE_CHECK_FAILED,
@@ -93,7 +93,7 @@ public final class RequestAuthenticator {
 
     private App verifyUserSig(SdkAppId sdkAppId, String userId, String userSig) {
         requireValidUserId(userId);
-        App app = apps.find(sdkAppId.value()).orElseThrow(() -> new ApiException(new ApiError(403,
+        App app = apps.find(sdkAppId).orElseThrow(() -> new ApiException(new ApiError(403,
                 TrtcErrorCode.SDK_APP_ID_INVALID,
                 "SDKAppID " + sdkAppId + " is not registered on this server (lianmai app list)")));
         if (!app.enabled()) {
@@ -105,7 +105,7 @@ public final class RequestAuthenticator {
                     "a UserSig is required: send it as Authorization: Bearer <UserSig>"));
         }
         try {
-            verifier.verify(sdkAppId.value(), app.secretKeysAt(clock.instant()), userId, userSig);
+            verifier.verify(sdkAppId, app.secretKeysAt(clock.instant()), userId, userSig);
         } catch (UserSigException e) {
             throw new ApiException(new ApiError(401, e.code(), e.getMessage()));
         }

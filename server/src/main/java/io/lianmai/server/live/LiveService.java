@@ -30,6 +30,7 @@ import io.lianmai.store.App;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
+import io.lianmai.store.AppLookup;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -56,7 +57,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +103,7 @@ public final class LiveService implements AutoCloseable {
     /**
      * @param apps finds an app by SDKAppID (its playback key and policy) without blocking: the app directory
      */
-    public LiveService(Vertx vertx, RequestAuthenticator authenticator, LongFunction<Optional<App>> apps,
+    public LiveService(Vertx vertx, RequestAuthenticator authenticator, AppLookup apps,
                        LiveConfig config, Clock clock, Admission admission) {
         this.vertx = vertx;
         this.authenticator = authenticator;

@@ -4,9 +4,9 @@ import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.common.LiveStreamName;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.store.App;
+import io.lianmai.store.AppLookup;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -63,7 +63,7 @@ public final class PlaybackGate {
         }
     }
 
-    private final LongFunction<Optional<App>> apps;
+    private final AppLookup apps;
     private final Supplier<LiveBridges> bridges;
     private final Clock clock;
 
@@ -71,7 +71,7 @@ public final class PlaybackGate {
      * @param apps    finds an app without blocking (the app directory)
      * @param bridges the room bridges, or null while rooms are not bridged (read on every call)
      */
-    public PlaybackGate(LongFunction<Optional<App>> apps, Supplier<LiveBridges> bridges, Clock clock) {
+    public PlaybackGate(AppLookup apps, Supplier<LiveBridges> bridges, Clock clock) {
         this.apps = apps;
         this.bridges = bridges;
         this.clock = clock;
@@ -88,7 +88,7 @@ public final class PlaybackGate {
         if (name.isEmpty()) {
             return new Decision(Outcome.NOT_FOUND, "stream " + streamName + " is not live");
         }
-        Decision decision = verify(apps.apply(name.get().app().value()), streamName, txSecret, txTime);
+        Decision decision = verify(apps.find(name.get().app()), streamName, txSecret, txTime);
         return decision.allowed() && startOnDemand ? startOnDemand(decision, streamName) : decision;
     }
 

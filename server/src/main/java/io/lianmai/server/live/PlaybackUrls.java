@@ -8,10 +8,10 @@ import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
 import io.lianmai.room.RoomKey;
 import io.lianmai.store.App;
+import io.lianmai.store.AppLookup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.LongFunction;
 
 /**
  * Signs the live output URLs the server hands to room members (signalling's {@code play}, docs/protocol.md): a
@@ -25,7 +25,7 @@ public final class PlaybackUrls {
     public static final PlaybackUrls NONE = new PlaybackUrls(id -> Optional.empty(), Duration.ofHours(1),
             Clock.systemUTC());
 
-    private final LongFunction<Optional<App>> apps;
+    private final AppLookup apps;
     private final Duration lifetime;
     private final Clock clock;
 
@@ -33,7 +33,7 @@ public final class PlaybackUrls {
      * @param apps     finds an app without blocking
      * @param lifetime how long a signed URL stays valid
      */
-    public PlaybackUrls(LongFunction<Optional<App>> apps, Duration lifetime, Clock clock) {
+    public PlaybackUrls(AppLookup apps, Duration lifetime, Clock clock) {
         this.apps = apps;
         this.lifetime = lifetime;
         this.clock = clock;
@@ -50,7 +50,7 @@ public final class PlaybackUrls {
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        return apps.apply(room.sdkAppId().value()).map(app -> PlaybackSignature.sign(app.playKey(), name.get(),
+        return apps.find(room.sdkAppId()).map(app -> PlaybackSignature.sign(app.playKey(), name.get(),
                 clock.instant().plus(lifetime)).query());
     }
 

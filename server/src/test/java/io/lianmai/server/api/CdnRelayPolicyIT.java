@@ -68,7 +68,7 @@ class CdnRelayPolicyIT {
             String otherSig = new UserSigSigner(other.sdkAppId(), other.secretKey(), Clock.systemUTC())
                     .genUserSig("administrator", 3600);
             JsonNode ofOther = call(server, "StartPublishCdnStream", otherSig,
-                    startBody(other.sdkAppId(), "5", 0, "user0", url));
+                    startBody(other.sdkAppId().value(), "5", 0, "user0", url));
             assertThat(ofOther.has("TaskId")).as("another app is not affected: " + ofOther).isTrue();
             assertThat(server.server().live().cdnTasks().size()).isEqualTo(3);
         }

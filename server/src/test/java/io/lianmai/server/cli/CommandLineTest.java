@@ -7,6 +7,7 @@ import io.lianmai.auth.UserSigException;
 import io.lianmai.auth.UserSigFields;
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.config.ConfigLoader;
 import io.lianmai.store.JdbcAppStore;
 import java.io.PrintWriter;
@@ -148,7 +149,7 @@ class CommandLineTest {
     private String playKey(long sdkAppId) {
         try (JdbcAppStore store = JdbcAppStore.open(new ConfigLoader(Map.of(), workingDirectory)
                 .load(Optional.empty(), Map.of()).store(), clock(NOW))) {
-            return store.find(sdkAppId).orElseThrow().playKey();
+            return store.find(new SdkAppId(sdkAppId)).orElseThrow().playKey();
         }
     }
 
@@ -284,7 +285,7 @@ class CommandLineTest {
 
         assertThat(gen.status).isZero();
         assertThat(gen.err).isEmpty();
-        UserSigFields fields = new UserSigVerifier(clock(NOW)).verify(1400000000L, key, "alice", gen.out.trim())
+        UserSigFields fields = new UserSigVerifier(clock(NOW)).verify(new SdkAppId(1400000000L), key, "alice", gen.out.trim())
                 .fields();
         assertThat(fields.time()).isEqualTo(NOW.getEpochSecond());
         assertThat(fields.expire()).isEqualTo(7 * 86400);
@@ -318,9 +319,9 @@ class CommandLineTest {
 
     @Test
     void verifyRejectsTamperedExpiredAndForeignSigsWithDistinctMessages() {
-        String genuine = new UserSigSigner(1400000007L, KEY, clock(NOW)).genUserSig("carol", 3600);
-        String tampered = new UserSigSigner(1400000007L, "b".repeat(64), clock(NOW)).genUserSig("carol", 3600);
-        String foreign = new UserSigSigner(1400000999L, KEY, clock(NOW)).genUserSig("carol", 3600);
+        String genuine = new UserSigSigner(new SdkAppId(1400000007L), KEY, clock(NOW)).genUserSig("carol", 3600);
+        String tampered = new UserSigSigner(new SdkAppId(1400000007L), "b".repeat(64), clock(NOW)).genUserSig("carol", 3600);
+        String foreign = new UserSigSigner(new SdkAppId(1400000999L), KEY, clock(NOW)).genUserSig("carol", 3600);
         String[] verify = {"usersig", "verify", "--sdkappid", "1400000007", "--key", KEY, "--userid", "carol"};
 
         Result ok = run(verify, genuine);
@@ -378,6 +379,16 @@ class CommandLineTest {
 
         assertThat(result.status).isEqualTo(1);
         assertThat(result.err).contains("store.poolSize").contains("command line");
+    }
+
+    @Test
+    void everySdkAppIdOptionRefusesABadIdWithTheSameMessage() {
+        String message = "SDKAppID must be 1..4294967295, got 0";
+
+        assertUsage(run("app", "enable", "--sdkappid", "0"), message);
+        assertUsage(run("app", "rotate-play-key", "--sdkappid", "0"), message);
+        assertUsage(run("usersig", "gen", "--sdkappid", "0", "--key", KEY, "--userid", "a"), message);
+        assertUsage(run("live", "sign", "--sdkappid", "0", "--stream", "1400000000_1_a_main"), message);
     }
 
     private void assertUsage(Result result, String message) {

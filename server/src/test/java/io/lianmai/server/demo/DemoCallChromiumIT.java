@@ -2,6 +2,7 @@ package io.lianmai.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.TestServer;
 import io.lianmai.server.live.FfmpegRtmp;
 import io.lianmai.server.live.LiveOutput;
@@ -187,7 +188,7 @@ class DemoCallChromiumIT {
         try (TestServer plain = TestServer.start();
                 HeadlessChromium alice = BrowserMedia.start();
                 HeadlessChromium bob = BrowserMedia.start()) {
-            String key = plain.server().apps().find(plain.sdkAppId()).orElseThrow().secretKey();
+            String key = plain.server().apps().find(new SdkAppId(plain.sdkAppId())).orElseThrow().secretKey();
             String fragment = "#sdkAppID=" + plain.sdkAppId() + "&secretKey=" + key;
             // As printed by `lianmai serve` on its first run: the home page, then the room number.
             alice.open(plain.url("/").toString() + fragment);

@@ -2,6 +2,7 @@ package io.lianmai.server.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.Await;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class HttpListenerLimitsIT {
         try (TestServer server = TestServer.start(Map.of("http.idleTimeoutSeconds", "2",
                 "signal.heartbeatIntervalMs", "1000"))) {
             // Public playback: this test is about the listener, not signed URLs.
-            server.server().apps().setPublicPlayback(server.sdkAppId(), true);
+            server.server().apps().setPublicPlayback(new SdkAppId(server.sdkAppId()), true);
             String stream = server.sdkAppId() + "_8111_anchor_main";
             Process publisher = tools.publish(LivePlaybackIT.publishUrl(server, stream, "anchor"), 30, "pub.log");
             try (Socket silent = new Socket("127.0.0.1", server.server().httpPort())) {

@@ -114,11 +114,11 @@ class PlaybackAccessIT {
         long room = 9203;
         String stream = server.sdkAppId() + "_" + room + "_dave_main";
         try (LibWebRtcPeer dave = publish(server, room, "dave")) {
-            server.server().apps().setPublicPlayback(server.sdkAppId(), true);
+            server.server().apps().setPublicPlayback(new SdkAppId(server.sdkAppId()), true);
             try (FlvReader reader = FlvReader.open(server.url("/live/" + stream + ".flv"))) {
                 LivePlaybackIT.await(() -> reader.videoFrames().size() > 10);
             } finally {
-                server.server().apps().setPublicPlayback(server.sdkAppId(), false);
+                server.server().apps().setPublicPlayback(new SdkAppId(server.sdkAppId()), false);
             }
             assertForbidden("/live/" + stream + ".flv", "needs a signed URL");
         }

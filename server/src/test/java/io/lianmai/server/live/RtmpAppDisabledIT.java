@@ -2,6 +2,7 @@ package io.lianmai.server.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.common.SdkAppId;
 import io.lianmai.live.amf.Amf0Null;
 import io.lianmai.live.amf.Amf0Object;
 import io.lianmai.live.amf.Amf0Value;
@@ -31,7 +32,7 @@ class RtmpAppDisabledIT {
 
                 // As `lianmai app disable` does it: another store on the same data directory.
                 try (AppStore cli = JdbcAppStore.open(server.server().config().store(), Clock.systemUTC())) {
-                    cli.setEnabled(server.sdkAppId(), false);
+                    cli.setEnabled(new SdkAppId(server.sdkAppId()), false);
                 }
 
                 Amf0Object status = publisher.awaitStatus(10);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.server.TestServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +37,8 @@ class DevUserSigIT {
             assertThat(response.statusCode()).isEqualTo(200);
             JsonNode body = new ObjectMapper().readTree(response.body());
             assertThat(body.get("sdkAppID").asLong()).isEqualTo(server.sdkAppId());
-            String key = server.server().apps().find(server.sdkAppId()).orElseThrow().secretKey();
-            new UserSigVerifier(Clock.systemUTC()).verify(server.sdkAppId(), key, "alice",
+            String key = server.server().apps().find(new SdkAppId(server.sdkAppId())).orElseThrow().secretKey();
+            new UserSigVerifier(Clock.systemUTC()).verify(new SdkAppId(server.sdkAppId()), key, "alice",
                     body.get("userSig").asText());
             assertThat(badUser.statusCode()).isEqualTo(400);
         }

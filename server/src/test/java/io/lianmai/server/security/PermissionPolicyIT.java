@@ -83,7 +83,7 @@ class PermissionPolicyIT {
     @Test
     void anAppThatRequiresAPrivateMapKeyRefusesEnterWithoutOne() {
         try (SignalClient client = SignalClient.connect(server)) {
-            ObjectNode enter = SignalClient.data().put("sdkAppID", strict.sdkAppId()).put("userID", "carol")
+            ObjectNode enter = SignalClient.data().put("sdkAppID", strict.sdkAppId().value()).put("userID", "carol")
                     .put("userSig", strictSigner.genUserSig("carol", 600)).put("roomID", 9);
             JsonNode refused = client.error("enter", enter, -100006);
             assertThat(refused.path("message").asText()).contains("privateMapKey");

@@ -78,7 +78,7 @@ class PrivateMapKeyIT {
 
     @Test
     void wsEnterOfAnAppThatRequiresAKeyNeedsOneForThisRoom() {
-        ObjectNode enter = SignalClient.data().put("sdkAppID", strict.sdkAppId()).put("userID", "dave")
+        ObjectNode enter = SignalClient.data().put("sdkAppID", strict.sdkAppId().value()).put("userID", "dave")
                 .put("userSig", strictSigner.genUserSig("dave", 600)).put("roomID", 41);
         try (SignalClient client = SignalClient.connect(server)) {
             assertThat(client.error("enter", enter, -100006).path("message").asText()).contains("requires");
