@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
@@ -78,6 +79,8 @@ class StunGarbageTest {
             int at = random.nextInt(mutated.length);
             mutated[at] = (byte) (mutated[at] + 1 + random.nextInt(255));
         }
+        // Two rewrites of the same byte can put its value back (seed -25723 did): that is the valid check itself.
+        Assume.that(!Arrays.equals(mutated, check));
 
         assertNeverAccepted(mutated);
     }
