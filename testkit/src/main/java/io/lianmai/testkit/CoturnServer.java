@@ -3,7 +3,6 @@ package io.lianmai.testkit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ public final class CoturnServer implements AutoCloseable {
     public static CoturnServer start(Path dir, String secret) throws IOException, InterruptedException {
         Path turnserver = ExternalTools.require("coturn (Debian package coturn)", "/usr/bin/turnserver");
         Path home = Files.createDirectories(dir.resolve("coturn"));
-        int port = freePort();
+        int port = ServerProcesses.freePort();
         int minRelayPort = 20_000 + ThreadLocalRandom.current().nextInt(20_000);
         Path log = home.resolve("turnserver.log");
         Process process = new ProcessBuilder(turnserver.toString(), "-n",
@@ -82,17 +81,6 @@ public final class CoturnServer implements AutoCloseable {
     /** Stops coturn (SIGTERM) and waits for it, at most 5 s before killing it. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        // coturn listens on UDP and TCP at the same port: a free TCP port on loopback is taken as the pair.
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        ServerProcesses.stop(process);
     }
 }

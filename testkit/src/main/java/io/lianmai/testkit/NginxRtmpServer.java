@@ -1,8 +1,6 @@
 package io.lianmai.testkit;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,8 +49,8 @@ public final class NginxRtmpServer implements AutoCloseable {
                     + MODULE + ")");
         }
         Path home = Files.createDirectories(dir.resolve("nginx-rtmp"));
-        int rtmpPort = freePort();
-        int httpPort = freePort();
+        int rtmpPort = ServerProcesses.freePort();
+        int httpPort = ServerProcesses.freePort();
         Path config = home.resolve("nginx.conf");
         Files.writeString(config, config(home, rtmpPort, httpPort));
         Path log = home.resolve("stdout.log");
@@ -109,11 +107,7 @@ public final class NginxRtmpServer implements AutoCloseable {
     /** Stops nginx (SIGTERM, a fast shutdown) and waits for it, at most 5 s before killing it. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
+        ServerProcesses.stop(process);
     }
 
     private static String config(Path home, int rtmpPort, int httpPort) {
@@ -157,11 +151,5 @@ public final class NginxRtmpServer implements AutoCloseable {
                     }
                 }
                 """.formatted(MODULE, home, rtmpPort, httpPort);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
