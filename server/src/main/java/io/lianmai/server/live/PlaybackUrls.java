@@ -4,8 +4,6 @@ import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.StreamId;
-import io.lianmai.common.StreamType;
-import io.lianmai.common.UserId;
 import io.lianmai.room.RoomKey;
 import io.lianmai.store.App;
 import io.lianmai.store.AppLookup;
@@ -42,11 +40,9 @@ public final class PlaybackUrls {
     /**
      * The signed query for a room member's stream: empty when the room has no numeric roomID (live stream names need
      * one) or the app is unknown. Signed even for apps with public playback, so clients need not know the setting.
-     *
-     * @param streamType {@code main} or {@code aux}
      */
-    public Optional<String> query(RoomKey room, String userId, String streamType) {
-        Optional<String> name = streamName(room, userId, streamType);
+    public Optional<String> query(RoomKey room, StreamId stream) {
+        Optional<String> name = streamName(room, stream);
         if (name.isEmpty()) {
             return Optional.empty();
         }
@@ -55,18 +51,16 @@ public final class PlaybackUrls {
     }
 
     /** {@code {sdkAppID}_{roomID}_{userID}_{main|aux}} for a room with a numeric roomID ({@code r1234}). */
-    static Optional<String> streamName(RoomKey room, String userId, String streamType) {
+    static Optional<String> streamName(RoomKey room, StreamId stream) {
         RoomRef ref;
         try {
             ref = RoomRef.parseKey(room.roomKey());
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        Optional<StreamType> type = StreamType.fromWire(streamType);
-        if (ref.strRoomId().isPresent() || type.isEmpty() || !UserId.isValid(userId)) {
+        if (ref.strRoomId().isPresent()) {
             return Optional.empty();
         }
-        return Optional.of(new LiveStreamName(room.sdkAppId(), ref,
-                StreamId.of(new UserId(userId), type.get())).toString());
+        return Optional.of(new LiveStreamName(room.sdkAppId(), ref, stream).toString());
     }
 }

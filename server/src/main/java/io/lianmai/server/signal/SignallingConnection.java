@@ -364,7 +364,7 @@ final class SignallingConnection {
 
     /** Signs each stream's playback query for this member (docs/protocol.md, {@code play}). */
     private ProtocolCodec.PlayQueries playQueries(RoomKey room) {
-        return (userId, streamType) -> live.playbackUrls().query(room, userId.value(), streamType.wireName());
+        return (userId, streamType) -> live.playbackUrls().query(room, StreamId.of(userId, streamType));
     }
 
     private Future<ObjectNode> leave() {
