@@ -97,6 +97,7 @@ declare class TRTC {
   static readonly EVENT: typeof EVENT;
   static readonly ERROR_CODE: typeof ERROR_CODE;
   static readonly VERSION: string;
+  static readonly QUALITY: typeof QUALITY;
   static parseStreamID(streamID: string): { userID: string; streamType: string };
   static readonly default: typeof TRTC;
 
