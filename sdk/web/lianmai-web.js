@@ -698,8 +698,10 @@ export default class TRTC extends TRTCCore {
   /**
    * Reads one peer connection's stats into trtc-wx netStatus fields (bitrates in kbps, loss in % over the interval,
    * rtt and netJitter in ms) and grades the path (QUALITY, by the core's networkQuality): a publisher's from what the
-   * server reports of our stream (remote-inbound-rtp: packetsLost against our packetsSent, roundTripTime, jitter), a
-   * player's from what we receive (inbound-rtp packetsLost and jitter, the candidate pair's currentRoundTripTime).
+   * server reports of our stream (remote-inbound-rtp roundTripTime and jitter; loss is the larger of the packets the
+   * server asked us to resend, outbound-rtp retransmittedPacketsSent, and those it still lacks, remote-inbound-rtp
+   * packetsLost, against what we sent), a player's from what we receive (inbound-rtp packetsLost and jitter, the
+   * candidate pair's currentRoundTripTime).
    * Jitter is the audio stream's where there is one: video frames leave in bursts, which is not the network's doing.
    * A connection that is disconnected or failed is DOWN. Returns {net, level}.
    */
@@ -708,7 +710,7 @@ export default class TRTC extends TRTCCore {
     const now = Date.now();
     const net = {};
     const jitter = {};
-    let bytes = {audio: 0, video: 0}, packets = 0, lost = 0, sent = 0, remoteLost, fractionLost;
+    let bytes = {audio: 0, video: 0}, packets = 0, lost = 0, sent = 0, resent = 0, remoteLost, fractionLost;
     report.forEach(s => {
       if (s.type === direction && (s.kind === 'audio' || s.kind === 'video')) {
         bytes[s.kind] += (direction === 'outbound-rtp' ? s.bytesSent : s.bytesReceived) || 0;
@@ -721,6 +723,7 @@ export default class TRTC extends TRTCCore {
           if (typeof s.jitter === 'number') jitter[s.kind] = s.jitter;
         } else {
           sent += s.packetsSent || 0;
+          resent += s.retransmittedPacketsSent || 0;
         }
       }
       if (s.type === 'remote-inbound-rtp' && direction === 'outbound-rtp') {
@@ -744,13 +747,17 @@ export default class TRTC extends TRTCCore {
       if (direction === 'inbound-rtp') {
         const dp = packets - (prev.packets || 0), dl = lost - (prev.lost || 0);
         net.loss = dp + dl > 0 ? Math.max(0, Math.round(dl * 100 / (dp + dl))) : 0;
-      } else if (sent > prev.sent && remoteLost !== undefined && prev.remoteLost !== undefined) {
-        // The server's receiver reports count what it lost of ours (RFC 3550 §6.4.1, cumulative number lost).
-        net.loss = Math.min(100, Math.max(0, Math.round((remoteLost - prev.remoteLost) * 100 / (sent - prev.sent))));
+      } else if (sent - resent > prev.sent - prev.resent) {
+        // Every packet the server did not get first time it NACKs (RFC 4585 §6.2.1) and we resend; what it still
+        // lacks its receiver reports count (RFC 3550 §6.4.1, cumulative number lost): audio, which is not resent.
+        const original = (sent - resent) - (prev.sent - prev.resent);
+        const missing = Math.max(resent - prev.resent,
+          remoteLost !== undefined && prev.remoteLost !== undefined ? remoteLost - prev.remoteLost : 0);
+        net.loss = Math.min(100, Math.max(0, Math.round(missing * 100 / original)));
       }
     }
     if (net.videoWidth) net.resolution = `${net.videoWidth}x${net.videoHeight}`;
-    Object.assign(prev, {time: now, audio: bytes.audio, video: bytes.video, packets, lost, sent, remoteLost});
+    Object.assign(prev, {time: now, audio: bytes.audio, video: bytes.video, packets, lost, sent, resent, remoteLost});
     const gone = pc.connectionState === 'disconnected' || pc.connectionState === 'failed';
     return {net, level: gone ? QUALITY.DOWN : networkQuality({loss: net.loss, rtt: net.rtt, jitter: net.netJitter})};
   }
