@@ -380,7 +380,7 @@ declare class TRTC {
 
   /** <live-pusher bindstatechange>: -1301…-1308 become ERROR; 1002 (pushing) announces mic/camera to the room. */
   pusherEventHandler(event: ElementEvent): void;
-  /** <live-pusher bindnetstatus>: LOCAL_NET_STATE_UPDATE with netStatus = detail.info. */
+  /** <live-pusher bindnetstatus>: LOCAL_NET_STATE_UPDATE with netStatus = detail.info plus the quality levels. */
   pusherNetStatusHandler(event: ElementEvent): void;
   /** <live-pusher binderror>: ERROR {code: errCode, message: errMsg}. */
   pusherErrorHandler(event: ElementEvent): void;
@@ -392,6 +392,7 @@ declare class TRTC {
   /** <live-player bindstatechange> (data-streamid or id names the player): REMOTE_STATE_UPDATE; code < 0 also PLAYER_WARNING. */
   playerEventHandler(event: ElementEvent): void;
   playerFullscreenChange(event: ElementEvent): void;
+  /** <live-player bindnetstatus>: REMOTE_NET_STATE_UPDATE with that player's netStatus = detail.info plus levels. */
   playerNetStatus(event: ElementEvent): void;
   playerAudioVolumeNotify(event: ElementEvent): void;
 }
