@@ -740,9 +740,11 @@ export class TRTCCore {
   /** The signalling connection is lost: every path is DOWN until the SDK is back in the room and measures again. */
   _networkDown() {
     const down = QUALITY.DOWN;
-    const a = this._pusherAttrs();
-    a.netStatus = assign({}, a.netStatus, {netQualityLevel: down, uplinkNetworkQuality: down, downlinkNetworkQuality: down});
-    this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
+    if (this._pusher) {
+      const a = this._pusher.pusherAttributes;
+      a.netStatus = assign({}, a.netStatus, {netQualityLevel: down, uplinkNetworkQuality: down, downlinkNetworkQuality: down});
+      this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
+    }
     if (!this._players.size) return;
     this._players.forEach(p => {
       p.attrs.netStatus = assign({}, p.attrs.netStatus, {netQualityLevel: down, downlinkNetworkQuality: down});
