@@ -80,6 +80,49 @@ export const DEFAULT_PLAYER = Object.freeze({
   autoPauseIfOpenNative: true, isVisible: true, netStatus: {},
 });
 
+/** TRTC's TRTCQuality: how good one network path is, as one level. 0 says nothing is known yet. */
+export const QUALITY = Object.freeze({UNKNOWN: 0, EXCELLENT: 1, GOOD: 2, POOR: 3, BAD: 4, VERY_BAD: 5, DOWN: 6});
+
+/**
+ * The highest value of each measure that still counts as EXCELLENT, GOOD, POOR and BAD; above the last it is VERY_BAD
+ * (DOWN is kept for a connection that is gone). The one table both SDKs grade by (docs/networks.md, Network quality):
+ *   loss      % of packets lost over the last interval (RTP: what RTCP reports; beyond ~8 % speech breaks up)
+ *   rtt       ms round trip (ITU-T G.114: up to ~150 ms one way a conversation feels natural)
+ *   jitter    ms interarrival jitter (RFC 3550 §6.4.1), which the receiver's jitter buffer has to absorb
+ *   shortfall % of the encoded bitrate the network did not carry (RTMP over TCP, which reports no loss)
+ */
+export const QUALITY_THRESHOLDS = Object.freeze({
+  loss: Object.freeze([1, 3, 8, 15]),
+  rtt: Object.freeze([100, 200, 400, 800]),
+  jitter: Object.freeze([20, 40, 80, 150]),
+  shortfall: Object.freeze([10, 20, 35, 50]),
+});
+
+/**
+ * The quality level (QUALITY) of a path from what is measured on it: each known measure is graded by
+ * QUALITY_THRESHOLDS and the worst grade wins; UNKNOWN when nothing is known. Missing, negative or non-numeric
+ * measures are not known.
+ */
+export function networkQuality(measures) {
+  let level = QUALITY.UNKNOWN;
+  for (const name of Object.keys(QUALITY_THRESHOLDS)) {
+    const value = measures ? measures[name] : undefined;
+    if (typeof value !== 'number' || !isFinite(value) || value < 0) continue;
+    const bounds = QUALITY_THRESHOLDS[name];
+    let grade = QUALITY.EXCELLENT;
+    while (grade <= bounds.length && value > bounds[grade - 1]) grade++;
+    level = Math.max(level, grade);
+  }
+  return level;
+}
+
+/** The worse of quality levels (a higher level is worse; UNKNOWN, 0, yields to any known one). */
+const worseQuality = (a, b) => Math.max(a || QUALITY.UNKNOWN, b || QUALITY.UNKNOWN);
+/** How often a publisher repeats an unchanged uplink level to the room, so that members who came later learn it. */
+const UPLINK_REPEAT_MS = 10000;
+/** The server takes one uplink report a second (docs/protocol.md, netQuality). */
+const UPLINK_MIN_GAP_MS = 1000;
+
 export const CHINESE = /[\u3400-\u9fff\uf900-\ufaff]/;
 /** The server's answer to a resume while it still hears the member's old socket (docs/protocol.md). */
 const RESUME_STILL_CONNECTED = -1202;
@@ -181,6 +224,8 @@ export class TRTCCore {
     this._players = new Map();
     this._started = false;
     this._recvMode = 1;
+    this._remoteUplink = new Map();
+    this._uplinkSent = null;
     this._resetMedia();
   }
 
@@ -454,6 +499,7 @@ export class TRTCCore {
       this._clearIntervals();
       this._log(2, 'connection lost, reconnecting:', reason);
       this._emit(EVENT.CONNECTION_STATE_UPDATE, {state: 'reconnecting', reason: reason});
+      this._networkDown();
     }
     if (Date.now() - this._reconnectStarted > this.options.reconnectTimeoutMs) {
       const message = 'connection to the server lost: ' + reason;
@@ -544,6 +590,7 @@ export class TRTCCore {
         this._applyStream(d.userID, d.streamType, {audio: !!d.audio, video: !!d.video, play: d.play});
         break;
       case 'streamRemove': this._applyStream(d.userID, d.streamType, null); break;
+      case 'netQuality': this._remoteUplinkReported(d.userID, d.uplink); break;
       case 'customMessage':
         this._emit(EVENT.IM_MESSAGE_RECEIVED, {userID: d.userID, cmdID: d.cmdID, data: d.data,
           message: {from: d.userID, cmdID: d.cmdID, payload: {data: d.data}}});
@@ -585,6 +632,7 @@ export class TRTCCore {
     this._applyStream(userID, 'main', null);
     this._applyStream(userID, 'aux', null);
     this._users.delete(userID);
+    this._remoteUplink.delete(userID);
     this._emit(EVENT.REMOTE_USER_LEAVE, {userID: userID, reason: reason, userList: this._userList(),
       playerList: this.getPlayerList()});
   }
@@ -642,6 +690,67 @@ export class TRTCCore {
 
   _initPlayer() {}
   _streamFlags() { return false; }
+
+  // ---- network quality (docs/networks.md, Network quality) --------------------------------------------------------
+
+  /**
+   * Sets the pusher's netStatus from the adapter's figures and this member's uplink level, tells the room that level
+   * (rate-limited), and emits LOCAL_NET_STATE_UPDATE. The downlink level is the worst of the players' downlinks.
+   */
+  _localNetState(netStatus, uplink) {
+    const a = this._pusherAttrs();
+    let downlink = QUALITY.UNKNOWN;
+    this._players.forEach(p => { downlink = worseQuality(downlink, p.attrs.netStatus.downlinkNetworkQuality || 0); });
+    a.netStatus = assign({}, netStatus, {netQualityLevel: uplink, uplinkNetworkQuality: uplink,
+      downlinkNetworkQuality: downlink});
+    this._reportUplink(uplink);
+    this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
+  }
+
+  /**
+   * Sets a player's netStatus from the adapter's figures and this member's downlink level for that stream: its
+   * netQualityLevel is the whole path, the remote user's uplink (as they reported it) and then our downlink, as
+   * TRTC's remote quality is. The adapter emits REMOTE_NET_STATE_UPDATE.
+   */
+  _playerNetState(player, netStatus, downlink) {
+    const uplink = this._remoteUplink.get(player.attrs.userID) || QUALITY.UNKNOWN;
+    player.attrs.netStatus = assign({}, netStatus, {netQualityLevel: worseQuality(uplink, downlink),
+      uplinkNetworkQuality: uplink, downlinkNetworkQuality: downlink});
+  }
+
+  /** A publisher's uplink level goes to the room when it changes, and every UPLINK_REPEAT_MS while it does not. */
+  _reportUplink(level) {
+    if (this._state !== 'joined' || !this._canPublish()) return;
+    const now = Date.now();
+    const last = this._uplinkSent;
+    if (last && now - last.at < (last.level === level ? UPLINK_REPEAT_MS : UPLINK_MIN_GAP_MS)) return;
+    this._uplinkSent = {level: level, at: now};
+    this._request('netQuality', {uplink: level}).catch(e => this._log(0, 'netQuality', e.message));
+  }
+
+  _remoteUplinkReported(userID, uplink) {
+    const level = Number(uplink);
+    if (!userID || !(level >= QUALITY.UNKNOWN && level <= QUALITY.DOWN)) return;
+    this._remoteUplink.set(userID, level);
+    this._players.forEach(p => {
+      if (p.attrs.userID === userID) this._playerNetState(p, p.attrs.netStatus, p.attrs.netStatus.downlinkNetworkQuality || 0);
+    });
+  }
+
+  /** The signalling connection is lost: every path is DOWN until the SDK is back in the room and measures again. */
+  _networkDown() {
+    const down = QUALITY.DOWN;
+    if (this._pusher) {
+      const a = this._pusher.pusherAttributes;
+      a.netStatus = assign({}, a.netStatus, {netQualityLevel: down, uplinkNetworkQuality: down, downlinkNetworkQuality: down});
+      this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
+    }
+    if (!this._players.size) return;
+    this._players.forEach(p => {
+      p.attrs.netStatus = assign({}, p.attrs.netStatus, {netQualityLevel: down, downlinkNetworkQuality: down});
+    });
+    this._emit(EVENT.REMOTE_NET_STATE_UPDATE, {playerList: this.getPlayerList()});
+  }
   _playerRemoved() {}
   _streamApplied() {}
 

@@ -1,6 +1,7 @@
 // The public API as sdk/web/README.md and sdk/wx/README.md show it, type-checked by check-declarations.js (which
 // puts this file beside the declaration files, as the server serves them under /sdk/).
-import TRTC, { EVENT, ERROR_CODE, parseStreamID, type PlayerAttributes, type TRTCEvent } from './lianmai-web';
+import TRTC, { EVENT, ERROR_CODE, QUALITY, networkQuality, parseStreamID, type PlayerAttributes, type Quality,
+  type TRTCEvent } from './lianmai-web';
 import WxTRTC from './lianmai-wx';
 
 const page = { setData(data: Record<string, unknown>, callback?: () => void) { void data; callback?.(); } };
@@ -14,6 +15,14 @@ trtc.on(EVENT.REMOTE_VIDEO_ADD, (e: TRTCEvent<'REMOTE_VIDEO_ADD'>) => {
 });
 trtc.on(EVENT.REMOTE_STATE_UPDATE, e => { const state: RTCPeerConnectionState = e.data.state; void state; });
 trtc.on(EVENT.ERROR, e => { const code: number = e.data.code; void (code === ERROR_CODE.USERSIG_FAILED); });
+trtc.on(EVENT.LOCAL_NET_STATE_UPDATE, e => {
+  const uplink: Quality | undefined = e.data.pusher.netStatus.uplinkNetworkQuality;
+  void (uplink === TRTC.QUALITY.DOWN);
+});
+trtc.on(EVENT.REMOTE_NET_STATE_UPDATE, e => {
+  for (const p of e.data.playerList) void (p.netStatus.netQualityLevel !== undefined && p.netStatus.netQualityLevel >= QUALITY.POOR);
+});
+void networkQuality({ loss: 2, rtt: 80 });
 page.setData({ pusher: trtc.enterRoom({ sdkAppID: 1400000001, userID: 'alice', userSig: 'sig', strRoomID: 'abc' }) },
   () => trtc.getPusherInstance().start());
 const role: Promise<'anchor' | 'audience'> = trtc.switchRole('audience');
@@ -33,4 +42,5 @@ page.setData({ pusher: wx.enterRoom({ sdkAppID: 1400000001, userID: 'bob', userS
   () => wx.getPusherInstance().start({ success: () => undefined }));
 void wx.getPlayerInstance('alice_main').requestFullScreen({ direction: 90 });
 wx.playerEventHandler({ detail: { code: -2301 }, currentTarget: { id: 'alice_main' } });
+wx.on(wx.EVENT.LOCAL_NET_STATE_UPDATE, e => { void (e.data.pusher.netStatus.netQualityLevel === WxTRTC.QUALITY.EXCELLENT); });
 void WxTRTC.parseStreamID('alice_main');

@@ -5,7 +5,7 @@ import type {
   EventName, CoreOptions, CoreEnterRoomParams, CoreEventDataMap, PageContext, PusherAttributes, PlayerAttributes,
   Snapshot, TRTCRoom,
 } from './lianmai-core';
-import { EVENT, ERROR_CODE } from './lianmai-core';
+import { EVENT, ERROR_CODE, QUALITY } from './lianmai-core';
 
 export * from './lianmai-core';
 
@@ -80,6 +80,7 @@ declare class TRTC {
   static readonly EVENT: typeof EVENT;
   static readonly ERROR_CODE: typeof ERROR_CODE;
   static readonly VERSION: string;
+  static readonly QUALITY: typeof QUALITY;
   /** The instance a room:// url (…&instance=N) belongs to, or the most recently created one. */
   static fromUrl(url?: string | null): TRTC | null;
 

@@ -14,9 +14,10 @@
 // capture, one RTCPeerConnection to publish and one per subscribed stream, statistics, and the custom elements.
 
 import {TRTCCore, VERSION, PROTOCOL_VERSION, EVENT, ERROR_CODE, DEFAULT_PUSHER, DEFAULT_PLAYER, CHINESE, copy,
-  sdkError, quiet, errorData, present, parseStreamID} from './lianmai-core.js';
+  sdkError, quiet, errorData, present, parseStreamID, QUALITY, QUALITY_THRESHOLDS, networkQuality}
+  from './lianmai-core.js';
 
-export {VERSION, parseStreamID};
+export {VERSION, parseStreamID, QUALITY, QUALITY_THRESHOLDS, networkQuality};
 
 /** The origin this module was served from (http or https), or null when it was bundled or loaded from a file. */
 const SDK_ORIGIN = (() => {
@@ -694,12 +695,22 @@ export default class TRTC extends TRTCCore {
 
   // ---- statistics -------------------------------------------------------------------------------------------------
 
-  /** Reads one peer connection's stats into trtc-wx netStatus fields (bitrates in kbps, loss in %, rtt in ms). */
+  /**
+   * Reads one peer connection's stats into trtc-wx netStatus fields (bitrates in kbps, loss in % over the interval,
+   * rtt and netJitter in ms) and grades the path (QUALITY, by the core's networkQuality): a publisher's from what the
+   * server reports of our stream (remote-inbound-rtp roundTripTime and jitter; loss is the larger of the packets the
+   * server asked us to resend, outbound-rtp retransmittedPacketsSent, and those it still lacks, remote-inbound-rtp
+   * packetsLost, against what we sent), a player's from what we receive (inbound-rtp packetsLost and jitter, the
+   * candidate pair's currentRoundTripTime).
+   * Jitter is the audio stream's where there is one: video frames leave in bursts, which is not the network's doing.
+   * A connection that is disconnected or failed is DOWN. Returns {net, level}.
+   */
   async _netStatus(pc, prev, direction) {
     const report = await pc.getStats();
     const now = Date.now();
     const net = {};
-    let bytes = {audio: 0, video: 0}, packets = 0, lost = 0;
+    const jitter = {};
+    let bytes = {audio: 0, video: 0}, packets = 0, lost = 0, sent = 0, resent = 0, remoteLost, fractionLost;
     report.forEach(s => {
       if (s.type === direction && (s.kind === 'audio' || s.kind === 'video')) {
         bytes[s.kind] += (direction === 'outbound-rtp' ? s.bytesSent : s.bytesReceived) || 0;
@@ -709,17 +720,25 @@ export default class TRTC extends TRTCCore {
         }
         if (direction === 'inbound-rtp') {
           packets += s.packetsReceived || 0; lost += s.packetsLost || 0;
-          if (s.jitter !== undefined) net.netJitter = Math.round(s.jitter * 1000);
+          if (typeof s.jitter === 'number') jitter[s.kind] = s.jitter;
+        } else {
+          sent += s.packetsSent || 0;
+          resent += s.retransmittedPacketsSent || 0;
         }
       }
-      if (s.type === 'remote-inbound-rtp') {
-        if (typeof s.fractionLost === 'number') net.loss = Math.max(net.loss || 0, Math.round(s.fractionLost * 100));
+      if (s.type === 'remote-inbound-rtp' && direction === 'outbound-rtp') {
+        if (typeof s.fractionLost === 'number') fractionLost = Math.max(fractionLost || 0, s.fractionLost);
         if (typeof s.roundTripTime === 'number') net.rtt = Math.round(s.roundTripTime * 1000);
+        if (typeof s.jitter === 'number') jitter[s.kind] = s.jitter;
+        remoteLost = (remoteLost || 0) + Math.max(0, s.packetsLost || 0);
       }
       if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') {
         net.rtt = Math.round(s.currentRoundTripTime * 1000);
       }
     });
+    const netJitter = jitter.audio !== undefined ? jitter.audio : jitter.video;
+    if (netJitter !== undefined) net.netJitter = Math.round(netJitter * 1000);
+    if (fractionLost !== undefined) net.loss = Math.round(fractionLost * 100);
     if (prev.time) {
       const seconds = (now - prev.time) / 1000;
       net.videoBitrate = Math.max(0, Math.round((bytes.video - prev.video) * 8 / 1000 / seconds));
@@ -728,28 +747,36 @@ export default class TRTC extends TRTCCore {
       if (direction === 'inbound-rtp') {
         const dp = packets - (prev.packets || 0), dl = lost - (prev.lost || 0);
         net.loss = dp + dl > 0 ? Math.max(0, Math.round(dl * 100 / (dp + dl))) : 0;
+      } else if (sent - resent > prev.sent - prev.resent) {
+        // Every packet the server did not get first time it NACKs (RFC 4585 §6.2.1) and we resend; what it still
+        // lacks its receiver reports count (RFC 3550 §6.4.1, cumulative number lost): audio, which is not resent.
+        const original = (sent - resent) - (prev.sent - prev.resent);
+        const missing = Math.max(resent - prev.resent,
+          remoteLost !== undefined && prev.remoteLost !== undefined ? remoteLost - prev.remoteLost : 0);
+        net.loss = Math.min(100, Math.max(0, Math.round(missing * 100 / original)));
       }
     }
     if (net.videoWidth) net.resolution = `${net.videoWidth}x${net.videoHeight}`;
-    Object.assign(prev, {time: now, audio: bytes.audio, video: bytes.video, packets, lost});
-    return net;
+    Object.assign(prev, {time: now, audio: bytes.audio, video: bytes.video, packets, lost, sent, resent, remoteLost});
+    const gone = pc.connectionState === 'disconnected' || pc.connectionState === 'failed';
+    return {net, level: gone ? QUALITY.DOWN : networkQuality({loss: net.loss, rtt: net.rtt, jitter: net.netJitter})};
   }
 
   async _collectStats() {
     try {
-      if (this._pub?.sessionId) {
-        const a = this._pusherAttrs();
-        a.netStatus = await this._netStatus(this._pub.pc, this._pub.stats, 'outbound-rtp');
-        this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
-      }
       let any = false;
       for (const [streamID, sub] of this._subs) {
         const player = this._players.get(streamID);
         if (!player || !sub.sessionId || sub.closed) continue;
-        player.attrs.netStatus = await this._netStatus(sub.pc, sub.stats, 'inbound-rtp');
+        const stats = await this._netStatus(sub.pc, sub.stats, 'inbound-rtp');
+        this._playerNetState(player, stats.net, stats.level);
         any = true;
       }
       if (any) this._emit(EVENT.REMOTE_NET_STATE_UPDATE, {playerList: this.getPlayerList()});
+      if (this._pub?.sessionId) {
+        const stats = await this._netStatus(this._pub.pc, this._pub.stats, 'outbound-rtp');
+        this._localNetState(stats.net, stats.level);
+      }
     } catch (e) {
       this._log(0, 'stats', e);
     }
@@ -807,6 +834,7 @@ export default class TRTC extends TRTCCore {
 TRTC.EVENT = EVENT;
 TRTC.ERROR_CODE = ERROR_CODE;
 TRTC.VERSION = VERSION;
+TRTC.QUALITY = QUALITY;
 export {EVENT, ERROR_CODE};
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -36,6 +36,32 @@ export declare const ERROR_CODE: {
 
 export declare function parseStreamID(streamID: string): { userID: string; streamType: string };
 
+/** TRTC's TRTCQuality: 0 unknown, 1 excellent, 2 good, 3 poor, 4 bad, 5 very bad, 6 down (docs/networks.md). */
+export type Quality = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export declare const QUALITY: {
+  readonly UNKNOWN: 0; readonly EXCELLENT: 1; readonly GOOD: 2; readonly POOR: 3; readonly BAD: 4;
+  readonly VERY_BAD: 5; readonly DOWN: 6;
+};
+
+/** What a path measured; any may be missing. */
+export interface QualityMeasures {
+  /** % of packets lost over the last interval */
+  loss?: number;
+  /** ms round trip */
+  rtt?: number;
+  /** ms interarrival jitter */
+  jitter?: number;
+  /** % of the encoded bitrate the network did not carry (RTMP) */
+  shortfall?: number;
+}
+
+/** The highest value of each measure that is still EXCELLENT, GOOD, POOR, BAD; above the last, VERY_BAD. */
+export declare const QUALITY_THRESHOLDS: { readonly [K in keyof Required<QualityMeasures>]: readonly number[] };
+
+/** Grades a path: each known measure by QUALITY_THRESHOLDS, the worst wins; UNKNOWN (0) when none is known. */
+export declare function networkQuality(measures: QualityMeasures): Quality;
+
 /** Anything with setData(obj, callback), e.g. a page object. The SDK never calls it itself. */
 export interface PageContext {
   setData(data: Record<string, unknown>, callback?: () => void): void;
@@ -88,7 +114,16 @@ export interface NetStatus {
   resolution?: string;    // "WxH"
   rtt?: number;           // ms
   loss?: number;          // percent
-  netJitter?: number;     // ms (players)
+  netJitter?: number;     // ms (web: the server's view of our stream for the pusher, what we receive for players)
+  /**
+   * The path's quality (QUALITY, trtc-wx's live-pusher/live-player name): the pusher's is its uplink; a player's is
+   * the whole path from the remote user, the worse of uplinkNetworkQuality and downlinkNetworkQuality.
+   */
+  netQualityLevel?: Quality;
+  /** TRTC's name. Pusher: this member's uplink. Player: the remote user's uplink as they report it (0 until then). */
+  uplinkNetworkQuality?: Quality;
+  /** TRTC's name. Player: this member's downlink for that stream. Pusher: the worst of the players' downlinks. */
+  downlinkNetworkQuality?: Quality;
   [key: string]: unknown;
 }
 
@@ -335,6 +370,7 @@ declare class TRTC {
   static readonly EVENT: typeof EVENT;
   static readonly ERROR_CODE: typeof ERROR_CODE;
   static readonly VERSION: string;
+  static readonly QUALITY: typeof QUALITY;
   static parseStreamID(streamID: string): { userID: string; streamType: string };
   static readonly default: typeof TRTC;
 
@@ -344,7 +380,7 @@ declare class TRTC {
 
   /** <live-pusher bindstatechange>: -1301…-1308 become ERROR; 1002 (pushing) announces mic/camera to the room. */
   pusherEventHandler(event: ElementEvent): void;
-  /** <live-pusher bindnetstatus>: LOCAL_NET_STATE_UPDATE with netStatus = detail.info. */
+  /** <live-pusher bindnetstatus>: LOCAL_NET_STATE_UPDATE with netStatus = detail.info plus the quality levels. */
   pusherNetStatusHandler(event: ElementEvent): void;
   /** <live-pusher binderror>: ERROR {code: errCode, message: errMsg}. */
   pusherErrorHandler(event: ElementEvent): void;
@@ -356,6 +392,7 @@ declare class TRTC {
   /** <live-player bindstatechange> (data-streamid or id names the player): REMOTE_STATE_UPDATE; code < 0 also PLAYER_WARNING. */
   playerEventHandler(event: ElementEvent): void;
   playerFullscreenChange(event: ElementEvent): void;
+  /** <live-player bindnetstatus>: REMOTE_NET_STATE_UPDATE with that player's netStatus = detail.info plus levels. */
   playerNetStatus(event: ElementEvent): void;
   playerAudioVolumeNotify(event: ElementEvent): void;
 }

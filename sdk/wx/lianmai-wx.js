@@ -103,6 +103,49 @@ const DEFAULT_PLAYER = Object.freeze({
   autoPauseIfOpenNative: true, isVisible: true, netStatus: {},
 });
 
+/** TRTC's TRTCQuality: how good one network path is, as one level. 0 says nothing is known yet. */
+const QUALITY = Object.freeze({UNKNOWN: 0, EXCELLENT: 1, GOOD: 2, POOR: 3, BAD: 4, VERY_BAD: 5, DOWN: 6});
+
+/**
+ * The highest value of each measure that still counts as EXCELLENT, GOOD, POOR and BAD; above the last it is VERY_BAD
+ * (DOWN is kept for a connection that is gone). The one table both SDKs grade by (docs/networks.md, Network quality):
+ *   loss      % of packets lost over the last interval (RTP: what RTCP reports; beyond ~8 % speech breaks up)
+ *   rtt       ms round trip (ITU-T G.114: up to ~150 ms one way a conversation feels natural)
+ *   jitter    ms interarrival jitter (RFC 3550 §6.4.1), which the receiver's jitter buffer has to absorb
+ *   shortfall % of the encoded bitrate the network did not carry (RTMP over TCP, which reports no loss)
+ */
+const QUALITY_THRESHOLDS = Object.freeze({
+  loss: Object.freeze([1, 3, 8, 15]),
+  rtt: Object.freeze([100, 200, 400, 800]),
+  jitter: Object.freeze([20, 40, 80, 150]),
+  shortfall: Object.freeze([10, 20, 35, 50]),
+});
+
+/**
+ * The quality level (QUALITY) of a path from what is measured on it: each known measure is graded by
+ * QUALITY_THRESHOLDS and the worst grade wins; UNKNOWN when nothing is known. Missing, negative or non-numeric
+ * measures are not known.
+ */
+function networkQuality(measures) {
+  let level = QUALITY.UNKNOWN;
+  for (const name of Object.keys(QUALITY_THRESHOLDS)) {
+    const value = measures ? measures[name] : undefined;
+    if (typeof value !== 'number' || !isFinite(value) || value < 0) continue;
+    const bounds = QUALITY_THRESHOLDS[name];
+    let grade = QUALITY.EXCELLENT;
+    while (grade <= bounds.length && value > bounds[grade - 1]) grade++;
+    level = Math.max(level, grade);
+  }
+  return level;
+}
+
+/** The worse of quality levels (a higher level is worse; UNKNOWN, 0, yields to any known one). */
+const worseQuality = (a, b) => Math.max(a || QUALITY.UNKNOWN, b || QUALITY.UNKNOWN);
+/** How often a publisher repeats an unchanged uplink level to the room, so that members who came later learn it. */
+const UPLINK_REPEAT_MS = 10000;
+/** The server takes one uplink report a second (docs/protocol.md, netQuality). */
+const UPLINK_MIN_GAP_MS = 1000;
+
 const CHINESE = /[\u3400-\u9fff\uf900-\ufaff]/;
 /** The server's answer to a resume while it still hears the member's old socket (docs/protocol.md). */
 const RESUME_STILL_CONNECTED = -1202;
@@ -204,6 +247,8 @@ class TRTCCore {
     this._players = new Map();
     this._started = false;
     this._recvMode = 1;
+    this._remoteUplink = new Map();
+    this._uplinkSent = null;
     this._resetMedia();
   }
 
@@ -477,6 +522,7 @@ class TRTCCore {
       this._clearIntervals();
       this._log(2, 'connection lost, reconnecting:', reason);
       this._emit(EVENT.CONNECTION_STATE_UPDATE, {state: 'reconnecting', reason: reason});
+      this._networkDown();
     }
     if (Date.now() - this._reconnectStarted > this.options.reconnectTimeoutMs) {
       const message = 'connection to the server lost: ' + reason;
@@ -567,6 +613,7 @@ class TRTCCore {
         this._applyStream(d.userID, d.streamType, {audio: !!d.audio, video: !!d.video, play: d.play});
         break;
       case 'streamRemove': this._applyStream(d.userID, d.streamType, null); break;
+      case 'netQuality': this._remoteUplinkReported(d.userID, d.uplink); break;
       case 'customMessage':
         this._emit(EVENT.IM_MESSAGE_RECEIVED, {userID: d.userID, cmdID: d.cmdID, data: d.data,
           message: {from: d.userID, cmdID: d.cmdID, payload: {data: d.data}}});
@@ -608,6 +655,7 @@ class TRTCCore {
     this._applyStream(userID, 'main', null);
     this._applyStream(userID, 'aux', null);
     this._users.delete(userID);
+    this._remoteUplink.delete(userID);
     this._emit(EVENT.REMOTE_USER_LEAVE, {userID: userID, reason: reason, userList: this._userList(),
       playerList: this.getPlayerList()});
   }
@@ -665,6 +713,67 @@ class TRTCCore {
 
   _initPlayer() {}
   _streamFlags() { return false; }
+
+  // ---- network quality (docs/networks.md, Network quality) --------------------------------------------------------
+
+  /**
+   * Sets the pusher's netStatus from the adapter's figures and this member's uplink level, tells the room that level
+   * (rate-limited), and emits LOCAL_NET_STATE_UPDATE. The downlink level is the worst of the players' downlinks.
+   */
+  _localNetState(netStatus, uplink) {
+    const a = this._pusherAttrs();
+    let downlink = QUALITY.UNKNOWN;
+    this._players.forEach(p => { downlink = worseQuality(downlink, p.attrs.netStatus.downlinkNetworkQuality || 0); });
+    a.netStatus = assign({}, netStatus, {netQualityLevel: uplink, uplinkNetworkQuality: uplink,
+      downlinkNetworkQuality: downlink});
+    this._reportUplink(uplink);
+    this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
+  }
+
+  /**
+   * Sets a player's netStatus from the adapter's figures and this member's downlink level for that stream: its
+   * netQualityLevel is the whole path, the remote user's uplink (as they reported it) and then our downlink, as
+   * TRTC's remote quality is. The adapter emits REMOTE_NET_STATE_UPDATE.
+   */
+  _playerNetState(player, netStatus, downlink) {
+    const uplink = this._remoteUplink.get(player.attrs.userID) || QUALITY.UNKNOWN;
+    player.attrs.netStatus = assign({}, netStatus, {netQualityLevel: worseQuality(uplink, downlink),
+      uplinkNetworkQuality: uplink, downlinkNetworkQuality: downlink});
+  }
+
+  /** A publisher's uplink level goes to the room when it changes, and every UPLINK_REPEAT_MS while it does not. */
+  _reportUplink(level) {
+    if (this._state !== 'joined' || !this._canPublish()) return;
+    const now = Date.now();
+    const last = this._uplinkSent;
+    if (last && now - last.at < (last.level === level ? UPLINK_REPEAT_MS : UPLINK_MIN_GAP_MS)) return;
+    this._uplinkSent = {level: level, at: now};
+    this._request('netQuality', {uplink: level}).catch(e => this._log(0, 'netQuality', e.message));
+  }
+
+  _remoteUplinkReported(userID, uplink) {
+    const level = Number(uplink);
+    if (!userID || !(level >= QUALITY.UNKNOWN && level <= QUALITY.DOWN)) return;
+    this._remoteUplink.set(userID, level);
+    this._players.forEach(p => {
+      if (p.attrs.userID === userID) this._playerNetState(p, p.attrs.netStatus, p.attrs.netStatus.downlinkNetworkQuality || 0);
+    });
+  }
+
+  /** The signalling connection is lost: every path is DOWN until the SDK is back in the room and measures again. */
+  _networkDown() {
+    const down = QUALITY.DOWN;
+    if (this._pusher) {
+      const a = this._pusher.pusherAttributes;
+      a.netStatus = assign({}, a.netStatus, {netQualityLevel: down, uplinkNetworkQuality: down, downlinkNetworkQuality: down});
+      this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
+    }
+    if (!this._players.size) return;
+    this._players.forEach(p => {
+      p.attrs.netStatus = assign({}, p.attrs.netStatus, {netQualityLevel: down, downlinkNetworkQuality: down});
+    });
+    this._emit(EVENT.REMOTE_NET_STATE_UPDATE, {playerList: this.getPlayerList()});
+  }
   _playerRemoved() {}
   _streamApplied() {}
 
@@ -710,6 +819,26 @@ const PUSHER_ERRORS = [-1301, -1302, -1303, -1304, -1305, -1306, -1307, -1308];
 const PUSHER_PUSHING = 1002;
 /** live-player: "network disconnected, reconnecting gave up". */
 const PLAYER_GAVE_UP = -2301;
+/** live-pusher: "network disconnected, reconnecting"; -1307: "reconnecting gave up". Both leave the uplink DOWN. */
+const PUSHER_DISCONNECTED = [1102, -1307];
+/** live-player: "network disconnected, reconnecting" (and PLAYER_GAVE_UP): the downlink is DOWN. */
+const PLAYER_DISCONNECTED = [2103, PLAYER_GAVE_UP];
+
+/**
+ * The quality level (QUALITY) of the path a live-pusher or live-player netstatus `info` describes: WeChat's own
+ * netQualityLevel when the base library gives one (the same 0–6 scale), else graded from the throughput shortfall.
+ * RTMP runs over TCP, which reports no loss or RTT to the page; a network that cannot carry the stream shows as
+ * netSpeed (what went over the network) falling behind videoBitrate + audioBitrate (what the codecs made). netJitter
+ * is not used: WeChat gives no unit for it. UNKNOWN while nothing flows.
+ */
+function wxNetQuality(info) {
+  const given = Number(info.netQualityLevel);
+  if (given >= QUALITY.EXCELLENT && given <= QUALITY.DOWN) return given;
+  const coded = (Number(info.videoBitrate) || 0) + (Number(info.audioBitrate) || 0);
+  const speed = Number(info.netSpeed);
+  if (!(coded > 0) || !(speed >= 0)) return QUALITY.UNKNOWN;
+  return networkQuality({shortfall: Math.max(0, (1 - speed / coded) * 100)});
+}
 
 
 /** The host of "host[:port]" (an IPv6 literal keeps its brackets). Mini programs have no URL class. */
@@ -1048,13 +1177,13 @@ class TRTC extends TRTCCore {
       this._announceFlags(true, 3);
     }
     else if (PUSHER_ERRORS.indexOf(code) >= 0) this._error(code, detail.message || 'live-pusher error ' + code);
+    if (PUSHER_DISCONNECTED.indexOf(code) >= 0) this._localNetState(this._pusherAttrs().netStatus, QUALITY.DOWN);
   }
 
-  /** live-pusher bindnetstatus → LOCAL_NET_STATE_UPDATE {pusher} with netStatus = detail.info. */
+  /** live-pusher bindnetstatus → LOCAL_NET_STATE_UPDATE {pusher} with netStatus = detail.info and its quality levels. */
   pusherNetStatusHandler(event) {
-    const a = this._pusherAttrs();
-    a.netStatus = assign({}, (event && event.detail && event.detail.info) || {});
-    this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
+    const info = (event && event.detail && event.detail.info) || {};
+    this._localNetState(info, wxNetQuality(info));
   }
 
   /** live-pusher binderror (permissions, BGM, waiting image) → ERROR {code: errCode, message: errMsg}. */
@@ -1096,6 +1225,10 @@ class TRTC extends TRTCCore {
     if (code === 2004) player.replays = 0;
     this._emit(EVENT.REMOTE_STATE_UPDATE, {player: copy(player.attrs), code: code, message: message,
       playerList: this.getPlayerList()});
+    if (PLAYER_DISCONNECTED.indexOf(code) >= 0) {
+      this._playerNetState(player, player.attrs.netStatus, QUALITY.DOWN);
+      this._emit(EVENT.REMOTE_NET_STATE_UPDATE, {playerList: this.getPlayerList()});
+    }
     if (code < 0) {
       this._emit(EVENT.PLAYER_WARNING, {streamID: player.streamID, code: code, message: message});
       if (code === PLAYER_GAVE_UP && player.replays < MAX_REPLAYS) {
@@ -1118,11 +1251,12 @@ class TRTC extends TRTCCore {
       fullScreen: !!detail.fullScreen, direction: detail.direction});
   }
 
-  /** live-player bindnetstatus → REMOTE_NET_STATE_UPDATE {playerList} with that player's netStatus. */
+  /** live-player bindnetstatus → REMOTE_NET_STATE_UPDATE {playerList} with that player's netStatus and quality. */
   playerNetStatus(event) {
     const player = this._eventPlayer(event);
     if (!player) return;
-    player.attrs.netStatus = assign({}, (event.detail && event.detail.info) || {});
+    const info = (event.detail && event.detail.info) || {};
+    this._playerNetState(player, info, wxNetQuality(info));
     this._emit(EVENT.REMOTE_NET_STATE_UPDATE, {playerList: this.getPlayerList()});
   }
 
@@ -1138,6 +1272,7 @@ class TRTC extends TRTCCore {
 TRTC.EVENT = EVENT;
 TRTC.ERROR_CODE = ERROR_CODE;
 TRTC.VERSION = VERSION;
+TRTC.QUALITY = QUALITY;
 TRTC.parseStreamID = parseStreamID;
 TRTC.default = TRTC;
 

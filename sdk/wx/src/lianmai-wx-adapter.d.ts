@@ -97,6 +97,7 @@ declare class TRTC {
   static readonly EVENT: typeof EVENT;
   static readonly ERROR_CODE: typeof ERROR_CODE;
   static readonly VERSION: string;
+  static readonly QUALITY: typeof QUALITY;
   static parseStreamID(streamID: string): { userID: string; streamType: string };
   static readonly default: typeof TRTC;
 
@@ -106,7 +107,7 @@ declare class TRTC {
 
   /** <live-pusher bindstatechange>: -1301…-1308 become ERROR; 1002 (pushing) announces mic/camera to the room. */
   pusherEventHandler(event: ElementEvent): void;
-  /** <live-pusher bindnetstatus>: LOCAL_NET_STATE_UPDATE with netStatus = detail.info. */
+  /** <live-pusher bindnetstatus>: LOCAL_NET_STATE_UPDATE with netStatus = detail.info plus the quality levels. */
   pusherNetStatusHandler(event: ElementEvent): void;
   /** <live-pusher binderror>: ERROR {code: errCode, message: errMsg}. */
   pusherErrorHandler(event: ElementEvent): void;
@@ -118,6 +119,7 @@ declare class TRTC {
   /** <live-player bindstatechange> (data-streamid or id names the player): REMOTE_STATE_UPDATE; code < 0 also PLAYER_WARNING. */
   playerEventHandler(event: ElementEvent): void;
   playerFullscreenChange(event: ElementEvent): void;
+  /** <live-player bindnetstatus>: REMOTE_NET_STATE_UPDATE with that player's netStatus = detail.info plus levels. */
   playerNetStatus(event: ElementEvent): void;
   playerAudioVolumeNotify(event: ElementEvent): void;
 }

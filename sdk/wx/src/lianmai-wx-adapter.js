@@ -36,6 +36,26 @@ const PUSHER_ERRORS = [-1301, -1302, -1303, -1304, -1305, -1306, -1307, -1308];
 const PUSHER_PUSHING = 1002;
 /** live-player: "network disconnected, reconnecting gave up". */
 const PLAYER_GAVE_UP = -2301;
+/** live-pusher: "network disconnected, reconnecting"; -1307: "reconnecting gave up". Both leave the uplink DOWN. */
+const PUSHER_DISCONNECTED = [1102, -1307];
+/** live-player: "network disconnected, reconnecting" (and PLAYER_GAVE_UP): the downlink is DOWN. */
+const PLAYER_DISCONNECTED = [2103, PLAYER_GAVE_UP];
+
+/**
+ * The quality level (QUALITY) of the path a live-pusher or live-player netstatus `info` describes: WeChat's own
+ * netQualityLevel when the base library gives one (the same 0–6 scale), else graded from the throughput shortfall.
+ * RTMP runs over TCP, which reports no loss or RTT to the page; a network that cannot carry the stream shows as
+ * netSpeed (what went over the network) falling behind videoBitrate + audioBitrate (what the codecs made). netJitter
+ * is not used: WeChat gives no unit for it. UNKNOWN while nothing flows.
+ */
+function wxNetQuality(info) {
+  const given = Number(info.netQualityLevel);
+  if (given >= QUALITY.EXCELLENT && given <= QUALITY.DOWN) return given;
+  const coded = (Number(info.videoBitrate) || 0) + (Number(info.audioBitrate) || 0);
+  const speed = Number(info.netSpeed);
+  if (!(coded > 0) || !(speed >= 0)) return QUALITY.UNKNOWN;
+  return networkQuality({shortfall: Math.max(0, (1 - speed / coded) * 100)});
+}
 
 
 /** The host of "host[:port]" (an IPv6 literal keeps its brackets). Mini programs have no URL class. */
@@ -374,13 +394,13 @@ class TRTC extends TRTCCore {
       this._announceFlags(true, 3);
     }
     else if (PUSHER_ERRORS.indexOf(code) >= 0) this._error(code, detail.message || 'live-pusher error ' + code);
+    if (PUSHER_DISCONNECTED.indexOf(code) >= 0) this._localNetState(this._pusherAttrs().netStatus, QUALITY.DOWN);
   }
 
-  /** live-pusher bindnetstatus → LOCAL_NET_STATE_UPDATE {pusher} with netStatus = detail.info. */
+  /** live-pusher bindnetstatus → LOCAL_NET_STATE_UPDATE {pusher} with netStatus = detail.info and its quality levels. */
   pusherNetStatusHandler(event) {
-    const a = this._pusherAttrs();
-    a.netStatus = assign({}, (event && event.detail && event.detail.info) || {});
-    this._emit(EVENT.LOCAL_NET_STATE_UPDATE, {pusher: copy(a)});
+    const info = (event && event.detail && event.detail.info) || {};
+    this._localNetState(info, wxNetQuality(info));
   }
 
   /** live-pusher binderror (permissions, BGM, waiting image) → ERROR {code: errCode, message: errMsg}. */
@@ -422,6 +442,10 @@ class TRTC extends TRTCCore {
     if (code === 2004) player.replays = 0;
     this._emit(EVENT.REMOTE_STATE_UPDATE, {player: copy(player.attrs), code: code, message: message,
       playerList: this.getPlayerList()});
+    if (PLAYER_DISCONNECTED.indexOf(code) >= 0) {
+      this._playerNetState(player, player.attrs.netStatus, QUALITY.DOWN);
+      this._emit(EVENT.REMOTE_NET_STATE_UPDATE, {playerList: this.getPlayerList()});
+    }
     if (code < 0) {
       this._emit(EVENT.PLAYER_WARNING, {streamID: player.streamID, code: code, message: message});
       if (code === PLAYER_GAVE_UP && player.replays < MAX_REPLAYS) {
@@ -444,11 +468,12 @@ class TRTC extends TRTCCore {
       fullScreen: !!detail.fullScreen, direction: detail.direction});
   }
 
-  /** live-player bindnetstatus → REMOTE_NET_STATE_UPDATE {playerList} with that player's netStatus. */
+  /** live-player bindnetstatus → REMOTE_NET_STATE_UPDATE {playerList} with that player's netStatus and quality. */
   playerNetStatus(event) {
     const player = this._eventPlayer(event);
     if (!player) return;
-    player.attrs.netStatus = assign({}, (event.detail && event.detail.info) || {});
+    const info = (event.detail && event.detail.info) || {};
+    this._playerNetState(player, info, wxNetQuality(info));
     this._emit(EVENT.REMOTE_NET_STATE_UPDATE, {playerList: this.getPlayerList()});
   }
 
@@ -464,6 +489,7 @@ class TRTC extends TRTCCore {
 TRTC.EVENT = EVENT;
 TRTC.ERROR_CODE = ERROR_CODE;
 TRTC.VERSION = VERSION;
+TRTC.QUALITY = QUALITY;
 TRTC.parseStreamID = parseStreamID;
 TRTC.default = TRTC;
 

@@ -22,6 +22,7 @@ public final class Member {
     private volatile String sessionToken;
     private final Privileges privileges;
     private final MessageRateLimiter messages;
+    private final MessageRateLimiter qualityReports;
 
     // Guarded by room.lock; volatile where read without it.
     private volatile Role role;
@@ -32,7 +33,7 @@ public final class Member {
     private final Map<StreamId, String> subscriptions = new LinkedHashMap<>();
 
     Member(Room room, UserId userId, Role role, String sessionToken, Privileges privileges, MemberListener listener,
-            MessageRateLimiter messages) {
+            MessageRateLimiter messages, MessageRateLimiter qualityReports) {
         this.room = room;
         this.userId = userId;
         this.role = role;
@@ -40,6 +41,7 @@ public final class Member {
         this.privileges = privileges;
         this.listener = listener;
         this.messages = messages;
+        this.qualityReports = qualityReports;
     }
 
     public Room room() {
@@ -175,6 +177,10 @@ public final class Member {
 
     MessageRateLimiter messagesLocked() {
         return messages;
+    }
+
+    MessageRateLimiter qualityReportsLocked() {
+        return qualityReports;
     }
 
     @Override

@@ -24,6 +24,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * the room does no I/O.
  */
 public final class Room {
+    /** TRTC's quality levels a member may report: 0 unknown, 1 excellent .. 5 very bad, 6 down. */
+    public static final int QUALITY_UNKNOWN = 0;
+    public static final int QUALITY_DOWN = 6;
+    /** Uplink quality reports a member may send per second (burst and sustained); the SDKs send one per 10 s. */
+    static final int QUALITY_REPORTS_PER_SECOND = 1;
+
     /** Guards the room and its members; taken by this room and its {@link Member}s only. */
     final ReentrantLock lock = new ReentrantLock();
 
@@ -330,6 +336,27 @@ public final class Room {
     }
 
     /**
+     * Tells the other members this member's uplink quality, as its SDK measured it (TRTC's onNetworkQuality shows
+     * remote users' quality too). The SDKs report on change and every 10 s; more than one a second is refused.
+     *
+     * @param uplink {@value #QUALITY_UNKNOWN}..{@value #QUALITY_DOWN}, checked by the caller
+     * @throws RoomException {@link RoomError#INVALID_PARAMETER} when the member reports faster than that
+     */
+    public void reportUplinkQuality(Member member, int uplink) {
+        lock.lock();
+        try {
+            requirePresent(member);
+            if (!member.qualityReportsLocked().tryAcquire(clock.instant())) {
+                throw new RoomException(RoomError.INVALID_PARAMETER, "too many netQuality reports: at most "
+                        + QUALITY_REPORTS_PER_SECOND + " per second");
+            }
+            broadcastLocked(member, new RoomEvent.NetQuality(member.userId(), uplink));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * The member's connection dropped: it stays, unseen by others, for the grace period; then {@link
      * RoomRegistry#tick} removes it with reason {@code timeout} unless it resumed.
      *
@@ -456,7 +483,8 @@ public final class Room {
             removeLocked(existing, LeaveReason.DUPLICATE_LOGIN);
         }
         Member member = new Member(this, request.userId(), role, owner.newSessionToken(), request.privileges(),
-                request.listener(), new MessageRateLimiter(config.messagesPerSecond(), clock.instant()));
+                request.listener(), new MessageRateLimiter(config.messagesPerSecond(), clock.instant()),
+                new MessageRateLimiter(QUALITY_REPORTS_PER_SECOND, clock.instant()));
         owner.onSessionTokenIssued(member);
         addLocked(member);
         return new Entered(member, othersLocked(member));

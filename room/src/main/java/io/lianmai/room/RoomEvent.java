@@ -35,4 +35,11 @@ public sealed interface RoomEvent {
     /** A custom message from a member. */
     record CustomMessage(UserId userId, int cmdId, String data) implements RoomEvent {
     }
+
+    /**
+     * A member's own report of its uplink quality, TRTC's level {@value Room#QUALITY_UNKNOWN} (unknown) ..
+     * {@value Room#QUALITY_DOWN} (down), measured by its SDK; the server only relays it.
+     */
+    record NetQuality(UserId userId, int uplink) implements RoomEvent {
+    }
 }

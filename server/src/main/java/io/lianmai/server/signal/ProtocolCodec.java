@@ -149,6 +149,9 @@ final class ProtocolCodec {
         } else if (event instanceof RoomEvent.CustomMessage message) {
             name = "customMessage";
             data.put("cmdID", message.cmdId()).put("data", message.data());
+        } else if (event instanceof RoomEvent.NetQuality quality) {
+            name = "netQuality";
+            data.put("uplink", quality.uplink());
         } else {
             throw new IllegalArgumentException("no protocol event for " + event);
         }

@@ -15,6 +15,7 @@ enum SignalAction {
     UNSUBSCRIBE("unsubscribe"),
     SET_STREAM_TYPE("setStreamType"),
     MESSAGE("message"),
+    NET_QUALITY("netQuality"),
     RESUME("resume");
 
     private final String wireName;

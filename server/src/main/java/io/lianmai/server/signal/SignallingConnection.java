@@ -17,6 +17,7 @@ import io.lianmai.room.LeaveReason;
 import io.lianmai.room.Member;
 import io.lianmai.room.MemberListener;
 import io.lianmai.room.Role;
+import io.lianmai.room.Room;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomEvent;
 import io.lianmai.room.RoomException;
@@ -276,6 +277,7 @@ final class SignallingConnection {
             case UNSUBSCRIBE -> unsubscribe(request);
             case SET_STREAM_TYPE -> setStreamType(request);
             case MESSAGE -> message(request);
+            case NET_QUALITY -> netQuality(request);
         };
     }
 
@@ -484,6 +486,14 @@ final class SignallingConnection {
         String data = request.string("data");
         Member current = requireMember();
         current.room().message(current, cmdId, data);
+        return Future.succeededFuture(codec.object());
+    }
+
+    /** A member's own uplink quality (TRTC's 0..6 levels, docs/networks.md), relayed to the others. */
+    private Future<ObjectNode> netQuality(SignalRequest request) throws ProtocolException {
+        int uplink = (int) request.integer("uplink", Room.QUALITY_UNKNOWN, Room.QUALITY_DOWN);
+        Member current = requireMember();
+        current.room().reportUplinkQuality(current, uplink);
         return Future.succeededFuture(codec.object());
     }
 

@@ -1,12 +1,8 @@
 package io.lianmai.server.sdk;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.lianmai.testkit.ExternalTools;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,29 +16,11 @@ class SdkDeclarationsTest {
 
     @Test
     void theDeclarationsCompileAndMatchTheSdks() throws Exception {
-        Path node = ExternalTools.require("Node.js (Debian package nodejs)", "/usr/bin/node", "/usr/local/bin/node",
-                "/usr/bin/nodejs");
+        Path node = NodeScript.node();
         Path tsc = ExternalTools.require("TypeScript (Debian package node-typescript)", "/usr/bin/tsc",
                 "/usr/local/bin/tsc");
         Path root = repositoryRoot();
-        Path log = Files.createTempFile("check-declarations", ".txt");
-        try {
-            Process process = new ProcessBuilder(node.toString(), root.resolve("sdk/test/check-declarations.js").toString(),
-                    tsc.toString(), root.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            boolean finished = process.waitFor(120, TimeUnit.SECONDS);
-            if (!finished) {
-                process.destroyForcibly();
-            }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            assertThat(finished).as("the check finished within 120 s: " + output).isTrue();
-            assertThat(process.exitValue()).as(output).isZero();
-            assertThat(output).contains("ok");
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        NodeScript.assertPasses(node, root.resolve("sdk/test/check-declarations.js"), tsc.toString(), root.toString());
     }
 
     /** The checkout's root (tests run in {@code server/}). */

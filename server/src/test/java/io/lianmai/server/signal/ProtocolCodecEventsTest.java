@@ -37,6 +37,9 @@ class ProtocolCodecEventsTest {
         assertThat(codec.event(new RoomEvent.CustomMessage(ALICE, 2, "hi"), play)).isEqualTo(
                 "{\"v\":1,\"type\":\"event\",\"event\":\"customMessage\",\"data\":{\"userID\":\"alice.b@x\","
                         + "\"cmdID\":2,\"data\":\"hi\"}}");
+        assertThat(codec.event(new RoomEvent.NetQuality(ALICE, 3), play)).isEqualTo(
+                "{\"v\":1,\"type\":\"event\",\"event\":\"netQuality\",\"data\":{\"userID\":\"alice.b@x\","
+                        + "\"uplink\":3}}");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -200,6 +201,11 @@ class WxSdkIT {
 
         wx.dropSocket("mover");
         wx.awaitEvent("mover", "CONNECTION_STATE_UPDATE", data -> data.path("state").asText().equals("reconnecting"));
+        // Network quality: every path is down (6) while the SDK reconnects.
+        JsonNode down = wx.awaitEvent("mover", "LOCAL_NET_STATE_UPDATE").path("pusher").path("netStatus");
+        assertThat(down.path("netQualityLevel").asInt()).isEqualTo(6);
+        assertThat(down.path("uplinkNetworkQuality").asInt()).isEqualTo(6);
+        assertThat(down.path("downlinkNetworkQuality").asInt()).isEqualTo(6);
         JsonNode back = wx.awaitEvent("mover", "CONNECTION_STATE_UPDATE",
                 data -> data.path("state").asText().equals("connected"));
         assertThat(back.path("how").asText()).isEqualTo("resume");
@@ -220,9 +226,22 @@ class WxSdkIT {
         wx.page("phone", "_pusherStateChangeHandler", Map.of("detail", Map.of("code", -1307,
                 "message", "network disconnected")));
         assertThat(wx.awaitEvent("phone", "ERROR").path("code").asInt()).isEqualTo(-1307);
-        wx.page("phone", "_pusherNetStatusHandler", Map.of("detail", Map.of("info", Map.of("videoBitrate", 640))));
+        // ... and the uplink is down (6) until the pusher reports again.
         assertThat(wx.awaitEvent("phone", "LOCAL_NET_STATE_UPDATE").path("pusher").path("netStatus")
-                .path("videoBitrate").asInt()).isEqualTo(640);
+                .path("netQualityLevel").asInt()).isEqualTo(6);
+        wx.page("phone", "_pusherNetStatusHandler", Map.of("detail", Map.of("info", Map.of("videoBitrate", 640))));
+        JsonNode net = wx.awaitEvent("phone", "LOCAL_NET_STATE_UPDATE",
+                data -> data.path("pusher").path("netStatus").path("videoBitrate").asInt() == 640)
+                .path("pusher").path("netStatus");
+        assertThat(net.path("netQualityLevel").asInt()).as("no netSpeed: unknown").isZero();
+        // RTMP reports no loss: the level is graded from netSpeed against what the encoders made, or WeChat's own.
+        assertThat(pusherQuality("phone", Map.of("videoBitrate", 600, "audioBitrate", 40, "netSpeed", 650)))
+                .as("all carried: excellent").isEqualTo(1);
+        assertThat(pusherQuality("phone", Map.of("videoBitrate", 600, "audioBitrate", 40, "netSpeed", 320)))
+                .as("half carried: bad").isEqualTo(4);
+        assertThat(pusherQuality("phone", Map.of("videoBitrate", 600, "netSpeed", 600, "netQualityLevel", 3)))
+                .as("WeChat's own level wins").isEqualTo(3);
+        awaitState("phone", s -> sentActions(s).contains("netQuality"));
         // Pushing started (1002): the SDK tells the room its camera/mic state (refused until the server links the
         // RTMP stream to this member, and retried).
         long mutes = mutes(wx.state("phone"));
@@ -385,6 +404,8 @@ class WxSdkIT {
                         .isEqualTo(expected);
             }
             assertThat(wx.events("b", "PLAYER_WARNING")).hasSize(4);
+            assertThat(wx.awaitEvent("b", "REMOTE_NET_STATE_UPDATE").path("playerList").get(0).path("netStatus")
+                    .path("netQualityLevel").asInt()).as("a player that gave up is down").isEqualTo(6);
             // Playing again (2004) gives the player its three replays back.
             wx.page("b", "_playerStateChange", Map.of("detail", Map.of("code", 2004), "currentTarget", target));
             wx.page("b", "_playerStateChange", Map.of("detail", Map.of("code", -2301), "currentTarget", target));
@@ -399,9 +420,19 @@ class WxSdkIT {
 
             wx.page("b", "_playerNetStatus", Map.of("detail", Map.of("info", Map.of("videoBitrate", 512,
                     "videoFPS", 30)), "currentTarget", target));
-            JsonNode net = wx.awaitEvent("b", "REMOTE_NET_STATE_UPDATE");
+            JsonNode net = wx.awaitEvent("b", "REMOTE_NET_STATE_UPDATE", data -> data.path("playerList").get(0)
+                    .path("netStatus").path("videoBitrate").asInt() == 512);
             assertThat(net.path("playerList").get(0).path("netStatus").path("videoBitrate").asInt()).isEqualTo(512);
             assertThat(net.path("playerList").get(0).path("netStatus").path("videoFPS").asInt()).isEqualTo(30);
+
+            // Network quality across the room: the pusher's uplink (here a third of its stream not carried: poor)
+            // reaches the player through the server, and the player's level is the worse of that and its downlink.
+            wx.page("a", "_pusherNetStatusHandler", Map.of("detail", Map.of("info", Map.of("videoBitrate", 500,
+                    "audioBitrate", 50, "netSpeed", 370))));
+            Map<String, Object> carried = Map.of("videoBitrate", 512, "audioBitrate", 48, "netSpeed", 560);
+            JsonNode whole = awaitPlayerNet("b", target, carried, n -> n.path("uplinkNetworkQuality").asInt() == 3);
+            assertThat(whole.path("downlinkNetworkQuality").asInt()).isEqualTo(1);
+            assertThat(whole.path("netQualityLevel").asInt()).isEqualTo(3);
 
             wx.page("b", "_playerAudioVolumeNotify", Map.of("detail", Map.of("volume", 42), "currentTarget", target));
             JsonNode volume = wx.awaitEvent("b", "REMOTE_AUDIO_VOLUME_UPDATE");
@@ -420,6 +451,35 @@ class WxSdkIT {
     }
 
     // ---- helpers ----
+
+    /** Forwards a live-pusher netstatus with {@code info} and returns the uplink level the SDK gave it. */
+    private int pusherQuality(String phone, Map<String, Object> info) {
+        int before = wx.events(phone, "LOCAL_NET_STATE_UPDATE").size();
+        wx.page(phone, "_pusherNetStatusHandler", Map.of("detail", Map.of("info", info)));
+        awaitState(phone, s -> wx.events(phone, "LOCAL_NET_STATE_UPDATE").size() > before);
+        List<JsonNode> all = wx.events(phone, "LOCAL_NET_STATE_UPDATE");
+        JsonNode net = all.get(all.size() - 1).path("pusher").path("netStatus");
+        assertThat(net.path("uplinkNetworkQuality").asInt()).isEqualTo(net.path("netQualityLevel").asInt());
+        return net.path("netQualityLevel").asInt();
+    }
+
+    /**
+     * Forwards live-player netstatus events with {@code info}, one per poll, until the player's netStatus satisfies
+     * {@code wanted} (what the SDK learnt from the server may arrive after the first), bounded by the harness's
+     * deadline; returns that netStatus.
+     */
+    private JsonNode awaitPlayerNet(String phone, Map<String, Object> target, Map<String, Object> info,
+            Predicate<JsonNode> wanted) {
+        JsonNode[] found = new JsonNode[1];
+        awaitState(phone, s -> {
+            wx.page(phone, "_playerNetStatus", Map.of("detail", Map.of("info", info), "currentTarget", target));
+            List<JsonNode> all = wx.events(phone, "REMOTE_NET_STATE_UPDATE");
+            JsonNode net = all.get(all.size() - 1).path("playerList").get(0).path("netStatus");
+            found[0] = net;
+            return wanted.test(net);
+        });
+        return found[0];
+    }
 
     /** Opens the example room page on a phone, with page options as the mini program passes them (strings). */
     /**
