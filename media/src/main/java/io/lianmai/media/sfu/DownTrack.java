@@ -293,10 +293,15 @@ public final class DownTrack {
             return live;
         }
         long behindAnchor = (replayAnchorTimestamp - sourceTimestamp) & TS_MASK;
-        if (sinceFirst > ((replayAnchor - replayFirst) & SEQ_MASK) || behindAnchor >= 0x8000_0000L) {
+        if (!isReplayed(sourceSeq) || behindAnchor >= 0x8000_0000L) {
             return live;
         }
         return (live + behindAnchor - behindAnchor / REPLAY_TIME_COMPRESSION) & TS_MASK;
+    }
+
+    /** Whether source packet {@code sourceSeq} was (or will be) sent by the replay, up to its newest packet then. */
+    private boolean isReplayed(int sourceSeq) {
+        return replayMemory && ((sourceSeq - replayFirst) & SEQ_MASK) <= ((replayAnchor - replayFirst) & SEQ_MASK);
     }
 
     /** Whether sequence number {@code a} comes before {@code b} (RFC 3550 serial order). */
@@ -318,10 +323,14 @@ public final class DownTrack {
         }
         IncomingLayer layer = source.layers()[Math.max(currentLayer, 0)];
         int sourceSeq = rewriter.sourceSequenceNumber(outputSeq);
-        if (budget != null && !withinBudget(outputSeq, layer.cache().lengthOf(sourceSeq, nowMillis), nowMillis)) {
+        // Replayed packets were old when sent: the cache's age limit for NACKs would refuse them all.
+        boolean replayed = isReplayed(sourceSeq);
+        PacketCache cache = layer.cache();
+        if (budget != null && !withinBudget(outputSeq,
+                replayed ? cache.lengthAnyAge(sourceSeq) : cache.lengthOf(sourceSeq, nowMillis), nowMillis)) {
             return false;
         }
-        int len = layer.cache().copyTo(sourceSeq, scratch, 0, nowMillis);
+        int len = replayed ? cache.copyAnyAge(sourceSeq, scratch, 0) : cache.copyTo(sourceSeq, scratch, 0, nowMillis);
         if (len < 0 || !out.wrap(scratch, 0, len)) {
             return false;
         }

@@ -99,6 +99,12 @@ public final class PacketCache {
         return len;
     }
 
+    /** The length of the cached packet {@code seq} whatever its age, or -1 when it is not cached. */
+    public int lengthAnyAge(int seq) {
+        int index = seq & mask;
+        return sequenceNumbers[index] == seq ? lengths[index] : -1;
+    }
+
     /** Whether the packet with sequence number {@code seq} is cached, whatever its age. */
     public boolean contains(int seq) {
         return sequenceNumbers[seq & mask] == seq;

@@ -75,10 +75,11 @@ class KeyframeReplayTest {
     @Test
     void aNackForAReplayedPacketIsAnsweredWithTheTimestampItWasSentWith() {
         Stream stream = new Stream(1024, 300);
-        stream.send(30 * PACKETS_PER_FRAME);
+        stream.send(60 * PACKETS_PER_FRAME);
         Subscriber viewer = stream.attach(0);
         stream.tick(viewer, 10);
-        int index = 10 * PACKETS_PER_FRAME + 1;
+        // A packet of frame 1: 2 s old, past the age at which the cache answers NACKs for live packets.
+        int index = PACKETS_PER_FRAME + 1;
         int outputSeq = viewer.sink.seqs[index];
         long sentTimestamp = viewer.sink.timestamps[index];
 
