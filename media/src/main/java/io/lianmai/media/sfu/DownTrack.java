@@ -15,8 +15,8 @@ import java.util.Arrays;
  * instead: the latest keyframe and everything after it, replayed {@link #REPLAY_BURST} packets at a time on each
  * packet of the layer and each tick until it has caught up with the live stream, through the same rewrite as live
  * packets so that the numbering runs on into them. The replayed frames' timestamps are compressed
- * {@link #REPLAY_TIME_COMPRESSION} times towards the newest one's, so that a receiver that schedules playout by
- * timestamp (libwebrtc) shows them at once instead of delaying the live stream behind them by a GOP. A keyframe
+ * {@link #REPLAY_TIME_COMPRESSION} times towards the newest one's, so that a receiver that paces playout by
+ * timestamp shows them at once instead of keeping the live stream a GOP behind them. A keyframe
  * that has left the cache (a GOP longer than the cache) leaves the subscriber waiting for a keyframe, as before.
  * docs/media.md, "First frame".
  *

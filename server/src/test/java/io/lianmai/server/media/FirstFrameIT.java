@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A viewer who joins a running stream sees its first frame within a second of its POST, whatever the publisher's
- * encoder does with keyframe requests. aiortc 1.4's H.264 encoder ignores them (an IDR comes only every few seconds,
- * when its encoder restarts): without the server replaying the publisher's last keyframe and what followed it from
- * its cache, a new viewer waited ≈ 6 s. Publishers that answer a PLI (libwebrtc, aiortc VP8) must stay as fast.
+ * encoder does with keyframe requests. aiortc 1.4's H.264 encoder ignores them (x264 sends an IDR every 5 s here):
+ * before the server replayed the publisher's last keyframe and what followed it from its cache, a viewer joining 3 s
+ * in waited 1.2–1.8 s, up to a whole GOP. Publishers that answer a PLI (libwebrtc, aiortc VP8) must stay as fast.
  */
 class FirstFrameIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
