@@ -92,12 +92,15 @@ public final class DownTrack {
     /**
      * Limits the subscriber's NACKs with {@code subscriberBudget}, shared by all its down-tracks: a packet is not
      * resent again within the repeat interval, and the budget caps packets per second and the share of bytes. Call
-     * before the first packet; allocates the repeat history (one slot per packet the publisher's cache holds).
+     * before the first packet; allocates the repeat history (one slot per packet the publisher's cache holds, at most
+     * {@link IncomingLayer#VIDEO_CACHE_PACKETS}).
      */
     public void limitRetransmissions(RetransmissionBudget subscriberBudget) {
         this.budget = subscriberBudget;
         if (subscriberBudget.limits().repeatIntervalMillis() > 0) {
-            int slots = source.layers()[0].cache().capacity();
+            // One slot per cached packet, but no more than the default cache's: a bigger cache (for long GOPs) need
+            // not make every subscriber's history bigger; two packets sharing a slot only weaken the repeat check.
+            int slots = Math.min(source.layers()[0].cache().capacity(), IncomingLayer.VIDEO_CACHE_PACKETS);
             resentSequence = new int[slots];
             resentAtMillis = new long[slots];
             Arrays.fill(resentSequence, -1);
