@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param egressThreads threads that protect and send forwarded packets beside the media loop (0: the media loop
  *     does it all); each has its own socket on the UDP port (SO_REUSEPORT, Linux epoll only)
  * @param limits what clients may take: DTLS handshakes, sessions, ICE-TCP connections, addresses, NACKs
+ * @param gopCache how much each video layer caches and when a new subscriber is started from its last keyframe
  */
 public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
-        Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits) {
+        Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits,
+        GopCacheConfig gopCache) {
     /** More egress threads than this buy nothing: the media loop's own share becomes the limit. */
     public static final int MAX_EGRESS_THREADS = 16;
 
@@ -36,14 +38,28 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
                 MediaLimits.DEFAULT);
     }
 
+    /** With the default {@link GopCacheConfig}. */
+    public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
+            Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits) {
+        this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, egressThreads, limits,
+                GopCacheConfig.DEFAULT);
+    }
+
     /** The same configuration with other limits. */
     public MediaConfig withLimits(MediaLimits newLimits) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, newLimits);
+                egressThreads, newLimits, gopCache);
+    }
+
+    /** The same configuration with another GOP cache. */
+    public MediaConfig withGopCache(GopCacheConfig newGopCache) {
+        return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
+                egressThreads, limits, newGopCache);
     }
 
     public MediaConfig {
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(gopCache, "gopCache");
         if (egressThreads < 0 || egressThreads > MAX_EGRESS_THREADS) {
             throw new IllegalArgumentException("media egress threads must be 0.." + MAX_EGRESS_THREADS);
         }

@@ -92,7 +92,7 @@ public final class SessionFactory {
         this.sockets = sockets;
         this.admission = admission;
         this.registry = registry;
-        this.wiring = new SfuWiring(random);
+        this.wiring = new SfuWiring(random, config.gopCache());
         Duration consent = config.consentTimeout();
         Duration disconnected = consent.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(5)
                 : consent.dividedBy(2);

@@ -164,9 +164,9 @@ public final class SessionRegistry implements SessionHost {
     @Override
     public void onSessionConnected(Session session) {
         if (session.role() instanceof Subscription subscription) {
+            long now = nowMillis();
             for (DownTrack downTrack : subscription.downTracks()) {
-                downTrack.source().addDownTrack(downTrack);
-                downTrack.requestKeyframe();
+                downTrack.attach(now);
             }
         }
     }

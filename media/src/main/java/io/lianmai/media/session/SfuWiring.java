@@ -1,5 +1,6 @@
 package io.lianmai.media.session;
 
+import io.lianmai.media.GopCacheConfig;
 import io.lianmai.media.MediaException;
 import io.lianmai.wire.rtp.Codec;
 import io.lianmai.media.sdp.NegotiatedCodec;
@@ -36,9 +37,11 @@ final class SfuWiring {
     private static final String REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 
     private final SecureRandom random;
+    private final GopCacheConfig gopCache;
 
-    SfuWiring(SecureRandom random) {
+    SfuWiring(SecureRandom random, GopCacheConfig gopCache) {
         this.random = random;
+        this.gopCache = gopCache;
     }
 
     long randomSsrc() {
@@ -79,7 +82,7 @@ final class SfuWiring {
                 ssrcs = new long[] {primarySsrc(media)};
             }
             PublishedTrack track = new PublishedTrack(media.mid(), codec.get(), chosen.payloadType(),
-                    media.extensionId(AUDIO_LEVEL).orElse(0), ridNames, ssrcs);
+                    media.extensionId(AUDIO_LEVEL).orElse(0), ridNames, ssrcs, gopCache.videoCachePackets());
             for (IncomingLayer layer : track.layers()) {
                 if (layer.ssrc() >= 0) {
                     media.remote().rtxSsrc(layer.ssrc()).ifPresent(layer::learnRtxSsrc);
@@ -158,11 +161,13 @@ final class SfuWiring {
             if (index < 0) {
                 continue;
             }
-            downTracks.add(new DownTrack(tracks.get(index), media.outgoing().get().ssrc(),
+            DownTrack downTrack = new DownTrack(tracks.get(index), media.outgoing().get().ssrc(),
                     media.codecs().get(0).payloadType(),
                     ExtensionIdMap.between(publisherMedia.get(index).headerExtensions(), media.headerExtensions(),
                             sessionIds),
-                    session));
+                    session);
+            downTrack.startFromCachedKeyframe(gopCache.keyframeWaitMillis());
+            downTracks.add(downTrack);
         }
         if (downTracks.isEmpty()) {
             throw new MediaException(MediaException.Reason.BAD_OFFER, "the offer receives none of the stream's "

@@ -10,9 +10,30 @@ import java.util.Arrays;
  * continuous sequence/timestamp space across publisher restarts and simulcast switches, and video held back until a
  * keyframe so the decoder never starts mid-GOP.
  *
+ * <p>A new video subscriber asks the publisher for a keyframe. If none has come within the keyframe wait (or the
+ * publisher is known to answer such requests more slowly than that), it is started from the publisher's cache
+ * instead: the latest keyframe and everything after it, replayed {@link #REPLAY_BURST} packets at a time on each
+ * packet of the layer and each tick until it has caught up with the live stream, through the same rewrite as live
+ * packets so that the numbering runs on into them. The replayed frames' timestamps are compressed
+ * {@link #REPLAY_TIME_COMPRESSION} times towards the newest one's, so that a receiver that paces playout by
+ * timestamp shows them at once instead of keeping the live stream a GOP behind them. A keyframe
+ * that has left the cache (a GOP longer than the cache) leaves the subscriber waiting for a keyframe, as before.
+ * docs/media.md, "First frame".
+ *
  * <p>Owned by the media thread; no allocation or logging per packet.
  */
 public final class DownTrack {
+    /** Packets replayed per step (each packet of the layer, each tick): catch-up far faster than the live rate. */
+    static final int REPLAY_BURST = 32;
+    /** How many times faster than real time the replayed frames' timestamps advance. */
+    static final int REPLAY_TIME_COMPRESSION = 64;
+    /** Past this many packets after the replay, no NACK can refer to a replayed packet any more. */
+    private static final int REPLAY_MEMORY_PACKETS = 0x4000;
+    /** Packets of a keyframe's frame looked for before the first one that says it is a keyframe. */
+    private static final int MAX_KEYFRAME_LEAD = 16;
+    private static final int SEQ_MASK = 0xFFFF;
+    private static final long TS_MASK = 0xFFFF_FFFFL;
+
     private final PublishedTrack source;
     private final long ssrc;
     private final int payloadType;
@@ -31,6 +52,22 @@ public final class DownTrack {
 
     private boolean preferLowLayer;
     private int currentLayer = -1;
+
+    /** How long a new video subscriber waits for a keyframe before it is replayed one from the cache; -1: never. */
+    private long keyframeWaitMillis = -1;
+    private boolean attached;
+    private long attachedAtMillis;
+    /** Replaying from the cache of {@link #currentLayer}: the next source sequence number to send, else -1. */
+    private int replayNext = -1;
+    /** Source sequence numbers [replayFirst, replayAnchor] have compressed timestamps while replayMemory holds. */
+    private boolean replayMemory;
+    private int replayFirst;
+    private int replayAnchor;
+    private long replayAnchorTimestamp;
+    private long replays;
+    private long replayedPackets;
+    private long replaysUnavailable;
+    private int unavailableKeyframe = -1;
     private long packetsSent;
     private long octetsSent;
     private long retransmitted;
@@ -55,17 +92,37 @@ public final class DownTrack {
     /**
      * Limits the subscriber's NACKs with {@code subscriberBudget}, shared by all its down-tracks: a packet is not
      * resent again within the repeat interval, and the budget caps packets per second and the share of bytes. Call
-     * before the first packet; allocates the repeat history (one slot per packet the publisher's cache holds).
+     * before the first packet; allocates the repeat history (one slot per packet the publisher's cache holds, at most
+     * {@link IncomingLayer#VIDEO_CACHE_PACKETS}).
      */
     public void limitRetransmissions(RetransmissionBudget subscriberBudget) {
         this.budget = subscriberBudget;
         if (subscriberBudget.limits().repeatIntervalMillis() > 0) {
-            int slots = source.layers()[0].cache().capacity();
+            // One slot per cached packet, but no more than the default cache's: a bigger cache (for long GOPs) need
+            // not make every subscriber's history bigger; two packets sharing a slot only weaken the repeat check.
+            int slots = Math.min(source.layers()[0].cache().capacity(), IncomingLayer.VIDEO_CACHE_PACKETS);
             resentSequence = new int[slots];
             resentAtMillis = new long[slots];
             Arrays.fill(resentSequence, -1);
             resentMask = slots - 1;
         }
+    }
+
+    /**
+     * Lets a video subscriber start from the publisher's cached last keyframe when the keyframe it asks for has not
+     * come within {@code waitMillis} (0: at once; negative: never, wait for the keyframe). Call before
+     * {@link #attach}.
+     */
+    public void startFromCachedKeyframe(long waitMillis) {
+        this.keyframeWaitMillis = waitMillis;
+    }
+
+    /** Starts feeding this subscriber (on the media thread): joins the track and asks for a keyframe. */
+    public void attach(long nowMillis) {
+        attached = true;
+        attachedAtMillis = nowMillis;
+        source.addDownTrack(this);
+        requestKeyframe();
     }
 
     /**
@@ -77,40 +134,183 @@ public final class DownTrack {
      */
     void forward(RtpPacket in, int layer, boolean keyframe, long nowMillis, byte[] scratch) {
         if (source.isVideo()) {
-            int wanted = source.selectLayer(preferLowLayer, nowMillis);
-            if (currentLayer != wanted) {
-                if (layer != wanted) {
-                    if (layer != currentLayer) {
+            if (replayNext >= 0) {
+                if (layer != currentLayer) {
+                    return;
+                }
+                if (!isBefore(in.sequenceNumber(), replayNext)) {
+                    // Already in the cache, where the replay will reach it.
+                    replay(nowMillis, scratch);
+                    return;
+                }
+                // A late packet the replay passed over as missing: sent as any reordered packet.
+            } else {
+                int wanted = source.selectLayer(preferLowLayer, nowMillis);
+                if (currentLayer != wanted) {
+                    if (layer != wanted) {
+                        if (layer != currentLayer) {
+                            return;
+                        }
+                        // Keep the current layer flowing while the wanted one gets a keyframe.
+                        source.requestKeyframe(wanted);
+                    } else if (keyframe) {
+                        currentLayer = wanted;
+                    } else {
+                        source.requestKeyframe(wanted);
+                        if (currentLayer < 0 && startReplay(wanted, nowMillis)) {
+                            replay(nowMillis, scratch);
+                        }
                         return;
                     }
-                    // Keep the current layer flowing while the wanted one gets a keyframe.
-                    source.requestKeyframe(wanted);
-                } else if (keyframe) {
-                    currentLayer = wanted;
-                } else {
-                    source.requestKeyframe(wanted);
+                }
+                if (layer != currentLayer) {
                     return;
                 }
             }
-            if (layer != currentLayer) {
-                return;
-            }
-        }
-        if (!rewriter.rewrite(in.ssrc(), in.sequenceNumber(), in.timestamp(), nowMillis)) {
-            refused++;
-            return;
         }
         int len = in.length();
         System.arraycopy(in.buffer(), in.offset(), scratch, 0, len);
+        sendRewritten(len, nowMillis, scratch);
+    }
+
+    /**
+     * The media loop's periodic call: a video subscriber still waiting for a keyframe may start from the cache now,
+     * and a replay goes on even while the publisher sends nothing.
+     */
+    public void tick(long nowMillis, byte[] scratch) {
+        if (!source.isVideo()) {
+            return;
+        }
+        if (replayNext < 0 && currentLayer < 0) {
+            int wanted = source.selectLayer(preferLowLayer, nowMillis);
+            if (!startReplay(wanted, nowMillis)) {
+                return;
+            }
+        }
+        if (replayNext >= 0) {
+            replay(nowMillis, scratch);
+        }
+    }
+
+    /** The packet in {@code scratch}, rewritten into this subscriber's numbering and sent. */
+    private void sendRewritten(int len, long nowMillis, byte[] scratch) {
         if (!out.wrap(scratch, 0, len)) {
             return;
         }
+        int sourceSeq = out.sequenceNumber();
+        long sourceTimestamp = out.timestamp();
+        if (!rewriter.rewrite(out.ssrc(), sourceSeq, sourceTimestamp, nowMillis)) {
+            refused++;
+            return;
+        }
         out.setSequenceNumber(rewriter.sequenceNumber());
-        out.setTimestamp(rewriter.timestamp());
+        out.setTimestamp(outputTimestamp(sourceSeq, sourceTimestamp));
         send(len);
         if (budget != null) {
             budget.onForwarded(len, nowMillis);
         }
+    }
+
+    /**
+     * Whether to start from the cache now, and if so starts: the keyframe it asked for is overdue (or the
+     * publisher answers later than the wait), and the latest keyframe and everything since are still cached.
+     */
+    private boolean startReplay(int layerIndex, long nowMillis) {
+        if (keyframeWaitMillis < 0 || !attached) {
+            return false;
+        }
+        IncomingLayer layer = source.layers()[layerIndex];
+        if (nowMillis - attachedAtMillis < keyframeWaitMillis
+                && layer.keyframes().answerDelayMillis(nowMillis) <= keyframeWaitMillis) {
+            return false;
+        }
+        int first = layer.keyframeSequenceNumber();
+        int newest = layer.newestSequenceNumber();
+        PacketCache cache = layer.cache();
+        if (first < 0 || newest < 0) {
+            return false;
+        }
+        if (((newest - first) & SEQ_MASK) >= cache.capacity() || !cache.contains(first)) {
+            // A GOP longer than the cache: wait for the keyframe after all (counted once per keyframe missed).
+            if (first != unavailableKeyframe) {
+                unavailableKeyframe = first;
+                replaysUnavailable++;
+            }
+            return false;
+        }
+        // Packets of the keyframe's frame before the first one that says so (an SEI, say) belong to it too.
+        long keyframeTimestamp = layer.keyframeTimestamp();
+        for (int i = 0; i < MAX_KEYFRAME_LEAD && cache.timestampOf((first - 1) & SEQ_MASK) == keyframeTimestamp
+                && ((newest - first + 1) & SEQ_MASK) < cache.capacity(); i++) {
+            first = (first - 1) & SEQ_MASK;
+        }
+        currentLayer = layerIndex;
+        replayNext = first;
+        replayFirst = first;
+        replayAnchor = newest;
+        replayAnchorTimestamp = layer.newestTimestamp();
+        replayMemory = true;
+        replays++;
+        return true;
+    }
+
+    /** Sends the next packets of the replay from the cache; when it reaches the newest packet, the live ones follow. */
+    private void replay(long nowMillis, byte[] scratch) {
+        IncomingLayer layer = source.layers()[currentLayer];
+        PacketCache cache = layer.cache();
+        int newest = layer.newestSequenceNumber();
+        if (((newest - replayNext) & SEQ_MASK) >= cache.capacity() && isBefore(replayNext, newest)) {
+            // Overtaken by the live stream (cannot happen at REPLAY_BURST per packet): wait for a keyframe.
+            replayNext = -1;
+            currentLayer = -1;
+            source.requestKeyframe(layer.index());
+            return;
+        }
+        for (int i = 0; i < REPLAY_BURST; i++) {
+            if (isBefore(newest, replayNext)) {
+                replayNext = -1;
+                return;
+            }
+            int seq = replayNext;
+            replayNext = (replayNext + 1) & SEQ_MASK;
+            int len = cache.copyAnyAge(seq, scratch, 0);
+            if (len > 0) {
+                replayedPackets++;
+                sendRewritten(len, nowMillis, scratch);
+            }
+        }
+    }
+
+    /**
+     * The subscriber's timestamp for a source packet: the rewriter's, except for replayed packets up to the newest
+     * one at the replay's start, whose distance to it is divided by {@link #REPLAY_TIME_COMPRESSION}.
+     */
+    private long outputTimestamp(int sourceSeq, long sourceTimestamp) {
+        long live = rewriter.timestampAt(sourceTimestamp);
+        if (!replayMemory) {
+            return live;
+        }
+        int sinceFirst = (sourceSeq - replayFirst) & SEQ_MASK;
+        if (sinceFirst >= REPLAY_MEMORY_PACKETS && sinceFirst < 0x8000) {
+            replayMemory = false; // long past: the comparisons below would soon wrap
+            return live;
+        }
+        long behindAnchor = (replayAnchorTimestamp - sourceTimestamp) & TS_MASK;
+        if (!isReplayed(sourceSeq) || behindAnchor >= 0x8000_0000L) {
+            return live;
+        }
+        return (live + behindAnchor - behindAnchor / REPLAY_TIME_COMPRESSION) & TS_MASK;
+    }
+
+    /** Whether source packet {@code sourceSeq} was (or will be) sent by the replay, up to its newest packet then. */
+    private boolean isReplayed(int sourceSeq) {
+        return replayMemory && ((sourceSeq - replayFirst) & SEQ_MASK) <= ((replayAnchor - replayFirst) & SEQ_MASK);
+    }
+
+    /** Whether sequence number {@code a} comes before {@code b} (RFC 3550 serial order). */
+    private static boolean isBefore(int a, int b) {
+        int delta = (b - a) & SEQ_MASK;
+        return delta != 0 && delta < 0x8000;
     }
 
     /**
@@ -126,15 +326,19 @@ public final class DownTrack {
         }
         IncomingLayer layer = source.layers()[Math.max(currentLayer, 0)];
         int sourceSeq = rewriter.sourceSequenceNumber(outputSeq);
-        if (budget != null && !withinBudget(outputSeq, layer.cache().lengthOf(sourceSeq, nowMillis), nowMillis)) {
+        // Replayed packets were old when sent: the cache's age limit for NACKs would refuse them all.
+        boolean replayed = isReplayed(sourceSeq);
+        PacketCache cache = layer.cache();
+        if (budget != null && !withinBudget(outputSeq,
+                replayed ? cache.lengthAnyAge(sourceSeq) : cache.lengthOf(sourceSeq, nowMillis), nowMillis)) {
             return false;
         }
-        int len = layer.cache().copyTo(sourceSeq, scratch, 0, nowMillis);
+        int len = replayed ? cache.copyAnyAge(sourceSeq, scratch, 0) : cache.copyTo(sourceSeq, scratch, 0, nowMillis);
         if (len < 0 || !out.wrap(scratch, 0, len)) {
             return false;
         }
         out.setSequenceNumber(outputSeq);
-        out.setTimestamp(rewriter.timestampAt(out.timestamp()));
+        out.setTimestamp(outputTimestamp(sourceSeq, out.timestamp()));
         retransmitted++;
         send(len);
         return true;
@@ -228,6 +432,21 @@ public final class DownTrack {
 
     public long retransmitted() {
         return retransmitted;
+    }
+
+    /** Times this subscriber was started from the publisher's cached keyframe. */
+    public long replays() {
+        return replays;
+    }
+
+    /** Packets sent from the cache by those replays. */
+    public long replayedPackets() {
+        return replayedPackets;
+    }
+
+    /** Times a replay was due but the keyframe had left the cache (a GOP longer than the cache). */
+    public long replaysUnavailable() {
+        return replaysUnavailable;
     }
 
     /** Packets of the current layer the rewriter refused (too old, or from before a switch). */

@@ -6,13 +6,16 @@ import io.lianmai.wire.rtp.RtpStreamStatistics;
 /**
  * One RTP stream a publisher sends for a track: the track itself, or one simulcast layer of it. Holds what
  * repairing and reporting on that stream needs: the retransmission cache, the NACK generator, keyframe requests,
- * reception statistics and the last sender report.
+ * reception statistics and the last sender report; and, for video, where its latest keyframe starts and its newest
+ * packet, so that a new subscriber can be started from the cache ({@link DownTrack}).
  *
  * <p>Owned by the media thread; no allocation per packet.
  */
 public final class IncomingLayer {
     private static final long BITRATE_WINDOW_MILLIS = 500;
     private static final long ACTIVE_MILLIS = 1500;
+    /** Packets of a video layer the cache keeps by default (~1.5 MB): {@code media.videoCachePackets}. */
+    public static final int VIDEO_CACHE_PACKETS = 1024;
 
     private final int index;
     private final String rid;
@@ -30,18 +33,25 @@ public final class IncomingLayer {
     private long windowBytes;
     private long bitrate;
 
+    private int newestSeq = -1;
+    private long newestTimestamp;
+    private int keyframeSeq = -1;
+    private long keyframeTimestamp;
+
     private long senderReportNtp;
     private long senderReportRtpTimestamp;
     private boolean hasSenderReport;
 
-    IncomingLayer(int index, String rid, long ssrc, int clockRate, boolean video) {
+    /** @param videoCachePackets packets a video layer's cache keeps, a power of two */
+    IncomingLayer(int index, String rid, long ssrc, int clockRate, boolean video, int videoCachePackets) {
         this.index = index;
         this.rid = rid;
         this.encodedRid = rid == null ? null : RtpStreamIdExtension.encode(rid);
         this.ssrc = ssrc;
         this.clockRate = clockRate;
-        // Video: ~1.5 s of 2.5 Mbit/s; audio: 50 packets/s makes 128 more than enough for any NACK round trip.
-        this.cache = new PacketCache(video ? 1024 : 128, 1000);
+        // Video: 1024 packets are ~4 s of 2.5 Mbit/s, for NACKs and a GOP to replay; audio: 50 packets/s makes 128
+        // more than enough for any NACK round trip.
+        this.cache = new PacketCache(video ? videoCachePackets : 128, 1000);
         this.nacks = new NackGenerator(video ? 512 : 64, 10, 1000, 50);
         this.keyframes = new KeyframeRequester(300);
         this.statistics = ssrc >= 0 ? new RtpStreamStatistics(ssrc, clockRate) : null;
@@ -93,6 +103,55 @@ public final class IncomingLayer {
 
     KeyframeRequester keyframes() {
         return keyframes;
+    }
+
+    /**
+     * Notes a packet stored in the cache: the newest one, and where the latest keyframe starts (the earliest packet
+     * of the newest keyframe seen; {@code keyframe} is true for its packets that say so).
+     */
+    void onStored(int seq, long timestamp, boolean keyframe) {
+        if (newestSeq < 0 || isNewer(seq, newestSeq)) {
+            newestSeq = seq;
+            newestTimestamp = timestamp;
+        }
+        if (keyframe) {
+            if (keyframeSeq < 0 || (timestamp != keyframeTimestamp && isNewerTimestamp(timestamp, keyframeTimestamp))) {
+                keyframeSeq = seq;
+                keyframeTimestamp = timestamp;
+            } else if (timestamp == keyframeTimestamp && isNewer(keyframeSeq, seq)) {
+                keyframeSeq = seq;
+            }
+        }
+    }
+
+    /** The newest sequence number received, or -1 before the first packet. */
+    int newestSequenceNumber() {
+        return newestSeq;
+    }
+
+    /** The RTP timestamp of the newest packet. */
+    long newestTimestamp() {
+        return newestTimestamp;
+    }
+
+    /** The first packet of the latest keyframe received, or -1 before any (it may have left the cache since). */
+    int keyframeSequenceNumber() {
+        return keyframeSeq;
+    }
+
+    /** The RTP timestamp of the latest keyframe. */
+    long keyframeTimestamp() {
+        return keyframeTimestamp;
+    }
+
+    private static boolean isNewer(int seq, int than) {
+        int delta = (seq - than) & 0xFFFF;
+        return delta != 0 && delta < 0x8000;
+    }
+
+    private static boolean isNewerTimestamp(long timestamp, long than) {
+        long delta = (timestamp - than) & 0xFFFF_FFFFL;
+        return delta != 0 && delta < 0x8000_0000L;
     }
 
     /** Reception statistics for receiver reports, or null before the SSRC is known. */

@@ -83,8 +83,74 @@ public final class PacketCache {
         return lengths[index];
     }
 
+    /**
+     * Copies the packet with sequence number {@code seq} into {@code out} whatever its age: for starting a new
+     * subscriber from a keyframe the publisher sent seconds ago ({@link DownTrack}).
+     *
+     * @return its length, or -1 when it is not (or no longer) cached
+     */
+    public int copyAnyAge(int seq, byte[] out, int outOff) {
+        int index = seq & mask;
+        int len = lengths[index];
+        if (sequenceNumbers[index] != seq || outOff + len > out.length) {
+            return -1;
+        }
+        System.arraycopy(slots[index], 0, out, outOff, len);
+        return len;
+    }
+
+    /** The length of the cached packet {@code seq} whatever its age, or -1 when it is not cached. */
+    public int lengthAnyAge(int seq) {
+        int index = seq & mask;
+        return sequenceNumbers[index] == seq ? lengths[index] : -1;
+    }
+
+    /** Whether the packet with sequence number {@code seq} is cached, whatever its age. */
+    public boolean contains(int seq) {
+        return sequenceNumbers[seq & mask] == seq;
+    }
+
+    /** The RTP timestamp of the cached packet {@code seq} (RFC 3550 §5.1, bytes 4–7), or -1 when not cached. */
+    public long timestampOf(int seq) {
+        int index = seq & mask;
+        if (sequenceNumbers[index] != seq || lengths[index] < 12) {
+            return -1;
+        }
+        byte[] slot = slots[index];
+        return ((slot[4] & 0xFFL) << 24) | ((slot[5] & 0xFFL) << 16) | ((slot[6] & 0xFFL) << 8) | (slot[7] & 0xFFL);
+    }
+
     /** Packets the cache can hold. */
     public int capacity() {
         return slots.length;
+    }
+
+    /**
+     * The heap the cache holds now: its slot arrays (allocated as first used, {@link #MAX_PACKET_SIZE} bytes each)
+     * and its index arrays. At most {@link #bytesWhenFull(int)}.
+     */
+    public long retainedBytes() {
+        long bytes = indexBytes(slots.length);
+        for (byte[] slot : slots) {
+            if (slot != null) {
+                bytes += arrayBytes(slot.length);
+            }
+        }
+        return bytes;
+    }
+
+    /** The heap a cache of {@code capacity} packets holds once every slot has been used (64-bit JVM, arrays). */
+    public static long bytesWhenFull(int capacity) {
+        return indexBytes(capacity) + capacity * arrayBytes(MAX_PACKET_SIZE);
+    }
+
+    private static long indexBytes(int capacity) {
+        // slots (references), lengths and sequence numbers (ints), storage times (longs)
+        return arrayBytes(capacity * 8L) + 2 * arrayBytes(capacity * 4L) + arrayBytes(capacity * 8L);
+    }
+
+    /** An array of {@code payload} bytes with its 16-byte header, rounded up to 8 bytes. */
+    private static long arrayBytes(long payload) {
+        return (16 + payload + 7) & ~7L;
     }
 }

@@ -41,13 +41,23 @@ public final class PublishedTrack {
      */
     public PublishedTrack(String mid, Codec codec, int payloadType, int audioLevelExtensionId, String[] rids,
             long[] ssrcs) {
+        this(mid, codec, payloadType, audioLevelExtensionId, rids, ssrcs, IncomingLayer.VIDEO_CACHE_PACKETS);
+    }
+
+    /**
+     * @param videoCachePackets packets each video layer keeps for NACKs and for starting new subscribers from the
+     *     last keyframe, a power of two ({@code media.videoCachePackets}); audio layers keep 128
+     */
+    public PublishedTrack(String mid, Codec codec, int payloadType, int audioLevelExtensionId, String[] rids,
+            long[] ssrcs, int videoCachePackets) {
         this.mid = mid;
         this.codec = codec;
         this.payloadType = payloadType;
         this.audioLevelExtensionId = audioLevelExtensionId;
         this.layers = new IncomingLayer[rids.length];
         for (int i = 0; i < rids.length; i++) {
-            layers[i] = new IncomingLayer(i, rids[i], ssrcs[i], codec.clockRate(), codec.isVideo());
+            layers[i] = new IncomingLayer(i, rids[i], ssrcs[i], codec.clockRate(), codec.isVideo(),
+                    videoCachePackets);
         }
     }
 
@@ -99,8 +109,9 @@ public final class PublishedTrack {
         if (codec.isVideo()) {
             keyframe = codec.isKeyframe(packet);
             if (keyframe) {
-                layer.keyframes().onKeyframe();
+                layer.keyframes().onKeyframe(nowMillis);
             }
+            layer.onStored(seq, packet.timestamp(), keyframe);
         } else if (audioLevelExtensionId > 0) {
             int value = AudioLevelExtension.read(packet, audioLevelExtensionId);
             if (value >= 0) {

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The player side of a session: the down-tracks that feed it, its feedback (NACKs answered from the publisher's
- * cache, PLI/FIR passed on as keyframe requests), and sender reports every second for lip sync.
+ * cache, PLI/FIR passed on as keyframe requests), sender reports every second for lip sync, and on every tick the
+ * down-tracks' start from a cached keyframe ({@link DownTrack#tick}).
  */
 public final class Subscription implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
@@ -120,6 +121,9 @@ public final class Subscription implements SessionRole {
 
     @Override
     public void tick(long nowMillis, byte[] scratch) {
+        for (int i = 0; i < downTracks.size(); i++) {
+            downTracks.get(i).tick(nowMillis, scratch);
+        }
         if (nowMillis - lastReportMillis < REPORT_INTERVAL_MILLIS) {
             return;
         }

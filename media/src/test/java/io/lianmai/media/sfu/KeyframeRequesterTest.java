@@ -28,7 +28,7 @@ class KeyframeRequesterTest {
         requester.poll(0);
         requester.request();
 
-        requester.onKeyframe();
+        requester.onKeyframe(0);
 
         assertThat(requester.poll(1000)).isFalse();
     }

@@ -79,6 +79,12 @@ public enum ConfigKey {
     MEDIA_NACK_MAX_SHARE("media.nackMaxSharePercent", "50", false,
             "Bytes resent to a player stay at or below this percentage of the bytes forwarded to it over the last "
                     + "second or two."),
+    MEDIA_VIDEO_CACHE_PACKETS("media.videoCachePackets", "1024", false,
+            "Packets each published video layer keeps (a power of two, 64..32768; ~1.5 KB each): for NACKs, and the "
+                    + "GOP a new viewer is started from. A keyframe further back than this is not replayed."),
+    MEDIA_KEYFRAME_WAIT("media.keyframeWaitMs", "300", false,
+            "A new video viewer waits this long for the keyframe it asked for before it is started from the "
+                    + "publisher's cached last keyframe; 0 always starts from the cache, -1 never does."),
     ROOM_RTC_MAX_MEMBERS("room.rtcMaxMembers", "300", false,
             "Members of an rtc (call) room; the next enter fails with -3301. TRTC's video-call limit."),
     ROOM_RTC_MAX_PUBLISHERS("room.rtcMaxPublishers", "50", false,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.store.StoreConfig;
 import io.lianmai.media.sfu.RetransmissionLimits;
+import io.lianmai.media.GopCacheConfig;
 import io.lianmai.media.MediaConfig;
 import io.lianmai.media.MediaLimits;
 import io.lianmai.room.RoomConfig;
@@ -197,7 +198,7 @@ public final class ConfigLoader {
                 "auto".equalsIgnoreCase(text(settings, ConfigKey.MEDIA_EGRESS_THREADS))
                         ? MediaConfig.egressThreadsPerSpareCore()
                         : integer(settings, ConfigKey.MEDIA_EGRESS_THREADS, 0, MediaConfig.MAX_EGRESS_THREADS),
-                mediaLimits(settings));
+                mediaLimits(settings)).withGopCache(gopCache(settings));
         RoomConfig defaults = RoomConfig.defaults();
         RoomConfig room = new RoomConfig(
                 integer(settings, ConfigKey.ROOM_RTC_MAX_MEMBERS, 1, 1_000_000),
@@ -272,6 +273,15 @@ public final class ConfigLoader {
         }
         return new TurnConfig(urls, secret,
                 Duration.ofSeconds(integer(settings, ConfigKey.TURN_CREDENTIAL_SECONDS, 60, 604_800)));
+    }
+
+    /** How video layers cache packets and start new viewers from their last keyframe: docs/media.md, "First frame". */
+    private static GopCacheConfig gopCache(Map<ConfigKey, Setting> settings) {
+        int packets = integer(settings, ConfigKey.MEDIA_VIDEO_CACHE_PACKETS, 64, 32768);
+        if (Integer.bitCount(packets) != 1) {
+            throw invalid(settings, ConfigKey.MEDIA_VIDEO_CACHE_PACKETS, "must be a power of two");
+        }
+        return new GopCacheConfig(packets, integer(settings, ConfigKey.MEDIA_KEYFRAME_WAIT, -1, 60_000));
     }
 
     /** What media clients may take: docs/security.md, "Media plane". */
