@@ -22,6 +22,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -167,6 +169,11 @@ final class SfuWiring {
                             sessionIds),
                     session);
             downTrack.startFromCachedKeyframe(gopCache.keyframeWaitMillis());
+            OptionalInt rtxPayloadType = media.codecs().get(0).rtxPayloadType();
+            OptionalLong rtxSsrc = media.outgoingRtxSsrc();
+            if (rtxPayloadType.isPresent() && rtxSsrc.isPresent()) {
+                downTrack.retransmitWithRtx(rtxSsrc.getAsLong(), rtxPayloadType.getAsInt());
+            }
             downTracks.add(downTrack);
         }
         if (downTracks.isEmpty()) {

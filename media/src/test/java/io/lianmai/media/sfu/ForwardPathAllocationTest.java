@@ -96,8 +96,9 @@ class ForwardPathAllocationTest {
         assertThat(server.track.packetsReceived()).isEqualTo(delivered);
         for (int i = 0; i < SUBSCRIBERS; i++) {
             DownTrack downTrack = server.downTracks[i];
+            // Plain retransmissions go out on the media SSRC; RTX ones (odd subscribers) on their own stream.
             assertThat(downTrack.packetsSent()).as("forwarded to subscriber %d", i)
-                    .isEqualTo(delivered + downTrack.retransmitted());
+                    .isEqualTo(delivered + (i % 2 == 1 ? 0 : downTrack.retransmitted()));
             assertThat(server.sinks[i].refused).as("packets subscriber %d's SRTP refused", i).isZero();
         }
         assertThat(server.downTracks[0].packetsSent() - forwardedBefore).as("forwarded while measured")
@@ -159,6 +160,10 @@ class ForwardPathAllocationTest {
                 downTracks[i] = new DownTrack(track, 0x5000_0000L + i, video ? 98 : 109, extensionIds, sinks[i]);
                 budgets[i] = new RetransmissionBudget(RetransmissionLimits.DEFAULT, 0);
                 downTracks[i].limitRetransmissions(budgets[i]);
+                if (i % 2 == 1) {
+                    // Half the subscribers negotiated RTX: their retransmissions are built as RTX packets.
+                    downTracks[i].retransmitWithRtx(0x6000_0000L + i, video ? 99 : 110);
+                }
                 track.addDownTrack(downTracks[i]);
             }
         }
