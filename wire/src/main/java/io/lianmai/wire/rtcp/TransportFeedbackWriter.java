@@ -11,8 +11,8 @@ import io.lianmai.common.BigEndian;
  * none of the next 14 packets needs a large delta, else a run-length chunk for 7 or more equal symbols, else a two-bit
  * vector of 7. Receive deltas are rounded to 250 µs against the running sum of the deltas already written (not the
  * raw previous arrival), so rounding errors never accumulate; a delta outside the signed 16-bit range ends the
- * packet before that packet, as does {@code maxLength}. The reference time is the first packet's arrival rounded down
- * to 64 ms, modulo 2^24 (the sender uses only differences between feedbacks). Padding, when the length is not a
+ * packet before that packet, as does {@code maxLength}. The reference time is the first received packet's arrival
+ * rounded down to 64 ms, modulo 2^24 (the sender uses only differences between feedbacks). Padding, when the length is not a
  * multiple of 4, sets the P bit and ends with its count (RFC 3550 §6.4.1), as libwebrtc's writer does.
  *
  * <p>Allocates nothing after construction (two arrays of {@link #MAX_PACKETS}); not thread-safe (one per receiver).
@@ -33,9 +33,9 @@ public final class TransportFeedbackWriter {
 
     /**
      * Writes one feedback for packets {@code baseSequence, baseSequence + 1, …}, at most {@code count}, whose arrival
-     * times (µs, any epoch; {@link #NOT_RECEIVED} for a loss) are {@code arrivals[(first + i) & mask]}. The first
-     * packet must have arrived. Returns the packet length, or -1 when the first packet did not arrive, {@code count}
-     * is below 1, or not even the first packet fits; {@link #reportedPackets()} then says how many it covers (fewer
+     * times (µs, any epoch; {@link #NOT_RECEIVED} for a loss) are {@code arrivals[(first + i) & mask]}. Returns the
+     * packet length, or -1 when none of the first {@link #MAX_PACKETS} arrived, {@code count} is below 1, or not even
+     * the first packet fits; {@link #reportedPackets()} then says how many it covers (fewer
      * than {@code count} when the length, {@link #MAX_PACKETS} or a delta's range ended it early: write the rest in
      * another feedback starting there).
      *
@@ -46,12 +46,16 @@ public final class TransportFeedbackWriter {
             int feedbackCount, long[] arrivals, int first, int mask, int count) {
         reported = 0;
         int room = off < 0 || off > buf.length ? -1 : Math.min(maxLength, buf.length - off);
-        if (count < 1 || room < TransportFeedback.MIN_LENGTH + 4 || arrivals[first & mask] == NOT_RECEIVED) {
+        int limit = Math.min(count, MAX_PACKETS);
+        int received = 0;
+        while (received < limit && arrivals[(first + received) & mask] == NOT_RECEIVED) {
+            received++;
+        }
+        if (received == limit || room < TransportFeedback.MIN_LENGTH + 4) {
             return -1;
         }
-        long referenceUnits = Math.floorDiv(arrivals[first & mask], REFERENCE_MICROS);
-        int packets = encode(room, arrivals, first, mask, Math.min(count, MAX_PACKETS),
-                referenceUnits * REFERENCE_MICROS);
+        long referenceUnits = Math.floorDiv(arrivals[(first + received) & mask], REFERENCE_MICROS);
+        int packets = encode(room, arrivals, first, mask, limit, referenceUnits * REFERENCE_MICROS);
         if (packets < 1) {
             return -1;
         }

@@ -88,7 +88,9 @@ class TransportFeedbackWriterTest {
     void refusesWhatItCannotWrite() {
         long[] arrivals = {R, 1000};
         byte[] buf = new byte[100];
-        assertThat(writer.write(buf, 0, 100, 1, 2, 0, 0, arrivals, 0, 1, 2)).as("first lost").isEqualTo(-1);
+        assertThat(writer.write(buf, 0, 100, 1, 2, 0, 0, arrivals, 0, 1, 1)).as("none received").isEqualTo(-1);
+        int len = writer.write(buf, 0, 100, 1, 2, 0, 0, arrivals, 0, 1, 2);
+        assertThat(read(buf, len)).as("a first loss is reported").containsExactly("0:0@0", "1:1@1000");
         assertThat(writer.write(buf, 0, 100, 1, 2, 0, 0, arrivals, 1, 1, 0)).as("nothing").isEqualTo(-1);
         assertThat(writer.write(buf, 90, 100, 1, 2, 0, 0, arrivals, 1, 1, 1)).as("no room").isEqualTo(-1);
         assertThat(writer.reportedPackets()).isZero();
@@ -101,10 +103,12 @@ class TransportFeedbackWriterTest {
             @ForAll @LongRange(min = -5_000_000_000L, max = 5_000_000_000L) long start,
             @ForAll @IntRange(min = 24, max = 1500) int maxLength) {
         long[] arrivals = new long[1024];
+        steps = new ArrayList<>(steps);
+        steps.set(0, Math.max(0, steps.get(0))); // the first arrived: something fits in any length
         long time = start;
         for (int i = 0; i < steps.size(); i++) {
             int step = steps.get(i);
-            if (i > 0 && step < 0) {
+            if (step < 0) {
                 arrivals[i] = R;
             } else {
                 // steps above 300 mean reordering: a packet 0..25 ms before the previous one
@@ -121,7 +125,12 @@ class TransportFeedbackWriterTest {
         List<long[]> got = new ArrayList<>();
         assertThat(reader.forEachPacket((seq, status, t) -> got.add(new long[] {seq, status, t})))
                 .isEqualTo(reported);
-        long shift = Math.floorMod(Math.floorDiv(arrivals[0], 64_000) * 64_000 - reader.referenceTimeMicros(), WRAP);
+        int firstReceived = 0;
+        while (arrivals[firstReceived] == R) {
+            firstReceived++;
+        }
+        long shift = Math.floorMod(Math.floorDiv(arrivals[firstReceived], 64_000) * 64_000
+                - reader.referenceTimeMicros(), WRAP);
         for (int i = 0; i < reported; i++) {
             long[] p = got.get(i);
             assertThat(p[0]).isEqualTo((base + i) & 0xFFFF);
