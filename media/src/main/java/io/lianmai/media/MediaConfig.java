@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param egressThreads threads that protect and send forwarded packets beside the media loop (0: the media loop
  *     does it all); each has its own socket on the UDP port (SO_REUSEPORT, Linux epoll only)
  * @param limits what clients may take: DTLS handshakes, sessions, ICE-TCP connections, addresses, NACKs
+ * @param bandwidthEstimation whether transport-wide congestion control is negotiated: feedback to publishers and
+ *     a downlink estimate per player ({@code media.bwe.enabled}, on by default; off: neither is offered)
  */
 public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
-        Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits) {
+        Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits,
+        boolean bandwidthEstimation) {
     /** More egress threads than this buy nothing: the media loop's own share becomes the limit. */
     public static final int MAX_EGRESS_THREADS = 16;
 
@@ -36,10 +39,23 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
                 MediaLimits.DEFAULT);
     }
 
+    /** With bandwidth estimation on (the default). */
+    public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
+            Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits) {
+        this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, egressThreads, limits,
+                true);
+    }
+
     /** The same configuration with other limits. */
     public MediaConfig withLimits(MediaLimits newLimits) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, newLimits);
+                egressThreads, newLimits, bandwidthEstimation);
+    }
+
+    /** The same configuration with bandwidth estimation on or off. */
+    public MediaConfig withBandwidthEstimation(boolean enabled) {
+        return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
+                egressThreads, limits, enabled);
     }
 
     public MediaConfig {

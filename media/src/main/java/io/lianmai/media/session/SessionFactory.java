@@ -6,6 +6,7 @@ import io.lianmai.media.LocalSink;
 import io.lianmai.media.MediaConfig;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane.MediaSession;
+import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.media.dtls.DtlsConfig;
 import io.lianmai.media.dtls.DtlsContext;
 import io.lianmai.media.dtls.DtlsFingerprint;
@@ -39,6 +40,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -70,14 +72,13 @@ public final class SessionFactory {
     private final DtlsContext dtls;
     private final IceLiteConfig iceConfig;
     /**
-     * The SFU answers NACK and PLI/FIR itself; it does not yet estimate bandwidth (no REMB, no transport-cc
-     * feedback), so it does not negotiate them: a sender that negotiated transport-cc and never gets feedback stays
-     * at its start bitrate, while without it libwebrtc ramps up on the receiver reports' loss figures.
+     * The SFU answers NACK and PLI/FIR itself, and with {@link MediaConfig#bandwidthEstimation()} negotiates
+     * transport-wide congestion control: it sends publishers transport-cc feedback (a sender that negotiated
+     * transport-cc and never got feedback would stay at its start bitrate) and estimates each player's downlink from
+     * its feedback. Off, neither is negotiated, and libwebrtc senders ramp up on the receiver reports' loss figures.
+     * REMB ({@code goog-remb}) is not negotiated: the server neither sends nor reads it yet.
      */
-    private final NegotiationPolicy policy = NegotiationPolicy.defaults()
-            .withRtcpFeedback(Set.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI, RtcpFeedbackType.CCM_FIR))
-            .withHeaderExtensions(List.of(ExtMap.AUDIO_LEVEL, ExtMap.MID, ExtMap.RTP_STREAM_ID,
-                    ExtMap.REPAIRED_RTP_STREAM_ID, ExtMap.ABS_SEND_TIME));
+    private final NegotiationPolicy policy;
     private final SecureRandom random = new SecureRandom();
     private final SfuWiring wiring;
 
@@ -92,7 +93,8 @@ public final class SessionFactory {
         this.sockets = sockets;
         this.admission = admission;
         this.registry = registry;
-        this.wiring = new SfuWiring(random);
+        this.wiring = new SfuWiring(random, clock);
+        this.policy = negotiationPolicy(config.bandwidthEstimation());
         Duration consent = config.consentTimeout();
         Duration disconnected = consent.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(5)
                 : consent.dividedBy(2);
@@ -102,6 +104,18 @@ public final class SessionFactory {
         DtlsConfig dtlsConfig = DtlsConfig.DEFAULT.withSrtpProfiles(
                 List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
         this.dtls = DtlsContext.withNewCertificate(dtlsConfig, admission.dtlsExecutor(), clock);
+    }
+
+    private static NegotiationPolicy negotiationPolicy(boolean bandwidthEstimation) {
+        Set<RtcpFeedbackType> feedback = new HashSet<>(List.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI,
+                RtcpFeedbackType.CCM_FIR));
+        List<String> extensions = new ArrayList<>(List.of(ExtMap.AUDIO_LEVEL, ExtMap.MID, ExtMap.RTP_STREAM_ID,
+                ExtMap.REPAIRED_RTP_STREAM_ID, ExtMap.ABS_SEND_TIME));
+        if (bandwidthEstimation) {
+            feedback.add(RtcpFeedbackType.TRANSPORT_CC);
+            extensions.add(ExtMap.TRANSPORT_WIDE_CC);
+        }
+        return NegotiationPolicy.defaults().withRtcpFeedback(feedback).withHeaderExtensions(extensions);
     }
 
     // ---- signalling (any thread) ----
@@ -190,9 +204,11 @@ public final class SessionFactory {
         NegotiatedSession negotiated = answer.session();
         WebRtcSession session = newSession(local, negotiated);
         try {
-            List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing, session);
+            SendSideBandwidthEstimator estimator = SfuWiring.bandwidthEstimator(negotiated);
+            List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing, session, estimator);
             Subscription subscription = new Subscription(streamKey, downTracks, session,
                     new RetransmissionBudget(config.limits().retransmission(), clock.millis()));
+            subscription.estimateBandwidth(estimator);
             session.attach(newDtls(negotiated, session), subscription);
         } catch (RuntimeException e) {
             discard(session);
