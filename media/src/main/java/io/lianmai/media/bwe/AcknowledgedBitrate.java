@@ -2,50 +2,53 @@ package io.lianmai.media.bwe;
 
 /**
  * The rate the subscriber's feedback says arrived: bytes acknowledged over the last {@link #WINDOW_MICROS} of their
- * arrival times (libwebrtc's {@code BitrateEstimator} uses a Bayesian estimate over 150–500 ms windows; a plain
- * sliding window of 500 ms is enough here and deterministic). Unknown (-1) until the acknowledged packets span
- * {@link #MIN_SPAN_MICROS}.
+ * arrival times, kept in {@link #BUCKETS} buckets of 10 ms (libwebrtc's {@code BitrateEstimator} uses a Bayesian
+ * estimate over 150–500 ms windows; a plain sliding window of 500 ms is enough here, deterministic, and 400 bytes
+ * whatever the rate). Unknown (-1) until the acknowledged packets span {@link #MIN_SPAN_MICROS}.
  *
  * <p>Not thread-safe; allocates nothing after construction.
  */
 final class AcknowledgedBitrate {
     static final long WINDOW_MICROS = 500_000;
     static final long MIN_SPAN_MICROS = 100_000;
-    private static final int CAPACITY = 1 << 12;
-    private static final int MASK = CAPACITY - 1;
+    private static final long BUCKET_MICROS = 10_000;
+    static final int BUCKETS = (int) (WINDOW_MICROS / BUCKET_MICROS);
 
-    private final long[] arrival = new long[CAPACITY];
-    private final int[] size = new int[CAPACITY];
-    private long head;
-    private long tail;
-    private long bytesInWindow;
-    private long latest = Long.MIN_VALUE;
-    private long first = Long.MIN_VALUE;
+    private final long[] bytes = new long[BUCKETS];
+    private long latestBucket = Long.MIN_VALUE;
+    private long firstMicros = Long.MIN_VALUE;
+    private long latestMicros = Long.MIN_VALUE;
+    private long total;
 
-    /** One acknowledged packet of {@code bytes} that arrived at {@code arrivalMicros} (receiver's clock). */
-    void add(long arrivalMicros, int bytes) {
-        if (head - tail == CAPACITY) {
-            bytesInWindow -= size[(int) (tail++ & MASK)];
+    /** One acknowledged packet of {@code size} bytes that arrived at {@code arrivalMicros} (receiver's clock). */
+    void add(long arrivalMicros, int size) {
+        long bucket = Math.floorDiv(arrivalMicros, BUCKET_MICROS);
+        if (latestBucket == Long.MIN_VALUE) {
+            latestBucket = bucket;
+            firstMicros = arrivalMicros;
         }
-        int slot = (int) (head++ & MASK);
-        arrival[slot] = arrivalMicros;
-        size[slot] = bytes;
-        bytesInWindow += bytes;
-        if (first == Long.MIN_VALUE) {
-            first = arrivalMicros;
+        if (bucket > latestBucket) {
+            long clear = Math.min(bucket - latestBucket, BUCKETS);
+            for (long b = 1; b <= clear; b++) {
+                int slot = (int) Math.floorMod(latestBucket + b, (long) BUCKETS);
+                total -= bytes[slot];
+                bytes[slot] = 0;
+            }
+            latestBucket = bucket;
+        } else if (bucket <= latestBucket - BUCKETS) {
+            return; // older than the window (reordered far back)
         }
-        latest = Math.max(latest, arrivalMicros);
-        while (tail < head && arrival[(int) (tail & MASK)] < latest - WINDOW_MICROS) {
-            bytesInWindow -= size[(int) (tail++ & MASK)];
-        }
+        bytes[(int) Math.floorMod(bucket, (long) BUCKETS)] += size;
+        total += size;
+        latestMicros = Math.max(latestMicros, arrivalMicros);
     }
 
     /** Bit/s acknowledged over the window, or -1 before enough arrived. */
     long bitrate() {
-        if (first == Long.MIN_VALUE || latest - first < MIN_SPAN_MICROS) {
+        if (firstMicros == Long.MIN_VALUE || latestMicros - firstMicros < MIN_SPAN_MICROS) {
             return -1;
         }
-        long span = Math.min(WINDOW_MICROS, latest - first);
-        return bytesInWindow * 8 * 1_000_000L / span;
+        long span = Math.min(WINDOW_MICROS, latestMicros - firstMicros);
+        return total * 8 * 1_000_000L / span;
     }
 }

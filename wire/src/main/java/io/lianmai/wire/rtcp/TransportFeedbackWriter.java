@@ -15,13 +15,14 @@ import io.lianmai.common.BigEndian;
  * rounded down to 64 ms, modulo 2^24 (the sender uses only differences between feedbacks). Padding, when the length is not a
  * multiple of 4, sets the P bit and ends with its count (RFC 3550 §6.4.1), as libwebrtc's writer does.
  *
- * <p>Allocates nothing after construction (two arrays of {@link #MAX_PACKETS}); not thread-safe (one per receiver).
+ * <p>Allocates nothing after construction (two arrays of {@link #MAX_PACKETS}, 3 KB); not thread-safe (one per
+ * receiver).
  */
 public final class TransportFeedbackWriter {
     /** In the arrival ring: the packet has not arrived. */
     public static final long NOT_RECEIVED = Long.MIN_VALUE;
-    /** The most packets one feedback reports. */
-    public static final int MAX_PACKETS = 4096;
+    /** The most packets one feedback reports: more than a 1,200-byte feedback of received packets holds. */
+    public static final int MAX_PACKETS = 1024;
 
     private static final long DELTA_MICROS = 250;
     private static final long REFERENCE_MICROS = 64_000;
