@@ -34,6 +34,8 @@ public class BandwidthEstimationBenchmark {
     static final int PACKETS = 5;
     private static final int TRANSPORT_CC_ID = 3;
 
+    private long nowMillis;
+    private int publisherSequence;
     private final TransportFeedbackGenerator publisherSide = new TransportFeedbackGenerator(1);
     private final SendSideBandwidthEstimator playerSide = new SendSideBandwidthEstimator();
     private final TransportFeedbackGenerator playerBrowser = new TransportFeedbackGenerator(2);
@@ -43,8 +45,6 @@ public class BandwidthEstimationBenchmark {
     private final TransportFeedbackGenerator.FeedbackSink dropFeedback = (buf, off, len) -> { };
     private final TransportFeedbackGenerator.FeedbackSink toEstimator =
             (buf, off, len) -> playerSide.onFeedback(buf, off, len, nowMillis);
-    private long nowMillis;
-    private int publisherSequence;
 
     @Setup
     public void buildPacket() {
