@@ -65,8 +65,8 @@ public final class SendSideBandwidthEstimator {
 
     /**
      * Numbers {@code packet} (about to be sent, {@code bytes} long) with the next transport-wide sequence number in
-     * its element {@code extensionId} and remembers its send time. A packet without that element (its publisher did
-     * not send transport-cc) is not numbered and counted in {@link #unstamped()}.
+     * its element {@code extensionId} and remembers its send time. A packet without that element (the caller could
+     * not add it) is not numbered and counted in {@link #unstamped()}.
      */
     public void stamp(RtpPacket packet, int extensionId, int bytes, long nowMillis) {
         if (extensionId <= 0 || TransportSequenceNumberExtension.read(packet, extensionId) < 0) {
@@ -174,7 +174,7 @@ public final class SendSideBandwidthEstimator {
         return history.sent();
     }
 
-    /** Packets sent without a transport-wide sequence number (the forwarded packet carried none). */
+    /** Packets sent without a transport-wide sequence number (no room to add the extension). */
     public long unstamped() {
         return unstamped;
     }

@@ -93,10 +93,24 @@ class TransportCcWiringTest {
         }
         assertThat(estimator.packetsStamped()).isEqualTo(3);
 
-        long[] arrivals = {1_000_000, 1_001_000, 1_002_000};
+        // A packet whose publisher sent no transport-cc element gets one added.
+        byte[] bare = opusPacket(503, 3, 0);
+        bare[0] = (byte) 0x80; // no extension block: the bytes after the header are payload
+        byte[] withRoom = java.util.Arrays.copyOf(bare, Buffers.CAPACITY);
+        packet.wrap(withRoom, 0, bare.length);
+        track.onRtp(packet, track.layers()[0], 5000, scratch);
+        RtpPacket added = new RtpPacket();
+        byte[] last = rtpSent.get(3);
+        assertThat(last.length).isEqualTo(bare.length + 8);
+        assertThat(added.wrap(last, 0, last.length)).isTrue();
+        assertThat(TransportSequenceNumberExtension.read(added, 7)).isEqualTo(3);
+        assertThat(added.payloadLength()).isEqualTo(bare.length - 12);
+        assertThat(estimator.unstamped()).isZero();
+
+        long[] arrivals = {1_000_000, 1_001_000, 1_002_000, 1_003_000};
         byte[] feedback = new byte[100];
         int len = new TransportFeedbackWriter().write(feedback, 0, feedback.length, 0x5555, 0x5555, 0, 0, arrivals,
-                0, 3, 3);
+                0, 3, 4);
         subscription.onRtcp(feedback, 0, len, 5050, scratch);
         assertThat(estimator.feedbacks()).isEqualTo(1);
         assertThat(estimator.unmatched()).isZero();
