@@ -32,7 +32,9 @@ import io.lianmai.media.sdp.SessionDescription;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.RetransmissionBudget;
+import io.lianmai.media.sfu.RtpSink;
 import io.lianmai.media.sfu.Subscription;
+import io.lianmai.media.sfu.TransportSequenceStamper;
 import io.lianmai.media.srtp.SrtpProfile;
 import io.lianmai.media.transport.MediaSockets;
 import io.netty.channel.EventLoop;
@@ -89,12 +91,12 @@ public final class SessionFactory {
             SessionRegistry registry) {
         this.config = config;
         this.clock = clock;
+        this.policy = negotiationPolicy(config.bandwidthEstimation());
         this.loop = sockets.loop();
         this.sockets = sockets;
         this.admission = admission;
         this.registry = registry;
-        this.wiring = new SfuWiring(random, clock);
-        this.policy = negotiationPolicy(config.bandwidthEstimation());
+        this.wiring = new SfuWiring(random);
         Duration consent = config.consentTimeout();
         Duration disconnected = consent.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(5)
                 : consent.dividedBy(2);
@@ -204,8 +206,12 @@ public final class SessionFactory {
         NegotiatedSession negotiated = answer.session();
         WebRtcSession session = newSession(local, negotiated);
         try {
-            SendSideBandwidthEstimator estimator = SfuWiring.bandwidthEstimator(negotiated);
-            List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing, session, estimator);
+            // A player that negotiated transport-cc: every packet to it is numbered for its downlink estimate.
+            int transportCcId = SfuWiring.transportWideCcId(negotiated);
+            SendSideBandwidthEstimator estimator = transportCcId > 0 ? new SendSideBandwidthEstimator() : null;
+            RtpSink toPlayer = estimator == null ? session
+                    : new TransportSequenceStamper(session, estimator, transportCcId, clock);
+            List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing, toPlayer);
             Subscription subscription = new Subscription(streamKey, downTracks, session,
                     new RetransmissionBudget(config.limits().retransmission(), clock.millis()));
             subscription.estimateBandwidth(estimator);

@@ -1,8 +1,6 @@
 package io.lianmai.media.session;
 
 import io.lianmai.media.MediaException;
-import io.lianmai.media.bwe.SendSideBandwidthEstimator;
-import io.lianmai.media.sdp.ExtMap;
 import io.lianmai.wire.rtp.Codec;
 import io.lianmai.media.sdp.NegotiatedCodec;
 import io.lianmai.media.sdp.NegotiatedMedia;
@@ -16,9 +14,8 @@ import io.lianmai.media.sfu.IncomingLayer;
 import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.PublishedTrack;
 import io.lianmai.media.sfu.RtpSink;
-import io.lianmai.media.sfu.TransportSequenceStamper;
+import io.lianmai.media.sdp.ExtMap;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -32,8 +29,8 @@ import java.util.function.IntFunction;
  * Turns a negotiated session (RFC 8829) into SFU objects: a publisher's m-lines into {@link PublishedTrack}s of a
  * {@link Publication} (SSRCs from the SDP, or rids for simulcast, RFC 8853; RTX, RFC 4588), and a publication's
  * tracks into the tracks a player is offered and the {@link DownTrack}s that feed it. Picks the server's own
- * SSRCs, and wires transport-wide congestion control where both sides negotiated it: feedback to publishers, a
- * bandwidth estimator per player. Any thread (the offer thread, or the media loop for local players).
+ * SSRCs; where transport-wide congestion control was negotiated, a publication sends its publisher feedback. Any
+ * thread (the offer thread, or the media loop for local players).
  */
 final class SfuWiring {
     private static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
@@ -41,12 +38,9 @@ final class SfuWiring {
     private static final String REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 
     private final SecureRandom random;
-    private final Clock clock;
 
-    /** @param clock the media plane's clock, on which players' packets are timed for their bandwidth estimate */
-    SfuWiring(SecureRandom random, Clock clock) {
+    SfuWiring(SecureRandom random) {
         this.random = random;
-        this.clock = clock;
     }
 
     long randomSsrc() {
@@ -146,27 +140,28 @@ final class SfuWiring {
     }
 
     /**
-     * A bandwidth estimator for a player whose session negotiated the transport-wide-cc extension (the answer keeps
-     * it only where the policy has it, so never with {@code media.bwe.enabled=false}), or null.
+     * The transport-wide-cc extension id a player's session negotiated (the first m-line's that has one; browsers use
+     * one id across a BUNDLE group), or 0. The answer keeps the extension only where the policy has it, so never with
+     * {@code media.bwe.enabled=false}.
      */
-    static SendSideBandwidthEstimator bandwidthEstimator(NegotiatedSession negotiated) {
+    static int transportWideCcId(NegotiatedSession negotiated) {
         for (NegotiatedMedia media : negotiated.acceptedMedia()) {
-            if (media.extensionId(ExtMap.TRANSPORT_WIDE_CC).isPresent()) {
-                return new SendSideBandwidthEstimator();
+            int id = media.extensionId(ExtMap.TRANSPORT_WIDE_CC).orElse(0);
+            if (id > 0) {
+                return id;
             }
         }
-        return null;
+        return 0;
     }
 
     /**
      * The down-tracks of a player's accepted m-lines, each fed by the published track it was offered as, sending to
-     * {@code session}; with an {@code estimator}, through a {@link TransportSequenceStamper} in each m-line that
-     * negotiated transport-wide-cc.
+     * {@code session}.
      *
      * @throws MediaException BAD_OFFER when the player accepted none of the tracks
      */
     List<DownTrack> downTracks(Publication publication, NegotiatedSession negotiated, List<OutgoingTrack> outgoing,
-            RtpSink session, SendSideBandwidthEstimator estimator) {
+            RtpSink session) {
         List<PublishedTrack> tracks = publication.tracks();
         List<NegotiatedMedia> publisherMedia = publication.negotiatedMedia();
         List<DownTrack> downTracks = new ArrayList<>();
@@ -185,14 +180,11 @@ final class SfuWiring {
             if (index < 0) {
                 continue;
             }
-            int transportCcId = media.extensionId(ExtMap.TRANSPORT_WIDE_CC).orElse(0);
-            RtpSink sink = estimator != null && transportCcId > 0
-                    ? new TransportSequenceStamper(session, estimator, transportCcId, clock) : session;
             downTracks.add(new DownTrack(tracks.get(index), media.outgoing().get().ssrc(),
                     media.codecs().get(0).payloadType(),
                     ExtensionIdMap.between(publisherMedia.get(index).headerExtensions(), media.headerExtensions(),
                             sessionIds),
-                    sink));
+                    session));
         }
         if (downTracks.isEmpty()) {
             throw new MediaException(MediaException.Reason.BAD_OFFER, "the offer receives none of the stream's "

@@ -10,8 +10,7 @@ import java.util.List;
 
 /**
  * The player side of a session: the down-tracks that feed it, its feedback (NACKs answered from the publisher's
- * cache, PLI/FIR passed on as keyframe requests, transport-cc feedback to its bandwidth estimator), and sender
- * reports every second for lip sync.
+ * cache, PLI/FIR passed on as keyframe requests), and sender reports every second for lip sync.
  */
 public final class Subscription implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
