@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.management.ThreadMXBean;
 import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.media.bwe.TransportFeedbackGenerator;
+import io.lianmai.media.ice.MutableClock;
 import io.lianmai.wire.rtp.AbsSendTimeExtension;
 import io.lianmai.wire.rtp.AudioLevelExtension;
 import io.lianmai.wire.rtp.Codec;
@@ -16,9 +17,6 @@ import io.lianmai.media.srtp.SrtpMasterKey;
 import io.lianmai.media.srtp.SrtpProfile;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -139,31 +137,6 @@ class ForwardPathAllocationTest {
         }
     }
 
-    /** The media loop's clock, set to each packet's arrival: reading it allocates nothing. */
-    private static final class LoopClock extends Clock {
-        long now;
-
-        @Override
-        public long millis() {
-            return now;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     enum Media { AUDIO, VIDEO }
 
     /**
@@ -187,7 +160,7 @@ class ForwardPathAllocationTest {
         final RetransmissionBudget[] budgets;
         long nacksToPublisher;
         long keyframeRequestsToPublisher;
-        final LoopClock clock = new LoopClock();
+        final MutableClock clock = new MutableClock(0);
         final TransportFeedbackGenerator publisherFeedback = new TransportFeedbackGenerator(0x7777);
         final TransportFeedbackGenerator.FeedbackSink toPublisher;
         final SendSideBandwidthEstimator[] estimators;
@@ -252,7 +225,7 @@ class ForwardPathAllocationTest {
                 return;
             }
             int seq = packet.sequenceNumber();
-            clock.now = nowMillis;
+            clock.set(nowMillis);
             publisherFeedback.onPacket(TransportSequenceNumberExtension.read(packet, Publisher.TRANSPORT_CC_ID),
                     nowMillis);
             track.onRtp(packet, layer, nowMillis, scratch);
