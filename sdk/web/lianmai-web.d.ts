@@ -37,6 +37,12 @@ export interface EventDataMap extends CoreEventDataMap {
   VIDEO_FULLSCREEN_UPDATE: { streamID?: string; fullScreen?: boolean };
 }
 
+/** The pusher attributes the web SDK adds (accepted by createPusher/setPusherAttributes like any other). */
+export interface WebPusherAttributes extends PusherAttributes {
+  /** Publish the camera as simulcast: rid 'l' (1/4 size, <= 200 kbit/s) and rid 'h' (maxBitrate). Default false. */
+  enableSmallStream?: boolean;
+}
+
 export interface TRTCEvent<K extends EventName = EventName> { eventCode: K; data: EventDataMap[K]; }
 
 export interface Pusher {

@@ -60,6 +60,23 @@ async function snapshotTrack(track) {
   return {tempImagePath: canvas.toDataURL('image/jpeg', 0.9), width: canvas.width, height: canvas.height};
 }
 
+/** The rids of the published camera's simulcast encodings (RFC 8851): the small stream and the big one. */
+const SMALL_RID = 'l';
+const BIG_RID = 'h';
+
+/**
+ * The camera's encodings. One, capped at maxBitrate; with `enableSmallStream` (TRTC's small stream,
+ * enableSmallVideoStream / enableEncSmallVideoStream) two simulcast encodings in one m-line: the small one a quarter
+ * of the width and height at most 200 kbit/s, and the big one. The small one comes first, as libwebrtc's VP8/H.264
+ * simulcast expects the layers in increasing resolution; the server forwards either to each subscriber
+ * (switchStreamType, or its own choice by bandwidth).
+ */
+function videoEncodings(a) {
+  const big = {maxBitrate: Math.max(a.minBitrate, a.maxBitrate) * 1000};
+  if (!a.enableSmallStream) return [big];
+  return [{rid: SMALL_RID, scaleResolutionDownBy: 4, maxBitrate: 200000}, {rid: BIG_RID, ...big}];
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Beauty: camera track -> <video> -> canvas (soft-focus blend + brightening) -> canvas.captureStream() track.
 
@@ -201,7 +218,7 @@ export default class TRTC extends TRTCCore {
       this._cam?.applyConstraints?.({width: {ideal: current.videoWidth}, height: {ideal: current.videoHeight}}).catch(() => {});
     }
     if (changed('frontCamera')) this._recaptureCamera = true;
-    if (['enableCamera', 'enableMic', 'beautyLevel', 'whitenessLevel', 'frontCamera'].some(changed)) this._scheduleSync();
+    if (['enableCamera', 'enableSmallStream', 'enableMic', 'beautyLevel', 'whitenessLevel', 'frontCamera'].some(changed)) this._scheduleSync();
     this._notifyViews();
     return copy(current);
   }
@@ -263,6 +280,9 @@ export default class TRTC extends TRTCCore {
     // Publication
     const mayPublish = this._state === 'joined' && this._started && this._canPublish();
     if (this._pub && !mayPublish && this._state !== 'reconnecting') await this._unpublish();
+    // The encodings are fixed when the connection is negotiated: switching the small stream publishes again.
+    if (this._pub && this._state === 'joined' && !this._pub.closed && this._pub.videoSender
+        && this._pub.smallStream !== !!a.enableSmallStream) await this._unpublish();
     if (!this._pub && mayPublish && (a.enableCamera || a.enableMic)) {
       await this._publish();
     } else if (this._pub) {
@@ -330,7 +350,8 @@ export default class TRTC extends TRTCCore {
     if (!pureAudio) {
       const track = this._sendVideoTrack();
       pub.videoSender = pc.addTransceiver(track || 'video', {direction: 'sendonly', streams: [stream],
-        sendEncodings: [{maxBitrate: a.maxBitrate * 1000}]}).sender;
+        sendEncodings: videoEncodings(a)}).sender;
+      pub.smallStream = !!a.enableSmallStream;
     }
     pc.addEventListener('connectionstatechange', () => this._onPublishState(pub));
     this._pub = pub;
@@ -418,7 +439,8 @@ export default class TRTC extends TRTCCore {
     const parameters = sender.getParameters();
     if (!parameters.encodings || !parameters.encodings.length) return;
     // minBitrate has no WebRTC equivalent; it is kept as an attribute only.
-    parameters.encodings[0].maxBitrate = Math.max(a.minBitrate, a.maxBitrate) * 1000;
+    const big = parameters.encodings.find(encoding => encoding.rid !== SMALL_RID) || parameters.encodings[0];
+    big.maxBitrate = Math.max(a.minBitrate, a.maxBitrate) * 1000;
     sender.setParameters(parameters).catch(e => this._log(2, 'setParameters', e.message));
   }
 
