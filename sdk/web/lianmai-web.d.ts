@@ -94,6 +94,22 @@ declare class TRTC {
   /** The options given to the constructor, over the defaults. */
   readonly options: Readonly<TRTCOptions>;
 
+  /**
+   * Lianmai, as TRTC web's startScreenShare: getDisplayMedia (video only) published as this user's aux stream
+   * ({userID}_aux). Rejects with code -1308 when capture fails or is refused, -1 when not joined, an audience or
+   * already sharing. Ending the capture from the browser's UI stops sharing.
+   */
+  startScreenShare(options?: {
+    /** ideal capture frame rate, default 15 */
+    frameRate?: number;
+    /** kbit/s, default 1500 */
+    maxBitrate?: number;
+    /** merged over the SDK's getDisplayMedia options */
+    displayMediaOptions?: DisplayMediaStreamOptions;
+  }): Promise<void>;
+  /** Lianmai: unpublishes the aux stream and stops the capture; resolves also when nothing was shared. */
+  stopScreenShare(): Promise<void>;
+
   /** trtc-wx's element event forwarders: no-ops on the web (the elements report through the SDK). */
   pusherEventHandler(event?: unknown): void;
   pusherNetStatusHandler(event?: unknown): void;

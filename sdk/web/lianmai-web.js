@@ -62,6 +62,8 @@ async function snapshotTrack(track) {
 
 /** The rids of the published camera's simulcast encodings (RFC 8851): the small stream and the big one. */
 const SMALL_RID = 'l';
+/** TRTC's ERR_SCREEN_CAPTURE_START_FAIL: getDisplayMedia failed or the user refused. */
+const SCREEN_CAPTURE_FAILED = -1308;
 const BIG_RID = 'h';
 
 /**
@@ -356,16 +358,9 @@ export default class TRTC extends TRTCCore {
     pc.addEventListener('connectionstatechange', () => this._onPublishState(pub));
     this._pub = pub;
     try {
-      await pc.setLocalDescription(await pc.createOffer());
-      await gatheringComplete(pc);
-      if (pub.closed) return;
-      const data = await this._request('publish', {streamType: 'main', offer: pc.localDescription.sdp,
-        audio: pub.audio, video: pub.video});
-      if (pub.closed) return;
-      pub.sessionId = data.sessionId;
-      await pc.setRemoteDescription({type: 'answer', sdp: data.answer});
+      if (!await this._negotiatePublication(pub, 'main', {audio: pub.audio, video: pub.video})) return;
       this._applyBitrate();
-      this._log(1, 'published', this._params.userID + '_main', data.sessionId);
+      this._log(1, 'published', this._params.userID + '_main', pub.sessionId);
     } catch (e) {
       if (this._pub === pub) this._pub = null;
       pub.closed = true;
@@ -375,6 +370,80 @@ export default class TRTC extends TRTCCore {
       throw e;
     }
     await this._updatePublication();
+  }
+
+  /**
+   * Offers a publication's sendonly peer connection to the server as `streamType` (`publish` action) and applies the
+   * answer. False when the publication was closed meanwhile.
+   */
+  async _negotiatePublication(pub, streamType, flags) {
+    const pc = pub.pc;
+    await pc.setLocalDescription(await pc.createOffer());
+    await gatheringComplete(pc);
+    if (pub.closed) return false;
+    const data = await this._request('publish', {streamType, offer: pc.localDescription.sdp, ...flags});
+    if (pub.closed) return false;
+    pub.sessionId = data.sessionId;
+    await pc.setRemoteDescription({type: 'answer', sdp: data.answer});
+    return true;
+  }
+
+  // ---- screen sharing (the aux stream) ----------------------------------------------------------------------------
+
+  /**
+   * Lianmai, as TRTC web's startScreenShare: captures a screen, window or tab (getDisplayMedia, video only) and
+   * publishes it as this user's aux stream ({userID}_aux), beside the camera. Resolves once the server took it;
+   * rejects with -1308 when capture fails or is refused, or -1 when not in the room, an audience, or already sharing.
+   * Ending the capture from the browser's own UI unpublishes it as stopScreenShare() does.
+   */
+  async startScreenShare(options = {}) {
+    if (this._state !== 'joined') throw sdkError(ERROR_CODE.STATE, 'enter the room before sharing the screen');
+    if (!this._canPublish()) throw sdkError(ERROR_CODE.STATE, 'an audience cannot share the screen');
+    if (this._screen) throw sdkError(ERROR_CODE.STATE, 'the screen is already shared');
+    const screen = {pc: null, track: null, closed: false, stats: {}};
+    this._screen = screen;
+    try {
+      let media;
+      try {
+        media = await navigator.mediaDevices.getDisplayMedia({audio: false,
+          video: {frameRate: {ideal: options.frameRate || 15}}, ...(options.displayMediaOptions || {})});
+      } catch (e) {
+        throw sdkError(SCREEN_CAPTURE_FAILED, 'screen capture failed: ' + (e.name || '') + ' ' + (e.message || e));
+      }
+      screen.track = media.getVideoTracks()[0];
+      media.getAudioTracks().forEach(track => track.stop()); // the aux stream is video only, as in TRTC
+      if (screen.closed) throw sdkError(ERROR_CODE.STATE, 'screen sharing stopped', {left: true});
+      screen.track.contentHint = 'detail';
+      screen.track.addEventListener('ended', () => { if (this._screen === screen) this.stopScreenShare().catch(() => {}); });
+      screen.pc = new RTCPeerConnection(this._rtcConfiguration());
+      screen.pc.addTransceiver(screen.track, {direction: 'sendonly', streams: [new MediaStream([screen.track])],
+        sendEncodings: [{maxBitrate: (options.maxBitrate || 1500) * 1000}]});
+      if (!await this._negotiatePublication(screen, 'aux', {audio: false, video: true})) {
+        throw sdkError(ERROR_CODE.STATE, 'screen sharing stopped', {left: true});
+      }
+      this._log(1, 'published', this._params.userID + '_aux', screen.sessionId);
+    } catch (e) {
+      this._closeScreen(screen);
+      throw e;
+    }
+  }
+
+  /** Lianmai: ends screen sharing (the aux stream leaves the room). Resolves when done; nothing to stop is fine. */
+  async stopScreenShare() {
+    const screen = this._screen;
+    if (!screen) return;
+    this._closeScreen(screen);
+    if (screen.sessionId && this._state === 'joined') {
+      await this._request('unpublish', {streamType: 'aux'}).catch(e => this._log(2, 'unpublish aux', e.message));
+    }
+  }
+
+  /** Stops the capture and closes the aux publication's connection (the server is told elsewhere, if at all). */
+  _closeScreen(screen) {
+    if (this._screen === screen) this._screen = null;
+    screen.closed = true;
+    screen.track?.stop();
+    screen.pc?.close();
   }
 
   /** Replaces sent tracks and announces camera/mic availability with `mute` (no renegotiation). */
@@ -499,6 +568,7 @@ export default class TRTC extends TRTCCore {
   /** Stops media, closes the socket, resets room and pusher state (no events). */
   _leaveLocally() {
     if (this._pub) { this._pub.closed = true; this._pub.pc.close(); }
+    if (this._screen) this._closeScreen(this._screen);
     for (const sub of this._subs.values()) { sub.closed = true; sub.pc.close(); }
     this._releaseCamera();
     if (this._mic) { this._mic.stop(); this._mic = null; }
@@ -508,6 +578,7 @@ export default class TRTC extends TRTCCore {
 
   async _roleSwitched(role) {
     if (role === 'audience' && this._pub) await this._unpublish(false); // the server unpublished already
+    if (role === 'audience' && this._screen) this._closeScreen(this._screen);
     this._scheduleSync();
   }
 
@@ -531,6 +602,8 @@ export default class TRTC extends TRTCCore {
     if (how !== 'fresh') return;
     // The server forgot us: every media session is gone; publish and subscribe again.
     if (this._pub) { this._pub.closed = true; this._pub.pc.close(); this._pub = null; }
+    // The screen capture cannot be re-shared without the user choosing again: sharing ends with the old session.
+    if (this._screen) this._closeScreen(this._screen);
     for (const [streamID, sub] of this._subs) { sub.closed = true; sub.pc.close(); this._subs.delete(streamID); }
   }
 

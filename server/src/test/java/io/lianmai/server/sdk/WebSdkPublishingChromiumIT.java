@@ -32,6 +32,19 @@ class WebSdkPublishingChromiumIT {
             + "      out[s.rid || '-'] = [s.frameWidth || 0, s.bytesSent || 0]; }); }"
             + "  return out; })().then(done, e => done({}));";
 
+    /**
+     * {@code [frameWidth, framesDecoded]} of what the {@code <live-player id=streamID>} plays: the receiver whose track
+     * the element shows, found among the page's peer connections.
+     */
+    private static final String PLAYED_VIDEO = "const done = arguments[arguments.length - 1];"
+            + "(async () => { const el = document.getElementById(arguments[0]);"
+            + "  const track = el && el.video.srcObject && el.video.srcObject.getVideoTracks()[0]; if (!track) return [0, 0];"
+            + "  for (const pc of window.__pcs) { if (pc.connectionState === 'closed') continue;"
+            + "    const receiver = pc.getReceivers().find(r => r.track === track); if (!receiver) continue;"
+            + "    let out = [0, 0]; (await receiver.getStats()).forEach(s => { if (s.type === 'inbound-rtp')"
+            + "      out = [s.frameWidth || 0, s.framesDecoded || 0]; }); return out; }"
+            + "  return [0, 0]; })().then(done, e => done([0, 0]));";
+
     @RegisterExtension
     private static final TestServer server = TestServer.fixture();
 
@@ -68,6 +81,55 @@ class WebSdkPublishingChromiumIT {
             assertThat(events(bob, "ERROR")).isEmpty();
             assertThat(events(bob, "PLAYER_WARNING")).isEmpty();
         }
+    }
+
+    @Test
+    void aScreenSharedFromTheWebSdkIsTheUsersAuxStreamBesideTheCamera() {
+        try (HeadlessChromium alice = page(); HeadlessChromium bob = page()) {
+            start(alice, params("scr-alice", 8812), Map.of("enableCamera", true, "enableMic", true));
+            start(bob, params("scr-bob", 8812), Map.of());
+            String camera = "scr-alice_main";
+            String aux = "scr-alice_aux";
+            bob.await("bob plays alice's camera", WAIT, () -> played(bob, camera).get(1) > 10);
+            int cameraWidth = played(bob, camera).get(0).intValue();
+
+            // Headless Chromium with --use-fake-ui-for-media-stream answers getDisplayMedia with a fake 800x600 monitor.
+            assertThat(alice.asyncScript("const done = arguments[arguments.length - 1];"
+                    + "window.trtc.startScreenShare().then(() => done('sharing'), e => done('failed ' + e.code + ' ' + e.message))"))
+                    .isEqualTo("sharing");
+            bob.await("REMOTE_VIDEO_ADD for the aux stream", WAIT, () -> events(bob, "REMOTE_VIDEO_ADD").stream()
+                    .anyMatch(e -> aux.equals(((Map<?, ?>) e.get("player")).get("streamID"))));
+            Map<?, ?> player = (Map<?, ?>) events(bob, "REMOTE_VIDEO_ADD").stream()
+                    .filter(e -> aux.equals(((Map<?, ?>) e.get("player")).get("streamID"))).findFirst().orElseThrow()
+                    .get("player");
+            assertThat(player.get("streamType")).isEqualTo("aux");
+            assertThat(player.get("userID")).isEqualTo("scr-alice");
+            assertThat(player.get("objectFit")).isEqualTo("contain");
+            bob.await("bob decodes the shared screen", WAIT, () -> played(bob, aux).get(1) > 10);
+            assertThat(played(bob, aux).get(0)).as("the screen's own size, not the camera's").isEqualTo(800);
+            long cameraFrames = played(bob, camera).get(1);
+            long screenFrames = played(bob, aux).get(1);
+            bob.await("both keep coming", WAIT, () -> played(bob, camera).get(1) > cameraFrames + 30
+                    && played(bob, aux).get(1) > screenFrames + 5);
+            assertThat(played(bob, camera).get(0)).isEqualTo(cameraWidth);
+            assertThat(String.valueOf(alice.asyncScript("const done = arguments[arguments.length - 1];"
+                    + "window.trtc.startScreenShare().then(() => done('sharing'), e => done('refused ' + e.code))")))
+                    .as("one screen at a time").isEqualTo("refused -1");
+
+            assertThat(alice.asyncScript("const done = arguments[arguments.length - 1];"
+                    + "window.trtc.stopScreenShare().then(() => done('stopped'), e => done('failed ' + e))"))
+                    .isEqualTo("stopped");
+            bob.await("REMOTE_VIDEO_REMOVE for the aux stream", WAIT, () -> events(bob, "REMOTE_VIDEO_REMOVE").stream()
+                    .anyMatch(e -> aux.equals(((Map<?, ?>) e.get("player")).get("streamID"))));
+            long afterStop = played(bob, camera).get(1);
+            bob.await("the camera keeps coming", WAIT, () -> played(bob, camera).get(1) > afterStop + 30);
+            assertThat(events(bob, "REMOTE_VIDEO_REMOVE")).hasSize(1);
+            assertThat(events(alice, "ERROR")).isEmpty();
+        }
+    }
+
+    private static List<Long> played(HeadlessChromium page, String streamId) {
+        return ((List<?>) page.asyncScript(PLAYED_VIDEO, streamId)).stream().map(n -> ((Number) n).longValue()).toList();
     }
 
     private static int width(Map<?, ?> sent, String rid) {
