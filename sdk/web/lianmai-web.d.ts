@@ -41,6 +41,9 @@ export interface EventDataMap extends CoreEventDataMap {
 export interface WebPusherAttributes extends PusherAttributes {
   /** Publish the camera as simulcast: rid 'l' (1/4 size, <= 200 kbit/s) and rid 'h' (maxBitrate). Default false. */
   enableSmallStream?: boolean;
+  /** 'speech' (or 'low'): mono, Opus DTX; 'music': 48 kHz stereo at 128 kbit/s, no echo cancellation; 'high' (default):
+   * the browser's Opus defaults. Applied when the stream is published. */
+  audioQuality: 'speech' | 'music' | 'high' | 'low' | string;
 }
 
 export interface TRTCEvent<K extends EventName = EventName> { eventCode: K; data: EventDataMap[K]; }

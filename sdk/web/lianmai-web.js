@@ -79,6 +79,34 @@ function videoEncodings(a) {
   return [{rid: SMALL_RID, scaleResolutionDownBy: 4, maxBitrate: 200000}, {rid: BIG_RID, ...big}];
 }
 
+/**
+ * The Opus fmtp parameters (RFC 7587 §6.1) a publication asks for, by the pusher's audioQuality. The server answers
+ * the publisher's Opus fmtp as offered, and libwebrtc encodes as the answer says: `stereo=1` makes it encode two
+ * channels, `usedtx=1` stop sending during silence (DTX), `maxaveragebitrate` sets its bitrate. 'high' (trtc-wx's
+ * default) and anything else keep the browser's own choice (mono, about 32 kbit/s).
+ */
+const OPUS_QUALITY = {
+  speech: {usedtx: '1'},
+  low: {usedtx: '1'},
+  music: {stereo: '1', 'sprop-stereo': '1', maxaveragebitrate: '128000'},
+};
+
+/** `sdp` with `params` set in the fmtp line of every Opus payload type (an SDP is CRLF-separated, RFC 8866 §5). */
+function withOpusParameters(sdp, params) {
+  if (!params) return sdp;
+  const opus = new Set([...sdp.matchAll(/^a=rtpmap:(\d+) opus\/48000/gim)].map(match => match[1]));
+  return sdp.split('\r\n').map(line => {
+    const fmtp = /^a=fmtp:(\d+) (.*)$/.exec(line);
+    if (!fmtp || !opus.has(fmtp[1])) return line;
+    const parameters = new Map(fmtp[2].split(';').filter(Boolean).map(pair => {
+      const at = pair.indexOf('=');
+      return at < 0 ? [pair.trim(), ''] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    }));
+    for (const [key, value] of Object.entries(params)) parameters.set(key, value);
+    return `a=fmtp:${fmtp[1]} ` + [...parameters].map(([key, value]) => (value === '' ? key : `${key}=${value}`)).join(';');
+  }).join('\r\n');
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Beauty: camera track -> <video> -> canvas (soft-focus blend + brightening) -> canvas.captureStream() track.
 
@@ -320,9 +348,11 @@ export default class TRTC extends TRTCCore {
     const a = this._pusherAttrs();
     try {
       const epoch = this._epoch;
+      // Music is captured in stereo at 48 kHz without echo cancellation (which would mix it down to mono).
+      const music = a.audioQuality === 'music';
       const media = await navigator.mediaDevices.getUserMedia({audio: {
-        echoCancellation: true, autoGainControl: !!a.enableAgc, noiseSuppression: !!a.enableAns,
-        channelCount: a.audioQuality === 'high' ? 2 : 1}});
+        echoCancellation: !music, autoGainControl: !!a.enableAgc, noiseSuppression: !!a.enableAns,
+        channelCount: music || a.audioQuality === 'high' ? 2 : 1, sampleRate: 48000}});
       if (epoch !== this._epoch) { media.getTracks().forEach(t => t.stop()); throw sdkError(ERROR_CODE.STATE, 'left', {left: true}); }
       this._mic = media.getAudioTracks()[0];
     } catch (e) {
@@ -358,7 +388,8 @@ export default class TRTC extends TRTCCore {
     pc.addEventListener('connectionstatechange', () => this._onPublishState(pub));
     this._pub = pub;
     try {
-      if (!await this._negotiatePublication(pub, 'main', {audio: pub.audio, video: pub.video})) return;
+      const opus = OPUS_QUALITY[a.audioQuality];
+      if (!await this._negotiatePublication(pub, 'main', {audio: pub.audio, video: pub.video}, opus)) return;
       this._applyBitrate();
       this._log(1, 'published', this._params.userID + '_main', pub.sessionId);
     } catch (e) {
@@ -374,14 +405,16 @@ export default class TRTC extends TRTCCore {
 
   /**
    * Offers a publication's sendonly peer connection to the server as `streamType` (`publish` action) and applies the
-   * answer. False when the publication was closed meanwhile.
+   * answer; `opus` are the Opus fmtp parameters the offer asks the server to answer (see OPUS_QUALITY). False when
+   * the publication was closed meanwhile.
    */
-  async _negotiatePublication(pub, streamType, flags) {
+  async _negotiatePublication(pub, streamType, flags, opus = null) {
     const pc = pub.pc;
     await pc.setLocalDescription(await pc.createOffer());
     await gatheringComplete(pc);
     if (pub.closed) return false;
-    const data = await this._request('publish', {streamType, offer: pc.localDescription.sdp, ...flags});
+    const offer = withOpusParameters(pc.localDescription.sdp, opus);
+    const data = await this._request('publish', {streamType, offer, ...flags});
     if (pub.closed) return false;
     pub.sessionId = data.sessionId;
     await pc.setRemoteDescription({type: 'answer', sdp: data.answer});
@@ -760,7 +793,9 @@ export default class TRTC extends TRTCCore {
       }
     });
     try {
-      await pc.setLocalDescription(await pc.createOffer());
+      // stereo=1 in our own Opus fmtp is what makes libwebrtc decode two channels (a music publisher's stereo).
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription({type: 'offer', sdp: withOpusParameters(offer.sdp, {stereo: '1'})});
       await gatheringComplete(pc);
       const data = await this._request('subscribe', {streamID, offer: pc.localDescription.sdp});
       if (sub.closed) return;

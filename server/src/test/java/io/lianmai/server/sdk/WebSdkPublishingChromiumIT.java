@@ -45,6 +45,29 @@ class WebSdkPublishingChromiumIT {
             + "      out = [s.frameWidth || 0, s.framesDecoded || 0]; }); return out; }"
             + "  return [0, 0]; })().then(done, e => done([0, 0]));";
 
+    /**
+     * The page's publication's audio: {@code {answer: the Opus fmtp line of the server's answer, bytes, packets,
+     * fmtp: the sending codec's sdpFmtpLine}} from the sending peer connection.
+     */
+    private static final String SENT_AUDIO = "const done = arguments[arguments.length - 1];"
+            + "(async () => { for (const pc of window.__pcs) { if (pc.connectionState === 'closed'"
+            + "    || !pc.getTransceivers().some(t => t.direction === 'sendonly' && t.receiver.track.kind === 'audio')) continue;"
+            + "  const sdp = pc.remoteDescription ? pc.remoteDescription.sdp : '';"
+            + "  const pt = (/a=rtpmap:(\\d+) opus\\/48000/i.exec(sdp) || [])[1];"
+            + "  const answer = (sdp.split('\\r\\n').find(l => l.startsWith('a=fmtp:' + pt + ' ')) || '');"
+            + "  const out = {answer, bytes: 0, packets: 0, fmtp: ''}; const stats = await pc.getStats();"
+            + "  stats.forEach(s => { if (s.type === 'outbound-rtp' && s.kind === 'audio') { out.bytes = s.bytesSent;"
+            + "    out.packets = s.packetsSent; const c = stats.get(s.codecId); out.fmtp = c ? c.sdpFmtpLine || '' : ''; } });"
+            + "  return out; } return {}; })().then(done, e => done({error: String(e)}));";
+    /** The {@code sdpFmtpLine} of the codec of every received audio stream, and their received samples summed. */
+    private static final String RECEIVED_AUDIO = "const done = arguments[arguments.length - 1];"
+            + "(async () => { const out = {fmtp: [], samples: 0}; for (const pc of window.__pcs) {"
+            + "  if (pc.connectionState === 'closed') continue; const stats = await pc.getStats();"
+            + "  stats.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'audio') {"
+            + "    out.samples += s.totalSamplesReceived || 0; const c = stats.get(s.codecId);"
+            + "    out.fmtp.push(c ? c.sdpFmtpLine || '' : ''); } }); } return out; })()"
+            + ".then(done, e => done({error: String(e)}));";
+
     @RegisterExtension
     private static final TestServer server = TestServer.fixture();
 
@@ -125,6 +148,86 @@ class WebSdkPublishingChromiumIT {
             bob.await("the camera keeps coming", WAIT, () -> played(bob, camera).get(1) > afterStop + 30);
             assertThat(events(bob, "REMOTE_VIDEO_REMOVE")).hasSize(1);
             assertThat(events(alice, "ERROR")).isEmpty();
+        }
+    }
+
+    @Test
+    void audioQualityMusicSendsStereoAtAHigherBitrateAndSpeechUsesDtx() {
+        try (HeadlessChromium music = page(); HeadlessChromium speech = page(); HeadlessChromium bob = page()) {
+            start(music, params("aq-music", 8813), Map.of("enableCamera", true, "enableMic", true,
+                    "audioQuality", "music"));
+            start(speech, params("aq-speech", 8813), Map.of("enableCamera", true, "enableMic", true,
+                    "audioQuality", "speech"));
+            start(bob, params("aq-bob", 8813), Map.of());
+            for (HeadlessChromium page : List.of(music, speech)) {
+                page.await("audio is sent", WAIT, () -> sentAudio(page).get("packets") instanceof Number n
+                        && n.longValue() > 50);
+            }
+            Map<?, ?> musicStart = sentAudio(music);
+            Map<?, ?> speechStart = sentAudio(speech);
+            pause(4000);
+            Map<?, ?> musicEnd = sentAudio(music);
+            Map<?, ?> speechEnd = sentAudio(speech);
+            double musicKbps = rate(musicStart, musicEnd, "bytes") * 8 / 1000;
+            double speechKbps = rate(speechStart, speechEnd, "bytes") * 8 / 1000;
+            String figures = "music " + musicKbps + " kbit/s " + musicEnd + "; speech " + speechKbps + " kbit/s "
+                    + speechEnd;
+            System.out.println("audioQuality: " + figures);
+
+            // The server answered each publisher's Opus fmtp as asked, and Chromium encodes by the answer.
+            assertThat(String.valueOf(musicEnd.get("answer"))).as(figures)
+                    .contains("stereo=1", "sprop-stereo=1", "maxaveragebitrate=128000").doesNotContain("usedtx=1");
+            assertThat(String.valueOf(speechEnd.get("answer"))).as(figures)
+                    .contains("usedtx=1").doesNotContain("stereo=1");
+            assertThat(String.valueOf(musicEnd.get("fmtp"))).as(figures).contains("stereo=1");
+            assertThat(musicKbps).as(figures).isGreaterThan(2 * speechKbps);
+            // The subscriber asks for stereo in its own offer, so it decodes the music publisher's two channels. (The
+            // page plays what it receives in the live-players it renders for each video: Chromium decodes remote
+            // audio only while something plays it.)
+            bob.await("bob receives both", WAIT, () -> ((List<?>) receivedAudio(bob).get("fmtp")).size() == 2);
+            long samples = ((Number) receivedAudio(bob).get("samples")).longValue();
+            System.out.println("audioQuality: bob " + receivedAudio(bob));
+            bob.await("bob decodes audio", WAIT,
+                    () -> ((Number) receivedAudio(bob).get("samples")).longValue() > samples + 48000);
+            assertThat((List<?>) receivedAudio(bob).get("fmtp")).allSatisfy(
+                    fmtp -> assertThat(String.valueOf(fmtp)).contains("stereo=1"));
+            // DTX: in silence (the pushers paused: their tracks send zeros) a speech publisher sends a comfort-noise
+            // update every 400 ms instead of a packet every 20 ms; music (no DTX) keeps sending every 20 ms.
+            music.script("window.trtc.getPusherInstance().pause()");
+            speech.script("window.trtc.getPusherInstance().pause()");
+            pause(1000);
+            Map<?, ?> musicQuiet = sentAudio(music);
+            Map<?, ?> speechQuiet = sentAudio(speech);
+            pause(4000);
+            double musicSilence = rate(musicQuiet, sentAudio(music), "packets");
+            double speechSilence = rate(speechQuiet, sentAudio(speech), "packets");
+            String silence = figures + "; in silence: music " + musicSilence + " packets/s, speech " + speechSilence;
+            System.out.println("audioQuality: " + silence);
+            assertThat(speechSilence).as(silence).isLessThan(10);
+            assertThat(musicSilence).as(silence).isGreaterThan(40);
+        }
+    }
+
+    private static Map<?, ?> sentAudio(HeadlessChromium page) {
+        return (Map<?, ?>) page.asyncScript(SENT_AUDIO);
+    }
+
+    private static Map<?, ?> receivedAudio(HeadlessChromium page) {
+        return (Map<?, ?>) page.asyncScript(RECEIVED_AUDIO);
+    }
+
+    /** Per second over the 4 s between two samples. */
+    private static double rate(Map<?, ?> start, Map<?, ?> end, String key) {
+        return (((Number) end.get(key)).doubleValue() - ((Number) start.get(key)).doubleValue()) / 4.0;
+    }
+
+    /** A bounded wait for a measurement over time (bitrates), not for a condition. */
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
