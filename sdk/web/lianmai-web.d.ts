@@ -108,7 +108,7 @@ declare class TRTC {
     /** kbit/s, default 1500 */
     maxBitrate?: number;
     /** merged over the SDK's getDisplayMedia options */
-    displayMediaOptions?: DisplayMediaStreamOptions;
+    displayMediaOptions?: DisplayMediaStreamConstraints;
   }): Promise<void>;
   /** Lianmai: unpublishes the aux stream and stops the capture; resolves also when nothing was shared. */
   stopScreenShare(): Promise<void>;

@@ -59,10 +59,14 @@ class WebSdkPublishingChromiumIT {
             + "  stats.forEach(s => { if (s.type === 'outbound-rtp' && s.kind === 'audio') { out.bytes = s.bytesSent;"
             + "    out.packets = s.packetsSent; const c = stats.get(s.codecId); out.fmtp = c ? c.sdpFmtpLine || '' : ''; } });"
             + "  return out; } return {}; })().then(done, e => done({error: String(e)}));";
-    /** The {@code sdpFmtpLine} of the codec of every received audio stream, and their received samples summed. */
+    /**
+     * The {@code sdpFmtpLine} of the codec of every received audio stream, whether each answer declared
+     * {@code sprop-stereo=1}, and their received samples summed.
+     */
     private static final String RECEIVED_AUDIO = "const done = arguments[arguments.length - 1];"
-            + "(async () => { const out = {fmtp: [], samples: 0}; for (const pc of window.__pcs) {"
+            + "(async () => { const out = {fmtp: [], stereo: [], samples: 0}; for (const pc of window.__pcs) {"
             + "  if (pc.connectionState === 'closed') continue; const stats = await pc.getStats();"
+            + "  if (pc.remoteDescription) out.stereo.push(/sprop-stereo=1/.test(pc.remoteDescription.sdp));"
             + "  stats.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'audio') {"
             + "    out.samples += s.totalSamplesReceived || 0; const c = stats.get(s.codecId);"
             + "    out.fmtp.push(c ? c.sdpFmtpLine || '' : ''); } }); } return out; })()"
@@ -152,6 +156,7 @@ class WebSdkPublishingChromiumIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void audioQualityMusicSendsStereoAtAHigherBitrateAndSpeechUsesDtx() {
         try (HeadlessChromium music = page(); HeadlessChromium speech = page(); HeadlessChromium bob = page()) {
             start(music, params("aq-music", 8813), Map.of("enableCamera", true, "enableMic", true,
@@ -186,11 +191,12 @@ class WebSdkPublishingChromiumIT {
             // audio only while something plays it.)
             bob.await("bob receives both", WAIT, () -> ((List<?>) receivedAudio(bob).get("fmtp")).size() == 2);
             long samples = ((Number) receivedAudio(bob).get("samples")).longValue();
-            System.out.println("audioQuality: bob " + receivedAudio(bob));
             bob.await("bob decodes audio", WAIT,
                     () -> ((Number) receivedAudio(bob).get("samples")).longValue() > samples + 48000);
             assertThat((List<?>) receivedAudio(bob).get("fmtp")).allSatisfy(
                     fmtp -> assertThat(String.valueOf(fmtp)).contains("stereo=1"));
+            // The server tells each subscriber what its publisher said it sends.
+            assertThat((List<Object>) receivedAudio(bob).get("stereo")).containsExactlyInAnyOrder(true, false);
             // DTX: in silence (the pushers paused: their tracks send zeros) a speech publisher sends a comfort-noise
             // update every 400 ms instead of a packet every 20 ms; music (no DTX) keeps sending every 20 ms.
             music.script("window.trtc.getPusherInstance().pause()");
