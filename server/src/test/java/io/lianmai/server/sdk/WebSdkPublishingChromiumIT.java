@@ -229,12 +229,7 @@ class WebSdkPublishingChromiumIT {
 
     /** A bounded wait for a measurement over time (bitrates), not for a condition. */
     private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        WebSdkChromiumIT.pause(millis);
     }
 
     private static List<Long> played(HeadlessChromium page, String streamId) {
