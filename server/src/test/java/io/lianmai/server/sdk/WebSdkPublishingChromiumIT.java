@@ -7,6 +7,7 @@ import io.lianmai.testkit.HeadlessChromium;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,6 +106,15 @@ class WebSdkPublishingChromiumIT {
             bob.await("bob decodes the big stream again", WAIT, () -> received(bob).get(0) == bigWidth);
             long onBig = received(bob).get(2);
             bob.await("frames keep coming on the big stream", WAIT, () -> received(bob).get(2) > onBig + 30);
+
+            // Turning the small stream off publishes again with one encoding (the others see the stream come back).
+            alice.script("window.trtc.setPusherAttributes({enableSmallStream: false})");
+            alice.await("alice sends one encoding", WAIT, () -> {
+                Map<?, ?> one = (Map<?, ?>) alice.asyncScript(SENT_VIDEO);
+                return one.keySet().equals(Set.of("-")) && width(one, "-") == bigWidth;
+            });
+            bob.await("bob decodes the republished stream", WAIT, () -> events(bob, "REMOTE_VIDEO_ADD").size() >= 2
+                    && received(bob).get(0) == bigWidth && received(bob).get(2) > 30);
             assertThat(events(bob, "ERROR")).isEmpty();
             assertThat(events(bob, "PLAYER_WARNING")).isEmpty();
         }
