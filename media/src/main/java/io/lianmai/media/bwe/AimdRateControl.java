@@ -144,4 +144,13 @@ final class AimdRateControl {
     long bitrate() {
         return bitrate;
     }
+
+    /** Sets the rate to what a probe showed the path carries (libwebrtc's {@code SetEstimate}). */
+    void setEstimate(long bps, long nowMicros) {
+        bitrate = Math.max(minBps, Math.min(maxBps, bps));
+        lastChangeMicros = nowMicros;
+        if (capacity > 0 && bitrate > upperBound()) {
+            capacity = -1; // the probe showed more than the capacity last measured
+        }
+    }
 }

@@ -62,6 +62,11 @@ final class LossBasedControl {
         return bitrate;
     }
 
+    /** Sets the rate to what a probe showed the path carries (libwebrtc's {@code SetSendBitrate}). */
+    void setBitrate(long bps) {
+        bitrate = Math.max(minBps, Math.min(maxBps, bps));
+    }
+
     /** The loss fraction of the last {@link #MIN_PACKETS}+ packets reported, 0..1. */
     double lossFraction() {
         return lastLoss;

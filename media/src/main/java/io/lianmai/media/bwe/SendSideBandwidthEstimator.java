@@ -19,14 +19,15 @@ import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
  *
  * and the target is the smaller, within [{@link #MIN_BPS}, {@link #MAX_BPS}], starting at {@link #START_BPS}.
  *
- * <p>The SFU does not probe (no padding, no RTX probes): an estimate grows to at most 1.5 × what it forwards +
- * 10 kbit/s, as libwebrtc's own does when application-limited, so a subscriber fed the small layer is estimated
- * near that layer's rate plus headroom until probing exists.
+ * <p>An estimate grows by itself to at most 1.5 × what the SFU forwards + 10 kbit/s, as libwebrtc's own does when
+ * application-limited, so a subscriber fed the small layer is estimated near that layer's rate plus headroom. To
+ * learn whether the path carries a bigger layer, the SFU probes ({@link #startProbe}): it pads what it sends up to
+ * that layer's rate for a few ticks, and a probe that arrives at that rate raises the estimate at once.
  *
  * <p>On the media loop: {@link #stamp} per sent packet, {@link #onFeedback} per feedback; allocates nothing after
  * construction and logs nothing.
  */
-public final class SendSideBandwidthEstimator {
+public final class SendSideBandwidthEstimator implements DownlinkEstimate {
     /** Start: what libwebrtc starts a video call at (its default 300 kbit/s start bitrate). */
     public static final long START_BPS = 300_000;
     /** Floor: enough for audio and a thumbnail; the estimator never reports less. */
@@ -43,6 +44,7 @@ public final class SendSideBandwidthEstimator {
     private final AcknowledgedBitrate acknowledged = new AcknowledgedBitrate();
     private final AimdRateControl aimd = new AimdRateControl(START_BPS, MIN_BPS, MAX_BPS);
     private final LossBasedControl lossBased = new LossBasedControl(START_BPS, MIN_BPS, MAX_BPS);
+    private final ProbeBitrateEstimator probe = new ProbeBitrateEstimator();
     private final TransportFeedback feedback = new TransportFeedback();
     private final TransportFeedback.PacketStatusHandler onStatus = this::onPacketStatus;
 
@@ -59,6 +61,9 @@ public final class SendSideBandwidthEstimator {
     private BandwidthUsage usage = BandwidthUsage.NORMAL;
 
     private long feedbacks;
+    private long probes;
+    private long probesRaised;
+    private long lastProbeResult = -1;
     private long malformedFeedbacks;
     private long unmatched;
     private long unstamped;
@@ -73,7 +78,11 @@ public final class SendSideBandwidthEstimator {
             unstamped++;
             return;
         }
-        int seq = history.onSent(bytes, nowMillis * 1000);
+        int cluster = probe.openCluster();
+        int seq = history.onSent(bytes, nowMillis * 1000, cluster);
+        if (cluster != 0) {
+            probe.onSent(bytes, nowMillis * 1000);
+        }
         TransportSequenceNumberExtension.write(packet, extensionId, seq);
     }
 
@@ -112,6 +121,63 @@ public final class SendSideBandwidthEstimator {
         lossBased.onFeedback(feedbackReported, feedbackLost);
         long delayBased = aimd.update(usage, acknowledged.bitrate(), rttMicros, now);
         target = lossBased.update(delayBased, rttMicros, now);
+        long probed = probe.poll(now);
+        if (probed >= 0) {
+            lastProbeResult = probed;
+            if (probed > target && usage != BandwidthUsage.OVERUSING) {
+                // As goog_cc: a probe that shows more than the estimate sets both controllers to what it showed.
+                aimd.setEstimate(probed, now);
+                lossBased.setBitrate(probed);
+                target = lossBased.update(aimd.bitrate(), rttMicros, now);
+                probesRaised++;
+            }
+        }
+    }
+
+    /**
+     * Starts a probe cluster: every packet stamped from now until {@link #endProbe} belongs to it, and the
+     * subscriber's feedback on them tells what rate the path carried ({@link ProbeBitrateEstimator}). A probe that
+     * shows more than the estimate raises it at once, which the additive increase would take tens of seconds to do:
+     * the caller pads the cluster up to the rate it wants to know the path carries. A cluster still waiting for its
+     * feedback is given up.
+     */
+    @Override
+    public void startProbe() {
+        probe.start();
+        probes++;
+    }
+
+    /** Ends the probe cluster started last; its result comes with the feedback on it. */
+    @Override
+    public void endProbe(long nowMillis) {
+        probe.end(nowMillis * 1000);
+    }
+
+    /** Whether a probe is open or waiting for its feedback. */
+    @Override
+    public boolean probing() {
+        return probe.busy();
+    }
+
+    /** Over-use detected last, or more than {@link LossBasedControl#HIGH_LOSS} of the packets lost. */
+    @Override
+    public boolean congested() {
+        return usage == BandwidthUsage.OVERUSING || lossBased.lossFraction() > LossBasedControl.HIGH_LOSS;
+    }
+
+    /** Probe clusters started. */
+    public long probes() {
+        return probes;
+    }
+
+    /** Probes whose result raised the estimate. */
+    public long probesRaised() {
+        return probesRaised;
+    }
+
+    /** What the last probe showed, bit/s: 0 if it showed nothing valid, -1 before any. */
+    public long lastProbeResult() {
+        return lastProbeResult;
     }
 
     private void onPacketStatus(int sequenceNumber, int status, long arrivalMicros) {
@@ -123,6 +189,7 @@ public final class SendSideBandwidthEstimator {
         if (status == TransportFeedback.NOT_RECEIVED) {
             feedbackReported++;
             feedbackLost++;
+            probe.onLost(history.cluster(seq));
             return;
         }
         if (!history.acknowledge(seq)) {
@@ -133,6 +200,7 @@ public final class SendSideBandwidthEstimator {
         long sent = history.sendMicros(seq);
         newestSendMicros = Math.max(newestSendMicros, sent);
         acknowledged.add(arrival, history.size(seq));
+        probe.onReceived(history.cluster(seq), history.size(seq), sent, arrival);
         if (interArrival.add(sent, arrival)) {
             usage = trendline.update(interArrival.arrivalDeltaMicros(), interArrival.sendDeltaMicros(),
                     interArrival.lastArrivalMicros());
@@ -140,6 +208,7 @@ public final class SendSideBandwidthEstimator {
     }
 
     /** The target bitrate for everything sent to this subscriber, bit/s. */
+    @Override
     public long targetBitrate() {
         return target;
     }

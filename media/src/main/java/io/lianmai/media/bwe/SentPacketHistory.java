@@ -17,6 +17,8 @@ final class SentPacketHistory {
     private final long[] sendMicros = new long[CAPACITY];
     private final int[] size = new int[CAPACITY];
     private final boolean[] acknowledged = new boolean[CAPACITY];
+    /** The probe cluster each packet was sent in, 0 for none ({@link ProbeBitrateEstimator}). */
+    private final int[] cluster = new int[CAPACITY];
     /** The next sequence number to give, on 64 bits. */
     private long next;
 
@@ -24,9 +26,13 @@ final class SentPacketHistory {
         java.util.Arrays.fill(sequence, -1);
     }
 
-    /** Numbers a packet of {@code bytes} sent at {@code nowMicros}; returns its 16-bit transport-wide number. */
-    int onSent(int bytes, long nowMicros) {
+    /**
+     * Numbers a packet of {@code bytes} sent at {@code nowMicros} in probe cluster {@code probeCluster} (0: none);
+     * returns its 16-bit transport-wide number.
+     */
+    int onSent(int bytes, long nowMicros, int probeCluster) {
         int slot = (int) (next & MASK);
+        cluster[slot] = probeCluster;
         sequence[slot] = next;
         sendMicros[slot] = nowMicros;
         size[slot] = bytes;
@@ -48,6 +54,10 @@ final class SentPacketHistory {
 
     int size(long seq) {
         return size[(int) (seq & MASK)];
+    }
+
+    int cluster(long seq) {
+        return cluster[(int) (seq & MASK)];
     }
 
     /** Marks {@code seq} acknowledged; {@code false} if it already was (a feedback reporting it again). */

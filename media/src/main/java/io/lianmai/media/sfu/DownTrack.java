@@ -25,6 +25,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Owned by the media thread; no allocation or logging per packet.
  */
 public final class DownTrack {
+    /** {@link #allocate}: no video for now (the subscriber's downlink cannot carry any layer; audio goes on). */
+    public static final int PAUSED = -1;
+    /** {@link #allocate}: no allocation, the layer its big/small preference names ({@link #preferLowLayer}). */
+    public static final int UNALLOCATED = -2;
+    /** Padding bytes per padding packet: RFC 3550's padding count is one byte. */
+    static final int MAX_PADDING = 255;
     /** Packets replayed per step (each packet of the layer, each tick): catch-up far faster than the live rate. */
     static final int REPLAY_BURST = 32;
     /** How many times faster than real time the replayed frames' timestamps advance. */
@@ -54,6 +60,14 @@ public final class DownTrack {
 
     private boolean preferLowLayer;
     private int currentLayer = -1;
+    /** The layer the subscriber's downlink was given ({@link LayerAllocator}), {@link #PAUSED} or {@link #UNALLOCATED}. */
+    private int allocatedLayer = UNALLOCATED;
+    private long layerSwitches;
+    private long pauses;
+    private long paddingPackets;
+    private long paddingBytes;
+    /** The last timestamp sent, which padding packets carry. */
+    private long lastTimestamp;
 
     /** How long a new video subscriber waits for a keyframe before it is replayed one from the cache; -1: never. */
     private long keyframeWaitMillis = -1;
@@ -167,7 +181,11 @@ public final class DownTrack {
                 }
                 // A late packet the replay passed over as missing: sent as any reordered packet.
             } else {
-                int wanted = source.selectLayer(preferLowLayer, nowMillis);
+                int wanted = forwardedLayer(nowMillis);
+                if (wanted == PAUSED) {
+                    currentLayer = -1; // resuming waits for a keyframe (or starts from the cache)
+                    return;
+                }
                 if (currentLayer != wanted) {
                     if (layer != wanted) {
                         if (layer != currentLayer) {
@@ -176,6 +194,9 @@ public final class DownTrack {
                         // Keep the current layer flowing while the wanted one gets a keyframe.
                         source.requestKeyframe(wanted);
                     } else if (keyframe) {
+                        if (currentLayer >= 0) {
+                            layerSwitches++;
+                        }
                         currentLayer = wanted;
                     } else {
                         source.requestKeyframe(wanted);
@@ -204,8 +225,8 @@ public final class DownTrack {
             return;
         }
         if (replayNext < 0 && currentLayer < 0) {
-            int wanted = source.selectLayer(preferLowLayer, nowMillis);
-            if (!startReplay(wanted, nowMillis)) {
+            int wanted = forwardedLayer(nowMillis);
+            if (wanted == PAUSED || !startReplay(wanted, nowMillis)) {
                 return;
             }
         }
@@ -400,6 +421,7 @@ public final class DownTrack {
 
     private void send(int len) {
         prepare();
+        lastTimestamp = out.timestamp();
         packetsSent++;
         octetsSent += out.payloadLength();
         sink.sendRtp(out.buffer(), out.offset(), len);
@@ -438,6 +460,92 @@ public final class DownTrack {
     /** Asks for the small (lowest-bitrate) simulcast layer instead of the big one, or back. */
     public void preferLowLayer(boolean low) {
         preferLowLayer = low;
+    }
+
+    /** Whether the subscriber asked for the small stream. */
+    public boolean prefersLowLayer() {
+        return preferLowLayer;
+    }
+
+    /**
+     * Gives this video down-track the layer {@code layerIndex} of its track (what the subscriber's downlink carries),
+     * {@link #PAUSED} for none, or {@link #UNALLOCATED} to go back to its big/small preference. The switch happens at
+     * the wanted layer's next keyframe, asked for now; until then the current layer keeps flowing. Pausing stops the
+     * video at once; resuming waits for a keyframe or starts from the cached one.
+     */
+    public void allocate(int layerIndex) {
+        if (layerIndex == allocatedLayer || !source.isVideo()) {
+            return;
+        }
+        if (layerIndex == PAUSED) {
+            pauses++;
+            replayNext = -1;
+            currentLayer = -1;
+        } else if (layerIndex >= 0) {
+            source.requestKeyframe(layerIndex);
+        }
+        allocatedLayer = layerIndex;
+    }
+
+    /** What {@link #allocate} last gave: a layer index, {@link #PAUSED} or {@link #UNALLOCATED}. */
+    public int allocatedLayer() {
+        return allocatedLayer;
+    }
+
+    /**
+     * The layer this down-track wants now, whether or not the publisher sends it at the moment (what tells the
+     * publisher which layers to keep sending): the one allocated to it, or without allocation the one its preference
+     * names ({@link PublishedTrack#preferredLayer}); {@link #PAUSED} when it wants no video. Audio: 0.
+     */
+    public int wantedLayer(long nowMillis) {
+        if (!source.isVideo()) {
+            return 0;
+        }
+        return allocatedLayer == UNALLOCATED ? source.preferredLayer(preferLowLayer, nowMillis) : allocatedLayer;
+    }
+
+    /** The layer to forward now: the wanted one, or what of it the publisher sends ({@link #wantedLayer}). */
+    private int forwardedLayer(long nowMillis) {
+        if (allocatedLayer == UNALLOCATED) {
+            return source.selectLayer(preferLowLayer, nowMillis);
+        }
+        return allocatedLayer == PAUSED ? PAUSED : source.usableLayer(allocatedLayer, nowMillis);
+    }
+
+    /** The layer being forwarded now, -1 before the first keyframe or while paused. */
+    public int currentLayer() {
+        return currentLayer;
+    }
+
+    /** Whether padding can be sent: a video down-track with RTX negotiated ({@link #retransmitWithRtx}). */
+    public boolean canPad() {
+        return rtxSsrc >= 0 && source.isVideo() && attached;
+    }
+
+    /**
+     * Sends about {@code bytes} of padding to the subscriber as padding-only packets on the RTX SSRC (as libwebrtc
+     * pads: RFC 3550 §5.1 padding, no payload, so a receiver discards them after counting them for its
+     * transport-cc feedback): what raises the rate of a bandwidth probe. Returns the bytes sent (0 without RTX).
+     */
+    public int sendPadding(int bytes) {
+        if (!canPad()) {
+            return 0;
+        }
+        int sent = 0;
+        while (sent < bytes) {
+            int padding = Math.min(MAX_PADDING, Math.max(1, bytes - sent));
+            RtpPacket.writeFixedHeader(rtxBuffer, 0, false, rtxPayloadType, rtxSequence, lastTimestamp, rtxSsrc);
+            rtxBuffer[0] |= 0x20; // P
+            int len = RtpPacket.FIXED_HEADER_LENGTH + padding;
+            Arrays.fill(rtxBuffer, RtpPacket.FIXED_HEADER_LENGTH, len - 1, (byte) 0);
+            rtxBuffer[len - 1] = (byte) padding;
+            rtxSequence = (rtxSequence + 1) & SEQ_MASK;
+            sink.sendRtp(rtxBuffer, 0, len);
+            sent += len;
+            paddingPackets++;
+        }
+        paddingBytes += sent;
+        return sent;
     }
 
     /** A keyframe request from the subscriber (PLI/FIR), passed on to the publisher, rate-limited there. */
@@ -485,6 +593,26 @@ public final class DownTrack {
     /** Times a replay was due but the keyframe had left the cache (a GOP longer than the cache). */
     public long replaysUnavailable() {
         return replaysUnavailable;
+    }
+
+    /** Times the forwarded layer changed from one layer to another (at a keyframe of the new one). */
+    public long layerSwitches() {
+        return layerSwitches;
+    }
+
+    /** Times the video was paused because the subscriber's downlink could carry no layer. */
+    public long pauses() {
+        return pauses;
+    }
+
+    /** Padding packets sent for bandwidth probes. */
+    public long paddingPackets() {
+        return paddingPackets;
+    }
+
+    /** Padding bytes sent for bandwidth probes (RTP lengths). */
+    public long paddingBytes() {
+        return paddingBytes;
     }
 
     /** Packets of the current layer the rewriter refused (too old, or from before a switch). */

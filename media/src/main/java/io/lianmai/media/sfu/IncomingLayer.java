@@ -32,6 +32,7 @@ public final class IncomingLayer {
     private long windowStartMillis;
     private long windowBytes;
     private long bitrate;
+    private long averageBitrate;
 
     private int newestSeq = -1;
     private long newestTimestamp;
@@ -166,6 +167,7 @@ public final class IncomingLayer {
         long elapsed = nowMillis - windowStartMillis;
         if (elapsed >= BITRATE_WINDOW_MILLIS) {
             bitrate = windowBytes * 8000 / elapsed;
+            averageBitrate = averageBitrate == 0 ? bitrate : (3 * averageBitrate + bitrate) / 4;
             windowBytes = 0;
             windowStartMillis = nowMillis;
         }
@@ -193,6 +195,15 @@ public final class IncomingLayer {
     /** Bits per second over the last window. */
     public long bitrate() {
         return bitrate;
+    }
+
+    /**
+     * Bits per second smoothed over the last windows (a quarter of each new one), so that a keyframe does not make a
+     * layer look twice its size; kept when the layer stops, as what it needs when it comes back. 0 before a window
+     * has been measured. What the subscribers' layer allocation compares with their downlinks.
+     */
+    public long averageBitrate() {
+        return averageBitrate;
     }
 
     /** Records the publisher's sender report for this layer (for lip sync downstream and for LSR/DLSR). */

@@ -153,6 +153,49 @@ public final class PublishedTrack {
         return preferLow ? bestLow : bestHigh;
     }
 
+    /**
+     * The layer its big/small preference names by the layers' {@link IncomingLayer#averageBitrate} (a layer the
+     * publisher stopped keeps its last rate, so it is still wanted), or {@link #selectLayer} before any rate is known.
+     */
+    int preferredLayer(boolean preferLow, long nowMillis) {
+        int best = -1;
+        for (IncomingLayer layer : layers) {
+            long rate = layer.averageBitrate();
+            if (rate > 0 && (best < 0 || (preferLow ? rate < layers[best].averageBitrate()
+                    : rate > layers[best].averageBitrate()))) {
+                best = layer.index();
+            }
+        }
+        return best >= 0 ? best : selectLayer(preferLow, nowMillis);
+    }
+
+    /**
+     * What a subscriber given {@code wanted} can receive now: that layer while packets come, else the biggest active
+     * layer smaller than it, else the smallest active one (a stopped layer must not leave a subscriber with nothing),
+     * else {@code wanted}.
+     */
+    int usableLayer(int wanted, long nowMillis) {
+        if (layers.length == 1 || layers[wanted].isActive(nowMillis)) {
+            return wanted;
+        }
+        long wantedRate = layers[wanted].averageBitrate();
+        int below = -1;
+        int smallest = -1;
+        for (IncomingLayer layer : layers) {
+            if (!layer.isActive(nowMillis)) {
+                continue;
+            }
+            long rate = layer.averageBitrate();
+            if (rate < wantedRate && (below < 0 || rate > layers[below].averageBitrate())) {
+                below = layer.index();
+            }
+            if (smallest < 0 || rate < layers[smallest].averageBitrate()) {
+                smallest = layer.index();
+            }
+        }
+        return below >= 0 ? below : smallest >= 0 ? smallest : wanted;
+    }
+
     /** Asks the publisher (rate-limited) for a keyframe on one layer. */
     void requestKeyframe(int layerIndex) {
         layers[layerIndex].keyframes().request();

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The player side of a session: the down-tracks that feed it, its feedback (NACKs answered from the publisher's
  * cache, PLI/FIR passed on as keyframe requests), sender reports every second for lip sync, and on every tick the
- * down-tracks' start from a cached keyframe ({@link DownTrack#tick}).
+ * down-tracks' start from a cached keyframe ({@link DownTrack#tick}) and, where its downlink is estimated, the
+ * layers fitted to the estimate ({@link LayerAllocator}).
  */
 public final class Subscription implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
@@ -24,6 +25,8 @@ public final class Subscription implements SessionRole {
     private final RetransmissionBudget budget;
     /** The estimate of this player's downlink, or null when transport-cc was not negotiated (or is off). */
     private SendSideBandwidthEstimator bandwidthEstimator;
+    /** Fits the layers to the estimate, or null without an estimator. */
+    private LayerAllocator layerAllocator;
     private long lastReportMillis;
 
     // NACK handling state, set before each forEachLostSequenceNumber so the callback needs no capture.
@@ -59,6 +62,12 @@ public final class Subscription implements SessionRole {
      */
     public void estimateBandwidth(SendSideBandwidthEstimator estimator) {
         this.bandwidthEstimator = estimator;
+        this.layerAllocator = estimator == null ? null : new LayerAllocator(downTracks, estimator);
+    }
+
+    /** What fits this player's layers to its estimate, or null when it has no estimator. */
+    public LayerAllocator layerAllocator() {
+        return layerAllocator;
     }
 
     /** The estimator of this player's downlink, or null when it has none (no transport-cc, or turned off). */
@@ -151,6 +160,9 @@ public final class Subscription implements SessionRole {
 
     @Override
     public void tick(long nowMillis, byte[] scratch) {
+        if (layerAllocator != null) {
+            layerAllocator.tick(nowMillis);
+        }
         for (int i = 0; i < downTracks.size(); i++) {
             downTracks.get(i).tick(nowMillis, scratch);
         }

@@ -88,6 +88,52 @@ class SendSideBandwidthEstimatorTest {
         assertThat(estimator.targetBitrate()).isEqualTo(SendSideBandwidthEstimator.START_BPS);
     }
 
+    @Test
+    void aProbeRaisesAnApplicationLimitedEstimateToWhatTheLinkCarries() {
+        Path path = new Path(Long.MAX_VALUE, 0);
+        path.mediaBps = 250_000; // the small layer: the estimate alone stays near 1.5 × this
+        path.run(10_000);
+        long limited = path.estimator.targetBitrate();
+        assertThat(limited).isLessThan(500_000);
+
+        path.probe(2_000_000, 5);
+        path.run(500);
+        assertThat(path.estimator.probes()).isEqualTo(1);
+        assertThat(path.estimator.lastProbeResult()).as("the probe's rate, within the 20 ms burst granularity")
+                .isBetween(1_600_000L, 2_400_000L);
+        assertThat(path.estimator.targetBitrate()).isGreaterThan(1_500_000L);
+        assertThat(path.estimator.probesRaised()).isEqualTo(1);
+        assertThat(path.estimator.probing()).isFalse();
+    }
+
+    @Test
+    void aProbeIntoACappedLinkShowsTheCapAndLeavesTheEstimate() {
+        Path path = new Path(400_000, 0);
+        path.mediaBps = 250_000;
+        path.run(10_000);
+        long before = path.estimator.targetBitrate();
+
+        path.probe(2_000_000, 5);
+        path.run(1500);
+        assertThat(path.estimator.lastProbeResult()).as("what the 400 kbit/s link let through")
+                .isBetween(250_000L, 480_000L);
+        assertThat(path.estimator.probesRaised()).isZero();
+        assertThat(path.estimator.targetBitrate()).isLessThanOrEqualTo(Math.max(before, 600_000));
+    }
+
+    @Test
+    void aProbeTooSmallToMeasureChangesNothing() {
+        Path path = new Path(Long.MAX_VALUE, 0);
+        path.mediaBps = 0;
+        path.run(1000);
+        path.estimator.startProbe();
+        path.sendBurst(3);
+        path.estimator.endProbe(path.now);
+        path.run(1500);
+        assertThat(path.estimator.lastProbeResult()).as("three packets at one instant are no rate").isZero();
+        assertThat(path.estimator.targetBitrate()).isEqualTo(SendSideBandwidthEstimator.START_BPS);
+    }
+
     /** A sender, a bottleneck and a receiver on one millisecond clock. */
     private static final class Path {
         final SendSideBandwidthEstimator estimator = new SendSideBandwidthEstimator();
@@ -97,6 +143,8 @@ class SendSideBandwidthEstimatorTest {
         final byte[] feedback = new byte[1500];
         final int lossEvery;
         long capacityBps;
+        /** Sends at this fixed rate (an application-limited sender, as an SFU is), or at the estimate when -1. */
+        long mediaBps = -1;
         // packets in flight: transport-wide sequence number and arrival time (ms, fractional from the queue)
         final int[] inFlightSeq = new int[1 << 16];
         final double[] inFlightArrival = new double[1 << 16];
@@ -116,7 +164,7 @@ class SendSideBandwidthEstimatorTest {
         void run(long millis) {
             long end = now + millis;
             for (; now < end; now++) {
-                budgetBits += estimator.targetBitrate() / 1000.0;
+                budgetBits += (mediaBps >= 0 ? mediaBps : estimator.targetBitrate()) / 1000.0;
                 while (budgetBits >= PACKET_BYTES * 8) {
                     budgetBits -= PACKET_BYTES * 8;
                     send();
@@ -130,6 +178,25 @@ class SendSideBandwidthEstimatorTest {
                     // estimator sees only the forward path's spacing, which is what it measures
                     receiver.sendDue(now, 2, feedback, (b, off, len) -> estimator.onFeedback(b, off, len, now));
                 }
+            }
+        }
+
+        /** Pads up to {@code bps} for {@code ticks} ticks of 20 ms, one burst per tick, as the media loop does. */
+        void probe(long bps, int ticks) {
+            estimator.startProbe();
+            long padding = Math.max(0, bps - Math.max(mediaBps, 0)) * 20 / 1000 / 8;
+            for (int i = 0; i < ticks; i++) {
+                if (i > 0) {
+                    run(20);
+                }
+                sendBurst((int) Math.round((double) padding / PACKET_BYTES));
+            }
+            estimator.endProbe(now); // with the last burst, as the media loop does: no quiet tail in the cluster
+        }
+
+        void sendBurst(int packets) {
+            for (int i = 0; i < packets; i++) {
+                send();
             }
         }
 

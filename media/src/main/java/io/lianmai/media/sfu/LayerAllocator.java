@@ -1,0 +1,288 @@
+package io.lianmai.media.sfu;
+
+import io.lianmai.media.bwe.DownlinkEstimate;
+import io.lianmai.media.bwe.SendSideBandwidthEstimator;
+import java.util.List;
+
+/**
+ * Fits what one subscriber receives to its downlink: every {@link #INTERVAL_MILLIS} it reads the estimate of its
+ * {@link SendSideBandwidthEstimator}, takes the audio off it, and gives each video down-track, in order (camera
+ * before screen share), the biggest layer that fits and that its big/small preference allows. The rules, after
+ * what libwebrtc's encoder does with its own estimate and what SFUs such as LiveKit do with simulcast:
+ *
+ * <ul>
+ *   <li><b>Down fast:</b> a layer that no longer fits is left at the next evaluation (the switch happens at the
+ *       smaller layer's next keyframe, asked for at once; {@link DownTrack#allocate}).</li>
+ *   <li><b>Up slowly:</b> one layer at a time, after the bigger layer has fitted for {@link #UP_HOLD_MILLIS}.</li>
+ *   <li><b>Video pauses before audio suffers:</b> when what is left for video is under {@link #PAUSE_SHARE} of the
+ *       smallest layer, the video stops; it resumes (up slowly) when the smallest layer fits again.</li>
+ *   <li><b>Probe before going up:</b> an estimate grows to at most 1.5 × what is sent, so a subscriber on the small
+ *       layer would never be estimated able to take the big one. When a bigger layer is wanted and does not fit, the
+ *       allocator pads what it sends (RTX padding, {@link DownTrack#sendPadding}) up to
+ *       {@link #PROBE_HEADROOM} × the rate the bigger layer needs, for {@link #PROBE_MILLIS}, and the estimator's
+ *       probe result raises the estimate when the path carried it. Probes are spaced {@link #MIN_PROBE_INTERVAL_MILLIS}
+ *       apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
+ *       congested. A new subscriber is probed at once and allocated after the probe (at most
+ *       {@link #INITIAL_WAIT_MILLIS}), so that it starts on the layer its downlink carries.</li>
+ * </ul>
+ *
+ * Only subscribers the server can probe (transport-cc and RTX, as browsers and libwebrtc negotiate) are allocated:
+ * without probing, an estimate could only ever move a subscriber down. Layer rates are the publisher's layers'
+ * {@link IncomingLayer#averageBitrate}.
+ *
+ * <p>On the media thread, from its subscription's tick; allocates nothing.
+ */
+public final class LayerAllocator {
+    static final long INTERVAL_MILLIS = 200;
+    static final long UP_HOLD_MILLIS = 2000;
+    static final double PAUSE_SHARE = 0.5;
+    static final long INITIAL_WAIT_MILLIS = 1000;
+    static final long PROBE_MILLIS = 100;
+    static final long MIN_PROBE_INTERVAL_MILLIS = 2000;
+    static final long MAX_PROBE_INTERVAL_MILLIS = 8000;
+    static final double PROBE_HEADROOM = 1.25;
+    /** The padding the first burst of a probe covers: one media tick. */
+    private static final long FIRST_BURST_MILLIS = 20;
+    /** At most this much padding per burst (a tick that came late must not flood the path). */
+    private static final int MAX_BURST_BYTES = 64 * 1024;
+    private static final long NONE = Long.MIN_VALUE;
+
+    private final List<DownTrack> downTracks;
+    private final DownlinkEstimate estimator;
+    /** Per down-track: since when a bigger layer has fitted, or {@link #NONE}. */
+    private final long[] upSince;
+
+    private long lastRun = NONE;
+    private long startedAt = NONE;
+    private boolean allocating;
+    private long probeUntil = NONE;
+    private long probeRateBps;
+    private long lastPadMillis;
+    private long nextProbeAt = NONE;
+    private long probeInterval = MIN_PROBE_INTERVAL_MILLIS;
+    private long probesStarted;
+
+    public LayerAllocator(List<DownTrack> downTracks, DownlinkEstimate estimator) {
+        this.downTracks = downTracks;
+        this.estimator = estimator;
+        this.upSince = new long[downTracks.size()];
+        java.util.Arrays.fill(upSince, NONE);
+    }
+
+    /** The subscription's tick: pads a running probe, and allocates every {@link #INTERVAL_MILLIS}. */
+    public void tick(long nowMillis) {
+        if (probeUntil != NONE) {
+            pad(nowMillis);
+        }
+        if (lastRun != NONE && nowMillis - lastRun < INTERVAL_MILLIS) {
+            return;
+        }
+        lastRun = nowMillis;
+        DownTrack padder = padder();
+        if (padder == null || !ratesKnown()) {
+            return; // nothing to probe with, or no layer measured yet: the preferences rule
+        }
+        if (startedAt == NONE) {
+            startedAt = nowMillis;
+            startProbe(neededForPreferences(nowMillis), nowMillis);
+        }
+        if (!allocating) {
+            if (nowMillis - startedAt < INITIAL_WAIT_MILLIS && estimator.probing()) {
+                return;
+            }
+            allocating = true;
+            allocate(nowMillis, true);
+            return;
+        }
+        allocate(nowMillis, false);
+    }
+
+    private void allocate(long nowMillis, boolean initial) {
+        long estimate = estimator.targetBitrate();
+        long audio = audioRate(nowMillis);
+        long budget = estimate - audio;
+        long total = audio;
+        long upgradeNeed = 0;
+        for (int i = 0; i < downTracks.size(); i++) {
+            DownTrack down = downTracks.get(i);
+            PublishedTrack track = down.source();
+            if (!track.isVideo()) {
+                continue;
+            }
+            int top = track.preferredLayer(down.prefersLowLayer(), nowMillis);
+            long topRate = rate(track, top);
+            if (topRate <= 0) {
+                continue;
+            }
+            int current = down.allocatedLayer();
+            if (current == DownTrack.UNALLOCATED) {
+                current = top;
+            }
+            long currentRate = rate(track, current);
+            int candidate = biggestWithin(track, Math.min(budget, topRate));
+            if (candidate < 0) {
+                int smallest = track.preferredLayer(true, nowMillis);
+                boolean keep = current != DownTrack.PAUSED && budget >= PAUSE_SHARE * rate(track, smallest);
+                candidate = keep ? smallest : DownTrack.PAUSED;
+            }
+            long candidateRate = rate(track, candidate);
+            int choice = current;
+            if (initial || candidateRate < currentRate) {
+                choice = candidate;
+                upSince[i] = NONE;
+                if (candidateRate < currentRate) {
+                    nextProbeAt = Math.max(nextProbeAt, nowMillis + MIN_PROBE_INTERVAL_MILLIS); // congestion: wait
+                }
+            } else if (candidateRate > currentRate) {
+                if (upSince[i] == NONE) {
+                    upSince[i] = nowMillis;
+                }
+                if (nowMillis - upSince[i] >= UP_HOLD_MILLIS) {
+                    choice = smallestAbove(track, currentRate, candidateRate);
+                    upSince[i] = NONE;
+                }
+            } else {
+                upSince[i] = NONE;
+            }
+            down.allocate(choice);
+            long chosenRate = rate(track, choice);
+            budget -= chosenRate;
+            total += chosenRate;
+            if (upgradeNeed == 0 && chosenRate < topRate) {
+                upgradeNeed = total + rate(track, smallestAbove(track, chosenRate, topRate)) - chosenRate;
+            }
+        }
+        if (upgradeNeed == 0 || estimate >= upgradeNeed) {
+            probeInterval = MIN_PROBE_INTERVAL_MILLIS; // all fits, or will after the up hold
+        } else {
+            maybeProbe(upgradeNeed, nowMillis);
+        }
+    }
+
+    private void maybeProbe(long need, long nowMillis) {
+        if (probeUntil != NONE || estimator.probing() || (nextProbeAt != NONE && nowMillis < nextProbeAt)
+                || estimator.congested()) {
+            return;
+        }
+        startProbe(need, nowMillis);
+        nextProbeAt = nowMillis + probeInterval;
+        probeInterval = Math.min(MAX_PROBE_INTERVAL_MILLIS, probeInterval * 2);
+    }
+
+    private void startProbe(long needBps, long nowMillis) {
+        if (needBps <= 0) {
+            return;
+        }
+        estimator.startProbe();
+        probesStarted++;
+        probeRateBps = (long) (needBps * PROBE_HEADROOM);
+        probeUntil = nowMillis + PROBE_MILLIS;
+        lastPadMillis = nowMillis - FIRST_BURST_MILLIS;
+        pad(nowMillis);
+    }
+
+    /** One burst of padding: what lifts this tick's sending to the probe rate; the last burst closes the probe. */
+    private void pad(long nowMillis) {
+        DownTrack padder = padder();
+        long elapsed = Math.max(0, nowMillis - lastPadMillis);
+        lastPadMillis = nowMillis;
+        long bytes = Math.max(0, probeRateBps - forwardedRate(nowMillis)) * elapsed / 8000;
+        if (padder != null && bytes > 0) {
+            padder.sendPadding((int) Math.min(bytes, MAX_BURST_BYTES));
+        }
+        if (nowMillis >= probeUntil || padder == null) {
+            estimator.endProbe(nowMillis);
+            probeUntil = NONE;
+        }
+    }
+
+    /** What all preferences together need: audio and each video down-track's preferred layer. */
+    private long neededForPreferences(long nowMillis) {
+        long need = audioRate(nowMillis);
+        for (DownTrack down : downTracks) {
+            if (down.source().isVideo()) {
+                need += rate(down.source(), down.source().preferredLayer(down.prefersLowLayer(), nowMillis));
+            }
+        }
+        return need;
+    }
+
+    private DownTrack padder() {
+        for (int i = 0; i < downTracks.size(); i++) {
+            if (downTracks.get(i).canPad()) {
+                return downTracks.get(i);
+            }
+        }
+        return null;
+    }
+
+    private boolean ratesKnown() {
+        for (int i = 0; i < downTracks.size(); i++) {
+            PublishedTrack track = downTracks.get(i).source();
+            if (track.isVideo()) {
+                for (IncomingLayer layer : track.layers()) {
+                    if (layer.averageBitrate() > 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private long audioRate(long nowMillis) {
+        long rate = 0;
+        for (int i = 0; i < downTracks.size(); i++) {
+            PublishedTrack track = downTracks.get(i).source();
+            if (!track.isVideo() && track.layers()[0].isActive(nowMillis)) {
+                rate += track.layers()[0].averageBitrate();
+            }
+        }
+        return rate;
+    }
+
+    /** What is being sent now: active audio and the layers the video down-tracks forward. */
+    private long forwardedRate(long nowMillis) {
+        long rate = audioRate(nowMillis);
+        for (int i = 0; i < downTracks.size(); i++) {
+            DownTrack down = downTracks.get(i);
+            if (down.source().isVideo() && down.currentLayer() >= 0) {
+                rate += down.source().layers()[down.currentLayer()].averageBitrate();
+            }
+        }
+        return rate;
+    }
+
+    private static long rate(PublishedTrack track, int layer) {
+        return layer < 0 ? 0 : track.layers()[layer].averageBitrate();
+    }
+
+    /** The layer with the biggest known rate within {@code limit}, or -1. */
+    private static int biggestWithin(PublishedTrack track, long limit) {
+        int best = -1;
+        for (IncomingLayer layer : track.layers()) {
+            long rate = layer.averageBitrate();
+            if (rate > 0 && rate <= limit && (best < 0 || rate > track.layers()[best].averageBitrate())) {
+                best = layer.index();
+            }
+        }
+        return best;
+    }
+
+    /** The layer with the smallest known rate above {@code above} and within {@code limit}, or -1. */
+    private static int smallestAbove(PublishedTrack track, long above, long limit) {
+        int best = -1;
+        for (IncomingLayer layer : track.layers()) {
+            long rate = layer.averageBitrate();
+            if (rate > above && rate <= limit && (best < 0 || rate < track.layers()[best].averageBitrate())) {
+                best = layer.index();
+            }
+        }
+        return best;
+    }
+
+    /** Probes started for this subscriber. */
+    public long probesStarted() {
+        return probesStarted;
+    }
+}

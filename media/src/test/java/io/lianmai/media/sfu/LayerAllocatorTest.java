@@ -1,0 +1,263 @@
+package io.lianmai.media.sfu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lianmai.media.bwe.DownlinkEstimate;
+import io.lianmai.wire.rtp.Codec;
+import io.lianmai.wire.rtp.RtpPacket;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layer allocation against a simulcast publisher (small layer 200 kbit/s, big 1.5 Mbit/s, audio 50 kbit/s) on a
+ * 20 ms media loop, with a scripted downlink: a probe shows what the link's capacity lets through, the estimate is
+ * set as the estimator would settle.
+ */
+class LayerAllocatorTest {
+    private static final int SMALL = 0;
+    private static final int BIG = 1;
+
+    @Test
+    void aNewSubscriberIsProbedAndStartsOnTheBigLayerWhenItsLinkCarriesIt() {
+        Call call = new Call(true);
+        call.run(2000);
+        assertThat(call.allocator.probesStarted()).isGreaterThanOrEqualTo(1);
+        assertThat(call.video.paddingBytes()).isPositive();
+        assertThat(call.video.allocatedLayer()).isEqualTo(BIG);
+        assertThat(call.video.currentLayer()).isEqualTo(BIG);
+        assertThat(call.video.layerSwitches()).isZero();
+    }
+
+    @Test
+    void aCapMovesItDownFastAndLiftingItBringsItBackSlowlyOnlyAfterAProbe() {
+        Call call = new Call(true);
+        call.run(3000);
+        assertThat(call.video.currentLayer()).isEqualTo(BIG);
+
+        call.estimate.capacity = 300_000;
+        call.estimate.target = 255_000; // what the estimator settles at under the cap
+        call.run(LayerAllocator.INTERVAL_MILLIS * 2);
+        assertThat(call.video.allocatedLayer()).as("down at the next evaluation").isEqualTo(SMALL);
+        call.run(200);
+        assertThat(call.video.currentLayer()).as("at the small layer's next keyframe").isEqualTo(SMALL);
+
+        long probesBefore = call.allocator.probesStarted();
+        call.run(20_000);
+        assertThat(call.video.allocatedLayer()).as("no way up through the cap").isEqualTo(SMALL);
+        long capped = call.allocator.probesStarted() - probesBefore;
+        assertThat(capped).as("probes while capped, spaced 2, 4, 8, 8 s apart").isBetween(2L, 5L);
+        assertThat(call.estimate.target).as("a probe into the cap shows at most the cap").isLessThanOrEqualTo(300_000);
+
+        call.estimate.capacity = Long.MAX_VALUE;
+        long lifted = call.now;
+        long raisedAt = -1;
+        while (call.now - lifted < 15_000 && call.video.currentLayer() != BIG) {
+            call.run(20);
+            if (raisedAt < 0 && call.estimate.target > 1_000_000) {
+                raisedAt = call.now;
+            }
+        }
+        assertThat(call.video.currentLayer()).as("back on the big layer within 15 s").isEqualTo(BIG);
+        assertThat(raisedAt).as("a probe raised the estimate").isPositive();
+        assertThat(call.now - raisedAt).as("up slowly: after the hold").isGreaterThanOrEqualTo(
+                LayerAllocator.UP_HOLD_MILLIS);
+        assertThat(call.video.layerSwitches()).isEqualTo(2);
+    }
+
+    @Test
+    void videoPausesBeforeAudioSuffersAndResumesWhenTheSmallLayerFits() {
+        Call call = new Call(true);
+        call.run(3000);
+        call.estimate.capacity = 80_000;
+        call.estimate.target = 80_000; // 30 kbit/s left for video: under half the small layer
+        call.run(400);
+        assertThat(call.video.allocatedLayer()).isEqualTo(DownTrack.PAUSED);
+        long videoPackets = call.video.packetsSent();
+        long audioPackets = call.audio.packetsSent();
+        call.run(2000);
+        assertThat(call.video.packetsSent()).as("no video while paused").isEqualTo(videoPackets);
+        assertThat(call.audio.packetsSent() - audioPackets).as("audio goes on: 50 packets/s").isGreaterThan(90);
+        assertThat(call.video.pauses()).isEqualTo(1);
+
+        call.estimate.capacity = 400_000;
+        call.estimate.target = 380_000;
+        call.run(LayerAllocator.UP_HOLD_MILLIS + 600);
+        assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
+        assertThat(call.video.currentLayer()).isEqualTo(SMALL);
+        assertThat(call.video.packetsSent()).isGreaterThan(videoPackets);
+    }
+
+    @Test
+    void theSmallStreamPreferenceIsACeiling() {
+        Call call = new Call(true);
+        call.video.preferLowLayer(true);
+        call.run(5000);
+        assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
+        assertThat(call.video.currentLayer()).isEqualTo(SMALL);
+    }
+
+    @Test
+    void aSubscriberThatCannotBeProbedIsNotAllocated() {
+        Call call = new Call(false);
+        call.estimate.target = 100_000;
+        call.run(5000);
+        assertThat(call.allocator.probesStarted()).isZero();
+        assertThat(call.video.allocatedLayer()).isEqualTo(DownTrack.UNALLOCATED);
+        assertThat(call.video.currentLayer()).as("its preference, the big layer").isEqualTo(BIG);
+    }
+
+    /** The estimate as a test scripts it: a probe's result is what it sent, within the link's capacity. */
+    private static final class ScriptedEstimate implements DownlinkEstimate {
+        long target = 300_000;
+        long capacity = Long.MAX_VALUE;
+        boolean open;
+        long probeStartBytes;
+        long probeStartMillis;
+        long resolveAt = -1;
+        long result;
+        Call call;
+
+        @Override
+        public long targetBitrate() {
+            return target;
+        }
+
+        @Override
+        public boolean congested() {
+            return false;
+        }
+
+        @Override
+        public void startProbe() {
+            open = true;
+            probeStartBytes = call.sink.bytes;
+            probeStartMillis = call.now;
+        }
+
+        @Override
+        public void endProbe(long nowMillis) {
+            open = false;
+            long elapsed = Math.max(20, nowMillis - probeStartMillis + 20);
+            long sentRate = (call.sink.bytes - probeStartBytes) * 8000 / elapsed;
+            result = Math.min(sentRate, capacity);
+            resolveAt = nowMillis + 100; // a feedback round trip
+        }
+
+        @Override
+        public boolean probing() {
+            return open || resolveAt >= 0;
+        }
+
+        void tick(long now) {
+            if (resolveAt >= 0 && now >= resolveAt) {
+                resolveAt = -1;
+                target = Math.max(target, result);
+            }
+        }
+    }
+
+    /** A simulcast publisher, one subscriber (audio + video) and the media loop, on a millisecond clock. */
+    private static final class Call {
+        final PublishedTrack videoTrack = new PublishedTrack("1", Codec.VP8, 96, 0, new String[] {"l", "h"},
+                new long[] {0x10, 0x20});
+        final PublishedTrack audioTrack = new PublishedTrack("0", Codec.OPUS, 111, 0, new String[] {null},
+                new long[] {0x30});
+        final CountingSink sink = new CountingSink();
+        final DownTrack video = new DownTrack(videoTrack, 0x5555, 96, identity(), sink);
+        final DownTrack audio = new DownTrack(audioTrack, 0x6666, 111, identity(), sink);
+        final ScriptedEstimate estimate = new ScriptedEstimate();
+        final LayerAllocator allocator = new LayerAllocator(List.of(audio, video), estimate);
+        final RtpPacket packet = new RtpPacket();
+        final byte[] buf = new byte[1300];
+        final byte[] scratch = Buffers.packetArray();
+        final int[] seq = new int[3];
+        long now = 1_000_000;
+        long frame;
+
+        Call(boolean rtx) {
+            estimate.call = this;
+            if (rtx) {
+                video.retransmitWithRtx(0x7777, 97);
+            }
+            // The publisher has been sending for a while before the subscriber comes.
+            for (int i = 0; i < 100; i++) {
+                publish();
+                now += 20;
+            }
+            video.attach(now);
+            audio.attach(now);
+        }
+
+        void run(long millis) {
+            long end = now + millis;
+            while (now < end) {
+                now += 20;
+                publish();
+                estimate.tick(now);
+                allocator.tick(now);
+                video.tick(now, scratch);
+            }
+        }
+
+        /** One 20 ms tick's worth: a frame of each layer (a keyframe when asked for, or every 100), and audio. */
+        private void publish() {
+            frame++;
+            send(videoTrack, 0, 500, 1, 96); // 200 kbit/s
+            send(videoTrack, 1, 1250, 3, 96); // 1.5 Mbit/s
+            send(audioTrack, 0, 125, 1, 111); // 50 kbit/s
+        }
+
+        private void send(PublishedTrack track, int layerIndex, int size, int packets, int payloadType) {
+            IncomingLayer layer = track.layers()[layerIndex];
+            boolean keyframe = track.isVideo() && (layer.pollKeyframeRequest(now) || frame % 100 == 1);
+            int stream = track.isVideo() ? layerIndex : 2;
+            for (int p = 0; p < packets; p++) {
+                int n = seq[stream]++;
+                buf[0] = (byte) 0x80;
+                buf[1] = (byte) (payloadType | (p == packets - 1 ? 0x80 : 0));
+                buf[2] = (byte) (n >> 8);
+                buf[3] = (byte) n;
+                long ts = frame * 1800;
+                buf[4] = (byte) (ts >> 24);
+                buf[5] = (byte) (ts >> 16);
+                buf[6] = (byte) (ts >> 8);
+                buf[7] = (byte) ts;
+                long ssrc = layer.ssrc();
+                buf[8] = (byte) (ssrc >> 24);
+                buf[9] = (byte) (ssrc >> 16);
+                buf[10] = (byte) (ssrc >> 8);
+                buf[11] = (byte) ssrc;
+                // VP8 payload descriptor and header: start of partition on the first packet, keyframe bit clear.
+                buf[12] = (byte) (p == 0 ? 0x10 : 0x00);
+                buf[13] = (byte) (keyframe && p == 0 ? 0x10 : 0x11);
+                buf[14] = 0x02;
+                buf[15] = 0x00;
+                buf[16] = (byte) 0x9d;
+                buf[17] = 0x01;
+                buf[18] = 0x2a;
+                packet.wrap(buf, 0, size);
+                track.onRtp(packet, layer, now, scratch);
+            }
+        }
+
+        private static ExtensionIdMap identity() {
+            return ExtensionIdMap.between(Map.of(), Map.of(), Set.of());
+        }
+    }
+
+    /** Counts what the subscriber is sent. */
+    private static final class CountingSink implements RtpSink {
+        long bytes;
+
+        @Override
+        public void sendRtp(byte[] buf, int off, int len) {
+            bytes += len;
+        }
+
+        @Override
+        public void sendRtcp(byte[] buf, int off, int len) {
+        }
+    }
+}
