@@ -165,16 +165,21 @@ public final class LossyUdpRelay implements AutoCloseable {
      * so that no path to the server bypasses the relay.
      */
     public String redirect(String answerSdp, int serverPort) {
+        return redirect(answerSdp, serverPort, port());
+    }
+
+    /** {@link #redirect(String, int)} towards any relay listening on {@code relayPort}. */
+    static String redirect(String answerSdp, int serverPort, int relayPort) {
         StringBuilder out = new StringBuilder();
         for (String line : answerSdp.split("\r\n")) {
             if (line.startsWith("a=candidate:")) {
                 if (line.contains(" tcp ")) {
                     continue;
                 }
-                line = line.replace(" " + serverPort + " typ host", " " + port() + " typ host");
+                line = line.replace(" " + serverPort + " typ host", " " + relayPort + " typ host");
             } else if (line.startsWith("m=") && line.contains(" " + serverPort + " ")) {
                 // The m-line port is a candidate too for some stacks: point it at the relay as well.
-                line = line.replaceFirst(" " + serverPort + " ", " " + port() + " ");
+                line = line.replaceFirst(" " + serverPort + " ", " " + relayPort + " ");
             }
             out.append(line).append("\r\n");
         }

@@ -37,9 +37,9 @@ public final class LayerAllocator {
     static final long UP_HOLD_MILLIS = 2000;
     static final double PAUSE_SHARE = 0.5;
     static final long INITIAL_WAIT_MILLIS = 1000;
-    static final long PROBE_MILLIS = 100;
+    static final long PROBE_MILLIS = 40;
     static final long MIN_PROBE_INTERVAL_MILLIS = 2000;
-    static final long MAX_PROBE_INTERVAL_MILLIS = 8000;
+    static final long MAX_PROBE_INTERVAL_MILLIS = 5000;
     static final double PROBE_HEADROOM = 1.25;
     /** The padding the first burst of a probe covers: one media tick. */
     private static final long FIRST_BURST_MILLIS = 20;

@@ -1,0 +1,187 @@
+package io.lianmai.server.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lianmai.server.TestServer;
+import io.lianmai.testkit.HeadlessChromium;
+import io.lianmai.testkit.ShapedUdpRelay;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The measured proof of issue 14's bandwidth estimation (docs/networks.md, "Bandwidth estimation"): a web SDK
+ * publisher sends simulcast (big 640×480 up to 1.5 Mbit/s, small ¼ size up to 200 kbit/s); a Chromium WHEP player
+ * receives it through {@link ShapedUdpRelay}, whose downlink is capped at 300 kbit/s for a while. With the estimator
+ * on, the player is moved to the small layer within 5 s, decodes ≥ 90 % of the small layer's frames while capped
+ * (counted from a second after the switch, when the big layer's frames queued at the cap have gone),
+ * and is back on the big layer within 15 s of the cap's lifting; again with 5 % loss and 100 ms RTT added. With
+ * {@code media.bwe.enabled=false} the same player keeps the big layer and freezes.
+ */
+class BandwidthAdaptationChromiumIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final long CAP_BPS = 300_000;
+    private static final long CAPPED_MILLIS = 12_000;
+    /** The decoded share is counted from this long after the switch: frames of the big layer queued at the cap go first. */
+    private static final long SETTLE_MILLIS = 1000;
+    /** {@code {rid: [frameWidth, framesSent]}} of the page's sent video encodings. */
+    private static final String SENT_VIDEO = "const done = arguments[arguments.length - 1];"
+            + "(async () => { const out = {};"
+            + "  for (const pc of window.__pcs) { if (pc.connectionState === 'closed') continue;"
+            + "    (await pc.getStats()).forEach(s => { if (s.type === 'outbound-rtp' && s.kind === 'video')"
+            + "      out[s.rid || '-'] = [s.frameWidth || 0, s.framesSent || 0]; }); }"
+            + "  return out; })().then(done, e => done({}));";
+    /** {@code [frameWidth, framesDecoded]} of the WHEP page's video. */
+    private static final String PLAYED = "const done = arguments[arguments.length - 1];"
+            + "(async () => { let out = [0, 0]; if (!window.pc) return out;"
+            + "  (await window.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video')"
+            + "    out = [s.frameWidth || 0, s.framesDecoded || 0]; });"
+            + "  return out; })().then(done, e => done([0, 0]));";
+    /** Points the WHEP answer's candidates at the relay (as {@link ShapedUdpRelay#redirect}). */
+    private static final String REDIRECT = "const __from = %d, __to = %d;"
+            + "const __srd = RTCPeerConnection.prototype.setRemoteDescription;"
+            + "RTCPeerConnection.prototype.setRemoteDescription = function (d) {"
+            + "  if (d && d.type === 'answer') {"
+            + "    const sdp = d.sdp.split('\\r\\n').filter(l => !(l.startsWith('a=candidate:') && l.includes(' tcp ')))"
+            + "      .map(l => l.startsWith('a=candidate:') ? l.replace(' ' + __from + ' typ host', ' ' + __to + ' typ host')"
+            + "        : (l.startsWith('m=') ? l.replace(' ' + __from + ' ', ' ' + __to + ' ') : l)).join('\\r\\n');"
+            + "    d = {type: 'answer', sdp}; }"
+            + "  return __srd.call(this, d); };";
+
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture();
+
+    @Test
+    void aCappedPlayerGetsTheSmallLayerWithin5sAndTheBigOneBackWithin15sOfTheLift() throws Exception {
+        Outcome outcome = run(server, 8831, 0, 0);
+        assertThat(outcome.toSmallMillis).as("on the small layer within 5 s of the cap").isLessThanOrEqualTo(5000);
+        assertThat(outcome.decodedShare).as("small-layer frames decoded while capped").isGreaterThanOrEqualTo(0.9);
+        assertThat(outcome.toBigMillis).as("back on the big layer within 15 s of the lift").isLessThanOrEqualTo(15_000);
+    }
+
+    @Test
+    void theSameWith5PercentLossAnd100msRoundTrip() throws Exception {
+        Outcome outcome = run(server, 8832, 50, 0.05);
+        assertThat(outcome.toSmallMillis).as("on the small layer within 5 s of the cap").isLessThanOrEqualTo(5000);
+        assertThat(outcome.decodedShare).as("small-layer frames decoded while capped").isGreaterThanOrEqualTo(0.9);
+        assertThat(outcome.toBigMillis).as("back on the big layer within 15 s of the lift").isLessThanOrEqualTo(15_000);
+    }
+
+    @Test
+    void withoutBandwidthEstimationACappedPlayerKeepsTheBigLayerAndFreezes() throws Exception {
+        try (TestServer off = TestServer.start(Map.of("media.bwe.enabled", "false"))) {
+            Outcome outcome = run(off, 8833, 0, 0);
+            assertThat(outcome.toSmallMillis).as("never moved to the small layer").isEqualTo(-1);
+            assertThat(outcome.decodedShare).as("frames decoded while capped, against the small layer's")
+                    .isLessThan(0.5);
+        }
+    }
+
+    /**
+     * What the player went through: ms from the cap to decoding the small layer (-1: never, within the capped
+     * period), its decoded frames while capped against the small layer's frames sent, ms from the lift to the big
+     * layer (-1: not within 20 s).
+     */
+    private record Outcome(long toSmallMillis, double decodedShare, long toBigMillis) {
+    }
+
+    private static Outcome run(TestServer target, long room, long oneWayDelayMillis, double loss) throws Exception {
+        int mediaPort = target.server().media().udpPort();
+        try (ShapedUdpRelay relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort),
+                oneWayDelayMillis, loss, room);
+                HeadlessChromium alice = BrowserMedia.start(); HeadlessChromium bob = HeadlessChromium.start()) {
+            alice.onEveryPage(WebSdkChromiumIT.APP);
+            alice.open(target.url("/index.html").toString());
+            String userId = "bwe-alice-" + room;
+            Object started = alice.asyncScript("const done = arguments[arguments.length - 1];"
+                    + "window.app({}, arguments[0], arguments[1]).then(done, e => done(String(e)))",
+                    Map.of("sdkAppID", target.sdkAppId(), "userID", userId, "userSig", target.userSig(userId),
+                            "roomID", room),
+                    Map.of("enableCamera", true, "enableMic", true, "enableSmallStream", true, "videoWidth", 640,
+                            "videoHeight", 480, "maxBitrate", 1500));
+            assertThat(started).isEqualTo(true);
+            alice.await("alice sends both encodings", WAIT, () -> sentWidth(alice, "h") > 0 && sentWidth(alice, "l") > 0);
+            int bigWidth = sentWidth(alice, "h");
+            int smallWidth = sentWidth(alice, "l");
+
+            bob.onEveryPage(String.format(REDIRECT, mediaPort, relay.port()));
+            String viewer = "bwe-bob-" + room;
+            bob.open(target.url("/whep.html?sdkAppID=" + target.sdkAppId() + "&roomID=" + room + "&userID=" + viewer
+                    + "&userSig=" + URLEncoder.encode(target.userSig(viewer), StandardCharsets.UTF_8)
+                    + "&streamID=" + userId + "_main").toString());
+            bob.await("bob decodes the big layer", WAIT, () -> played(bob).get(0) == bigWidth && played(bob).get(1) > 30);
+
+            relay.setDownlinkBps(CAP_BPS);
+            long capped = System.nanoTime();
+            long toSmall = -1;
+            long smallFramesAt = -1;
+            long decodedAt = 0;
+            long sentAt = 0;
+            while (millisSince(capped) < CAPPED_MILLIS) {
+                List<Long> now = played(bob);
+                if (toSmall < 0 && now.get(0) == smallWidth) {
+                    toSmall = millisSince(capped);
+                    smallFramesAt = System.nanoTime();
+                } else if (smallFramesAt >= 0 && sentAt == 0 && millisSince(smallFramesAt) >= SETTLE_MILLIS) {
+                    decodedAt = now.get(1);
+                    sentAt = sentFrames(alice, "l");
+                }
+                if (System.getenv("BWE_DEBUG") != null) {
+                    System.out.println("t=" + millisSince(capped) + " played=" + now + " l=" + sentFrames(alice, "l")
+                            + " est=" + target.server().media().bandwidthEstimates() + " relay=" + relay.downlinkBytes()
+                            + " of=" + relay.overflowed());
+                }
+                Thread.sleep(100);
+            }
+            // Decoded while capped, from the switch on, against what the small layer sent then.
+            double share;
+            if (sentAt > 0) {
+                share = (double) (played(bob).get(1) - decodedAt) / Math.max(1, sentFrames(alice, "l") - sentAt);
+            } else {
+                long decoded = played(bob).get(1);
+                long sent = sentFrames(alice, "l");
+                Thread.sleep(5000);
+                share = (double) (played(bob).get(1) - decoded) / Math.max(1, sentFrames(alice, "l") - sent);
+            }
+            System.out.printf("bandwidth estimation (delay %d ms each way, loss %.0f %%): small layer %d ms after the "
+                    + "300 kbit/s cap, %.1f %% of its frames decoded, relay overflow %d, lost %d%n",
+                    oneWayDelayMillis, loss * 100, toSmall, share * 100, relay.overflowed(), relay.lost());
+
+            relay.setDownlinkBps(Long.MAX_VALUE);
+            long lifted = System.nanoTime();
+            long toBig = -1;
+            while (toSmall >= 0 && millisSince(lifted) < 20_000) {
+                if (played(bob).get(0) == bigWidth) {
+                    toBig = millisSince(lifted);
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            System.out.printf("bandwidth estimation: big layer again %d ms after the cap was lifted%n", toBig);
+            return new Outcome(toSmall, share, toBig);
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    private static int sentWidth(HeadlessChromium page, String rid) {
+        List<?> entry = (List<?>) ((Map<?, ?>) page.asyncScript(SENT_VIDEO)).get(rid);
+        return entry == null ? 0 : ((Number) entry.get(0)).intValue();
+    }
+
+    private static long sentFrames(HeadlessChromium page, String rid) {
+        List<?> entry = (List<?>) ((Map<?, ?>) page.asyncScript(SENT_VIDEO)).get(rid);
+        return entry == null ? 0 : ((Number) entry.get(1)).longValue();
+    }
+
+    private static List<Long> played(HeadlessChromium page) {
+        return ((List<?>) page.asyncScript(PLAYED)).stream().map(n -> ((Number) n).longValue()).toList();
+    }
+}
