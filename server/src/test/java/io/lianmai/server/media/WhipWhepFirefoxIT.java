@@ -1,0 +1,76 @@
+package io.lianmai.server.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lianmai.server.TestServer;
+import io.lianmai.testkit.HeadlessFirefox;
+import io.lianmai.testkit.LibWebRtcPeer;
+import io.lianmai.testkit.WhipClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Firefox ESR (a fourth WebRTC stack: Mozilla's, with its own SDP, ICE and RTP code) against the server through the
+ * shipped WHIP and WHEP pages, with Google's libwebrtc on the other side: Firefox's camera and microphone reach a
+ * libwebrtc player, and a libwebrtc publisher's video and audio are decoded by Firefox.
+ */
+class WhipWhepFirefoxIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    @RegisterExtension
+    private static final TestServer server = TestServer.fixture(HeadlessFirefox.reachableMediaHost()
+            .map(host -> Map.of("media.host", host, "media.publicIp", host)).orElse(Map.of()));
+    private final WhipClient whip = new WhipClient();
+
+    @Test
+    void firefoxPublishesThroughWhipAndLibWebRtcPlaysIt() {
+        try (HeadlessFirefox publisher = HeadlessFirefox.start(); LibWebRtcPeer player = LibWebRtcPeer.player()) {
+            publisher.open(page("whip.html", "fox", "&roomID=61"));
+            publisher.await("Firefox published", WAIT, () -> log(publisher).contains("published fox_main"));
+            publisher.await("Firefox connected", WAIT, () -> log(publisher).contains("connection connected"));
+
+            WhipClient.Result played = whip.post(server.endpoint("whep", "roomID=61", "lib", "fox_main"),
+                    server.userSig("lib"), player.createOffer());
+            assertThat(played.status()).as(played.body()).isEqualTo(201);
+            player.acceptAnswer(played.body());
+
+            player.awaitMedia(60, 100, WAIT);
+            assertThat(player.framesDecoded()).isPositive();
+            publisher.script("window.stop()");
+        }
+    }
+
+    @Test
+    void firefoxPlaysALibWebRtcPublisherThroughWhep() {
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher(); HeadlessFirefox player = HeadlessFirefox.start()) {
+            WhipClient.Result published = whip.post(server.endpoint("whip", "roomID=62", "lib", null),
+                    server.userSig("lib"), publisher.createOffer());
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            publisher.acceptAnswer(published.body());
+            publisher.awaitConnected(WAIT);
+
+            player.open(page("whep.html", "fox", "&roomID=62&streamID=lib_main"));
+            player.await("Firefox decodes 30 frames and receives audio", WAIT,
+                    () -> number(player, "framesDecoded") >= 30 && number(player, "audioSamples") > 0);
+
+            assertThat(log(player)).contains("playing lib_main");
+            player.script("window.stop()");
+        }
+    }
+
+    private static String log(HeadlessFirefox browser) {
+        return browser.script("window.__log || []").toString();
+    }
+
+    private static long number(HeadlessFirefox browser, String function) {
+        return browser.script("window." + function + "()").asLong();
+    }
+
+    private static String page(String page, String userId, String extra) {
+        return server.url("/" + page + "?sdkAppID=" + server.sdkAppId() + "&userID=" + userId + "&userSig="
+                + URLEncoder.encode(server.userSig(userId), StandardCharsets.UTF_8) + extra).toString();
+    }
+}
