@@ -107,7 +107,19 @@ public final class HeadlessFirefox implements AutoCloseable {
             Map.entry("security.remote_settings.crlite_filters.enabled", false),
             Map.entry("security.remote_settings.intermediates.enabled", false),
             Map.entry("messaging-system.rsexperimentloader.enabled", false),
-            Map.entry("identity.fxaccounts.enabled", false));
+            Map.entry("identity.fxaccounts.enabled", false),
+            Map.entry("dom.push.connection.enabled", false),
+            // What still reaches out (release builds ignore services.settings.server; more may come with
+            // updates) goes to a proxy on a loopback port where nothing listens, and fails there: the test's pages on 127.0.0.1 never go through a proxy.
+            Map.entry("network.proxy.type", 1),
+            Map.entry("network.proxy.http", "127.0.0.1"),
+            Map.entry("network.proxy.http_port", 9),
+            Map.entry("network.proxy.ssl", "127.0.0.1"),
+            Map.entry("network.proxy.ssl_port", 9),
+            Map.entry("network.proxy.allow_hijacking_localhost", false),
+            Map.entry("network.trr.mode", 5),
+            // And any host name Firefox still looks up resolves to loopback, with no DNS query.
+            Map.entry("network.dns.forceResolve", "127.0.0.1"));
 
     private final Process process;
     private final Path profile;
@@ -195,6 +207,15 @@ public final class HeadlessFirefox implements AutoCloseable {
         } catch (SocketException e) {
             return false;
         }
+    }
+
+    /**
+     * Runs {@code javascript} (statements) in every page this browser opens from now on, before the page's own
+     * scripts (BiDi {@code script.addPreloadScript}): tests observe browser APIs from there, as
+     * {@link HeadlessChromium#onEveryPage} does in Chromium.
+     */
+    public void onEveryPage(String javascript) {
+        command("script.addPreloadScript", object().put("functionDeclaration", "() => {" + javascript + "\n}"));
     }
 
     /** Opens {@code url} in the browser's tab and waits until it has loaded ({@code wait: complete}). */
