@@ -3,6 +3,7 @@ package io.lianmai.server.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
+import io.lianmai.testkit.Await;
 import io.lianmai.testkit.HeadlessFirefox;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.WhipClient;
@@ -10,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,6 +60,35 @@ class WhipWhepFirefoxIT {
 
             assertThat(log(player)).contains("playing lib_main");
             player.script("window.stop()");
+        }
+    }
+
+    @Test
+    void aFirefoxSimulcastPublisherIsPlayedFromEitherLayer() {
+        AtomicInteger width = new AtomicInteger();
+        try (HeadlessFirefox publisher = HeadlessFirefox.start();
+                LibWebRtcPeer player = LibWebRtcPeer.player(false, frame -> width.set(frame.buffer.getWidth()))) {
+            publisher.open(page("whip.html", "foxsim", "&roomID=63&simulcast=1"));
+            publisher.await("Firefox connected", WAIT, () -> log(publisher).contains("connection connected"));
+            assertThat(publisher.script("window.pc.localDescription.sdp").asText()).contains("a=simulcast:send");
+
+            WhipClient.Result played = whip.post(server.endpoint("whep", "roomID=63", "lib", "foxsim_main"),
+                    server.userSig("lib"), player.createOffer());
+            assertThat(played.status()).as(played.body()).isEqualTo(201);
+            player.acceptAnswer(played.body());
+            player.awaitMedia(60, 100, WAIT);
+            // Firefox starts with its two lower layers (a 1280-wide camera: 320 and 640 wide) and adds the full one
+            // only when its estimate allows; the big stream is the widest it sends, the small one the narrowest.
+            Await.until("a big layer", WAIT, () -> width.get() >= 640, () -> "width " + width.get());
+            int big = width.get();
+
+            String path = played.location().getPath();
+            assertThat(server.server().media().preferSmallStream(path.substring(path.lastIndexOf('/') + 1), true))
+                    .isTrue();
+            Await.until("the small layer", WAIT, () -> width.get() > 0 && width.get() < big, () -> "width " + width.get());
+            long before = player.videoFramesReceived();
+            player.awaitMedia(before + 30, 0, WAIT);
+            publisher.script("window.stop()");
         }
     }
 
