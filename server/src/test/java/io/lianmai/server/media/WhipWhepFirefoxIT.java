@@ -3,6 +3,7 @@ package io.lianmai.server.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
+import io.lianmai.testkit.AiortcPeer;
 import io.lianmai.testkit.Await;
 import io.lianmai.testkit.HeadlessFirefox;
 import io.lianmai.testkit.LibWebRtcPeer;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Firefox ESR (a fourth WebRTC stack: Mozilla's, with its own SDP, ICE and RTP code) against the server through the
  * shipped WHIP and WHEP pages, with Google's libwebrtc on the other side: Firefox's camera and microphone reach a
- * libwebrtc player, and a libwebrtc publisher's video and audio are decoded by Firefox.
+ * libwebrtc player (simulcast too, from either layer), a libwebrtc publisher's video and audio are decoded by
+ * Firefox, and an H.264-only publication reaches Firefox as audio. The server's media ports listen on this machine's
+ * own address, not loopback: see {@link HeadlessFirefox#reachableMediaHost()}.
  */
 class WhipWhepFirefoxIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -89,6 +92,27 @@ class WhipWhepFirefoxIT {
             long before = player.videoFramesReceived();
             player.awaitMedia(before + 30, 0, WAIT);
             publisher.script("window.stop()");
+        }
+    }
+
+    /**
+     * Firefox without the OpenH264 plug-in (never downloaded here) neither sends nor receives H.264: a viewer of an
+     * H.264-only publication (aiortc's) gets its video m-line rejected (port 0, out of the BUNDLE group, RFC 8843
+     * §7.3.3) and still hears the audio, instead of a session that fails.
+     */
+    @Test
+    void anH264OnlyPublicationReachesFirefoxAsAudioOnly() {
+        AiortcPeer.requireInstalled();
+        try (AiortcPeer publisher = AiortcPeer.publish(server.endpoint("whip", "roomID=64", "aih", null),
+                server.userSig("aih"), "h264", 440);
+                HeadlessFirefox player = HeadlessFirefox.start()) {
+            publisher.await("connected", WAIT);
+            player.open(page("whep.html", "fox", "&roomID=64&streamID=aih_main"));
+            player.await("Firefox receives the audio", WAIT, () -> number(player, "audioSamples") > 0);
+
+            String answer = player.script("window.pc.remoteDescription.sdp").asText();
+            assertThat(answer).contains("m=video 0 ").contains("a=group:BUNDLE 0\r\n");
+            assertThat(number(player, "framesDecoded")).isZero();
         }
     }
 
