@@ -144,10 +144,14 @@ public final class HeadlessFirefox implements AutoCloseable {
 
     /**
      * Starts a browser and opens a WebDriver BiDi session on it; skips the test loudly (fails it under CI) when
-     * Firefox ESR is not installed.
+     * Firefox ESR is not installed or the machine has no address Firefox's ICE can use ({@link #reachableMediaHost}).
      */
     public static HeadlessFirefox start() {
         Path firefox = ExternalTools.require("firefox-esr (Debian package firefox-esr)", "/usr/bin/firefox-esr");
+        if (reachableMediaHost().isEmpty()) {
+            ExternalTools.unavailable("Firefox's ICE needs a non-loopback IPv4 address on this machine and it has none"
+                    + " (see HeadlessFirefox.reachableMediaHost)");
+        }
         Path profile = null;
         Process process = null;
         try {
@@ -181,9 +185,9 @@ public final class HeadlessFirefox implements AutoCloseable {
 
     /**
      * The address a server's media ports must listen on, and announce as their ICE candidate, for Firefox to
-     * connect: Firefox gathers no loopback candidates (neither {@code media.peerconnection.ice.loopback} nor
-     * {@code media.peerconnection.ice.force_interface} changes that in 153 ESR: its address list is filtered in
-     * the parent process) and never pairs its non-loopback candidates with a loopback one. So the server takes
+     * connect: Firefox 153 ESR gathers no loopback candidates (neither {@code media.peerconnection.ice.loopback}
+     * nor {@code media.peerconnection.ice.force_interface} changes that, with or without the socket process), and
+     * its ICE with a server that announces only 127.0.0.1 fails. So the server takes
      * this machine's own first non-loopback IPv4 address: packets to it stay inside this host's kernel (the local
      * route table delivers them over {@code lo}), nothing crosses a network. Empty when the machine has none.
      */
