@@ -37,6 +37,15 @@ export interface EventDataMap extends CoreEventDataMap {
   VIDEO_FULLSCREEN_UPDATE: { streamID?: string; fullScreen?: boolean };
 }
 
+/** The pusher attributes the web SDK adds (accepted by createPusher/setPusherAttributes like any other). */
+export interface WebPusherAttributes extends PusherAttributes {
+  /** Publish the camera as simulcast: rid 'l' (1/4 size, <= 200 kbit/s) and rid 'h' (maxBitrate). Default false. */
+  enableSmallStream?: boolean;
+  /** 'speech' (or 'low'): mono, Opus DTX; 'music': 48 kHz stereo at 128 kbit/s, no echo cancellation; 'high' (default):
+   * the browser's Opus defaults. Applied when the stream is published. */
+  audioQuality: 'speech' | 'music' | 'high' | 'low' | string;
+}
+
 export interface TRTCEvent<K extends EventName = EventName> { eventCode: K; data: EventDataMap[K]; }
 
 export interface Pusher {
@@ -88,6 +97,22 @@ declare class TRTC {
   ctx: PageContext | null | undefined;
   /** The options given to the constructor, over the defaults. */
   readonly options: Readonly<TRTCOptions>;
+
+  /**
+   * Lianmai, as TRTC web's startScreenShare: getDisplayMedia (video only) published as this user's aux stream
+   * ({userID}_aux). Rejects with code -1308 when capture fails or is refused, -1 when not joined, an audience or
+   * already sharing. Ending the capture from the browser's UI stops sharing.
+   */
+  startScreenShare(options?: {
+    /** ideal capture frame rate, default 15 */
+    frameRate?: number;
+    /** kbit/s, default 1500 */
+    maxBitrate?: number;
+    /** merged over the SDK's getDisplayMedia options */
+    displayMediaOptions?: DisplayMediaStreamConstraints;
+  }): Promise<void>;
+  /** Lianmai: unpublishes the aux stream and stops the capture; resolves also when nothing was shared. */
+  stopScreenShare(): Promise<void>;
 
   /** trtc-wx's element event forwarders: no-ops on the web (the elements report through the SDK). */
   pusherEventHandler(event?: unknown): void;

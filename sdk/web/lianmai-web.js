@@ -61,6 +61,53 @@ async function snapshotTrack(track) {
   return {tempImagePath: canvas.toDataURL('image/jpeg', 0.9), width: canvas.width, height: canvas.height};
 }
 
+/** The rids of the published camera's simulcast encodings (RFC 8851): the small stream and the big one. */
+const SMALL_RID = 'l';
+/** TRTC's ERR_SCREEN_CAPTURE_START_FAIL: getDisplayMedia failed or the user refused. */
+const SCREEN_CAPTURE_FAILED = -1308;
+const BIG_RID = 'h';
+
+/**
+ * The camera's encodings. One, capped at maxBitrate; with `enableSmallStream` (TRTC's small stream,
+ * enableSmallVideoStream / enableEncSmallVideoStream) two simulcast encodings in one m-line: the small one a quarter
+ * of the width and height at most 200 kbit/s, and the big one. The small one comes first, as libwebrtc's VP8/H.264
+ * simulcast expects the layers in increasing resolution; the server forwards either to each subscriber
+ * (switchStreamType, or its own choice by bandwidth).
+ */
+function videoEncodings(a) {
+  const big = {maxBitrate: Math.max(a.minBitrate, a.maxBitrate) * 1000};
+  if (!a.enableSmallStream) return [big];
+  return [{rid: SMALL_RID, scaleResolutionDownBy: 4, maxBitrate: 200000}, {rid: BIG_RID, ...big}];
+}
+
+/**
+ * The Opus fmtp parameters (RFC 7587 §6.1) a publication asks for, by the pusher's audioQuality. The server answers
+ * the publisher's Opus fmtp as offered, and libwebrtc encodes as the answer says: `stereo=1` makes it encode two
+ * channels, `usedtx=1` stop sending during silence (DTX), `maxaveragebitrate` sets its bitrate. 'high' (trtc-wx's
+ * default) and anything else keep the browser's own choice (mono, about 32 kbit/s).
+ */
+const OPUS_QUALITY = {
+  speech: {usedtx: '1'},
+  low: {usedtx: '1'},
+  music: {stereo: '1', 'sprop-stereo': '1', maxaveragebitrate: '128000'},
+};
+
+/** `sdp` with `params` set in the fmtp line of every Opus payload type (an SDP is CRLF-separated, RFC 8866 §5). */
+function withOpusParameters(sdp, params) {
+  if (!params) return sdp;
+  const opus = new Set([...sdp.matchAll(/^a=rtpmap:(\d+) opus\/48000/gim)].map(match => match[1]));
+  return sdp.split('\r\n').map(line => {
+    const fmtp = /^a=fmtp:(\d+) (.*)$/.exec(line);
+    if (!fmtp || !opus.has(fmtp[1])) return line;
+    const parameters = new Map(fmtp[2].split(';').filter(Boolean).map(pair => {
+      const at = pair.indexOf('=');
+      return at < 0 ? [pair.trim(), ''] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    }));
+    for (const [key, value] of Object.entries(params)) parameters.set(key, value);
+    return `a=fmtp:${fmtp[1]} ` + [...parameters].map(([key, value]) => (value === '' ? key : `${key}=${value}`)).join(';');
+  }).join('\r\n');
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Beauty: camera track -> <video> -> canvas (soft-focus blend + brightening) -> canvas.captureStream() track.
 
@@ -202,7 +249,7 @@ export default class TRTC extends TRTCCore {
       this._cam?.applyConstraints?.({width: {ideal: current.videoWidth}, height: {ideal: current.videoHeight}}).catch(() => {});
     }
     if (changed('frontCamera')) this._recaptureCamera = true;
-    if (['enableCamera', 'enableMic', 'beautyLevel', 'whitenessLevel', 'frontCamera'].some(changed)) this._scheduleSync();
+    if (['enableCamera', 'enableSmallStream', 'enableMic', 'beautyLevel', 'whitenessLevel', 'frontCamera'].some(changed)) this._scheduleSync();
     this._notifyViews();
     return copy(current);
   }
@@ -264,6 +311,9 @@ export default class TRTC extends TRTCCore {
     // Publication
     const mayPublish = this._state === 'joined' && this._started && this._canPublish();
     if (this._pub && !mayPublish && this._state !== 'reconnecting') await this._unpublish();
+    // The encodings are fixed when the connection is negotiated: switching the small stream publishes again.
+    if (this._pub && this._state === 'joined' && !this._pub.closed && this._pub.videoSender
+        && this._pub.smallStream !== !!a.enableSmallStream) await this._unpublish();
     if (!this._pub && mayPublish && (a.enableCamera || a.enableMic)) {
       await this._publish();
     } else if (this._pub) {
@@ -299,9 +349,11 @@ export default class TRTC extends TRTCCore {
     const a = this._pusherAttrs();
     try {
       const epoch = this._epoch;
+      // Music is captured in stereo at 48 kHz without echo cancellation (which would mix it down to mono).
+      const music = a.audioQuality === 'music';
       const media = await navigator.mediaDevices.getUserMedia({audio: {
-        echoCancellation: true, autoGainControl: !!a.enableAgc, noiseSuppression: !!a.enableAns,
-        channelCount: a.audioQuality === 'high' ? 2 : 1}});
+        echoCancellation: !music, autoGainControl: !!a.enableAgc, noiseSuppression: !!a.enableAns,
+        channelCount: music || a.audioQuality === 'high' ? 2 : 1, sampleRate: 48000}});
       if (epoch !== this._epoch) { media.getTracks().forEach(t => t.stop()); throw sdkError(ERROR_CODE.STATE, 'left', {left: true}); }
       this._mic = media.getAudioTracks()[0];
     } catch (e) {
@@ -331,21 +383,16 @@ export default class TRTC extends TRTCCore {
     if (!pureAudio) {
       const track = this._sendVideoTrack();
       pub.videoSender = pc.addTransceiver(track || 'video', {direction: 'sendonly', streams: [stream],
-        sendEncodings: [{maxBitrate: a.maxBitrate * 1000}]}).sender;
+        sendEncodings: videoEncodings(a)}).sender;
+      pub.smallStream = !!a.enableSmallStream;
     }
     pc.addEventListener('connectionstatechange', () => this._onPublishState(pub));
     this._pub = pub;
     try {
-      await pc.setLocalDescription(await pc.createOffer());
-      await gatheringComplete(pc);
-      if (pub.closed) return;
-      const data = await this._request('publish', {streamType: 'main', offer: pc.localDescription.sdp,
-        audio: pub.audio, video: pub.video});
-      if (pub.closed) return;
-      pub.sessionId = data.sessionId;
-      await pc.setRemoteDescription({type: 'answer', sdp: data.answer});
+      const opus = OPUS_QUALITY[a.audioQuality];
+      if (!await this._negotiatePublication(pub, 'main', {audio: pub.audio, video: pub.video}, opus)) return;
       this._applyBitrate();
-      this._log(1, 'published', this._params.userID + '_main', data.sessionId);
+      this._log(1, 'published', this._params.userID + '_main', pub.sessionId);
     } catch (e) {
       if (this._pub === pub) this._pub = null;
       pub.closed = true;
@@ -355,6 +402,82 @@ export default class TRTC extends TRTCCore {
       throw e;
     }
     await this._updatePublication();
+  }
+
+  /**
+   * Offers a publication's sendonly peer connection to the server as `streamType` (`publish` action) and applies the
+   * answer; `opus` are the Opus fmtp parameters the offer asks the server to answer (see OPUS_QUALITY). False when
+   * the publication was closed meanwhile.
+   */
+  async _negotiatePublication(pub, streamType, flags, opus = null) {
+    const pc = pub.pc;
+    await pc.setLocalDescription(await pc.createOffer());
+    await gatheringComplete(pc);
+    if (pub.closed) return false;
+    const offer = withOpusParameters(pc.localDescription.sdp, opus);
+    const data = await this._request('publish', {streamType, offer, ...flags});
+    if (pub.closed) return false;
+    pub.sessionId = data.sessionId;
+    await pc.setRemoteDescription({type: 'answer', sdp: data.answer});
+    return true;
+  }
+
+  // ---- screen sharing (the aux stream) ----------------------------------------------------------------------------
+
+  /**
+   * Lianmai, as TRTC web's startScreenShare: captures a screen, window or tab (getDisplayMedia, video only) and
+   * publishes it as this user's aux stream ({userID}_aux), beside the camera. Resolves once the server took it;
+   * rejects with -1308 when capture fails or is refused, or -1 when not in the room, an audience, or already sharing.
+   * Ending the capture from the browser's own UI unpublishes it as stopScreenShare() does.
+   */
+  async startScreenShare(options = {}) {
+    if (this._state !== 'joined') throw sdkError(ERROR_CODE.STATE, 'enter the room before sharing the screen');
+    if (!this._canPublish()) throw sdkError(ERROR_CODE.STATE, 'an audience cannot share the screen');
+    if (this._screen) throw sdkError(ERROR_CODE.STATE, 'the screen is already shared');
+    const screen = {pc: null, track: null, closed: false, stats: {}};
+    this._screen = screen;
+    try {
+      let media;
+      try {
+        media = await navigator.mediaDevices.getDisplayMedia({audio: false,
+          video: {frameRate: {ideal: options.frameRate || 15}}, ...(options.displayMediaOptions || {})});
+      } catch (e) {
+        throw sdkError(SCREEN_CAPTURE_FAILED, 'screen capture failed: ' + (e.name || '') + ' ' + (e.message || e));
+      }
+      screen.track = media.getVideoTracks()[0];
+      media.getAudioTracks().forEach(track => track.stop()); // the aux stream is video only, as in TRTC
+      if (screen.closed) throw sdkError(ERROR_CODE.STATE, 'screen sharing stopped', {left: true});
+      screen.track.contentHint = 'detail';
+      screen.track.addEventListener('ended', () => { if (this._screen === screen) this.stopScreenShare().catch(() => {}); });
+      screen.pc = new RTCPeerConnection(this._rtcConfiguration());
+      screen.pc.addTransceiver(screen.track, {direction: 'sendonly', streams: [new MediaStream([screen.track])],
+        sendEncodings: [{maxBitrate: (options.maxBitrate || 1500) * 1000}]});
+      if (!await this._negotiatePublication(screen, 'aux', {audio: false, video: true})) {
+        throw sdkError(ERROR_CODE.STATE, 'screen sharing stopped', {left: true});
+      }
+      this._log(1, 'published', this._params.userID + '_aux', screen.sessionId);
+    } catch (e) {
+      this._closeScreen(screen);
+      throw e;
+    }
+  }
+
+  /** Lianmai: ends screen sharing (the aux stream leaves the room). Resolves when done; nothing to stop is fine. */
+  async stopScreenShare() {
+    const screen = this._screen;
+    if (!screen) return;
+    this._closeScreen(screen);
+    if (screen.sessionId && this._state === 'joined') {
+      await this._request('unpublish', {streamType: 'aux'}).catch(e => this._log(2, 'unpublish aux', e.message));
+    }
+  }
+
+  /** Stops the capture and closes the aux publication's connection (the server is told elsewhere, if at all). */
+  _closeScreen(screen) {
+    if (this._screen === screen) this._screen = null;
+    screen.closed = true;
+    screen.track?.stop();
+    screen.pc?.close();
   }
 
   /** Replaces sent tracks and announces camera/mic availability with `mute` (no renegotiation). */
@@ -419,7 +542,8 @@ export default class TRTC extends TRTCCore {
     const parameters = sender.getParameters();
     if (!parameters.encodings || !parameters.encodings.length) return;
     // minBitrate has no WebRTC equivalent; it is kept as an attribute only.
-    parameters.encodings[0].maxBitrate = Math.max(a.minBitrate, a.maxBitrate) * 1000;
+    const big = parameters.encodings.find(encoding => encoding.rid !== SMALL_RID) || parameters.encodings[0];
+    big.maxBitrate = Math.max(a.minBitrate, a.maxBitrate) * 1000;
     sender.setParameters(parameters).catch(e => this._log(2, 'setParameters', e.message));
   }
 
@@ -478,6 +602,7 @@ export default class TRTC extends TRTCCore {
   /** Stops media, closes the socket, resets room and pusher state (no events). */
   _leaveLocally() {
     if (this._pub) { this._pub.closed = true; this._pub.pc.close(); }
+    if (this._screen) this._closeScreen(this._screen);
     for (const sub of this._subs.values()) { sub.closed = true; sub.pc.close(); }
     this._releaseCamera();
     if (this._mic) { this._mic.stop(); this._mic = null; }
@@ -487,6 +612,7 @@ export default class TRTC extends TRTCCore {
 
   async _roleSwitched(role) {
     if (role === 'audience' && this._pub) await this._unpublish(false); // the server unpublished already
+    if (role === 'audience' && this._screen) this._closeScreen(this._screen);
     this._scheduleSync();
   }
 
@@ -510,6 +636,8 @@ export default class TRTC extends TRTCCore {
     if (how !== 'fresh') return;
     // The server forgot us: every media session is gone; publish and subscribe again.
     if (this._pub) { this._pub.closed = true; this._pub.pc.close(); this._pub = null; }
+    // The screen capture cannot be re-shared without the user choosing again: sharing ends with the old session.
+    if (this._screen) this._closeScreen(this._screen);
     for (const [streamID, sub] of this._subs) { sub.closed = true; sub.pc.close(); this._subs.delete(streamID); }
   }
 
@@ -666,7 +794,9 @@ export default class TRTC extends TRTCCore {
       }
     });
     try {
-      await pc.setLocalDescription(await pc.createOffer());
+      // stereo=1 in our own Opus fmtp is what makes libwebrtc decode two channels (a music publisher's stereo).
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription({type: 'offer', sdp: withOpusParameters(offer.sdp, {stereo: '1'})});
       await gatheringComplete(pc);
       const data = await this._request('subscribe', {streamID, offer: pc.localDescription.sdp});
       if (sub.closed) return;

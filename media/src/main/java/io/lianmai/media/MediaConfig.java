@@ -18,10 +18,12 @@ import java.util.Objects;
  *     does it all); each has its own socket on the UDP port (SO_REUSEPORT, Linux epoll only)
  * @param limits what clients may take: DTLS handshakes, sessions, ICE-TCP connections, addresses, NACKs
  * @param gopCache how much each video layer caches and when a new subscriber is started from its last keyframe
+ * @param bandwidthEstimation whether transport-wide congestion control is negotiated: feedback to publishers and
+ *     a downlink estimate per player ({@code media.bwe.enabled}, on by default; off: neither is offered)
  */
 public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
         Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits,
-        GopCacheConfig gopCache) {
+        GopCacheConfig gopCache, boolean bandwidthEstimation) {
     /** More egress threads than this buy nothing: the media loop's own share becomes the limit. */
     public static final int MAX_EGRESS_THREADS = 16;
 
@@ -38,23 +40,29 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
                 MediaLimits.DEFAULT);
     }
 
-    /** With the default {@link GopCacheConfig}. */
+    /** With the default {@link GopCacheConfig} and bandwidth estimation on (the defaults). */
     public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
             Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits) {
         this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, egressThreads, limits,
-                GopCacheConfig.DEFAULT);
+                GopCacheConfig.DEFAULT, true);
     }
 
     /** The same configuration with other limits. */
     public MediaConfig withLimits(MediaLimits newLimits) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, newLimits, gopCache);
+                egressThreads, newLimits, gopCache, bandwidthEstimation);
     }
 
     /** The same configuration with another GOP cache. */
     public MediaConfig withGopCache(GopCacheConfig newGopCache) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, limits, newGopCache);
+                egressThreads, limits, newGopCache, bandwidthEstimation);
+    }
+
+    /** The same configuration with bandwidth estimation on or off. */
+    public MediaConfig withBandwidthEstimation(boolean enabled) {
+        return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
+                egressThreads, limits, gopCache, enabled);
     }
 
     public MediaConfig {

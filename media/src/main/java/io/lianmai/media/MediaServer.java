@@ -9,6 +9,7 @@ import io.lianmai.media.session.SessionRegistry;
 import io.lianmai.media.transport.MediaSockets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -120,18 +121,27 @@ public final class MediaServer implements MediaPlane {
      * @param tcpDropped packets not sent on ICE-TCP connections whose reader stalled (counted at their close)
      * @param laneQueueFull packets dropped because an egress lane was too far behind (either direction)
      * @param laneProtectFailures packets an egress lane could not protect
+     * @param transportFeedbackSent transport-cc feedback packets sent to the publishers now connected
+     * @param transportFeedbackReceived transport-cc feedback packets received from the players now connected
+     * @param estimatedPlayers players now connected whose downlink is estimated (see {@link #bandwidthEstimates})
      */
     public record Stats(int webRtcSessions, int handshakesInProgress, int dtlsThreads, long refusedSessions,
             long refusedHandshakes, int routedAddresses, int udpEndpoints, int tcpConnections,
             long refusedTcpConnections, long tcpHandshakeTimeouts, long refusedRetransmissions, long unknownPackets,
             long badStun, long srtpDropped, long packetFailures, long tickFailures, long tcpDropped,
-            long laneQueueFull, long laneProtectFailures) {
+            long laneQueueFull, long laneProtectFailures, long transportFeedbackSent, long transportFeedbackReceived,
+            int estimatedPlayers) {
     }
 
     /** A snapshot of {@link Stats}, taken on the media loop (waits at most 2 s for it). */
     public Stats stats() {
+        return onLoop(this::statsOnLoop);
+    }
+
+    /** {@code task}'s result, run on the media loop (waits at most 2 s). */
+    private <T> T onLoop(java.util.concurrent.Callable<T> task) {
         try {
-            return sockets.loop().submit(this::statsOnLoop).get(2, TimeUnit.SECONDS);
+            return sockets.loop().submit(task).get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MediaException(MediaException.Reason.UNAVAILABLE, "interrupted", e);
@@ -149,7 +159,16 @@ public final class MediaServer implements MediaPlane {
                 routed.udpEndpoints(), net.tcpConnections(), net.refusedTcpConnections(), net.tcpHandshakeTimeouts(),
                 held.refusedRetransmissions(), net.unusableDatagrams() + routed.unknownPackets(), routed.badStun(),
                 held.srtpDropped(), net.packetFailures(), held.tickFailures(), net.tcpDropped(), net.laneQueueFull(),
-                net.laneProtectFailures());
+                net.laneProtectFailures(), held.transportFeedbackSent(), held.transportFeedbackReceived(),
+                held.estimatedPlayers());
+    }
+
+    /**
+     * Each connected WebRTC player's estimated downlink in bit/s, by session id, from its transport-cc feedback
+     * (players that did not negotiate transport-cc are absent); taken on the media loop (waits at most 2 s).
+     */
+    public Map<String, Long> bandwidthEstimates() {
+        return onLoop(registry::bandwidthEstimates);
     }
 
     // ---- MediaPlane ----

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A UDP relay on loopback between one client and a server that drops a share of the client's media packets (RTP
@@ -23,7 +24,13 @@ public final class LossyUdpRelay implements AutoCloseable {
     private final DatagramSocket serverSide;
     private final InetSocketAddress server;
     private final double dropShare;
+    private final double downDropShare;
+    /** Server→client RTP packets seen, by payload type (what the server sends: media, RTX, padding). */
+    private final AtomicLongArray downByPayloadType =
+            new AtomicLongArray(128);
     private final SplittableRandom random;
+    /** The downlink thread's own generator (SplittableRandom is not thread-safe). */
+    private final SplittableRandom downRandom;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile InetSocketAddress client;
@@ -38,9 +45,22 @@ public final class LossyUdpRelay implements AutoCloseable {
      * @param seed the random seed, so a run can be repeated
      */
     public LossyUdpRelay(InetSocketAddress server, double dropShare, long seed) throws IOException {
+        this(server, dropShare, 0, seed);
+    }
+
+    /**
+     * @param server the server's media address (loopback)
+     * @param dropShare the share of client→server media packets to drop, 0..1
+     * @param downDropShare the share of server→client media packets to drop, 0..1
+     * @param seed the random seed, so a run can be repeated
+     */
+    public LossyUdpRelay(InetSocketAddress server, double dropShare, double downDropShare, long seed)
+            throws IOException {
         this.server = server;
         this.dropShare = dropShare;
+        this.downDropShare = downDropShare;
         this.random = new SplittableRandom(seed);
+        this.downRandom = random.split();
         this.clientSide = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.serverSide = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         clientSide.setSoTimeout(TIMEOUT_MILLIS);
@@ -109,6 +129,17 @@ public final class LossyUdpRelay implements AutoCloseable {
                 return;
             }
             InetSocketAddress target = client;
+            int first = buffer[0] & 0xFF;
+            int second = buffer[1] & 0xFF;
+            // RTP (RFC 7983: first byte 128..191, and not RTCP's packet types 192..223 in the second byte).
+            boolean rtp = first >= 128 && first <= 191 && packet.getLength() >= 12 && (second < 192 || second > 223);
+            if (rtp) {
+                downByPayloadType.incrementAndGet(second & 0x7F);
+                if (downDropShare > 0 && downRandom.nextDouble() < downDropShare) {
+                    dropped.incrementAndGet();
+                    continue;
+                }
+            }
             if (target != null) {
                 try {
                     clientSide.send(new DatagramPacket(buffer, packet.getLength(), target));
@@ -117,6 +148,11 @@ public final class LossyUdpRelay implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Server→client RTP packets of {@code payloadType} seen so far (dropped ones included). */
+    public long downlinkPackets(int payloadType) {
+        return downByPayloadType.get(payloadType & 0x7F);
     }
 
     /** From now on drops everything the client sends, as if it vanished without saying goodbye. */

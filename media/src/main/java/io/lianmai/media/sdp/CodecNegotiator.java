@@ -65,6 +65,8 @@ public final class CodecNegotiator {
                 RtpCodec answer = candidate.withFeedback(supportedFeedback(candidate.feedback()));
                 if (type == CodecType.H264) {
                     answer = answer.withParameters(h264SendParameters(publisher, candidate));
+                } else if (type == CodecType.OPUS) {
+                    answer = answer.withParameters(opusSendParameters(publisher, candidate));
                 }
                 out.add(new NegotiatedCodec(answer, rtxFor(candidate, offered),
                         OptionalInt.of(publisher.payloadType())));
@@ -141,6 +143,22 @@ public final class CodecNegotiator {
      * profile at the level libwebrtc would answer (the publisher's level when both allow level asymmetry, else the
      * lower of the two).
      */
+    /**
+     * The subscriber's Opus parameters as offered, plus {@code sprop-stereo=1} when the publisher declared stereo: the
+     * server sends the publisher's packets unchanged, so what the publisher said it sends (RFC 7587 §6.1,
+     * {@code sprop-stereo}) is what the subscriber gets. Whether a receiver decodes two channels is its own
+     * {@code stereo} parameter, echoed as offered.
+     */
+    private static Map<String, String> opusSendParameters(RtpCodec publisher, RtpCodec subscriber) {
+        if (!publisher.parameter("sprop-stereo").orElse("0").equals("1")) {
+            return subscriber.parameters();
+        }
+        Map<String, String> out = new LinkedHashMap<>(subscriber.parameters());
+        out.keySet().removeIf(key -> key.equalsIgnoreCase("sprop-stereo"));
+        out.put("sprop-stereo", "1");
+        return out;
+    }
+
     private static Map<String, String> h264SendParameters(RtpCodec publisher, RtpCodec subscriber) {
         H264ProfileLevelId local = H264ProfileLevelId.of(publisher.parameters()).orElseThrow();
         H264ProfileLevelId remote = H264ProfileLevelId.of(subscriber.parameters()).orElseThrow();

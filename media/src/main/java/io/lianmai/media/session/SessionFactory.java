@@ -6,6 +6,7 @@ import io.lianmai.media.LocalSink;
 import io.lianmai.media.MediaConfig;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane.MediaSession;
+import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.media.dtls.DtlsConfig;
 import io.lianmai.media.dtls.DtlsContext;
 import io.lianmai.media.dtls.DtlsFingerprint;
@@ -31,7 +32,9 @@ import io.lianmai.media.sdp.SessionDescription;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.RetransmissionBudget;
+import io.lianmai.media.sfu.RtpSink;
 import io.lianmai.media.sfu.Subscription;
+import io.lianmai.media.sfu.TransportSequenceStamper;
 import io.lianmai.media.srtp.SrtpProfile;
 import io.lianmai.media.transport.MediaSockets;
 import io.netty.channel.EventLoop;
@@ -39,6 +42,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -70,14 +74,13 @@ public final class SessionFactory {
     private final DtlsContext dtls;
     private final IceLiteConfig iceConfig;
     /**
-     * The SFU answers NACK and PLI/FIR itself; it does not yet estimate bandwidth (no REMB, no transport-cc
-     * feedback), so it does not negotiate them: a sender that negotiated transport-cc and never gets feedback stays
-     * at its start bitrate, while without it libwebrtc ramps up on the receiver reports' loss figures.
+     * The SFU answers NACK and PLI/FIR itself, and with {@link MediaConfig#bandwidthEstimation()} negotiates
+     * transport-wide congestion control: it sends publishers transport-cc feedback (a sender that negotiated
+     * transport-cc and never got feedback would stay at its start bitrate) and estimates each player's downlink from
+     * its feedback. Off, neither is negotiated, and libwebrtc senders ramp up on the receiver reports' loss figures.
+     * REMB ({@code goog-remb}) is not negotiated: the server neither sends nor reads it yet.
      */
-    private final NegotiationPolicy policy = NegotiationPolicy.defaults()
-            .withRtcpFeedback(Set.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI, RtcpFeedbackType.CCM_FIR))
-            .withHeaderExtensions(List.of(ExtMap.AUDIO_LEVEL, ExtMap.MID, ExtMap.RTP_STREAM_ID,
-                    ExtMap.REPAIRED_RTP_STREAM_ID, ExtMap.ABS_SEND_TIME));
+    private final NegotiationPolicy policy;
     private final SecureRandom random = new SecureRandom();
     private final SfuWiring wiring;
 
@@ -88,6 +91,7 @@ public final class SessionFactory {
             SessionRegistry registry) {
         this.config = config;
         this.clock = clock;
+        this.policy = negotiationPolicy(config.bandwidthEstimation());
         this.loop = sockets.loop();
         this.sockets = sockets;
         this.admission = admission;
@@ -102,6 +106,18 @@ public final class SessionFactory {
         DtlsConfig dtlsConfig = DtlsConfig.DEFAULT.withSrtpProfiles(
                 List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
         this.dtls = DtlsContext.withNewCertificate(dtlsConfig, admission.dtlsExecutor(), clock);
+    }
+
+    private static NegotiationPolicy negotiationPolicy(boolean bandwidthEstimation) {
+        Set<RtcpFeedbackType> feedback = new HashSet<>(List.of(RtcpFeedbackType.NACK, RtcpFeedbackType.NACK_PLI,
+                RtcpFeedbackType.CCM_FIR));
+        List<String> extensions = new ArrayList<>(List.of(ExtMap.AUDIO_LEVEL, ExtMap.MID, ExtMap.RTP_STREAM_ID,
+                ExtMap.REPAIRED_RTP_STREAM_ID, ExtMap.ABS_SEND_TIME));
+        if (bandwidthEstimation) {
+            feedback.add(RtcpFeedbackType.TRANSPORT_CC);
+            extensions.add(ExtMap.TRANSPORT_WIDE_CC);
+        }
+        return NegotiationPolicy.defaults().withRtcpFeedback(feedback).withHeaderExtensions(extensions);
     }
 
     // ---- signalling (any thread) ----
@@ -190,9 +206,15 @@ public final class SessionFactory {
         NegotiatedSession negotiated = answer.session();
         WebRtcSession session = newSession(local, negotiated);
         try {
-            List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing, session);
+            // A player that negotiated transport-cc: every packet to it is numbered for its downlink estimate.
+            int transportCcId = SfuWiring.transportWideCcId(negotiated);
+            SendSideBandwidthEstimator estimator = transportCcId > 0 ? new SendSideBandwidthEstimator() : null;
+            RtpSink toPlayer = estimator == null ? session
+                    : new TransportSequenceStamper(session, estimator, transportCcId, clock);
+            List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing, toPlayer);
             Subscription subscription = new Subscription(streamKey, downTracks, session,
                     new RetransmissionBudget(config.limits().retransmission(), clock.millis()));
+            subscription.estimateBandwidth(estimator);
             session.attach(newDtls(negotiated, session), subscription);
         } catch (RuntimeException e) {
             discard(session);

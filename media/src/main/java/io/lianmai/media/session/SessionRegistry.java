@@ -258,22 +258,53 @@ public final class SessionRegistry implements SessionHost {
      * @param srtpDropped SRTP/SRTCP packets dropped by WebRTC sessions (before keys, failed authentication, replays,
      *     malformed RTP), ended sessions included
      * @param refusedRetransmissions NACKed packets not resent (repeat, rate or share budget), players now connected
+     * @param transportFeedbackSent transport-cc feedback packets sent to the publishers now connected
+     * @param transportFeedbackReceived transport-cc feedback packets the players now connected sent
+     * @param estimatedPlayers players now connected whose downlink is estimated (they negotiated transport-cc)
      */
-    public record Counters(long tickFailures, long srtpDropped, long refusedRetransmissions) {
+    public record Counters(long tickFailures, long srtpDropped, long refusedRetransmissions,
+            long transportFeedbackSent, long transportFeedbackReceived, int estimatedPlayers) {
     }
 
     /** A snapshot of {@link Counters}; on the loop. */
     public Counters counters() {
         long srtpDropped = endedSrtpDropped;
         long refusedRetransmissions = 0;
+        long feedbackSent = 0;
+        long feedbackReceived = 0;
+        int estimated = 0;
         for (Session session : sessions) {
             if (session instanceof WebRtcSession webRtc) {
                 srtpDropped += webRtc.srtpDropped();
             }
-            if (session.role() instanceof Subscription subscription && subscription.retransmissionBudget() != null) {
-                refusedRetransmissions += subscription.retransmissionBudget().refused();
+            if (session.role() instanceof Subscription subscription) {
+                if (subscription.retransmissionBudget() != null) {
+                    refusedRetransmissions += subscription.retransmissionBudget().refused();
+                }
+                if (subscription.bandwidthEstimator() != null) {
+                    estimated++;
+                    feedbackReceived += subscription.bandwidthEstimator().feedbacks();
+                }
+            }
+            if (session.role() instanceof Publication publication && publication.transportFeedback() != null) {
+                feedbackSent += publication.transportFeedback().feedbacksSent();
             }
         }
-        return new Counters(tickFailures, srtpDropped, refusedRetransmissions);
+        return new Counters(tickFailures, srtpDropped, refusedRetransmissions, feedbackSent, feedbackReceived,
+                estimated);
+    }
+
+    /**
+     * Each connected player's estimated downlink, bit/s, by session id (players without transport-cc are left out);
+     * on the loop. What the simulcast layer choice will read per player.
+     */
+    public Map<String, Long> bandwidthEstimates() {
+        Map<String, Long> estimates = new HashMap<>();
+        for (Session session : sessions) {
+            if (session.role() instanceof Subscription subscription && subscription.bandwidthEstimator() != null) {
+                estimates.put(session.id(), subscription.estimatedBitrate());
+            }
+        }
+        return estimates;
     }
 }

@@ -15,6 +15,7 @@ import io.lianmai.media.sfu.IncomingLayer;
 import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.PublishedTrack;
 import io.lianmai.media.sfu.RtpSink;
+import io.lianmai.media.sdp.ExtMap;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -29,7 +32,8 @@ import java.util.function.IntFunction;
  * Turns a negotiated session (RFC 8829) into SFU objects: a publisher's m-lines into {@link PublishedTrack}s of a
  * {@link Publication} (SSRCs from the SDP, or rids for simulcast, RFC 8853; RTX, RFC 4588), and a publication's
  * tracks into the tracks a player is offered and the {@link DownTrack}s that feed it. Picks the server's own
- * SSRCs. Any thread (the offer thread, or the media loop for local players).
+ * SSRCs; where transport-wide congestion control was negotiated, a publication sends its publisher feedback. Any
+ * thread (the offer thread, or the media loop for local players).
  */
 final class SfuWiring {
     private static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
@@ -55,10 +59,12 @@ final class SfuWiring {
         List<Integer> rtxPayloadTypes = new ArrayList<>();
         int ridId = 0;
         int repairedRidId = 0;
+        int transportCcId = 0;
         for (NegotiatedMedia media : negotiated.acceptedMedia()) {
             if (media.codecs().isEmpty()) {
                 continue;
             }
+            transportCcId = media.extensionId(ExtMap.TRANSPORT_WIDE_CC).orElse(transportCcId);
             NegotiatedCodec chosen = media.codecs().get(0);
             Optional<Codec> codec = Codec.fromEncodingName(chosen.codec().name());
             if (codec.isEmpty()) {
@@ -100,6 +106,9 @@ final class SfuWiring {
         Publication publication = new Publication(streamKey, tracks, rtxPts, ridId, repairedRidId, randomSsrc(),
                 peer);
         publication.setNegotiatedMedia(trackMedia);
+        if (transportCcId > 0) {
+            publication.sendTransportFeedback(transportCcId);
+        }
         return publication;
     }
 
@@ -136,6 +145,21 @@ final class SfuWiring {
     }
 
     /**
+     * The transport-wide-cc extension id a player's session negotiated (the first m-line's that has one; browsers use
+     * one id across a BUNDLE group), or 0. The answer keeps the extension only where the policy has it, so never with
+     * {@code media.bwe.enabled=false}.
+     */
+    static int transportWideCcId(NegotiatedSession negotiated) {
+        for (NegotiatedMedia media : negotiated.acceptedMedia()) {
+            int id = media.extensionId(ExtMap.TRANSPORT_WIDE_CC).orElse(0);
+            if (id > 0) {
+                return id;
+            }
+        }
+        return 0;
+    }
+
+    /**
      * The down-tracks of a player's accepted m-lines, each fed by the published track it was offered as, sending to
      * {@code session}.
      *
@@ -167,6 +191,11 @@ final class SfuWiring {
                             sessionIds),
                     session);
             downTrack.startFromCachedKeyframe(gopCache.keyframeWaitMillis());
+            OptionalInt rtxPayloadType = media.codecs().get(0).rtxPayloadType();
+            OptionalLong rtxSsrc = media.outgoingRtxSsrc();
+            if (rtxPayloadType.isPresent() && rtxSsrc.isPresent()) {
+                downTrack.retransmitWithRtx(rtxSsrc.getAsLong(), rtxPayloadType.getAsInt());
+            }
             downTracks.add(downTrack);
         }
         if (downTracks.isEmpty()) {

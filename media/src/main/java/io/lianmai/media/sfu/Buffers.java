@@ -6,6 +6,11 @@ public final class Buffers {
     public static final int MAX_PACKET = 1500;
     /** Room after a packet for SRTP's authentication tag (up to 16 bytes) and SRTCP's index (4). */
     public static final int TAILROOM = 64;
+    /**
+     * What a forwarded packet may grow by in place before protection (an inserted header extension), leaving SRTP's
+     * tag and SRTCP's index room in the tailroom.
+     */
+    public static final int MAX_GROWTH = TAILROOM - 32;
     /** Size of every packet array: a packet plus its tailroom. */
     public static final int CAPACITY = MAX_PACKET + TAILROOM;
 

@@ -3,7 +3,9 @@ package io.lianmai.media.sfu;
 import io.lianmai.wire.rtcp.SenderReport;
 import io.lianmai.wire.rtp.HeaderExtensionIterator;
 import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtxPacket;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One published track as one subscriber receives it: its own SSRC, payload type and header extension ids, a
@@ -72,6 +74,12 @@ public final class DownTrack {
     private long octetsSent;
     private long retransmitted;
     private long refused;
+    /** Retransmissions go out as RTX (RFC 4588) on this SSRC when the subscriber negotiated it, else -1. */
+    private long rtxSsrc = -1;
+    private int rtxPayloadType;
+    private int rtxSequence;
+    /** Where an RTX packet is built (two bytes longer than the original it carries), with SRTP's tailroom. */
+    private byte[] rtxBuffer;
 
     /**
      * @param source the track to receive
@@ -115,6 +123,20 @@ public final class DownTrack {
      */
     public void startFromCachedKeyframe(long waitMillis) {
         this.keyframeWaitMillis = waitMillis;
+    }
+
+    /**
+     * Sends retransmissions as RTX (RFC 4588 §4): on {@code ssrc} with {@code payloadType} (whose {@code apt} is this
+     * track's payload type), their own sequence numbers, the original sequence number before the payload. A receiver
+     * then tells repairs from late packets, and a sender may later probe bandwidth with them. Call before
+     * {@link #attach}; allocates the one buffer they are built in.
+     */
+    public void retransmitWithRtx(long ssrc, int payloadType) {
+        this.rtxSsrc = ssrc;
+        this.rtxPayloadType = payloadType;
+        this.rtxSequence = ThreadLocalRandom.current().nextInt(0x10000);
+        // An original is at most Buffers.MAX_PACKET; its RTX two bytes more, within the tailroom SRTP still needs.
+        this.rtxBuffer = Buffers.packetArray();
     }
 
     /** Starts feeding this subscriber (on the media thread): joins the track and asks for a keyframe. */
@@ -314,8 +336,9 @@ public final class DownTrack {
     }
 
     /**
-     * Answers the subscriber's NACK for {@code outputSeq} from the publisher's cache, as a plain retransmission on
-     * this down-track's SSRC (RFC 4585 with {@code nack} feedback). Returns whether it could.
+     * Answers the subscriber's NACK for {@code outputSeq} from the publisher's cache (RFC 4585 with {@code nack}
+     * feedback): as RTX where negotiated ({@link #retransmitWithRtx}), else as a plain retransmission on this
+     * down-track's SSRC. Returns whether it could.
      */
     public boolean retransmit(int outputSeq, long nowMillis, byte[] scratch) {
         if (currentLayer < 0 && source.isVideo()) {
@@ -340,7 +363,17 @@ public final class DownTrack {
         out.setSequenceNumber(outputSeq);
         out.setTimestamp(outputTimestamp(sourceSeq, out.timestamp()));
         retransmitted++;
-        send(len);
+        if (rtxSsrc < 0) {
+            send(len);
+            return true;
+        }
+        prepare();
+        int rtxLength = RtxPacket.build(out, rtxBuffer, 0, rtxSsrc, rtxPayloadType, rtxSequence);
+        if (rtxLength < 0 || rtxLength > Buffers.MAX_PACKET + RtxPacket.OSN_LENGTH) {
+            return false;
+        }
+        rtxSequence = (rtxSequence + 1) & SEQ_MASK;
+        sink.sendRtp(rtxBuffer, 0, rtxLength);
         return true;
     }
 
@@ -366,6 +399,14 @@ public final class DownTrack {
     }
 
     private void send(int len) {
+        prepare();
+        packetsSent++;
+        octetsSent += out.payloadLength();
+        sink.sendRtp(out.buffer(), out.offset(), len);
+    }
+
+    /** Gives {@link #out} this subscriber's SSRC, payload type and header extension ids. */
+    private void prepare() {
         out.setSsrc(ssrc);
         out.setPayloadType(payloadType);
         if (!extensionIds.isIdentity() && extensions.reset(out)) {
@@ -373,9 +414,6 @@ public final class DownTrack {
                 extensions.setId(extensionIds.map(extensions.id()));
             }
         }
-        packetsSent++;
-        octetsSent += out.payloadLength();
-        sink.sendRtp(out.buffer(), out.offset(), len);
     }
 
     /**

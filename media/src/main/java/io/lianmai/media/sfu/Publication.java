@@ -1,5 +1,6 @@
 package io.lianmai.media.sfu;
 
+import io.lianmai.media.bwe.TransportFeedbackGenerator;
 import io.lianmai.wire.rtcp.GenericNack;
 import io.lianmai.wire.rtcp.PictureLossIndication;
 import io.lianmai.wire.rtcp.ReceiverReport;
@@ -8,13 +9,15 @@ import io.lianmai.wire.rtcp.RtcpPacketType;
 import io.lianmai.wire.rtcp.SenderReport;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.wire.rtp.RtxPacket;
+import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
 import io.lianmai.media.sdp.NegotiatedMedia;
 import java.util.List;
 
 /**
  * The publisher side of a session: maps incoming SSRCs to tracks and layers (from the SDP, or learned from the
  * rid/repaired-rid header extensions for simulcast), restores RTX, forwards, and keeps the publisher repairing:
- * NACKs for missing packets, PLIs for wanted keyframes, receiver reports every second.
+ * NACKs for missing packets, PLIs for wanted keyframes, receiver reports every second, and transport-cc feedback
+ * when negotiated (see {@link #sendTransportFeedback}).
  */
 public final class Publication implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
@@ -31,6 +34,10 @@ public final class Publication implements SessionRole {
     private final RtcpIterator rtcp = new RtcpIterator();
     private final SenderReport senderReport = new SenderReport();
     private long lastReportMillis;
+    /** The publisher's transport-wide-cc extension id and the feedback it gets, or 0 and null. */
+    private int transportCcExtensionId;
+    private TransportFeedbackGenerator transportFeedback;
+    private TransportFeedbackGenerator.FeedbackSink feedbackSink;
 
     /**
      * @param tracks the published tracks, in m-line order
@@ -70,8 +77,37 @@ public final class Publication implements SessionRole {
         return tracks;
     }
 
+    /**
+     * Records every packet's transport-wide sequence number (element {@code extensionId}) and sends the publisher
+     * transport-cc feedback from now on, so that its send-side estimator adapts its uplink. Call before the first
+     * packet.
+     */
+    public void sendTransportFeedback(int extensionId) {
+        transportCcExtensionId = extensionId;
+        transportFeedback = new TransportFeedbackGenerator(localSsrc);
+        feedbackSink = peer::sendRtcp;
+    }
+
+    /** The transport-cc feedback this publisher gets, or null when not negotiated. */
+    public TransportFeedbackGenerator transportFeedback() {
+        return transportFeedback;
+    }
+
     @Override
     public void onRtp(RtpPacket packet, long nowMillis, byte[] scratch) {
+        TransportFeedbackGenerator feedback = transportFeedback;
+        if (feedback != null) {
+            // Read before routing: restoring an RTX packet moves its header.
+            feedback.onPacket(TransportSequenceNumberExtension.read(packet, transportCcExtensionId), nowMillis);
+        }
+        route(packet, nowMillis, scratch);
+        if (feedback != null && feedback.hasLargeRun()) {
+            // After routing: the forwarded copies are out of scratch by now.
+            feedback.sendDue(nowMillis, feedbackMediaSsrc(), scratch, feedbackSink);
+        }
+    }
+
+    private void route(RtpPacket packet, long nowMillis, byte[] scratch) {
         long ssrc = packet.ssrc();
         for (int t = 0; t < tracks.size(); t++) {
             PublishedTrack track = tracks.get(t);
@@ -118,7 +154,7 @@ public final class Publication implements SessionRole {
                     } else {
                         layer.learnSsrc(packet.ssrc());
                     }
-                    onRtp(packet, nowMillis, scratch);
+                    route(packet, nowMillis, scratch);
                     return;
                 }
             }
@@ -173,10 +209,25 @@ public final class Publication implements SessionRole {
                 }
             }
         }
+        if (transportFeedback != null) {
+            transportFeedback.sendDue(nowMillis, feedbackMediaSsrc(), scratch, feedbackSink);
+        }
         if (nowMillis - lastReportMillis >= REPORT_INTERVAL_MILLIS) {
             lastReportMillis = nowMillis;
             sendReceiverReport(nowMillis, scratch);
         }
+    }
+
+    /** The media SSRC transport-cc feedback names: the first known stream's (it covers the whole transport). */
+    private long feedbackMediaSsrc() {
+        for (PublishedTrack track : tracks) {
+            for (IncomingLayer layer : track.layers()) {
+                if (layer.ssrc() >= 0) {
+                    return layer.ssrc();
+                }
+            }
+        }
+        return 0;
     }
 
     private void sendReceiverReport(long nowMillis, byte[] scratch) {

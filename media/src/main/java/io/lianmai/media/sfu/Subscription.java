@@ -1,5 +1,6 @@
 package io.lianmai.media.sfu;
 
+import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.wire.rtcp.GenericNack;
 import io.lianmai.wire.rtcp.RtcpFeedback;
 import io.lianmai.wire.rtcp.RtcpIterator;
@@ -21,6 +22,8 @@ public final class Subscription implements SessionRole {
     private final RtcpIterator rtcp = new RtcpIterator();
     private final GenericNack nack = new GenericNack();
     private final RetransmissionBudget budget;
+    /** The estimate of this player's downlink, or null when transport-cc was not negotiated (or is off). */
+    private SendSideBandwidthEstimator bandwidthEstimator;
     private long lastReportMillis;
 
     // NACK handling state, set before each forEachLostSequenceNumber so the callback needs no capture.
@@ -48,6 +51,28 @@ public final class Subscription implements SessionRole {
                 downTrack.limitRetransmissions(budget);
             }
         }
+    }
+
+    /**
+     * Feeds this player's transport-cc feedback to {@code estimator}, whose sequence numbers its down-tracks stamp
+     * (see {@link TransportSequenceStamper}). Call before the session is registered.
+     */
+    public void estimateBandwidth(SendSideBandwidthEstimator estimator) {
+        this.bandwidthEstimator = estimator;
+    }
+
+    /** The estimator of this player's downlink, or null when it has none (no transport-cc, or turned off). */
+    public SendSideBandwidthEstimator bandwidthEstimator() {
+        return bandwidthEstimator;
+    }
+
+    /**
+     * The bitrate this player's downlink is estimated to carry now, bit/s, or -1 without an estimator: what the
+     * simulcast layer choice reads.
+     */
+    public long estimatedBitrate() {
+        SendSideBandwidthEstimator estimator = bandwidthEstimator;
+        return estimator == null ? -1 : estimator.targetBitrate();
     }
 
     /** The player's retransmission budget and its refusal counters, or null when unlimited. */
@@ -83,6 +108,11 @@ public final class Subscription implements SessionRole {
                         nackScratch = scratch;
                         nack.forEachLostSequenceNumber(onLost);
                     }
+                }
+            } else if (type == RtcpPacketType.RTPFB
+                    && RtcpFeedback.format(buf, at) == RtcpFeedback.FMT_TRANSPORT_CC) {
+                if (bandwidthEstimator != null) {
+                    bandwidthEstimator.onFeedback(buf, at, rtcp.packetLength(), nowMillis);
                 }
             } else if (type == RtcpPacketType.PSFB) {
                 int format = RtcpFeedback.format(buf, at);

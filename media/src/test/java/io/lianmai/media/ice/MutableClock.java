@@ -6,16 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand; reading and setting it allocate nothing (the allocation tests set it per packet). */
+public final class MutableClock extends Clock {
     private long millis;
 
-    MutableClock(long startMillis) {
+    public MutableClock(long startMillis) {
         this.millis = startMillis;
     }
 
     void advance(Duration duration) {
         millis += duration.toMillis();
+    }
+
+    /** Sets the time, in milliseconds since the epoch. */
+    public void set(long newMillis) {
+        millis = newMillis;
     }
 
     @Override

@@ -119,6 +119,20 @@ class CodecNegotiatorTest {
     }
 
     @Test
+    void aSubscriberOfAStereoOpusPublisherIsToldTheStreamIsStereo() {
+        RtpCodec stereo = new RtpCodec(111, "opus", 48000, 2,
+                Map.of("stereo", "1", "sprop-stereo", "1", "maxaveragebitrate", "128000"), List.of());
+        RtpCodec mono = new RtpCodec(111, "opus", 48000, 2, Map.of("usedtx", "1"), List.of());
+        RtpCodec subscriber = new RtpCodec(109, "opus", 48000, 2,
+                new LinkedHashMap<>(Map.of("minptime", "10", "stereo", "1")), List.of());
+        assertThat(negotiator.negotiateSend(List.of(subscriber), List.of(stereo)).get(0).codec().parameters())
+                .containsEntry("sprop-stereo", "1").containsEntry("stereo", "1").containsEntry("minptime", "10")
+                .doesNotContainKey("maxaveragebitrate");
+        assertThat(negotiator.negotiateSend(List.of(subscriber), List.of(mono)).get(0).codec().parameters())
+                .isEqualTo(subscriber.parameters());
+    }
+
+    @Test
     void opusKeepsOfferedParametersAndOnlySupportedFeedback() {
         RtpCodec opus = new RtpCodec(111, "opus", 48000, 2,
                 Map.of("minptime", "10", "useinbandfec", "1", "stereo", "1"),

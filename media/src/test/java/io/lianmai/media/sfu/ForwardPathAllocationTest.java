@@ -3,6 +3,9 @@ package io.lianmai.media.sfu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.ThreadMXBean;
+import io.lianmai.media.bwe.SendSideBandwidthEstimator;
+import io.lianmai.media.bwe.TransportFeedbackGenerator;
+import io.lianmai.media.ice.MutableClock;
 import io.lianmai.wire.rtp.AbsSendTimeExtension;
 import io.lianmai.wire.rtp.AudioLevelExtension;
 import io.lianmai.wire.rtp.Codec;
@@ -13,6 +16,7 @@ import io.lianmai.media.srtp.SrtpError;
 import io.lianmai.media.srtp.SrtpMasterKey;
 import io.lianmai.media.srtp.SrtpProfile;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with what the media loop's tick does beside it (NACKs to the publisher, keyframe-request polls, a subscriber's
  * NACK answered from the cache with {@link DownTrack#retransmit}, within each subscriber's
  * {@link RetransmissionBudget}, and now and then a NACK storm of a thousand sequence numbers that the budget
- * mostly refuses). Measured with the JVM's per-thread allocation counter; the stream has a lost packet per thousand
+ * mostly refuses), and transport-wide congestion control: the publisher's arrivals recorded and its transport-cc
+ * feedback written, every subscriber's packets numbered by a {@link TransportSequenceStamper} and its own feedback
+ * (written as its browser would) fed to its {@link SendSideBandwidthEstimator}. Measured with the JVM's per-thread
+ * allocation counter; the stream has a lost packet per thousand
  * and a reordered one per hundred, so the repair paths run too.
  */
 class ForwardPathAllocationTest {
@@ -43,6 +50,8 @@ class ForwardPathAllocationTest {
      * subscribers = 1.6 MB, one per incoming packet 160,000 B.
      */
     private static final long TOLERANCE_BYTES = 1_024;
+    /** The subscribers' transport-wide-cc id (the publisher's is {@link Publisher#TRANSPORT_CC_ID}). */
+    private static final int SUBSCRIBER_TRANSPORT_CC_ID = 5;
 
     static Stream<Arguments> streams() {
         return Stream.of(
@@ -96,8 +105,9 @@ class ForwardPathAllocationTest {
         assertThat(server.track.packetsReceived()).isEqualTo(delivered);
         for (int i = 0; i < SUBSCRIBERS; i++) {
             DownTrack downTrack = server.downTracks[i];
+            // Plain retransmissions go out on the media SSRC; RTX ones (odd subscribers) on their own stream.
             assertThat(downTrack.packetsSent()).as("forwarded to subscriber %d", i)
-                    .isEqualTo(delivered + downTrack.retransmitted());
+                    .isEqualTo(delivered + (i % 2 == 1 ? 0 : downTrack.retransmitted()));
             assertThat(server.sinks[i].refused).as("packets subscriber %d's SRTP refused", i).isZero();
         }
         assertThat(server.downTracks[0].packetsSent() - forwardedBefore).as("forwarded while measured")
@@ -112,6 +122,21 @@ class ForwardPathAllocationTest {
         assertThat(refused).as("storm retransmissions the budgets refused").isPositive();
         if (media == Media.VIDEO) {
             assertThat(server.keyframeRequestsToPublisher).as("PLIs after subscribers asked").isPositive();
+        }
+        assertThat(server.publisherFeedback.feedbacksSent()).as("transport-cc feedback to the publisher")
+                .isPositive();
+        assertThat(server.publisherFeedback.packetsRecorded() + server.publisherFeedback.lateArrivals())
+                .as("every packet recorded, or too late for the feedback that reported it lost").isEqualTo(delivered);
+        for (int i = 0; i < SUBSCRIBERS; i++) {
+            SendSideBandwidthEstimator estimator = server.estimators[i];
+            // RTX packets (odd subscribers) are numbered too: transport-wide sequence numbers cover every packet.
+            DownTrack downTrack = server.downTracks[i];
+            assertThat(estimator.packetsStamped()).as("numbered for subscriber %d", i)
+                    .isEqualTo(downTrack.packetsSent() + (i % 2 == 1 ? downTrack.retransmitted() : 0));
+            assertThat(estimator.unstamped()).isZero();
+            assertThat(estimator.feedbacks()).as("feedback from subscriber %d", i).isPositive();
+            assertThat(estimator.malformedFeedbacks()).isZero();
+            assertThat(estimator.targetBitrate()).isPositive();
         }
     }
 
@@ -138,6 +163,12 @@ class ForwardPathAllocationTest {
         final RetransmissionBudget[] budgets;
         long nacksToPublisher;
         long keyframeRequestsToPublisher;
+        final MutableClock clock = new MutableClock(0);
+        final TransportFeedbackGenerator publisherFeedback = new TransportFeedbackGenerator(0x7777);
+        final TransportFeedbackGenerator.FeedbackSink toPublisher;
+        final SendSideBandwidthEstimator[] estimators;
+        final TransportFeedbackGenerator.FeedbackSink[] toEstimators;
+        final ProtectingSink publisherRtcp;
 
         Server(Media media, SrtpProfile profile, int subscribers, boolean leakySinks) {
             inbound = SrtpContext.create(Publisher.key(profile));
@@ -153,12 +184,24 @@ class ForwardPathAllocationTest {
             downTracks = new DownTrack[subscribers];
             sinks = new ProtectingSink[subscribers];
             budgets = new RetransmissionBudget[subscribers];
+            estimators = new SendSideBandwidthEstimator[subscribers];
+            toEstimators = new TransportFeedbackGenerator.FeedbackSink[subscribers];
             Random random = new Random(subscribers);
+            publisherRtcp = new ProtectingSink(SrtpContext.create(randomKey(profile, random)), false, clock);
+            toPublisher = publisherRtcp::sendRtcp;
             for (int i = 0; i < subscribers; i++) {
-                sinks[i] = new ProtectingSink(SrtpContext.create(randomKey(profile, random)), leakySinks);
-                downTracks[i] = new DownTrack(track, 0x5000_0000L + i, video ? 98 : 109, extensionIds, sinks[i]);
+                sinks[i] = new ProtectingSink(SrtpContext.create(randomKey(profile, random)), leakySinks, clock);
+                estimators[i] = new SendSideBandwidthEstimator();
+                SendSideBandwidthEstimator estimator = estimators[i];
+                toEstimators[i] = (buf, off, len) -> estimator.onFeedback(buf, off, len, clock.millis());
+                downTracks[i] = new DownTrack(track, 0x5000_0000L + i, video ? 98 : 109, extensionIds,
+                        new TransportSequenceStamper(sinks[i], estimators[i], SUBSCRIBER_TRANSPORT_CC_ID, clock));
                 budgets[i] = new RetransmissionBudget(RetransmissionLimits.DEFAULT, 0);
                 downTracks[i].limitRetransmissions(budgets[i]);
+                if (i % 2 == 1) {
+                    // Half the subscribers negotiated RTX: their retransmissions are built as RTX packets.
+                    downTracks[i].retransmitWithRtx(0x6000_0000L + i, video ? 99 : 110);
+                }
                 track.addDownTrack(downTracks[i]);
             }
         }
@@ -189,6 +232,9 @@ class ForwardPathAllocationTest {
                 return;
             }
             int seq = packet.sequenceNumber();
+            clock.set(nowMillis);
+            publisherFeedback.onPacket(TransportSequenceNumberExtension.read(packet, Publisher.TRANSPORT_CC_ID),
+                    nowMillis);
             track.onRtp(packet, layer, nowMillis, scratch);
             delivered++;
             tick(seq, nowMillis);
@@ -219,26 +265,45 @@ class ForwardPathAllocationTest {
             if (layer.pollKeyframeRequest(nowMillis)) {
                 keyframeRequestsToPublisher++;
             }
+            if (delivered % 5 == 0) {
+                // The 20 ms tick: transport-cc feedback to the publisher, and each subscriber's browser's feedback
+                // to its estimator.
+                publisherFeedback.sendDue(nowMillis, Publisher.ssrc(Media.VIDEO), scratch, toPublisher);
+                for (int i = 0; i < sinks.length; i++) {
+                    sinks[i].receiver.sendDue(nowMillis, 0x5000_0000L + i, scratch, toEstimators[i]);
+                }
+            }
         }
     }
 
-    /** A subscriber's session as far as the forward path goes: SRTP-protect in place, then drop instead of send. */
+    /**
+     * A subscriber's session as far as the forward path goes: SRTP-protect in place, then drop instead of send; on
+     * the way, the subscriber's browser records the packet's transport-wide sequence number for its feedback.
+     */
     private static final class ProtectingSink implements RtpSink {
         private final SrtpContext outbound;
         private final boolean leaky;
+        private final Clock clock;
+        private final RtpPacket view = new RtpPacket();
+        final TransportFeedbackGenerator receiver = new TransportFeedbackGenerator(0x9999);
         long octets;
         long refused;
         byte[] lastCopy;
 
-        ProtectingSink(SrtpContext outbound, boolean leaky) {
+        ProtectingSink(SrtpContext outbound, boolean leaky, Clock clock) {
             this.outbound = outbound;
             this.leaky = leaky;
+            this.clock = clock;
         }
 
         @Override
         public void sendRtp(byte[] buf, int off, int len) {
             if (leaky) {
                 lastCopy = Arrays.copyOfRange(buf, off, off + 16);
+            }
+            if (view.wrap(buf, off, len)) {
+                receiver.onPacket(TransportSequenceNumberExtension.read(view, SUBSCRIBER_TRANSPORT_CC_ID),
+                        clock.millis());
             }
             count(outbound.protectRtp(buf, off, len));
         }

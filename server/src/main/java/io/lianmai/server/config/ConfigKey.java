@@ -49,6 +49,10 @@ public enum ConfigKey {
             "A session whose client sends no valid ICE consent check for this long ends (RFC 7675: 30 s)."),
     MEDIA_CONNECT_TIMEOUT("media.connectTimeoutSeconds", "20", false,
             "A session that does not complete ICE within this many seconds of its offer ends."),
+    MEDIA_BWE_ENABLED("media.bwe.enabled", "true", false,
+            "Transport-wide congestion control: the server sends transport-cc feedback to publishers (so their "
+                    + "encoders adapt to the uplink) and estimates each player's downlink from its feedback. false: "
+                    + "neither is negotiated, as before."),
     MEDIA_EGRESS_THREADS("media.egressThreads", "0", false,
             "Threads that encrypt and send forwarded media beside the media loop, each with its own socket on the "
                     + "UDP port (SO_REUSEPORT, Linux). 0: the media loop does everything (cheapest per packet "

@@ -198,7 +198,8 @@ public final class ConfigLoader {
                 "auto".equalsIgnoreCase(text(settings, ConfigKey.MEDIA_EGRESS_THREADS))
                         ? MediaConfig.egressThreadsPerSpareCore()
                         : integer(settings, ConfigKey.MEDIA_EGRESS_THREADS, 0, MediaConfig.MAX_EGRESS_THREADS),
-                mediaLimits(settings)).withGopCache(gopCache(settings));
+                mediaLimits(settings)).withGopCache(gopCache(settings))
+                .withBandwidthEstimation(bool(settings, ConfigKey.MEDIA_BWE_ENABLED));
         RoomConfig defaults = RoomConfig.defaults();
         RoomConfig room = new RoomConfig(
                 integer(settings, ConfigKey.ROOM_RTC_MAX_MEMBERS, 1, 1_000_000),

@@ -81,6 +81,7 @@ final class SignallingConnection {
     private final LiveEndpoints.Bases live;
     private final TokenBucket commands;
     private final Admission admission;
+    private final IceServers iceServers;
     private final String address;
     /** Admission tickets of members resuming on another connection, handed from the old to the new one. */
     private final Map<Member, Admission.Ticket> handOffs;
@@ -102,7 +103,6 @@ final class SignallingConnection {
     private volatile Membership membership;
     /** Told once when the socket closed, on the socket's context. */
     private Runnable onGone = () -> { };
-    private final IceServers iceServers;
 
     SignallingConnection(SignallingServices services, ServerWebSocket socket, ProtocolCodec codec,
             LiveEndpoints.Bases live, Map<Member, Admission.Ticket> handOffs) {

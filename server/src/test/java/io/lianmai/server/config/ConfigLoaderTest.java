@@ -104,6 +104,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void turnServersNeedWellFormedUrlsAndASecretThatIsNeverShown() {
+        assertThat(load(Map.of(), Map.of()).turn().urls()).isEmpty();
+        TurnConfig turn = load(Map.of("LIANMAI_TURN_SECRET", "s3cret"), Map.of("turn.urls",
+                "turn:turn.example.com:3478?transport=udp, turns:turn.example.com:443?transport=tcp,",
+                "turn.credentialSeconds", "600")).turn();
+        assertThat(turn.urls()).containsExactly("turn:turn.example.com:3478?transport=udp",
+                "turns:turn.example.com:443?transport=tcp");
+        assertThat(turn.credentialLifetime()).hasSeconds(600);
+        assertThat(turn.toString()).doesNotContain("s3cret");
+        // STUN alone needs no secret.
+        assertThat(load(Map.of(), Map.of("turn.urls", "stun:stun.example.com")).turn().urls()).hasSize(1);
+        assertThatThrownBy(() -> load(Map.of(), Map.of("turn.urls", "turn:turn.example.com")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("turn.secret must be set");
+        for (String garbage : new String[] {"http://turn.example.com", "turn:a b", "turn:<x>", "turn:\"x\"", "turn"}) {
+            assertThatThrownBy(() -> load(Map.of(), Map.of("turn.urls", garbage, "turn.secret", "s3cret")))
+                    .as(garbage).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("turn.urls must list turn:, turns:, stun: or stuns: URLs");
+        }
+        assertThatThrownBy(() -> load(Map.of(), Map.of("turn.secret", "s3cret", "turn.credentialSeconds", "5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("turn.credentialSeconds must be between");
+    }
+
+    @Test
     void egressThreadsAreOffByDefaultAutoIsOnePerSpareCoreAndTheyAreBounded() {
         assertThat(load(Map.of(), Map.of()).media().egressThreads()).isZero();
         assertThat(load(Map.of("LIANMAI_MEDIA_EGRESS_THREADS", "auto"), Map.of()).media().egressThreads())

@@ -246,7 +246,7 @@ class WebSdkChromiumIT {
     }
 
     /** A bounded wait for a measurement over time (audio energy while paused), not for a condition. */
-    private static void pause(long millis) {
+    static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -325,6 +325,58 @@ public final class RtpPacket {
     }
 
     /**
+     * Adds the RFC 8285 element {@code id} with a zeroed value of {@code valueLength} bytes to the bound packet in
+     * place, moving the payload (and padding) towards the end of the buffer: appended to the existing one- or
+     * two-byte block (RFC 8285 §4.2, §4.3) as whole 32-bit words, or in a new one-byte block (two-byte when {@code id}
+     * or the length need it) right after the CSRCs when the packet has none (setting X). The view stays bound, with
+     * its new length. Returns the value's absolute offset, or -1, changing nothing, if the element is already there,
+     * the id or length does not fit the block's form, the packet carries a non-RFC 8285 extension, or it would end
+     * past {@code limit} (an index into the buffer; leave room for what follows, such as SRTP's tag).
+     */
+    public int addExtension(int id, int valueLength, int limit) {
+        if (buffer == null || id < 1 || id > MAX_TWO_BYTE_ID || valueLength < 1 || valueLength > 255
+                || findExtension(id) != NOT_FOUND) {
+            return -1;
+        }
+        boolean newBlock = extensionProfile == NO_PROFILE;
+        boolean oneByte = newBlock ? id <= MAX_ONE_BYTE_ID && valueLength <= 16
+                : extensionProfile == ONE_BYTE_PROFILE;
+        if (!newBlock && !oneByte && (extensionProfile & 0xFFF0) != TWO_BYTE_PROFILE
+                || oneByte && (id > MAX_ONE_BYTE_ID || valueLength > 16)) {
+            return -1;
+        }
+        int elementLength = (oneByte ? 1 : 2) + valueLength;
+        int words = (elementLength + 3) / 4;
+        int grow = words * 4 + (newBlock ? 4 : 0);
+        int end = offset + length;
+        if (grow > limit - end || limit > buffer.length) {
+            return -1;
+        }
+        int at = newBlock ? offset + FIXED_HEADER_LENGTH + csrcCount() * 4 : extensionOffset + extensionLength;
+        System.arraycopy(buffer, at, buffer, at + grow, end - at);
+        Arrays.fill(buffer, at, at + grow, (byte) 0);
+        if (newBlock) {
+            put16(buffer, at, oneByte ? ONE_BYTE_PROFILE : TWO_BYTE_PROFILE);
+            buffer[offset] |= 0x10;
+            extensionProfile = oneByte ? ONE_BYTE_PROFILE : TWO_BYTE_PROFILE;
+            extensionOffset = at + 4;
+            extensionLength = 0;
+            at += 4;
+        }
+        extensionLength += words * 4;
+        put16(buffer, extensionOffset - 2, extensionLength / 4);
+        if (oneByte) {
+            buffer[at] = (byte) (id << 4 | (valueLength - 1));
+        } else {
+            buffer[at] = (byte) id;
+            buffer[at + 1] = (byte) valueLength;
+        }
+        length += grow;
+        headerLength += grow;
+        return at + (oneByte ? 1 : 2);
+    }
+
+    /**
      * Whether extension element {@code id} is present and its value equals {@code expected} byte for byte; used to
      * match MID and RID values against pre-encoded identifiers without creating strings.
      */

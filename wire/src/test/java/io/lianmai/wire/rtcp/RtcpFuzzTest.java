@@ -117,7 +117,7 @@ class RtcpFuzzTest {
         int at = 0;
         int packets = 1 + random.nextInt(6);
         for (int p = 0; p < packets; p++) {
-            int kind = random.nextInt(9);
+            int kind = random.nextInt(10);
             long ssrc = random.nextInt();
             int blocks = random.nextInt(4);
             switch (kind) {
@@ -151,6 +151,16 @@ class RtcpFuzzTest {
                 case 6 -> at += FullIntraRequest.write(buf, at, ssrc, random.nextInt(), random.nextInt(256));
                 case 7 -> at += ReceiverEstimatedMaximumBitrate.write(buf, at, ssrc,
                         (random.nextLong() >>> 1) >>> random.nextInt(63), new long[] {1, 2, 3}, 0, random.nextInt(4));
+                case 8 -> {
+                    long[] arrivals = new long[256];
+                    long time = random.nextInt();
+                    for (int i = 0; i < arrivals.length; i++) {
+                        time += random.nextInt(40_000) - 5_000;
+                        arrivals[i] = i > 0 && random.nextInt(5) == 0 ? TransportFeedbackWriter.NOT_RECEIVED : time;
+                    }
+                    at += new TransportFeedbackWriter().write(buf, at, 600, ssrc, random.nextInt(),
+                            random.nextInt(65536), random.nextInt(256), arrivals, 0, 255, 1 + random.nextInt(256));
+                }
                 default -> {
                     byte[] tcc = Hex.bytes(TransportFeedbackTest.FEEDBACK);
                     System.arraycopy(tcc, 0, buf, at, tcc.length);

@@ -21,6 +21,8 @@ class RtcpZeroAllocationTest {
     private final SourceDescription sdes = new SourceDescription();
     private final GenericNack nack = new GenericNack();
     private final TransportFeedback tcc = new TransportFeedback();
+    private final TransportFeedbackWriter tccWriter = new TransportFeedbackWriter();
+    private final long[] arrivals = arrivals();
     private final PictureLossIndication pli = new PictureLossIndication();
     private final ReceiverEstimatedMaximumBitrate remb = new ReceiverEstimatedMaximumBitrate();
     private final byte[] compound = Hex.bytes(RtcpIteratorTest.COMPOUND);
@@ -99,5 +101,17 @@ class RtcpZeroAllocationTest {
         at += Goodbye.write(out, at, ssrcs, 0, 1);
         remb.wrap(out, rembAt, at - rembAt);
         sink += at + remb.bitrate();
+        int tccLength = tccWriter.write(out, 0, out.length, 1, 2, i & 0xFFFF, i, arrivals, i & 7, 255, 200);
+        tcc.wrap(out, 0, tccLength);
+        sink += tcc.forEachPacket(onStatus);
+    }
+
+    /** Arrival times 3 ms apart with every ninth packet lost, as a receiver's ring holds them. */
+    private static long[] arrivals() {
+        long[] arrivals = new long[256];
+        for (int i = 0; i < arrivals.length; i++) {
+            arrivals[i] = i % 9 == 8 ? TransportFeedbackWriter.NOT_RECEIVED : i * 3_000L;
+        }
+        return arrivals;
     }
 }

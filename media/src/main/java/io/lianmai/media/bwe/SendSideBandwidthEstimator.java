@@ -1,0 +1,196 @@
+package io.lianmai.media.bwe;
+
+import io.lianmai.wire.rtcp.TransportFeedback;
+import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
+
+/**
+ * Estimates one subscriber's downlink from its transport-cc feedback, in the manner of Google Congestion Control
+ * (draft-ietf-rmcat-gcc-02; libwebrtc {@code goog_cc}): every packet the SFU sends it is numbered with a
+ * transport-wide sequence number and remembered ({@link SentPacketHistory}); each feedback matches arrivals to send
+ * times, and
+ *
+ * <ul>
+ *   <li>the delay-based part groups packets into bursts ({@link InterArrivalDelta}), fits the trend of the queuing
+ *       delay and detects over-use against an adaptive threshold ({@link TrendlineEstimator}), and drives an AIMD
+ *       controller ({@link AimdRateControl}) bounded by the acknowledged throughput ({@link AcknowledgedBitrate});
+ *   <li>the loss-based part ({@link LossBasedControl}) cuts on more than 10 % loss and grows below 2 %;
+ * </ul>
+ *
+ * and the target is the smaller, within [{@link #MIN_BPS}, {@link #MAX_BPS}], starting at {@link #START_BPS}.
+ *
+ * <p>The SFU does not probe (no padding, no RTX probes): an estimate grows to at most 1.5 × what it forwards +
+ * 10 kbit/s, as libwebrtc's own does when application-limited, so a subscriber fed the small layer is estimated
+ * near that layer's rate plus headroom until probing exists.
+ *
+ * <p>On the media loop: {@link #stamp} per sent packet, {@link #onFeedback} per feedback; allocates nothing after
+ * construction and logs nothing.
+ */
+public final class SendSideBandwidthEstimator {
+    /** Start: what libwebrtc starts a video call at (its default 300 kbit/s start bitrate). */
+    public static final long START_BPS = 300_000;
+    /** Floor: enough for audio and a thumbnail; the estimator never reports less. */
+    public static final long MIN_BPS = 30_000;
+    /** Ceiling: above any single camera layer the SFU forwards. */
+    public static final long MAX_BPS = 20_000_000;
+    /** Round-trip time assumed until feedback measures one. */
+    private static final long DEFAULT_RTT_MICROS = 200_000;
+    private static final long REFERENCE_UNITS = 1L << 24;
+
+    private final SentPacketHistory history = new SentPacketHistory();
+    private final InterArrivalDelta interArrival = new InterArrivalDelta();
+    private final TrendlineEstimator trendline = new TrendlineEstimator();
+    private final AcknowledgedBitrate acknowledged = new AcknowledgedBitrate();
+    private final AimdRateControl aimd = new AimdRateControl(START_BPS, MIN_BPS, MAX_BPS);
+    private final LossBasedControl lossBased = new LossBasedControl(START_BPS, MIN_BPS, MAX_BPS);
+    private final TransportFeedback feedback = new TransportFeedback();
+    private final TransportFeedback.PacketStatusHandler onStatus = this::onPacketStatus;
+
+    private long target = START_BPS;
+    private long rttMicros = DEFAULT_RTT_MICROS;
+    private boolean hasReference;
+    private long lastReference;
+    private long unwrappedReferenceMicros;
+    /** Per feedback, set before the walk so that the handler needs no capture. */
+    private long arrivalShiftMicros;
+    private int feedbackReported;
+    private int feedbackLost;
+    private long newestSendMicros;
+    private BandwidthUsage usage = BandwidthUsage.NORMAL;
+
+    private long feedbacks;
+    private long malformedFeedbacks;
+    private long unmatched;
+    private long unstamped;
+
+    /**
+     * Numbers {@code packet} (about to be sent, {@code bytes} long) with the next transport-wide sequence number in
+     * its element {@code extensionId} and remembers its send time. A packet without that element (the caller could
+     * not add it) is not numbered and counted in {@link #unstamped()}.
+     */
+    public void stamp(RtpPacket packet, int extensionId, int bytes, long nowMillis) {
+        if (extensionId <= 0 || TransportSequenceNumberExtension.read(packet, extensionId) < 0) {
+            unstamped++;
+            return;
+        }
+        int seq = history.onSent(bytes, nowMillis * 1000);
+        TransportSequenceNumberExtension.write(packet, extensionId, seq);
+    }
+
+    /**
+     * The subscriber's transport-cc feedback (one RTCP packet at {@code off}), received at {@code nowMillis}: updates
+     * the estimate. Malformed feedback is counted and ignored.
+     */
+    public void onFeedback(byte[] buf, int off, int len, long nowMillis) {
+        if (!feedback.wrap(buf, off, len)) {
+            malformedFeedbacks++;
+            return;
+        }
+        long reference = feedback.referenceTime() & (REFERENCE_UNITS - 1);
+        if (!hasReference) {
+            hasReference = true;
+            unwrappedReferenceMicros = feedback.referenceTimeMicros();
+        } else {
+            long step = (reference - lastReference) << 40 >> 40; // signed 24-bit difference: the field wraps
+            unwrappedReferenceMicros += step * 64_000;
+        }
+        lastReference = reference;
+        arrivalShiftMicros = unwrappedReferenceMicros - feedback.referenceTimeMicros();
+        feedbackReported = 0;
+        feedbackLost = 0;
+        newestSendMicros = Long.MIN_VALUE;
+        if (feedback.forEachPacket(onStatus) < 0) {
+            malformedFeedbacks++;
+        }
+        feedbacks++;
+        long now = nowMillis * 1000;
+        if (newestSendMicros != Long.MIN_VALUE) {
+            // Feedback round trip: from sending the newest packet reported to hearing of it (RTT + feedback delay).
+            long sample = Math.max(0, now - newestSendMicros);
+            rttMicros = (rttMicros * 7 + sample) / 8;
+        }
+        lossBased.onFeedback(feedbackReported, feedbackLost);
+        long delayBased = aimd.update(usage, acknowledged.bitrate(), rttMicros, now);
+        target = lossBased.update(delayBased, rttMicros, now);
+    }
+
+    private void onPacketStatus(int sequenceNumber, int status, long arrivalMicros) {
+        long seq = history.find(sequenceNumber);
+        if (seq < 0) {
+            unmatched++;
+            return;
+        }
+        if (status == TransportFeedback.NOT_RECEIVED) {
+            feedbackReported++;
+            feedbackLost++;
+            return;
+        }
+        if (!history.acknowledge(seq)) {
+            return; // reported received before
+        }
+        feedbackReported++;
+        long arrival = arrivalMicros + arrivalShiftMicros;
+        long sent = history.sendMicros(seq);
+        newestSendMicros = Math.max(newestSendMicros, sent);
+        acknowledged.add(arrival, history.size(seq));
+        if (interArrival.add(sent, arrival)) {
+            usage = trendline.update(interArrival.arrivalDeltaMicros(), interArrival.sendDeltaMicros(),
+                    interArrival.lastArrivalMicros());
+        }
+    }
+
+    /** The target bitrate for everything sent to this subscriber, bit/s. */
+    public long targetBitrate() {
+        return target;
+    }
+
+    /** The delay-based part of the estimate, bit/s. */
+    public long delayBasedBitrate() {
+        return aimd.bitrate();
+    }
+
+    /** The throughput the subscriber acknowledged over the last 500 ms, bit/s, or -1 before it is known. */
+    public long acknowledgedBitrate() {
+        return acknowledged.bitrate();
+    }
+
+    /** The loss fraction of the last packets reported, 0..1. */
+    public double lossFraction() {
+        return lossBased.lossFraction();
+    }
+
+    /** What the delay detector concluded last. */
+    public BandwidthUsage usage() {
+        return usage;
+    }
+
+    /** Smoothed feedback round trip (RTT plus the receiver's feedback delay), µs. */
+    public long feedbackRttMicros() {
+        return rttMicros;
+    }
+
+    /** Packets numbered so far. */
+    public long packetsStamped() {
+        return history.sent();
+    }
+
+    /** Packets sent without a transport-wide sequence number (no room to add the extension). */
+    public long unstamped() {
+        return unstamped;
+    }
+
+    /** Feedback packets used. */
+    public long feedbacks() {
+        return feedbacks;
+    }
+
+    /** Feedback packets that did not parse (wholly or in part). */
+    public long malformedFeedbacks() {
+        return malformedFeedbacks;
+    }
+
+    /** Reported packets that matched nothing sent (too old, or never sent). */
+    public long unmatched() {
+        return unmatched;
+    }
+}
