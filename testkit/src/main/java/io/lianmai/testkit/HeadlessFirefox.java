@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -20,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,11 +33,19 @@ import java.util.stream.Stream;
  * BiDi</a> (a JSON command protocol on a WebSocket): nothing is downloaded. One browser per instance, a fresh
  * profile each, deleted on {@link #close()}.
  *
- * <p>The profile's {@code user.js} turns on the fake media devices without a permission prompt, lets ICE gather
- * loopback host candidates (Firefox skips 127.0.0.1 and hides host addresses behind mDNS names otherwise), and turns
- * off every background service that would reach the Internet (updates, telemetry, Normandy, remote settings, Safe
- * Browsing, captive-portal and connectivity checks, the OpenH264 plug-in download): with them off Firefox opens no
- * connection but the test's. Without OpenH264 Firefox's WebRTC sends and receives VP8 (and VP9), not H.264.
+ * <p>Firefox runs inside a {@link NetworkNamespace} the test made, because its ICE never offers a loopback
+ * candidate: 153 ESR gathers only non-loopback addresses ({@code media.peerconnection.ice.loopback},
+ * {@code …ice.force_interface = lo}, {@code …ice.default_address_only}, {@code …ice.link_local} and the socket
+ * process off change nothing), so on the host it would bind the machine's own network addresses, and a CI machine
+ * may have none. In the namespace its one candidate is the namespace's end of the test's veth pair, the server's
+ * media listen on the host end ({@link NetworkNamespace#hostAddress()}), and the pages come from the server's
+ * {@code http://127.0.0.1:port} carried into the namespace (a secure context, as {@code getUserMedia} requires).
+ *
+ * <p>The profile's {@code user.js} turns on the fake media devices without a permission prompt, shows host
+ * candidates as addresses (not mDNS names), and turns off every background service that would reach the Internet
+ * (updates, telemetry, Normandy, remote settings, Safe Browsing, captive-portal and connectivity checks, the OpenH264
+ * plug-in download); what is left goes to a dead proxy on loopback, and the namespace has no way out anyway.
+ * Without OpenH264 Firefox's WebRTC sends and receives VP8 (and VP9), not H.264.
  */
 public final class HeadlessFirefox implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -56,8 +59,7 @@ public final class HeadlessFirefox implements AutoCloseable {
             Map.entry("media.navigator.streams.fake", true),
             Map.entry("media.navigator.permission.disabled", true),
             Map.entry("media.autoplay.default", 0),
-            // ICE on loopback: gather 127.0.0.1 and show host addresses as they are (not as mDNS .local names).
-            Map.entry("media.peerconnection.ice.loopback", true),
+            // Host candidates as they are, not hidden behind mDNS .local names the server cannot resolve.
             Map.entry("media.peerconnection.ice.obfuscate_host_addresses", false),
             // The remote agent speaks WebDriver BiDi only (not the deprecated CDP subset).
             Map.entry("remote.active-protocols", 1),
@@ -143,14 +145,15 @@ public final class HeadlessFirefox implements AutoCloseable {
     }
 
     /**
-     * Starts a browser and opens a WebDriver BiDi session on it; skips the test loudly (fails it under CI) when
-     * Firefox ESR is not installed or the machine has no address Firefox's ICE can use ({@link #reachableMediaHost}).
+     * Starts a browser inside {@code network} and opens a WebDriver BiDi session on it; skips the test loudly (fails
+     * it under CI) when Firefox ESR is not installed. In the namespace, {@code 127.0.0.1:port} of each of
+     * {@code hostPorts} reaches this JVM's {@code 127.0.0.1:port} (the test server's HTTP port: pages, WHIP/WHEP,
+     * signalling); its WebRTC reaches a server whose media listen on {@link NetworkNamespace#hostAddress()}.
      */
-    public static HeadlessFirefox start() {
+    public static HeadlessFirefox start(NetworkNamespace network, int... hostPorts) {
         Path firefox = ExternalTools.require("firefox-esr (Debian package firefox-esr)", "/usr/bin/firefox-esr");
-        if (reachableMediaHost().isEmpty()) {
-            ExternalTools.unavailable("Firefox's ICE needs a non-loopback IPv4 address on this machine and it has none"
-                    + " (see HeadlessFirefox.reachableMediaHost)");
+        for (int port : hostPorts) {
+            network.exposeHostPort(port);
         }
         Path profile = null;
         Process process = null;
@@ -158,11 +161,14 @@ public final class HeadlessFirefox implements AutoCloseable {
             profile = Files.createTempDirectory("lianmai-firefox-");
             Files.writeString(profile.resolve("user.js"), userJs());
             Path output = profile.resolve("firefox.log");
+            // A port free on this side now, so the bridge can take the same number here: the remote agent refuses
+            // a Host header with another port. (Inside, only another browser of the namespace could hold it.)
             int port = ServerProcesses.freePort();
-            process = new ProcessBuilder(firefox.toString(), "--headless", "--no-remote", "--profile",
-                    profile.toString(), "--remote-debugging-port", Integer.toString(port), "about:blank")
+            process = new ProcessBuilder(network.command(firefox.toString(), "--headless", "--no-remote", "--profile",
+                    profile.toString(), "--remote-debugging-port", Integer.toString(port), "about:blank"))
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             URI url = awaitListening(process, output).resolve("/session");
+            network.reachNamespacePort(url.getPort());
             HeadlessFirefox browser = new HeadlessFirefox(process, profile, output,
                     HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)), url);
             browser.command("session.new", object().set("capabilities", object()));
@@ -180,36 +186,6 @@ public final class HeadlessFirefox implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw e instanceof AssertionError a ? a : new AssertionError("cannot start Firefox", e);
-        }
-    }
-
-    /**
-     * The address a server's media ports must listen on, and announce as their ICE candidate, for Firefox to
-     * connect: Firefox 153 ESR gathers no loopback candidates (neither {@code media.peerconnection.ice.loopback}
-     * nor {@code media.peerconnection.ice.force_interface} changes that, with or without the socket process), and
-     * its ICE with a server that announces only 127.0.0.1 fails. So the server takes
-     * this machine's own first non-loopback IPv4 address: packets to it stay inside this host's kernel (the local
-     * route table delivers them over {@code lo}), nothing crosses a network. Empty when the machine has none.
-     */
-    public static Optional<String> reachableMediaHost() {
-        try {
-            return NetworkInterface.networkInterfaces()
-                    .filter(HeadlessFirefox::upAndNotLoopback)
-                    .flatMap(NetworkInterface::inetAddresses)
-                    .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()
-                            && !address.isLinkLocalAddress())
-                    .map(InetAddress::getHostAddress)
-                    .findFirst();
-        } catch (SocketException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean upAndNotLoopback(NetworkInterface network) {
-        try {
-            return network.isUp() && !network.isLoopback();
-        } catch (SocketException e) {
-            return false;
         }
     }
 

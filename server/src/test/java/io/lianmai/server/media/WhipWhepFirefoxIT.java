@@ -7,32 +7,50 @@ import io.lianmai.testkit.AiortcPeer;
 import io.lianmai.testkit.Await;
 import io.lianmai.testkit.HeadlessFirefox;
 import io.lianmai.testkit.LibWebRtcPeer;
+import io.lianmai.testkit.NetworkNamespace;
 import io.lianmai.testkit.WhipClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Firefox ESR (a fourth WebRTC stack: Mozilla's, with its own SDP, ICE and RTP code) against the server through the
  * shipped WHIP and WHEP pages, with Google's libwebrtc on the other side: Firefox's camera and microphone reach a
  * libwebrtc player (simulcast too, from either layer), a libwebrtc publisher's video and audio are decoded by
- * Firefox, and an H.264-only publication reaches Firefox as audio. The server's media ports listen on this machine's
- * own address, not loopback: see {@link HeadlessFirefox#reachableMediaHost()}.
+ * Firefox, and an H.264-only publication reaches Firefox as audio. Firefox runs in a network namespace of the test's
+ * own and the server's media listen on its veth pair's host end (Firefox offers no loopback candidate: see
+ * {@link HeadlessFirefox}).
  */
 class WhipWhepFirefoxIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    @RegisterExtension
-    private static final TestServer server = TestServer.fixture(HeadlessFirefox.reachableMediaHost()
-            .map(host -> Map.of("media.host", host, "media.publicIp", host)).orElse(Map.of()));
+    private static NetworkNamespace network;
+    private static TestServer server;
     private final WhipClient whip = new WhipClient();
+
+    @BeforeAll
+    static void start() {
+        network = NetworkNamespace.create("ff");
+        server = TestServer.start(Map.of("media.host", network.hostAddress(), "media.publicIp", network.hostAddress()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (network != null) {
+            network.close();
+        }
+    }
 
     @Test
     void firefoxPublishesThroughWhipAndLibWebRtcPlaysIt() {
-        try (HeadlessFirefox publisher = HeadlessFirefox.start(); LibWebRtcPeer player = LibWebRtcPeer.player()) {
+        try (HeadlessFirefox publisher = firefox(); LibWebRtcPeer player = LibWebRtcPeer.player()) {
             publisher.open(page("whip.html", "fox", "&roomID=61"));
             publisher.await("Firefox published", WAIT, () -> log(publisher).contains("published fox_main"));
             publisher.await("Firefox connected", WAIT, () -> log(publisher).contains("connection connected"));
@@ -50,7 +68,7 @@ class WhipWhepFirefoxIT {
 
     @Test
     void firefoxPlaysALibWebRtcPublisherThroughWhep() {
-        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher(); HeadlessFirefox player = HeadlessFirefox.start()) {
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher(); HeadlessFirefox player = firefox()) {
             WhipClient.Result published = whip.post(server.endpoint("whip", "roomID=62", "lib", null),
                     server.userSig("lib"), publisher.createOffer());
             assertThat(published.status()).as(published.body()).isEqualTo(201);
@@ -69,7 +87,7 @@ class WhipWhepFirefoxIT {
     @Test
     void aFirefoxSimulcastPublisherIsPlayedFromEitherLayer() {
         AtomicInteger width = new AtomicInteger();
-        try (HeadlessFirefox publisher = HeadlessFirefox.start();
+        try (HeadlessFirefox publisher = firefox();
                 LibWebRtcPeer player = LibWebRtcPeer.player(false, frame -> width.set(frame.buffer.getWidth()))) {
             publisher.open(page("whip.html", "foxsim", "&roomID=63&simulcast=1"));
             publisher.await("Firefox connected", WAIT, () -> log(publisher).contains("connection connected"));
@@ -105,7 +123,7 @@ class WhipWhepFirefoxIT {
         AiortcPeer.requireInstalled();
         try (AiortcPeer publisher = AiortcPeer.publish(server.endpoint("whip", "roomID=64", "aih", null),
                 server.userSig("aih"), "h264", 440);
-                HeadlessFirefox player = HeadlessFirefox.start()) {
+                HeadlessFirefox player = firefox()) {
             publisher.await("connected", WAIT);
             player.open(page("whep.html", "fox", "&roomID=64&streamID=aih_main"));
             player.await("Firefox receives the audio", WAIT, () -> number(player, "audioSamples") > 0);
@@ -114,6 +132,10 @@ class WhipWhepFirefoxIT {
             assertThat(answer).contains("m=video 0 ").contains("a=group:BUNDLE 0\r\n");
             assertThat(number(player, "framesDecoded")).isZero();
         }
+    }
+
+    private static HeadlessFirefox firefox() {
+        return HeadlessFirefox.start(network, server.server().httpPort());
     }
 
     private static String log(HeadlessFirefox browser) {

@@ -6,15 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.HeadlessFirefox;
+import io.lianmai.testkit.NetworkNamespace;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web SDK ({@code /sdk/lianmai-web.js}) in Firefox ESR, in a call with the web SDK in Chromium: the same app
  * page as {@link WebSdkChromiumIT}, through the SDK's public API only. Firefox publishes its camera and microphone
- * and Chromium decodes them; Chromium publishes and Firefox decodes (its own {@code getStats()}).
+ * and Chromium decodes them; Chromium publishes and Firefox decodes (its own {@code getStats()}). Firefox runs in a
+ * network namespace of the test's own and the server's media listen on its veth pair's host end (see
+ * {@link HeadlessFirefox}); Chromium, on this side, reaches them there too.
  */
 class WebSdkFirefoxIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -25,13 +29,28 @@ class WebSdkFirefoxIT {
             + "      if (s.kind === 'video') frames += s.framesDecoded || 0;"
             + "      if (s.kind === 'audio') audio += s.packetsReceived || 0; }); }"
             + "  return [frames, audio]; })()";
-    @RegisterExtension
-    private static final TestServer server = TestServer.fixture(HeadlessFirefox.reachableMediaHost()
-            .map(host -> Map.of("media.host", host, "media.publicIp", host)).orElse(Map.of()));
+    private static NetworkNamespace network;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        network = NetworkNamespace.create("ff");
+        server = TestServer.start(Map.of("media.host", network.hostAddress(), "media.publicIp", network.hostAddress()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (network != null) {
+            network.close();
+        }
+    }
 
     @Test
     void firefoxAndChromiumSeeAndHearEachOtherThroughTheSdk() {
-        try (HeadlessFirefox fox = HeadlessFirefox.start(); HeadlessChromium chrome = BrowserMedia.start()) {
+        try (HeadlessFirefox fox = HeadlessFirefox.start(network, server.server().httpPort()); HeadlessChromium chrome = BrowserMedia.start()) {
             fox.onEveryPage(BrowserMedia.PROBE + WebSdkChromiumIT.APP);
             fox.open(server.url("/index.html").toString());
             chrome.onEveryPage(WebSdkChromiumIT.APP);
