@@ -276,7 +276,8 @@ public final class NetworkNamespace implements AutoCloseable {
         throw new AssertionError("no free /30 in 198.18.0.0/15 after 100 picks: " + used.size() + " in use");
     }
 
-    private static int toInt(String dotted) {
+    /** An IPv4 address in dotted quads as its 32 bits. */
+    static int toInt(String dotted) {
         int value = 0;
         for (String part : dotted.split("\\.")) {
             value = (value << 8) | Integer.parseInt(part);
@@ -285,7 +286,8 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     private static String dotted(int address) {
-        return (address >>> 24) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "." + (address & 255);
+        return (address >>> 24) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "."
+                + (address & 255);
     }
 
     private static void require(String... command) {

@@ -2,21 +2,19 @@ package io.lianmai.server.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.server.FirefoxFixture;
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.AiortcPeer;
 import io.lianmai.testkit.Await;
 import io.lianmai.testkit.HeadlessFirefox;
 import io.lianmai.testkit.LibWebRtcPeer;
-import io.lianmai.testkit.NetworkNamespace;
 import io.lianmai.testkit.WhipClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Firefox ESR (a fourth WebRTC stack: Mozilla's, with its own SDP, ICE and RTP code) against the server through the
@@ -28,35 +26,19 @@ import org.junit.jupiter.api.Test;
  */
 class WhipWhepFirefoxIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static NetworkNamespace network;
-    private static TestServer server;
+    @RegisterExtension
+    private static final FirefoxFixture fixture = new FirefoxFixture();
     private final WhipClient whip = new WhipClient();
-
-    @BeforeAll
-    static void start() {
-        network = NetworkNamespace.create("ff");
-        server = TestServer.start(Map.of("media.host", network.hostAddress(), "media.publicIp", network.hostAddress()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (network != null) {
-            network.close();
-        }
-    }
 
     @Test
     void firefoxPublishesThroughWhipAndLibWebRtcPlaysIt() {
-        try (HeadlessFirefox publisher = firefox(); LibWebRtcPeer player = LibWebRtcPeer.player()) {
+        try (HeadlessFirefox publisher = fixture.firefox(); LibWebRtcPeer player = LibWebRtcPeer.player()) {
             publisher.open(page("whip.html", "fox", "&roomID=61"));
             publisher.await("Firefox published", WAIT, () -> log(publisher).contains("published fox_main"));
             publisher.await("Firefox connected", WAIT, () -> log(publisher).contains("connection connected"));
 
-            WhipClient.Result played = whip.post(server.endpoint("whep", "roomID=61", "lib", "fox_main"),
-                    server.userSig("lib"), player.createOffer());
+            WhipClient.Result played = whip.post(server().endpoint("whep", "roomID=61", "lib", "fox_main"),
+                    server().userSig("lib"), player.createOffer());
             assertThat(played.status()).as(played.body()).isEqualTo(201);
             player.acceptAnswer(played.body());
 
@@ -68,9 +50,9 @@ class WhipWhepFirefoxIT {
 
     @Test
     void firefoxPlaysALibWebRtcPublisherThroughWhep() {
-        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher(); HeadlessFirefox player = firefox()) {
-            WhipClient.Result published = whip.post(server.endpoint("whip", "roomID=62", "lib", null),
-                    server.userSig("lib"), publisher.createOffer());
+        try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher(); HeadlessFirefox player = fixture.firefox()) {
+            WhipClient.Result published = whip.post(server().endpoint("whip", "roomID=62", "lib", null),
+                    server().userSig("lib"), publisher.createOffer());
             assertThat(published.status()).as(published.body()).isEqualTo(201);
             publisher.acceptAnswer(published.body());
             publisher.awaitConnected(WAIT);
@@ -87,14 +69,14 @@ class WhipWhepFirefoxIT {
     @Test
     void aFirefoxSimulcastPublisherIsPlayedFromEitherLayer() {
         AtomicInteger width = new AtomicInteger();
-        try (HeadlessFirefox publisher = firefox();
+        try (HeadlessFirefox publisher = fixture.firefox();
                 LibWebRtcPeer player = LibWebRtcPeer.player(false, frame -> width.set(frame.buffer.getWidth()))) {
             publisher.open(page("whip.html", "foxsim", "&roomID=63&simulcast=1"));
             publisher.await("Firefox connected", WAIT, () -> log(publisher).contains("connection connected"));
             assertThat(publisher.script("window.pc.localDescription.sdp").asText()).contains("a=simulcast:send");
 
-            WhipClient.Result played = whip.post(server.endpoint("whep", "roomID=63", "lib", "foxsim_main"),
-                    server.userSig("lib"), player.createOffer());
+            WhipClient.Result played = whip.post(server().endpoint("whep", "roomID=63", "lib", "foxsim_main"),
+                    server().userSig("lib"), player.createOffer());
             assertThat(played.status()).as(played.body()).isEqualTo(201);
             player.acceptAnswer(played.body());
             player.awaitMedia(60, 100, WAIT);
@@ -104,7 +86,7 @@ class WhipWhepFirefoxIT {
             int big = width.get();
 
             String path = played.location().getPath();
-            assertThat(server.server().media().preferSmallStream(path.substring(path.lastIndexOf('/') + 1), true))
+            assertThat(server().server().media().preferSmallStream(path.substring(path.lastIndexOf('/') + 1), true))
                     .isTrue();
             Await.until("the small layer", WAIT, () -> width.get() > 0 && width.get() < big, () -> "width " + width.get());
             long before = player.videoFramesReceived();
@@ -121,9 +103,9 @@ class WhipWhepFirefoxIT {
     @Test
     void anH264OnlyPublicationReachesFirefoxAsAudioOnly() {
         AiortcPeer.requireInstalled();
-        try (AiortcPeer publisher = AiortcPeer.publish(server.endpoint("whip", "roomID=64", "aih", null),
-                server.userSig("aih"), "h264", 440);
-                HeadlessFirefox player = firefox()) {
+        try (AiortcPeer publisher = AiortcPeer.publish(server().endpoint("whip", "roomID=64", "aih", null),
+                server().userSig("aih"), "h264", 440);
+                HeadlessFirefox player = fixture.firefox()) {
             publisher.await("connected", WAIT);
             player.open(page("whep.html", "fox", "&roomID=64&streamID=aih_main"));
             player.await("Firefox receives the audio", WAIT, () -> number(player, "audioSamples") > 0);
@@ -132,10 +114,6 @@ class WhipWhepFirefoxIT {
             assertThat(answer).contains("m=video 0 ").contains("a=group:BUNDLE 0\r\n");
             assertThat(number(player, "framesDecoded")).isZero();
         }
-    }
-
-    private static HeadlessFirefox firefox() {
-        return HeadlessFirefox.start(network, server.server().httpPort());
     }
 
     private static String log(HeadlessFirefox browser) {
@@ -147,7 +125,11 @@ class WhipWhepFirefoxIT {
     }
 
     private static String page(String page, String userId, String extra) {
-        return server.url("/" + page + "?sdkAppID=" + server.sdkAppId() + "&userID=" + userId + "&userSig="
-                + URLEncoder.encode(server.userSig(userId), StandardCharsets.UTF_8) + extra).toString();
+        return server().url("/" + page + "?sdkAppID=" + server().sdkAppId() + "&userID=" + userId + "&userSig="
+                + URLEncoder.encode(server().userSig(userId), StandardCharsets.UTF_8) + extra).toString();
+    }
+
+    private static TestServer server() {
+        return fixture.server();
     }
 }

@@ -3,15 +3,14 @@ package io.lianmai.server.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lianmai.server.FirefoxFixture;
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.HeadlessFirefox;
-import io.lianmai.testkit.NetworkNamespace;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web SDK ({@code /sdk/lianmai-web.js}) in Firefox ESR, in a call with the web SDK in Chromium: the same app
@@ -29,40 +28,24 @@ class WebSdkFirefoxIT {
             + "      if (s.kind === 'video') frames += s.framesDecoded || 0;"
             + "      if (s.kind === 'audio') audio += s.packetsReceived || 0; }); }"
             + "  return [frames, audio]; })()";
-    private static NetworkNamespace network;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        network = NetworkNamespace.create("ff");
-        server = TestServer.start(Map.of("media.host", network.hostAddress(), "media.publicIp", network.hostAddress()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (network != null) {
-            network.close();
-        }
-    }
+    @RegisterExtension
+    private static final FirefoxFixture fixture = new FirefoxFixture();
 
     @Test
     void firefoxAndChromiumSeeAndHearEachOtherThroughTheSdk() {
-        try (HeadlessFirefox fox = HeadlessFirefox.start(network, server.server().httpPort()); HeadlessChromium chrome = BrowserMedia.start()) {
+        try (HeadlessFirefox fox = fixture.firefox(); HeadlessChromium chrome = BrowserMedia.start()) {
             fox.onEveryPage(BrowserMedia.PROBE + WebSdkChromiumIT.APP);
-            fox.open(server.url("/index.html").toString());
+            fox.open(server().url("/index.html").toString());
             chrome.onEveryPage(WebSdkChromiumIT.APP);
-            chrome.open(server.url("/index.html").toString());
+            chrome.open(server().url("/index.html").toString());
 
             JsonNode started = fox.script("window.app({}, " + params("fox-alice") + ", "
                     + "{enableCamera: true, enableMic: true})");
             assertThat(started.asBoolean()).as(started.toString()).isTrue();
             assertThat(chrome.asyncScript("const done = arguments[arguments.length - 1];"
                     + "window.app({}, arguments[0], arguments[1]).then(done, e => done(String(e)))",
-                    Map.of("sdkAppID", server.sdkAppId(), "userID", "chrome-bob", "userSig",
-                            server.userSig("chrome-bob"), "roomID", 8861, "scene", "rtc", "role", "anchor"),
+                    Map.of("sdkAppID", server().sdkAppId(), "userID", "chrome-bob", "userSig",
+                            server().userSig("chrome-bob"), "roomID", 8861, "scene", "rtc", "role", "anchor"),
                     Map.of("enableCamera", true, "enableMic", true))).isEqualTo(true);
 
             chrome.await("Chromium decodes Firefox's video and audio", WAIT,
@@ -77,7 +60,11 @@ class WebSdkFirefoxIT {
     }
 
     private static String params(String userId) {
-        return "{sdkAppID: " + server.sdkAppId() + ", userID: '" + userId + "', userSig: '" + server.userSig(userId)
+        return "{sdkAppID: " + server().sdkAppId() + ", userID: '" + userId + "', userSig: '" + server().userSig(userId)
                 + "', roomID: 8861, scene: 'rtc', role: 'anchor'}";
+    }
+
+    private static TestServer server() {
+        return fixture.server();
     }
 }
