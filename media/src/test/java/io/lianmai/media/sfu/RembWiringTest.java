@@ -242,30 +242,18 @@ class RembWiringTest {
      */
     private static byte[] rtp(int seq, int id, int value) {
         boolean absSendTime = id == 2 || id == 3;
-        byte[] b = new byte[12 + 8 + 20];
-        b[0] = (byte) 0x90;
-        b[1] = (byte) 0x80 | 96;
-        b[2] = (byte) (seq >> 8);
-        b[3] = (byte) seq;
-        b[7] = (byte) seq;
-        b[8] = 0x12;
-        b[9] = 0x34;
-        b[10] = 0x56;
-        b[11] = 0x78;
-        b[12] = (byte) 0xBE;
-        b[13] = (byte) 0xDE;
-        b[15] = 1;
+        byte[] b = new byte[Buffers.CAPACITY];
+        RtpPacket.writeFixedHeader(b, 0, true, 96, seq, seq, SSRC);
+        b[12] = 0x10; // VP8 descriptor: S=1, partition 0
+        b[13] = 0x00; // payload header: P=0, a keyframe
+        RtpPacket packet = new RtpPacket();
+        packet.wrap(b, 0, 12 + 20);
+        int at = packet.addExtension(id, absSendTime ? AbsSendTimeExtension.LENGTH : 1, b.length);
         if (absSendTime) {
-            b[16] = (byte) (id << 4 | 2);
-            b[17] = (byte) (value >> 16);
-            b[18] = (byte) (value >> 8);
-            b[19] = (byte) value;
+            AbsSendTimeExtension.write(packet, id, value);
         } else {
-            b[16] = (byte) (id << 4);
-            b[17] = '1';
+            b[at] = '1';
         }
-        b[20] = 0x10; // VP8 descriptor: S=1, partition 0
-        b[21] = 0x00; // payload header: P=0, a keyframe
-        return b;
+        return Arrays.copyOf(b, packet.length());
     }
 }
