@@ -23,10 +23,10 @@ public final class Subscription implements SessionRole {
     private final RtcpIterator rtcp = new RtcpIterator();
     private final GenericNack nack = new GenericNack();
     private final RetransmissionBudget budget;
-    /** The estimate of this player's downlink, or null when transport-cc was not negotiated (or is off). */
-    private SendSideBandwidthEstimator bandwidthEstimator;
     /** This player's own estimate from its REMB, or null unless it negotiated goog-remb and not transport-cc. */
     private RembEstimate rembEstimate;
+    /** The estimate of this player's downlink, or null when transport-cc was not negotiated (or is off). */
+    private SendSideBandwidthEstimator bandwidthEstimator;
     private long lastReportMillis;
 
     // NACK handling state, set before each forEachLostSequenceNumber so the callback needs no capture.
