@@ -123,14 +123,18 @@ public final class MediaServer implements MediaPlane {
      * @param laneProtectFailures packets an egress lane could not protect
      * @param transportFeedbackSent transport-cc feedback packets sent to the publishers now connected
      * @param transportFeedbackReceived transport-cc feedback packets received from the players now connected
-     * @param estimatedPlayers players now connected whose downlink is estimated (see {@link #bandwidthEstimates})
+     * @param estimatedPlayers players now connected whose downlink is estimated, from transport-cc feedback or from
+     *     their REMB (see {@link #bandwidthEstimates})
+     * @param rembReceived well-formed REMBs received from the players now connected whose REMB is read (they
+     *     negotiated {@code goog-remb} and not transport-cc)
+     * @param rembIgnored application-layer feedback from those players that was not a well-formed REMB
      */
     public record Stats(int webRtcSessions, int handshakesInProgress, int dtlsThreads, long refusedSessions,
             long refusedHandshakes, int routedAddresses, int udpEndpoints, int tcpConnections,
             long refusedTcpConnections, long tcpHandshakeTimeouts, long refusedRetransmissions, long unknownPackets,
             long badStun, long srtpDropped, long packetFailures, long tickFailures, long tcpDropped,
             long laneQueueFull, long laneProtectFailures, long transportFeedbackSent, long transportFeedbackReceived,
-            int estimatedPlayers) {
+            int estimatedPlayers, long rembReceived, long rembIgnored) {
     }
 
     /** A snapshot of {@link Stats}, taken on the media loop (waits at most 2 s for it). */
@@ -160,12 +164,13 @@ public final class MediaServer implements MediaPlane {
                 held.refusedRetransmissions(), net.unusableDatagrams() + routed.unknownPackets(), routed.badStun(),
                 held.srtpDropped(), net.packetFailures(), held.tickFailures(), net.tcpDropped(), net.laneQueueFull(),
                 net.laneProtectFailures(), held.transportFeedbackSent(), held.transportFeedbackReceived(),
-                held.estimatedPlayers());
+                held.estimatedPlayers(), held.rembReceived(), held.rembIgnored());
     }
 
     /**
-     * Each connected WebRTC player's estimated downlink in bit/s, by session id, from its transport-cc feedback
-     * (players that did not negotiate transport-cc are absent); taken on the media loop (waits at most 2 s).
+     * Each connected WebRTC player's estimated downlink in bit/s, by session id: from its transport-cc feedback, or,
+     * for a player that negotiated REMB without transport-cc (aiortc), its latest REMB once one came (players with
+     * neither are absent); taken on the media loop (waits at most 2 s).
      */
     public Map<String, Long> bandwidthEstimates() {
         return onLoop(registry::bandwidthEstimates);

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * {@code python3-aiortc}, run with {@code /usr/bin/python3}). It runs {@code aiortc_peer.py} (beside this class)
  * as a child process and reads the JSON lines it prints: when its POST was answered, when it connected, a viewer's
  * first decoded frame (ms after its POST) and every half second its decoded frames, audio frames, the received
- * tone's frequency and the picture's brightness. Closing it closes the script's stdin, which ends the session.
+ * tone's frequency, the picture's brightness and the latest REMB its own receive-side estimator sent. Closing it
+ * closes the script's stdin, which ends the session.
  */
 public final class AiortcPeer implements AutoCloseable {
     private static final String PYTHON = "/usr/bin/python3";
@@ -127,6 +128,14 @@ public final class AiortcPeer implements AutoCloseable {
     /** Received audio frames so far (viewer). */
     public long audioFrames() {
         return stats().map(s -> s.path("audio_frames").asLong()).orElse(0L);
+    }
+
+    /**
+     * The bitrate in the latest REMB the viewer sent (aiortc estimates it from the abs-send-time of the video it
+     * receives), bit/s; 0 before the first.
+     */
+    public long rembBitrate() {
+        return stats().map(s -> s.path("remb_bps").asLong()).orElse(0L);
     }
 
     /** What the script printed, for failure messages. */

@@ -9,7 +9,8 @@ It prints one JSON object per line on stdout and ends when stdin closes (or afte
   {"event": "posted", "status": 201}            the WHIP/WHEP answer arrived (a viewer's clock starts at its POST)
   {"event": "connected"}                        ICE and DTLS are up
   {"event": "first_frame", "ms": 312}           a viewer decoded its first video frame, ms after its POST
-  {"event": "stats", "frames": 95, "audio_frames": 250, "tone_hz": 440.0, "brightness": 180.2}
+  {"event": "stats", "frames": 95, "audio_frames": 250, "tone_hz": 440.0, "brightness": 180.2, "remb_bps": 512000,
+   "rembs": 7}                                 remb_bps: the latest REMB the viewer's own estimator sent (0: none yet)
   {"event": "error", "message": "..."}
 The publisher sends a 640x360 picture (bright, with a moving bar) at 30 fps and a sine tone; the viewer counts
 decoded frames and reports the received audio's dominant frequency over the last second.
@@ -23,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 
+import aiortc.rtcrtpreceiver
 import av
 import numpy
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
@@ -30,6 +32,24 @@ from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 
 AUDIO_RATE = 48000
 AUDIO_SAMPLES = 960  # 20 ms
+
+
+class RembLog:
+    """What aiortc's receivers put in the REMBs they send (from abs-send-time, when the answer has it)."""
+
+    bps = 0
+    count = 0
+
+    @staticmethod
+    def install():
+        pack = aiortc.rtcrtpreceiver.pack_remb_fci
+
+        def recording(bitrate, ssrcs):
+            RembLog.bps = bitrate
+            RembLog.count += 1
+            return pack(bitrate, ssrcs)
+
+        aiortc.rtcrtpreceiver.pack_remb_fci = recording
 
 
 def say(event, **fields):
@@ -181,7 +201,8 @@ async def run(args):
             await asyncio.sleep(0.5)
             if args.mode == "play":
                 say("stats", frames=receiver.frames, audio_frames=receiver.audio_frames,
-                    tone_hz=receiver.tone_hz(), brightness=receiver.brightness)
+                    tone_hz=receiver.tone_hz(), brightness=receiver.brightness, remb_bps=RembLog.bps,
+                    rembs=RembLog.count)
 
     tasks.append(asyncio.ensure_future(report()))
     try:
@@ -202,6 +223,7 @@ def main():
     parser.add_argument("--tone", type=float, default=440.0)
     parser.add_argument("--seconds", type=float, default=120.0)
     args = parser.parse_args()
+    RembLog.install()
     try:
         asyncio.run(run(args))
     except Exception as e:  # the test reads this line; a traceback on stderr is kept too

@@ -3,7 +3,8 @@
  * tells publishers when their packets arrived ({@link io.lianmai.media.bwe.TransportFeedbackGenerator}), and the send
  * side that numbers every packet to a subscriber and estimates its downlink from its feedback in the manner of Google
  * Congestion Control (draft-ietf-rmcat-gcc-02, libwebrtc {@code modules/congestion_controller/goog_cc}):
- * {@link io.lianmai.media.bwe.SendSideBandwidthEstimator}. On the media loop; nothing here allocates or logs per
- * packet. See {@code docs/media.md}, "Bandwidth estimation".
+ * {@link io.lianmai.media.bwe.SendSideBandwidthEstimator}; and, for subscribers that offer only REMB, their own
+ * estimate read from their REMB ({@link io.lianmai.media.bwe.RembEstimate}). On the media loop; nothing here
+ * allocates or logs per packet. See {@code docs/media.md}, "Bandwidth estimation".
  */
 package io.lianmai.media.bwe;

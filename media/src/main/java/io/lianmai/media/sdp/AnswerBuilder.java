@@ -97,7 +97,7 @@ public final class AnswerBuilder {
             plans.add(plan(offer, m, bundle, available, publishIntent));
         }
 
-        oneIdPerExtension(plans);
+        oneIdPerExtension(plans, offeredIds(offer));
         List<Plan> accepted = plans.stream().filter(Plan::accepted).toList();
         if (accepted.isEmpty()) {
             StringBuilder reasons = new StringBuilder();
@@ -293,27 +293,59 @@ public final class AnswerBuilder {
      * Keeps each extmap id meaning one extension across the bundle (RFC 8843 §9.1.2, RFC 8285): all bundled m-lines
      * share one RTP session, and receivers such as aiortc keep one id map for the whole transport. An offer that uses
      * one id for two URIs in two m-lines (aiortc: 2 = ssrc-audio-level in audio, abs-send-time in video) is answered
-     * without the later m-line's conflicting extension, so nothing is ever sent with an id the receiver reads as
-     * another extension. The first m-line to use an id keeps it.
+     * so that nothing is ever sent with an id the receiver reads as another extension. The first m-line to use an id
+     * keeps it. In a later m-line where the SFU only sends, the conflicting extension moves to an id no m-line of the
+     * offer or answer uses: the offerer sends nothing with it, and aiortc takes the answer's ids (its
+     * {@code find_common_header_extensions} keeps the remote side's), so an aiortc viewer gets the abs-send-time its
+     * REMB needs; a receiver that kept its offer's id would just not know the new one. Where the SFU receives, the
+     * offerer would go on sending the old id, so the extension is left out instead.
+     *
+     * @param offeredIds every extmap id the offer uses, in any m-line
      */
-    private static void oneIdPerExtension(List<Plan> plans) {
-        Map<Integer, String> claimed = new HashMap<>();
+    private static void oneIdPerExtension(List<Plan> plans, Set<Integer> offeredIds) {
+        Set<Integer> taken = new HashSet<>(offeredIds);
+        Map<Integer, String> kept = new HashMap<>();
         for (int i = 0; i < plans.size(); i++) {
             Plan plan = plans.get(i);
             if (!plan.accepted()) {
                 continue;
             }
-            List<ExtMap> kept = new ArrayList<>();
+            List<ExtMap> answered = new ArrayList<>();
             for (ExtMap extMap : plan.extMaps()) {
-                String owner = claimed.putIfAbsent(extMap.id(), extMap.uri());
+                String owner = kept.putIfAbsent(extMap.id(), extMap.uri());
                 if (owner == null || owner.equals(extMap.uri())) {
-                    kept.add(extMap);
+                    answered.add(extMap);
+                } else if (plan.direction() == Direction.SENDONLY) {
+                    int free = freeId(taken);
+                    if (free > 0) {
+                        taken.add(free);
+                        kept.put(free, extMap.uri());
+                        answered.add(new ExtMap(free, extMap.direction(), extMap.uri(), extMap.attributes()));
+                    }
                 }
             }
-            if (kept.size() != plan.extMaps().size()) {
-                plans.set(i, plan.withExtMaps(kept));
+            if (!answered.equals(plan.extMaps())) {
+                plans.set(i, plan.withExtMaps(answered));
             }
         }
+    }
+
+    /** The lowest one-byte id (1..14, RFC 8285 §4.2) not in {@code taken}, or 0. */
+    private static int freeId(Set<Integer> taken) {
+        for (int id = 1; id <= NegotiationPolicy.MAX_HEADER_EXTENSIONS; id++) {
+            if (!taken.contains(id)) {
+                return id;
+            }
+        }
+        return 0;
+    }
+
+    private static Set<Integer> offeredIds(SessionDescription offer) {
+        Set<Integer> ids = new HashSet<>();
+        for (MediaDescription m : offer.media()) {
+            m.extMaps().forEach(extMap -> ids.add(extMap.id()));
+        }
+        return ids;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.lianmai.media.LocalSink;
 import io.lianmai.media.MediaConfig;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane.MediaSession;
+import io.lianmai.media.bwe.RembEstimate;
 import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.media.dtls.DtlsConfig;
 import io.lianmai.media.dtls.DtlsContext;
@@ -20,7 +21,9 @@ import io.lianmai.media.sdp.ExtMap;
 import io.lianmai.media.sdp.LocalAnswer;
 import io.lianmai.media.sdp.LocalOffer;
 import io.lianmai.media.sdp.LocalTransport;
+import io.lianmai.media.sdp.MediaDescription;
 import io.lianmai.media.sdp.MediaKind;
+import io.lianmai.media.sdp.NegotiatedMedia;
 import io.lianmai.media.sdp.NegotiatedSession;
 import io.lianmai.media.sdp.NegotiationPolicy;
 import io.lianmai.media.sdp.OfferBuilder;
@@ -29,6 +32,7 @@ import io.lianmai.media.sdp.RtcpFeedbackType;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sdp.SdpException;
 import io.lianmai.media.sdp.SessionDescription;
+import io.lianmai.media.sfu.AbsSendTimeStamper;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.RetransmissionBudget;
@@ -78,9 +82,15 @@ public final class SessionFactory {
      * transport-wide congestion control: it sends publishers transport-cc feedback (a sender that negotiated
      * transport-cc and never got feedback would stay at its start bitrate) and estimates each player's downlink from
      * its feedback. Off, neither is negotiated, and libwebrtc senders ramp up on the receiver reports' loss figures.
-     * REMB ({@code goog-remb}) is not negotiated: the server neither sends nor reads it yet.
+     * The server sends no REMB ({@code goog-remb}) to publishers; players are answered it only by {@link #rembPolicy}.
      */
     private final NegotiationPolicy policy;
+    /**
+     * For players that offer {@code goog-remb} but not transport-cc (aiortc): REMB instead of transport-cc, with
+     * abs-send-time, which the server stamps and the player's own receive-side estimator reads; the server reads the
+     * estimate from the player's REMB. Null with {@link MediaConfig#bandwidthEstimation()} off: neither is answered.
+     */
+    private final NegotiationPolicy rembPolicy;
     private final SecureRandom random = new SecureRandom();
     private final SfuWiring wiring;
 
@@ -92,6 +102,7 @@ public final class SessionFactory {
         this.config = config;
         this.clock = clock;
         this.policy = negotiationPolicy(config.bandwidthEstimation());
+        this.rembPolicy = config.bandwidthEstimation() ? rembPolicy(policy) : null;
         this.loop = sockets.loop();
         this.sockets = sockets;
         this.admission = admission;
@@ -118,6 +129,42 @@ public final class SessionFactory {
             extensions.add(ExtMap.TRANSPORT_WIDE_CC);
         }
         return NegotiationPolicy.defaults().withRtcpFeedback(feedback).withHeaderExtensions(extensions);
+    }
+
+    /** {@code base} answering {@code goog-remb} instead of transport-cc: never both (the player would send both). */
+    private static NegotiationPolicy rembPolicy(NegotiationPolicy base) {
+        Set<RtcpFeedbackType> feedback = new HashSet<>(base.rtcpFeedback());
+        feedback.remove(RtcpFeedbackType.TRANSPORT_CC);
+        feedback.add(RtcpFeedbackType.GOOG_REMB);
+        List<String> extensions = new ArrayList<>(base.headerExtensions());
+        extensions.remove(ExtMap.TRANSPORT_WIDE_CC);
+        return base.withRtcpFeedback(feedback).withHeaderExtensions(extensions);
+    }
+
+    /**
+     * How a player's offer is answered: transport-cc where it offers it (browsers, libwebrtc), REMB where it offers
+     * only {@code goog-remb} (aiortc), and the plain policy otherwise or with bandwidth estimation off.
+     */
+    private NegotiationPolicy playerPolicy(SessionDescription offer) {
+        if (rembPolicy == null) {
+            return policy;
+        }
+        boolean remb = false;
+        for (MediaDescription m : offer.media()) {
+            if (m.isRejected()) {
+                continue;
+            }
+            if (m.extMaps().stream().anyMatch(e -> e.uri().equals(ExtMap.TRANSPORT_WIDE_CC))
+                    || offersFeedback(m, RtcpFeedbackType.TRANSPORT_CC)) {
+                return policy;
+            }
+            remb |= offersFeedback(m, RtcpFeedbackType.GOOG_REMB);
+        }
+        return remb ? rembPolicy : policy;
+    }
+
+    private static boolean offersFeedback(MediaDescription m, RtcpFeedbackType type) {
+        return m.codecs().stream().anyMatch(c -> c.feedback().stream().anyMatch(type::sameAs));
     }
 
     // ---- signalling (any thread) ----
@@ -202,25 +249,36 @@ public final class SessionFactory {
         }
         List<OutgoingTrack> outgoing = wiring.outgoingTracks(publication);
         IceCredentials local = IceCredentials.generate(random);
-        LocalAnswer answer = new AnswerBuilder(policy, localTransport(local)).answerSubscribe(offer, outgoing);
+        LocalAnswer answer = new AnswerBuilder(playerPolicy(offer), localTransport(local))
+                .answerSubscribe(offer, outgoing);
         NegotiatedSession negotiated = answer.session();
         WebRtcSession session = newSession(local, negotiated);
         try {
-            // A player that negotiated transport-cc: every packet to it is numbered for its downlink estimate.
+            // A player that negotiated transport-cc: every packet to it is numbered for its downlink estimate. One
+            // that negotiated REMB instead: its video carries the server's send time, and its REMB is the estimate.
             int transportCcId = SfuWiring.transportWideCcId(negotiated);
             SendSideBandwidthEstimator estimator = transportCcId > 0 ? new SendSideBandwidthEstimator() : null;
+            RembEstimate remb = estimator == null && SfuWiring.negotiatedRemb(negotiated) ? new RembEstimate() : null;
             RtpSink toPlayer = estimator == null ? session
                     : new TransportSequenceStamper(session, estimator, transportCcId, clock);
-            List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing, toPlayer);
+            List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing,
+                    media -> remb == null ? toPlayer : absSendTimeStamped(session, media));
             Subscription subscription = new Subscription(streamKey, downTracks, session,
                     new RetransmissionBudget(config.limits().retransmission(), clock.millis()));
             subscription.estimateBandwidth(estimator);
+            subscription.estimateFromRemb(remb);
             session.attach(newDtls(negotiated, session), subscription);
         } catch (RuntimeException e) {
             discard(session);
             throw e;
         }
         return new PreparedPlayer(new Prepared(streamKey, session, answer.sdp()), publisher);
+    }
+
+    /** Where an m-line's packets go: through an {@link AbsSendTimeStamper} where it negotiated abs-send-time. */
+    private RtpSink absSendTimeStamped(WebRtcSession session, NegotiatedMedia media) {
+        int id = media.extensionId(ExtMap.ABS_SEND_TIME).orElse(0);
+        return id > 0 ? new AbsSendTimeStamper(session, id, clock) : session;
     }
 
     /** On the loop: registers the prepared player, unless its publisher has ended or been replaced since. */

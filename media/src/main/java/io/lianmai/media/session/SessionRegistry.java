@@ -260,10 +260,14 @@ public final class SessionRegistry implements SessionHost {
      * @param refusedRetransmissions NACKed packets not resent (repeat, rate or share budget), players now connected
      * @param transportFeedbackSent transport-cc feedback packets sent to the publishers now connected
      * @param transportFeedbackReceived transport-cc feedback packets the players now connected sent
-     * @param estimatedPlayers players now connected whose downlink is estimated (they negotiated transport-cc)
+     * @param estimatedPlayers players now connected whose downlink is estimated (they negotiated transport-cc, or
+     *     REMB without it)
+     * @param rembReceived well-formed REMBs the players now connected sent (those whose REMB is read)
+     * @param rembIgnored application-layer feedback from those players that was not a well-formed REMB
      */
     public record Counters(long tickFailures, long srtpDropped, long refusedRetransmissions,
-            long transportFeedbackSent, long transportFeedbackReceived, int estimatedPlayers) {
+            long transportFeedbackSent, long transportFeedbackReceived, int estimatedPlayers, long rembReceived,
+            long rembIgnored) {
     }
 
     /** A snapshot of {@link Counters}; on the loop. */
@@ -273,6 +277,8 @@ public final class SessionRegistry implements SessionHost {
         long feedbackSent = 0;
         long feedbackReceived = 0;
         int estimated = 0;
+        long rembReceived = 0;
+        long rembIgnored = 0;
         for (Session session : sessions) {
             if (session instanceof WebRtcSession webRtc) {
                 srtpDropped += webRtc.srtpDropped();
@@ -285,23 +291,29 @@ public final class SessionRegistry implements SessionHost {
                     estimated++;
                     feedbackReceived += subscription.bandwidthEstimator().feedbacks();
                 }
+                if (subscription.rembEstimate() != null) {
+                    estimated++;
+                    rembReceived += subscription.rembEstimate().reports();
+                    rembIgnored += subscription.rembEstimate().ignored();
+                }
             }
             if (session.role() instanceof Publication publication && publication.transportFeedback() != null) {
                 feedbackSent += publication.transportFeedback().feedbacksSent();
             }
         }
         return new Counters(tickFailures, srtpDropped, refusedRetransmissions, feedbackSent, feedbackReceived,
-                estimated);
+                estimated, rembReceived, rembIgnored);
     }
 
     /**
-     * Each connected player's estimated downlink, bit/s, by session id (players without transport-cc are left out);
-     * on the loop. What the simulcast layer choice will read per player.
+     * Each connected player's estimated downlink, bit/s, by session id: from transport-cc feedback, or from the
+     * player's REMB once one came (players with neither, or no REMB yet, are left out); on the loop. What the
+     * simulcast layer choice will read per player ({@link Subscription#estimatedBitrate()}).
      */
     public Map<String, Long> bandwidthEstimates() {
         Map<String, Long> estimates = new HashMap<>();
         for (Session session : sessions) {
-            if (session.role() instanceof Subscription subscription && subscription.bandwidthEstimator() != null) {
+            if (session.role() instanceof Subscription subscription && subscription.estimatedBitrate() >= 0) {
                 estimates.put(session.id(), subscription.estimatedBitrate());
             }
         }

@@ -7,6 +7,7 @@ import io.lianmai.media.sdp.NegotiatedCodec;
 import io.lianmai.media.sdp.NegotiatedMedia;
 import io.lianmai.media.sdp.NegotiatedSession;
 import io.lianmai.media.sdp.OutgoingTrack;
+import io.lianmai.media.sdp.RtcpFeedbackType;
 import io.lianmai.media.sdp.Rid;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sfu.DownTrack;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -160,13 +162,27 @@ final class SfuWiring {
     }
 
     /**
+     * Whether a player's session negotiated REMB ({@code goog-remb} on the codec of an m-line the server sends on),
+     * which the answer keeps only for players that offered it without transport-cc (see {@code SessionFactory}).
+     */
+    static boolean negotiatedRemb(NegotiatedSession negotiated) {
+        for (NegotiatedMedia media : negotiated.acceptedMedia()) {
+            if (media.outgoing().isPresent() && !media.codecs().isEmpty() && media.codecs().get(0).codec().feedback()
+                    .stream().anyMatch(RtcpFeedbackType.GOOG_REMB::sameAs)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The down-tracks of a player's accepted m-lines, each fed by the published track it was offered as, sending to
-     * {@code session}.
+     * {@code sinks.apply(its m-line)}.
      *
      * @throws MediaException BAD_OFFER when the player accepted none of the tracks
      */
     List<DownTrack> downTracks(Publication publication, NegotiatedSession negotiated, List<OutgoingTrack> outgoing,
-            RtpSink session) {
+            Function<NegotiatedMedia, RtpSink> sinks) {
         List<PublishedTrack> tracks = publication.tracks();
         List<NegotiatedMedia> publisherMedia = publication.negotiatedMedia();
         List<DownTrack> downTracks = new ArrayList<>();
@@ -189,7 +205,7 @@ final class SfuWiring {
                     media.codecs().get(0).payloadType(),
                     ExtensionIdMap.between(publisherMedia.get(index).headerExtensions(), media.headerExtensions(),
                             sessionIds),
-                    session);
+                    sinks.apply(media));
             downTrack.startFromCachedKeyframe(gopCache.keyframeWaitMillis());
             OptionalInt rtxPayloadType = media.codecs().get(0).rtxPayloadType();
             OptionalLong rtxSsrc = media.outgoingRtxSsrc();

@@ -17,6 +17,15 @@ public final class Buffers {
     private Buffers() {
     }
 
+    /**
+     * The index a packet of {@code len} bytes at {@code off} in {@code buf} may grow to in place: by at most
+     * {@link #MAX_GROWTH}, to at most {@link #MAX_PACKET} bytes, within the array (an {@code RtpPacket.addExtension}
+     * limit).
+     */
+    public static int growthLimit(byte[] buf, int off, int len) {
+        return Math.min(Math.min(buf.length, off + MAX_PACKET), off + len + MAX_GROWTH);
+    }
+
     /** A new packet-sized array; allocate once per thread or session, never per packet. */
     public static byte[] packetArray() {
         return new byte[CAPACITY];

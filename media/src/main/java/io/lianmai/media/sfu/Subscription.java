@@ -1,5 +1,6 @@
 package io.lianmai.media.sfu;
 
+import io.lianmai.media.bwe.RembEstimate;
 import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.wire.rtcp.GenericNack;
 import io.lianmai.wire.rtcp.RtcpFeedback;
@@ -23,6 +24,8 @@ public final class Subscription implements SessionRole {
     private final RtcpIterator rtcp = new RtcpIterator();
     private final GenericNack nack = new GenericNack();
     private final RetransmissionBudget budget;
+    /** This player's own estimate from its REMB, or null unless it negotiated goog-remb and not transport-cc. */
+    private RembEstimate rembEstimate;
     /** The estimate of this player's downlink, or null when transport-cc was not negotiated (or is off). */
     private SendSideBandwidthEstimator bandwidthEstimator;
     /** Fits the layers to the estimate, or null without an estimator. */
@@ -76,12 +79,31 @@ public final class Subscription implements SessionRole {
     }
 
     /**
-     * The bitrate this player's downlink is estimated to carry now, bit/s, or -1 without an estimator: what the
-     * simulcast layer choice reads.
+     * Reads this player's REMB into {@code estimate}: for a player that negotiated {@code goog-remb} and not
+     * transport-cc (its packets carry the server's abs-send-time, see {@link AbsSendTimeStamper}). Call before the
+     * session is registered.
+     */
+    public void estimateFromRemb(RembEstimate estimate) {
+        this.rembEstimate = estimate;
+    }
+
+    /** This player's REMB-reported estimate, or null when its REMB is not read. */
+    public RembEstimate rembEstimate() {
+        return rembEstimate;
+    }
+
+    /**
+     * The bitrate this player's downlink is estimated to carry now, bit/s: what the simulcast layer choice reads.
+     * From the server's own estimator where the player negotiated transport-cc; otherwise the player's latest REMB
+     * (kept however old, see {@link RembEstimate}), -1 until the first; -1 without either.
      */
     public long estimatedBitrate() {
         SendSideBandwidthEstimator estimator = bandwidthEstimator;
-        return estimator == null ? -1 : estimator.targetBitrate();
+        if (estimator != null) {
+            return estimator.targetBitrate();
+        }
+        RembEstimate remb = rembEstimate;
+        return remb == null ? -1 : remb.bitrate();
     }
 
     /** The player's retransmission budget and its refusal counters, or null when unlimited. */
@@ -131,6 +153,8 @@ public final class Subscription implements SessionRole {
                     if (target != null) {
                         target.requestKeyframe();
                     }
+                } else if (format == RtcpFeedback.FMT_AFB && rembEstimate != null) {
+                    rembEstimate.onFeedback(buf, at, rtcp.packetLength(), nowMillis);
                 }
             }
         }

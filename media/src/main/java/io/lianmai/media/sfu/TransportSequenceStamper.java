@@ -43,7 +43,7 @@ public final class TransportSequenceStamper implements RtpSink {
         if (packet.wrap(buf, off, len)) {
             if (TransportSequenceNumberExtension.read(packet, extensionId) < 0) {
                 packet.addExtension(extensionId, TransportSequenceNumberExtension.LENGTH,
-                        Math.min(Math.min(buf.length, off + Buffers.MAX_PACKET), off + len + Buffers.MAX_GROWTH));
+                        Buffers.growthLimit(buf, off, len));
                 length = packet.length();
             }
             estimator.stamp(packet, extensionId, length, clock.millis());

@@ -264,7 +264,8 @@ class AnswerBuilderTest {
     @Test
     void anExtmapIdNeverMeansTwoExtensionsInTheBundle() throws SdpException {
         // aiortc offers id 2 for ssrc-audio-level in audio and for abs-send-time in video, and parses the whole
-        // bundle with one map: the answer keeps the first m-line's meaning and leaves the other extension out.
+        // bundle with one map: the answer keeps the first m-line's meaning and moves the other extension, where the
+        // server only sends, to an id nobody uses (aiortc takes the answer's ids; its REMB needs abs-send-time).
         NegotiatedSession publisher = publish(SdpSamples.OBS_WHIP).session();
         OutgoingTrack audio = OutgoingTrack.from(publisher.media("0").orElseThrow(), "alice_main", "a", "lm", 11, 12);
         OutgoingTrack video = OutgoingTrack.from(publisher.media("1").orElseThrow(), "alice_main", "v", "lm", 21, 22);
@@ -272,6 +273,46 @@ class AnswerBuilderTest {
         assertThat(offer.media().get(0).extMaps()).contains(new ExtMap(2, null, ExtMap.AUDIO_LEVEL, ""));
         LocalAnswer answer = checked(answers.answerSubscribe(offer, List.of(audio, video)));
 
+        assertOneUriPerId(answer);
+        assertThat(answer.description().media().get(0).extMaps()).extracting(ExtMap::uri)
+                .contains(ExtMap.AUDIO_LEVEL, ExtMap.MID);
+        assertThat(answer.description().media().get(1).extMaps())
+                .containsExactly(ExtMap.of(1, ExtMap.MID), ExtMap.of(3, ExtMap.ABS_SEND_TIME));
+        assertThat(answer.session().media("1").orElseThrow().headerExtensions())
+                .containsExactly(Map.entry(ExtMap.MID, 1), Map.entry(ExtMap.ABS_SEND_TIME, 3));
+    }
+
+    @Test
+    void whereTheServerReceivesAConflictingExtensionIsLeftOut() throws SdpException {
+        // The same aiortc offer as a publisher's: it would go on sending its own id 2, so nothing is renumbered.
+        SessionDescription offer = SessionDescription.parse(SdpSamples.crlf(SdpSamples.AIORTC_PLAY_RECVONLY)
+                .replace("a=recvonly", "a=sendonly"));
+        LocalAnswer answer = checked(answers.answerPublish(offer));
+
+        assertOneUriPerId(answer);
+        assertThat(answer.description().media().get(1).extMaps()).extracting(ExtMap::uri)
+                .containsExactly(ExtMap.MID);
+        assertThat(answer.session().media("1").orElseThrow().headerExtensions()).containsOnlyKeys(ExtMap.MID);
+    }
+
+    @Test
+    void aRenumberedExtensionTakesAnIdNoMLineOfTheOfferUses() throws SdpException {
+        // Ids 1..3 are taken in the offer (3 by a rejected-for-us extension in video): the moved one gets 4.
+        NegotiatedSession publisher = publish(SdpSamples.OBS_WHIP).session();
+        OutgoingTrack audio = OutgoingTrack.from(publisher.media("0").orElseThrow(), "alice_main", "a", "lm", 11, 12);
+        OutgoingTrack video = OutgoingTrack.from(publisher.media("1").orElseThrow(), "alice_main", "v", "lm", 21, 22);
+        SessionDescription offer = SessionDescription.parse(SdpSamples.crlf(SdpSamples.AIORTC_PLAY_RECVONLY)
+                .replace("a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n",
+                        "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n"
+                                + "a=extmap:3 urn:3gpp:video-orientation\r\n"));
+        LocalAnswer answer = checked(answers.answerSubscribe(offer, List.of(audio, video)));
+
+        assertOneUriPerId(answer);
+        assertThat(answer.description().media().get(1).extMaps())
+                .containsExactly(ExtMap.of(1, ExtMap.MID), ExtMap.of(4, ExtMap.ABS_SEND_TIME));
+    }
+
+    private static void assertOneUriPerId(LocalAnswer answer) {
         Map<Integer, String> uriById = new HashMap<>();
         for (MediaDescription m : answer.description().media()) {
             for (ExtMap extMap : m.extMaps()) {
@@ -279,11 +320,6 @@ class AnswerBuilderTest {
                 assertThat(before).as("id %d", extMap.id()).isIn(null, extMap.uri());
             }
         }
-        assertThat(answer.description().media().get(0).extMaps()).extracting(ExtMap::uri)
-                .contains(ExtMap.AUDIO_LEVEL, ExtMap.MID);
-        assertThat(answer.description().media().get(1).extMaps()).extracting(ExtMap::uri)
-                .containsExactly(ExtMap.MID);
-        assertThat(answer.session().media("1").orElseThrow().headerExtensions()).containsOnlyKeys(ExtMap.MID);
     }
 
     @Test

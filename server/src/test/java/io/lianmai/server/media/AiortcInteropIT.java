@@ -3,6 +3,7 @@ package io.lianmai.server.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.lianmai.media.MediaServer;
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.AiortcPeer;
 import io.lianmai.testkit.Await;
@@ -10,6 +11,9 @@ import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.WhipClient;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,7 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * aiortc (Python, written independently of libwebrtc) as WHIP publisher and WHEP viewer, beside libwebrtc. aiortc
  * offers one extmap id for two URIs in its two bundled m-lines (id 2: abs-send-time for video, ssrc-audio-level for
  * audio) and keeps one map for the whole bundle; an answer that echoed both left every forwarded audio packet
- * unparseable to it. Each viewer here must decode frames and hear the publisher's tone.
+ * unparseable to it. Each viewer here must decode frames and hear the publisher's tone. aiortc offers {@code
+ * goog-remb} and not transport-cc: its viewer is answered REMB and abs-send-time, and the REMB its own estimator
+ * sends is the server's estimate of its downlink.
  */
 class AiortcInteropIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -60,6 +66,42 @@ class AiortcInteropIT {
                         viewer::diagnostics);
                 assertThat(viewer.toneHz()).isCloseTo(TONE_HZ, within(10.0));
                 assertThat(viewer.stats().orElseThrow().path("brightness").asDouble()).isGreaterThan(100);
+            }
+        }
+    }
+
+    @Test
+    void anAiortcViewersRembBecomesTheServersEstimateOfItsDownlink() {
+        MediaServer media = server.server().media();
+        Set<String> before = Set.copyOf(media.bandwidthEstimates().keySet());
+        long rembsBefore = media.stats().rembReceived();
+        // An aiortc publisher sends no abs-send-time (its answer leaves the conflicting id out), so every
+        // abs-send-time the viewer's estimator reads is the one the server adds on the way out.
+        try (AiortcPeer publisher = AiortcPeer.publish(whipUrl(9304, "ai4"), server.userSig("ai4"), "vp8", TONE_HZ)) {
+            publisher.await("connected", WAIT);
+            try (AiortcPeer viewer = AiortcPeer.play(whep(9304, "ai4_main", "v4"), server.userSig("v4"))) {
+                viewer.await("first_frame", WAIT);
+                Map<String, Long> estimates = new HashMap<>();
+                Await.until("the server reads the aiortc viewer's REMB", WAIT, () -> {
+                    estimates.clear();
+                    estimates.putAll(media.bandwidthEstimates());
+                    estimates.keySet().removeAll(before);
+                    return !estimates.isEmpty() && estimates.values().iterator().next() > 0
+                            && viewer.rembBitrate() > 0;
+                }, () -> "estimates " + media.bandwidthEstimates() + ", " + media.stats() + "; "
+                        + viewer.diagnostics());
+                long estimate = estimates.values().iterator().next();
+                long reported = viewer.rembBitrate();
+                System.out.println("server's estimate of the aiortc viewer's downlink: " + estimate + " bit/s; the "
+                        + "viewer's latest REMB: " + reported + " bit/s; " + viewer.framesDecoded()
+                        + " frames decoded");
+                assertThat(estimates).hasSize(1);
+                assertThat(estimate).as("what the viewer reported (its REMBs change by < 2x in half a second)")
+                        .isBetween(reported / 2, reported * 2);
+                assertThat(media.stats().rembReceived()).isGreaterThan(rembsBefore);
+                assertThat(media.stats().rembIgnored()).isZero();
+                Await.until("the aiortc viewer decodes", WAIT, () -> viewer.framesDecoded() > 30,
+                        viewer::diagnostics);
             }
         }
     }
