@@ -492,4 +492,13 @@ public final class DownTrack {
         return refused;
     }
 
+    /**
+     * The layer this subscriber wants the publisher to send, by index, or -1 when the layers are not ranked yet
+     * (it then wants them all): for now the one its big/small preference names, ranked by what each layer last
+     * sent, so a layer the publisher paused is still wanted ({@link PublishedTrack#rankedLayer}). What the
+     * publication keeps the publisher sending ({@link LayerDemand}).
+     */
+    public int wantedLayer(long nowMillis) {
+        return source.rankedLayer(preferLowLayer);
+    }
 }

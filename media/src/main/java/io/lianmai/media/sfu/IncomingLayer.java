@@ -161,6 +161,12 @@ public final class IncomingLayer {
 
     /** Counts a packet for activity and bitrate. */
     void onPacket(int bytes, long nowMillis) {
+        if (nowMillis - lastPacketMillis > ACTIVE_MILLIS) {
+            // The first packet, or the layer is back after a pause: measure from here, not across the silence
+            // (a window spanning it would make a resumed big layer look smaller than the small one).
+            windowStartMillis = nowMillis;
+            windowBytes = 0;
+        }
         lastPacketMillis = nowMillis;
         windowBytes += bytes;
         long elapsed = nowMillis - windowStartMillis;
@@ -190,7 +196,11 @@ public final class IncomingLayer {
         return nowMillis - lastPacketMillis <= ACTIVE_MILLIS;
     }
 
-    /** Bits per second over the last window. */
+    /**
+     * Bits per second over the last full window the layer sent in (500 ms), 0 before the first. Kept while the
+     * publisher pauses the layer, so that a paused layer still ranks as the big or the small one
+     * ({@link PublishedTrack#rankedLayer}) and can be asked for again.
+     */
     public long bitrate() {
         return bitrate;
     }

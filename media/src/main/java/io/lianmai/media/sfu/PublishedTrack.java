@@ -22,6 +22,8 @@ public final class PublishedTrack {
     private final int audioLevelExtensionId;
     private final IncomingLayer[] layers;
     private final List<DownTrack> downTracks = new ArrayList<>();
+    /** Which layers the publisher should send, for a simulcast track; null for a single layer. */
+    private final LayerDemand demand;
 
     private int audioLevel = AudioLevelExtension.SILENCE;
     private boolean voiceActivity;
@@ -59,6 +61,7 @@ public final class PublishedTrack {
             layers[i] = new IncomingLayer(i, rids[i], ssrcs[i], codec.clockRate(), codec.isVideo(),
                     videoCachePackets);
         }
+        this.demand = rids.length >= 2 ? new LayerDemand(rids.length) : null;
     }
 
     public String mid() {
@@ -151,6 +154,60 @@ public final class PublishedTrack {
             bestLow = Math.max(low, 0);
         }
         return preferLow ? bestLow : bestHigh;
+    }
+
+    /**
+     * The big (highest-bitrate) or, when {@code low}, the small (lowest-bitrate) layer, active or paused: ranked by
+     * the bitrate each last sent at ({@link IncomingLayer#bitrate}), so that a layer the publisher paused is still
+     * the one a subscriber wants. Layers never measured are left out (their SDP order says nothing: the web SDK lists
+     * the small one first, other senders the big one), so -1 until the publisher has sent a full bitrate window
+     * (500 ms) of some layer.
+     */
+    int rankedLayer(boolean low) {
+        int best = -1;
+        for (IncomingLayer layer : layers) {
+            long rate = layer.bitrate();
+            if (rate > 0 && (best < 0 || (low ? rate < layers[best].bitrate() : rate > layers[best].bitrate()))) {
+                best = layer.index();
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Decides again which layers the publisher should send from what the down-tracks want
+     * ({@link DownTrack#wantedLayer}; one that names no layer yet counts as wanting them all), keeping the
+     * lowest-ranked when nobody wants any (see {@link LayerDemand}). On the media thread, a few times a second.
+     *
+     * @return whether the decision changed; always false for a track without simulcast
+     */
+    boolean updateLayerDemand(long nowMillis) {
+        if (demand == null) {
+            return false;
+        }
+        int all = (1 << layers.length) - 1;
+        int wanted = 0;
+        for (int i = 0, n = downTracks.size(); i < n; i++) {
+            int layer = downTracks.get(i).wantedLayer(nowMillis);
+            wanted |= layer >= 0 && layer < layers.length ? 1 << layer : all;
+        }
+        return demand.update(wanted, rankedLayer(true), nowMillis);
+    }
+
+    /** Whether the publisher should send layer {@code index} now (always true without simulcast). */
+    public boolean isLayerWanted(int index) {
+        return demand == null || demand.isActive(index);
+    }
+
+    /** The rids of the layers the publisher should send, in SDP order; allocates, so call it on a change only. */
+    public List<String> activeRids() {
+        List<String> rids = new ArrayList<>(layers.length);
+        for (IncomingLayer layer : layers) {
+            if (layer.rid() != null && isLayerWanted(layer.index())) {
+                rids.add(layer.rid());
+            }
+        }
+        return List.copyOf(rids);
     }
 
     /** Asks the publisher (rate-limited) for a keyframe on one layer. */
