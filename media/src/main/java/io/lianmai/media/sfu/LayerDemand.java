@@ -14,7 +14,7 @@ import java.util.Arrays;
  *       forth;</li>
  *   <li>never every layer: with nobody wanting any (no subscribers), the fallback layer stays active — the
  *       lowest-ranked one, cheap, and a new subscriber's first frame comes from it while the layer it wants
- *       resumes.</li>
+ *       resumes (so it is held as if wanted, for the switch).</li>
  * </ul>
  * The decision starts with every layer active (what a publisher sends before it is told anything), and the hold
  * starts at the first {@link #update}.
@@ -64,6 +64,12 @@ public final class LayerDemand {
         }
         if (next == 0) {
             next = fallback >= 0 && fallback < lastWantedMillis.length ? 1 << fallback : allLayers;
+            // Kept as if wanted: a new subscriber starts on it, and it must outlast the switch to what it wants.
+            for (int i = 0; i < lastWantedMillis.length; i++) {
+                if ((next & (1 << i)) != 0) {
+                    lastWantedMillis[i] = nowMillis;
+                }
+            }
         }
         boolean changed = next != active;
         active = next;

@@ -128,8 +128,10 @@ public final class PublishedTrack {
     }
 
     /**
-     * The layer a subscriber should receive: among active layers, the one with the highest bitrate, or the lowest
-     * when {@code preferLow} (TRTC's small stream). Re-evaluated at most once a second, so subscribers do not flap.
+     * The layer a subscriber should receive: among active layers (sending, and not paused by
+     * {@link #updateLayerDemand}), the one with the highest bitrate, or the lowest when {@code preferLow} (TRTC's
+     * small stream). Re-evaluated at most once a second, so subscribers do not flap, and at once when the publisher
+     * is asked to pause or resume a layer.
      */
     int selectLayer(boolean preferLow, long nowMillis) {
         if (layers.length == 1) {
@@ -140,7 +142,9 @@ public final class PublishedTrack {
             int high = -1;
             int low = -1;
             for (IncomingLayer layer : layers) {
-                if (!layer.isActive(nowMillis)) {
+                if (!layer.isActive(nowMillis) || !isLayerWanted(layer.index())) {
+                    // A layer the publisher was asked to pause is as good as gone: its last packets would still
+                    // make it look active for a while, and a subscriber would wait for its keyframe in vain.
                     continue;
                 }
                 if (high < 0 || layer.bitrate() > layers[high].bitrate()) {
@@ -191,7 +195,11 @@ public final class PublishedTrack {
             int layer = downTracks.get(i).wantedLayer(nowMillis);
             wanted |= layer >= 0 && layer < layers.length ? 1 << layer : all;
         }
-        return demand.update(wanted, rankedLayer(true), nowMillis);
+        if (!demand.update(wanted, rankedLayer(true), nowMillis)) {
+            return false;
+        }
+        selectedAt = Long.MIN_VALUE / 2;
+        return true;
     }
 
     /** Whether the publisher should send layer {@code index} now (always true without simulcast). */

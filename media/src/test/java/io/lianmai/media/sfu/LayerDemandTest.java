@@ -63,6 +63,11 @@ class LayerDemandTest {
         demand.update(0, LOW, clock.millis());
         step(LayerDemand.HOLD_MILLIS, 0);
         assertThat(demand.activeLayers()).isEqualTo(1 << LOW);
+        assertThat(demand.update(1 << HIGH, LOW, advance(250))).isTrue();
+        assertThat(demand.activeLayers()).as("the kept layer is held for the new subscriber's switch")
+                .isEqualTo(BOTH);
+        step(LayerDemand.HOLD_MILLIS, 1 << HIGH);
+        assertThat(demand.activeLayers()).isEqualTo(1 << HIGH);
 
         // The ranking is by measured bitrate, not by position: here the first layer is the big one.
         LayerDemand bigFirst = new LayerDemand(3);
