@@ -32,6 +32,7 @@ public final class IncomingLayer {
     private long windowStartMillis;
     private long windowBytes;
     private long bitrate;
+    private long nominalBitrate;
 
     private int newestSeq = -1;
     private long newestTimestamp;
@@ -172,6 +173,7 @@ public final class IncomingLayer {
         long elapsed = nowMillis - windowStartMillis;
         if (elapsed >= BITRATE_WINDOW_MILLIS) {
             bitrate = windowBytes * 8000 / elapsed;
+            nominalBitrate = Math.max(nominalBitrate, bitrate);
             windowBytes = 0;
             windowStartMillis = nowMillis;
         }
@@ -196,13 +198,20 @@ public final class IncomingLayer {
         return nowMillis - lastPacketMillis <= ACTIVE_MILLIS;
     }
 
-    /**
-     * Bits per second over the last full window the layer sent in (500 ms), 0 before the first. Kept while the
-     * publisher pauses the layer, so that a paused layer still ranks as the big or the small one
-     * ({@link PublishedTrack#rankedLayer}) and can be asked for again.
-     */
+    /** Bits per second over the last full window the layer sent in (500 ms), 0 before the first. */
     public long bitrate() {
         return bitrate;
+    }
+
+    /**
+     * The highest bitrate a full window of this layer has measured, 0 before the first: what ranks it as the big
+     * or the small layer ({@link PublishedTrack#rankedLayer}), kept while the publisher pauses it so that a paused
+     * layer can still be asked for again. The highest, not the last: libwebrtc turns a bigger layer on at its
+     * minimum bitrate while its estimate ramps up, below the smaller layer's, and a layer paused right then would
+     * otherwise keep that low figure and never be wanted again.
+     */
+    public long nominalBitrate() {
+        return nominalBitrate;
     }
 
     /** Records the publisher's sender report for this layer (for lip sync downstream and for LSR/DLSR). */

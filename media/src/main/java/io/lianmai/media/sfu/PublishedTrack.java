@@ -162,16 +162,17 @@ public final class PublishedTrack {
 
     /**
      * The big (highest-bitrate) or, when {@code low}, the small (lowest-bitrate) layer, active or paused: ranked by
-     * the bitrate each last sent at ({@link IncomingLayer#bitrate}), so that a layer the publisher paused is still
-     * the one a subscriber wants. Layers never measured are left out (their SDP order says nothing: the web SDK lists
-     * the small one first, other senders the big one), so -1 until the publisher has sent a full bitrate window
-     * (500 ms) of some layer.
+     * what each has been measured to send ({@link IncomingLayer#nominalBitrate}), so that a layer the publisher
+     * paused is still the one a subscriber wants. Layers never measured are left out (their SDP order says nothing:
+     * the web SDK lists the small one first, other senders the big one), so -1 until the publisher has sent a full
+     * bitrate window (500 ms) of some layer.
      */
     int rankedLayer(boolean low) {
         int best = -1;
         for (IncomingLayer layer : layers) {
-            long rate = layer.bitrate();
-            if (rate > 0 && (best < 0 || (low ? rate < layers[best].bitrate() : rate > layers[best].bitrate()))) {
+            long rate = layer.nominalBitrate();
+            if (rate > 0 && (best < 0
+                    || (low ? rate < layers[best].nominalBitrate() : rate > layers[best].nominalBitrate()))) {
                 best = layer.index();
             }
         }
@@ -180,8 +181,9 @@ public final class PublishedTrack {
 
     /**
      * Decides again which layers the publisher should send from what the down-tracks want
-     * ({@link DownTrack#wantedLayer}; one that names no layer yet counts as wanting them all), keeping the
-     * lowest-ranked when nobody wants any (see {@link LayerDemand}). On the media thread, a few times a second.
+     * ({@link DownTrack#wantedLayer}; one that names no layer yet counts as wanting them all) and the layers not
+     * measured yet (kept), keeping the lowest-ranked when nobody wants any (see {@link LayerDemand}). On the media
+     * thread, a few times a second.
      *
      * @return whether the decision changed; always false for a track without simulcast
      */
@@ -191,6 +193,13 @@ public final class PublishedTrack {
         }
         int all = (1 << layers.length) - 1;
         int wanted = 0;
+        for (IncomingLayer layer : layers) {
+            if (layer.nominalBitrate() == 0) {
+                // Never measured: unranked, so nobody can want it yet; paused now, it never would be. (A layer the
+                // publisher does not send at all, for a small capture, stays "active": that changes nothing.)
+                wanted |= 1 << layer.index();
+            }
+        }
         for (int i = 0, n = downTracks.size(); i < n; i++) {
             int layer = downTracks.get(i).wantedLayer(nowMillis);
             wanted |= layer >= 0 && layer < layers.length ? 1 << layer : all;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,25 @@ class PausedLayerForwardingTest {
     }
 
     @Test
+    void aLayerThePublisherHasNotSentYetIsNotPausedAndIsWantedOnceItRanksBiggest() {
+        // libwebrtc turns the big layer on only once its bandwidth estimate allows, seconds after the small one.
+        Publisher publisher = new Publisher(new String[] {"l", "h"});
+        publisher.withheld = "h";
+        Viewer viewer = publisher.subscribe();
+        publisher.run(5000);
+        assertThat(viewer.lastSsrc).isEqualTo(SMALL_SSRC);
+        assertThat(viewer.downTrack.wantedLayer(clock.millis())).as("the only layer ranked").isEqualTo(SMALL);
+        assertThat(told).as("the big layer, never measured, is not paused").isEmpty();
+
+        publisher.withheld = null;
+        publisher.run(1000);
+        assertThat(viewer.downTrack.wantedLayer(clock.millis())).isEqualTo(BIG);
+        publisher.run(4000);
+        assertThat(viewer.lastSsrc).isEqualTo(BIG_SSRC);
+        assertThat(told).as("now the small one nobody wants is").containsExactly(List.of("h"));
+    }
+
+    @Test
     void aTrackWithoutSimulcastIsNeverPaused() {
         Publisher publisher = new Publisher(new String[] {null});
         publisher.run(10_000);
@@ -106,6 +126,8 @@ class PausedLayerForwardingTest {
         /** Layers the server sent a PLI for since their last frame. */
         final boolean[] pliFor = new boolean[2];
         long frames;
+        /** A layer the publisher does not send whatever it is told, or null. */
+        String withheld;
 
         Publisher(String[] rids) {
             long[] ssrcs = rids.length == 1 ? new long[] {BIG_SSRC}
@@ -157,7 +179,7 @@ class PausedLayerForwardingTest {
         private void frame(long now) {
             long timestamp = frames++ * 3000;
             for (IncomingLayer layer : track.layers()) {
-                boolean sends = sending.contains(layer.rid());
+                boolean sends = sending.contains(layer.rid()) && !Objects.equals(layer.rid(), withheld);
                 boolean restarted = sends && !wasSending[layer.index()];
                 wasSending[layer.index()] = sends;
                 if (!sends) {
