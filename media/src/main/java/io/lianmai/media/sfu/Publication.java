@@ -17,7 +17,8 @@ import java.util.List;
  * The publisher side of a session: maps incoming SSRCs to tracks and layers (from the SDP, or learned from the
  * rid/repaired-rid header extensions for simulcast), restores RTX, forwards, and keeps the publisher repairing:
  * NACKs for missing packets, PLIs for wanted keyframes, receiver reports every second, and transport-cc feedback
- * when negotiated (see {@link #sendTransportFeedback}).
+ * when negotiated (see {@link #sendTransportFeedback}); and decides which simulcast layers the publisher should send,
+ * pausing those nobody watches (see {@link #onLayerDemand}).
  */
 public final class Publication implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
