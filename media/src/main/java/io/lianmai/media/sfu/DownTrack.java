@@ -493,10 +493,10 @@ public final class DownTrack {
     }
 
     /**
-     * The layer this subscriber wants the publisher to send, by index, or -1 when the layers are not ranked yet
-     * (it then wants them all): for now the one its big/small preference names, ranked by what each layer last
-     * sent, so a layer the publisher paused is still wanted ({@link PublishedTrack#rankedLayer}). What the
-     * publication keeps the publisher sending ({@link LayerDemand}).
+     * The layer this subscriber wants the publisher to send, by index, or -1 for none: for now the one its big/small
+     * preference names, ranked by what each layer has sent, so a layer the publisher paused is still wanted
+     * ({@link PublishedTrack#rankedLayer}; -1 before any is measured, when the publication keeps every layer
+     * anyway). What the publication keeps the publisher sending ({@link LayerDemand}).
      */
     public int wantedLayer(long nowMillis) {
         return source.rankedLayer(preferLowLayer);

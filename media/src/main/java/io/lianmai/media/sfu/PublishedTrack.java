@@ -181,9 +181,8 @@ public final class PublishedTrack {
 
     /**
      * Decides again which layers the publisher should send from what the down-tracks want
-     * ({@link DownTrack#wantedLayer}; one that names no layer yet counts as wanting them all) and the layers not
-     * measured yet (kept), keeping the lowest-ranked when nobody wants any (see {@link LayerDemand}). On the media
-     * thread, a few times a second.
+     * ({@link DownTrack#wantedLayer}; a negative one wants none) and the layers not measured yet (kept), keeping the
+     * lowest-ranked when nobody wants any (see {@link LayerDemand}). On the media thread, a few times a second.
      *
      * @return whether the decision changed; always false for a track without simulcast
      */
@@ -191,7 +190,6 @@ public final class PublishedTrack {
         if (demand == null) {
             return false;
         }
-        int all = (1 << layers.length) - 1;
         int wanted = 0;
         for (IncomingLayer layer : layers) {
             if (layer.nominalBitrate() == 0) {
@@ -202,7 +200,9 @@ public final class PublishedTrack {
         }
         for (int i = 0, n = downTracks.size(); i < n; i++) {
             int layer = downTracks.get(i).wantedLayer(nowMillis);
-            wanted |= layer >= 0 && layer < layers.length ? 1 << layer : all;
+            if (layer >= 0 && layer < layers.length) {
+                wanted |= 1 << layer;
+            }
         }
         if (!demand.update(wanted, rankedLayer(true), nowMillis)) {
             return false;
