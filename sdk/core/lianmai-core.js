@@ -14,7 +14,8 @@
 // _makePusher() (required); _stopPushing(); _resetMedia(); _joinedIntervals() → [[fn, ms]]; _adoptJoin(data, how);
 // _afterJoin(how); _afterReconcile(how); _initPlayer(player, flags); _streamFlags(player, flags) → changed;
 // _playerRemoved(streamID); _streamApplied(player, present, changed); _playerAttributesChanged(streamID, before);
-// _streamTypeSwitched(streamID, player); _roleSwitched(role) → optional Promise.
+// _streamTypeSwitched(streamID, player); _roleSwitched(role) → optional Promise; _publishedLayers(streamType, mid,
+// activeRids) (the server's `layers` event: which simulcast encodings of our own publication to send).
 
 export const VERSION = '1.0.0';
 export const PROTOCOL_VERSION = 1;
@@ -591,6 +592,7 @@ export class TRTCCore {
         break;
       case 'streamRemove': this._applyStream(d.userID, d.streamType, null); break;
       case 'netQuality': this._remoteUplinkReported(d.userID, d.uplink); break;
+      case 'layers': if (Array.isArray(d.active)) this._publishedLayers(d.streamType || 'main', d.mid, d.active); break;
       case 'customMessage':
         this._emit(EVENT.IM_MESSAGE_RECEIVED, {userID: d.userID, cmdID: d.cmdID, data: d.data,
           message: {from: d.userID, cmdID: d.cmdID, payload: {data: d.data}}});
@@ -778,4 +780,10 @@ export class TRTCCore {
   }
 
   _streamTypeSwitched() {}
+
+  /**
+   * The server says which simulcast encodings (by rid) of our own `streamType` publication to send: the others no
+   * subscriber watches (docs/protocol.md, `layers`). Only an adapter that publishes simulcast acts on it.
+   */
+  _publishedLayers() {}
 }

@@ -39,7 +39,8 @@ export interface EventDataMap extends CoreEventDataMap {
 
 /** The pusher attributes the web SDK adds (accepted by createPusher/setPusherAttributes like any other). */
 export interface WebPusherAttributes extends PusherAttributes {
-  /** Publish the camera as simulcast: rid 'l' (1/4 size, <= 200 kbit/s) and rid 'h' (maxBitrate). Default false. */
+  /** Publish the camera as simulcast: rid 'l' (1/4 size, <= 200 kbit/s) and rid 'h' (maxBitrate). Default false.
+   * An encoding no subscriber watches is set inactive on the server's word (the `layers` event) and resumed on demand. */
   enableSmallStream?: boolean;
   /** 'speech' (or 'low'): mono, Opus DTX; 'music': 48 kHz stereo at 128 kbit/s, no echo cancellation; 'high' (default):
    * the browser's Opus defaults. Applied when the stream is published. */

@@ -547,6 +547,33 @@ export default class TRTC extends TRTCCore {
     sender.setParameters(parameters).catch(e => this._log(2, 'setParameters', e.message));
   }
 
+  /**
+   * The server's `layers` event (docs/protocol.md): it pauses the simulcast encodings no subscriber watches and asks
+   * for them again as soon as one does. Sets `active` per rid with getParameters/setParameters, keeping every other
+   * encoding field (maxBitrate, scaleResolutionDownBy); never turns every encoding off. A republished connection
+   * starts with all active, and the server decides afresh for it.
+   */
+  _publishedLayers(streamType, mid, activeRids) {
+    const pub = streamType === 'main' ? this._pub : this._screen;
+    if (!pub || pub.closed || !pub.pc) return;
+    const transceiver = pub.pc.getTransceivers().find(t => t.mid === mid);
+    const sender = transceiver ? transceiver.sender : pub.videoSender;
+    if (!sender?.getParameters) return;
+    const parameters = sender.getParameters();
+    const encodings = parameters.encodings || [];
+    const active = new Set(activeRids.map(String));
+    if (encodings.length < 2 || !encodings.some(encoding => active.has(encoding.rid))) return;
+    let changed = false;
+    for (const encoding of encodings) {
+      if (!encoding.rid) continue;
+      const on = active.has(encoding.rid);
+      if (encoding.active !== on) { encoding.active = on; changed = true; }
+    }
+    if (!changed) return;
+    this._log(1, 'simulcast encodings sent', streamType, [...active].join(','));
+    sender.setParameters(parameters).catch(e => this._log(2, 'setParameters', e.message));
+  }
+
   // ---- room -------------------------------------------------------------------------------------------------------
 
   _validateRoom(params) {

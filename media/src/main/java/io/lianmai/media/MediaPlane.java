@@ -49,6 +49,13 @@ public interface MediaPlane extends AutoCloseable {
     void onSessionEnded(Consumer<String> listener);
 
     /**
+     * Registers {@code listener} to hear, for every simulcast publisher, which layers it should send whenever that
+     * changes (layers no player wants are paused, see {@link PublishedLayersListener}). Called on a media thread;
+     * it must not block.
+     */
+    void onPublishedLayers(PublishedLayersListener listener);
+
+    /**
      * Publishes {@code streamKey} from inside the server: one track per codec in {@code tracks} (audio or video,
      * with the payload type, clock, channels and fmtp players will be offered), fed by
      * {@link LocalPublisher#send}. Players cannot tell it from a WebRTC publisher. A publisher already on that key

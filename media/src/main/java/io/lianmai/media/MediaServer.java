@@ -204,6 +204,11 @@ public final class MediaServer implements MediaPlane {
     }
 
     @Override
+    public void onPublishedLayers(PublishedLayersListener listener) {
+        registry.onPublishedLayers(listener);
+    }
+
+    @Override
     public CompletionStage<LocalPublisher> publishLocal(String streamKey, List<RtpCodec> tracks) {
         return factory.publishLocal(streamKey, tracks);
     }

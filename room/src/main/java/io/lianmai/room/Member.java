@@ -7,6 +7,8 @@ import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,8 @@ public final class Member {
     private MemberListener listener;
     private final Map<StreamType, Publication> published = new EnumMap<>(StreamType.class);
     private final Map<StreamId, String> subscriptions = new LinkedHashMap<>();
+    /** The last simulcast layers its publications were told to send, by stream type and mid (for a resume). */
+    private final Map<String, PublishedLayers> publishedLayers = new HashMap<>();
 
     Member(Room room, UserId userId, Role role, String sessionToken, Privileges privileges, MemberListener listener,
             MessageRateLimiter messages, MessageRateLimiter qualityReports) {
@@ -149,6 +153,10 @@ public final class Member {
         return subscriptions;
     }
 
+    Map<String, PublishedLayers> publishedLayersLocked() {
+        return publishedLayers;
+    }
+
     MemberListener listenerLocked() {
         return listener;
     }
@@ -186,6 +194,10 @@ public final class Member {
     @Override
     public String toString() {
         return userId + "@" + room.key();
+    }
+
+    /** The simulcast layers a publication's track was last told to send. */
+    record PublishedLayers(StreamType type, String sessionId, String mid, List<String> activeRids) {
     }
 
     /** A published stream: its media session and announced tracks. */

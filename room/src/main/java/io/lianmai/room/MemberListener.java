@@ -1,5 +1,8 @@
 package io.lianmai.room;
 
+import io.lianmai.common.StreamType;
+import java.util.List;
+
 /**
  * Receives what happens in the room for one member's client; the server's signalling connection implements it.
  *
@@ -19,6 +22,15 @@ public interface MemberListener {
      * media sessions can be ended.
      */
     void onMemberRemoved(Member member, LeaveReason reason);
+
+    /**
+     * The member's own publication of {@code streamType} should send only simulcast layers {@code activeRids} of
+     * track {@code mid} and pause the others (no subscriber watches them), or send them again. Told when the media
+     * plane's decision changes, and again on a resume. Listeners without a client that can act on it (WHIP and
+     * RTMP publishers) ignore it.
+     */
+    default void onPublishedLayers(StreamType streamType, String mid, List<String> activeRids) {
+    }
 
     /** The member resumed on another connection; this listener gets nothing more. */
     void onListenerReplaced(Member member);

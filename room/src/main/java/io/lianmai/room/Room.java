@@ -357,6 +357,39 @@ public final class Room {
     }
 
     /**
+     * Tells the member publishing {@code stream} through media session {@code sessionId}, and only it, which
+     * simulcast layers of track {@code mid} its client should send ({@link MemberListener#onPublishedLayers}); kept
+     * to tell it again if it resumes. Nothing happens when that session is not (or no longer) the member's
+     * publication of that stream.
+     *
+     * @return whether the member was told
+     */
+    public boolean tellPublishedLayers(String sessionId, StreamId stream, String mid, List<String> activeRids) {
+        lock.lock();
+        try {
+            Member member = members.get(stream.userId());
+            Member.Publication publication = member == null ? null : member.publishedLocked().get(stream.type());
+            if (publication == null || !publication.sessionId().equals(sessionId)) {
+                return false;
+            }
+            Map<String, Member.PublishedLayers> told = member.publishedLayersLocked();
+            told.values().removeIf(layers -> !isPublishedLocked(member, layers));
+            told.put(stream.type().wireName() + "/" + mid,
+                    new Member.PublishedLayers(stream.type(), sessionId, mid, List.copyOf(activeRids)));
+            member.listenerLocked().onPublishedLayers(stream.type(), mid, activeRids);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code layers} were told about a publication the member still holds. */
+    private static boolean isPublishedLocked(Member member, Member.PublishedLayers layers) {
+        Member.Publication publication = member.publishedLocked().get(layers.type());
+        return publication != null && publication.sessionId().equals(layers.sessionId());
+    }
+
+    /**
      * The member's connection dropped: it stays, unseen by others, for the grace period; then {@link
      * RoomRegistry#tick} removes it with reason {@code timeout} unless it resumed.
      *
@@ -423,6 +456,12 @@ public final class Room {
             MemberListener old = member.replaceListenerLocked(listener);
             if (old != listener) {
                 old.onListenerReplaced(member);
+            }
+            // A change told while the member was away may never have reached its client.
+            for (Member.PublishedLayers layers : member.publishedLayersLocked().values()) {
+                if (isPublishedLocked(member, layers)) {
+                    listener.onPublishedLayers(layers.type(), layers.mid(), layers.activeRids());
+                }
             }
             return new Entered(member, othersLocked(member));
         } finally {

@@ -1,5 +1,6 @@
 package io.lianmai.room;
 
+import io.lianmai.common.StreamType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,6 +8,8 @@ import java.util.List;
 final class RecordingListener implements MemberListener {
     final List<RoomEvent> events = new ArrayList<>();
     final List<LeaveReason> removed = new ArrayList<>();
+    /** The {@code layers} told: "main/1=[l]". */
+    final List<String> layers = new ArrayList<>();
     int replaced;
     /** What {@link #isConnectionAlive} answers: a test sets it to stand for a socket still heard from. */
     boolean alive;
@@ -19,6 +22,11 @@ final class RecordingListener implements MemberListener {
     @Override
     public void onMemberRemoved(Member member, LeaveReason reason) {
         removed.add(reason);
+    }
+
+    @Override
+    public void onPublishedLayers(StreamType streamType, String mid, List<String> activeRids) {
+        layers.add(streamType.wireName() + "/" + mid + "=" + activeRids);
     }
 
     @Override

@@ -13,10 +13,12 @@ import io.lianmai.server.live.LiveService;
 import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
+import io.lianmai.server.room.PublishedLayersRelay;
 import io.lianmai.server.signal.SignallingServices;
 import io.lianmai.store.App;
 import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
@@ -90,6 +92,11 @@ public final class LianmaiServer implements AutoCloseable {
             RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
+            // A simulcast publisher is told which layers to pause and resume (its own socket only): in order, on
+            // one Vert.x context, never on the media loop (rooms lock).
+            Context relayContext = vertx.getOrCreateContext();
+            media.onPublishedLayers(new PublishedLayersRelay(rooms,
+                    task -> relayContext.runOnContext(ignored -> task.run())));
             // The registry has no threads of its own: end expired resume grace periods once a second.
             vertx.setPeriodic(ROOM_TICK_MILLIS, id -> rooms.tick(clock.instant()));
             Admission admission = new Admission(config.limits(), clock);

@@ -1,5 +1,6 @@
 package io.lianmai.media.session;
 
+import io.lianmai.media.PublishedLayersListener;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.Publication;
@@ -42,6 +43,7 @@ public final class SessionRegistry implements SessionHost {
     private long endedSrtpDropped;
 
     private final List<Consumer<String>> sessionEndListeners = new CopyOnWriteArrayList<>();
+    private final List<PublishedLayersListener> layersListeners = new CopyOnWriteArrayList<>();
 
     // Read from signalling threads.
     private final Map<String, Session> byId = new ConcurrentHashMap<>();
@@ -76,11 +78,30 @@ public final class SessionRegistry implements SessionHost {
         sessions.add(session);
     }
 
-    /** The session takes the stream, ending whoever published it before. */
+    /**
+     * The session takes the stream, ending whoever published it before; its changes of which simulcast layers to
+     * send go to the {@link #onPublishedLayers} listeners.
+     */
     void registerPublisher(String streamKey, Session session) {
         Session previous = publishers.put(streamKey, session);
         if (previous != null) {
             endSession(previous, Session.EndReason.REPLACED);
+        }
+        if (session.role() instanceof Publication publication) {
+            String sessionId = session.id();
+            publication.onLayerDemand((mid, activeRids) -> tellPublishedLayers(sessionId, streamKey, mid,
+                    activeRids));
+        }
+    }
+
+    /** On the loop, from a publication's tick when its decision changed (rarely: never per packet). */
+    private void tellPublishedLayers(String sessionId, String streamKey, String mid, List<String> activeRids) {
+        for (PublishedLayersListener listener : layersListeners) {
+            try {
+                listener.onPublishedLayers(sessionId, streamKey, mid, activeRids);
+            } catch (RuntimeException e) {
+                LOG.warn("a published-layers listener failed for {}", sessionId, e);
+            }
         }
     }
 
@@ -147,6 +168,11 @@ public final class SessionRegistry implements SessionHost {
     /** {@code listener} is called on the loop with the id of every session that ends, after its maps are updated. */
     public void onSessionEnded(Consumer<String> listener) {
         sessionEndListeners.add(listener);
+    }
+
+    /** {@code listener} is called on the loop when a publisher should send other simulcast layers. */
+    public void onPublishedLayers(PublishedLayersListener listener) {
+        layersListeners.add(listener);
     }
 
     // ---- the host of the sessions (media loop) ----

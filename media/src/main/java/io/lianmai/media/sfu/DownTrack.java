@@ -493,15 +493,17 @@ public final class DownTrack {
     }
 
     /**
-     * The layer this down-track wants now, whether or not the publisher sends it at the moment (what tells the
-     * publisher which layers to keep sending): the one allocated to it, or without allocation the one its preference
-     * names ({@link PublishedTrack#preferredLayer}); {@link #PAUSED} when it wants no video. Audio: 0.
+     * The layer this down-track wants now, whether or not the publisher sends it at the moment: what the publication
+     * keeps the publisher sending ({@link LayerDemand}). The one allocated to it, or without allocation the one its
+     * big/small preference names, ranked by what each layer has sent so that a layer the publisher paused is still
+     * wanted ({@link PublishedTrack#rankedLayer}; -1 before any is measured, when the publication keeps every layer
+     * anyway); {@link #PAUSED} (-1) when it wants no video. Audio: 0.
      */
     public int wantedLayer(long nowMillis) {
         if (!source.isVideo()) {
             return 0;
         }
-        return allocatedLayer == UNALLOCATED ? source.preferredLayer(preferLowLayer, nowMillis) : allocatedLayer;
+        return allocatedLayer == UNALLOCATED ? source.rankedLayer(preferLowLayer) : allocatedLayer;
     }
 
     /** The layer to forward now: the wanted one, or what of it the publisher sends ({@link #wantedLayer}). */

@@ -33,6 +33,7 @@ public final class IncomingLayer {
     private long windowBytes;
     private long bitrate;
     private long averageBitrate;
+    private long nominalBitrate;
 
     private int newestSeq = -1;
     private long newestTimestamp;
@@ -162,12 +163,19 @@ public final class IncomingLayer {
 
     /** Counts a packet for activity and bitrate. */
     void onPacket(int bytes, long nowMillis) {
+        if (nowMillis - lastPacketMillis > ACTIVE_MILLIS) {
+            // The first packet, or the layer is back after a pause: measure from here, not across the silence
+            // (a window spanning it would make a resumed big layer look smaller than the small one).
+            windowStartMillis = nowMillis;
+            windowBytes = 0;
+        }
         lastPacketMillis = nowMillis;
         windowBytes += bytes;
         long elapsed = nowMillis - windowStartMillis;
         if (elapsed >= BITRATE_WINDOW_MILLIS) {
             bitrate = windowBytes * 8000 / elapsed;
             averageBitrate = averageBitrate == 0 ? bitrate : (3 * averageBitrate + bitrate) / 4;
+            nominalBitrate = Math.max(nominalBitrate, bitrate);
             windowBytes = 0;
             windowStartMillis = nowMillis;
         }
@@ -192,7 +200,7 @@ public final class IncomingLayer {
         return nowMillis - lastPacketMillis <= ACTIVE_MILLIS;
     }
 
-    /** Bits per second over the last window. */
+    /** Bits per second over the last full window the layer sent in (500 ms), 0 before the first. */
     public long bitrate() {
         return bitrate;
     }
@@ -204,6 +212,17 @@ public final class IncomingLayer {
      */
     public long averageBitrate() {
         return averageBitrate;
+    }
+
+    /**
+     * The highest bitrate a full window of this layer has measured, 0 before the first: what ranks it as the big
+     * or the small layer ({@link PublishedTrack#rankedLayer}), kept while the publisher pauses it so that a paused
+     * layer can still be asked for again. The highest, not the last: libwebrtc turns a bigger layer on at its
+     * minimum bitrate while its estimate ramps up, below the smaller layer's, and a layer paused right then would
+     * otherwise keep that low figure and never be wanted again.
+     */
+    public long nominalBitrate() {
+        return nominalBitrate;
     }
 
     /** Records the publisher's sender report for this layer (for lip sync downstream and for LSR/DLSR). */

@@ -109,7 +109,7 @@ public final class LayerAllocator {
             if (!track.isVideo()) {
                 continue;
             }
-            int top = track.preferredLayer(down.prefersLowLayer(), nowMillis);
+            int top = track.rankedLayer(down.prefersLowLayer());
             long topRate = rate(track, top);
             if (topRate <= 0) {
                 continue;
@@ -121,7 +121,7 @@ public final class LayerAllocator {
             long currentRate = rate(track, current);
             int candidate = biggestWithin(track, Math.min(budget, topRate));
             if (candidate < 0) {
-                int smallest = track.preferredLayer(true, nowMillis);
+                int smallest = track.rankedLayer(true);
                 boolean keep = current != DownTrack.PAUSED && budget >= PAUSE_SHARE * rate(track, smallest);
                 candidate = keep ? smallest : DownTrack.PAUSED;
             }
@@ -201,7 +201,7 @@ public final class LayerAllocator {
         long need = audioRate(nowMillis);
         for (DownTrack down : downTracks) {
             if (down.source().isVideo()) {
-                need += rate(down.source(), down.source().preferredLayer(down.prefersLowLayer(), nowMillis));
+                need += rate(down.source(), down.source().rankedLayer(down.prefersLowLayer()));
             }
         }
         return need;

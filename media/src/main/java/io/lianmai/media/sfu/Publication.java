@@ -17,11 +17,14 @@ import java.util.List;
  * The publisher side of a session: maps incoming SSRCs to tracks and layers (from the SDP, or learned from the
  * rid/repaired-rid header extensions for simulcast), restores RTX, forwards, and keeps the publisher repairing:
  * NACKs for missing packets, PLIs for wanted keyframes, receiver reports every second, and transport-cc feedback
- * when negotiated (see {@link #sendTransportFeedback}).
+ * when negotiated (see {@link #sendTransportFeedback}); and decides which simulcast layers the publisher should send,
+ * pausing those nobody watches (see {@link #onLayerDemand}).
  */
 public final class Publication implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
     private static final int MAX_NACKS_PER_TICK = 64;
+    /** How often the simulcast layers the publisher should send are decided again ({@link LayerDemand}). */
+    static final long LAYER_DEMAND_INTERVAL_MILLIS = 250;
 
     private final String streamKey;
     private final List<PublishedTrack> tracks;
@@ -38,6 +41,8 @@ public final class Publication implements SessionRole {
     private int transportCcExtensionId;
     private TransportFeedbackGenerator transportFeedback;
     private TransportFeedbackGenerator.FeedbackSink feedbackSink;
+    private LayerDemandListener layerDemandListener;
+    private long lastLayerDemandMillis = Long.MIN_VALUE / 2;
 
     /**
      * @param tracks the published tracks, in m-line order
@@ -86,6 +91,15 @@ public final class Publication implements SessionRole {
         transportCcExtensionId = extensionId;
         transportFeedback = new TransportFeedbackGenerator(localSsrc);
         feedbackSink = peer::sendRtcp;
+    }
+
+    /**
+     * Tells {@code listener} which simulcast layers of each track the publisher should send whenever that changes
+     * (decided every {@value #LAYER_DEMAND_INTERVAL_MILLIS} ms on the tick; see {@link LayerDemand}). On the media
+     * thread.
+     */
+    public void onLayerDemand(LayerDemandListener listener) {
+        this.layerDemandListener = listener;
     }
 
     /** The transport-cc feedback this publisher gets, or null when not negotiated. */
@@ -215,6 +229,20 @@ public final class Publication implements SessionRole {
         if (nowMillis - lastReportMillis >= REPORT_INTERVAL_MILLIS) {
             lastReportMillis = nowMillis;
             sendReceiverReport(nowMillis, scratch);
+        }
+        if (nowMillis - lastLayerDemandMillis >= LAYER_DEMAND_INTERVAL_MILLIS) {
+            lastLayerDemandMillis = nowMillis;
+            decideLayers(nowMillis);
+        }
+    }
+
+    /** Decides again which simulcast layers the publisher should send, and tells the listener of each change. */
+    private void decideLayers(long nowMillis) {
+        for (int t = 0; t < tracks.size(); t++) {
+            PublishedTrack track = tracks.get(t);
+            if (track.updateLayerDemand(nowMillis) && layerDemandListener != null) {
+                layerDemandListener.onActiveLayers(track.mid(), track.activeRids());
+            }
         }
     }
 

@@ -22,6 +22,8 @@ public final class PublishedTrack {
     private final int audioLevelExtensionId;
     private final IncomingLayer[] layers;
     private final List<DownTrack> downTracks = new ArrayList<>();
+    /** Which layers the publisher should send, for a simulcast track; null for a single layer. */
+    private final LayerDemand demand;
 
     private int audioLevel = AudioLevelExtension.SILENCE;
     private boolean voiceActivity;
@@ -59,6 +61,7 @@ public final class PublishedTrack {
             layers[i] = new IncomingLayer(i, rids[i], ssrcs[i], codec.clockRate(), codec.isVideo(),
                     videoCachePackets);
         }
+        this.demand = rids.length >= 2 ? new LayerDemand(rids.length) : null;
     }
 
     public String mid() {
@@ -125,8 +128,10 @@ public final class PublishedTrack {
     }
 
     /**
-     * The layer a subscriber should receive: among active layers, the one with the highest bitrate, or the lowest
-     * when {@code preferLow} (TRTC's small stream). Re-evaluated at most once a second, so subscribers do not flap.
+     * The layer a subscriber should receive: among active layers (sending, and not paused by
+     * {@link #updateLayerDemand}), the one with the highest bitrate, or the lowest when {@code preferLow} (TRTC's
+     * small stream). Re-evaluated at most once a second, so subscribers do not flap, and at once when the publisher
+     * is asked to pause or resume a layer.
      */
     int selectLayer(boolean preferLow, long nowMillis) {
         if (layers.length == 1) {
@@ -137,7 +142,9 @@ public final class PublishedTrack {
             int high = -1;
             int low = -1;
             for (IncomingLayer layer : layers) {
-                if (!layer.isActive(nowMillis)) {
+                if (!layer.isActive(nowMillis) || !isLayerWanted(layer.index())) {
+                    // A layer the publisher was asked to pause is as good as gone: its last packets would still
+                    // make it look active for a while, and a subscriber would wait for its keyframe in vain.
                     continue;
                 }
                 if (high < 0 || layer.bitrate() > layers[high].bitrate()) {
@@ -151,22 +158,6 @@ public final class PublishedTrack {
             bestLow = Math.max(low, 0);
         }
         return preferLow ? bestLow : bestHigh;
-    }
-
-    /**
-     * The layer its big/small preference names by the layers' {@link IncomingLayer#averageBitrate} (a layer the
-     * publisher stopped keeps its last rate, so it is still wanted), or {@link #selectLayer} before any rate is known.
-     */
-    int preferredLayer(boolean preferLow, long nowMillis) {
-        int best = -1;
-        for (IncomingLayer layer : layers) {
-            long rate = layer.averageBitrate();
-            if (rate > 0 && (best < 0 || (preferLow ? rate < layers[best].averageBitrate()
-                    : rate > layers[best].averageBitrate()))) {
-                best = layer.index();
-            }
-        }
-        return best >= 0 ? best : selectLayer(preferLow, nowMillis);
     }
 
     /**
@@ -194,6 +185,73 @@ public final class PublishedTrack {
             }
         }
         return below >= 0 ? below : smallest >= 0 ? smallest : wanted;
+    }
+
+    /**
+     * The big (highest-bitrate) or, when {@code low}, the small (lowest-bitrate) layer, active or paused: ranked by
+     * what each has been measured to send ({@link IncomingLayer#nominalBitrate}), so that a layer the publisher
+     * paused is still the one a subscriber wants. Layers never measured are left out (their SDP order says nothing:
+     * the web SDK lists the small one first, other senders the big one), so -1 until the publisher has sent a full
+     * bitrate window (500 ms) of some layer.
+     */
+    int rankedLayer(boolean low) {
+        int best = -1;
+        for (IncomingLayer layer : layers) {
+            long rate = layer.nominalBitrate();
+            if (rate > 0 && (best < 0
+                    || (low ? rate < layers[best].nominalBitrate() : rate > layers[best].nominalBitrate()))) {
+                best = layer.index();
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Decides again which layers the publisher should send from what the down-tracks want
+     * ({@link DownTrack#wantedLayer}; a negative one wants none) and the layers not measured yet (kept), keeping the
+     * lowest-ranked when nobody wants any (see {@link LayerDemand}). On the media thread, a few times a second.
+     *
+     * @return whether the decision changed; always false for a track without simulcast
+     */
+    boolean updateLayerDemand(long nowMillis) {
+        if (demand == null) {
+            return false;
+        }
+        int wanted = 0;
+        for (IncomingLayer layer : layers) {
+            if (layer.nominalBitrate() == 0) {
+                // Never measured: unranked, so nobody can want it yet; paused now, it never would be. (A layer the
+                // publisher does not send at all, for a small capture, stays "active": that changes nothing.)
+                wanted |= 1 << layer.index();
+            }
+        }
+        for (int i = 0, n = downTracks.size(); i < n; i++) {
+            int layer = downTracks.get(i).wantedLayer(nowMillis);
+            if (layer >= 0 && layer < layers.length) {
+                wanted |= 1 << layer;
+            }
+        }
+        if (!demand.update(wanted, rankedLayer(true), nowMillis)) {
+            return false;
+        }
+        selectedAt = Long.MIN_VALUE / 2;
+        return true;
+    }
+
+    /** Whether the publisher should send layer {@code index} now (always true without simulcast). */
+    public boolean isLayerWanted(int index) {
+        return demand == null || demand.isActive(index);
+    }
+
+    /** The rids of the layers the publisher should send, in SDP order; allocates, so call it on a change only. */
+    public List<String> activeRids() {
+        List<String> rids = new ArrayList<>(layers.length);
+        for (IncomingLayer layer : layers) {
+            if (layer.rid() != null && isLayerWanted(layer.index())) {
+                rids.add(layer.rid());
+            }
+        }
+        return List.copyOf(rids);
     }
 
     /** Asks the publisher (rate-limited) for a keyframe on one layer. */

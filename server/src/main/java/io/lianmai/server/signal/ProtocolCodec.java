@@ -188,6 +188,17 @@ final class ProtocolCodec {
         return array;
     }
 
+    /**
+     * The {@code layers} event's data: {@code {"streamType", "mid", "active": [rid, ...]}}, the simulcast layers of
+     * the member's own publication to send (the others are paused).
+     */
+    ObjectNode layers(StreamType streamType, String mid, List<String> activeRids) {
+        ObjectNode node = object().put("streamType", streamType.wireName()).put("mid", mid);
+        ArrayNode active = node.putArray("active");
+        activeRids.forEach(active::add);
+        return node;
+    }
+
     /** {@code enter}'s {@code live}: {@code {"rtmp": base or null, "flv": base}}. */
     ObjectNode live(LiveEndpoints.Bases bases) {
         ObjectNode node = object();

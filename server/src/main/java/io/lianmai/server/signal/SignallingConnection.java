@@ -44,6 +44,7 @@ import io.vertx.core.http.ServerWebSocket;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +69,8 @@ final class SignallingConnection {
     private static final short GOING_AWAY = 1001;
     /** The event that tells a client the server is going away, so that it reconnects instead of giving up. */
     static final String SERVER_SHUTDOWN_EVENT = "serverShutdown";
+    /** The event that tells a simulcast publisher which of its layers to send (the others nobody watches). */
+    static final String LAYERS_EVENT = "layers";
 
     private final Vertx vertx;
     private final Context context;
@@ -693,6 +696,16 @@ final class SignallingConnection {
                 if (membership == this) {
                     // Encoded here, where the member (and so its room, for the signed play queries) is known.
                     send(codec.event(event, playQueries(member.room().key())));
+                }
+            });
+        }
+
+        /** The {@code layers} event: to this member only, about its own publication (docs/protocol.md). */
+        @Override
+        public void onPublishedLayers(StreamType streamType, String mid, List<String> activeRids) {
+            context.runOnContext(ignored -> {
+                if (membership == this) {
+                    send(codec.event(LAYERS_EVENT, codec.layers(streamType, mid, activeRids)));
                 }
             });
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web SDK's publishing options between two headless Chromiums through a real server: the small stream
- * (simulcast) that {@code switchStreamType} chooses, screen sharing as the aux stream, and {@code audioQuality}.
+ * (simulcast) that {@code switchStreamType} chooses and whose unwatched encodings are paused, screen sharing as the aux stream, and {@code audioQuality}.
  * What the other side receives is read from the browser's own {@code getStats()} (see {@link BrowserMedia}).
  */
 class WebSdkPublishingChromiumIT {
@@ -31,6 +31,19 @@ class WebSdkPublishingChromiumIT {
             + "  for (const pc of window.__pcs) { if (pc.connectionState === 'closed') continue;"
             + "    (await pc.getStats()).forEach(s => { if (s.type === 'outbound-rtp' && s.kind === 'video')"
             + "      out[s.rid || '-'] = [s.frameWidth || 0, s.bytesSent || 0]; }); }"
+            + "  return out; })().then(done, e => done({}));";
+    /**
+     * {@code {rid: [bytesSent, active]}} of the page's simulcast encodings: bytes from {@code outbound-rtp}, and
+     * whether the sender's parameters have the encoding active (what the web SDK sets on the server's word).
+     */
+    private static final String SENT_LAYERS = "const done = arguments[arguments.length - 1];"
+            + "(async () => { const out = {};"
+            + "  for (const pc of window.__pcs) { if (pc.connectionState === 'closed') continue;"
+            + "    for (const t of pc.getTransceivers()) { if (t.direction !== 'sendonly') continue;"
+            + "      const encodings = t.sender.getParameters().encodings || []; if (encodings.length < 2) continue;"
+            + "      encodings.forEach(e => { out[e.rid] = [0, e.active !== false]; });"
+            + "      (await t.sender.getStats()).forEach(s => { if (s.type === 'outbound-rtp' && out[s.rid])"
+            + "        out[s.rid][0] = s.bytesSent || 0; }); } }"
             + "  return out; })().then(done, e => done({}));";
 
     /**
@@ -118,6 +131,70 @@ class WebSdkPublishingChromiumIT {
             assertThat(events(bob, "ERROR")).isEmpty();
             assertThat(events(bob, "PLAYER_WARNING")).isEmpty();
         }
+    }
+
+    /**
+     * Layers nobody watches are paused at the publisher: while the only subscriber watches the small stream, the
+     * server tells the web SDK to set the big encoding inactive (it stops sending it), and the subscriber keeps
+     * decoding; when it switches back, the big encoding is sent again and the subscriber decodes the big frame size.
+     */
+    @Test
+    void theBigEncodingNobodyWatchesIsPausedAtThePublisherAndResumedOnDemand() {
+        try (HeadlessChromium alice = page(); HeadlessChromium bob = page()) {
+            start(alice, params("pause-alice", 8814), Map.of("enableCamera", true, "enableMic", true,
+                    "enableSmallStream", true, "videoWidth", 640, "videoHeight", 480, "maxBitrate", 1200));
+            start(bob, params("pause-bob", 8814), Map.of());
+            String stream = "pause-alice_main";
+            alice.await("alice sends both encodings", WAIT, () -> {
+                Map<?, ?> sent = (Map<?, ?>) alice.asyncScript(SENT_VIDEO);
+                return width(sent, "h") > 0 && width(sent, "l") > 0;
+            });
+            int bigWidth = width((Map<?, ?>) alice.asyncScript(SENT_VIDEO), "h");
+            bob.await("bob decodes the big stream", WAIT, () -> received(bob).get(0) == bigWidth
+                    && received(bob).get(2) > 30);
+
+            bob.script("window.trtc.switchStreamType(arguments[0])", stream);
+            bob.await("bob decodes the small stream", WAIT, () -> received(bob).get(0) < bigWidth
+                    && received(bob).get(0) > 0);
+            int smallWidth = received(bob).get(0).intValue();
+            // Nobody wants the big layer for 3 s: the server tells alice, and her SDK sets it inactive.
+            alice.await("alice's big encoding is set inactive", Duration.ofSeconds(10),
+                    () -> !active(layers(alice), "h"));
+            long bigBytes = bytes(layers(alice), "h");
+            long smallBytes = bytes(layers(alice), "l");
+            long smallFrames = received(bob).get(2);
+            pause(2500);
+            Map<?, ?> paused = layers(alice);
+            assertThat(bytes(paused, "h")).as("the paused big encoding sends nothing: " + paused).isEqualTo(bigBytes);
+            assertThat(bytes(paused, "l")).as("the small one goes on: " + paused).isGreaterThan(smallBytes);
+            assertThat(active(paused, "l")).isTrue();
+            assertThat(received(bob).get(2)).as("bob keeps decoding").isGreaterThan(smallFrames + 30);
+            assertThat(received(bob).get(0)).isEqualTo(smallWidth);
+
+            bob.script("window.trtc.switchStreamType(arguments[0])", stream);
+            alice.await("alice sends the big encoding again", Duration.ofSeconds(10),
+                    () -> active(layers(alice), "h") && bytes(layers(alice), "h") > bigBytes);
+            bob.await("bob decodes the big stream again", WAIT, () -> received(bob).get(0) == bigWidth);
+            long onBig = received(bob).get(2);
+            bob.await("frames keep coming on the big stream", WAIT, () -> received(bob).get(2) > onBig + 30);
+            // Now nobody watches the small one: it is paused in turn.
+            alice.await("alice's small encoding is set inactive", Duration.ofSeconds(10),
+                    () -> !active(layers(alice), "l"));
+            assertThat(events(bob, "ERROR")).isEmpty();
+            assertThat(events(alice, "ERROR")).isEmpty();
+        }
+    }
+
+    private static Map<?, ?> layers(HeadlessChromium page) {
+        return (Map<?, ?>) page.asyncScript(SENT_LAYERS);
+    }
+
+    private static long bytes(Map<?, ?> layers, String rid) {
+        return layers.get(rid) == null ? -1 : ((Number) ((List<?>) layers.get(rid)).get(0)).longValue();
+    }
+
+    private static boolean active(Map<?, ?> layers, String rid) {
+        return layers.get(rid) != null && Boolean.TRUE.equals(((List<?>) layers.get(rid)).get(1));
     }
 
     @Test

@@ -43,6 +43,13 @@ class ProtocolCodecEventsTest {
     }
 
     @Test
+    void theLayersEventNamesTheOwnPublicationAndTheRidsToSend() {
+        assertThat(codec.event(SignallingConnection.LAYERS_EVENT, codec.layers(StreamType.MAIN, "1", List.of("l"))))
+                .isEqualTo("{\"v\":1,\"type\":\"event\",\"event\":\"layers\",\"data\":{\"streamType\":\"main\","
+                        + "\"mid\":\"1\",\"active\":[\"l\"]}}");
+    }
+
+    @Test
     void membersCarryTheUserIdString() {
         MemberInfo alice = new MemberInfo(ALICE, Role.ANCHOR, Optional.of(new StreamState(true, false)),
                 Optional.empty());
