@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BandwidthAdaptationChromiumIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final long CAP_BPS = 300_000;
+    /** Audio (~50 kbit/s with headers) fits; half the small layer does not. */
+    private static final long PAUSE_CAP_BPS = 80_000;
     private static final long CAPPED_MILLIS = 12_000;
     /** The decoded share is counted from this long after the switch: frames of the big layer queued at the cap go first. */
     private static final long SETTLE_MILLIS = 1000;
@@ -41,6 +43,12 @@ class BandwidthAdaptationChromiumIT {
             + "(async () => { let out = [0, 0]; if (!window.pc) return out;"
             + "  (await window.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video')"
             + "    out = [s.frameWidth || 0, s.framesDecoded || 0]; });"
+            + "  return out; })().then(done, e => done([0, 0]));";
+    /** {@code [totalSamplesReceived, concealedSamples]} of the WHEP page's audio. */
+    private static final String HEARD = "const done = arguments[arguments.length - 1];"
+            + "(async () => { let out = [0, 0]; if (!window.pc) return out;"
+            + "  (await window.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'audio')"
+            + "    out = [s.totalSamplesReceived || 0, s.concealedSamples || 0]; });"
             + "  return out; })().then(done, e => done([0, 0]));";
     /** Points the WHEP answer's candidates at the relay (as {@link ShapedUdpRelay#redirect}). */
     private static final String REDIRECT = "const __from = %d, __to = %d;"
@@ -82,6 +90,32 @@ class BandwidthAdaptationChromiumIT {
         }
     }
 
+    @Test
+    void underACapNoLayerFitsTheVideoPausesAndTheAudioGoesOn() throws Exception {
+        try (Call call = new Call(server, 8834, 0, 0)) {
+            call.relay.setDownlinkBps(PAUSE_CAP_BPS);
+            call.bob.await("bob's video stops", WAIT, () -> {
+                long before = played(call.bob).get(1);
+                pause(2000);
+                return played(call.bob).get(1) == before;
+            });
+            List<Long> audioBefore = audio(call.bob);
+            long framesBefore = played(call.bob).get(1);
+            Thread.sleep(5000);
+            List<Long> audioAfter = audio(call.bob);
+            long received = audioAfter.get(0) - audioBefore.get(0);
+            long concealed = audioAfter.get(1) - audioBefore.get(1);
+            System.out.printf("bandwidth estimation: under a %d kbit/s cap, %d video frames in 5 s; audio %d samples, "
+                    + "%d concealed%n", PAUSE_CAP_BPS / 1000, played(call.bob).get(1) - framesBefore, received, concealed);
+            assertThat(played(call.bob).get(1)).as("no video while paused").isEqualTo(framesBefore);
+            assertThat(received).as("5 s of 48 kHz audio keep coming").isGreaterThan(4 * 48_000);
+            assertThat((double) concealed / received).as("of them concealed").isLessThan(0.1);
+
+            call.relay.setDownlinkBps(Long.MAX_VALUE);
+            call.bob.await("bob's video comes back", WAIT, () -> played(call.bob).get(1) > framesBefore + 30);
+        }
+    }
+
     /**
      * What the player went through: ms from the cap to decoding the small layer (-1: never, within the capped
      * period), its decoded frames while capped against the small layer's frames sent, ms from the lift to the big
@@ -90,11 +124,19 @@ class BandwidthAdaptationChromiumIT {
     private record Outcome(long toSmallMillis, double decodedShare, long toBigMillis) {
     }
 
-    private static Outcome run(TestServer target, long room, long oneWayDelayMillis, double loss) throws Exception {
-        int mediaPort = target.server().media().udpPort();
-        try (ShapedUdpRelay relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort),
-                oneWayDelayMillis, loss, room);
-                HeadlessChromium alice = BrowserMedia.start(); HeadlessChromium bob = HeadlessChromium.start()) {
+    /** A web SDK simulcast publisher and a Chromium WHEP player of it through a shaped relay, the big layer playing. */
+    private static final class Call implements AutoCloseable {
+        final ShapedUdpRelay relay;
+        final HeadlessChromium alice;
+        final HeadlessChromium bob;
+        final int bigWidth;
+        final int smallWidth;
+
+        Call(TestServer target, long room, long oneWayDelayMillis, double loss) throws Exception {
+            int mediaPort = target.server().media().udpPort();
+            relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), oneWayDelayMillis, loss, room);
+            alice = BrowserMedia.start();
+            bob = HeadlessChromium.start();
             alice.onEveryPage(WebSdkChromiumIT.APP);
             alice.open(target.url("/index.html").toString());
             String userId = "bwe-alice-" + room;
@@ -106,8 +148,8 @@ class BandwidthAdaptationChromiumIT {
                             "videoHeight", 480, "maxBitrate", 1500));
             assertThat(started).isEqualTo(true);
             alice.await("alice sends both encodings", WAIT, () -> sentWidth(alice, "h") > 0 && sentWidth(alice, "l") > 0);
-            int bigWidth = sentWidth(alice, "h");
-            int smallWidth = sentWidth(alice, "l");
+            bigWidth = sentWidth(alice, "h");
+            smallWidth = sentWidth(alice, "l");
 
             bob.onEveryPage(String.format(REDIRECT, mediaPort, relay.port()));
             String viewer = "bwe-bob-" + room;
@@ -115,21 +157,37 @@ class BandwidthAdaptationChromiumIT {
                     + "&userSig=" + URLEncoder.encode(target.userSig(viewer), StandardCharsets.UTF_8)
                     + "&streamID=" + userId + "_main").toString());
             bob.await("bob decodes the big layer", WAIT, () -> played(bob).get(0) == bigWidth && played(bob).get(1) > 30);
+        }
 
+        @Override
+        public void close() {
+            try (relay; alice; bob) {
+                // all three closed, whatever fails
+            }
+        }
+    }
+
+    private static Outcome run(TestServer target, long room, long oneWayDelayMillis, double loss) throws Exception {
+        try (Call call = new Call(target, room, oneWayDelayMillis, loss)) {
+            ShapedUdpRelay relay = call.relay;
+            HeadlessChromium alice = call.alice;
+            HeadlessChromium bob = call.bob;
+            int bigWidth = call.bigWidth;
+            int smallWidth = call.smallWidth;
             relay.setDownlinkBps(CAP_BPS);
             long capped = System.nanoTime();
             long toSmall = -1;
             long smallFramesAt = -1;
             long decodedAt = 0;
-            long sentAt = 0;
+            long[] sentAt = null;
             while (millisSince(capped) < CAPPED_MILLIS) {
                 List<Long> now = played(bob);
                 if (toSmall < 0 && now.get(0) == smallWidth) {
                     toSmall = millisSince(capped);
                     smallFramesAt = System.nanoTime();
-                } else if (smallFramesAt >= 0 && sentAt == 0 && millisSince(smallFramesAt) >= SETTLE_MILLIS) {
+                } else if (smallFramesAt >= 0 && sentAt == null && millisSince(smallFramesAt) >= SETTLE_MILLIS) {
                     decodedAt = now.get(1);
-                    sentAt = sentFrames(alice, "l");
+                    sentAt = sentFrames(alice);
                 }
                 if (System.getenv("BWE_DEBUG") != null) {
                     System.out.println("t=" + millisSince(capped) + " played=" + now + " l=" + sentFrames(alice, "l")
@@ -138,15 +196,15 @@ class BandwidthAdaptationChromiumIT {
                 }
                 Thread.sleep(100);
             }
-            // Decoded while capped, from the switch on, against what the small layer sent then.
+            // Decoded while capped, from a second after the switch on, against the frames the camera sent then.
             double share;
-            if (sentAt > 0) {
-                share = (double) (played(bob).get(1) - decodedAt) / Math.max(1, sentFrames(alice, "l") - sentAt);
+            if (sentAt != null) {
+                share = (double) (played(bob).get(1) - decodedAt) / Math.max(1, framesSentSince(alice, sentAt));
             } else {
                 long decoded = played(bob).get(1);
-                long sent = sentFrames(alice, "l");
+                long[] sent = sentFrames(alice);
                 Thread.sleep(5000);
-                share = (double) (played(bob).get(1) - decoded) / Math.max(1, sentFrames(alice, "l") - sent);
+                share = (double) (played(bob).get(1) - decoded) / Math.max(1, framesSentSince(alice, sent));
             }
             System.out.printf("bandwidth estimation (delay %d ms each way, loss %.0f %%): small layer %d ms after the "
                     + "300 kbit/s cap, %.1f %% of its frames decoded, relay overflow %d, lost %d%n",
@@ -167,6 +225,15 @@ class BandwidthAdaptationChromiumIT {
         }
     }
 
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
     }
@@ -176,9 +243,27 @@ class BandwidthAdaptationChromiumIT {
         return entry == null ? 0 : ((Number) entry.get(0)).intValue();
     }
 
+    /** {@code [small, big]} frames sent so far, for {@link #framesSentSince}. */
+    private static long[] sentFrames(HeadlessChromium page) {
+        return new long[] {sentFrames(page, "l"), sentFrames(page, "h")};
+    }
+
+    /**
+     * The camera frames the publisher sent since {@code at}: the most either encoding sent (each sends every frame
+     * while active; the one nobody watches is paused, docs/media.md "Paused layers").
+     */
+    private static long framesSentSince(HeadlessChromium page, long[] at) {
+        long[] now = sentFrames(page);
+        return Math.max(now[0] - at[0], now[1] - at[1]);
+    }
+
     private static long sentFrames(HeadlessChromium page, String rid) {
         List<?> entry = (List<?>) ((Map<?, ?>) page.asyncScript(SENT_VIDEO)).get(rid);
         return entry == null ? 0 : ((Number) entry.get(1)).longValue();
+    }
+
+    private static List<Long> audio(HeadlessChromium page) {
+        return ((List<?>) page.asyncScript(HEARD)).stream().map(n -> ((Number) n).longValue()).toList();
     }
 
     private static List<Long> played(HeadlessChromium page) {
