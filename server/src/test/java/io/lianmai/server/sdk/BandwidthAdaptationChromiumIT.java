@@ -66,18 +66,12 @@ class BandwidthAdaptationChromiumIT {
 
     @Test
     void aCappedPlayerGetsTheSmallLayerWithin5sAndTheBigOneBackWithin15sOfTheLift() throws Exception {
-        Outcome outcome = run(server, 8831, 0, 0);
-        assertThat(outcome.toSmallMillis).as("on the small layer within 5 s of the cap").isLessThanOrEqualTo(5000);
-        assertThat(outcome.decodedShare).as("small-layer frames decoded while capped").isGreaterThanOrEqualTo(0.9);
-        assertThat(outcome.toBigMillis).as("back on the big layer within 15 s of the lift").isLessThanOrEqualTo(15_000);
+        assertAdapts(run(server, 8831, 0, 0));
     }
 
     @Test
     void theSameWith5PercentLossAnd100msRoundTrip() throws Exception {
-        Outcome outcome = run(server, 8832, 50, 0.05);
-        assertThat(outcome.toSmallMillis).as("on the small layer within 5 s of the cap").isLessThanOrEqualTo(5000);
-        assertThat(outcome.decodedShare).as("small-layer frames decoded while capped").isGreaterThanOrEqualTo(0.9);
-        assertThat(outcome.toBigMillis).as("back on the big layer within 15 s of the lift").isLessThanOrEqualTo(15_000);
+        assertAdapts(run(server, 8832, 50, 0.05));
     }
 
     @Test
@@ -114,6 +108,12 @@ class BandwidthAdaptationChromiumIT {
             call.relay.setDownlinkBps(Long.MAX_VALUE);
             call.bob.await("bob's video comes back", WAIT, () -> played(call.bob).get(1) > framesBefore + 30);
         }
+    }
+
+    private static void assertAdapts(Outcome outcome) {
+        assertThat(outcome.toSmallMillis).as("on the small layer within 5 s of the cap").isLessThanOrEqualTo(5000);
+        assertThat(outcome.decodedShare).as("small-layer frames decoded while capped").isGreaterThanOrEqualTo(0.9);
+        assertThat(outcome.toBigMillis).as("back on the big layer within 15 s of the lift").isLessThanOrEqualTo(15_000);
     }
 
     /**
