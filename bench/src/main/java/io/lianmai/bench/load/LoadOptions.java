@@ -83,6 +83,12 @@ final class LoadOptions {
             description = "Simulcast layers per video track, 1..3 (quarter, half, full bitrate). Default: 1.")
     int simulcast = 1;
 
+    @Option(names = "--bwe", negatable = true, defaultValue = "true",
+            description = "Players negotiate transport-wide congestion control and send transport-cc feedback, as "
+                    + "Chrome does, so the server estimates their downlinks and picks their simulcast layers; "
+                    + "--no-bwe offers neither (the players of earlier runs). Default: on.")
+    boolean bwe = true;
+
     @Option(names = "--audio-bitrate", paramLabel = "RATE", converter = BitrateConverter.class,
             description = "Opus-sized audio at 50 packets/s (0: no audio). Default: 48k.")
     long audioBitrate = 48_000;
