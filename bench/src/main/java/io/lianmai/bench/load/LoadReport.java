@@ -89,7 +89,7 @@ record LoadReport(
 
     /** Linear extrapolation to one fully busy core of the server. */
     record PerCore(double subscribersPerCore, double forwardedPacketsPerSecondPerCore,
-            double cpuMicrosPerForwardedPacket) {
+            double cpuMicrosPerForwardedPacket, double cpuMicrosPerSecondPerSubscriber) {
     }
 
     /**
@@ -215,6 +215,8 @@ record LoadReport(
         out.printf(Locale.ROOT, "| subscribers per core | %,.0f |%n", perCore.subscribersPerCore);
         out.printf(Locale.ROOT, "| forwarded packets/s per core | %,.0f |%n", perCore.forwardedPacketsPerSecondPerCore);
         out.printf(Locale.ROOT, "| CPU µs per forwarded packet | %.2f |%n", perCore.cpuMicrosPerForwardedPacket);
+        out.printf(Locale.ROOT, "| CPU µs per second per subscriber | %,.1f |%n",
+                perCore.cpuMicrosPerSecondPerSubscriber);
         out.println();
         out.printf(Locale.ROOT, "load generator: %.2f CPU s (%.2f cores), %d threads, tick late by up to %.1f ms, "
                 + "%d frames skipped%n", generator.cpuSeconds, generator.coresBusy, generator.threads,

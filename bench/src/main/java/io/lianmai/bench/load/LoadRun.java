@@ -405,10 +405,11 @@ final class LoadRun {
             double forwardedPerSecond = forwardedPackets / seconds;
             perCore = new LoadReport.PerCore(cores > 0 ? withMedia / cores : 0,
                     cores > 0 ? forwardedPerSecond / cores : 0,
-                    forwardedPackets > 0 ? cpu * 1e6 / forwardedPackets : 0);
+                    forwardedPackets > 0 ? cpu * 1e6 / forwardedPackets : 0,
+                    withMedia > 0 ? cores * 1e6 / withMedia : 0);
         } else {
             server = new LoadReport.Server(null, 0, 0, 0, 0, 0, 0, 0);
-            perCore = new LoadReport.PerCore(0, 0, 0);
+            perCore = new LoadReport.PerCore(0, 0, 0, 0);
         }
         double selfCpu = selfEnd.cpuSeconds() - selfStart.cpuSeconds();
         java.util.Set<String> profiles = new java.util.TreeSet<>();

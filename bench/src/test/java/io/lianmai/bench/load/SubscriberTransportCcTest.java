@@ -133,6 +133,7 @@ class SubscriberTransportCcTest {
             transportSeq = (transportSeq + 1) & 0xFFFF;
         }
         player.onTick(now + 100 * MS);
+        player.flush();
 
         List<String> reported = new ArrayList<>();
         int feedbacks = 0;
