@@ -106,7 +106,7 @@ record LoadReport(
      * allocation did with them ({@code DescribeMediaStats} read at the window's start and end; per WHEP session), and
      * what the players saw of it.
      *
-     * @param offered the players offered transport-cc ({@code --bwe})
+     * @param offered the players offered transport-cc (not {@code --no-bwe})
      * @param serverStats null when read, else why the server's figures are missing
      * @param playersEstimated players the server estimates with transport-cc at the window's end
      * @param estimateKbps the server's estimate of each player at the window's end, kbit/s
@@ -122,11 +122,17 @@ record LoadReport(
      * @param paddingBytesReceived their bytes
      * @param rtxReceived retransmissions that reached the players as RTX
      * @param feedbacksSent transport-cc feedback packets the players sent
+     * @param sinceJoin the server's counters from each player's join to the window's end (joins probe at once)
      */
     record Bwe(boolean offered, String serverStats, int playersEstimated, Distribution estimateKbps,
             long layerSwitches, Spread layerSwitchesPerPlayer, long pauses, long probes, long probesRaised,
             Map<String, Integer> layersAtEnd, long serverPaddingBytes, double paddingSharePercent,
-            long paddingPacketsReceived, long paddingBytesReceived, long rtxReceived, long feedbacksSent) {
+            long paddingPacketsReceived, long paddingBytesReceived, long rtxReceived, long feedbacksSent,
+            SinceJoin sinceJoin) {
+    }
+
+    /** Counters from each player's join to the window's end, all players. */
+    record SinceJoin(long layerSwitches, long pauses, long probes, long probesRaised, long paddingBytes) {
     }
 
     /** A distribution over players: count, extremes, mean and percentiles. */
@@ -231,7 +237,7 @@ record LoadReport(
 
     private void printBwe(PrintStream out) {
         out.println();
-        out.println("bandwidth estimation: players " + (bwe.offered ? "offer transport-cc (--bwe)"
+        out.println("bandwidth estimation: players " + (bwe.offered ? "offer transport-cc"
                 : "offer no transport-cc (--no-bwe)"));
         out.printf(Locale.ROOT, "  players: %,d transport-cc feedbacks sent; received %,d RTX retransmissions and "
                 + "%,d padding packets (%,d bytes, not counted as media)%n", bwe.feedbacksSent, bwe.rtxReceived,
@@ -250,6 +256,9 @@ record LoadReport(
                 bwe.probesRaised);
         out.printf(Locale.ROOT, "          padding sent %,d bytes (%.3f %% of the downlink); layers at the end: %s%n",
                 bwe.serverPaddingBytes, bwe.paddingSharePercent, bwe.layersAtEnd);
+        SinceJoin j = bwe.sinceJoin;
+        out.printf(Locale.ROOT, "  since the joins: layer switches %,d, pauses %,d, probes %,d (%,d raised), padding "
+                + "%,d bytes%n", j.layerSwitches, j.pauses, j.probes, j.probesRaised, j.paddingBytes);
     }
 
     private static void row(PrintStream out, String name, Spread spread, String format) {

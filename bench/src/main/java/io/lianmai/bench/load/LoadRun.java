@@ -155,7 +155,7 @@ final class LoadRun {
                 long due = rampStart + options.ramp.toNanos() * i / Math.max(1, subscriptions.size());
                 sleepUntil(due);
                 SubscriberPeer peer = new SubscriberPeer(loops.get(i % loops.size()), s.userId(), s.streamId(),
-                        lateNanos, options.bwe, impairment, dtls, random, seed + 1_000_000 + i);
+                        lateNanos, options.bwe(), impairment, dtls, random, seed + 1_000_000 + i);
                 subscribers.add(peer);
                 PublisherPeer source = byStream.get(s.roomId() + "/" + s.streamId());
                 if (source != null && source.state() == SimulatedPeer.State.FAILED) {
@@ -464,6 +464,7 @@ final class LoadRun {
         long padding = 0;
         long octets = 0;
         Map<String, Integer> layers = new java.util.TreeMap<>();
+        long[] sinceJoin = new long[5];
         for (SubscriberPeer s : subscribers) {
             String session = sessionId(s);
             ServerMediaStats.Player now = session == null ? null : end.players().get(session);
@@ -486,12 +487,18 @@ final class LoadRun {
             padding += now.paddingBytes() - (then == null ? 0 : then.paddingBytes());
             octets += now.octetsSent() - (then == null ? 0 : then.octetsSent());
             layers.merge(now.currentLayer() < 0 ? "none" : "layer " + now.currentLayer(), 1, Integer::sum);
+            sinceJoin[0] += now.layerSwitches();
+            sinceJoin[1] += now.pauses();
+            sinceJoin[2] += now.probesStarted();
+            sinceJoin[3] += now.probesRaised();
+            sinceJoin[4] += now.paddingBytes();
         }
         double paddingShare = padding + octets == 0 ? 0 : 100.0 * padding / (padding + octets);
-        return new LoadReport.Bwe(options.bwe, failure, estimated,
+        return new LoadReport.Bwe(options.bwe(), failure, estimated,
                 LoadReport.Distribution.of(estimates.stream().mapToDouble(Double::doubleValue).toArray()),
                 switchTotal, LoadReport.Spread.of(switches.stream().mapToDouble(Double::doubleValue).toArray()),
-                pauses, probes, raised, layers, padding, paddingShare, paddingPackets, paddingBytes, rtx, feedbacks);
+                pauses, probes, raised, layers, padding, paddingShare, paddingPackets, paddingBytes, rtx, feedbacks,
+                new LoadReport.SinceJoin(sinceJoin[0], sinceJoin[1], sinceJoin[2], sinceJoin[3], sinceJoin[4]));
     }
 
     /** The WHEP session id: the last segment of the Location the server answered. */
