@@ -78,6 +78,15 @@ public interface MediaPlane extends AutoCloseable {
     /** Whether someone currently publishes {@code streamKey}. */
     boolean isPublished(String streamKey);
 
+    /**
+     * The WebRTC players of the streams whose key starts with {@code streamKeyPrefix} ({@code ""}: all): how many,
+     * and the downlink estimate and layer counters of at most {@code max} of them ({@link PlayerStats}). Gathered on
+     * the media loop in one pass over its sessions; waits at most 2 s for it.
+     *
+     * @throws MediaException UNAVAILABLE when the media loop does not answer in time
+     */
+    PlayerStats.Page playerStats(String streamKeyPrefix, int max);
+
     /** Stops every session and releases the sockets. */
     @Override
     void close();

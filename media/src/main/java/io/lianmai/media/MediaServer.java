@@ -179,6 +179,12 @@ public final class MediaServer implements MediaPlane {
     // ---- MediaPlane ----
 
     @Override
+    public PlayerStats.Page playerStats(String streamKeyPrefix, int max) {
+        return onLoop(() -> registry.playerStats(streamKeyPrefix, max));
+    }
+
+
+    @Override
     public CompletionStage<MediaSession> publish(String streamKey, String offerSdp) {
         return factory.publish(streamKey, offerSdp);
     }

@@ -71,7 +71,7 @@ public final class HttpFrontDoor {
                 new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), connections::release);
         signalling.mount(router);
         devUserSig.mount(router);
-        RestApiRoutes.standard(vertx, services.authenticator(), live).mount(router);
+        RestApiRoutes.standard(vertx, services.authenticator(), live, services.media()).mount(router);
         live.mount(router);
         // An app's pages import the SDK from here on their own origin; module scripts are fetched with CORS. The SDK
         // is public code and the requests carry no credentials, so any origin may read it.

@@ -71,7 +71,7 @@ final class AttackContext {
 
     /** A browser's WHEP offer (recvonly) for {@code userId}, from a player that never joins. */
     String playerOffer(String userId) {
-        return new SubscriberPeer(attackerLoop, userId, "-", 200_000_000L, Impairment.NONE, dtls, random,
+        return new SubscriberPeer(attackerLoop, userId, "-", 200_000_000L, false, Impairment.NONE, dtls, random,
                 random.nextLong()).offer();
     }
 
@@ -85,8 +85,8 @@ final class AttackContext {
      * or an exception saying why not (within 15 s).
      */
     SubscriberPeer player(String userId, String streamId) throws InterruptedException {
-        SubscriberPeer peer = new SubscriberPeer(attackerLoop, userId, streamId, 200_000_000L, Impairment.NONE, dtls,
-                random, random.nextLong());
+        SubscriberPeer peer = new SubscriberPeer(attackerLoop, userId, streamId, 200_000_000L, false,
+                Impairment.NONE, dtls, random, random.nextLong());
         joiner.join(peer, "whep", call.roomId(), streamId);
         try {
             peer.connected.get(JOIN_SECONDS, TimeUnit.SECONDS);

@@ -204,10 +204,10 @@ final class AttackSuite {
             }
         }
         List<SubscriberPeer> subscribers = new ArrayList<>();
-        subscribers.add(new SubscriberPeer(loop, "alice", "bob_main", 200_000_000L, Impairment.NONE, dtls, random,
-                random.nextLong()));
-        subscribers.add(new SubscriberPeer(loop, "bob", "alice_main", 200_000_000L, Impairment.NONE, dtls, random,
-                random.nextLong()));
+        subscribers.add(new SubscriberPeer(loop, "alice", "bob_main", 200_000_000L, false, Impairment.NONE, dtls,
+                random, random.nextLong()));
+        subscribers.add(new SubscriberPeer(loop, "bob", "alice_main", 200_000_000L, false, Impairment.NONE, dtls,
+                random, random.nextLong()));
         for (SubscriberPeer s : subscribers) {
             joiner.join(s, "whep", room, s.streamId());
         }

@@ -83,6 +83,12 @@ final class LoadOptions {
             description = "Simulcast layers per video track, 1..3 (quarter, half, full bitrate). Default: 1.")
     int simulcast = 1;
 
+    @Option(names = "--no-bwe",
+            description = "Players offer no transport-wide congestion control (the players of earlier runs). By "
+                    + "default they negotiate it and send transport-cc feedback as Chrome does, so the server "
+                    + "estimates their downlinks and picks their simulcast layers.")
+    boolean noBwe;
+
     @Option(names = "--audio-bitrate", paramLabel = "RATE", converter = BitrateConverter.class,
             description = "Opus-sized audio at 50 packets/s (0: no audio). Default: 48k.")
     long audioBitrate = 48_000;
@@ -148,6 +154,11 @@ final class LoadOptions {
             throw new IllegalArgumentException("--codec must be vp8 or h264, got " + codec);
         }
         return new MediaShape(audioBitrate, videoBitrate, fps, keyframeInterval, simulcast, name.equals("h264"));
+    }
+
+    /** Whether players negotiate transport-cc and send feedback (not {@code --no-bwe}). */
+    boolean bwe() {
+        return !noBwe;
     }
 
     /** The checked pacing. */

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What one run of {@code lianmai bench} measured, printed as a table and written as JSON. Rates are over the
@@ -45,7 +46,8 @@ record LoadReport(
         Latency joinToFirstVideoMillis,
         Server server,
         PerCore perCore,
-        Generator generator) {
+        Generator generator,
+        Bwe bwe) {
 
     /** Packets and bits per second. */
     record Rate(double packetsPerSecond, double megabitsPerSecond) {
@@ -87,7 +89,7 @@ record LoadReport(
 
     /** Linear extrapolation to one fully busy core of the server. */
     record PerCore(double subscribersPerCore, double forwardedPacketsPerSecondPerCore,
-            double cpuMicrosPerForwardedPacket) {
+            double cpuMicrosPerForwardedPacket, double cpuMicrosPerSecondPerSubscriber) {
     }
 
     /**
@@ -97,6 +99,62 @@ record LoadReport(
      */
     record Generator(double cpuSeconds, double coresBusy, int threads, double maxTickLagMillis,
             long publisherSkippedFrames, long pacerHeldPackets, long pacerOverflows, double pacerMaxWaitMillis) {
+    }
+
+    /**
+     * Bandwidth estimation in the window: the server's estimates of its players' downlinks and what its layer
+     * allocation did with them ({@code DescribeMediaStats} read at the window's start and end; per WHEP session), and
+     * what the players saw of it.
+     *
+     * @param offered the players offered transport-cc (not {@code --no-bwe})
+     * @param serverStats null when read, else why the server's figures are missing
+     * @param playersEstimated players the server estimates with transport-cc at the window's end
+     * @param estimateKbps the server's estimate of each player at the window's end, kbit/s
+     * @param layerSwitches simulcast layer switches in the window, all players
+     * @param layerSwitchesPerPlayer the same per player: min, mean, max
+     * @param pauses times a player's video was paused (no layer fitted), all players
+     * @param probes bandwidth probes started, all players; {@code probesRaised} of them raised the estimate
+     * @param layersAtEnd players per layer forwarded at the window's end (layer 0 = lowest; "none": paused or
+     *     not started)
+     * @param serverPaddingBytes probe padding the server sent (RTP lengths)
+     * @param paddingSharePercent that padding as a share of what the server sent the players (padding + media octets)
+     * @param paddingPacketsReceived padding-only RTX packets the players received (not counted as media)
+     * @param paddingBytesReceived their bytes
+     * @param rtxReceived retransmissions that reached the players as RTX
+     * @param feedbacksSent transport-cc feedback packets the players sent
+     * @param sinceJoin the server's counters from each player's join to the window's end (joins probe at once)
+     */
+    record Bwe(boolean offered, String serverStats, int playersEstimated, Distribution estimateKbps,
+            long layerSwitches, Spread layerSwitchesPerPlayer, long pauses, long probes, long probesRaised,
+            Map<String, Integer> layersAtEnd, long serverPaddingBytes, double paddingSharePercent,
+            long paddingPacketsReceived, long paddingBytesReceived, long rtxReceived, long feedbacksSent,
+            SinceJoin sinceJoin) {
+    }
+
+    /** Counters from each player's join to the window's end, all players. */
+    record SinceJoin(long layerSwitches, long pauses, long probes, long probesRaised, long paddingBytes) {
+    }
+
+    /** A distribution over players: count, extremes, mean and percentiles. */
+    record Distribution(int count, double min, double p10, double p50, double p90, double max, double avg) {
+        static Distribution of(double[] values) {
+            if (values.length == 0) {
+                return new Distribution(0, 0, 0, 0, 0, 0, 0);
+            }
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            double sum = 0;
+            for (double v : sorted) {
+                sum += v;
+            }
+            return new Distribution(sorted.length, sorted[0], at(sorted, 10), at(sorted, 50), at(sorted, 90),
+                    sorted[sorted.length - 1], sum / sorted.length);
+        }
+
+        private static double at(double[] sorted, double percentile) {
+            int index = (int) Math.ceil(percentile / 100 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+        }
     }
 
     /** Writes the report as JSON to {@code file}. */
@@ -163,6 +221,8 @@ record LoadReport(
         out.printf(Locale.ROOT, "| subscribers per core | %,.0f |%n", perCore.subscribersPerCore);
         out.printf(Locale.ROOT, "| forwarded packets/s per core | %,.0f |%n", perCore.forwardedPacketsPerSecondPerCore);
         out.printf(Locale.ROOT, "| CPU µs per forwarded packet | %.2f |%n", perCore.cpuMicrosPerForwardedPacket);
+        out.printf(Locale.ROOT, "| CPU µs per second per subscriber | %,.1f |%n",
+                perCore.cpuMicrosPerSecondPerSubscriber);
         out.println();
         out.printf(Locale.ROOT, "load generator: %.2f CPU s (%.2f cores), %d threads, tick late by up to %.1f ms, "
                 + "%d frames skipped%n", generator.cpuSeconds, generator.coresBusy, generator.threads,
@@ -172,6 +232,33 @@ record LoadReport(
                     + "(queue full)%n", generator.pacerHeldPackets, generator.pacerMaxWaitMillis,
                     generator.pacerOverflows);
         }
+        printBwe(out);
+    }
+
+    private void printBwe(PrintStream out) {
+        out.println();
+        out.println("bandwidth estimation: players " + (bwe.offered ? "offer transport-cc"
+                : "offer no transport-cc (--no-bwe)"));
+        out.printf(Locale.ROOT, "  players: %,d transport-cc feedbacks sent; received %,d RTX retransmissions and "
+                + "%,d padding packets (%,d bytes, not counted as media)%n", bwe.feedbacksSent, bwe.rtxReceived,
+                bwe.paddingPacketsReceived, bwe.paddingBytesReceived);
+        if (bwe.serverStats != null) {
+            out.println("  server: unavailable (" + bwe.serverStats + ")");
+            return;
+        }
+        Distribution e = bwe.estimateKbps;
+        out.printf(Locale.ROOT, "  server: %d players estimated; estimate kbit/s at the end: min %,.0f, p10 %,.0f, "
+                + "p50 %,.0f, p90 %,.0f, max %,.0f, avg %,.0f%n", bwe.playersEstimated, e.min, e.p10, e.p50, e.p90,
+                e.max, e.avg);
+        out.printf(Locale.ROOT, "          layer switches %,d (per player min %.0f, avg %.2f, max %.0f), pauses %,d, "
+                + "probes %,d (%,d raised the estimate)%n", bwe.layerSwitches, bwe.layerSwitchesPerPlayer.min,
+                bwe.layerSwitchesPerPlayer.avg, bwe.layerSwitchesPerPlayer.max, bwe.pauses, bwe.probes,
+                bwe.probesRaised);
+        out.printf(Locale.ROOT, "          padding sent %,d bytes (%.3f %% of the downlink); layers at the end: %s%n",
+                bwe.serverPaddingBytes, bwe.paddingSharePercent, bwe.layersAtEnd);
+        SinceJoin j = bwe.sinceJoin;
+        out.printf(Locale.ROOT, "  since the joins: layer switches %,d, pauses %,d, probes %,d (%,d raised), padding "
+                + "%,d bytes%n", j.layerSwitches, j.pauses, j.probes, j.probesRaised, j.paddingBytes);
     }
 
     private static void row(PrintStream out, String name, Spread spread, String format) {

@@ -155,7 +155,7 @@ final class LoadRun {
                 long due = rampStart + options.ramp.toNanos() * i / Math.max(1, subscriptions.size());
                 sleepUntil(due);
                 SubscriberPeer peer = new SubscriberPeer(loops.get(i % loops.size()), s.userId(), s.streamId(),
-                        lateNanos, impairment, dtls, random, seed + 1_000_000 + i);
+                        lateNanos, options.bwe(), impairment, dtls, random, seed + 1_000_000 + i);
                 subscribers.add(peer);
                 PublisherPeer source = byStream.get(s.roomId() + "/" + s.streamId());
                 if (source != null && source.state() == SimulatedPeer.State.FAILED) {
@@ -170,7 +170,8 @@ final class LoadRun {
                 Thread.sleep(options.warmup.toMillis());
             }
 
-            // The window.
+            // The window; the server's estimator figures are read just outside it, so the reads cost it no CPU.
+            ServerMediaStats statsStart = ServerMediaStats.read(target, signer, http);
             say("measuring for " + options.duration.toMillis() + " ms");
             onLoops(loops, ClientLoop::startWindow);
             long windowStart = System.nanoTime();
@@ -180,6 +181,7 @@ final class LoadRun {
             long windowEnd = System.nanoTime();
             ProcStat serverEnd = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
             ProcStat selfEnd = ProcStat.read(ProcessHandle.current().pid());
+            ServerMediaStats statsEnd = ServerMediaStats.read(target, signer, http);
             for (PublisherPeer publisher : publishers) {
                 publisher.stopSending();
             }
@@ -194,8 +196,9 @@ final class LoadRun {
                     peer.closeTransport();
                 }
             });
+            LoadReport.Bwe bwe = bwe(subscribers, collected, statsStart, statsEnd);
             return report(target, shape, pacing, impairment, (windowEnd - windowStart) / 1e9, publishers, subscribers,
-                    collected, before, serverStart, serverEnd, selfStart, selfEnd);
+                    collected, before, serverStart, serverEnd, selfStart, selfEnd, bwe);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             dtlsExecutor.shutdownNow();
@@ -305,7 +308,7 @@ final class LoadRun {
     private LoadReport report(ServerTarget target, MediaShape shape, Pacing pacing, Impairment impairment,
             double seconds,
             List<PublisherPeer> publishers, List<SubscriberPeer> subscribers, Collected c, ProcStat before,
-            ProcStat serverStart, ProcStat serverEnd, ProcStat selfStart, ProcStat selfEnd) {
+            ProcStat serverStart, ProcStat serverEnd, ProcStat selfStart, ProcStat selfEnd, LoadReport.Bwe bwe) {
         List<String> failures = new ArrayList<>();
         int failed = 0;
         List<SimulatedPeer> everyone = new ArrayList<>(publishers);
@@ -402,10 +405,11 @@ final class LoadRun {
             double forwardedPerSecond = forwardedPackets / seconds;
             perCore = new LoadReport.PerCore(cores > 0 ? withMedia / cores : 0,
                     cores > 0 ? forwardedPerSecond / cores : 0,
-                    forwardedPackets > 0 ? cpu * 1e6 / forwardedPackets : 0);
+                    forwardedPackets > 0 ? cpu * 1e6 / forwardedPackets : 0,
+                    withMedia > 0 ? cores * 1e6 / withMedia : 0);
         } else {
             server = new LoadReport.Server(null, 0, 0, 0, 0, 0, 0, 0);
-            perCore = new LoadReport.PerCore(0, 0, 0);
+            perCore = new LoadReport.PerCore(0, 0, 0, 0);
         }
         double selfCpu = selfEnd.cpuSeconds() - selfStart.cpuSeconds();
         java.util.Set<String> profiles = new java.util.TreeSet<>();
@@ -430,7 +434,81 @@ final class LoadRun {
                         nacked, nackPackets, drops, srtpErrors, c.retransmissions, c.nacks, c.plis),
                 latency(c.latency), latency(c.recovery), latency(joinMedia), latency(joinVideo), server, perCore,
                 new LoadReport.Generator(selfCpu, selfCpu / seconds, selfEnd.threads(), c.maxTickLagNanos / 1e6,
-                        c.skippedFrames, c.pacerHeld, c.pacerOverflows, c.pacerMaxWaitNanos / 1e6));
+                        c.skippedFrames, c.pacerHeld, c.pacerOverflows, c.pacerMaxWaitNanos / 1e6), bwe);
+    }
+
+    /**
+     * What bandwidth estimation did in the window: the players' own counts, and the server's estimates and layer
+     * counters of each of them (matched by WHEP session id), differences between the window's start and end.
+     */
+    private LoadReport.Bwe bwe(List<SubscriberPeer> subscribers, Collected c, ServerMediaStats start,
+            ServerMediaStats end) {
+        long paddingPackets = 0;
+        long paddingBytes = 0;
+        long rtx = 0;
+        long feedbacks = 0;
+        for (SubscriberPeer.Result r : c.results.values()) {
+            paddingPackets += r.paddingPackets();
+            paddingBytes += r.paddingBytes();
+            rtx += r.rtxPackets();
+            feedbacks += r.feedbacks();
+        }
+        String failure = !end.available() ? end.failure() : start.failure();
+        int estimated = 0;
+        List<Double> estimates = new ArrayList<>();
+        List<Double> switches = new ArrayList<>();
+        long switchTotal = 0;
+        long pauses = 0;
+        long probes = 0;
+        long raised = 0;
+        long padding = 0;
+        long octets = 0;
+        Map<String, Integer> layers = new java.util.TreeMap<>();
+        long[] sinceJoin = new long[5];
+        for (SubscriberPeer s : subscribers) {
+            String session = sessionId(s);
+            ServerMediaStats.Player now = session == null ? null : end.players().get(session);
+            if (now == null) {
+                continue;
+            }
+            ServerMediaStats.Player then = start.players().get(session);
+            if (now.estimator().equals("transport-cc")) {
+                estimated++;
+            }
+            if (now.estimateBps() >= 0) {
+                estimates.add(now.estimateBps() / 1000.0);
+            }
+            long switched = now.layerSwitches() - (then == null ? 0 : then.layerSwitches());
+            switches.add((double) switched);
+            switchTotal += switched;
+            pauses += now.pauses() - (then == null ? 0 : then.pauses());
+            probes += now.probesStarted() - (then == null ? 0 : then.probesStarted());
+            raised += now.probesRaised() - (then == null ? 0 : then.probesRaised());
+            padding += now.paddingBytes() - (then == null ? 0 : then.paddingBytes());
+            octets += now.octetsSent() - (then == null ? 0 : then.octetsSent());
+            layers.merge(now.currentLayer() < 0 ? "none" : "layer " + now.currentLayer(), 1, Integer::sum);
+            sinceJoin[0] += now.layerSwitches();
+            sinceJoin[1] += now.pauses();
+            sinceJoin[2] += now.probesStarted();
+            sinceJoin[3] += now.probesRaised();
+            sinceJoin[4] += now.paddingBytes();
+        }
+        double paddingShare = padding + octets == 0 ? 0 : 100.0 * padding / (padding + octets);
+        return new LoadReport.Bwe(options.bwe(), failure, estimated,
+                LoadReport.Distribution.of(estimates.stream().mapToDouble(Double::doubleValue).toArray()),
+                switchTotal, LoadReport.Spread.of(switches.stream().mapToDouble(Double::doubleValue).toArray()),
+                pauses, probes, raised, layers, padding, paddingShare, paddingPackets, paddingBytes, rtx, feedbacks,
+                new LoadReport.SinceJoin(sinceJoin[0], sinceJoin[1], sinceJoin[2], sinceJoin[3], sinceJoin[4]));
+    }
+
+    /** The WHEP session id: the last segment of the Location the server answered. */
+    private static String sessionId(SimulatedPeer peer) {
+        URI location = peer.location();
+        if (location == null || location.getPath() == null) {
+            return null;
+        }
+        String path = location.getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static LoadReport.Latency latency(Histogram h) {

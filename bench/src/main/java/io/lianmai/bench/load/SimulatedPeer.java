@@ -447,6 +447,11 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
         dirty = true;
     }
 
+    /** Tests: sends through {@code testChannel} (an {@code EmbeddedChannel}) instead of a UDP socket; on the loop. */
+    void useChannel(Channel testChannel) {
+        this.channel = testChannel;
+    }
+
     /** Sends what was written since the last flush. */
     protected final void flush() {
         if (dirty) {

@@ -1,10 +1,14 @@
 package io.lianmai.bench.load;
 
+import io.lianmai.media.bwe.TransportFeedbackGenerator;
 import io.lianmai.media.dtls.DtlsContext;
+import io.lianmai.media.sdp.ExtMap;
 import io.lianmai.wire.rtcp.GenericNack;
 import io.lianmai.wire.rtcp.ReceiverReport;
 import io.lianmai.wire.rtcp.ReportBlock;
 import io.lianmai.wire.rtp.RtpPacket;
+import io.lianmai.wire.rtp.RtxPacket;
+import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
 import io.lianmai.media.sdp.MediaDescription;
 import io.lianmai.media.sdp.MediaKind;
 import io.lianmai.media.sdp.RtpCodec;
@@ -13,14 +17,26 @@ import java.security.SecureRandom;
 
 /**
  * A simulated WHEP player of one stream: a browser's recvonly offer (Opus; VP8 and H.264 with RTX), then for every
- * packet the server forwards — loss, duplicates, reordering, NACKs for gaps and the packets they recover, and the
- * one-way forward latency from the send time the publisher wrote at the payload's end.
+ * packet the server forwards — loss, duplicates, reordering, NACKs for gaps and the packets they recover (RTX
+ * retransmissions unwrapped, RFC 4588), and the one-way forward latency from the send time the publisher wrote at the
+ * payload's end.
+ *
+ * <p>With bandwidth estimation (the default, as Chrome), the offer carries transport-wide congestion control as
+ * Chrome's does (the {@code transport-wide-cc} header extension and {@code a=rtcp-fb:PT transport-cc} for each codec,
+ * with {@code goog-remb} beside it on video); the player records every packet's transport-wide sequence number and
+ * arrival, and sends transport-cc feedback on its tick ({@link TransportFeedbackGenerator}, the same receiver the
+ * server runs for publishers), so that the server estimates its downlink and allocates its simulcast layer. The
+ * server's probe padding (padding-only packets on the RTX payload type) is counted apart from media.
  */
 final class SubscriberPeer extends SimulatedPeer {
     private static final int MAX_STREAMS = 4;
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+    /** The transport-wide-cc extension id offered: one not used by the publishers' extensions (1..3). */
+    static final int TRANSPORT_CC_ID = 4;
 
     private final String streamId;
+    private final boolean bwe;
     private final long localSsrc;
     private final long lateNanos;
     private final RtpPacket view = new RtpPacket();
@@ -28,12 +44,23 @@ final class SubscriberPeer extends SimulatedPeer {
     private int streamCount;
     private int[] videoPayloadTypes = new int[0];
     private int[] audioPayloadTypes = new int[0];
+    /** The RTX payload types of the answer: retransmissions and the server's probe padding come on them. */
+    private int[] rtxPayloadTypes = new int[0];
+    /** The answer's transport-wide-cc id, 0 when not negotiated. */
+    private int transportCcId;
+    /** This player's transport-cc receiver, null without transport-cc. */
+    private TransportFeedbackGenerator transportFeedback;
+    private final TransportFeedbackGenerator.FeedbackSink feedbackSink = this::sendFeedback;
+    private long feedbackNow;
     private boolean measuring;
     private long lastReport;
 
     volatile long firstMediaNanos;
     volatile long firstVideoNanos;
     private long unknownPackets;
+    private long paddingPackets;
+    private long paddingBytes;
+    private long rtxPackets;
     private long nackPackets;
     /** Video frames completed: packets with the marker bit, each counted once (loop thread). */
     private long videoFrames;
@@ -56,11 +83,17 @@ final class SubscriberPeer extends SimulatedPeer {
     private long startReordered;
     private final long[] startKinds = new long[4];
     private long startNackPackets;
+    private long startPaddingPackets;
+    private long startPaddingBytes;
+    private long startRtxPackets;
+    private long startFeedbacks;
 
-    SubscriberPeer(ClientLoop loop, String userId, String streamId, long lateNanos, Impairment impairment,
+    /** @param bwe offer transport-cc and send feedback, as Chrome does */
+    SubscriberPeer(ClientLoop loop, String userId, String streamId, long lateNanos, boolean bwe, Impairment impairment,
             DtlsContext dtls, SecureRandom random, long seed) {
         super(loop, userId, impairment, dtls, random, seed);
         this.streamId = streamId;
+        this.bwe = bwe;
         this.localSsrc = (random.nextInt() & 0x7FFF_FFFFL) | 1;
         this.lateNanos = lateNanos;
     }
@@ -76,24 +109,50 @@ final class SubscriberPeer extends SimulatedPeer {
         sdp.append("a=extmap:").append(SyntheticStream.AUDIO_LEVEL_ID)
                 .append(" urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n");
         Sdp.commonExtensions(sdp);
-        sdp.append("a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n");
+        transportCcExtension(sdp);
+        sdp.append("a=rtpmap:111 opus/48000/2\r\n");
+        transportCcFeedback(sdp, 111, false);
+        sdp.append("a=fmtp:111 minptime=10;useinbandfec=1\r\n");
         Sdp.mediaLine(sdp, "video", new int[] {96, 97, 102, 103}, "1", localIce(), fingerprint(), "recvonly");
         Sdp.commonExtensions(sdp);
+        transportCcExtension(sdp);
         sdp.append("a=rtcp-rsize\r\n");
         sdp.append("a=rtpmap:96 VP8/90000\r\n");
+        transportCcFeedback(sdp, 96, true);
         sdp.append("a=rtcp-fb:96 ccm fir\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\n");
         sdp.append("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n");
         sdp.append("a=rtpmap:102 H264/90000\r\n");
+        transportCcFeedback(sdp, 102, true);
         sdp.append("a=rtcp-fb:102 ccm fir\r\na=rtcp-fb:102 nack\r\na=rtcp-fb:102 nack pli\r\n");
         sdp.append("a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n");
         sdp.append("a=rtpmap:103 rtx/90000\r\na=fmtp:103 apt=102\r\n");
         return sdp.toString();
     }
 
+    /** Chrome's transport-wide-cc line, in both m-lines (one id across the BUNDLE group). */
+    private void transportCcExtension(StringBuilder sdp) {
+        if (bwe) {
+            sdp.append("a=extmap:").append(TRANSPORT_CC_ID).append(' ').append(ExtMap.TRANSPORT_WIDE_CC)
+                    .append("\r\n");
+        }
+    }
+
+    /** Chrome's feedback lines for a codec: {@code transport-cc}, and {@code goog-remb} before it on video. */
+    private void transportCcFeedback(StringBuilder sdp, int payloadType, boolean video) {
+        if (bwe) {
+            if (video) {
+                sdp.append("a=rtcp-fb:").append(payloadType).append(" goog-remb\r\n");
+            }
+            sdp.append("a=rtcp-fb:").append(payloadType).append(" transport-cc\r\n");
+        }
+    }
+
     @Override
     void onAnswerMedia(SessionDescription answer) {
         int[] audio = new int[0];
         int[] video = new int[0];
+        int[] rtx = new int[0];
+        int transportCc = 0;
         for (MediaDescription media : answer.media()) {
             if (media.isRejected()) {
                 continue;
@@ -101,20 +160,42 @@ final class SubscriberPeer extends SimulatedPeer {
             int[] pts = media.codecs().stream().filter(c -> !c.isRtx()).mapToInt(RtpCodec::payloadType).toArray();
             if (media.kind() == MediaKind.VIDEO) {
                 video = pts;
+                rtx = media.codecs().stream().filter(RtpCodec::isRtx).mapToInt(RtpCodec::payloadType).toArray();
             } else if (media.kind() == MediaKind.AUDIO) {
                 audio = pts;
+            }
+            if (transportCc == 0) {
+                transportCc = media.extMaps().stream().filter(e -> e.uri().equals(ExtMap.TRANSPORT_WIDE_CC))
+                        .mapToInt(ExtMap::id).findFirst().orElse(0);
             }
         }
         if (video.length == 0 && audio.length == 0) {
             throw new IllegalStateException("the answer sends neither audio nor video");
         }
-        acceptPayloadTypes(audio, video);
+        if (bwe && transportCc == 0) {
+            throw new IllegalStateException("the answer dropped transport-cc (is media.bwe.enabled=false on the "
+                    + "server? run the generator with --no-bwe)");
+        }
+        acceptPayloadTypes(audio, video, rtx);
+        acceptTransportCc(bwe ? transportCc : 0);
     }
 
-    /** The payload types the answer sends audio and video with. */
-    void acceptPayloadTypes(int[] audio, int[] video) {
+    /** The payload types the answer sends audio, video and video's RTX with. */
+    void acceptPayloadTypes(int[] audio, int[] video, int[] rtx) {
         audioPayloadTypes = audio.clone();
         videoPayloadTypes = video.clone();
+        rtxPayloadTypes = rtx.clone();
+    }
+
+    /** The transport-wide-cc extension id the answer settled, 0 when none. */
+    int transportCcId() {
+        return transportCcId;
+    }
+
+    /** The transport-wide-cc extension id the answer settled (0: none): arrivals are recorded and fed back. */
+    void acceptTransportCc(int extensionId) {
+        transportCcId = extensionId;
+        transportFeedback = extensionId > 0 ? new TransportFeedbackGenerator(localSsrc) : null;
     }
 
     @Override
@@ -123,16 +204,32 @@ final class SubscriberPeer extends SimulatedPeer {
             unknownPackets++;
             return;
         }
+        if (transportFeedback != null) {
+            // Every packet counts for the feedback, padding and duplicates too, as in libwebrtc's receiver.
+            transportFeedback.onPacket(TransportSequenceNumberExtension.read(view, transportCcId),
+                    now / NANOS_PER_MILLI);
+        }
         int pt = view.payloadType();
-        boolean video = contains(videoPayloadTypes, pt);
+        boolean rtx = contains(rtxPayloadTypes, pt);
+        if (rtx && view.payloadLength() == 0) {
+            // Probe padding (RFC 3550 padding only): counted, then dropped, as a browser does.
+            paddingPackets++;
+            paddingBytes += len;
+            return;
+        }
+        boolean video = rtx || contains(videoPayloadTypes, pt);
         if (!video && !contains(audioPayloadTypes, pt)) {
             unknownPackets++;
             return;
         }
-        ReceivedStream stream = stream(view.ssrc(), video);
-        if (stream == null) {
+        ReceivedStream stream = rtx ? firstVideoStream() : stream(view.ssrc(), video);
+        int sequenceNumber = rtx ? RtxPacket.originalSequenceNumber(view) : view.sequenceNumber();
+        if (stream == null || sequenceNumber < 0) {
             unknownPackets++;
             return;
+        }
+        if (rtx) {
+            rtxPackets++;
         }
         if (firstMediaNanos == 0) {
             firstMediaNanos = now;
@@ -140,7 +237,7 @@ final class SubscriberPeer extends SimulatedPeer {
         if (video && firstVideoNanos == 0) {
             firstVideoNanos = now;
         }
-        int verdict = stream.onPacket(view.sequenceNumber(), len);
+        int verdict = stream.onPacket(sequenceNumber, len);
         if (video && view.marker() && verdict != ReceivedStream.DUPLICATE && verdict != ReceivedStream.TOO_OLD) {
             videoFrames++;
         }
@@ -181,6 +278,16 @@ final class SubscriberPeer extends SimulatedPeer {
         return created;
     }
 
+    /** Where an RTX packet's original belongs: the player receives one video track. */
+    private ReceivedStream firstVideoStream() {
+        for (int i = 0; i < streamCount; i++) {
+            if (streams[i].isVideo()) {
+                return streams[i];
+            }
+        }
+        return null;
+    }
+
     private static boolean contains(int[] values, int value) {
         for (int v : values) {
             if (v == value) {
@@ -205,6 +312,10 @@ final class SubscriberPeer extends SimulatedPeer {
             lastReport = now;
             sendReceiverReport(now);
         }
+        if (transportFeedback != null && streamCount > 0) {
+            feedbackNow = now;
+            transportFeedback.sendDue(now / NANOS_PER_MILLI, streams[0].ssrc(), loop.send, feedbackSink);
+        }
         int[] lost = loop.nackScratch;
         for (int i = 0; i < streamCount; i++) {
             ReceivedStream stream = streams[i];
@@ -220,6 +331,14 @@ final class SubscriberPeer extends SimulatedPeer {
                 }
             }
         }
+    }
+
+    /** Sends one transport-cc feedback the generator wrote at the start of {@code buf}, through SRTCP. */
+    private void sendFeedback(byte[] buf, int off, int len) {
+        if (off != 0) {
+            System.arraycopy(buf, off, buf, 0, len);
+        }
+        sendRtcp(buf, len, feedbackNow);
     }
 
     /**
@@ -294,6 +413,10 @@ final class SubscriberPeer extends SimulatedPeer {
         startDuplicates = sum(7);
         startReordered = sum(8);
         startNackPackets = nackPackets;
+        startPaddingPackets = paddingPackets;
+        startPaddingBytes = paddingBytes;
+        startRtxPackets = rtxPackets;
+        startFeedbacks = feedbacksSent();
         for (int i = 0; i < 4; i++) {
             startKinds[i] = sum(9 + i);
         }
@@ -311,7 +434,18 @@ final class SubscriberPeer extends SimulatedPeer {
                 videoExpected, videoLost, audioExpected, audioLost,
                 sum(4) - startRecovered, sum(5) - startLate, sum(6) - startNacked, sum(7) - startDuplicates,
                 sum(8) - startReordered, nackPackets - startNackPackets, srtpErrors, srtpReplays, unknownPackets,
-                impairedDrops());
+                impairedDrops(), paddingPackets - startPaddingPackets, paddingBytes - startPaddingBytes,
+                rtxPackets - startRtxPackets, feedbacksSent() - startFeedbacks);
+    }
+
+    /** Transport-cc feedback packets sent so far; on the loop. */
+    long feedbacksSent() {
+        return transportFeedback == null ? 0 : transportFeedback.feedbacksSent();
+    }
+
+    /** Packets whose transport-wide sequence number was recorded so far; on the loop. */
+    long transportPacketsRecorded() {
+        return transportFeedback == null ? 0 : transportFeedback.packetsRecorded();
     }
 
     /**
@@ -324,10 +458,15 @@ final class SubscriberPeer extends SimulatedPeer {
      * @param recovered arrived after this subscriber NACKed them
      * @param late arrived more than the --late threshold after they were sent
      * @param nacked sequence numbers put in NACKs (retries included)
+     * @param paddingPackets the server's probe padding (padding-only RTX packets), not media
+     * @param paddingBytes their SRTP-decrypted RTP lengths
+     * @param rtxPackets retransmissions that came as RTX (RFC 4588), unwrapped and counted with their stream
+     * @param feedbacks transport-cc feedback packets sent
      */
     record Result(long packets, long bytes, long expected, long lost, long videoExpected, long videoLost,
             long audioExpected, long audioLost, long recovered, long late, long nacked, long duplicates,
-            long reordered, long nackPackets, long srtpErrors, long srtpReplays, long unknown, long impairedDrops) {
+            long reordered, long nackPackets, long srtpErrors, long srtpReplays, long unknown, long impairedDrops,
+            long paddingPackets, long paddingBytes, long rtxPackets, long feedbacks) {
     }
 
     private long sum(int field) {

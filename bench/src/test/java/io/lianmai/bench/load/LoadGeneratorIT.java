@@ -79,6 +79,29 @@ class LoadGeneratorIT {
     }
 
     @Test
+    void simulcastPlayersAreEstimatedAndAllocatedWithBweAndNotWithout() throws IOException {
+        JsonNode report = run(withShared("fanout", "--subscribers", "4", "--simulcast", "2", "--duration", "3s",
+                "--warmup", "2s", "--ramp", "1s"));
+        assertEveryoneGotMedia(report, 4);
+        assertNothingLost(report);
+        assertThat(report.at("/bwe/offered").asBoolean()).isTrue();
+        assertThat(report.at("/bwe/serverStats").isNull()).as(report.at("/bwe/serverStats").asText()).isTrue();
+        assertThat(report.at("/bwe/feedbacksSent").asLong()).as("transport-cc feedback").isPositive();
+        assertThat(report.at("/bwe/playersEstimated").asInt()).isEqualTo(4);
+        assertThat(report.at("/bwe/estimateKbps/count").asInt()).isEqualTo(4);
+        assertThat(report.at("/bwe/estimateKbps/min").asDouble()).as("kbit/s").isPositive();
+        assertThat(report.at("/perCore/cpuMicrosPerSecondPerSubscriber").asDouble()).isPositive();
+
+        JsonNode without = run(withShared("fanout", "--subscribers", "4", "--simulcast", "2", "--duration", "3s",
+                "--warmup", "1s", "--ramp", "1s", "--no-bwe"));
+        assertEveryoneGotMedia(without, 4);
+        assertThat(without.at("/bwe/offered").asBoolean()).isFalse();
+        assertThat(without.at("/bwe/feedbacksSent").asLong()).isZero();
+        assertThat(without.at("/bwe/playersEstimated").asInt()).isZero();
+        assertThat(without.at("/bwe/paddingPacketsReceived").asLong()).as("no probes without an estimate").isZero();
+    }
+
+    @Test
     void fanoutWithLossRecoversVideoByNack() throws IOException {
         JsonNode report = run(withShared("fanout", "--subscribers", "5", "--duration", "4s", "--warmup", "1s",
                 "--ramp", "1s", "--loss", "5%"));

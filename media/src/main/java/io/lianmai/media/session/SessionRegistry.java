@@ -1,8 +1,11 @@
 package io.lianmai.media.session;
 
+import io.lianmai.media.PlayerStats;
 import io.lianmai.media.PublishedLayersListener;
+import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.DownTrack;
+import io.lianmai.media.sfu.LayerAllocator;
 import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.Subscription;
 import io.netty.channel.EventLoop;
@@ -344,5 +347,56 @@ public final class SessionRegistry implements SessionHost {
             }
         }
         return estimates;
+    }
+
+    /**
+     * The WebRTC players (admitted, not ended) of the streams whose key starts with {@code streamKeyPrefix}: how many,
+     * and the estimate and layer counters of at most {@code max} of them; on the loop.
+     */
+    public PlayerStats.Page playerStats(String streamKeyPrefix, int max) {
+        int players = 0;
+        List<PlayerStats> listed = new ArrayList<>();
+        for (Session session : sessions) {
+            if (session instanceof WebRtcSession && session.role() instanceof Subscription subscription
+                    && subscription.streamKey().startsWith(streamKeyPrefix)) {
+                players++;
+                if (listed.size() < max) {
+                    listed.add(playerStats(session.id(), subscription));
+                }
+            }
+        }
+        return new PlayerStats.Page(players, listed);
+    }
+
+    private static PlayerStats playerStats(String id, Subscription subscription) {
+        String estimator = subscription.bandwidthEstimator() != null ? "transport-cc"
+                : subscription.rembEstimate() != null ? "remb" : "none";
+        int allocated = DownTrack.UNALLOCATED;
+        int current = -1;
+        boolean firstVideo = true;
+        long switches = 0;
+        long pauses = 0;
+        long paddingPackets = 0;
+        long paddingBytes = 0;
+        long packets = 0;
+        long octets = 0;
+        for (DownTrack down : subscription.downTracks()) {
+            if (down.source().isVideo() && firstVideo) {
+                firstVideo = false;
+                allocated = down.allocatedLayer();
+                current = down.currentLayer();
+            }
+            switches += down.layerSwitches();
+            pauses += down.pauses();
+            paddingPackets += down.paddingPackets();
+            paddingBytes += down.paddingBytes();
+            packets += down.packetsSent();
+            octets += down.octetsSent();
+        }
+        LayerAllocator allocator = subscription.layerAllocator();
+        SendSideBandwidthEstimator estimate = subscription.bandwidthEstimator();
+        return new PlayerStats(id, subscription.streamKey(), estimator, subscription.estimatedBitrate(), allocated,
+                current, switches, pauses, allocator == null ? 0 : allocator.probesStarted(),
+                estimate == null ? 0 : estimate.probesRaised(), paddingPackets, paddingBytes, packets, octets);
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.media.MediaPlane;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RequestBodies;
@@ -66,10 +67,12 @@ public final class RestApiRoutes {
     }
 
     /** The routes with every action this server implements. */
-    public static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live) {
+    public static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
+            MediaPlane media) {
         return new RestApiRoutes(vertx, authenticator, List.of(
                 new StartPublishCdnStream(live.cdnTasks()),
-                new StopPublishCdnStream(live.cdnTasks())));
+                new StopPublishCdnStream(live.cdnTasks()),
+                new DescribeMediaStats(media)));
     }
 
     /** Adds {@code POST /api/v1/{Action}} to {@code router}. */
