@@ -22,8 +22,9 @@ import java.util.List;
  *       {@link #PROBE_HEADROOM} × the rate the bigger layer needs, for {@link #PROBE_MILLIS}, and the estimator's
  *       probe result raises the estimate when the path carried it. Probes are spaced {@link #MIN_PROBE_INTERVAL_MILLIS}
  *       apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
- *       congested. A new subscriber is probed at once and allocated after the probe (at most
- *       {@link #INITIAL_WAIT_MILLIS}), so that it starts on the layer its downlink carries.</li>
+ *       congested. A new subscriber is probed as soon as its video flows (not earlier: the padding would reach a
+ *       client still finishing its handshake) and allocated after the probe (at most
+ *       {@link #INITIAL_WAIT_MILLIS}), so that it settles on the layer its downlink carries.</li>
  * </ul>
  *
  * Only subscribers the server can probe (transport-cc and RTX, as browsers and libwebrtc negotiate) are allocated:
@@ -83,6 +84,9 @@ public final class LayerAllocator {
             return; // nothing to probe with, or no layer measured yet: the preferences rule
         }
         if (startedAt == NONE) {
+            if (!forwardingVideo()) {
+                return; // probe once the player gets video: its handshake is over by then
+            }
             startedAt = nowMillis;
             startProbe(neededForPreferences(nowMillis), nowMillis);
         }
@@ -214,6 +218,15 @@ public final class LayerAllocator {
             }
         }
         return null;
+    }
+
+    private boolean forwardingVideo() {
+        for (int i = 0; i < downTracks.size(); i++) {
+            if (downTracks.get(i).source().isVideo() && downTracks.get(i).currentLayer() >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean ratesKnown() {
