@@ -481,6 +481,7 @@ public final class DownTrack {
             pauses++;
             replayNext = -1;
             currentLayer = -1;
+            rewriter.restartAtNextPacket(); // what the pause skips is not lost: the numbering goes on after it
         } else if (layerIndex >= 0) {
             source.requestKeyframe(layerIndex);
         }

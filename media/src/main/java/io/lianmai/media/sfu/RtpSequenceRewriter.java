@@ -110,6 +110,15 @@ public final class RtpSequenceRewriter {
         return (sourceTimestamp + tsOffset) & TS_MASK;
     }
 
+    /**
+     * Makes the next packet start a new run, as a switch to another source does, even from the same source: the
+     * numbering goes on from the last packet sent, with the timestamps advanced by the time that passed. For a
+     * stream resumed after a pause, whose packets skipped in between the receiver must not take for losses.
+     */
+    public void restartAtNextPacket() {
+        sourceSsrc = -1;
+    }
+
     private void switchTo(long ssrc, int seq, long timestamp, long nowMillis) {
         if (started) {
             long elapsedTicks = Math.max(1, (nowMillis - lastOutMillis) * clockRate / 1000);

@@ -33,6 +33,19 @@ class RtpSequenceRewriterTest {
     }
 
     @Test
+    void aRestartedStreamGoesOnFromItsLastPacketWithoutAGapForWhatWasSkipped() {
+        rewriter.rewrite(111, 100, 9000, 1000);
+        rewriter.rewrite(111, 101, 12000, 1033);
+        rewriter.restartAtNextPacket();
+
+        // A pause of 2 s: 600 packets of the same source were not forwarded.
+        assertThat(rewriter.rewrite(111, 702, 12000 + 60 * 3000, 3033)).isTrue();
+        assertThat(rewriter.sequenceNumber()).as("no gap the receiver would NACK").isEqualTo(102);
+        assertThat(rewriter.timestamp()).isEqualTo(12000 + 2000 * 90);
+        assertThat(rewriter.rewrite(111, 101, 12000, 3040)).as("from before the pause").isFalse();
+    }
+
+    @Test
     void packetsFromBeforeTheSwitchAreRefused() {
         rewriter.rewrite(111, 100, 0, 0);
         rewriter.rewrite(222, 500, 0, 10);
