@@ -494,17 +494,18 @@ public final class DownTrack {
     }
 
     /**
-     * The layer this down-track wants now, whether or not the publisher sends it at the moment: what the publication
-     * keeps the publisher sending ({@link LayerDemand}). The one allocated to it, or without allocation the one its
-     * big/small preference names, ranked by what each layer has sent so that a layer the publisher paused is still
-     * wanted ({@link PublishedTrack#rankedLayer}; -1 before any is measured, when the publication keeps every layer
-     * anyway); {@link #PAUSED} (-1) when it wants no video. Audio: 0.
+     * The layer this down-track wants the publisher to keep sending ({@link LayerDemand}): the one its big/small
+     * preference names, ranked by what each layer has sent so that a layer the publisher paused is still wanted
+     * ({@link PublishedTrack#rankedLayer}; -1 before any is measured, when the publication keeps every layer anyway),
+     * also while its downlink gets a smaller one ({@link #allocate}): it probes for the preferred layer and goes back
+     * to it as soon as the path allows, which a layer paused at the publisher would delay by a resume and a keyframe
+     * (and a publisher's encoder reconfiguring each time). {@link #PAUSED} (-1) when its video is paused. Audio: 0.
      */
     public int wantedLayer(long nowMillis) {
         if (!source.isVideo()) {
             return 0;
         }
-        return allocatedLayer == UNALLOCATED ? source.rankedLayer(preferLowLayer) : allocatedLayer;
+        return allocatedLayer == PAUSED ? PAUSED : source.rankedLayer(preferLowLayer);
     }
 
     /** The layer to forward now: the wanted one, or what of it the publisher sends ({@link #wantedLayer}). */

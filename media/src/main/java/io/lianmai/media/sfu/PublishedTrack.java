@@ -208,7 +208,8 @@ public final class PublishedTrack {
 
     /**
      * Decides again which layers the publisher should send from what the down-tracks want
-     * ({@link DownTrack#wantedLayer}; a negative one wants none) and the layers not measured yet (kept), keeping the
+     * ({@link DownTrack#wantedLayer}; a negative one wants none) and the layers allocated to them
+     * ({@link DownTrack#allocatedLayer}) and the layers not measured yet (kept), keeping the
      * lowest-ranked when nobody wants any (see {@link LayerDemand}). On the media thread, a few times a second.
      *
      * @return whether the decision changed; always false for a track without simulcast
@@ -226,9 +227,15 @@ public final class PublishedTrack {
             }
         }
         for (int i = 0, n = downTracks.size(); i < n; i++) {
-            int layer = downTracks.get(i).wantedLayer(nowMillis);
+            DownTrack downTrack = downTracks.get(i);
+            int layer = downTrack.wantedLayer(nowMillis);
             if (layer >= 0 && layer < layers.length) {
                 wanted |= 1 << layer;
+            }
+            // The layer its downlink carries now, too (the estimate may hold it below the one it prefers).
+            int allocated = downTrack.allocatedLayer();
+            if (allocated >= 0 && allocated < layers.length) {
+                wanted |= 1 << allocated;
             }
         }
         if (!demand.update(wanted, rankedLayer(true), nowMillis)) {
