@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Settings shared by every DTLS session of a {@link DtlsContext}.
  *
- * @param handshakeTimeout how long a handshake may take from {@link DtlsSession#start()} until it fails
+ * @param handshakeTimeout how long a handshake may take from when its task begins until it fails; also how long a
+ *     started server session waits for its peer's first record
  * @param mtu the largest datagram a session sends; handshake messages are fragmented to fit
  * @param receiveQueueCapacity datagrams buffered per session until the handshake thread takes them; more are
  *     dropped and counted

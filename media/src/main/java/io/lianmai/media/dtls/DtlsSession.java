@@ -1,7 +1,9 @@
 package io.lianmai.media.dtls;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,9 +23,15 @@ import org.slf4j.LoggerFactory;
  * plays the browser in tests and load generation.
  *
  * <h2>Threads</h2>
- * BouncyCastle's DTLS API blocks, so {@link #start()} runs the handshake as one task on the context's executor,
- * taking datagrams from a bounded queue (full: the datagram is dropped and counted) and giving up at
- * {@link DtlsConfig#handshakeTimeout()}; that task holds a pool thread for at most that long. After the
+ * BouncyCastle's DTLS API blocks, so the handshake runs as one task on the context's executor, taking datagrams
+ * from a bounded queue (full: the datagram is dropped and counted) and giving up {@link DtlsConfig#handshakeTimeout()}
+ * after the task began; that task holds a pool thread for at most that long. A client's task is queued by
+ * {@link #start()}. A server's is queued only when its peer's first record (the ClientHello) arrives: a server has
+ * nothing to do before, and a thread held waiting for a ClientHello that has not come (a client still queued behind
+ * other handshakes on its own side, or one that never sends it) is a thread another session's arrived ClientHello
+ * waits for — on a small pool, during a burst of joins, handshakes then timed out one after another. A server still
+ * waiting for its ClientHello {@code handshakeTimeout} after {@link #start()} fails with
+ * {@link DtlsException.Reason#TIMEOUT} without ever taking a thread (a JDK delayed task checks it). After the
  * handshake, queued datagrams (close_notify, alerts, retransmitted client flights BC answers by resending its
  * last flight, application data) are processed by short drain tasks on the same executor, one at a time.
  * {@link #onDatagram}, {@link #close()} and the getters may be called from any thread; they never block.
@@ -48,6 +56,8 @@ public abstract sealed class DtlsSession permits DtlsServerSession, DtlsClientSe
     private final int drainBudget;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    /** Set once, by whichever comes first: the handshake task queued, the wait for a ClientHello timed out, close. */
+    private final AtomicBoolean handshakeClaimed = new AtomicBoolean();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicLong datagramsReceived = new AtomicLong();
     private final AtomicLong datagramsDropped = new AtomicLong();
@@ -83,12 +93,36 @@ public abstract sealed class DtlsSession permits DtlsServerSession, DtlsClientSe
         return first >= 20 && first <= 63;
     }
 
-    /** Runs the handshake on the context's executor. Call once, when ICE has a working pair (or at once). */
+    /**
+     * Starts the handshake: a client's task is queued at once; a server's when the first record from its peer has
+     * arrived (perhaps already), or it fails with {@link DtlsException.Reason#TIMEOUT} if none has within
+     * {@link DtlsConfig#handshakeTimeout()}. Call once, when ICE has a working pair (or at once).
+     */
     public final void start() {
         if (!state.compareAndSet(State.NEW, State.HANDSHAKING)) {
             throw new IllegalStateException("DTLS session already started or closed: " + state.get());
         }
-        transport.armDeadline();
+        if (!isServer() || transport.hasQueued()) {
+            scheduleHandshake();
+            return;
+        }
+        long timeoutMillis = context.config().handshakeTimeout().toMillis();
+        CompletableFuture.delayedExecutor(timeoutMillis, TimeUnit.MILLISECONDS, Runnable::run).execute(() -> {
+            if (handshakeClaimed.compareAndSet(false, true)) {
+                finishFailed(new DtlsException(DtlsException.Reason.TIMEOUT, "DTLS server handshake with "
+                        + remoteFingerprint.toSdpValue() + " timed out: no ClientHello within " + timeoutMillis
+                        + " ms"));
+            }
+        });
+        if (transport.hasQueued()) {
+            scheduleHandshake(); // a record that arrived while the timer was being set
+        }
+    }
+
+    private void scheduleHandshake() {
+        if (!handshakeClaimed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             context.executor().execute(this::runHandshake);
         } catch (RejectedExecutionException e) {
@@ -116,10 +150,13 @@ public abstract sealed class DtlsSession permits DtlsServerSession, DtlsClientSe
             datagramsDropped.incrementAndGet();
             return;
         }
-        // Read the state after queuing: the handshake task queues a drain after it sets CONNECTED, so one of the
-        // two always sees the datagram.
-        if (state.get() == State.CONNECTED) {
-            scheduleDrain();
+        // Read the state after queuing: the handshake task queues a drain after it sets CONNECTED, and start() looks
+        // at the queue after it sets HANDSHAKING, so one of the two always sees the datagram.
+        switch (state.get()) {
+            case CONNECTED -> scheduleDrain();
+            case HANDSHAKING -> scheduleHandshake();
+            default -> {
+            }
         }
     }
 
@@ -135,7 +172,13 @@ public abstract sealed class DtlsSession permits DtlsServerSession, DtlsClientSe
             return;
         }
         switch (state.get()) {
-            case HANDSHAKING -> transport.markClosed();
+            case HANDSHAKING -> {
+                transport.markClosed();
+                if (handshakeClaimed.compareAndSet(false, true)) {
+                    // No handshake task to notice the close: a server that never heard from its peer.
+                    finishFailed(new DtlsException(DtlsException.Reason.CLOSED, "closed before the handshake began"));
+                }
+            }
             case CONNECTED -> scheduleDrain();
             default -> {
             }
@@ -194,6 +237,8 @@ public abstract sealed class DtlsSession permits DtlsServerSession, DtlsClientSe
     }
 
     private void runHandshake() {
+        // The timeout counts from now: time queued behind other handshakes on a busy pool is not this peer's.
+        transport.armDeadline();
         DTLSTransport established;
         try {
             established = handshake(context, transport);

@@ -28,7 +28,8 @@ class BandwidthAdaptationChromiumIT {
     private static final long CAP_BPS = 300_000;
     /** Audio (~50 kbit/s with headers) fits; half the small layer does not. */
     private static final long PAUSE_CAP_BPS = 80_000;
-    private static final long CAPPED_MILLIS = 12_000;
+    /** Long enough that a few skipped frames of a lossy path do not swing the decoded share by more than a point or two. */
+    private static final long CAPPED_MILLIS = 20_000;
     /** The decoded share is counted from this long after the switch: frames of the big layer queued at the cap go first. */
     private static final long SETTLE_MILLIS = 1000;
     /** {@code {rid: [frameWidth, framesSent]}} of the page's sent video encodings. */
@@ -44,6 +45,13 @@ class BandwidthAdaptationChromiumIT {
             + "  (await window.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video')"
             + "    out = [s.frameWidth || 0, s.framesDecoded || 0]; });"
             + "  return out; })().then(done, e => done([0, 0]));";
+    /** The WHEP page's video receive counters that tell why frames were not decoded, for the report. */
+    private static final String REPAIRS = "const done = arguments[arguments.length - 1];"
+            + "(async () => { let out = {}; if (!window.pc) return out;"
+            + "  (await window.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video')"
+            + "    out = {lost: s.packetsLost, nacks: s.nackCount, plis: s.pliCount, freezes: s.freezeCount,"
+            + "      frozenSeconds: s.totalFreezesDuration, dropped: s.framesDropped, keyframes: s.keyFramesDecoded}; });"
+            + "  return out; })().then(done, e => done({}));";
     /** {@code [totalSamplesReceived, concealedSamples]} of the WHEP page's audio. */
     private static final String HEARD = "const done = arguments[arguments.length - 1];"
             + "(async () => { let out = [0, 0]; if (!window.pc) return out;"
@@ -71,16 +79,12 @@ class BandwidthAdaptationChromiumIT {
 
     @Test
     void aCappedPlayerGetsTheSmallLayerWithin5sAndTheBigOneBackWithin15sOfTheLift() throws Exception {
-        // Issue 14 asks for 90 %; measured 98–100 % in most runs but 57 % and 68 % in two fresh-clone CI runs (a freeze
-        // while capped, with more probe padding dropped at the bottleneck): the bar is what holds every time, far above
-        // the 1–5 % of a frozen player (bwe off, below); the gap is in the session notes.
-        assertAdapts(run(server, 8831, 0, 0), 0.5);
+        assertAdapts(run(server, 8831, 0, 0), 0.9);
     }
 
     @Test
     void theSameWith5PercentLossAnd100msRoundTrip() throws Exception {
-        // Issue 14 asks for 90 % here too; measured 87–94 %: as above, the bar is what holds every time.
-        assertAdapts(run(server, 8832, 50, 0.05), 0.5);
+        assertAdapts(run(server, 8832, 50, 0.05), 0.9);
     }
 
     @Test
@@ -144,20 +148,19 @@ class BandwidthAdaptationChromiumIT {
 
         Call(TestServer target, long room, long oneWayDelayMillis, double loss) throws Exception {
             int mediaPort = target.server().media().udpPort();
-            // Connected on a clean path, impaired once playing: through the delayed path the player's DTLS handshake
-            // failed in some runs (a server-side handshake timeout; not understood yet, see the session notes).
-            relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), 0, 0, room);
+            // Impaired from the start: the player connects through the delayed, lossy path too.
+            relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), oneWayDelayMillis, loss, room);
             alice = BrowserMedia.start();
             bob = HeadlessChromium.start();
             try {
-                connect(target, room, mediaPort, oneWayDelayMillis, loss);
+                connect(target, room, mediaPort);
             } catch (Exception | Error e) {
                 close(); // a browser left running would load every test after this one
                 throw e;
             }
         }
 
-        private void connect(TestServer target, long room, int mediaPort, long oneWayDelayMillis, double loss) {
+        private void connect(TestServer target, long room, int mediaPort) {
             alice.onEveryPage(WebSdkChromiumIT.APP);
             alice.open(target.url("/index.html").toString());
             String userId = "bwe-alice-" + room;
@@ -178,7 +181,6 @@ class BandwidthAdaptationChromiumIT {
                     + "&userSig=" + URLEncoder.encode(target.userSig(viewer), StandardCharsets.UTF_8)
                     + "&streamID=" + userId + "_main").toString());
             bob.await("bob decodes the big layer", WAIT, () -> played(bob).get(0) == bigWidth && played(bob).get(1) > 30);
-            relay.impair(oneWayDelayMillis, loss);
         }
 
         @Override
@@ -214,7 +216,7 @@ class BandwidthAdaptationChromiumIT {
                 if (System.getenv("BWE_DEBUG") != null) {
                     System.out.println("t=" + millisSince(capped) + " played=" + now + " l=" + sentFrames(alice, "l")
                             + " est=" + target.server().media().bandwidthEstimates() + " relay=" + relay.downlinkBytes()
-                            + " of=" + relay.overflowed());
+                            + " of=" + relay.overflowed() + " refused=" + target.server().media().stats().refusedRetransmissions());
                 }
                 Thread.sleep(100);
             }
@@ -229,9 +231,10 @@ class BandwidthAdaptationChromiumIT {
                 share = (double) (played(bob).get(1) - decoded) / Math.max(1, framesSentSince(alice, sent));
             }
             System.out.printf("bandwidth estimation (delay %d ms each way, loss %.0f %%): small layer %d ms after the "
-                    + "300 kbit/s cap, %.1f %% of its frames decoded, relay overflow %d, lost %d%n",
-                    oneWayDelayMillis, loss * 100, toSmall, share * 100, relay.overflowed(), relay.lost());
+                    + "300 kbit/s cap, %.1f %% of its frames decoded, relay overflow %d, lost %d, client addresses %d%n",
+                    oneWayDelayMillis, loss * 100, toSmall, share * 100, relay.overflowed(), relay.lost(), relay.mappings());
 
+            System.out.println("bandwidth estimation: the player's video receive counters " + bob.asyncScript(REPAIRS));
             relay.setDownlinkBps(Long.MAX_VALUE);
             long lifted = System.nanoTime();
             long toBig = -1;
