@@ -42,8 +42,8 @@ public final class ShapedUdpRelay implements AutoCloseable {
     private final DatagramSocket clientSide;
     private final InetSocketAddress server;
     private final ConcurrentHashMap<SocketAddress, Mapping> mappings = new ConcurrentHashMap<>();
-    private volatile long delayNanos;
-    private volatile double lossShare;
+    private final long delayNanos;
+    private final double lossShare;
     private final SplittableRandom upRandom;
     private final SplittableRandom downRandom;
     private final Direction up;
@@ -83,15 +83,6 @@ public final class ShapedUdpRelay implements AutoCloseable {
     /** Sets the server→client bottleneck rate in bit/s; {@link Long#MAX_VALUE} lifts it. */
     public void setDownlinkBps(long bps) {
         this.downlinkBps = bps;
-    }
-
-    /**
-     * Changes the one-way delay and the media loss share from now on (both directions), so that a test can connect
-     * first and impair the path after.
-     */
-    public void impair(long oneWayDelayMillis, double lossShare) {
-        this.delayNanos = TimeUnit.MILLISECONDS.toNanos(oneWayDelayMillis);
-        this.lossShare = lossShare;
     }
 
     /** Media packets lost at random so far (both directions). */

