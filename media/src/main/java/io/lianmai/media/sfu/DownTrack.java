@@ -501,7 +501,7 @@ public final class DownTrack {
      * to it as soon as the path allows, which a layer paused at the publisher would delay by a resume and a keyframe
      * (and a publisher's encoder reconfiguring each time). {@link #PAUSED} (-1) when its video is paused. Audio: 0.
      */
-    public int wantedLayer(long nowMillis) {
+    public int wantedLayer() {
         if (!source.isVideo()) {
             return 0;
         }

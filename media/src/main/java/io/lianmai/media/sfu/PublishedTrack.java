@@ -228,7 +228,7 @@ public final class PublishedTrack {
         }
         for (int i = 0, n = downTracks.size(); i < n; i++) {
             DownTrack downTrack = downTracks.get(i);
-            int layer = downTrack.wantedLayer(nowMillis);
+            int layer = downTrack.wantedLayer();
             if (layer >= 0 && layer < layers.length) {
                 wanted |= 1 << layer;
             }

@@ -50,10 +50,10 @@ class PausedLayerForwardingTest {
         long before = viewer.packets;
         publisher.run(3000);
         assertThat(viewer.packets).as("still decoding the small layer").isGreaterThan(before + 60);
-        assertThat(viewer.downTrack.wantedLayer(clock.millis())).isEqualTo(SMALL);
+        assertThat(viewer.downTrack.wantedLayer()).isEqualTo(SMALL);
 
         viewer.downTrack.preferLowLayer(false);
-        assertThat(viewer.downTrack.wantedLayer(clock.millis())).as("paused, still the big one").isEqualTo(BIG);
+        assertThat(viewer.downTrack.wantedLayer()).as("paused, still the big one").isEqualTo(BIG);
         publisher.run(250);
         assertThat(told).as("resumed at the next decision").containsExactly(List.of("l"), List.of("l", "h"));
         long whileResuming = viewer.packets;
@@ -92,12 +92,12 @@ class PausedLayerForwardingTest {
         Viewer viewer = publisher.subscribe();
         publisher.run(5000);
         assertThat(viewer.lastSsrc).isEqualTo(SMALL_SSRC);
-        assertThat(viewer.downTrack.wantedLayer(clock.millis())).as("the only layer ranked").isEqualTo(SMALL);
+        assertThat(viewer.downTrack.wantedLayer()).as("the only layer ranked").isEqualTo(SMALL);
         assertThat(told).as("the big layer, never measured, is not paused").isEmpty();
 
         publisher.withheld = null;
         publisher.run(1000);
-        assertThat(viewer.downTrack.wantedLayer(clock.millis())).isEqualTo(BIG);
+        assertThat(viewer.downTrack.wantedLayer()).isEqualTo(BIG);
         publisher.run(4000);
         assertThat(viewer.lastSsrc).isEqualTo(BIG_SSRC);
         assertThat(told).as("now the small one nobody wants is").containsExactly(List.of("h"));
