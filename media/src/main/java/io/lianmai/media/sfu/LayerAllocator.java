@@ -14,8 +14,12 @@ import java.util.List;
  *   <li><b>Down fast:</b> a layer that no longer fits is left at the next evaluation (the switch happens at the
  *       smaller layer's next keyframe, asked for at once; {@link DownTrack#allocate}).</li>
  *   <li><b>Up slowly:</b> one layer at a time, after the bigger layer has fitted for {@link #UP_HOLD_MILLIS}.</li>
- *   <li><b>Video pauses before audio suffers:</b> when what is left for video is under {@link #PAUSE_SHARE} of the
- *       smallest layer, the video stops; it resumes (up slowly) when the smallest layer fits again.</li>
+ *   <li><b>Video pauses before audio suffers:</b> when what is left for video has been under {@link #PAUSE_SHARE} of
+ *       the smallest layer for {@link #PAUSE_HOLD_MILLIS}, the video stops; it resumes (up slowly) when the smallest
+ *       layer fits again. Not at the first low estimate: on a lossy path the estimate dips under the smallest layer for
+ *       a moment now and then (an overuse sets it to 0.85 × what was acknowledged), and a pause costs seconds of
+ *       frozen video (a probe, the up hold, a keyframe) where a moment of the smallest layer over the estimate costs
+ *       a little queueing.</li>
  *   <li><b>Probe before going up:</b> an estimate grows to at most 1.5 × what is sent, so a subscriber on the small
  *       layer would never be estimated able to take the big one. When a bigger layer is wanted and does not fit, the
  *       allocator pads what it sends (RTX padding, {@link DownTrack#sendPadding}) up to
@@ -37,6 +41,7 @@ public final class LayerAllocator {
     static final long INTERVAL_MILLIS = 200;
     static final long UP_HOLD_MILLIS = 2000;
     static final double PAUSE_SHARE = 0.5;
+    static final long PAUSE_HOLD_MILLIS = 1000;
     static final long INITIAL_WAIT_MILLIS = 1000;
     static final long PROBE_MILLIS = 40;
     static final long MIN_PROBE_INTERVAL_MILLIS = 2000;
@@ -52,6 +57,8 @@ public final class LayerAllocator {
     private final DownlinkEstimate estimator;
     /** Per down-track: since when a bigger layer has fitted, or {@link #NONE}. */
     private final long[] upSince;
+    /** Per down-track: since when not even {@link #PAUSE_SHARE} of the smallest layer has fitted, or {@link #NONE}. */
+    private final long[] lowSince;
 
     private long lastRun = NONE;
     private long startedAt = NONE;
@@ -67,7 +74,9 @@ public final class LayerAllocator {
         this.downTracks = downTracks;
         this.estimator = estimator;
         this.upSince = new long[downTracks.size()];
+        this.lowSince = new long[downTracks.size()];
         java.util.Arrays.fill(upSince, NONE);
+        java.util.Arrays.fill(lowSince, NONE);
     }
 
     /** The subscription's tick: pads a running probe, and allocates every {@link #INTERVAL_MILLIS}. */
@@ -126,8 +135,17 @@ public final class LayerAllocator {
             int candidate = biggestWithin(track, Math.min(budget, topRate));
             if (candidate < 0) {
                 int smallest = track.rankedLayer(true);
-                boolean keep = current != DownTrack.PAUSED && budget >= PAUSE_SHARE * rate(track, smallest);
+                boolean low = budget < PAUSE_SHARE * rate(track, smallest);
+                if (!low) {
+                    lowSince[i] = NONE;
+                } else if (lowSince[i] == NONE) {
+                    lowSince[i] = nowMillis;
+                }
+                boolean keep = current != DownTrack.PAUSED
+                        && (!low || nowMillis - lowSince[i] < PAUSE_HOLD_MILLIS);
                 candidate = keep ? smallest : DownTrack.PAUSED;
+            } else {
+                lowSince[i] = NONE;
             }
             long candidateRate = rate(track, candidate);
             int choice = current;

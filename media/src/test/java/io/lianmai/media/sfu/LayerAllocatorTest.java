@@ -73,6 +73,8 @@ class LayerAllocatorTest {
         call.estimate.capacity = 80_000;
         call.estimate.target = 80_000; // 30 kbit/s left for video: under half the small layer
         call.run(400);
+        assertThat(call.video.allocatedLayer()).as("the smallest layer while the hold runs").isEqualTo(SMALL);
+        call.run(LayerAllocator.PAUSE_HOLD_MILLIS);
         assertThat(call.video.allocatedLayer()).isEqualTo(DownTrack.PAUSED);
         long videoPackets = call.video.packetsSent();
         long audioPackets = call.audio.packetsSent();
@@ -87,6 +89,23 @@ class LayerAllocatorTest {
         assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
         assertThat(call.video.currentLayer()).isEqualTo(SMALL);
         assertThat(call.video.packetsSent()).isGreaterThan(videoPackets);
+    }
+
+    @Test
+    void aMomentaryDipUnderTheSmallestLayerDoesNotPauseTheVideo() {
+        Call call = new Call(true);
+        call.run(3000);
+        call.estimate.capacity = 300_000;
+        call.estimate.target = 255_000;
+        call.run(1000);
+        assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
+
+        call.estimate.target = 120_000; // an overuse on a lossy path: 70 kbit/s for video, under half the small layer
+        call.run(LayerAllocator.PAUSE_HOLD_MILLIS - 2 * LayerAllocator.INTERVAL_MILLIS);
+        call.estimate.target = 255_000;
+        call.run(3000);
+        assertThat(call.video.pauses()).isZero();
+        assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
     }
 
     @Test

@@ -200,6 +200,8 @@ class BandwidthAdaptationChromiumIT {
             long smallFramesAt = -1;
             long decodedAt = 0;
             long[] sentAt = null;
+            // Every half second: what the player decodes and what the server allocates it, printed with the outcome.
+            StringBuilder timeline = new StringBuilder();
             while (millisSince(capped) < CAPPED_MILLIS) {
                 List<Long> now = played(bob);
                 if (toSmall < 0 && now.get(0) == smallWidth) {
@@ -209,11 +211,9 @@ class BandwidthAdaptationChromiumIT {
                     decodedAt = now.get(1);
                     sentAt = sentFrames(alice);
                 }
-                if (System.getenv("BWE_DEBUG") != null) {
-                    System.out.println("t=" + millisSince(capped) + " played=" + now + " l=" + sentFrames(alice, "l")
-                            + " est=" + target.server().media().bandwidthEstimates() + " relay=" + relay.downlinkBytes()
-                            + " of=" + relay.overflowed()
-                            + " refused=" + target.server().media().stats().refusedRetransmissions());
+                if (timeline.length() < 8192 && (millisSince(capped) / 100) % 5 == 0) {
+                    timeline.append(' ').append(millisSince(capped) / 100 / 10.0).append("s:").append(now)
+                            .append(playerState(target));
                 }
                 Thread.sleep(100);
             }
@@ -233,6 +233,8 @@ class BandwidthAdaptationChromiumIT {
                     relay.mappings());
 
             System.out.println("bandwidth estimation: the player's video receive counters " + bob.asyncScript(REPAIRS));
+            System.out.println("bandwidth estimation: while capped, [width, decoded] {estimate kbit/s, layer allocated/"
+                    + "forwarded, switches, pauses, probes raised/started}:" + timeline);
             relay.setDownlinkBps(Long.MAX_VALUE);
             long lifted = System.nanoTime();
             long toBig = -1;
@@ -246,6 +248,14 @@ class BandwidthAdaptationChromiumIT {
             System.out.printf("bandwidth estimation: big layer again %d ms after the cap was lifted%n", toBig);
             return new Outcome(toSmall, share, toBig);
         }
+    }
+
+    /** The WHEP player's allocation as the server sees it, for the timeline. */
+    private static String playerState(TestServer target) {
+        return target.server().media().playerStats("", 4).listed().stream()
+                .map(p -> "{" + p.estimateBps() / 1000 + ", " + p.allocatedLayer() + "/" + p.currentLayer() + ", "
+                        + p.layerSwitches() + ", " + p.pauses() + ", " + p.probesRaised() + "/" + p.probesStarted() + "}")
+                .reduce("", String::concat);
     }
 
     private static void pause(long millis) {
