@@ -15,27 +15,9 @@ final class DismissRoom extends RoomAction<DismissRoom.Request> {
     record Request(@JsonProperty("SdkAppId") long sdkAppId, @JsonProperty("RoomId") JsonNode roomId) {
     }
 
-    /** The answer carries nothing but the RequestId. */
-    record Response() {
-    }
-
-    private DismissRoom(String name, boolean strRoomId, RoomModeration moderation) {
-        super(name, strRoomId, moderation);
-    }
-
-    /** {@code DismissRoom}: RoomId a number. */
-    static DismissRoom numeric(RoomModeration moderation) {
-        return new DismissRoom("DismissRoom", false, moderation);
-    }
-
-    /** {@code DismissRoomByStrRoomId}: RoomId a string. */
-    static DismissRoom byStrRoomId(RoomModeration moderation) {
-        return new DismissRoom("DismissRoomByStrRoomId", true, moderation);
-    }
-
-    @Override
-    public Class<Request> requestType() {
-        return Request.class;
+    /** {@code DismissRoom} (RoomId a number), or {@code DismissRoomByStrRoomId} (a string). */
+    DismissRoom(boolean strRoomId, RoomModeration moderation) {
+        super("DismissRoom", strRoomId, Request.class, moderation);
     }
 
     @Override
@@ -44,6 +26,6 @@ final class DismissRoom extends RoomAction<DismissRoom.Request> {
         if (moderation.dismiss(sdkAppId, room).isEmpty()) {
             throw RoomIds.notFound(room);
         }
-        return new Response();
+        return DONE;
     }
 }

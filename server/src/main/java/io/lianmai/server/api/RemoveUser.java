@@ -23,27 +23,9 @@ final class RemoveUser extends RoomAction<RemoveUser.Request> {
                    @JsonProperty("UserIds") List<String> userIds) {
     }
 
-    /** The answer carries nothing but the RequestId. */
-    record Response() {
-    }
-
-    private RemoveUser(String name, boolean strRoomId, RoomModeration moderation) {
-        super(name, strRoomId, moderation);
-    }
-
-    /** {@code RemoveUser}: RoomId a number. */
-    static RemoveUser numeric(RoomModeration moderation) {
-        return new RemoveUser("RemoveUser", false, moderation);
-    }
-
-    /** {@code RemoveUserByStrRoomId}: RoomId a string. */
-    static RemoveUser byStrRoomId(RoomModeration moderation) {
-        return new RemoveUser("RemoveUserByStrRoomId", true, moderation);
-    }
-
-    @Override
-    public Class<Request> requestType() {
-        return Request.class;
+    /** {@code RemoveUser} (RoomId a number), or {@code RemoveUserByStrRoomId} (a string). */
+    RemoveUser(boolean strRoomId, RoomModeration moderation) {
+        super("RemoveUser", strRoomId, Request.class, moderation);
     }
 
     @Override
@@ -53,7 +35,7 @@ final class RemoveUser extends RoomAction<RemoveUser.Request> {
         if (moderation.remove(sdkAppId, room, users).isEmpty()) {
             throw RoomIds.notFound(room);
         }
-        return new Response();
+        return DONE;
     }
 
     private static List<UserId> users(List<String> userIds) {

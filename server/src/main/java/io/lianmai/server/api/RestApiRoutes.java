@@ -74,10 +74,10 @@ public final class RestApiRoutes {
                 new StartPublishCdnStream(live.cdnTasks()),
                 new StopPublishCdnStream(live.cdnTasks()),
                 new DescribeMediaStats(media),
-                DismissRoom.numeric(rooms),
-                DismissRoom.byStrRoomId(rooms),
-                RemoveUser.numeric(rooms),
-                RemoveUser.byStrRoomId(rooms)));
+                new DismissRoom(false, rooms),
+                new DismissRoom(true, rooms),
+                new RemoveUser(false, rooms),
+                new RemoveUser(true, rooms)));
     }
 
     /** Adds {@code POST /api/v1/{Action}} to {@code router}. */

@@ -10,19 +10,33 @@ import io.lianmai.common.RoomRef;
  * @param <Q> the request body
  */
 abstract class RoomAction<Q> implements RestAction<Q> {
+    /** The answer of every room action: nothing but the RequestId. */
+    record Done() {
+    }
+
+    static final Done DONE = new Done();
+
     private final String name;
     private final boolean strRoomId;
+    private final Class<Q> requestType;
     final RoomModeration moderation;
 
-    RoomAction(String name, boolean strRoomId, RoomModeration moderation) {
-        this.name = name;
+    /** @param name the numeric form's name; the string form's adds {@code ByStrRoomId} */
+    RoomAction(String name, boolean strRoomId, Class<Q> requestType, RoomModeration moderation) {
+        this.name = strRoomId ? name + "ByStrRoomId" : name;
         this.strRoomId = strRoomId;
+        this.requestType = requestType;
         this.moderation = moderation;
     }
 
     @Override
     public final String name() {
         return name;
+    }
+
+    @Override
+    public final Class<Q> requestType() {
+        return requestType;
     }
 
     /** The room the request's {@code RoomId} names, numeric or string as this action takes it. */
