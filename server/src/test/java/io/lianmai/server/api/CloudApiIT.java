@@ -259,6 +259,8 @@ class CloudApiIT {
                 body.getBytes()), "AuthFailure.InvalidAuthorization");
         assertError(signed(server, key, "DismissRoom", "2019-07-22", now, "{\"RoomId\": 1}"), "MissingParameter");
         assertError(signed(server, key, "DismissRoom", "2019-07-22", now, "[1]"), "InvalidParameter");
+        String huge = "{\"SdkAppId\": " + server.sdkAppId() + ", \"Pad\": \"" + "x".repeat(70_000) + "\"}";
+        assertError(signed(server, key, "DismissRoom", "2019-07-22", now, huge), "RequestSizeLimitExceeded");
     }
 
     @Test
