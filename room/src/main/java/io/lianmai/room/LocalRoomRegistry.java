@@ -1,11 +1,17 @@
 package io.lianmai.room;
 
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.UserId;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -26,6 +32,8 @@ public final class LocalRoomRegistry implements RoomRegistry {
     private final Random random;
     private final ConcurrentMap<RoomKey, Room> rooms = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Member> byToken = new ConcurrentHashMap<>();
+    /** Users removed by the server API, per room, with the instant they may enter again. */
+    private final ConcurrentMap<RoomKey, ConcurrentMap<UserId, Instant>> refused = new ConcurrentHashMap<>();
     private final RoomOwner owner = new Owner();
 
     /** A registry drawing session tokens from a {@link SecureRandom}. */
@@ -110,10 +118,42 @@ public final class LocalRoomRegistry implements RoomRegistry {
     }
 
     @Override
+    public OptionalInt dismiss(RoomKey key, LeaveReason reason) {
+        Room room = rooms.get(key);
+        return room == null ? OptionalInt.empty() : OptionalInt.of(room.removeAll(reason));
+    }
+
+    /**
+     * The refusal is recorded before the room is locked to remove: an enter that locks the room first is removed
+     * with the others, one that locks it after sees the refusal. Should the room close and reopen meanwhile (its
+     * last member left, another entered), the new room is swept too.
+     */
+    @Override
+    public Optional<List<UserId>> remove(RoomKey key, Collection<UserId> userIds, LeaveReason reason,
+            Instant refuseUntil) {
+        Room room = rooms.get(key);
+        if (room == null) {
+            return Optional.empty();
+        }
+        if (refuseUntil.isAfter(clock.instant())) {
+            ConcurrentMap<UserId, Instant> users = refused.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+            userIds.forEach(userId -> users.merge(userId, refuseUntil, (a, b) -> a.isAfter(b) ? a : b));
+        }
+        List<UserId> removed = new ArrayList<>(room.remove(userIds, reason));
+        Room now = rooms.get(key);
+        if (now != null && now != room) {
+            removed.addAll(now.remove(userIds, reason));
+        }
+        return Optional.of(removed);
+    }
+
+    @Override
     public void tick(Instant now) {
         for (Room room : rooms.values()) {
             room.expire(now);
         }
+        refused.values().forEach(users -> users.values().removeIf(until -> !now.isBefore(until)));
+        refused.values().removeIf(Map::isEmpty);
     }
 
     /** What the rooms tell this registry, under their own locks: only the concurrent maps change here. */
@@ -139,6 +179,13 @@ public final class LocalRoomRegistry implements RoomRegistry {
         @Override
         public void onRoomClosed(Room room) {
             rooms.remove(room.key(), room);
+        }
+
+        @Override
+        public Optional<Instant> refusedUntil(RoomKey key, UserId userId, Instant now) {
+            Map<UserId, Instant> users = refused.get(key);
+            Instant until = users == null ? null : users.get(userId);
+            return until != null && now.isBefore(until) ? Optional.of(until) : Optional.empty();
         }
     }
 }

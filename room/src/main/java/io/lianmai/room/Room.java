@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -469,6 +470,29 @@ public final class Room {
         }
     }
 
+    /**
+     * Removes the members with {@code userIds} (present or in their grace period) for {@code reason}.
+     *
+     * @return the userIDs that were members
+     */
+    List<UserId> remove(Collection<UserId> userIds, LeaveReason reason) {
+        lock.lock();
+        try {
+            List<UserId> removed = new ArrayList<>();
+            for (UserId userId : userIds) {
+                Member member = members.get(userId);
+                if (member != null) {
+                    removeLocked(member, reason);
+                    removed.add(userId);
+                }
+            }
+            closeIfEmptyLocked();
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Removes every member for {@code reason}; returns how many there were. */
     int removeAll(LeaveReason reason) {
         lock.lock();
@@ -514,6 +538,11 @@ public final class Room {
         } else if (scene != request.scene()) {
             throw new RoomException(RoomError.SCENE_MISMATCH, "room " + request.room().roomKey() + " is a "
                     + scene.wireName() + " room; enter it with scene " + scene.wireName());
+        }
+        Optional<Instant> refused = owner.refusedUntil(key, request.userId(), clock.instant());
+        if (refused.isPresent()) {
+            throw new RoomException(RoomError.REMOVED, "removed from room " + request.room().roomKey()
+                    + " by the server API: it may be entered again from " + refused.get());
         }
         Role role = scene == Scene.RTC ? Role.ANCHOR : request.role();
         Member existing = members.get(request.userId());

@@ -14,6 +14,11 @@ public enum RoomError {
     INVALID_PARAMETER(TrtcErrorCode.INVALID_PARAMETER),
     /** The member is not in the room any more, the action needs another role or state, or a resume failed. */
     STATE(TrtcErrorCode.FAILED),
+    /**
+     * The user was removed from this room by the server API ({@code RemoveUser}) and may not enter it again yet
+     * ({@code api.removedUserRejoinSeconds}): TRTC's enter-room failure.
+     */
+    REMOVED(TrtcErrorCode.ROOM_ENTER_FAILED),
     /** The stream to subscribe is not published. */
     STREAM_NOT_FOUND(TrtcErrorCode.STREAM_NOT_FOUND),
     /**

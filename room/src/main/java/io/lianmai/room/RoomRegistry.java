@@ -1,8 +1,12 @@
 package io.lianmai.room;
 
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.UserId;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The rooms a node answers for, by app and room key: a room is created by its first {@link #enter} and destroyed
@@ -70,6 +74,26 @@ public interface RoomRegistry {
      */
     int removeEveryone(LeaveReason reason);
 
-    /** Removes members whose resume grace period is over at {@code now} (reason {@code timeout}). */
+    /**
+     * Removes every member of room {@code key} for {@code reason} (dismissed by the server API); their listeners get
+     * {@link MemberListener#onMemberRemoved}. The room may be entered again at once (a new room).
+     *
+     * @return how many members were removed; empty when the room does not exist
+     */
+    OptionalInt dismiss(RoomKey key, LeaveReason reason);
+
+    /**
+     * Removes the members of room {@code key} with {@code userIds} for {@code reason} (a kick by the server API), and
+     * refuses every one of {@code userIds} entering that room again before {@code refuseUntil}
+     * ({@link RoomError#REMOVED}): whatever its client, as every entry passes through {@link #enter}.
+     *
+     * @return the userIDs that were members; empty when the room does not exist (nothing is refused then)
+     */
+    Optional<List<UserId>> remove(RoomKey key, Collection<UserId> userIds, LeaveReason reason, Instant refuseUntil);
+
+    /**
+     * Removes members whose resume grace period is over at {@code now} (reason {@code timeout}), and forgets
+     * refusals of {@link #remove} that ended.
+     */
     void tick(Instant now);
 }

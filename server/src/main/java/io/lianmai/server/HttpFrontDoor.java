@@ -4,7 +4,7 @@ import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.Version;
-import io.lianmai.server.api.RestApiRoutes;
+import io.lianmai.server.api.ServerApi;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.live.LiveEndpoints;
@@ -42,6 +42,7 @@ public final class HttpFrontDoor {
     private final AppStore apps;
     private final DevUserSigRoute devUserSig;
     private final LiveService live;
+    private final ServerApi api;
     private SignallingRoutes signalling;
 
     /**
@@ -50,13 +51,16 @@ public final class HttpFrontDoor {
      * @param apps the app store, counted by {@code /healthz}
      * @param live RTMP, FLV and HLS, and the REST API's CDN relay
      * @param devUserSig the development UserSig endpoint (answers 403 unless enabled)
+     * @param api the server API, {@code POST /} and {@code POST /api/v1/{Action}}
      */
-    public HttpFrontDoor(SignallingServices services, AppStore apps, LiveService live, DevUserSigRoute devUserSig) {
+    public HttpFrontDoor(SignallingServices services, AppStore apps, LiveService live, DevUserSigRoute devUserSig,
+            ServerApi api) {
         this.services = services;
         this.vertx = services.vertx();
         this.apps = apps;
         this.devUserSig = devUserSig;
         this.live = live;
+        this.api = api;
     }
 
     /** Starts listening; the future carries the bound port. */
@@ -71,7 +75,7 @@ public final class HttpFrontDoor {
                 new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), connections::release);
         signalling.mount(router);
         devUserSig.mount(router);
-        RestApiRoutes.standard(vertx, services.authenticator(), live, services.media()).mount(router);
+        api.mount(router);
         live.mount(router);
         // An app's pages import the SDK from here on their own origin; module scripts are fetched with CORS. The SDK
         // is public code and the requests carry no credentials, so any origin may read it.

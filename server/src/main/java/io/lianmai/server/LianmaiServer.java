@@ -7,6 +7,9 @@ import io.lianmai.media.MediaServer;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.LocalRoomRegistry;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.api.ApiCredentials;
+import io.lianmai.server.api.CredentialCipher;
+import io.lianmai.server.api.ServerApi;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
@@ -15,6 +18,7 @@ import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
 import io.lianmai.server.room.PublishedLayersRelay;
 import io.lianmai.server.signal.SignallingServices;
+import io.lianmai.store.ApiCredentialStore;
 import io.lianmai.store.App;
 import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
@@ -72,7 +76,8 @@ public final class LianmaiServer implements AutoCloseable {
      * listening. Fails with the cause when any part cannot start, leaving nothing running.
      */
     public static LianmaiServer start(LianmaiConfig config, Clock clock) {
-        AppDirectory apps = AppDirectory.over(JdbcAppStore.open(config.store(), clock));
+        JdbcAppStore store = JdbcAppStore.open(config.store(), clock);
+        AppDirectory apps = AppDirectory.over(store);
         Vertx vertx = null;
         MediaServer media = null;
         LiveService live = null;
@@ -111,7 +116,10 @@ public final class LianmaiServer implements AutoCloseable {
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
-                    admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig);
+                    admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig,
+                    ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new ApiCredentials(
+                            ApiCredentialStore.over(store), CredentialCipher.load(config.api().credentialKey(),
+                                    config.dataDir()), clock), config.api(), clock));
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()

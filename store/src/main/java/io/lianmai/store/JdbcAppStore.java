@@ -471,6 +471,16 @@ public final class JdbcAppStore implements AppStore {
         pool.close();
     }
 
+    /** The connection pool, for the other tables of the same database ({@link ApiCredentialStore}). */
+    HikariDataSource pool() {
+        return pool;
+    }
+
+    /** A StoreException for {@code context} on this database, its secrets scrubbed as every failure here is. */
+    StoreException failure(String context, Throwable cause) {
+        return failure(context + " in " + where, cause, secrets);
+    }
+
     /** Names the database (its URL without password), never a secret. */
     @Override
     public String toString() {

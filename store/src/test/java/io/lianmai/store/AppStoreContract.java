@@ -439,4 +439,43 @@ abstract class AppStoreContract {
             insert.executeUpdate();
         }
     }
+
+    /** API credentials (migration V3) in the same database. */
+    @org.junit.jupiter.api.Nested
+    class ApiCredentials {
+        private static final String SCOPED_ID = "AKID" + "a".repeat(32);
+        private static final String GLOBAL_ID = "AKID" + "b".repeat(32);
+
+        @Test
+        void keepsScopeAndSealedKeyAndDeletes() {
+            ApiCredentialStore credentials = ApiCredentialStore.over((JdbcAppStore) open());
+            ApiCredentialRecord scoped = credentials.insert(new ApiCredentialRecord(SCOPED_ID, "sealed-1", NOW, false,
+                    Set.of(new SdkAppId(1_400_000_000L), new SdkAppId(4_294_967_295L))));
+            ApiCredentialRecord global = credentials.insert(new ApiCredentialRecord(GLOBAL_ID, "sealed-2",
+                    NOW.plusSeconds(1), true, Set.of()));
+
+            assertThat(scoped.createdAt()).isEqualTo(NOW.truncatedTo(ChronoUnit.MILLIS));
+            assertThat(credentials.find(SCOPED_ID)).contains(scoped);
+            assertThat(credentials.find(SCOPED_ID).orElseThrow().allows(new SdkAppId(4_294_967_295L))).isTrue();
+            assertThat(credentials.find(SCOPED_ID).orElseThrow().allows(new SdkAppId(1_400_000_001L))).isFalse();
+            assertThat(credentials.find(GLOBAL_ID).orElseThrow().allows(new SdkAppId(1_400_000_001L))).isTrue();
+            assertThat(credentials.list()).containsExactly(scoped, global);
+            assertThat(credentials.find("AKID" + "c".repeat(32))).isEmpty();
+
+            assertThat(credentials.delete(SCOPED_ID)).isTrue();
+            assertThat(credentials.delete(SCOPED_ID)).isFalse();
+            assertThat(credentials.list()).containsExactly(global);
+        }
+
+        @Test
+        void refusesASecondCredentialWithTheSameId() {
+            ApiCredentialStore credentials = ApiCredentialStore.over((JdbcAppStore) open());
+            credentials.insert(new ApiCredentialRecord(SCOPED_ID, "sealed-1", NOW, false,
+                    Set.of(new SdkAppId(1_400_000_000L))));
+
+            assertThatThrownBy(() -> credentials.insert(new ApiCredentialRecord(SCOPED_ID, "sealed-2", NOW, true,
+                    Set.of()))).isInstanceOf(StoreException.class).hasMessageContaining(SCOPED_ID);
+            assertThat(credentials.find(SCOPED_ID).orElseThrow().sealedSecretKey()).isEqualTo("sealed-1");
+        }
+    }
 }

@@ -13,6 +13,7 @@ import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RequestBodies;
 import io.lianmai.server.live.LiveService;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -68,11 +69,15 @@ public final class RestApiRoutes {
 
     /** The routes with every action this server implements. */
     public static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
-            MediaPlane media) {
+            MediaPlane media, RoomModeration rooms) {
         return new RestApiRoutes(vertx, authenticator, List.of(
                 new StartPublishCdnStream(live.cdnTasks()),
                 new StopPublishCdnStream(live.cdnTasks()),
-                new DescribeMediaStats(media)));
+                new DescribeMediaStats(media),
+                new DismissRoom(false, rooms),
+                new DismissRoom(true, rooms),
+                new RemoveUser(false, rooms),
+                new RemoveUser(true, rooms)));
     }
 
     /** Adds {@code POST /api/v1/{Action}} to {@code router}. */
@@ -87,8 +92,7 @@ public final class RestApiRoutes {
         String name = context.pathParam("action");
         RestAction<?> action = actions.get(name);
         if (action == null) {
-            error(context, requestId, new RestApiException(RestApiException.INVALID_ACTION, "unknown action '"
-                    + shorten(name) + "'; this server implements " + String.join(", ", actions.keySet())));
+            error(context, requestId, unknownAction(name));
             return;
         }
         JsonNode body;
@@ -102,21 +106,39 @@ public final class RestApiRoutes {
             error(context, requestId, e);
             return;
         }
-        vertx.executeBlocking(() -> run(action, sdkAppId, userSig, body), false).onComplete(result -> {
-            if (result.succeeded()) {
-                ObjectNode response = JSON.valueToTree(result.result());
-                response.put("RequestId", requestId);
-                LOG.info("{} of app {}: ok ({})", name, sdkAppId, requestId);
-                send(context, response);
-            } else if (result.cause() instanceof RestApiException e) {
-                LOG.info("{} of app {}: {} {} ({})", name, sdkAppId, e.code(), e.getMessage(), requestId);
-                error(context, requestId, e);
-            } else {
-                LOG.warn("{} of app {} failed ({})", name, sdkAppId, requestId, result.cause());
-                error(context, requestId, new RestApiException(RestApiException.INTERNAL_ERROR,
-                        "internal error; the server log has request " + requestId));
-            }
-        });
+        vertx.executeBlocking(() -> run(action, sdkAppId, userSig, body), false)
+                .onComplete(result -> answer(context, name + " of app " + sdkAppId, requestId, result));
+    }
+
+    /**
+     * Answers with what an action returned: its fields and the RequestId, or the error it threw; any other failure
+     * is an {@code InternalError} whose details go to the log only.
+     */
+    static void answer(RoutingContext context, String name, String requestId, AsyncResult<? extends Record> result) {
+        if (result.succeeded()) {
+            ObjectNode response = JSON.valueToTree(result.result());
+            response.put("RequestId", requestId);
+            LOG.info("{}: ok ({})", name, requestId);
+            send(context, response);
+        } else if (result.cause() instanceof RestApiException e) {
+            LOG.info("{}: {} {} ({})", name, e.code(), e.getMessage(), requestId);
+            error(context, requestId, e);
+        } else {
+            LOG.warn("{} failed ({})", name, requestId, result.cause());
+            error(context, requestId, new RestApiException(RestApiException.INTERNAL_ERROR,
+                    "internal error; the server log has request " + requestId));
+        }
+    }
+
+    /** The action named {@code name}, or null. */
+    RestAction<?> action(String name) {
+        return actions.get(name);
+    }
+
+    /** The InvalidAction refusal of {@code name}, listing what this server implements. */
+    RestApiException unknownAction(String name) {
+        return new RestApiException(RestApiException.INVALID_ACTION, "unknown action '" + shorten(name)
+                + "'; this server implements " + String.join(", ", actions.keySet()));
     }
 
     /** On a worker thread: the caller must be the app's administrator before the body is even bound. */
@@ -126,6 +148,11 @@ public final class RestApiRoutes {
         } catch (ApiException e) {
             throw new RestApiException(RestApiException.AUTH_FAILURE, e.error().code() + " " + e.getMessage());
         }
+        return bindAndHandle(action, sdkAppId, body);
+    }
+
+    /** Binds {@code body} to the action's request type and runs it, for a caller already authorised. */
+    static <Q> Record bindAndHandle(RestAction<Q> action, SdkAppId sdkAppId, JsonNode body) {
         Q request;
         try {
             request = JSON.treeToValue(body, action.requestType());
@@ -138,8 +165,12 @@ public final class RestApiRoutes {
         return action.handle(sdkAppId, request);
     }
 
-    private static JsonNode parse(RoutingContext context) {
-        Buffer raw = context.body().buffer();
+    static JsonNode parse(RoutingContext context) {
+        return parse(context.body().buffer());
+    }
+
+    /** The body as a JSON object, or InvalidParameter saying why not. */
+    static JsonNode parse(Buffer raw) {
         if (raw == null || raw.length() == 0) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER,
                     "the body must be a JSON object with SdkAppId");
@@ -201,7 +232,7 @@ public final class RestApiRoutes {
                 "internal error; the server log has request " + requestId));
     }
 
-    private static void error(RoutingContext context, String requestId, RestApiException e) {
+    static void error(RoutingContext context, String requestId, RestApiException e) {
         ObjectNode response = JSON.createObjectNode();
         response.putObject("Error").put("Code", e.code()).put("Message", e.getMessage());
         response.put("RequestId", requestId);
@@ -225,7 +256,7 @@ public final class RestApiRoutes {
         return path.isEmpty() ? "body" : path;
     }
 
-    private static String shorten(String text) {
+    static String shorten(String text) {
         return text.length() > 64 ? text.substring(0, 64) + "…" : text;
     }
 }

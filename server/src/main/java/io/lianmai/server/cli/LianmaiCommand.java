@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = LianmaiCommand.VersionProvider.class,
         description = "Lianmai: a self-hosted, TRTC-compatible real-time audio/video cloud.",
         subcommands = {ServeCommand.class, AppCommand.class, UserSigCommand.class, LiveCommand.class,
+                ApiKeyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LianmaiCommand implements Runnable {
     private final CliContext context;

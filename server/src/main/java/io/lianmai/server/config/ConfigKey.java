@@ -223,7 +223,18 @@ public enum ConfigKey {
             "New sessions one app may start at once before limits.joinsPerSecondPerApp applies."),
     LIMITS_TRACKED_ADDRESSES("limits.trackedAddresses", "100000", false,
             "Source addresses whose join rate is remembered (about 100 bytes each); the least recently seen is "
-                    + "forgotten first.");
+                    + "forgotten first."),
+    // The server API over Tencent Cloud API 3.0 (POST /, issue 15): docs/rest-api.md, docs/security.md.
+    API_REQUESTS_PER_SECOND("api.requestsPerSecond", "20", false,
+            "Requests per second one API credential may make to one action of POST / (burst the same), TRTC's "
+                    + "limit; beyond it the answer is RequestLimitExceeded."),
+    API_REMOVED_USER_REJOIN_SECONDS("api.removedUserRejoinSeconds", "60", false,
+            "After RemoveUser, how long the removed user cannot enter that room again (any client kind); 0 lets "
+                    + "it back at once, as TRTC does."),
+    API_CREDENTIAL_KEY("api.credentialKey", "", true,
+            "AES-256 key (32 bytes, base64) that seals API SecretKeys in the database. Empty: the key in "
+                    + "{data.dir}/api-credential.key, created (mode 0600) on first use. Set the same key on every "
+                    + "node sharing a PostgreSQL database.");
 
     private static final Map<String, ConfigKey> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

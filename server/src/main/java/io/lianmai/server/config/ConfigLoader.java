@@ -249,7 +249,27 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_PRE_AUTH_MAX_BYTES, 4096, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
-                live, limits, turn(settings));
+                live, limits, turn(settings), api(settings));
+    }
+
+    /** {@code api.*}: the credential key, when given, must be 32 bytes of base64. */
+    private static ApiConfig api(Map<ConfigKey, Setting> settings) {
+        Optional<String> key = optional(settings, ConfigKey.API_CREDENTIAL_KEY).map(String::strip);
+        if (key.isPresent()) {
+            byte[] bytes;
+            try {
+                bytes = java.util.Base64.getDecoder().decode(key.get());
+            } catch (IllegalArgumentException e) {
+                bytes = new byte[0];
+            }
+            if (bytes.length != 32) {
+                throw invalid(settings, ConfigKey.API_CREDENTIAL_KEY, "must be 32 bytes in base64 (e.g. the output "
+                        + "of: openssl rand -base64 32)");
+            }
+        }
+        return new ApiConfig(integer(settings, ConfigKey.API_REQUESTS_PER_SECOND, 1, 100_000),
+                Duration.ofSeconds(integer(settings, ConfigKey.API_REMOVED_USER_REJOIN_SECONDS, 0, 2_592_000)),
+                key);
     }
 
     /** {@code turn.*}: URLs checked for their scheme; a secret required as soon as one is a TURN server. */

@@ -4,9 +4,11 @@ import io.lianmai.auth.PlaybackSignature;
 import io.lianmai.auth.Privilege;
 import io.lianmai.auth.Privileges;
 import io.lianmai.common.LiveStreamName;
+import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.TrtcErrorCode;
+import io.lianmai.common.UserId;
 import io.lianmai.live.flv.FlvPlayer;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.hls.HlsConfig;
@@ -485,13 +487,30 @@ public final class LiveService implements AutoCloseable {
      */
     public int closeApp(SdkAppId sdkAppId) {
         String prefix = sdkAppId + "_";
+        return closeStreams(name -> name.startsWith(prefix), "app " + sdkAppId + " was disabled");
+    }
+
+    /**
+     * Closes the RTMP connections (publishers and players) of the streams of room {@code room} of app
+     * {@code sdkAppId} — only user {@code userId}'s when given — telling each {@code why}: the room was dismissed or
+     * the user removed by the server API. A mini program's live-pusher is such a publisher; the FLV and HLS players
+     * of a closed publisher's stream end with it.
+     *
+     * @return how many connections were closed
+     */
+    public int closeRoomStreams(SdkAppId sdkAppId, RoomRef room, Optional<UserId> userId, String why) {
+        return closeStreams(name -> LiveStreamName.tryParse(name).filter(stream -> stream.app().equals(sdkAppId)
+                && stream.room().equals(room)
+                && userId.map(user -> user.equals(stream.stream().userId())).orElse(true)).isPresent(), why);
+    }
+
+    private int closeStreams(java.util.function.Predicate<String> streamName, String why) {
         int closed = 0;
         for (RtmpStream stream : rtmpStreams) {
-            if (stream.streamName().startsWith(prefix) && rtmpStreams.remove(stream)) {
+            if (streamName.test(stream.streamName()) && rtmpStreams.remove(stream)) {
                 String code = stream.role() == RtmpStream.Role.PUBLISH ? NetStatus.PUBLISH_DENIED
                         : NetStatus.PLAY_STREAM_NOT_FOUND;
-                stream.sendStatus(NetStatus.LEVEL_ERROR, code, "app " + sdkAppId + " was disabled")
-                        .addListener(ChannelFutureListener.CLOSE);
+                stream.sendStatus(NetStatus.LEVEL_ERROR, code, why).addListener(ChannelFutureListener.CLOSE);
                 closed++;
             }
         }

@@ -391,6 +391,54 @@ class CommandLineTest {
         assertUsage(run("live", "sign", "--sdkappid", "0", "--stream", "1400000000_1_a_main"), message);
     }
 
+    @Test
+    void apikeyCreateListDelete() throws Exception {
+        run("app", "create", "--name", "Shop");
+
+        Result all = run("apikey", "create");
+        Result scoped = run("apikey", "create", "--sdkappid", "1400000000");
+        assertThat(all.status).as(all.err).isZero();
+        assertThat(scoped.status).as(scoped.err).isZero();
+        String allId = field(all.out, "SecretId");
+        String allKey = field(all.out, "SecretKey");
+        String scopedId = field(scoped.out, "SecretId");
+        assertThat(allId).matches("AKID[A-Za-z0-9]{32}");
+        assertThat(allKey).matches("[A-Za-z0-9]{32}");
+        assertThat(field(all.out, "Apps")).isEqualTo("all");
+        assertThat(field(scoped.out, "Apps")).isEqualTo("1400000000");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(
+                workingDirectory.resolve("data/api-credential.key")))).isEqualTo("rw-------");
+
+        Result listed = run("apikey", "list");
+        assertThat(listed.out).contains(allId).contains(scopedId).contains("1400000000")
+                .doesNotContain(allKey).doesNotContain(field(scoped.out, "SecretKey"));
+        // Sealed at rest: the database holds no SecretKey in the clear.
+        try (JdbcAppStore store = JdbcAppStore.open(new ConfigLoader(Map.of(), workingDirectory)
+                .load(Optional.empty(), Map.of()).store(), clock(NOW))) {
+            assertThat(io.lianmai.store.ApiCredentialStore.over(store).find(allId).orElseThrow().sealedSecretKey())
+                    .startsWith("v1:").doesNotContain(allKey);
+        }
+
+        Result deleted = run("apikey", "delete", allId);
+        assertThat(deleted.status).as(deleted.err).isZero();
+        assertThat(run("apikey", "list").out).doesNotContain(allId).contains(scopedId);
+        Result again = run("apikey", "delete", allId);
+        assertThat(again.status).isEqualTo(1);
+        assertThat(again.err).contains("no API credential with SecretId " + allId);
+    }
+
+    @Test
+    void apikeyCreateRefusesAnUnknownAppAndUsageErrors() {
+        Result unknown = run("apikey", "create", "--sdkappid", "1400000009");
+
+        assertThat(unknown.status).isEqualTo(1);
+        assertThat(unknown.err).contains("no app with SDKAppID 1400000009");
+        assertThat(unknown.out).isEmpty();
+        assertUsage(run("apikey"), "apikey needs a subcommand");
+        assertUsage(run("apikey", "create", "--sdkappid", "0"), "--sdkappid");
+        assertUsage(run("apikey", "delete"), "SECRETID");
+    }
+
     private void assertUsage(Result result, String message) {
         assertThat(result.status).as(result.err).isEqualTo(2);
         assertThat(result.err).contains(message).contains("Usage:");
