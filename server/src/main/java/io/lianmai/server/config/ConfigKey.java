@@ -223,7 +223,19 @@ public enum ConfigKey {
             "New sessions one app may start at once before limits.joinsPerSecondPerApp applies."),
     LIMITS_TRACKED_ADDRESSES("limits.trackedAddresses", "100000", false,
             "Source addresses whose join rate is remembered (about 100 bytes each); the least recently seen is "
-                    + "forgotten first.");
+                    + "forgotten first."),
+    // metrics: GET /metrics (Prometheus), docs/operations.md
+    METRICS_ENABLED("metrics.enabled", "true", false,
+            "Serve GET /metrics in Prometheus's text format (rooms, members, media, live, JVM). false: no endpoint."),
+    METRICS_TOKEN("metrics.token", "", true,
+            "Bearer token GET /metrics requires (Authorization: Bearer TOKEN). Empty: only loopback clients, with no "
+                    + "proxy header, may scrape the HTTP port; set it to scrape from another machine."),
+    METRICS_HOST("metrics.host", "127.0.0.1", false,
+            "Address the management port (metrics.port) binds: loopback, so only this machine reaches it unless "
+                    + "you choose otherwise."),
+    METRICS_PORT("metrics.port", "-1", false,
+            "A separate management port serving only /metrics (on metrics.host; 0 picks a free port); /metrics "
+                    + "then leaves the HTTP port. -1: /metrics is on the HTTP port.");
 
     private static final Map<String, ConfigKey> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));
