@@ -191,12 +191,32 @@ class MetricsIT {
                 nanos[i - warmup] = took;
                 bytes = response.body().length();
             }
+            if (i == warmup + measured - 1) {
+                // For a reader of the build: what a scrape looks like (target/metrics-scrape.txt).
+                Files.writeString(Path.of("target", "metrics-scrape.txt"), response.body());
+            }
         }
         java.util.Arrays.sort(nanos);
         System.out.printf("MetricsIT scrape over loopback HTTP: median %.2f ms, p90 %.2f ms, max %.2f ms "
                 + "(%d scrapes after %d warm-up, %d bytes each)%n", nanos[measured / 2] / 1e6,
                 nanos[measured * 9 / 10] / 1e6, nanos[measured - 1] / 1e6, measured, warmup, bytes);
         assertThat(nanos[measured / 2]).as("median scrape, ns").isLessThan(Duration.ofSeconds(1).toNanos());
+        // The same in the process, without HTTP: the snapshot (a task on the media loop) and the rendering.
+        long[] direct = new long[measured];
+        long[] stats = new long[measured];
+        for (int i = 0; i < measured; i++) {
+            long started = System.nanoTime();
+            server.server().media().stats();
+            stats[i] = System.nanoTime() - started;
+            started = System.nanoTime();
+            server.server().metrics().scrape();
+            direct[i] = System.nanoTime() - started;
+        }
+        java.util.Arrays.sort(direct);
+        java.util.Arrays.sort(stats);
+        System.out.printf("MetricsIT NodeMetrics.scrape() in the process: median %.3f ms, p90 %.3f ms; of which "
+                + "MediaServer.stats() median %.3f ms%n", direct[measured / 2] / 1e6, direct[measured * 9 / 10] / 1e6,
+                stats[measured / 2] / 1e6);
     }
 
     private static PrometheusText scrape() {
