@@ -177,7 +177,7 @@ class MetricsIT {
      * the few rooms the other tests left. Printed, not asserted beyond a sanity bound: timing belongs to benchmarks.
      */
     @Test
-    void aScrapeTakesAboutAMillisecond() throws Exception {
+    void whatAScrapeCostsIsMeasured() throws Exception {
         int warmup = 50;
         int measured = 200;
         long[] nanos = new long[measured];
