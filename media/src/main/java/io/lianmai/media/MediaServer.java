@@ -111,7 +111,7 @@ public final class MediaServer implements MediaPlane {
      * @param tcpConnections ICE-TCP connections open
      * @param refusedTcpConnections ICE-TCP connections closed at once, over {@code media.tcpMaxConnectionsPerIp}
      * @param tcpHandshakeTimeouts ICE-TCP connections closed for sending no valid check in time
-     * @param refusedRetransmissions NACKed packets not resent (repeat, rate or share budget), players now connected
+     * @param refusedRetransmissions NACKed packets not resent (repeat, rate or share budget), ended players included
      * @param unknownPackets datagrams dropped unread: empty or oversized, not STUN/DTLS/RTP (RFC 7983), or DTLS and
      *     SRTP from an address no session owns
      * @param badStun STUN messages that did not parse or named no session's username fragment
@@ -128,13 +128,26 @@ public final class MediaServer implements MediaPlane {
      * @param rembReceived well-formed REMBs received from the players now connected whose REMB is read (they
      *     negotiated {@code goog-remb} and not transport-cc)
      * @param rembIgnored application-layer feedback from those players that was not a well-formed REMB
+     * @param publishers publishing sessions now held (WebRTC: WHIP and SDK publishers; local: RTMP bridged in)
+     * @param players playing sessions now held (WebRTC: WHEP and SDK players; local: live output bridges)
+     * @param packetsIn packets read from the media sockets (UDP and ICE-TCP)
+     * @param bytesIn their bytes
+     * @param packetsOut packets written to the media sockets
+     * @param bytesOut their bytes
+     * @param nacksSent generic NACKs sent to publishers
+     * @param keyframeRequestsSent PLIs sent to publishers
+     * @param nacksReceived generic NACKs received from players
+     * @param keyframeRequestsReceived PLIs and FIRs received from players
+     * @param retransmitted packets resent to players for their NACKs
      */
     public record Stats(int webRtcSessions, int handshakesInProgress, int dtlsThreads, long refusedSessions,
             long refusedHandshakes, int routedAddresses, int udpEndpoints, int tcpConnections,
             long refusedTcpConnections, long tcpHandshakeTimeouts, long refusedRetransmissions, long unknownPackets,
             long badStun, long srtpDropped, long packetFailures, long tickFailures, long tcpDropped,
             long laneQueueFull, long laneProtectFailures, long transportFeedbackSent, long transportFeedbackReceived,
-            int estimatedPlayers, long rembReceived, long rembIgnored) {
+            int estimatedPlayers, long rembReceived, long rembIgnored, int publishers, int players, long packetsIn,
+            long bytesIn, long packetsOut, long bytesOut, long nacksSent, long keyframeRequestsSent,
+            long nacksReceived, long keyframeRequestsReceived, long retransmitted) {
     }
 
     /** A snapshot of {@link Stats}, taken on the media loop (waits at most 2 s for it). */
@@ -164,7 +177,15 @@ public final class MediaServer implements MediaPlane {
                 held.refusedRetransmissions(), net.unusableDatagrams() + routed.unknownPackets(), routed.badStun(),
                 held.srtpDropped(), net.packetFailures(), held.tickFailures(), net.tcpDropped(), net.laneQueueFull(),
                 net.laneProtectFailures(), held.transportFeedbackSent(), held.transportFeedbackReceived(),
-                held.estimatedPlayers(), held.rembReceived(), held.rembIgnored());
+                held.estimatedPlayers(), held.rembReceived(), held.rembIgnored(), held.publishers(), held.players(),
+                net.packetsIn(), net.bytesIn(), net.packetsOut(), net.bytesOut(), held.nacksSent(),
+                held.keyframeRequestsSent(), held.nacksReceived(), held.keyframeRequestsReceived(),
+                held.retransmitted());
+    }
+
+    /** {@code listener} is told how long each WebRTC session took to connect (once, on the media loop). */
+    public void onSessionConnected(SessionConnectListener listener) {
+        registry.onSessionConnected(listener);
     }
 
     /**

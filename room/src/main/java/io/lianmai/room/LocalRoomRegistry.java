@@ -97,6 +97,16 @@ public final class LocalRoomRegistry implements RoomRegistry {
 
     /** Each room is locked in turn (by itself), never two at once. */
     @Override
+    public int memberCount() {
+        int members = 0;
+        for (Room room : rooms.values()) {
+            members += room.size();
+        }
+        return members;
+    }
+
+    /** Each room is locked in turn (by itself), never two at once. */
+    @Override
     public int removeAll(SdkAppId sdkAppId, LeaveReason reason) {
         int removed = 0;
         for (Room room : rooms.values()) {

@@ -59,6 +59,12 @@ public interface RoomRegistry {
     int roomCount();
 
     /**
+     * How many members the rooms hold now, those waiting out their resume grace period included. Each room is
+     * locked in turn, never two at once: for metrics, not for every request.
+     */
+    int memberCount();
+
+    /**
      * Removes every member of every room of app {@code sdkAppId} for {@code reason} (its app was disabled); their
      * listeners get {@link MemberListener#onMemberRemoved} and so end their media sessions.
      *

@@ -44,6 +44,9 @@ public final class HttpFrontDoor {
     private final LiveService live;
     private final ServerApi api;
     private SignallingRoutes signalling;
+    private volatile WhipWhepRoutes whipWhep;
+    private final java.util.List<java.util.function.Consumer<Router>> ownRoutes =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param services what every entry path uses (Vert.x, authentication, rooms, media, admission, clock), with the
@@ -68,9 +71,10 @@ public final class HttpFrontDoor {
         Router router = Router.router(vertx);
         ConnectionsPerAddress connections = new ConnectionsPerAddress(config.maxConnectionsPerIp());
         router.get("/healthz").handler(this::health);
-        new WhipWhepRoutes(services.authenticator(), services.media(), services.rooms(), services.admission(),
-                services.iceServers())
-                .mount(router);
+        ownRoutes.forEach(routes -> routes.accept(router));
+        whipWhep = new WhipWhepRoutes(services.authenticator(), services.media(), services.rooms(),
+                services.admission(), services.iceServers());
+        whipWhep.mount(router);
         signalling = new SignallingRoutes(services,
                 new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), connections::release);
         signalling.mount(router);
@@ -111,6 +115,16 @@ public final class HttpFrontDoor {
                     }
                 });
         return server.listen(config.port(), config.host()).map(HttpServer::actualPort);
+    }
+
+    /** Routes of another component (e.g. {@code /metrics}), mounted by {@link #listen} before the product's own. */
+    public void mount(java.util.function.Consumer<Router> routes) {
+        ownRoutes.add(routes);
+    }
+
+    /** The WHIP and WHEP endpoints (null until {@link #listen}). */
+    public WhipWhepRoutes whipWhep() {
+        return whipWhep;
     }
 
     /** The signalling WebSocket endpoint (null until {@link #listen}). */

@@ -16,6 +16,8 @@ import io.lianmai.server.live.LiveService;
 import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
+import io.lianmai.server.metrics.MetricsEndpoint;
+import io.lianmai.server.metrics.NodeMetrics;
 import io.lianmai.server.room.PublishedLayersRelay;
 import io.lianmai.server.signal.SignallingServices;
 import io.lianmai.store.ApiCredentialStore;
@@ -55,6 +57,8 @@ public final class LianmaiServer implements AutoCloseable {
     private final Optional<App> createdDefaultApp;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Admission admission;
+    private NodeMetrics metrics;
+    private MetricsEndpoint metricsEndpoint;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
             RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
@@ -120,12 +124,21 @@ public final class LianmaiServer implements AutoCloseable {
                     ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new ApiCredentials(
                             ApiCredentialStore.over(store), CredentialCipher.load(config.api().credentialKey(),
                                     config.dataDir()), clock), config.api(), clock));
+            NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
+            MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
+            frontDoor.mount(metricsEndpoint::mount);
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-            return new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created, admission);
+            metricsEndpoint.listen().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS,
+                    TimeUnit.SECONDS);
+            LianmaiServer server = new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created,
+                    admission);
+            server.metrics = metrics;
+            server.metricsEndpoint = metricsEndpoint;
+            return server;
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -166,6 +179,16 @@ public final class LianmaiServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** The node's meters ({@code GET /metrics}); other components add theirs to its registry. */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** The bound management port ({@code metrics.port}), or -1 when {@code /metrics} is on the HTTP port or off. */
+    public int metricsPort() {
+        return metricsEndpoint.port();
     }
 
     /** Who may start a session now: the caps and join rates (limits.*). */
@@ -246,6 +269,7 @@ public final class LianmaiServer implements AutoCloseable {
             live.close();
             media.close();
             apps.close();
+            metrics.close();
         }
         LOG.info("stopped ({} member(s) removed from their rooms)", removed);
     }

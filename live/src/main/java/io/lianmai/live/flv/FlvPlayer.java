@@ -12,4 +12,9 @@ public interface FlvPlayer {
 
     /** The stream ended (publisher gone) or the player was dropped. */
     void end();
+
+    /** What kind of player this is, for metrics: {@code flv} (HTTP-FLV), {@code rtmp} (RTMP play), {@code cdn}. */
+    default String kind() {
+        return "flv";
+    }
 }

@@ -151,6 +151,23 @@ public final class LiveStreamHub {
         return Optional.ofNullable(streams.get(name)).map(LiveStream::playerCount).orElse(0);
     }
 
+    /** Live streams now (published by RTMP or bridged from rooms). */
+    public int streamCount() {
+        return streams.size();
+    }
+
+    /**
+     * Players attached to every stream now, by {@link FlvPlayer#kind()}. Locks each stream in turn, never two at
+     * once: for metrics, not the media path.
+     */
+    public Map<String, Integer> playersByKind() {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (LiveStream stream : streams.values()) {
+            stream.countPlayers(counts);
+        }
+        return counts;
+    }
+
     /** Where a new player starts. */
     public enum Start {
         /** At the cached GOP's keyframe: the picture appears at once, up to one GOP behind the live edge. */
@@ -296,6 +313,12 @@ public final class LiveStreamHub {
 
         synchronized int playerCount() {
             return players.size();
+        }
+
+        synchronized void countPlayers(Map<String, Integer> counts) {
+            for (Attached attached : players) {
+                counts.merge(attached.player.kind(), 1, Integer::sum);
+            }
         }
 
         synchronized void end() {

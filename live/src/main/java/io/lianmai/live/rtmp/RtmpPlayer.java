@@ -23,6 +23,11 @@ public final class RtmpPlayer extends FlvTagPlayer {
     private final AtomicLong backlog = new AtomicLong();
     private volatile boolean dropped;
 
+    @Override
+    public String kind() {
+        return "rtmp";
+    }
+
     public RtmpPlayer(RtmpStream stream, long maxBacklogBytes) {
         this.stream = stream;
         this.maxBacklogBytes = maxBacklogBytes;

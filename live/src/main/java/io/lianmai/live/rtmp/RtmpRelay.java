@@ -351,6 +351,11 @@ public final class RtmpRelay {
         private volatile boolean detached;
         private volatile boolean tooSlow;
 
+        @Override
+        public String kind() {
+            return "cdn";
+        }
+
         RelayPlayer(RtmpPushClient push) {
             this.push = push;
         }

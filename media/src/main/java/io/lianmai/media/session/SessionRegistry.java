@@ -2,6 +2,7 @@ package io.lianmai.media.session;
 
 import io.lianmai.media.PlayerStats;
 import io.lianmai.media.PublishedLayersListener;
+import io.lianmai.media.SessionConnectListener;
 import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.DownTrack;
@@ -44,6 +45,14 @@ public final class SessionRegistry implements SessionHost {
     private final byte[] scratch = Buffers.packetArray();
     private long tickFailures;
     private long endedSrtpDropped;
+    /** RTCP feedback and repair counted by sessions that have ended, so that the totals only grow. */
+    private long endedNacksSent;
+    private long endedKeyframeRequestsSent;
+    private long endedNacksReceived;
+    private long endedKeyframeRequestsReceived;
+    private long endedRetransmitted;
+    private long endedRefusedRetransmissions;
+    private final List<SessionConnectListener> connectListeners = new CopyOnWriteArrayList<>();
 
     private final List<Consumer<String>> sessionEndListeners = new CopyOnWriteArrayList<>();
     private final List<PublishedLayersListener> layersListeners = new CopyOnWriteArrayList<>();
@@ -173,6 +182,11 @@ public final class SessionRegistry implements SessionHost {
         sessionEndListeners.add(listener);
     }
 
+    /** {@code listener} is told, on the loop, how long each WebRTC session took to connect. */
+    public void onSessionConnected(SessionConnectListener listener) {
+        connectListeners.add(listener);
+    }
+
     /** {@code listener} is called on the loop when a publisher should send other simulcast layers. */
     public void onPublishedLayers(PublishedLayersListener listener) {
         layersListeners.add(listener);
@@ -192,6 +206,18 @@ public final class SessionRegistry implements SessionHost {
 
     @Override
     public void onSessionConnected(Session session) {
+        if (session instanceof WebRtcSession webRtc && webRtc.dtlsStartedMillis() >= 0) {
+            long now = nowMillis();
+            boolean publisher = session.role() instanceof Publication;
+            for (SessionConnectListener listener : connectListeners) {
+                try {
+                    listener.onSessionConnected(publisher, now - webRtc.createdMillis(),
+                            now - webRtc.dtlsStartedMillis());
+                } catch (RuntimeException e) {
+                    LOG.warn("a session-connect listener failed", e);
+                }
+            }
+        }
         if (session.role() instanceof Subscription subscription) {
             long now = nowMillis();
             for (DownTrack downTrack : subscription.downTracks()) {
@@ -218,6 +244,17 @@ public final class SessionRegistry implements SessionHost {
             onHandshakeFinished(webRtc);
             admission.releaseSession();
             endedSrtpDropped += webRtc.srtpDropped();
+        }
+        if (session.role() instanceof Publication ended) {
+            endedNacksSent += ended.nacksSent();
+            endedKeyframeRequestsSent += ended.keyframeRequestsSent();
+        } else if (session.role() instanceof Subscription ended) {
+            endedNacksReceived += ended.nacksReceived();
+            endedKeyframeRequestsReceived += ended.keyframeRequestsReceived();
+            endedRetransmitted += ended.retransmitted();
+            if (ended.retransmissionBudget() != null) {
+                endedRefusedRetransmissions += ended.retransmissionBudget().refused();
+            }
         }
         byId.remove(session.id(), session);
         sessions.remove(session);
@@ -286,33 +323,54 @@ public final class SessionRegistry implements SessionHost {
      * @param tickFailures sessions ended because their periodic work threw
      * @param srtpDropped SRTP/SRTCP packets dropped by WebRTC sessions (before keys, failed authentication, replays,
      *     malformed RTP), ended sessions included
-     * @param refusedRetransmissions NACKed packets not resent (repeat, rate or share budget), players now connected
+     * @param refusedRetransmissions NACKed packets not resent (repeat, rate or share budget), ended sessions included
      * @param transportFeedbackSent transport-cc feedback packets sent to the publishers now connected
      * @param transportFeedbackReceived transport-cc feedback packets the players now connected sent
      * @param estimatedPlayers players now connected whose downlink is estimated (they negotiated transport-cc, or
      *     REMB without it)
      * @param rembReceived well-formed REMBs the players now connected sent (those whose REMB is read)
      * @param rembIgnored application-layer feedback from those players that was not a well-formed REMB
+     * @param publishers publishing sessions now held (WebRTC and local)
+     * @param players playing sessions now held (WebRTC and local)
+     * @param nacksSent generic NACKs (RFC 4585 section 6.2.1) sent to publishers, ended sessions included
+     * @param keyframeRequestsSent PLIs (RFC 4585 section 6.3.1) sent to publishers, ended sessions included
+     * @param nacksReceived generic NACKs received from players, ended sessions included
+     * @param keyframeRequestsReceived PLIs and FIRs (RFC 5104 section 4.3.1) received from players, ended sessions
+     *     included
+     * @param retransmitted packets resent to players in answer to their NACKs (RTX, RFC 4588, or plain), ended
+     *     sessions included
      */
     public record Counters(long tickFailures, long srtpDropped, long refusedRetransmissions,
             long transportFeedbackSent, long transportFeedbackReceived, int estimatedPlayers, long rembReceived,
-            long rembIgnored) {
+            long rembIgnored, int publishers, int players, long nacksSent, long keyframeRequestsSent,
+            long nacksReceived, long keyframeRequestsReceived, long retransmitted) {
     }
 
     /** A snapshot of {@link Counters}; on the loop. */
     public Counters counters() {
         long srtpDropped = endedSrtpDropped;
-        long refusedRetransmissions = 0;
+        long refusedRetransmissions = endedRefusedRetransmissions;
         long feedbackSent = 0;
         long feedbackReceived = 0;
         int estimated = 0;
         long rembReceived = 0;
         long rembIgnored = 0;
+        int publishing = 0;
+        int playing = 0;
+        long nacksSent = endedNacksSent;
+        long keyframeRequestsSent = endedKeyframeRequestsSent;
+        long nacksReceived = endedNacksReceived;
+        long keyframeRequestsReceived = endedKeyframeRequestsReceived;
+        long retransmitted = endedRetransmitted;
         for (Session session : sessions) {
             if (session instanceof WebRtcSession webRtc) {
                 srtpDropped += webRtc.srtpDropped();
             }
             if (session.role() instanceof Subscription subscription) {
+                playing++;
+                nacksReceived += subscription.nacksReceived();
+                keyframeRequestsReceived += subscription.keyframeRequestsReceived();
+                retransmitted += subscription.retransmitted();
                 if (subscription.retransmissionBudget() != null) {
                     refusedRetransmissions += subscription.retransmissionBudget().refused();
                 }
@@ -326,12 +384,18 @@ public final class SessionRegistry implements SessionHost {
                     rembIgnored += subscription.rembEstimate().ignored();
                 }
             }
-            if (session.role() instanceof Publication publication && publication.transportFeedback() != null) {
-                feedbackSent += publication.transportFeedback().feedbacksSent();
+            if (session.role() instanceof Publication publication) {
+                publishing++;
+                nacksSent += publication.nacksSent();
+                keyframeRequestsSent += publication.keyframeRequestsSent();
+                if (publication.transportFeedback() != null) {
+                    feedbackSent += publication.transportFeedback().feedbacksSent();
+                }
             }
         }
         return new Counters(tickFailures, srtpDropped, refusedRetransmissions, feedbackSent, feedbackReceived,
-                estimated, rembReceived, rembIgnored);
+                estimated, rembReceived, rembIgnored, publishing, playing, nacksSent, keyframeRequestsSent,
+                nacksReceived, keyframeRequestsReceived, retransmitted);
     }
 
     /**

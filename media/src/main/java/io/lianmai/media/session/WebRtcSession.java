@@ -56,6 +56,10 @@ public final class WebRtcSession extends Session implements DtlsSender, DtlsSess
     private IceConnectionState iceState = IceConnectionState.CHECKING;
 
     private long srtpDropped;
+    /** When the offer was accepted (this session made), on the media clock. */
+    private final long createdMillis;
+    /** When the DTLS handshake started (the first valid ICE check), on the media clock; -1 before. */
+    private long dtlsStartedMillis = -1;
 
     WebRtcSession(String id, SessionHost host, EventLoop loop, IceLiteAgent ice, EgressLane lane,
             SessionAddresses addresses) {
@@ -66,6 +70,7 @@ public final class WebRtcSession extends Session implements DtlsSender, DtlsSess
         this.ice = ice;
         this.lane = lane;
         this.integrity = MessageIntegrity.forPassword(ice.localCredentials().pwd());
+        this.createdMillis = host.nowMillis();
     }
 
     IceLiteAgent ice() {
@@ -96,6 +101,16 @@ public final class WebRtcSession extends Session implements DtlsSender, DtlsSess
         return endpoint == null ? null : endpoint.remoteAddress();
     }
 
+    /** When it was made (its offer accepted), on the media clock. */
+    long createdMillis() {
+        return createdMillis;
+    }
+
+    /** When its DTLS handshake started on the media clock, or -1 when it has not (on the loop). */
+    long dtlsStartedMillis() {
+        return dtlsStartedMillis;
+    }
+
     /** Gives up the handshake slot; true the first time only (on the loop). */
     boolean releaseHandshakeSlot() {
         boolean held = holdsHandshakeSlot;
@@ -123,6 +138,7 @@ public final class WebRtcSession extends Session implements DtlsSender, DtlsSess
             endpoint = from;
         }
         if (dtls != null && dtls.state() == DtlsSession.State.NEW && !isEnded()) {
+            dtlsStartedMillis = host.nowMillis();
             dtls.start();
         }
         return true;

@@ -43,6 +43,8 @@ public final class Publication implements SessionRole {
     private TransportFeedbackGenerator.FeedbackSink feedbackSink;
     private LayerDemandListener layerDemandListener;
     private long lastLayerDemandMillis = Long.MIN_VALUE / 2;
+    private long nacksSent;
+    private long keyframeRequestsSent;
 
     /**
      * @param tracks the published tracks, in m-line order
@@ -213,12 +215,14 @@ public final class Publication implements SessionRole {
                     int len = GenericNack.write(scratch, 0, localSsrc, layer.ssrc(), nackScratch, 0, count);
                     if (len > 0) {
                         peer.sendRtcp(scratch, 0, len);
+                        nacksSent++;
                     }
                 }
                 if (layer.pollKeyframeRequest(nowMillis)) {
                     int len = PictureLossIndication.write(scratch, 0, localSsrc, layer.ssrc());
                     if (len > 0) {
                         peer.sendRtcp(scratch, 0, len);
+                        keyframeRequestsSent++;
                     }
                 }
             }
@@ -234,6 +238,16 @@ public final class Publication implements SessionRole {
             lastLayerDemandMillis = nowMillis;
             decideLayers(nowMillis);
         }
+    }
+
+    /** Generic NACK packets sent to the publisher (each names one or more lost packets). On the loop. */
+    public long nacksSent() {
+        return nacksSent;
+    }
+
+    /** PLIs sent to the publisher. On the loop. */
+    public long keyframeRequestsSent() {
+        return keyframeRequestsSent;
     }
 
     /** Decides again which simulcast layers the publisher should send, and tells the listener of each change. */

@@ -31,6 +31,8 @@ public final class Subscription implements SessionRole {
     /** Fits the layers to the estimate, or null without an estimator. */
     private LayerAllocator layerAllocator;
     private long lastReportMillis;
+    private long nacksReceived;
+    private long keyframeRequestsReceived;
 
     // NACK handling state, set before each forEachLostSequenceNumber so the callback needs no capture.
     private DownTrack nackTarget;
@@ -132,6 +134,7 @@ public final class Subscription implements SessionRole {
             int at = rtcp.packetOffset();
             if (type == RtcpPacketType.RTPFB && RtcpFeedback.format(buf, at) == RtcpFeedback.FMT_NACK) {
                 if (nack.wrap(buf, at, rtcp.packetLength())) {
+                    nacksReceived++;
                     DownTrack target = bySsrc(nack.mediaSsrc());
                     if (target != null) {
                         nackTarget = target;
@@ -148,6 +151,7 @@ public final class Subscription implements SessionRole {
             } else if (type == RtcpPacketType.PSFB) {
                 int format = RtcpFeedback.format(buf, at);
                 if (format == RtcpFeedback.FMT_PLI || format == RtcpFeedback.FMT_FIR) {
+                    keyframeRequestsReceived++;
                     DownTrack target = format == RtcpFeedback.FMT_PLI ? bySsrc(RtcpFeedback.mediaSsrc(buf, at))
                             : firstVideo();
                     if (target != null) {
@@ -158,6 +162,25 @@ public final class Subscription implements SessionRole {
                 }
             }
         }
+    }
+
+    /** Well-formed generic NACK packets the player sent. On the loop. */
+    public long nacksReceived() {
+        return nacksReceived;
+    }
+
+    /** PLIs and FIRs the player sent. On the loop. */
+    public long keyframeRequestsReceived() {
+        return keyframeRequestsReceived;
+    }
+
+    /** Packets resent to the player in answer to its NACKs, over its down-tracks. On the loop. */
+    public long retransmitted() {
+        long total = 0;
+        for (int i = 0; i < downTracks.size(); i++) {
+            total += downTracks.get(i).retransmitted();
+        }
+        return total;
     }
 
     private void retransmit(int sequenceNumber) {

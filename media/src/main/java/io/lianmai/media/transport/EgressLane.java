@@ -89,6 +89,7 @@ public final class EgressLane {
 
     // Lane loop; read elsewhere only as statistics that may lag.
     private long sent;
+    private long sentBytes;
     private long protectFailed;
     private long inboundFull;
 
@@ -191,6 +192,7 @@ public final class EgressLane {
             return false;
         }
         sent++;
+        sentBytes += length;
         if (target.udpRemote == null) {
             // ICE-TCP: the connection's own event loop writes it.
             target.endpoint.send(buf, 0, length);
@@ -220,6 +222,11 @@ public final class EgressLane {
     /** Packets the lane protected and sent. */
     long sent() {
         return sent;
+    }
+
+    /** Bytes of the packets the lane protected and sent. */
+    long sentBytes() {
+        return sentBytes;
     }
 
     /** Packets the lane could not protect (a refused SRTP context: too many streams, exhausted index). */

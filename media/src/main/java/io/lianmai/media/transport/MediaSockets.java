@@ -79,6 +79,7 @@ public final class MediaSockets implements AutoCloseable {
     private long packetFailures;
     private long tcpHandshakeTimeouts;
     private long tcpDropped;
+    private final TrafficCounters traffic = new TrafficCounters();
 
     /** Makes the media loop and the lanes' threads; {@link #bind} opens the sockets. */
     public MediaSockets(MediaConfig config, Clock clock) {
@@ -217,7 +218,7 @@ public final class MediaSockets implements AutoCloseable {
 
     /** The endpoint of a remote UDP address on the shared socket. On the loop. */
     public MediaEndpoint udpEndpoint(InetSocketAddress remote) {
-        return new UdpEndpoint(udp, remote);
+        return new UdpEndpoint(udp, remote, traffic);
     }
 
     /** Sends what was queued on the UDP socket and wakes the lanes (after a batch of forwarding). On the loop. */
@@ -245,22 +246,31 @@ public final class MediaSockets implements AutoCloseable {
      * @param tcpDropped packets not sent on ICE-TCP connections whose reader stalled (counted at their close)
      * @param laneQueueFull packets dropped because an egress lane was too far behind (both directions)
      * @param laneProtectFailures packets an egress lane could not protect
+     * @param packetsIn packets read (UDP datagrams of the media port and the lanes' sockets, ICE-TCP frames)
+     * @param bytesIn their bytes
+     * @param packetsOut packets written (by the media loop and by the egress lanes)
+     * @param bytesOut their bytes
      */
     public record Counters(long unusableDatagrams, long packetFailures, int tcpConnections,
             long refusedTcpConnections, long tcpHandshakeTimeouts, long tcpDropped, long laneQueueFull,
-            long laneProtectFailures) {
+            long laneProtectFailures, long packetsIn, long bytesIn, long packetsOut, long bytesOut) {
     }
 
     /** A snapshot of {@link Counters}; on the loop (the lanes' own figures may lag). */
     public Counters counters() {
         long laneQueueFull = 0;
         long laneProtectFailures = 0;
+        long packetsOut = traffic.packetsOut();
+        long bytesOut = traffic.bytesOut();
         for (EgressLane lane : lanes) {
             laneQueueFull += lane.outboundFull() + lane.inboundFull();
             laneProtectFailures += lane.protectFailed();
+            packetsOut += lane.sent();
+            bytesOut += lane.sentBytes();
         }
         return new Counters(unusableDatagrams, packetFailures, tcpConnections.open(), tcpConnections.refused(),
-                tcpHandshakeTimeouts, tcpDropped, laneQueueFull, laneProtectFailures);
+                tcpHandshakeTimeouts, tcpDropped, laneQueueFull, laneProtectFailures, traffic.packetsIn(),
+                traffic.bytesIn(), packetsOut, bytesOut);
     }
 
     private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -273,6 +283,7 @@ public final class MediaSockets implements AutoCloseable {
                     unusableDatagrams++;
                     return;
                 }
+                traffic.received(len);
                 content.getBytes(content.readerIndex(), receive, 0, len);
                 receiver.onDatagram(receive, len, packet.sender());
             } catch (RuntimeException e) {
@@ -305,6 +316,7 @@ public final class MediaSockets implements AutoCloseable {
     private final class LaneInbound implements EgressLane.InboundHandler {
         @Override
         public void onLaneDatagram(byte[] buf, int len, InetSocketAddress sender) {
+            traffic.received(len);
             try {
                 receiver.onDatagram(buf, len, sender);
             } catch (RuntimeException e) {
@@ -343,7 +355,7 @@ public final class MediaSockets implements AutoCloseable {
                 return;
             }
             source = key;
-            endpoint = new TcpEndpoint(context.channel());
+            endpoint = new TcpEndpoint(context.channel(), traffic);
             openedMillis = clock.millis();
             lastReadMillis = openedMillis;
             watch = context.executor().scheduleAtFixedRate(() -> watch(context), WATCH_MILLIS, WATCH_MILLIS,
@@ -386,6 +398,7 @@ public final class MediaSockets implements AutoCloseable {
                 return;
             }
             lastReadMillis = clock.millis();
+            traffic.received(len);
             frame.getBytes(frame.readerIndex(), receive, 0, len);
             PeerConnection bound = receiver.onTcpFrame(peer, endpoint, receive, len);
             if (bound == null) {

@@ -10,10 +10,12 @@ final class TcpEndpoint implements MediaEndpoint {
     private static final long MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 
     private final Channel channel;
+    private final TrafficCounters traffic;
     private long dropped;
 
-    TcpEndpoint(Channel channel) {
+    TcpEndpoint(Channel channel, TrafficCounters traffic) {
         this.channel = channel;
+        this.traffic = traffic;
     }
 
     @Override
@@ -27,6 +29,10 @@ final class TcpEndpoint implements MediaEndpoint {
         out.writeBytes(buf, off, len);
         // Flushed at once: packets forwarded from another connection's read would otherwise wait for the tick.
         channel.writeAndFlush(out, channel.voidPromise());
+        if (channel.eventLoop().inEventLoop()) {
+            // An egress lane that sends here counts the packet itself: the counters belong to the media loop.
+            traffic.sent(len);
+        }
     }
 
     @Override

@@ -9,11 +9,13 @@ import java.net.InetSocketAddress;
 final class UdpEndpoint implements MediaEndpoint {
     private final Channel channel;
     private final InetSocketAddress remote;
+    private final TrafficCounters traffic;
     private boolean pending;
 
-    UdpEndpoint(Channel channel, InetSocketAddress remote) {
+    UdpEndpoint(Channel channel, InetSocketAddress remote, TrafficCounters traffic) {
         this.channel = channel;
         this.remote = remote;
+        this.traffic = traffic;
     }
 
     @Override
@@ -24,6 +26,7 @@ final class UdpEndpoint implements MediaEndpoint {
         // context walk and a leak-detector touch per datagram. We are on the channel's event loop, as unsafe needs.
         channel.unsafe().write(new DatagramPacket(out, remote), channel.voidPromise());
         pending = true;
+        traffic.sent(len);
     }
 
     @Override

@@ -234,7 +234,19 @@ public enum ConfigKey {
     API_CREDENTIAL_KEY("api.credentialKey", "", true,
             "AES-256 key (32 bytes, base64) that seals API SecretKeys in the database. Empty: the key in "
                     + "{data.dir}/api-credential.key, created (mode 0600) on first use. Set the same key on every "
-                    + "node sharing a PostgreSQL database.");
+                    + "node sharing a PostgreSQL database."),
+    // metrics: GET /metrics (Prometheus), docs/operations.md
+    METRICS_ENABLED("metrics.enabled", "true", false,
+            "Serve GET /metrics in Prometheus's text format (rooms, members, media, live, JVM). false: no endpoint."),
+    METRICS_TOKEN("metrics.token", "", true,
+            "Bearer token GET /metrics requires (Authorization: Bearer TOKEN). Empty: only loopback clients, with no "
+                    + "proxy header, may scrape the HTTP port; set it to scrape from another machine."),
+    METRICS_HOST("metrics.host", "127.0.0.1", false,
+            "Address the management port (metrics.port) binds: loopback, so only this machine reaches it unless "
+                    + "you choose otherwise."),
+    METRICS_PORT("metrics.port", "-1", false,
+            "A separate management port serving only /metrics (on metrics.host; 0 picks a free port); /metrics "
+                    + "then leaves the HTTP port. -1: /metrics is on the HTTP port.");
 
     private static final Map<String, ConfigKey> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

@@ -249,7 +249,7 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_PRE_AUTH_MAX_BYTES, 4096, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
-                live, limits, turn(settings), api(settings));
+                live, limits, turn(settings), api(settings), metrics(settings));
     }
 
     /** {@code api.*}: the credential key, when given, must be 32 bytes of base64. */
@@ -270,6 +270,12 @@ public final class ConfigLoader {
         return new ApiConfig(integer(settings, ConfigKey.API_REQUESTS_PER_SECOND, 1, 100_000),
                 Duration.ofSeconds(integer(settings, ConfigKey.API_REMOVED_USER_REJOIN_SECONDS, 0, 2_592_000)),
                 key);
+    }
+
+    /** {@code metrics.*}: the endpoint, its token and its management port. */
+    private static MetricsConfig metrics(Map<ConfigKey, Setting> settings) {
+        return new MetricsConfig(bool(settings, ConfigKey.METRICS_ENABLED), text(settings, ConfigKey.METRICS_TOKEN),
+                nonBlank(settings, ConfigKey.METRICS_HOST), integer(settings, ConfigKey.METRICS_PORT, -1, 65535));
     }
 
     /** {@code turn.*}: URLs checked for their scheme; a secret required as soon as one is a TURN server. */

@@ -207,6 +207,21 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         }
     }
 
+    /** Room streams bridged to live output now (each a transcoder from WebRTC to FLV/HLS), every app. */
+    public int bridgedToLive() {
+        return toLive.size();
+    }
+
+    /** RTMP publications bridged into rooms now (each a transcoder to WebRTC). */
+    public int bridgedFromRtmp() {
+        return fromRtmp.size();
+    }
+
+    /** RTMP publishers in their rooms now (members without a signalling socket). */
+    public int rtmpMembers() {
+        return mediaOnlyMembers.size();
+    }
+
     /** Room streams of app {@code sdkAppId} bridged to live output now. */
     public int bridgedToLive(SdkAppId sdkAppId) {
         String prefix = sdkAppId + "_";

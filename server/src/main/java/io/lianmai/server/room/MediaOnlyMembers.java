@@ -59,6 +59,11 @@ public final class MediaOnlyMembers {
         }
     }
 
+    /** How many socketless members this holds now. */
+    public int size() {
+        return bySession.size();
+    }
+
     /** Whether {@code member} is one of these socketless members. */
     public boolean owns(Member member) {
         return bySession.containsValue(member);

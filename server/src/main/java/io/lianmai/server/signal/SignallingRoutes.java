@@ -105,6 +105,11 @@ public final class SignallingRoutes {
         return Future.all(closing).<Void>mapEmpty().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Signalling WebSockets open now (in a room or not yet). */
+    public int openSockets() {
+        return open.size();
+    }
+
     /** Adds {@code /ws} to {@code router}. */
     public void mount(Router router) {
         router.route("/ws").handler(context -> {

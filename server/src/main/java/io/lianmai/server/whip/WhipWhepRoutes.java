@@ -69,6 +69,16 @@ public final class WhipWhepRoutes {
         media.onSessionEnded(this::onSessionEnded);
     }
 
+    /** WHIP publishers in their rooms now. */
+    public int publishers() {
+        return roomMembers.size();
+    }
+
+    /** WHIP and WHEP sessions admitted and not ended. */
+    public int sessions() {
+        return tickets.size();
+    }
+
     /** Adds the routes to {@code router}. */
     public void mount(Router router) {
         for (String endpoint : new String[] {"/whip", "/whep"}) {
