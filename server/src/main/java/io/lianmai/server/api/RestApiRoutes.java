@@ -73,6 +73,7 @@ public final class RestApiRoutes {
         return new RestApiRoutes(vertx, authenticator, List.of(
                 new StartPublishCdnStream(live.cdnTasks()),
                 new StopPublishCdnStream(live.cdnTasks()),
+                new UpdatePublishCdnStream(live.cdnTasks()),
                 new DescribeMediaStats(media),
                 new DismissRoom(false, rooms),
                 new DismissRoom(true, rooms),

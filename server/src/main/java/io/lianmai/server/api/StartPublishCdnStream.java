@@ -127,7 +127,7 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
         }
     }
 
-    private static List<RtmpUrl> urls(List<PublishCdnParam> params) {
+    static List<RtmpUrl> urls(List<PublishCdnParam> params) {
         if (params == null || params.isEmpty()) {
             throw new RestApiException(RestApiException.MISSING_PARAMETER,
                     "PublishCdnParams needs at least one PublishCdnUrl");

@@ -41,8 +41,28 @@ public final class CdnPublishTasks implements AutoCloseable {
     /** Ended tasks whose reason is remembered for {@link #ended}; the oldest is forgotten first. */
     private static final int ENDED_REMEMBERED = 1000;
 
-    /** One relay task: a stream and where it is pushed. */
-    public record Task(String taskId, SdkAppId sdkAppId, String streamName, List<RtmpRelay> relays) {
+    /**
+     * One relay task: a stream and where it is pushed.
+     *
+     * @param sequence the {@code SequenceNumber} of the last update applied; 0 before any
+     */
+    public record Task(String taskId, SdkAppId sdkAppId, String streamName, List<RtmpRelay> relays, long sequence) {
+    }
+
+    /** Thrown when an update's sequence number is not greater than the task's last one. */
+    public static final class StaleUpdateException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final long last;
+
+        StaleUpdateException(long last) {
+            super("SequenceNumber must be greater than the last update's, " + last, null, false, false);
+            this.last = last;
+        }
+
+        /** The sequence number of the last update applied (0: none yet). */
+        public long last() {
+            return last;
+        }
     }
 
     /** Thrown when the node's or the app's quota of tasks is used up. */
@@ -134,29 +154,12 @@ public final class CdnPublishTasks implements AutoCloseable {
      * @throws LimitExceededException when the node or the app already runs its quota of tasks
      */
     public Task start(SdkAppId sdkAppId, String streamName, List<RtmpUrl> urls) {
-        if (urls.isEmpty() || urls.size() > MAX_URLS_PER_TASK) {
-            throw new IllegalArgumentException("a task pushes to 1.." + MAX_URLS_PER_TASK + " URLs");
-        }
-        for (int i = 0; i < urls.size(); i++) {
-            try {
-                policy.check(urls.get(i).host(), urls.get(i).port());
-            } catch (CdnTargetPolicy.DeniedException e) {
-                LOG.info("CDN publish task of app {} refused: {}", sdkAppId, e.getMessage());
-                throw new TargetDeniedException(i, e.getMessage());
-            }
-        }
-        RtmpRelay.AddressResolver addresses = url -> {
-            try {
-                return policy.check(url.host(), url.port());
-            } catch (CdnTargetPolicy.DeniedException e) {
-                throw new RtmpRelay.TargetRefusedException(e.getMessage());
-            }
-        };
+        checkTargets(sdkAppId, urls);
         List<RtmpRelay> relays = new ArrayList<>();
         for (RtmpUrl url : urls) {
-            relays.add(new RtmpRelay(hub, streamName, url, group, blocking, addresses, clock, config));
+            relays.add(newRelay(streamName, url));
         }
-        Task task = new Task(newTaskId(), sdkAppId, streamName, List.copyOf(relays));
+        Task task = new Task(newTaskId(), sdkAppId, streamName, List.copyOf(relays), 0);
         synchronized (tasks) {
             if (tasks.size() >= maxTasks) {
                 throw new LimitExceededException("this node already runs " + maxTasks
@@ -175,6 +178,88 @@ public final class CdnPublishTasks implements AutoCloseable {
         relays.forEach(RtmpRelay::start);
         LOG.info("CDN publish task {} of app {}: {} to {}", task.taskId(), sdkAppId, streamName, urls);
         return task;
+    }
+
+    /**
+     * Changes the running task {@code taskId} of app {@code sdkAppId} (TRTC's {@code UpdatePublishCdnStream}): the
+     * stream it relays and the URLs it pushes to. Pushes whose stream and URL stay go on untouched; removed URLs end
+     * politely, new ones start; a new stream restarts every push (each CDN URL then carries the new stream). An
+     * update whose {@code sequence} is not greater than the task's last one is refused, so that a delayed request
+     * cannot undo a newer one. Empty when no such task runs for that app. Blocks on DNS for new URLs.
+     *
+     * @param streamName the stream to relay from now on
+     * @param urls the URLs to push to from now on (1..{@link #MAX_URLS_PER_TASK})
+     * @throws StaleUpdateException when {@code sequence} is not greater than the last applied one
+     * @throws TargetDeniedException when a new URL's host is refused by the policy (nothing changes)
+     */
+    public Optional<Task> update(SdkAppId sdkAppId, String taskId, long sequence, String streamName,
+            List<RtmpUrl> urls) {
+        if (urls.isEmpty() || urls.size() > MAX_URLS_PER_TASK) {
+            throw new IllegalArgumentException("a task pushes to 1.." + MAX_URLS_PER_TASK + " URLs");
+        }
+        checkTargets(sdkAppId, urls);
+        Task updated;
+        List<RtmpRelay> started = new ArrayList<>();
+        List<RtmpRelay> stopped = new ArrayList<>();
+        synchronized (tasks) {
+            Task current = find(sdkAppId, taskId).orElse(null);
+            if (current == null) {
+                return Optional.empty();
+            }
+            if (sequence <= current.sequence()) {
+                throw new StaleUpdateException(current.sequence());
+            }
+            List<RtmpRelay> relays = new ArrayList<>();
+            List<RtmpRelay> kept = new ArrayList<>();
+            for (RtmpUrl url : urls) {
+                RtmpRelay same = streamName.equals(current.streamName()) ? current.relays().stream()
+                        .filter(relay -> relay.url().equals(url) && !kept.contains(relay) && !relay.gaveUp().isDone())
+                        .findFirst().orElse(null) : null;
+                if (same != null) {
+                    kept.add(same);
+                    relays.add(same);
+                } else {
+                    RtmpRelay fresh = newRelay(streamName, url);
+                    started.add(fresh);
+                    relays.add(fresh);
+                }
+            }
+            current.relays().stream().filter(relay -> !kept.contains(relay)).forEach(stopped::add);
+            updated = new Task(taskId, sdkAppId, streamName, List.copyOf(relays), sequence);
+            tasks.put(taskId, updated);
+        }
+        stopped.forEach(RtmpRelay::stop);
+        for (RtmpRelay relay : updated.relays()) {
+            relay.gaveUp().thenAccept(reason -> onRelayGaveUp(updated));
+        }
+        started.forEach(RtmpRelay::start);
+        LOG.info("CDN publish task {} of app {} updated ({}): {} to {}", taskId, sdkAppId, sequence, streamName,
+                urls);
+        return Optional.of(updated);
+    }
+
+    /** Every URL's host must pass the target policy before anything starts. */
+    private void checkTargets(SdkAppId sdkAppId, List<RtmpUrl> urls) {
+        for (int i = 0; i < urls.size(); i++) {
+            try {
+                policy.check(urls.get(i).host(), urls.get(i).port());
+            } catch (CdnTargetPolicy.DeniedException e) {
+                LOG.info("CDN publish task of app {} refused: {}", sdkAppId, e.getMessage());
+                throw new TargetDeniedException(i, e.getMessage());
+            }
+        }
+    }
+
+    /** A relay of {@code streamName} to {@code url} whose every connection checks the policy again (DNS may change). */
+    private RtmpRelay newRelay(String streamName, RtmpUrl url) {
+        RtmpRelay.AddressResolver addresses = target -> {
+            try {
+                return policy.check(target.host(), target.port());
+            } catch (CdnTargetPolicy.DeniedException e) {
+                throw new RtmpRelay.TargetRefusedException(e.getMessage());
+            }
+        };
+        return new RtmpRelay(hub, streamName, url, group, blocking, addresses, clock, config);
     }
 
     /** A task whose every relay gave up ends: its quota is freed and the reason kept for {@link #ended}. */

@@ -21,9 +21,12 @@ import com.tencentcloudapi.trtc.v20190722.models.SingleSubscribeParams;
 import com.tencentcloudapi.trtc.v20190722.models.StartPublishCdnStreamRequest;
 import com.tencentcloudapi.trtc.v20190722.models.StartPublishCdnStreamResponse;
 import com.tencentcloudapi.trtc.v20190722.models.StopPublishCdnStreamRequest;
+import com.tencentcloudapi.trtc.v20190722.models.UpdatePublishCdnStreamRequest;
 import com.tencentcloudapi.trtc.v20190722.models.UserMediaStream;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.server.TestServer;
+import io.lianmai.server.live.CdnPublishTasks;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.store.App;
 import java.net.http.HttpClient;
@@ -165,6 +168,33 @@ class CloudApiIT {
 
         StartPublishCdnStreamResponse started = client.StartPublishCdnStream(start);
         assertThat(started.getTaskId()).matches("[A-Za-z0-9_-]{24}");
+
+        // Another user of the room, to two URLs; then a stale sequence number.
+        UpdatePublishCdnStreamRequest update = new UpdatePublishCdnStreamRequest();
+        update.setSdkAppId(server.sdkAppId());
+        update.setTaskId(started.getTaskId());
+        update.setSequenceNumber(1L);
+        MixUserInfo guest = new MixUserInfo();
+        guest.setUserId("guest");
+        UserMediaStream guestStream = new UserMediaStream();
+        guestStream.setUserInfo(guest);
+        SingleSubscribeParams toGuest = new SingleSubscribeParams();
+        toGuest.setUserMediaStream(guestStream);
+        update.setSingleSubscribeParams(toGuest);
+        McuPublishCdnParam second = new McuPublishCdnParam();
+        second.setPublishCdnUrl("rtmp://127.0.0.1:2/live/y");
+        update.setPublishCdnParams(new McuPublishCdnParam[] {target, second});
+        assertThat(client.UpdatePublishCdnStream(update).getTaskId()).isEqualTo(started.getTaskId());
+        CdnPublishTasks.Task task = server.server().live().cdnTasks()
+                .find(new SdkAppId(server.sdkAppId()), started.getTaskId()).orElseThrow();
+        assertThat(task.streamName()).isEqualTo(server.sdkAppId() + "_777_guest_main");
+        assertThat(task.relays()).hasSize(2);
+        assertThat(task.sequence()).isEqualTo(1);
+        assertCode(() -> client.UpdatePublishCdnStream(update), "InvalidParameter");
+        update.setTaskId("no-such-task");
+        update.setSequenceNumber(2L);
+        assertCode(() -> client.UpdatePublishCdnStream(update), "ResourceNotFound");
+
         StopPublishCdnStreamRequest stop = new StopPublishCdnStreamRequest();
         stop.setSdkAppId(server.sdkAppId());
         stop.setTaskId(started.getTaskId());

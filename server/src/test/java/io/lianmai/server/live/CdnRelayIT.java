@@ -67,4 +67,50 @@ class CdnRelayIT {
             }
         }
     }
+
+    @Test
+    void updatePublishCdnStreamMovesTheRelayToANewUrlWithoutStoppingTheTask() throws Exception {
+        Ffmpeg tools = new Ffmpeg(dir);
+        try (TestServer origin = TestServer.start(Map.of("cdn.allowedHosts", "127.0.0.1"));
+             TestServer cdn = TestServer.start()) {
+            String stream = origin.sdkAppId() + "_8096_anchor_main";
+            String first = cdn.sdkAppId() + "_1_first_main";
+            String second = cdn.sdkAppId() + "_1_second_main";
+            JsonNode started = RestApiClient.call(origin, "StartPublishCdnStream", RestApiClient.adminSig(origin),
+                    RestApiClient.startBody(origin.sdkAppId(), "8096", 0, "anchor", pushUrl(cdn, first, "first")));
+            String taskId = started.get("TaskId").asText();
+            Process publisher = tools.publish(LivePlaybackIT.publishUrl(origin, stream, "anchor"), 60, "anchor.log");
+            try {
+                LiveStreamHubs.awaitLive(cdn, first);
+
+                JsonNode updated = RestApiClient.call(origin, "UpdatePublishCdnStream", RestApiClient.adminSig(origin),
+                        "{\"SdkAppId\": " + origin.sdkAppId() + ", \"TaskId\": \"" + taskId
+                                + "\", \"SequenceNumber\": 1, \"PublishCdnParams\": [{\"PublishCdnUrl\": \""
+                                + pushUrl(cdn, second, "second") + "\"}]}");
+                assertThat(updated.has("Error")).as(updated.toString()).isFalse();
+                assertThat(updated.get("TaskId").asText()).isEqualTo(taskId);
+
+                LiveStreamHubs.awaitLive(cdn, second);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (cdn.server().live().hub().isLive(first) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(cdn.server().live().hub().isLive(first)).as("the removed URL's push ended").isFalse();
+                assertThat(tools.probeUntilAv(cdn.signedLive(second + ".flv").toString())).contains("h264");
+
+                JsonNode stale = RestApiClient.call(origin, "UpdatePublishCdnStream", RestApiClient.adminSig(origin),
+                        "{\"SdkAppId\": " + origin.sdkAppId() + ", \"TaskId\": \"" + taskId
+                                + "\", \"SequenceNumber\": 1}");
+                assertThat(stale.path("Error").path("Code").asText()).isEqualTo("InvalidParameter");
+                assertThat(cdn.server().live().hub().isLive(second)).as("a stale update changes nothing").isTrue();
+            } finally {
+                Ffmpeg.stop(publisher);
+            }
+        }
+    }
+
+    private static String pushUrl(TestServer cdn, String cdnStream, String user) {
+        return "rtmp://127.0.0.1:" + cdn.server().live().rtmpPort() + "/live/" + cdnStream + "?usersig="
+                + URLEncoder.encode(cdn.userSig(user), StandardCharsets.UTF_8);
+    }
 }
