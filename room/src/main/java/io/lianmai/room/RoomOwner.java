@@ -17,4 +17,7 @@ interface RoomOwner {
 
     /** {@code room} lost its last member and is closed: forget it; the next enter makes a fresh one. */
     void onRoomClosed(Room room);
+
+    /** Where the room reports its changes: the registry's observers (never null; it may do nothing). */
+    RoomObserver observer();
 }

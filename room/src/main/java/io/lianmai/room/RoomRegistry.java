@@ -72,4 +72,10 @@ public interface RoomRegistry {
 
     /** Removes members whose resume grace period is over at {@code now} (reason {@code timeout}). */
     void tick(Instant now);
+
+    /**
+     * Tells {@code observer} of every room change from now on (see {@link RoomObserver} for its thread); call before
+     * the first member enters so that no room is half seen.
+     */
+    void addObserver(RoomObserver observer);
 }
