@@ -14,6 +14,7 @@ import io.lianmai.server.signal.SignallingRoutes;
 import io.lianmai.server.signal.SignallingServices;
 import io.lianmai.server.whip.WhipWhepRoutes;
 import io.lianmai.store.AppStore;
+import io.lianmai.store.CallbackOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -42,6 +43,7 @@ public final class HttpFrontDoor {
     private final AppStore apps;
     private final DevUserSigRoute devUserSig;
     private final LiveService live;
+    private final CallbackOutbox callbacks;
     private SignallingRoutes signalling;
 
     /**
@@ -50,13 +52,16 @@ public final class HttpFrontDoor {
      * @param apps the app store, counted by {@code /healthz}
      * @param live RTMP, FLV and HLS, and the REST API's CDN relay
      * @param devUserSig the development UserSig endpoint (answers 403 unless enabled)
+     * @param callbacks the event callback outbox, for the REST API's reconcile view
      */
-    public HttpFrontDoor(SignallingServices services, AppStore apps, LiveService live, DevUserSigRoute devUserSig) {
+    public HttpFrontDoor(SignallingServices services, AppStore apps, LiveService live, DevUserSigRoute devUserSig,
+            CallbackOutbox callbacks) {
         this.services = services;
         this.vertx = services.vertx();
         this.apps = apps;
         this.devUserSig = devUserSig;
         this.live = live;
+        this.callbacks = callbacks;
     }
 
     /** Starts listening; the future carries the bound port. */
@@ -71,7 +76,7 @@ public final class HttpFrontDoor {
                 new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), connections::release);
         signalling.mount(router);
         devUserSig.mount(router);
-        RestApiRoutes.standard(vertx, services.authenticator(), live, services.media()).mount(router);
+        RestApiRoutes.standard(vertx, services.authenticator(), live, services.media(), callbacks).mount(router);
         live.mount(router);
         // An app's pages import the SDK from here on their own origin; module scripts are fetched with CORS. The SDK
         // is public code and the requests carry no credentials, so any origin may read it.

@@ -7,6 +7,7 @@ import io.lianmai.media.MediaServer;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.LocalRoomRegistry;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.callback.CallbackService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
@@ -51,10 +52,11 @@ public final class LianmaiServer implements AutoCloseable {
     private final Optional<App> createdDefaultApp;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Admission admission;
+    private final CallbackService callbacks;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
             RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
-            Admission admission) {
+            Admission admission, CallbackService callbacks) {
         this.config = config;
         this.apps = apps;
         this.vertx = vertx;
@@ -65,6 +67,7 @@ public final class LianmaiServer implements AutoCloseable {
         this.httpPort = httpPort;
         this.createdDefaultApp = createdDefaultApp;
         this.admission = admission;
+        this.callbacks = callbacks;
     }
 
     /**
@@ -72,10 +75,12 @@ public final class LianmaiServer implements AutoCloseable {
      * listening. Fails with the cause when any part cannot start, leaving nothing running.
      */
     public static LianmaiServer start(LianmaiConfig config, Clock clock) {
-        AppDirectory apps = AppDirectory.over(JdbcAppStore.open(config.store(), clock));
+        JdbcAppStore store = JdbcAppStore.open(config.store(), clock);
+        AppDirectory apps = AppDirectory.over(store);
         Vertx vertx = null;
         MediaServer media = null;
         LiveService live = null;
+        CallbackService callbacks = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -90,6 +95,8 @@ public final class LianmaiServer implements AutoCloseable {
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock), clock);
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
             RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
+            // Before anyone can enter: every room change reaches the callback outbox (docs/callbacks.md).
+            callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox(), apps, rooms, clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // A simulcast publisher is told which layers to pause and resume (its own socket only): in order, on
@@ -111,14 +118,19 @@ public final class LianmaiServer implements AutoCloseable {
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
-                    admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig);
+                    admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig,
+                    callbacks.outbox());
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-            return new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created, admission);
+            return new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created, admission,
+                    callbacks);
         } catch (Exception e) {
+            if (callbacks != null) {
+                callbacks.close();
+            }
             if (vertx != null) {
                 vertx.close();
             }
@@ -227,6 +239,8 @@ public final class LianmaiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cannot remove every member before stopping", e);
         }
+        // The exits and dismissals just made reach the outbox before the database closes.
+        callbacks.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {

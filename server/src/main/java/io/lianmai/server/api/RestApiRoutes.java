@@ -13,6 +13,7 @@ import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RequestBodies;
 import io.lianmai.server.live.LiveService;
+import io.lianmai.store.CallbackOutbox;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -68,11 +69,12 @@ public final class RestApiRoutes {
 
     /** The routes with every action this server implements. */
     public static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
-            MediaPlane media) {
+            MediaPlane media, CallbackOutbox callbacks) {
         return new RestApiRoutes(vertx, authenticator, List.of(
                 new StartPublishCdnStream(live.cdnTasks()),
                 new StopPublishCdnStream(live.cdnTasks()),
-                new DescribeMediaStats(media)));
+                new DescribeMediaStats(media),
+                new DescribeCallbackEvents(callbacks)));
     }
 
     /** Adds {@code POST /api/v1/{Action}} to {@code router}. */

@@ -20,8 +20,9 @@ import java.nio.file.Path;
  * @param live live output (HTTP-FLV and RTMP players, CDN relays)
  * @param limits admission: sessions and join rates per node, app, user and address
  * @param turn the TURN servers clients are given, with signed credentials
+ * @param callbacks event callbacks: delivery, retries, retention, allowed targets
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
         RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live,
-        LimitsConfig limits, TurnConfig turn) {
+        LimitsConfig limits, TurnConfig turn, CallbacksConfig callbacks) {
 }
