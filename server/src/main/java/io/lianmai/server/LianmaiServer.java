@@ -202,6 +202,11 @@ public final class LianmaiServer implements AutoCloseable {
         return media;
     }
 
+    /** Event callbacks: the outbox, its writer and sender (with their counters). */
+    public CallbackService callbacks() {
+        return callbacks;
+    }
+
     /** The apps, served from memory; writes go through to the database. */
     public AppDirectory apps() {
         return apps;
