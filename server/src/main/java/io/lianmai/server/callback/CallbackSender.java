@@ -88,6 +88,8 @@ public final class CallbackSender implements AutoCloseable {
             return t;
         });
         this.http = HttpClient.newBuilder()
+                // HTTP/1.1 as TRTC posts: no h2c upgrade headers for plain-HTTP receivers to trip over.
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.timeout())
                 // A redirect could lead anywhere, past the target policy: a receiver must answer itself.
                 .followRedirects(HttpClient.Redirect.NEVER)
