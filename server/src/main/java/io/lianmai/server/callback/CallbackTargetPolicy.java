@@ -59,7 +59,9 @@ public final class CallbackTargetPolicy {
         String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(literal);
+            // A literal is parsed, never looked up.
+            addresses = isLiteral(literal) ? new InetAddress[] {InetAddress.getByName(literal)}
+                    : resolver.resolve(literal);
         } catch (UnknownHostException e) {
             throw new DeniedException("cannot resolve " + host);
         }
@@ -74,6 +76,11 @@ public final class CallbackTargetPolicy {
             }
         }
         return uri;
+    }
+
+    /** Whether {@code host} is an IPv4 or IPv6 address (brackets removed), which needs no DNS. */
+    private static boolean isLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     }
 
     /** The URL's form only, no DNS: an absolute http or https URL with a host and no user info. */
