@@ -1,6 +1,7 @@
 package io.lianmai.room;
 
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -10,11 +11,13 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The rooms of this node, in memory: the single-node {@link RoomRegistry}. Rooms by key and members by session
@@ -34,6 +37,8 @@ public final class LocalRoomRegistry implements RoomRegistry {
     private final ConcurrentMap<String, Member> byToken = new ConcurrentHashMap<>();
     /** Users removed by the server API, per room, with the instant they may enter again. */
     private final ConcurrentMap<RoomKey, ConcurrentMap<UserId, Instant>> refused = new ConcurrentHashMap<>();
+    private final List<RoomObserver> observers = new CopyOnWriteArrayList<>();
+    private final RoomObserver fanOut = new FanOut();
     private final RoomOwner owner = new Owner();
 
     /** A registry drawing session tokens from a {@link SecureRandom}. */
@@ -166,6 +171,58 @@ public final class LocalRoomRegistry implements RoomRegistry {
         refused.values().removeIf(Map::isEmpty);
     }
 
+    @Override
+    public void addObserver(RoomObserver observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    /** Tells every registered observer; a copy-on-write list, so reading it takes no lock two rooms could share. */
+    private final class FanOut implements RoomObserver {
+        @Override
+        public void onRoomCreated(RoomKey room, UserId creator, Instant at) {
+            for (RoomObserver each : observers) {
+                each.onRoomCreated(room, creator, at);
+            }
+        }
+
+        @Override
+        public void onRoomDismissed(RoomKey room, Instant at) {
+            for (RoomObserver each : observers) {
+                each.onRoomDismissed(room, at);
+            }
+        }
+
+        @Override
+        public void onMemberEntered(RoomKey room, UserId userId, Role role, ClientKind kind, Instant at) {
+            for (RoomObserver each : observers) {
+                each.onMemberEntered(room, userId, role, kind, at);
+            }
+        }
+
+        @Override
+        public void onMemberLeft(RoomKey room, UserId userId, Role role, ClientKind kind, LeaveReason reason,
+                Instant at) {
+            for (RoomObserver each : observers) {
+                each.onMemberLeft(room, userId, role, kind, reason, at);
+            }
+        }
+
+        @Override
+        public void onMemberRoleSwitched(RoomKey room, UserId userId, Role role, Instant at) {
+            for (RoomObserver each : observers) {
+                each.onMemberRoleSwitched(room, userId, role, at);
+            }
+        }
+
+        @Override
+        public void onTracksChanged(RoomKey room, UserId userId, StreamType type, Tracks before, Tracks after,
+                Instant at) {
+            for (RoomObserver each : observers) {
+                each.onTracksChanged(room, userId, type, before, after, at);
+            }
+        }
+    }
+
     /** What the rooms tell this registry, under their own locks: only the concurrent maps change here. */
     private final class Owner implements RoomOwner {
         @Override
@@ -196,6 +253,11 @@ public final class LocalRoomRegistry implements RoomRegistry {
             Map<UserId, Instant> users = refused.get(key);
             Instant until = users == null ? null : users.get(userId);
             return until != null && now.isBefore(until) ? Optional.of(until) : Optional.empty();
+        }
+
+        @Override
+        public RoomObserver observer() {
+            return fanOut;
         }
     }
 }

@@ -43,4 +43,9 @@ public interface MemberListener {
     default boolean isConnectionAlive() {
         return false;
     }
+
+    /** How this member reached the room, for {@link RoomObserver}s; the signalling connection is {@code WEBRTC}. */
+    default ClientKind clientKind() {
+        return ClientKind.WEBRTC;
+    }
 }

@@ -42,6 +42,8 @@ public final class Room {
     private Scene scene;
     private final Map<UserId, Member> members = new LinkedHashMap<>();
     private boolean closed;
+    /** Whether observers were told this room was created (its first member entered), so they hear it dismissed. */
+    private boolean announced;
 
     Room(RoomKey key, Scene scene, RoomConfig config, Clock clock, RoomOwner owner) {
         this.key = key;
@@ -147,6 +149,7 @@ public final class Room {
             }
             member.setRoleLocked(role);
             broadcastLocked(member, new RoomEvent.UserRole(member.userId(), role));
+            owner.observer().onMemberRoleSwitched(key, member.userId(), role, clock.instant());
             return ended;
         } finally {
             lock.unlock();
@@ -182,6 +185,7 @@ public final class Room {
             boolean hasAudio = type == StreamType.MAIN && audio;
             member.publishedLocked().put(type, new Member.Publication(sessionId, hasAudio, video));
             broadcastLocked(member, new RoomEvent.StreamAdd(member.userId(), type, hasAudio, video));
+            tellTracksLocked(member, type, RoomObserver.Tracks.NONE, new RoomObserver.Tracks(hasAudio, video));
             return replaced;
         } finally {
             lock.unlock();
@@ -224,6 +228,8 @@ public final class Room {
             }
             member.publishedLocked().put(type, new Member.Publication(publication.sessionId(), newAudio, newVideo));
             broadcastLocked(member, new RoomEvent.StreamUpdate(member.userId(), type, newAudio, newVideo));
+            tellTracksLocked(member, type, new RoomObserver.Tracks(publication.audio(), publication.video()),
+                    new RoomObserver.Tracks(newAudio, newVideo));
         } finally {
             lock.unlock();
         }
@@ -601,6 +607,13 @@ public final class Room {
     private void addLocked(Member member) {
         members.put(member.userId(), member);
         broadcastLocked(member, new RoomEvent.UserJoin(member.userId(), member.role()));
+        Instant now = clock.instant();
+        if (!announced) {
+            announced = true;
+            owner.observer().onRoomCreated(key, member.userId(), now);
+        }
+        owner.observer().onMemberEntered(key, member.userId(), member.role(), member.listenerLocked().clientKind(),
+                now);
     }
 
     private void removeLocked(Member member, LeaveReason reason) {
@@ -614,6 +627,8 @@ public final class Room {
         members.remove(member.userId(), member);
         member.markRemovedLocked();
         broadcastLocked(member, new RoomEvent.UserLeave(member.userId(), reason));
+        owner.observer().onMemberLeft(key, member.userId(), member.role(), member.listenerLocked().clientKind(),
+                reason, clock.instant());
         owner.onSessionTokenRetired(member.sessionToken(), member);
         // Publications stay recorded on the removed member so its listener can end the media sessions.
         member.listenerLocked().onMemberRemoved(member, reason);
@@ -622,6 +637,11 @@ public final class Room {
     private void closeIfEmptyLocked() {
         if (members.isEmpty() && !closed) {
             closed = true;
+            // Before the registry forgets this room: a fresh room of the same key (made once it is forgotten, under
+            // its own lock) must be told created after this one was told dismissed.
+            if (announced) {
+                owner.observer().onRoomDismissed(key, clock.instant());
+            }
             owner.onRoomClosed(this);
         }
     }
@@ -674,7 +694,16 @@ public final class Room {
         }
         dropSubscriptionsLocked(StreamId.of(member.userId(), type));
         broadcastLocked(member, new RoomEvent.StreamRemove(member.userId(), type));
+        tellTracksLocked(member, type, new RoomObserver.Tracks(publication.audio(), publication.video()),
+                RoomObserver.Tracks.NONE);
         return Optional.of(publication.sessionId());
+    }
+
+    private void tellTracksLocked(Member member, StreamType type, RoomObserver.Tracks before,
+            RoomObserver.Tracks after) {
+        if (!before.equals(after)) {
+            owner.observer().onTracksChanged(key, member.userId(), type, before, after, clock.instant());
+        }
     }
 
     /** The media plane ends the players of a publisher that goes, so only the bookkeeping is left to drop. */

@@ -27,4 +27,7 @@ interface RoomOwner {
      * ({@code now} before that instant).
      */
     Optional<Instant> refusedUntil(RoomKey key, UserId userId, Instant now);
+
+    /** Where the room reports its changes: the registry's observers (never null; it may do nothing). */
+    RoomObserver observer();
 }

@@ -102,4 +102,10 @@ public interface RoomRegistry {
      * refusals of {@link #remove} that ended.
      */
     void tick(Instant now);
+
+    /**
+     * Tells {@code observer} of every room change from now on (see {@link RoomObserver} for its thread); call before
+     * the first member enters so that no room is half seen.
+     */
+    void addObserver(RoomObserver observer);
 }

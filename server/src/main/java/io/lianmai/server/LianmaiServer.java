@@ -10,6 +10,7 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.api.ApiCredentials;
 import io.lianmai.server.api.CredentialCipher;
 import io.lianmai.server.api.ServerApi;
+import io.lianmai.server.callback.CallbackService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
@@ -59,10 +60,11 @@ public final class LianmaiServer implements AutoCloseable {
     private final Admission admission;
     private NodeMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
+    private final CallbackService callbacks;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
             RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
-            Admission admission) {
+            Admission admission, CallbackService callbacks) {
         this.config = config;
         this.apps = apps;
         this.vertx = vertx;
@@ -73,6 +75,7 @@ public final class LianmaiServer implements AutoCloseable {
         this.httpPort = httpPort;
         this.createdDefaultApp = createdDefaultApp;
         this.admission = admission;
+        this.callbacks = callbacks;
     }
 
     /**
@@ -85,6 +88,7 @@ public final class LianmaiServer implements AutoCloseable {
         Vertx vertx = null;
         MediaServer media = null;
         LiveService live = null;
+        CallbackService callbacks = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -99,6 +103,8 @@ public final class LianmaiServer implements AutoCloseable {
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock), clock);
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
             RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
+            // Before anyone can enter: every room change reaches the callback outbox (docs/callbacks.md).
+            callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox(), apps, rooms, clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // A simulcast publisher is told which layers to pause and resume (its own socket only): in order, on
@@ -123,7 +129,7 @@ public final class LianmaiServer implements AutoCloseable {
                     admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig,
                     ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new ApiCredentials(
                             ApiCredentialStore.over(store), CredentialCipher.load(config.api().credentialKey(),
-                                    config.dataDir()), clock), config.api(), clock));
+                                    config.dataDir()), clock), config.api(), callbacks.outbox(), clock));
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);
@@ -135,11 +141,14 @@ public final class LianmaiServer implements AutoCloseable {
             metricsEndpoint.listen().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS,
                     TimeUnit.SECONDS);
             LianmaiServer server = new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created,
-                    admission);
+                    admission, callbacks);
             server.metrics = metrics;
             server.metricsEndpoint = metricsEndpoint;
             return server;
         } catch (Exception e) {
+            if (callbacks != null) {
+                callbacks.close();
+            }
             if (vertx != null) {
                 vertx.close();
             }
@@ -221,6 +230,11 @@ public final class LianmaiServer implements AutoCloseable {
         return media;
     }
 
+    /** Event callbacks: the outbox, its writer and sender (with their counters). */
+    public CallbackService callbacks() {
+        return callbacks;
+    }
+
     /** The apps, served from memory; writes go through to the database. */
     public AppDirectory apps() {
         return apps;
@@ -258,6 +272,8 @@ public final class LianmaiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cannot remove every member before stopping", e);
         }
+        // The exits and dismissals just made reach the outbox before the database closes.
+        callbacks.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {

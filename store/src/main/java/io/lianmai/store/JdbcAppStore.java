@@ -466,6 +466,13 @@ public final class JdbcAppStore implements AppStore {
                 : Optional.of(new App.RetiredKey(key.strip(), validUntil.toInstant()));
     }
 
+    /**
+     * The event callback outbox in this same database, on this store's connection pool: valid until {@link #close}.
+     */
+    public CallbackOutbox callbackOutbox() {
+        return new CallbackOutbox(pool, where, secrets);
+    }
+
     @Override
     public void close() {
         pool.close();
@@ -560,7 +567,7 @@ public final class JdbcAppStore implements AppStore {
      * A StoreException whose message adds the driver's reason to the context. The cause is kept for its stack trace
      * unless some message in it shows a secret, as a driver echoing its URL would.
      */
-    private static StoreException failure(String context, Throwable cause, List<String> secrets) {
+    static StoreException failure(String context, Throwable cause, List<String> secrets) {
         String message = Redaction.scrub(context + ": " + reason(cause), secrets);
         return Redaction.leaks(cause, secrets)
                 ? new StoreException(message + " (driver error withheld: it showed a password)")

@@ -429,6 +429,95 @@ abstract class AppStoreContract {
                 LongStream.range(1_400_000_000L, 1_400_000_000L + expected).boxed().toList());
     }
 
+    // ---- the callback outbox (issue 15, migration V4) ----
+
+    private static final SdkAppId OUTBOX_APP = new SdkAppId(1_400_000_000L);
+
+    private static CallbackOutbox.NewEvent outboxEvent(String id, String room, int type, long ms) {
+        return new CallbackOutbox.NewEvent(id, OUTBOX_APP, room, type / 100, type, ms, "{\"RoomId\":1}",
+                CallbackOutbox.PresenceChange.NONE, null, null);
+    }
+
+    @Test
+    void theOutboxOffersOnlyEachRoomsOldestPendingEventInOrder() {
+        CallbackOutbox outbox = ((JdbcAppStore) open()).callbackOutbox();
+        outbox.append(List.of(outboxEvent("a1", "r1", 101, 1000), outboxEvent("b1", "r2", 101, 1001),
+                outboxEvent("a2", "r1", 103, 1002), outboxEvent("a3", "r1", 104, 1003)));
+
+        List<CallbackOutbox.Entry> due = outbox.due(5000, 10);
+        assertThat(due).extracting(CallbackOutbox.Entry::eventId).containsExactly("a1", "b1");
+        assertThat(due.get(0).state()).isEqualTo(CallbackOutbox.State.PENDING);
+        assertThat(due.get(0).eventInfo()).isEqualTo("{\"RoomId\":1}");
+
+        // A retry later holds its room back (order within a room), not the other room.
+        outbox.markRetry(due.get(0).seq(), java.util.OptionalInt.of(500), "HTTP 500", 9000);
+        assertThat(outbox.due(5000, 10)).extracting(CallbackOutbox.Entry::eventId).containsExactly("b1");
+        outbox.markDelivered(due.get(1).seq(), 200, 5001);
+        assertThat(outbox.due(9000, 10)).extracting(CallbackOutbox.Entry::eventId).containsExactly("a1");
+        outbox.markFailed(due.get(0).seq(), true, java.util.OptionalInt.empty(), "gave up", 9001);
+        assertThat(outbox.due(9001, 10)).extracting(CallbackOutbox.Entry::eventId).containsExactly("a2");
+
+        List<CallbackOutbox.Entry> all = outbox.list(OUTBOX_APP, false, Long.MAX_VALUE, 10);
+        assertThat(all).extracting(CallbackOutbox.Entry::eventId).containsExactly("a3", "a2", "b1", "a1");
+        CallbackOutbox.Entry failed = all.get(3);
+        assertThat(failed.state()).isEqualTo(CallbackOutbox.State.FAILED);
+        assertThat(failed.attempts()).isEqualTo(2);
+        assertThat(failed.lastError()).contains("gave up");
+        assertThat(failed.finishedMs()).hasValue(9001);
+        assertThat(outbox.list(OUTBOX_APP, true, Long.MAX_VALUE, 10)).extracting(CallbackOutbox.Entry::eventId)
+                .containsExactly("a3", "a2", "a1");
+        assertThat(outbox.pendingCount()).isEqualTo(2);
+
+        assertThat(outbox.purgeFinishedBefore(9001)).isEqualTo(1);
+        assertThat(outbox.list(OUTBOX_APP, false, Long.MAX_VALUE, 10)).extracting(CallbackOutbox.Entry::eventId)
+                .containsExactly("a3", "a2", "a1");
+    }
+
+    @Test
+    void theOutboxRefusesADuplicateEventIdAndKeepsNoneOfTheBatch() {
+        CallbackOutbox outbox = ((JdbcAppStore) open()).callbackOutbox();
+        outbox.append(List.of(outboxEvent("x", "r1", 101, 1)));
+
+        assertThatThrownBy(() -> outbox.append(List.of(outboxEvent("y", "r1", 103, 2), outboxEvent("x", "r1", 104, 3))))
+                .isInstanceOf(StoreException.class);
+        assertThat(outbox.list(OUTBOX_APP, false, Long.MAX_VALUE, 10)).extracting(CallbackOutbox.Entry::eventId)
+                .containsExactly("x");
+    }
+
+    @Test
+    void theOutboxSurvivesReopening() {
+        CallbackOutbox outbox = ((JdbcAppStore) open()).callbackOutbox();
+        outbox.append(List.of(outboxEvent("kept", "s:room", 201, 7)));
+        opened.forEach(AppStore::close);
+
+        CallbackOutbox reopened = ((JdbcAppStore) open()).callbackOutbox();
+        assertThat(reopened.due(7, 10)).extracting(CallbackOutbox.Entry::eventId, CallbackOutbox.Entry::roomKey)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("kept", "s:room"));
+    }
+
+    @Test
+    void theOutboxKeepsWhoIsWhereWithTheEvents() {
+        CallbackOutbox outbox = ((JdbcAppStore) open()).callbackOutbox();
+        outbox.append(List.of(
+                presenceEvent("p1", "r1", CallbackOutbox.PresenceChange.ROOM_CREATED, "alice", null),
+                presenceEvent("p2", "r1", CallbackOutbox.PresenceChange.MEMBER_ENTERED, "alice", "anchor"),
+                presenceEvent("p3", "r1", CallbackOutbox.PresenceChange.MEMBER_ENTERED, "bob", "audience"),
+                presenceEvent("p4", "r1", CallbackOutbox.PresenceChange.MEMBER_ROLE, "bob", "anchor"),
+                presenceEvent("p5", "r1", CallbackOutbox.PresenceChange.MEMBER_LEFT, "alice", null),
+                presenceEvent("p6", "r2", CallbackOutbox.PresenceChange.ROOM_CREATED, "carol", null),
+                presenceEvent("p7", "r2", CallbackOutbox.PresenceChange.MEMBER_ENTERED, "carol", "anchor")));
+        outbox.append(List.of(presenceEvent("p8", "r2", CallbackOutbox.PresenceChange.ROOM_DISMISSED, null, null)));
+
+        assertThat(outbox.presence()).containsExactly(
+                new CallbackOutbox.Presence(OUTBOX_APP, "r1", "bob", "anchor"),
+                new CallbackOutbox.Presence(OUTBOX_APP, "r1", "", null));
+    }
+
+    private static CallbackOutbox.NewEvent presenceEvent(String id, String room, CallbackOutbox.PresenceChange change,
+            String userId, String role) {
+        return new CallbackOutbox.NewEvent(id, OUTBOX_APP, room, 1, 103, 1, "{}", change, userId, role);
+    }
+
     private void insertRaw(long sdkAppId) throws SQLException {
         try (Connection connection = rawConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO apps (sdk_app_id, name, "

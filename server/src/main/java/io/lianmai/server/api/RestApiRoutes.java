@@ -14,6 +14,7 @@ import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.http.RequestBodies;
 import io.lianmai.server.live.LiveService;
 import io.vertx.core.AsyncResult;
+import io.lianmai.store.CallbackOutbox;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -69,7 +70,7 @@ public final class RestApiRoutes {
 
     /** The routes with every action this server implements. */
     public static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
-            MediaPlane media, RoomModeration rooms) {
+            MediaPlane media, RoomModeration rooms, CallbackOutbox callbacks) {
         return new RestApiRoutes(vertx, authenticator, List.of(
                 new StartPublishCdnStream(live.cdnTasks()),
                 new StopPublishCdnStream(live.cdnTasks()),
@@ -78,7 +79,8 @@ public final class RestApiRoutes {
                 new DismissRoom(false, rooms),
                 new DismissRoom(true, rooms),
                 new RemoveUser(false, rooms),
-                new RemoveUser(true, rooms)));
+                new RemoveUser(true, rooms),
+                new DescribeCallbackEvents(callbacks)));
     }
 
     /** Adds {@code POST /api/v1/{Action}} to {@code router}. */

@@ -6,6 +6,7 @@ import io.lianmai.server.config.ApiConfig;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.store.AppLookup;
+import io.lianmai.store.CallbackOutbox;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -27,9 +28,9 @@ public final class ServerApi {
     /** Every action this server implements, on both entry points. */
     public static ServerApi standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
             MediaPlane media, RoomRegistry rooms, AppLookup apps, ApiCredentials credentials, ApiConfig config,
-            Clock clock) {
+            CallbackOutbox callbacks, Clock clock) {
         RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, live, media,
-                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock));
+                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks);
         return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, apps,
                 config.requestsPerSecond(), clock));
     }

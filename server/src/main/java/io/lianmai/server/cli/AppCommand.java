@@ -1,6 +1,7 @@
 package io.lianmai.server.cli;
 
 import io.lianmai.common.SdkAppId;
+import io.lianmai.server.callback.CallbackTargetPolicy;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.store.App;
 import io.lianmai.store.AppNotFoundException;
@@ -13,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -137,9 +139,12 @@ final class AppCommand implements Runnable {
         }
     }
 
-    /** {@code lianmai app set --sdkappid ID [--public-playback B] [--require-private-map-key B]}. */
+    /**
+     * {@code lianmai app set --sdkappid ID [--public-playback B] [--require-private-map-key B] [--callback-url URL]
+     * [--callback-key KEY] [--clear-callback]}.
+     */
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = "Change an app's security settings, then print them.")
+            description = "Change an app's security and callback settings, then print them.")
     static final class Set implements Callable<Integer> {
         @ParentCommand
         AppCommand app;
@@ -163,11 +168,45 @@ final class AppCommand implements Runnable {
                         + "publish) needs a valid PrivateMapKey. Default for new apps: false.")
         String requirePrivateMapKey;
 
+        @Option(names = "--callback-url", paramLabel = "URL",
+                description = "Where TRTC event callbacks of the app are posted (docs/callbacks.md): an absolute "
+                        + "http:// or https:// URL at a public address (callbacks.allowPrivateTargets allows others).")
+        String callbackUrl;
+
+        @Option(names = "--callback-key", paramLabel = "KEY",
+                description = "The key that signs callbacks (header Sign = base64(HMAC-SHA256(KEY, body))), as "
+                        + "in TRTC's console: up to 256 characters, no spaces.")
+        String callbackKey;
+
+        @Option(names = "--clear-callback", description = "Stop sending the app's event callbacks: forget its "
+                + "callback URL and key (events already recorded stay in the outbox and are given up).")
+        boolean clearCallback;
+
         @Override
         public Integer call() {
-            if (publicPlayback == null && requirePrivateMapKey == null) {
+            if (publicPlayback == null && requirePrivateMapKey == null && callbackUrl == null && callbackKey == null
+                    && !clearCallback) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "app set needs at least one of --public-playback, --require-private-map-key");
+                        "app set needs at least one of --public-playback, --require-private-map-key, "
+                                + "--callback-url, --callback-key, --clear-callback");
+            }
+            if (clearCallback && (callbackUrl != null || callbackKey != null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--clear-callback cannot be combined with --callback-url or --callback-key");
+            }
+            if (callbackUrl != null) {
+                LianmaiConfig config = configOptions.load(app.root.context(), Map.of());
+                try {
+                    new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()).check(callbackUrl);
+                } catch (CallbackTargetPolicy.DeniedException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--callback-url: " + e.getMessage());
+                }
+            }
+            if (callbackKey != null && (callbackKey.isBlank() || callbackKey.chars().anyMatch(
+                    c -> Character.isWhitespace(c) || Character.isISOControl(c)))) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--callback-key must be non-empty, without spaces or control characters");
             }
             SdkAppId sdkAppId = id.sdkAppId;
             Boolean playback = publicPlayback == null ? null : bool(spec, "--public-playback", publicPlayback);
@@ -181,9 +220,27 @@ final class AppCommand implements Runnable {
                 if (required != null) {
                     changed = change(sdkAppId, () -> store.setRequirePrivateMapKey(sdkAppId, required));
                 }
+                if (clearCallback || callbackUrl != null || callbackKey != null) {
+                    changed = change(sdkAppId, () -> setCallback(store, sdkAppId));
+                }
                 printSettings(spec.commandLine().getOut(), changed);
             }
             return 0;
+        }
+
+        /** Sets the callback URL and/or key, keeping the one not given; clears both with {@code --clear-callback}. */
+        private App setCallback(AppStore store, SdkAppId sdkAppId) {
+            if (clearCallback) {
+                return store.setWebhook(sdkAppId, Optional.empty(), Optional.empty());
+            }
+            App current = store.find(sdkAppId).orElseThrow(() -> new AppNotFoundException(sdkAppId));
+            Optional<String> url = callbackUrl != null ? Optional.of(callbackUrl.strip()) : current.webhookUrl();
+            Optional<String> key = callbackKey != null ? Optional.of(callbackKey) : current.callbackKey();
+            try {
+                return store.setWebhook(sdkAppId, url, key);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(e.getMessage());
+            }
         }
     }
 
@@ -336,6 +393,8 @@ final class AppCommand implements Runnable {
         out.println("Enabled               " + app.enabled());
         out.println("PublicPlayback        " + app.publicPlayback());
         out.println("RequirePrivateMapKey  " + app.requirePrivateMapKey());
+        out.println("CallbackUrl           " + app.webhookUrl().orElse("(none)"));
+        out.println("CallbackKey           " + (app.callbackKey().isPresent() ? "set" : "(none)"));
         out.flush();
     }
 

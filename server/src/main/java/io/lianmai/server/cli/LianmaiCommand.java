@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Lianmai: a self-hosted, TRTC-compatible real-time audio/video cloud.",
         subcommands = {ServeCommand.class, AppCommand.class, UserSigCommand.class, LiveCommand.class,
                 ApiKeyCommand.class,
+                CallbacksCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LianmaiCommand implements Runnable {
     private final CliContext context;
@@ -42,6 +43,16 @@ public final class LianmaiCommand implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli prints either "did you mean" or the usage; a mistyped command gets both.
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            CommandLine failed = exception.getCommandLine();
+            PrintWriter writer = failed.getErr();
+            writer.println(exception.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(exception, writer);
+            failed.usage(writer, failed.getColorScheme());
+            writer.flush();
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
             failed.getErr().println("error: " + describe(exception));
             failed.getErr().flush();

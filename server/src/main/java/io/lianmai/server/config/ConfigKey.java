@@ -246,7 +246,31 @@ public enum ConfigKey {
                     + "you choose otherwise."),
     METRICS_PORT("metrics.port", "-1", false,
             "A separate management port serving only /metrics (on metrics.host; 0 picks a free port); /metrics "
-                    + "then leaves the HTTP port. -1: /metrics is on the HTTP port.");
+                    + "then leaves the HTTP port. -1: /metrics is on the HTTP port."),
+    // Event callbacks (issue 15): docs/callbacks.md.
+    CALLBACKS_TIMEOUT_MILLIS("callbacks.timeoutMillis", "5000", false,
+            "One callback delivery attempt (connect and answer); beyond it the attempt failed. TRTC waits 5 s."),
+    CALLBACKS_MAX_CONCURRENT("callbacks.maxConcurrent", "16", false,
+            "Callback deliveries in flight at once, all apps together; one room never has two (order per room)."),
+    CALLBACKS_RETRY_INITIAL_MILLIS("callbacks.retryInitialMillis", "1000", false,
+            "Wait after a callback's first failed attempt; each later wait doubles, up to callbacks.retryMaxSeconds."),
+    CALLBACKS_RETRY_MAX_SECONDS("callbacks.retryMaxSeconds", "600", false,
+            "Longest wait between two attempts at one callback: a receiver back up is reached within this long."),
+    CALLBACKS_RETRY_FOR_SECONDS("callbacks.retryForSeconds", "86400", false,
+            "How long after its event a callback is still retried (24 h; TRTC gives up after 1 min); then it is "
+                    + "given up, shown as failed, and the room's next event goes."),
+    CALLBACKS_RETENTION_HOURS("callbacks.retentionHours", "168", false,
+            "How long delivered and given-up callbacks stay in the outbox for callbacks list and "
+                    + "DescribeCallbackEvents; pending ones are kept until done."),
+    CALLBACKS_POLL_MILLIS("callbacks.pollMillis", "500", false,
+            "How often the outbox is checked for due retries when no new event woke the sender."),
+    CALLBACKS_QUEUE_SIZE("callbacks.queueSize", "100000", false,
+            "Callback events held in memory between a room's change and their database write; more are dropped "
+                    + "and logged (only while the database is down or far too slow)."),
+    CALLBACKS_ALLOW_PRIVATE_TARGETS("callbacks.allowPrivateTargets", "false", false,
+            "Let callback URLs point at loopback, private, link-local, CGNAT, multicast and unspecified addresses "
+                    + "(a receiver on this host or its network). Off: an app's callback URL cannot aim this server "
+                    + "at its own network.");
 
     private static final Map<String, ConfigKey> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

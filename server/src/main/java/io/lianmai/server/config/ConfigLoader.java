@@ -249,7 +249,8 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_PRE_AUTH_MAX_BYTES, 4096, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
-                live, limits, turn(settings), api(settings), metrics(settings));
+                live, limits, turn(settings), api(settings), metrics(settings),
+                callbacks(settings));
     }
 
     /** {@code api.*}: the credential key, when given, must be 32 bytes of base64. */
@@ -276,6 +277,20 @@ public final class ConfigLoader {
     private static MetricsConfig metrics(Map<ConfigKey, Setting> settings) {
         return new MetricsConfig(bool(settings, ConfigKey.METRICS_ENABLED), text(settings, ConfigKey.METRICS_TOKEN),
                 nonBlank(settings, ConfigKey.METRICS_HOST), integer(settings, ConfigKey.METRICS_PORT, -1, 65535));
+    }
+
+    /** {@code callbacks.*}: docs/callbacks.md. */
+    private static CallbacksConfig callbacks(Map<ConfigKey, Setting> settings) {
+        return new CallbacksConfig(
+                Duration.ofMillis(integer(settings, ConfigKey.CALLBACKS_TIMEOUT_MILLIS, 100, 120_000)),
+                integer(settings, ConfigKey.CALLBACKS_MAX_CONCURRENT, 1, 10_000),
+                Duration.ofMillis(integer(settings, ConfigKey.CALLBACKS_RETRY_INITIAL_MILLIS, 10, 3_600_000)),
+                Duration.ofSeconds(integer(settings, ConfigKey.CALLBACKS_RETRY_MAX_SECONDS, 1, 86_400)),
+                Duration.ofSeconds(integer(settings, ConfigKey.CALLBACKS_RETRY_FOR_SECONDS, 1, 30 * 86_400)),
+                Duration.ofHours(integer(settings, ConfigKey.CALLBACKS_RETENTION_HOURS, 1, 365 * 24)),
+                Duration.ofMillis(integer(settings, ConfigKey.CALLBACKS_POLL_MILLIS, 10, 60_000)),
+                integer(settings, ConfigKey.CALLBACKS_QUEUE_SIZE, 100, 10_000_000),
+                bool(settings, ConfigKey.CALLBACKS_ALLOW_PRIVATE_TARGETS));
     }
 
     /** {@code turn.*}: URLs checked for their scheme; a secret required as soon as one is a TURN server. */

@@ -123,7 +123,7 @@ public final class CdnTargetPolicy {
     }
 
     /** Which special range {@code address} is in ("a loopback (127.0.0.0/8)"), or empty for a public address. */
-    static Optional<String> special(InetAddress address) {
+    public static Optional<String> special(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (address instanceof Inet6Address) {
             Optional<byte[]> embedded = embeddedV4(bytes);

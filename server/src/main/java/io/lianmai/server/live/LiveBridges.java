@@ -6,6 +6,7 @@ import io.lianmai.common.SdkAppId;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.ClientKind;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.room.MediaOnlyMembers;
 import io.netty.buffer.ByteBuf;
@@ -83,7 +84,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         this.maxPerApp = maxPerApp;
         this.media = media;
         this.rooms = rooms;
-        this.mediaOnlyMembers = new MediaOnlyMembers(rooms, media);
+        this.mediaOnlyMembers = new MediaOnlyMembers(rooms, media, ClientKind.RTMP);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         AtomicInteger counter = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),

@@ -6,6 +6,7 @@ import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.ClientKind;
 import io.lianmai.room.Entered;
 import io.lianmai.room.EnterRequest;
 import io.lianmai.room.LeaveReason;
@@ -30,11 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MediaOnlyMembers {
     private final RoomRegistry rooms;
     private final MediaPlane media;
+    private final ClientKind kind;
     private final Map<String, Member> bySession = new ConcurrentHashMap<>();
 
-    public MediaOnlyMembers(RoomRegistry rooms, MediaPlane media) {
+    /** @param kind how these members reach their rooms ({@code WHIP} or {@code RTMP}), for room observers */
+    public MediaOnlyMembers(RoomRegistry rooms, MediaPlane media, ClientKind kind) {
         this.rooms = rooms;
         this.media = media;
+        this.kind = kind;
         media.onSessionEnded(this::onMediaSessionEnded);
     }
 
@@ -99,6 +103,11 @@ public final class MediaOnlyMembers {
         @Override
         public void onListenerReplaced(Member member) {
             // Only socket members resume; nothing to do.
+        }
+
+        @Override
+        public ClientKind clientKind() {
+            return kind;
         }
     }
 }

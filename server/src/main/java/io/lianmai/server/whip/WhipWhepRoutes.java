@@ -11,6 +11,7 @@ import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.common.UserId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.ClientKind;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
 import io.lianmai.room.RoomRegistry;
@@ -63,7 +64,7 @@ public final class WhipWhepRoutes {
             Admission admission, IceServers iceServers) {
         this.authenticator = authenticator;
         this.media = media;
-        this.roomMembers = new MediaOnlyMembers(rooms, media);
+        this.roomMembers = new MediaOnlyMembers(rooms, media, ClientKind.WHIP);
         this.admission = admission;
         this.iceServers = iceServers;
         media.onSessionEnded(this::onSessionEnded);
