@@ -17,6 +17,7 @@ import io.lianmai.server.live.LiveService;
 import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
+import io.lianmai.server.metrics.CallbackMeters;
 import io.lianmai.server.metrics.MetricsEndpoint;
 import io.lianmai.server.metrics.NodeMetrics;
 import io.lianmai.server.room.PublishedLayersRelay;
@@ -133,6 +134,7 @@ public final class LianmaiServer implements AutoCloseable {
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);
+            callbacks.sender().reportTo(CallbackMeters.register(metrics.registry(), callbacks.outbox()::pendingCount));
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()

@@ -1,6 +1,7 @@
 package io.lianmai.server.callback;
 
 import io.lianmai.server.config.CallbacksConfig;
+import io.lianmai.server.metrics.CallbackMeters;
 import io.lianmai.store.App;
 import io.lianmai.store.AppLookup;
 import io.lianmai.store.CallbackOutbox;
@@ -66,6 +67,8 @@ public final class CallbackSender implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong givenUp = new AtomicLong();
+    /** Where deliveries and failed attempts are reported for {@code /metrics}; null until {@link #reportTo}. */
+    private volatile CallbackMeters meters;
     private volatile boolean closed;
     private long lastPurgeMs = Long.MIN_VALUE;
 
@@ -237,15 +240,27 @@ public final class CallbackSender implements AutoCloseable {
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Reports every delivery's latency and every failed attempt's reason to {@code meters} from now on. */
+    public void reportTo(CallbackMeters meters) {
+        this.meters = meters;
+    }
+
     /** On the scheduler thread: records how the attempt went. */
     private void outcome(CallbackOutbox.Entry entry, Integer status, Throwable failure) {
         long now = clock.millis();
+        CallbackMeters reported = meters;
         if (failure == null && status >= 200 && status < 300) {
             outbox.markDelivered(entry.seq(), status, now);
             delivered.incrementAndGet();
+            if (reported != null) {
+                reported.delivered(Duration.ofMillis(Math.max(0, now - entry.eventMs())));
+            }
             return;
         }
         failedAttempts.incrementAndGet();
+        if (reported != null) {
+            reported.failed(failureReason(status, failure));
+        }
         OptionalInt answered = failure == null ? OptionalInt.of(status) : OptionalInt.empty();
         String error = failure == null ? "HTTP " + status : describe(failure);
         int attempts = entry.attempts() + 1;
@@ -286,6 +301,17 @@ public final class CallbackSender implements AutoCloseable {
             inFlight.remove(room(entry));
         }
         wake();
+    }
+
+    /** A fixed word for the failures label: {@code timeout}, {@code status_4xx}/{@code status_5xx}, {@code error}. */
+    static String failureReason(Integer status, Throwable failure) {
+        if (failure == null) {
+            return "status_" + (status / 100) + "xx";
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof HttpTimeoutException ? "timeout"
+                : cause instanceof java.net.ConnectException ? "connect" : "error";
     }
 
     private static String describe(Throwable failure) {

@@ -97,6 +97,15 @@ class CallbackMemberKindsIT {
             assertThat(entry(bodies, "pusher").path("UserType").asInt()).as("RTMP, a mini program").isEqualTo(2);
             assertThat(entry(bodies, "alice").path("Role").asInt()).isEqualTo(20);
 
+            // /metrics counts the deliveries (docs/operations.md): every event delivered once, none pending.
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    server.url("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher count = java.util.regex.Pattern
+                    .compile("(?m)^lianmai_callback_delivery_seconds_count(?:\\{[^}]*})? ([0-9.eE+]+)$").matcher(metrics);
+            assertThat(count.find()).as("the delivery histogram is served").isTrue();
+            assertThat(Double.parseDouble(count.group(1))).isGreaterThanOrEqualTo(bodies.size());
+            assertThat(metrics).containsPattern("(?m)^lianmai_callback_outbox_depth(\\{[^}]*})? 0(\\.0)?$");
+
             // The reconcile view: every event delivered, the same ids, newest first; paging; another app's caller
             // is refused.
             Await.until("every event marked delivered", DEADLINE, () -> describe("{\"SdkAppId\": "
