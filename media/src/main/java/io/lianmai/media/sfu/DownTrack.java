@@ -196,6 +196,10 @@ public final class DownTrack {
                     } else if (keyframe) {
                         if (currentLayer >= 0) {
                             layerSwitches++;
+                            if (budget != null && bitrate(wanted) < bitrate(currentLayer)) {
+                                // What was resent of the bigger layer must not leave the smaller one unrepaired.
+                                budget.forgetResent();
+                            }
                         }
                         currentLayer = wanted;
                     } else {
@@ -368,6 +372,11 @@ public final class DownTrack {
         if (!rewriter.isCurrentSource(outputSeq)) {
             return false;
         }
+        if (leavingForSmallerLayer()) {
+            // The downlink is congested and a smaller layer's keyframe will replace this layer: resending its
+            // packets only deepens the queue and spends the budget the smaller layer's repairs will need.
+            return false;
+        }
         IncomingLayer layer = source.layers()[Math.max(currentLayer, 0)];
         int sourceSeq = rewriter.sourceSequenceNumber(outputSeq);
         // Replayed packets were old when sent: the cache's age limit for NACKs would refuse them all.
@@ -396,6 +405,16 @@ public final class DownTrack {
         rtxSequence = (rtxSequence + 1) & SEQ_MASK;
         sink.sendRtp(rtxBuffer, 0, rtxLength);
         return true;
+    }
+
+    /** Allocated a smaller layer than the one still forwarded until that layer's keyframe: a congested downlink. */
+    private boolean leavingForSmallerLayer() {
+        return source.isVideo() && allocatedLayer >= 0 && currentLayer >= 0 && allocatedLayer != currentLayer
+                && bitrate(allocatedLayer) < bitrate(currentLayer);
+    }
+
+    private long bitrate(int layer) {
+        return source.layers()[layer].averageBitrate();
     }
 
     /** Whether the budget lets {@code outputSeq} ({@code len} bytes, -1 if not cached) be resent now; records it. */

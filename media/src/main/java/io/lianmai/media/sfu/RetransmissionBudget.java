@@ -66,6 +66,16 @@ public final class RetransmissionBudget {
         return true;
     }
 
+    /**
+     * Forgets the bytes resent so far (not the rate's tokens): a down-track moved to a smaller layer, and the share of
+     * what it forwards now must not be taken by repairs of the layer it left (a burst of them while the path was
+     * congested refused the new layer's repairs for a second or two, and the player waited 3 s for a keyframe).
+     */
+    void forgetResent() {
+        resentNow = 0;
+        resentBefore = 0;
+    }
+
     /** A down-track refused a packet it had resent less than the repeat interval ago. */
     void onRepeatRefused() {
         refusedRepeat++;

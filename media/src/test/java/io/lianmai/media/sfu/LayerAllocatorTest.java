@@ -109,6 +109,32 @@ class LayerAllocatorTest {
     }
 
     @Test
+    void whileMovingDownTheLayerLeftIsNotResentAndTheSmallerOnesRepairsAreNotStarvedByItsResends() {
+        Call call = new Call(true);
+        RetransmissionBudget budget = new RetransmissionBudget(new RetransmissionLimits(0, 1_000, 50), call.now);
+        call.video.limitRetransmissions(budget);
+        call.run(3000);
+        assertThat(call.video.currentLayer()).isEqualTo(BIG);
+        // Repairs of the big layer while the path is congested: up to the share of what is forwarded.
+        int bigSeq = call.sink.lastVideoSeq;
+        for (int i = 0; i < 40; i++) {
+            call.video.retransmit((bigSeq - i) & 0xFFFF, call.now, call.scratch);
+        }
+        assertThat(budget.allowed()).isPositive();
+
+        call.video.allocate(SMALL); // the allocator's decision; the switch waits for the small layer's keyframe
+        assertThat(call.video.retransmit(bigSeq, call.now, call.scratch))
+                .as("the layer being left is not resent into the congested path").isFalse();
+
+        call.run(20); // the small layer's keyframe: switched
+        assertThat(call.video.currentLayer()).isEqualTo(SMALL);
+        call.run(100);
+        int smallSeq = call.sink.lastVideoSeq;
+        assertThat(call.video.retransmit(smallSeq, call.now, call.scratch))
+                .as("the small layer's first repair, right after a burst of the big one's").isTrue();
+    }
+
+    @Test
     void theSmallStreamPreferenceIsACeiling() {
         Call call = new Call(true);
         call.video.preferLowLayer(true);
@@ -269,10 +295,16 @@ class LayerAllocatorTest {
     /** Counts what the subscriber is sent. */
     private static final class CountingSink implements RtpSink {
         long bytes;
+        /** The sequence number of the last packet on the video SSRC (0x5555), RTX aside. */
+        int lastVideoSeq = -1;
 
         @Override
         public void sendRtp(byte[] buf, int off, int len) {
             bytes += len;
+            if ((buf[off + 8] & 0xFF) == 0 && (buf[off + 9] & 0xFF) == 0 && (buf[off + 10] & 0xFF) == 0x55
+                    && (buf[off + 11] & 0xFF) == 0x55) {
+                lastVideoSeq = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
+            }
         }
 
         @Override
