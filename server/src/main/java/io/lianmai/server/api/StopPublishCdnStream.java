@@ -36,16 +36,20 @@ final class StopPublishCdnStream implements RestAction<StopPublishCdnStream.Requ
             throw new RestApiException(RestApiException.MISSING_PARAMETER, "TaskId is required");
         }
         if (tasks.stop(sdkAppId, request.taskId()).isEmpty()) {
-            String shown = request.taskId().length() > 64 ? request.taskId().substring(0, 64) + "…"
-                    : request.taskId();
-            if (tasks.ended(sdkAppId, request.taskId()).isPresent()) {
-                throw new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "CDN publish task " + shown
-                        + " already ended: every relay gave up (refused target, or cdn.maxRetries failed attempts "
-                        + "in a row); the server log says why");
-            }
-            throw new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "no CDN publish task " + shown
-                    + " runs for SdkAppId " + sdkAppId);
+            throw notRunning(tasks, sdkAppId, request.taskId());
         }
         return new Response();
+    }
+
+    /** Why no task {@code taskId} of the app runs: it ended on its own (every relay gave up), or there is none. */
+    static RestApiException notRunning(CdnPublishTasks tasks, SdkAppId sdkAppId, String taskId) {
+        String shown = taskId.length() > 64 ? taskId.substring(0, 64) + "…" : taskId;
+        if (tasks.ended(sdkAppId, taskId).isPresent()) {
+            return new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "CDN publish task " + shown
+                    + " already ended: every relay gave up (refused target, or cdn.maxRetries failed attempts "
+                    + "in a row); the server log says why");
+        }
+        return new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "no CDN publish task " + shown
+                + " runs for SdkAppId " + sdkAppId);
     }
 }

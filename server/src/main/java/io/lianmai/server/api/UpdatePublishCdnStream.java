@@ -62,10 +62,8 @@ final class UpdatePublishCdnStream implements RestAction<UpdatePublishCdnStream.
             throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION, "WithTranscoding 1 (mixing and "
                     + "transcoding) is not supported; tasks relay one user's stream as is (WithTranscoding 0)");
         }
-        String shown = request.taskId().length() > 64 ? request.taskId().substring(0, 64) + "…" : request.taskId();
         CdnPublishTasks.Task task = tasks.find(sdkAppId, request.taskId()).orElseThrow(() ->
-                new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "no CDN publish task " + shown
-                        + " runs for SdkAppId " + sdkAppId));
+                StopPublishCdnStream.notRunning(tasks, sdkAppId, request.taskId()));
         String streamName = streamName(task, request.subscribe());
         List<RtmpUrl> urls = request.publishCdnParams() == null
                 ? task.relays().stream().map(relay -> relay.url()).toList()
@@ -73,8 +71,7 @@ final class UpdatePublishCdnStream implements RestAction<UpdatePublishCdnStream.
         try {
             return tasks.update(sdkAppId, request.taskId(), request.sequenceNumber(), streamName, urls)
                     .map(updated -> new Response(updated.taskId()))
-                    .orElseThrow(() -> new RestApiException(RestApiException.RESOURCE_NOT_FOUND,
-                            "CDN publish task " + shown + " ended meanwhile"));
+                    .orElseThrow(() -> StopPublishCdnStream.notRunning(tasks, sdkAppId, request.taskId()));
         } catch (CdnPublishTasks.StaleUpdateException e) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER, e.getMessage());
         } catch (CdnPublishTasks.TargetDeniedException e) {
