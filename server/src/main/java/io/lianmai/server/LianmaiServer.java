@@ -9,6 +9,7 @@ import io.lianmai.room.LocalRoomRegistry;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.api.ApiCredentials;
 import io.lianmai.server.api.CredentialCipher;
+import io.lianmai.server.api.CredentialDirectory;
 import io.lianmai.server.api.ServerApi;
 import io.lianmai.server.callback.CallbackService;
 import io.lianmai.server.config.LianmaiConfig;
@@ -128,9 +129,11 @@ public final class LianmaiServer implements AutoCloseable {
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
                     admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig,
-                    ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new ApiCredentials(
-                            ApiCredentialStore.over(store), CredentialCipher.load(config.api().credentialKey(),
-                                    config.dataDir()), clock), config.api(), callbacks.outbox(), clock));
+                    ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new CredentialDirectory(
+                            new ApiCredentials(ApiCredentialStore.over(store), CredentialCipher.load(
+                                    config.api().credentialKey(), config.dataDir()), clock),
+                            config.apps().refresh(), clock), config.api(), config.limits().trackedAddresses(),
+                            callbacks.outbox(), clock));
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);

@@ -5,8 +5,8 @@ import io.lianmai.store.ApiCredentialRecord;
 import io.lianmai.store.ApiCredentialStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,8 +14,8 @@ import java.util.Set;
  * scope of apps, listed without their keys, deleted. SecretKeys are sealed by a {@link CredentialCipher} before they
  * reach the database and opened only to verify a request.
  *
- * <p>Every call reads the database, so a credential created or deleted by the CLI of another process counts from
- * the next request on. Thread-safe; methods block on the database.
+ * <p>Every call reads the database; the server reads credentials through a {@link CredentialDirectory}, which holds
+ * them in memory. Thread-safe; methods block on the database.
  */
 public final class ApiCredentials {
     /** Tencent's SecretId shape: {@code AKID} and 32 letters or digits, 36 in all. */
@@ -37,7 +37,7 @@ public final class ApiCredentials {
     }
 
     /**
-     * A credential with its key, as {@link #create} gives it once and {@link #find} gives it to the verifier.
+     * A credential with its key, as {@link #create} gives it once and {@link #openAll} to the server.
      *
      * @param allApps whether it may act on every app, present and future
      * @param apps the apps it may act on otherwise
@@ -78,18 +78,31 @@ public final class ApiCredentials {
         return store.delete(secretId);
     }
 
+    /** Whether a credential with {@code secretId} is in the table now. */
+    boolean exists(String secretId) {
+        return store.find(secretId).isPresent();
+    }
+
     /**
-     * The credential with {@code secretId}, its key opened; empty when there is none (or the id has not the shape of
-     * one, which spares the database a lookup).
-     *
-     * @throws IllegalStateException when its key was sealed with another credential key
+     * Every credential with its key opened, and the SecretIds whose key does not open with this node's credential
+     * key (sealed by another node's or a lost key).
      */
-    public Optional<Credential> find(String secretId) {
-        if (!isSecretId(secretId)) {
-            return Optional.empty();
+    Opened openAll() {
+        List<Credential> opened = new ArrayList<>();
+        List<String> unopenable = new ArrayList<>();
+        for (ApiCredentialRecord record : store.list()) {
+            try {
+                opened.add(new Credential(record.secretId(), cipher.open(record.secretId(),
+                        record.sealedSecretKey()), record.allApps(), record.apps()));
+            } catch (IllegalStateException e) {
+                unopenable.add(record.secretId());
+            }
         }
-        return store.find(secretId).map(record -> new Credential(record.secretId(),
-                cipher.open(record.secretId(), record.sealedSecretKey()), record.allApps(), record.apps()));
+        return new Opened(opened, unopenable);
+    }
+
+    /** What {@link #openAll} read. */
+    record Opened(List<Credential> credentials, List<String> unopenable) {
     }
 
     /** Whether {@code text} has the shape of a SecretId. */

@@ -57,7 +57,8 @@ public final class CloudApiRoutes {
 
     private final Vertx vertx;
     private final RestApiRoutes actions;
-    private final ApiCredentials credentials;
+    private final CredentialDirectory credentials;
+    private final AddressRateLimit addressRate;
     private final AppLookup apps;
     private final ActionRateLimiter rates;
     private final Clock clock;
@@ -66,11 +67,12 @@ public final class CloudApiRoutes {
      * @param actions the actions, shared with {@code /api/v1}
      * @param requestsPerSecond per action per credential ({@code api.requestsPerSecond})
      */
-    public CloudApiRoutes(Vertx vertx, RestApiRoutes actions, ApiCredentials credentials, AppLookup apps,
-            int requestsPerSecond, Clock clock) {
+    CloudApiRoutes(Vertx vertx, RestApiRoutes actions, CredentialDirectory credentials,
+            AddressRateLimit addressRate, AppLookup apps, int requestsPerSecond, Clock clock) {
         this.vertx = vertx;
         this.actions = actions;
         this.credentials = credentials;
+        this.addressRate = addressRate;
         this.apps = apps;
         this.rates = new ActionRateLimiter(requestsPerSecond, clock);
         this.clock = clock;
@@ -90,6 +92,9 @@ public final class CloudApiRoutes {
 
     private void handle(RoutingContext context) {
         String requestId = UUID.randomUUID().toString();
+        if (!addressRate.admit(context, requestId)) {
+            return;
+        }
         Signed signed;
         try {
             signed = checkHeaders(context);
@@ -154,13 +159,15 @@ public final class CloudApiRoutes {
     /** On a worker thread: the credential, the signature, the rate, the scope, then the action. */
     private Record run(Signed signed) {
         Tc3Authorization authorization = signed.authorization();
-        ApiCredentials.Credential credential = credentials.find(authorization.secretId()).orElseThrow(() ->
-                new RestApiException(RestApiException.AUTH_SECRET_ID_NOT_FOUND, "no API credential has SecretId "
-                        + RestApiRoutes.shorten(authorization.secretId()) + " (lianmai apikey list)"));
+        ApiCredentials.Credential credential = credentials.find(authorization.secretId())
+                .orElseThrow(() -> secretIdNotFound(authorization.secretId()));
         if (!verifies(credential.secretKey(), signed)) {
             throw new RestApiException(RestApiException.AUTH_SIGNATURE_FAILURE, "the signature does not match: "
                     + "sign the canonical request of POST / with the SecretKey of " + credential.secretId()
                     + " (TC3-HMAC-SHA256)");
+        }
+        if (!credentials.stillExists(credential)) {
+            throw secretIdNotFound(authorization.secretId());
         }
         RestAction<?> action = actions.action(signed.action());
         if (action == null) {
@@ -202,6 +209,11 @@ public final class CloudApiRoutes {
             matches |= Tc3Signature.matches(expected, authorization.signature());
         }
         return matches;
+    }
+
+    private static RestApiException secretIdNotFound(String secretId) {
+        return new RestApiException(RestApiException.AUTH_SECRET_ID_NOT_FOUND, "no API credential has SecretId "
+                + RestApiRoutes.shorten(secretId) + " (lianmai apikey list)");
     }
 
     private static String required(MultiMap headers, String name) {

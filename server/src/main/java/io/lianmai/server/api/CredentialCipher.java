@@ -129,10 +129,14 @@ public final class CredentialCipher {
             cipher.updateAAD(secretId.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot open the SecretKey of API credential " + secretId
-                    + ": it was sealed with another credential key (api.credentialKey or "
-                    + ApiConfig.CREDENTIAL_KEY_FILE + " differs from the node that created it)", e);
+            throw new IllegalStateException(unopenable(secretId), e);
         }
+    }
+
+    /** Why the key of {@code secretId} does not open here. */
+    static String unopenable(String secretId) {
+        return "cannot open the SecretKey of API credential " + secretId + ": it was sealed with another credential "
+                + "key (api.credentialKey or " + ApiConfig.CREDENTIAL_KEY_FILE + " differs from the node that created it)";
     }
 
     /** Never shows the key. */

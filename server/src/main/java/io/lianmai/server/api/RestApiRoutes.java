@@ -59,19 +59,22 @@ public final class RestApiRoutes {
     private final Vertx vertx;
     private final RequestAuthenticator authenticator;
     private final Map<String, RestAction<?>> actions = new LinkedHashMap<>();
+    private final AddressRateLimit addressRate;
 
-    public RestApiRoutes(Vertx vertx, RequestAuthenticator authenticator, List<RestAction<?>> actions) {
+    RestApiRoutes(Vertx vertx, RequestAuthenticator authenticator, AddressRateLimit addressRate,
+            List<RestAction<?>> actions) {
         this.vertx = vertx;
         this.authenticator = authenticator;
+        this.addressRate = addressRate;
         for (RestAction<?> action : actions) {
             this.actions.put(action.name(), action);
         }
     }
 
     /** The routes with every action this server implements. */
-    public static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
-            MediaPlane media, RoomModeration rooms, CallbackOutbox callbacks) {
-        return new RestApiRoutes(vertx, authenticator, List.of(
+    static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, AddressRateLimit addressRate,
+            LiveService live, MediaPlane media, RoomModeration rooms, CallbackOutbox callbacks) {
+        return new RestApiRoutes(vertx, authenticator, addressRate, List.of(
                 new StartPublishCdnStream(live.cdnTasks()),
                 new StopPublishCdnStream(live.cdnTasks()),
                 new UpdatePublishCdnStream(live.cdnTasks()),
@@ -92,6 +95,9 @@ public final class RestApiRoutes {
 
     private void handle(RoutingContext context) {
         String requestId = UUID.randomUUID().toString();
+        if (!addressRate.admit(context, requestId)) {
+            return;
+        }
         String name = context.pathParam("action");
         RestAction<?> action = actions.get(name);
         if (action == null) {

@@ -25,13 +25,19 @@ public final class ServerApi {
         this.cloudApi = cloudApi;
     }
 
-    /** Every action this server implements, on both entry points. */
+    /**
+     * Every action this server implements.
+     *
+     * @param trackedAddresses source addresses whose request rate is remembered ({@code limits.trackedAddresses})
+     */
     public static ServerApi standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
-            MediaPlane media, RoomRegistry rooms, AppLookup apps, ApiCredentials credentials, ApiConfig config,
-            CallbackOutbox callbacks, Clock clock) {
-        RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, live, media,
+            MediaPlane media, RoomRegistry rooms, AppLookup apps, CredentialDirectory credentials, ApiConfig config,
+            int trackedAddresses, CallbackOutbox callbacks, Clock clock) {
+        AddressRateLimit addressRate = new AddressRateLimit(config.requestsPerSecondPerIp(), config.burstPerIp(),
+                trackedAddresses, clock);
+        RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, addressRate, live, media,
                 new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks);
-        return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, apps,
+        return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, addressRate, apps,
                 config.requestsPerSecond(), clock));
     }
 

@@ -231,6 +231,11 @@ public enum ConfigKey {
     API_REMOVED_USER_REJOIN_SECONDS("api.removedUserRejoinSeconds", "60", false,
             "After RemoveUser, how long the removed user cannot enter that room again (any client kind); 0 lets "
                     + "it back at once, as TRTC does."),
+    API_REQUESTS_PER_SECOND_PER_IP("api.requestsPerSecondPerIp", "100", false,
+            "Requests per second one source address may send to POST / and POST /api/v1 together, checked first, "
+                    + "before any signature or credential lookup; beyond it RequestLimitExceeded.IPLimitExceeded."),
+    API_BURST_PER_IP("api.burstPerIp", "200", false,
+            "Requests one source address may send at once before api.requestsPerSecondPerIp applies."),
     API_CREDENTIAL_KEY("api.credentialKey", "", true,
             "AES-256 key (32 bytes, base64) that seals API SecretKeys in the database. Empty: the key in "
                     + "{data.dir}/api-credential.key, created (mode 0600) on first use. Set the same key on every "

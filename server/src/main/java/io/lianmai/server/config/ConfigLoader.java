@@ -269,6 +269,8 @@ public final class ConfigLoader {
             }
         }
         return new ApiConfig(integer(settings, ConfigKey.API_REQUESTS_PER_SECOND, 1, 100_000),
+                integer(settings, ConfigKey.API_REQUESTS_PER_SECOND_PER_IP, 1, 1_000_000),
+                integer(settings, ConfigKey.API_BURST_PER_IP, 1, 1_000_000),
                 Duration.ofSeconds(integer(settings, ConfigKey.API_REMOVED_USER_REJOIN_SECONDS, 0, 2_592_000)),
                 key);
     }

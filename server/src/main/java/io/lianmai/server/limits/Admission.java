@@ -5,7 +5,6 @@ import io.lianmai.server.config.LimitsConfig;
 import io.lianmai.server.limits.AdmissionRefusedException.Limit;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,35 +27,19 @@ public final class Admission {
     static final long CAP_RETRY_AFTER_SECONDS = 5;
 
     private final LimitsConfig config;
-    private final Clock clock;
     private final Object lock = new Object();
     private int sessions;
     private final Map<SdkAppId, Integer> perApp = new HashMap<>();
     private final Map<String, Integer> perUser = new HashMap<>();
     private final Map<String, Integer> perIp = new HashMap<>();
-    private final Map<String, TokenBucket> ipRates;
-    private final Map<SdkAppId, TokenBucket> appRates;
+    private final RateBuckets<String> ipRates;
+    private final RateBuckets<SdkAppId> appRates;
 
     public Admission(LimitsConfig config, Clock clock) {
         this.config = config;
-        this.clock = clock;
         int tracked = config.trackedAddresses();
-        this.ipRates = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
-                return size() > tracked;
-            }
-        };
-        this.appRates = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<SdkAppId, TokenBucket> eldest) {
-                return size() > tracked;
-            }
-        };
+        this.ipRates = new RateBuckets<>(config.joinsPerSecondPerIp(), config.joinBurstPerIp(), tracked, clock);
+        this.appRates = new RateBuckets<>(config.joinsPerSecondPerApp(), config.joinBurstPerApp(), tracked, clock);
     }
 
     /**
@@ -66,15 +49,10 @@ public final class Admission {
      *     {@code limits.joinsPerSecondPerIp} allows
      */
     public void checkAddressRate(String address) {
-        synchronized (lock) {
-            long now = clock.millis();
-            TokenBucket bucket = ipRates.computeIfAbsent(address,
-                    ignored -> new TokenBucket(config.joinsPerSecondPerIp(), config.joinBurstPerIp(), now));
-            long wait = bucket.take(now);
-            if (wait > 0) {
-                throw new AdmissionRefusedException(Limit.IP_RATE, seconds(wait), "too many joins from this address: "
-                        + "at most " + rate(config.joinsPerSecondPerIp()) + " per second (limits.joinsPerSecondPerIp)");
-            }
+        long wait = ipRates.take(address);
+        if (wait > 0) {
+            throw new AdmissionRefusedException(Limit.IP_RATE, seconds(wait), "too many joins from this address: "
+                    + "at most " + ipRates.rate() + " per second (limits.joinsPerSecondPerIp)");
         }
     }
 
@@ -104,13 +82,10 @@ public final class Admission {
                 throw cap(Limit.IP_SESSIONS, "this address holds its most sessions: "
                         + config.maxSessionsPerIp() + " (limits.maxSessionsPerIp)");
             }
-            long now = clock.millis();
-            TokenBucket bucket = appRates.computeIfAbsent(sdkAppId,
-                    ignored -> new TokenBucket(config.joinsPerSecondPerApp(), config.joinBurstPerApp(), now));
-            long wait = bucket.take(now);
+            long wait = appRates.take(sdkAppId);
             if (wait > 0) {
                 throw new AdmissionRefusedException(Limit.APP_RATE, seconds(wait), "this app starts sessions too "
-                        + "fast: at most " + rate(config.joinsPerSecondPerApp()) + " per second "
+                        + "fast: at most " + appRates.rate() + " per second "
                         + "(limits.joinsPerSecondPerApp)");
             }
             sessions++;
@@ -137,9 +112,7 @@ public final class Admission {
 
     /** Source addresses whose join rate is remembered now (for tests of the bound). */
     int trackedAddresses() {
-        synchronized (lock) {
-            return ipRates.size();
-        }
+        return ipRates.tracked();
     }
 
     /** Apps, users and addresses with a live session (for tests: nothing stays once every session ended). */
@@ -168,10 +141,6 @@ public final class Admission {
 
     private static long seconds(long millis) {
         return (millis + 999) / 1000;
-    }
-
-    private static String rate(double perSecond) {
-        return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
     }
 
     /** One admitted session's hold on the counts; {@link #release} is idempotent and thread-safe. */
