@@ -68,7 +68,7 @@ final class AnonymousJoinAttack implements Attack {
                         }
                     }
                     return b.build();
-                }, outcome, "", null);
+                }, outcome, HttpFlood.BY_STATUS, null);
         long accepted = outcome.countOf("2");
         long answered = outcome.countOf("4", "503");
         String detail = accepted + " accepted, " + answered + " of " + outcome.sentCount() + " answered 4xx/503";

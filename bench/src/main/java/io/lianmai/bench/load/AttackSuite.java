@@ -40,7 +40,7 @@ final class AttackSuite {
     static List<Attack> all() {
         return List.of(new PermissionsAttack(), new CdnRelayAttack(), new AnonymousJoinAttack(),
                 new MultipartAttack(), new IdleWsAttack(), new SlowReaderAttack(), new StunPortsAttack(),
-                new NackStormAttack(), new WhipFloodAttack(), new AnonymousPlaybackAttack(),
+                new NackStormAttack(), new WhipFloodAttack(), new ApiFloodAttack(), new AnonymousPlaybackAttack(),
                 new SignedPlaybackAttack(), new SlowRtmpAttack());
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -17,16 +18,19 @@ import java.util.function.IntFunction;
  * Stops at the deadline whatever was sent; waits up to 10 s more for answers in flight.
  */
 final class HttpFlood {
+    /** Counts each answer by its HTTP status. */
+    static final Function<HttpResponse<String>, String> BY_STATUS = response -> Integer.toString(response.statusCode());
+
     private HttpFlood() {
     }
 
     /**
-     * @param label   prefix of each outcome, e.g. {@code "whip "}; the status follows
-     * @param onReply sees every answer (e.g. to remember Locations to DELETE), on an HTTP thread
+     * @param classify names each answer's outcome: {@link #BY_STATUS}, or e.g. by an error code in its body
+     * @param onReply  sees every answer (e.g. to remember Locations to DELETE), on an HTTP thread
      */
     static void run(HttpClient http, int count, long withinMillis, int concurrency, IntFunction<HttpRequest> request,
-            AttackOutcome outcome, String label, BiConsumer<HttpRequest, HttpResponse<String>> onReply)
-            throws InterruptedException {
+            AttackOutcome outcome, Function<HttpResponse<String>, String> classify,
+            BiConsumer<HttpRequest, HttpResponse<String>> onReply) throws InterruptedException {
         Semaphore inFlight = new Semaphore(concurrency);
         List<CompletableFuture<?>> pending = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
@@ -44,9 +48,9 @@ final class HttpFlood {
                     .whenComplete((response, error) -> {
                         inFlight.release();
                         if (error != null) {
-                            outcome.count(label + AttackOutcome.failure(error));
+                            outcome.count(AttackOutcome.failure(error));
                         } else {
-                            outcome.count(label + response.statusCode());
+                            outcome.count(classify.apply(response));
                             if (onReply != null) {
                                 onReply.accept(r, response);
                             }
@@ -62,7 +66,7 @@ final class HttpFlood {
         for (CompletableFuture<?> f : pending) {
             if (!f.isDone()) {
                 f.cancel(true);
-                outcome.count(label + "unanswered");
+                outcome.count("unanswered");
             }
         }
     }

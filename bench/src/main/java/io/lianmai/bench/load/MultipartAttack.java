@@ -59,7 +59,7 @@ final class MultipartAttack implements Attack {
                         .timeout(Duration.ofSeconds(10))
                         .header("content-type", "multipart/form-data; boundary=" + boundary)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                outcome, "", null);
+                outcome, HttpFlood.BY_STATUS, null);
         Thread.sleep(1_000);
         long[] after = usage(uploads);
         long files = after[0] - before[0];

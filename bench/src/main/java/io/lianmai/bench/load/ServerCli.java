@@ -100,6 +100,30 @@ final class ServerCli {
         return Optional.of(id);
     }
 
+    /** An API credential as {@code lianmai apikey create} printed it. */
+    record ApiKey(String secretId, String secretKey) {
+    }
+
+    /** {@code lianmai apikey create} (every app); empty, with the reason in {@link #lastProblem}, when it failed. */
+    Optional<ApiKey> createApiKey() {
+        ChildServer.CliResult r = server.cli(List.of("apikey", "create"));
+        String secretId = null;
+        String secretKey = null;
+        for (String line : r.output().split("\\R")) {
+            String[] words = line.trim().split("\\s+");
+            if (words.length == 2 && words[0].equals("SecretId")) {
+                secretId = words[1];
+            } else if (words.length == 2 && words[0].equals("SecretKey")) {
+                secretKey = words[1];
+            }
+        }
+        if (r.exitCode() != 0 || secretId == null || secretKey == null) {
+            lastProblem = "`lianmai apikey create` failed (exit " + r.exitCode() + "): " + firstLine(r.output());
+            return Optional.empty();
+        }
+        return Optional.of(new ApiKey(secretId, secretKey));
+    }
+
     /**
      * {@code lianmai app set --sdkappid ID --require-private-map-key true}; when that command does not exist, the same
      * setting written to the store directly (as the command would). False when neither worked.

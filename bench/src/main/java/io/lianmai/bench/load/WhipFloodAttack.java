@@ -51,7 +51,7 @@ final class WhipFloodAttack implements Attack {
                         .header("content-type", "application/sdp")
                         .header("authorization", "Bearer " + userSig)
                         .POST(HttpRequest.BodyPublishers.ofString(offer)).build(),
-                outcome, "", (request, response) -> {
+                outcome, HttpFlood.BY_STATUS, (request, response) -> {
                     if (response.statusCode() == 201) {
                         response.headers().firstValue("location")
                                 .ifPresent(l -> accepted.add(request.uri().resolve(l)));

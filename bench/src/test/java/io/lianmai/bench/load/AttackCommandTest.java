@@ -15,7 +15,7 @@ class AttackCommandTest {
     void namedAttacksRunInSuiteOrderAndAnUnknownNameIsAnErrorThatListsTheAttacks() {
         assertThat(AttackSuite.select(List.of("slow-rtmp", "permissions")).stream().map(Attack::name))
                 .containsExactly("permissions", "slow-rtmp");
-        assertThat(AttackSuite.select(List.of())).hasSize(12);
+        assertThat(AttackSuite.select(List.of())).hasSize(13);
         assertThatThrownBy(() -> AttackSuite.select(List.of("nack-strom")))
                 .hasMessageContaining("no attack named 'nack-strom'").hasMessageContaining("nack-storm");
     }
