@@ -163,6 +163,11 @@ public final class LocalRoomRegistry implements RoomRegistry {
     }
 
     @Override
+    public Optional<Instant> refusedUntil(RoomKey key, UserId userId) {
+        return owner.refusedUntil(key, userId, clock.instant());
+    }
+
+    @Override
     public void tick(Instant now) {
         for (Room room : rooms.values()) {
             room.expire(now);

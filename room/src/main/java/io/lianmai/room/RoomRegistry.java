@@ -98,6 +98,13 @@ public interface RoomRegistry {
     Optional<List<UserId>> remove(RoomKey key, Collection<UserId> userIds, LeaveReason reason, Instant refuseUntil);
 
     /**
+     * Until when {@code userId} is refused room {@code key} now (removed by {@link #remove}); empty when it is not.
+     * For entry paths that must refuse before they reach {@link #enter} (an RTMP push, which would otherwise still
+     * be live output).
+     */
+    Optional<Instant> refusedUntil(RoomKey key, UserId userId);
+
+    /**
      * Removes members whose resume grace period is over at {@code now} (reason {@code timeout}), and forgets
      * refusals of {@link #remove} that ended.
      */

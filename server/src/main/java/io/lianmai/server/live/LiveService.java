@@ -14,6 +14,7 @@ import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.live.rtmp.AuthorizationResult;
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.live.rtmp.NetStatus;
 import io.lianmai.live.rtmp.RtmpMessage;
@@ -51,6 +52,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +103,8 @@ public final class LiveService implements AutoCloseable {
     private RtmpServer rtmp;
     private int rtmpPort = -1;
     private volatile LiveBridges bridges;
+    /** The rooms, for the removed users an RTMP push is refused (null until {@link #bridgeRooms}). */
+    private volatile RoomRegistry rooms;
 
     /**
      * @param apps finds an app by SDKAppID (its playback key and policy) without blocking: the app directory
@@ -139,6 +143,7 @@ public final class LiveService implements AutoCloseable {
      * WebRTC streams are playable as live streams on demand.
      */
     public void bridgeRooms(MediaPlane media, RoomRegistry rooms) {
+        this.rooms = rooms;
         bridges = new LiveBridges(hub, media, rooms, clock, config.idle().toMillis(), config.maxTranscodesPerApp(),
                 name -> publishing.getOrDefault(name, Privileges.none()));
     }
@@ -365,6 +370,15 @@ public final class LiveService implements AutoCloseable {
                         stream.stream().type() == StreamType.AUX
                                 ? EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUX_VIDEO)
                                 : EnumSet.of(Privilege.ENTER_ROOM, Privilege.SEND_AUDIO, Privilege.SEND_VIDEO));
+                Optional<Instant> removed = rooms == null ? Optional.empty() : rooms.refusedUntil(
+                        new RoomKey(stream.app(), stream.room().key()), stream.stream().userId());
+                if (removed.isPresent()) {
+                    // As the room would refuse it: otherwise the push would still be served as live output.
+                    return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, TrtcErrorCode.ROOM_ENTER_FAILED
+                            + " removed from room " + stream.room().strRoomId().orElse(Long.toString(
+                                    stream.room().roomId())) + " by the server API: it may be "
+                            + "entered again from " + removed.get()));
+                }
                 authorizedPublishes.put(streamName, granted);
                 return done(AuthorizationResult.allow());
             } catch (ApiException e) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A mini-program member — in the room over the signalling socket, pushing its live-pusher's stream over RTMP — removed
  * by the server API ({@code RemoveUser} through Tencent's SDK): the socket gets {@code kicked}, the RTMP push is told
- * why and disconnected, and the stream's HTTP-FLV players end with it. Another member's stream is untouched.
+ * why and disconnected, and the stream's HTTP-FLV players end with it; pushing again is refused while the removal
+ * holds ({@code api.removedUserRejoinSeconds}). Another member's stream is untouched.
  */
 class RtmpRemoveUserIT {
 
@@ -50,6 +51,14 @@ class RtmpRemoveUserIT {
                     assertThat(pusher.awaitClosed(5)).as("the RTMP push is closed").isTrue();
                     LivePlaybackIT.await(() -> !server.server().live().hub().isLive(stream));
                     LivePlaybackIT.await(() -> player.ended);
+
+                    // Pushing again is refused while the removal holds: not in the room, and not live output either.
+                    try (RawRtmpClient again = RawRtmpClient.connect(port).handshake()) {
+                        Amf0Object refused = startPublish(again, server, stream, "anchor");
+                        assertThat(refused.string("code")).isEqualTo("NetStream.Publish.Denied");
+                        assertThat(refused.string("description")).contains("removed from room 8096");
+                    }
+                    assertThat(server.server().live().hub().isLive(stream)).isFalse();
                 }
                 assertThat(server.server().live().hub().isLive(kept)).isTrue();
             }
@@ -59,10 +68,17 @@ class RtmpRemoveUserIT {
     private static RawRtmpClient publish(TestServer server, int port, String stream, String userId)
             throws Exception {
         RawRtmpClient publisher = RawRtmpClient.connect(port).handshake();
+        assertThat(startPublish(publisher, server, stream, userId).string("code"))
+                .isEqualTo("NetStream.Publish.Start");
+        return publisher;
+    }
+
+    /** {@code publish} of {@code stream} with {@code userId}'s UserSig; the status the server answers. */
+    private static Amf0Object startPublish(RawRtmpClient publisher, TestServer server, String stream, String userId)
+            throws Exception {
         int id = publisher.connectAndCreateStream("live");
         publisher.command(id, "publish", Amf0Null.INSTANCE, Amf0Value.of(stream + "?usersig="
                 + URLEncoder.encode(server.userSig(userId), StandardCharsets.UTF_8)), Amf0Value.of("live"));
-        assertThat(publisher.awaitStatus(5).string("code")).isEqualTo("NetStream.Publish.Start");
-        return publisher;
+        return publisher.awaitStatus(5);
     }
 }
