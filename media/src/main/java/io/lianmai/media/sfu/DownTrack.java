@@ -424,7 +424,7 @@ public final class DownTrack {
         }
         int slot = outputSeq & resentMask;
         if (resentSequence != null && resentSequence[slot] == outputSeq
-                && nowMillis - resentAtMillis[slot] < budget.limits().repeatIntervalMillis()) {
+                && nowMillis - resentAtMillis[slot] < budget.repeatIntervalMillis()) {
             budget.onRepeatRefused();
             return false;
         }

@@ -11,6 +11,12 @@ package io.lianmai.media.sfu;
  */
 public final class RetransmissionBudget {
     private static final long SLOT_MILLIS = 1000;
+    /**
+     * The round trip that stretches the repeat interval is taken up to this: past it the packet cache has dropped
+     * what a repair would need anyway ({@code PacketCache}'s one second), and a player waits no longer than this for a
+     * second repair of a packet lost twice.
+     */
+    static final long MAX_REPEAT_INTERVAL_MILLIS = 500;
 
     private final RetransmissionLimits limits;
     private final long maxMilliTokens;
@@ -21,6 +27,8 @@ public final class RetransmissionBudget {
     private long forwardedBefore;
     private long resentNow;
     private long resentBefore;
+
+    private long roundTripMillis = -1;
 
     private long allowed;
     private long refusedRepeat;
@@ -37,6 +45,31 @@ public final class RetransmissionBudget {
 
     public RetransmissionLimits limits() {
         return limits;
+    }
+
+    /**
+     * The subscriber's round trip as last measured (its transport-wide feedback: from sending a packet to hearing it
+     * arrived), which stretches {@link #repeatIntervalMillis}.
+     */
+    public void setRoundTripMillis(long millis) {
+        roundTripMillis = millis;
+    }
+
+    /**
+     * How long after resending a packet a NACK for it again is refused: the configured interval, or the subscriber's
+     * round trip when that is longer (at most {@link #MAX_REPEAT_INTERVAL_MILLIS}); 0 (the check off) stays 0. A
+     * player repeats its NACK after what it takes for the round trip — libwebrtc's receiver assumes 100 ms until it
+     * measures one, and a receive-only player never does — so behind a queue (a 300 kbit/s bottleneck with 100 ms of
+     * delay: 200–400 ms) it asked again before the first repair could arrive, and each lost packet was resent two or
+     * three times into the very queue that delayed it. libwebrtc's sender likewise resends a packet at most once per
+     * RTT ({@code RtpPacketHistory}).
+     */
+    public long repeatIntervalMillis() {
+        long configured = limits.repeatIntervalMillis();
+        if (configured == 0 || roundTripMillis <= configured) {
+            return configured;
+        }
+        return Math.min(roundTripMillis, Math.max(configured, MAX_REPEAT_INTERVAL_MILLIS));
     }
 
     /** {@code bytes} of media were forwarded to the subscriber (not retransmissions). */
@@ -108,7 +141,7 @@ public final class RetransmissionBudget {
         return allowed;
     }
 
-    /** Refused: the same packet was resent less than {@link RetransmissionLimits#repeatIntervalMillis()} ago. */
+    /** Refused: the same packet was resent less than {@link #repeatIntervalMillis()} ago. */
     public long refusedRepeat() {
         return refusedRepeat;
     }

@@ -147,6 +147,9 @@ public final class Subscription implements SessionRole {
                     && RtcpFeedback.format(buf, at) == RtcpFeedback.FMT_TRANSPORT_CC) {
                 if (bandwidthEstimator != null) {
                     bandwidthEstimator.onFeedback(buf, at, rtcp.packetLength(), nowMillis);
+                    if (budget != null) {
+                        budget.setRoundTripMillis(bandwidthEstimator.feedbackRttMicros() / 1000);
+                    }
                 }
             } else if (type == RtcpPacketType.PSFB) {
                 int format = RtcpFeedback.format(buf, at);

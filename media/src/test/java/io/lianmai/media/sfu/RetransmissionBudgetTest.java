@@ -97,6 +97,50 @@ class RetransmissionBudgetTest {
     }
 
     @Test
+    void theRepeatIntervalStretchesToTheSubscribersRoundTrip() {
+        RetransmissionBudget budget = new RetransmissionBudget(new RetransmissionLimits(100, 1_000, 100), 0);
+        assertThat(budget.repeatIntervalMillis()).as("nothing measured yet").isEqualTo(100);
+        budget.setRoundTripMillis(60);
+        assertThat(budget.repeatIntervalMillis()).as("a shorter round trip keeps the configured floor").isEqualTo(100);
+        budget.setRoundTripMillis(320);
+        assertThat(budget.repeatIntervalMillis()).isEqualTo(320);
+        budget.setRoundTripMillis(5_000);
+        assertThat(budget.repeatIntervalMillis()).as("bounded")
+                .isEqualTo(RetransmissionBudget.MAX_REPEAT_INTERVAL_MILLIS);
+
+        RetransmissionBudget off = new RetransmissionBudget(new RetransmissionLimits(0, 1_000, 100), 0);
+        off.setRoundTripMillis(320);
+        assertThat(off.repeatIntervalMillis()).as("the check turned off stays off").isZero();
+    }
+
+    @Test
+    void behindAQueueTheSamePacketIsNotResentBeforeTheFirstRepairCouldArrive() {
+        PublishedTrack track = new PublishedTrack("0", Codec.OPUS, 111, 0, new String[] {null},
+                new long[] {0x1111});
+        DownTrack downTrack = new DownTrack(track, 0x2222, 111, ExtensionIdMap.between(Map.of(), Map.of(), Set.of()),
+                new RecordingSink());
+        RetransmissionBudget budget = new RetransmissionBudget(new RetransmissionLimits(100, 1_000, 100), 0);
+        downTrack.limitRetransmissions(budget);
+        track.addDownTrack(downTrack);
+        byte[] scratch = Buffers.packetArray();
+        RtpPacket packet = new RtpPacket();
+        for (int seq = 0; seq < 20; seq++) {
+            byte[] rtp = rtp(seq);
+            assertThat(packet.wrap(rtp, 0, rtp.length)).isTrue();
+            track.onRtp(packet, track.layers()[0], seq * 20L, scratch);
+        }
+        // A player 300 ms away (delay plus a bottleneck's queue) that repeats its NACK every 100 ms, as libwebrtc's
+        // receiver does when it has no round trip of its own.
+        budget.setRoundTripMillis(300);
+
+        assertThat(downTrack.retransmit(10, 400, scratch)).isTrue();
+        assertThat(downTrack.retransmit(10, 505, scratch)).as("the repair is still on its way").isFalse();
+        assertThat(downTrack.retransmit(10, 610, scratch)).isFalse();
+        assertThat(downTrack.retransmit(10, 715, scratch)).as("a round trip later: the repair was lost").isTrue();
+        assertThat(budget.refusedRepeat()).isEqualTo(2);
+    }
+
+    @Test
     void limitsAreValidated() {
         assertThatThrownBy(() -> new RetransmissionLimits(-1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RetransmissionLimits(0, 0, 1)).isInstanceOf(IllegalArgumentException.class);

@@ -74,7 +74,8 @@ class TransportCcWiringTest {
                 ExtensionIdMap.between(Map.of(uri, 3), Map.of(uri, 7), Set.of(7)),
                 new TransportSequenceStamper(peer, estimator, 7, clock));
         track.addDownTrack(downTrack);
-        Subscription subscription = new Subscription("s", List.of(downTrack), peer);
+        RetransmissionBudget budget = new RetransmissionBudget(new RetransmissionLimits(100, 1_000, 50), 5000);
+        Subscription subscription = new Subscription("s", List.of(downTrack), peer, budget);
         subscription.estimateBandwidth(estimator);
         assertThat(subscription.estimatedBitrate()).isEqualTo(SendSideBandwidthEstimator.START_BPS);
 
@@ -114,6 +115,8 @@ class TransportCcWiringTest {
         subscription.onRtcp(feedback, 0, len, 5050, scratch);
         assertThat(estimator.feedbacks()).isEqualTo(1);
         assertThat(estimator.unmatched()).isZero();
+        // The feedback's round trip reaches the retransmission budget's repeat interval.
+        assertThat(budget.repeatIntervalMillis()).isEqualTo(estimator.feedbackRttMicros() / 1000).isGreaterThan(100);
     }
 
     private byte[] onlyTransportFeedback() {

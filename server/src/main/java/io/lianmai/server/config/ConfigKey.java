@@ -76,8 +76,8 @@ public enum ConfigKey {
             "Source addresses with a valid ICE check a session remembers and routes media from; the oldest "
                     + "unselected one makes room. A browser checks one pair per interface and protocol."),
     MEDIA_NACK_REPEAT_INTERVAL("media.nackRepeatIntervalMs", "100", false,
-            "A packet resent to a player is not resent to it again within this many milliseconds (about a round "
-                    + "trip); 0 turns the check off."),
+            "A packet resent to a player is not resent to it again within this many milliseconds, or within its "
+                    + "measured round trip when longer (at most 500 ms); 0 turns the check off."),
     MEDIA_NACK_MAX_PER_SECOND("media.nackMaxPerSecond", "250", false,
             "Retransmissions per second to one player, all its tracks together: all of a 2.5 Mbit/s video stream."),
     MEDIA_NACK_MAX_SHARE("media.nackMaxSharePercent", "50", false,
