@@ -10,6 +10,7 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.api.ApiCredentials;
 import io.lianmai.server.api.CredentialCipher;
 import io.lianmai.server.api.ServerApi;
+import io.lianmai.server.callback.CallbackTargetPolicy;
 import io.lianmai.server.callback.CallbackService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
@@ -130,7 +131,8 @@ public final class LianmaiServer implements AutoCloseable {
                     admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig,
                     ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new ApiCredentials(
                             ApiCredentialStore.over(store), CredentialCipher.load(config.api().credentialKey(),
-                                    config.dataDir()), clock), config.api(), callbacks.outbox(), clock));
+                                    config.dataDir()), clock), config.api(), callbacks.outbox(),
+                            new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()), clock));
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);

@@ -171,6 +171,10 @@ public final class CloudApiRoutes {
                     + "per second to " + action.name() + " with this credential (api.requestsPerSecond)");
         }
         JsonNode body = RestApiRoutes.parse(Buffer.buffer(signed.body()));
+        if (action instanceof ScopedAction<?> scoped) {
+            // Not bound to one app (DescribeApps, CreateApp, DescribeLiveRooms…): it sees only the credential's.
+            return RestApiRoutes.bindAndHandle(scoped, ApiScope.of(credential), body);
+        }
         SdkAppId sdkAppId = RestApiRoutes.sdkAppId(body);
         if (!credential.allows(sdkAppId)) {
             throw new RestApiException(RestApiException.AUTH_UNAUTHORIZED_OPERATION, "API credential "

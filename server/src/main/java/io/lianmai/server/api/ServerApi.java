@@ -1,15 +1,17 @@
 package io.lianmai.server.api;
 
-import io.lianmai.media.MediaPlane;
+import io.lianmai.media.MediaServer;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.callback.CallbackTargetPolicy;
 import io.lianmai.server.config.ApiConfig;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveService;
-import io.lianmai.store.AppLookup;
+import io.lianmai.store.AppStore;
 import io.lianmai.store.CallbackOutbox;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The server API on both its entry points, serving the same actions: {@code POST /} signed with an API credential
@@ -27,12 +29,26 @@ public final class ServerApi {
 
     /** Every action this server implements, on both entry points. */
     public static ServerApi standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
-            MediaPlane media, RoomRegistry rooms, AppLookup apps, ApiCredentials credentials, ApiConfig config,
-            CallbackOutbox callbacks, Clock clock) {
+            MediaServer media, RoomRegistry rooms, AppStore apps, ApiCredentials credentials, ApiConfig config,
+            CallbackOutbox callbacks, CallbackTargetPolicy callbackTargets, Clock clock) {
         RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, live, media,
-                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks);
+                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks,
+                consoleActions(media, rooms, apps, callbackTargets, clock));
         return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, apps,
                 config.requestsPerSecond(), clock));
+    }
+
+    /**
+     * Lianmai's own actions behind the operator console ({@code /console}): the apps, the live rooms and the node.
+     * The room observer that tells members' kinds is added to {@code rooms} here, before anyone can enter.
+     */
+    private static List<RestAction<?>> consoleActions(MediaServer media, RoomRegistry rooms, AppStore apps,
+            CallbackTargetPolicy callbackTargets, Clock clock) {
+        RoomMemberKinds kinds = new RoomMemberKinds();
+        rooms.addObserver(kinds);
+        return List.of(new DescribeApps(apps, clock), new CreateApp(apps), new ModifyApp(apps, callbackTargets, clock),
+                new RotateAppKey(apps), new DescribeLiveRooms(rooms, kinds, media),
+                new DescribeNodeStats(rooms, kinds, media::stats, clock));
     }
 
     /** Adds {@code POST /} and {@code POST /api/v1/{Action}} to {@code router}. */
