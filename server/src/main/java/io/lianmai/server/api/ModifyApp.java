@@ -75,6 +75,12 @@ final class ModifyApp implements RestAction<ModifyApp.Request> {
                 throw new RestApiException(RestApiException.INVALID_PARAMETER, "CallbackUrl: " + e.getMessage());
             }
         }
+        if (request.callbackKey() != null && request.callbackKey().chars().anyMatch(
+                c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            // As lianmai app set refuses it: a key with spaces is almost always a paste gone wrong.
+            throw new RestApiException(RestApiException.INVALID_PARAMETER,
+                    "CallbackKey must be without spaces or control characters");
+        }
         App changed;
         try {
             if (clear) {
