@@ -26,7 +26,14 @@ public final class ConsoleRoutes {
 
     /** Adds {@code /console} to {@code router}, before the catch-all static handler serves the page's files. */
     public static void mount(Router router) {
-        router.get("/console").handler(context -> context.redirect("/console/"));
+        // The page's relative URLs need the slash; Vert.x also matches "/console/" here, which must go on.
+        router.get("/console").handler(context -> {
+            if (context.request().path().equals("/console")) {
+                context.redirect("/console/");
+            } else {
+                context.next();
+            }
+        });
         router.get("/console/*").handler(ConsoleRoutes::secure);
         router.get("/console/vendor/uplot/*").handler(StaticHandler.create(UPLOT_DIST).setCachingEnabled(false));
     }
