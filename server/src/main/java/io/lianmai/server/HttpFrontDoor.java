@@ -5,6 +5,7 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.Version;
 import io.lianmai.server.api.ServerApi;
+import io.lianmai.server.console.ConsoleRoutes;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ServerErrors;
 import io.lianmai.server.live.LiveEndpoints;
@@ -87,6 +88,7 @@ public final class HttpFrontDoor {
             context.response().putHeader("access-control-allow-origin", "*");
             context.next();
         });
+        ConsoleRoutes.mount(router);
         // Pages shipped in the jar: the demo, the WHIP/WHEP test pages, and the SDKs under /sdk/.
         router.get("/*").handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);

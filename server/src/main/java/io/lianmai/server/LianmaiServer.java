@@ -11,6 +11,7 @@ import io.lianmai.server.api.ApiCredentials;
 import io.lianmai.server.api.CredentialCipher;
 import io.lianmai.server.api.CredentialDirectory;
 import io.lianmai.server.api.ServerApi;
+import io.lianmai.server.callback.CallbackTargetPolicy;
 import io.lianmai.server.callback.CallbackService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
@@ -133,7 +134,8 @@ public final class LianmaiServer implements AutoCloseable {
                             new ApiCredentials(ApiCredentialStore.over(store), CredentialCipher.load(
                                     config.api().credentialKey(), config.dataDir()), clock),
                             config.apps().refresh(), clock), config.api(), config.limits().trackedAddresses(),
-                            callbacks.outbox(), clock));
+                            callbacks.outbox(), new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()),
+                            clock));
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);

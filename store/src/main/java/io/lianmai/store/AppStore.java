@@ -67,6 +67,14 @@ public interface AppStore extends AppLookup, AutoCloseable {
     App setRequirePrivateMapKey(SdkAppId sdkAppId, boolean required);
 
     /**
+     * How long the old secret key keeps verifying UserSigs after a rotation unless the operator says otherwise
+     * ({@code lianmai app rotate-key}, the server API's {@code RotateAppKey}): a day, the validity backends commonly
+     * give the UserSigs they hand out, so that clients holding one can still enter while the backend moves to the new
+     * key. A grace of zero retires the old key at once (a leaked key).
+     */
+    Duration DEFAULT_KEY_GRACE = Duration.ofHours(24);
+
+    /**
      * Gives an app a fresh random secret key; the old one keeps verifying UserSigs for {@code grace} (zero: not at
      * all). A key retired by an earlier rotation is forgotten.
      *

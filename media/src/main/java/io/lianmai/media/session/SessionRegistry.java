@@ -2,13 +2,17 @@ package io.lianmai.media.session;
 
 import io.lianmai.media.PlayerStats;
 import io.lianmai.media.PublishedLayersListener;
+import io.lianmai.media.SessionStats;
 import io.lianmai.media.SessionConnectListener;
 import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.DownTrack;
+import io.lianmai.media.sfu.IncomingLayer;
 import io.lianmai.media.sfu.LayerAllocator;
 import io.lianmai.media.sfu.Publication;
+import io.lianmai.media.sfu.PublishedTrack;
 import io.lianmai.media.sfu.Subscription;
+import io.lianmai.wire.rtp.RtpStreamStatistics;
 import io.netty.channel.EventLoop;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -430,6 +434,74 @@ public final class SessionRegistry implements SessionHost {
             }
         }
         return new PlayerStats.Page(players, listed);
+    }
+
+    /**
+     * The publishers and WebRTC players (admitted, not ended) of the streams whose key starts with
+     * {@code streamKeyPrefix}: how many, and the traffic of at most {@code max} of them; on the loop.
+     */
+    public SessionStats.Page sessionStats(String streamKeyPrefix, int max) {
+        int matched = 0;
+        List<SessionStats> listed = new ArrayList<>();
+        for (Session session : sessions) {
+            SessionStats stats = null;
+            if (session.role() instanceof Publication publication
+                    && publication.streamKey().startsWith(streamKeyPrefix)) {
+                stats = publisherStats(session.id(), publication);
+            } else if (session instanceof WebRtcSession && session.role() instanceof Subscription subscription
+                    && subscription.streamKey().startsWith(streamKeyPrefix)) {
+                stats = playerTraffic(session.id(), subscription);
+            }
+            if (stats != null) {
+                matched++;
+                if (listed.size() < max) {
+                    listed.add(stats);
+                }
+            }
+        }
+        return new SessionStats.Page(matched, listed);
+    }
+
+    private static SessionStats publisherStats(String id, Publication publication) {
+        boolean audio = false;
+        boolean video = false;
+        long bitrate = 0;
+        long packets = 0;
+        long octets = 0;
+        long lost = 0;
+        int worstFraction = 0;
+        for (PublishedTrack track : publication.tracks()) {
+            audio |= !track.isVideo();
+            video |= track.isVideo();
+            packets += track.packetsReceived();
+            octets += track.octetsReceived();
+            for (IncomingLayer layer : track.layers()) {
+                bitrate += layer.bitrate();
+                RtpStreamStatistics statistics = layer.statistics();
+                if (statistics != null) {
+                    lost += Math.max(0, statistics.cumulativeLost());
+                    worstFraction = Math.max(worstFraction, statistics.fractionLost());
+                }
+            }
+        }
+        return new SessionStats(id, publication.streamKey(), true, audio, video, bitrate, packets, octets, lost,
+                worstFraction * 1000 / 256, -1);
+    }
+
+    private static SessionStats playerTraffic(String id, Subscription subscription) {
+        boolean audio = false;
+        boolean video = false;
+        long packets = 0;
+        long octets = 0;
+        for (DownTrack down : subscription.downTracks()) {
+            audio |= !down.source().isVideo();
+            video |= down.source().isVideo();
+            packets += down.packetsSent();
+            octets += down.octetsSent();
+        }
+        SendSideBandwidthEstimator estimator = subscription.bandwidthEstimator();
+        long rtt = estimator == null || estimator.feedbacks() == 0 ? -1 : estimator.feedbackRttMicros() / 1000;
+        return new SessionStats(id, subscription.streamKey(), false, audio, video, -1, packets, octets, 0, 0, rtt);
     }
 
     private static PlayerStats playerStats(String id, Subscription subscription) {

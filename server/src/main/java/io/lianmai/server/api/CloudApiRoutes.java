@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * The order of checks: the headers' shapes, the version, the timestamp (five minutes either way) and the scope's
  * date, then on a worker thread the SecretId, the signature over the body as received (with the scope as the client
  * sent it), the action, the credential's rate for it, the body's SdkAppId against the credential's scope and the app
- * directory, and last the action's own parameters. Signatures are compared in constant time.
+ * directory, and last the action's own parameters. An action not bound to one app ({@link ScopedAction}: the
+ * console's {@code DescribeApps}, {@code CreateApp}, …) skips the SdkAppId checks and gets the credential's scope
+ * instead. Signatures are compared in constant time.
  */
 public final class CloudApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(CloudApiRoutes.class);
@@ -178,6 +180,10 @@ public final class CloudApiRoutes {
                     + "per second to " + action.name() + " with this credential (api.requestsPerSecond)");
         }
         JsonNode body = RestApiRoutes.parse(Buffer.buffer(signed.body()));
+        if (action instanceof ScopedAction<?> scoped) {
+            // Not bound to one app (DescribeApps, CreateApp, DescribeLiveRooms…): it sees only the credential's.
+            return RestApiRoutes.bindAndHandle(scoped, ApiScope.of(credential), body);
+        }
         SdkAppId sdkAppId = RestApiRoutes.sdkAppId(body);
         if (!credential.allows(sdkAppId)) {
             throw new RestApiException(RestApiException.AUTH_UNAUTHORIZED_OPERATION, "API credential "

@@ -73,8 +73,10 @@ public final class RestApiRoutes {
 
     /** The routes with every action this server implements. */
     static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, AddressRateLimit addressRate,
-            LiveService live, MediaPlane media, RoomModeration rooms, CallbackOutbox callbacks) {
-        return new RestApiRoutes(vertx, authenticator, addressRate, List.of(
+            LiveService live, MediaPlane media, RoomModeration rooms, CallbackOutbox callbacks,
+            List<RestAction<?>> consoleActions) {
+        return new RestApiRoutes(vertx, authenticator, addressRate, java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(
                 new StartPublishCdnStream(live.cdnTasks()),
                 new StopPublishCdnStream(live.cdnTasks()),
                 new UpdatePublishCdnStream(live.cdnTasks()),
@@ -83,7 +85,7 @@ public final class RestApiRoutes {
                 new DismissRoom(true, rooms),
                 new RemoveUser(false, rooms),
                 new RemoveUser(true, rooms),
-                new DescribeCallbackEvents(callbacks)));
+                new DescribeCallbackEvents(callbacks)), consoleActions.stream()).toList());
     }
 
     /** Adds {@code POST /api/v1/{Action}} to {@code router}. */
@@ -162,16 +164,24 @@ public final class RestApiRoutes {
 
     /** Binds {@code body} to the action's request type and runs it, for a caller already authorised. */
     static <Q> Record bindAndHandle(RestAction<Q> action, SdkAppId sdkAppId, JsonNode body) {
-        Q request;
+        return action.handle(sdkAppId, bind(action, body));
+    }
+
+    /** Binds {@code body} to the action's request type and runs it with the caller's scope of apps. */
+    static <Q> Record bindAndHandle(ScopedAction<Q> action, ApiScope scope, JsonNode body) {
+        return action.handle(scope, bind(action, body));
+    }
+
+    /** {@code body} as the action's request, or InvalidParameter naming the field that does not fit. */
+    private static <Q> Q bind(RestAction<Q> action, JsonNode body) {
         try {
-            request = JSON.treeToValue(body, action.requestType());
+            return JSON.treeToValue(body, action.requestType());
         } catch (MismatchedInputException e) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER, path(e) + ": " + e.getOriginalMessage()
                     .replaceAll(" \\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.", "`"));
         } catch (JsonProcessingException e) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER, e.getOriginalMessage());
         }
-        return action.handle(sdkAppId, request);
     }
 
     static JsonNode parse(RoutingContext context) {

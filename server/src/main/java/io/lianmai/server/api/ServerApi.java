@@ -1,15 +1,17 @@
 package io.lianmai.server.api;
 
-import io.lianmai.media.MediaPlane;
+import io.lianmai.media.MediaServer;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.callback.CallbackTargetPolicy;
 import io.lianmai.server.config.ApiConfig;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveService;
-import io.lianmai.store.AppLookup;
+import io.lianmai.store.AppStore;
 import io.lianmai.store.CallbackOutbox;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The server API on both its entry points, serving the same actions: {@code POST /} signed with an API credential
@@ -31,14 +33,28 @@ public final class ServerApi {
      * @param trackedAddresses source addresses whose request rate is remembered ({@code limits.trackedAddresses})
      */
     public static ServerApi standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
-            MediaPlane media, RoomRegistry rooms, AppLookup apps, CredentialDirectory credentials, ApiConfig config,
-            int trackedAddresses, CallbackOutbox callbacks, Clock clock) {
+            MediaServer media, RoomRegistry rooms, AppStore apps, CredentialDirectory credentials, ApiConfig config,
+            int trackedAddresses, CallbackOutbox callbacks, CallbackTargetPolicy callbackTargets, Clock clock) {
         AddressRateLimit addressRate = new AddressRateLimit(config.requestsPerSecondPerIp(), config.burstPerIp(),
                 trackedAddresses, clock);
         RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, addressRate, live, media,
-                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks);
+                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks,
+                consoleActions(media, rooms, apps, callbackTargets, clock));
         return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, addressRate, apps,
                 config.requestsPerSecond(), clock));
+    }
+
+    /**
+     * Lianmai's own actions behind the operator console ({@code /console}): the apps, the live rooms and the node.
+     * The room observer that tells members' kinds is added to {@code rooms} here, before anyone can enter.
+     */
+    private static List<RestAction<?>> consoleActions(MediaServer media, RoomRegistry rooms, AppStore apps,
+            CallbackTargetPolicy callbackTargets, Clock clock) {
+        RoomMemberKinds kinds = new RoomMemberKinds();
+        rooms.addObserver(kinds);
+        return List.of(new DescribeApps(apps, clock), new CreateApp(apps), new ModifyApp(apps, callbackTargets, clock),
+                new RotateAppKey(apps), new DescribeLiveRooms(rooms, kinds, media),
+                new DescribeNodeStats(rooms, kinds, media::stats, clock));
     }
 
     /** Adds {@code POST /} and {@code POST /api/v1/{Action}} to {@code router}. */

@@ -37,12 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 AppCommand.Enable.class})
 final class AppCommand implements Runnable {
 
-    /**
-     * How long the old secret key keeps verifying UserSigs after {@code rotate-key}: a day, the validity backends
-     * commonly give the UserSigs they hand out, so that clients holding one can still enter while the backend moves
-     * to the new key. {@code --grace 0} retires the old key at once (a leaked key).
-     */
-    static final Duration DEFAULT_GRACE = Duration.ofHours(24);
+    /** How long the old secret key keeps verifying UserSigs after {@code rotate-key}; {@code --grace 0}: not at all. */
+    static final Duration DEFAULT_GRACE = AppStore.DEFAULT_KEY_GRACE;
 
     @ParentCommand
     LianmaiCommand root;
