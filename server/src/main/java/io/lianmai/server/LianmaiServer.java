@@ -11,6 +11,7 @@ import io.lianmai.server.api.ApiCredentials;
 import io.lianmai.server.api.CredentialCipher;
 import io.lianmai.server.api.ServerApi;
 import io.lianmai.server.callback.CallbackService;
+import io.lianmai.server.history.HistoryService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
@@ -62,6 +63,7 @@ public final class LianmaiServer implements AutoCloseable {
     private NodeMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
     private final CallbackService callbacks;
+    private HistoryService history;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
             RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
@@ -90,6 +92,7 @@ public final class LianmaiServer implements AutoCloseable {
         MediaServer media = null;
         LiveService live = null;
         CallbackService callbacks = null;
+        HistoryService history = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -106,6 +109,8 @@ public final class LianmaiServer implements AutoCloseable {
             RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
             // Before anyone can enter: every room change reaches the callback outbox (docs/callbacks.md).
             callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox(), apps, rooms, clock);
+            // Room and member history for the call-quality actions (null when history.enabled is false).
+            history = HistoryService.start(config.history(), store.roomHistory(), rooms, media, clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // A simulcast publisher is told which layers to pause and resume (its own socket only): in order, on
@@ -130,7 +135,7 @@ public final class LianmaiServer implements AutoCloseable {
                     admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig,
                     ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new ApiCredentials(
                             ApiCredentialStore.over(store), CredentialCipher.load(config.api().credentialKey(),
-                                    config.dataDir()), clock), config.api(), callbacks.outbox(), clock));
+                                    config.dataDir()), clock), config.api(), callbacks.outbox(), store.roomHistory(), clock));
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);
@@ -145,11 +150,15 @@ public final class LianmaiServer implements AutoCloseable {
             LianmaiServer server = new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created,
                     admission, callbacks);
             server.metrics = metrics;
+            server.history = history;
             server.metricsEndpoint = metricsEndpoint;
             return server;
         } catch (Exception e) {
             if (callbacks != null) {
                 callbacks.close();
+            }
+            if (history != null) {
+                history.close();
             }
             if (vertx != null) {
                 vertx.close();
@@ -276,6 +285,9 @@ public final class LianmaiServer implements AutoCloseable {
         }
         // The exits and dismissals just made reach the outbox before the database closes.
         callbacks.close();
+        if (history != null) {
+            history.close();
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {

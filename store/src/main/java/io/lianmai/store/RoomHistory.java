@@ -251,16 +251,18 @@ public final class RoomHistory {
     /**
      * The app's rooms that existed at some time in [{@code fromMs}, {@code toMs}], oldest first.
      *
-     * @param roomKey only this room, or null for all
+     * @param roomKeys only these rooms, or empty for all
      */
-    public Page<Room> rooms(SdkAppId sdkAppId, long fromMs, long toMs, String roomKey, int offset, int limit) {
-        String filter = roomKey == null ? "" : " AND room_key = ?";
+    public Page<Room> rooms(SdkAppId sdkAppId, long fromMs, long toMs, Collection<String> roomKeys, int offset,
+            int limit) {
+        String filter = roomKeys.isEmpty() ? "" : " AND room_key IN (" + "?, ".repeat(roomKeys.size() - 1) + "?)";
         Binder binder = statement -> {
             statement.setLong(1, sdkAppId.value());
             statement.setLong(2, toMs);
             statement.setLong(3, fromMs);
-            if (roomKey != null) {
-                statement.setString(4, roomKey);
+            int index = 4;
+            for (String roomKey : roomKeys) {
+                statement.setString(index++, roomKey);
             }
         };
         String what = "list the rooms of app " + sdkAppId;
@@ -268,9 +270,8 @@ public final class RoomHistory {
         List<Room> rows = query(what, "SELECT " + ROOM_COLUMNS + ROOMS_IN_WINDOW + filter
                 + " ORDER BY created_ms, id LIMIT ? OFFSET ?", statement -> {
                     binder.bind(statement);
-                    int next = roomKey == null ? 4 : 5;
-                    statement.setInt(next, limit);
-                    statement.setInt(next + 1, offset);
+                    statement.setInt(4 + roomKeys.size(), limit);
+                    statement.setInt(5 + roomKeys.size(), offset);
                 }, RoomHistory::room);
         return new Page<>(total, rows);
     }

@@ -37,13 +37,13 @@ interface RoomHistoryContract {
         RoomHistory history = openForHistory().roomHistory();
         history.apply(oneCall());
 
-        RoomHistory.Page<RoomHistory.Room> rooms = history.rooms(APP, 0, 2_000_000, null, 0, 10);
+        RoomHistory.Page<RoomHistory.Room> rooms = history.rooms(APP, 0, 2_000_000, List.of(), 0, 10);
         assertThat(rooms.total()).isEqualTo(1);
         assertThat(rooms.rows()).containsExactly(new RoomHistory.Room(APP, "r42", COMM, 1_000_000,
                 Optional.of(1_030_000L), "alice"));
         assertThat(history.room(APP, COMM)).isPresent();
         assertThat(history.room(OTHER_APP, COMM)).as("a CommId is found only within its app").isEmpty();
-        assertThat(history.rooms(OTHER_APP, 0, 2_000_000, null, 0, 10).total()).isZero();
+        assertThat(history.rooms(OTHER_APP, 0, 2_000_000, List.of(), 0, 10).total()).isZero();
 
         RoomHistory.Page<RoomHistory.Stay> stays = history.stays(COMM, 0, 2_000_000, List.of(), 0, 10);
         assertThat(stays.total()).isEqualTo(2);
@@ -74,12 +74,12 @@ interface RoomHistoryContract {
         // An open room created before the window still existed in it.
         history.apply(List.of(new RoomHistory.RoomCreated(APP, "s:open", "1400000123_open_0", 0, "u")));
 
-        RoomHistory.Page<RoomHistory.Room> page = history.rooms(APP, 2_000, 3_600, null, 0, 2);
+        RoomHistory.Page<RoomHistory.Room> page = history.rooms(APP, 2_000, 3_600, List.of(), 0, 2);
         assertThat(page.total()).isEqualTo(3);
         assertThat(page.rows()).extracting(RoomHistory.Room::roomKey).containsExactly("s:open", "r2");
-        assertThat(history.rooms(APP, 2_000, 3_600, null, 2, 2).rows()).extracting(RoomHistory.Room::roomKey)
+        assertThat(history.rooms(APP, 2_000, 3_600, List.of(), 2, 2).rows()).extracting(RoomHistory.Room::roomKey)
                 .containsExactly("r3");
-        assertThat(history.rooms(APP, 0, 10_000, "r4", 0, 10).rows()).extracting(RoomHistory.Room::roomKey)
+        assertThat(history.rooms(APP, 0, 10_000, List.of("r4", "s:4"), 0, 10).rows()).extracting(RoomHistory.Room::roomKey)
                 .containsExactly("r4");
     }
 
@@ -94,7 +94,7 @@ interface RoomHistoryContract {
         assertThat(history.stays(COMM, 0, 2_000_000, List.of(), 0, 10).rows()).extracting(RoomHistory.Stay::userId)
                 .containsExactly("alice");
         history.purgeBefore(5_000_000);
-        assertThat(history.rooms(APP, 0, 5_000_000, null, 0, 10).rows()).extracting(RoomHistory.Room::roomKey)
+        assertThat(history.rooms(APP, 0, 5_000_000, List.of(), 0, 10).rows()).extracting(RoomHistory.Room::roomKey)
                 .as("an open room and stay are kept however old").containsExactly("r7");
         assertThat(history.stays("1400000123_7_1", 0, 5_000_000, List.of(), 0, 10).total()).isEqualTo(1);
     }

@@ -461,6 +461,8 @@ public final class SessionRegistry implements SessionHost {
         SendSideBandwidthEstimator estimate = subscription.bandwidthEstimator();
         return new PlayerStats(id, subscription.streamKey(), estimator, subscription.estimatedBitrate(), allocated,
                 current, switches, pauses, allocator == null ? 0 : allocator.probesStarted(),
-                estimate == null ? 0 : estimate.probesRaised(), paddingPackets, paddingBytes, packets, octets);
+                estimate == null ? 0 : estimate.probesRaised(), paddingPackets, paddingBytes, packets, octets,
+                estimate == null ? -1 : estimate.lossFraction() * 100, estimate == null ? -1
+                        : estimate.feedbackRttMicros() / 1000);
     }
 }

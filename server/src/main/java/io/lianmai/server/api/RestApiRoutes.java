@@ -15,11 +15,13 @@ import io.lianmai.server.http.RequestBodies;
 import io.lianmai.server.live.LiveService;
 import io.vertx.core.AsyncResult;
 import io.lianmai.store.CallbackOutbox;
+import io.lianmai.store.RoomHistory;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +72,8 @@ public final class RestApiRoutes {
 
     /** The routes with every action this server implements. */
     public static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
-            MediaPlane media, RoomModeration rooms, CallbackOutbox callbacks) {
+            MediaPlane media, RoomModeration rooms, CallbackOutbox callbacks, RoomHistory history, Clock clock) {
+        HistoryQueries historyQueries = new HistoryQueries(history, clock);
         return new RestApiRoutes(vertx, authenticator, List.of(
                 new StartPublishCdnStream(live.cdnTasks()),
                 new StopPublishCdnStream(live.cdnTasks()),
@@ -80,7 +83,11 @@ public final class RestApiRoutes {
                 new DismissRoom(true, rooms),
                 new RemoveUser(false, rooms),
                 new RemoveUser(true, rooms),
-                new DescribeCallbackEvents(callbacks)));
+                new DescribeCallbackEvents(callbacks),
+                new DescribeRoomInfo(historyQueries),
+                new DescribeUserInfo(historyQueries, clock),
+                new DescribeCallDetailInfo(historyQueries, clock),
+                new DescribeUserEvent(historyQueries)));
     }
 
     /** Adds {@code POST /api/v1/{Action}} to {@code router}. */

@@ -7,6 +7,7 @@ import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.store.AppLookup;
 import io.lianmai.store.CallbackOutbox;
+import io.lianmai.store.RoomHistory;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -28,9 +29,9 @@ public final class ServerApi {
     /** Every action this server implements, on both entry points. */
     public static ServerApi standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
             MediaPlane media, RoomRegistry rooms, AppLookup apps, ApiCredentials credentials, ApiConfig config,
-            CallbackOutbox callbacks, Clock clock) {
+            CallbackOutbox callbacks, RoomHistory history, Clock clock) {
         RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, live, media,
-                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks);
+                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks, history, clock);
         return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, apps,
                 config.requestsPerSecond(), clock));
     }
