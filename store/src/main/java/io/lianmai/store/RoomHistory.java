@@ -255,25 +255,12 @@ public final class RoomHistory {
      */
     public Page<Room> rooms(SdkAppId sdkAppId, long fromMs, long toMs, Collection<String> roomKeys, int offset,
             int limit) {
-        String filter = roomKeys.isEmpty() ? "" : " AND room_key IN (" + "?, ".repeat(roomKeys.size() - 1) + "?)";
-        Binder binder = statement -> {
-            statement.setLong(1, sdkAppId.value());
-            statement.setLong(2, toMs);
-            statement.setLong(3, fromMs);
-            int index = 4;
-            for (String roomKey : roomKeys) {
-                statement.setString(index++, roomKey);
-            }
-        };
-        String what = "list the rooms of app " + sdkAppId;
-        long total = count(what, "SELECT COUNT(*)" + ROOMS_IN_WINDOW + filter, binder);
-        List<Room> rows = query(what, "SELECT " + ROOM_COLUMNS + ROOMS_IN_WINDOW + filter
-                + " ORDER BY created_ms, id LIMIT ? OFFSET ?", statement -> {
-                    binder.bind(statement);
-                    statement.setInt(4 + roomKeys.size(), limit);
-                    statement.setInt(5 + roomKeys.size(), offset);
-                }, RoomHistory::room);
-        return new Page<>(total, rows);
+        return page("list the rooms of app " + sdkAppId, ROOM_COLUMNS + ROOMS_IN_WINDOW, "room_key", roomKeys,
+                "created_ms", statement -> {
+                    statement.setLong(1, sdkAppId.value());
+                    statement.setLong(2, toMs);
+                    statement.setLong(3, fromMs);
+                }, offset, limit, RoomHistory::room);
     }
 
     /** The room of {@code commId} in app {@code sdkAppId} (the most recent if two share it), if recorded. */
@@ -293,25 +280,12 @@ public final class RoomHistory {
      */
     public Page<Stay> stays(String commId, long fromMs, long toMs, Collection<String> userIds, int offset,
             int limit) {
-        String filter = userIds.isEmpty() ? "" : " AND user_id IN (" + "?, ".repeat(userIds.size() - 1) + "?)";
-        Binder binder = statement -> {
-            statement.setString(1, commId);
-            statement.setLong(2, toMs);
-            statement.setLong(3, fromMs);
-            int index = 4;
-            for (String userId : userIds) {
-                statement.setString(index++, userId);
-            }
-        };
-        String what = "list the members of " + commId;
-        long total = count(what, "SELECT COUNT(*)" + STAYS_IN_WINDOW + filter, binder);
-        List<Stay> rows = query(what, "SELECT " + STAY_COLUMNS + STAYS_IN_WINDOW + filter
-                + " ORDER BY joined_ms, id LIMIT ? OFFSET ?", statement -> {
-                    binder.bind(statement);
-                    statement.setInt(4 + userIds.size(), limit);
-                    statement.setInt(5 + userIds.size(), offset);
-                }, RoomHistory::stay);
-        return new Page<>(total, rows);
+        return page("list the members of " + commId, STAY_COLUMNS + STAYS_IN_WINDOW, "user_id", userIds,
+                "joined_ms", statement -> {
+                    statement.setString(1, commId);
+                    statement.setLong(2, toMs);
+                    statement.setLong(3, fromMs);
+                }, offset, limit, RoomHistory::stay);
     }
 
     /** What {@code userId} did in room {@code commId} within [{@code fromMs}, {@code toMs}], oldest first. */
@@ -389,6 +363,31 @@ public final class RoomHistory {
         return new Stay(rows.getString("user_id"), rows.getLong("joined_ms"), leftMs,
                 Optional.ofNullable(rows.getString("reason")), rows.getString("role"), rows.getString("kind"),
                 Optional.ofNullable(rows.getString("client_ip")));
+    }
+
+    /**
+     * A page of {@code "SELECT " + select}, whose first three parameters {@code window} binds, optionally narrowed to
+     * {@code column IN (values)}, ordered by {@code orderBy} then insertion, with the count of all matches.
+     */
+    private <T> Page<T> page(String what, String select, String column, Collection<String> values, String orderBy,
+            Binder window, int offset, int limit, Reader<T> reader) {
+        String filter = values.isEmpty() ? "" : " AND " + column + " IN (" + "?, ".repeat(values.size() - 1) + "?)";
+        Binder binder = statement -> {
+            window.bind(statement);
+            int index = 4;
+            for (String value : values) {
+                statement.setString(index++, value);
+            }
+        };
+        String from = select.substring(select.indexOf(" FROM "));
+        long total = count(what, "SELECT COUNT(*)" + from + filter, binder);
+        List<T> rows = query(what, "SELECT " + select + filter + " ORDER BY " + orderBy + ", id LIMIT ? OFFSET ?",
+                statement -> {
+                    binder.bind(statement);
+                    statement.setInt(4 + values.size(), limit);
+                    statement.setInt(5 + values.size(), offset);
+                }, reader);
+        return new Page<>(total, rows);
     }
 
     private long count(String what, String sql, Binder binder) {
