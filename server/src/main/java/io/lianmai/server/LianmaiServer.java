@@ -140,6 +140,9 @@ public final class LianmaiServer implements AutoCloseable {
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);
             callbacks.sender().reportTo(CallbackMeters.register(metrics.registry(), callbacks.outbox()::pendingCount));
+            if (history != null) {
+                history.reportTo(metrics.registry());
+            }
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()

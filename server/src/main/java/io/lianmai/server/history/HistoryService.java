@@ -6,6 +6,9 @@ import io.lianmai.server.config.HistoryConfig;
 import io.lianmai.server.db.QueuedWriter;
 import io.lianmai.store.RoomHistory;
 import io.lianmai.store.StoreException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -118,6 +121,19 @@ public final class HistoryService implements AutoCloseable {
     /** Rows waiting for the database. */
     public int queued() {
         return writer.queued();
+    }
+
+    /**
+     * Registers the writer's series on {@code registry}: rows dropped because the database fell behind, and rows
+     * waiting for it (both read at scrape time).
+     */
+    public void reportTo(MeterRegistry registry) {
+        FunctionCounter.builder("lianmai.history.dropped", writer, QueuedWriter::dropped)
+                .description("Room history rows dropped because the database fell behind")
+                .register(registry);
+        Gauge.builder("lianmai.history.queue", writer, QueuedWriter::queued)
+                .description("Room history rows waiting for the database")
+                .register(registry);
     }
 
     /** Call after the rooms were emptied and before the database closes. */

@@ -144,6 +144,10 @@ class RoomHistoryIT {
                 "AuthFailure.UnauthorizedOperation");
         users.setSdkAppId(other.sdkAppId().value());
         assertCode(() -> otherClient.DescribeUserInfo(users), "InvalidParameter.CommId");
+
+        assertThat(server.server().metrics().registry().get("lianmai.history.dropped").functionCounter().count())
+                .as("the database kept up: nothing dropped").isZero();
+        assertThat(server.server().metrics().registry().get("lianmai.history.queue").gauge().value()).isZero();
     }
 
     @Test
