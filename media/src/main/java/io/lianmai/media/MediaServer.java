@@ -204,6 +204,11 @@ public final class MediaServer implements MediaPlane {
         return onLoop(() -> registry.playerStats(streamKeyPrefix, max));
     }
 
+    @Override
+    public PublisherStats.Page publisherStats(String streamKeyPrefix, int max) {
+        return onLoop(() -> registry.publisherStats(streamKeyPrefix, max));
+    }
+
 
     @Override
     public CompletionStage<MediaSession> publish(String streamKey, String offerSdp) {

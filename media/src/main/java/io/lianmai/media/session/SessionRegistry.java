@@ -1,14 +1,18 @@
 package io.lianmai.media.session;
 
 import io.lianmai.media.PlayerStats;
+import io.lianmai.media.PublisherStats;
 import io.lianmai.media.PublishedLayersListener;
 import io.lianmai.media.SessionConnectListener;
 import io.lianmai.media.bwe.SendSideBandwidthEstimator;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.LayerAllocator;
+import io.lianmai.media.sfu.IncomingLayer;
 import io.lianmai.media.sfu.Publication;
+import io.lianmai.media.sfu.PublishedTrack;
 import io.lianmai.media.sfu.Subscription;
+import io.lianmai.wire.rtp.RtpStreamStatistics;
 import io.netty.channel.EventLoop;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -430,6 +434,42 @@ public final class SessionRegistry implements SessionHost {
             }
         }
         return new PlayerStats.Page(players, listed);
+    }
+
+    /**
+     * The WebRTC publishers (admitted, not ended) of the streams whose key starts with {@code streamKeyPrefix}: how
+     * many, and the receive counters of at most {@code max} of them; on the loop.
+     */
+    public PublisherStats.Page publisherStats(String streamKeyPrefix, int max) {
+        int publishers = 0;
+        List<PublisherStats> listed = new ArrayList<>();
+        for (Session session : sessions) {
+            if (session instanceof WebRtcSession && session.role() instanceof Publication publication
+                    && publication.streamKey().startsWith(streamKeyPrefix)) {
+                publishers++;
+                if (listed.size() < max) {
+                    listed.add(publisherStats(session.id(), publication));
+                }
+            }
+        }
+        return new PublisherStats.Page(publishers, listed);
+    }
+
+    private static PublisherStats publisherStats(String id, Publication publication) {
+        long packets = 0;
+        long octets = 0;
+        long expected = 0;
+        for (PublishedTrack track : publication.tracks()) {
+            for (IncomingLayer layer : track.layers()) {
+                RtpStreamStatistics statistics = layer.statistics();
+                if (statistics != null) {
+                    packets += statistics.received();
+                    octets += statistics.receivedBytes();
+                    expected += statistics.expected();
+                }
+            }
+        }
+        return new PublisherStats(id, publication.streamKey(), packets, octets, expected);
     }
 
     private static PlayerStats playerStats(String id, Subscription subscription) {

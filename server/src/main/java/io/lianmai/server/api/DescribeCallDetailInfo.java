@@ -17,10 +17,11 @@ import java.util.function.Function;
 /**
  * TRTC's {@code DescribeCallDetailInfo}: the users of one room ({@code CommId}) as {@code DescribeUserInfo} gives
  * them, and, when {@code DataType} names metrics, their quality over time (at most 6 users and 1 hour; without
- * {@code DataType}, 4 hours). Lianmai measures what its server sends each member of each stream it plays, so every
- * series is a downlink one, {@code PeerId} the publisher: {@code bigvBit} (kbit/s sent, audio and video together),
- * {@code bigvLoss} and {@code aLoss} (% lost on the way, from the player's transport-cc feedback), and Lianmai's own
- * {@code rtt} (feedback round trip, ms). TRTC's other DataType names are accepted and have no data here.
+ * {@code DataType}, 4 hours). Lianmai measures at its server: a downlink series per stream a member plays ({@code
+ * PeerId} the publisher) and an uplink series per stream it publishes ({@code PeerId} empty, as TRTC marks upstream
+ * data): {@code bigvBit} (kbit/s, audio and video together), {@code bigvLoss} and {@code aLoss} (% lost on the way:
+ * from the player's transport-cc feedback, or from the publisher's sequence numbers), and Lianmai's own {@code rtt}
+ * (a player's feedback round trip, ms). TRTC's other DataType names are accepted and have no data here.
  */
 final class DescribeCallDetailInfo implements RestAction<DescribeCallDetailInfo.Request> {
     static final Duration MAX_WINDOW_WITH_DATA = Duration.ofHours(1);

@@ -73,11 +73,12 @@ class RoomHistoryIT {
             Await.until("bob's bitrate samples", WAIT, () -> {
                 quality.set(callDetail(client, commId, start));
                 return Arrays.stream(quality.get().getData()).anyMatch(series -> series.getDataType().equals("bigvBit")
-                        && series.getContent().length >= 2
+                        && series.getUserId().equals("bob") && series.getContent().length >= 2
                         && Arrays.stream(series.getContent()).allMatch(value -> value.getValue() > 0));
             }, quality::get);
             QualityData bitrate = Arrays.stream(quality.get().getData())
-                    .filter(series -> series.getDataType().equals("bigvBit")).findFirst().orElseThrow();
+                    .filter(series -> series.getDataType().equals("bigvBit") && series.getUserId().equals("bob"))
+                    .findFirst().orElseThrow();
             assertThat(bitrate.getUserId()).isEqualTo("bob");
             assertThat(bitrate.getPeerId()).as("the publisher whose stream bob played").isEqualTo("alice");
             for (TimeValue value : bitrate.getContent()) {
@@ -86,6 +87,17 @@ class RoomHistoryIT {
             }
             assertThat(Arrays.stream(quality.get().getData()).map(QualityData::getDataType))
                     .contains("bigvLoss", "rtt");
+            Await.until("alice's uplink samples", WAIT, () -> {
+                quality.set(callDetail(client, commId, start));
+                return Arrays.stream(quality.get().getData()).anyMatch(series -> series.getUserId().equals("alice")
+                        && series.getDataType().equals("bigvBit") && series.getPeerId().isEmpty()
+                        && series.getContent().length >= 2
+                        && Arrays.stream(series.getContent()).allMatch(value -> value.getValue() > 10));
+            }, quality::get);
+            assertThat(Arrays.stream(quality.get().getData())
+                    .filter(series -> series.getUserId().equals("alice") && series.getDataType().equals("bigvLoss"))
+                    .flatMap(series -> Arrays.stream(series.getContent())).map(TimeValue::getValue))
+                    .as("no loss on loopback").isNotEmpty().allMatch(loss -> loss >= 0f && loss < 5f);
 
             alice.ok("mute", data().put("streamType", "main").put("audio", false));
             bob.ok("leave", data());
@@ -218,7 +230,7 @@ class RoomHistoryIT {
         request.setCommId(commId);
         request.setStartTime(start);
         request.setEndTime(Instant.now().getEpochSecond() + 1);
-        request.setUserIds(new String[] {"bob"});
+        request.setUserIds(new String[] {"bob", "alice"});
         request.setDataType(new String[] {"bigvBit", "bigvLoss", "rtt", "appCpu"});
         return call(() -> client.DescribeCallDetailInfo(request));
     }

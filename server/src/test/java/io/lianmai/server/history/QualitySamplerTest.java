@@ -9,6 +9,7 @@ import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.PlayerStats;
+import io.lianmai.media.PublisherStats;
 import io.lianmai.room.EnterRequest;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.LocalRoomRegistry;
@@ -29,9 +30,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sampler over a real room registry and a media plane that answers only {@code playerStats}: a member's player
- * session gets one sample per interval after its first (kbit/s from the octets sent between two samples, loss and RTT
- * as the estimator gave them, none without it); players that are not room members are skipped.
+ * The sampler over a real room registry and a media plane that answers only its two stats reads: a member's player
+ * session gets one downlink sample per interval after its first (kbit/s from the octets sent between two samples,
+ * loss and RTT as the estimator gave them, none without it), a member's publisher session an uplink one (kbit/s
+ * received, loss from expected and received packets, PeerId empty); sessions of non-members are skipped.
  */
 class QualitySamplerTest {
     private static final RoomKey ROOM = new RoomKey(new SdkAppId(1_400_000_001L), "r9");
@@ -41,11 +43,15 @@ class QualitySamplerTest {
     private final List<RoomHistory.Change> written = new ArrayList<>();
     private final HistoryRecorder recorder = new HistoryRecorder(written::add);
     private List<PlayerStats> players = List.of();
+    private List<PublisherStats> publishers = List.of();
 
     private final MediaPlane media = (MediaPlane) Proxy.newProxyInstance(MediaPlane.class.getClassLoader(),
             new Class<?>[] {MediaPlane.class}, (proxy, method, args) -> {
                 if (method.getName().equals("playerStats")) {
                     return new PlayerStats.Page(players.size(), players);
+                }
+                if (method.getName().equals("publisherStats")) {
+                    return new PublisherStats.Page(publishers.size(), publishers);
                 }
                 throw new UnsupportedOperationException(method.getName());
             });
@@ -100,5 +106,26 @@ class QualitySamplerTest {
         sampler.sample();
         assertThat(written).as("nothing sent, no estimator: 0 kbit/s, no loss or RTT").containsExactly(
                 new RoomHistory.Sample(commId, "bob", "alice", clock.millis(), 0, null, null));
+    }
+
+    @Test
+    void aMembersPublisherIsSampledAsUplinkWithLossFromExpectedPackets() {
+        rooms.addObserver(recorder);
+        Member alice = enter("alice");
+        rooms.find(ROOM).orElseThrow().publish(alice, StreamType.MAIN, "pub-1", true, true);
+        String commId = recorder.commId(ROOM).orElseThrow();
+        written.clear();
+        QualitySampler sampler = new QualitySampler(media, rooms, recorder, written::add, clock);
+
+        publishers = List.of(new PublisherStats("pub-1", "1400000001/r9/alice_main", 1_000, 100_000, 1_000),
+                new PublisherStats("obs-1", "1400000001/r9/obs_main", 10, 1_000, 10));
+        sampler.sample();
+        clock.advance(Duration.ofSeconds(2));
+        publishers = List.of(new PublisherStats("pub-1", "1400000001/r9/alice_main", 1_190, 350_000, 1_200),
+                new PublisherStats("obs-1", "1400000001/r9/obs_main", 20, 2_000, 20));
+        sampler.sample();
+
+        assertThat(written).containsExactly(new RoomHistory.Sample(commId, "alice", "", clock.millis(), 1000, 5.0f,
+                null));
     }
 }
