@@ -3,7 +3,6 @@ package io.lianmai.server.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.store.RoomHistory;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,11 +68,9 @@ final class DescribeCallDetailInfo implements RestAction<DescribeCallDetailInfo.
     }
 
     private final HistoryQueries queries;
-    private final Clock clock;
 
-    DescribeCallDetailInfo(HistoryQueries queries, Clock clock) {
+    DescribeCallDetailInfo(HistoryQueries queries) {
         this.queries = queries;
-        this.clock = clock;
     }
 
     @Override
@@ -108,7 +105,7 @@ final class DescribeCallDetailInfo implements RestAction<DescribeCallDetailInfo.
                 data.addAll(series(samples, dataType));
             }
         }
-        return new Response(stays.total(), DescribeUserInfo.users(room, stays.rows(), clock.millis()), data);
+        return new Response(stays.total(), DescribeUserInfo.users(room, stays.rows(), queries.nowMs()), data);
     }
 
     /** Checks DataType: TRTC's names and {@code rtt}; none means no series. */

@@ -3,7 +3,6 @@ package io.lianmai.server.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.store.RoomHistory;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +34,9 @@ final class DescribeUserInfo implements RestAction<DescribeUserInfo.Request> {
     }
 
     private final HistoryQueries queries;
-    private final Clock clock;
 
-    DescribeUserInfo(HistoryQueries queries, Clock clock) {
+    DescribeUserInfo(HistoryQueries queries) {
         this.queries = queries;
-        this.clock = clock;
     }
 
     @Override
@@ -61,7 +58,7 @@ final class DescribeUserInfo implements RestAction<DescribeUserInfo.Request> {
         List<String> userIds = userIds(request.userIds(), MAX_USER_IDS);
         RoomHistory.Page<RoomHistory.Stay> stays = HistoryQueries.read(() -> queries.history().stays(room.commId(),
                 window.fromMs(), window.toMs(), userIds, page.offset(), page.size()));
-        return new Response(stays.total(), users(room, stays.rows(), clock.millis()));
+        return new Response(stays.total(), users(room, stays.rows(), queries.nowMs()));
     }
 
     static List<HistoryQueries.UserInformation> users(RoomHistory.Room room, List<RoomHistory.Stay> stays,

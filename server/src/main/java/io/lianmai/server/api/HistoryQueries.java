@@ -38,6 +38,11 @@ final class HistoryQueries {
         return history;
     }
 
+    /** Now, epoch milliseconds: where an open stay ends for {@code LeaveTs}. */
+    long nowMs() {
+        return clock.millis();
+    }
+
     /** A checked window, in epoch milliseconds, both ends included. */
     record Window(long fromMs, long toMs) {
     }

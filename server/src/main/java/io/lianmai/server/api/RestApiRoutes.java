@@ -85,8 +85,8 @@ public final class RestApiRoutes {
                 new RemoveUser(true, rooms),
                 new DescribeCallbackEvents(callbacks),
                 new DescribeRoomInfo(historyQueries),
-                new DescribeUserInfo(historyQueries, clock),
-                new DescribeCallDetailInfo(historyQueries, clock),
+                new DescribeUserInfo(historyQueries),
+                new DescribeCallDetailInfo(historyQueries),
                 new DescribeUserEvent(historyQueries)));
     }
 
