@@ -143,4 +143,11 @@ class HistoryServiceTest {
         assertThat(history.events(old, "alice", 0, Long.MAX_VALUE)).isEmpty();
         assertThat(history.room(APP, young)).as("open").isPresent();
     }
+
+    @Test
+    void disabledRecordsNothing() {
+        LocalRoomRegistry rooms = new LocalRoomRegistry(RoomConfig.defaults(), clock);
+        assertThat(HistoryService.start(new HistoryConfig(false, Duration.ofDays(14), Duration.ofSeconds(5)), history,
+                rooms, null, clock)).isNull();
+    }
 }
