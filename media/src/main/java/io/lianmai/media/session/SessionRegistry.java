@@ -448,14 +448,14 @@ public final class SessionRegistry implements SessionHost {
                     && publication.streamKey().startsWith(streamKeyPrefix)) {
                 publishers++;
                 if (listed.size() < max) {
-                    listed.add(publisherStats(session.id(), publication));
+                    listed.add(receiveCounters(session.id(), publication));
                 }
             }
         }
         return new PublisherStats.Page(publishers, listed);
     }
 
-    private static PublisherStats publisherStats(String id, Publication publication) {
+    private static PublisherStats receiveCounters(String id, Publication publication) {
         long packets = 0;
         long octets = 0;
         long expected = 0;
