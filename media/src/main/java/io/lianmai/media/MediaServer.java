@@ -205,6 +205,11 @@ public final class MediaServer implements MediaPlane {
     }
 
     @Override
+    public PublisherStats.Page publisherStats(String streamKeyPrefix, int max) {
+        return onLoop(() -> registry.publisherStats(streamKeyPrefix, max));
+    }
+
+    @Override
     public SessionStats.Page sessionStats(String streamKeyPrefix, int max) {
         return onLoop(() -> registry.sessionStats(streamKeyPrefix, max));
     }

@@ -24,10 +24,14 @@ import java.util.List;
  * @param paddingBytes their bytes (RTP lengths)
  * @param packetsSent media packets sent (retransmissions and padding not included)
  * @param octetsSent their payload octets (RFC 3550's sender octet count)
+ * @param lossPercent the downlink loss its transport-cc feedback reported over the last packets, 0..100; -1 without
+ *     the server's own estimator
+ * @param rttMillis the smoothed feedback round trip (RTT plus the player's feedback delay), ms; -1 without the
+ *     server's own estimator
  */
 public record PlayerStats(String sessionId, String streamKey, String estimator, long estimateBps, int allocatedLayer,
         int currentLayer, long layerSwitches, long pauses, long probesStarted, long probesRaised, long paddingPackets,
-        long paddingBytes, long packetsSent, long octetsSent) {
+        long paddingBytes, long packetsSent, long octetsSent, double lossPercent, long rttMillis) {
 
     /**
      * The players of some streams, as listed by {@link MediaServer#playerStats}.

@@ -13,6 +13,7 @@ import io.lianmai.server.api.CredentialDirectory;
 import io.lianmai.server.api.ServerApi;
 import io.lianmai.server.callback.CallbackTargetPolicy;
 import io.lianmai.server.callback.CallbackService;
+import io.lianmai.server.history.HistoryService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
@@ -64,6 +65,7 @@ public final class LianmaiServer implements AutoCloseable {
     private NodeMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
     private final CallbackService callbacks;
+    private HistoryService history;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
             RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
@@ -92,6 +94,7 @@ public final class LianmaiServer implements AutoCloseable {
         MediaServer media = null;
         LiveService live = null;
         CallbackService callbacks = null;
+        HistoryService history = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -108,6 +111,8 @@ public final class LianmaiServer implements AutoCloseable {
             RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
             // Before anyone can enter: every room change reaches the callback outbox (docs/callbacks.md).
             callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox(), apps, rooms, clock);
+            // Room and member history for the call-quality actions (null when history.enabled is false).
+            history = HistoryService.start(config.history(), store.roomHistory(), rooms, media, clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // A simulcast publisher is told which layers to pause and resume (its own socket only): in order, on
@@ -135,11 +140,14 @@ public final class LianmaiServer implements AutoCloseable {
                                     config.api().credentialKey(), config.dataDir()), clock),
                             config.apps().refresh(), clock), config.api(), config.limits().trackedAddresses(),
                             callbacks.outbox(), new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()),
-                            clock));
+                            store.roomHistory(), clock));
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);
             callbacks.sender().reportTo(CallbackMeters.register(metrics.registry(), callbacks.outbox()::pendingCount));
+            if (history != null) {
+                history.reportTo(metrics.registry());
+            }
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
@@ -150,11 +158,15 @@ public final class LianmaiServer implements AutoCloseable {
             LianmaiServer server = new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created,
                     admission, callbacks);
             server.metrics = metrics;
+            server.history = history;
             server.metricsEndpoint = metricsEndpoint;
             return server;
         } catch (Exception e) {
             if (callbacks != null) {
                 callbacks.close();
+            }
+            if (history != null) {
+                history.close();
             }
             if (vertx != null) {
                 vertx.close();
@@ -281,6 +293,9 @@ public final class LianmaiServer implements AutoCloseable {
         }
         // The exits and dismissals just made reach the outbox before the database closes.
         callbacks.close();
+        if (history != null) {
+            history.close();
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {

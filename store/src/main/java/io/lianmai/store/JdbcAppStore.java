@@ -473,6 +473,11 @@ public final class JdbcAppStore implements AppStore {
         return new CallbackOutbox(pool, where, secrets);
     }
 
+    /** Room and member history (migration V5), over this store's pool. */
+    public RoomHistory roomHistory() {
+        return new RoomHistory(pool, where, secrets);
+    }
+
     @Override
     public void close() {
         pool.close();

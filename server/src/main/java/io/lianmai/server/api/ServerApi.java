@@ -8,6 +8,7 @@ import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveService;
 import io.lianmai.store.AppStore;
 import io.lianmai.store.CallbackOutbox;
+import io.lianmai.store.RoomHistory;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -34,12 +35,14 @@ public final class ServerApi {
      */
     public static ServerApi standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
             MediaServer media, RoomRegistry rooms, AppStore apps, CredentialDirectory credentials, ApiConfig config,
-            int trackedAddresses, CallbackOutbox callbacks, CallbackTargetPolicy callbackTargets, Clock clock) {
+            int trackedAddresses, CallbackOutbox callbacks, CallbackTargetPolicy callbackTargets, RoomHistory history,
+            Clock clock) {
         AddressRateLimit addressRate = new AddressRateLimit(config.requestsPerSecondPerIp(), config.burstPerIp(),
                 trackedAddresses, clock);
         RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, addressRate, live, media,
                 new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks,
-                consoleActions(media, rooms, apps, callbackTargets, clock));
+                java.util.stream.Stream.concat(consoleActions(media, rooms, apps, callbackTargets, clock).stream(),
+                        historyActions(history, clock).stream()).toList());
         return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, addressRate, apps,
                 config.requestsPerSecond(), clock));
     }
@@ -55,6 +58,13 @@ public final class ServerApi {
         return List.of(new DescribeApps(apps, clock), new CreateApp(apps), new ModifyApp(apps, callbackTargets, clock),
                 new RotateAppKey(apps), new DescribeLiveRooms(rooms, kinds, media),
                 new DescribeNodeStats(rooms, kinds, media::stats, clock));
+    }
+
+    /** TRTC's call-quality actions over the room history ({@code io.lianmai.server.history} writes it). */
+    private static List<RestAction<?>> historyActions(RoomHistory history, Clock clock) {
+        HistoryQueries queries = new HistoryQueries(history, clock);
+        return List.of(new DescribeRoomInfo(queries), new DescribeUserInfo(queries),
+                new DescribeCallDetailInfo(queries), new DescribeUserEvent(queries));
     }
 
     /** Adds {@code POST /} and {@code POST /api/v1/{Action}} to {@code router}. */

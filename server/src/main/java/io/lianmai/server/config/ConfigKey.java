@@ -275,7 +275,16 @@ public enum ConfigKey {
     CALLBACKS_ALLOW_PRIVATE_TARGETS("callbacks.allowPrivateTargets", "false", false,
             "Let callback URLs point at loopback, private, link-local, CGNAT, multicast and unspecified addresses "
                     + "(a receiver on this host or its network). Off: an app's callback URL cannot aim this server "
-                    + "at its own network.");
+                    + "at its own network."),
+    // Room and member history (issue 15): docs/rest-api.md (DescribeRoomInfo and the other call-quality actions).
+    HISTORY_ENABLED("history.enabled", "true", false,
+            "Record rooms, member stays, their events and quality samples in the app database for DescribeRoomInfo, "
+                    + "DescribeUserInfo, DescribeCallDetailInfo and DescribeUserEvent. false: nothing is recorded."),
+    HISTORY_RETENTION_DAYS("history.retentionDays", "14", false,
+            "How long room history is kept after it ends (TRTC keeps 14 days); a job deletes older rows hourly."),
+    HISTORY_SAMPLE_SECONDS("history.sampleSeconds", "5", false,
+            "How often each WebRTC player's bitrate, loss and round trip are sampled into the history (one row per "
+                    + "player per interval; read from the media plane's counters, nothing on the packet path).");
 
     private static final Map<String, ConfigKey> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));

@@ -250,7 +250,7 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
                 live, limits, turn(settings), api(settings), metrics(settings),
-                callbacks(settings));
+                callbacks(settings), history(settings));
     }
 
     /** {@code api.*}: the credential key, when given, must be 32 bytes of base64. */
@@ -293,6 +293,13 @@ public final class ConfigLoader {
                 Duration.ofMillis(integer(settings, ConfigKey.CALLBACKS_POLL_MILLIS, 10, 60_000)),
                 integer(settings, ConfigKey.CALLBACKS_QUEUE_SIZE, 100, 10_000_000),
                 bool(settings, ConfigKey.CALLBACKS_ALLOW_PRIVATE_TARGETS));
+    }
+
+    /** {@code history.*}: room and member history for the call-quality actions. */
+    private static HistoryConfig history(Map<ConfigKey, Setting> settings) {
+        return new HistoryConfig(bool(settings, ConfigKey.HISTORY_ENABLED),
+                Duration.ofDays(integer(settings, ConfigKey.HISTORY_RETENTION_DAYS, 1, 3650)),
+                Duration.ofSeconds(integer(settings, ConfigKey.HISTORY_SAMPLE_SECONDS, 1, 3600)));
     }
 
     /** {@code turn.*}: URLs checked for their scheme; a secret required as soon as one is a TURN server. */

@@ -23,8 +23,10 @@ import java.nio.file.Path;
  * @param api the server API over Tencent Cloud API 3.0 and its credentials
  * @param metrics {@code GET /metrics}: on or off, its token and its optional management port
  * @param callbacks event callbacks: delivery, retries, retention, allowed targets
+ * @param history room and member history: on or off, retention, sampling interval
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
         RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live,
-        LimitsConfig limits, TurnConfig turn, ApiConfig api, MetricsConfig metrics, CallbacksConfig callbacks) {
+        LimitsConfig limits, TurnConfig turn, ApiConfig api, MetricsConfig metrics, CallbacksConfig callbacks,
+        HistoryConfig history) {
 }

@@ -86,7 +86,8 @@ class CloudApiGarbageIT {
     @Provide
     Arbitrary<String> actions() {
         return Arbitraries.of("DismissRoom", "DismissRoomByStrRoomId", "RemoveUser", "RemoveUserByStrRoomId",
-                "StartPublishCdnStream", "StopPublishCdnStream", "DescribeMediaStats",
+                "StartPublishCdnStream", "StopPublishCdnStream", "DescribeMediaStats", "DescribeRoomInfo",
+                "DescribeUserInfo", "DescribeCallDetailInfo", "DescribeUserEvent",
                 // The console's (CallbackUrl is left out: a URL-shaped one would be resolved through DNS).
                 "DescribeApps", "CreateApp", "ModifyApp", "RotateAppKey", "DescribeLiveRooms", "DescribeNodeStats");
     }
@@ -99,7 +100,8 @@ class CloudApiGarbageIT {
                 Arbitraries.of("null", "true", "[]", "{}", "[null]", "[\"a\",1,{}]", "1.5e300", "-1",
                         "4294967296", "\"" + "x".repeat(70) + "\""));
         Arbitrary<String> objects = Arbitraries.of("RoomId", "UserIds", "TaskId", "Limit", "WithTranscoding",
-                "RoomIdType", "PublishCdnParams", "SingleSubscribeParams", "Name", "CallbackKey", "ClearCallback",
+                "RoomIdType", "PublishCdnParams", "SingleSubscribeParams", "CommId", "StartTime", "EndTime",
+                "PageNumber", "PageSize", "UserId", "DataType", "Name", "CallbackKey", "ClearCallback",
                 "GraceSeconds").list().ofMaxSize(4)
                 .flatMap(fields -> scalars.list().ofSize(fields.size()).map(values -> {
                     StringBuilder json = new StringBuilder("{\"SdkAppId\": " + app);
