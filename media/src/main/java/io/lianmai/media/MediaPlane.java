@@ -88,15 +88,6 @@ public interface MediaPlane extends AutoCloseable {
     PlayerStats.Page playerStats(String streamKeyPrefix, int max);
 
     /**
-     * The WebRTC publishers of the streams whose key starts with {@code streamKeyPrefix} ({@code ""}: all): how many,
-     * and what was received from at most {@code max} of them ({@link PublisherStats}). Gathered on the media loop in
-     * one pass over its sessions; waits at most 2 s for it.
-     *
-     * @throws MediaException UNAVAILABLE when the media loop does not answer in time
-     */
-    PublisherStats.Page publisherStats(String streamKeyPrefix, int max);
-
-    /**
      * The publishers and WebRTC players of the streams whose key starts with {@code streamKeyPrefix}
      * ({@code ""}: all): how many, and the bitrate, loss and round trip of at most {@code max} of them
      * ({@link SessionStats}). Gathered on the media loop in one pass over its sessions; waits at most 2 s for it.

@@ -205,11 +205,6 @@ public final class MediaServer implements MediaPlane {
     }
 
     @Override
-    public PublisherStats.Page publisherStats(String streamKeyPrefix, int max) {
-        return onLoop(() -> registry.publisherStats(streamKeyPrefix, max));
-    }
-
-    @Override
     public SessionStats.Page sessionStats(String streamKeyPrefix, int max) {
         return onLoop(() -> registry.sessionStats(streamKeyPrefix, max));
     }

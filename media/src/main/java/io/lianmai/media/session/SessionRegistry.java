@@ -1,7 +1,6 @@
 package io.lianmai.media.session;
 
 import io.lianmai.media.PlayerStats;
-import io.lianmai.media.PublisherStats;
 import io.lianmai.media.PublishedLayersListener;
 import io.lianmai.media.SessionStats;
 import io.lianmai.media.SessionConnectListener;
@@ -435,42 +434,6 @@ public final class SessionRegistry implements SessionHost {
             }
         }
         return new PlayerStats.Page(players, listed);
-    }
-
-    /**
-     * The WebRTC publishers (admitted, not ended) of the streams whose key starts with {@code streamKeyPrefix}: how
-     * many, and the receive counters of at most {@code max} of them; on the loop.
-     */
-    public PublisherStats.Page publisherStats(String streamKeyPrefix, int max) {
-        int publishers = 0;
-        List<PublisherStats> listed = new ArrayList<>();
-        for (Session session : sessions) {
-            if (session instanceof WebRtcSession && session.role() instanceof Publication publication
-                    && publication.streamKey().startsWith(streamKeyPrefix)) {
-                publishers++;
-                if (listed.size() < max) {
-                    listed.add(receiveCounters(session.id(), publication));
-                }
-            }
-        }
-        return new PublisherStats.Page(publishers, listed);
-    }
-
-    private static PublisherStats receiveCounters(String id, Publication publication) {
-        long packets = 0;
-        long octets = 0;
-        long expected = 0;
-        for (PublishedTrack track : publication.tracks()) {
-            for (IncomingLayer layer : track.layers()) {
-                RtpStreamStatistics statistics = layer.statistics();
-                if (statistics != null) {
-                    packets += statistics.received();
-                    octets += statistics.receivedBytes();
-                    expected += statistics.expected();
-                }
-            }
-        }
-        return new PublisherStats(id, publication.streamKey(), packets, octets, expected);
     }
 
     /**

@@ -5,7 +5,7 @@ import io.lianmai.common.StreamType;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.PlayerStats;
-import io.lianmai.media.PublisherStats;
+import io.lianmai.media.SessionStats;
 import io.lianmai.room.MemberInfo;
 import io.lianmai.room.Room;
 import io.lianmai.room.RoomKey;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Samples the quality of every room member's WebRTC sessions. Each {@link #sample} reads the media plane's counters
- * in one pass on the media loop per kind ({@link MediaPlane#playerStats}, {@link MediaPlane#publisherStats}; nothing
+ * in one pass on the media loop per kind ({@link MediaPlane#playerStats}, {@link MediaPlane#sessionStats}; nothing
  * on the packet path) and records, per session, what flowed since the last sample:
  *
  * <ul>
@@ -62,10 +62,10 @@ public final class QualitySampler {
     /** Takes one sample of every member's players and publishers. */
     public void sample() {
         PlayerStats.Page players;
-        PublisherStats.Page publishers;
+        SessionStats.Page sessionsNow;
         try {
             players = media.playerStats("", MAX_SESSIONS);
-            publishers = media.publisherStats("", MAX_SESSIONS);
+            sessionsNow = media.sessionStats("", MAX_SESSIONS);
         } catch (MediaException e) {
             LOG.warn("no quality sample this time: {}", e.getMessage());
             return;
@@ -87,18 +87,18 @@ public final class QualitySampler {
                         stats.rttMillis() < 0 ? null : (int) Math.min(Integer.MAX_VALUE, stats.rttMillis())));
             }
         }
-        for (PublisherStats stats : publishers.listed()) {
-            Session session = sessions.get(stats.sessionId());
+        for (SessionStats stats : sessionsNow.listed()) {
+            Session session = stats.publisher() ? sessions.get(stats.sessionId()) : null;
             if (session == null) {
                 continue;
             }
-            long[] now = {stats.octetsReceived(), stats.packetsExpected(), stats.packetsReceived(), nowMs};
+            long[] now = {stats.octets(), stats.packetsLost(), stats.packets(), nowMs};
             seen.put(stats.sessionId(), now);
             long[] before = last.get(stats.sessionId());
             if (before != null && nowMs > before[3]) {
-                long expected = now[1] - before[1];
-                long lost = expected - (now[2] - before[2]);
-                Float loss = expected <= 0 ? null : (float) (100.0 * Math.max(0, lost) / expected);
+                long lost = Math.max(0, now[1] - before[1]);
+                long expected = lost + (now[2] - before[2]);
+                Float loss = expected <= 0 ? null : (float) (100.0 * lost / expected);
                 sink.accept(new RoomHistory.Sample(session.commId(), session.userId(), UPLINK, nowMs,
                         kbps(before, now), loss, null));
             }

@@ -9,7 +9,7 @@ import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.PlayerStats;
-import io.lianmai.media.PublisherStats;
+import io.lianmai.media.SessionStats;
 import io.lianmai.room.EnterRequest;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.LocalRoomRegistry;
@@ -43,18 +43,23 @@ class QualitySamplerTest {
     private final List<RoomHistory.Change> written = new ArrayList<>();
     private final HistoryRecorder recorder = new HistoryRecorder(written::add);
     private List<PlayerStats> players = List.of();
-    private List<PublisherStats> publishers = List.of();
+    private List<SessionStats> publishers = List.of();
 
     private final MediaPlane media = (MediaPlane) Proxy.newProxyInstance(MediaPlane.class.getClassLoader(),
             new Class<?>[] {MediaPlane.class}, (proxy, method, args) -> {
                 if (method.getName().equals("playerStats")) {
                     return new PlayerStats.Page(players.size(), players);
                 }
-                if (method.getName().equals("publisherStats")) {
-                    return new PublisherStats.Page(publishers.size(), publishers);
+                if (method.getName().equals("sessionStats")) {
+                    return new SessionStats.Page(publishers.size(), publishers);
                 }
                 throw new UnsupportedOperationException(method.getName());
             });
+
+    private static SessionStats publisher(String sessionId, String userId, long packets, long octets, long lost) {
+        return new SessionStats(sessionId, "1400000001/r9/" + userId + "_main", true, true, true, -1, packets, octets,
+                lost, 0, -1);
+    }
 
     private static PlayerStats player(String sessionId, long octets, double lossPercent, long rttMillis) {
         return new PlayerStats(sessionId, "1400000001/r9/alice_main", "transport-cc", 1_000_000, 0, 0, 0, 0, 0, 0, 0,
@@ -117,12 +122,11 @@ class QualitySamplerTest {
         written.clear();
         QualitySampler sampler = new QualitySampler(media, rooms, recorder, written::add, clock);
 
-        publishers = List.of(new PublisherStats("pub-1", "1400000001/r9/alice_main", 1_000, 100_000, 1_000),
-                new PublisherStats("obs-1", "1400000001/r9/obs_main", 10, 1_000, 10));
+        publishers = List.of(publisher("pub-1", "alice", 1_000, 100_000, 0), publisher("obs-1", "obs", 10, 1_000, 0));
         sampler.sample();
         clock.advance(Duration.ofSeconds(2));
-        publishers = List.of(new PublisherStats("pub-1", "1400000001/r9/alice_main", 1_190, 350_000, 1_200),
-                new PublisherStats("obs-1", "1400000001/r9/obs_main", 20, 2_000, 20));
+        // 190 more received, 10 more lost: 5 % of the 200 expected.
+        publishers = List.of(publisher("pub-1", "alice", 1_190, 350_000, 10), publisher("obs-1", "obs", 20, 2_000, 0));
         sampler.sample();
 
         assertThat(written).containsExactly(new RoomHistory.Sample(commId, "alice", "", clock.millis(), 1000, 5.0f,
