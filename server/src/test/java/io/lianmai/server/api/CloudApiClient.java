@@ -12,6 +12,7 @@ import io.lianmai.server.cli.LianmaiCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -79,8 +80,13 @@ public final class CloudApiClient {
 
     /** Tencent's TRTC client with only its endpoint changed: {@code http://127.0.0.1:PORT}. */
     public static TrtcClient sdk(TestServer server, Key key) {
+        return sdk(server.server().httpPort(), key);
+    }
+
+    /** Tencent's TRTC client pointed at a server on {@code 127.0.0.1:port} (a server process of the test's own). */
+    public static TrtcClient sdk(int port, Key key) {
         HttpProfile http = new HttpProfile();
-        http.setEndpoint("127.0.0.1:" + server.server().httpPort());
+        http.setEndpoint("127.0.0.1:" + port);
         http.setProtocol("http://");
         http.setConnTimeout(5);
         http.setReadTimeout(10);
@@ -92,7 +98,13 @@ public final class CloudApiClient {
     /** A request signed by hand as the SDKs sign it, with the given headers; {@code service} as the SDK derives. */
     static JsonNode signed(TestServer server, Key key, String action, String version, long timestamp, String body)
             throws IOException, InterruptedException {
-        String host = "127.0.0.1:" + server.server().httpPort();
+        return signed(server.server().httpPort(), key, action, version, timestamp, body);
+    }
+
+    /** As above, to a server on {@code 127.0.0.1:port}. */
+    static JsonNode signed(int port, Key key, String action, String version, long timestamp, String body)
+            throws IOException, InterruptedException {
+        String host = "127.0.0.1:" + port;
         String contentType = "application/json";
         String date = Instant.ofEpochSecond(timestamp).atOffset(ZoneOffset.UTC).toLocalDate().toString();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -102,15 +114,18 @@ public final class CloudApiClient {
         String signature = Tc3Signature.signature(key.secretKey(), date, "127", toSign);
         String authorization = "TC3-HMAC-SHA256 Credential=" + key.secretId() + "/" + date
                 + "/127/tc3_request, SignedHeaders=content-type;host, Signature=" + signature;
-        return raw(server, Map.of("Content-Type", contentType, "X-TC-Action", action, "X-TC-Version", version,
-                "X-TC-Timestamp", Long.toString(timestamp), "X-TC-Region", "ap-guangzhou",
-                "Authorization", authorization), bytes);
+        return responseOf(post(URI.create("http://" + host + "/"), Map.of("Content-Type", contentType,
+                "X-TC-Action", action, "X-TC-Version", version, "X-TC-Timestamp", Long.toString(timestamp),
+                "X-TC-Region", "ap-guangzhou", "Authorization", authorization), bytes));
     }
 
     /** Posts {@code body} to {@code /} with exactly {@code headers}; returns the {@code Response} object. */
     static JsonNode raw(TestServer server, Map<String, String> headers, byte[] body)
             throws IOException, InterruptedException {
-        HttpResponse<String> response = post(server, headers, body);
+        return responseOf(post(server, headers, body));
+    }
+
+    private static JsonNode responseOf(HttpResponse<String> response) throws IOException {
         if (response.statusCode() != 200) {
             throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
         }
@@ -119,7 +134,12 @@ public final class CloudApiClient {
 
     static HttpResponse<String> post(TestServer server, Map<String, String> headers, byte[] body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.url("/"))
+        return post(server.url("/"), headers, body);
+    }
+
+    private static HttpResponse<String> post(URI url, Map<String, String> headers, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A Lianmai server in a JVM of its own ({@code io.lianmai.server.Main serve} on the test classpath), so that a test
  * can kill it with SIGKILL (kill -9) as a crash would, and start another on the same data directory.
  */
-final class ChildServer implements AutoCloseable {
+public final class ChildServer implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
 
     private final Process process;
@@ -31,7 +31,7 @@ final class ChildServer implements AutoCloseable {
     }
 
     /** Starts a server on {@code dataDir} with {@code settings} on top of loopback defaults; waits for /healthz. */
-    static ChildServer start(Path dataDir, Path log, Map<String, String> settings) throws Exception {
+    public static ChildServer start(Path dataDir, Path log, Map<String, String> settings) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -76,12 +76,17 @@ final class ChildServer implements AutoCloseable {
         }
     }
 
-    URI signalling() {
+    /** The HTTP port it listens on (127.0.0.1). */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public URI signalling() {
         return URI.create("ws://127.0.0.1:" + httpPort + "/ws");
     }
 
     /** SIGKILL: no shutdown hook, nothing flushed. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the server survived SIGKILL for 10 s");
@@ -89,7 +94,7 @@ final class ChildServer implements AutoCloseable {
     }
 
     /** SIGTERM: the orderly shutdown (members leave, their callbacks are written). */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
