@@ -145,7 +145,6 @@ class BandwidthAdaptationChromiumIT {
         final ShapedUdpRelay relay;
         final HeadlessChromium alice;
         final HeadlessChromium bob;
-        int bigWidth;
         int smallWidth;
 
         Call(TestServer target, long room, long oneWayDelayMillis, double loss) throws Exception {
@@ -174,7 +173,6 @@ class BandwidthAdaptationChromiumIT {
                             "videoHeight", 480, "maxBitrate", 1500));
             assertThat(started).isEqualTo(true);
             alice.await("alice sends both encodings", WAIT, () -> sentWidth(alice, "h") > 0 && sentWidth(alice, "l") > 0);
-            bigWidth = sentWidth(alice, "h");
             smallWidth = sentWidth(alice, "l");
 
             bob.onEveryPage(String.format(REDIRECT, mediaPort, relay.port()));
@@ -182,7 +180,8 @@ class BandwidthAdaptationChromiumIT {
             bob.open(target.url("/whep.html?sdkAppID=" + target.sdkAppId() + "&roomID=" + room + "&userID=" + viewer
                     + "&userSig=" + URLEncoder.encode(target.userSig(viewer), StandardCharsets.UTF_8)
                     + "&streamID=" + userId + "_main").toString());
-            bob.await("bob decodes the big layer", WAIT, () -> played(bob).get(0) == bigWidth && played(bob).get(1) > 30);
+            // Any width above the small layer's: Chromium short of CPU scales the big layer below what it sent first.
+            bob.await("bob decodes the big layer", WAIT, () -> played(bob).get(0) > smallWidth && played(bob).get(1) > 30);
         }
 
         @Override
