@@ -38,8 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,15 +57,15 @@ class CloudApiProcessIT {
     void everyActionThroughTheSdkAgainstAServerProcess() throws Exception {
         Path data = dir.resolve("data");
         String created = cli("app", "create", "--name", "backend", "--data-dir", data.toString());
-        SdkAppId app = new SdkAppId(Long.parseLong(field(created, "SDKAppID")));
-        UserSigSigner signer = new UserSigSigner(app, field(created, "SecretKey"), Clock.systemUTC());
-        SdkAppId other = new SdkAppId(Long.parseLong(field(cli("app", "create", "--name", "other", "--data-dir",
+        SdkAppId app = new SdkAppId(Long.parseLong(CloudApiClient.field(created, "SDKAppID")));
+        UserSigSigner signer = new UserSigSigner(app, CloudApiClient.field(created, "SecretKey"), Clock.systemUTC());
+        SdkAppId other = new SdkAppId(Long.parseLong(CloudApiClient.field(cli("app", "create", "--name", "other", "--data-dir",
                 data.toString()), "SDKAppID")));
         String key = cli("apikey", "create", "--sdkappid", app.toString(), "--data-dir", data.toString());
-        CloudApiClient.Key credential = new CloudApiClient.Key(field(key, "SecretId"), field(key, "SecretKey"));
+        CloudApiClient.Key credential = new CloudApiClient.Key(CloudApiClient.field(key, "SecretId"), CloudApiClient.field(key, "SecretKey"));
         String scoped = cli("apikey", "create", "--sdkappid", other.toString(), "--data-dir", data.toString());
-        CloudApiClient.Key otherCredential = new CloudApiClient.Key(field(scoped, "SecretId"),
-                field(scoped, "SecretKey"));
+        CloudApiClient.Key otherCredential = new CloudApiClient.Key(CloudApiClient.field(scoped, "SecretId"),
+                CloudApiClient.field(scoped, "SecretKey"));
         long start = Instant.now().getEpochSecond() - 1;
 
         try (ChildServer server = ChildServer.start(data, dir.resolve("server.log"), Map.of(
@@ -228,11 +226,5 @@ class CloudApiProcessIT {
                 new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
         assertThat(status).as("lianmai %s: %s", String.join(" ", args), err).isZero();
         return out.toString();
-    }
-
-    private static String field(String output, String label) {
-        Matcher matcher = Pattern.compile(label + "\\s+(\\S+)").matcher(output);
-        assertThat(matcher.find()).as("%s in %s", label, output).isTrue();
-        return matcher.group(1);
     }
 }
