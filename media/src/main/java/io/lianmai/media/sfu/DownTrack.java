@@ -1,6 +1,7 @@
 package io.lianmai.media.sfu;
 
 import io.lianmai.wire.rtcp.SenderReport;
+import io.lianmai.wire.rtp.Codec;
 import io.lianmai.wire.rtp.HeaderExtensionIterator;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.wire.rtp.RtxPacket;
@@ -48,6 +49,8 @@ public final class DownTrack {
     private final ExtensionIdMap extensionIds;
     private final RtpSink sink;
     private final RtpSequenceRewriter rewriter;
+    /** VP8's picture numbering made continuous across switches, or null for other codecs. */
+    private final Vp8PictureRewriter vp8Pictures;
     private final RtpPacket out = new RtpPacket();
     private final HeaderExtensionIterator extensions = new HeaderExtensionIterator();
 
@@ -109,6 +112,7 @@ public final class DownTrack {
         this.extensionIds = extensionIds;
         this.sink = sink;
         this.rewriter = new RtpSequenceRewriter(source.codec().clockRate());
+        this.vp8Pictures = source.codec() == Codec.VP8 ? new Vp8PictureRewriter() : null;
     }
 
     /**
@@ -252,6 +256,9 @@ public final class DownTrack {
         }
         out.setSequenceNumber(rewriter.sequenceNumber());
         out.setTimestamp(outputTimestamp(sourceSeq, sourceTimestamp));
+        if (vp8Pictures != null) {
+            vp8Pictures.rewrite(out.buffer(), out.payloadOffset(), out.payloadLength(), rewriter.run());
+        }
         send(len);
         if (budget != null) {
             budget.onForwarded(len, nowMillis);
@@ -392,6 +399,9 @@ public final class DownTrack {
         }
         out.setSequenceNumber(outputSeq);
         out.setTimestamp(outputTimestamp(sourceSeq, out.timestamp()));
+        if (vp8Pictures != null) {
+            vp8Pictures.apply(out.buffer(), out.payloadOffset(), out.payloadLength());
+        }
         retransmitted++;
         if (rtxSsrc < 0) {
             send(len);

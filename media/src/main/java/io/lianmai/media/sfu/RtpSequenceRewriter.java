@@ -33,6 +33,7 @@ public final class RtpSequenceRewriter {
     private long lastOutMillis;
     private int outSeq;
     private long outTs;
+    private long runs;
 
     /** @param clockRate the codec's RTP clock rate (90000 for video, 48000 for Opus) */
     public RtpSequenceRewriter(int clockRate) {
@@ -100,6 +101,15 @@ public final class RtpSequenceRewriter {
         return started && ((sourceSequenceNumber(outputSeq) - firstSourceSeq) & SEQ_MASK) < HALF_SEQ;
     }
 
+    /**
+     * Which run of packets the last accepted packet belongs to: it changes at every source switch and restart (each
+     * run has its own offsets), so that what rewrites more than these numbers (a codec's picture numbering) can
+     * follow the same switches.
+     */
+    public long run() {
+        return runs;
+    }
+
     /** The source SSRC currently forwarded, or -1 before the first packet. */
     public long sourceSsrc() {
         return sourceSsrc;
@@ -132,6 +142,7 @@ public final class RtpSequenceRewriter {
             lastOutMillis = nowMillis;
         }
         started = true;
+        runs++;
         sourceSsrc = ssrc;
         firstSourceSeq = seq;
         highestSourceSeq = seq;

@@ -100,6 +100,41 @@ public final class Vp8PayloadDescriptor {
         return (first & 0x80) != 0 ? (first & 0x7F) << 8 | (buf[at + 1] & 0xFF) : first;
     }
 
+    /** Whether the PictureID is 15 bits long (the M bit); {@code false} when it is 7 bits or absent. */
+    public static boolean hasLongPictureId(byte[] buf, int off, int len) {
+        int at = fieldOffset(buf, off, len, 0x80);
+        return at >= 0 && (buf[at] & 0x80) != 0;
+    }
+
+    /**
+     * Writes {@code pictureId} over the PictureID in place, in the field's own width (its low 15 or 7 bits; the M bit
+     * is kept), as an SFU does to keep one receiver's picture numbering continuous across the streams it forwards.
+     * Returns {@code false}, writing nothing, when the payload has no PictureID.
+     */
+    public static boolean setPictureId(byte[] buf, int off, int len, int pictureId) {
+        int at = fieldOffset(buf, off, len, 0x80);
+        if (at < 0) {
+            return false;
+        }
+        if ((buf[at] & 0x80) != 0) {
+            buf[at] = (byte) (0x80 | (pictureId >>> 8) & 0x7F);
+            buf[at + 1] = (byte) pictureId;
+        } else {
+            buf[at] = (byte) (pictureId & 0x7F);
+        }
+        return true;
+    }
+
+    /** Writes {@code tl0PicIdx} (its low 8 bits) over the TL0PICIDX in place; {@code false}, writing nothing, if absent. */
+    public static boolean setTl0PicIdx(byte[] buf, int off, int len, int tl0PicIdx) {
+        int at = fieldOffset(buf, off, len, 0x40);
+        if (at < 0) {
+            return false;
+        }
+        buf[at] = (byte) tl0PicIdx;
+        return true;
+    }
+
     /** The TL0PICIDX, or -1 if absent. */
     public static int tl0PicIdx(byte[] buf, int off, int len) {
         int at = fieldOffset(buf, off, len, 0x40);

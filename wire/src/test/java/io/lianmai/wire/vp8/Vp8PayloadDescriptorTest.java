@@ -100,4 +100,64 @@ class Vp8PayloadDescriptorTest {
         assertThat(Vp8PayloadDescriptor.length(Hex.bytes("90 e0 80 01"), 0, 4)).isEqualTo(-1);
         assertThat(Vp8PayloadDescriptor.length(Hex.bytes("90"), 0, 1)).isEqualTo(-1);
     }
+
+    @Test
+    void rewritesTheFifteenBitPictureIdAndTheTl0PicIdxInPlaceLeavingTheRestAlone() {
+        byte[] p = b("90 e0 92 34 56 a0 " + KEY_HEADER);
+        byte[] before = p.clone();
+        assertThat(Vp8PayloadDescriptor.hasLongPictureId(p, 0, p.length)).isTrue();
+        assertThat(Vp8PayloadDescriptor.setPictureId(p, 0, p.length, 0x7ffe)).isTrue();
+        assertThat(Vp8PayloadDescriptor.setTl0PicIdx(p, 0, p.length, 0x1ff)).as("low 8 bits").isTrue();
+        assertThat(Vp8PayloadDescriptor.pictureId(p, 0, p.length)).isEqualTo(0x7ffe);
+        assertThat(Vp8PayloadDescriptor.tl0PicIdx(p, 0, p.length)).isEqualTo(0xff);
+        assertThat(Vp8PayloadDescriptor.temporalLayerId(p, 0, p.length)).isEqualTo(2);
+        assertThat(Vp8PayloadDescriptor.isLayerSync(p, 0, p.length)).isTrue();
+        assertThat(Vp8PayloadDescriptor.isKeyframe(p, 0, p.length)).isTrue();
+        assertThat(p[0]).isEqualTo(before[0]);
+        assertThat(p[2] & 0x80).as("M bit kept").isEqualTo(0x80);
+        assertThat(java.util.Arrays.copyOfRange(p, 5, p.length)).isEqualTo(java.util.Arrays.copyOfRange(before, 5, p.length));
+    }
+
+    @Test
+    void aSevenBitPictureIdKeepsItsWidthAndAbsentFieldsAreNotWritten() {
+        byte[] seven = b("90 90 7f 1f " + DELTA_HEADER);
+        assertThat(Vp8PayloadDescriptor.hasLongPictureId(seven, 0, seven.length)).isFalse();
+        assertThat(Vp8PayloadDescriptor.setPictureId(seven, 0, seven.length, 0x1234)).isTrue();
+        assertThat(Vp8PayloadDescriptor.pictureId(seven, 0, seven.length)).isEqualTo(0x34);
+        assertThat(Vp8PayloadDescriptor.length(seven, 0, seven.length)).isEqualTo(4);
+        assertThat(Vp8PayloadDescriptor.setTl0PicIdx(seven, 0, seven.length, 7)).as("no L bit").isFalse();
+
+        byte[] minimal = b("10 " + KEY_HEADER);
+        byte[] before = minimal.clone();
+        assertThat(Vp8PayloadDescriptor.setPictureId(minimal, 0, minimal.length, 5)).isFalse();
+        assertThat(Vp8PayloadDescriptor.setTl0PicIdx(minimal, 0, minimal.length, 5)).isFalse();
+        assertThat(minimal).isEqualTo(before);
+    }
+
+    /** Garbage in: writing never reaches outside the payload it is given, and a short payload is refused. */
+    @net.jqwik.api.Property(tries = 2000)
+    void writesStayWithinTheGivenPayload(@net.jqwik.api.ForAll byte[] payload, @net.jqwik.api.ForAll int pictureId,
+            @net.jqwik.api.ForAll int tl0) {
+        byte[] framed = new byte[payload.length + 4];
+        System.arraycopy(payload, 0, framed, 2, payload.length);
+        java.util.Arrays.fill(framed, 0, 2, (byte) 0x5a);
+        java.util.Arrays.fill(framed, framed.length - 2, framed.length, (byte) 0x5a);
+        boolean wrotePicture = Vp8PayloadDescriptor.setPictureId(framed, 2, payload.length, pictureId);
+        boolean wroteTl0 = Vp8PayloadDescriptor.setTl0PicIdx(framed, 2, payload.length, tl0);
+        assertThat(framed[0]).isEqualTo((byte) 0x5a);
+        assertThat(framed[1]).isEqualTo((byte) 0x5a);
+        assertThat(framed[framed.length - 2]).isEqualTo((byte) 0x5a);
+        assertThat(framed[framed.length - 1]).isEqualTo((byte) 0x5a);
+        if (wrotePicture) {
+            int mask = Vp8PayloadDescriptor.hasLongPictureId(framed, 2, payload.length) ? 0x7fff : 0x7f;
+            assertThat(Vp8PayloadDescriptor.pictureId(framed, 2, payload.length)).isEqualTo(pictureId & mask);
+        }
+        if (wroteTl0) {
+            assertThat(Vp8PayloadDescriptor.tl0PicIdx(framed, 2, payload.length)).isEqualTo(tl0 & 0xff);
+        }
+        if (wrotePicture || wroteTl0) {
+            assertThat(Vp8PayloadDescriptor.length(framed, 2, payload.length)).as("only into a whole descriptor")
+                    .isPositive();
+        }
+    }
 }
