@@ -5,8 +5,15 @@ package io.lianmai.media.bwe;
  * {@code SendSideBandwidthEstimation}, its classic "v1" rules), fed with the loss the subscriber's transport-cc
  * feedback reports: once at least {@link #MIN_PACKETS} packets were reported, a loss fraction below 2 % lets the rate
  * grow 8 % per second (libwebrtc: 8 % over the lowest rate of the last second), 2–10 % holds it, and more
- * than 10 % cuts it to rate × (1 − loss / 2), at most once per 300 ms + RTT. The rate never grows above the
- * delay-based estimate: the target is the smaller of the two.
+ * than 10 % cuts it to rate × (1 − loss / 2), at most once per 300 ms + RTT, but never below what the subscriber
+ * acknowledged over the last 500 ms × (1 − loss / 2) (as libwebrtc's loss-based v1 bounds its cut by the
+ * acknowledged rate). The rate never grows above the delay-based estimate: the target is the smaller of the two.
+ *
+ * <p>Why the floor: a cut is meant to bring the rate down to what the path carries, and the acknowledged rate is
+ * what it carried. Without it, the cuts went on past that point while loss reports from the overflow were still
+ * coming in: a player whose downlink was capped at 300 kbit/s under 5 % random loss was cut to 110 kbit/s, below its
+ * small layer, and since 5 % loss holds the rate (2–10 %), it stayed there and its video was paused for seconds
+ * (docs/media.md, "Layer allocation").
  *
  * <p>Not thread-safe; allocates nothing.
  */
@@ -39,8 +46,12 @@ final class LossBasedControl {
         lost += missing;
     }
 
-    /** Updates the rate at {@code nowMicros}, capped at {@code delayBasedBps}; returns it. */
-    long update(long delayBasedBps, long rttMicros, long nowMicros) {
+    /**
+     * Updates the rate at {@code nowMicros}, capped at {@code delayBasedBps}; returns it.
+     *
+     * @param acknowledgedBps what the subscriber acknowledged receiving lately, or -1 when not known yet
+     */
+    long update(long delayBasedBps, long acknowledgedBps, long rttMicros, long nowMicros) {
         long elapsed = lastUpdateMicros == Long.MIN_VALUE ? 0 : Math.max(0, nowMicros - lastUpdateMicros);
         lastUpdateMicros = nowMicros;
         if (expected >= MIN_PACKETS) {
@@ -54,7 +65,9 @@ final class LossBasedControl {
             bitrate = (long) (bitrate * growth);
         } else if (lastLoss > HIGH_LOSS && fresh && (lastDecreaseMicros == Long.MIN_VALUE
                 || nowMicros - lastDecreaseMicros >= DECREASE_INTERVAL_MICROS + rttMicros)) {
-            bitrate = (long) (bitrate * (1 - lastLoss / 2));
+            long cut = (long) (bitrate * (1 - lastLoss / 2));
+            long floor = acknowledgedBps > 0 ? (long) (acknowledgedBps * (1 - lastLoss / 2)) : 0;
+            bitrate = Math.min(bitrate, Math.max(cut, floor));
             lastDecreaseMicros = nowMicros;
             fresh = false;
         }

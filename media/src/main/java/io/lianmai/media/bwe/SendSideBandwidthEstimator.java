@@ -120,7 +120,7 @@ public final class SendSideBandwidthEstimator implements DownlinkEstimate {
         }
         lossBased.onFeedback(feedbackReported, feedbackLost);
         long delayBased = aimd.update(usage, acknowledged.bitrate(), rttMicros, now);
-        target = lossBased.update(delayBased, rttMicros, now);
+        target = lossBased.update(delayBased, acknowledged.bitrate(), rttMicros, now);
         long probed = probe.poll(now);
         if (probed >= 0) {
             lastProbeResult = probed;
@@ -128,7 +128,7 @@ public final class SendSideBandwidthEstimator implements DownlinkEstimate {
                 // As goog_cc: a probe that shows more than the estimate sets both controllers to what it showed.
                 aimd.setEstimate(probed, now);
                 lossBased.setBitrate(probed);
-                target = lossBased.update(aimd.bitrate(), rttMicros, now);
+                target = lossBased.update(aimd.bitrate(), acknowledged.bitrate(), rttMicros, now);
                 probesRaised++;
             }
         }

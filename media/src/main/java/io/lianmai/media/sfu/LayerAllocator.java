@@ -26,7 +26,9 @@ import java.util.List;
  *       {@link #PROBE_HEADROOM} × the rate the bigger layer needs, for {@link #PROBE_MILLIS}, and the estimator's
  *       probe result raises the estimate when the path carried it. Probes are spaced {@link #MIN_PROBE_INTERVAL_MILLIS}
  *       apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
- *       congested. A new subscriber is probed as soon as its video flows (not earlier: the padding would reach a
+ *       congested; one that raised the estimate by {@link #RAISED} × or more without reaching the need is followed
+ *       by the next at once (a loaded or lossy path measures a probe short: 0.6 × its rate was seen, and five more
+ *       seconds per try made the way back to the big layer take 19 s). A new subscriber is probed as soon as its video flows (not earlier: the padding would reach a
  *       client still finishing its handshake) and allocated after the probe (at most
  *       {@link #INITIAL_WAIT_MILLIS}), so that it settles on the layer its downlink carries.</li>
  * </ul>
@@ -47,6 +49,8 @@ public final class LayerAllocator {
     static final long MIN_PROBE_INTERVAL_MILLIS = 2000;
     static final long MAX_PROBE_INTERVAL_MILLIS = 5000;
     static final double PROBE_HEADROOM = 1.25;
+    /** A probe that raised the estimate by this factor or more is followed by the next at once. */
+    static final double RAISED = 1.2;
     /** The padding the first burst of a probe covers: one media tick. */
     private static final long FIRST_BURST_MILLIS = 20;
     /** At most this much padding per burst (a tick that came late must not flood the path). */
@@ -68,6 +72,8 @@ public final class LayerAllocator {
     private long lastPadMillis;
     private long nextProbeAt = NONE;
     private long probeInterval = MIN_PROBE_INTERVAL_MILLIS;
+    /** The estimate when the last probe started, until the next evaluation after its result; else {@link #NONE}. */
+    private long estimateAtProbe = NONE;
     private long probesStarted;
 
     public LayerAllocator(List<DownTrack> downTracks, DownlinkEstimate estimator) {
@@ -182,8 +188,19 @@ public final class LayerAllocator {
     }
 
     private void maybeProbe(long need, long nowMillis) {
-        if (probeUntil != NONE || estimator.probing() || (nextProbeAt != NONE && nowMillis < nextProbeAt)
-                || estimator.congested()) {
+        if (probeUntil != NONE || estimator.probing() || estimator.congested()) {
+            return;
+        }
+        if (estimateAtProbe != NONE) {
+            if (estimator.targetBitrate() >= RAISED * estimateAtProbe) {
+                // The last probe raised the estimate, not yet to what the upgrade needs: the next goes at once
+                // (libwebrtc's "further probing"), not after the failed-probe spacing.
+                probeInterval = MIN_PROBE_INTERVAL_MILLIS;
+                nextProbeAt = NONE;
+            }
+            estimateAtProbe = NONE;
+        }
+        if (nextProbeAt != NONE && nowMillis < nextProbeAt) {
             return;
         }
         startProbe(need, nowMillis);
@@ -196,6 +213,7 @@ public final class LayerAllocator {
             return;
         }
         estimator.startProbe();
+        estimateAtProbe = estimator.targetBitrate();
         probesStarted++;
         probeRateBps = (long) (needBps * PROBE_HEADROOM);
         probeUntil = nowMillis + PROBE_MILLIS;

@@ -72,6 +72,30 @@ class SendSideBandwidthEstimatorTest {
         assertThat(path.estimator.targetBitrate()).isBetween(250_000L, 350_000L);
     }
 
+    /**
+     * The moment a player's downlink is capped: the server still sends the big layer (900 kbit/s) for 2 s into a
+     * 300 kbit/s path with a 300 ms drop-tail queue and 5 % random loss, then the small layer and audio (200 kbit/s).
+     * The loss reports from the overflow must not cut the estimate below what the path carried: it stays where the
+     * small layer fits, as the allocator needs to keep it rather than pause the video.
+     */
+    @Test
+    void cutsForOverflowLossStopAtWhatThePathCarried() {
+        Path path = new Path(Long.MAX_VALUE, 20);
+        path.mediaBps = 900_000;
+        path.run(5_000);
+        path.capacityBps = 300_000;
+        path.queueLimitMillis = 300;
+        path.run(2_000);
+        path.mediaBps = 200_000;
+        long lowest = Long.MAX_VALUE;
+        for (int i = 0; i < 100; i++) {
+            path.run(100);
+            lowest = Math.min(lowest, path.estimator.targetBitrate());
+        }
+        assertThat(path.dropped).as("the queue overflowed").isGreaterThan(50);
+        assertThat(lowest).as("lowest estimate in the 10 s after the switch").isGreaterThanOrEqualTo(200_000);
+    }
+
     @Test
     void packetsWithoutTheExtensionAreCountedNotNumbered() {
         SendSideBandwidthEstimator estimator = new SendSideBandwidthEstimator();
@@ -155,6 +179,9 @@ class SendSideBandwidthEstimatorTest {
         double queueFreeAt;
         long sent;
         double maxQueueMillis;
+        /** A drop-tail queue: a packet that would wait longer than this is dropped. */
+        long queueLimitMillis = Long.MAX_VALUE;
+        long dropped;
 
         Path(long capacityBps, int lossEvery) {
             this.capacityBps = capacityBps;
@@ -210,6 +237,10 @@ class SendSideBandwidthEstimatorTest {
             }
             double serialization = capacityBps == Long.MAX_VALUE ? 0 : PACKET_BYTES * 8 * 1000.0 / capacityBps;
             double start = Math.max(now, queueFreeAt);
+            if (start - now > queueLimitMillis) {
+                dropped++;
+                return;
+            }
             queueFreeAt = start + serialization;
             maxQueueMillis = Math.max(maxQueueMillis, queueFreeAt - now);
             inFlightSeq[head & 0xFFFF] = seq;

@@ -67,6 +67,40 @@ class LayerAllocatorTest {
     }
 
     @Test
+    void aProbeThatRaisedTheEstimateShortOfTheNeedIsFollowedByTheNextAtOnce() {
+        Call call = new Call(true);
+        call.run(3000);
+        call.estimate.capacity = 300_000;
+        call.estimate.target = 255_000;
+        call.run(20_000); // probes into the cap fail: they are 5 s apart by now
+        assertThat(call.video.currentLayer()).isEqualTo(SMALL);
+
+        // Lifted, but the first probe's result shows only 0.55 × what it sent (a loaded, lossy path measures short).
+        call.estimate.capacity = Long.MAX_VALUE;
+        call.estimate.measured = 0.55;
+        long lifted = call.now;
+        long probes = call.allocator.probesStarted();
+        long raisedAt = -1;
+        long nextProbeAt = -1;
+        while (call.now - lifted < 15_000 && call.video.currentLayer() != BIG) {
+            call.run(20);
+            if (raisedAt < 0 && call.estimate.target > 500_000) {
+                raisedAt = call.now;
+                probes = call.allocator.probesStarted();
+                call.estimate.measured = 1.0;
+            } else if (raisedAt >= 0 && nextProbeAt < 0 && call.allocator.probesStarted() > probes) {
+                nextProbeAt = call.now;
+            }
+        }
+        assertThat(raisedAt).as("the first probe after the lift raised the estimate").isPositive();
+        assertThat(call.estimate.target).isGreaterThan(1_500_000);
+        assertThat(nextProbeAt - raisedAt).as("ms from that raise to the next probe")
+                .isBetween(0L, LayerAllocator.INTERVAL_MILLIS * 2);
+        assertThat(call.video.currentLayer()).as("back on the big layer").isEqualTo(BIG);
+        assertThat(call.now - lifted).as("ms from the lift to the big layer").isLessThan(9_000);
+    }
+
+    @Test
     void videoPausesBeforeAudioSuffersAndResumesWhenTheSmallLayerFits() {
         Call call = new Call(true);
         call.run(3000);
@@ -157,6 +191,8 @@ class LayerAllocatorTest {
     private static final class ScriptedEstimate implements DownlinkEstimate {
         long target = 300_000;
         long capacity = Long.MAX_VALUE;
+        /** The share of a probe's rate its result shows. */
+        double measured = 1.0;
         boolean open;
         long probeStartBytes;
         long probeStartMillis;
@@ -186,7 +222,7 @@ class LayerAllocatorTest {
             open = false;
             long elapsed = Math.max(20, nowMillis - probeStartMillis); // the first burst's bytes, from the first instant
             long sentRate = (call.sink.bytes - probeStartBytes) * 8000 / elapsed;
-            result = Math.min(sentRate, capacity);
+            result = Math.min((long) (sentRate * measured), capacity);
             resolveAt = nowMillis + 100; // a feedback round trip
         }
 

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The measured proof of issue 14's bandwidth estimation (docs/networks.md, "Bandwidth estimation"): a web SDK
+ * The measured proof of issue 14's bandwidth estimation (docs/media.md, "Bandwidth estimation"): a web SDK
  * publisher sends simulcast (big 640×480 up to 1.5 Mbit/s, small ¼ size up to 200 kbit/s); a Chromium WHEP player
  * receives it through {@link ShapedUdpRelay}, whose downlink is capped at 300 kbit/s for a while. With the estimator
  * on, the player is moved to the small layer within 5 s, decodes ≥ 90 % of the small layer's frames while capped
  * (counted from a second after the switch, when the big layer's frames queued at the cap have gone),
- * and is back on the big layer within 15 s of the cap's lifting; again with 5 % loss and 100 ms RTT added. With
+ * and is back on the big layer within 15 s of the cap's lifting; again with 5 % loss and 100 ms RTT added (≥ 80 %
+ * decoded there, see the test). With
  * {@code media.bwe.enabled=false} the same player keeps the big layer and freezes.
  */
 class BandwidthAdaptationChromiumIT {
@@ -80,12 +81,11 @@ class BandwidthAdaptationChromiumIT {
 
     @Test
     void theSameWith5PercentLossAnd100msRoundTrip() throws Exception {
-        // Issue 14 asks for 90 % here too. Measured 90–97 % on a quiet machine, but 41–80 % in a third of the runs on a
-        // loaded one (a CI run included): Chromium stops decoding the small layer for ≈ 3.5 s until its own keyframe
-        // request (pliCount). One cause is fixed (repairs of the layer being left used up the retransmission share,
-        // docs/media.md); another is not found yet. The bar is what holds every time, far above a frozen player's
-        // 0–5 %. The gap is in the session notes and docs/media.md.
-        assertAdapts(run(server, 8832, 50, 0.05), 0.5);
+        // Issue 14 asks for 90 % here too: measured 90.6–96.8 % (loaded machine, after the VP8 picture numbering fix,
+        // docs/media.md), the frames not decoded being ones whose repair came too late and that Chromium skipped.
+        // That is too close to 90 % for a bar that must hold on every CI machine; 80 % still fails on the stall that
+        // fix ended (≈ 3.5 s without a decoded frame until Chromium's own keyframe request: 41–80 % before it).
+        assertAdapts(run(server, 8832, 50, 0.05), 0.8);
     }
 
     @Test
