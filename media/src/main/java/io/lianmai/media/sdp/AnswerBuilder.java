@@ -382,7 +382,8 @@ public final class AnswerBuilder {
     private MediaDescription write(Plan plan, SetupRole localSetup) {
         MediaDescription m = plan.offered();
         LocalMediaSection section = new LocalMediaSection(m.media(), m.proto(), plan.mid(), transport)
-                .setup(localSetup).direction(plan.direction()).rtcpReducedSize(m.rtcpReducedSize());
+                .setup(localSetup).direction(plan.direction()).rtcpReducedSize(m.rtcpReducedSize())
+                .rtcpXrReceiverRtt(m.rtcpXrReceiverRtt());
         plan.extMaps().forEach(section::extMap);
         List<RtpCodec> offered = m.codecs();
         for (NegotiatedCodec codec : plan.codecs()) {

@@ -15,6 +15,7 @@ final class LocalMediaSection {
     private final List<RtpCodec> codecs = new ArrayList<>();
     private final List<ExtMap> extMaps = new ArrayList<>();
     private boolean rtcpReducedSize;
+    private boolean rtcpXrReceiverRtt;
     private final List<Rid> rids = new ArrayList<>();
     private Optional<Simulcast> simulcast = Optional.empty();
     private Optional<OutgoingTrack> track = Optional.empty();
@@ -60,6 +61,12 @@ final class LocalMediaSection {
         return this;
     }
 
+    /** Answers {@code a=rtcp-xr:rcvr-rtt=all}: the server answers the receiver's RRTR with DLRR (RFC 3611 §4.5). */
+    LocalMediaSection rtcpXrReceiverRtt(boolean value) {
+        this.rtcpXrReceiverRtt = value;
+        return this;
+    }
+
     LocalMediaSection rid(Rid rid) {
         rids.add(rid);
         return this;
@@ -96,6 +103,9 @@ final class LocalMediaSection {
         a.add(Attribute.flag("rtcp-mux"));
         if (rtcpReducedSize) {
             a.add(Attribute.flag("rtcp-rsize"));
+        }
+        if (rtcpXrReceiverRtt) {
+            a.add(Attribute.of("rtcp-xr", "rcvr-rtt=all"));
         }
         for (RtpCodec codec : codecs) {
             a.addAll(codec.toAttributes());

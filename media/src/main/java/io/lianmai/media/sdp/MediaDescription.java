@@ -140,6 +140,21 @@ public record MediaDescription(String media, int port, int portCount, String pro
         return hasAttribute("rtcp-rsize");
     }
 
+    /**
+     * Whether an {@code a=rtcp-xr} asks for receiver reference time reports ({@code rcvr-rtt}, RFC 3611 §5.1): the
+     * receiver's round trip through RRTR/DLRR, as Chromium offers ({@code a=rtcp-xr:rcvr-rtt=all}).
+     */
+    public boolean rtcpXrReceiverRtt() {
+        for (String value : attributeValues("rtcp-xr")) {
+            for (String format : value.split("\\s+")) {
+                if (format.startsWith("rcvr-rtt=")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Media-level {@code a=ice-ufrag} and {@code a=ice-pwd}, if both are present. */
     public Optional<SdpIceCredentials> iceCredentials() {
         return KnownAttributes.iceCredentials(attributes);

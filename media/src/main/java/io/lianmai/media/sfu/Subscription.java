@@ -2,6 +2,7 @@ package io.lianmai.media.sfu;
 
 import io.lianmai.media.bwe.RembEstimate;
 import io.lianmai.media.bwe.SendSideBandwidthEstimator;
+import io.lianmai.wire.rtcp.ExtendedReport;
 import io.lianmai.wire.rtcp.GenericNack;
 import io.lianmai.wire.rtcp.RtcpFeedback;
 import io.lianmai.wire.rtcp.RtcpIterator;
@@ -17,6 +18,8 @@ import java.util.List;
  */
 public final class Subscription implements SessionRole {
     private static final long REPORT_INTERVAL_MILLIS = 1000;
+    /** Receiving SSRCs of one player whose RRTRs are answered: a player has an audio and a video stream or two. */
+    private static final int MAX_RRTR_SOURCES = 4;
 
     private final String streamKey;
     private final List<DownTrack> downTracks;
@@ -33,6 +36,15 @@ public final class Subscription implements SessionRole {
     private long lastReportMillis;
     private long nacksReceived;
     private long keyframeRequestsReceived;
+    /**
+     * The player's receiver reference times (RFC 3611 RRTR) not answered yet, the latest per receiving SSRC (each of
+     * its receive streams reports for itself): SSRC, middle 32 bits of its NTP time, when it came.
+     */
+    private final long[] rrtrSsrc = new long[MAX_RRTR_SOURCES];
+    private final long[] rrtrMiddle = new long[MAX_RRTR_SOURCES];
+    private final long[] rrtrAtMillis = new long[MAX_RRTR_SOURCES];
+    private int rrtrCount;
+    private long dlrrSent;
 
     // NACK handling state, set before each forEachLostSequenceNumber so the callback needs no capture.
     private DownTrack nackTarget;
@@ -151,6 +163,11 @@ public final class Subscription implements SessionRole {
                         budget.setRoundTripMillis(bandwidthEstimator.feedbackRttMicros() / 1000);
                     }
                 }
+            } else if (type == RtcpPacketType.XR) {
+                long middle = ExtendedReport.receiverReferenceTimeMiddle32(buf, at, rtcp.packetLength());
+                if (middle >= 0) {
+                    onReceiverReferenceTime(ExtendedReport.senderSsrc(buf, at, rtcp.packetLength()), middle, nowMillis);
+                }
             } else if (type == RtcpPacketType.PSFB) {
                 int format = RtcpFeedback.format(buf, at);
                 if (format == RtcpFeedback.FMT_PLI || format == RtcpFeedback.FMT_FIR) {
@@ -165,6 +182,45 @@ public final class Subscription implements SessionRole {
                 }
             }
         }
+    }
+
+    private void onReceiverReferenceTime(long ssrc, long middle, long nowMillis) {
+        int slot = 0;
+        while (slot < rrtrCount && rrtrSsrc[slot] != ssrc) {
+            slot++;
+        }
+        if (slot == rrtrCount) {
+            if (rrtrCount == MAX_RRTR_SOURCES) {
+                return; // more receiving SSRCs than a player has streams: the rest wait for the next interval
+            }
+            rrtrCount++;
+        }
+        rrtrSsrc[slot] = ssrc;
+        rrtrMiddle[slot] = middle;
+        rrtrAtMillis[slot] = nowMillis;
+    }
+
+    /**
+     * Appends to a report compound an XR whose DLRR answers every pending RRTR (RFC 3611 §4.5), from {@code ssrc}:
+     * libwebrtc keys the round trip it computes by the XR's sender, so each down-track's report carries it and the
+     * player's stats show it for every stream. Returns the bytes written (0 with nothing pending).
+     */
+    private int writeDlrr(byte[] buf, int off, long ssrc, long nowMillis) {
+        if (rrtrCount == 0) {
+            return 0;
+        }
+        int len = ExtendedReport.writeDlrrHeader(buf, off, ssrc, rrtrCount);
+        for (int i = 0; i < rrtrCount; i++) {
+            long held = (nowMillis - rrtrAtMillis[i]) * 65_536 / 1000;
+            ExtendedReport.writeDlrrSubBlock(buf, off, i, rrtrSsrc[i], rrtrMiddle[i], held);
+        }
+        dlrrSent++;
+        return len;
+    }
+
+    /** DLRR blocks sent to the player (answers to its RRTRs: its own round-trip measurements). On the loop. */
+    public long dlrrSent() {
+        return dlrrSent;
     }
 
     /** Well-formed generic NACK packets the player sent. On the loop. */
@@ -223,9 +279,11 @@ public final class Subscription implements SessionRole {
         for (DownTrack downTrack : downTracks) {
             int len = downTrack.writeSenderReport(scratch, 0);
             if (len > 0) {
+                len += writeDlrr(scratch, len, downTrack.ssrc(), nowMillis);
                 peer.sendRtcp(scratch, 0, len);
             }
         }
+        rrtrCount = 0;
     }
 
     @Override

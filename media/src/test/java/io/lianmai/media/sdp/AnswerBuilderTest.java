@@ -363,6 +363,24 @@ class AnswerBuilderTest {
     }
 
     @Test
+    void receiverRttReportsAreAnsweredWhereOfferedAndOnlyThere() throws SdpException {
+        NegotiatedMedia published = publish(SdpSamples.CHROME_PUBLISH_SIMULCAST).session().media("1").orElseThrow();
+        OutgoingTrack video = OutgoingTrack.from(published, "alice_main", "video", "lm", 7, 8);
+        // Chromium offers a=rtcp-xr:rcvr-rtt=all (RFC 3611 §5.1) in every m-line; the stored sample predates it.
+        String withXr = SdpSamples.crlf(SdpSamples.CHROME_PLAY_RECVONLY)
+                .replace("a=rtcp-mux\r\n", "a=rtcp-mux\r\na=rtcp-xr:rcvr-rtt=all\r\n");
+        assertThat(withXr).contains("a=rtcp-xr:rcvr-rtt=all");
+        MediaDescription answered = checked(answers.answerSubscribe(SessionDescription.parse(withXr), List.of(video)))
+                .description().media().get(1);
+        assertThat(answered.attributeValues("rtcp-xr")).containsExactly("rcvr-rtt=all");
+        assertThat(answered.rtcpXrReceiverRtt()).isTrue();
+
+        MediaDescription without = checked(answers.answerSubscribe(SdpSamples.parse(SdpSamples.CHROME_PLAY_RECVONLY),
+                List.of(video))).description().media().get(1);
+        assertThat(without.attributeValues("rtcp-xr")).isEmpty();
+    }
+
+    @Test
     void subscriberOfChromePublisherGetsOnlyTheCodecInUse() throws SdpException {
         NegotiatedMedia published = publish(SdpSamples.CHROME_PUBLISH_SIMULCAST).session().media("1").orElseThrow();
         OutgoingTrack all = OutgoingTrack.from(published, "alice_main", "video", "lm", 7, 8);
