@@ -60,7 +60,8 @@ class BandwidthAdaptationChromiumIT {
     private static final String RECEIVER_RTT = "const done = arguments[arguments.length - 1];"
             + "(async () => { let out = [0, -1]; if (!window.pc) return out;"
             + "  (await window.pc.getStats()).forEach(s => { if (s.type === 'remote-outbound-rtp' && s.kind === 'video'"
-            + "      && s.roundTripTimeMeasurements) out = [s.roundTripTimeMeasurements, Math.round(1000 * s.roundTripTime)]; });"
+            + "      && s.roundTripTimeMeasurements && typeof s.roundTripTime === 'number')"
+            + "    out = [s.roundTripTimeMeasurements, Math.round(1000 * s.roundTripTime)]; });"
             + "  return out; })().then(done, e => done([0, -1]));";
     /** {@code [totalSamplesReceived, concealedSamples]} of the WHEP page's audio. */
     private static final String HEARD = "const done = arguments[arguments.length - 1];"
@@ -251,7 +252,8 @@ class BandwidthAdaptationChromiumIT {
 
             System.out.println("bandwidth estimation: the player's video receive counters " + bob.asyncScript(REPAIRS));
             List<?> rtt = (List<?>) bob.asyncScript(RECEIVER_RTT);
-            long receiverRttMillis = ((Number) rtt.get(0)).longValue() > 0 ? ((Number) rtt.get(1)).longValue() : -1;
+            long receiverRttMillis = rtt.size() == 2 && rtt.get(0) instanceof Number measurements
+                    && measurements.longValue() > 0 && rtt.get(1) instanceof Number millis ? millis.longValue() : -1;
             System.out.println("bandwidth estimation: the player's own round trip (RRTR/DLRR) " + receiverRttMillis
                     + " ms, " + rtt.get(0) + " measurements");
             System.out.println("bandwidth estimation: while capped, [width, decoded] {estimate kbit/s, layer allocated/"
