@@ -28,8 +28,9 @@ import java.util.List;
  *       apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
  *       congested; one that raised the estimate by {@link #RAISED} × or more without reaching the need is followed
  *       by the next at once (a loaded or lossy path measures a probe short: 0.6 × its rate was seen, and five more
- *       seconds per try made the way back to the big layer take 19 s). A new subscriber is probed as soon as its video flows (not earlier: the padding would reach a
- *       client still finishing its handshake) and allocated after the probe (at most
+ *       seconds per try made the way back to the big layer take 19 s). A new subscriber is probed as soon as its
+ *       video flows (not earlier: the padding would reach a client still finishing its handshake) and allocated
+ *       after the probe (at most
  *       {@link #INITIAL_WAIT_MILLIS}), so that it settles on the layer its downlink carries.</li>
  * </ul>
  *

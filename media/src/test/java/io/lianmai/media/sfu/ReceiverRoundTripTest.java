@@ -107,11 +107,7 @@ class ReceiverRoundTripTest {
         RtpPacket packet = new RtpPacket();
         for (int seq = 0; seq < 5; seq++) {
             byte[] rtp = new byte[12 + 40];
-            rtp[0] = (byte) 0x80;
-            rtp[1] = 111;
-            BigEndian.put16(rtp, 2, seq);
-            BigEndian.put32(rtp, 4, seq * 960L);
-            BigEndian.put32(rtp, 8, 0x1111);
+            RtpPacket.writeFixedHeader(rtp, 0, false, 111, seq, seq * 960L, 0x1111);
             packet.wrap(rtp, 0, rtp.length);
             track.onRtp(packet, track.layers()[0], 10_000 + seq * 20L, scratch);
         }

@@ -132,19 +132,7 @@ class Vp8PictureContinuityTest {
         for (int p = 0; p < packets; p++) {
             int s = seq[layer]++ & 0xFFFF;
             Arrays.fill(buf, (byte) 0);
-            buf[0] = (byte) 0x80;
-            buf[1] = (byte) (96 | (p == packets - 1 ? 0x80 : 0));
-            buf[2] = (byte) (s >> 8);
-            buf[3] = (byte) s;
-            buf[4] = (byte) (timestamp >> 24);
-            buf[5] = (byte) (timestamp >> 16);
-            buf[6] = (byte) (timestamp >> 8);
-            buf[7] = (byte) timestamp;
-            long ssrc = incoming.ssrc();
-            buf[8] = (byte) (ssrc >> 24);
-            buf[9] = (byte) (ssrc >> 16);
-            buf[10] = (byte) (ssrc >> 8);
-            buf[11] = (byte) ssrc;
+            RtpPacket.writeFixedHeader(buf, 0, p == packets - 1, 96, s, timestamp, incoming.ssrc());
             // X, S on a frame's first packet | I L T | M + 15-bit PictureID | TL0PICIDX | TID, Y
             buf[12] = (byte) (p == 0 ? 0x90 : 0x80);
             buf[13] = (byte) 0xE0;

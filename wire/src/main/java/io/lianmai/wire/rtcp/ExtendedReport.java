@@ -22,8 +22,6 @@ import io.lianmai.common.BigEndian;
 public final class ExtendedReport {
     public static final int RRTR = 4;
     public static final int DLRR = 5;
-    /** Bytes of an XR packet with one DLRR sub-block. */
-    public static final int DLRR_PACKET_LENGTH = 24;
     private static final int HEADER_LENGTH = 8;
 
     private ExtendedReport() {
@@ -59,17 +57,6 @@ public final class ExtendedReport {
         return -1;
     }
 
-    /**
-     * Writes an XR packet with one DLRR sub-block ({@link #DLRR_PACKET_LENGTH} bytes) answering {@code receiverSsrc}'s
-     * RRTR: {@code lastRr} its middle 32 bits, {@code delay} in 1/65536 s since it arrived (capped at 2^32 − 1).
-     * Returns the length written.
-     */
-    public static int writeDlrr(byte[] buf, int off, long senderSsrc, long receiverSsrc, long lastRr, long delay) {
-        writeDlrrHeader(buf, off, senderSsrc, 1);
-        writeDlrrSubBlock(buf, off, 0, receiverSsrc, lastRr, delay);
-        return DLRR_PACKET_LENGTH;
-    }
-
     /** Bytes of an XR packet with one DLRR block of {@code subBlocks} sub-blocks. */
     public static int dlrrLength(int subBlocks) {
         return HEADER_LENGTH + 4 + 12 * subBlocks;
@@ -86,7 +73,10 @@ public final class ExtendedReport {
         return length;
     }
 
-    /** Writes the {@code index}th DLRR sub-block of the packet at {@code off} (see {@link #writeDlrr}). */
+    /**
+     * Writes the {@code index}th DLRR sub-block of the packet at {@code off}, answering {@code receiverSsrc}'s RRTR:
+     * {@code lastRr} its middle 32 bits, {@code delay} in 1/65536 s since it arrived (capped at 2^32 − 1).
+     */
     public static void writeDlrrSubBlock(byte[] buf, int off, int index, long receiverSsrc, long lastRr, long delay) {
         int at = off + HEADER_LENGTH + 4 + 12 * index;
         BigEndian.put32(buf, at, receiverSsrc);
