@@ -74,6 +74,15 @@ public final class AiortcPeer implements AutoCloseable {
         return new AiortcPeer(List.of(PYTHON, script().toString(), "play", whep.toString(), userSig));
     }
 
+    /**
+     * Plays over WHEP through a test relay: the answer's UDP candidates on {@code serverPort} are pointed at
+     * {@code relayPort} (as {@link ShapedUdpRelay#redirect} does), its TCP candidates dropped.
+     */
+    public static AiortcPeer play(URI whep, String userSig, int serverPort, int relayPort) {
+        return new AiortcPeer(List.of(PYTHON, script().toString(), "play", whep.toString(), userSig, "--redirect",
+                serverPort + ":" + relayPort));
+    }
+
     /** Skips the test (fails it under CI) unless Debian's python3 with aiortc is installed. */
     public static void requireInstalled() {
         ExternalTools.require("python3 (Debian package python3-aiortc)", PYTHON);
@@ -123,6 +132,11 @@ public final class AiortcPeer implements AutoCloseable {
     /** The received audio's dominant frequency over the last second, 0 for silence (viewer). */
     public double toneHz() {
         return stats().map(s -> s.path("tone_hz").asDouble()).orElse(0.0);
+    }
+
+    /** The width of the last decoded video frame, 0 before the first (viewer). */
+    public int frameWidth() {
+        return stats().map(s -> s.path("width").asInt()).orElse(0);
     }
 
     /** Received audio frames so far (viewer). */

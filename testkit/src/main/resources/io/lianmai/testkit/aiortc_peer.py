@@ -3,14 +3,16 @@
 Driven by io.lianmai.testkit.AiortcPeer. Run with Debian's /usr/bin/python3 (package python3-aiortc):
 
     aiortc_peer.py publish URL USERSIG [--codec vp8|h264] [--tone HZ]
-    aiortc_peer.py play URL USERSIG
+    aiortc_peer.py play URL USERSIG [--redirect FROM:TO]
 
 It prints one JSON object per line on stdout and ends when stdin closes (or after --seconds):
   {"event": "posted", "status": 201}            the WHIP/WHEP answer arrived (a viewer's clock starts at its POST)
   {"event": "connected"}                        ICE and DTLS are up
   {"event": "first_frame", "ms": 312}           a viewer decoded its first video frame, ms after its POST
   {"event": "stats", "frames": 95, "audio_frames": 250, "tone_hz": 440.0, "brightness": 180.2, "remb_bps": 512000,
-   "rembs": 7}                                 remb_bps: the latest REMB the viewer's own estimator sent (0: none yet)
+   "rembs": 7, "width": 640}                   remb_bps: the latest REMB the viewer's own estimator sent (0: none
+                                               yet); width: the last decoded frame's
+--redirect FROM:TO points the answer's UDP candidates on port FROM at port TO (a test relay) and drops its TCP ones.
   {"event": "error", "message": "..."}
 The publisher sends a 640x360 picture (bright, with a moving bar) at 30 fps and a sine tone; the viewer counts
 decoded frames and reports the received audio's dominant frequency over the last second.
@@ -109,6 +111,23 @@ def post(url, token, sdp):
         return e.code, e.read().decode(errors="replace")
 
 
+def redirected(sdp, redirect):
+    """The answer with its UDP candidates on port FROM moved to port TO and its TCP candidates dropped."""
+    if not redirect:
+        return sdp
+    source, target = redirect.split(":")
+    lines = []
+    for line in sdp.split("\r\n"):
+        if line.startswith("a=candidate:") and " tcp " in line.lower():
+            continue
+        if line.startswith("a=candidate:"):
+            line = line.replace(" %s typ host" % source, " %s typ host" % target)
+        elif line.startswith("m="):
+            line = line.replace(" %s " % source, " %s " % target)
+        lines.append(line)
+    return "\r\n".join(lines)
+
+
 def prefer(transceiver, mime):
     codecs = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType.lower() == mime]
     transceiver.setCodecPreferences(codecs)
@@ -120,6 +139,7 @@ class Receiver:
         self.frames = 0
         self.audio_frames = 0
         self.brightness = 0.0
+        self.width = 0
         self.audio = numpy.zeros(0, numpy.float32)
         self.audio_rate = AUDIO_RATE
 
@@ -127,6 +147,7 @@ class Receiver:
         while True:
             frame = await track.recv()
             self.frames += 1
+            self.width = frame.width
             if self.frames == 1:
                 say("first_frame", ms=round((time.monotonic() - self.posted_at) * 1000))
             if self.frames % 15 == 1:
@@ -194,7 +215,7 @@ async def run(args):
         await pc.close()
         return
     print(answer, file=sys.stderr, flush=True)  # for the test's failure message
-    await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=redirected(answer, args.redirect), type="answer"))
 
     async def report():
         while True:
@@ -202,7 +223,7 @@ async def run(args):
             if args.mode == "play":
                 say("stats", frames=receiver.frames, audio_frames=receiver.audio_frames,
                     tone_hz=receiver.tone_hz(), brightness=receiver.brightness, remb_bps=RembLog.bps,
-                    rembs=RembLog.count)
+                    rembs=RembLog.count, width=receiver.width)
 
     tasks.append(asyncio.ensure_future(report()))
     try:
@@ -222,6 +243,7 @@ def main():
     parser.add_argument("--codec", choices=["vp8", "h264"], default="vp8")
     parser.add_argument("--tone", type=float, default=440.0)
     parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--redirect", default="")
     args = parser.parse_args()
     RembLog.install()
     try:

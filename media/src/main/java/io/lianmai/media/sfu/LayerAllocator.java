@@ -1,12 +1,13 @@
 package io.lianmai.media.sfu;
 
 import io.lianmai.media.bwe.DownlinkEstimate;
-import io.lianmai.media.bwe.SendSideBandwidthEstimator;
+import io.lianmai.media.bwe.RembEstimate;
 import java.util.List;
 
 /**
  * Fits what one subscriber receives to its downlink: every {@link #INTERVAL_MILLIS} it reads the estimate of its
- * {@link SendSideBandwidthEstimator}, takes the audio off it, and gives each video down-track, in order (camera
+ * downlink ({@link DownlinkEstimate}: the server's own from transport-cc feedback, or the subscriber's REMB), takes
+ * the audio off it, and gives each video down-track, in order (camera
  * before screen share), the biggest layer that fits and that its big/small preference allows. The rules, after
  * what libwebrtc's encoder does with its own estimate and what SFUs such as LiveKit do with simulcast:
  *
@@ -23,8 +24,10 @@ import java.util.List;
  *   <li><b>Probe before going up:</b> an estimate grows to at most 1.5 × what is sent, so a subscriber on the small
  *       layer would never be estimated able to take the big one. When a bigger layer is wanted and does not fit, the
  *       allocator pads what it sends (RTX padding, {@link DownTrack#sendPadding}) up to
- *       {@link #PROBE_HEADROOM} × the rate the bigger layer needs, for {@link #PROBE_MILLIS}, and the estimator's
- *       probe result raises the estimate when the path carried it. Probes are spaced {@link #MIN_PROBE_INTERVAL_MILLIS}
+ *       {@link #PROBE_HEADROOM} × the rate the bigger layer needs, for {@link DownlinkEstimate#probeMillis}, and the
+ *       estimator's probe result raises the estimate when the path carried it. A REMB subscriber's probe is a ramp of
+ *       seconds, padded up to what {@link DownlinkEstimate#probeRate} allows as its own estimate climbs, and ended
+ *       as soon as the upgrade fits or the subscriber reports congestion ({@link RembEstimate}). Probes are spaced {@link #MIN_PROBE_INTERVAL_MILLIS}
  *       apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
  *       congested; one that raised the estimate by {@link #RAISED} × or more without reaching the need is followed
  *       by the next at once (a loaded or lossy path measures a probe short: 0.6 × its rate was seen, and five more
@@ -34,8 +37,8 @@ import java.util.List;
  *       {@link #INITIAL_WAIT_MILLIS}), so that it settles on the layer its downlink carries.</li>
  * </ul>
  *
- * Only subscribers the server can probe (transport-cc and RTX, as browsers and libwebrtc negotiate) are allocated:
- * without probing, an estimate could only ever move a subscriber down. Layer rates are the publisher's layers'
+ * Only subscribers the server can probe (RTX, and transport-cc or REMB with abs-send-time) are allocated: without
+ * probing, an estimate could only ever move a subscriber down. Nothing is allocated before the first estimate. Layer rates are the publisher's layers'
  * {@link IncomingLayer#averageBitrate}.
  *
  * <p>On the media thread, from its subscription's tick; allocates nothing.
@@ -46,7 +49,6 @@ public final class LayerAllocator {
     static final double PAUSE_SHARE = 0.5;
     static final long PAUSE_HOLD_MILLIS = 1000;
     static final long INITIAL_WAIT_MILLIS = 1000;
-    static final long PROBE_MILLIS = 40;
     static final long MIN_PROBE_INTERVAL_MILLIS = 2000;
     static final long MAX_PROBE_INTERVAL_MILLIS = 5000;
     static final double PROBE_HEADROOM = 1.25;
@@ -96,15 +98,18 @@ public final class LayerAllocator {
         }
         lastRun = nowMillis;
         DownTrack padder = padder();
-        if (padder == null || !ratesKnown()) {
-            return; // nothing to probe with, or no layer measured yet: the preferences rule
+        if (padder == null || !ratesKnown() || !estimator.known()) {
+            return; // nothing to probe with, no layer measured yet, or no estimate yet: the preferences rule
         }
         if (startedAt == NONE) {
             if (!forwardingVideo()) {
                 return; // probe once the player gets video: its handshake is over by then
             }
             startedAt = nowMillis;
-            startProbe(neededForPreferences(nowMillis), nowMillis);
+            long need = neededForPreferences(nowMillis);
+            if (estimator.targetBitrate() < need) {
+                startProbe(need, nowMillis);
+            }
         }
         if (!allocating) {
             if (nowMillis - startedAt < INITIAL_WAIT_MILLIS && estimator.probing()) {
@@ -181,7 +186,11 @@ public final class LayerAllocator {
                 upgradeNeed = total + rate(track, smallestAbove(track, chosenRate, topRate)) - chosenRate;
             }
         }
-        if (upgradeNeed == 0 || estimate >= upgradeNeed) {
+        boolean fits = upgradeNeed == 0 || estimate >= upgradeNeed;
+        if (probeUntil != NONE && (fits || estimator.congested())) {
+            closeProbe(nowMillis); // a long probe (a REMB ramp) has done its work, or met congestion
+        }
+        if (fits) {
             probeInterval = MIN_PROBE_INTERVAL_MILLIS; // all fits, or will after the up hold
         } else {
             maybeProbe(upgradeNeed, nowMillis);
@@ -217,7 +226,7 @@ public final class LayerAllocator {
         estimateAtProbe = estimator.targetBitrate();
         probesStarted++;
         probeRateBps = (long) (needBps * PROBE_HEADROOM);
-        probeUntil = nowMillis + PROBE_MILLIS;
+        probeUntil = nowMillis + estimator.probeMillis();
         lastPadMillis = nowMillis - FIRST_BURST_MILLIS;
         pad(nowMillis);
     }
@@ -227,14 +236,18 @@ public final class LayerAllocator {
         DownTrack padder = padder();
         long elapsed = Math.max(0, nowMillis - lastPadMillis);
         lastPadMillis = nowMillis;
-        long bytes = Math.max(0, probeRateBps - forwardedRate(nowMillis)) * elapsed / 8000;
+        long bytes = Math.max(0, estimator.probeRate(probeRateBps) - forwardedRate(nowMillis)) * elapsed / 8000;
         if (padder != null && bytes > 0) {
             padder.sendPadding((int) Math.min(bytes, MAX_BURST_BYTES));
         }
         if (nowMillis >= probeUntil || padder == null) {
-            estimator.endProbe(nowMillis);
-            probeUntil = NONE;
+            closeProbe(nowMillis);
         }
+    }
+
+    private void closeProbe(long nowMillis) {
+        estimator.endProbe(nowMillis);
+        probeUntil = NONE;
     }
 
     /** What all preferences together need: audio and each video down-track's preferred layer. */

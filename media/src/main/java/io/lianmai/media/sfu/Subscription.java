@@ -31,7 +31,7 @@ public final class Subscription implements SessionRole {
     private RembEstimate rembEstimate;
     /** The estimate of this player's downlink, or null when transport-cc was not negotiated (or is off). */
     private SendSideBandwidthEstimator bandwidthEstimator;
-    /** Fits the layers to the estimate, or null without an estimator. */
+    /** Fits the layers to the estimate (the server's, else the player's REMB), or null with neither. */
     private LayerAllocator layerAllocator;
     private long lastReportMillis;
     private long nacksReceived;
@@ -93,12 +93,15 @@ public final class Subscription implements SessionRole {
     }
 
     /**
-     * Reads this player's REMB into {@code estimate}: for a player that negotiated {@code goog-remb} and not
-     * transport-cc (its packets carry the server's abs-send-time, see {@link AbsSendTimeStamper}). Call before the
-     * session is registered.
+     * Reads this player's REMB into {@code estimate}, which then fits its layers ({@link LayerAllocator}): for a
+     * player that negotiated {@code goog-remb} and not transport-cc (its packets carry the server's abs-send-time, see
+     * {@link AbsSendTimeStamper}). Call before the session is registered.
      */
     public void estimateFromRemb(RembEstimate estimate) {
         this.rembEstimate = estimate;
+        if (estimate != null && layerAllocator == null) {
+            layerAllocator = new LayerAllocator(downTracks, estimate);
+        }
     }
 
     /** This player's REMB-reported estimate, or null when its REMB is not read. */

@@ -32,6 +32,59 @@ class RembEstimateTest {
     }
 
     @Test
+    void reportsAreAnEstimateOfThePathTwoSecondsAfterTheFirstOrAtOnceWithACut() {
+        report(600_000, 3000);
+        assertThat(estimate.known()).as("the first report is what came, not what the path carries").isFalse();
+        report(648_000, 3500);
+        report(700_000, 4900);
+        assertThat(estimate.known()).isFalse();
+        report(760_000, 5000);
+        assertThat(estimate.known()).isTrue();
+        assertThat(estimate.targetBitrate()).isEqualTo(760_000);
+
+        RembEstimate cutAtOnce = new RembEstimate();
+        byte[] first = remb(1_500_000);
+        byte[] cut = remb(255_000);
+        cutAtOnce.onFeedback(first, 0, first.length, 3000);
+        cutAtOnce.onFeedback(cut, 0, cut.length, 3500);
+        assertThat(cutAtOnce.known()).isTrue();
+        assertThat(cutAtOnce.congested()).isTrue();
+    }
+
+    @Test
+    void aCutUnder97PercentOfThePreviousReportIsCongestionUntilAReport2sAfterIt() {
+        report(1_000_000, 0);
+        report(980_000, 500);
+        assertThat(estimate.congested()).as("a 2 % dip is noise").isFalse();
+        report(850_000, 1000);
+        assertThat(estimate.congested()).isTrue();
+        assertThat(estimate.cuts()).isEqualTo(1);
+        report(850_000, 1500);
+        report(880_000, 2900);
+        assertThat(estimate.congested()).as("held").isTrue();
+        report(900_000, 3000);
+        assertThat(estimate.congested()).isFalse();
+    }
+
+    @Test
+    void aRampPadsUpTo1point5TimesTheEstimateAndNoMoreThanWanted() {
+        report(400_000, 0);
+        assertThat(estimate.probeRate(2_000_000)).isEqualTo(600_000);
+        assertThat(estimate.probeRate(500_000)).isEqualTo(500_000);
+        assertThat(estimate.probeMillis()).isEqualTo(RembEstimate.RAMP_MILLIS);
+        assertThat(estimate.probing()).isFalse();
+        estimate.startProbe();
+        assertThat(estimate.probing()).isTrue();
+        estimate.endProbe(5000);
+        assertThat(estimate.probing()).as("nothing to wait for after a ramp").isFalse();
+    }
+
+    private void report(long bitrate, long nowMillis) {
+        byte[] packet = remb(bitrate);
+        assertThat(estimate.onFeedback(packet, 0, packet.length, nowMillis)).isTrue();
+    }
+
+    @Test
     void aRembAtAnOffsetInsideALargerBufferIsRead() {
         byte[] remb = remb(800_000);
         byte[] buf = new byte[remb.length + 40];

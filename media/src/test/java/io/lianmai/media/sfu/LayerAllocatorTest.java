@@ -3,6 +3,8 @@ package io.lianmai.media.sfu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.media.bwe.DownlinkEstimate;
+import io.lianmai.media.bwe.RembEstimate;
+import io.lianmai.wire.rtcp.ReceiverEstimatedMaximumBitrate;
 import io.lianmai.wire.rtp.Codec;
 import io.lianmai.wire.rtp.RtpPacket;
 import java.util.List;
@@ -187,6 +189,73 @@ class LayerAllocatorTest {
         assertThat(call.video.currentLayer()).as("its preference, the big layer").isEqualTo(BIG);
     }
 
+    @Test
+    void aRembSubscriberKeepsItsPreferenceUntilItsFirstReportThenIsAllocatedWithoutPadding() {
+        Call call = new Call(true, true);
+        call.run(5000);
+        assertThat(call.receiver.remb.reports()).as("aiortc's first report: 3 s after media starts").isPositive();
+        assertThat(call.receiver.remb.known()).as("a first report tells what came, not what the path carries")
+                .isFalse();
+        assertThat(call.video.allocatedLayer()).isEqualTo(DownTrack.UNALLOCATED);
+        assertThat(call.video.currentLayer()).as("its preference").isEqualTo(BIG);
+        call.run(2000);
+        assertThat(call.receiver.remb.known()).isTrue();
+        assertThat(call.video.allocatedLayer()).isEqualTo(BIG);
+        assertThat(call.allocator.probesStarted()).as("what it gets already fits").isZero();
+        assertThat(call.video.paddingBytes()).isZero();
+    }
+
+    @Test
+    void aRembSubscriberMovesDownAtItsCutAndRampsBackUpUnderPaddingAfterTheLift() {
+        Call call = new Call(true, true);
+        call.run(7000);
+        assertThat(call.video.allocatedLayer()).isEqualTo(BIG);
+
+        call.receiver.capacity = 300_000;
+        long capped = call.now;
+        while (call.now - capped < 5000 && call.video.currentLayer() != SMALL) {
+            call.run(20);
+        }
+        assertThat(call.video.currentLayer()).as("on the small layer").isEqualTo(SMALL);
+        assertThat(call.now - capped).as("ms from the cap: its next report cuts").isLessThanOrEqualTo(1000);
+        call.run(20_000);
+        assertThat(call.video.currentLayer()).as("no way up through the cap").isEqualTo(SMALL);
+        assertThat(call.receiver.remb.cuts()).as("each ramp into the cap ends at the receiver's next cut")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(call.video.pauses()).isZero();
+
+        call.receiver.capacity = Long.MAX_VALUE;
+        long lifted = call.now;
+        long paddingBefore = call.video.paddingBytes();
+        while (call.now - lifted < 60_000 && call.video.currentLayer() != BIG) {
+            call.run(20);
+        }
+        long upMillis = call.now - lifted;
+        assertThat(call.video.currentLayer()).as("back on the big layer").isEqualTo(BIG);
+        // The receiver's estimate climbs 8 % a second from ≈ 300 kbit/s to the 1.75 Mbit/s the big layer and audio
+        // need: ln(5.8) / ln(1.08) ≈ 23 s, plus the up hold. Without padding it would stay under 1.5 × the small layer.
+        assertThat(upMillis).as("ms from the lift to the big layer").isBetween(15_000L, 40_000L);
+        assertThat(call.video.paddingBytes()).as("padded while ramping").isGreaterThan(paddingBefore);
+        assertThat(call.receiver.remb.targetBitrate()).as("the estimate fits the big layer and audio")
+                .isGreaterThan(call.videoTrack.layers()[BIG].averageBitrate()
+                        + call.audioTrack.layers()[0].averageBitrate());
+        System.out.printf("REMB subscriber: big layer %d ms after the lift, %d ramps, %d padding bytes%n", upMillis,
+                call.allocator.probesStarted(), call.video.paddingBytes() - paddingBefore);
+        long padding = call.video.paddingBytes();
+        call.run(10_000);
+        assertThat(call.video.paddingBytes()).as("no padding once the big layer fits").isEqualTo(padding);
+    }
+
+    @Test
+    void aRembSubscriberThatCannotBePaddedStaysOnItsPreference() {
+        Call call = new Call(false, true);
+        call.run(6000);
+        call.receiver.capacity = 300_000;
+        call.run(5000);
+        assertThat(call.video.allocatedLayer()).isEqualTo(DownTrack.UNALLOCATED);
+        assertThat(call.video.currentLayer()).isEqualTo(BIG);
+    }
+
     /** The estimate as a test scripts it: a probe's result is what it sent, within the link's capacity. */
     private static final class ScriptedEstimate implements DownlinkEstimate {
         long target = 300_000;
@@ -239,6 +308,63 @@ class LayerAllocatorTest {
         }
     }
 
+    /**
+     * A REMB subscriber's own estimator, after aiortc 1.4's ({@code rate.py}: {@code RemoteBitrateEstimator},
+     * {@code AimdRateControl}): a report every 500 ms; the first 3 s after media starts flowing, of what it received
+     * then; on over-use (here: sent faster than the link's capacity) a cut to 0.85 × what it receives, after which it
+     * grows additively ({@link #NEAR_MAX_STEP_BPS} a report) until what it receives exceeds what it received at the
+     * cut by 10 %; otherwise × 1.08 a second; never above 1.5 × what it receives + 10 kbit/s unless it was already.
+     */
+    private static final class AimdReceiver {
+        static final long NEAR_MAX_STEP_BPS = 8_000;
+        final RembEstimate remb = new RembEstimate();
+        final Call call;
+        final byte[] packet = new byte[64];
+        long capacity = Long.MAX_VALUE;
+        long estimate = -1;
+        long firstAt = -1;
+        long lastAt;
+        long[] bytesAt = new long[50]; // the sink's byte count at each of the last 50 ticks: a 1 s window
+        int tick;
+        boolean nearMax;
+        long atCut;
+
+        AimdReceiver(Call call) {
+            this.call = call;
+        }
+
+        void tick(long now) {
+            bytesAt[tick++ % bytesAt.length] = call.sink.bytes;
+            if (tick < bytesAt.length || now - lastAt < 500) {
+                return;
+            }
+            lastAt = now;
+            long sent = (call.sink.bytes - bytesAt[tick % bytesAt.length]) * 8; // over the last second
+            long received = Math.min(sent, capacity);
+            if (firstAt < 0) {
+                firstAt = now;
+            }
+            if (sent > capacity) {
+                estimate = (long) (0.85 * received);
+                nearMax = true;
+                atCut = received;
+            } else if (estimate < 0) {
+                if (now - firstAt < 3000) {
+                    return;
+                }
+                estimate = received;
+            } else {
+                if (nearMax && received > 1.1 * atCut) {
+                    nearMax = false;
+                }
+                long grown = nearMax ? estimate + NEAR_MAX_STEP_BPS : (long) (estimate * Math.sqrt(1.08));
+                estimate = Math.min(grown, Math.max((long) (1.5 * received) + 10_000, estimate));
+            }
+            int len = ReceiverEstimatedMaximumBitrate.write(packet, 0, 0x9999, estimate, new long[] {0x5555}, 0, 1);
+            remb.onFeedback(packet, 0, len, now);
+        }
+    }
+
     /** A simulcast publisher, one subscriber (audio + video) and the media loop, on a millisecond clock. */
     private static final class Call {
         final PublishedTrack videoTrack = new PublishedTrack("1", Codec.VP8, 96, 0, new String[] {"l", "h"},
@@ -249,7 +375,9 @@ class LayerAllocatorTest {
         final DownTrack video = new DownTrack(videoTrack, 0x5555, 96, identity(), sink);
         final DownTrack audio = new DownTrack(audioTrack, 0x6666, 111, identity(), sink);
         final ScriptedEstimate estimate = new ScriptedEstimate();
-        final LayerAllocator allocator = new LayerAllocator(List.of(audio, video), estimate);
+        /** The subscriber's own estimator where it reports REMB, else null (the scripted estimate is used). */
+        final AimdReceiver receiver;
+        final LayerAllocator allocator;
         final RtpPacket packet = new RtpPacket();
         final byte[] buf = new byte[1300];
         final byte[] scratch = Buffers.packetArray();
@@ -258,7 +386,13 @@ class LayerAllocatorTest {
         long frame;
 
         Call(boolean rtx) {
+            this(rtx, false);
+        }
+
+        Call(boolean rtx, boolean remb) {
             estimate.call = this;
+            receiver = remb ? new AimdReceiver(this) : null;
+            allocator = new LayerAllocator(List.of(audio, video), remb ? receiver.remb : estimate);
             if (rtx) {
                 video.retransmitWithRtx(0x7777, 97);
             }
@@ -277,6 +411,9 @@ class LayerAllocatorTest {
                 now += 20;
                 publish();
                 estimate.tick(now);
+                if (receiver != null) {
+                    receiver.tick(now);
+                }
                 allocator.tick(now);
                 video.tick(now, scratch);
             }

@@ -2,7 +2,10 @@ package io.lianmai.server.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.media.PlayerStats;
 import io.lianmai.server.TestServer;
+import io.lianmai.testkit.AiortcPeer;
+import io.lianmai.testkit.Await;
 import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.ShapedUdpRelay;
 import java.net.InetSocketAddress;
@@ -139,6 +142,68 @@ class BandwidthAdaptationChromiumIT {
         }
     }
 
+    /**
+     * A player that reports only REMB (aiortc: no transport-cc) is moved by its own estimate: down when it cuts at the
+     * cap, back up after the lift under the padding the server adds so that its estimate, which never grows above
+     * 1.5 × what it receives, can climb (about 8 % a second: tens of seconds from the small layer to the big one).
+     */
+    @Test
+    void anAiortcPlayerReportingOnlyRembIsMovedByItsOwnEstimate() throws Exception {
+        AiortcPeer.requireInstalled();
+        long room = 8835;
+        int mediaPort = server.server().media().udpPort();
+        try (ShapedUdpRelay relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), 0, 0, room);
+                HeadlessChromium alice = BrowserMedia.start()) {
+            String userId = "bwe-alice-" + room;
+            int smallWidth = publishSimulcast(server, alice, userId, room);
+            String viewer = "bwe-carol-" + room;
+            try (AiortcPeer carol = AiortcPeer.play(server.endpoint("whep", "roomID=" + room, viewer, userId + "_main"),
+                    server.userSig(viewer), mediaPort, relay.port())) {
+                Await.until("carol decodes the big layer and the server has her estimate", WAIT,
+                        () -> carol.frameWidth() > smallWidth && aiortcPlayer(server).allocatedLayer() >= 0,
+                        () -> carol.diagnostics() + " " + playerState(server));
+                assertThat(aiortcPlayer(server).estimator()).isEqualTo("remb");
+
+                relay.setDownlinkBps(CAP_BPS);
+                long capped = System.nanoTime();
+                // Every half second: the width carol decodes, her REMB, and her allocation as the server sees it.
+                StringBuilder timeline = new StringBuilder();
+                while (carol.frameWidth() != smallWidth && millisSince(capped) < 10_000) {
+                    timeline.append(' ').append(millisSince(capped) / 100 / 10.0).append("s:").append(carol.frameWidth())
+                            .append('/').append(carol.rembBitrate() / 1000).append(playerState(server));
+                    Thread.sleep(500);
+                }
+                long toSmall = millisSince(capped);
+                System.out.println("bandwidth estimation, REMB player (aiortc): after the cap, width/REMB kbit/s "
+                        + "{estimate, layer allocated/forwarded, switches, pauses, probes raised/started}:" + timeline);
+                assertThat(carol.frameWidth()).as("carol on the small layer within 10 s of the cap").isEqualTo(smallWidth);
+                long framesBefore = carol.framesDecoded();
+                Thread.sleep(10_000);
+                long cappedFrames = carol.framesDecoded() - framesBefore;
+                System.out.printf("bandwidth estimation, REMB player (aiortc): small layer %d ms after the cap, %d "
+                        + "frames decoded in the next 10 s; %s%n", toSmall, cappedFrames, playerState(server));
+                assertThat(carol.frameWidth()).as("still the small layer").isEqualTo(smallWidth);
+                assertThat(cappedFrames).as("frames decoded in 10 s under the cap").isGreaterThan(150);
+
+                relay.setDownlinkBps(Long.MAX_VALUE);
+                long lifted = System.nanoTime();
+                Await.until("carol is back on the big layer", Duration.ofSeconds(60),
+                        () -> carol.frameWidth() > smallWidth, () -> carol.diagnostics() + " " + playerState(server));
+                PlayerStats after = aiortcPlayer(server);
+                System.out.printf("bandwidth estimation, REMB player (aiortc): big layer %d ms after the lift; %s%n",
+                        millisSince(lifted), playerState(server));
+                assertThat(after.paddingBytes()).as("padding under which its estimate climbed").isPositive();
+                assertThat(after.layerSwitches()).isGreaterThanOrEqualTo(2);
+            }
+        }
+    }
+
+    /** The aiortc player's allocation as the server sees it. */
+    private static PlayerStats aiortcPlayer(TestServer target) {
+        return target.server().media().playerStats("", 4).listed().stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no player"));
+    }
+
     private static void assertAdapts(Outcome outcome, double decodedShare) {
         assertThat(outcome.toSmallMillis).as("on the small layer within 5 s of the cap").isLessThanOrEqualTo(5000);
         assertThat(outcome.decodedShare).as("small-layer frames decoded while capped")
@@ -177,18 +242,8 @@ class BandwidthAdaptationChromiumIT {
         }
 
         private void connect(TestServer target, long room, int mediaPort) {
-            alice.onEveryPage(WebSdkChromiumIT.APP);
-            alice.open(target.url("/index.html").toString());
             String userId = "bwe-alice-" + room;
-            Object started = alice.asyncScript("const done = arguments[arguments.length - 1];"
-                    + "window.app({}, arguments[0], arguments[1]).then(done, e => done(String(e)))",
-                    Map.of("sdkAppID", target.sdkAppId(), "userID", userId, "userSig", target.userSig(userId),
-                            "roomID", room),
-                    Map.of("enableCamera", true, "enableMic", true, "enableSmallStream", true, "videoWidth", 640,
-                            "videoHeight", 480, "maxBitrate", 1500));
-            assertThat(started).isEqualTo(true);
-            alice.await("alice sends both encodings", WAIT, () -> sentWidth(alice, "h") > 0 && sentWidth(alice, "l") > 0);
-            smallWidth = sentWidth(alice, "l");
+            smallWidth = publishSimulcast(target, alice, userId, room);
 
             bob.onEveryPage(String.format(REDIRECT, mediaPort, relay.port()));
             String viewer = "bwe-bob-" + room;
@@ -282,6 +337,21 @@ class BandwidthAdaptationChromiumIT {
                     afterLift);
             return new Outcome(toSmall, share, toBig, receiverRttMillis);
         }
+    }
+
+    /** {@code page} publishes simulcast with the web SDK as {@code userId}; returns the small layer's width. */
+    private static int publishSimulcast(TestServer target, HeadlessChromium page, String userId, long room) {
+        page.onEveryPage(WebSdkChromiumIT.APP);
+        page.open(target.url("/index.html").toString());
+        Object started = page.asyncScript("const done = arguments[arguments.length - 1];"
+                + "window.app({}, arguments[0], arguments[1]).then(done, e => done(String(e)))",
+                Map.of("sdkAppID", target.sdkAppId(), "userID", userId, "userSig", target.userSig(userId),
+                        "roomID", room),
+                Map.of("enableCamera", true, "enableMic", true, "enableSmallStream", true, "videoWidth", 640,
+                        "videoHeight", 480, "maxBitrate", 1500));
+        assertThat(started).isEqualTo(true);
+        page.await("alice sends both encodings", WAIT, () -> sentWidth(page, "h") > 0 && sentWidth(page, "l") > 0);
+        return sentWidth(page, "l");
     }
 
     /** The WHEP player's allocation as the server sees it, for the timeline. */
