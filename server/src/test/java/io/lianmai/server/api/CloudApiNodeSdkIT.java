@@ -9,12 +9,9 @@ import io.lianmai.auth.UserSigSigner;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.server.callback.ChildServer;
 import io.lianmai.server.cli.CliContext;
-import io.lianmai.server.cli.LianmaiCommand;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.testkit.Await;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -166,11 +163,6 @@ class CloudApiNodeSdkIT {
     }
 
     private String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = LianmaiCommand.commandLine(new CliContext(Map.of(), dir, Clock.systemUTC()),
-                new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        assertThat(status).as("lianmai %s: %s", String.join(" ", args), err).isZero();
-        return out.toString();
+        return CloudApiClient.cli(new CliContext(Map.of(), dir, Clock.systemUTC()), args);
     }
 }
