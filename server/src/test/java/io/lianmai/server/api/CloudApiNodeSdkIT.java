@@ -32,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * SecretId, a credential scoped to another app. An expired timestamp stays with {@code CloudApiProcessIT}: the Node
  * SDK takes its timestamp from the system clock with no setting to change it.
  *
- * <p>The Node SDK signs differently from the Java SDK in two ways this test pins: its credential scope's service is
- * the endpoint's first host label ({@code 127}), and its canonical {@code host} header is the URL's host name
- * without the port ({@code 127.0.0.1}) while the {@code Host} header it sends has the port.
+ * <p>Two things of how the Node SDK signs are pinned here: its credential scope's service is the endpoint's first
+ * host label ({@code 127}, as the Java SDK's), and — unlike the Java SDK — its canonical {@code host} header is the
+ * URL's host name without the port ({@code 127.0.0.1}) while the {@code Host} header it sends has the port; the
+ * server accepted neither form of the latter before this test found it ({@code Tc3Signature.headerValueVariants}).
  */
 class CloudApiNodeSdkIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
