@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Two things of how the Node SDK signs are pinned here: its credential scope's service is the endpoint's first
  * host label ({@code 127}, as the Java SDK's), and — unlike the Java SDK — its canonical {@code host} header is the
- * URL's host name without the port ({@code 127.0.0.1}) while the {@code Host} header it sends has the port; the
- * server accepted neither form of the latter before this test found it ({@code Tc3Signature.headerValueVariants}).
+ * URL's host name without the port ({@code 127.0.0.1}) while the {@code Host} header it sends has the port. The
+ * server refused every Node SDK call with {@code AuthFailure.SignatureFailure} until this test found it
+ * ({@code Tc3Signature.headerValueVariants}).
  */
 class CloudApiNodeSdkIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
