@@ -198,15 +198,14 @@ public final class CloudApiRoutes {
     }
 
     /**
-     * Whether the signature is the key's over the request as received. Tencent's documentation lowercases header
-     * values in the canonical request, the SDKs sign them as sent (already lowercase): both forms are accepted.
+     * Whether the signature is the key's over the request as received, with the signed headers' values in any of
+     * the forms clients sign them ({@link Tc3Signature#headerValueVariants}: as sent, lowercased, and the host
+     * without its port as {@code tencentcloud-sdk-nodejs} signs it).
      */
     private static boolean verifies(String secretKey, Signed signed) {
         Tc3Authorization authorization = signed.authorization();
         boolean matches = false;
-        List<String> lower = signed.values().stream().map(value -> value.toLowerCase(Locale.ROOT)).toList();
-        for (List<String> values : lower.equals(signed.values()) ? List.of(lower)
-                : List.of(signed.values(), lower)) {
+        for (List<String> values : Tc3Signature.headerValueVariants(authorization.signedHeaders(), signed.values())) {
             String canonical = Tc3Signature.canonicalRequest(authorization.signedHeaders(), values, signed.body());
             String toSign = Tc3Signature.stringToSign(signed.timestamp(), authorization.date(),
                     authorization.service(), canonical);

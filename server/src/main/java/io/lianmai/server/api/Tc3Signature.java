@@ -3,8 +3,13 @@ package io.lianmai.server.api;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,6 +33,9 @@ public final class Tc3Signature {
     public static final String ALGORITHM = "TC3-HMAC-SHA256";
     /** The last element of the credential scope. */
     public static final String TERMINATOR = "tc3_request";
+
+    /** A {@code Host} value with a port: a name or IPv4 address, or a bracketed IPv6 address, then {@code :port}. */
+    private static final Pattern HOST_PORT = Pattern.compile("^(\\[[^\\]]*\\]|[^:\\[\\]]*):[0-9]{1,5}$");
 
     private Tc3Signature() {
     }
@@ -58,6 +66,27 @@ public final class Tc3Signature {
         byte[] secretService = hmac(secretDate, service);
         byte[] secretSigning = hmac(secretService, TERMINATOR);
         return HexFormat.of().formatHex(hmac(secretSigning, stringToSign));
+    }
+
+    /**
+     * The values of the signed headers to try in the canonical request, most literal first: as received; lowercased
+     * (Tencent's documentation lowercases them, the SDKs send them lowercase already); and lowercased with the port
+     * dropped from {@code host}, because {@code tencentcloud-sdk-nodejs} signs {@code host:} with its URL's host
+     * name alone ({@code new URL(url).hostname}, {@code 127.0.0.1}) while the {@code Host} header it sends carries
+     * the port ({@code 127.0.0.1:8800}); on Tencent's own endpoints (port 443, no port in {@code Host}) the two agree.
+     * Each variant is distinct from the ones before it.
+     *
+     * @param values the value of each signed header as received, in the order of {@code signedHeaders}
+     */
+    public static List<List<String>> headerValueVariants(List<String> signedHeaders, List<String> values) {
+        List<String> lower = values.stream().map(value -> value.toLowerCase(Locale.ROOT)).toList();
+        List<String> portless = new ArrayList<>(lower);
+        int host = signedHeaders.indexOf("host");
+        if (host >= 0) {
+            portless.set(host, HOST_PORT.matcher(lower.get(host)).replaceFirst("$1"));
+        }
+        Set<List<String>> variants = new LinkedHashSet<>(List.of(values, lower, List.copyOf(portless)));
+        return List.copyOf(variants);
     }
 
     /** Compares two signatures in time that does not depend on where they differ. */

@@ -46,11 +46,14 @@ public final class CloudApiClient {
 
     /** Runs {@code lianmai args…} on the server's data directory; fails unless it exits 0. Returns its output. */
     public static String cli(TestServer server, String... args) {
+        return cli(new CliContext(Map.of("LIANMAI_DATA_DIR", server.server().config().dataDir().toString()),
+                server.server().config().dataDir(), Clock.systemUTC()), args);
+    }
+
+    /** Runs {@code lianmai args…} in {@code context} (in-process); fails unless it exits 0. Returns its output. */
+    static String cli(CliContext context, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliContext context = new CliContext(Map.of("LIANMAI_DATA_DIR",
-                server.server().config().dataDir().toString()), server.server().config().dataDir(),
-                Clock.systemUTC());
         int status = LianmaiCommand.commandLine(context, new PrintWriter(out, true), new PrintWriter(err, true))
                 .execute(args);
         if (status != 0) {

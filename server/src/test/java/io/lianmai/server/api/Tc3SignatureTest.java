@@ -38,6 +38,45 @@ class Tc3SignatureTest {
         assertThat(Tc3Signature.matches(expected, expected.replace(expected.charAt(0), 'x'))).isFalse();
     }
 
+    /**
+     * {@code tencentcloud-sdk-nodejs} 4.1.313 signs {@code host:} with its URL's host name alone while its
+     * {@code Host} header has the port. The signature below is the SDK's own ({@code Sign.sign3} in
+     * {@code tencentcloud/common/sign.js}, for {@code http://127.0.0.1:8800/}, this key, timestamp and body).
+     */
+    @Test
+    void verifiesTheNodeSdksSignatureOfAHostWithAPort() {
+        String nodeSdkSignature = "3aceb6553cab6f911f0be17dac2fd158d499818c2e9090a82913953823a5f966";
+        List<String> names = List.of("content-type", "host");
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+
+        List<String> matching = Tc3Signature.headerValueVariants(names, List.of("application/json", "127.0.0.1:8800"))
+                .stream().filter(values -> {
+                    String toSign = Tc3Signature.stringToSign(1700000000L, "2023-11-14", "127",
+                            Tc3Signature.canonicalRequest(names, values, body));
+                    return Tc3Signature.matches(Tc3Signature.signature(KEY, "2023-11-14", "127", toSign),
+                            nodeSdkSignature);
+                }).map(values -> values.get(1)).toList();
+        assertThat(matching).containsExactly("127.0.0.1");
+    }
+
+    @Test
+    void headerValueVariantsAreAsSentThenLowercaseThenWithoutTheHostsPort() {
+        List<String> names = List.of("content-type", "host");
+        assertThat(Tc3Signature.headerValueVariants(names, List.of("application/json", "127.0.0.1:8800")))
+                .containsExactly(List.of("application/json", "127.0.0.1:8800"),
+                        List.of("application/json", "127.0.0.1"));
+        assertThat(Tc3Signature.headerValueVariants(names, List.of("Application/JSON", "LM.Example:443")))
+                .containsExactly(List.of("Application/JSON", "LM.Example:443"), List.of("application/json",
+                        "lm.example:443"), List.of("application/json", "lm.example"));
+        assertThat(Tc3Signature.headerValueVariants(List.of("host", "content-type"), List.of("[::1]:8800",
+                "application/json"))).containsExactly(List.of("[::1]:8800", "application/json"),
+                List.of("[::1]", "application/json"));
+        for (String noPort : new String[] {"127.0.0.1", "[::1]", "lm.example", "lm.example:", "::1", "h:port"}) {
+            assertThat(Tc3Signature.headerValueVariants(names, List.of("application/json", noPort))).as(noPort)
+                    .containsExactly(List.of("application/json", noPort));
+        }
+    }
+
     @Test
     void parsesTheSdksAuthorizationHeader() {
         String signature = "a".repeat(64);
