@@ -20,12 +20,19 @@ import java.util.Objects;
  * @param gopCache how much each video layer caches and when a new subscriber is started from its last keyframe
  * @param bandwidthEstimation whether transport-wide congestion control is negotiated: feedback to publishers and
  *     a downlink estimate per player ({@code media.bwe.enabled}, on by default; off: neither is offered)
+ * @param playoutDelayMaxMillis the longest minimum playout delay asked of a player whose path loses packets
+ *     ({@code media.bwe.playoutDelayMaxMs}, {@link #DEFAULT_PLAYOUT_DELAY_MAX_MILLIS}; 0: never asked, the
+ *     extension not negotiated)
  */
 public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
         Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits,
-        GopCacheConfig gopCache, boolean bandwidthEstimation) {
+        GopCacheConfig gopCache, boolean bandwidthEstimation, int playoutDelayMaxMillis) {
     /** More egress threads than this buy nothing: the media loop's own share becomes the limit. */
     public static final int MAX_EGRESS_THREADS = 16;
+    /** Two round trips of 200 ms and a frame: what a lossy mobile path needs, not more latency than that. */
+    public static final int DEFAULT_PLAYOUT_DELAY_MAX_MILLIS = 500;
+    /** What 12 bits of 10 ms hold. */
+    public static final int MAX_PLAYOUT_DELAY_MILLIS = 40_950;
 
     /** Without egress threads: the media loop protects and sends everything itself (the default). */
     public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
@@ -44,25 +51,31 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
     public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
             Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits) {
         this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, egressThreads, limits,
-                GopCacheConfig.DEFAULT, true);
+                GopCacheConfig.DEFAULT, true, DEFAULT_PLAYOUT_DELAY_MAX_MILLIS);
     }
 
     /** The same configuration with other limits. */
     public MediaConfig withLimits(MediaLimits newLimits) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, newLimits, gopCache, bandwidthEstimation);
+                egressThreads, newLimits, gopCache, bandwidthEstimation, playoutDelayMaxMillis);
     }
 
     /** The same configuration with another GOP cache. */
     public MediaConfig withGopCache(GopCacheConfig newGopCache) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, limits, newGopCache, bandwidthEstimation);
+                egressThreads, limits, newGopCache, bandwidthEstimation, playoutDelayMaxMillis);
     }
 
     /** The same configuration with bandwidth estimation on or off. */
     public MediaConfig withBandwidthEstimation(boolean enabled) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, limits, gopCache, enabled);
+                egressThreads, limits, gopCache, enabled, playoutDelayMaxMillis);
+    }
+
+    /** The same configuration with another longest playout delay (0: none). */
+    public MediaConfig withPlayoutDelayMaxMillis(int millis) {
+        return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
+                egressThreads, limits, gopCache, bandwidthEstimation, millis);
     }
 
     public MediaConfig {
@@ -74,6 +87,9 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
         candidateAddresses = List.copyOf(candidateAddresses);
         if (candidateAddresses.isEmpty()) {
             throw new IllegalArgumentException("at least one candidate address is needed (media.publicIp)");
+        }
+        if (playoutDelayMaxMillis < 0 || playoutDelayMaxMillis > MAX_PLAYOUT_DELAY_MILLIS) {
+            throw new IllegalArgumentException("media.bwe.playoutDelayMaxMs must be 0.." + MAX_PLAYOUT_DELAY_MILLIS);
         }
         if (udpPort < 0 || udpPort > 65535 || tcpPort < -1 || tcpPort > 65535) {
             throw new IllegalArgumentException("media ports must be 0..65535 (TCP -1 to disable)");

@@ -27,7 +27,7 @@ import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
  * <p>On the media loop: {@link #stamp} per sent packet, {@link #onFeedback} per feedback; allocates nothing after
  * construction and logs nothing.
  */
-public final class SendSideBandwidthEstimator implements DownlinkEstimate {
+public final class SendSideBandwidthEstimator implements DownlinkEstimate, PathQuality {
     /** Start: what libwebrtc starts a video call at (its default 300 kbit/s start bitrate). */
     public static final long START_BPS = 300_000;
     /** Floor: enough for audio and a thumbnail; the estimator never reports less. */
@@ -224,6 +224,7 @@ public final class SendSideBandwidthEstimator implements DownlinkEstimate {
     }
 
     /** The loss fraction of the last packets reported, 0..1. */
+    @Override
     public double lossFraction() {
         return lossBased.lossFraction();
     }
@@ -234,6 +235,7 @@ public final class SendSideBandwidthEstimator implements DownlinkEstimate {
     }
 
     /** Smoothed feedback round trip (RTT plus the receiver's feedback delay), µs. */
+    @Override
     public long feedbackRttMicros() {
         return rttMicros;
     }

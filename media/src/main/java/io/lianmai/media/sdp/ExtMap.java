@@ -17,6 +17,7 @@ public record ExtMap(int id, Direction direction, String uri, String attributes)
     public static final String ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
     public static final String TRANSPORT_WIDE_CC =
             "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    public static final String PLAYOUT_DELAY = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay";
 
     public ExtMap {
         if (id < 1 || id > 4351) {

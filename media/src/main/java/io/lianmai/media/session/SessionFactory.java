@@ -34,6 +34,7 @@ import io.lianmai.media.sdp.SdpException;
 import io.lianmai.media.sdp.SessionDescription;
 import io.lianmai.media.sfu.AbsSendTimeStamper;
 import io.lianmai.media.sfu.DownTrack;
+import io.lianmai.media.sfu.PlayoutDelayStamper;
 import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.RetransmissionBudget;
 import io.lianmai.media.sfu.RtpSink;
@@ -91,6 +92,8 @@ public final class SessionFactory {
      * estimate from the player's REMB. Null with {@link MediaConfig#bandwidthEstimation()} off: neither is answered.
      */
     private final NegotiationPolicy rembPolicy;
+    /** How players that offer transport-cc are answered: with the playout delay extension unless that is off. */
+    private final NegotiationPolicy transportCcPlayerPolicy;
     private final SecureRandom random = new SecureRandom();
     private final SfuWiring wiring;
 
@@ -103,6 +106,8 @@ public final class SessionFactory {
         this.clock = clock;
         this.policy = negotiationPolicy(config.bandwidthEstimation());
         this.rembPolicy = config.bandwidthEstimation() ? rembPolicy(policy) : null;
+        this.transportCcPlayerPolicy = config.bandwidthEstimation() && config.playoutDelayMaxMillis() > 0
+                ? withPlayoutDelay(policy) : policy;
         this.loop = sockets.loop();
         this.sockets = sockets;
         this.admission = admission;
@@ -131,6 +136,13 @@ public final class SessionFactory {
         return NegotiationPolicy.defaults().withRtcpFeedback(feedback).withHeaderExtensions(extensions);
     }
 
+    /** {@code base} answering the playout delay extension too (transport-cc players, see {@link PlayoutDelayStamper}). */
+    private static NegotiationPolicy withPlayoutDelay(NegotiationPolicy base) {
+        List<String> extensions = new ArrayList<>(base.headerExtensions());
+        extensions.add(ExtMap.PLAYOUT_DELAY);
+        return base.withHeaderExtensions(extensions);
+    }
+
     /** {@code base} answering {@code goog-remb} instead of transport-cc: never both (the player would send both). */
     private static NegotiationPolicy rembPolicy(NegotiationPolicy base) {
         Set<RtcpFeedbackType> feedback = new HashSet<>(base.rtcpFeedback());
@@ -156,7 +168,7 @@ public final class SessionFactory {
             }
             if (m.extMaps().stream().anyMatch(e -> e.uri().equals(ExtMap.TRANSPORT_WIDE_CC))
                     || offersFeedback(m, RtcpFeedbackType.TRANSPORT_CC)) {
-                return policy;
+                return transportCcPlayerPolicy;
             }
             remb |= offersFeedback(m, RtcpFeedbackType.GOOG_REMB);
         }
@@ -262,7 +274,8 @@ public final class SessionFactory {
             RtpSink toPlayer = estimator == null ? session
                     : new TransportSequenceStamper(session, estimator, transportCcId, clock);
             List<DownTrack> downTracks = wiring.downTracks(publication, negotiated, outgoing,
-                    media -> remb == null ? toPlayer : absSendTimeStamped(session, media));
+                    media -> remb == null ? playoutDelayed(toPlayer, media, estimator)
+                            : absSendTimeStamped(session, media));
             Subscription subscription = new Subscription(streamKey, downTracks, session,
                     new RetransmissionBudget(config.limits().retransmission(), clock.millis()));
             subscription.estimateBandwidth(estimator);
@@ -273,6 +286,16 @@ public final class SessionFactory {
             throw e;
         }
         return new PreparedPlayer(new Prepared(streamKey, session, answer.sdp()), publisher);
+    }
+
+    /**
+     * Where a transport-cc player's m-line's packets go: through a {@link PlayoutDelayStamper} where it negotiated the
+     * playout delay extension (video m-lines of libwebrtc-based players).
+     */
+    private RtpSink playoutDelayed(RtpSink toPlayer, NegotiatedMedia media, SendSideBandwidthEstimator estimator) {
+        int id = media.extensionId(ExtMap.PLAYOUT_DELAY).orElse(0);
+        return id > 0 && estimator != null
+                ? new PlayoutDelayStamper(toPlayer, id, estimator, clock, config.playoutDelayMaxMillis()) : toPlayer;
     }
 
     /** Where an m-line's packets go: through an {@link AbsSendTimeStamper} where it negotiated abs-send-time. */

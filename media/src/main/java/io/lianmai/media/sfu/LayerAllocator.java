@@ -25,7 +25,9 @@ import java.util.List;
  *       layer would never be estimated able to take the big one. When a bigger layer is wanted and does not fit, the
  *       allocator pads what it sends (RTX padding, {@link DownTrack#sendPadding}) up to
  *       {@link #PROBE_HEADROOM} × the rate the bigger layer needs, for {@link DownlinkEstimate#probeMillis}, and the
- *       estimator's probe result raises the estimate when the path carried it. A REMB subscriber's probe is a ramp of
+ *       estimator's probe result raises the estimate when the path carried it. After a subscriber's first probe, a
+ *       probe goes no higher than {@link #PROBE_STEP} × the estimate: one straight at the big layer's rate under a
+ *       300 kbit/s cap is 9 × the path, overflows the bottleneck's queue, and loses the media behind it. A REMB subscriber's probe is a ramp of
  *       seconds, padded up to what {@link DownlinkEstimate#probeRate} allows as its own estimate climbs, and ended
  *       as soon as the upgrade fits or the subscriber reports congestion ({@link RembEstimate}). Probes are spaced {@link #MIN_PROBE_INTERVAL_MILLIS}
  *       apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
@@ -52,6 +54,17 @@ public final class LayerAllocator {
     static final long MIN_PROBE_INTERVAL_MILLIS = 2000;
     static final long MAX_PROBE_INTERVAL_MILLIS = 5000;
     static final double PROBE_HEADROOM = 1.25;
+    /**
+     * After the first, a probe pads up to at most this × the estimate (or what is forwarded, if more): libwebrtc's
+     * further probing steps by 2 ×.
+     */
+    static final double PROBE_STEP = 2.0;
+    /**
+     * A probe sends at least this much, padding and media (over up to {@link #MAX_SMALL_PROBE_MILLIS}): a 40 ms probe
+     * at 400 kbit/s is six packets, the first burst's left out, too few for a result.
+     */
+    static final int MIN_PROBE_BYTES = 6000;
+    static final long MAX_SMALL_PROBE_MILLIS = 200;
     /** A probe that raised the estimate by this factor or more is followed by the next at once. */
     static final double RAISED = 1.2;
     /** The padding the first burst of a probe covers: one media tick. */
@@ -108,7 +121,9 @@ public final class LayerAllocator {
             startedAt = nowMillis;
             long need = neededForPreferences(nowMillis);
             if (estimator.targetBitrate() < need) {
-                startProbe(need, nowMillis);
+                // Straight to what the preferences need: nothing queues yet, and the player should start on the
+                // layer its downlink carries.
+                startProbe(need, Long.MAX_VALUE, nowMillis);
             }
         }
         if (!allocating) {
@@ -213,20 +228,24 @@ public final class LayerAllocator {
         if (nextProbeAt != NONE && nowMillis < nextProbeAt) {
             return;
         }
-        startProbe(need, nowMillis);
+        long estimate = estimator.targetBitrate();
+        startProbe(need, (long) (PROBE_STEP * Math.max(estimate, forwardedRate(nowMillis))), nowMillis);
         nextProbeAt = nowMillis + probeInterval;
         probeInterval = Math.min(MAX_PROBE_INTERVAL_MILLIS, probeInterval * 2);
     }
 
-    private void startProbe(long needBps, long nowMillis) {
+    /** Pads up to {@link #PROBE_HEADROOM} × {@code needBps}, at most {@code maxBps}. */
+    private void startProbe(long needBps, long maxBps, long nowMillis) {
         if (needBps <= 0) {
             return;
         }
         estimator.startProbe();
         estimateAtProbe = estimator.targetBitrate();
         probesStarted++;
-        probeRateBps = (long) (needBps * PROBE_HEADROOM);
-        probeUntil = nowMillis + estimator.probeMillis();
+        probeRateBps = Math.min(maxBps, (long) (needBps * PROBE_HEADROOM));
+        // A small probe lasts long enough to send MIN_PROBE_BYTES: its result needs packets after the first burst.
+        long minimum = Math.min(MAX_SMALL_PROBE_MILLIS, MIN_PROBE_BYTES * 8000L / Math.max(1, probeRateBps));
+        probeUntil = nowMillis + Math.max(estimator.probeMillis(), minimum);
         lastPadMillis = nowMillis - FIRST_BURST_MILLIS;
         pad(nowMillis);
     }

@@ -53,6 +53,10 @@ public enum ConfigKey {
             "Transport-wide congestion control: the server sends transport-cc feedback to publishers (so their "
                     + "encoders adapt to the uplink) and estimates each player's downlink from its feedback. false: "
                     + "neither is negotiated, as before."),
+    MEDIA_BWE_PLAYOUT_DELAY_MAX_MS("media.bwe.playoutDelayMaxMs", "500", false,
+            "The longest minimum playout delay the server asks of a player whose path loses packets (the playout "
+                    + "delay header extension; two round trips and a frame, so that repairs come before the frames "
+                    + "are due). 0: never asked, the extension not negotiated."),
     MEDIA_EGRESS_THREADS("media.egressThreads", "0", false,
             "Threads that encrypt and send forwarded media beside the media loop, each with its own socket on the "
                     + "UDP port (SO_REUSEPORT, Linux). 0: the media loop does everything (cheapest per packet "

@@ -199,7 +199,9 @@ public final class ConfigLoader {
                         ? MediaConfig.egressThreadsPerSpareCore()
                         : integer(settings, ConfigKey.MEDIA_EGRESS_THREADS, 0, MediaConfig.MAX_EGRESS_THREADS),
                 mediaLimits(settings)).withGopCache(gopCache(settings))
-                .withBandwidthEstimation(bool(settings, ConfigKey.MEDIA_BWE_ENABLED));
+                .withBandwidthEstimation(bool(settings, ConfigKey.MEDIA_BWE_ENABLED))
+                .withPlayoutDelayMaxMillis(integer(settings, ConfigKey.MEDIA_BWE_PLAYOUT_DELAY_MAX_MS, 0,
+                        MediaConfig.MAX_PLAYOUT_DELAY_MILLIS));
         RoomConfig defaults = RoomConfig.defaults();
         RoomConfig room = new RoomConfig(
                 integer(settings, ConfigKey.ROOM_RTC_MAX_MEMBERS, 1, 1_000_000),

@@ -54,7 +54,9 @@ class BandwidthAdaptationChromiumIT {
             + "(async () => { let out = {}; if (!window.pc) return out;"
             + "  (await window.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video')"
             + "    out = {lost: s.packetsLost, nacks: s.nackCount, plis: s.pliCount, freezes: s.freezeCount,"
-            + "      frozenSeconds: s.totalFreezesDuration, dropped: s.framesDropped, keyframes: s.keyFramesDecoded}; });"
+            + "      frozenSeconds: s.totalFreezesDuration, dropped: s.framesDropped, keyframes: s.keyFramesDecoded,"
+            + "      jitterBufferMs: Math.round(1000 * s.jitterBufferDelay / Math.max(1, s.jitterBufferEmittedCount)),"
+            + "      targetDelayMs: Math.round(1000 * s.jitterBufferTargetDelay / Math.max(1, s.jitterBufferEmittedCount))}; });"
             + "  return out; })().then(done, e => done({}));";
     /**
      * {@code [roundTripTimeMeasurements, roundTripTime ms]} of the WHEP page's video as a receiver: from the server's

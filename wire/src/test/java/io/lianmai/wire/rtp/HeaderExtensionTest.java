@@ -171,6 +171,24 @@ class HeaderExtensionTest {
     }
 
     @Test
+    void playoutDelay() {
+        // min 0x01e = 30 × 10 ms, max 0x3e8 = 1000 × 10 ms (Chromium's own example values).
+        wrapOneByte("52 01 e3 e8 | 61 00 01");
+        assertThat(PlayoutDelayExtension.minMillis(packet, 5)).isEqualTo(300);
+        assertThat(PlayoutDelayExtension.maxMillis(packet, 5)).isEqualTo(10_000);
+        assertThat(PlayoutDelayExtension.minMillis(packet, 6)).as("wrong length").isEqualTo(-1);
+        assertThat(PlayoutDelayExtension.maxMillis(packet, 7)).as("absent").isEqualTo(-1);
+        assertThat(PlayoutDelayExtension.write(packet, 5, 291, 40_950)).isTrue();
+        assertThat(PlayoutDelayExtension.minMillis(packet, 5)).as("rounded up to 10 ms").isEqualTo(300);
+        assertThat(PlayoutDelayExtension.maxMillis(packet, 5)).isEqualTo(40_950);
+        assertThat(PlayoutDelayExtension.write(packet, 5, -5, 1_000_000)).isTrue();
+        assertThat(PlayoutDelayExtension.minMillis(packet, 5)).as("held to 0").isZero();
+        assertThat(PlayoutDelayExtension.maxMillis(packet, 5)).as("held to 12 bits").isEqualTo(40_950);
+        assertThat(PlayoutDelayExtension.write(packet, 6, 100, 200)).as("wrong length").isFalse();
+        assertThat(value(packet.findExtension(6))).as("left alone").isEqualTo("0001");
+    }
+
+    @Test
     void absSendTime() {
         wrapOneByte("32 ab cd ef | 41 00 01");
         assertThat(AbsSendTimeExtension.read(packet, 3)).isEqualTo(0xabcdef);
