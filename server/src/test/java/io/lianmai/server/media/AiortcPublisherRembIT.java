@@ -81,6 +81,28 @@ class AiortcPublisherRembIT {
             System.out.printf("400 kbit/s uplink: target %d bit/s %d s after connecting; %s; relay overflowed %d%n",
                     publisher.encoderTargetBitrate(), seconds, trace(media, publisher), relay.overflowed());
             assertThat(seconds).as("within about 10 s").isLessThanOrEqualTo(12);
+
+            // Then it stays near the path: GCC's saw-tooth under the cap, not back at the default.
+            long overflowedBefore = relay.overflowed();
+            MediaServer.Stats statsBefore = media.stats();
+            StringBuilder targets = new StringBuilder();
+            int nearCap = 0;
+            StringBuilder estimates = new StringBuilder();
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(1000);
+                long target = publisher.encoderTargetBitrate();
+                targets.append(target / 1000).append(' ');
+                estimates.append(uplinkEstimate(media, "9402") / 1000).append(' ');
+                nearCap += target <= UPLINK_CAP_BPS * 11 / 10 ? 1 : 0;
+            }
+            MediaServer.Stats statsAfter = media.stats();
+            System.out.printf("the next 10 s: targets %s(kbit/s), the server's estimates %s(kbit/s); the relay "
+                    + "overflowed %d, the server received %d kbit/s, sent %d NACKs and %d PLIs%n", targets, estimates,
+                    relay.overflowed() - overflowedBefore,
+                    (statsAfter.bytesIn() - statsBefore.bytesIn()) * 8 / 10_000,
+                    statsAfter.nacksSent() - statsBefore.nacksSent(),
+                    statsAfter.keyframeRequestsSent() - statsBefore.keyframeRequestsSent());
+            assertThat(nearCap).as("seconds at most 10 %% over the cap: " + targets).isGreaterThanOrEqualTo(8);
         }
     }
 
@@ -95,9 +117,15 @@ class AiortcPublisherRembIT {
             publisher.await("connected", WAIT);
             Await.until("aiortc's encoder running", WAIT, () -> publisher.encoderTargetBitrate() > 0,
                     publisher::diagnostics);
-            Thread.sleep(12_000);
-            System.out.printf("400 kbit/s uplink, no REMB: %s; relay overflowed %d%n", trace(media, publisher),
-                    relay.overflowed());
+            Thread.sleep(2_000);
+            long overflowedBefore = relay.overflowed();
+            MediaServer.Stats statsBefore = media.stats();
+            Thread.sleep(10_000);
+            MediaServer.Stats statsAfter = media.stats();
+            System.out.printf("400 kbit/s uplink, no REMB: %s; over 10 s the relay overflowed %d, the server "
+                    + "received %d kbit/s and sent %d NACKs%n", trace(media, publisher),
+                    relay.overflowed() - overflowedBefore, (statsAfter.bytesIn() - statsBefore.bytesIn()) * 8 / 10_000,
+                    statsAfter.nacksSent() - statsBefore.nacksSent());
             assertThat(publisher.encoderTargetBitrate()).isEqualTo(AIORTC_VP8_DEFAULT_BPS);
             assertThat(publisher.rembReceivedBitrate()).isZero();
             assertThat(media.stats().rembSent()).isZero();
