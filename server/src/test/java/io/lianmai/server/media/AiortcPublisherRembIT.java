@@ -54,7 +54,8 @@ class AiortcPublisherRembIT {
                 report[0] = publisher.senderStats().orElse(null);
                 return report[0] != null && report[0].path("target_bps").asLong() > AIORTC_VP8_DEFAULT_BPS;
             }, () -> trace(media, publisher) + "; " + publisher.diagnostics());
-            System.out.println("open path: " + trace(media, publisher));
+            System.out.println("open path: " + (media.stats().rembSent() - rembsBefore) + " REMBs sent meanwhile; "
+                    + trace(media, publisher));
             long remb = report[0].path("remb_bps").asLong();
             assertThat(report[0].path("target_bps").asLong()).as("the encoder's target is the REMB, clamped")
                     .isEqualTo(Math.max(AIORTC_VP8_MIN_BPS, Math.min(AIORTC_VP8_MAX_BPS, remb)));
