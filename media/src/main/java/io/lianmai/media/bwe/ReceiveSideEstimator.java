@@ -15,11 +15,12 @@ package io.lianmai.media.bwe;
  * <p>As libwebrtc's {@code AimdRateControl} the estimate is not valid (and no REMB is sent, {@link #pollRemb}) until
  * {@link #INITIALIZATION_MICROS} of incoming bitrate has been measured, when it starts at that rate, or until the
  * first over-use, when it starts at 0.85 × that rate: a publisher is never told a made-up start value. The controller
- * is updated every {@link #UPDATE_INTERVAL_MICROS} and at once on over-use, at most every
- * {@link #UPDATE_INTERVAL_MICROS} (libwebrtc reduces again after min(RTT, 200 ms); the server knows no RTT to the
- * publisher here and takes 200 ms). A send time that moved more than {@link #MAX_OFFSET_MICROS} away from the arrival
- * clock since the packet before (a sender's clock reset, or garbage) restarts the grouping (libwebrtc's
- * {@code kArrivalTimeOffsetThresholdMs}), so one bad value never reaches the detector.
+ * is updated on the first packet {@link #UPDATE_INTERVAL_MICROS} or more after its last update, with the detector's
+ * latest verdict, so an over-use is acted on within 200 ms and a cut is repeated at most every 200 ms (libwebrtc
+ * reduces again after min(RTT, 200 ms); the server knows no RTT to the publisher here and takes 200 ms). A send time
+ * that moved more than {@link #MAX_OFFSET_MICROS} away from the arrival clock since the packet before (a sender's
+ * clock reset, or garbage) restarts the grouping (libwebrtc's {@code kArrivalTimeOffsetThresholdMs}), so one bad
+ * value never reaches the detector.
  *
  * <p>On the media thread, per packet of the publication: allocates nothing after construction and logs nothing.
  */
