@@ -73,12 +73,12 @@ public final class AiortcPeer implements AutoCloseable {
     /**
      * Publishes VP8 of faint random noise at 640×360 and 30 fps, on which its encoder spends about its target bitrate
      * (aiortc's VP8: 500 kbit/s until a REMB), so that it sends what REMB allows, and a 440 Hz tone. With {@code
-     * relayPort} &gt; 0 through a relay on this host: the WHIP answer's UDP host candidates are pointed at that port
-     * (its TCP ones dropped) before aiortc takes it.
+     * relayPort} &gt; 0 through a test relay: the WHIP answer's UDP candidates on {@code serverPort} are pointed at
+     * {@code relayPort} (as {@link ShapedUdpRelay#redirect} does), its TCP candidates dropped.
      */
-    public static AiortcPeer publishNoise(URI whip, String userSig, int relayPort) {
+    public static AiortcPeer publishNoise(URI whip, String userSig, int serverPort, int relayPort) {
         return new AiortcPeer(List.of(PYTHON, script().toString(), "publish", whip.toString(), userSig, "--codec",
-                "vp8", "--noise", "--relay-port", String.valueOf(relayPort)));
+                "vp8", "--noise", "--redirect", relayPort > 0 ? serverPort + ":" + relayPort : ""));
     }
 
     /** Plays over WHEP, receiving one audio and one video track. */

@@ -2,30 +2,30 @@
 
 Driven by io.lianmai.testkit.AiortcPeer. Run with Debian's /usr/bin/python3 (package python3-aiortc):
 
-    aiortc_peer.py publish URL USERSIG [--codec vp8|h264] [--tone HZ] [--noise] [--relay-port PORT]
-    aiortc_peer.py play URL USERSIG
+    aiortc_peer.py publish URL USERSIG [--codec vp8|h264] [--tone HZ] [--noise] [--redirect FROM:TO]
+    aiortc_peer.py play URL USERSIG [--redirect FROM:TO]
 
 It prints one JSON object per line on stdout and ends when stdin closes (or after --seconds):
   {"event": "posted", "status": 201}            the WHIP/WHEP answer arrived (a viewer's clock starts at its POST)
   {"event": "connected"}                        ICE and DTLS are up
   {"event": "first_frame", "ms": 312}           a viewer decoded its first video frame, ms after its POST
   {"event": "stats", "frames": 95, "audio_frames": 250, "tone_hz": 440.0, "brightness": 180.2, "remb_bps": 512000,
-   "rembs": 7}                                 remb_bps: the latest REMB the viewer's own estimator sent (0: none yet)
+   "rembs": 7, "width": 640}                   remb_bps: the latest REMB the viewer's own estimator sent (0: none
+                                               yet); width: the last decoded frame's
+--redirect FROM:TO points the answer's UDP candidates on port FROM at port TO (a test relay) and drops its TCP ones.
   {"event": "sender", "remb_bps": 420000, "rembs": 3, "target_bps": 420000}
                                                 a publisher, every half second: the latest REMB for its video SSRC
                                                 its sender got (0: none yet) and its video encoder's target_bitrate
                                                 (aiortc's VP8: 500000 until a REMB, clamped to 250000..1500000)
   {"event": "error", "message": "..."}
 The publisher sends a 640x360 picture (bright, with a moving bar) at 30 fps and a sine tone; the viewer counts
-decoded frames and reports the received audio's dominant frequency over the last second. --noise sends random
-faint noise instead, on which VP8 spends about its target bitrate. --relay-port points the
-answer's UDP host candidates at that port on the same host (a test's shaping relay) and drops its TCP ones.
+decoded frames and reports the received audio's dominant frequency over the last second. --noise sends faint
+noise instead, on which VP8 spends about its target bitrate.
 """
 import argparse
 import asyncio
 import fractions
 import json
-import re
 import sys
 import time
 import urllib.error
@@ -78,18 +78,6 @@ class ReceivedRembLog:
             return bitrate, ssrcs
 
         aiortc.rtcrtpsender.unpack_remb_fci = recording
-
-
-def relayed(answer, port):
-    """The answer with its UDP host candidates on PORT (a relay on this host) and no TCP candidates."""
-    lines = []
-    for line in answer.split("\r\n"):
-        if line.startswith("a=candidate:"):
-            if " tcp " in line.lower():
-                continue
-            line = re.sub(r" \d+ typ host", " %d typ host" % port, line)
-        lines.append(line)
-    return "\r\n".join(lines)
 
 
 def say(event, **fields):
@@ -155,6 +143,23 @@ def post(url, token, sdp):
         return e.code, e.read().decode(errors="replace")
 
 
+def redirected(sdp, redirect):
+    """The answer with its UDP candidates on port FROM moved to port TO and its TCP candidates dropped."""
+    if not redirect:
+        return sdp
+    source, target = redirect.split(":")
+    lines = []
+    for line in sdp.split("\r\n"):
+        if line.startswith("a=candidate:") and " tcp " in line.lower():
+            continue
+        if line.startswith("a=candidate:"):
+            line = line.replace(" %s typ host" % source, " %s typ host" % target)
+        elif line.startswith("m="):
+            line = line.replace(" %s " % source, " %s " % target)
+        lines.append(line)
+    return "\r\n".join(lines)
+
+
 def prefer(transceiver, mime):
     codecs = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType.lower() == mime]
     transceiver.setCodecPreferences(codecs)
@@ -166,6 +171,7 @@ class Receiver:
         self.frames = 0
         self.audio_frames = 0
         self.brightness = 0.0
+        self.width = 0
         self.audio = numpy.zeros(0, numpy.float32)
         self.audio_rate = AUDIO_RATE
 
@@ -173,6 +179,7 @@ class Receiver:
         while True:
             frame = await track.recv()
             self.frames += 1
+            self.width = frame.width
             if self.frames == 1:
                 say("first_frame", ms=round((time.monotonic() - self.posted_at) * 1000))
             if self.frames % 15 == 1:
@@ -240,10 +247,8 @@ async def run(args):
         say("error", message=answer[:500])
         await pc.close()
         return
-    if args.relay_port:
-        answer = relayed(answer, args.relay_port)
     print(answer, file=sys.stderr, flush=True)  # for the test's failure message
-    await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=redirected(answer, args.redirect), type="answer"))
 
     async def report():
         while True:
@@ -251,7 +256,7 @@ async def run(args):
             if args.mode == "play":
                 say("stats", frames=receiver.frames, audio_frames=receiver.audio_frames,
                     tone_hz=receiver.tone_hz(), brightness=receiver.brightness, remb_bps=RembLog.bps,
-                    rembs=RembLog.count)
+                    rembs=RembLog.count, width=receiver.width)
             else:
                 sender = video.sender
                 encoder = getattr(sender, "_RTCRtpSender__encoder", None)
@@ -276,7 +281,7 @@ def main():
     parser.add_argument("--codec", choices=["vp8", "h264"], default="vp8")
     parser.add_argument("--tone", type=float, default=440.0)
     parser.add_argument("--seconds", type=float, default=120.0)
-    parser.add_argument("--relay-port", type=int, default=0)
+    parser.add_argument("--redirect", default="")
     parser.add_argument("--noise", action="store_true")
     args = parser.parse_args()
     RembLog.install()

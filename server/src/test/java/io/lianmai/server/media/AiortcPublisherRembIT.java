@@ -47,7 +47,7 @@ class AiortcPublisherRembIT {
     void onAnOpenPathAiortcsEncoderFollowsTheServersRemb() {
         MediaServer media = server.server().media();
         long rembsBefore = media.stats().rembSent();
-        try (AiortcPeer publisher = AiortcPeer.publishNoise(whip(server, 9401, "ra"), server.userSig("ra"), 0)) {
+        try (AiortcPeer publisher = AiortcPeer.publishNoise(whip(server, 9401, "ra"), server.userSig("ra"), 0, 0)) {
             publisher.await("connected", WAIT);
             JsonNode[] report = new JsonNode[1];
             Await.until("aiortc's encoder raised above its default by the server's REMB", WAIT, () -> {
@@ -70,7 +70,7 @@ class AiortcPublisherRembIT {
         try (ShapedUdpRelay relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", media.udpPort()), 10, 0,
                 9402);
                 AiortcPeer publisher = AiortcPeer.publishNoise(whip(server, 9402, "rc"), server.userSig("rc"),
-                        relay.port())) {
+                        media.udpPort(), relay.port())) {
             relay.setUplinkBps(UPLINK_CAP_BPS);
             publisher.await("connected", WAIT);
             long connected = System.nanoTime();
@@ -113,7 +113,7 @@ class AiortcPublisherRembIT {
         try (ShapedUdpRelay relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", media.udpPort()), 10, 0,
                 9403);
                 AiortcPeer publisher = AiortcPeer.publishNoise(whip(withoutBwe, 9403, "rn"), withoutBwe.userSig("rn"),
-                        relay.port())) {
+                        media.udpPort(), relay.port())) {
             relay.setUplinkBps(UPLINK_CAP_BPS);
             publisher.await("connected", WAIT);
             Await.until("aiortc's encoder running", WAIT, () -> publisher.encoderTargetBitrate() > 0,
