@@ -139,6 +139,8 @@ public final class MediaServer implements MediaPlane {
      * @param nacksReceived generic NACKs received from players
      * @param keyframeRequestsReceived PLIs and FIRs received from players
      * @param retransmitted packets resent to players for their NACKs
+     * @param rembSent REMBs sent to the publishers now connected that negotiated {@code goog-remb} and not
+     *     transport-cc: the server's estimate of their uplink ({@code ReceiveSideEstimator})
      */
     public record Stats(int webRtcSessions, int handshakesInProgress, int dtlsThreads, long refusedSessions,
             long refusedHandshakes, int routedAddresses, int udpEndpoints, int tcpConnections,
@@ -147,7 +149,7 @@ public final class MediaServer implements MediaPlane {
             long laneQueueFull, long laneProtectFailures, long transportFeedbackSent, long transportFeedbackReceived,
             int estimatedPlayers, long rembReceived, long rembIgnored, int publishers, int players, long packetsIn,
             long bytesIn, long packetsOut, long bytesOut, long nacksSent, long keyframeRequestsSent,
-            long nacksReceived, long keyframeRequestsReceived, long retransmitted) {
+            long nacksReceived, long keyframeRequestsReceived, long retransmitted, long rembSent) {
     }
 
     /** A snapshot of {@link Stats}, taken on the media loop (waits at most 2 s for it). */
@@ -180,7 +182,7 @@ public final class MediaServer implements MediaPlane {
                 held.estimatedPlayers(), held.rembReceived(), held.rembIgnored(), held.publishers(), held.players(),
                 net.packetsIn(), net.bytesIn(), net.packetsOut(), net.bytesOut(), held.nacksSent(),
                 held.keyframeRequestsSent(), held.nacksReceived(), held.keyframeRequestsReceived(),
-                held.retransmitted());
+                held.retransmitted(), held.rembSent());
     }
 
     /** {@code listener} is told how long each WebRTC session took to connect (once, on the media loop). */

@@ -20,9 +20,19 @@ import java.util.List;
  *     fraction lost of its worst stream, scaled); a player's 0
  * @param rttMillis a player's smoothed transport-cc feedback round trip (RTT plus the player's feedback delay), ms;
  *     -1 when unknown (a publisher: the server sends it no media to time; a player without transport-cc)
+ * @param uplinkEstimateBps a publisher's uplink as the server estimates it and sends it in REMB (publishers that
+ *     negotiated {@code goog-remb} and not transport-cc), bit/s; -1 for others, a player, or before it is valid
  */
 public record SessionStats(String sessionId, String streamKey, boolean publisher, boolean audio, boolean video,
-        long bitrateBps, long packets, long octets, long packetsLost, int lossPermille, long rttMillis) {
+        long bitrateBps, long packets, long octets, long packetsLost, int lossPermille, long rttMillis,
+        long uplinkEstimateBps) {
+
+    /** Stats without an uplink estimate (-1). */
+    public SessionStats(String sessionId, String streamKey, boolean publisher, boolean audio, boolean video,
+            long bitrateBps, long packets, long octets, long packetsLost, int lossPermille, long rttMillis) {
+        this(sessionId, streamKey, publisher, audio, video, bitrateBps, packets, octets, packetsLost, lossPermille,
+                rttMillis, -1);
+    }
 
     /**
      * The sessions of some streams, as listed by {@link MediaPlane#sessionStats}.

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * {@code python3-aiortc}, run with {@code /usr/bin/python3}). It runs {@code aiortc_peer.py} (beside this class)
  * as a child process and reads the JSON lines it prints: when its POST was answered, when it connected, a viewer's
  * first decoded frame (ms after its POST) and every half second its decoded frames, audio frames, the received
- * tone's frequency, the picture's brightness and the latest REMB its own receive-side estimator sent. Closing it
+ * tone's frequency, the picture's brightness and the latest REMB its own receive-side estimator sent; a publisher's
+ * every half second the latest REMB its video sender got and its video encoder's target bitrate. Closing it
  * closes the script's stdin, which ends the session.
  */
 public final class AiortcPeer implements AutoCloseable {
@@ -67,6 +68,17 @@ public final class AiortcPeer implements AutoCloseable {
     public static AiortcPeer publish(URI whip, String userSig, String codec, double toneHz) {
         return new AiortcPeer(List.of(PYTHON, script().toString(), "publish", whip.toString(), userSig, "--codec",
                 codec, "--tone", String.valueOf(toneHz)));
+    }
+
+    /**
+     * Publishes VP8 of faint random noise at 640×360 and 30 fps, on which its encoder spends about its target bitrate
+     * (aiortc's VP8: 500 kbit/s until a REMB), so that it sends what REMB allows, and a 440 Hz tone. With {@code
+     * relayPort} &gt; 0 through a test relay: the WHIP answer's UDP candidates on {@code serverPort} are pointed at
+     * {@code relayPort} (as {@link ShapedUdpRelay#redirect} does), its TCP candidates dropped.
+     */
+    public static AiortcPeer publishNoise(URI whip, String userSig, int serverPort, int relayPort) {
+        return new AiortcPeer(List.of(PYTHON, script().toString(), "publish", whip.toString(), userSig, "--codec",
+                "vp8", "--noise", "--redirect", relayPort > 0 ? serverPort + ":" + relayPort : ""));
     }
 
     /** Plays over WHEP, receiving one audio and one video track. */
@@ -116,8 +128,31 @@ public final class AiortcPeer implements AutoCloseable {
 
     /** The latest periodic statistics of a viewer (empty until the first report). */
     public Optional<JsonNode> stats() {
+        return latest("stats");
+    }
+
+    /**
+     * The latest periodic report of a publisher's video sender (empty until the first): {@code remb_bps}, the latest
+     * REMB it got for its SSRC (0 before one), {@code rembs}, REMBs read, and {@code target_bps}, its encoder's
+     * target bitrate (0 before the encoder starts).
+     */
+    public Optional<JsonNode> senderStats() {
+        return latest("sender");
+    }
+
+    /** The bitrate of the latest REMB the publisher's video sender got, bit/s; 0 before the first. */
+    public long rembReceivedBitrate() {
+        return senderStats().map(s -> s.path("remb_bps").asLong()).orElse(0L);
+    }
+
+    /** The publisher's video encoder's target bitrate, bit/s (aiortc follows REMB with it); 0 before it starts. */
+    public long encoderTargetBitrate() {
+        return senderStats().map(s -> s.path("target_bps").asLong()).orElse(0L);
+    }
+
+    private Optional<JsonNode> latest(String name) {
         for (int i = events.size() - 1; i >= 0; i--) {
-            if (events.get(i).path("event").asText().equals("stats")) {
+            if (events.get(i).path("event").asText().equals(name)) {
                 return Optional.of(events.get(i));
             }
         }
@@ -156,16 +191,18 @@ public final class AiortcPeer implements AutoCloseable {
     public String diagnostics() {
         List<JsonNode> seen = new ArrayList<>();
         for (JsonNode event : events) {
-            if (!event.path("event").asText().equals("stats")) {
+            String name = event.path("event").asText();
+            if (!name.equals("stats") && !name.equals("sender")) {
                 seen.add(event);
             }
         }
         stats().ifPresent(seen::add);
+        senderStats().ifPresent(seen::add);
         String tail;
         synchronized (stderr) {
             tail = stderr.toString();
         }
-        return "events " + seen + " (the last stats only); stderr: " + tail;
+        return "events " + seen + " (the last stats and sender reports only); stderr: " + tail;
     }
 
     private Optional<JsonNode> first(String name) {

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A UDP relay on loopback between one client and a server that behaves like a constrained access link behind a NAT:
  * the server→client direction passes through a bottleneck of a given rate (changeable while running, as a phone's
- * downlink changes) with a drop-tail queue of {@link #QUEUE_MILLIS} at that rate, both directions add a one-way
+ * downlink changes) with a drop-tail queue of {@link #QUEUE_MILLIS} at that rate, and so can the client→server
+ * direction (a narrow uplink under a publisher, {@link #setUplinkBps}); both directions add a one-way
  * delay, and a share of the media packets (RTP and RTCP, first byte 128..191; STUN and DTLS pass, so the session
  * connects) is lost at random in each direction. What {@code tc tbf} + {@code netem} would do in a network
  * namespace, without needing one.
@@ -50,6 +51,7 @@ public final class ShapedUdpRelay implements AutoCloseable {
     private final Direction down;
     private final Thread clientReceiver;
     private volatile long downlinkBps = Long.MAX_VALUE;
+    private volatile long uplinkBps = Long.MAX_VALUE;
     private volatile boolean running = true;
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong overflowed = new AtomicLong();
@@ -90,7 +92,12 @@ public final class ShapedUdpRelay implements AutoCloseable {
         return lost.get();
     }
 
-    /** Server→client packets dropped because the bottleneck's queue was full. */
+    /** Sets the client→server bottleneck rate in bit/s (same queue rule); {@link Long#MAX_VALUE} lifts it. */
+    public void setUplinkBps(long bps) {
+        this.uplinkBps = bps;
+    }
+
+    /** Packets dropped because a bottleneck's queue was full (server→client, and client→server when capped). */
     public long overflowed() {
         return overflowed.get();
     }
@@ -185,15 +192,15 @@ public final class ShapedUdpRelay implements AutoCloseable {
 
     /** One direction: receivers admit packets (loss, bottleneck, delay), a sender thread sends each when it is due. */
     private final class Direction {
-        private final boolean shaped;
+        private final boolean downlink;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private final ArrayDeque<Queued> packets = new ArrayDeque<>();
         private long bottleneckFreeAt;
         private final Thread sender;
 
-        Direction(String name, boolean shaped) {
-            this.shaped = shaped;
+        Direction(String name, boolean downlink) {
+            this.downlink = downlink;
             this.sender = daemon("shaped-relay-" + name + "-out", this::send);
         }
 
@@ -211,8 +218,8 @@ public final class ShapedUdpRelay implements AutoCloseable {
                 byte[] copy = Arrays.copyOf(buffer, length);
                 long now = System.nanoTime();
                 long departure = now;
-                long bps = downlinkBps;
-                if (shaped && bps != Long.MAX_VALUE) {
+                long bps = downlink ? downlinkBps : uplinkBps;
+                if (bps != Long.MAX_VALUE) {
                     long queueLimit = Math.max(MIN_QUEUE_BYTES, bps / 8 * QUEUE_MILLIS / 1000);
                     // The backlog is what the bottleneck still has to send at its rate.
                     long backlog = Math.max(0, bottleneckFreeAt - now) * (bps / 8) / 1_000_000_000L;
@@ -256,7 +263,7 @@ public final class ShapedUdpRelay implements AutoCloseable {
                 }
                 try {
                     next.via.send(new DatagramPacket(next.bytes, next.bytes.length, next.target));
-                    if (shaped) {
+                    if (downlink) {
                         downlinkBytes.addAndGet(next.bytes.length);
                     }
                 } catch (IOException e) {

@@ -2,7 +2,7 @@
 
 Driven by io.lianmai.testkit.AiortcPeer. Run with Debian's /usr/bin/python3 (package python3-aiortc):
 
-    aiortc_peer.py publish URL USERSIG [--codec vp8|h264] [--tone HZ]
+    aiortc_peer.py publish URL USERSIG [--codec vp8|h264] [--tone HZ] [--noise] [--redirect FROM:TO]
     aiortc_peer.py play URL USERSIG [--redirect FROM:TO]
 
 It prints one JSON object per line on stdout and ends when stdin closes (or after --seconds):
@@ -12,10 +12,15 @@ It prints one JSON object per line on stdout and ends when stdin closes (or afte
   {"event": "stats", "frames": 95, "audio_frames": 250, "tone_hz": 440.0, "brightness": 180.2, "remb_bps": 512000,
    "rembs": 7, "width": 640}                   remb_bps: the latest REMB the viewer's own estimator sent (0: none
                                                yet); width: the last decoded frame's
---redirect FROM:TO points the answer's UDP candidates on port FROM at port TO (a test relay) and drops its TCP ones.
+  {"event": "sender", "remb_bps": 420000, "rembs": 3, "target_bps": 420000}
+                                                a publisher, every half second: the latest REMB for its video SSRC
+                                                its sender got (0: none yet) and its video encoder's target_bitrate
+                                                (aiortc's VP8: 500000 until a REMB, clamped to 250000..1500000)
   {"event": "error", "message": "..."}
 The publisher sends a 640x360 picture (bright, with a moving bar) at 30 fps and a sine tone; the viewer counts
-decoded frames and reports the received audio's dominant frequency over the last second.
+decoded frames and reports the received audio's dominant frequency over the last second. --noise sends faint
+noise instead, on which VP8 spends about its target bitrate.
+--redirect FROM:TO points the answer's UDP candidates on port FROM at port TO (a test relay) and drops its TCP ones.
 """
 import argparse
 import asyncio
@@ -27,6 +32,7 @@ import urllib.error
 import urllib.request
 
 import aiortc.rtcrtpreceiver
+import aiortc.rtcrtpsender
 import av
 import numpy
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
@@ -52,6 +58,26 @@ class RembLog:
             return pack(bitrate, ssrcs)
 
         aiortc.rtcrtpreceiver.pack_remb_fci = recording
+
+
+class ReceivedRembLog:
+    """The REMBs aiortc's senders read (RTCP PSFB FMT 15): bitrate and SSRCs, before the sender applies them."""
+
+    by_ssrc = {}
+    count = 0
+
+    @staticmethod
+    def install():
+        unpack = aiortc.rtcrtpsender.unpack_remb_fci
+
+        def recording(fci):
+            bitrate, ssrcs = unpack(fci)
+            ReceivedRembLog.count += 1
+            for ssrc in ssrcs:
+                ReceivedRembLog.by_ssrc[ssrc] = bitrate
+            return bitrate, ssrcs
+
+        aiortc.rtcrtpsender.unpack_remb_fci = recording
 
 
 def say(event, **fields):
@@ -85,15 +111,21 @@ class ToneTrack(AudioStreamTrack):
 class PictureTrack(VideoStreamTrack):
     """A bright 640x360 picture with a dark bar moving across it, so that consecutive frames differ."""
 
-    def __init__(self):
+    def __init__(self, noise=False):
         super().__init__()
         self.count = 0
+        self.noise = numpy.random.default_rng(1) if noise else None
 
     async def recv(self):
         pts, time_base = await self.next_timestamp()
-        picture = numpy.full((360, 640, 3), 200, numpy.uint8)
-        x = (self.count * 8) % 600
-        picture[:, x:x + 40, :] = 30
+        if self.noise is not None:
+            # Faint noise (±4 around mid-grey): VP8 spends about its target on it (270 kbit/s at 250, 580 at
+            # 500, 1080 at 1000), where full-range noise costs 6.5 Mbit/s whatever the target.
+            picture = (128 + self.noise.integers(-4, 5, (360, 640, 3), numpy.int16)).astype(numpy.uint8)
+        else:
+            picture = numpy.full((360, 640, 3), 200, numpy.uint8)
+            x = (self.count * 8) % 600
+            picture[:, x:x + 40, :] = 30
         self.count += 1
         frame = av.VideoFrame.from_ndarray(picture, format="bgr24")
         frame.pts = pts
@@ -182,6 +214,7 @@ async def run(args):
     # No ICE servers: aiortc would otherwise ask Google's public STUN server; the test server is on loopback.
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     receiver = None
+    video = None
     tasks = []
 
     @pc.on("connectionstatechange")
@@ -193,7 +226,7 @@ async def run(args):
 
     if args.mode == "publish":
         pc.addTransceiver(ToneTrack(args.tone), direction="sendonly")
-        video = pc.addTransceiver(PictureTrack(), direction="sendonly")
+        video = pc.addTransceiver(PictureTrack(args.noise), direction="sendonly")
         prefer(video, "video/" + args.codec)
     else:
         pc.addTransceiver("audio", direction="recvonly")
@@ -224,6 +257,11 @@ async def run(args):
                 say("stats", frames=receiver.frames, audio_frames=receiver.audio_frames,
                     tone_hz=receiver.tone_hz(), brightness=receiver.brightness, remb_bps=RembLog.bps,
                     rembs=RembLog.count, width=receiver.width)
+            else:
+                sender = video.sender
+                encoder = getattr(sender, "_RTCRtpSender__encoder", None)
+                say("sender", remb_bps=ReceivedRembLog.by_ssrc.get(sender._ssrc, 0), rembs=ReceivedRembLog.count,
+                    target_bps=getattr(encoder, "target_bitrate", 0) if encoder is not None else 0)
 
     tasks.append(asyncio.ensure_future(report()))
     try:
@@ -244,8 +282,10 @@ def main():
     parser.add_argument("--tone", type=float, default=440.0)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--redirect", default="")
+    parser.add_argument("--noise", action="store_true")
     args = parser.parse_args()
     RembLog.install()
+    ReceivedRembLog.install()
     try:
         asyncio.run(run(args))
     except Exception as e:  # the test reads this line; a traceback on stderr is kept too

@@ -66,6 +66,39 @@ class ShapedUdpRelayTest {
         }
     }
 
+    @Test
+    void aCappedUplinkPacesWhatReachesTheServerAndDropsWhatOverflowsItsQueue() throws Exception {
+        try (DatagramSocket server = loopbackSocket();
+                ShapedUdpRelay relay = new ShapedUdpRelay((InetSocketAddress) server.getLocalSocketAddress(), 0, 0, 3);
+                DatagramSocket client = loopbackSocket()) {
+            relay.setUplinkBps(800_000); // 100 kB/s: a 1000-byte packet every 10 ms, a queue of 300 ms (30 kB)
+            InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
+            byte[] media = new byte[1000];
+            media[0] = (byte) 0x80;
+            for (int i = 0; i < 100; i++) {
+                client.send(new DatagramPacket(media, media.length, relayAddress));
+            }
+            server.setSoTimeout(1000);
+            DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+            int received = 0;
+            long first = 0;
+            long last = 0;
+            while (received < 100) {
+                try {
+                    server.receive(packet);
+                } catch (SocketTimeoutException e) {
+                    break;
+                }
+                last = System.nanoTime();
+                first = received++ == 0 ? last : first;
+            }
+            assertThat(received).as("what the 300 ms queue holds at that rate").isBetween(25, 40);
+            assertThat((last - first) / 1_000_000).as("paced at 10 ms a packet").isBetween(220L, 600L);
+            assertThat(relay.overflowed()).as("the rest overflowed the queue").isBetween(50L, 100L - received);
+            assertThat(relay.downlinkBytes()).isZero();
+        }
+    }
+
     private static DatagramSocket loopbackSocket() throws Exception {
         return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }

@@ -75,6 +75,15 @@ final class InterArrivalDelta {
         currentLastArrival = arrivalMicros;
     }
 
+    /**
+     * Forgets the groups: the next packet starts a new one and no delta is measured until a group after it closes.
+     * For a receiver whose send times jumped (a sender's clock reset, or garbage in the abs-send-time element).
+     */
+    void reset() {
+        hasCurrent = false;
+        hasPrevious = false;
+    }
+
     long sendDeltaMicros() {
         return sendDelta;
     }

@@ -294,11 +294,12 @@ public final class AnswerBuilder {
      * share one RTP session, and receivers such as aiortc keep one id map for the whole transport. An offer that uses
      * one id for two URIs in two m-lines (aiortc: 2 = ssrc-audio-level in audio, abs-send-time in video) is answered
      * so that nothing is ever sent with an id the receiver reads as another extension. The first m-line to use an id
-     * keeps it. In a later m-line where the SFU only sends, the conflicting extension moves to an id no m-line of the
-     * offer or answer uses: the offerer sends nothing with it, and aiortc takes the answer's ids (its
-     * {@code find_common_header_extensions} keeps the remote side's), so an aiortc viewer gets the abs-send-time its
-     * REMB needs; a receiver that kept its offer's id would just not know the new one. Where the SFU receives, the
-     * offerer would go on sending the old id, so the extension is left out instead.
+     * keeps it. In a later m-line the conflicting extension moves to an id no m-line of the offer or answer uses:
+     * aiortc takes the answer's ids for what it receives and what it sends (its {@code find_common_header_extensions}
+     * keeps the remote side's, and each sender writes with those), so an aiortc viewer gets the abs-send-time its
+     * REMB needs and an aiortc publisher sends the abs-send-time the server's estimate of its uplink needs. An
+     * offerer that kept its offer's id would send nothing with the new one (nor would the server send it anything the
+     * offerer reads wrongly): the same as leaving the extension out.
      *
      * @param offeredIds every extmap id the offer uses, in any m-line
      */
@@ -315,7 +316,7 @@ public final class AnswerBuilder {
                 String owner = kept.putIfAbsent(extMap.id(), extMap.uri());
                 if (owner == null || owner.equals(extMap.uri())) {
                     answered.add(extMap);
-                } else if (plan.direction() == Direction.SENDONLY) {
+                } else {
                     int free = freeId(taken);
                     if (free > 0) {
                         taken.add(free);

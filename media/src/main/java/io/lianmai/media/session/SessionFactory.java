@@ -83,13 +83,15 @@ public final class SessionFactory {
      * transport-wide congestion control: it sends publishers transport-cc feedback (a sender that negotiated
      * transport-cc and never got feedback would stay at its start bitrate) and estimates each player's downlink from
      * its feedback. Off, neither is negotiated, and libwebrtc senders ramp up on the receiver reports' loss figures.
-     * The server sends no REMB ({@code goog-remb}) to publishers; players are answered it only by {@link #rembPolicy}.
+     * Publishers and players are answered REMB ({@code goog-remb}) only by {@link #rembPolicy}.
      */
     private final NegotiationPolicy policy;
     /**
      * For players that offer {@code goog-remb} but not transport-cc (aiortc): REMB instead of transport-cc, with
      * abs-send-time, which the server stamps and the player's own receive-side estimator reads; the server reads the
-     * estimate from the player's REMB. Null with {@link MediaConfig#bandwidthEstimation()} off: neither is answered.
+     * estimate from the player's REMB. Publishers that offer the same are answered it too, and the server sends them
+     * REMB from its estimate of their uplink over their abs-send-time. Null with
+     * {@link MediaConfig#bandwidthEstimation()} off: neither is answered.
      */
     private final NegotiationPolicy rembPolicy;
     /** How players that offer transport-cc are answered: with the playout delay extension unless that is off. */
@@ -175,6 +177,15 @@ public final class SessionFactory {
         return remb ? rembPolicy : policy;
     }
 
+    /**
+     * How a publisher's offer is answered: as a player's. One that offers only {@code goog-remb} and abs-send-time
+     * (aiortc) gets both, and REMB from the server's estimate of its uplink (see {@code SfuWiring#publication});
+     * one that offers transport-cc gets transport-cc feedback and no REMB.
+     */
+    private NegotiationPolicy publisherPolicy(SessionDescription offer) {
+        return playerPolicy(offer);
+    }
+
     private static boolean offersFeedback(MediaDescription m, RtcpFeedbackType type) {
         return m.codecs().stream().anyMatch(c -> c.feedback().stream().anyMatch(type::sameAs));
     }
@@ -218,7 +229,7 @@ public final class SessionFactory {
     /** On the offer thread: the answer, a publisher session holding its admission, its publication and DTLS. */
     private Prepared preparePublisher(String streamKey, SessionDescription offer) throws SdpException {
         IceCredentials local = IceCredentials.generate(random);
-        LocalAnswer answer = new AnswerBuilder(policy, localTransport(local)).answerPublish(offer);
+        LocalAnswer answer = new AnswerBuilder(publisherPolicy(offer), localTransport(local)).answerPublish(offer);
         NegotiatedSession negotiated = answer.session();
         WebRtcSession session = newSession(local, negotiated);
         try {

@@ -343,11 +343,13 @@ public final class SessionRegistry implements SessionHost {
      *     included
      * @param retransmitted packets resent to players in answer to their NACKs (RTX, RFC 4588, or plain), ended
      *     sessions included
+     * @param rembSent REMBs sent to the publishers now connected that negotiated REMB and not transport-cc (from the
+     *     server's estimate of their uplink)
      */
     public record Counters(long tickFailures, long srtpDropped, long refusedRetransmissions,
             long transportFeedbackSent, long transportFeedbackReceived, int estimatedPlayers, long rembReceived,
             long rembIgnored, int publishers, int players, long nacksSent, long keyframeRequestsSent,
-            long nacksReceived, long keyframeRequestsReceived, long retransmitted) {
+            long nacksReceived, long keyframeRequestsReceived, long retransmitted, long rembSent) {
     }
 
     /** A snapshot of {@link Counters}; on the loop. */
@@ -366,6 +368,7 @@ public final class SessionRegistry implements SessionHost {
         long nacksReceived = endedNacksReceived;
         long keyframeRequestsReceived = endedKeyframeRequestsReceived;
         long retransmitted = endedRetransmitted;
+        long rembSent = 0;
         for (Session session : sessions) {
             if (session instanceof WebRtcSession webRtc) {
                 srtpDropped += webRtc.srtpDropped();
@@ -395,11 +398,12 @@ public final class SessionRegistry implements SessionHost {
                 if (publication.transportFeedback() != null) {
                     feedbackSent += publication.transportFeedback().feedbacksSent();
                 }
+                rembSent += publication.rembsSent();
             }
         }
         return new Counters(tickFailures, srtpDropped, refusedRetransmissions, feedbackSent, feedbackReceived,
                 estimated, rembReceived, rembIgnored, publishing, playing, nacksSent, keyframeRequestsSent,
-                nacksReceived, keyframeRequestsReceived, retransmitted);
+                nacksReceived, keyframeRequestsReceived, retransmitted, rembSent);
     }
 
     /**
@@ -484,8 +488,9 @@ public final class SessionRegistry implements SessionHost {
                 }
             }
         }
+        long uplink = publication.uplinkEstimate() == null ? -1 : publication.uplinkEstimate().bitrate();
         return new SessionStats(id, publication.streamKey(), true, audio, video, bitrate, packets, octets, lost,
-                worstFraction * 1000 / 256, -1);
+                worstFraction * 1000 / 256, -1, uplink);
     }
 
     private static SessionStats playerTraffic(String id, Subscription subscription) {

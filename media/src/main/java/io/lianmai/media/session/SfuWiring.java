@@ -2,6 +2,7 @@ package io.lianmai.media.session;
 
 import io.lianmai.media.GopCacheConfig;
 import io.lianmai.media.MediaException;
+import io.lianmai.media.bwe.ReceiveSideEstimator;
 import io.lianmai.wire.rtp.Codec;
 import io.lianmai.media.sdp.NegotiatedCodec;
 import io.lianmai.media.sdp.NegotiatedMedia;
@@ -34,7 +35,8 @@ import java.util.function.IntFunction;
  * Turns a negotiated session (RFC 8829) into SFU objects: a publisher's m-lines into {@link PublishedTrack}s of a
  * {@link Publication} (SSRCs from the SDP, or rids for simulcast, RFC 8853; RTX, RFC 4588), and a publication's
  * tracks into the tracks a player is offered and the {@link DownTrack}s that feed it. Picks the server's own
- * SSRCs; where transport-wide congestion control was negotiated, a publication sends its publisher feedback. Any
+ * SSRCs; where transport-wide congestion control was negotiated, a publication sends its publisher feedback, and
+ * where only REMB and abs-send-time were, its own estimate of the publisher's uplink in REMB. Any
  * thread (the offer thread, or the media loop for local players).
  */
 final class SfuWiring {
@@ -62,12 +64,16 @@ final class SfuWiring {
         int ridId = 0;
         int repairedRidId = 0;
         int transportCcId = 0;
+        int absSendTimeId = 0;
+        boolean remb = false;
         for (NegotiatedMedia media : negotiated.acceptedMedia()) {
             if (media.codecs().isEmpty()) {
                 continue;
             }
             transportCcId = media.extensionId(ExtMap.TRANSPORT_WIDE_CC).orElse(transportCcId);
+            absSendTimeId = media.extensionId(ExtMap.ABS_SEND_TIME).orElse(absSendTimeId);
             NegotiatedCodec chosen = media.codecs().get(0);
+            remb |= chosen.codec().feedback().stream().anyMatch(RtcpFeedbackType.GOOG_REMB::sameAs);
             Optional<Codec> codec = Codec.fromEncodingName(chosen.codec().name());
             if (codec.isEmpty()) {
                 continue;
@@ -110,6 +116,9 @@ final class SfuWiring {
         publication.setNegotiatedMedia(trackMedia);
         if (transportCcId > 0) {
             publication.sendTransportFeedback(transportCcId);
+        } else if (remb && absSendTimeId > 0) {
+            // Answered goog-remb (only to publishers that offer no transport-cc): REMB from the server's estimate.
+            publication.sendRemb(absSendTimeId, new ReceiveSideEstimator());
         }
         return publication;
     }

@@ -1,12 +1,15 @@
 package io.lianmai.media.sfu;
 
+import io.lianmai.media.bwe.ReceiveSideEstimator;
 import io.lianmai.media.bwe.TransportFeedbackGenerator;
 import io.lianmai.wire.rtcp.GenericNack;
 import io.lianmai.wire.rtcp.PictureLossIndication;
+import io.lianmai.wire.rtcp.ReceiverEstimatedMaximumBitrate;
 import io.lianmai.wire.rtcp.ReceiverReport;
 import io.lianmai.wire.rtcp.RtcpIterator;
 import io.lianmai.wire.rtcp.RtcpPacketType;
 import io.lianmai.wire.rtcp.SenderReport;
+import io.lianmai.wire.rtp.AbsSendTimeExtension;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.wire.rtp.RtxPacket;
 import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
@@ -17,7 +20,8 @@ import java.util.List;
  * The publisher side of a session: maps incoming SSRCs to tracks and layers (from the SDP, or learned from the
  * rid/repaired-rid header extensions for simulcast), restores RTX, forwards, and keeps the publisher repairing:
  * NACKs for missing packets, PLIs for wanted keyframes, receiver reports every second, and transport-cc feedback
- * when negotiated (see {@link #sendTransportFeedback}); and decides which simulcast layers the publisher should send,
+ * when negotiated (see {@link #sendTransportFeedback}) or REMB from the server's own estimate where the publisher
+ * offered only that (see {@link #sendRemb}); and decides which simulcast layers the publisher should send,
  * pausing those nobody watches (see {@link #onLayerDemand}).
  */
 public final class Publication implements SessionRole {
@@ -41,6 +45,11 @@ public final class Publication implements SessionRole {
     private int transportCcExtensionId;
     private TransportFeedbackGenerator transportFeedback;
     private TransportFeedbackGenerator.FeedbackSink feedbackSink;
+    /** For a REMB-only publisher: its abs-send-time extension id, the estimate of its uplink and its SSRCs. */
+    private int absSendTimeExtensionId;
+    private ReceiveSideEstimator uplinkEstimate;
+    private long[] rembSsrcs;
+    private long rembsSent;
     private LayerDemandListener layerDemandListener;
     private long lastLayerDemandMillis = Long.MIN_VALUE / 2;
     private long nacksSent;
@@ -96,6 +105,33 @@ public final class Publication implements SessionRole {
     }
 
     /**
+     * Estimates the publisher's uplink from the abs-send-time (element {@code extensionId}) of every packet it sends
+     * ({@code estimator}) and sends it that estimate in REMB (draft-alvestrand-rmcat-remb-03) for all its media SSRCs,
+     * about once a second and at once on a drop of more than 3 % ({@link ReceiveSideEstimator#pollRemb}): for
+     * publishers that negotiated {@code goog-remb} and not transport-cc, whose encoders follow REMB. Call before the
+     * first packet.
+     */
+    public void sendRemb(int extensionId, ReceiveSideEstimator estimator) {
+        int layers = 0;
+        for (PublishedTrack track : tracks) {
+            layers += track.layers().length;
+        }
+        absSendTimeExtensionId = extensionId;
+        rembSsrcs = new long[Math.min(layers, 255)];
+        uplinkEstimate = estimator;
+    }
+
+    /** The estimate of a REMB-only publisher's uplink the server sends it, or null when it does not. */
+    public ReceiveSideEstimator uplinkEstimate() {
+        return uplinkEstimate;
+    }
+
+    /** REMB packets sent to the publisher. On the loop. */
+    public long rembsSent() {
+        return rembsSent;
+    }
+
+    /**
      * Tells {@code listener} which simulcast layers of each track the publisher should send whenever that changes
      * (decided every {@value #LAYER_DEMAND_INTERVAL_MILLIS} ms on the tick; see {@link LayerDemand}). On the media
      * thread.
@@ -116,10 +152,38 @@ public final class Publication implements SessionRole {
             // Read before routing: restoring an RTX packet moves its header.
             feedback.onPacket(TransportSequenceNumberExtension.read(packet, transportCcExtensionId), nowMillis);
         }
+        ReceiveSideEstimator uplink = uplinkEstimate;
+        if (uplink != null) {
+            uplink.onPacket(AbsSendTimeExtension.read(packet, absSendTimeExtensionId), packet.length(), nowMillis);
+        }
         route(packet, nowMillis, scratch);
         if (feedback != null && feedback.hasLargeRun()) {
             // After routing: the forwarded copies are out of scratch by now.
             feedback.sendDue(nowMillis, feedbackMediaSsrc(), scratch, feedbackSink);
+        }
+        if (uplink != null) {
+            sendRembIfDue(uplink, nowMillis, scratch); // at once on a drop, so per packet; after routing, as above
+        }
+    }
+
+    /** Sends the publisher a REMB if {@code uplink} has one due, naming every media SSRC known by now. */
+    private void sendRembIfDue(ReceiveSideEstimator uplink, long nowMillis, byte[] scratch) {
+        long bitrate = uplink.pollRemb(nowMillis);
+        if (bitrate < 0) {
+            return;
+        }
+        int count = 0;
+        for (PublishedTrack track : tracks) {
+            for (IncomingLayer layer : track.layers()) {
+                if (layer.ssrc() >= 0 && count < rembSsrcs.length) {
+                    rembSsrcs[count++] = layer.ssrc();
+                }
+            }
+        }
+        int len = ReceiverEstimatedMaximumBitrate.write(scratch, 0, localSsrc, bitrate, rembSsrcs, 0, count);
+        if (count > 0 && len > 0) {
+            peer.sendRtcp(scratch, 0, len);
+            rembsSent++;
         }
     }
 
@@ -229,6 +293,9 @@ public final class Publication implements SessionRole {
         }
         if (transportFeedback != null) {
             transportFeedback.sendDue(nowMillis, feedbackMediaSsrc(), scratch, feedbackSink);
+        }
+        if (uplinkEstimate != null) {
+            sendRembIfDue(uplinkEstimate, nowMillis, scratch);
         }
         if (nowMillis - lastReportMillis >= REPORT_INTERVAL_MILLIS) {
             lastReportMillis = nowMillis;

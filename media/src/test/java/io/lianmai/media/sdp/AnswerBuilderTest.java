@@ -283,16 +283,19 @@ class AnswerBuilderTest {
     }
 
     @Test
-    void whereTheServerReceivesAConflictingExtensionIsLeftOut() throws SdpException {
-        // The same aiortc offer as a publisher's: it would go on sending its own id 2, so nothing is renumbered.
-        SessionDescription offer = SessionDescription.parse(SdpSamples.crlf(SdpSamples.AIORTC_PLAY_RECVONLY)
-                .replace("a=recvonly", "a=sendonly"));
+    void whereTheServerReceivesAConflictingExtensionMovesToAFreeIdToo() throws SdpException {
+        // aiortc's real publish offer: its senders write with the answer's ids, so its video's abs-send-time (which
+        // the server's estimate of its uplink reads) moves to a free id as a viewer's does. Before the server sent
+        // REMB to publishers this m-line left the extension out.
+        SessionDescription offer = SdpSamples.parse(SdpSamples.AIORTC_PUBLISH_SENDONLY);
+        assertThat(offer.media().get(1).extMaps()).contains(new ExtMap(2, null, ExtMap.ABS_SEND_TIME, ""));
         LocalAnswer answer = checked(answers.answerPublish(offer));
 
         assertOneUriPerId(answer);
-        assertThat(answer.description().media().get(1).extMaps()).extracting(ExtMap::uri)
-                .containsExactly(ExtMap.MID);
-        assertThat(answer.session().media("1").orElseThrow().headerExtensions()).containsOnlyKeys(ExtMap.MID);
+        assertThat(answer.description().media().get(1).extMaps())
+                .containsExactly(ExtMap.of(1, ExtMap.MID), ExtMap.of(3, ExtMap.ABS_SEND_TIME));
+        assertThat(answer.session().media("1").orElseThrow().headerExtensions())
+                .containsExactly(Map.entry(ExtMap.MID, 1), Map.entry(ExtMap.ABS_SEND_TIME, 3));
     }
 
     @Test

@@ -20,8 +20,13 @@ final class SdpSamples {
     static final String GSTREAMER_WHIPSINK = "gstreamer-whipsink.sdp";
     /** aiortc 1.4 (Debian python3-aiortc) as a WHEP viewer: extmap id 2 means a different URI in each m-line. */
     static final String AIORTC_PLAY_RECVONLY = "aiortc-play-recvonly.sdp";
+    /**
+     * aiortc 1.4 as a WHIP publisher (VP8 preferred, as {@code aiortc_peer.py} publishes): the same id 2 conflict, and
+     * {@code goog-remb} without transport-cc.
+     */
+    static final String AIORTC_PUBLISH_SENDONLY = "aiortc-publish-sendonly.sdp";
     static final List<String> ALL = List.of(CHROME_PUBLISH_SIMULCAST, CHROME_PLAY_RECVONLY, FIREFOX_PUBLISH,
-            LIBWEBRTC_NATIVE_DATACHANNEL, OBS_WHIP, GSTREAMER_WHIPSINK, AIORTC_PLAY_RECVONLY);
+            LIBWEBRTC_NATIVE_DATACHANNEL, OBS_WHIP, GSTREAMER_WHIPSINK, AIORTC_PLAY_RECVONLY, AIORTC_PUBLISH_SENDONLY);
 
     private static final Path DIR = Path.of("src/test/java/io/lianmai/media/sdp/samples");
 

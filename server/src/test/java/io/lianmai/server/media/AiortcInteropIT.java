@@ -75,8 +75,9 @@ class AiortcInteropIT {
         MediaServer media = server.server().media();
         Set<String> before = Set.copyOf(media.bandwidthEstimates().keySet());
         long rembsBefore = media.stats().rembReceived();
-        // An aiortc publisher sends no abs-send-time (its answer leaves the conflicting id out), so every
-        // abs-send-time the viewer's estimator reads is the one the server adds on the way out.
+        // The aiortc publisher's own abs-send-time (its answer moves it to a free id) is what the server estimates
+        // its uplink from; every abs-send-time the viewer's estimator reads is the one the server writes on the way
+        // out (AbsSendTimeStamper).
         try (AiortcPeer publisher = AiortcPeer.publish(whipUrl(9304, "ai4"), server.userSig("ai4"), "vp8", TONE_HZ)) {
             publisher.await("connected", WAIT);
             try (AiortcPeer viewer = AiortcPeer.play(whep(9304, "ai4_main", "v4"), server.userSig("v4"))) {
