@@ -56,9 +56,21 @@ class PlayerEstimateNegotiationTest {
 
         assertThat(video.codecs().get(0).feedback()).contains(RtcpFeedbackType.TRANSPORT_CC)
                 .doesNotContain(RtcpFeedbackType.GOOG_REMB);
-        assertThat(video.extMaps()).extracting(ExtMap::uri).contains(ExtMap.TRANSPORT_WIDE_CC);
+        assertThat(video.extMaps()).extracting(ExtMap::uri).contains(ExtMap.TRANSPORT_WIDE_CC)
+                .as("what asks a lossy player to wait for its repairs").contains(ExtMap.PLAYOUT_DELAY);
         assertThat(server.stats().estimatedPlayers()).isEqualTo(1);
         assertThat(server.bandwidthEstimates()).hasSize(1);
+    }
+
+    @Test
+    void withThePlayoutDelayOffAChromiumPlayerIsNotAnsweredIt() throws Exception {
+        server = MediaServer.start(new MediaConfig("127.0.0.1", 0, -1, List.of("127.0.0.1"), Duration.ofSeconds(30),
+                Duration.ofSeconds(10)).withPlayoutDelayMaxMillis(0));
+        server.publishLocal("room/pub_main", List.of(OPUS, VP8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        MediaDescription video = answerVideo(play("chrome-play-recvonly.sdp"));
+
+        assertThat(video.extMaps()).extracting(ExtMap::uri).contains(ExtMap.TRANSPORT_WIDE_CC)
+                .doesNotContain(ExtMap.PLAYOUT_DELAY);
     }
 
     @Test

@@ -57,7 +57,8 @@ class PublisherEstimateNegotiationTest {
 
         assertThat(video.codecs().get(0).feedback()).contains(RtcpFeedbackType.TRANSPORT_CC)
                 .doesNotContain(RtcpFeedbackType.GOOG_REMB);
-        assertThat(video.extMaps()).extracting(ExtMap::uri).contains(ExtMap.TRANSPORT_WIDE_CC);
+        assertThat(video.extMaps()).extracting(ExtMap::uri).contains(ExtMap.TRANSPORT_WIDE_CC)
+                .as("offered, but the server sends a publisher no media").doesNotContain(ExtMap.PLAYOUT_DELAY);
     }
 
     @Test

@@ -178,12 +178,14 @@ public final class SessionFactory {
     }
 
     /**
-     * How a publisher's offer is answered: as a player's. One that offers only {@code goog-remb} and abs-send-time
-     * (aiortc) gets both, and REMB from the server's estimate of its uplink (see {@code SfuWiring#publication});
-     * one that offers transport-cc gets transport-cc feedback and no REMB.
+     * How a publisher's offer is answered: as a player's, without the playout delay extension (the server sends a
+     * publisher no media). One that offers only {@code goog-remb} and abs-send-time (aiortc) gets both, and REMB
+     * from the server's estimate of its uplink (see {@code SfuWiring#publication}); one that offers transport-cc
+     * gets transport-cc feedback and no REMB.
      */
     private NegotiationPolicy publisherPolicy(SessionDescription offer) {
-        return playerPolicy(offer);
+        NegotiationPolicy asPlayer = playerPolicy(offer);
+        return asPlayer == transportCcPlayerPolicy ? policy : asPlayer;
     }
 
     private static boolean offersFeedback(MediaDescription m, RtcpFeedbackType type) {

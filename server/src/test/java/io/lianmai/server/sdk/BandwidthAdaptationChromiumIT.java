@@ -23,8 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * receives it through {@link ShapedUdpRelay}, whose downlink is capped at 300 kbit/s for a while. With the estimator
  * on, the player is moved to the small layer within 5 s, decodes ≥ 90 % of the small layer's frames while capped
  * (counted from a second after the switch, when the big layer's frames queued at the cap have gone),
- * and is back on the big layer within 15 s of the cap's lifting; again with 5 % loss and 100 ms RTT added (≥ 80 %
- * decoded there, see the test). With
+ * and is back on the big layer within 15 s of the cap's lifting; again with 5 % loss and 100 ms RTT added. With
  * {@code media.bwe.enabled=false} the same player keeps the big layer and freezes.
  */
 class BandwidthAdaptationChromiumIT {
@@ -96,13 +95,11 @@ class BandwidthAdaptationChromiumIT {
 
     @Test
     void theSameWith5PercentLossAnd100msRoundTrip() throws Exception {
-        // Issue 14 asks for 90 % here too: measured 90.0–97.6 % on a loaded machine after the stall fixes
-        // (docs/media.md) and 88.2 % in one CI run, the frames not decoded being ones whose repair came too late and
-        // that Chromium skipped. That is too close to 90 % for a bar that must hold on every CI machine; 80 % still
-        // fails on the stalls those fixes ended (≈ 3.5 s without a decoded frame until Chromium's own keyframe
-        // request: 41–80 % before them).
+        // Issue 14's 90 % here too. Measured (docs/media.md): 90.0–97.6 % on a loaded machine before probes were
+        // stepped (a probe at the big layer's rate overflowed the capped path's queue) and the playout delay asked
+        // for; 96.6–100 % since.
         Outcome outcome = run(server, 8832, 50, 0.05);
-        assertAdapts(outcome, 0.8);
+        assertAdapts(outcome, 0.9);
         // Chromium knows its round trip as a receiver only from the server's DLRR answers (RFC 3611): the 100 ms the
         // relay adds, and what its queue adds. It times its NACKs and its jitter buffer's allowance for repairs by it.
         assertThat(outcome.receiverRttMillis).as("the player's own round-trip estimate, ms").isBetween(100L, 2000L);
