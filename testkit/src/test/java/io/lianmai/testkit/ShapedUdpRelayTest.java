@@ -26,11 +26,11 @@ class ShapedUdpRelayTest {
     @Test
     void twoClientAddressesInterleavedOnADelayedPathEachGetTheirOwnReplies() throws Exception {
         try (DatagramSocket server = loopbackSocket();
-                ShapedUdpRelay relay = new ShapedUdpRelay((InetSocketAddress) server.getLocalSocketAddress(), 50, 0, 1);
+                ShapedUdpRelay relay = new ShapedUdpRelay(addressOf(server), 50, 0, 1);
                 DatagramSocket a = loopbackSocket();
                 DatagramSocket b = loopbackSocket()) {
             Thread echo = echo(server);
-            InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
+            InetSocketAddress relayAddress = addressOf(relay);
             long sent = System.nanoTime();
             // Interleaved faster than the round trip: a relay answering "whoever spoke last" mixes them up.
             for (int i = 0; i < 5; i++) {
@@ -52,11 +52,10 @@ class ShapedUdpRelayTest {
     @Test
     void mediaIsLostAtTheGivenShareButStunAndDtlsPass() throws Exception {
         try (DatagramSocket server = loopbackSocket();
-                ShapedUdpRelay relay = new ShapedUdpRelay(
-                        (InetSocketAddress) server.getLocalSocketAddress(), 0, 1.0, 2);
+                ShapedUdpRelay relay = new ShapedUdpRelay(addressOf(server), 0, 1.0, 2);
                 DatagramSocket client = loopbackSocket()) {
             Thread echo = echo(server);
-            InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
+            InetSocketAddress relayAddress = addressOf(relay);
             client.send(new DatagramPacket(new byte[] {(byte) 0x80, 1}, 2, relayAddress)); // RTP: lost
             client.send(new DatagramPacket(new byte[] {22, 2}, 2, relayAddress)); // DTLS: passes, both ways
             client.send(new DatagramPacket(new byte[] {0, 3}, 2, relayAddress)); // STUN: passes, both ways
@@ -75,10 +74,10 @@ class ShapedUdpRelayTest {
     @Test
     void aCappedUplinkPacesWhatReachesTheServerAndDropsWhatOverflowsItsQueue() throws Exception {
         try (DatagramSocket server = loopbackSocket();
-                ShapedUdpRelay relay = new ShapedUdpRelay((InetSocketAddress) server.getLocalSocketAddress(), 0, 0, 3);
+                ShapedUdpRelay relay = new ShapedUdpRelay(addressOf(server), 0, 0, 3);
                 DatagramSocket client = loopbackSocket()) {
             relay.setUplinkBps(800_000); // 100 kB/s: a 1000-byte packet every 10 ms, a queue of 300 ms (30 kB)
-            InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
+            InetSocketAddress relayAddress = addressOf(relay);
             byte[] media = new byte[1000];
             media[0] = (byte) 0x80;
             for (int i = 0; i < 100; i++) {
@@ -108,10 +107,9 @@ class ShapedUdpRelayTest {
     @Test
     void lossInOneDirectionOnlyLeavesTheOtherWhole() throws Exception {
         try (DatagramSocket server = loopbackSocket();
-                ShapedUdpRelay uplinkLossy = new ShapedUdpRelay(
-                        (InetSocketAddress) server.getLocalSocketAddress(), 0, 1.0, 0, 4);
+                ShapedUdpRelay uplinkLossy = new ShapedUdpRelay(addressOf(server), 0, 1.0, 0, 4);
                 DatagramSocket client = loopbackSocket()) {
-            InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), uplinkLossy.port());
+            InetSocketAddress relayAddress = addressOf(uplinkLossy);
             client.send(new DatagramPacket(rtp(96, 1), 12, relayAddress)); // lost on the way up
             client.send(new DatagramPacket(new byte[] {0, 2}, 2, relayAddress)); // STUN: opens the mapping
             DatagramPacket packet = new DatagramPacket(new byte[64], 64);
@@ -129,12 +127,10 @@ class ShapedUdpRelayTest {
                     () -> uplinkLossy.forwarded() + " forwarded");
         }
         try (DatagramSocket server = loopbackSocket();
-                ShapedUdpRelay downlinkLossy = new ShapedUdpRelay(
-                        (InetSocketAddress) server.getLocalSocketAddress(), 0, 0, 1.0, 5);
+                ShapedUdpRelay downlinkLossy = new ShapedUdpRelay(addressOf(server), 0, 0, 1.0, 5);
                 DatagramSocket client = loopbackSocket()) {
             Thread echo = echo(server);
-            InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    downlinkLossy.port());
+            InetSocketAddress relayAddress = addressOf(downlinkLossy);
             client.send(new DatagramPacket(rtp(96, 1), 12, relayAddress)); // up whole, its echo lost on the way down
             client.send(new DatagramPacket(new byte[] {0, 2}, 2, relayAddress)); // STUN: both ways
             DatagramPacket packet = new DatagramPacket(new byte[64], 64);
@@ -152,14 +148,11 @@ class ShapedUdpRelayTest {
     @Test
     void aBlackholeDropsEverythingTheClientSendsWhileTheServerStillReachesIt() throws Exception {
         try (DatagramSocket server = loopbackSocket();
-                ShapedUdpRelay relay = new ShapedUdpRelay((InetSocketAddress) server.getLocalSocketAddress(), 0, 0, 6);
+                ShapedUdpRelay relay = new ShapedUdpRelay(addressOf(server), 0, 0, 6);
                 DatagramSocket client = loopbackSocket()) {
-            InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
-            client.send(new DatagramPacket(new byte[] {0, 1}, 2, relayAddress));
+            InetSocketAddress relayAddress = addressOf(relay);
+            SocketAddress mapped = openMapping(client, relayAddress, server);
             DatagramPacket packet = new DatagramPacket(new byte[64], 64);
-            server.setSoTimeout(2000);
-            server.receive(packet);
-            SocketAddress mapped = packet.getSocketAddress();
 
             relay.blackhole();
             client.send(new DatagramPacket(new byte[] {0, 2}, 2, relayAddress)); // STUN: a consent check
@@ -181,14 +174,11 @@ class ShapedUdpRelayTest {
     @Test
     void serverRtpIsCountedByPayloadTypeAndRtcpIsNot() throws Exception {
         try (DatagramSocket server = loopbackSocket();
-                ShapedUdpRelay relay = new ShapedUdpRelay((InetSocketAddress) server.getLocalSocketAddress(), 0, 0, 7);
+                ShapedUdpRelay relay = new ShapedUdpRelay(addressOf(server), 0, 0, 7);
                 DatagramSocket client = loopbackSocket()) {
-            InetSocketAddress relayAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
-            client.send(new DatagramPacket(new byte[] {0, 1}, 2, relayAddress));
+            InetSocketAddress relayAddress = addressOf(relay);
+            SocketAddress mapped = openMapping(client, relayAddress, server);
             DatagramPacket packet = new DatagramPacket(new byte[64], 64);
-            server.setSoTimeout(2000);
-            server.receive(packet);
-            SocketAddress mapped = packet.getSocketAddress();
             server.send(new DatagramPacket(rtp(96, 0), 12, mapped));
             server.send(new DatagramPacket(rtp(97, 0), 12, mapped)); // e.g. RTX
             server.send(new DatagramPacket(rtp(97 | 0x80, 0), 12, mapped)); // the marker bit set: still 97
@@ -228,6 +218,16 @@ class ShapedUdpRelayTest {
                 + "a=rtpmap:96 VP8/90000\r\n");
     }
 
+    /** Sends a STUN-like packet through the relay; returns the relay's address for this client as the server sees it. */
+    private static SocketAddress openMapping(DatagramSocket client, InetSocketAddress relay, DatagramSocket server)
+            throws Exception {
+        client.send(new DatagramPacket(new byte[] {0, 1}, 2, relay));
+        DatagramPacket packet = new DatagramPacket(new byte[64], 64);
+        server.setSoTimeout(2000);
+        server.receive(packet);
+        return packet.getSocketAddress();
+    }
+
     /** A 12-byte RTP header (RFC 3550 §5.1) of {@code secondByte} (marker and payload type), its 4th byte a tag. */
     private static byte[] rtp(int secondByte, int tag) {
         byte[] packet = new byte[12];
@@ -235,6 +235,14 @@ class ShapedUdpRelayTest {
         packet[1] = (byte) secondByte;
         packet[3] = (byte) tag;
         return packet;
+    }
+
+    private static InetSocketAddress addressOf(DatagramSocket socket) {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    private static InetSocketAddress addressOf(ShapedUdpRelay relay) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.port());
     }
 
     private static DatagramSocket loopbackSocket() throws Exception {
