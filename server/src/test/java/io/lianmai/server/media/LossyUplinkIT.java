@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.LibWebRtcPeer;
-import io.lianmai.testkit.LossyUdpRelay;
+import io.lianmai.testkit.ShapedUdpRelay;
 import io.lianmai.testkit.WhipClient;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -45,7 +45,7 @@ class LossyUplinkIT {
             System.out.printf("decoded fps over %.1f s: lossless %.1f, 5%% uplink loss %.1f%n", seconds, lossless,
                     lossyRate);
 
-            assertThat(lossy.relay.dropped()).as("the relay really dropped packets").isPositive();
+            assertThat(lossy.relay.lost()).as("the relay really dropped packets").isPositive();
             assertThat(lossless).as("the lossless run decodes video").isGreaterThan(10);
             assertThat(lossyRate).isGreaterThanOrEqualTo(lossless * 0.9);
         }
@@ -53,7 +53,7 @@ class LossyUplinkIT {
 
     /** One publisher behind a lossy relay and one player of its stream. */
     private final class Call implements AutoCloseable {
-        final LossyUdpRelay relay;
+        final ShapedUdpRelay relay;
         final LibWebRtcPeer publisher;
         final LibWebRtcPeer player;
         private WhipClient.Result published;
@@ -61,7 +61,7 @@ class LossyUplinkIT {
 
         Call(String user, double loss) throws Exception {
             int mediaPort = server.server().media().udpPort();
-            relay = new LossyUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), loss, 42);
+            relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), 0, loss, 0, 42);
             publisher = LibWebRtcPeer.publisher();
             player = LibWebRtcPeer.player();
             try {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.Await;
 import io.lianmai.testkit.LibWebRtcPeer;
-import io.lianmai.testkit.LossyUdpRelay;
+import io.lianmai.testkit.ShapedUdpRelay;
 import io.lianmai.testkit.WhipClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,7 +27,7 @@ class RtxToPlayersIT {
     @Test
     void aLossyDownlinkIsRepairedWithRtx() throws Exception {
         int mediaPort = server.server().media().udpPort();
-        try (LossyUdpRelay relay = new LossyUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), 0, 0.05, 7);
+        try (ShapedUdpRelay relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), 0, 0, 0.05, 7);
                 LibWebRtcPeer publisher = LibWebRtcPeer.publisher(); LibWebRtcPeer player = LibWebRtcPeer.player()) {
             WhipClient.Result published = whip.post(server.endpoint("whip", "roomID=9501", "rtx-pub", null),
                     server.userSig("rtx-pub"), publisher.createOffer());
@@ -46,8 +46,8 @@ class RtxToPlayersIT {
             player.awaitMedia(120, 50, Duration.ofSeconds(40));
             Await.until("retransmissions arrive as RTX", Duration.ofSeconds(20),
                     () -> relay.downlinkPackets(rtxPayloadType) >= 5,
-                    () -> relay.downlinkPackets(rtxPayloadType) + " RTX packets, " + relay.dropped() + " dropped");
-            assertThat(relay.dropped()).isPositive();
+                    () -> relay.downlinkPackets(rtxPayloadType) + " RTX packets, " + relay.lost() + " lost");
+            assertThat(relay.lost()).isPositive();
             long frames = player.videoFramesReceived();
             player.awaitMedia(frames + 60, 1, Duration.ofSeconds(30));
         }

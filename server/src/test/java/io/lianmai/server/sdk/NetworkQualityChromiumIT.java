@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lianmai.server.TestServer;
 import io.lianmai.testkit.HeadlessChromium;
-import io.lianmai.testkit.LossyUdpRelay;
+import io.lianmai.testkit.ShapedUdpRelay;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Network quality as the web SDK reports it (docs/networks.md, Network quality), in headless Chromium through a real
  * server: TRTC's levels in the pusher's and players' {@code netStatus} of LOCAL_/REMOTE_NET_STATE_UPDATE. A call on
- * loopback is excellent or good; a publisher whose uplink loses 30 % of its media packets (a {@link LossyUdpRelay}
+ * loopback is excellent or good; a publisher whose uplink loses 30 % of its media packets (a {@link ShapedUdpRelay}
  * between its peer connection and the media port) is graded bad or worse by itself and, through the server's
  * {@code netQuality} relay, by its viewer; a dropped signalling socket makes every path down (6).
  */
@@ -27,7 +27,7 @@ class NetworkQualityChromiumIT {
             + "  window.trtc.on('LOCAL_NET_STATE_UPDATE', e => window.net.local.push(e.data.pusher.netStatus));"
             + "  window.trtc.on('REMOTE_NET_STATE_UPDATE', e => window.net.remote.push(e.data.playerList.map(p =>"
             + "    Object.assign({streamID: p.streamID}, p.netStatus)))); };"
-            // As LossyUdpRelay.redirect: the answer to our publication (recvonly) names the relay, not the server.
+            // As ShapedUdpRelay.redirect: the answer to our publication (recvonly) names the relay, not the server.
             + "const srd = RTCPeerConnection.prototype.setRemoteDescription;"
             + "RTCPeerConnection.prototype.setRemoteDescription = function (d) {"
             + "  const r = window.__relay;"
@@ -84,7 +84,7 @@ class NetworkQualityChromiumIT {
     @Test
     void aPublisherLosingAThirdOfItsPacketsIsGradedBadOrWorseByItselfAndItsViewer() throws Exception {
         int mediaPort = server.server().media().udpPort();
-        try (LossyUdpRelay relay = new LossyUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), 0.3, 14);
+        try (ShapedUdpRelay relay = new ShapedUdpRelay(new InetSocketAddress("127.0.0.1", mediaPort), 0, 0.3, 0, 14);
                 HeadlessChromium carol = page(); HeadlessChromium dave = page()) {
             carol.script("window.__relay = {from: arguments[0], to: arguments[1]}", mediaPort, relay.port());
             start(carol, "nq-carol", 8812);
@@ -94,7 +94,7 @@ class NetworkQualityChromiumIT {
                     () -> lastLocal(carol).containsKey("loss") && level(lastLocal(carol), "netQualityLevel") >= 4);
             Map<?, ?> local = lastLocal(carol);
             System.out.println("30 % uplink loss, carol's netStatus: " + local);
-            assertThat(relay.dropped()).as("the relay really dropped packets").isPositive();
+            assertThat(relay.lost()).as("the relay really dropped packets").isPositive();
             assertThat(((Number) local.get("loss")).intValue()).as("the loss it reports: %s", local).isGreaterThan(15);
 
             dave.await("dave's player of carol: the whole path is bad or worse", WAIT,
