@@ -22,6 +22,15 @@ public interface DownlinkEstimate {
         return true;
     }
 
+    /**
+     * What the path is seen delivering now, bit/s: the subscriber's acknowledged throughput where the server measures
+     * it, else the estimate. Pausing the video needs both this and the estimate low: an estimate a stall or a loss
+     * burst cut for a moment must not stop video the path is still carrying.
+     */
+    default long deliveredBitrate() {
+        return targetBitrate();
+    }
+
     /** Whether the path shows congestion now (queuing delay growing, or heavy loss): no time to probe. */
     boolean congested();
 

@@ -223,6 +223,13 @@ public final class SendSideBandwidthEstimator implements DownlinkEstimate, PathQ
         return acknowledged.bitrate();
     }
 
+    /** The acknowledged throughput, or the estimate before that is known. */
+    @Override
+    public long deliveredBitrate() {
+        long delivered = acknowledged.bitrate();
+        return delivered < 0 ? targetBitrate() : delivered;
+    }
+
     /** The loss fraction of the last packets reported, 0..1. */
     @Override
     public double lossFraction() {

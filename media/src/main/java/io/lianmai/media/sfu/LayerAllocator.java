@@ -141,8 +141,10 @@ public final class LayerAllocator {
         long estimate = estimator.targetBitrate();
         long audio = audioRate(nowMillis);
         long budget = estimate - audio;
+        long deliveredForVideo = estimator.deliveredBitrate() - audio;
         long total = audio;
         long upgradeNeed = 0;
+        boolean resuming = false;
         for (int i = 0; i < downTracks.size(); i++) {
             DownTrack down = downTracks.get(i);
             PublishedTrack track = down.source();
@@ -162,7 +164,8 @@ public final class LayerAllocator {
             int candidate = biggestWithin(track, Math.min(budget, topRate));
             if (candidate < 0) {
                 int smallest = track.rankedLayer(true);
-                boolean low = budget < PAUSE_SHARE * rate(track, smallest);
+                double pauseBelow = PAUSE_SHARE * rate(track, smallest);
+                boolean low = budget < pauseBelow && deliveredForVideo < pauseBelow;
                 if (!low) {
                     lowSince[i] = NONE;
                 } else if (lowSince[i] == NONE) {
@@ -182,6 +185,11 @@ public final class LayerAllocator {
                 if (candidateRate < currentRate) {
                     nextProbeAt = Math.max(nextProbeAt, nowMillis + MIN_PROBE_INTERVAL_MILLIS); // congestion: wait
                 }
+                if (choice == DownTrack.PAUSED && current != DownTrack.PAUSED) {
+                    // A paused video is probed back 2 s on, not after the failed probes' spacing (up to 5 s).
+                    probeInterval = MIN_PROBE_INTERVAL_MILLIS;
+                    nextProbeAt = nowMillis + MIN_PROBE_INTERVAL_MILLIS;
+                }
             } else if (candidateRate > currentRate) {
                 if (upSince[i] == NONE) {
                     upSince[i] = nowMillis;
@@ -196,9 +204,11 @@ public final class LayerAllocator {
             down.allocate(choice);
             long chosenRate = rate(track, choice);
             budget -= chosenRate;
+            deliveredForVideo -= chosenRate;
             total += chosenRate;
             if (upgradeNeed == 0 && chosenRate < topRate) {
                 upgradeNeed = total + rate(track, smallestAbove(track, chosenRate, topRate)) - chosenRate;
+                resuming = choice == DownTrack.PAUSED;
             }
         }
         boolean fits = upgradeNeed == 0 || estimate >= upgradeNeed;
@@ -208,11 +218,12 @@ public final class LayerAllocator {
         if (fits) {
             probeInterval = MIN_PROBE_INTERVAL_MILLIS; // all fits, or will after the up hold
         } else {
-            maybeProbe(upgradeNeed, nowMillis);
+            maybeProbe(upgradeNeed, resuming, nowMillis);
         }
     }
 
-    private void maybeProbe(long need, long nowMillis) {
+    /** @param resuming whether the upgrade is a paused video's smallest layer: probed straight at it, no step */
+    private void maybeProbe(long need, boolean resuming, long nowMillis) {
         if (probeUntil != NONE || estimator.probing() || estimator.congested()) {
             return;
         }
@@ -229,7 +240,8 @@ public final class LayerAllocator {
             return;
         }
         long estimate = estimator.targetBitrate();
-        startProbe(need, (long) (PROBE_STEP * Math.max(estimate, forwardedRate(nowMillis))), nowMillis);
+        startProbe(need, resuming ? Long.MAX_VALUE : (long) (PROBE_STEP * Math.max(estimate, forwardedRate(nowMillis))),
+                nowMillis);
         nextProbeAt = nowMillis + probeInterval;
         probeInterval = Math.min(MAX_PROBE_INTERVAL_MILLIS, probeInterval * 2);
     }

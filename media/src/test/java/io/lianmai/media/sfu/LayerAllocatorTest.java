@@ -145,6 +145,51 @@ class LayerAllocatorTest {
     }
 
     @Test
+    void anEstimateCutUnderTheSmallestLayerWhileThePathStillDeliversItDoesNotPauseTheVideo() {
+        Call call = new Call(true);
+        call.run(3000);
+        call.estimate.capacity = 300_000;
+        call.estimate.target = 255_000;
+        call.run(1000);
+        assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
+
+        // A stall or a loss burst cuts the estimate to 84 kbit/s (seen in a loaded run: the video was paused for the
+        // rest of the cap), while the acknowledged throughput shows the small layer and audio still arriving.
+        call.estimate.target = 84_000;
+        call.estimate.delivered = 260_000;
+        call.run(5000);
+        assertThat(call.video.pauses()).isZero();
+        assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
+    }
+
+    @Test
+    void aPausedVideoIsProbedBackAfter2sNotAfterTheFailedProbesSpacing() {
+        Call call = new Call(true);
+        call.run(3000);
+        call.estimate.capacity = 300_000;
+        call.estimate.target = 255_000;
+        call.run(20_000); // probes into the cap fail: 5 s apart by now
+        call.estimate.capacity = 90_000;
+        call.estimate.target = 90_000; // the path really narrows: paused
+        call.run(LayerAllocator.PAUSE_HOLD_MILLIS + 2 * LayerAllocator.INTERVAL_MILLIS);
+        assertThat(call.video.allocatedLayer()).isEqualTo(DownTrack.PAUSED);
+        long pausedAt = call.now;
+        long probes = call.allocator.probesStarted();
+
+        call.estimate.capacity = 300_000; // it widens again
+        while (call.now - pausedAt < 10_000 && call.video.currentLayer() != SMALL) {
+            call.run(20);
+        }
+        assertThat(call.allocator.probesStarted() - probes).as("the probe straight at audio + the small layer, and "
+                + "the next (for the big layer) at once after it raised the estimate").isBetween(1L, 2L);
+        assertThat(call.now - pausedAt).as("ms from the pause to the small layer: a probe 2 s on, the up hold")
+                .isLessThanOrEqualTo(MIN_PROBE_AND_HOLD_MILLIS);
+    }
+
+    private static final long MIN_PROBE_AND_HOLD_MILLIS = LayerAllocator.MIN_PROBE_INTERVAL_MILLIS
+            + LayerAllocator.UP_HOLD_MILLIS + 3 * LayerAllocator.INTERVAL_MILLIS + 200;
+
+    @Test
     void whileMovingDownTheLayerLeftIsNotResentAndTheSmallerOnesRepairsAreNotStarvedByItsResends() {
         Call call = new Call(true);
         RetransmissionBudget budget = new RetransmissionBudget(new RetransmissionLimits(0, 1_000, 50), call.now);
@@ -259,6 +304,8 @@ class LayerAllocatorTest {
     /** The estimate as a test scripts it: a probe's result is what it sent, within the link's capacity. */
     private static final class ScriptedEstimate implements DownlinkEstimate {
         long target = 300_000;
+        /** What the path is seen delivering; -1: as the estimate. */
+        long delivered = -1;
         long capacity = Long.MAX_VALUE;
         /** The share of a probe's rate its result shows. */
         double measured = 1.0;
@@ -272,6 +319,11 @@ class LayerAllocatorTest {
         @Override
         public long targetBitrate() {
             return target;
+        }
+
+        @Override
+        public long deliveredBitrate() {
+            return delivered < 0 ? target : delivered;
         }
 
         @Override
