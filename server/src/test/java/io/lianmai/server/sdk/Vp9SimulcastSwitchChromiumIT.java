@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * numbering across switches"). The web SDK publishes VP8 simulcast; a script installed before the page's makes its
  * sending transceiver prefer VP9 only ({@code setCodecPreferences}) and gives each encoding {@code L1T3}, as an app
  * choosing VP9 would. The player stays on each layer at least four seconds: the VP8 player that the numbering broke
- * stopped about three seconds after a switch.
+ * stopped about three seconds after a switch. Whether a switch without the rewrite breaks the player depends on where
+ * Chromium's random counters start, so this test shows that VP9 simulcast switching works with real clients;
+ * {@code Vp9PictureContinuityTest} (media) is the one that fails without the rewrite.
  */
 class Vp9SimulcastSwitchChromiumIT {
     private static final Duration WAIT = Duration.ofSeconds(25);
