@@ -1,7 +1,6 @@
 package io.lianmai.media.sfu;
 
 import io.lianmai.wire.rtcp.SenderReport;
-import io.lianmai.wire.rtp.Codec;
 import io.lianmai.wire.rtp.HeaderExtensionIterator;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.wire.rtp.RtxPacket;
@@ -49,8 +48,8 @@ public final class DownTrack {
     private final ExtensionIdMap extensionIds;
     private final RtpSink sink;
     private final RtpSequenceRewriter rewriter;
-    /** VP8's picture numbering made continuous across switches, or null for other codecs. */
-    private final Vp8PictureRewriter vp8Pictures;
+    /** VP8's and VP9's picture numbering made continuous across switches, or null for other codecs. */
+    private final PictureNumberingRewriter pictures;
     private final RtpPacket out = new RtpPacket();
     private final HeaderExtensionIterator extensions = new HeaderExtensionIterator();
 
@@ -112,7 +111,7 @@ public final class DownTrack {
         this.extensionIds = extensionIds;
         this.sink = sink;
         this.rewriter = new RtpSequenceRewriter(source.codec().clockRate());
-        this.vp8Pictures = source.codec() == Codec.VP8 ? new Vp8PictureRewriter() : null;
+        this.pictures = PictureNumberingRewriter.forCodec(source.codec());
     }
 
     /**
@@ -256,8 +255,8 @@ public final class DownTrack {
         }
         out.setSequenceNumber(rewriter.sequenceNumber());
         out.setTimestamp(outputTimestamp(sourceSeq, sourceTimestamp));
-        if (vp8Pictures != null) {
-            vp8Pictures.rewrite(out.buffer(), out.payloadOffset(), out.payloadLength(), rewriter.run());
+        if (pictures != null) {
+            pictures.rewrite(out.buffer(), out.payloadOffset(), out.payloadLength(), rewriter.run());
         }
         send(len);
         if (budget != null) {
@@ -399,8 +398,8 @@ public final class DownTrack {
         }
         out.setSequenceNumber(outputSeq);
         out.setTimestamp(outputTimestamp(sourceSeq, out.timestamp()));
-        if (vp8Pictures != null) {
-            vp8Pictures.apply(out.buffer(), out.payloadOffset(), out.payloadLength());
+        if (pictures != null) {
+            pictures.apply(out.buffer(), out.payloadOffset(), out.payloadLength());
         }
         retransmitted++;
         if (rtxSsrc < 0) {

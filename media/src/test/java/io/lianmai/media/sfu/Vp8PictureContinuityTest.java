@@ -2,12 +2,9 @@ package io.lianmai.media.sfu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lianmai.testkit.FakeClock;
 import io.lianmai.wire.rtp.Codec;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.wire.vp8.Vp8PayloadDescriptor;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +23,12 @@ import org.junit.jupiter.api.Test;
 class Vp8PictureContinuityTest {
     private static final long SMALL_SSRC = 0x1111;
     private static final long BIG_SSRC = 0x2222;
-    private static final int SMALL = 0;
-    private static final int BIG = 1;
+    private static final int SMALL = TwoLayerPublisher.SMALL;
+    private static final int BIG = TwoLayerPublisher.BIG;
     /** libwebrtc's three temporal layers: TL0, TL2, TL1, TL2, TL0, … */
     private static final int[] TEMPORAL_PATTERN = {0, 2, 1, 2};
 
-    private final FakeClock clock = new FakeClock();
-    private final byte[] scratch = Buffers.packetArray();
+    private final TwoLayerPublisher publisher = new TwoLayerPublisher(SMALL_SSRC, BIG_SSRC);
     private final RtpPacket packet = new RtpPacket();
     private final byte[] buf = new byte[1200];
     /** Per layer: next sequence number, frames sent, PictureID and TL0PICIDX of the next frame. */
@@ -40,33 +36,35 @@ class Vp8PictureContinuityTest {
     private final int[] frames = new int[2];
     private final int[] picture = {32_700, 1_000};
     private final int[] tl0 = {250, 10};
-    private final boolean[] keyframeAsked = {true, true};
     private PublishedTrack track;
     private Publication publication;
-    private long timestamp;
 
     @Test
     void framesFollowOneAnotherAcrossSwitchesAPauseAndWrapsAndRepairsCarryWhatTheOriginalsDid() {
         track = new PublishedTrack("1", Codec.VP8, 96, 0, new String[] {"l", "h"}, new long[] {SMALL_SSRC, BIG_SSRC});
-        publication = new Publication("app/r1/alice_main", List.of(track), new int[] {-1}, 0, 0, 0x9999,
-                new KeyframeRequests());
-        Viewer viewer = new Viewer();
+        publication = new Publication("app/r1/alice_main", List.of(track), new int[] {-1}, 0, 0, 0x9999, publisher);
+        publisher.start(publication, this::frame);
+        // [PictureID, TL0PICIDX, TID] of each frame's first packet.
+        RecordingSubscriber viewer = new RecordingSubscriber((b, at, n) -> Vp8PayloadDescriptor.isStartOfFrame(b, at, n)
+                ? new int[] {Vp8PayloadDescriptor.pictureId(b, at, n), Vp8PayloadDescriptor.tl0PicIdx(b, at, n),
+                        Vp8PayloadDescriptor.temporalLayerId(b, at, n)}
+                : null);
         viewer.downTrack = new DownTrack(track, 0x5555, 98, ExtensionIdMap.between(Map.of(), Map.of(), Set.of()),
                 viewer);
-        viewer.downTrack.attach(clock.millis());
+        viewer.downTrack.attach(publisher.clock.millis());
 
-        run(2000);
+        publisher.run(2000);
         assertThat(viewer.lastLength).as("the big layer first").isEqualTo(1000);
         viewer.downTrack.preferLowLayer(true);
-        run(3000);
+        publisher.run(3000);
         assertThat(viewer.lastLength).as("then the small one").isEqualTo(300);
         viewer.downTrack.preferLowLayer(false);
-        run(3000);
+        publisher.run(3000);
         assertThat(viewer.lastLength).as("the big one again").isEqualTo(1000);
         viewer.downTrack.allocate(DownTrack.PAUSED);
-        run(1000);
+        publisher.run(1000);
         viewer.downTrack.allocate(SMALL);
-        run(3000);
+        publisher.run(3000);
         assertThat(viewer.lastLength).as("resumed on the small layer").isEqualTo(300);
         assertThat(viewer.downTrack.layerSwitches()).isGreaterThanOrEqualTo(2);
         assertThat(viewer.downTrack.pauses()).isEqualTo(1);
@@ -87,37 +85,12 @@ class Vp8PictureContinuityTest {
         assertThat(viewer.frameStarts.stream().anyMatch(s -> s[1] == 0)).as("the TL0PICIDX wrapped").isTrue();
 
         // A NACK for a packet of the current run is answered with the numbers its original carried.
-        byte[] original = viewer.packets.get(viewer.packets.size() - 5);
-        RtpPacket sent = new RtpPacket();
-        assertThat(sent.wrap(original, 0, original.length)).isTrue();
-        int count = viewer.packets.size();
-        assertThat(viewer.downTrack.retransmit(sent.sequenceNumber(), clock.millis(), scratch)).isTrue();
-        byte[] repair = viewer.packets.get(count);
-        assertThat(repair).isEqualTo(original);
+        viewer.assertRepairIsTheOriginal(publisher.clock.millis(), publisher.scratch);
     }
 
-    /** {@code millis} of 30 fps frames on both layers and 20 ms media-loop ticks. */
-    private void run(long millis) {
-        long end = clock.millis() + millis;
-        long nextFrame = clock.millis();
-        while (clock.millis() < end) {
-            clock.advance(Duration.ofMillis(1));
-            long now = clock.millis();
-            if (now >= nextFrame) {
-                nextFrame += 33;
-                timestamp += 3000;
-                frame(SMALL, 1, 300, now);
-                frame(BIG, 3, 1000, now);
-            }
-            if (now % 20 == 0) {
-                publication.tick(now, scratch);
-            }
-        }
-    }
-
-    private void frame(int layer, int packets, int length, long now) {
-        boolean keyframe = keyframeAsked[layer];
-        keyframeAsked[layer] = false;
+    private void frame(int layer, boolean keyframe, long timestamp, long now) {
+        int packets = layer == SMALL ? 1 : 3;
+        int length = layer == SMALL ? 300 : 1000;
         int temporal = keyframe ? 0 : TEMPORAL_PATTERN[frames[layer] % TEMPORAL_PATTERN.length];
         if (keyframe) {
             frames[layer] = 0;
@@ -148,49 +121,7 @@ class Vp8PictureContinuityTest {
             buf[22] = 0x01;
             buf[23] = 0x2a;
             packet.wrap(buf, 0, length);
-            publication.onRtp(packet, now, scratch);
-        }
-    }
-
-    /** The subscriber: every packet it gets, and [PictureID, TL0PICIDX, TID] of each frame's first packet. */
-    private static final class Viewer implements RtpSink {
-        final List<byte[]> packets = new ArrayList<>();
-        final List<int[]> frameStarts = new ArrayList<>();
-        final RtpPacket parsed = new RtpPacket();
-        DownTrack downTrack;
-        int lastLength;
-
-        @Override
-        public void sendRtp(byte[] buf, int off, int len) {
-            packets.add(Arrays.copyOfRange(buf, off, off + len));
-            lastLength = len;
-            parsed.wrap(buf, off, len);
-            int at = parsed.payloadOffset();
-            int n = parsed.payloadLength();
-            if (Vp8PayloadDescriptor.isStartOfFrame(buf, at, n)) {
-                frameStarts.add(new int[] {Vp8PayloadDescriptor.pictureId(buf, at, n),
-                        Vp8PayloadDescriptor.tl0PicIdx(buf, at, n), Vp8PayloadDescriptor.temporalLayerId(buf, at, n)});
-            }
-        }
-
-        @Override
-        public void sendRtcp(byte[] buf, int off, int len) {
-        }
-    }
-
-    /** The server's PLIs (RFC 4585 §6.3.1) to the publisher: the asked layer's next frame is a keyframe. */
-    private final class KeyframeRequests implements RtpSink {
-        @Override
-        public void sendRtp(byte[] buf, int off, int len) {
-        }
-
-        @Override
-        public void sendRtcp(byte[] buf, int off, int len) {
-            if (len >= 12 && (buf[off + 1] & 0xFF) == 206 && (buf[off] & 0x1F) == 1) {
-                long media = ((buf[off + 8] & 0xFFL) << 24) | ((buf[off + 9] & 0xFF) << 16)
-                        | ((buf[off + 10] & 0xFF) << 8) | (buf[off + 11] & 0xFF);
-                keyframeAsked[media == SMALL_SSRC ? SMALL : BIG] = true;
-            }
+            publication.onRtp(packet, now, publisher.scratch);
         }
     }
 }

@@ -138,6 +138,42 @@ public final class Vp9PayloadDescriptor {
         return len < 3 ? -1 : (first & 0x7F) << 8 | (buf[off + 2] & 0xFF);
     }
 
+    /** Whether the PICTURE ID is 15 bits long (the M bit); {@code false} when it is 7 bits or absent. */
+    public static boolean hasLongPictureId(byte[] buf, int off, int len) {
+        return len >= 3 && (buf[off] & I) != 0 && (buf[off + 1] & 0x80) != 0;
+    }
+
+    /**
+     * Writes {@code pictureId} over the PICTURE ID in place, in the field's own width (its low 15 or 7 bits; the M bit
+     * is kept, so the packet's length never changes), as an SFU does to keep one receiver's picture numbering
+     * continuous across the streams it forwards. Returns {@code false}, writing nothing, when the payload has no
+     * PICTURE ID or is shorter than the descriptor it announces.
+     */
+    public static boolean setPictureId(byte[] buf, int off, int len, int pictureId) {
+        if (length(buf, off, len) < 0 || (buf[off] & I) == 0) {
+            return false;
+        }
+        if ((buf[off + 1] & 0x80) != 0) {
+            buf[off + 1] = (byte) (0x80 | (pictureId >>> 8) & 0x7F);
+            buf[off + 2] = (byte) pictureId;
+        } else {
+            buf[off + 1] = (byte) (pictureId & 0x7F);
+        }
+        return true;
+    }
+
+    /**
+     * Writes {@code tl0PicIdx} (its low 8 bits) over the TL0PICIDX in place; {@code false}, writing nothing, when
+     * there is none (flexible mode, or no layer indices) or the payload is shorter than the descriptor it announces.
+     */
+    public static boolean setTl0PicIdx(byte[] buf, int off, int len, int tl0PicIdx) {
+        if (length(buf, off, len) < 0 || (buf[off] & (L | F)) != L) {
+            return false;
+        }
+        buf[layerIndicesOffset(buf, off, len) + 1] = (byte) tl0PicIdx;
+        return true;
+    }
+
     /** The spatial layer id (SID, 0..7), or -1 if the layer indices are absent. */
     public static int spatialLayerId(byte[] buf, int off, int len) {
         int at = layerIndicesOffset(buf, off, len);
