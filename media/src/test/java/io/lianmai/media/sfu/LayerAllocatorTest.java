@@ -70,11 +70,7 @@ class LayerAllocatorTest {
 
     @Test
     void aProbeThatRaisedTheEstimateShortOfTheNeedIsFollowedByTheNextAtOnce() {
-        Call call = new Call(true);
-        call.run(3000);
-        call.estimate.capacity = 300_000;
-        call.estimate.target = 255_000;
-        call.run(20_000); // probes into the cap fail: they are 5 s apart by now
+        Call call = cappedAt300k(20_000); // probes into the cap fail: they are 5 s apart by now
         assertThat(call.video.currentLayer()).isEqualTo(SMALL);
 
         // Lifted, but the first probe's result shows only 0.55 × what it sent (a loaded, lossy path measures short).
@@ -129,11 +125,7 @@ class LayerAllocatorTest {
 
     @Test
     void aMomentaryDipUnderTheSmallestLayerDoesNotPauseTheVideo() {
-        Call call = new Call(true);
-        call.run(3000);
-        call.estimate.capacity = 300_000;
-        call.estimate.target = 255_000;
-        call.run(1000);
+        Call call = cappedAt300k(1000);
         assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
 
         call.estimate.target = 120_000; // an overuse on a lossy path: 70 kbit/s for video, under half the small layer
@@ -146,11 +138,7 @@ class LayerAllocatorTest {
 
     @Test
     void anEstimateCutUnderTheSmallestLayerWhileThePathStillDeliversItDoesNotPauseTheVideo() {
-        Call call = new Call(true);
-        call.run(3000);
-        call.estimate.capacity = 300_000;
-        call.estimate.target = 255_000;
-        call.run(1000);
+        Call call = cappedAt300k(1000);
         assertThat(call.video.allocatedLayer()).isEqualTo(SMALL);
 
         // A stall or a loss burst cuts the estimate to 84 kbit/s (seen in a loaded run: the video was paused for the
@@ -164,11 +152,7 @@ class LayerAllocatorTest {
 
     @Test
     void aPausedVideoIsProbedBackAfter2sNotAfterTheFailedProbesSpacing() {
-        Call call = new Call(true);
-        call.run(3000);
-        call.estimate.capacity = 300_000;
-        call.estimate.target = 255_000;
-        call.run(20_000); // probes into the cap fail: 5 s apart by now
+        Call call = cappedAt300k(20_000); // probes into the cap fail: 5 s apart by now
         call.estimate.capacity = 90_000;
         call.estimate.target = 90_000; // the path really narrows: paused
         call.run(LayerAllocator.PAUSE_HOLD_MILLIS + 2 * LayerAllocator.INTERVAL_MILLIS);
@@ -299,6 +283,19 @@ class LayerAllocatorTest {
         call.run(5000);
         assertThat(call.video.allocatedLayer()).isEqualTo(DownTrack.UNALLOCATED);
         assertThat(call.video.currentLayer()).isEqualTo(BIG);
+    }
+
+    /**
+     * A subscriber that got the big layer, then a 300 kbit/s cap (the estimate settling at 255 kbit/s) for
+     * {@code millis}.
+     */
+    private static Call cappedAt300k(long millis) {
+        Call call = new Call(true);
+        call.run(3000);
+        call.estimate.capacity = 300_000;
+        call.estimate.target = 255_000;
+        call.run(millis);
+        return call;
     }
 
     /** The estimate as a test scripts it: a probe's result is what it sent, within the link's capacity. */
