@@ -27,7 +27,9 @@ import java.util.List;
  *       {@link #PROBE_HEADROOM} × the rate the bigger layer needs, for {@link DownlinkEstimate#probeMillis}, and the
  *       estimator's probe result raises the estimate when the path carried it. After a subscriber's first probe, a
  *       probe goes no higher than {@link #PROBE_STEP} × the estimate: one straight at the big layer's rate under a
- *       300 kbit/s cap is 9 × the path, overflows the bottleneck's queue, and loses the media behind it. A REMB subscriber's probe is a ramp of
+ *       300 kbit/s cap is 9 × the path, overflows the bottleneck's queue, and loses the media behind it. A stepped
+ *       probe that failed is followed by one straight at the need (a small probe on a lossy path can fail on an open
+ *       path), so under a cap every other probe is stepped. A REMB subscriber's probe is a ramp of
  *       seconds, padded up to what {@link DownlinkEstimate#probeRate} allows as its own estimate climbs, and ended
  *       as soon as the upgrade fits or the subscriber reports congestion ({@link RembEstimate}). Probes are spaced {@link #MIN_PROBE_INTERVAL_MILLIS}
  *       apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
@@ -91,6 +93,9 @@ public final class LayerAllocator {
     /** The estimate when the last probe started, until the next evaluation after its result; else {@link #NONE}. */
     private long estimateAtProbe = NONE;
     private long probesStarted;
+    /** Whether the last probe was held to {@link #PROBE_STEP} × the estimate; whether the next goes straight. */
+    private boolean lastProbeStepped;
+    private boolean straightNext;
 
     public LayerAllocator(List<DownTrack> downTracks, DownlinkEstimate estimator) {
         this.downTracks = downTracks;
@@ -233,15 +238,21 @@ public final class LayerAllocator {
                 // (libwebrtc's "further probing"), not after the failed-probe spacing.
                 probeInterval = MIN_PROBE_INTERVAL_MILLIS;
                 nextProbeAt = NONE;
+            } else if (lastProbeStepped) {
+                // A stepped probe that failed: the next goes straight at the need. A small probe on a lossy path
+                // can fail where the path is open (seen in CI: the big layer not back within 20 s of a lift).
+                straightNext = true;
             }
             estimateAtProbe = NONE;
         }
         if (nextProbeAt != NONE && nowMillis < nextProbeAt) {
             return;
         }
-        long estimate = estimator.targetBitrate();
-        startProbe(need, resuming ? Long.MAX_VALUE : (long) (PROBE_STEP * Math.max(estimate, forwardedRate(nowMillis))),
-                nowMillis);
+        long step = (long) (PROBE_STEP * Math.max(estimator.targetBitrate(), forwardedRate(nowMillis)));
+        boolean straight = resuming || straightNext;
+        straightNext = false;
+        lastProbeStepped = !straight && step < need * PROBE_HEADROOM;
+        startProbe(need, straight ? Long.MAX_VALUE : step, nowMillis);
         nextProbeAt = nowMillis + probeInterval;
         probeInterval = Math.min(MAX_PROBE_INTERVAL_MILLIS, probeInterval * 2);
     }

@@ -99,6 +99,33 @@ class LayerAllocatorTest {
     }
 
     @Test
+    void aStepAfterTheCapIsAtMostTwiceTheEstimateAndOneThatFailedIsFollowedByOneStraightAtTheNeed() {
+        Call call = cappedAt300k(20_000);
+        int before = call.estimate.sentRates.size();
+        assertThat(call.estimate.sentRates.subList(before - 2, before)).as("probes into the cap, one of them stepped")
+                .anySatisfy(rate -> assertThat(rate).isLessThan(800_000));
+
+        // Lifted, but the next probe shows nothing (a small probe on a lossy path can fail on an open path).
+        call.estimate.capacity = Long.MAX_VALUE;
+        call.estimate.measured = 0;
+        long lifted = call.now;
+        while (call.now - lifted < 10_000 && call.estimate.sentRates.size() < before + 1) {
+            call.run(20);
+        }
+        call.estimate.measured = 1.0;
+        while (call.now - lifted < 20_000 && call.video.currentLayer() != BIG) {
+            call.run(20);
+        }
+        List<Long> after = call.estimate.sentRates.subList(before, call.estimate.sentRates.size());
+        assertThat(after).as("probe rates after the lift, bit/s").hasSizeGreaterThanOrEqualTo(2);
+        if (after.get(0) < 800_000) { // the first after the lift was stepped, and failed: the next goes straight
+            assertThat(after.get(1)).as("straight at 1.25 × audio + the big layer").isGreaterThan(1_500_000);
+        }
+        assertThat(call.video.currentLayer()).as("back on the big layer").isEqualTo(BIG);
+        assertThat(call.now - lifted).isLessThan(15_000);
+    }
+
+    @Test
     void videoPausesBeforeAudioSuffersAndResumesWhenTheSmallLayerFits() {
         Call call = new Call(true);
         call.run(3000);
@@ -311,6 +338,8 @@ class LayerAllocatorTest {
         long probeStartMillis;
         long resolveAt = -1;
         long result;
+        /** What each probe sent, bit/s, in order. */
+        final List<Long> sentRates = new java.util.ArrayList<>();
         Call call;
 
         @Override
@@ -340,6 +369,7 @@ class LayerAllocatorTest {
             open = false;
             long elapsed = Math.max(20, nowMillis - probeStartMillis); // the first burst's bytes, from the first instant
             long sentRate = (call.sink.bytes - probeStartBytes) * 8000 / elapsed;
+            sentRates.add(sentRate);
             result = Math.min((long) (sentRate * measured), capacity);
             resolveAt = nowMillis + 100; // a feedback round trip
         }
