@@ -103,7 +103,7 @@ public final class RembEstimate implements DownlinkEstimate {
         return bitrate >= 0 && (congested || lastReportMillis - firstReportMillis >= SETTLE_MILLIS);
     }
 
-    /** Whether the receiver cut its estimate in a report less than {@link #CONGESTION_HOLD_MILLIS} before its latest. */
+    /** Whether the receiver cut its estimate in a report under {@link #CONGESTION_HOLD_MILLIS} before its latest. */
     @Override
     public boolean congested() {
         return congested;

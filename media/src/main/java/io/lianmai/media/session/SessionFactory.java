@@ -138,7 +138,7 @@ public final class SessionFactory {
         return NegotiationPolicy.defaults().withRtcpFeedback(feedback).withHeaderExtensions(extensions);
     }
 
-    /** {@code base} answering the playout delay extension too (transport-cc players, see {@link PlayoutDelayStamper}). */
+    /** {@code base} answering the playout delay extension too (transport-cc players, {@link PlayoutDelayStamper}). */
     private static NegotiationPolicy withPlayoutDelay(NegotiationPolicy base) {
         List<String> extensions = new ArrayList<>(base.headerExtensions());
         extensions.add(ExtMap.PLAYOUT_DELAY);

@@ -29,10 +29,10 @@ import java.util.List;
  *       probe goes no higher than {@link #PROBE_STEP} × the estimate: one straight at the big layer's rate under a
  *       300 kbit/s cap is 9 × the path, overflows the bottleneck's queue, and loses the media behind it. A stepped
  *       probe that failed is followed by one straight at the need (a small probe on a lossy path can fail on an open
- *       path), so under a cap every other probe is stepped. A REMB subscriber's probe is a ramp of
- *       seconds, padded up to what {@link DownlinkEstimate#probeRate} allows as its own estimate climbs, and ended
- *       as soon as the upgrade fits or the subscriber reports congestion ({@link RembEstimate}). Probes are spaced {@link #MIN_PROBE_INTERVAL_MILLIS}
- *       apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
+ *       path), so under a cap every other probe is stepped. A REMB subscriber's probe is a ramp of seconds, padded
+ *       up to what {@link DownlinkEstimate#probeRate} allows as its own estimate climbs, and ended as soon as the
+ *       upgrade fits or the subscriber reports congestion ({@link RembEstimate}). Probes are spaced
+ *       {@link #MIN_PROBE_INTERVAL_MILLIS} apart, doubling up to {@link #MAX_PROBE_INTERVAL_MILLIS} while they fail, never while the path is
  *       congested; one that raised the estimate by {@link #RAISED} × or more without reaching the need is followed
  *       by the next at once (a loaded or lossy path measures a probe short: 0.6 × its rate was seen, and five more
  *       seconds per try made the way back to the big layer take 19 s). A new subscriber is probed as soon as its
@@ -42,8 +42,8 @@ import java.util.List;
  * </ul>
  *
  * Only subscribers the server can probe (RTX, and transport-cc or REMB with abs-send-time) are allocated: without
- * probing, an estimate could only ever move a subscriber down. Nothing is allocated before the first estimate. Layer rates are the publisher's layers'
- * {@link IncomingLayer#averageBitrate}.
+ * probing, an estimate could only ever move a subscriber down. Nothing is allocated before the first estimate. Layer
+ * rates are the publisher's layers' {@link IncomingLayer#averageBitrate}.
  *
  * <p>On the media thread, from its subscription's tick; allocates nothing.
  */

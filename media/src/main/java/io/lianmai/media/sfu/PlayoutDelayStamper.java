@@ -106,22 +106,20 @@ public final class PlayoutDelayStamper implements RtpSink {
             if (delayMillis == 0) {
                 turnedOn++;
             }
-            delayMillis = delayFor(estimator.feedbackRttMicros() / 1000, maxDelayMillis);
             lowSince = NONE;
-        } else if (delayMillis > 0) {
-            if (loss >= OFF_LOSS) {
-                lowSince = NONE;
-            } else if (lowSince == NONE) {
-                lowSince = now;
-            } else if (now - lowSince >= OFF_HOLD_MILLIS) {
-                delayMillis = 0;
-                offAt = now;
-                lowSince = NONE;
-            }
-            if (delayMillis > 0) {
-                delayMillis = delayFor(estimator.feedbackRttMicros() / 1000, maxDelayMillis);
-            }
+        } else if (delayMillis == 0) {
+            return; // off, and nothing to turn it on
+        } else if (loss >= OFF_LOSS) {
+            lowSince = NONE;
+        } else if (lowSince == NONE) {
+            lowSince = now;
+        } else if (now - lowSince >= OFF_HOLD_MILLIS) {
+            delayMillis = 0;
+            offAt = now;
+            lowSince = NONE;
+            return;
         }
+        delayMillis = delayFor(estimator.feedbackRttMicros() / 1000, maxDelayMillis);
     }
 
     @Override
