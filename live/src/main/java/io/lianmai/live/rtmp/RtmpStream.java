@@ -86,6 +86,19 @@ public final class RtmpStream {
         return channel.writeAndFlush(UserControlMessage.streamEof(streamId).toMessage());
     }
 
+    /**
+     * The context of the connection's {@link RtmpChunkEncoder} (null once the pipeline is gone): a player encodes its
+     * merged media with that encoder and writes the bytes from there, on the channel's event loop.
+     */
+    io.netty.channel.ChannelHandlerContext encoderContext() {
+        return channel.pipeline().context(RtmpChunkEncoder.class);
+    }
+
+    /** The connection's event loop. */
+    public io.netty.channel.EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
     /** Whether the connection can take more data without queueing (for dropping frames to slow players). */
     public boolean isWritable() {
         return channel.isWritable();
