@@ -43,9 +43,11 @@ public final class FlvBenchCommand implements Callable<Integer> {
     String protocol = "flv";
 
     @Option(names = "--target", paramLabel = "SERVER[=URLS]",
-            description = "A server to measure, repeatable, in this order: lianmai (a child server), "
-                    + "srs[=http://127.0.0.1:18080,rtmp://127.0.0.1:19350], nginx[=rtmp://127.0.0.1:1935]. "
-                    + "Default: lianmai.")
+            description = "A server to measure, repeatable, run in this order: lianmai (a child server), "
+                    + "srs[=http://127.0.0.1:18080,rtmp://127.0.0.1:19350], nginx[=rtmp://127.0.0.1:1935]. After "
+                    + "'=', comma-separated: the URLs, pid=N (the process to read; else --srs-pid/--nginx-pid), "
+                    + "label=TEXT; for lianmai jar=PATH (else --server-jar) and set=KEY=VALUE (repeatable, after "
+                    + "--server-set). Default: lianmai.")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--srs-pid", paramLabel = "PID", description = "SRS's process id, to read its CPU and memory.")
@@ -133,13 +135,14 @@ public final class FlvBenchCommand implements Callable<Integer> {
         Path logDir = Files.createTempDirectory("lianmai-bench-flv-" + target.name);
         try {
             if (target.kind == Kind.LIANMAI) {
-                Path jar = serverJar != null ? serverJar
+                Path jar = target.jar != null ? target.jar : serverJar != null ? serverJar
                         : Path.of(System.getProperty("lianmai.home", "."), "server", "target", "lianmai.jar");
                 log.println("starting the Lianmai server: " + jar);
                 // Every player comes from 127.0.0.1: lift the per-address caps first; --server-set still wins.
                 List<String> settings = new ArrayList<>(List.of("http.maxConnectionsPerIp=1000000",
                         "rtmp.maxConnectionsPerIp=1000000"));
                 settings.addAll(serverSettings);
+                settings.addAll(target.settings);
                 child = ChildServer.start(jar, serverJavaOpts, settings);
                 log.println(child.describe());
                 pid = child.pid();
@@ -284,10 +287,10 @@ public final class FlvBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nLive players: %s, %d per server, input %.2f Mbit/s, %d s measured after %d s "
                 + "warm-up%n", protocol == PlayerLoad.Protocol.FLV ? "HTTP-FLV" : "RTMP play", players, inputMbps,
                 seconds, warmup);
-        out.printf(Locale.ROOT, "%-28s %8s %8s %9s %9s %10s %10s %9s %10s %9s%n", "server", "playing", "starved",
+        out.printf(Locale.ROOT, "%-30s %8s %8s %9s %9s %10s %11s %9s %10s %9s%n", "server", "playing", "starved",
                 "gap ms", "Mbit/s", "CPU cores", "Mbit/s/core", "RSS MB", "KB/player", "client");
         for (Result r : results) {
-            out.printf(Locale.ROOT, "%-28s %8s %8d %9d %9.1f %10s %10s %9s %10s %9.2f%n", r.name,
+            out.printf(Locale.ROOT, "%-30s %8s %8d %9d %9.1f %10s %11s %9s %10s %9.2f%n", r.name,
                     r.started + "/" + r.players, r.starved, r.longestGapMillis, r.mbps, fmt(r.serverCores, "%.3f"),
                     fmt(r.mbpsPerCore(), "%.0f"), fmt(r.rssMb, "%.0f"), fmt(r.rssPerPlayerKb, "%.1f"),
                     r.clientCores);
@@ -298,21 +301,21 @@ public final class FlvBenchCommand implements Callable<Integer> {
                 out.println("    " + r.firstProblem);
             }
         }
-        Result lianmai = results.stream().filter(r -> r.name.startsWith("lianmai")).findFirst().orElse(null);
-        if (lianmai == null || results.size() < 2) {
+        List<Result> ours = results.stream().filter(r -> r.name.startsWith("lianmai")).toList();
+        List<Result> peers = results.stream().filter(r -> !r.name.startsWith("lianmai")).toList();
+        if (ours.isEmpty() || peers.isEmpty()) {
             return;
         }
         out.println();
-        out.printf(Locale.ROOT, "%-28s %14s %14s %14s%n", "Lianmai ÷ peer", "CPU cores", "Mbit/s/core",
+        out.printf(Locale.ROOT, "%-48s %12s %12s %12s%n", "Lianmai ÷ peer", "CPU cores", "Mbit/s/core",
                 "KB/player");
-        for (Result peer : results) {
-            if (peer == lianmai) {
-                continue;
+        for (Result lianmai : ours) {
+            for (Result peer : peers) {
+                out.printf(Locale.ROOT, "%-48s %12s %12s %12s%n", lianmai.name + " ÷ " + peer.name,
+                        fmt(lianmai.serverCores / peer.serverCores, "%.2f×"),
+                        fmt(lianmai.mbpsPerCore() / peer.mbpsPerCore(), "%.2f×"),
+                        fmt(lianmai.rssPerPlayerKb / peer.rssPerPlayerKb, "%.2f×"));
             }
-            out.printf(Locale.ROOT, "%-28s %14s %14s %14s%n", "÷ " + peer.name,
-                    fmt(lianmai.serverCores / peer.serverCores, "%.2f×"),
-                    fmt(lianmai.mbpsPerCore() / peer.mbpsPerCore(), "%.2f×"),
-                    fmt(lianmai.rssPerPlayerKb / peer.rssPerPlayerKb, "%.2f×"));
         }
     }
 
@@ -347,7 +350,8 @@ public final class FlvBenchCommand implements Callable<Integer> {
     private enum Kind { LIANMAI, SRS, NGINX }
 
     /** A server under test: which, where its RTMP ingest and HTTP-FLV output are, and its process. */
-    private record Target(Kind kind, String name, String flv, String rtmp, OptionalLong pid, String label) {
+    private record Target(Kind kind, String name, String flv, String rtmp, OptionalLong pid, String label, Path jar,
+                          List<String> settings) {
         String display() {
             return label == null ? name : name + " (" + label + ")";
         }
@@ -356,42 +360,62 @@ public final class FlvBenchCommand implements Callable<Integer> {
                             List<String> labels, CommandLine commandLine) {
             int eq = spec.indexOf('=');
             String name = (eq < 0 ? spec : spec.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-            String urls = eq < 0 ? "" : spec.substring(eq + 1);
+            String items = eq < 0 ? "" : spec.substring(eq + 1);
             String flv = null;
             String rtmp = null;
-            for (String url : urls.split(",")) {
-                String u = url.trim().replaceAll("/+$", "");
-                if (u.startsWith("http://")) {
-                    flv = u;
-                } else if (u.startsWith("rtmp://")) {
-                    rtmp = u;
+            Long pid = name.equals("srs") ? srsPid : name.startsWith("nginx") ? nginxPid : null;
+            String label = null;
+            Path jar = null;
+            List<String> settings = new ArrayList<>();
+            for (String item : items.split(",")) {
+                String u = item.trim();
+                if (u.startsWith("http://") || u.startsWith("rtmp://")) {
+                    u = u.replaceAll("/+$", "");
+                    if (u.startsWith("http://")) {
+                        flv = u;
+                    } else {
+                        rtmp = u;
+                    }
+                } else if (u.startsWith("pid=")) {
+                    try {
+                        pid = Long.parseLong(u.substring(4));
+                    } catch (NumberFormatException e) {
+                        throw new CommandLine.ParameterException(commandLine, "--target " + spec + ": " + u
+                                + " is not a process id");
+                    }
+                } else if (u.startsWith("label=")) {
+                    label = u.substring(6);
+                } else if (u.startsWith("jar=") && name.equals("lianmai")) {
+                    jar = Path.of(u.substring(4));
+                } else if (u.startsWith("set=") && name.equals("lianmai") && u.indexOf('=', 4) > 4) {
+                    settings.add(u.substring(4));
                 } else if (!u.isEmpty()) {
                     throw new CommandLine.ParameterException(commandLine, "--target " + spec + ": '" + u
-                            + "' is neither an http:// nor an rtmp:// URL");
+                            + "' is none of an http:// or rtmp:// URL, pid=N, label=TEXT"
+                            + (name.equals("lianmai") ? ", jar=PATH, set=KEY=VALUE" : ""));
                 }
             }
-            String label = null;
             for (String l : labels) {
-                if (l.toLowerCase(Locale.ROOT).startsWith(name + "=")) {
+                if (label == null && l.toLowerCase(Locale.ROOT).startsWith(name + "=")) {
                     label = l.substring(name.length() + 1);
                 }
             }
-            Target target = switch (name) {
-                case "lianmai" -> new Target(Kind.LIANMAI, name, null, null, OptionalLong.empty(), label);
+            return switch (name) {
+                case "lianmai" -> new Target(Kind.LIANMAI, name, null, null, OptionalLong.empty(), label, jar,
+                        settings);
                 case "srs" -> new Target(Kind.SRS, name, flv == null ? "http://127.0.0.1:18080" : flv,
-                        rtmp == null ? "rtmp://127.0.0.1:19350" : rtmp, pidOf(srsPid), label);
+                        rtmp == null ? "rtmp://127.0.0.1:19350" : rtmp, pidOf(pid), label, null, List.of());
                 case "nginx", "nginx-rtmp" -> {
                     if (protocol == PlayerLoad.Protocol.FLV) {
                         throw new CommandLine.ParameterException(commandLine, "nginx-rtmp serves no HTTP-FLV: "
                                 + "measure it with --protocol rtmp");
                     }
                     yield new Target(Kind.NGINX, "nginx", null, rtmp == null ? "rtmp://127.0.0.1:1935" : rtmp,
-                            pidOf(nginxPid), label);
+                            pidOf(pid), label, null, List.of());
                 }
                 default -> throw new CommandLine.ParameterException(commandLine, "--target " + spec
                         + ": the servers are lianmai, srs and nginx");
             };
-            return target;
         }
 
         private static OptionalLong pidOf(Long pid) {
