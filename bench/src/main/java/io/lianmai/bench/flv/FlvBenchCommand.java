@@ -47,7 +47,8 @@ public final class FlvBenchCommand implements Callable<Integer> {
                     + "srs[=http://127.0.0.1:18080,rtmp://127.0.0.1:19350], nginx[=rtmp://127.0.0.1:1935]. After "
                     + "'=', comma-separated: the URLs, pid=N (the process to read; else --srs-pid/--nginx-pid), "
                     + "label=TEXT; for lianmai jar=PATH (else --server-jar) and set=KEY=VALUE (repeatable, after "
-                    + "--server-set). Default: lianmai.")
+                    + "--server-set). The Lianmai child runs with live.hls.enabled=false unless set. Default: "
+                    + "lianmai.")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--srs-pid", paramLabel = "PID", description = "SRS's process id, to read its CPU and memory.")
@@ -138,9 +139,11 @@ public final class FlvBenchCommand implements Callable<Integer> {
                 Path jar = target.jar != null ? target.jar : serverJar != null ? serverJar
                         : Path.of(System.getProperty("lianmai.home", "."), "server", "target", "lianmai.jar");
                 log.println("starting the Lianmai server: " + jar);
-                // Every player comes from 127.0.0.1: lift the per-address caps first; --server-set still wins.
+                // Every player comes from 127.0.0.1: lift the per-address caps. HLS off: the peers' players are
+                // measured without HLS packaging (SRS's config has none); set=live.hls.enabled=true against
+                // nginx-rtmp, whose shared config packages HLS. --server-set and set= still win.
                 List<String> settings = new ArrayList<>(List.of("http.maxConnectionsPerIp=1000000",
-                        "rtmp.maxConnectionsPerIp=1000000"));
+                        "rtmp.maxConnectionsPerIp=1000000", "live.hls.enabled=false"));
                 settings.addAll(serverSettings);
                 settings.addAll(target.settings);
                 child = ChildServer.start(jar, serverJavaOpts, settings);
