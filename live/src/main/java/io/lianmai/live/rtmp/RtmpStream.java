@@ -1,13 +1,13 @@
 package io.lianmai.live.rtmp;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.net.SocketAddress;
 
 /**
  * One publishing or playing NetStream of an RTMP connection, as handed to {@link RtmpSessionListener}: its
- * application, name, query, message stream id, and (for players) a way to send media.
+ * application, name, query, message stream id, and (for players) its connection's encoder, for
+ * {@link RtmpPlayer}'s merged writes.
  */
 public final class RtmpStream {
     /** Whether the client publishes into the server or plays from it. */
@@ -66,14 +66,6 @@ public final class RtmpStream {
     /** Whether the stream is open and its connection up; any thread. */
     public boolean isActive() {
         return !closed && channel.isActive();
-    }
-
-    /**
-     * Sends an audio, video or data message to a playing client on this stream's message stream id. Takes
-     * ownership of {@code payload}. Any thread; writes are queued on the event loop.
-     */
-    public ChannelFuture send(int typeId, long timestamp, ByteBuf payload) {
-        return channel.writeAndFlush(RtmpMessage.of(typeId, streamId, timestamp, payload));
     }
 
     /** Sends an {@code onStatus} (RTMP 7.2.2) on this stream, e.g. NetStream.Play.UnpublishNotify; any thread. */
