@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         description = "Load generator: simulated WebRTC publishers and subscribers (real ICE, DTLS, SRTP) join "
                 + "through WHIP/WHEP and report throughput, loss, latency, join time and server CPU/memory.",
         subcommands = {BenchCommand.Call.class, BenchCommand.Meeting.class, BenchCommand.Fanout.class,
-            BenchCommand.Live.class, AttackCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.Live.class, AttackCommand.class, io.lianmai.bench.flv.FlvBenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

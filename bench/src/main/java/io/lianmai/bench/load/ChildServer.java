@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * are the server's alone. The base URL and the app's key come from the banner it prints; its output goes to
  * {@code server.log} in the data directory's parent.
  */
-final class ChildServer implements ServerTarget {
+public final class ChildServer implements ServerTarget {
     private static final long START_TIMEOUT_SECONDS = 90;
 
     private final Process process;
@@ -56,7 +56,7 @@ final class ChildServer implements ServerTarget {
      *
      * @throws IllegalStateException when it exits or prints no banner in time, with the end of its output
      */
-    static ChildServer start(Path jar, String javaOptions, List<String> settings) {
+    public static ChildServer start(Path jar, String javaOptions, List<String> settings) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar + ": build it with ./mvnw -pl server -am "
                     + "package -DskipTests (./lianmai bench does), or pass --server-jar or --url");
@@ -180,7 +180,7 @@ final class ChildServer implements ServerTarget {
     }
 
     /** The RTMP listener's port, or -1 when RTMP is off. */
-    int rtmpPort() {
+    public int rtmpPort() {
         return rtmpPort;
     }
 
@@ -198,7 +198,7 @@ final class ChildServer implements ServerTarget {
      * Runs the server jar's command line ({@code java -jar lianmai.jar ARGS --data-dir DIR}) against this server's
      * data, as an operator would while it runs, and returns its exit status and output (bounded to 60 s).
      */
-    CliResult cli(List<String> args) {
+    public CliResult cli(List<String> args) {
         List<String> command = new ArrayList<>(List.of(javaCommand, "-jar", jar.toString()));
         command.addAll(args);
         command.add("--data-dir");
@@ -221,7 +221,7 @@ final class ChildServer implements ServerTarget {
     }
 
     /** What a {@link #cli} command did. */
-    record CliResult(int exitCode, String output) {
+    public record CliResult(int exitCode, String output) {
     }
 
     @Override

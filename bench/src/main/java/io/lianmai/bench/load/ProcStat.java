@@ -15,12 +15,12 @@ import java.util.List;
  * @param hwmKb peak resident memory ({@code VmHWM})
  * @param threads threads now
  */
-record ProcStat(double cpuSeconds, long rssKb, long hwmKb, int threads) {
+public record ProcStat(double cpuSeconds, long rssKb, long hwmKb, int threads) {
     /** USER_HZ: 100 on every Linux architecture Java runs on (sysconf(_SC_CLK_TCK)). */
     static final int CLOCK_TICKS_PER_SECOND = 100;
 
     /** Reads the figures of process {@code pid}. */
-    static ProcStat read(long pid) {
+    public static ProcStat read(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name (field 2) is in parentheses and may contain spaces: split after the last ')'.

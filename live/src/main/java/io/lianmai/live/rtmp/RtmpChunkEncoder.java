@@ -43,21 +43,33 @@ public final class RtmpChunkEncoder extends MessageToByteEncoder<RtmpMessage> {
     @Override
     protected void encode(ChannelHandlerContext ctx, RtmpMessage msg, ByteBuf out) {
         ByteBuf payload = msg.payload();
-        int length = payload.readableBytes();
+        encode(msg.chunkStreamId(), msg.typeId(), msg.streamId(), msg.timestamp(), payload, payload.readerIndex(),
+                payload.readableBytes(), out);
+        if (msg.typeId() == RtmpMessageType.SET_CHUNK_SIZE) {
+            chunkSize = SetChunkSize.decode(msg).chunkSize();
+        }
+    }
+
+    /**
+     * Encodes one audio, video or data message whose payload is {@code payload[index, index + length)} into
+     * {@code out}, exactly as writing it would (the chunk streams' state moves on): a player's merged writes encode
+     * their tags straight from the shared FLV bytes into one buffer, with no message object or copy in between. On
+     * the channel's event loop, as every write is; only reads {@code payload}.
+     */
+    public void encode(int csid, int typeId, int streamId, long timestamp, ByteBuf payload, int index, int length,
+                       ByteBuf out) {
         if (length > 0xFFFFFF) {
             throw new RtmpException("cannot send a message of " + length + " bytes; the limit is 16777215");
         }
-        int csid = msg.chunkStreamId();
-        long timestamp = msg.timestamp();
         ChunkStream cs = chunkStreams.get(csid);
         int fmt;
         long field;
-        if (cs == null || cs.streamId != msg.streamId() || timestamp < cs.timestamp) {
+        if (cs == null || cs.streamId != streamId || timestamp < cs.timestamp) {
             fmt = 0;
             field = timestamp;
         } else {
             field = timestamp - cs.timestamp;
-            if (length != cs.messageLength || msg.typeId() != cs.typeId) {
+            if (length != cs.messageLength || typeId != cs.typeId) {
                 fmt = 1;
             } else if (cs.deltaStated && field == cs.timestampDelta) {
                 fmt = 3;
@@ -80,16 +92,15 @@ public final class RtmpChunkEncoder extends MessageToByteEncoder<RtmpMessage> {
             out.writeMedium(extended ? 0xFFFFFF : (int) field);
             if (fmt <= 1) {
                 out.writeMedium(length);
-                out.writeByte(msg.typeId());
+                out.writeByte(typeId);
                 if (fmt == 0) {
-                    out.writeIntLE(msg.streamId());
+                    out.writeIntLE(streamId);
                 }
             }
         }
         if (extended) {
             out.writeInt((int) field);
         }
-        int index = payload.readerIndex();
         int first = Math.min(chunkSize, length);
         out.writeBytes(payload, index, first);
         for (int sent = first; sent < length; sent += chunkSize) {
@@ -104,11 +115,8 @@ public final class RtmpChunkEncoder extends MessageToByteEncoder<RtmpMessage> {
         cs.deltaStated = fmt != 0;
         cs.timestamp = timestamp;
         cs.messageLength = length;
-        cs.typeId = msg.typeId();
-        cs.streamId = msg.streamId();
-        if (msg.typeId() == RtmpMessageType.SET_CHUNK_SIZE) {
-            chunkSize = SetChunkSize.decode(msg).chunkSize();
-        }
+        cs.typeId = typeId;
+        cs.streamId = streamId;
     }
 
     private static void writeBasicHeader(ByteBuf out, int fmt, int csid) {

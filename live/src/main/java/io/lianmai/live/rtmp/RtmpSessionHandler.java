@@ -325,9 +325,27 @@ public final class RtmpSessionHandler extends SimpleChannelInboundHandler<RtmpMe
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof RtmpException) {
             LOG.info("RTMP connection {} closed: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        } else if (isDisconnect(cause)) {
+            // A player or publisher that goes away mid-write is how RTMP connections usually end: not an error.
+            LOG.debug("RTMP connection {} closed by the peer: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             LOG.warn("RTMP connection {} closed on error", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
+    }
+
+    /**
+     * Whether {@code cause} is the peer going away (connection reset, broken pipe, end of stream, channel already
+     * closed) rather than a fault on this side.
+     */
+    static boolean isDisconnect(Throwable cause) {
+        if (cause instanceof java.nio.channels.ClosedChannelException || cause instanceof java.io.EOFException) {
+            return true;
+        }
+        if (!(cause instanceof java.io.IOException)) {
+            return false;
+        }
+        String message = cause.getMessage();
+        return message != null && (message.contains("Connection reset") || message.contains("Broken pipe"));
     }
 }

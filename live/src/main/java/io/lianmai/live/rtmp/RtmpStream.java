@@ -1,13 +1,13 @@
 package io.lianmai.live.rtmp;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.net.SocketAddress;
 
 /**
  * One publishing or playing NetStream of an RTMP connection, as handed to {@link RtmpSessionListener}: its
- * application, name, query, message stream id, and (for players) a way to send media.
+ * application, name, query, message stream id, and (for players) its connection's encoder, for
+ * {@link RtmpPlayer}'s merged writes.
  */
 public final class RtmpStream {
     /** Whether the client publishes into the server or plays from it. */
@@ -68,14 +68,6 @@ public final class RtmpStream {
         return !closed && channel.isActive();
     }
 
-    /**
-     * Sends an audio, video or data message to a playing client on this stream's message stream id. Takes
-     * ownership of {@code payload}. Any thread; writes are queued on the event loop.
-     */
-    public ChannelFuture send(int typeId, long timestamp, ByteBuf payload) {
-        return channel.writeAndFlush(RtmpMessage.of(typeId, streamId, timestamp, payload));
-    }
-
     /** Sends an {@code onStatus} (RTMP 7.2.2) on this stream, e.g. NetStream.Play.UnpublishNotify; any thread. */
     public ChannelFuture sendStatus(String level, String code, String description) {
         return channel.writeAndFlush(RtmpResponses.onStatus(streamId, level, code, description));
@@ -84,6 +76,19 @@ public final class RtmpStream {
     /** Sends the User Control event Stream EOF (RTMP 7.1.7) for this stream; any thread. */
     public ChannelFuture sendStreamEof() {
         return channel.writeAndFlush(UserControlMessage.streamEof(streamId).toMessage());
+    }
+
+    /**
+     * The context of the connection's {@link RtmpChunkEncoder} (null once the pipeline is gone): a player encodes its
+     * merged media with that encoder and writes the bytes from there, on the channel's event loop.
+     */
+    io.netty.channel.ChannelHandlerContext encoderContext() {
+        return channel.pipeline().context(RtmpChunkEncoder.class);
+    }
+
+    /** The connection's event loop. */
+    public io.netty.channel.EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 
     /** Whether the connection can take more data without queueing (for dropping frames to slow players). */

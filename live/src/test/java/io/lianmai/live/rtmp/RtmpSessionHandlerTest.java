@@ -236,4 +236,18 @@ class RtmpSessionHandlerTest {
         assertThatThrownBy(() -> ConnectCommand.from(new RtmpCommand("connect", 1, Amf0Object.builder().build(),
                 List.of()))).isInstanceOf(RtmpException.class).hasMessageContaining("without an app name");
     }
+
+    @Test
+    void aPeerThatGoesAwayIsANormalDisconnectNotAnError() {
+        assertThat(RtmpSessionHandler.isDisconnect(new java.net.SocketException("Connection reset"))).isTrue();
+        assertThat(RtmpSessionHandler.isDisconnect(
+                new java.io.IOException("writev(..) failed: Broken pipe"))).isTrue();
+        assertThat(RtmpSessionHandler.isDisconnect(new java.io.IOException("Connection reset by peer"))).isTrue();
+        assertThat(RtmpSessionHandler.isDisconnect(new java.nio.channels.ClosedChannelException())).isTrue();
+        assertThat(RtmpSessionHandler.isDisconnect(new java.io.EOFException())).isTrue();
+
+        assertThat(RtmpSessionHandler.isDisconnect(new java.io.IOException("No space left on device"))).isFalse();
+        assertThat(RtmpSessionHandler.isDisconnect(new IllegalStateException("Connection reset"))).isFalse();
+        assertThat(RtmpSessionHandler.isDisconnect(new OutOfMemoryError())).isFalse();
+    }
 }

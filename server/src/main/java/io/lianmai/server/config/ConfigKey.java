@@ -141,6 +141,10 @@ public enum ConfigKey {
     LIVE_MAX_PLAYER_BACKLOG("live.maxPlayerBacklogBytes", "4194304", false,
             "Bytes queued towards one HTTP-FLV or RTMP player (or CDN relay) before it counts as too slow and is "
                     + "dropped instead of buffered: 4 MiB is about 5 s of a 6 Mbit/s stream."),
+    LIVE_MERGE_WINDOW_MS("live.mergeWindowMs", "33", false,
+            "How long an HTTP-FLV or RTMP player's tags are gathered before they are written with one write and one "
+                    + "flush (as SRS's mw_latency): at most this much added delay; 33 ms is one frame at 30 fps. "
+                    + "Longer windows cost less CPU per player; 0 writes on the event loop's next turn."),
     LIVE_IDLE_SECONDS("live.idleSeconds", "30", false,
             "A room member's WebRTC stream bridged to live output (FLV/HLS/RTMP play, CDN relay; VP8 and Opus "
                     + "transcoded) stops after this many seconds with no player and no HLS playlist request."),

@@ -233,7 +233,9 @@ public final class ConfigLoader {
         LiveConfig live = new LiveConfig(integer(settings, ConfigKey.LIVE_MAX_PLAYER_BACKLOG, 65_536, 1 << 30),
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_IDLE_SECONDS, 1, 86_400)), hls,
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_SIGNED_URL_SECONDS, 60, 2_592_000)),
-                integer(settings, ConfigKey.LIVE_MAX_TRANSCODES_PER_APP, 1, 10_000), cdn);
+                integer(settings, ConfigKey.LIVE_MAX_TRANSCODES_PER_APP, 1, 10_000), cdn,
+                Duration.ofMillis(integer(settings, ConfigKey.LIVE_MERGE_WINDOW_MS, 0,
+                        (int) LiveConfig.MAX_MERGE_WINDOW.toMillis())));
         LimitsConfig limits = new LimitsConfig(
                 integer(settings, ConfigKey.LIMITS_MAX_SESSIONS, 1, 10_000_000),
                 integer(settings, ConfigKey.LIMITS_MAX_SESSIONS_PER_APP, 1, 10_000_000),

@@ -9,8 +9,10 @@ import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.common.UserId;
-import io.lianmai.live.flv.FlvPlayer;
 import io.lianmai.live.flv.LiveStreamHub;
+import io.lianmai.live.flv.MergingPlayer;
+import io.lianmai.live.flv.WriteMerger;
+import io.lianmai.live.flv.WriteMergers;
 import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.live.rtmp.AuthorizationResult;
 import io.lianmai.media.MediaPlane;
@@ -35,6 +37,7 @@ import io.lianmai.server.limits.Admission;
 import io.lianmai.server.limits.AdmissionRefusedException;
 import io.lianmai.store.AppLookup;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoopGroup;
@@ -45,6 +48,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -53,6 +57,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +65,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * RTMP play) needs a signed URL, as Tencent CSS hotlink protection does ({@link PlaybackGate}), unless the app serves
  * playback publicly; a refused player starts nothing. Players start at the latest keyframe ({@code ?lowlatency=1}:
  * at the next one); a player more than {@link LiveConfig#maxPlayerBacklogBytes} behind is dropped and disconnected,
- * not buffered.
+ * not buffered. Players' tags are written in batches, one write and one flush per {@link LiveConfig#mergeWindow}.
  */
 public final class LiveService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveService.class);
@@ -92,6 +96,8 @@ public final class LiveService implements AutoCloseable {
     private final Map<String, Privileges> publishing = new ConcurrentHashMap<>();
     private final LiveConfig config;
     private final LiveStreamHub hub;
+    /** One write merger per event loop that serves players (Vert.x's for HTTP-FLV, the RTMP loop's). */
+    private final WriteMergers mergers;
     private final Clock clock;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final HlsRoutes hls;
@@ -117,6 +123,7 @@ public final class LiveService implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT, clock);
+        this.mergers = new WriteMergers(config.mergeWindow().toNanos());
         this.gate = new PlaybackGate(apps, () -> bridges, clock);
         this.playbackUrls = new PlaybackUrls(apps, config.signedUrlLifetime(), clock);
         this.hls = new HlsRoutes(vertx, hub, config.hls(), clock, gate);
@@ -221,14 +228,15 @@ public final class LiveService implements AutoCloseable {
                 .putHeader("content-type", "video/x-flv")
                 .putHeader("cache-control", "no-cache")
                 .putHeader("access-control-allow-origin", "*");
-        HttpFlvPlayer player = new HttpFlvPlayer(context.vertx().getOrCreateContext(), context.request().connection(),
-                response, config.maxPlayerBacklogBytes());
+        ContextInternal playerContext = (ContextInternal) context.vertx().getOrCreateContext();
+        HttpFlvPlayer player = new HttpFlvPlayer(playerContext, mergers.forLoop(playerContext.nettyEventLoop()),
+                context.request().connection(), response, config.maxPlayerBacklogBytes());
         if (!hub.play(name, player, startPoint(context.request().getParam("lowlatency")))) {
             response.setChunked(false).headers().remove("content-type");
             new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
             return;
         }
-        response.closeHandler(v -> player.closed = true);
+        response.closeHandler(v -> player.onResponseClosed());
     }
 
     /** {@code ?lowlatency=1} (or true/yes): start at the next keyframe instead of the cached GOP. */
@@ -239,72 +247,71 @@ public final class LiveService implements AutoCloseable {
     }
 
     /**
-     * Writes FLV tags to one HTTP response on its Vert.x context without copying them, counting what is still queued.
+     * Writes FLV tags to one HTTP response, merged: the tags queued in a merge window go out as one chunk of one
+     * {@link CompositeByteBuf} (a gathering write, no copy) with one flush, on the response's event loop.
      *
      * <p>Ownership: Vert.x wraps a non-Vert.x {@link ByteBuf} in an unreleasable slice before handing it to Netty
-     * ({@code BufferImpl.getByteBuf}), so the write never releases the tag; this player releases it when the write
-     * completes, successfully or not (the connection closed, the response ended). Tags still queued on the context
-     * after the response closed are released there too.
+     * ({@code BufferImpl.getByteBuf}), so the write never releases the batch; this player releases it (and so every
+     * tag in it) when the write completes, successfully or not (the connection closed, the response ended). Tags
+     * still queued when the response closes are released then.
      */
-    private static final class HttpFlvPlayer implements FlvPlayer {
+    private static final class HttpFlvPlayer extends MergingPlayer {
         private final Context context;
         private final HttpConnection connection;
         private final HttpServerResponse response;
-        private final long maxBacklogBytes;
-        private final AtomicLong backlog = new AtomicLong();
         private volatile boolean closed;
-        private volatile boolean dropped;
         private volatile boolean endWritten;
 
-        HttpFlvPlayer(Context context, HttpConnection connection, HttpServerResponse response, long maxBacklogBytes) {
+        HttpFlvPlayer(Context context, WriteMerger merger, HttpConnection connection, HttpServerResponse response,
+                      long maxBacklogBytes) {
+            super(merger, maxBacklogBytes);
             this.context = context;
             this.connection = connection;
             this.response = response;
-            this.maxBacklogBytes = maxBacklogBytes;
         }
 
         @Override
-        public boolean offer(ByteBuf bytes) {
-            if (closed) {
-                bytes.release();
-                return false;
-            }
-            if (backlog.get() > maxBacklogBytes) {
-                dropped = true;
-                bytes.release();
-                return false;
-            }
-            int size = bytes.readableBytes();
-            backlog.addAndGet(size);
-            context.runOnContext(v -> write(bytes, size));
-            return true;
+        protected boolean isOpen() {
+            return !closed;
         }
 
-        /** On the response's context. */
-        private void write(ByteBuf bytes, int size) {
-            if (closed) {
-                written(bytes, size);
-                return;
+        /** The client went away: nothing more is written, and what is queued is released. */
+        void onResponseClosed() {
+            closed = true;
+            closeQueue();
+        }
+
+        /** On the response's event loop. */
+        @Override
+        protected void write(ArrayDeque<ByteBuf> tags, long bytes) {
+            ByteBuf batch;
+            if (tags.size() == 1) {
+                batch = tags.poll();
+            } else {
+                CompositeByteBuf composite = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer(tags.size());
+                for (ByteBuf tag; (tag = tags.poll()) != null; ) {
+                    composite.addComponent(true, tag);
+                }
+                batch = composite;
             }
             Future<Void> done;
             try {
-                // BufferImpl reads its ByteBuf from index 0: the slice starts the tag there.
-                done = response.write(BufferInternal.buffer(bytes.slice()));
+                // BufferImpl reads its ByteBuf from index 0: the slice starts the batch there.
+                done = response.write(BufferInternal.buffer(batch.slice()));
             } catch (RuntimeException e) {
-                written(bytes, size);
+                batch.release();
+                written(bytes);
                 return;
             }
-            done.onComplete(result -> written(bytes, size));
-        }
-
-        private void written(ByteBuf bytes, int size) {
-            bytes.release();
-            backlog.addAndGet(-size);
+            done.onComplete(result -> {
+                batch.release();
+                written(bytes);
+            });
         }
 
         /**
-         * Stream ended: the response ends. Dropped as too slow: the response is reset, which closes an HTTP/1.1
-         * connection (its queued tags are released as their writes fail).
+         * Stream ended: what is queued is written and the response ends. Dropped as too slow: the response is reset,
+         * which closes an HTTP/1.1 connection (its queued tags are released).
          */
         @Override
         public void end() {
@@ -312,11 +319,13 @@ public final class LiveService implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                closed = true;
-                if (dropped) {
+                if (dropped()) {
+                    onResponseClosed();
                     response.reset();
                     return;
                 }
+                flushQueued();
+                onResponseClosed();
                 response.end().onComplete(result -> endWritten = true);
                 context.owner().setTimer(END_GRACE_MILLIS, t -> {
                     if (!endWritten) {
@@ -447,7 +456,8 @@ public final class LiveService implements AutoCloseable {
         @Override
         public void onPlay(RtmpStream stream) {
             rtmpStreams.add(stream);
-            RtmpPlayer player = new RtmpPlayer(stream, config.maxPlayerBacklogBytes());
+            RtmpPlayer player = new RtmpPlayer(stream, mergers.forLoop(stream.eventLoop()),
+                    config.maxPlayerBacklogBytes());
             String lowLatency = queryParameter(stream.query(), "lowlatency").orElse(null);
             if (!hub.play(stream.streamName(), player, startPoint(lowLatency))) {
                 // It ended between authorization and now.

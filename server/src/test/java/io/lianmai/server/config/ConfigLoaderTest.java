@@ -104,6 +104,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void playersWritesAreMergedForOneFrameByDefaultAndTheWindowIsBounded() {
+        assertThat(load(Map.of(), Map.of()).live().mergeWindow()).hasMillis(33);
+        assertThat(load(Map.of("LIANMAI_LIVE_MERGE_WINDOW_MS", "350"), Map.of()).live().mergeWindow()).hasMillis(350);
+        assertThat(load(Map.of(), Map.of("live.mergeWindowMs", "0")).live().mergeWindow()).isZero();
+        for (String bad : new String[] {"-1", "1001", "33ms", ""}) {
+            assertThatThrownBy(() -> load(Map.of(), Map.of("live.mergeWindowMs", bad)))
+                    .as("live.mergeWindowMs=%s", bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("live.mergeWindowMs");
+        }
+    }
+
+    @Test
     void turnServersNeedWellFormedUrlsAndASecretThatIsNeverShown() {
         assertThat(load(Map.of(), Map.of()).turn().urls()).isEmpty();
         TurnConfig turn = load(Map.of("LIANMAI_TURN_SECRET", "s3cret"), Map.of("turn.urls",

@@ -173,6 +173,12 @@ final class RawRtmpClient implements AutoCloseable {
         return out;
     }
 
+    /** Goes away as a killed player does: the connection is reset (RST), not closed. */
+    void resetConnection() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         received.forEach(RtmpMessage::release);
