@@ -29,6 +29,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -86,14 +87,17 @@ public final class MediaSockets implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.tcpConnections = new TcpConnectionLimiter(config.limits().tcpMaxConnectionsPerIp());
-        ThreadFactory mediaThread = runnable -> new Thread(runnable, "lianmai-media");
+        // Netty's own thread class: on any other thread every FastThreadLocal (the pooled allocator's thread cache,
+        // the recyclers of outbound-buffer entries and buffers, all used per forwarded packet) falls back to a
+        // java.lang.ThreadLocal lookup, which was ~8 % of the media thread's samples at fan-out 200.
+        ThreadFactory mediaThread = runnable -> new FastThreadLocalThread(runnable, "lianmai-media");
         this.group = new MultiThreadIoEventLoopGroup(1, mediaThread,
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
         int egressThreads = Epoll.isAvailable() ? config.egressThreads() : 0;
         if (egressThreads > 0) {
             AtomicInteger egressCount = new AtomicInteger();
-            ThreadFactory egressThread = runnable -> new Thread(runnable,
+            ThreadFactory egressThread = runnable -> new FastThreadLocalThread(runnable,
                     "lianmai-egress-" + egressCount.incrementAndGet());
             this.egressGroup = EgressLane.newGroup(egressThreads, egressThread);
         } else {
