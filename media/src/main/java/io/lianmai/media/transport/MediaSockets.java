@@ -81,6 +81,8 @@ public final class MediaSockets implements AutoCloseable {
     private long tcpHandshakeTimeouts;
     private long tcpDropped;
     private final TrafficCounters traffic = new TrafficCounters();
+    /** Set by {@link #bind}: UDP segmentation where the transport has it (epoll on Linux 4.18+). */
+    private UdpBatches batches = new UdpBatches(false);
 
     /** Makes the media loop and the lanes' threads; {@link #bind} opens the sockets. */
     public MediaSockets(MediaConfig config, Clock clock) {
@@ -131,6 +133,7 @@ public final class MediaSockets implements AutoCloseable {
             udpBootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         udp = udpBootstrap.bind(config.bindHost(), config.udpPort()).sync().channel();
+        batches = new UdpBatches(epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported());
         int udpPort = ((InetSocketAddress) udp.localAddress()).getPort();
         if (egressGroup != null) {
             List<EgressLane> bound = new ArrayList<>();
@@ -199,6 +202,16 @@ public final class MediaSockets implements AutoCloseable {
         }
     }
 
+    /** Whether datagrams to one address are coalesced into segmented sends (UDP GSO) now. On the loop. */
+    public boolean udpSegmentation() {
+        return batches.segmentation();
+    }
+
+    /** Segmented sends so far and the datagrams they carried, {send, datagrams}; on the loop (tests). */
+    long[] segmentedSends() {
+        return new long[] {batches.segmentedSends(), batches.segmentedDatagrams()};
+    }
+
     /** The bound UDP port. */
     public int udpPort() {
         return ((InetSocketAddress) udp.localAddress()).getPort();
@@ -222,12 +235,13 @@ public final class MediaSockets implements AutoCloseable {
 
     /** The endpoint of a remote UDP address on the shared socket. On the loop. */
     public MediaEndpoint udpEndpoint(InetSocketAddress remote) {
-        return new UdpEndpoint(udp, remote, traffic);
+        return new UdpEndpoint(udp, remote, traffic, batches);
     }
 
     /** Sends what was queued on the UDP socket and wakes the lanes (after a batch of forwarding). On the loop. */
     public void flush() {
         if (udp != null) {
+            batches.writeAll();
             udp.flush();
         }
         signalLanes();
@@ -298,12 +312,20 @@ public final class MediaSockets implements AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext context) {
+            batches.writeAll();
             context.flush();
             signalLanes();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            // A failed write arrives here (void promise). The likeliest after a segmented send is the kernel refusing
+            // segmentation on this route (no checksum offload, an MTU below a segment): stop coalescing, once.
+            if (cause instanceof IOException && batches.turnOff()) {
+                LOG.warn("media UDP send failed with segmentation offload ({}); sending datagrams one by one from now",
+                        cause.toString());
+                return;
+            }
             LOG.warn("media UDP socket error: {}", cause.toString());
         }
     }
