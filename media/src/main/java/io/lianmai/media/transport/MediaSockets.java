@@ -57,6 +57,12 @@ import org.slf4j.LoggerFactory;
 public final class MediaSockets implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MediaSockets.class);
     private static final int UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+    /**
+     * Datagrams read per read round, before the round's forwarding is flushed (Netty's default for datagram
+     * channels). A {@link FixedRecvByteBufAllocator} starts at one: every datagram was then its own round and its own
+     * flush, so no player ever had two packets in one send.
+     */
+    static final int READ_BURST = 16;
 
     private final MediaConfig config;
     private final Clock clock;
@@ -124,7 +130,8 @@ public final class MediaSockets implements AutoCloseable {
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, UDP_RECEIVE_BUFFER)
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Buffers.CAPACITY))
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(Buffers.CAPACITY).maxMessagesPerRead(READ_BURST))
                 // Netty 4.2's default (adaptive) allocator makes a java.nio slice on every writeBytes(byte[]): one
                 // garbage DirectByteBuffer per forwarded packet. The classic pooled arena copies with Unsafe.
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

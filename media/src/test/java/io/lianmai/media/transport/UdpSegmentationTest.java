@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class UdpSegmentationTest {
     private MediaSockets sockets;
     private DatagramSocket player;
+    /** Where the sockets' receiver sends every datagram it reads (a fan-out of one), or null; on the loop. */
+    private MediaEndpoint forwardTo;
 
     @BeforeEach
     void start() throws Exception {
@@ -35,6 +38,9 @@ class UdpSegmentationTest {
         sockets.bind(new PacketReceiver() {
             @Override
             public void onDatagram(byte[] buf, int len, InetSocketAddress sender) {
+                if (forwardTo != null) {
+                    forwardTo.send(buf, 0, len);
+                }
             }
 
             @Override
@@ -103,5 +109,45 @@ class UdpSegmentationTest {
         // [1000, 20] [20 x32] [20 x7, 1]: eight segmented sends.
         assertThat(counted[0]).isEqualTo(8);
         assertThat(counted[1]).isEqualTo(5 + 2 + 2 + 2 + 12 + 2 + 32 + 8);
+    }
+
+    /**
+     * Datagrams that wait in the socket together are read in one round and flushed once, so what they make for one
+     * player goes out as one send: before, each read round took a single datagram and flushed it alone.
+     */
+    @Test
+    void aBurstReadTogetherLeavesAsOneSendPerPlayer() throws Exception {
+        InetSocketAddress to = (InetSocketAddress) player.getLocalSocketAddress();
+        sockets.loop().submit(() -> forwardTo = sockets.udpEndpoint(to)).get(5, TimeUnit.SECONDS);
+        boolean segmentation = sockets.loop().submit(sockets::udpSegmentation).get(5, TimeUnit.SECONDS);
+        assumeTrue(segmentation, "this kernel or transport has no UDP segmentation offload");
+        CountDownLatch release = new CountDownLatch(1);
+        // Holds the loop while the burst arrives, as forwarding the previous packet to many players does.
+        sockets.loop().execute(() -> {
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (DatagramSocket publisher = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), sockets.udpPort());
+            for (int i = 0; i < 4; i++) {
+                byte[] packet = new byte[1000];
+                Arrays.fill(packet, (byte) (0x80 + i));
+                publisher.send(new DatagramPacket(packet, packet.length, server));
+            }
+        }
+        release.countDown();
+
+        byte[] receive = new byte[2000];
+        for (int i = 0; i < 4; i++) {
+            DatagramPacket packet = new DatagramPacket(receive, receive.length);
+            player.receive(packet);
+            assertThat(packet.getLength()).isEqualTo(1000);
+            assertThat(receive[0]).isEqualTo((byte) (0x80 + i));
+        }
+        long[] counted = sockets.loop().submit(sockets::segmentedSends).get(5, TimeUnit.SECONDS);
+        assertThat(counted).containsExactly(1, 4);
     }
 }
