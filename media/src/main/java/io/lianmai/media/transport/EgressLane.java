@@ -123,7 +123,8 @@ public final class EgressLane {
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .option(ChannelOption.SO_RCVBUF, bufferBytes)
                 .option(ChannelOption.SO_SNDBUF, bufferBytes)
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Buffers.CAPACITY))
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(Buffers.CAPACITY).maxMessagesPerRead(MediaSockets.READ_BURST))
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(lane.new Reader())
                 .bind(local).sync().channel();

@@ -101,7 +101,7 @@ class EgressLaneTest {
             client.setSoTimeout(5000);
             client.setReceiveBufferSize(1 << 20);
             EgressTarget target = new EgressTarget(SrtpContext.create(key()), new UdpEndpoint(main,
-                    (InetSocketAddress) client.getLocalSocketAddress(), new TrafficCounters()));
+                    (InetSocketAddress) client.getLocalSocketAddress(), new TrafficCounters(), new UdpBatches(false)));
             int count = 300;
             mediaLoop.submit(() -> {
                 byte[] packet = Buffers.packetArray();
@@ -162,7 +162,7 @@ class EgressLaneTest {
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             client.setSoTimeout(200);
             EgressTarget target = new EgressTarget(SrtpContext.create(key()), new UdpEndpoint(main,
-                    (InetSocketAddress) client.getLocalSocketAddress(), new TrafficCounters()));
+                    (InetSocketAddress) client.getLocalSocketAddress(), new TrafficCounters(), new UdpBatches(false)));
             EgressLane lane = lanes.get(1);
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch blocked = new CountDownLatch(1);
