@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Load generator: simulated WebRTC publishers and subscribers (real ICE, DTLS, SRTP) join "
                 + "through WHIP/WHEP and report throughput, loss, latency, join time and server CPU/memory.",
         subcommands = {BenchCommand.Call.class, BenchCommand.Meeting.class, BenchCommand.Fanout.class,
-            BenchCommand.Live.class, AttackCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.Live.class, CompareCommand.class, AttackCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,7 +24,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a scenario is required: call, meeting, "
-                + "fanout, live or attack");
+                + "fanout, live, compare or attack");
     }
 
     /** Builds the command line: usage errors exit 2, failures print one line and exit 1. */

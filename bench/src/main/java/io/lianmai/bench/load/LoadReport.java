@@ -22,7 +22,9 @@ record LoadReport(
         double burstIntervalMillis,
         String srtpProfiles,
         String impairment,
+        String serverKind,
         String target,
+        boolean rtxNegotiated,
         String machine,
         double windowSeconds,
         double warmupSeconds,
@@ -169,7 +171,8 @@ record LoadReport(
         out.println("  media       " + media + ", SRTP " + srtpProfiles);
         out.println("  pacing      " + pacing);
         out.println("  impairment  " + impairment);
-        out.println("  target      " + target);
+        out.println("  target      " + target + " (" + serverKind + "; RTX " + (rtxNegotiated ? "negotiated"
+                : "not negotiated") + " with the players)");
         out.println("  machine     " + machine);
         out.printf(Locale.ROOT, "  window      %.1f s after %d publishers and %d/%d subscribers joined (%d with media) "
                 + "and a %.1f s warm-up%n", windowSeconds, publishers, subscribersJoined, subscribers,
