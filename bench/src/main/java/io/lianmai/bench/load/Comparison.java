@@ -61,8 +61,9 @@ record Comparison(String scenario, String media, String loadUnit, List<Entry> en
     record StepSummary(int load, double lossPercent, boolean passed, double coresBusy, double subscribersPerCore,
             double cpuMicrosPerForwardedPacket) {
         static StepSummary of(StepUp.Step step) {
-            return new StepSummary(step.load(), step.lossPercent(), step.passed(), step.report().server().coresBusy(),
-                    step.report().perCore().subscribersPerCore(), step.report().perCore().cpuMicrosPerForwardedPacket());
+            LoadReport report = step.report();
+            return new StepSummary(step.load(), step.lossPercent(), step.passed(), report.server().coresBusy(),
+                    report.perCore().subscribersPerCore(), report.perCore().cpuMicrosPerForwardedPacket());
         }
     }
 
@@ -156,8 +157,8 @@ record Comparison(String scenario, String media, String loadUnit, List<Entry> en
             if (!entry.steps().isEmpty()) {
                 StringBuilder steps = new StringBuilder("step-up " + entry.label() + ":");
                 for (StepSummary step : entry.steps()) {
-                    steps.append(String.format(Locale.ROOT, " %d " + loadUnit + " → %.2f %% loss, %.2f cores%s;", step.load(),
-                            step.lossPercent(), step.coresBusy(), step.passed() ? "" : " (stop)"));
+                    steps.append(String.format(Locale.ROOT, " %d %s → %.2f %% loss, %.2f cores%s;", step.load(),
+                            loadUnit, step.lossPercent(), step.coresBusy(), step.passed() ? "" : " (stop)"));
                 }
                 out.println(steps);
             } else if (entry.figures().subscribersPerCore() > 0) {

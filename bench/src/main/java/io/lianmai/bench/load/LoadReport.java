@@ -44,6 +44,8 @@ record LoadReport(
         Totals totals,
         Latency forwardLatencyMicros,
         Latency recoveredLatencyMicros,
+        Latency joinToAnswerMillis,
+        Latency joinToConnectedMillis,
         Latency joinToFirstMediaMillis,
         Latency joinToFirstVideoMillis,
         Server server,
@@ -210,6 +212,8 @@ record LoadReport(
         out.println("|---|---:|---:|---:|---:|---:|");
         latency(out, "one-way forward latency (µs)", forwardLatencyMicros);
         latency(out, "recovered packets, send → arrival (µs)", recoveredLatencyMicros);
+        latency(out, "join: request → SDP answer (ms)", joinToAnswerMillis);
+        latency(out, "join: request → DTLS connected (ms)", joinToConnectedMillis);
         latency(out, "join: WHEP POST → first media (ms)", joinToFirstMediaMillis);
         latency(out, "join: WHEP POST → first video (ms)", joinToFirstVideoMillis);
         out.println();

@@ -359,6 +359,8 @@ final class LoadRun {
         }
         int joined = 0;
         int withMedia = 0;
+        List<Double> joinAnswer = new ArrayList<>();
+        List<Double> joinConnected = new ArrayList<>();
         List<Double> joinMedia = new ArrayList<>();
         List<Double> joinVideo = new ArrayList<>();
         double[] pps = new double[subscribers.size()];
@@ -386,8 +388,12 @@ final class LoadRun {
         long forwardedBytes = 0;
         for (int i = 0; i < subscribers.size(); i++) {
             SubscriberPeer s = subscribers.get(i);
+            if (s.answeredNanos != 0) {
+                joinAnswer.add((s.answeredNanos - s.joinStartNanos) / 1e6);
+            }
             if (s.connectedNanos != 0) {
                 joined++;
+                joinConnected.add((s.connectedNanos - s.joinStartNanos) / 1e6);
             }
             if (s.firstMediaNanos != 0) {
                 withMedia++;
@@ -457,8 +463,8 @@ final class LoadRun {
         return new LoadReport(scenario.name(), scenario.shape(), shape.describe(),
                 pacing.describe(shape.totalVideoBitrate()), pacing.factor(), pacing.burstIntervalMillis(),
                 String.join(", ", profiles), impairment.describe(),
-                target.kind(), target.describe(), rtxNegotiated, machine(), seconds, options.warmup.toMillis() / 1000.0, publishers.size(),
-                subscribers.size(), joined, withMedia,
+                target.kind(), target.describe(), rtxNegotiated, machine(), seconds,
+                options.warmup.toMillis() / 1000.0, publishers.size(), subscribers.size(), joined, withMedia,
                 failures,
                 new LoadReport.Rate(c.publisherPackets / seconds, c.publisherBytes * 8 / seconds / 1e6),
                 new LoadReport.Rate(forwardedPackets / seconds, forwardedBytes * 8 / seconds / 1e6),
@@ -468,7 +474,8 @@ final class LoadRun {
                 new LoadReport.Totals(expected, received, lost, videoExpected, videoLost, audioExpected, audioLost,
                         recoveredTotal, lateTotal, duplicates, reordered,
                         nacked, nackPackets, drops, srtpErrors, c.retransmissions, c.nacks, c.plis),
-                latency(c.latency), latency(c.recovery), latency(joinMedia), latency(joinVideo), server, perCore,
+                latency(c.latency), latency(c.recovery), latency(joinAnswer), latency(joinConnected),
+                latency(joinMedia), latency(joinVideo), server, perCore,
                 new LoadReport.Generator(selfCpu, selfCpu / seconds, selfEnd.threads(), c.maxTickLagNanos / 1e6,
                         c.skippedFrames, c.pacerHeld, c.pacerOverflows, c.pacerMaxWaitNanos / 1e6), bwe);
     }

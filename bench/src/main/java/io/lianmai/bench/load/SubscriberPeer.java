@@ -170,7 +170,7 @@ final class SubscriberPeer extends SimulatedPeer {
         int[] rtx = new int[0];
         int transportCc = 0;
         for (MediaDescription media : remote.media()) {
-            if (media.isRejected()) {
+            if (media.isRejected() || !media.isRtp()) {
                 continue;
             }
             List<RtpCodec> accepted = acceptedCodecs(media);
