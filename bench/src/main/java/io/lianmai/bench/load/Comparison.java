@@ -36,13 +36,14 @@ record Comparison(String scenario, String media, String loadUnit, List<Entry> en
 
     /**
      * The compared figures of one server. {@code subscribersPerCore} comes from the largest load that passed the
-     * step-up ({@code atLoad}), or from the scenario's own run when there was no step-up ({@code atLoad} 0).
+     * step-up ({@code atLoad}), or from the scenario's own run when there was no step-up ({@code atLoad} 0);
+     * {@code transportCcFeedback}: the players sent transport-cc feedback, so the server negotiated it with them.
      */
     record Figures(double cpuMicrosPerForwardedPacket, double forwardedPacketsPerSecondPerCore,
             double subscribersPerCore, int subscribersPerCoreAtLoad, double forwardLatencyP50Millis,
             double forwardLatencyP99Millis, double joinToFirstVideoP50Millis, double joinToFirstVideoP99Millis,
             double rssPerSubscriberKb, double lossPercent, double coresBusy, String srtpProfiles,
-            boolean rtxNegotiated, int failures) {
+            boolean rtxNegotiated, boolean transportCcFeedback, int failures) {
 
         static Figures of(LoadReport run, StepUp.Step best) {
             LoadReport max = best == null ? run : best.report();
@@ -53,7 +54,7 @@ record Comparison(String scenario, String media, String loadUnit, List<Entry> en
                     run.forwardLatencyMicros().p50() / 1000, run.forwardLatencyMicros().p99() / 1000,
                     run.joinToFirstVideoMillis().p50(), run.joinToFirstVideoMillis().p99(),
                     run.server().rssPerSubscriberKb(), StepUp.lossPercent(run), run.server().coresBusy(),
-                    run.srtpProfiles(), run.rtxNegotiated(), run.failures().size());
+                    run.srtpProfiles(), run.rtxNegotiated(), run.bwe().feedbacksSent() > 0, run.failures().size());
         }
     }
 
@@ -151,6 +152,8 @@ record Comparison(String scenario, String media, String loadUnit, List<Entry> en
                 : f.srtpProfiles());
         textRow(out, entries, peers, reference, "RTX with the players", f -> f.rtxNegotiated() ? "negotiated"
                 : "none");
+        textRow(out, entries, peers, reference, "transport-cc feedback from the players",
+                f -> f.transportCcFeedback() ? "sent" : "not negotiated");
         textRow(out, entries, peers, reference, "clients that failed", f -> String.valueOf(f.failures()));
         out.println();
         for (Entry entry : entries) {

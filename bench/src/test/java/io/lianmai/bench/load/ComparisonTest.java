@@ -44,6 +44,8 @@ class ComparisonTest {
                 + "subscribers) | 211 | — | 7.11× | — |");
         assertThat(table).contains("| forward latency p99 (ms) | 12.7 | 38.8 | 12.0 | 0.33× | 1.06× |");
         assertThat(table).contains("| RTX with the players | negotiated | none | none | differs | differs |");
+        assertThat(table).contains("| transport-cc feedback from the players | not negotiated | not negotiated | not "
+                + "negotiated | same | same |");
         assertThat(table).contains("| SRTP profile negotiated | SRTP_AES128_CM_HMAC_SHA1_80 |")
                 .contains("same | same |");
         assertThat(table).contains("step-up lianmai: 450 subscribers → 0.30 % loss");
