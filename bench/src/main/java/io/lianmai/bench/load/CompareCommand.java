@@ -49,7 +49,7 @@ final class CompareCommand implements Runnable {
                 description = "Janus's process id, for its CPU and memory.")
         Long janusPid;
 
-        @Option(names = "--find-max", description = "After each server's run, step the load up (× --step) until "
+        @Option(names = "--find-max", description = "From each server's run on, step the load up (× --step) until "
                 + "loss reaches --loss-limit or a client fails, to find subscribers per core at that loss.")
         boolean findMax;
 
@@ -162,13 +162,11 @@ final class CompareCommand implements Runnable {
         for (TargetSpec spec : specs) {
             say(options, "— " + spec.label() + " —");
             try (LoadTarget target = open(spec, options, targets)) {
-                LoadReport report = new LoadRun(options, scenarioAt.apply(load), System.err).run(target);
+                StepUp.Runner runner = n -> new LoadRun(options, scenarioAt.apply(n), System.err).run(target);
+                // With --find-max the scenario's own run is the step-up's first step.
+                List<StepUp.Step> steps = stepUp == null ? List.of() : stepUp.run(runner, System::nanoTime);
+                LoadReport report = steps.isEmpty() ? runner.run(load) : steps.get(0).report();
                 complete &= report.failures().isEmpty() && report.subscribersWithMedia() == report.subscribers();
-                List<StepUp.Step> steps = List.of();
-                if (stepUp != null) {
-                    steps = stepUp.run(n -> new LoadRun(options, scenarioAt.apply(n), System.err).run(target),
-                            System::nanoTime);
-                }
                 List<Comparison.StepSummary> summaries = steps.stream().map(Comparison.StepSummary::of).toList();
                 entries.add(new Comparison.Entry(spec.label(), spec.kind(), report.target(),
                         Comparison.Figures.of(report, stepUp == null ? null : StepUp.best(steps)), summaries,

@@ -58,13 +58,19 @@ record Comparison(String scenario, String media, String loadUnit, List<Entry> en
         }
     }
 
-    /** One step of a step-up, for the JSON. */
+    /**
+     * One step of a step-up, for the table and the JSON: its load, loss, cores, per-core figures, and when it did not
+     * pass, the clients that failed and the first one's reason.
+     */
     record StepSummary(int load, double lossPercent, boolean passed, double coresBusy, double subscribersPerCore,
-            double cpuMicrosPerForwardedPacket) {
+            double cpuMicrosPerForwardedPacket, int clientsFailed, String firstFailure) {
         static StepSummary of(StepUp.Step step) {
             LoadReport report = step.report();
+            int failed = report.subscribers() - report.subscribersWithMedia();
             return new StepSummary(step.load(), step.lossPercent(), step.passed(), report.server().coresBusy(),
-                    report.perCore().subscribersPerCore(), report.perCore().cpuMicrosPerForwardedPacket());
+                    report.perCore().subscribersPerCore(), report.perCore().cpuMicrosPerForwardedPacket(),
+                    Math.max(failed, report.failures().isEmpty() ? 0 : 1),
+                    report.failures().isEmpty() ? null : report.failures().get(0));
         }
     }
 
@@ -160,8 +166,10 @@ record Comparison(String scenario, String media, String loadUnit, List<Entry> en
             if (!entry.steps().isEmpty()) {
                 StringBuilder steps = new StringBuilder("step-up " + entry.label() + ":");
                 for (StepSummary step : entry.steps()) {
+                    String stop = step.clientsFailed() == 0 ? " (stop)" : " (stop: " + step.clientsFailed()
+                            + " without media; " + step.firstFailure() + ")";
                     steps.append(String.format(Locale.ROOT, " %d %s → %.2f %% loss, %.2f cores%s;", step.load(),
-                            loadUnit, step.lossPercent(), step.coresBusy(), step.passed() ? "" : " (stop)"));
+                            loadUnit, step.lossPercent(), step.coresBusy(), step.passed() ? "" : stop));
                 }
                 out.println(steps);
             } else if (entry.figures().subscribersPerCore() > 0) {

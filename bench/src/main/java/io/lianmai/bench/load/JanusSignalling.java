@@ -158,7 +158,7 @@ final class JanusSignalling implements Signalling {
                 peer.fail("Janus: interrupted");
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                peer.fail("Janus: " + e);
+                peer.fail("Janus: " + e); // a bug here: keep the exception's type in the reason
             }
         });
     }
@@ -217,7 +217,7 @@ final class JanusSignalling implements Signalling {
     }
 
     /** Long-polls {@code session}'s events until the one for {@code transaction}; others are skipped. */
-    JsonNode awaitEvent(long session, String transaction, long deadlineNanos)
+    private JsonNode awaitEvent(long session, String transaction, long deadlineNanos)
             throws IOException, InterruptedException {
         while (true) {
             long left = deadlineNanos - System.nanoTime();

@@ -70,6 +70,8 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     private static final long ICE_TIMEOUT_NANOS = 20_000_000_000L;
     /** What Chrome gives a peer-reflexive candidate: type preference 110, local preference 65535, component 1. */
     private static final long PRIORITY = (110L << 24) | (65_535L << 8) | 255;
+    /** A host candidate's priority (RFC 8445 §5.1.2.1: type preference 126), for the one the client offers. */
+    private static final long HOST_PRIORITY = (126L << 24) | (65_535L << 8) | 255;
     private static final int SOCKET_BUFFER = 1 << 20;
     /** How long {@link #bind} waits for the socket. */
     private static final long BIND_TIMEOUT_SECONDS = 5;
@@ -200,7 +202,8 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
             return null;
         }
         InetSocketAddress local = (InetSocketAddress) c.localAddress();
-        return "1 1 udp " + PRIORITY + " " + local.getAddress().getHostAddress() + " " + local.getPort() + " typ host";
+        return "1 1 udp " + HOST_PRIORITY + " " + local.getAddress().getHostAddress() + " " + local.getPort()
+                + " typ host";
     }
 
     /** Which ICE role this client plays now; on the loop, or after the loop was synchronised with. */
