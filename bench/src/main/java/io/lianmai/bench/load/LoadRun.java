@@ -38,11 +38,19 @@ import org.HdrHistogram.Histogram;
  * One run of a {@link Scenario}: starts (or reaches) the server, joins the publishers through WHIP and then the
  * subscribers through WHEP over the ramp, measures for the window, stops, and builds the {@link LoadReport}.
  *
- * <p>Threads: the client event loops ({@code --client-threads}, default 1) carry every simulated client; up to four
- * DTLS handshake threads and two HTTP threads exist while clients join; the caller's thread orchestrates.
+ * <p>Threads: the client event loops ({@code --client-threads}, default 1) carry every simulated client; up to
+ * {@value #DTLS_THREADS} DTLS handshake threads and two HTTP threads exist while clients join (and a server's own
+ * signalling threads, e.g. Janus's); the caller's thread orchestrates.
  */
 final class LoadRun {
     private static final long JOIN_TIMEOUT_SECONDS = 30;
+    /**
+     * BouncyCastle's handshake holds a thread until it ends, and every browser has its own: with few threads, one
+     * slow handshake (a flight retransmitted after 1 s, 2 s, …) keeps the next clients' ClientHellos queued here
+     * past the server's wait for them (Lianmai's: 10 s), and joins then fail one after another on a loaded machine.
+     * Sixteen keep that queue short; idle ones end after 5 s.
+     */
+    private static final int DTLS_THREADS = 16;
     /** After the window the publishers stop; this long lets packets in flight and their repairs arrive. */
     private static final long DRAIN_MILLIS = 500;
     private static final int MAX_FAILURES_LISTED = 10;
@@ -110,7 +118,7 @@ final class LoadRun {
             thread.setDaemon(true);
             return thread;
         }, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        ThreadPoolExecutor dtlsExecutor = new ThreadPoolExecutor(4, 4, 5, TimeUnit.SECONDS,
+        ThreadPoolExecutor dtlsExecutor = new ThreadPoolExecutor(DTLS_THREADS, DTLS_THREADS, 5, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "bench-dtls-" + threadIds.incrementAndGet());
                     thread.setDaemon(true);
