@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
         description = "Load generator: simulated WebRTC publishers and subscribers (real ICE, DTLS, SRTP) join "
                 + "through WHIP/WHEP and report throughput, loss, latency, join time and server CPU/memory.",
         subcommands = {BenchCommand.Call.class, BenchCommand.Meeting.class, BenchCommand.Fanout.class,
-            BenchCommand.Live.class, AttackCommand.class, io.lianmai.bench.flv.FlvBenchCommand.class,
-            CommandLine.HelpCommand.class})
+            BenchCommand.Live.class, CompareCommand.class, AttackCommand.class,
+            io.lianmai.bench.flv.FlvBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -25,7 +25,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a scenario is required: call, meeting, "
-                + "fanout, live or attack");
+                + "fanout, live, compare, flv or attack");
     }
 
     /** Builds the command line: usage errors exit 2, failures print one line and exit 1. */

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-/** POSTs simulated peers' offers (WHIP/WHEP) and DELETEs their sessions, as a browser page would. */
-final class Joiner {
+/** Lianmai's signalling: POSTs simulated peers' offers (WHIP/WHEP) and DELETEs their sessions, as a page would. */
+final class Joiner implements Signalling {
     private static final int DELETE_BATCH = 32;
 
     private final ServerTarget target;
@@ -35,6 +35,16 @@ final class Joiner {
         this.http = http;
         this.timeoutSeconds = timeoutSeconds;
         this.log = log;
+    }
+
+    @Override
+    public void publish(PublisherPeer peer, Scenario.Publisher publisher) {
+        join(peer, "whip", publisher.roomId(), null);
+    }
+
+    @Override
+    public void subscribe(SubscriberPeer peer, Scenario.Subscription subscription) {
+        join(peer, "whep", subscription.roomId(), subscription.streamId());
     }
 
     /** POSTs {@code peer}'s offer to {@code kind} ({@code whip} or {@code whep}); the answer reaches the peer. */
@@ -62,7 +72,8 @@ final class Joiner {
     }
 
     /** DELETEs every session (waits up to 10 s per batch); what pages do when they leave. */
-    void leave(List<? extends SimulatedPeer> peers) {
+    @Override
+    public void leave(List<? extends SimulatedPeer> peers) {
         // A few dozen at a time, as many pages closing at once would.
         for (int from = 0; from < peers.size(); from += DELETE_BATCH) {
             List<CompletableFuture<?>> pending = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.lianmai.bench.load;
 
 import io.lianmai.common.SdkAppId;
+import io.lianmai.media.srtp.SrtpProfile;
 import io.lianmai.server.cli.SdkAppIdConverter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +104,12 @@ final class LoadOptions {
                     + "interval). Default: 40ms.")
     Duration burstInterval = Pacing.DEFAULT_BURST_INTERVAL;
 
+    @Option(names = "--srtp", paramLabel = "any|aes-cm|gcm",
+            description = "SRTP profiles the clients offer: any (AEAD_AES_128_GCM then AES128_CM_HMAC_SHA1_80, as "
+                    + "Chrome), aes-cm or gcm (only that one, to fix the profile on every server of a comparison). "
+                    + "Default: any; compare: aes-cm.")
+    String srtp;
+
     // ---- impairment ----
 
     @Option(names = "--loss", paramLabel = "PERCENT", converter = PercentConverter.class,
@@ -154,6 +161,22 @@ final class LoadOptions {
             throw new IllegalArgumentException("--codec must be vp8 or h264, got " + codec);
         }
         return new MediaShape(audioBitrate, videoBitrate, fps, keyframeInterval, simulcast, name.equals("h264"));
+    }
+
+    /** The SRTP profiles the clients offer, most preferred first ({@code --srtp}, else {@code fallback}). */
+    List<SrtpProfile> srtpProfiles(String fallback) {
+        String choice = (srtp == null ? fallback : srtp).toLowerCase(Locale.ROOT);
+        return switch (choice) {
+            case "any" -> List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES128_CM_HMAC_SHA1_80);
+            case "aes-cm" -> List.of(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+            case "gcm" -> List.of(SrtpProfile.AEAD_AES_128_GCM);
+            default -> throw new IllegalArgumentException("--srtp must be any, aes-cm or gcm, got " + srtp);
+        };
+    }
+
+    /** The SRTP profiles of an ordinary run: {@code --srtp}, else any. */
+    List<SrtpProfile> srtpProfiles() {
+        return srtpProfiles("any");
     }
 
     /** Whether players negotiate transport-cc and send feedback (not {@code --no-bwe}). */

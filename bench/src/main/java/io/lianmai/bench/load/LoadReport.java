@@ -22,7 +22,9 @@ record LoadReport(
         double burstIntervalMillis,
         String srtpProfiles,
         String impairment,
+        String serverKind,
         String target,
+        boolean rtxNegotiated,
         String machine,
         double windowSeconds,
         double warmupSeconds,
@@ -42,6 +44,8 @@ record LoadReport(
         Totals totals,
         Latency forwardLatencyMicros,
         Latency recoveredLatencyMicros,
+        Latency joinToAnswerMillis,
+        Latency joinToConnectedMillis,
         Latency joinToFirstMediaMillis,
         Latency joinToFirstVideoMillis,
         Server server,
@@ -169,7 +173,8 @@ record LoadReport(
         out.println("  media       " + media + ", SRTP " + srtpProfiles);
         out.println("  pacing      " + pacing);
         out.println("  impairment  " + impairment);
-        out.println("  target      " + target);
+        out.println("  target      " + target + " (" + serverKind + "; RTX " + (rtxNegotiated ? "negotiated"
+                : "not negotiated") + " with the players)");
         out.println("  machine     " + machine);
         out.printf(Locale.ROOT, "  window      %.1f s after %d publishers and %d/%d subscribers joined (%d with media) "
                 + "and a %.1f s warm-up%n", windowSeconds, publishers, subscribersJoined, subscribers,
@@ -207,6 +212,8 @@ record LoadReport(
         out.println("|---|---:|---:|---:|---:|---:|");
         latency(out, "one-way forward latency (µs)", forwardLatencyMicros);
         latency(out, "recovered packets, send → arrival (µs)", recoveredLatencyMicros);
+        latency(out, "join: request → SDP answer (ms)", joinToAnswerMillis);
+        latency(out, "join: request → DTLS connected (ms)", joinToConnectedMillis);
         latency(out, "join: WHEP POST → first media (ms)", joinToFirstMediaMillis);
         latency(out, "join: WHEP POST → first video (ms)", joinToFirstVideoMillis);
         out.println();

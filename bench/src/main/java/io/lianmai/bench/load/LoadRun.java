@@ -38,11 +38,19 @@ import org.HdrHistogram.Histogram;
  * One run of a {@link Scenario}: starts (or reaches) the server, joins the publishers through WHIP and then the
  * subscribers through WHEP over the ramp, measures for the window, stops, and builds the {@link LoadReport}.
  *
- * <p>Threads: the client event loops ({@code --client-threads}, default 1) carry every simulated client; up to four
- * DTLS handshake threads and two HTTP threads exist while clients join; the caller's thread orchestrates.
+ * <p>Threads: the client event loops ({@code --client-threads}, default 1) carry every simulated client; up to
+ * {@value #DTLS_THREADS} DTLS handshake threads and two HTTP threads exist while clients join (and a server's own
+ * signalling threads, e.g. Janus's); the caller's thread orchestrates.
  */
 final class LoadRun {
     private static final long JOIN_TIMEOUT_SECONDS = 30;
+    /**
+     * BouncyCastle's handshake holds a thread until it ends, and every browser has its own: with few threads, one
+     * slow handshake (a flight retransmitted after 1 s, 2 s, …) keeps the next clients' ClientHellos queued here
+     * past the server's wait for them (Lianmai's: 10 s), and joins then fail one after another on a loaded machine.
+     * Sixteen keep that queue short; idle ones end after 5 s.
+     */
+    private static final int DTLS_THREADS = 16;
     /** After the window the publishers stop; this long lets packets in flight and their repairs arrive. */
     private static final long DRAIN_MILLIS = 500;
     private static final int MAX_FAILURES_LISTED = 10;
@@ -57,37 +65,51 @@ final class LoadRun {
         this.log = log;
     }
 
-    /** Runs the scenario; the report says what failed, this throws only when nothing could run. */
+    /** Runs the scenario against the target of the options; the report says what failed. */
     LoadReport run() throws InterruptedException {
-        MediaShape shape = options.mediaShape();
-        Pacing pacing = options.pacing();
-        Impairment impairment = options.impairment();
         try (ServerTarget target = target()) {
-            return run(target, shape, pacing, impairment);
+            return run(target);
         }
     }
 
+    /**
+     * Runs the scenario against {@code target}, which the caller closes; the report says what failed, this throws
+     * only when nothing could run.
+     */
+    LoadReport run(LoadTarget target) throws InterruptedException {
+        return run(target, options.mediaShape(), options.pacing(), options.impairment());
+    }
+
+    /** The Lianmai server of the options: {@code --url} or a child process. */
     private ServerTarget target() {
-        if (options.url != null) {
+        return lianmai(options, options.url, this::say);
+    }
+
+    /**
+     * A Lianmai server: the one running at {@code url} (with the options' {@code --sdkappid}, {@code --secret} and
+     * {@code --pid}), or, when {@code url} is null, a child process started with the options' server settings.
+     */
+    static ServerTarget lianmai(LoadOptions options, String url, java.util.function.Consumer<String> say) {
+        if (url != null) {
             if (options.sdkAppId == null || options.secret == null) {
-                throw new IllegalArgumentException("--url needs --sdkappid and --secret");
+                throw new IllegalArgumentException("a running Lianmai (" + url + ") needs --sdkappid and --secret");
             }
-            String url = options.url.endsWith("/") ? options.url : options.url + "/";
+            String base = url.endsWith("/") ? url : url + "/";
             OptionalLong pid = options.pid == null ? OptionalLong.empty() : OptionalLong.of(options.pid);
-            return new ExistingServer(URI.create(url), options.sdkAppId, options.secret, pid);
+            return new ExistingServer(URI.create(base), options.sdkAppId, options.secret, pid);
         }
         Path jar = options.serverJar;
         if (jar == null) {
             String home = System.getProperty("lianmai.home", ".");
             jar = Path.of(home, "server", "target", "lianmai.jar");
         }
-        say("starting the server: " + jar);
+        say.accept("starting the server: " + jar);
         ChildServer server = ChildServer.start(jar, options.serverJavaOpts, options.serverSettings);
-        say(server.describe());
+        say.accept(server.describe());
         return server;
     }
 
-    private LoadReport run(ServerTarget target, MediaShape shape, Pacing pacing, Impairment impairment)
+    private LoadReport run(LoadTarget target, MediaShape shape, Pacing pacing, Impairment impairment)
             throws InterruptedException {
         OptionalLong pid = target.pid();
         AtomicInteger threadIds = new AtomicInteger();
@@ -96,7 +118,7 @@ final class LoadRun {
             thread.setDaemon(true);
             return thread;
         }, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        ThreadPoolExecutor dtlsExecutor = new ThreadPoolExecutor(4, 4, 5, TimeUnit.SECONDS,
+        ThreadPoolExecutor dtlsExecutor = new ThreadPoolExecutor(DTLS_THREADS, DTLS_THREADS, 5, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "bench-dtls-" + threadIds.incrementAndGet());
                     thread.setDaemon(true);
@@ -108,6 +130,7 @@ final class LoadRun {
             thread.setDaemon(true);
             return thread;
         });
+        Signalling signalling = null;
         try {
             List<ClientLoop> loops = new ArrayList<>();
             for (EventExecutor executor : group) {
@@ -116,14 +139,14 @@ final class LoadRun {
                 loops.add(loop);
             }
             // Handshakes queue behind each other during a fast ramp: give them time, the server's own limit applies.
-            DtlsContext dtls = DtlsContext.withNewCertificate(
-                    DtlsConfig.DEFAULT.withHandshakeTimeout(Duration.ofSeconds(JOIN_TIMEOUT_SECONDS)), dtlsExecutor,
-                    Clock.systemUTC());
-            UserSigSigner signer = new UserSigSigner(target.sdkAppId(), target.secretKey(), Clock.systemUTC());
+            DtlsContext dtls = DtlsContext.withNewCertificate(DtlsConfig.DEFAULT
+                    .withHandshakeTimeout(Duration.ofSeconds(JOIN_TIMEOUT_SECONDS))
+                    .withSrtpProfiles(options.srtpProfiles()), dtlsExecutor, Clock.systemUTC());
             // HTTP/1.1 as a browser page's fetch() to a plain-http server: one connection per request in flight.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
                     .connectTimeout(Duration.ofSeconds(10)).build();
-            Joiner joiner = new Joiner(target, signer, http, JOIN_TIMEOUT_SECONDS, this::say);
+            signalling = target.signalling(http, shape, this::say);
+            boolean lianmai = target instanceof ServerTarget;
             SecureRandom random = new SecureRandom();
             long seed = random.nextLong();
 
@@ -136,7 +159,7 @@ final class LoadRun {
                         impairment, dtls, random, seed + i);
                 publishers.add(peer);
                 byStream.put(p.roomId() + "/" + p.streamId(), peer);
-                joiner.join(peer, "whip", p.roomId(), null);
+                signalling.publish(peer, p);
             }
             say("joining " + publishers.size() + " publisher(s)");
             awaitConnected(publishers);
@@ -156,13 +179,16 @@ final class LoadRun {
                 sleepUntil(due);
                 SubscriberPeer peer = new SubscriberPeer(loops.get(i % loops.size()), s.userId(), s.streamId(),
                         lateNanos, options.bwe(), impairment, dtls, random, seed + 1_000_000 + i);
+                if (!lianmai) {
+                    peer.tolerateMissingTransportCc();
+                }
                 subscribers.add(peer);
                 PublisherPeer source = byStream.get(s.roomId() + "/" + s.streamId());
                 if (source != null && source.state() == SimulatedPeer.State.FAILED) {
                     peer.fail("its publisher failed to join");
                     continue;
                 }
-                joiner.join(peer, "whep", s.roomId(), s.streamId());
+                signalling.subscribe(peer, s);
             }
             awaitFirstMedia(subscribers);
             if (!options.warmup.isZero()) {
@@ -171,7 +197,7 @@ final class LoadRun {
             }
 
             // The window; the server's estimator figures are read just outside it, so the reads cost it no CPU.
-            ServerMediaStats statsStart = ServerMediaStats.read(target, signer, http);
+            ServerMediaStats statsStart = mediaStats(target, http);
             say("measuring for " + options.duration.toMillis() + " ms");
             onLoops(loops, ClientLoop::startWindow);
             long windowStart = System.nanoTime();
@@ -181,29 +207,43 @@ final class LoadRun {
             long windowEnd = System.nanoTime();
             ProcStat serverEnd = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
             ProcStat selfEnd = ProcStat.read(ProcessHandle.current().pid());
-            ServerMediaStats statsEnd = ServerMediaStats.read(target, signer, http);
+            ServerMediaStats statsEnd = mediaStats(target, http);
             for (PublisherPeer publisher : publishers) {
                 publisher.stopSending();
             }
             Thread.sleep(DRAIN_MILLIS);
 
             Collected collected = collect(loops, publishers, subscribers);
-            List<SimulatedPeer> leaving = new ArrayList<>(subscribers);
-            leaving.addAll(publishers);
-            joiner.leave(leaving);
+            // Transports first, as a page closes its peer connections before it tells the server: a server that
+            // ends the session first (Janus sends close_notify) then meets clients that have left already.
             onLoops(loops, loop -> {
                 for (SimulatedPeer peer : loop.peers()) {
                     peer.closeTransport();
                 }
             });
+            List<SimulatedPeer> leaving = new ArrayList<>(subscribers);
+            leaving.addAll(publishers);
+            signalling.leave(leaving);
             LoadReport.Bwe bwe = bwe(subscribers, collected, statsStart, statsEnd);
             return report(target, shape, pacing, impairment, (windowEnd - windowStart) / 1e9, publishers, subscribers,
                     collected, before, serverStart, serverEnd, selfStart, selfEnd, bwe);
         } finally {
+            if (signalling != null) {
+                signalling.close();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             dtlsExecutor.shutdownNow();
             httpExecutor.shutdownNow();
         }
+    }
+
+    /** Lianmai's estimator figures ({@code DescribeMediaStats}); another server reports none. */
+    private static ServerMediaStats mediaStats(LoadTarget target, HttpClient http) throws InterruptedException {
+        if (target instanceof ServerTarget lianmai) {
+            return ServerMediaStats.read(lianmai, new UserSigSigner(lianmai.sdkAppId(), lianmai.secretKey(),
+                    Clock.systemUTC()), http);
+        }
+        return ServerMediaStats.unavailable(target.kind() + " reports no per-player estimates");
     }
 
     private void awaitConnected(List<PublisherPeer> publishers) throws InterruptedException {
@@ -305,7 +345,7 @@ final class LoadRun {
                 sums[6], sums[7], sums[8], sums[9], sums[10]);
     }
 
-    private LoadReport report(ServerTarget target, MediaShape shape, Pacing pacing, Impairment impairment,
+    private LoadReport report(LoadTarget target, MediaShape shape, Pacing pacing, Impairment impairment,
             double seconds,
             List<PublisherPeer> publishers, List<SubscriberPeer> subscribers, Collected c, ProcStat before,
             ProcStat serverStart, ProcStat serverEnd, ProcStat selfStart, ProcStat selfEnd, LoadReport.Bwe bwe) {
@@ -327,6 +367,8 @@ final class LoadRun {
         }
         int joined = 0;
         int withMedia = 0;
+        List<Double> joinAnswer = new ArrayList<>();
+        List<Double> joinConnected = new ArrayList<>();
         List<Double> joinMedia = new ArrayList<>();
         List<Double> joinVideo = new ArrayList<>();
         double[] pps = new double[subscribers.size()];
@@ -354,8 +396,12 @@ final class LoadRun {
         long forwardedBytes = 0;
         for (int i = 0; i < subscribers.size(); i++) {
             SubscriberPeer s = subscribers.get(i);
+            if (s.answeredNanos != 0) {
+                joinAnswer.add((s.answeredNanos - s.joinStartNanos) / 1e6);
+            }
             if (s.connectedNanos != 0) {
                 joined++;
+                joinConnected.add((s.connectedNanos - s.joinStartNanos) / 1e6);
             }
             if (s.firstMediaNanos != 0) {
                 withMedia++;
@@ -412,6 +458,10 @@ final class LoadRun {
             perCore = new LoadReport.PerCore(0, 0, 0, 0);
         }
         double selfCpu = selfEnd.cpuSeconds() - selfStart.cpuSeconds();
+        boolean rtxNegotiated = false;
+        for (SubscriberPeer s : subscribers) {
+            rtxNegotiated |= s.rtxNegotiated();
+        }
         java.util.Set<String> profiles = new java.util.TreeSet<>();
         for (SimulatedPeer peer : everyone) {
             if (peer.srtpProfile != null) {
@@ -421,8 +471,8 @@ final class LoadRun {
         return new LoadReport(scenario.name(), scenario.shape(), shape.describe(),
                 pacing.describe(shape.totalVideoBitrate()), pacing.factor(), pacing.burstIntervalMillis(),
                 String.join(", ", profiles), impairment.describe(),
-                target.describe(), machine(), seconds, options.warmup.toMillis() / 1000.0, publishers.size(),
-                subscribers.size(), joined, withMedia,
+                target.kind(), target.describe(), rtxNegotiated, machine(), seconds,
+                options.warmup.toMillis() / 1000.0, publishers.size(), subscribers.size(), joined, withMedia,
                 failures,
                 new LoadReport.Rate(c.publisherPackets / seconds, c.publisherBytes * 8 / seconds / 1e6),
                 new LoadReport.Rate(forwardedPackets / seconds, forwardedBytes * 8 / seconds / 1e6),
@@ -432,7 +482,8 @@ final class LoadRun {
                 new LoadReport.Totals(expected, received, lost, videoExpected, videoLost, audioExpected, audioLost,
                         recoveredTotal, lateTotal, duplicates, reordered,
                         nacked, nackPackets, drops, srtpErrors, c.retransmissions, c.nacks, c.plis),
-                latency(c.latency), latency(c.recovery), latency(joinMedia), latency(joinVideo), server, perCore,
+                latency(c.latency), latency(c.recovery), latency(joinAnswer), latency(joinConnected),
+                latency(joinMedia), latency(joinVideo), server, perCore,
                 new LoadReport.Generator(selfCpu, selfCpu / seconds, selfEnd.threads(), c.maxTickLagNanos / 1e6,
                         c.skippedFrames, c.pacerHeld, c.pacerOverflows, c.pacerMaxWaitNanos / 1e6), bwe);
     }

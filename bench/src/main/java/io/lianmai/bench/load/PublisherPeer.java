@@ -115,7 +115,8 @@ final class PublisherPeer extends SimulatedPeer {
         String cname = "lm" + Long.toHexString(layers.length > 0 ? layers[0].ssrc() : audio.ssrc());
         StringBuilder sdp = Sdp.header(localIce(), streamId, shape.hasAudio(), shape.hasVideo());
         if (audio != null) {
-            Sdp.mediaLine(sdp, "audio", new int[] {OPUS_PT}, "0", localIce(), fingerprint(), "sendonly");
+            Sdp.mediaLine(sdp, "audio", new int[] {OPUS_PT}, "0", localIce(), fingerprint(), "actpass",
+                    hostCandidate(), "sendonly");
             sdp.append("a=extmap:").append(SyntheticStream.AUDIO_LEVEL_ID)
                     .append(" urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n");
             Sdp.commonExtensions(sdp);
@@ -126,7 +127,8 @@ final class PublisherPeer extends SimulatedPeer {
         if (layers.length > 0) {
             int pt = shape.h264() ? H264_PT : VP8_PT;
             String mid = audio != null ? "1" : "0";
-            Sdp.mediaLine(sdp, "video", new int[] {pt, pt + 1}, mid, localIce(), fingerprint(), "sendonly");
+            Sdp.mediaLine(sdp, "video", new int[] {pt, pt + 1}, mid, localIce(), fingerprint(), "actpass",
+                    hostCandidate(), "sendonly");
             Sdp.commonExtensions(sdp);
             if (layers.length > 1) {
                 sdp.append("a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\r\n");
@@ -170,7 +172,7 @@ final class PublisherPeer extends SimulatedPeer {
     }
 
     @Override
-    void onAnswerMedia(SessionDescription answer) {
+    void onRemoteMedia(SessionDescription answer, boolean remoteOffered) {
         // The server keeps the payload types and extension ids of the offer; nothing to learn.
     }
 

@@ -1,6 +1,5 @@
 package io.lianmai.bench.load;
 
-import io.lianmai.media.dtls.DtlsClientSession;
 import io.lianmai.media.dtls.DtlsCloseReason;
 import io.lianmai.media.dtls.DtlsContext;
 import io.lianmai.media.dtls.DtlsException;
@@ -10,6 +9,7 @@ import io.lianmai.media.dtls.DtlsSession;
 import io.lianmai.media.dtls.DtlsSessionListener;
 import io.lianmai.media.dtls.DtlsSrtpKeyingMaterial;
 import io.lianmai.media.ice.ConnectivityCheck;
+import io.lianmai.media.ice.ErrorCode;
 import io.lianmai.media.ice.IceCredentials;
 import io.lianmai.media.ice.IceRole;
 import io.lianmai.media.ice.MessageIntegrity;
@@ -36,21 +36,31 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One simulated WebRTC client — a WHIP publisher or a WHEP player — as a browser plays it towards Lianmai's
- * ICE-lite server: its own UDP socket connected to the server's host candidate, a controlling full ICE agent that
- * nominates the pair with USE-CANDIDATE and then keeps consent every {@link #CONSENT_INTERVAL_NANOS}, a DTLS client
- * ({@code a=setup:actpass} answered {@code passive}) and SRTP both ways, with an {@link Impairment} on its media.
+ * One simulated WebRTC client — a publisher or a player — as a browser plays it: its own UDP socket connected to the
+ * server's host candidate, a full ICE agent, DTLS and SRTP both ways, with an {@link Impairment} on its media.
  * Subclasses send or receive the media.
  *
+ * <p>The roles follow the server, as a browser's do. Towards an ICE-lite server (Lianmai, SRS) the client is the
+ * controlling agent and nominates the pair with USE-CANDIDATE; towards a full ICE server (Janus) it starts as the
+ * controlled agent, answers the server's checks and waits for the server to nominate (a role conflict is resolved by
+ * the tie-breakers, RFC 8445 §7.3.1.1). Either way it keeps consent every {@link #CONSENT_INTERVAL_NANOS}. It is the
+ * DTLS client when the server's SDP says {@code passive} and the DTLS server when it says {@code active} (Janus
+ * answers a publisher's {@code actpass} so); when it answers a server's offer (a Janus player) it says
+ * {@code active} and is the client. The client starts its handshake once the pair is nominated; the server waits for
+ * the ClientHello.
+ *
  * <p>Runs on its {@link ClientLoop}'s thread, except the DTLS handshake (on the DTLS executor, which hands the keys
- * back through the loop) and {@link #onAnswer} (from the HTTP client, which also hops to the loop). The media path
- * allocates nothing of its own per packet; Netty's receive gives one {@link DatagramPacket} and pooled buffer each.
+ * back through the loop), {@link #onAnswer} and {@link #answer} (from the HTTP client, which also hop to the loop)
+ * and {@link #bind} (from a thread that may wait). The media path allocates nothing of its own per packet; Netty's
+ * receive gives one {@link DatagramPacket} and pooled buffer each.
  */
 abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements DtlsSessionListener, DtlsSender {
     /** A browser checks every 50 ms or so until a pair works. */
@@ -60,7 +70,11 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     private static final long ICE_TIMEOUT_NANOS = 20_000_000_000L;
     /** What Chrome gives a peer-reflexive candidate: type preference 110, local preference 65535, component 1. */
     private static final long PRIORITY = (110L << 24) | (65_535L << 8) | 255;
+    /** A host candidate's priority (RFC 8445 §5.1.2.1: type preference 126), for the one the client offers. */
+    private static final long HOST_PRIORITY = (126L << 24) | (65_535L << 8) | 255;
     private static final int SOCKET_BUFFER = 1 << 20;
+    /** How long {@link #bind} waits for the socket. */
+    private static final long BIND_TIMEOUT_SECONDS = 5;
 
     /** Where a peer is in its life. */
     enum State {
@@ -74,19 +88,28 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     private final SecureRandom random;
     private final IceCredentials localIce;
     private final long tieBreaker;
+    private final MessageIntegrity localIntegrity;
     private final byte[] stunOut = new byte[512];
 
     private volatile State state = State.NEW;
     private volatile String failure;
-    private Channel channel;
+    private volatile Channel channel;
     private MessageIntegrity serverIntegrity;
+    /** This client's ICE role (loop thread once checking): controlling towards a lite server, else controlled. */
+    private IceRole iceRole = IceRole.CONTROLLING;
+    /** A check of ours was answered with success. */
+    private boolean checkAnswered;
+    /** The pair is nominated: by our USE-CANDIDATE (controlling) or the server's (controlled). */
+    private boolean nominated;
+    /** Which DTLS side this client plays, settled by the SDP. */
+    private volatile boolean dtlsServer;
     private String username;
     private volatile String serverPassword;
     private volatile InetSocketAddress serverAddress;
     private byte[] transactionId;
     private long lastCheckNanos;
     private long checksStartedNanos;
-    private DtlsClientSession dtls;
+    private DtlsSession dtls;
     protected SrtpContext inbound;
     protected SrtpContext outbound;
     private final ImpairedPath up;
@@ -125,15 +148,24 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
         this.random = random;
         this.localIce = IceCredentials.generate(random);
         this.tieBreaker = random.nextLong();
+        this.localIntegrity = MessageIntegrity.forPassword(localIce.pwd());
         this.up = impairment.active() && impairment.up() ? new ImpairedPath(impairment, seed) : null;
         this.down = impairment.active() && impairment.down() ? new ImpairedPath(impairment, ~seed) : null;
     }
 
-    /** The SDP offer this client POSTs. */
+    /** The SDP offer this client POSTs; carries this client's host candidate once {@link #bind bound}. */
     abstract String offer();
 
-    /** The role reads the answer's media sections (payload types, SSRCs); throws if it cannot use them. */
-    abstract void onAnswerMedia(SessionDescription answer) throws SdpException;
+    /**
+     * The role reads the server's media sections (payload types, SSRCs, extensions) from its answer or its offer;
+     * throws if it cannot use them.
+     */
+    abstract void onRemoteMedia(SessionDescription remote, boolean remoteOffered) throws SdpException;
+
+    /** This client's SDP answer to the server's {@code offer} (a player answering Janus); after onRemoteMedia. */
+    String writeAnswer(SessionDescription offer) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not answer offers");
+    }
 
     /** A decrypted RTP packet {@code buf[0, len)} from the server. */
     abstract void onRtp(byte[] buf, int len, long now);
@@ -157,6 +189,31 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
 
     String fingerprint() {
         return dtlsContext.certificate().fingerprint().toSdpValue();
+    }
+
+    /**
+     * The {@code a=candidate} value of this client's socket once {@link #bind bound} (a browser's host candidate,
+     * for a full ICE server that checks towards it), else null: an ICE-lite server learns the address from the
+     * checks.
+     */
+    String hostCandidate() {
+        Channel c = channel;
+        if (c == null) {
+            return null;
+        }
+        InetSocketAddress local = (InetSocketAddress) c.localAddress();
+        return "1 1 udp " + HOST_PRIORITY + " " + local.getAddress().getHostAddress() + " " + local.getPort()
+                + " typ host";
+    }
+
+    /** Which ICE role this client plays now; on the loop, or after the loop was synchronised with. */
+    IceRole iceRole() {
+        return iceRole;
+    }
+
+    /** Whether this client is the DTLS server (the server's SDP said {@code active}). */
+    boolean dtlsServer() {
+        return dtlsServer;
     }
 
     State state() {
@@ -202,54 +259,126 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     }
 
     /**
-     * Takes the SDP answer (any thread): reads the server's ICE credentials, fingerprint and UDP host candidate,
-     * opens this client's socket towards it on the loop and starts ICE.
+     * Opens this client's UDP socket on 127.0.0.1 before its offer or answer is written, so that they carry its host
+     * candidate (a full ICE server checks towards it); waits up to {@value #BIND_TIMEOUT_SECONDS} s. Not on the loop.
      */
-    void onAnswer(String answerSdp) {
-        answeredNanos = System.nanoTime();
-        SessionDescription answer;
-        InetSocketAddress server;
-        DtlsFingerprint serverFingerprint;
-        try {
-            answer = SessionDescription.parse(answerSdp);
-            MediaDescription first = answer.media().get(0);
-            io.lianmai.media.sdp.SdpIceCredentials ice = answer.iceCredentials(first)
-                    .orElseThrow(() -> new IllegalStateException("the answer has no ICE credentials"));
-            DtlsFingerprintAttribute fp = answer.fingerprints(first).stream().findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the answer has no fingerprint"));
-            SetupRole setup = answer.setup(first).orElse(SetupRole.PASSIVE);
-            if (setup != SetupRole.PASSIVE) {
-                throw new IllegalStateException("the server answered a=setup:" + setup
-                        + "; the load generator is the DTLS client and needs passive");
-            }
-            serverFingerprint = DtlsFingerprint.parse(fp.algorithm() + " " + fp.value());
-            server = udpCandidate(first);
-            username = ice.ufrag() + ":" + localIce.ufrag();
-            serverPassword = ice.pwd();
-            serverAddress = server;
-            serverIntegrity = MessageIntegrity.forPassword(ice.pwd());
-            onAnswerMedia(answer);
-        } catch (SdpException | RuntimeException e) {
-            fail("unusable answer: " + e.getMessage());
+    void bind() {
+        if (loop.eventLoop().inEventLoop()) {
+            throw new IllegalStateException("bind() waits for the loop; call it from another thread");
+        }
+        if (channel != null) {
             return;
         }
-        dtls = dtlsContext.newClientSession(serverFingerprint, this, this);
-        Bootstrap bootstrap = new Bootstrap()
+        io.netty.channel.ChannelFuture bound = bootstrap().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                0));
+        if (!bound.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !bound.isSuccess()) {
+            throw new IllegalStateException("cannot open a UDP socket on 127.0.0.1: " + bound.cause());
+        }
+        channel = bound.channel();
+    }
+
+    private Bootstrap bootstrap() {
+        return new Bootstrap()
                 .group(loop.eventLoop())
                 .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(SyntheticStream.BUFFER_LENGTH))
                 .handler(this);
-        bootstrap.connect(server, new InetSocketAddress(server.getAddress(), 0)).addListener(done -> {
+    }
+
+    /**
+     * Takes the server's SDP answer to {@link #offer()} (any thread): reads its ICE credentials, fingerprint, DTLS
+     * role and UDP host candidate, connects this client's socket to it on the loop and starts ICE.
+     */
+    void onAnswer(String answerSdp) {
+        answeredNanos = System.nanoTime();
+        try {
+            SessionDescription answer = SessionDescription.parse(answerSdp);
+            SetupRole setup = answer.media().isEmpty() ? null : answer.setup(answer.media().get(0)).orElse(null);
+            if (setup == SetupRole.ACTPASS) {
+                throw new IllegalStateException("the answer says a=setup:actpass, which only an offer may");
+            }
+            // passive (or absent, RFC 5763's default for an answerer): the server waits for our ClientHello.
+            accept(answer, false, setup == SetupRole.ACTIVE);
+        } catch (SdpException | RuntimeException e) {
+            fail("unusable answer: " + e.getMessage());
+            return;
+        }
+        connect();
+    }
+
+    /**
+     * Takes the server's SDP offer (a Janus player; any thread but the loop): opens the socket, reads the offer as
+     * {@link #onAnswer} reads an answer, and returns this client's answer ({@code a=setup:active}, so it is the DTLS
+     * client), having started ICE; null when the offer is unusable (the peer has failed, saying why).
+     */
+    String answer(String offerSdp) {
+        answeredNanos = System.nanoTime();
+        String answer;
+        try {
+            SessionDescription offer = SessionDescription.parse(offerSdp);
+            SetupRole setup = offer.media().isEmpty() ? null : offer.setup(offer.media().get(0)).orElse(null);
+            if (setup == SetupRole.PASSIVE) {
+                throw new IllegalStateException("the offer says a=setup:passive; this client answers active only");
+            }
+            accept(offer, true, false);
+            bind();
+            answer = writeAnswer(offer);
+        } catch (SdpException | RuntimeException e) {
+            fail("unusable offer: " + e.getMessage());
+            return null;
+        }
+        connect();
+        return answer;
+    }
+
+    /** Reads the server's transport (ICE, fingerprint, candidate) and media; settles the ICE and DTLS roles. */
+    private void accept(SessionDescription remote, boolean remoteOffered, boolean asDtlsServer) throws SdpException {
+        if (remote.media().isEmpty()) {
+            throw new IllegalStateException("the SDP has no media section");
+        }
+        MediaDescription first = remote.media().get(0);
+        io.lianmai.media.sdp.SdpIceCredentials ice = remote.iceCredentials(first)
+                .orElseThrow(() -> new IllegalStateException("the SDP has no ICE credentials"));
+        DtlsFingerprintAttribute fp = remote.fingerprints(first).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("the SDP has no fingerprint"));
+        DtlsFingerprint serverFingerprint = DtlsFingerprint.parse(fp.algorithm() + " " + fp.value());
+        InetSocketAddress server = udpCandidate(first);
+        username = ice.ufrag() + ":" + localIce.ufrag();
+        serverPassword = ice.pwd();
+        serverAddress = server;
+        serverIntegrity = MessageIntegrity.forPassword(ice.pwd());
+        // RFC 8445 §6.1.1: facing a lite agent the full agent controls. Facing a full agent the offerer would, but
+        // Janus acts as the controlling side either way; a conflict is resolved by the tie-breakers.
+        iceRole = remote.iceLite() || first.iceLite() ? IceRole.CONTROLLING : IceRole.CONTROLLED;
+        dtlsServer = asDtlsServer;
+        onRemoteMedia(remote, remoteOffered);
+        dtls = asDtlsServer ? dtlsContext.newServerSession(serverFingerprint, this, this)
+                : dtlsContext.newClientSession(serverFingerprint, this, this);
+    }
+
+    /** Connects the socket (bound already, or opened now) to the server's candidate and starts ICE on the loop. */
+    private void connect() {
+        InetSocketAddress server = serverAddress;
+        Channel bound = channel;
+        io.netty.channel.ChannelFuture connecting = bound != null ? bound.connect(server)
+                : bootstrap().connect(server, new InetSocketAddress(server.getAddress(), 0));
+        connecting.addListener(done -> {
             if (!done.isSuccess()) {
                 fail("cannot open a UDP socket to " + server + ": " + done.cause());
                 return;
             }
             loop.eventLoop().execute(() -> {
                 channel = ((io.netty.channel.ChannelFuture) done).channel();
+                if (state != State.NEW) {
+                    return; // failed meanwhile
+                }
                 state = State.CHECKING;
                 checksStartedNanos = System.nanoTime();
+                if (dtlsServer) {
+                    dtls.start(); // waits for the ClientHello, which comes once the server has nominated
+                }
                 loop.add(this);
                 sendCheck(checksStartedNanos);
             });
@@ -302,8 +431,8 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
     private void sendCheck(long now) {
         lastCheckNanos = now;
         transactionId = ConnectivityCheck.randomTransactionId(random);
-        ConnectivityCheck check = new ConnectivityCheck(transactionId, username, PRIORITY, IceRole.CONTROLLING,
-                tieBreaker, true);
+        ConnectivityCheck check = new ConnectivityCheck(transactionId, username, PRIORITY, iceRole, tieBreaker,
+                iceRole == IceRole.CONTROLLING);
         int len = StunMessageWriter.writeBindingRequest(stunOut, 0, check, serverIntegrity);
         write(stunOut, 0, len);
     }
@@ -365,13 +494,80 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
         } catch (StunException e) {
             return;
         }
-        if (message.messageClass() != StunClass.SUCCESS_RESPONSE || transactionId == null
-                || !message.hasTransactionId(transactionId) || !serverIntegrity.verify(message)) {
+        if (message.isBindingRequest()) {
+            onCheck(message);
             return;
         }
-        if (state == State.CHECKING) {
+        if (transactionId == null || !message.hasTransactionId(transactionId) || !serverIntegrity.verify(message)) {
+            return;
+        }
+        if (message.messageClass() == StunClass.ERROR_RESPONSE) {
+            if (message.errorCode().filter(e -> e.code() == ErrorCode.ROLE_CONFLICT.code()).isPresent()) {
+                // RFC 8445 §7.2.5.1: the other side keeps its role; take the other one and check again.
+                iceRole = iceRole == IceRole.CONTROLLING ? IceRole.CONTROLLED : IceRole.CONTROLLING;
+                sendCheck(System.nanoTime());
+            }
+            return;
+        }
+        if (message.messageClass() != StunClass.SUCCESS_RESPONSE) {
+            return;
+        }
+        checkAnswered = true;
+        if (iceRole == IceRole.CONTROLLING) {
+            nominated = true; // the check carried USE-CANDIDATE
+        }
+        onPairUsable();
+    }
+
+    /**
+     * The server's connectivity check (a full ICE server): answered with success when it is for this client's
+     * credentials, after RFC 8445 §7.3.1.1's role-conflict rules; USE-CANDIDATE from a controlling server nominates
+     * the pair.
+     */
+    private void onCheck(StunMessage request) {
+        InetSocketAddress from = serverAddress;
+        if (from == null || !request.localUfrag().map(localIce.ufrag()::equals).orElse(false)
+                || !localIntegrity.verify(request)) {
+            return;
+        }
+        if (iceRole == IceRole.CONTROLLED && request.hasIceControlled()) {
+            if (Long.compareUnsigned(tieBreaker, request.iceControlledTieBreaker()) >= 0) {
+                iceRole = IceRole.CONTROLLING;
+            } else {
+                respond(StunMessageWriter.writeBindingErrorResponse(stunOut, 0, request, ErrorCode.ROLE_CONFLICT,
+                        localIntegrity));
+                return;
+            }
+        } else if (iceRole == IceRole.CONTROLLING && request.hasIceControlling()) {
+            if (Long.compareUnsigned(tieBreaker, request.iceControllingTieBreaker()) >= 0) {
+                respond(StunMessageWriter.writeBindingErrorResponse(stunOut, 0, request, ErrorCode.ROLE_CONFLICT,
+                        localIntegrity));
+                return;
+            }
+            iceRole = IceRole.CONTROLLED;
+        }
+        respond(StunMessageWriter.writeBindingSuccessResponse(stunOut, 0, request, from, localIntegrity));
+        if (iceRole == IceRole.CONTROLLED && request.hasUseCandidate()) {
+            nominated = true;
+        }
+        if (!checkAnswered && state == State.CHECKING) {
+            sendCheck(System.nanoTime()); // the triggered check of RFC 8445 §7.3.1.4
+        }
+        onPairUsable();
+    }
+
+    private void respond(int len) {
+        write(stunOut, 0, len);
+        flush();
+    }
+
+    /** Once the pair is nominated, the DTLS client starts its handshake (the server has been waiting since). */
+    private void onPairUsable() {
+        if (state == State.CHECKING && nominated) {
             state = State.HANDSHAKING;
-            dtls.start();
+            if (!dtlsServer) {
+                dtls.start();
+            }
         }
     }
 
@@ -492,7 +688,8 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
         SrtpContext in = keys.newInboundContext();
         SrtpContext out = keys.newOutboundContext();
         loop.eventLoop().execute(() -> {
-            if (state != State.HANDSHAKING) {
+            // A DTLS server may finish before it saw the nomination that the ClientHello followed.
+            if (state != State.HANDSHAKING && state != State.CHECKING) {
                 return;
             }
             inbound = in;

@@ -13,7 +13,12 @@ import io.lianmai.media.sdp.MediaDescription;
 import io.lianmai.media.sdp.MediaKind;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sdp.SessionDescription;
+import io.lianmai.media.sdp.Attribute;
+import io.lianmai.media.sdp.RtcpFeedbackType;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * A simulated WHEP player of one stream: a browser's recvonly offer (Opus; VP8 and H.264 with RTX), then for every
@@ -37,6 +42,11 @@ final class SubscriberPeer extends SimulatedPeer {
 
     private final String streamId;
     private final boolean bwe;
+    /** Lianmai answers transport-cc when offered, so a missing one means a misconfigured server. */
+    private boolean requireTransportCc = true;
+    /** Header extensions this player's answer keeps from a server's offer. */
+    private static final Set<String> UNDERSTOOD_EXTENSIONS = Set.of(ExtMap.MID, ExtMap.ABS_SEND_TIME,
+            ExtMap.AUDIO_LEVEL, ExtMap.TRANSPORT_WIDE_CC);
     private final long localSsrc;
     private final long lateNanos;
     private final RtpPacket view = new RtpPacket();
@@ -105,7 +115,8 @@ final class SubscriberPeer extends SimulatedPeer {
     @Override
     String offer() {
         StringBuilder sdp = Sdp.header(localIce(), "-", true, true);
-        Sdp.mediaLine(sdp, "audio", new int[] {111}, "0", localIce(), fingerprint(), "recvonly");
+        Sdp.mediaLine(sdp, "audio", new int[] {111}, "0", localIce(), fingerprint(), "actpass", hostCandidate(),
+                "recvonly");
         sdp.append("a=extmap:").append(SyntheticStream.AUDIO_LEVEL_ID)
                 .append(" urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n");
         Sdp.commonExtensions(sdp);
@@ -113,7 +124,8 @@ final class SubscriberPeer extends SimulatedPeer {
         sdp.append("a=rtpmap:111 opus/48000/2\r\n");
         transportCcFeedback(sdp, 111, false);
         sdp.append("a=fmtp:111 minptime=10;useinbandfec=1\r\n");
-        Sdp.mediaLine(sdp, "video", new int[] {96, 97, 102, 103}, "1", localIce(), fingerprint(), "recvonly");
+        Sdp.mediaLine(sdp, "video", new int[] {96, 97, 102, 103}, "1", localIce(), fingerprint(), "actpass",
+                hostCandidate(), "recvonly");
         Sdp.commonExtensions(sdp);
         transportCcExtension(sdp);
         sdp.append("a=rtcp-rsize\r\n");
@@ -147,20 +159,25 @@ final class SubscriberPeer extends SimulatedPeer {
         }
     }
 
+    /**
+     * Reads what the server sends: in its answer, or in its offer (a Janus player, which then answers with
+     * {@link #writeAnswer}). Only Opus, VP8, H.264 and their RTX are taken; transport-cc when offered by both.
+     */
     @Override
-    void onAnswerMedia(SessionDescription answer) {
+    void onRemoteMedia(SessionDescription remote, boolean remoteOffered) {
         int[] audio = new int[0];
         int[] video = new int[0];
         int[] rtx = new int[0];
         int transportCc = 0;
-        for (MediaDescription media : answer.media()) {
-            if (media.isRejected()) {
+        for (MediaDescription media : remote.media()) {
+            if (media.isRejected() || !media.isRtp()) {
                 continue;
             }
-            int[] pts = media.codecs().stream().filter(c -> !c.isRtx()).mapToInt(RtpCodec::payloadType).toArray();
+            List<RtpCodec> accepted = acceptedCodecs(media);
+            int[] pts = accepted.stream().filter(c -> !c.isRtx()).mapToInt(RtpCodec::payloadType).toArray();
             if (media.kind() == MediaKind.VIDEO) {
                 video = pts;
-                rtx = media.codecs().stream().filter(RtpCodec::isRtx).mapToInt(RtpCodec::payloadType).toArray();
+                rtx = accepted.stream().filter(RtpCodec::isRtx).mapToInt(RtpCodec::payloadType).toArray();
             } else if (media.kind() == MediaKind.AUDIO) {
                 audio = pts;
             }
@@ -170,14 +187,91 @@ final class SubscriberPeer extends SimulatedPeer {
             }
         }
         if (video.length == 0 && audio.length == 0) {
-            throw new IllegalStateException("the answer sends neither audio nor video");
+            throw new IllegalStateException("the server sends neither audio nor video that this player decodes");
         }
-        if (bwe && transportCc == 0) {
+        if (bwe && transportCc == 0 && requireTransportCc && !remoteOffered) {
             throw new IllegalStateException("the answer dropped transport-cc (is media.bwe.enabled=false on the "
                     + "server? run the generator with --no-bwe)");
         }
         acceptPayloadTypes(audio, video, rtx);
         acceptTransportCc(bwe ? transportCc : 0);
+    }
+
+    /** Whether the server sends this player video retransmissions as RTX (its SDP has an RTX payload type). */
+    boolean rtxNegotiated() {
+        return rtxPayloadTypes.length > 0;
+    }
+
+    /** Another server than Lianmai may answer without transport-cc: the player then sends no feedback. */
+    void tolerateMissingTransportCc() {
+        requireTransportCc = false;
+    }
+
+    /** The codecs of {@code media} this player decodes: Opus, VP8, H.264, and RTX of those. */
+    static List<RtpCodec> acceptedCodecs(MediaDescription media) {
+        List<RtpCodec> primary = new ArrayList<>();
+        for (RtpCodec codec : media.codecs()) {
+            if (codec.is("opus") || codec.is("VP8") || codec.is("H264")) {
+                primary.add(codec);
+            }
+        }
+        List<RtpCodec> accepted = new ArrayList<>(primary);
+        for (RtpCodec codec : media.codecs()) {
+            if (codec.isRtx() && primary.stream().anyMatch(
+                    p -> codec.associatedPayloadType().orElse(-1) == p.payloadType())) {
+                accepted.add(codec);
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * This player's answer to a server's offer, as Chrome writes one: every offered RTP section it can decode
+     * answered {@code recvonly} with the codecs (their fmtp and rtcp-fb) and header extensions it understands, in one
+     * BUNDLE group with its own ICE credentials, fingerprint and host candidate and {@code a=setup:active}; any
+     * other section rejected (port 0).
+     */
+    @Override
+    String writeAnswer(SessionDescription offer) {
+        List<String> mids = new ArrayList<>();
+        for (MediaDescription media : offer.media()) {
+            if (!media.isRejected() && media.isRtp() && !acceptedCodecs(media).isEmpty()) {
+                mids.add(media.mid().orElseThrow(() -> new IllegalStateException("an offered section has no mid")));
+            }
+        }
+        if (mids.isEmpty()) {
+            throw new IllegalStateException("the offer has no section this player decodes");
+        }
+        StringBuilder sdp = Sdp.answerHeader(mids);
+        for (MediaDescription media : offer.media()) {
+            String mid = media.mid().orElse("");
+            if (!mids.contains(mid)) {
+                Sdp.rejectedLine(sdp, media);
+                continue;
+            }
+            List<RtpCodec> codecs = acceptedCodecs(media);
+            int[] pts = codecs.stream().mapToInt(RtpCodec::payloadType).toArray();
+            Sdp.mediaLine(sdp, media.media(), pts, mid, localIce(), fingerprint(), "active", hostCandidate(),
+                    "recvonly");
+            if (media.rtcpReducedSize()) {
+                sdp.append("a=rtcp-rsize\r\n");
+            }
+            for (ExtMap ext : media.extMaps()) {
+                if (UNDERSTOOD_EXTENSIONS.contains(ext.uri()) && (bwe || !ext.uri().equals(ExtMap.TRANSPORT_WIDE_CC))) {
+                    sdp.append("a=extmap:").append(ext.id()).append(' ').append(ext.uri()).append("\r\n");
+                }
+            }
+            for (RtpCodec codec : codecs) {
+                List<RtcpFeedbackType> feedback = codec.feedback().stream()
+                        .filter(f -> bwe || (!f.sameAs(RtcpFeedbackType.TRANSPORT_CC)
+                                && !f.sameAs(RtcpFeedbackType.GOOG_REMB)))
+                        .toList();
+                for (Attribute line : codec.withFeedback(feedback).toAttributes()) {
+                    sdp.append("a=").append(line.name()).append(':').append(line.value()).append("\r\n");
+                }
+            }
+        }
+        return sdp.toString();
     }
 
     /** The payload types the answer sends audio, video and video's RTX with. */

@@ -78,7 +78,7 @@ class SubscriberTransportCcTest {
             String answer = server.play("room/pub_main", player.offer()).toCompletableFuture()
                     .get(5, TimeUnit.SECONDS).answerSdp();
 
-            player.onAnswerMedia(SessionDescription.parse(answer));
+            player.onRemoteMedia(SessionDescription.parse(answer), false);
 
             assertThat(player.transportCcId()).as(answer).isPositive();
             PlayerStats.Page page = server.playerStats("room/", 10);
@@ -89,7 +89,7 @@ class SubscriberTransportCcTest {
             SubscriberPeer plain = player(false);
             String plainAnswer = server.play("room/pub_main", plain.offer()).toCompletableFuture()
                     .get(5, TimeUnit.SECONDS).answerSdp();
-            plain.onAnswerMedia(SessionDescription.parse(plainAnswer));
+            plain.onRemoteMedia(SessionDescription.parse(plainAnswer), false);
             assertThat(plain.transportCcId()).isZero();
             assertThat(server.playerStats("room/", 0).players()).isEqualTo(2);
         } finally {
@@ -100,7 +100,7 @@ class SubscriberTransportCcTest {
     @Test
     void theFeedbackSentThroughSrtcpReportsEveryPacketReceivedAndPaddingIsNotMedia() throws Exception {
         SubscriberPeer player = player(true);
-        player.onAnswerMedia(SessionDescription.parse(answer()));
+        player.onRemoteMedia(SessionDescription.parse(answer()), false);
         assertThat(player.transportCcId()).isEqualTo(ANSWERED_ID);
         SrtpMasterKey key = SrtpMasterKey.of(SrtpProfile.AES128_CM_HMAC_SHA1_80, new byte[16], new byte[14]);
         player.outbound = SrtpContext.create(key);
