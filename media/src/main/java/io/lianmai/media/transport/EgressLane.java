@@ -194,7 +194,7 @@ public final class EgressLane {
             outbound.pop();
             count++;
         }
-        sinceFlush += count;
+        sinceFlush = unflushed ? sinceFlush + count : 0;
         if (unflushed && (outbound.isEmpty() || sinceFlush >= FLUSH_EVERY)) {
             batches.writeAll();
             channel.flush();
