@@ -1,5 +1,7 @@
 package io.lianmai.media.bwe;
 
+import io.lianmai.common.BigEndian;
+
 import io.lianmai.wire.rtcp.TransportFeedback;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
@@ -74,7 +76,19 @@ public final class SendSideBandwidthEstimator implements DownlinkEstimate, PathQ
      * not add it) is not numbered and counted in {@link #unstamped()}.
      */
     public void stamp(RtpPacket packet, int extensionId, int bytes, long nowMillis) {
-        if (extensionId <= 0 || TransportSequenceNumberExtension.read(packet, extensionId) < 0) {
+        long element = extensionId <= 0 ? RtpPacket.NOT_FOUND : packet.findExtension(extensionId);
+        boolean usable = element != RtpPacket.NOT_FOUND
+                && RtpPacket.extensionValueLength(element) >= TransportSequenceNumberExtension.LENGTH;
+        stamp(packet.buffer(), usable ? RtpPacket.extensionValueOffset(element) : -1, bytes, nowMillis);
+    }
+
+    /**
+     * {@link #stamp(RtpPacket, int, int, long)} for a caller that has found (or added) the element itself: writes the
+     * next transport-wide sequence number at {@code valueOffset} of {@code buf}, or with {@code valueOffset} -1 (no
+     * element) counts the packet in {@link #unstamped()}.
+     */
+    public void stamp(byte[] buf, int valueOffset, int bytes, long nowMillis) {
+        if (valueOffset < 0) {
             unstamped++;
             return;
         }
@@ -83,7 +97,7 @@ public final class SendSideBandwidthEstimator implements DownlinkEstimate, PathQ
         if (cluster != 0) {
             probe.onSent(bytes, nowMillis * 1000);
         }
-        TransportSequenceNumberExtension.write(packet, extensionId, seq);
+        BigEndian.put16(buf, valueOffset, seq);
     }
 
     /**

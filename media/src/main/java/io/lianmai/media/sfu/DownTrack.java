@@ -218,9 +218,10 @@ public final class DownTrack {
                 }
             }
         }
-        int len = in.length();
-        System.arraycopy(in.buffer(), in.offset(), scratch, 0, len);
-        sendRewritten(len, nowMillis, scratch);
+        // The publisher's packet was validated when it arrived: its copy needs no second parse.
+        if (out.wrapCopy(in, scratch, 0)) {
+            sendRewritten(nowMillis);
+        }
     }
 
     /**
@@ -242,11 +243,9 @@ public final class DownTrack {
         }
     }
 
-    /** The packet in {@code scratch}, rewritten into this subscriber's numbering and sent. */
-    private void sendRewritten(int len, long nowMillis, byte[] scratch) {
-        if (!out.wrap(scratch, 0, len)) {
-            return;
-        }
+    /** The packet bound to {@link #out}, rewritten into this subscriber's numbering and sent. */
+    private void sendRewritten(long nowMillis) {
+        int len = out.length();
         int sourceSeq = out.sequenceNumber();
         long sourceTimestamp = out.timestamp();
         if (!rewriter.rewrite(out.ssrc(), sourceSeq, sourceTimestamp, nowMillis)) {
@@ -258,7 +257,7 @@ public final class DownTrack {
         if (pictures != null) {
             pictures.rewrite(out.buffer(), out.payloadOffset(), out.payloadLength(), rewriter.run());
         }
-        send(len);
+        send();
         if (budget != null) {
             budget.onForwarded(len, nowMillis);
         }
@@ -327,9 +326,9 @@ public final class DownTrack {
             int seq = replayNext;
             replayNext = (replayNext + 1) & SEQ_MASK;
             int len = cache.copyAnyAge(seq, scratch, 0);
-            if (len > 0) {
+            if (len > 0 && out.wrap(scratch, 0, len)) {
                 replayedPackets++;
-                sendRewritten(len, nowMillis, scratch);
+                sendRewritten(nowMillis);
             }
         }
     }
@@ -403,7 +402,7 @@ public final class DownTrack {
         }
         retransmitted++;
         if (rtxSsrc < 0) {
-            send(len);
+            send();
             return true;
         }
         prepare();
@@ -447,12 +446,12 @@ public final class DownTrack {
         return true;
     }
 
-    private void send(int len) {
+    private void send() {
         prepare();
         lastTimestamp = out.timestamp();
         packetsSent++;
         octetsSent += out.payloadLength();
-        sink.sendRtp(out.buffer(), out.offset(), len);
+        sink.sendRtp(out);
     }
 
     /** Gives {@link #out} this subscriber's SSRC, payload type and header extension ids. */

@@ -79,24 +79,47 @@ public final class PlayoutDelayStamper implements RtpSink {
 
     @Override
     public void sendRtp(byte[] buf, int off, int len) {
+        if (stamping() && packet.wrap(buf, off, len)) {
+            stamp(packet);
+            session.sendRtp(packet);
+        } else {
+            session.sendRtp(buf, off, len);
+        }
+    }
+
+    /** Stamps the packet through its view while on (one search of its extensions), and passes the view on. */
+    @Override
+    public void sendRtp(RtpPacket view) {
+        if (stamping()) {
+            stamp(view);
+        }
+        session.sendRtp(view);
+    }
+
+    /** Whether packets carry the bounds now: on, or resetting after going off. */
+    private boolean stamping() {
         long now = clock.millis();
         if (evaluatedAt == NONE || now - evaluatedAt >= EVALUATE_MILLIS) {
             evaluate(now);
         }
-        int length = len;
-        boolean resetting = delayMillis == 0 && offAt != NONE && now - offAt < RESET_MILLIS;
-        if ((delayMillis > 0 || resetting) && packet.wrap(buf, off, len)) {
-            if (PlayoutDelayExtension.write(packet, extensionId, delayMillis, MAX_BOUND_MILLIS)
-                    || packet.addExtension(extensionId, PlayoutDelayExtension.LENGTH,
-                            Buffers.growthLimit(buf, off, len)) >= 0
-                            && PlayoutDelayExtension.write(packet, extensionId, delayMillis, MAX_BOUND_MILLIS)) {
-                stamped++;
-                length = packet.length();
-            } else {
-                unstamped++;
-            }
+        return delayMillis > 0 || offAt != NONE && now - offAt < RESET_MILLIS;
+    }
+
+    private void stamp(RtpPacket view) {
+        long element = view.findExtension(extensionId);
+        int valueOffset = -1;
+        if (element == RtpPacket.NOT_FOUND) {
+            valueOffset = view.addExtension(extensionId, PlayoutDelayExtension.LENGTH,
+                    Buffers.growthLimit(view.buffer(), view.offset(), view.length()));
+        } else if (RtpPacket.extensionValueLength(element) == PlayoutDelayExtension.LENGTH) {
+            valueOffset = RtpPacket.extensionValueOffset(element);
         }
-        session.sendRtp(buf, off, length);
+        if (valueOffset >= 0) {
+            PlayoutDelayExtension.writeValue(view.buffer(), valueOffset, delayMillis, MAX_BOUND_MILLIS);
+            stamped++;
+        } else {
+            unstamped++;
+        }
     }
 
     private void evaluate(long now) {

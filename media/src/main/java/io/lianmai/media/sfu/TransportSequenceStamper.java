@@ -39,16 +39,28 @@ public final class TransportSequenceStamper implements RtpSink {
     /** Numbers the packet, which may grow by up to {@link Buffers#MAX_GROWTH} bytes, and passes it on. */
     @Override
     public void sendRtp(byte[] buf, int off, int len) {
-        int length = len;
         if (packet.wrap(buf, off, len)) {
-            if (TransportSequenceNumberExtension.read(packet, extensionId) < 0) {
-                packet.addExtension(extensionId, TransportSequenceNumberExtension.LENGTH,
-                        Buffers.growthLimit(buf, off, len));
-                length = packet.length();
-            }
-            estimator.stamp(packet, extensionId, length, clock.millis());
+            sendRtp(packet);
+        } else {
+            session.sendRtp(buf, off, len);
         }
-        session.sendRtp(buf, off, length);
+    }
+
+    /** Numbers the packet through its view, with one search of its extensions, and passes the view on. */
+    @Override
+    public void sendRtp(RtpPacket view) {
+        long element = view.findExtension(extensionId);
+        int valueOffset;
+        if (element == RtpPacket.NOT_FOUND) {
+            valueOffset = view.addExtension(extensionId, TransportSequenceNumberExtension.LENGTH,
+                    Buffers.growthLimit(view.buffer(), view.offset(), view.length()));
+        } else if (RtpPacket.extensionValueLength(element) >= TransportSequenceNumberExtension.LENGTH) {
+            valueOffset = RtpPacket.extensionValueOffset(element);
+        } else {
+            valueOffset = -1; // too short to number, and it cannot be added twice
+        }
+        estimator.stamp(view.buffer(), valueOffset, view.length(), clock.millis());
+        session.sendRtp(view);
     }
 
     @Override

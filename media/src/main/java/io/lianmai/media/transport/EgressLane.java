@@ -25,7 +25,10 @@ import io.netty.util.concurrent.RejectedExecutionHandlers;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One egress thread of the media plane. The media loop keeps every piece of forwarding state and does the cheap
@@ -34,11 +37,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code SO_REUSEPORT}), so a fan-out's per-copy cost spreads over cores and players see one source address.
  *
  * <pre>
- *  media loop ── offer(target, plain packet) ──▶ [outbound queue] ──▶ lane: protect, write … flush (sendmmsg)
+ *  media loop ── offer(target, plain packet) ──▶ [outbound queue] ──▶ lane: protect, coalesce … flush (sendmmsg)
  *  media loop ◀── onLaneDatagram(bytes, sender) ◀── [inbound queue] ◀── lane socket's reads
  * </pre>
  *
- * The kernel spreads incoming flows over every socket of the port's group, so a lane also receives datagrams; it
+ * As the media loop does, a lane coalesces what it sends to one player between two of its flushes into one segmented
+ * send ({@link UdpCoalescer}); it flushes when its queue is empty, or after {@link #FLUSH_EVERY} packets.
+ *
+ * <p>The kernel spreads incoming flows over every socket of the port's group, so a lane also receives datagrams; it
  * copies them to the media loop, which owns the sessions they belong to.
  *
  * <p>Threads: {@link #offer} and {@link #signal} on the media loop only (the single producer of the outbound
@@ -47,6 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * beyond Netty's own datagram envelope.
  */
 public final class EgressLane {
+    private static final Logger LOG = LoggerFactory.getLogger(EgressLane.class);
     /** Packets queued towards the lane: a keyframe burst of 16 packets to 500 players fits. */
     static final int QUEUE_PACKETS = 8192;
     /** Datagrams the lane's socket received, waiting for the media loop. */
@@ -55,6 +62,12 @@ public final class EgressLane {
     private static final int SIGNAL_EVERY = 1024;
     /** Packets one drain handles before letting the lane's loop do its other work (its socket's reads). */
     private static final int MAX_DRAIN = 256;
+    /**
+     * Packets written between two flushes at most while the queue stays non-empty: a fan-out burst (a paced frame of
+     * ~4 packets to a few hundred players) is flushed whole, so each player's share leaves as one send, and a lane
+     * that never catches up still sends every ~2,048 packets (a few ms).
+     */
+    static final int FLUSH_EVERY = 2 * SIGNAL_EVERY;
     /**
      * How long a lane's loop may run queued tasks (drains) before it reads its socket again. Netty's default is
      * 1 s: a lane kept busy by a big fan-out would leave the ICE, DTLS and RTCP of the flows the kernel hashed to
@@ -82,6 +95,8 @@ public final class EgressLane {
     private final Runnable inboundTask = this::drainInbound;
     private final byte[] receive = Buffers.packetArray();
     private Channel channel;
+    /** The lane socket's coalesced sends (lane thread). */
+    private UdpBatches batches;
 
     // Media loop.
     private int unsignalled;
@@ -90,6 +105,9 @@ public final class EgressLane {
     // Lane loop; read elsewhere only as statistics that may lag.
     private long sent;
     private long sentBytes;
+    /** Packets written since the last flush; whether any of them went to the lane's socket. */
+    private int sinceFlush;
+    private boolean unflushed;
     private long protectFailed;
     private long inboundFull;
 
@@ -117,6 +135,7 @@ public final class EgressLane {
     static EgressLane bind(EventLoop loop, EventLoop mediaLoop, InetSocketAddress local, int bufferBytes,
             InboundHandler handler) throws InterruptedException {
         EgressLane lane = new EgressLane(loop, mediaLoop, handler);
+        lane.batches = new UdpBatches(EpollDatagramChannel.isSegmentedDatagramPacketSupported());
         lane.channel = new Bootstrap()
                 .group(loop)
                 .channel(EpollDatagramChannel.class)
@@ -170,14 +189,17 @@ public final class EgressLane {
     private void drain() {
         drainScheduled.set(false);
         int count = 0;
-        boolean wrote = false;
         while (count < MAX_DRAIN && !outbound.isEmpty()) {
-            wrote |= send((EgressTarget) outbound.peekTag(), outbound.peekBuffer(), outbound.peekLength());
+            unflushed |= send((EgressTarget) outbound.peekTag(), outbound.peekBuffer(), outbound.peekLength());
             outbound.pop();
             count++;
         }
-        if (wrote) {
+        sinceFlush = unflushed ? sinceFlush + count : 0;
+        if (unflushed && (outbound.isEmpty() || sinceFlush >= FLUSH_EVERY)) {
+            batches.writeAll();
             channel.flush();
+            unflushed = false;
+            sinceFlush = 0;
         }
         if (!outbound.isEmpty() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(drainTask);
@@ -199,11 +221,23 @@ public final class EgressLane {
             target.endpoint.send(buf, 0, length);
             return false;
         }
-        ByteBuf out = channel.alloc().directBuffer(length);
-        out.writeBytes(buf, 0, length);
-        // Straight to the transport, as UdpEndpoint does: no outbound handler, and we are on the channel's loop.
-        channel.unsafe().write(new DatagramPacket(out, target.udpRemote), channel.voidPromise());
+        UdpCoalescer coalescer = target.laneCoalescer;
+        if (coalescer == null) {
+            coalescer = new UdpCoalescer(channel, target.udpRemote, batches);
+            target.laneCoalescer = coalescer;
+        }
+        coalescer.send(buf, 0, length);
         return true;
+    }
+
+    /** Segmented sends and the datagrams they carried so far; on the lane's loop. */
+    long[] segmentedSends() {
+        return new long[] {batches.segmentedSends(), batches.segmentedDatagrams()};
+    }
+
+    /** Whether the lane coalesces now; on the lane's loop. */
+    boolean udpSegmentation() {
+        return batches.segmentation();
     }
 
     private void drainInbound() {
@@ -277,7 +311,13 @@ public final class EgressLane {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            // A socket error on one datagram (ICMP unreachable surfaced as an error) must not close the lane.
+            // A socket error on one datagram (ICMP unreachable surfaced as an error) must not close the lane. A
+            // failed write (void promise) after a segmented send is likely the kernel refusing segmentation on this
+            // route, as on the media socket: stop coalescing, once.
+            if (cause instanceof IOException && batches.turnOff()) {
+                LOG.warn("egress lane UDP send failed with segmentation offload ({}); sending datagrams one by one "
+                        + "from now", cause.toString());
+            }
         }
     }
 }

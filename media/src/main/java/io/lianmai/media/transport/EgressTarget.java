@@ -13,6 +13,8 @@ public final class EgressTarget {
     final MediaEndpoint endpoint;
     /** The UDP address, or null for an ICE-TCP connection (sent through the connection, not the lane's socket). */
     final InetSocketAddress udpRemote;
+    /** The lane's batch towards {@link #udpRemote}, made by the lane on its first send; lane thread only. */
+    UdpCoalescer laneCoalescer;
 
     public EgressTarget(SrtpContext srtp, MediaEndpoint endpoint) {
         this.srtp = srtp;

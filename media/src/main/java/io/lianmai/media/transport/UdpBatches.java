@@ -3,18 +3,18 @@ package io.lianmai.media.transport;
 import java.util.Arrays;
 
 /**
- * The UDP endpoints holding a coalesced batch ({@link UdpEndpoint}) that the next flush of the media socket must
- * write, and whether the socket coalesces at all: UDP generic segmentation offload ({@code UDP_SEGMENT}, Linux 4.18+,
+ * The addresses holding a coalesced batch ({@link UdpCoalescer}) that the next flush of one socket (the media
+ * socket, or an egress lane's) must write, and whether the socket coalesces at all: UDP generic segmentation offload ({@code UDP_SEGMENT}, Linux 4.18+,
  * epoll only) sends a batch of equal-sized datagrams to one address as one buffer through the kernel's send path,
  * which then costs about as much as one datagram (≈ 1.3 against ≈ 2.1–2.6 µs of sender CPU per 1,200-byte datagram
  * at four per batch on loopback, docs/benchmarks.md).
  *
- * <p>Owned by the media loop: no locks. The list grows to the most endpoints ever waiting at once, then allocates
+ * <p>Owned by the socket's event loop: no locks. The list grows to the most endpoints ever waiting at once, then allocates
  * nothing.
  */
 final class UdpBatches {
     private boolean segmentation;
-    private UdpEndpoint[] waiting = new UdpEndpoint[64];
+    private UdpCoalescer[] waiting = new UdpCoalescer[64];
     private int count;
     private long segmentedSends;
     private long segmentedDatagrams;
@@ -38,12 +38,12 @@ final class UdpBatches {
         return was;
     }
 
-    /** {@code endpoint} started a batch; {@link #writeAll} will write it. */
-    void add(UdpEndpoint endpoint) {
+    /** {@code coalescer} started a batch; {@link #writeAll} will write it. */
+    void add(UdpCoalescer coalescer) {
         if (count == waiting.length) {
             waiting = Arrays.copyOf(waiting, count * 2);
         }
-        waiting[count++] = endpoint;
+        waiting[count++] = coalescer;
     }
 
     /** A batch of {@code datagrams} (more than one) went out as one segmented send. */

@@ -129,6 +129,58 @@ class EgressLaneTest {
         }
     }
 
+    /**
+     * A fan-out burst through a lane (packet after packet to every player, as the forwarder offers them): each
+     * player's share leaves as one segmented send, and every player gets its datagrams unchanged and in order.
+     * Before, a lane wrote every datagram alone.
+     */
+    @Test
+    void aPlayersShareOfABurstLeavesAsOneSegmentedSend() throws Exception {
+        EgressLane lane = lanes.get(0);
+        boolean segmentation = laneLoops.get(0).submit(lane::udpSegmentation).get(5, TimeUnit.SECONDS);
+        int players = 3;
+        int burst = 4;
+        List<DatagramSocket> clients = new ArrayList<>();
+        try {
+            List<EgressTarget> targets = new ArrayList<>();
+            for (int p = 0; p < players; p++) {
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                client.setSoTimeout(5000);
+                clients.add(client);
+                targets.add(new EgressTarget(SrtpContext.create(key()), new UdpEndpoint(main,
+                        (InetSocketAddress) client.getLocalSocketAddress(), new TrafficCounters(),
+                        new UdpBatches(false))));
+            }
+            mediaLoop.submit(() -> {
+                byte[] packet = Buffers.packetArray();
+                for (int i = 0; i < burst; i++) {
+                    for (EgressTarget target : targets) {
+                        assertThat(lane.offer(target, packet, 0, rtp(packet, 2000 + i, 1100))).isTrue();
+                    }
+                }
+                lane.signal();
+            }).sync();
+
+            for (DatagramSocket client : clients) {
+                SrtpContext receiver = SrtpContext.create(key());
+                java.net.DatagramPacket datagram = new java.net.DatagramPacket(new byte[2048], 2048);
+                for (int i = 0; i < burst; i++) {
+                    client.receive(datagram);
+                    byte[] data = datagram.getData();
+                    assertThat(receiver.unprotectRtp(data, 0, datagram.getLength())).as("packet %d", i)
+                            .isEqualTo(1112);
+                    assertThat(((data[2] & 0xFF) << 8) | (data[3] & 0xFF)).isEqualTo(2000 + i);
+                    assertThat(data[12 + 1099]).isEqualTo((byte) (2000 + i));
+                }
+            }
+        } finally {
+            clients.forEach(DatagramSocket::close);
+        }
+        assumeTrue(segmentation, "this kernel has no UDP segmentation offload");
+        long[] counted = laneLoops.get(0).submit(lane::segmentedSends).get(5, TimeUnit.SECONDS);
+        assertThat(counted).as("segmented sends, datagrams in them").containsExactly(players, players * burst);
+    }
+
     @Test
     void datagramsTheKernelGivesALaneReachTheMediaLoop() throws Exception {
         int flows = 40;

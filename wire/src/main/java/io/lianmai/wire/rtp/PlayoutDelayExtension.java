@@ -49,9 +49,16 @@ public final class PlayoutDelayExtension {
         if (element == RtpPacket.NOT_FOUND || RtpPacket.extensionValueLength(element) != LENGTH) {
             return false;
         }
-        BigEndian.put24(packet.buffer(), RtpPacket.extensionValueOffset(element),
-                units(minMillis) << 12 | units(maxMillis));
+        writeValue(packet.buffer(), RtpPacket.extensionValueOffset(element), minMillis, maxMillis);
         return true;
+    }
+
+    /**
+     * Writes the bounds, each rounded up to 10 ms and held within 0..{@link #MAX_MILLIS}, as the 3-byte value at
+     * {@code valueOffset} of {@code buf} (an element found or added by the caller).
+     */
+    public static void writeValue(byte[] buf, int valueOffset, int minMillis, int maxMillis) {
+        BigEndian.put24(buf, valueOffset, units(minMillis) << 12 | units(maxMillis));
     }
 
     private static int read(RtpPacket packet, int id) {

@@ -121,6 +121,29 @@ public final class RtpPacket {
         return true;
     }
 
+    /**
+     * Copies the bound packet {@code source} to {@code off} in {@code buf} and binds this view to the copy, without
+     * validating it again: {@code source}'s {@link #wrap} did (the forward path's copy per subscriber, whose
+     * header stages then share this one parse). Returns {@code false}, leaving this view unbound and {@code buf}
+     * unchanged, if {@code source} is not bound or the copy does not fit.
+     */
+    public boolean wrapCopy(RtpPacket source, byte[] buf, int off) {
+        clear();
+        if (source.buffer == null || buf == null || off < 0 || off > buf.length - source.length) {
+            return false;
+        }
+        System.arraycopy(source.buffer, source.offset, buf, off, source.length);
+        this.buffer = buf;
+        this.offset = off;
+        this.length = source.length;
+        this.headerLength = source.headerLength;
+        this.paddingLength = source.paddingLength;
+        this.extensionProfile = source.extensionProfile;
+        this.extensionOffset = source.extensionProfile == NO_PROFILE ? 0 : source.extensionOffset - source.offset + off;
+        this.extensionLength = source.extensionLength;
+        return true;
+    }
+
     /** Unbinds the view, dropping its reference to the buffer. */
     public void clear() {
         buffer = null;

@@ -29,6 +29,48 @@ class RtpPacketTest {
 
     private final RtpPacket packet = new RtpPacket();
 
+    /** A copy bound without a second parse reads, finds and grows exactly as the same bytes wrapped afresh. */
+    @Test
+    void aCopyBoundWithoutReparsingReadsAsTheSameBytesWrapped() {
+        byte[] source = new byte[100];
+        byte[] bytes = Hex.bytes(OPUS_WITH_EXTENSIONS);
+        System.arraycopy(bytes, 0, source, 7, bytes.length);
+        assertThat(packet.wrap(source, 7, bytes.length)).isTrue();
+        byte[] copy = new byte[100];
+        RtpPacket bound = new RtpPacket();
+
+        assertThat(bound.wrapCopy(packet, copy, 3)).isTrue();
+
+        assertThat(Arrays.copyOfRange(copy, 3, 3 + bytes.length)).isEqualTo(bytes);
+        byte[] fresh = copy.clone();
+        RtpPacket wrapped = new RtpPacket();
+        assertThat(wrapped.wrap(fresh, 3, bytes.length)).isTrue();
+        assertThat(bound.offset()).isEqualTo(3);
+        assertThat(bound.length()).isEqualTo(wrapped.length());
+        assertThat(bound.headerLength()).isEqualTo(wrapped.headerLength());
+        assertThat(bound.extensionOffset()).isEqualTo(wrapped.extensionOffset());
+        assertThat(bound.extensionLength()).isEqualTo(wrapped.extensionLength());
+        assertThat(bound.findExtension(3)).isEqualTo(wrapped.findExtension(3));
+        assertThat(bound.addExtension(5, 2, 100)).isEqualTo(wrapped.addExtension(5, 2, 100));
+        assertThat(bound.payloadOffset()).isEqualTo(wrapped.payloadOffset());
+        assertThat(copy).isEqualTo(fresh);
+    }
+
+    @Test
+    void aCopyThatDoesNotFitOrOfAnUnboundViewIsRefusedAndWritesNothing() {
+        byte[] bytes = Hex.bytes(OPUS_WITH_EXTENSIONS);
+        byte[] small = new byte[bytes.length + 2];
+        RtpPacket bound = new RtpPacket();
+
+        assertThat(bound.wrapCopy(packet, small, 0)).as("an unbound source").isFalse();
+        assertThat(packet.wrap(bytes, 0, bytes.length)).isTrue();
+        assertThat(bound.wrapCopy(packet, small, 3)).isFalse();
+        assertThat(bound.wrapCopy(packet, small, -1)).isFalse();
+        assertThat(bound.isWrapped()).isFalse();
+        assertThat(small).containsOnly(0);
+        assertThat(bound.wrapCopy(packet, small, 2)).isTrue();
+    }
+
     @Test
     void readsTheFixedHeaderAndChromeStyleExtensions() {
         byte[] bytes = Hex.bytes(OPUS_WITH_EXTENSIONS);
