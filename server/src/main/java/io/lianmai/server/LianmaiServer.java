@@ -31,6 +31,8 @@ import io.lianmai.store.AppDirectory;
 import io.lianmai.store.JdbcAppStore;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +106,7 @@ public final class LianmaiServer implements AutoCloseable {
             }
             // Media timeouts must survive NTP steps of the system clock: the media plane runs on a monotonic one.
             media = MediaServer.start(config.media(), new MonotonicClock());
-            vertx = Vertx.vertx();
+            vertx = startVertx();
             refreshApps(vertx, apps, config.apps().refresh());
             RequestAuthenticator authenticator = new RequestAuthenticator(apps, new UserSigVerifier(clock), clock);
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
@@ -191,6 +193,23 @@ public final class LianmaiServer implements AutoCloseable {
      * Reloads the app directory on a worker thread every {@code interval}, so that apps created, disabled or
      * rotated by the CLI (or another node) take effect here; a reload still running skips the next tick.
      */
+    /**
+     * Vert.x on Netty's native transport (epoll on Linux x86-64, whose natives the media plane ships) where it loads,
+     * NIO elsewhere: HTTP-FLV players, signalling sockets and the HTTP API then cost what the media plane's sockets
+     * do (docs/decisions.md). Vert.x's own default is NIO.
+     */
+    static Vertx startVertx() {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.info("HTTP on the native transport ({})", Transport.nativeTransport().name());
+        } else {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            LOG.info("HTTP on Java NIO: the native transport is not available here ({})",
+                    cause == null ? "none for this platform" : cause.toString());
+        }
+        return vertx;
+    }
+
     private static void refreshApps(Vertx vertx, AppDirectory apps, java.time.Duration interval) {
         AtomicBoolean running = new AtomicBoolean();
         vertx.setPeriodic(interval.toMillis(), id -> {

@@ -57,6 +57,9 @@ class FatJarIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"ok\"");
+            // The shaded jar carries Netty's epoll natives, and Vert.x uses them (Linux x86-64, what we ship for).
+            assertThat(Files.readString(workingDirectory.resolve("serve.log")))
+                    .contains("HTTP on the native transport (epoll)");
 
             // While the server holds the embedded database, the CLI can still add and list apps.
             Result created = run("app", "create", "--name", "Side app");

@@ -2,12 +2,15 @@ package io.lianmai.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lianmai.server.config.ConfigLoader;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.store.App;
+import io.netty.channel.epoll.Epoll;
+import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +46,18 @@ class LianmaiServerIT {
             assertThat(body.get("status").asText()).isEqualTo("ok");
             assertThat(body.get("apps").asLong()).isEqualTo(1);
             assertThat(health.body()).doesNotContain(app.secretKey());
+        }
+    }
+
+    /** HTTP-FLV players, signalling sockets and the API run on epoll where Netty's natives load, not on NIO. */
+    @Test
+    void httpRunsOnTheNativeTransportWhereItLoads() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "no epoll here: " + Epoll.unavailabilityCause());
+        Vertx vertx = LianmaiServer.startVertx();
+        try {
+            assertThat(vertx.isNativeTransportEnabled()).isTrue();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 

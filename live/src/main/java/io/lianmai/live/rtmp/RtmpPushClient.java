@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +70,7 @@ public final class RtmpPushClient implements AutoCloseable {
         RtmpPushSessionHandler session = new RtmpPushSessionHandler(url, config.outChunkSize(),
                 config.publishTimeout().toMillis());
         CompletableFuture<RtmpPushClient> result = new CompletableFuture<>();
-        ChannelFuture connected = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        ChannelFuture connected = new Bootstrap().group(group).channel(RtmpChannels.socketChannel(group))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,7 +53,7 @@ public final class RtmpServer implements AutoCloseable {
     /** Binds {@code address} (port 0 picks one) and returns the bound address. */
     public InetSocketAddress start(EventLoopGroup boss, EventLoopGroup workers, InetSocketAddress address)
             throws InterruptedException {
-        serverChannel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        serverChannel = new ServerBootstrap().group(boss, workers).channel(RtmpChannels.serverChannel(workers))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -14,6 +14,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -52,7 +54,9 @@ class RtmpRelayIT {
 
     @BeforeEach
     void start() {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        // As the server's: epoll where it loads (the CDN server and the relay's client then run on epoll channels).
+        group = new MultiThreadIoEventLoopGroup(2,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         hub.setDemandListener(name -> {
             demand.incrementAndGet();
             return false;

@@ -42,6 +42,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -99,7 +101,9 @@ public final class LiveService implements AutoCloseable {
     /** One write merger per event loop that serves players (Vert.x's for HTTP-FLV, the RTMP loop's). */
     private final WriteMergers mergers;
     private final Clock clock;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    /** RTMP publishers, players and CDN relays; on epoll where it loads, as the media plane and Vert.x are. */
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     private final HlsRoutes hls;
     private final CdnPublishTasks cdnTasks;
     private final PlaybackGate gate;
