@@ -44,26 +44,6 @@ class LiveStreamHubTest {
         assertThat(player.chunks.get(3)[11]).as("the GOP starts on the keyframe").isEqualTo((byte) 0x17);
     }
 
-    /** What a late consumer (the room bridge's first WebRTC player) starts from: the media since the keyframe. */
-    @Test
-    void visitGopHandsTheMediaTagsFromTheLatestKeyframeAndNothingForAStreamNotLive() {
-        hub.publish("s");
-        send(FlvTags.VIDEO, 0, AVC_CONFIG);
-        send(FlvTags.VIDEO, 0, KEYFRAME);
-        send(FlvTags.VIDEO, 33, DELTA);
-        send(FlvTags.VIDEO, 1000, KEYFRAME);
-        send(FlvTags.AUDIO, 1010, AUDIO);
-        send(FlvTags.VIDEO, 1033, DELTA);
-        List<Long> times = new ArrayList<>();
-
-        assertThat(hub.visitGop("s", tag -> times.add(tag.getUnsignedMedium(tag.readerIndex() + 4)
-                | ((long) tag.getUnsignedByte(tag.readerIndex() + 7) << 24)))).isTrue();
-
-        assertThat(times).containsExactly(1000L, 1010L, 1033L);
-        assertThat(hub.visitGop("other", tag -> times.add(-1L))).isFalse();
-        assertThat(times).hasSize(3);
-    }
-
     @Test
     void aPlayerThatCannotKeepUpIsDroppedNotBuffered() {
         hub.publish("s");
