@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,20 +144,6 @@ public final class LiveStreamHub {
         }
         LiveStream stream = streams.get(name);
         return stream != null && stream.add(player, start);
-    }
-
-    /**
-     * Hands {@code visitor} each media tag of {@code name}'s cached GOP (the tags since its latest keyframe, as FLV
-     * tags, oldest first), as a player starting at {@link Start#LATEST_KEYFRAME} would get them; called from an
-     * observer's {@link LiveStreamObserver#onMessage}, the GOP already ends with that message (when it fitted). The
-     * visitor only reads the tags, under the stream's lock: for a consumer that starts late (a room bridge whose
-     * first WebRTC player arrived), not the media path.
-     *
-     * @return false when {@code name} is not live
-     */
-    public boolean visitGop(String name, Consumer<ByteBuf> visitor) {
-        LiveStream stream = streams.get(name);
-        return stream != null && stream.visitGop(visitor);
     }
 
     /** Players currently attached to {@code name}. */
@@ -323,16 +308,6 @@ public final class LiveStreamHub {
                 return false;
             }
             players.add(new Attached(player, waiting));
-            return true;
-        }
-
-        synchronized boolean visitGop(Consumer<ByteBuf> visitor) {
-            if (ended) {
-                return false;
-            }
-            for (ByteBuf tag : gop) {
-                visitor.accept(tag);
-            }
             return true;
         }
 

@@ -117,7 +117,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         }
         RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), cdn.get().streamKey().toString(), media, rooms,
                 mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS), publishPrivileges.apply(name),
-                clock, hub);
+                clock);
         RtmpRoomBridge previous = fromRtmp.put(name, bridge);
         if (previous != null) {
             previous.close();
@@ -227,12 +227,6 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     public int bridgedToLive(SdkAppId sdkAppId) {
         String prefix = sdkAppId + "_";
         return (int) toLive.keySet().stream().filter(name -> name.startsWith(prefix)).count();
-    }
-
-    /** RTP packets of the RTMP stream {@code name}'s video handed to the media plane so far, or -1 when not bridged. */
-    public long videoPacketsSent(String name) {
-        RtmpRoomBridge bridge = fromRtmp.get(name);
-        return bridge == null ? -1 : bridge.videoPacketsSent();
     }
 
     /** AAC frames of the RTMP stream {@code name} transcoded to Opus so far, or -1 when it is not bridged. */

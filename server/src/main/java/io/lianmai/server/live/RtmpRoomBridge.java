@@ -13,7 +13,6 @@ import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
 import io.lianmai.live.flv.FlvTags;
-import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.media.LocalPublisher;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.sdp.RtpCodec;
@@ -36,13 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One RTMP publisher made a room member's stream: H.264 access units are packetized into RTP as they arrive (on the
- * RTMP thread, no transcoding), AAC frames are transcoded to Opus on the bridge's serial executor, both only while
- * some WebRTC player receives the stream. The stream is announced in the room once its codecs are known (both sequence
+ * RTMP thread, no transcoding), AAC frames are transcoded to Opus on the bridge's serial executor, and only while
+ * some player receives the stream. The stream is announced in the room once its codecs are known (both sequence
  * headers, or whatever arrived within {@link #CODEC_WAIT_MILLIS}).
- *
- * <p>A stream nobody in the room plays costs no RTP: no packetizing, no hop to the media loop, no packet cache. When
- * its first WebRTC player comes, the hub's cached GOP (what an FLV player would start from) is packetized at once,
- * so the player starts from the latest keyframe as it would have from the publication's own cache.
  *
  * <p>The room member is the socket member of the same userID when there is one (a mini program that entered over
  * the signalling socket and pushes with its live-pusher); otherwise a member without a socket.
@@ -65,8 +60,6 @@ final class RtmpRoomBridge {
     /** What the publisher's credentials grant (its PrivateMapKey's privileges; all without one). */
     private final Privileges privileges;
     private final Clock clock;
-    /** The CDN side of the stream: its cached GOP starts a late first WebRTC player. */
-    private final LiveStreamHub hub;
 
     // RTMP thread (the hub calls in order for one stream).
     private byte[] body = new byte[64 * 1024];
@@ -76,13 +69,6 @@ final class RtmpRoomBridge {
     private boolean publishing;
     private H264RtpPacketizer packetizer;
     private final VideoSink videoSink = new VideoSink();
-    /** Video went to the room with the last access unit (some WebRTC player played the stream). */
-    private boolean videoWatched;
-    /** A full media queue dropped video: nothing more goes until the next keyframe, which decodes again. */
-    private boolean videoWaitsForKeyframe;
-    private byte[] replayBody = new byte[0];
-    private long replayedTimestamp = -1;
-    private int replayedLength = -1;
 
     // Set once the local publisher exists (media thread), read by the RTMP thread and the serial executor.
     private volatile LocalPublisher publisher;
@@ -98,10 +84,8 @@ final class RtmpRoomBridge {
     private volatile long audioFramesTranscoded;
 
     RtmpRoomBridge(String name, LiveStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
-            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges, Clock clock,
-            LiveStreamHub hub) {
+            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges, Clock clock) {
         this.clock = clock;
-        this.hub = hub;
         this.name = name;
         this.cdn = cdn;
         this.streamKey = streamKey;
@@ -166,76 +150,11 @@ final class RtmpRoomBridge {
         if (header.avcPacketType() != FlvVideoTagHeader.AVC_NALU || target == null || track < 0) {
             return;
         }
-        if (media.playerCount(streamKey) == 0) {
-            videoWatched = false; // nobody in the room plays it: no RTP
-            return;
-        }
+        long rtpTimestamp = (timestamp + header.compositionTime()) * 90;
         videoSink.target = target;
         videoSink.track = track;
-        if (!videoWatched) {
-            videoWatched = true;
-            videoWaitsForKeyframe = false;
-            // The first player since the stream went unwatched: it starts from the latest keyframe, now.
-            if (replayGop(timestamp, len)) {
-                return; // the GOP ended with this access unit
-            }
-        }
-        sendVideo(body, len, header, timestamp);
-    }
-
-    /** Packetizes one H.264 access unit (an FLV video body in {@code from}) towards the room. */
-    private void sendVideo(byte[] from, int len, FlvVideoTagHeader header, long timestamp) {
-        if (videoWaitsForKeyframe) {
-            if (header.frameType() != FlvVideoTagHeader.FRAME_KEY) {
-                return;
-            }
-            videoWaitsForKeyframe = false;
-        }
-        videoSink.dropped = false;
-        packetizer.packetizeAvcc(from, FlvVideoTagHeader.AVC_LENGTH, len - FlvVideoTagHeader.AVC_LENGTH,
-                videoConfig.nalLengthSize(), (timestamp + header.compositionTime()) * 90, videoSink);
-        if (videoSink.dropped) {
-            videoWaitsForKeyframe = true; // later frames would refer to what was lost
-        }
-    }
-
-    /**
-     * Packetizes the hub's cached GOP; returns whether its last tag is the access unit being handled
-     * ({@code timestamp}, {@code len}), which is then sent already.
-     */
-    private boolean replayGop(long timestamp, int len) {
-        replayedTimestamp = -1;
-        replayedLength = -1;
-        hub.visitGop(name, this::replayTag);
-        return replayedTimestamp == timestamp && replayedLength == len;
-    }
-
-    /** One FLV tag of the cached GOP (header, body, previous tag size); only read. */
-    private void replayTag(ByteBuf tag) {
-        int at = tag.readerIndex();
-        if (tag.readableBytes() < FlvTags.TAG_HEADER || (tag.getUnsignedByte(at) & 0x1F) != FlvTags.VIDEO) {
-            return;
-        }
-        int len = tag.getUnsignedMedium(at + 1);
-        long timestamp = tag.getUnsignedMedium(at + 4) | ((long) tag.getUnsignedByte(at + 7) << 24);
-        if (len > tag.readableBytes() - FlvTags.TAG_HEADER) {
-            return;
-        }
-        if (len > replayBody.length) {
-            replayBody = new byte[Math.max(len, 2 * replayBody.length)];
-        }
-        tag.getBytes(at + FlvTags.TAG_HEADER, replayBody, 0, len);
-        replayedTimestamp = timestamp;
-        replayedLength = len;
-        try {
-            FlvVideoTagHeader header = FlvVideoTagHeader.parse(replayBody, 0, len);
-            if (header.codecId() == FlvVideoTagHeader.CODEC_AVC
-                    && header.avcPacketType() == FlvVideoTagHeader.AVC_NALU) {
-                sendVideo(replayBody, len, header, timestamp);
-            }
-        } catch (CodecException e) {
-            LOG.debug("{}: skipped a malformed cached tag: {}", name, e.getMessage());
-        }
+        packetizer.packetizeAvcc(body, FlvVideoTagHeader.AVC_LENGTH, len - FlvVideoTagHeader.AVC_LENGTH,
+                videoConfig.nalLengthSize(), rtpTimestamp, videoSink);
     }
 
     private void onAudio(long timestamp, int len) {
@@ -362,11 +281,6 @@ final class RtmpRoomBridge {
         publisher.send(audioTrack, opusPacket, 0, RtpPacket.FIXED_HEADER_LENGTH + len);
     }
 
-    /** Video RTP packets handed to the media plane so far (none while nobody plays the stream). */
-    long videoPacketsSent() {
-        return videoSink.sent;
-    }
-
     /** AAC frames transcoded to Opus so far (none while nobody plays the stream). */
     long audioFramesTranscoded() {
         return audioFramesTranscoded;
@@ -393,18 +307,10 @@ final class RtmpRoomBridge {
     private static final class VideoSink implements io.lianmai.wire.rtp.RtpPacketSink {
         LocalPublisher target;
         int track;
-        /** A packet was dropped (the media loop's queue was full) since this was last cleared. */
-        boolean dropped;
-        /** Packets sent; written by the RTMP thread only, read by tests and metrics. */
-        volatile long sent;
 
         @Override
         public void onRtpPacket(byte[] buf, int off, int len) {
-            if (target.send(track, buf, off, len)) {
-                sent++;
-            } else {
-                dropped = true;
-            }
+            target.send(track, buf, off, len);
         }
     }
 }

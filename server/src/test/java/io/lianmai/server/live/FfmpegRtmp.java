@@ -33,17 +33,10 @@ public final class FfmpegRtmp {
     /** Publishes ffmpeg lavfi sources {@code video} and {@code audio} in real time, like {@link #publish}. */
     public static Process publish(Path ffmpeg, String url, int seconds, Path log, String video, String audio)
             throws IOException {
-        return publish(ffmpeg, url, seconds, log, video, audio, 30);
-    }
-
-    /** As {@link #publish(Path, String, int, Path, String, String)}, with a keyframe every {@code gopFrames}. */
-    public static Process publish(Path ffmpeg, String url, int seconds, Path log, String video, String audio,
-            int gopFrames) throws IOException {
         return new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i", video,
                 "-f", "lavfi", "-i", audio, "-t",
                 Integer.toString(seconds), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
-                "-profile:v", "baseline", "-bf", "0", "-g", Integer.toString(gopFrames), "-sc_threshold", "0",
-                "-c:a", "aac", "-ar", "44100", "-f", "flv", url)
+                "-profile:v", "baseline", "-bf", "0", "-g", "30", "-c:a", "aac", "-ar", "44100", "-f", "flv", url)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
