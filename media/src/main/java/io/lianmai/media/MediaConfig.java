@@ -23,10 +23,20 @@ import java.util.Objects;
  * @param playoutDelayMaxMillis the longest minimum playout delay asked of a player whose path loses packets
  *     ({@code media.bwe.playoutDelayMaxMs}, {@link #DEFAULT_PLAYOUT_DELAY_MAX_MILLIS}; 0: never asked, the
  *     extension not negotiated)
+ * @param loops media loops the sessions are spread over ({@code media.loops}), each a thread with its own socket on
+ *     the UDP port (SO_REUSEPORT, Linux epoll only; elsewhere one); 1 with the constructors below
+ * @param placementSlack a stream's new player joins its publisher's loop while that loop holds at most this many
+ *     sessions more than the least loaded one, else the least loaded one, which gets a copy of the stream
+ *     ({@code media.loopPlacementSlack}, {@link #DEFAULT_PLACEMENT_SLACK}; 0: spread players evenly)
  */
 public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
         Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits,
-        GopCacheConfig gopCache, boolean bandwidthEstimation, int playoutDelayMaxMillis) {
+        GopCacheConfig gopCache, boolean bandwidthEstimation, int playoutDelayMaxMillis, int loops,
+        int placementSlack) {
+    /** More media loops than this is a configuration mistake, not a machine. */
+    public static final int MAX_LOOPS = 64;
+    /** Players stay with their publisher's loop until it holds this many sessions more than the least loaded. */
+    public static final int DEFAULT_PLACEMENT_SLACK = 16;
     /** More egress threads than this buy nothing: the media loop's own share becomes the limit. */
     public static final int MAX_EGRESS_THREADS = 16;
     /** Two round trips of 200 ms and a frame: what a lossy mobile path needs, not more latency than that. */
@@ -51,31 +61,47 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
     public MediaConfig(String bindHost, int udpPort, int tcpPort, List<String> candidateAddresses,
             Duration consentTimeout, Duration connectTimeout, int egressThreads, MediaLimits limits) {
         this(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout, egressThreads, limits,
-                GopCacheConfig.DEFAULT, true, DEFAULT_PLAYOUT_DELAY_MAX_MILLIS);
+                GopCacheConfig.DEFAULT, true, DEFAULT_PLAYOUT_DELAY_MAX_MILLIS, 1, DEFAULT_PLACEMENT_SLACK);
     }
 
     /** The same configuration with other limits. */
     public MediaConfig withLimits(MediaLimits newLimits) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, newLimits, gopCache, bandwidthEstimation, playoutDelayMaxMillis);
+                egressThreads, newLimits, gopCache, bandwidthEstimation, playoutDelayMaxMillis, loops,
+                placementSlack);
     }
 
     /** The same configuration with another GOP cache. */
     public MediaConfig withGopCache(GopCacheConfig newGopCache) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, limits, newGopCache, bandwidthEstimation, playoutDelayMaxMillis);
+                egressThreads, limits, newGopCache, bandwidthEstimation, playoutDelayMaxMillis, loops,
+                placementSlack);
     }
 
     /** The same configuration with bandwidth estimation on or off. */
     public MediaConfig withBandwidthEstimation(boolean enabled) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, limits, gopCache, enabled, playoutDelayMaxMillis);
+                egressThreads, limits, gopCache, enabled, playoutDelayMaxMillis, loops,
+                placementSlack);
     }
 
     /** The same configuration with another longest playout delay (0: none). */
     public MediaConfig withPlayoutDelayMaxMillis(int millis) {
         return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
-                egressThreads, limits, gopCache, bandwidthEstimation, millis);
+                egressThreads, limits, gopCache, bandwidthEstimation, millis, loops,
+                placementSlack);
+    }
+
+    /** The same configuration with {@code count} media loops. */
+    public MediaConfig withLoops(int count) {
+        return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
+                egressThreads, limits, gopCache, bandwidthEstimation, playoutDelayMaxMillis, count, placementSlack);
+    }
+
+    /** The same configuration with another placement slack (see {@code placementSlack}). */
+    public MediaConfig withPlacementSlack(int slack) {
+        return new MediaConfig(bindHost, udpPort, tcpPort, candidateAddresses, consentTimeout, connectTimeout,
+                egressThreads, limits, gopCache, bandwidthEstimation, playoutDelayMaxMillis, loops, slack);
     }
 
     public MediaConfig {
@@ -91,9 +117,20 @@ public record MediaConfig(String bindHost, int udpPort, int tcpPort, List<String
         if (playoutDelayMaxMillis < 0 || playoutDelayMaxMillis > MAX_PLAYOUT_DELAY_MILLIS) {
             throw new IllegalArgumentException("media.bwe.playoutDelayMaxMs must be 0.." + MAX_PLAYOUT_DELAY_MILLIS);
         }
+        if (loops < 1 || loops > MAX_LOOPS) {
+            throw new IllegalArgumentException("media loops must be 1.." + MAX_LOOPS);
+        }
+        if (placementSlack < 0) {
+            throw new IllegalArgumentException("media.loopPlacementSlack must be at least 0");
+        }
         if (udpPort < 0 || udpPort > 65535 || tcpPort < -1 || tcpPort > 65535) {
             throw new IllegalArgumentException("media ports must be 0..65535 (TCP -1 to disable)");
         }
+    }
+
+    /** One media loop per core: what {@code media.loops=auto} means. */
+    public static int loopsPerCore() {
+        return Math.min(MAX_LOOPS, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     /**

@@ -2,6 +2,10 @@ package io.lianmai.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lianmai.media.ice.ConnectivityCheck;
+import io.lianmai.media.ice.IceRole;
+import io.lianmai.media.ice.MessageIntegrity;
+import io.lianmai.media.ice.StunMessageWriter;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +32,13 @@ class IceTcpLimitsIT {
     private MediaServer server;
 
     private void start(Duration handshakeTimeout, int perIp) {
+        start(handshakeTimeout, perIp, 1);
+    }
+
+    private void start(Duration handshakeTimeout, int perIp, int loops) {
         server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, List.of("127.0.0.1"), Duration.ofSeconds(30),
-                Duration.ofSeconds(20)).withLimits(MediaLimits.DEFAULT.withTcp(handshakeTimeout, perIp)));
+                Duration.ofSeconds(20)).withLimits(MediaLimits.DEFAULT.withTcp(handshakeTimeout, perIp))
+                .withLoops(loops));
     }
 
     @AfterEach
@@ -113,6 +122,41 @@ class IceTcpLimitsIT {
             assertThat(exchangeCheck(tcp, peer)).as("a framed success response").isTrue();
             Thread.sleep(2_000);
             assertThat(exchangeCheck(tcp, peer)).as("still open past the handshake timeout").isTrue();
+
+            assertThat(server.end(session.sessionId())).isTrue();
+            assertThat(readUntilClosed(tcp, 3_000)).as("closed when its session ends").isTrue();
+        }
+    }
+
+    @Test
+    void aConnectionToASessionOfAnotherLoopIsServedThereAndClosedWithIt() throws Exception {
+        start(Duration.ofSeconds(1), 50, 2);
+        try (RawPeer first = new RawPeer(server.udpPort()); RawPeer second = new RawPeer(server.udpPort());
+                Socket tcp = connect()) {
+            server.publish("app/tcp/first_main", first.offer(true)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            // Loop 0 holds a session now: the next one goes to loop 1, while ICE-TCP is accepted by loop 0.
+            MediaPlane.MediaSession session = server.publish("app/tcp/second_main", second.offer(true))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            second.useAnswer(session.answerSdp());
+
+            assertThat(exchangeCheck(tcp, second)).as("answered by the session's loop").isTrue();
+            Thread.sleep(2_000);
+            assertThat(exchangeCheck(tcp, second)).as("still open past the handshake timeout").isTrue();
+            assertThat(server.stats().handedOver()).isPositive();
+
+            // The right username fragment with a key that is not the session's: the owning loop refuses it.
+            byte[] check = new byte[512];
+            int len = StunMessageWriter.writeBindingRequest(check, 0, new ConnectivityCheck(
+                    ConnectivityCheck.randomTransactionId(new java.security.SecureRandom()),
+                    second.serverIce().ufrag() + ":" + second.localIce().ufrag(), 1, IceRole.CONTROLLING, 42, true),
+                    MessageIntegrity.forPassword("not-the-session-password-at-all"));
+            try (Socket forged = connect()) {
+                OutputStream out = forged.getOutputStream();
+                out.write(new byte[] {(byte) (len >> 8), (byte) len});
+                out.write(check, 0, len);
+                assertThat(readUntilClosed(forged, 800)).as("a forged check closes its connection at once")
+                        .isTrue();
+            }
 
             assertThat(server.end(session.sessionId())).isTrue();
             assertThat(readUntilClosed(tcp, 3_000)).as("closed when its session ends").isTrue();

@@ -57,6 +57,15 @@ public final class ChildServer implements ServerTarget {
      * @throws IllegalStateException when it exits or prints no banner in time, with the end of its output
      */
     public static ChildServer start(Path jar, String javaOptions, List<String> settings) {
+        return start(jar, javaOptions, settings, null);
+    }
+
+    /**
+     * As {@link #start(Path, String, List)}, on the CPUs {@code cpus} names ({@code taskset -c} syntax, e.g.
+     * {@code 0,1}; null: wherever this process may run), so that a generator pinned to its own share can give the
+     * server the rest.
+     */
+    public static ChildServer start(Path jar, String javaOptions, List<String> settings, String cpus) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar + ": build it with ./mvnw -pl server -am "
                     + "package -DskipTests (./lianmai bench does), or pass --server-jar or --url");
@@ -69,6 +78,12 @@ public final class ChildServer implements ServerTarget {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            if (!cpus.matches("[0-9]+([,-][0-9]+)*")) {
+                throw new IllegalArgumentException("--server-cpus takes a CPU list such as 0,1 or 0-3: " + cpus);
+            }
+            command.addAll(List.of("taskset", "-c", cpus)); // taskset execs java: the pid stays the server's
+        }
         command.add(java);
         for (String option : javaOptions.trim().split("\\s+")) {
             if (!option.isEmpty()) {

@@ -41,6 +41,11 @@ final class LoadOptions {
     @Option(names = "--server-java-opts", paramLabel = "OPTS", description = "JVM options of the child server.")
     String serverJavaOpts = "";
 
+    @Option(names = "--server-cpus", paramLabel = "LIST",
+            description = "Run the child server on these CPUs (taskset -c syntax: 0,1 or 0-3), e.g. all of them "
+                    + "while this generator runs under taskset on its own share. Default: as this process.")
+    String serverCpus;
+
     @Option(names = "--server-set", paramLabel = "KEY=VALUE",
             description = "A setting of the child server (its --set), repeatable, e.g. media.egressThreads=0.")
     List<String> serverSettings = new ArrayList<>();

@@ -88,7 +88,10 @@ record LoadReport(
 
     /** The server process: CPU over the window and memory. */
     record Server(Long pid, double cpuSeconds, double coresBusy, double rssBeforeMb, double rssMb, double hwmMb,
-            int threads, double rssPerSubscriberKb) {
+            int threads, double rssPerSubscriberKb, Map<String, Double> mediaLoopCores) {
+        Server {
+            mediaLoopCores = mediaLoopCores == null ? Map.of() : Map.copyOf(mediaLoopCores);
+        }
     }
 
     /** Linear extrapolation to one fully busy core of the server. */
@@ -225,6 +228,9 @@ record LoadReport(
                 server.rssBeforeMb, server.rssMb, server.hwmMb);
         out.printf(Locale.ROOT, "| RSS growth per subscriber (KB) | %.0f |%n", server.rssPerSubscriberKb);
         out.printf(Locale.ROOT, "| threads | %d |%n", server.threads);
+        for (Map.Entry<String, Double> loop : new java.util.TreeMap<>(server.mediaLoopCores).entrySet()) {
+            out.printf(Locale.ROOT, "| %s thread, cores busy | %.3f |%n", loop.getKey(), loop.getValue());
+        }
         out.printf(Locale.ROOT, "| subscribers per core | %,.0f |%n", perCore.subscribersPerCore);
         out.printf(Locale.ROOT, "| forwarded packets/s per core | %,.0f |%n", perCore.forwardedPacketsPerSecondPerCore);
         out.printf(Locale.ROOT, "| CPU µs per forwarded packet | %.2f |%n", perCore.cpuMicrosPerForwardedPacket);

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +55,8 @@ final class LoadRun {
     /** After the window the publishers stop; this long lets packets in flight and their repairs arrive. */
     private static final long DRAIN_MILLIS = 500;
     private static final int MAX_FAILURES_LISTED = 10;
+    /** Names of the server's media loop threads (lianmai-media, lianmai-media-2, ...): their CPU is reported apart. */
+    private static final String MEDIA_LOOP_THREADS = "lianmai-media";
 
     private final LoadOptions options;
     private final Scenario scenario;
@@ -104,7 +107,8 @@ final class LoadRun {
             jar = Path.of(home, "server", "target", "lianmai.jar");
         }
         say.accept("starting the server: " + jar);
-        ChildServer server = ChildServer.start(jar, options.serverJavaOpts, options.serverSettings);
+        ChildServer server = ChildServer.start(jar, options.serverJavaOpts, options.serverSettings,
+                options.serverCpus);
         say.accept(server.describe());
         return server;
     }
@@ -202,10 +206,14 @@ final class LoadRun {
             onLoops(loops, ClientLoop::startWindow);
             long windowStart = System.nanoTime();
             ProcStat serverStart = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
+            Map<String, Double> loopsStart = pid.isPresent()
+                    ? ProcStat.threadCpuSeconds(pid.getAsLong(), MEDIA_LOOP_THREADS) : Map.of();
             ProcStat selfStart = ProcStat.read(ProcessHandle.current().pid());
             sleepUntil(windowStart + options.duration.toNanos());
             long windowEnd = System.nanoTime();
             ProcStat serverEnd = pid.isPresent() ? ProcStat.read(pid.getAsLong()) : null;
+            Map<String, Double> loopsEnd = pid.isPresent()
+                    ? ProcStat.threadCpuSeconds(pid.getAsLong(), MEDIA_LOOP_THREADS) : Map.of();
             ProcStat selfEnd = ProcStat.read(ProcessHandle.current().pid());
             ServerMediaStats statsEnd = mediaStats(target, http);
             for (PublisherPeer publisher : publishers) {
@@ -226,7 +234,8 @@ final class LoadRun {
             signalling.leave(leaving);
             LoadReport.Bwe bwe = bwe(subscribers, collected, statsStart, statsEnd);
             return report(target, shape, pacing, impairment, (windowEnd - windowStart) / 1e9, publishers, subscribers,
-                    collected, before, serverStart, serverEnd, selfStart, selfEnd, bwe);
+                    collected, before, serverStart, serverEnd, selfStart, selfEnd, bwe,
+                    loopCores(loopsStart, loopsEnd, (windowEnd - windowStart) / 1e9));
         } finally {
             if (signalling != null) {
                 signalling.close();
@@ -345,10 +354,19 @@ final class LoadRun {
                 sums[6], sums[7], sums[8], sums[9], sums[10]);
     }
 
+    /** Each media loop thread's cores busy over the window (its CPU seconds in it ÷ the window). */
+    private static Map<String, Double> loopCores(Map<String, Double> start,
+            Map<String, Double> end, double seconds) {
+        Map<String, Double> cores = new TreeMap<>();
+        end.forEach((name, cpu) -> cores.put(name, (cpu - start.getOrDefault(name, 0.0)) / seconds));
+        return cores;
+    }
+
     private LoadReport report(LoadTarget target, MediaShape shape, Pacing pacing, Impairment impairment,
             double seconds,
             List<PublisherPeer> publishers, List<SubscriberPeer> subscribers, Collected c, ProcStat before,
-            ProcStat serverStart, ProcStat serverEnd, ProcStat selfStart, ProcStat selfEnd, LoadReport.Bwe bwe) {
+            ProcStat serverStart, ProcStat serverEnd, ProcStat selfStart, ProcStat selfEnd, LoadReport.Bwe bwe,
+            Map<String, Double> loopCores) {
         List<String> failures = new ArrayList<>();
         int failed = 0;
         List<SimulatedPeer> everyone = new ArrayList<>(publishers);
@@ -447,14 +465,15 @@ final class LoadRun {
             double rssPerSubscriber = subscribers.isEmpty() ? 0
                     : (double) (serverEnd.rssKb() - before.rssKb()) / subscribers.size();
             server = new LoadReport.Server(target.pid().getAsLong(), cpu, cores, before.rssKb() / 1024.0,
-                    serverEnd.rssKb() / 1024.0, serverEnd.hwmKb() / 1024.0, serverEnd.threads(), rssPerSubscriber);
+                    serverEnd.rssKb() / 1024.0, serverEnd.hwmKb() / 1024.0, serverEnd.threads(), rssPerSubscriber,
+                    loopCores);
             double forwardedPerSecond = forwardedPackets / seconds;
             perCore = new LoadReport.PerCore(cores > 0 ? withMedia / cores : 0,
                     cores > 0 ? forwardedPerSecond / cores : 0,
                     forwardedPackets > 0 ? cpu * 1e6 / forwardedPackets : 0,
                     withMedia > 0 ? cores * 1e6 / withMedia : 0);
         } else {
-            server = new LoadReport.Server(null, 0, 0, 0, 0, 0, 0, 0);
+            server = new LoadReport.Server(null, 0, 0, 0, 0, 0, 0, 0, Map.of());
             perCore = new LoadReport.PerCore(0, 0, 0, 0);
         }
         double selfCpu = selfEnd.cpuSeconds() - selfStart.cpuSeconds();
@@ -514,7 +533,7 @@ final class LoadRun {
         long raised = 0;
         long padding = 0;
         long octets = 0;
-        Map<String, Integer> layers = new java.util.TreeMap<>();
+        Map<String, Integer> layers = new TreeMap<>();
         long[] sinceJoin = new long[5];
         for (SubscriberPeer s : subscribers) {
             String session = sessionId(s);

@@ -1,9 +1,12 @@
 package io.lianmai.bench.load;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A process's CPU time and memory as Linux reports them: user and system time from {@code /proc/{pid}/stat}
@@ -45,6 +48,40 @@ public record ProcStat(double cpuSeconds, long rssKb, long hwmKb, int threads) {
             throw new IllegalStateException("cannot read /proc/" + pid + " (is it a running process on this "
                     + "machine?): " + e, e);
         }
+    }
+
+    /**
+     * CPU seconds (user + system) so far of each thread of {@code pid} whose name starts with {@code prefix}, by name
+     * (threads of one name summed), from {@code /proc/{pid}/task/*}{@code /stat}; empty when unreadable.
+     */
+    public static Map<String, Double> threadCpuSeconds(long pid, String prefix) {
+        Map<String, Double> seconds = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (open < 0 || close < open) {
+                    continue;
+                }
+                String name = stat.substring(open + 1, close);
+                if (!name.startsWith(prefix)) {
+                    continue;
+                }
+                String[] fields = stat.substring(close + 2).trim().split(" ");
+                double cpu = (Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]))
+                        / (double) CLOCK_TICKS_PER_SECOND;
+                seconds.merge(name, cpu, Double::sum);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return seconds;
     }
 
     /** Whether /proc can be read for {@code pid}. */

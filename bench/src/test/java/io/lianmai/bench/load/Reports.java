@@ -23,7 +23,7 @@ final class Reports {
                 new LoadReport.Latency(1000, p50Micros, p99Micros, p99Micros, p99Micros), none, none, none, none,
                 new LoadReport.Latency(subscribers, joinVideoP50Millis, joinVideoP50Millis, joinVideoP50Millis,
                         joinVideoP50Millis),
-                new LoadReport.Server(1L, 1, 0.5, 100, 200, 200, 10, rssPerSubscriberKb),
+                new LoadReport.Server(1L, 1, 0.5, 100, 200, 200, 10, rssPerSubscriberKb, java.util.Map.of()),
                 new LoadReport.PerCore(subscribersPerCore, packetsPerCore, cpuMicrosPerPacket, 0),
                 new LoadReport.Generator(0, 0, 0, 0, 0, 0, 0, 0),
                 new LoadReport.Bwe(true, "n/a", 0, LoadReport.Distribution.of(new double[0]), 0, zero, 0, 0, 0,

@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sorts what arrives on the shared media port to the sessions it belongs to. The first byte tells STUN, DTLS and
@@ -29,6 +31,7 @@ import java.util.Optional;
  * only for a STUN check from a new address). Packets nobody claims are counted and dropped.
  */
 public final class PacketDemultiplexer implements PacketReceiver, SessionRouting {
+    private static final Logger LOG = LoggerFactory.getLogger(PacketDemultiplexer.class);
     private final MediaSockets sockets;
     private final Clock clock;
     private final Map<String, WebRtcSession> byUfrag = new HashMap<>();
@@ -38,22 +41,33 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
     private final byte[] stunOut = new byte[256];
     private long unknownPackets;
     private long badStun;
+    private long packetFailures;
+    private final LoopLinks links;
+    /** While a datagram another loop handed over is handled: it is not handed on again. */
+    private boolean handed;
 
+    /** The demultiplexer of the only media loop. */
     public PacketDemultiplexer(MediaSockets sockets, Clock clock) {
+        this(sockets, clock, LoopLinks.NONE);
+    }
+
+    /** The demultiplexer of one of several media loops: what belongs to another loop goes to it through {@code links}. */
+    public PacketDemultiplexer(MediaSockets sockets, Clock clock, LoopLinks links) {
         this.sockets = sockets;
         this.clock = clock;
+        this.links = links;
     }
 
     @Override
     public void onDatagram(byte[] buf, int len, InetSocketAddress sender) {
         switch (PacketKind.of(buf[0] & 0xFF)) {
-            case STUN -> onStun(buf, len, udpEndpoint(sender), IceCandidate.Transport.UDP, sender);
+            case STUN -> onStun(buf, len, null, IceCandidate.Transport.UDP, sender);
             case DTLS -> {
                 WebRtcSession session = byAddress.get(sender);
                 if (session != null) {
                     session.onDtls(buf, 0, len);
                 } else {
-                    unknownPackets++;
+                    elsewhere(buf, len, sender);
                 }
             }
             case RTP_OR_RTCP -> {
@@ -61,18 +75,47 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
                 if (session != null) {
                     onSrtpOrSrtcp(session, buf, len);
                 } else {
-                    unknownPackets++;
+                    elsewhere(buf, len, sender);
                 }
             }
             default -> unknownPackets++;
         }
     }
 
+    /** A datagram another media loop read for a session of this one ({@link LoopLinks}). */
+    void onHandedDatagram(byte[] buf, int len, InetSocketAddress sender) {
+        handed = true;
+        try {
+            onDatagram(buf, len, sender);
+        } finally {
+            handed = false;
+        }
+    }
+
+    /** DTLS or SRTP from an address this loop does not route: another loop's, or nobody's. */
+    private void elsewhere(byte[] buf, int len, InetSocketAddress sender) {
+        if (handed || !links.forward(buf, len, sender)) {
+            unknownPackets++;
+        }
+    }
+
+    /** A packet dropped after an internal error in its handling; the first ten are logged. */
+    void onPacketFailure(RuntimeException e) {
+        packetFailures++;
+        if (packetFailures <= 10) {
+            LOG.warn("dropped a packet handed over from another media loop after an internal error", e);
+        }
+    }
+
     @Override
     public PeerConnection onTcpFrame(PeerConnection bound, MediaEndpoint from, byte[] buf, int len) {
+        if (bound instanceof LoopLinks.RemoteTcp remote) {
+            links.forwardTcp(remote, buf, len);
+            return remote.isEnded() ? null : remote;
+        }
         PacketKind kind = PacketKind.of(buf[0] & 0xFF);
         if (kind == PacketKind.STUN) {
-            WebRtcSession checked = onStun(buf, len, from, IceCandidate.Transport.TCP, null);
+            PeerConnection checked = onStun(buf, len, from, IceCandidate.Transport.TCP, null);
             return checked != null ? checked : bound;
         }
         if (!(bound instanceof WebRtcSession session) || session.isEnded()) {
@@ -102,8 +145,12 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
         return endpoint;
     }
 
-    /** Handles a STUN message; returns the session it belongs to when it was a valid check. */
-    private WebRtcSession onStun(byte[] buf, int len, MediaEndpoint from, IceCandidate.Transport transport,
+    /**
+     * Handles a STUN message (over UDP from {@code udpSender}, or over the ICE-TCP connection {@code tcpFrom});
+     * returns the session it belongs to when it was a valid check, the binding to another loop when it went there over
+     * ICE-TCP, else null.
+     */
+    private PeerConnection onStun(byte[] buf, int len, MediaEndpoint tcpFrom, IceCandidate.Transport transport,
             InetSocketAddress udpSender) {
         StunMessage message;
         try {
@@ -115,9 +162,21 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
         Optional<String> ufrag = message.localUfrag();
         WebRtcSession session = ufrag.isPresent() ? byUfrag.get(ufrag.get()) : null;
         if (session == null) {
+            if (ufrag.isPresent() && !handed) {
+                if (udpSender != null && links.forwardCheck(ufrag.get(), buf, len, udpSender)) {
+                    return null;
+                }
+                if (udpSender == null) {
+                    PeerConnection remote = links.forwardTcpCheck(ufrag.get(), tcpFrom, buf, len);
+                    if (remote != null) {
+                        return remote;
+                    }
+                }
+            }
             badStun++;
             return null;
         }
+        MediaEndpoint from = udpSender != null ? udpEndpoint(udpSender) : tcpFrom;
         if (!session.onStun(message, from, transport, stunOut)) {
             return null;
         }
@@ -128,7 +187,9 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
                 forgetAddress(evicted, session);
             }
             udpEndpoints.put(udpSender, from);
-            byAddress.put(udpSender, session);
+            if (byAddress.put(udpSender, session) == null) {
+                links.addressRouted(udpSender);
+            }
         }
         return session;
     }
@@ -136,11 +197,14 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
     @Override
     public void route(WebRtcSession session) {
         byUfrag.put(session.localUfrag(), session);
+        links.ufragRouted(session.localUfrag());
     }
 
     @Override
     public void unroute(WebRtcSession session) {
-        byUfrag.remove(session.localUfrag(), session);
+        if (byUfrag.remove(session.localUfrag(), session)) {
+            links.ufragForgotten(session.localUfrag());
+        }
         SessionAddresses addresses = session.addresses();
         for (int i = 0; i < addresses.size(); i++) {
             forgetAddress(addresses.get(i), session);
@@ -151,6 +215,7 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
     private void forgetAddress(InetSocketAddress address, WebRtcSession session) {
         if (byAddress.remove(address, session)) {
             udpEndpoints.remove(address);
+            links.addressForgotten(address);
         }
     }
 
@@ -161,12 +226,14 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
      * @param udpEndpoints UDP endpoints remembered for those addresses
      * @param unknownPackets DTLS, SRTP and unclassifiable packets from an address no session owns
      * @param badStun STUN messages that did not parse or named no session's username fragment
+     * @param packetFailures packets handed over from another media loop and dropped after an internal error
      */
-    public record Counters(int routedAddresses, int udpEndpoints, long unknownPackets, long badStun) {
+    public record Counters(int routedAddresses, int udpEndpoints, long unknownPackets, long badStun,
+            long packetFailures) {
     }
 
     /** A snapshot of {@link Counters}; on the loop. */
     public Counters counters() {
-        return new Counters(byAddress.size(), udpEndpoints.size(), unknownPackets, badStun);
+        return new Counters(byAddress.size(), udpEndpoints.size(), unknownPackets, badStun, packetFailures);
     }
 }

@@ -11,14 +11,18 @@ import io.lianmai.media.transport.PeerConnection;
 public abstract class Session implements RtpSink, PeerConnection {
     /** Why a session ended, for logs and counters. */
     enum EndReason {
-        CLIENT_DELETE, REPLACED, ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, INTERNAL_ERROR, SHUTDOWN,
+        CLIENT_DELETE, REPLACED,
+        /** A mirror of another loop's publisher that no player of its loop played for a while. */
+        UNUSED,
+        ICE_FAILED, DTLS_FAILED, DTLS_CLOSED, PUBLISHER_GONE, INTERNAL_ERROR, SHUTDOWN,
         /** Its offer was refused after the session was made (nothing to forward); the client never saw it. */
         REFUSED
     }
 
     private final String id;
     private SessionRole role;
-    private boolean ended;
+    /** Volatile: an ICE-TCP connection of another loop reads it (see {@code demux.LoopLinks}). */
+    private volatile boolean ended;
 
     Session(String id) {
         this.id = id;

@@ -69,6 +69,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionFactory {
     private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
+    /** Packets a mirror's queue holds: a keyframe of a few hundred packets arrives in one burst. */
+    private static final int MIRROR_QUEUE_PACKETS = 2048;
 
     private final MediaConfig config;
     private final Clock clock;
@@ -388,6 +390,40 @@ public final class SessionFactory {
         registry.onSessionConnected(session);
         LOG.info("play {} locally as session {}: {}", streamKey, session.id(), codecs);
         return session;
+    }
+
+    // ---- mirrors of other loops' publishers ----
+
+    /**
+     * Makes sure this loop has a publisher of {@code streamKey} for a player about to join here: its own, or a
+     * {@link MirrorSession} of {@code source}'s (another media loop's registry, running on {@code sourceLoop}).
+     * Completes once the mirror is registered; the source starts feeding it on its own loop right after.
+     */
+    public CompletionStage<Void> mirror(String streamKey, SessionRegistry source, EventLoop sourceLoop) {
+        return onLoop(() -> {
+            if (registry.publisher(streamKey) != null) {
+                return null;
+            }
+            Session publisher = source.publisher(streamKey);
+            if (publisher == null || publisher instanceof MirrorSession
+                    || !(publisher.role() instanceof Publication publication) || publication.source() == null) {
+                throw new MediaException(MediaException.Reason.STREAM_NOT_FOUND, "nobody publishes " + streamKey);
+            }
+            MirrorSession mirror = new MirrorSession(newSessionId(), registry, loop, streamKey,
+                    publication.tracks().size(), MIRROR_QUEUE_PACKETS);
+            mirror.setRole(wiring.mirror(streamKey, publication.source(), mirror, mirror.link()));
+            registry.registerLocal(mirror);
+            registry.registerPublisher(streamKey, mirror);
+            sourceLoop.execute(() -> {
+                if (publisher.isEnded() || source.publisher(streamKey) != publisher) {
+                    mirror.link().close(); // the mirror ends on its next tick, and its players with it
+                } else {
+                    publication.addMirror(mirror.link());
+                }
+            });
+            LOG.debug("mirror {} of {} for this loop's players", mirror.id(), streamKey);
+            return null;
+        });
     }
 
     // ---- sessions, ICE and DTLS ----

@@ -65,6 +65,8 @@ public final class SessionRegistry implements SessionHost {
     private final Map<String, Session> byId = new ConcurrentHashMap<>();
     private final Map<String, Session> publishers = new ConcurrentHashMap<>();
     private final Map<String, Integer> playerCounts = new ConcurrentHashMap<>();
+    /** How many sessions this loop holds, for placement (written on the loop). */
+    private volatile int sessionCount;
 
     /**
      * @param routing told when a WebRTC session is registered and when it ends (the demultiplexer)
@@ -86,12 +88,14 @@ public final class SessionRegistry implements SessionHost {
         routing.route(session);
         byId.put(session.id(), session);
         sessions.add(session);
+        sessionCount = sessions.size();
     }
 
     /** A local session: it ticks and can be ended by id. */
     void registerLocal(Session session) {
         byId.put(session.id(), session);
         sessions.add(session);
+        sessionCount = sessions.size();
     }
 
     /**
@@ -103,7 +107,7 @@ public final class SessionRegistry implements SessionHost {
         if (previous != null) {
             endSession(previous, Session.EndReason.REPLACED);
         }
-        if (session.role() instanceof Publication publication) {
+        if (session.role() instanceof Publication publication && !(session instanceof MirrorSession)) {
             String sessionId = session.id();
             publication.onLayerDemand((mid, activeRids) -> tellPublishedLayers(sessionId, streamKey, mid,
                     activeRids));
@@ -129,6 +133,11 @@ public final class SessionRegistry implements SessionHost {
 
     // ---- queries (any thread) ----
 
+    /** Sessions this loop holds now (publishers, players, mirrors), for placing new ones. */
+    public int sessionCount() {
+        return sessionCount;
+    }
+
     /** The stream's publisher, or null. */
     Session publisher(String streamKey) {
         return publishers.get(streamKey);
@@ -136,6 +145,27 @@ public final class SessionRegistry implements SessionHost {
 
     public boolean isPublished(String streamKey) {
         return publishers.containsKey(streamKey);
+    }
+
+    /** Whether a publisher of this loop publishes the stream (not a mirror of another loop's). Any thread. */
+    public boolean publishesHere(String streamKey) {
+        Session publisher = publishers.get(streamKey);
+        return publisher != null && !(publisher instanceof MirrorSession);
+    }
+
+    /**
+     * Ends this loop's publisher of the stream unless it is {@code keep} (another loop took the stream); a mirror
+     * is left to end with its source. Any thread.
+     */
+    public void endPublisher(String streamKey, String keep) {
+        Session publisher = publishers.get(streamKey);
+        if (publisher != null && !(publisher instanceof MirrorSession) && !publisher.id().equals(keep)) {
+            loop.execute(() -> {
+                if (publishers.get(streamKey) == publisher) {
+                    endSession(publisher, Session.EndReason.REPLACED);
+                }
+            });
+        }
     }
 
     public int playerCount(String streamKey) {
@@ -262,7 +292,9 @@ public final class SessionRegistry implements SessionHost {
         }
         byId.remove(session.id(), session);
         sessions.remove(session);
+        sessionCount = sessions.size();
         if (session.role() instanceof Publication publication) {
+            publication.closeMirrors(); // other loops' mirrors of it end on their next tick
             publishers.remove(publication.streamKey(), session);
             // Players negotiated this publisher's codecs and SSRCs; when it goes (or is replaced) they end too, so
             // their clients notice at once and can play the stream again.
@@ -282,6 +314,10 @@ public final class SessionRegistry implements SessionHost {
                 }
             }
             countPlayers(subscription.streamKey());
+        }
+        if (session instanceof MirrorSession mirror) {
+            LOG.debug("mirror {} of {} ended: {}", session.id(), mirror.streamKey(), reason);
+            return; // internal: signalling never knew it
         }
         LOG.info("session {} ended: {}", session.id(), reason);
         for (Consumer<String> listener : sessionEndListeners) {
@@ -345,11 +381,13 @@ public final class SessionRegistry implements SessionHost {
      *     sessions included
      * @param rembSent REMBs sent to the publishers now connected that negotiated REMB and not transport-cc (from the
      *     server's estimate of their uplink)
+     * @param mirrors other loops' publishers mirrored here for this loop's players ({@link MirrorSession}; not in
+     *     {@code publishers})
      */
     public record Counters(long tickFailures, long srtpDropped, long refusedRetransmissions,
             long transportFeedbackSent, long transportFeedbackReceived, int estimatedPlayers, long rembReceived,
             long rembIgnored, int publishers, int players, long nacksSent, long keyframeRequestsSent,
-            long nacksReceived, long keyframeRequestsReceived, long retransmitted, long rembSent) {
+            long nacksReceived, long keyframeRequestsReceived, long retransmitted, long rembSent, int mirrors) {
     }
 
     /** A snapshot of {@link Counters}; on the loop. */
@@ -369,6 +407,7 @@ public final class SessionRegistry implements SessionHost {
         long keyframeRequestsReceived = endedKeyframeRequestsReceived;
         long retransmitted = endedRetransmitted;
         long rembSent = 0;
+        int mirrors = 0;
         for (Session session : sessions) {
             if (session instanceof WebRtcSession webRtc) {
                 srtpDropped += webRtc.srtpDropped();
@@ -391,7 +430,9 @@ public final class SessionRegistry implements SessionHost {
                     rembIgnored += subscription.rembEstimate().ignored();
                 }
             }
-            if (session.role() instanceof Publication publication) {
+            if (session instanceof MirrorSession) {
+                mirrors++;
+            } else if (session.role() instanceof Publication publication) {
                 publishing++;
                 nacksSent += publication.nacksSent();
                 keyframeRequestsSent += publication.keyframeRequestsSent();
@@ -403,7 +444,7 @@ public final class SessionRegistry implements SessionHost {
         }
         return new Counters(tickFailures, srtpDropped, refusedRetransmissions, feedbackSent, feedbackReceived,
                 estimated, rembReceived, rembIgnored, publishing, playing, nacksSent, keyframeRequestsSent,
-                nacksReceived, keyframeRequestsReceived, retransmitted, rembSent);
+                nacksReceived, keyframeRequestsReceived, retransmitted, rembSent, mirrors);
     }
 
     /**
@@ -449,7 +490,7 @@ public final class SessionRegistry implements SessionHost {
         List<SessionStats> listed = new ArrayList<>();
         for (Session session : sessions) {
             SessionStats stats = null;
-            if (session.role() instanceof Publication publication
+            if (session.role() instanceof Publication publication && !(session instanceof MirrorSession)
                     && publication.streamKey().startsWith(streamKeyPrefix)) {
                 stats = publisherStats(session.id(), publication);
             } else if (session instanceof WebRtcSession && session.role() instanceof Subscription subscription

@@ -14,6 +14,7 @@ import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.ExtensionIdMap;
 import io.lianmai.media.sfu.IncomingLayer;
+import io.lianmai.media.sfu.MirrorLink;
 import io.lianmai.media.sfu.Publication;
 import io.lianmai.media.sfu.PublishedTrack;
 import io.lianmai.media.sfu.RtpSink;
@@ -58,6 +59,22 @@ final class SfuWiring {
 
     /** The tracks a negotiated publish session carries, as a {@link Publication} whose RTCP goes to {@code peer}. */
     Publication publication(String streamKey, NegotiatedSession negotiated, RtpSink peer) {
+        return publication(streamKey, negotiated, peer, true);
+    }
+
+    /**
+     * A copy of another media loop's publication of the same negotiation, fed through {@code link}: the same tracks
+     * and layers, without the feedback a publisher gets (transport-cc, REMB: the publishing loop sends those), and
+     * reporting what its players want to {@code link}.
+     */
+    Publication mirror(String streamKey, NegotiatedSession negotiated, RtpSink peer, MirrorLink link) {
+        Publication publication = publication(streamKey, negotiated, peer, false);
+        publication.mirrorOf(link);
+        return publication;
+    }
+
+    private Publication publication(String streamKey, NegotiatedSession negotiated, RtpSink peer,
+            boolean feedback) {
         List<PublishedTrack> tracks = new ArrayList<>();
         List<NegotiatedMedia> trackMedia = new ArrayList<>();
         List<Integer> rtxPayloadTypes = new ArrayList<>();
@@ -114,6 +131,10 @@ final class SfuWiring {
         Publication publication = new Publication(streamKey, tracks, rtxPts, ridId, repairedRidId, randomSsrc(),
                 peer);
         publication.setNegotiatedMedia(trackMedia);
+        publication.setSource(negotiated);
+        if (!feedback) {
+            return publication;
+        }
         if (transportCcId > 0) {
             publication.sendTransportFeedback(transportCcId);
         } else if (remb && absSendTimeId > 0) {

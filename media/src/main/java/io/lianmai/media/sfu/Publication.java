@@ -14,6 +14,8 @@ import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.wire.rtp.RtxPacket;
 import io.lianmai.wire.rtp.TransportSequenceNumberExtension;
 import io.lianmai.media.sdp.NegotiatedMedia;
+import io.lianmai.media.sdp.NegotiatedSession;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,6 +56,12 @@ public final class Publication implements SessionRole {
     private long lastLayerDemandMillis = Long.MIN_VALUE / 2;
     private long nacksSent;
     private long keyframeRequestsSent;
+    /** The copies of this stream for other media loops' players (see {@link MirrorLink}); replaced, never changed. */
+    private MirrorLink[] mirrors = new MirrorLink[0];
+    /** Set on a mirror publication: where what its players want goes back to the publishing loop. */
+    private MirrorLink upstream;
+    /** What the publisher negotiated (a mirror on another loop is built from it), or null. */
+    private NegotiatedSession source;
 
     /**
      * @param tracks the published tracks, in m-line order
@@ -91,6 +99,53 @@ public final class Publication implements SessionRole {
 
     public List<PublishedTrack> tracks() {
         return tracks;
+    }
+
+    /** Remembers what this publication was built from, for mirrors on other loops (they only read it). */
+    public void setSource(NegotiatedSession negotiation) {
+        this.source = negotiation;
+    }
+
+    /** What this publication was built from ({@link #setSource}), or null. */
+    public NegotiatedSession source() {
+        return source;
+    }
+
+    /** Starts copying every packet to {@code link}'s mirror on another loop. On this publication's loop. */
+    public void addMirror(MirrorLink link) {
+        MirrorLink[] next = Arrays.copyOf(mirrors, mirrors.length + 1);
+        next[mirrors.length] = link;
+        mirrors = next;
+    }
+
+    /** The mirrors now fed (closed ones are dropped on the tick). On this publication's loop. */
+    public int mirrorCount() {
+        return mirrors.length;
+    }
+
+    /** Closes every mirror link (the publication ends): the mirrors end with it. On this publication's loop. */
+    public void closeMirrors() {
+        for (MirrorLink link : mirrors) {
+            link.close();
+        }
+        mirrors = new MirrorLink[0];
+    }
+
+    /** Packets the mirrors' queues had no room for. On this publication's loop. */
+    public long mirrorDropped() {
+        long dropped = 0;
+        for (MirrorLink link : mirrors) {
+            dropped += link.dropped();
+        }
+        return dropped;
+    }
+
+    /**
+     * Makes this a mirror of another loop's publication: it reports what its players want to {@code link} instead
+     * of deciding what the publisher sends.
+     */
+    public void mirrorOf(MirrorLink link) {
+        this.upstream = link;
     }
 
     /**
@@ -147,6 +202,11 @@ public final class Publication implements SessionRole {
 
     @Override
     public void onRtp(RtpPacket packet, long nowMillis, byte[] scratch) {
+        MirrorLink[] copies = mirrors;
+        for (int i = 0; i < copies.length; i++) {
+            // As received: each mirror restores RTX and learns SSRCs itself.
+            copies[i].offer(packet.buffer(), packet.offset(), packet.length());
+        }
         TransportFeedbackGenerator feedback = transportFeedback;
         if (feedback != null) {
             // Read before routing: restoring an RTX packet moves its header.
@@ -244,6 +304,10 @@ public final class Publication implements SessionRole {
 
     @Override
     public void onRtcp(byte[] buf, int off, int len, long nowMillis, byte[] scratch) {
+        MirrorLink[] copies = mirrors;
+        for (int i = 0; i < copies.length; i++) {
+            copies[i].offer(buf, off, len); // sender reports: the mirrors' players get them translated too
+        }
         rtcp.reset(buf, off, len);
         while (rtcp.next()) {
             if (rtcp.packetType() == RtcpPacketType.SR
@@ -269,6 +333,9 @@ public final class Publication implements SessionRole {
 
     @Override
     public void tick(long nowMillis, byte[] scratch) {
+        if (mirrors.length > 0) {
+            tickMirrors();
+        }
         for (PublishedTrack track : tracks) {
             for (IncomingLayer layer : track.layers()) {
                 if (layer.ssrc() < 0) {
@@ -317,11 +384,54 @@ public final class Publication implements SessionRole {
         return keyframeRequestsSent;
     }
 
-    /** Decides again which simulcast layers the publisher should send, and tells the listener of each change. */
+    /** The mirrors' keyframe requests passed on to the video tracks; closed mirrors dropped. */
+    private void tickMirrors() {
+        int open = 0;
+        for (MirrorLink link : mirrors) {
+            if (link.isClosed()) {
+                continue;
+            }
+            open++;
+            int layers = link.takeKeyframeRequests();
+            for (int i = 0; layers != 0 && i < 31; i++) {
+                if ((layers & (1 << i)) == 0) {
+                    continue;
+                }
+                layers &= ~(1 << i);
+                for (PublishedTrack track : tracks) {
+                    if (track.isVideo() && i < track.layers().length) {
+                        track.requestKeyframe(i);
+                    }
+                }
+            }
+        }
+        if (open < mirrors.length) {
+            MirrorLink[] next = new MirrorLink[open];
+            int n = 0;
+            for (MirrorLink link : mirrors) {
+                if (!link.isClosed()) {
+                    next[n++] = link;
+                }
+            }
+            mirrors = next;
+        }
+    }
+
+    /**
+     * Decides again which simulcast layers the publisher should send (counting what the mirrors' players want), and
+     * tells the listener of each change; a mirror tells its publishing loop what its own players want instead.
+     */
     private void decideLayers(long nowMillis) {
         for (int t = 0; t < tracks.size(); t++) {
             PublishedTrack track = tracks.get(t);
-            if (track.updateLayerDemand(nowMillis) && layerDemandListener != null) {
+            int elsewhere = 0;
+            for (MirrorLink link : mirrors) {
+                elsewhere |= link.wantedLayers(t);
+            }
+            boolean changed = track.updateLayerDemand(nowMillis, elsewhere);
+            if (upstream != null) {
+                upstream.setWantedLayers(t, track.lastWantedLayers());
+            } else if (changed && layerDemandListener != null) {
                 layerDemandListener.onActiveLayers(track.mid(), track.activeRids());
             }
         }

@@ -24,6 +24,8 @@ public final class PublishedTrack {
     private final List<DownTrack> downTracks = new ArrayList<>();
     /** Which layers the publisher should send, for a simulcast track; null for a single layer. */
     private final LayerDemand demand;
+    /** What {@link #updateLayerDemand} last found wanted, a bit per layer (all, before it ran or without simulcast). */
+    private int lastWanted = -1;
 
     private int audioLevel = AudioLevelExtension.SILENCE;
     private boolean voiceActivity;
@@ -215,10 +217,18 @@ public final class PublishedTrack {
      * @return whether the decision changed; always false for a track without simulcast
      */
     boolean updateLayerDemand(long nowMillis) {
+        return updateLayerDemand(nowMillis, 0);
+    }
+
+    /**
+     * As {@link #updateLayerDemand(long)}, with the layers players elsewhere want too ({@code elsewhere}, a bit per
+     * layer: a mirror's on another media loop, see {@link MirrorLink}).
+     */
+    boolean updateLayerDemand(long nowMillis, int elsewhere) {
         if (demand == null) {
             return false;
         }
-        int wanted = 0;
+        int wanted = elsewhere & ((1 << layers.length) - 1);
         for (IncomingLayer layer : layers) {
             if (layer.nominalBitrate() == 0) {
                 // Never measured: unranked, so nobody can want it yet; paused now, it never would be. (A layer the
@@ -238,11 +248,17 @@ public final class PublishedTrack {
                 wanted |= 1 << allocated;
             }
         }
+        lastWanted = wanted;
         if (!demand.update(wanted, rankedLayer(true), nowMillis)) {
             return false;
         }
         selectedAt = Long.MIN_VALUE / 2;
         return true;
+    }
+
+    /** What the last {@link #updateLayerDemand} found wanted, a bit per layer; -1 (all) before or without simulcast. */
+    int lastWantedLayers() {
+        return lastWanted;
     }
 
     /** Whether the publisher should send layer {@code index} now (always true without simulcast). */

@@ -21,4 +21,8 @@ public interface MediaEndpoint {
 
     /** Whether packets can still be sent (the TCP connection is open). */
     boolean isOpen();
+
+    /** Closes a connection (ICE-TCP); nothing for a UDP address. Any thread. */
+    default void close() {
+    }
 }

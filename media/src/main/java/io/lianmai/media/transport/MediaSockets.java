@@ -66,6 +66,8 @@ public final class MediaSockets implements AutoCloseable {
 
     private final MediaConfig config;
     private final Clock clock;
+    /** Which media loop these sockets are (0: the first, which also has the ICE-TCP port and the egress lanes). */
+    private final int index;
     private final EventLoopGroup group;
     private final EventLoop loop;
     /** The egress lanes' threads, or null when there are none (one core, or no epoll). */
@@ -90,19 +92,29 @@ public final class MediaSockets implements AutoCloseable {
     /** Set by {@link #bind}: UDP segmentation where the transport has it (epoll on Linux 4.18+). */
     private UdpBatches batches = new UdpBatches(false);
 
-    /** Makes the media loop and the lanes' threads; {@link #bind} opens the sockets. */
+    /** Makes the (first) media loop and the lanes' threads; {@link #bind} opens the sockets. */
     public MediaSockets(MediaConfig config, Clock clock) {
+        this(config, clock, 0);
+    }
+
+    /**
+     * Makes media loop {@code index} (0..{@code config.loops()}-1). Loop 0 has the ICE-TCP port and the egress lanes
+     * and is bound by {@link #bind}; the others by {@link #bindBeside}, each with its own UDP socket on loop 0's port.
+     */
+    public MediaSockets(MediaConfig config, Clock clock, int index) {
         this.config = config;
         this.clock = clock;
+        this.index = index;
         this.tcpConnections = new TcpConnectionLimiter(config.limits().tcpMaxConnectionsPerIp());
         // Netty's own thread class: on any other thread every FastThreadLocal (the pooled allocator's thread cache,
         // the recyclers of outbound-buffer entries and buffers, all used per forwarded packet) falls back to a
         // java.lang.ThreadLocal lookup, which was ~8 % of the media thread's samples at fan-out 200.
-        ThreadFactory mediaThread = runnable -> new FastThreadLocalThread(runnable, "lianmai-media");
+        String name = index == 0 ? "lianmai-media" : "lianmai-media-" + (index + 1);
+        ThreadFactory mediaThread = runnable -> new FastThreadLocalThread(runnable, name);
         this.group = new MultiThreadIoEventLoopGroup(1, mediaThread,
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
-        int egressThreads = Epoll.isAvailable() ? config.egressThreads() : 0;
+        int egressThreads = Epoll.isAvailable() && index == 0 ? config.egressThreads() : 0;
         if (egressThreads > 0) {
             AtomicInteger egressCount = new AtomicInteger();
             ThreadFactory egressThread = runnable -> new FastThreadLocalThread(runnable,
@@ -118,25 +130,21 @@ public final class MediaSockets implements AutoCloseable {
         return loop;
     }
 
+    /** The media loop this is, 0.. (see {@link #MediaSockets(MediaConfig, Clock, int)}). */
+    public int index() {
+        return index;
+    }
+
     /** Binds the UDP socket, the lanes' sockets and the ICE-TCP socket; what they read goes to {@code to}. */
     public void bind(PacketReceiver to) throws InterruptedException {
         this.receiver = to;
         boolean epoll = Epoll.isAvailable();
-        if (egressGroup != null && config.udpPort() != 0) {
+        boolean shared = egressGroup != null || config.loops() > 1;
+        if (shared && config.udpPort() != 0) {
             ensurePortFree(config.bindHost(), config.udpPort());
         }
-        Bootstrap udpBootstrap = new Bootstrap()
-                .group(group)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, UDP_RECEIVE_BUFFER)
-                .option(ChannelOption.RECVBUF_ALLOCATOR,
-                        new FixedRecvByteBufAllocator(Buffers.CAPACITY).maxMessagesPerRead(READ_BURST))
-                // Netty 4.2's default (adaptive) allocator makes a java.nio slice on every writeBytes(byte[]): one
-                // garbage DirectByteBuffer per forwarded packet. The classic pooled arena copies with Unsafe.
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .handler(new UdpHandler());
-        if (egressGroup != null) {
+        Bootstrap udpBootstrap = udpBootstrap(epoll);
+        if (shared && epoll) {
             udpBootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         udp = udpBootstrap.bind(config.bindHost(), config.udpPort()).sync().channel();
@@ -175,6 +183,38 @@ public final class MediaSockets implements AutoCloseable {
         candidateLines = candidateLines(config.candidateAddresses(), udpPort, tcpPort);
         LOG.info("media listening on UDP {} and TCP {} ({}, {} egress thread(s)), candidates {}", udpPort, tcpPort,
                 epoll ? "epoll" : "nio", lanes.length, config.candidateAddresses());
+    }
+
+    /**
+     * Binds this loop's own UDP socket on {@code first}'s port ({@code SO_REUSEPORT}: the kernel spreads remote
+     * addresses over the loops' sockets by a hash of the address pair, so a datagram may arrive on a loop that does not
+     * own its session and is handed over, see {@code demux.LoopLinks}). No ICE-TCP or lanes here: loop 0's serve
+     * every loop. Answers carry {@code first}'s candidates.
+     */
+    public void bindBeside(MediaSockets first, PacketReceiver to) throws InterruptedException {
+        this.receiver = to;
+        boolean epoll = Epoll.isAvailable();
+        if (!epoll) {
+            throw new IllegalStateException("more than one media loop needs epoll (SO_REUSEPORT)");
+        }
+        udp = udpBootstrap(true).option(EpollChannelOption.SO_REUSEPORT, true)
+                .bind(first.udp.localAddress()).sync().channel();
+        batches = new UdpBatches(EpollDatagramChannel.isSegmentedDatagramPacketSupported());
+        candidateLines = first.candidateLines;
+    }
+
+    private Bootstrap udpBootstrap(boolean epoll) {
+        return new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, UDP_RECEIVE_BUFFER)
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(Buffers.CAPACITY).maxMessagesPerRead(READ_BURST))
+                // Netty 4.2's default (adaptive) allocator makes a java.nio slice on every writeBytes(byte[]): one
+                // garbage DirectByteBuffer per forwarded packet. The classic pooled arena copies with Unsafe.
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .handler(new UdpHandler());
     }
 
     /** The host candidates (RFC 8445 section 5.1.1.1) of the bound ports, as SDP attribute values. */

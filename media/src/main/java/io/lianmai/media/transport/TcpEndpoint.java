@@ -50,6 +50,11 @@ final class TcpEndpoint implements MediaEndpoint {
         return channel.isActive();
     }
 
+    @Override
+    public void close() {
+        channel.close();
+    }
+
     long dropped() {
         return dropped;
     }

@@ -62,6 +62,13 @@ public enum ConfigKey {
                     + "UDP port (SO_REUSEPORT, Linux). 0: the media loop does everything (cheapest per packet "
                     + "up to one core's worth); auto: one per core beyond the first, for big fan-outs on "
                     + "machines whose media thread is the limit."),
+    MEDIA_LOOPS("media.loops", "auto", false,
+            "Media loops: threads that each receive, forward, encrypt and send for the sessions placed on them, each "
+                    + "with its own socket on the UDP port (SO_REUSEPORT, Linux; one elsewhere). auto: one per core."),
+    MEDIA_LOOP_PLACEMENT_SLACK("media.loopPlacementSlack", "16", false,
+            "With several media loops, a stream's new player joins its publisher's loop until that loop holds this "
+                    + "many sessions more than the least loaded one; then it joins the least loaded, which gets one "
+                    + "copy of the stream. 0: spread players evenly."),
     MEDIA_DTLS_THREADS("media.dtlsThreads", "auto", false,
             "Threads running DTLS handshakes (each blocks its thread until done); auto: one per core, at least 2."),
     MEDIA_DTLS_QUEUE("media.dtlsQueue", "256", false,

@@ -201,7 +201,10 @@ public final class ConfigLoader {
                 mediaLimits(settings)).withGopCache(gopCache(settings))
                 .withBandwidthEstimation(bool(settings, ConfigKey.MEDIA_BWE_ENABLED))
                 .withPlayoutDelayMaxMillis(integer(settings, ConfigKey.MEDIA_BWE_PLAYOUT_DELAY_MAX_MS, 0,
-                        MediaConfig.MAX_PLAYOUT_DELAY_MILLIS));
+                        MediaConfig.MAX_PLAYOUT_DELAY_MILLIS))
+                .withLoops("auto".equalsIgnoreCase(text(settings, ConfigKey.MEDIA_LOOPS)) ? MediaConfig.loopsPerCore()
+                        : integer(settings, ConfigKey.MEDIA_LOOPS, 1, MediaConfig.MAX_LOOPS))
+                .withPlacementSlack(integer(settings, ConfigKey.MEDIA_LOOP_PLACEMENT_SLACK, 0, 100_000));
         RoomConfig defaults = RoomConfig.defaults();
         RoomConfig room = new RoomConfig(
                 integer(settings, ConfigKey.ROOM_RTC_MAX_MEMBERS, 1, 1_000_000),

@@ -58,12 +58,21 @@ final class MediaMeters implements ScrapedMeters {
         gauge(registry, "lianmai.media.dtls.handshakes.active", "DTLS handshake slots taken now",
                 MediaServer.Stats::handshakesInProgress);
         gauge(registry, "lianmai.media.tcp.connections", "ICE-TCP connections open", MediaServer.Stats::tcpConnections);
+        gauge(registry, "lianmai.media.loops", "Media loops (threads with a socket each on the media port)",
+                MediaServer.Stats::loops);
+        gauge(registry, "lianmai.media.mirrors", "Streams copied to another media loop for its players",
+                MediaServer.Stats::mirrors);
+        FunctionCounter.builder("lianmai.media.handed.over.packets", this,
+                        meters -> meters.read(MediaServer.Stats::handedOver))
+                .description("Datagrams and ICE-TCP frames one media loop read for a session of another")
+                .register(registry);
         traffic(registry, "lianmai.media.packets", null, MediaServer.Stats::packetsIn, MediaServer.Stats::packetsOut);
         traffic(registry, "lianmai.media.bytes", "bytes", MediaServer.Stats::bytesIn, MediaServer.Stats::bytesOut);
         dropped(registry, "unknown", MediaServer.Stats::unknownPackets);
         dropped(registry, "bad_stun", MediaServer.Stats::badStun);
         dropped(registry, "srtp", MediaServer.Stats::srtpDropped);
         dropped(registry, "queue_full", MediaServer.Stats::laneQueueFull);
+        dropped(registry, "handover_full", MediaServer.Stats::handoverDropped);
         dropped(registry, "protect_failed", MediaServer.Stats::laneProtectFailures);
         dropped(registry, "tcp_stalled", MediaServer.Stats::tcpDropped);
         dropped(registry, "internal_error", MediaServer.Stats::packetFailures);

@@ -152,6 +152,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void mediaLoopsAreOnePerCoreByDefaultAndBounded() {
+        assertThat(load(Map.of(), Map.of()).media().loops())
+                .isEqualTo(Math.min(64, Runtime.getRuntime().availableProcessors()));
+        assertThat(load(Map.of(), Map.of()).media().placementSlack()).isEqualTo(16);
+        assertThat(load(Map.of("LIANMAI_MEDIA_LOOPS", "3"), Map.of()).media().loops()).isEqualTo(3);
+        assertThat(load(Map.of(), Map.of("media.loopPlacementSlack", "0")).media().placementSlack()).isZero();
+        assertThatThrownBy(() -> load(Map.of(), Map.of("media.loops", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("media.loops")
+                .hasMessageContaining("between 1 and 64");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("media.loopPlacementSlack", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("media.loopPlacementSlack");
+    }
+
+    @Test
     void listenerLimitsHaveDefaultsAndAHeartbeatMustFitInTheHttpIdleTimeout() {
         LianmaiConfig config = load(Map.of(), Map.of());
         assertThat(config.http().idleTimeout()).hasSeconds(60);

@@ -17,10 +17,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WhipWhepLibWebRtcIT {
     private static final Duration MEDIA_DEADLINE = Duration.ofSeconds(15);
-    // Through two egress lanes (media.egressThreads): libwebrtc players over UDP and ICE-TCP get their packets
-    // protected and sent by the lanes; the other ITs run the default, the media loop alone.
+    // Two media loops, players spread evenly (media.loopPlacementSlack 0), and two egress lanes on the first loop: a
+    // player lands on the other loop and gets the stream through a mirror (keyframe requests crossing back), ICE-TCP
+    // frames of the second loop's sessions are handed over from the first, and the first loop's players get their
+    // packets protected and sent by the lanes. The other ITs run the defaults (media.loops: one per core).
     @RegisterExtension
-    private static final TestServer server = TestServer.fixture(Map.of("media.egressThreads", "2"));
+    private static final TestServer server = TestServer.fixture(Map.of("media.egressThreads", "2",
+            "media.loops", "2", "media.loopPlacementSlack", "0"));
     private final WhipClient whip = new WhipClient();
 
     @Test

@@ -60,6 +60,10 @@ class MetricsIT {
         assertThat(scrape.type("process_cpu_usage")).hasValue("gauge");
         assertThat(scrape.type("lianmai_media_packets_total")).hasValue("counter");
         assertThat(scrape.type("lianmai_media_dtls_handshake_seconds_bucket")).hasValue("histogram");
+        assertThat(scrape.value("lianmai_media_loops")).as("media.loops=auto: one per core")
+                .isEqualTo(Math.min(64, Runtime.getRuntime().availableProcessors()));
+        assertThat(scrape.type("lianmai_media_handed_over_packets_total")).hasValue("counter");
+        assertThat(scrape.find("lianmai_media_dropped_packets_total", "reason", "handover_full")).hasSize(1);
     }
 
     @Test
