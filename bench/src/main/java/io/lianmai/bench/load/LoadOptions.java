@@ -95,6 +95,14 @@ final class LoadOptions {
                     + "estimates their downlinks and picks their simulcast layers.")
     boolean noBwe;
 
+    @Option(names = "--light-players",
+            description = "Players skip SRTP authentication and decrypt only what they read (the first 16 bytes "
+                    + "of a payload: RTX's original sequence number, and the send-time stamp at its end; AES-CM "
+                    + "only, GCM players decrypt all): a fraction of a full unprotect, so that a generator pinned to "
+                    + "one core can load a server on several. Loss, latency and feedback are measured as before; "
+                    + "corrupted payloads would go unnoticed.")
+    boolean lightPlayers;
+
     @Option(names = "--audio-bitrate", paramLabel = "RATE", converter = BitrateConverter.class,
             description = "Opus-sized audio at 50 packets/s (0: no audio). Default: 48k.")
     long audioBitrate = 48_000;

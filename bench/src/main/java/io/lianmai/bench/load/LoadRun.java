@@ -186,6 +186,9 @@ final class LoadRun {
                 if (!lianmai) {
                     peer.tolerateMissingTransportCc();
                 }
+                if (options.lightPlayers) {
+                    peer.receiveLightly();
+                }
                 subscribers.add(peer);
                 PublisherPeer source = byStream.get(s.roomId() + "/" + s.streamId());
                 if (source != null && source.state() == SimulatedPeer.State.FAILED) {

@@ -66,6 +66,23 @@ class LoadGeneratorIT {
     }
 
     @Test
+    void fanoutOverTwoMediaLoopsToLightPlayersReachesEveryoneAndReportsEachLoop() throws IOException {
+        // Players spread evenly over two loops (one gets a mirror of the stream), the child server placed on the CPUs
+        // given, and players that only peek at what they receive.
+        JsonNode report = run(List.of("fanout", "--subscribers", "8", "--server-jar", SERVER_JAR.toString(),
+                "--duration", "3s", "--warmup", "1s", "--ramp", "1s", "--server-set", "media.loops=2",
+                "--server-set", "media.loopPlacementSlack=0", "--server-cpus", "0", "--light-players"));
+        assertEveryoneGotMedia(report, 8);
+        assertNothingLost(report);
+        assertThat(report.at("/forwardLatencyMicros/count").asLong()).as("the stamps were decrypted").isPositive();
+        assertThat(report.at("/totals/srtpErrors").asLong()).isZero();
+        assertThat(report.at("/server/mediaLoopCores").size()).as("both media loops' threads").isEqualTo(2);
+        assertThat(report.at("/server/mediaLoopCores/lianmai-media-2").asDouble()).as("the second loop works")
+                .isPositive();
+        assertPlausibleServerFigures(report);
+    }
+
+    @Test
     void fanoutToFiveLosesNothingOnACleanLoopback() throws IOException {
         JsonNode report = run(withShared("fanout", "--subscribers", "5", "--duration", "3s", "--warmup", "1s",
                 "--ramp", "1s"));

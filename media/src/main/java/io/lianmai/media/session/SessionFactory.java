@@ -401,7 +401,13 @@ public final class SessionFactory {
      */
     public CompletionStage<Void> mirror(String streamKey, SessionRegistry source, EventLoop sourceLoop) {
         return onLoop(() -> {
-            if (registry.publisher(streamKey) != null) {
+            Session here = registry.publisher(streamKey);
+            if (here instanceof MirrorSession stale && stale.link().isClosed()) {
+                // Its publisher has gone (replaced on another loop, say); it would end on its next tick.
+                registry.endSession(stale, Session.EndReason.PUBLISHER_GONE);
+                here = null;
+            }
+            if (here != null) {
                 return null;
             }
             Session publisher = source.publisher(streamKey);

@@ -90,6 +90,26 @@ final class AesCmHmacSha1Transform extends SrtpTransform {
         return authenticated;
     }
 
+    @Override
+    int peekRtp(byte[] buf, int off, int headerLength, int length, int ssrc, long index, int head, int tail) {
+        int rtpLength = length - TAG;
+        int payload = rtpLength - headerLength;
+        long high = rtpSaltHigh ^ (ssrc & 0xFFFF_FFFFL);
+        long low = rtpSaltLow ^ (index << 16);
+        int headEnd = (Math.min(head, payload) + 15) & ~15;
+        int tailStart = Math.max(0, payload - tail) & ~15;
+        if (tailStart <= headEnd) {
+            // Head and tail meet: the whole payload.
+            xorKeystream(rtpCipher, high, (int) (low >>> 32), (int) low, buf, off + headerLength, payload);
+            return rtpLength;
+        }
+        xorKeystream(rtpCipher, high, (int) (low >>> 32), (int) low, buf, off + headerLength, headEnd);
+        // Block j of the keystream is AES(IV + j): the tail from the block it starts in.
+        xorKeystream(rtpCipher, high, (int) (low >>> 32), (int) low + (tailStart >>> 4), buf,
+                off + headerLength + tailStart, payload - tailStart);
+        return rtpLength;
+    }
+
     /** Encrypts or decrypts (the same XOR) an RTP payload. Package-private for the RFC 3711 B.2 test. */
     void cipherRtp(byte[] buf, int off, int len, int ssrc, long index) {
         // IV bytes 4..7 carry the SSRC, bytes 8..13 the 48-bit index; the last two are the block counter.

@@ -101,6 +101,52 @@ public final class SrtpContext {
     }
 
     /**
+     * <b>For load generators only, never for untrusted input:</b> decrypts only the first {@code head} and the last
+     * {@code tail} bytes of the SRTP packet's payload in place, without authenticating it or checking replays (the
+     * rest of the payload stays encrypted), and tracks its SSRC's rollover counter. A simulated player that reads
+     * only headers, a codec descriptor and a stamp at the end costs its machine a fraction of a full unprotect, so that
+     * a generator on one core can load a server on several.
+     *
+     * @return the RTP length, or a negative {@link SrtpError#code()} ({@link SrtpError#BAD_BUFFER} when the profile
+     *     cannot decrypt a part alone: AEAD_AES_128_GCM; use {@link #unprotectRtp})
+     */
+    public int peekRtp(byte[] buf, int off, int len, int head, int tail) {
+        if (!inBounds(buf, off, len)) {
+            return fail(SrtpError.BAD_BUFFER);
+        }
+        int tag = transform.rtpOverhead();
+        if (len < RTP_HEADER + tag) {
+            return fail(SrtpError.TOO_SHORT);
+        }
+        int headerLength = rtpHeaderLength(buf, off, len - tag);
+        if (headerLength < 0) {
+            return fail(headerLength);
+        }
+        int ssrc = readInt(buf, off + 8);
+        SrtpStream stream = streams.get(ssrc);
+        if (stream == null && streams.size() >= config.maxStreams()) {
+            return fail(SrtpError.TOO_MANY_STREAMS);
+        }
+        long index = SrtpStream.estimateIndex(stream == null ? -1 : stream.receivedIndex, readShort(buf, off + 2));
+        if (index < 0 || index > SrtpStream.MAX_SRTP_INDEX) {
+            return fail(SrtpError.TOO_OLD);
+        }
+        int result = transform.peekRtp(buf, off, headerLength, len, ssrc, index, Math.max(0, head),
+                Math.max(0, tail));
+        if (result < 0) {
+            return fail(SrtpError.BAD_BUFFER);
+        }
+        if (stream == null) {
+            stream = streams.add(ssrc);
+        }
+        if (index > stream.receivedIndex) {
+            stream.receivedIndex = index;
+        }
+        rtpUnprotected++;
+        return result;
+    }
+
+    /**
      * Authenticates, replay-checks and decrypts the SRTP packet {@code buf[off, off + len)} in place
      * (RFC 3711 §3.3); the state of its SSRC (rollover counter, replay window) moves only if it authenticates.
      *

@@ -52,6 +52,15 @@ abstract sealed class SrtpTransform permits AesCmHmacSha1Transform, AesGcmTransf
      */
     abstract int unprotectRtp(byte[] buf, int off, int headerLength, int length, int ssrc, long index);
 
+    /**
+     * Decrypts only the payload's first {@code head} and last {@code tail} bytes, without checking the tag; returns
+     * the RTP length, or -1 when the profile cannot (its keystream depends on nothing else, but only counter mode
+     * lets a part be decrypted alone here). For load generators only: see {@link SrtpContext#peekRtp}.
+     */
+    int peekRtp(byte[] buf, int off, int headerLength, int length, int ssrc, long index, int head, int tail) {
+        return -1;
+    }
+
     /** Encrypts, appends the E flag + index word and the tag; returns the SRTCP length. */
     abstract int protectRtcp(byte[] buf, int off, int length, int ssrc, long index);
 

@@ -26,6 +26,35 @@ class SrtpContextTest {
         return receiver.unprotectRtp(srtp.clone(), 0, srtp.length);
     }
 
+    @org.junit.jupiter.api.Test
+    void aPeekDecryptsExactlyTheHeadAndTheTailOfTheAesCmPayload() {
+        SrtpContext sender = context(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+        SrtpContext receiver = context(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+        for (int payload : new int[] {0, 1, 8, 15, 16, 17, 23, 24, 31, 33, 100, 1200, 1300}) {
+            int seq = 0xFFF0 + payload; // crosses the rollover: the index is tracked as by unprotect
+            byte[] original = SrtpPackets.rtp(seq & 0xFFFF, SSRC, payload, seq & 0xFFFF);
+            byte[] srtp = protect(sender, seq & 0xFFFF, payload);
+            byte[] peeked = srtp.clone();
+            assertThat(receiver.peekRtp(peeked, 0, peeked.length, 16, 8)).isEqualTo(12 + payload);
+            assertThat(Arrays.copyOfRange(peeked, 0, 12)).isEqualTo(Arrays.copyOfRange(original, 0, 12));
+            int head = Math.min(16, payload);
+            assertThat(Arrays.copyOfRange(peeked, 12, 12 + head)).as("head of %d", payload)
+                    .isEqualTo(Arrays.copyOfRange(original, 12, 12 + head));
+            int tail = Math.max(0, payload - 8);
+            assertThat(Arrays.copyOfRange(peeked, 12 + tail, 12 + payload)).as("tail of %d", payload)
+                    .isEqualTo(Arrays.copyOfRange(original, 12 + tail, 12 + payload));
+            if (payload >= 64) {
+                assertThat(Arrays.copyOfRange(peeked, 40, 44)).as("the middle stays encrypted")
+                        .isNotEqualTo(Arrays.copyOfRange(original, 40, 44));
+            }
+        }
+        assertThat(receiver.peekRtp(new byte[10], 0, 10, 16, 8)).isEqualTo(SrtpError.TOO_SHORT.code());
+        SrtpContext gcm = context(SrtpProfile.AEAD_AES_128_GCM);
+        byte[] gcmPacket = protect(context(SrtpProfile.AEAD_AES_128_GCM), 1, 100);
+        assertThat(gcm.peekRtp(gcmPacket, 0, gcmPacket.length, 16, 8)).as("GCM: unprotect instead")
+                .isEqualTo(SrtpError.BAD_BUFFER.code());
+    }
+
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
     void roundTripRestoresTheOriginalPacket(SrtpProfile profile) {
