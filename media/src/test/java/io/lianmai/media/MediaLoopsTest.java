@@ -70,14 +70,31 @@ class MediaLoopsTest {
         assertThat(server.sessionStats("", 100).sessions()).as("a mirror is not a session anyone made")
                 .isEqualTo(1 + PLAYERS);
 
-        // Audio starts at once (no keyframe to wait for); the mirror is fed from its first packet on.
-        for (int seq = 1; seq <= 50; seq++) {
+        // Audio starts at once (no keyframe to wait for). A player's client may finish its DTLS handshake a moment
+        // before the server does: packets flow until every player has one, then 50 are counted.
+        int seq = 0;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (players.stream().anyMatch(player -> player.rtpReceived() == 0) && System.nanoTime() < deadline) {
+            seq++;
+            publisher.sendRtp(seq, seq * 960L, 100);
+            Thread.sleep(5);
+        }
+        Thread.sleep(100);
+        long[] before = players.stream().mapToLong(RawPeer::rtpReceived).toArray();
+        for (int i = 0; i < 50; i++) {
+            seq++;
             publisher.sendRtp(seq, seq * 960L, 100);
             Thread.sleep(2);
         }
-        for (RawPeer player : players) {
-            await(() -> player.rtpReceived() >= 50, "every player gets all 50 packets");
-        }
+        await(() -> {
+            for (int i = 0; i < players.size(); i++) {
+                if (players.get(i).rtpReceived() < before[i] + 50) {
+                    return false;
+                }
+            }
+            return true;
+        }, () -> "every player gets all 50 packets: " + players.stream().map(RawPeer::rtpReceived).toList()
+                + " after " + java.util.Arrays.toString(before) + ", " + server.stats());
         int[] asked = new int[players.size()];
         for (int i = 0; i < players.size(); i++) {
             RawPeer player = players.get(i);
@@ -92,8 +109,8 @@ class MediaLoopsTest {
         }
         for (int i = 0; i < players.size(); i++) {
             RawPeer player = players.get(i);
-            int seq = asked[i];
-            await(() -> player.timesReceived(seq) == 2, "a NACKed packet is resent");
+            int nacked = asked[i];
+            await(() -> player.timesReceived(nacked) == 2, "a NACKed packet is resent");
         }
         MediaServer.Stats forwarded = server.stats();
         assertThat(forwarded.handedOver()).as("the kernel spread %d clients over both sockets", PLAYERS + 1)
@@ -155,6 +172,11 @@ class MediaLoopsTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, () -> what);
+    }
+
+    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(10);
