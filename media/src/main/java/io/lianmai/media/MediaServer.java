@@ -199,7 +199,8 @@ public final class MediaServer implements MediaPlane {
      * @param loops media loops running
      * @param mirrors publishers copied to another loop for that loop's players (one copy per packet per such loop)
      * @param handedOver datagrams and ICE-TCP frames read by one loop for a session of another and handed to it
-     * @param handoverDropped of those, dropped because the owning loop's queue was full
+     * @param handoverDropped of those, and of the packets copied to mirrors, dropped because the other loop's queue
+     *     was full
      */
     public record Stats(int webRtcSessions, int handshakesInProgress, int dtlsThreads, long refusedSessions,
             long refusedHandshakes, int routedAddresses, int udpEndpoints, int tcpConnections,
@@ -298,7 +299,7 @@ public final class MediaServer implements MediaPlane {
             rembSent += held.rembSent();
             mirrors += held.mirrors();
             handedOver += loop.links.handedOver();
-            handoverDropped += loop.links.handoverDropped();
+            handoverDropped += loop.links.handoverDropped() + held.mirrorDropped();
         }
 
         synchronized Stats stats(SessionAdmission admission, int loops) {

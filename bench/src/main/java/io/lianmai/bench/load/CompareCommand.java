@@ -37,6 +37,7 @@ final class CompareCommand implements Runnable {
     static final class Targets {
         @Option(names = "--target", paramLabel = "KIND[=URL]",
                 description = "A server to run against, in order, repeatable: lianmai (a child server), "
+                        + "lianmai@KEY=VALUE,… (a child server with these settings too, e.g. lianmai@media.loops=1), "
                         + "lianmai=URL (running; with --sdkappid, --secret, --pid), srs=URL (its HTTP API, e.g. "
                         + "http://127.0.0.1:11985), janus=URL (its API, e.g. http://127.0.0.1:8088/janus). "
                         + "Default: lianmai.")
@@ -111,8 +112,14 @@ final class CompareCommand implements Runnable {
         }
     }
 
-    /** A server named on the command line: its column label and how to reach it. */
-    record TargetSpec(String label, String kind, URI url) {
+    /**
+     * A server named on the command line: its column label, how to reach it, and for a child Lianmai its settings
+     * ({@code lianmai@KEY=VALUE,KEY=VALUE}, added to {@code --server-set}'s).
+     */
+    record TargetSpec(String label, String kind, URI url, List<String> settings) {
+        TargetSpec(String label, String kind, URI url) {
+            this(label, kind, url, List.of());
+        }
     }
 
     /** Reads the --target values: kinds lianmai, srs, janus; URLs required for srs and janus. */
@@ -121,6 +128,19 @@ final class CompareCommand implements Runnable {
         List<TargetSpec> specs = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (String value : given) {
+            if (value.trim().toLowerCase(Locale.ROOT).startsWith("lianmai@")) {
+                List<String> settings = new ArrayList<>();
+                for (String setting : value.trim().substring("lianmai@".length()).split(",")) {
+                    if (setting.indexOf('=') < 1) {
+                        throw new IllegalArgumentException("--target " + value + ": settings are KEY=VALUE,…");
+                    }
+                    settings.add(setting.trim());
+                }
+                seen.merge("lianmai", 1, Integer::sum);
+                specs.add(new TargetSpec("lianmai " + String.join(",", settings), "lianmai", null,
+                        List.copyOf(settings)));
+                continue;
+            }
             int eq = value.indexOf('=');
             String kind = (eq < 0 ? value : value.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
             URI url = null;
@@ -187,9 +207,22 @@ final class CompareCommand implements Runnable {
         return switch (spec.kind()) {
             case "srs" -> new SrsTarget(spec.url(), pid(targets.srsPid));
             case "janus" -> new JanusTarget(spec.url(), pid(targets.janusPid));
-            default -> LoadRun.lianmai(options, spec.url() == null ? null : spec.url().toString(),
-                    line -> say(options, line));
+            default -> lianmai(spec, options);
         };
+    }
+
+    /** A Lianmai target: running at its URL, or a child server with {@code --server-set} and its own settings. */
+    private static LoadTarget lianmai(TargetSpec spec, LoadOptions options) {
+        List<String> shared = options.serverSettings;
+        List<String> settings = new ArrayList<>(shared);
+        settings.addAll(spec.settings());
+        options.serverSettings = settings;
+        try {
+            return LoadRun.lianmai(options, spec.url() == null ? null : spec.url().toString(),
+                    line -> say(options, line));
+        } finally {
+            options.serverSettings = shared;
+        }
     }
 
     private static OptionalLong pid(Long pid) {

@@ -72,6 +72,14 @@ class ComparisonTest {
                 .hasMessageContaining("not");
         assertThatThrownBy(() -> CompareCommand.parseTargets(List.of("janus=/janus")))
                 .hasMessageContaining("not an http URL");
+        List<CompareCommand.TargetSpec> loops = CompareCommand.parseTargets(List.of("lianmai@media.loops=1",
+                "lianmai@media.loops=2, media.loopPlacementSlack=0"));
+        assertThat(loops).extracting(CompareCommand.TargetSpec::label).containsExactly("lianmai media.loops=1",
+                "lianmai media.loops=2,media.loopPlacementSlack=0");
+        assertThat(loops.get(1).settings()).containsExactly("media.loops=2", "media.loopPlacementSlack=0");
+        assertThat(loops.get(1).url()).isNull();
+        assertThatThrownBy(() -> CompareCommand.parseTargets(List.of("lianmai@loops")))
+                .hasMessageContaining("KEY=VALUE");
     }
 
     private static Comparison.Entry entry(String label, LoadReport report, StepUp.Step best) {

@@ -56,6 +56,7 @@ public final class SessionRegistry implements SessionHost {
     private long endedKeyframeRequestsReceived;
     private long endedRetransmitted;
     private long endedRefusedRetransmissions;
+    private long endedMirrorDropped;
     private final List<SessionConnectListener> connectListeners = new CopyOnWriteArrayList<>();
 
     private final List<Consumer<String>> sessionEndListeners = new CopyOnWriteArrayList<>();
@@ -282,6 +283,7 @@ public final class SessionRegistry implements SessionHost {
         if (session.role() instanceof Publication ended) {
             endedNacksSent += ended.nacksSent();
             endedKeyframeRequestsSent += ended.keyframeRequestsSent();
+            endedMirrorDropped += ended.mirrorDropped();
         } else if (session.role() instanceof Subscription ended) {
             endedNacksReceived += ended.nacksReceived();
             endedKeyframeRequestsReceived += ended.keyframeRequestsReceived();
@@ -383,11 +385,14 @@ public final class SessionRegistry implements SessionHost {
      *     server's estimate of their uplink)
      * @param mirrors other loops' publishers mirrored here for this loop's players ({@link MirrorSession}; not in
      *     {@code publishers})
+     * @param mirrorDropped packets of this loop's publishers not copied to a mirror on another loop because its queue
+     *     was full, ended publishers included
      */
     public record Counters(long tickFailures, long srtpDropped, long refusedRetransmissions,
             long transportFeedbackSent, long transportFeedbackReceived, int estimatedPlayers, long rembReceived,
             long rembIgnored, int publishers, int players, long nacksSent, long keyframeRequestsSent,
-            long nacksReceived, long keyframeRequestsReceived, long retransmitted, long rembSent, int mirrors) {
+            long nacksReceived, long keyframeRequestsReceived, long retransmitted, long rembSent, int mirrors,
+            long mirrorDropped) {
     }
 
     /** A snapshot of {@link Counters}; on the loop. */
@@ -408,6 +413,7 @@ public final class SessionRegistry implements SessionHost {
         long retransmitted = endedRetransmitted;
         long rembSent = 0;
         int mirrors = 0;
+        long mirrorDropped = endedMirrorDropped;
         for (Session session : sessions) {
             if (session instanceof WebRtcSession webRtc) {
                 srtpDropped += webRtc.srtpDropped();
@@ -440,11 +446,12 @@ public final class SessionRegistry implements SessionHost {
                     feedbackSent += publication.transportFeedback().feedbacksSent();
                 }
                 rembSent += publication.rembsSent();
+                mirrorDropped += publication.mirrorDropped();
             }
         }
         return new Counters(tickFailures, srtpDropped, refusedRetransmissions, feedbackSent, feedbackReceived,
                 estimated, rembReceived, rembIgnored, publishing, playing, nacksSent, keyframeRequestsSent,
-                nacksReceived, keyframeRequestsReceived, retransmitted, rembSent, mirrors);
+                nacksReceived, keyframeRequestsReceived, retransmitted, rembSent, mirrors, mirrorDropped);
     }
 
     /**

@@ -33,6 +33,7 @@ public final class Publication implements SessionRole {
     static final long LAYER_DEMAND_INTERVAL_MILLIS = 250;
 
     private final String streamKey;
+    /** Iterated by index everywhere: a for-each would make an {@code Iterator} per packet or tick. */
     private final List<PublishedTrack> tracks;
     private final int[] rtxPayloadTypes;
     private final int ridExtensionId;
@@ -58,6 +59,7 @@ public final class Publication implements SessionRole {
     private long keyframeRequestsSent;
     /** The copies of this stream for other media loops' players (see {@link MirrorLink}); replaced, never changed. */
     private MirrorLink[] mirrors = new MirrorLink[0];
+    private long closedMirrorsDropped;
     /** Set on a mirror publication: where what its players want goes back to the publishing loop. */
     private MirrorLink upstream;
     /** What the publisher negotiated (a mirror on another loop is built from it), or null. */
@@ -118,22 +120,18 @@ public final class Publication implements SessionRole {
         mirrors = next;
     }
 
-    /** The mirrors now fed (closed ones are dropped on the tick). On this publication's loop. */
-    public int mirrorCount() {
-        return mirrors.length;
-    }
-
     /** Closes every mirror link (the publication ends): the mirrors end with it. On this publication's loop. */
     public void closeMirrors() {
         for (MirrorLink link : mirrors) {
             link.close();
+            closedMirrorsDropped += link.dropped();
         }
         mirrors = new MirrorLink[0];
     }
 
-    /** Packets the mirrors' queues had no room for. On this publication's loop. */
+    /** Packets the mirrors' queues had no room for, closed mirrors' included. On this publication's loop. */
     public long mirrorDropped() {
-        long dropped = 0;
+        long dropped = closedMirrorsDropped;
         for (MirrorLink link : mirrors) {
             dropped += link.dropped();
         }
@@ -168,7 +166,8 @@ public final class Publication implements SessionRole {
      */
     public void sendRemb(int extensionId, ReceiveSideEstimator estimator) {
         int layers = 0;
-        for (PublishedTrack track : tracks) {
+        for (int ti = 0; ti < tracks.size(); ti++) {
+            PublishedTrack track = tracks.get(ti);
             layers += track.layers().length;
         }
         absSendTimeExtensionId = extensionId;
@@ -233,7 +232,8 @@ public final class Publication implements SessionRole {
             return;
         }
         int count = 0;
-        for (PublishedTrack track : tracks) {
+        for (int ti = 0; ti < tracks.size(); ti++) {
+            PublishedTrack track = tracks.get(ti);
             for (IncomingLayer layer : track.layers()) {
                 if (layer.ssrc() >= 0 && count < rembSsrcs.length) {
                     rembSsrcs[count++] = layer.ssrc();
@@ -321,7 +321,8 @@ public final class Publication implements SessionRole {
     }
 
     private IncomingLayer layerBySsrc(long ssrc) {
-        for (PublishedTrack track : tracks) {
+        for (int ti = 0; ti < tracks.size(); ti++) {
+            PublishedTrack track = tracks.get(ti);
             for (IncomingLayer layer : track.layers()) {
                 if (layer.ssrc() == ssrc) {
                     return layer;
@@ -336,7 +337,8 @@ public final class Publication implements SessionRole {
         if (mirrors.length > 0) {
             tickMirrors();
         }
-        for (PublishedTrack track : tracks) {
+        for (int ti = 0; ti < tracks.size(); ti++) {
+            PublishedTrack track = tracks.get(ti);
             for (IncomingLayer layer : track.layers()) {
                 if (layer.ssrc() < 0) {
                     continue;
@@ -398,7 +400,8 @@ public final class Publication implements SessionRole {
                     continue;
                 }
                 layers &= ~(1 << i);
-                for (PublishedTrack track : tracks) {
+                for (int ti = 0; ti < tracks.size(); ti++) {
+                    PublishedTrack track = tracks.get(ti);
                     if (track.isVideo() && i < track.layers().length) {
                         track.requestKeyframe(i);
                     }
@@ -411,6 +414,8 @@ public final class Publication implements SessionRole {
             for (MirrorLink link : mirrors) {
                 if (!link.isClosed()) {
                     next[n++] = link;
+                } else {
+                    closedMirrorsDropped += link.dropped();
                 }
             }
             mirrors = next;
@@ -439,7 +444,8 @@ public final class Publication implements SessionRole {
 
     /** The media SSRC transport-cc feedback names: the first known stream's (it covers the whole transport). */
     private long feedbackMediaSsrc() {
-        for (PublishedTrack track : tracks) {
+        for (int ti = 0; ti < tracks.size(); ti++) {
+            PublishedTrack track = tracks.get(ti);
             for (IncomingLayer layer : track.layers()) {
                 if (layer.ssrc() >= 0) {
                     return layer.ssrc();
@@ -453,7 +459,8 @@ public final class Publication implements SessionRole {
         int blocks = 0;
         int headerLength = ReceiverReport.lengthFor(0);
         int offset = headerLength;
-        for (PublishedTrack track : tracks) {
+        for (int ti = 0; ti < tracks.size(); ti++) {
+            PublishedTrack track = tracks.get(ti);
             for (IncomingLayer layer : track.layers()) {
                 if (layer.statistics() != null && blocks < 31) {
                     int written = layer.statistics().writeReportBlock(scratch, offset, nowMillis * 1_000_000L);
@@ -471,7 +478,8 @@ public final class Publication implements SessionRole {
 
     @Override
     public void close() {
-        for (PublishedTrack track : tracks) {
+        for (int ti = 0; ti < tracks.size(); ti++) {
+            PublishedTrack track = tracks.get(ti);
             track.downTracks().clear();
         }
     }
