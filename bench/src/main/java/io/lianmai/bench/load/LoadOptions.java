@@ -103,6 +103,14 @@ final class LoadOptions {
                     + "corrupted payloads would go unnoticed.")
     boolean lightPlayers;
 
+    @Option(names = "--measure-every", paramLabel = "K",
+            description = "Only every K-th player reads and measures what it receives; the others stop reading "
+                    + "at their first video packet (the server still sends them everything, and the kernel drops "
+                    + "it at their full sockets), so that a generator on one core can load a server on several. "
+                    + "Loss and latency are the measured players'; forwarded packets are their average × all "
+                    + "players with media. Default: 1 (every player).")
+    int measureEvery = 1;
+
     @Option(names = "--audio-bitrate", paramLabel = "RATE", converter = BitrateConverter.class,
             description = "Opus-sized audio at 50 packets/s (0: no audio). Default: 48k.")
     long audioBitrate = 48_000;
@@ -165,6 +173,9 @@ final class LoadOptions {
         }
         if (simulcast < 1 || simulcast > 3) {
             throw new IllegalArgumentException("--simulcast must be 1..3, got " + simulcast);
+        }
+        if (measureEvery < 1) {
+            throw new IllegalArgumentException("--measure-every must be at least 1, got " + measureEvery);
         }
         if (videoBitrate < 0 || audioBitrate < 0 || videoBitrate == 0 && audioBitrate == 0) {
             throw new IllegalArgumentException("some audio or video is needed");

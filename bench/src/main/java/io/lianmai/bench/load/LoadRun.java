@@ -189,6 +189,9 @@ final class LoadRun {
                 if (options.lightPlayers) {
                     peer.receiveLightly();
                 }
+                if (options.measureEvery > 1 && i % options.measureEvery != 0) {
+                    peer.deafAfterFirstMedia();
+                }
                 subscribers.add(peer);
                 PublisherPeer source = byStream.get(s.roomId() + "/" + s.streamId());
                 if (source != null && source.state() == SimulatedPeer.State.FAILED) {
@@ -357,6 +360,25 @@ final class LoadRun {
                 sums[6], sums[7], sums[8], sums[9], sums[10]);
     }
 
+    /** The figures of the measured players only ({@code --measure-every}). */
+    private static double[] only(double[] values, boolean[] measured) {
+        int n = 0;
+        for (boolean m : measured) {
+            n += m ? 1 : 0;
+        }
+        if (n == values.length) {
+            return values;
+        }
+        double[] kept = new double[n];
+        int k = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (measured[i]) {
+                kept[k++] = values[i];
+            }
+        }
+        return kept;
+    }
+
     /** Each media loop thread's cores busy over the window (its CPU seconds in it ÷ the window). */
     private static Map<String, Double> loopCores(Map<String, Double> start,
             Map<String, Double> end, double seconds) {
@@ -415,6 +437,8 @@ final class LoadRun {
         long srtpErrors = 0;
         long forwardedPackets = 0;
         long forwardedBytes = 0;
+        boolean[] measured = new boolean[subscribers.size()];
+        int measuredWithMedia = 0;
         for (int i = 0; i < subscribers.size(); i++) {
             SubscriberPeer s = subscribers.get(i);
             if (s.answeredNanos != 0) {
@@ -432,8 +456,12 @@ final class LoadRun {
                 joinVideo.add((s.firstVideoNanos - s.joinStartNanos) / 1e6);
             }
             SubscriberPeer.Result r = c.results.get(s);
-            if (r == null) {
+            if (r == null || s.deaf()) {
                 continue;
+            }
+            measured[i] = true;
+            if (s.firstMediaNanos != 0) {
+                measuredWithMedia++;
             }
             pps[i] = r.packets() / seconds;
             loss[i] = r.expected() == 0 ? (s.state() == SimulatedPeer.State.FAILED ? 100 : 0)
@@ -460,6 +488,17 @@ final class LoadRun {
             forwardedPackets += s.windowRtpPacketsIn();
             forwardedBytes += s.windowRtpBytesIn();
         }
+        if (measuredWithMedia > 0 && measuredWithMedia < withMedia) {
+            // --measure-every: the unmeasured players were sent what the measured ones received.
+            forwardedPackets = Math.round((double) forwardedPackets * withMedia / measuredWithMedia);
+            forwardedBytes = Math.round((double) forwardedBytes * withMedia / measuredWithMedia);
+        }
+        pps = only(pps, measured);
+        loss = only(loss, measured);
+        videoLoss = only(videoLoss, measured);
+        audioLoss = only(audioLoss, measured);
+        late = only(late, measured);
+        recovered = only(recovered, measured);
         LoadReport.Server server;
         LoadReport.PerCore perCore;
         if (serverStart != null && serverEnd != null) {
@@ -493,7 +532,9 @@ final class LoadRun {
         return new LoadReport(scenario.name(), scenario.shape(), shape.describe(),
                 pacing.describe(shape.totalVideoBitrate()), pacing.factor(), pacing.burstIntervalMillis(),
                 String.join(", ", profiles), impairment.describe(),
-                target.kind(), target.describe(), rtxNegotiated, machine(), seconds,
+                target.kind(), target.describe() + (options.measureEvery > 1 ? "; every " + options.measureEvery
+                        + ". player measured, the others stop reading at their first video packet" : ""),
+                rtxNegotiated, machine(), seconds,
                 options.warmup.toMillis() / 1000.0, publishers.size(), subscribers.size(), joined, withMedia,
                 failures,
                 new LoadReport.Rate(c.publisherPackets / seconds, c.publisherBytes * 8 / seconds / 1e6),

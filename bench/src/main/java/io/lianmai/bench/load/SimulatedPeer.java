@@ -622,6 +622,13 @@ abstract class SimulatedPeer extends ChannelInboundHandlerAdapter implements Dtl
         light = true;
     }
 
+    /** Stops reading its socket (on the loop): the kernel drops what arrives once the socket's buffer is full. */
+    final void stopReading() {
+        if (channel != null) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
     /** Protects the RTP packet {@code buf[0, len)} in place and sends it through the up-path impairment. */
     protected final void sendRtp(byte[] buf, int len, long now) {
         int protectedLength = outbound.protectRtp(buf, 0, len);

@@ -42,6 +42,10 @@ final class SubscriberPeer extends SimulatedPeer {
 
     private final String streamId;
     private final boolean bwe;
+    /** Stops reading at its first video packet ({@link #deafAfterFirstMedia}); cleared once it has. */
+    private boolean deaf;
+    /** Not measured: it stops reading ({@link #deafAfterFirstMedia}). */
+    private boolean unmeasured;
     /** Lianmai answers transport-cc when offered, so a missing one means a misconfigured server. */
     private boolean requireTransportCc = true;
     /** Header extensions this player's answer keeps from a server's offer. */
@@ -292,6 +296,17 @@ final class SubscriberPeer extends SimulatedPeer {
         transportFeedback = extensionId > 0 ? new TransportFeedbackGenerator(localSsrc) : null;
     }
 
+    /** Stops reading at its first video packet ({@code --measure-every}): sent to, not measured. */
+    void deafAfterFirstMedia() {
+        deaf = true;
+        unmeasured = true;
+    }
+
+    /** Whether it is not measured ({@link #deafAfterFirstMedia}). */
+    boolean deaf() {
+        return unmeasured;
+    }
+
     @Override
     void onRtp(byte[] buf, int len, long now) {
         if (!view.wrap(buf, 0, len)) {
@@ -330,6 +345,12 @@ final class SubscriberPeer extends SimulatedPeer {
         }
         if (video && firstVideoNanos == 0) {
             firstVideoNanos = now;
+        }
+        if (deaf && (firstVideoNanos != 0 || videoPayloadTypes.length == 0)) {
+            // It has joined and got its first video: from now on the kernel drops what it is sent (its socket fills).
+            deaf = false;
+            stopReading();
+            return;
         }
         int verdict = stream.onPacket(sequenceNumber, len);
         if (video && view.marker() && verdict != ReceivedStream.DUPLICATE && verdict != ReceivedStream.TOO_OLD) {

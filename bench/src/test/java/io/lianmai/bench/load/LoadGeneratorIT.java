@@ -68,10 +68,11 @@ class LoadGeneratorIT {
     @Test
     void fanoutOverTwoMediaLoopsToLightPlayersReachesEveryoneAndReportsEachLoop() throws IOException {
         // Players spread evenly over two loops (one gets a mirror of the stream), the child server placed on the CPUs
-        // given, and players that only peek at what they receive.
+        // given, and players that only peek at what they receive, half of them not reading after their first packet.
         JsonNode report = run(List.of("fanout", "--subscribers", "8", "--server-jar", SERVER_JAR.toString(),
                 "--duration", "3s", "--warmup", "1s", "--ramp", "1s", "--server-set", "media.loops=2",
-                "--server-set", "media.loopPlacementSlack=0", "--server-cpus", "0", "--light-players"));
+                "--server-set", "media.loopPlacementSlack=0", "--server-cpus", "0", "--light-players",
+                "--measure-every", "2"));
         assertEveryoneGotMedia(report, 8);
         assertNothingLost(report);
         assertThat(report.at("/forwardLatencyMicros/count").asLong()).as("the stamps were decrypted").isPositive();
@@ -79,6 +80,10 @@ class LoadGeneratorIT {
         assertThat(report.at("/server/mediaLoopCores").size()).as("both media loops' threads").isEqualTo(2);
         assertThat(report.at("/server/mediaLoopCores/lianmai-media-2").asDouble()).as("the second loop works")
                 .isPositive();
+        assertThat(report.at("/target").asText()).contains("every 2. player measured");
+        assertThat(report.at("/serverForwarded/packetsPerSecond").asDouble())
+                .as("8 players are sent about 8 times what the publisher sends, 4 of them measured")
+                .isGreaterThan(6 * report.at("/publishersSent/packetsPerSecond").asDouble());
         assertPlausibleServerFigures(report);
     }
 

@@ -24,12 +24,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: {@link #forward}, {@link #forwardCheck} and {@link #forwardTcp} run on this loop; the drain on
  * the owning loop. One instance per loop; with one loop, {@link #NONE}.
  */
-public class LoopLinks {
+public final class LoopLinks {
     /** One loop: nothing is ever elsewhere. */
     public static final LoopLinks NONE = new LoopLinks();
 
     /** Packets each inbound queue holds (per sending loop); a full queue drops the packet. */
     static final int QUEUE_PACKETS = 1024;
+    /**
+     * Packets one drain takes from each queue before it flushes and yields, so that a loop that falls behind still
+     * reads its own socket, runs its tick and sends what it forwarded.
+     */
+    static final int DRAIN_BATCH = 64;
 
     private final Directory directory;
     private final int index;
@@ -157,11 +162,12 @@ public class LoopLinks {
 
     private void drain() {
         drainScheduled.set(false);
+        boolean more = false;
         for (PacketQueue queue : inbound) {
             if (queue == null) {
                 continue;
             }
-            while (!queue.isEmpty()) {
+            for (int n = 0; n < DRAIN_BATCH && !queue.isEmpty(); n++) {
                 byte[] buf = queue.peekBuffer();
                 int len = queue.peekLength();
                 Object tag = queue.peekTag();
@@ -176,8 +182,12 @@ public class LoopLinks {
                 }
                 queue.pop();
             }
+            more |= !queue.isEmpty();
         }
         flush.run();
+        if (more && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drain); // the rest after this loop's other work
+        }
     }
 
     private void onTcp(RemoteTcp remote, byte[] buf, int len) {

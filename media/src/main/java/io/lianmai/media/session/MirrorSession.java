@@ -25,6 +25,12 @@ import io.netty.channel.EventLoop;
 final class MirrorSession extends Session {
     /** How long a mirror nobody plays here stays, so that a player's leave and the next one's join reuse it. */
     static final long IDLE_MILLIS = 5000;
+    /**
+     * Packets one drain forwards before it flushes and yields: a loop that falls behind its source must still read
+     * its own socket, run its tick and send what it forwarded (an unbounded drain would hold it, and every batch it
+     * forwarded, until the source paused).
+     */
+    static final int DRAIN_BATCH = 64;
 
     private final SessionRegistry host;
     private final MirrorLink link;
@@ -60,7 +66,7 @@ final class MirrorSession extends Session {
         }
         PacketQueue queue = link.queue();
         long now = host.nowMillis();
-        while (!queue.isEmpty()) {
+        for (int n = 0; n < DRAIN_BATCH && !queue.isEmpty(); n++) {
             byte[] buf = queue.peekBuffer();
             int len = queue.peekLength();
             if (len > 1 && PacketKind.isRtcp(buf[1] & 0xFF)) {
@@ -71,6 +77,7 @@ final class MirrorSession extends Session {
             queue.pop();
         }
         host.flush();
+        link.drainAgain();
     }
 
     @Override

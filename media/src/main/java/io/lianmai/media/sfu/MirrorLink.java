@@ -79,6 +79,16 @@ public final class MirrorLink {
         scheduled.set(0);
     }
 
+    /**
+     * Call when a drain stops with packets still queued (it does a bounded batch, so that a loop that cannot keep up
+     * still reads its socket, runs its timers and flushes): wakes the loop again unless an offer already did.
+     */
+    public void drainAgain() {
+        if (!queue.isEmpty() && scheduled.compareAndSet(0, 1)) {
+            wake.run();
+        }
+    }
+
     /** The mirror's players want a keyframe on layer {@code layerIndex} of some video track. */
     public void requestKeyframe(int layerIndex) {
         if (layerIndex >= 0 && layerIndex < 31) {

@@ -46,9 +46,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The media plane's sockets: one UDP port (plus, with {@link MediaConfig#egressThreads()}, one egress lane socket
- * per lane on the same port with {@code SO_REUSEPORT}) and one ICE-TCP port (RFC 6544, RFC 4571 framing), on one
- * Netty event loop, the media loop. What they read goes to a {@link PacketReceiver}; they know nothing of sessions.
+ * One media loop's sockets: the UDP socket on the media port (with several loops, each loop has its own on the same
+ * port, {@code SO_REUSEPORT}), and on loop 0 the ICE-TCP port (RFC 6544, RFC 4571 framing) and, with
+ * {@link MediaConfig#egressThreads()}, one egress lane socket per lane on the port, all on one Netty event loop.
+ * What they read goes to a {@link PacketReceiver}; they know nothing of sessions.
  *
  * <p>Threading: the media loop runs every handler here and owns {@link #receiveArray the receive array}; the lanes
  * hand their datagrams to it (see {@link EgressLane}). Counters are written on the loop and read there by
@@ -66,8 +67,6 @@ public final class MediaSockets implements AutoCloseable {
 
     private final MediaConfig config;
     private final Clock clock;
-    /** Which media loop these sockets are (0: the first, which also has the ICE-TCP port and the egress lanes). */
-    private final int index;
     private final EventLoopGroup group;
     private final EventLoop loop;
     /** The egress lanes' threads, or null when there are none (one core, or no epoll). */
@@ -104,7 +103,6 @@ public final class MediaSockets implements AutoCloseable {
     public MediaSockets(MediaConfig config, Clock clock, int index) {
         this.config = config;
         this.clock = clock;
-        this.index = index;
         this.tcpConnections = new TcpConnectionLimiter(config.limits().tcpMaxConnectionsPerIp());
         // Netty's own thread class: on any other thread every FastThreadLocal (the pooled allocator's thread cache,
         // the recyclers of outbound-buffer entries and buffers, all used per forwarded packet) falls back to a
@@ -128,11 +126,6 @@ public final class MediaSockets implements AutoCloseable {
     /** The media loop: the one thread that owns sessions, tracks and these sockets. */
     public EventLoop loop() {
         return loop;
-    }
-
-    /** The media loop this is, 0.. (see {@link #MediaSockets(MediaConfig, Clock, int)}). */
-    public int index() {
-        return index;
     }
 
     /** Binds the UDP socket, the lanes' sockets and the ICE-TCP socket; what they read goes to {@code to}. */

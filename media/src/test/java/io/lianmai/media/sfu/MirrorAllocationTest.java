@@ -88,6 +88,31 @@ class MirrorAllocationTest {
         assertThat(wakes.get()).as("woken once: nobody drained").isEqualTo(1);
     }
 
+    @Test
+    void aDrainThatStopsWithPacketsLeftWakesItsLoopAgain() {
+        AtomicInteger wakes = new AtomicInteger();
+        MirrorLink link = new MirrorLink(16, 1, wakes::incrementAndGet);
+        byte[] buf = rtp(1);
+        for (int i = 0; i < 10; i++) {
+            link.offer(buf, 0, 12 + 100);
+        }
+        assertThat(wakes.get()).isEqualTo(1);
+        link.drainScheduled();
+        for (int i = 0; i < 4; i++) {
+            link.queue().pop(); // a bounded batch
+        }
+        link.drainAgain();
+        assertThat(wakes.get()).as("six packets left: woken again").isEqualTo(2);
+        link.drainAgain();
+        assertThat(wakes.get()).as("already woken").isEqualTo(2);
+        link.drainScheduled();
+        while (!link.queue().isEmpty()) {
+            link.queue().pop();
+        }
+        link.drainAgain();
+        assertThat(wakes.get()).as("nothing left").isEqualTo(2);
+    }
+
     private static Publication publication(RtpSink toPublisher) {
         PublishedTrack track = new PublishedTrack("0", Codec.VP8, 96, 0, new String[] {null}, new long[] {SSRC});
         return new Publication("app/room/pub_main", List.of(track), new int[] {-1}, 0, 0, 1, toPublisher);
