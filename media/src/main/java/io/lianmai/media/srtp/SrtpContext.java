@@ -33,6 +33,11 @@ public final class SrtpContext {
     private final long[] errors = new long[SrtpError.values().length];
     private long rtpProtected;
     private long rtpUnprotected;
+    /** What {@link #locateRtp} found for the packet being read (on the context's one thread). */
+    private int foundHeaderLength;
+    private int foundSsrc;
+    private SrtpStream foundStream;
+    private long foundIndex;
     private long rtcpProtected;
     private long rtcpUnprotected;
 
@@ -111,48 +116,24 @@ public final class SrtpContext {
      *     cannot decrypt a part alone: AEAD_AES_128_GCM; use {@link #unprotectRtp})
      */
     public int peekRtp(byte[] buf, int off, int len, int head, int tail) {
-        if (!inBounds(buf, off, len)) {
-            return fail(SrtpError.BAD_BUFFER);
+        int located = locateRtp(buf, off, len);
+        if (located < 0) {
+            return located;
         }
-        int tag = transform.rtpOverhead();
-        if (len < RTP_HEADER + tag) {
-            return fail(SrtpError.TOO_SHORT);
-        }
-        int headerLength = rtpHeaderLength(buf, off, len - tag);
-        if (headerLength < 0) {
-            return fail(headerLength);
-        }
-        int ssrc = readInt(buf, off + 8);
-        SrtpStream stream = streams.get(ssrc);
-        if (stream == null && streams.size() >= config.maxStreams()) {
-            return fail(SrtpError.TOO_MANY_STREAMS);
-        }
-        long index = SrtpStream.estimateIndex(stream == null ? -1 : stream.receivedIndex, readShort(buf, off + 2));
-        if (index < 0 || index > SrtpStream.MAX_SRTP_INDEX) {
-            return fail(SrtpError.TOO_OLD);
-        }
-        int result = transform.peekRtp(buf, off, headerLength, len, ssrc, index, Math.max(0, head),
+        int result = transform.peekRtp(buf, off, foundHeaderLength, len, foundSsrc, foundIndex, Math.max(0, head),
                 Math.max(0, tail));
         if (result < 0) {
             return fail(SrtpError.BAD_BUFFER);
         }
-        if (stream == null) {
-            stream = streams.add(ssrc);
-        }
-        if (index > stream.receivedIndex) {
-            stream.receivedIndex = index;
-        }
-        rtpUnprotected++;
+        received(foundStream, foundSsrc, foundIndex);
         return result;
     }
 
     /**
-     * Authenticates, replay-checks and decrypts the SRTP packet {@code buf[off, off + len)} in place
-     * (RFC 3711 §3.3); the state of its SSRC (rollover counter, replay window) moves only if it authenticates.
-     *
-     * @return the RTP length, or a negative {@link SrtpError#code()}
+     * Checks an incoming SRTP packet's bounds and header and finds its stream and index, into the {@code found*}
+     * fields; returns 0, or a negative {@link SrtpError#code()} (counted).
      */
-    public int unprotectRtp(byte[] buf, int off, int len) {
+    private int locateRtp(byte[] buf, int off, int len) {
         if (!inBounds(buf, off, len)) {
             return fail(SrtpError.BAD_BUFFER);
         }
@@ -176,27 +157,51 @@ public final class SrtpContext {
         if (index > SrtpStream.MAX_SRTP_INDEX) {
             return fail(SrtpError.INDEX_EXHAUSTED);
         }
+        foundHeaderLength = headerLength;
+        foundSsrc = ssrc;
+        foundStream = stream;
+        foundIndex = index;
+        return 0;
+    }
+
+    /** A packet of {@code ssrc} at {@code index} was accepted: its stream (made now if new) moves on. */
+    private SrtpStream received(SrtpStream known, int ssrc, long index) {
+        SrtpStream stream = known != null ? known : streams.add(ssrc);
+        if (index > stream.receivedIndex) {
+            stream.receivedIndex = index;
+        }
+        rtpUnprotected++;
+        return stream;
+    }
+
+    /**
+     * Authenticates, replay-checks and decrypts the SRTP packet {@code buf[off, off + len)} in place
+     * (RFC 3711 §3.3); the state of its SSRC (rollover counter, replay window) moves only if it authenticates.
+     *
+     * @return the RTP length, or a negative {@link SrtpError#code()}
+     */
+    public int unprotectRtp(byte[] buf, int off, int len) {
+        int located = locateRtp(buf, off, len);
+        if (located < 0) {
+            return located;
+        }
+        SrtpStream stream = foundStream;
+        long index = foundIndex;
         if (stream != null && stream.rtpReplay != null) {
             int verdict = stream.rtpReplay.check(index);
             if (verdict != ReplayWindow.OK) {
                 return fail(verdict == ReplayWindow.REPLAYED ? SrtpError.REPLAYED : SrtpError.TOO_OLD);
             }
         }
-        int result = transform.unprotectRtp(buf, off, headerLength, len, ssrc, index);
+        int result = transform.unprotectRtp(buf, off, foundHeaderLength, len, foundSsrc, index);
         if (result < 0) {
             return fail(SrtpError.AUTH_FAILED);
         }
-        if (stream == null) {
-            stream = streams.add(ssrc);
-        }
+        stream = received(stream, foundSsrc, index);
         if (stream.rtpReplay == null) {
             stream.rtpReplay = new ReplayWindow(config.replayWindowPackets());
         }
         stream.rtpReplay.accept(index);
-        if (index > stream.receivedIndex) {
-            stream.receivedIndex = index;
-        }
-        rtpUnprotected++;
         return result;
     }
 
