@@ -194,7 +194,7 @@ public final class LoopLinks {
         if (remote.closed) {
             return;
         }
-        PeerConnection bound = demux.onTcpFrame(remote.session, remote.endpoint, buf, len);
+        PeerConnection bound = demux.onHandedTcpFrame(remote.session, remote.endpoint, buf, len);
         if (bound == null) {
             remote.closed = true;
             remote.endpoint.close();
@@ -233,6 +233,11 @@ public final class LoopLinks {
         public boolean isEnded() {
             PeerConnection bound = session;
             return closed || (bound != null && bound.isEnded());
+        }
+
+        @Override
+        public boolean isBound() {
+            return session != null;
         }
     }
 

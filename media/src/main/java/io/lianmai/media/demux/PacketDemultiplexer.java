@@ -51,7 +51,10 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
         this(sockets, clock, LoopLinks.NONE);
     }
 
-    /** The demultiplexer of one of several media loops: what belongs to another loop goes to it through {@code links}. */
+    /**
+     * The demultiplexer of one of several media loops: what belongs to another loop goes to it through
+     * {@code links}.
+     */
     public PacketDemultiplexer(MediaSockets sockets, Clock clock, LoopLinks links) {
         this.sockets = sockets;
         this.clock = clock;
@@ -87,6 +90,16 @@ public final class PacketDemultiplexer implements PacketReceiver, SessionRouting
         handed = true;
         try {
             onDatagram(buf, len, sender);
+        } finally {
+            handed = false;
+        }
+    }
+
+    /** An ICE-TCP frame loop 0 handed over for a session of this loop ({@link LoopLinks}): never handed on again. */
+    PeerConnection onHandedTcpFrame(PeerConnection bound, MediaEndpoint from, byte[] buf, int len) {
+        handed = true;
+        try {
+            return onTcpFrame(bound, from, buf, len);
         } finally {
             handed = false;
         }

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class LocalPublisherSession extends Session implements LocalPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPublisherSession.class);
     private static final int QUEUE_PACKETS = 512;
+    /** Packets per track one drain takes before the loop's other work (a busy bridge cannot hold the loop). */
+    private static final int DRAIN_BATCH = 64;
 
     private final SessionHost host;
     private final EventLoop loop;
@@ -95,11 +97,12 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
             return;
         }
         long now = host.nowMillis();
+        boolean more = false;
         for (int t = 0; t < queues.length; t++) {
             PacketQueue queue = queues[t];
             long ssrc = ssrcs[t];
             int payloadType = payloadTypes[t];
-            while (!queue.isEmpty()) {
+            for (int n = 0; n < DRAIN_BATCH && !queue.isEmpty(); n++) {
                 byte[] buf = queue.peekBuffer();
                 int len = queue.peekLength();
                 buf[1] = (byte) ((buf[1] & 0x80) | payloadType);
@@ -112,8 +115,16 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
                 }
                 queue.pop();
             }
+            more |= !queue.isEmpty();
         }
         host.flush();
+        if (more && drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(drain); // the rest after this loop's other work
+            } catch (RuntimeException e) {
+                drainScheduled.set(false); // the loop is shutting down
+            }
+        }
     }
 
     @Override

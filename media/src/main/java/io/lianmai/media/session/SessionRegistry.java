@@ -280,7 +280,8 @@ public final class SessionRegistry implements SessionHost {
             admission.releaseSession();
             endedSrtpDropped += webRtc.srtpDropped();
         }
-        if (session.role() instanceof Publication ended) {
+        // A mirror's NACKs and PLIs went to its publishing loop (as bits), not to a publisher: not counted as sent.
+        if (session.role() instanceof Publication ended && !(session instanceof MirrorSession)) {
             endedNacksSent += ended.nacksSent();
             endedKeyframeRequestsSent += ended.keyframeRequestsSent();
             endedMirrorDropped += ended.mirrorDropped();

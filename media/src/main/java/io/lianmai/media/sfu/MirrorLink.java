@@ -47,7 +47,8 @@ public final class MirrorLink {
             dropped++;
             return;
         }
-        if (scheduled.compareAndSet(0, 1)) {
+        // A plain read first: while the mirror's loop is awake (most packets of a burst) no CAS is needed.
+        if (scheduled.get() == 0 && scheduled.compareAndSet(0, 1)) {
             wake.run();
         }
     }

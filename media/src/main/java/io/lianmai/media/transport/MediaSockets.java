@@ -431,7 +431,7 @@ public final class MediaSockets implements AutoCloseable {
         /** Closes a connection that never bound to a peer in time, whose peer has ended, or gone silent. */
         private void watch(ChannelHandlerContext context) {
             long now = clock.millis();
-            if (peer == null) {
+            if (peer == null || !peer.isBound()) {
                 if (now - openedMillis >= config.limits().tcpHandshakeTimeout().toMillis()) {
                     tcpHandshakeTimeouts++;
                     context.close();
