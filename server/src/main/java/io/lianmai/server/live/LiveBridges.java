@@ -235,6 +235,15 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         return bridge == null ? -1 : bridge.audioFramesTranscoded();
     }
 
+    /**
+     * How often the live output {@code name} of a room stream moved its audio to line up with its video by the
+     * tracks' sender reports, or -1 when it is not bridged.
+     */
+    public long lipSyncShifts(String name) {
+        RoomLiveBridge bridge = toLive.get(name);
+        return bridge == null ? -1 : bridge.lipSyncShifts();
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
