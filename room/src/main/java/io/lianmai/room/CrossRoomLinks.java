@@ -271,6 +271,16 @@ public final class CrossRoomLinks implements RoomObserver {
             this.side = side;
         }
 
+        /** The anchor of this side reported its uplink quality: the other room hears it from its mirror there. */
+        @Override
+        public void onRoomEvent(RoomEvent event) {
+            if (event instanceof RoomEvent.NetQuality quality && quality.userId().equals(side.userId())) {
+                Endpoint other = link.other(side);
+                serial.execute(() -> rooms.find(other.room()).ifPresent(room -> room.relayMirrorQuality(
+                        side.userId(), side.room(), quality.uplink())));
+            }
+        }
+
         @Override
         public void onMemberRemoved(Member member, LeaveReason reason) {
             // Removed by something other than the link's end (a kick, a dismissal, a member with its userID).

@@ -772,6 +772,22 @@ public final class Room {
         }
     }
 
+    /**
+     * Tells this room's members the uplink quality the anchor of the mirror of {@code userId} from {@code otherRoom}
+     * reported in its own room, as if the mirror had reported it (remote users' quality covers the whole path).
+     */
+    void relayMirrorQuality(UserId userId, RoomKey otherRoom, int uplink) {
+        lock.lock();
+        try {
+            Member mirror = members.get(userId);
+            if (mirror != null && mirror.otherRoom().equals(Optional.of(otherRoom))) {
+                broadcastLocked(mirror, new RoomEvent.NetQuality(userId, uplink));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Takes the mirror of {@code userId} from {@code otherRoom} out (PK over); no-op when it is not here. */
     void removeMirror(UserId userId, RoomKey otherRoom, LeaveReason reason) {
         lock.lock();

@@ -113,6 +113,17 @@ class CrossRoomLinksTest extends RoomRegistryFixture {
     }
 
     @Test
+    void eachAnchorsUplinkQualityReachesTheOtherRoom() {
+        connect(aliceMember, B, "bob");
+        aliceMember.room().reportUplinkQuality(aliceMember, 3);
+        fanAMember.room().reportUplinkQuality(fanAMember, 5);
+        drain();
+        assertThat(fanB.events).containsExactly(new RoomEvent.NetQuality(user("alice"), 3));
+        assertThat(bob.events).containsExactly(new RoomEvent.NetQuality(user("alice"), 3));
+        assertThat(fanA.events).containsExactly(new RoomEvent.NetQuality(user("alice"), 3));
+    }
+
+    @Test
     void disconnectTakesBothMirrorsOutAndEndsTheirSubscriptions() {
         connect(aliceMember, B, "bob");
         bobMember.room().subscribe(fanBMember, stream("alice_main"), "fanB-sub");
