@@ -115,6 +115,7 @@ class CrossRoomLinksTest extends RoomRegistryFixture {
     @Test
     void eachAnchorsUplinkQualityReachesTheOtherRoom() {
         connect(aliceMember, B, "bob");
+        clearEvents();
         aliceMember.room().reportUplinkQuality(aliceMember, 3);
         fanAMember.room().reportUplinkQuality(fanAMember, 5);
         drain();

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
 import io.lianmai.server.TestServer;
 import io.lianmai.server.live.LiveOutput;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.HeadlessChromium;
+import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.ToneDetector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * microphone a 440 Hz tone, bob's 660 Hz, so that each is recognised wherever it is heard) and a mini-program-style
  * audience member (a signalling socket for the events, ffmpeg playing the room's HTTP-FLV streams with the signed
  * {@code play} query the events carry, as the wx SDK's live-player does). PK on: each anchor decodes the other's
- * video and audio through the SDK's usual REMOTE_* events, and each room's FLV audience decodes both anchors, each
- * with its own tone. PK off: the other anchor leaves on both sides (SDK and protocol events), the anchors stop
- * receiving each other, and an FLV player of the other anchor in a room is cut off and cannot start again.
+ * video and audio through the SDK's usual REMOTE_* events, each room's FLV audience decodes both anchors, each with
+ * its own tone, and a WebRTC audience member of room A (libwebrtc subscribing over the socket) receives bob. PK off:
+ * the other anchor leaves on both sides (SDK and protocol events), the anchors and the WebRTC audience member stop
+ * receiving it, and an FLV player of the other anchor in a room is cut off and cannot start again.
  */
 class CrossRoomPkChromiumIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -54,6 +57,7 @@ class CrossRoomPkChromiumIT {
     @Test
     void bothAnchorsAreSeenAndHeardInBothRoomsWhileThePkLasts() throws Exception {
         ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        List<AutoCloseable> closing = new java.util.ArrayList<>();
         try (HeadlessChromium alice = anchor(ALICE_HZ); HeadlessChromium bob = anchor(BOB_HZ);
                 SignalClient fanA = SignalClient.connect(server); SignalClient fanB = SignalClient.connect(server)) {
             // The audience sockets send nothing else: they heartbeat as the SDKs do, or the server would close them.
@@ -92,6 +96,14 @@ class CrossRoomPkChromiumIT {
             LiveOutput.assertSeenAndHeard(dir, flv(enteredB, ROOM_B, "pkc-bob", bobInB), MIN_FLV_FRAMES, BOB_HZ);
             LiveOutput.assertSeenAndHeard(dir, flv(enteredB, ROOM_B, "pkc-alice", aliceInB), MIN_FLV_FRAMES, ALICE_HZ);
 
+            // A WebRTC audience member of room A (libwebrtc, subscribing over the socket) sees and hears bob too.
+            LibWebRtcPeer webFanA = LibWebRtcPeer.player();
+            closing.add(webFanA);
+            JsonNode answer = fanA.ok("subscribe", SignalClient.data().put("streamID", "pkc-bob_main")
+                    .put("offer", webFanA.createOffer()));
+            webFanA.acceptAnswer(answer.path("answer").asText());
+            webFanA.awaitMedia(30, 50, WAIT);
+
             // PK off while an FLV player of bob in room A plays: it is cut off, and bob leaves both sides.
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<InputStream> playing = http.send(HttpRequest.newBuilder(URI.create(bobInAUrl)).build(),
@@ -112,6 +124,11 @@ class CrossRoomPkChromiumIT {
             bob.await("bob: alice leaves", WAIT, () -> hasUser(bob, "REMOTE_USER_LEAVE", "pkc-alice"));
             alice.await("alice receives nothing", WAIT, () -> BrowserMedia.streamsDecoding(alice) == 0);
             bob.await("bob receives nothing", WAIT, () -> BrowserMedia.streamsDecoding(bob) == 0);
+            alice.await("room A's WebRTC audience member's subscription to bob ended", WAIT,
+                    () -> webFanA.state() != RTCPeerConnectionState.CONNECTED);
+            long frames = webFanA.videoFramesReceived();
+            WebSdkChromiumIT.pause(1500);
+            assertThat(webFanA.videoFramesReceived()).as("no more of bob's frames in room A").isEqualTo(frames);
             assertThat(drained.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the FLV player was cut off")
                     .isGreaterThan(50_000);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(bobInAUrl)).build(),
@@ -119,6 +136,10 @@ class CrossRoomPkChromiumIT {
                     .isEqualTo(404);
             // Each anchor's own room still has it.
             LiveOutput.assertSeenAndHeard(dir, flv(enteredB, ROOM_B, "pkc-bob", bobInB), MIN_FLV_FRAMES, BOB_HZ);
+        } finally {
+            for (AutoCloseable each : closing) {
+                each.close();
+            }
         }
     }
 
