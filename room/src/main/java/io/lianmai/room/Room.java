@@ -1,6 +1,7 @@
 package io.lianmai.room;
 
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.StreamId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -694,7 +696,7 @@ public final class Room {
             if (member == null || member.isMirror() || member.role() != Role.ANCHOR || closed) {
                 return Optional.empty();
             }
-            Map<StreamType, Member.Publication> publications = new java.util.EnumMap<>(StreamType.class);
+            Map<StreamType, Member.Publication> publications = new EnumMap<>(StreamType.class);
             publications.putAll(member.publishedLocked());
             return Optional.of(publications);
         } finally {
@@ -727,7 +729,7 @@ public final class Room {
                 throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " has "
                         + config.liveMaxAnchors() + " anchors already (room.liveMaxAnchors)");
             }
-            Member mirror = new Member(this, userId, Role.ANCHOR, "", io.lianmai.auth.Privileges.none(), listener,
+            Member mirror = new Member(this, userId, Role.ANCHOR, "", Privileges.none(), listener,
                     new MessageRateLimiter(1, clock.instant()), new MessageRateLimiter(1, clock.instant()), otherRoom);
             members.put(userId, mirror);
             broadcastLocked(mirror, new RoomEvent.UserJoin(userId, Role.ANCHOR));

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lianmai.auth.Privileges;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
+import io.lianmai.common.UserId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +84,35 @@ class CrossRoomLinksTest extends RoomRegistryFixture {
         });
         assertThat(links.linkOf(A, user("alice"))).isEqualTo(links.linkOf(B, user("bob"))).isPresent();
         assertThat(links.size()).isEqualTo(1);
+    }
+
+    @Test
+    void observersAreNotToldOfMirrors() {
+        List<String> seen = new ArrayList<>();
+        registry.addObserver(new RoomObserver() {
+            @Override
+            public void onMemberEntered(RoomKey room, UserId userId, Role role, ClientKind kind,
+                    Instant at) {
+                seen.add("entered " + room.roomKey() + "/" + userId);
+            }
+
+            @Override
+            public void onMemberLeft(RoomKey room, UserId userId, Role role, ClientKind kind,
+                    LeaveReason reason, Instant at) {
+                seen.add("left " + room.roomKey() + "/" + userId);
+            }
+
+            @Override
+            public void onTracksChanged(RoomKey room, UserId userId, StreamType type, Tracks before,
+                    Tracks after, Instant at) {
+                seen.add("tracks " + room.roomKey() + "/" + userId);
+            }
+        });
+        connect(aliceMember, B, "bob");
+        aliceMember.room().mute(aliceMember, StreamType.MAIN, false, null);
+        join(links.disconnect(aliceMember));
+        // Only alice's own mute, in her own room: the mirrors are no sessions of the rooms that show them.
+        assertThat(seen).containsExactly("tracks r100/alice");
     }
 
     @Test
