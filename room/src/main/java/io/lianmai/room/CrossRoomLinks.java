@@ -191,12 +191,8 @@ public final class CrossRoomLinks implements RoomObserver {
                     + " is in another cross-room PK");
         }
         // Checked before either room shows anything (addMirror checks again, under each room's lock).
-        if (room.member(otherUser).isPresent() || other.member(initiator.userId()).isPresent()) {
-            throw new RoomException(RoomError.PK_FAILED, "userID " + (room.member(otherUser).isPresent()
-                    ? otherUser + " is already in room " + room.key().roomKey()
-                    : initiator.userId() + " is already in room " + otherRoom.roomKey())
-                    + ": the two anchors need userIDs that neither room has");
-        }
+        room.checkMayShow(otherUser);
+        other.checkMayShow(initiator.userId());
         Link link = new Link(from, to);
         links.put(from, link);
         links.put(to, link);

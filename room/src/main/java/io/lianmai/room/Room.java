@@ -714,27 +714,49 @@ public final class Room {
     void addMirror(UserId userId, RoomKey otherRoom, MirrorListener listener) {
         lock.lock();
         try {
-            if (closed) {
-                throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " closed meanwhile");
-            }
-            if (scene != Scene.LIVE) {
-                throw new RoomException(RoomError.PK_NOT_SUPPORTED, "cross-room PK is for live rooms; room "
-                        + key.roomKey() + " is an rtc room");
-            }
-            if (members.containsKey(userId)) {
-                throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " already has a member "
-                        + userId + ": the two anchors need different userIDs");
-            }
-            if (countLocked(Role.ANCHOR) >= config.liveMaxAnchors()) {
-                throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " has "
-                        + config.liveMaxAnchors() + " anchors already (room.liveMaxAnchors)");
-            }
+            checkMayShowLocked(userId);
             Member mirror = new Member(this, userId, Role.ANCHOR, "", Privileges.none(), listener,
                     new MessageRateLimiter(1, clock.instant()), new MessageRateLimiter(1, clock.instant()), otherRoom);
             members.put(userId, mirror);
             broadcastLocked(mirror, new RoomEvent.UserJoin(userId, Role.ANCHOR));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Checks that another room's anchor {@code userId} could be shown here now ({@link #addMirror} checks again), so
+     * that a PK refused by either room shows nothing in the other.
+     */
+    void checkMayShow(UserId userId) {
+        lock.lock();
+        try {
+            checkMayShowLocked(userId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkMayShowLocked(UserId userId) {
+        if (closed) {
+            throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " closed meanwhile");
+        }
+        if (scene != Scene.LIVE) {
+            throw new RoomException(RoomError.PK_NOT_SUPPORTED, "cross-room PK is for live rooms; room "
+                    + key.roomKey() + " is an rtc room");
+        }
+        if (members.containsKey(userId)) {
+            throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " already has a member "
+                    + userId + ": the two anchors need userIDs that neither room has");
+        }
+        Optional<Instant> refused = owner.refusedUntil(key, userId, clock.instant());
+        if (refused.isPresent()) {
+            throw new RoomException(RoomError.PK_FAILED, userId + " was removed from room " + key.roomKey()
+                    + " by the server API: it may be shown there again from " + refused.get());
+        }
+        if (countLocked(Role.ANCHOR) >= config.liveMaxAnchors()) {
+            throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " has "
+                    + config.liveMaxAnchors() + " anchors already (room.liveMaxAnchors)");
         }
     }
 

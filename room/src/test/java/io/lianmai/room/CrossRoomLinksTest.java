@@ -198,10 +198,15 @@ class CrossRoomLinksTest extends RoomRegistryFixture {
     @Test
     void aKickedMirrorADismissedRoomOrTheSameUserIdEnteringEndThePk() {
         connect(aliceMember, B, "bob");
-        registry.remove(B, List.of(user("alice")), LeaveReason.REMOVED, clock.instant());
+        registry.remove(B, List.of(user("alice")), LeaveReason.REMOVED, clock.instant().plusSeconds(60));
         drain();
         assertThat(aliceMember.room().member(user("bob"))).as("the other mirror").isEmpty();
         assertThat(links.size()).isZero();
+        assertThat(aliceMember.isPresent()).as("alice herself stays in her room").isTrue();
+        // Removed from room B: not shown there again by a PK until the refusal ends.
+        clock.advance(Duration.ofSeconds(2));
+        assertRefused(links.connect(aliceMember, B, user("bob")), -102044);
+        clock.advance(Duration.ofSeconds(60));
 
         clock.advance(Duration.ofSeconds(2));
         connect(aliceMember, B, "bob");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.server.TestServer;
+import io.lianmai.server.api.RestApiClient;
 import io.lianmai.store.App;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,44 @@ class CrossRoomPkIT {
             alice.error("connectOtherRoom", target(7202, "pk2-bob"), -102032);
             pauseOverConnectInterval();
             alice.ok("connectOtherRoom", target(7202, "pk2-bob"));
+        }
+    }
+
+    @Test
+    void removingTheOtherAnchorFromARoomOrDismissingARoomEndsThePk() throws Exception {
+        try (SignalClient alice = SignalClient.connect(server); SignalClient fanA = SignalClient.connect(server);
+                SignalClient bob = SignalClient.connect(server); SignalClient fanB = SignalClient.connect(server);
+                SignalClient carol = SignalClient.connect(server)) {
+            alice.enter(server, "pk3-alice", "7301", live("anchor"));
+            fanA.enter(server, "pk3-fanA", "7301", live("audience"));
+            bob.enter(server, "pk3-bob", "7302", live("anchor"));
+            fanB.enter(server, "pk3-fanB", "7302", live("audience"));
+            alice.ok("connectOtherRoom", target(7302, "pk3-bob"));
+            fanB.awaitEvent("userJoin", "pk3-alice");
+
+            // RemoveUser of alice in room 7302 takes her out of that room only: the PK ends, she stays in hers.
+            JsonNode removed = RestApiClient.call(server, "RemoveUser", RestApiClient.adminSig(server),
+                    "{\"SdkAppId\":" + server.sdkAppId() + ",\"RoomId\":7302,\"UserIds\":[\"pk3-alice\"]}");
+            assertThat(removed.has("Error")).as(removed.toString()).isFalse();
+            assertThat(fanB.awaitEvent("userLeave", "pk3-alice").path("reason").asText()).isEqualTo("removed");
+            fanA.awaitEvent("userLeave", "pk3-bob");
+            assertThat(alice.ok("heartbeat", SignalClient.data()).has("serverTime")).isTrue();
+            assertThat(alice.events()).noneMatch(e -> e.path("event").asText().equals("kicked"));
+            // Removed from room 7302, alice cannot be shown there again by a PK before the refusal ends.
+            pauseOverConnectInterval();
+            alice.error("connectOtherRoom", target(7302, "pk3-bob"), -102044);
+            assertThat(fanB.events()).noneMatch(e -> e.path("event").asText().equals("userJoin"));
+
+            // Carol of room 7303 connects to alice; dismissing carol's room ends the PK in alice's.
+            carol.enter(server, "pk3-carol", "7303", live("anchor"));
+            carol.ok("connectOtherRoom", target(7301, "pk3-alice"));
+            fanA.awaitEvent("userJoin", "pk3-carol");
+            JsonNode dismissed = RestApiClient.call(server, "DismissRoom", RestApiClient.adminSig(server),
+                    "{\"SdkAppId\":" + server.sdkAppId() + ",\"RoomId\":7303}");
+            assertThat(dismissed.has("Error")).as(dismissed.toString()).isFalse();
+            carol.awaitEvent("kicked", data -> true);
+            fanA.awaitEvent("userLeave", "pk3-carol");
+            alice.error("disconnectOtherRoom", SignalClient.data(), -102042);
         }
     }
 
