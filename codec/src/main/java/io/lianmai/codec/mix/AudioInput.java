@@ -75,6 +75,7 @@ final class AudioInput implements MixInput {
     private long rejected;
     private long late;
     private long jumps;
+    private boolean closed;
 
     AudioInput(Mixer mixer, String userId, int streamType, String decoderName, byte[] extradata, int clockRate) {
         Ffmpeg.load();
@@ -302,6 +303,10 @@ final class AudioInput implements MixInput {
     }
 
     void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (decoder != null) {
             avcodec_free_context(decoder);
             decoder = null;

@@ -229,6 +229,9 @@ public final class AudioOutput {
     }
 
     void close() {
+        if (in == null && encoder == null) {
+            return; // closed (or never opened)
+        }
         if (encoder != null) {
             avcodec_free_context(encoder);
             encoder = null;

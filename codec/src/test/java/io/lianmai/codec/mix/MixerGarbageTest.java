@@ -1,0 +1,113 @@
+package io.lianmai.codec.mix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lianmai.codec.TestMedia;
+import io.lianmai.codec.TestMedia.Picture;
+import io.lianmai.codec.aac.AudioSpecificConfig;
+import io.lianmai.codec.mix.SyntheticMember.Arrival;
+import io.lianmai.codec.mix.SyntheticMember.Frame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Random, cut, bit-flipped and oversized input never stops the mix: it is counted and good members keep showing. */
+class MixerGarbageTest {
+    @Test
+    void garbageIsCountedAndTheMixGoesOn() {
+        MixOutputs outputs = new MixOutputs();
+        Mixer.Config config = Mixer.Config.DEFAULTS.withSize(320, 180).withFps(15).withGopFrames(15);
+        Random random = new Random(42);
+        List<Arrival> arrivals = new ArrayList<>();
+        MixInput good;
+        List<MixInput> bad = new ArrayList<>();
+        try (Mixer mixer = new Mixer(config, null, outputs)) {
+            mixer.setLayout(MixLayout.grid());
+            good = mixer.addH264Input("good", 0);
+            arrivals.addAll(SyntheticMember.arrivals(good, SyntheticMember.video(true, 160, 120, 3, 0, 0,
+                    i -> SyntheticMember.solid(160, 120, 0xE02020)), 0, 1));
+            // a member that changes resolution mid-stream (simulcast switch): both sizes are shown
+            MixInput resizing = mixer.addVp8Input("resizing", 0);
+            List<Frame> small = SyntheticMember.video(false, 160, 120, 1.5, 0, 0,
+                    i -> SyntheticMember.solid(160, 120, 0x20C040));
+            List<Frame> large = SyntheticMember.video(false, 480, 360, 1.5, 1500, 45 * 3000,
+                    i -> SyntheticMember.solid(480, 360, 0x20C040));
+            arrivals.addAll(SyntheticMember.arrivals(resizing, small, 0, 2));
+            arrivals.addAll(SyntheticMember.arrivals(resizing, large, 0, 3));
+            // every input kind fed random bytes, bit-flipped and cut real frames, empty and oversized frames
+            List<Frame> h264 = SyntheticMember.video(true, 160, 120, 3, 0, 0, i -> TestMedia.movingPicture(160, 120,
+                    i));
+            List<Frame> vp8 = SyntheticMember.video(false, 160, 120, 3, 0, 0, i -> TestMedia.movingPicture(160, 120,
+                    i));
+            List<Frame> opus = SyntheticMember.opus(TestMedia.tone(440, 48_000, 3, 0.3), 0, 0);
+            AudioSpecificConfig[] asc = new AudioSpecificConfig[1];
+            List<Frame> aac = SyntheticMember.aac(TestMedia.tone(440, 44_100, 3, 0.3), 44_100, 0, asc);
+            bad.add(mixer.addH264Input("h264", 0));
+            bad.add(mixer.addVp8Input("vp8", 0));
+            bad.add(mixer.addOpusInput("opus"));
+            bad.add(mixer.addAacInput("aac", asc[0]));
+            List<List<Frame>> sources = List.of(h264, vp8, opus, aac);
+            for (int k = 0; k < 4; k++) {
+                List<Frame> damaged = new ArrayList<>();
+                for (Frame f : sources.get(k)) {
+                    damaged.add(new Frame(f.captureMillis(), f.timestamp(), damage(f.data(), random)));
+                }
+                arrivals.addAll(SyntheticMember.arrivals(bad.get(k), damaged, 0, 10 + k));
+            }
+            // timestamps that jump around: far future, far past
+            arrivals.add(new Arrival(500, bad.get(2), new Frame(500, 1L << 40, opus.get(3).data())));
+            arrivals.add(new Arrival(600, bad.get(2), new Frame(600, -5_000_000, opus.get(4).data())));
+            SyntheticMember.run(mixer, arrivals, 3500);
+            byte[] empty = new byte[0];
+            byte[] huge = new byte[VideoInput.MAX_FRAME_BYTES + 1];
+            for (MixInput in : bad) {
+                in.feed(empty, 0, 0, 0, 3500);
+                in.feed(huge, 0, huge.length, 0, 3500);
+                assertThatThrownBy(() -> in.feed(empty, 1, 1, 0, 3500))
+                        .isInstanceOf(IndexOutOfBoundsException.class);
+            }
+            mixer.tick(3600);
+            for (MixInput in : bad) {
+                assertThat(in.corruptFrames() + in.rejectedFrames()).as("bad frames counted for %s", in.userId())
+                        .isGreaterThan(2);
+            }
+            assertThat(good.corruptFrames() + good.rejectedFrames()).isZero();
+            assertThat(resizing.corruptFrames()).isZero();
+            assertThat(mixer.framesOut()).isGreaterThanOrEqualTo(15 * 3);
+        }
+        // the output still decodes, and the good member is red in its cell (top left of a 3×2 grid) at the end
+        List<Picture> pictures = TestMedia.decodeVideo("h264", outputs.annexB());
+        Picture last = pictures.get(pictures.size() - 1);
+        int[] red = SyntheticMember.yuvOf(0xE02020);
+        assertThat(last.yuv()[45 * 320 + 50] & 0xFF).isCloseTo(red[0], org.assertj.core.data.Offset.offset(12));
+        int[] green = SyntheticMember.yuvOf(0x20C040);
+        assertThat(last.yuv()[45 * 320 + 150] & 0xFF).as("the resized member").isCloseTo(green[0],
+                org.assertj.core.data.Offset.offset(12));
+    }
+
+    private static byte[] damage(byte[] data, Random random) {
+        switch (random.nextInt(4)) {
+            case 0 -> {
+                byte[] junk = new byte[1 + random.nextInt(300)];
+                random.nextBytes(junk);
+                return junk;
+            }
+            case 1 -> {
+                byte[] flipped = data.clone();
+                for (int i = 0; i < 1 + flipped.length / 50; i++) {
+                    int at = random.nextInt(flipped.length);
+                    flipped[at] ^= (byte) (1 << random.nextInt(8));
+                }
+                return flipped;
+            }
+            case 2 -> {
+                return java.util.Arrays.copyOf(data, Math.max(1, data.length / 2));
+            }
+            default -> {
+                return data;
+            }
+        }
+    }
+}
