@@ -26,8 +26,8 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  *
  * <p><b>Threads and memory.</b> Not thread-safe: one owner thread feeds the inputs and ticks; listeners are called
  * from inside {@link #tick} with the producer's buffers (copy what you keep). Decoders, scalers, the canvas and
- * encoders live in FFmpeg memory; {@link #close()} frees all of it (GC does not). Per output picture a few small
- * Java objects are allocated (FFmpeg pointer wrappers); per audio block none.
+ * encoders live in FFmpeg memory; {@link #close()} frees all of it (GC does not). Per output picture and per audio
+ * frame a few small Java objects are allocated (FFmpeg pointer wrappers), at frame rate, not packet rate.
  *
  * <p><b>Garbage.</b> Inputs never throw for bad data: they count it ({@link MixInput#rejectedFrames()}, {@link
  * MixInput#corruptFrames()}, {@link MixInput#lateFrames()}), and the member shows its last good picture.
@@ -218,10 +218,14 @@ public final class Mixer implements AutoCloseable {
         List<Region> list = layout.arrange(members, config.width(), config.height());
         regions = list.toArray(new Region[0]);
         regionInputs = new VideoInput[regions.length];
+        for (VideoInput v : videoInputs) {
+            v.shown(false);
+        }
         for (int i = 0; i < regions.length; i++) {
             for (VideoInput v : videoInputs) {
                 if (v.userId().equals(regions[i].userId()) && v.streamType() == regions[i].streamType()) {
                     regionInputs[i] = v;
+                    v.shown(true);
                 }
             }
         }
@@ -314,7 +318,7 @@ public final class Mixer implements AutoCloseable {
         }
         // inputs with no region still advance, so their queues do not fill while they are hidden
         for (VideoInput v : videoInputs) {
-            if (!Arrays.asList(regionInputs).contains(v)) {
+            if (!v.shown()) {
                 v.pictureAt(millis);
             }
         }

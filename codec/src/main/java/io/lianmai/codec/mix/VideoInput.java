@@ -47,17 +47,16 @@ final class VideoInput implements MixInput {
     private AVFrame current;
     private boolean hasCurrent;
     private double currentMillis;
+    private boolean shown;
     private final AVFrame[] queue = new AVFrame[QUEUE];
     private final double[] queueMillis = new double[QUEUE];
     private int head;
     private int size;
-    private double lastMillis = Double.NaN;
 
     private long framesIn;
     private long corrupt;
     private long rejected;
     private long late;
-    private long decodedPictures;
 
     VideoInput(String userId, int streamType, boolean h264) {
         Ffmpeg.load();
@@ -154,7 +153,6 @@ final class VideoInput implements MixInput {
                 av_frame_unref(decoded);
                 continue;
             }
-            decodedPictures++;
             enqueue(millis);
         }
     }
@@ -171,7 +169,6 @@ final class VideoInput implements MixInput {
         av_frame_move_ref(queue[slot], decoded);
         queueMillis[slot] = millis;
         size++;
-        lastMillis = millis;
     }
 
     /**
@@ -194,25 +191,18 @@ final class VideoInput implements MixInput {
         return hasCurrent ? current : null;
     }
 
-    /** Forgets the held picture (the member stopped its video): its placeholder shows from now on. */
-    void clearPicture() {
-        av_frame_unref(current);
-        hasCurrent = false;
+    /** Whether the current layout has a region for this input. */
+    boolean shown() {
+        return shown;
+    }
+
+    void shown(boolean inLayout) {
+        shown = inLayout;
     }
 
     /** Capture time of the picture {@link #pictureAt} last returned. */
     double currentMillis() {
         return currentMillis;
-    }
-
-    /** Capture time of the newest decoded picture, NaN before the first. */
-    double lastPictureMillis() {
-        return lastMillis;
-    }
-
-    /** Pictures decoded. */
-    long decodedPictures() {
-        return decodedPictures;
     }
 
     @Override
