@@ -13,7 +13,8 @@ public interface MixInput {
 
     /**
      * One access unit or frame: H.264 AVCC with 4-byte lengths (as {@code H264RtpDepacketizer} gives), a VP8 frame,
-     * an Opus RTP payload or a raw AAC frame; {@code timestamp} in the input's clock (90 kHz, 48 kHz, or ms for AAC);
+     * an Opus RTP payload or a raw AAC frame; {@code timestamp} in the input's clock (90 kHz, 48 kHz, or ms for AAC),
+     * the presentation time (for RTMP H.264: FLV dts plus composition time, × 90);
      * {@code arrivalMillis} on the mixer clock, used only until {@link #setClockMapping} is called. Only reads the
      * array.
      */

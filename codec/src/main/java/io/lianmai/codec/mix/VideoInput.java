@@ -1,6 +1,5 @@
 package io.lianmai.codec.mix;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_LOW_DELAY;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
@@ -8,6 +7,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_move_ref;
@@ -75,7 +75,6 @@ final class VideoInput implements MixInput {
                 throw new CodecException("cannot allocate the " + name + " decoder");
             }
             decoder.thread_count(1); // frame threads would add latency; a mix spreads over inputs, not threads
-            decoder.flags(decoder.flags() | AV_CODEC_FLAG_LOW_DELAY);
             int ret = avcodec_open2(decoder, codec, (PointerPointer<?>) null);
             if (ret < 0) {
                 throw new CodecException("cannot open the " + name + " decoder: " + Ffmpeg.errorString(ret));
@@ -119,6 +118,9 @@ final class VideoInput implements MixInput {
             return;
         }
         double millis = clock.toMillis(timestamp, arrivalMillis);
+        // the capture time rides through the decoder as pts (µs), so pictures a decoder reorders or delays (H.264
+        // with B-frames from RTMP) keep their own times
+        long pts = Math.round(millis * 1000);
         int ret;
         if (h264) {
             if (nals.scanAvcc(buf, off, len, 4) <= 0) {
@@ -130,9 +132,9 @@ final class VideoInput implements MixInput {
                 annexB = new byte[Math.max(n, annexB.length * 2)];
             }
             int written = nals.writeAnnexB(annexB, 0);
-            ret = avcodec_send_packet(decoder, input.wrap(annexB, 0, written, 0));
+            ret = avcodec_send_packet(decoder, input.wrap(annexB, 0, written, pts));
         } else {
-            ret = avcodec_send_packet(decoder, input.wrap(buf, off, len, 0));
+            ret = avcodec_send_packet(decoder, input.wrap(buf, off, len, pts));
         }
         if (ret < 0) {
             corrupt++;
@@ -153,7 +155,8 @@ final class VideoInput implements MixInput {
                 av_frame_unref(decoded);
                 continue;
             }
-            enqueue(millis);
+            long decodedPts = decoded.best_effort_timestamp();
+            enqueue(decodedPts == AV_NOPTS_VALUE ? millis : decodedPts / 1000.0);
         }
     }
 
