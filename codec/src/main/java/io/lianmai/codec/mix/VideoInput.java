@@ -120,7 +120,7 @@ final class VideoInput implements MixInput {
         double millis = clock.toMillis(timestamp, arrivalMillis);
         // the capture time rides through the decoder as pts (µs), so pictures a decoder reorders or delays (H.264
         // with B-frames from RTMP) keep their own times
-        long pts = Math.round(millis * 1000);
+        long pts = (long) Math.floor(millis * 1000); // down: a picture is never due later than its capture time
         int ret;
         if (h264) {
             if (nals.scanAvcc(buf, off, len, 4) <= 0) {

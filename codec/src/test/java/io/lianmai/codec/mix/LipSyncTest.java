@@ -7,19 +7,28 @@ import io.lianmai.codec.TestMedia.Pcm;
 import io.lianmai.codec.TestMedia.Picture;
 import io.lianmai.codec.mix.SyntheticMember.Arrival;
 import io.lianmai.codec.mix.SyntheticMember.Frame;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two members whose pictures flash white while their audio beeps, each at its own times and tone; video arrives with
  * up to 150 ms of jitter, audio with up to 20 ms, clocks mapped from sender reports with unrelated RTP bases. In the
- * decoded mix (libavcodec h264 and aac) every flash and its beep start within 60 ms of each other.
+ * decoded mix (libavcodec h264 and aac in process, and the FLV through the ffmpeg tool) every flash and its beep start
+ * within 60 ms of each other.
  */
 class LipSyncTest {
     static final int W = 640;
     static final int H = 240;
     static final int FLASH_MILLIS = 160;
+
+    @TempDir
+    Path dir;
 
     record Member(String id, boolean h264, double tone, double firstFlash, int cellX) {
     }
@@ -30,7 +39,7 @@ class LipSyncTest {
     }
 
     @Test
-    void flashAndBeepStayWithin60MillisForEveryMember() {
+    void flashAndBeepStayWithin60MillisForEveryMember() throws Exception {
         Member p = new Member("p", true, 1000, 600, 160);
         Member q = new Member("q", false, 2500, 950, 480);
         MixOutputs outputs = new MixOutputs();
@@ -67,6 +76,43 @@ class LipSyncTest {
             aacConfig = mixer.addAacOutput(48_000, 2, 128_000, null, outputs::onAac);
             SyntheticMember.run(mixer, arrivals, 5000);
         }
+        assertLipSync(outputs, aacConfig, p, q);
+        if (Files.isExecutable(Path.of("/usr/bin/ffmpeg"))) {
+            // the same output as a player sees it: the FLV decoded by the ffmpeg tool; picture times and the mean
+            // luma of a 16×16 patch in the member's cell from its showinfo filter, audio from sample 0 = 0 ms
+            Path flv = dir.resolve("lipsync.flv");
+            outputs.writeFlv(flv, aacConfig.audioSpecificConfig());
+            Path raw = dir.resolve("a.f32");
+            MixerTest.run("ffmpeg", "-v", "error", "-i", flv.toString(), "-map", "0:a", "-ac", "1", "-f", "f32le",
+                    raw.toString());
+            float[] audio = MixerTest.floats(Files.readAllBytes(raw));
+            for (Member m : List.of(p, q)) {
+                String info = MixerTest.run("ffmpeg", "-hide_banner", "-loglevel", "info", "-i", flv.toString(),
+                        "-map", "0:v", "-vf", "crop=16:16:" + (m.cellX() - 8) + ":112,showinfo", "-f", "null", "-");
+                List<Double> flashes = new ArrayList<>();
+                boolean bright = false;
+                Matcher frame = Pattern.compile("pts_time:([0-9.]+).*? mean:\\[(\\d+)").matcher(info);
+                int pictures = 0;
+                while (frame.find()) {
+                    pictures++;
+                    boolean now = Integer.parseInt(frame.group(2)) > 128;
+                    if (now && !bright) {
+                        flashes.add(Double.parseDouble(frame.group(1)) * 1000);
+                    }
+                    bright = now;
+                }
+                assertThat(pictures).as("pictures ffmpeg decoded").isEqualTo(outputs.video.size());
+                List<Double> beeps = beepOnsets(audio, 0, m.tone());
+                assertThat(beeps).as("beeps of %s (ffmpeg)", m.id()).hasSameSizeAs(flashes);
+                for (int i = 0; i < flashes.size(); i++) {
+                    assertThat(Math.abs(flashes.get(i) - beeps.get(i))).as("ffmpeg: offset of %s's flash %d", m.id(), i)
+                            .isLessThanOrEqualTo(60.0);
+                }
+            }
+        }
+    }
+
+    private static void assertLipSync(MixOutputs outputs, AudioOutput aacConfig, Member p, Member q) {
         List<Picture> pictures = TestMedia.decodeVideo("h264", outputs.annexB());
         assertThat(pictures).hasSize(outputs.video.size());
         Pcm pcm = TestMedia.decodeAudio("aac", aacConfig.audioSpecificConfig().toBytes(),

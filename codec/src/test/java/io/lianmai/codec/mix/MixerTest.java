@@ -84,6 +84,11 @@ class MixerTest {
             assertThat(mixer.framesSkipped()).isZero();
             assertThat(av.corruptFrames() + bv.corruptFrames() + cv.corruptFrames()).isZero();
             assertThat(mixer.regions()).extracting(Region::userId).containsExactly("a", "b", "c", "d");
+            // a member stays in the layout while it has any input, and leaves with its last one
+            mixer.removeInput(cv);
+            assertThat(mixer.regions()).extracting(Region::userId).containsExactly("a", "b", "c", "d");
+            mixer.removeInput(ca);
+            assertThat(mixer.regions()).extracting(Region::userId).containsExactly("a", "b", "d");
         }
         Path flv = dir.resolve("mix.flv");
         outputs.writeFlv(flv, aacOut.audioSpecificConfig());
