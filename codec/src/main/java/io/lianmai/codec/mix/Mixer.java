@@ -136,12 +136,12 @@ public final class Mixer implements AutoCloseable {
 
     /** A member's H.264 stream (AVCC access units, 90 kHz timestamps). */
     public MixInput addH264Input(String userId, int streamType) {
-        return addVideo(new VideoInput(userId, streamType, true));
+        return addVideo(new VideoInput(userId, streamType, true, videoQueueLength()));
     }
 
     /** A member's VP8 stream (complete frames, 90 kHz timestamps). */
     public MixInput addVp8Input(String userId, int streamType) {
-        return addVideo(new VideoInput(userId, streamType, false));
+        return addVideo(new VideoInput(userId, streamType, false, videoQueueLength()));
     }
 
     /** A member's Opus stream (RTP payloads, 48 kHz RTP timestamps). */
@@ -152,6 +152,11 @@ public final class Mixer implements AutoCloseable {
     /** A member's AAC stream (raw frames, millisecond timestamps as FLV/RTMP give), opened from its config. */
     public MixInput addAacInput(String userId, AudioSpecificConfig config) {
         return addAudio(new AudioInput(this, userId, 0, "aac", config.toBytes(), 1000));
+    }
+
+    /** Pictures a video input may hold ahead of the playout point: the latency's worth at 60 fps, plus 4. */
+    private int videoQueueLength() {
+        return config.latencyMillis() * 60 / 1000 + 4;
     }
 
     private MixInput addVideo(VideoInput input) {

@@ -17,6 +17,7 @@ import io.lianmai.codec.CodecException;
 import io.lianmai.codec.Ffmpeg;
 import io.lianmai.codec.h264.NalUnits;
 import io.lianmai.codec.transcode.PacketInput;
+import io.lianmai.codec.vp8.Vp8FrameHeader;
 import java.util.Objects;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -33,7 +34,8 @@ final class VideoInput implements MixInput {
     static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
     /** Largest decoded picture side used. */
     static final int MAX_SIDE = 4096;
-    private static final int QUEUE = 16;
+    /** Largest decoded picture (pixels) a decoder may allocate: 2560 × 1600, beyond any WebRTC or RTMP camera. */
+    static final long MAX_PIXELS = 2560L * 1600;
 
     private final String userId;
     private final int streamType;
@@ -48,8 +50,9 @@ final class VideoInput implements MixInput {
     private boolean hasCurrent;
     private double currentMillis;
     private boolean shown;
-    private final AVFrame[] queue = new AVFrame[QUEUE];
-    private final double[] queueMillis = new double[QUEUE];
+    private final int queueLength;
+    private final AVFrame[] queue;
+    private final double[] queueMillis;
     private int head;
     private int size;
 
@@ -58,8 +61,12 @@ final class VideoInput implements MixInput {
     private long rejected;
     private long late;
 
-    VideoInput(String userId, int streamType, boolean h264) {
+    /** {@code queueLength}: pictures held ahead of the playout point (the latency at 60 fps, plus some). */
+    VideoInput(String userId, int streamType, boolean h264, int queueLength) {
         Ffmpeg.load();
+        this.queueLength = queueLength;
+        this.queue = new AVFrame[queueLength];
+        this.queueMillis = new double[queueLength];
         this.userId = Objects.requireNonNull(userId, "userId");
         this.streamType = streamType;
         this.h264 = h264;
@@ -75,13 +82,14 @@ final class VideoInput implements MixInput {
                 throw new CodecException("cannot allocate the " + name + " decoder");
             }
             decoder.thread_count(1); // frame threads would add latency; a mix spreads over inputs, not threads
+            decoder.max_pixels(MAX_PIXELS); // an SPS or keyframe claiming 16k × 16k must not allocate gigabytes
             int ret = avcodec_open2(decoder, codec, (PointerPointer<?>) null);
             if (ret < 0) {
                 throw new CodecException("cannot open the " + name + " decoder: " + Ffmpeg.errorString(ret));
             }
             decoded = av_frame_alloc();
             current = av_frame_alloc();
-            for (int i = 0; i < QUEUE; i++) {
+            for (int i = 0; i < queueLength; i++) {
                 queue[i] = av_frame_alloc();
             }
             if (decoded == null || current == null) {
@@ -134,6 +142,11 @@ final class VideoInput implements MixInput {
             int written = nals.writeAnnexB(annexB, 0);
             ret = avcodec_send_packet(decoder, input.wrap(annexB, 0, written, pts));
         } else {
+            if (Vp8FrameHeader.isKeyframe(buf, off, len) && (!Vp8FrameHeader.isValidKeyframe(buf, off, len)
+                    || (long) Vp8FrameHeader.width(buf, off) * Vp8FrameHeader.height(buf, off) > MAX_PIXELS)) {
+                rejected++;
+                return;
+            }
             ret = avcodec_send_packet(decoder, input.wrap(buf, off, len, pts));
         }
         if (ret < 0) {
@@ -161,14 +174,14 @@ final class VideoInput implements MixInput {
     }
 
     private void enqueue(double millis) {
-        if (size == QUEUE) {
-            // more than QUEUE pictures ahead of the playout point: the sender's clock runs fast or jumped; drop oldest
+        if (size == queueLength) {
+            // a full queue ahead of the playout point: the sender's clock runs fast or jumped; drop the oldest
             av_frame_unref(queue[head]);
-            head = (head + 1) % QUEUE;
+            head = (head + 1) % queueLength;
             size--;
             late++;
         }
-        int slot = (head + size) % QUEUE;
+        int slot = (head + size) % queueLength;
         av_frame_move_ref(queue[slot], decoded);
         queueMillis[slot] = millis;
         size++;
@@ -184,7 +197,7 @@ final class VideoInput implements MixInput {
             currentMillis = queueMillis[head];
             av_frame_unref(current);
             av_frame_move_ref(current, queue[head]);
-            head = (head + 1) % QUEUE;
+            head = (head + 1) % queueLength;
             size--;
             advanced = true;
         }
@@ -247,7 +260,7 @@ final class VideoInput implements MixInput {
             av_frame_free(current);
             current = null;
         }
-        for (int i = 0; i < QUEUE; i++) {
+        for (int i = 0; i < queueLength; i++) {
             if (queue[i] != null) {
                 av_frame_free(queue[i]);
                 queue[i] = null;

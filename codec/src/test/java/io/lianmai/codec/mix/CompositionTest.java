@@ -97,6 +97,24 @@ class CompositionTest {
     }
 
     @Test
+    void aMemberWhoseVideoStopsKeepsItsLastPictureThenShowsItsPlaceholder() {
+        MixOutputs outputs = new MixOutputs();
+        Mixer.Config config = Mixer.Config.DEFAULTS.withSize(320, 180).withFps(10).withGopFrames(10);
+        try (Mixer mixer = new Mixer(config, null, outputs)) {
+            mixer.setLayout(MixLayout.floating(null).withPlaceholder(GHOST));
+            MixInput red = mixer.addH264Input("red", 0);
+            // one second of video, then nothing (camera off): held for videoTimeoutMillis (2 s), then the placeholder
+            runFrom(mixer, SyntheticMember.arrivals(red, SyntheticMember.video(true, 160, 120, 1, 0, 0,
+                    i -> SyntheticMember.solid(160, 120, RED)), 0, 1), 0, 5000);
+        }
+        List<Picture> pictures = TestMedia.decodeVideo("h264", outputs.annexB());
+        expect(at(pictures, outputs, 500, 320), 160, 90, RED, "while sending", 320, 180);
+        expect(at(pictures, outputs, 2500, 320), 160, 90, RED, "1.5 s after the last picture: held", 320, 180);
+        expect(at(pictures, outputs, 4000, 320), 160, 90, GHOST, "3 s after the last picture: placeholder", 320,
+                180);
+    }
+
+    @Test
     void stillImagesThatAreNotPngOrJpegAreRefused() {
         assertThatThrownBy(() -> StillImage.decode(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}))
                 .isInstanceOf(CodecException.class);
@@ -118,6 +136,12 @@ class CompositionTest {
         }
     }
 
+    private static Picture at(List<Picture> pictures, MixOutputs outputs, long millis, int width) {
+        Picture p = at(pictures, outputs, millis);
+        assertThat(p.width()).isEqualTo(width);
+        return p;
+    }
+
     private static Picture at(List<Picture> pictures, MixOutputs outputs, long millis) {
         for (int i = 0; i < pictures.size(); i++) {
             if (outputs.video.get(i).timestamp() / 90 >= millis) {
@@ -128,9 +152,13 @@ class CompositionTest {
     }
 
     private static void expect(Picture p, int x, int y, int rgb, String what) {
+        expect(p, x, y, rgb, what, W, H);
+    }
+
+    private static void expect(Picture p, int x, int y, int rgb, String what, int width, int height) {
         int[] e = SyntheticMember.yuvOf(rgb);
-        int[] got = {p.yuv()[y * W + x] & 0xFF, p.yuv()[W * H + (y / 2) * (W / 2) + x / 2] & 0xFF,
-            p.yuv()[W * H * 5 / 4 + (y / 2) * (W / 2) + x / 2] & 0xFF};
+        int[] got = {p.yuv()[y * width + x] & 0xFF, p.yuv()[width * height + (y / 2) * (width / 2) + x / 2] & 0xFF,
+            p.yuv()[width * height * 5 / 4 + (y / 2) * (width / 2) + x / 2] & 0xFF};
         for (int i = 0; i < 3; i++) {
             assertThat(Math.abs(got[i] - e[i])).as("%s at %d,%d: YUV %s, expected %s", what, x, y,
                     java.util.Arrays.toString(got), java.util.Arrays.toString(e)).isLessThanOrEqualTo(14);

@@ -68,6 +68,15 @@ class MixerGarbageTest {
                 assertThatThrownBy(() -> in.feed(empty, 1, 1, 0, 3500))
                         .isInstanceOf(IndexOutOfBoundsException.class);
             }
+            // a VP8 keyframe claiming 16383 × 16383 is refused before the decoder would allocate for it
+            long rejectedBefore = bad.get(1).rejectedFrames();
+            byte[] huge16k = vp8.get(0).data().clone();
+            huge16k[6] = (byte) 0xFF;
+            huge16k[7] = 0x3F;
+            huge16k[8] = (byte) 0xFF;
+            huge16k[9] = 0x3F;
+            bad.get(1).feed(huge16k, 0, huge16k.length, 0, 3500);
+            assertThat(bad.get(1).rejectedFrames()).isEqualTo(rejectedBefore + 1);
             mixer.tick(3600);
             for (MixInput in : bad) {
                 assertThat(in.corruptFrames() + in.rejectedFrames()).as("bad frames counted for %s", in.userId())
