@@ -209,6 +209,11 @@ final class AudioInput implements MixInput {
         }
     }
 
+    /** Forgets everything written (the mixer skipped ahead: what is in the ring would play at wrong positions). */
+    void clear() {
+        Arrays.fill(ring, 0f);
+    }
+
     /** Clears positions {@code [from, from + n)} once every mix has read them. */
     void consume(long from, int n) {
         int start = (int) (from & (RING - 1));

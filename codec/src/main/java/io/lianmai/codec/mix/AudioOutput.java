@@ -200,6 +200,11 @@ public final class AudioOutput {
         }
     }
 
+    /** Moves the output timeline forward by {@code samples48k} without encoding (the mixer skipped a stall). */
+    void skip(long samples48k) {
+        samplesSent += samples48k * rate / AudioInput.RATE;
+    }
+
     private void deliver(AVPacket p) {
         int size = p.size();
         if (size <= 0) {

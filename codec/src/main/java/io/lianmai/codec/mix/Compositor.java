@@ -65,7 +65,7 @@ final class Compositor implements AutoCloseable {
         return frame;
     }
 
-    /** Starts a picture: the canvas made writable (the encoder may still hold the last one) and set to the background. */
+    /** Starts a picture: the canvas made writable (the encoder may hold the last one) and set to the background. */
     AVFrame begin() {
         int ret = av_frame_make_writable(canvas);
         if (ret < 0) {

@@ -93,7 +93,7 @@ final class H264Output implements AutoCloseable {
         }
     }
 
-    /** Encodes output picture number {@code index} (pts in frames); its access unit is delivered before this returns. */
+    /** Encodes output picture {@code index} (pts in frames); its access unit is delivered before this returns. */
     void encode(AVFrame picture, long index) {
         boolean idr = keyframeRequested || framesSinceIdr >= gopFrames;
         picture.pict_type(idr ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);

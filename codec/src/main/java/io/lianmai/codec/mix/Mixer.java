@@ -114,6 +114,7 @@ public final class Mixer implements AutoCloseable {
     private long frameIndex;
     private long framesSkipped;
     private long clippedSamples;
+    private long skippedSamples;
     private boolean closed;
 
     /**
@@ -278,8 +279,8 @@ public final class Mixer implements AutoCloseable {
 
     /**
      * Advances the mix to {@code nowMillis} (mixer clock) less the latency: composes and encodes every output picture
-     * and audio block due by then. Call at least at the output frame rate. Output pictures more than one second
-     * behind (the owner thread stalled) are skipped and counted; audio is always complete.
+     * and audio block due by then. Call at least at the output frame rate. Pictures and audio more than one second
+     * behind (the owner thread stalled) are skipped and counted; output timestamps jump over the gap.
      */
     public void tick(long nowMillis) {
         checkOpen();
@@ -301,6 +302,18 @@ public final class Mixer implements AutoCloseable {
             frameIndex++;
         }
         long audioTarget = Math.round(playout * (AudioInput.RATE / 1000.0));
+        if (audioTarget - audioCursor > AudioInput.RATE) {
+            // stalled for over a second: skip like the video, keeping the outputs' timestamps on the same timeline
+            long skip = audioTarget - audioCursor - AUDIO_BLOCK;
+            for (AudioInput in : audioInputs) {
+                in.clear();
+            }
+            for (AudioOutput out : audioOutputs) {
+                out.skip(skip);
+            }
+            audioCursor += skip;
+            skippedSamples += skip;
+        }
         while (audioCursor < audioTarget) {
             int n = (int) Math.min(AUDIO_BLOCK, audioTarget - audioCursor);
             mixAudio(n);
@@ -356,7 +369,7 @@ public final class Mixer implements AutoCloseable {
         }
     }
 
-    /** Where audio is mixed next, in 48 kHz samples of the mixer clock; {@code Long.MIN_VALUE} before the first tick. */
+    /** Where audio is mixed next, in 48 kHz samples of the mixer clock; {@code Long.MIN_VALUE} before any tick. */
     long audioCursor() {
         return audioCursor;
     }
@@ -388,6 +401,11 @@ public final class Mixer implements AutoCloseable {
     /** Output pictures skipped because {@link #tick} fell more than a second behind. */
     public long framesSkipped() {
         return framesSkipped;
+    }
+
+    /** 48 kHz samples of audio skipped because {@link #tick} fell more than a second behind. */
+    public long skippedSamples() {
+        return skippedSamples;
     }
 
     /** Mixed samples (per channel and output) that saturated at full scale. */

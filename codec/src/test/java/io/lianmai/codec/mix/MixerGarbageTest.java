@@ -96,6 +96,37 @@ class MixerGarbageTest {
                 org.assertj.core.data.Offset.offset(12));
     }
 
+    @Test
+    void aStalledOwnerThreadSkipsAudioAndVideoTogether() {
+        MixOutputs outputs = new MixOutputs();
+        Mixer.Config config = Mixer.Config.DEFAULTS.withSize(160, 90).withFps(10).withGopFrames(10);
+        try (Mixer mixer = new Mixer(config, null, outputs)) {
+            MixInput audio = mixer.addOpusInput("a");
+            mixer.addAacOutput(48_000, 2, 96_000, null, outputs::onAac);
+            List<Frame> opus = SyntheticMember.opus(TestMedia.tone(440, 48_000, 8, 0.3), 0, 0);
+            for (long now = 0; now <= 8000; now += 20) {
+                if (now > 1000 && now < 6000) {
+                    continue; // the owner thread stalls for 5 s
+                }
+                for (Frame f : opus) {
+                    if (f.captureMillis() >= now - 20 && f.captureMillis() < now) {
+                        audio.feed(f.data(), 0, f.data().length, f.timestamp(), now);
+                    }
+                }
+                mixer.tick(now);
+            }
+            assertThat(mixer.framesSkipped()).isGreaterThan(30);
+            assertThat(mixer.skippedSamples()).isGreaterThan(4 * 48_000);
+        }
+        // both timelines jumped the same way: they end within about one audio frame of each other, 8 s after the first tick
+        long lastVideo = outputs.video.get(outputs.video.size() - 1).timestamp() / 90;
+        long lastAudio = outputs.aac.get(outputs.aac.size() - 1).timestamp();
+        assertThat(lastVideo).isBetween(7950L, 8000L); // output time 0 = the first tick
+        assertThat(Math.abs(lastVideo - lastAudio)).isLessThanOrEqualTo(110);
+        assertThat(outputs.video.size()).as("pictures for 3 s of 8").isLessThan(40);
+        assertThat(outputs.aac.size()).as("AAC frames for 3 s of 8").isLessThan(4 * 48_000 / 1024);
+    }
+
     private static byte[] damage(byte[] data, Random random) {
         switch (random.nextInt(4)) {
             case 0 -> {

@@ -75,7 +75,7 @@ final class SyntheticMember {
         return out;
     }
 
-    /** AAC-LC 1024-sample frames of stereo {@code pcm} at {@code rate}, ms timestamps; {@code asc[0]} gets the config. */
+    /** AAC-LC frames of stereo {@code pcm} at {@code rate}, ms timestamps; {@code asc[0]} gets the config. */
     static List<Frame> aac(float[] pcm, int rate, double startMillis, AudioSpecificConfig[] asc) {
         byte[][] extradata = new byte[1][];
         List<Packet> packets = TestMedia.encodeAudio("aac", pcm, rate, 128_000, Map.of(), extradata);
