@@ -15,7 +15,6 @@ final class InputClock {
     private long lastRaw;
     private long unwrapped;
     private boolean mapped;
-    private boolean fromSenderReport;
     private long mappedTimestamp;
     private double mappedMillis;
 
@@ -28,7 +27,6 @@ final class InputClock {
         mappedTimestamp = unwrap(timestamp);
         mappedMillis = millis;
         mapped = true;
-        fromSenderReport = true;
     }
 
     /** Mixer time of {@code timestamp}; {@code arrivalMillis} anchors the mapping when none was set. */
@@ -40,11 +38,6 @@ final class InputClock {
             mapped = true;
         }
         return mappedMillis + (t - mappedTimestamp) * 1000.0 / clockRate;
-    }
-
-    /** Whether the mapping came from {@link #setMapping} rather than the first arrival. */
-    boolean hasSenderMapping() {
-        return fromSenderReport;
     }
 
     private long unwrap(long timestamp) {
