@@ -17,6 +17,9 @@ import io.lianmai.server.history.HistoryService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
+import io.lianmai.server.recording.CloudRecordings;
+import io.lianmai.server.recording.LocalRecordingStorage;
+import io.lianmai.server.recording.RecordingEvents;
 import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
@@ -67,6 +70,7 @@ public final class LianmaiServer implements AutoCloseable {
     private NodeMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
     private final CallbackService callbacks;
+    private CloudRecordings recordings;
     private HistoryService history;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
@@ -97,6 +101,7 @@ public final class LianmaiServer implements AutoCloseable {
         LiveService live = null;
         CallbackService callbacks = null;
         HistoryService history = null;
+        CloudRecordings recordings = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -133,6 +138,12 @@ public final class LianmaiServer implements AutoCloseable {
                         rtmp.handshakeTimeout(), rtmp.idleTimeout(), rtmp.preAuthMaxBytes(), rtmp.maxMessageBytes(),
                         rtmp.maxConnectionsPerIp()));
             }
+            // Cloud recording: tasks a previous run left running resume now (docs/recording.md).
+            recordings = new CloudRecordings(config.recording(),
+                    new LocalRecordingStorage(config.recording().directory()), store.cloudRecordings(), rooms,
+                    live.bridges(), live.hub(), new RecordingEvents(callbacks.outbox(), apps,
+                            callbacks.sender()::wake), clock);
+            recordings.start();
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
@@ -142,7 +153,7 @@ public final class LianmaiServer implements AutoCloseable {
                                     config.api().credentialKey(), config.dataDir()), clock),
                             config.apps().refresh(), clock), config.api(), config.limits().trackedAddresses(),
                             callbacks.outbox(), new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()),
-                            store.roomHistory(), clock));
+                            store.roomHistory(), recordings, clock));
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);
@@ -161,9 +172,13 @@ public final class LianmaiServer implements AutoCloseable {
                     admission, callbacks);
             server.metrics = metrics;
             server.history = history;
+            server.recordings = recordings;
             server.metricsEndpoint = metricsEndpoint;
             return server;
         } catch (Exception e) {
+            if (recordings != null) {
+                recordings.close();
+            }
             if (callbacks != null) {
                 callbacks.close();
             }
@@ -278,6 +293,11 @@ public final class LianmaiServer implements AutoCloseable {
         return apps;
     }
 
+    /** Cloud recording tasks on this node. */
+    public CloudRecordings recordings() {
+        return recordings;
+    }
+
     public LianmaiConfig config() {
         return config;
     }
@@ -304,6 +324,8 @@ public final class LianmaiServer implements AutoCloseable {
             LOG.warn("not every signalling client was told of the shutdown within {} ms: {}",
                     SHUTDOWN_NOTICE.toMillis(), e.toString());
         }
+        // Recorders finish their files before their streams end; the tasks stay running for the next start.
+        recordings.close();
         int removed = 0;
         try {
             removed = rooms.removeEveryone(LeaveReason.SERVER_SHUTDOWN);
