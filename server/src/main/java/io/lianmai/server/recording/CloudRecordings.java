@@ -126,6 +126,7 @@ public final class CloudRecordings implements AutoCloseable {
                 RecordingParams params = JSON.readValue(stored.params(), RecordingParams.class);
                 RecordingTask task = task(stored.taskId(), stored.sdkAppId(), RoomRef.parseKey(stored.roomKey()),
                         stored.userId(), params);
+                sealPlaylists(stored.sdkAppId(), stored.taskId());
                 tasks.put(task.taskId(), task);
                 LOG.info("cloud recording task {} of app {} resumed after a restart", stored.taskId(),
                         stored.sdkAppId().value());
@@ -136,6 +137,33 @@ public final class CloudRecordings implements AutoCloseable {
         }
         long every = config.checkInterval().toMillis();
         timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Ends the HLS playlists a killed process left open ({@code #EXT-X-ENDLIST} appended): players then read them as
+     * finished recordings instead of waiting for segments that will never come. MP4 files need nothing: every
+     * fragment written is complete in itself.
+     */
+    private void sealPlaylists(SdkAppId sdkAppId, String taskId) {
+        if (!RecordingFileNames.isTaskId(taskId)) {
+            return;
+        }
+        try {
+            for (String name : storage.list(RecordingFileNames.taskDirectory(sdkAppId, taskId))) {
+                if (!name.endsWith(".m3u8")) {
+                    continue;
+                }
+                Optional<java.nio.file.Path> file = storage.localFile(name);
+                if (file.isPresent() && !java.nio.file.Files.readString(file.get()).contains("#EXT-X-ENDLIST")) {
+                    java.nio.file.Files.writeString(file.get(), "#EXT-X-ENDLIST\n",
+                            java.nio.file.StandardOpenOption.APPEND);
+                    storage.commit(name);
+                    LOG.info("recording {}: playlist {} left open by the previous run ended", taskId, name);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("recording {}: cannot end the playlists the previous run left open: {}", taskId, e.toString());
+        }
     }
 
     private RecordingTask task(String taskId, SdkAppId sdkAppId, RoomRef room, String userId,

@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +36,12 @@ public final class LocalRecordingStorage implements RecordingStorage {
     @Override
     public void commit(String name) {
         resolve(name);
+    }
+
+    @Override
+    public Optional<Path> localFile(String name) {
+        Path path = resolve(name);
+        return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.lianmai.server.recording;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where recording files go. Files are written locally as they are recorded (FFmpeg writes a path); a store that keeps
@@ -18,6 +19,9 @@ public interface RecordingStorage {
 
     /** The file {@code name} is complete (its trailer written): an uploading store sends it now. */
     void commit(String name);
+
+    /** The local copy of {@code name} while there is one (always, for the local store). */
+    Optional<Path> localFile(String name);
 
     /** Files whose names start with {@code prefix} (a directory, ending in {@code /}), by name. */
     List<String> list(String prefix) throws IOException;
