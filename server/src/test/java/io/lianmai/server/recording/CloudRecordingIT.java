@@ -232,15 +232,23 @@ class CloudRecordingIT {
     }
 
     static DeleteCloudRecordingRequest delete(String taskId) {
+        return delete(server.sdkAppId(), taskId);
+    }
+
+    static DeleteCloudRecordingRequest delete(long sdkAppId, String taskId) {
         DeleteCloudRecordingRequest request = new DeleteCloudRecordingRequest();
-        request.setSdkAppId(server.sdkAppId());
+        request.setSdkAppId(sdkAppId);
         request.setTaskId(taskId);
         return request;
     }
 
     static DescribeCloudRecordingResponse describe(TrtcClient client, String taskId) {
+        return describe(client, server.sdkAppId(), taskId);
+    }
+
+    static DescribeCloudRecordingResponse describe(TrtcClient client, long sdkAppId, String taskId) {
         DescribeCloudRecordingRequest request = new DescribeCloudRecordingRequest();
-        request.setSdkAppId(server.sdkAppId());
+        request.setSdkAppId(sdkAppId);
         request.setTaskId(taskId);
         try {
             return client.DescribeCloudRecording(request);
