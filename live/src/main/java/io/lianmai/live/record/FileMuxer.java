@@ -282,7 +282,9 @@ public final class FileMuxer implements AutoCloseable {
                 .flags(keyframe ? AV_PKT_FLAG_KEY : 0);
         int result = av_write_frame(context, packet);
         packet.data(null).size(0);
-        check(result, "writing a " + (video ? "video" : "audio") + " frame to " + path.getFileName());
+        if (result < 0) {
+            check(result, "writing a " + (video ? "video" : "audio") + " frame to " + path.getFileName());
+        }
         frames++;
     }
 

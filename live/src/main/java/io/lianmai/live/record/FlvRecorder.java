@@ -352,7 +352,8 @@ public final class FlvRecorder implements FlvPlayer {
             from = body + 2;
             length = size - 2;
         }
-        for (FileMuxer muxer : muxers) {
+        for (int i = 0; i < muxers.size(); i++) { // by index: no iterator per frame
+            FileMuxer muxer = muxers.get(i);
             ByteBuffer frame = muxer.frameBuffer(length);
             bytes.getBytes(from, frame);
             muxer.writeFrame(video, length, dts, pts, keyframe);
