@@ -274,6 +274,9 @@ public final class CloudRecordings implements AutoCloseable {
     }
 
     private void check() {
+        if (tasks.isEmpty()) {
+            return; // nothing to do, and no recording directory made on a node that never records
+        }
         long free;
         try {
             free = usableBytes();
