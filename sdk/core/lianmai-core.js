@@ -20,7 +20,11 @@
 export const VERSION = '1.0.0';
 export const PROTOCOL_VERSION = 1;
 
-/** Event names (trtc-wx's, plus CONNECTION_STATE_UPDATE and REMOTE_USER_ROLE_UPDATE, Lianmai extensions). */
+/**
+ * Event names (trtc-wx's, plus CONNECTION_STATE_UPDATE and REMOTE_USER_ROLE_UPDATE, Lianmai extensions, and
+ * CONNECT_OTHER_ROOM / DISCONNECT_OTHER_ROOM, TRTC's native onConnectOtherRoom / onDisConnectOtherRoom named as
+ * trtc-wx names its events).
+ */
 export const EVENT = Object.freeze({
   LOCAL_JOIN: 'LOCAL_JOIN',
   LOCAL_LEAVE: 'LOCAL_LEAVE',
@@ -50,6 +54,8 @@ export const EVENT = Object.freeze({
   IM_ERROR: 'IM_ERROR',
   CONNECTION_STATE_UPDATE: 'CONNECTION_STATE_UPDATE',
   REMOTE_USER_ROLE_UPDATE: 'REMOTE_USER_ROLE_UPDATE',
+  CONNECT_OTHER_ROOM: 'CONNECT_OTHER_ROOM',
+  DISCONNECT_OTHER_ROOM: 'DISCONNECT_OTHER_ROOM',
 });
 
 /** Error codes the SDK itself produces (server codes are passed through unchanged). */
@@ -63,6 +69,8 @@ export const ERROR_CODE = Object.freeze({
   ENTER_ROOM_FAILED: -3301,
   ROOM_ID_INVALID: -3318,
   USER_ID_INVALID: -3319,
+  CONNECT_OTHER_ROOM_INVALID_PARAMETER: -3328,
+  CONNECT_OTHER_ROOM_AS_AUDIENCE: -3330,
 });
 
 export const DEFAULT_PUSHER = Object.freeze({
@@ -370,6 +378,47 @@ export class TRTCCore {
     const text = typeof data === 'string' ? data : JSON.stringify(data);
     return this._request('message', {cmdID: Number(cmdID), data: text}).then(() => undefined, e => {
       this._emit(EVENT.IM_ERROR, errorData(e, ERROR_CODE.STATE));
+      throw e;
+    });
+  }
+
+  /**
+   * TRTC's connectOtherRoom (cross-room PK): `param` is an object or its JSON text with the other room (`roomId`, a
+   * number, or `strRoomId`) and the other anchor's `userId`. Both anchors then appear in each other's room as remote
+   * users. Emits CONNECT_OTHER_ROOM {userID, errCode, errMsg} (errCode 0 on success) and resolves, or rejects with
+   * {code, message}.
+   */
+  connectOtherRoom(param) {
+    let p = param;
+    if (typeof p === 'string') { try { p = JSON.parse(p); } catch (e) { p = null; } }
+    const userID = p && typeof p === 'object' && typeof p.userId === 'string' ? p.userId : '';
+    const data = {userID: userID};
+    if (p && typeof p === 'object' && typeof p.strRoomId === 'string' && p.strRoomId !== '') data.strRoomID = p.strRoomId;
+    else if (p && typeof p === 'object' && (typeof p.roomId === 'number' || /^[0-9]{1,10}$/.test(String(p.roomId)))) {
+      data.roomID = Number(p.roomId);
+    }
+    const done = (code, message) => this._emit(EVENT.CONNECT_OTHER_ROOM, {userID: userID, errCode: code, errMsg: message});
+    if (!userID || (data.roomID === undefined && data.strRoomID === undefined) || (data.roomID !== undefined
+        && !Number.isInteger(data.roomID))) {
+      const e = sdkError(ERROR_CODE.CONNECT_OTHER_ROOM_INVALID_PARAMETER,
+          'connectOtherRoom needs {roomId | strRoomId, userId}');
+      done(e.code, e.message);
+      return Promise.reject(e);
+    }
+    return this._request('connectOtherRoom', data).then(() => { done(0, ''); }, e => {
+      const error = errorData(e, ERROR_CODE.STATE);
+      done(error.code, error.message);
+      throw e;
+    });
+  }
+
+  /** TRTC's disconnectOtherRoom: ends the PK this anchor started. Emits DISCONNECT_OTHER_ROOM {errCode, errMsg}. */
+  disconnectOtherRoom() {
+    return this._request('disconnectOtherRoom', {}).then(() => {
+      this._emit(EVENT.DISCONNECT_OTHER_ROOM, {errCode: 0, errMsg: ''});
+    }, e => {
+      const error = errorData(e, ERROR_CODE.STATE);
+      this._emit(EVENT.DISCONNECT_OTHER_ROOM, {errCode: error.code, errMsg: error.message});
       throw e;
     });
   }

@@ -28,6 +28,11 @@ page.setData({ pusher: trtc.enterRoom({ sdkAppID: 1400000001, userID: 'alice', u
 const role: Promise<'anchor' | 'audience'> = trtc.switchRole('audience');
 void role;
 void trtc.sendCustomMessage(1, { hello: 'world' });
+trtc.on(EVENT.CONNECT_OTHER_ROOM, e => { const ok: boolean = e.data.errCode === 0; void ok; void e.data.userID; });
+trtc.on(EVENT.DISCONNECT_OTHER_ROOM, e => { void e.data.errMsg; });
+void trtc.connectOtherRoom({ roomId: 5678, userId: 'carol' }).then(() => trtc.disconnectOtherRoom());
+void trtc.connectOtherRoom(JSON.stringify({ strRoomId: 'pk', userId: 'carol' }))
+  .catch((e: { code: number }) => void (e.code === ERROR_CODE.CONNECT_OTHER_ROOM_AS_AUDIENCE));
 void trtc.getPlayerInstance('bob_main').snapshot().then(s => s.tempImagePath);
 trtc.off(EVENT.LOCAL_JOIN);
 const { pusher, playerList } = trtc.exitRoom();
@@ -44,3 +49,5 @@ void wx.getPlayerInstance('alice_main').requestFullScreen({ direction: 90 });
 wx.playerEventHandler({ detail: { code: -2301 }, currentTarget: { id: 'alice_main' } });
 wx.on(wx.EVENT.LOCAL_NET_STATE_UPDATE, e => { void (e.data.pusher.netStatus.netQualityLevel === WxTRTC.QUALITY.EXCELLENT); });
 void WxTRTC.parseStreamID('alice_main');
+void wx.connectOtherRoom({ roomId: 5678, userId: 'carol' });
+wx.on(wx.EVENT.CONNECT_OTHER_ROOM, e => { void e.data.errCode; });

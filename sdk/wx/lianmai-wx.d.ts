@@ -18,7 +18,8 @@ export type EventName =
   | 'VIDEO_FULLSCREEN_UPDATE' | 'BGM_PLAY_START' | 'BGM_PLAY_FAIL' | 'BGM_PLAY_PROGRESS' | 'BGM_PLAY_COMPLETE'
   | 'PLAYER_WARNING' | 'ERROR'
   | 'IM_READY' | 'IM_MESSAGE_RECEIVED' | 'IM_NOT_READY' | 'IM_KICKED_OUT' | 'IM_ERROR'
-  | 'CONNECTION_STATE_UPDATE' | 'REMOTE_USER_ROLE_UPDATE';
+  | 'CONNECTION_STATE_UPDATE' | 'REMOTE_USER_ROLE_UPDATE'
+  | 'CONNECT_OTHER_ROOM' | 'DISCONNECT_OTHER_ROOM';
 
 export declare const EVENT: { readonly [K in EventName]: K };
 
@@ -32,6 +33,8 @@ export declare const ERROR_CODE: {
   readonly ENTER_ROOM_FAILED: -3301;
   readonly ROOM_ID_INVALID: -3318;
   readonly USER_ID_INVALID: -3319;
+  readonly CONNECT_OTHER_ROOM_INVALID_PARAMETER: -3328;
+  readonly CONNECT_OTHER_ROOM_AS_AUDIENCE: -3330;
 };
 
 export declare function parseStreamID(streamID: string): { userID: string; streamType: string };
@@ -240,7 +243,14 @@ export interface CoreEventDataMap {
   IM_ERROR: ErrorData;
   CONNECTION_STATE_UPDATE: { state: 'reconnecting' | 'connected' | 'disconnected'; reason?: string; how?: 'resume' | 'fresh' };
   REMOTE_USER_ROLE_UPDATE: { userID: string; role: 'anchor' | 'audience'; userList: RemoteUser[]; playerList: PlayerAttributes[] };
+  /** TRTC's onConnectOtherRoom(userId, errCode, errMsg): errCode 0 when the PK is on. */
+  CONNECT_OTHER_ROOM: { userID: string; errCode: number; errMsg: string };
+  /** TRTC's onDisConnectOtherRoom(errCode, errMsg). */
+  DISCONNECT_OTHER_ROOM: { errCode: number; errMsg: string };
 }
+
+/** TRTC's connectOtherRoom parameter: the other room (roomId or strRoomId) and its anchor. */
+export interface ConnectOtherRoomParams { roomId?: number; strRoomId?: string; userId: string; }
 
 export interface Snapshot { tempImagePath: string; width: number; height: number; }
 
@@ -274,6 +284,13 @@ export interface TRTCRoom<TPusher, TPlayer, TEvents extends { [K in EventName]: 
   switchRole(role: 'anchor' | 'audience'): Promise<'anchor' | 'audience'>;
   /** Lianmai: room-wide custom message (cmdID 1..10, ≤ 1 KiB); others get IM_MESSAGE_RECEIVED. */
   sendCustomMessage(cmdID: number, data: string | object): Promise<void>;
+  /**
+   * TRTC's connectOtherRoom (cross-room PK, live rooms, anchors only): the object or its JSON text. Emits
+   * CONNECT_OTHER_ROOM; resolves when the PK is on, rejects with {code, message} (TRTC's codes).
+   */
+  connectOtherRoom(param: ConnectOtherRoomParams | string): Promise<void>;
+  /** TRTC's disconnectOtherRoom: ends the PK this anchor started. Emits DISCONNECT_OTHER_ROOM. */
+  disconnectOtherRoom(): Promise<void>;
 }
 // ---- end of lianmai-core.d.ts ----
 

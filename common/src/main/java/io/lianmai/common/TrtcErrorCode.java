@@ -80,6 +80,36 @@ public final class TrtcErrorCode {
      */
     public static final int STILL_CONNECTED = -1202;
 
+    /** Cross-room PK: invalid {@code connectOtherRoom} parameter (TRTC's {@code ERR_ROOM_REQUEST_CONN_ROOM_INVALID_PARAM}). */
+    public static final int CONNECT_OTHER_ROOM_INVALID_PARAMETER = -3328;
+
+    /** Cross-room PK requested or stopped by an audience member (TRTC's {@code ERR_CONNECT_OTHER_ROOM_AS_AUDIENCE}). */
+    public static final int CONNECT_OTHER_ROOM_AS_AUDIENCE = -3330;
+
+    /** Cross-room PK is not supported here, e.g. in an {@code rtc} room (TRTC's {@code ERR_SERVER_CENTER_CONN_ROOM_NOT_SUPPORT}). */
+    public static final int CONNECT_OTHER_ROOM_NOT_SUPPORTED = -102031;
+
+    /** The anchor already has a cross-room PK (TRTC's {@code ERR_SERVER_CENTER_CONN_ROOM_REACH_MAX_NUM}). */
+    public static final int CONNECT_OTHER_ROOM_REACH_MAX = -102032;
+
+    /** {@code disconnectOtherRoom} without a PK (TRTC's {@code ERR_SERVER_CENTER_CONN_ROOM_NOT_CONNED}). */
+    public static final int CONNECT_OTHER_ROOM_NOT_CONNECTED = -102042;
+
+    /** {@code disconnectOtherRoom} by the anchor who did not start the PK (TRTC's {@code ERR_SERVER_CENTER_CONN_ROOM_USER_NOT_CONNED}). */
+    public static final int CONNECT_OTHER_ROOM_USER_NOT_CONNECTED = -102043;
+
+    /** Cross-room PK failed for another reason: the message says why (TRTC's {@code ERR_SERVER_CENTER_CONN_ROOM_FAILED}). */
+    public static final int CONNECT_OTHER_ROOM_FAILED = -102044;
+
+    /** The other room does not exist in this app (TRTC's {@code ERR_SERVER_CENTER_CONN_ROOM_CONNED_ROOM_NOT_EXIST}). */
+    public static final int CONNECT_OTHER_ROOM_ROOM_NOT_FOUND = -102046;
+
+    /** The other anchor is already in a PK (TRTC's {@code ERR_SERVER_CENTER_CONN_ROOM_CONNED_REACH_MAX_ROOM}). */
+    public static final int CONNECT_OTHER_ROOM_TARGET_BUSY = -102047;
+
+    /** The other user is not an anchor present in the other room (TRTC's {@code ERR_SERVER_CENTER_CONN_ROOM_CONNED_USER_NOT_EXIST}). */
+    public static final int CONNECT_OTHER_ROOM_USER_NOT_FOUND = -102048;
+
     private TrtcErrorCode() {
     }
 }

@@ -19,6 +19,17 @@ public interface LocalPublisher {
     boolean send(int track, byte[] rtp, int off, int len);
 
     /**
+     * Tells players when track {@code track} was captured: RTP timestamp {@code rtpTimestamp} (the caller's, as in
+     * its packets) is the wall-clock instant {@code ntpTimestamp} (64-bit NTP format, RFC 3550 §4). Players get it as
+     * the track's RTCP sender report (RFC 3550 §6.4.1), translated into their own timestamp space, which is what
+     * receivers align audio and video with (lip sync). Call it about once a second per track, and on the thread that
+     * sends the track's packets; never blocks.
+     *
+     * @return false when it was dropped (a report is still queued, or the session has ended)
+     */
+    boolean senderReport(int track, long ntpTimestamp, long rtpTimestamp);
+
+    /**
      * Registers {@code listener} to hear when players want a keyframe on a video track (a player joined or lost
      * packets); called on the media loop, rate-limited, must not block.
      */

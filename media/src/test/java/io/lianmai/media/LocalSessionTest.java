@@ -3,11 +3,15 @@ package io.lianmai.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lianmai.common.BigEndian;
 import io.lianmai.media.sdp.RtpCodec;
+import io.lianmai.wire.rtcp.NtpTimestamp;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +103,37 @@ class LocalSessionTest {
     }
 
     @Test
+    void aLocalPublishersSenderReportsReachPlayersInTheirOwnTimestampSpace() throws Exception {
+        LocalPublisher publisher = await(server.publishLocal("room/sr_main", List.of(OPUS, H264)));
+        RecordingSink sink = new RecordingSink();
+        await(server.playLocal("room/sr_main", sink));
+        long audioRtp = 3_000_000_000L;
+        long videoRtp = 5_000L;
+        long ntp = NtpTimestamp.fromUnixNanos(1_800_000_000_000_000_000L);
+        // Audio and video sampled at one instant: 48 kHz and 90 kHz timestamps, one NTP time.
+        assertThat(publisher.send(0, rtp(0, 10, audioRtp, OPUS_FRAME), 0, 14)).isTrue();
+        assertThat(publisher.send(1, rtp(0, 20, videoRtp, NAL_IDR), 0, 14)).isTrue();
+        assertThat(publisher.senderReport(0, ntp, audioRtp + 960)).isTrue();
+        assertThat(publisher.senderReport(1, ntp, videoRtp + 1800)).isTrue();
+        assertThat(publisher.senderReport(7, ntp, 0)).as("no such track").isFalse();
+        sink.awaitPackets(2);
+        for (int i = 0; i < 300 && sink.reports.size() < 2; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(sink.reports).as("one report per track within the 1 s interval").hasSize(2);
+
+        // The player's packets were rewritten: a report keeps its distance to them, and the same NTP time.
+        long audioSeen = sink.timestamps.get(0);
+        long videoSeen = sink.timestamps.get(1);
+        long[] audioReport = sink.reports.get(0);
+        long[] videoReport = sink.reports.get(1);
+        assertThat(audioReport[1]).isEqualTo(ntp);
+        assertThat(videoReport[1]).isEqualTo(ntp);
+        assertThat((audioReport[2] - audioSeen) & 0xFFFF_FFFFL).isEqualTo(960);
+        assertThat((videoReport[2] - videoSeen) & 0xFFFF_FFFFL).isEqualTo(1800);
+    }
+
+    @Test
     void playersEndWithTheirPublisherAndGarbageIsRefused() throws Exception {
         LocalPublisher publisher = await(server.publishLocal("k", List.of(OPUS)));
         RecordingSink sink = new RecordingSink();
@@ -169,6 +204,18 @@ class LocalSessionTest {
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         volatile List<RtpCodec> tracks = List.of();
         final AtomicInteger count = new AtomicInteger();
+        /** {track, NTP, RTP} per sender report, the first of each track. */
+        final List<long[]> reports = new CopyOnWriteArrayList<>();
+        /** The RTP timestamp of each track's first packet. */
+        final Map<Integer, Long> timestamps = new ConcurrentHashMap<>();
+
+        @Override
+        public void onSenderReport(int track, long ntpTimestamp, long rtpTimestamp) {
+            if (reports.stream().noneMatch(r -> r[0] == track)) {
+                reports.add(new long[] {track, ntpTimestamp, rtpTimestamp});
+                reports.sort(Comparator.comparingLong(r -> r[0]));
+            }
+        }
 
         @Override
         public void onStart(List<RtpCodec> codecs) {
@@ -182,6 +229,7 @@ class LocalSessionTest {
         public void onRtp(int track, byte[] buf, int off, int len) {
             int seq = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
             byTrack.get(track).add(new int[] {seq, buf[off + 1] & 0x7F, buf[off + 12] & 0xFF});
+            timestamps.putIfAbsent(track, BigEndian.u32(buf, off + 4));
             count.incrementAndGet();
         }
 

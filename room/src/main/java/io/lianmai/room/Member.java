@@ -25,6 +25,8 @@ public final class Member {
     private final Privileges privileges;
     private final MessageRateLimiter messages;
     private final MessageRateLimiter qualityReports;
+    /** For a cross-room PK mirror ({@link CrossRoomLinks}): the room the anchor it stands for is really in. */
+    private final RoomKey otherRoom;
 
     // Guarded by room.lock; volatile where read without it.
     private volatile Role role;
@@ -38,6 +40,12 @@ public final class Member {
 
     Member(Room room, UserId userId, Role role, String sessionToken, Privileges privileges, MemberListener listener,
             MessageRateLimiter messages, MessageRateLimiter qualityReports) {
+        this(room, userId, role, sessionToken, privileges, listener, messages, qualityReports, null);
+    }
+
+    Member(Room room, UserId userId, Role role, String sessionToken, Privileges privileges, MemberListener listener,
+            MessageRateLimiter messages, MessageRateLimiter qualityReports, RoomKey otherRoom) {
+        this.otherRoom = otherRoom;
         this.room = room;
         this.userId = userId;
         this.role = role;
@@ -54,6 +62,19 @@ public final class Member {
 
     public UserId userId() {
         return userId;
+    }
+
+    /**
+     * For the anchor of another room shown here by a cross-room PK ({@link CrossRoomLinks}): that room, where its
+     * streams are really published. Empty for every member who entered this room itself.
+     */
+    public Optional<RoomKey> otherRoom() {
+        return Optional.ofNullable(otherRoom);
+    }
+
+    /** Whether this is another room's anchor shown here by a cross-room PK, with no connection of its own. */
+    public boolean isMirror() {
+        return otherRoom != null;
     }
 
     public Role role() {

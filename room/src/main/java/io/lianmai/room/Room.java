@@ -1,6 +1,7 @@
 package io.lianmai.room;
 
 import io.lianmai.auth.Privilege;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.StreamId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -291,6 +293,13 @@ public final class Room {
         lock.lock();
         try {
             for (Member member : new ArrayList<>(members.values())) {
+                if (member.isMirror()) {
+                    // Its publications are its own room's sessions: that room withdraws them, and the PK follows.
+                    if (member.subscriptionsLocked().values().remove(sessionId)) {
+                        return true;
+                    }
+                    continue;
+                }
                 for (Map.Entry<StreamType, Member.Publication> entry
                         : new ArrayList<>(member.publishedLocked().entrySet())) {
                     if (entry.getValue().sessionId().equals(sessionId)) {
@@ -617,6 +626,10 @@ public final class Room {
     }
 
     private void removeLocked(Member member, LeaveReason reason) {
+        if (member.isMirror()) {
+            removeMirrorLocked(member, reason);
+            return;
+        }
         for (StreamType type : StreamType.values()) {
             Member.Publication publication = member.publishedLocked().get(type);
             if (publication != null) {
@@ -654,6 +667,193 @@ public final class Room {
             }
         }
         closeIfEmptyLocked();
+    }
+
+    // ---- cross-room PK mirrors (for CrossRoomLinks; each takes the room's lock) ----
+
+    /**
+     * The room whose media stream carries {@code streamId} as this room shows it: this room, or for a cross-room PK
+     * mirror the room its anchor is really in. Subscriptions and live output play the stream from there.
+     */
+    public RoomKey streamSource(StreamId streamId) {
+        lock.lock();
+        try {
+            Member member = members.get(streamId.userId());
+            return member == null ? key : member.otherRoom().orElse(key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The publications of {@code userId} if it is an anchor who entered this room itself (not a mirror), for a
+     * mirror of it in another room to show; empty when it is not such a member now.
+     */
+    Optional<Map<StreamType, Member.Publication>> anchorPublications(UserId userId) {
+        lock.lock();
+        try {
+            Member member = members.get(userId);
+            if (member == null || member.isMirror() || member.role() != Role.ANCHOR || closed) {
+                return Optional.empty();
+            }
+            Map<StreamType, Member.Publication> publications = new EnumMap<>(StreamType.class);
+            publications.putAll(member.publishedLocked());
+            return Optional.of(publications);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Shows anchor {@code userId} of room {@code otherRoom} here, publishing nothing yet: others get {@code userJoin}.
+     * Not told to {@link RoomObserver}s: the anchor is not a session of this room (no callbacks, no history).
+     *
+     * @throws RoomException {@link RoomError#PK_FAILED} when the room closed, a member has that userID, or the
+     *     room has its most anchors; {@link RoomError#PK_NOT_SUPPORTED} for an {@code rtc} room
+     */
+    void addMirror(UserId userId, RoomKey otherRoom, MirrorListener listener) {
+        lock.lock();
+        try {
+            checkMayShowLocked(userId);
+            Member mirror = new Member(this, userId, Role.ANCHOR, "", Privileges.none(), listener,
+                    new MessageRateLimiter(1, clock.instant()), new MessageRateLimiter(1, clock.instant()), otherRoom);
+            members.put(userId, mirror);
+            broadcastLocked(mirror, new RoomEvent.UserJoin(userId, Role.ANCHOR));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Checks that another room's anchor {@code userId} could be shown here now ({@link #addMirror} checks again), so
+     * that a PK refused by either room shows nothing in the other.
+     */
+    void checkMayShow(UserId userId) {
+        lock.lock();
+        try {
+            checkMayShowLocked(userId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkMayShowLocked(UserId userId) {
+        if (closed) {
+            throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " closed meanwhile");
+        }
+        if (scene != Scene.LIVE) {
+            throw new RoomException(RoomError.PK_NOT_SUPPORTED, "cross-room PK is for live rooms; room "
+                    + key.roomKey() + " is an rtc room");
+        }
+        if (members.containsKey(userId)) {
+            throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " already has a member "
+                    + userId + ": the two anchors need userIDs that neither room has");
+        }
+        Optional<Instant> refused = owner.refusedUntil(key, userId, clock.instant());
+        if (refused.isPresent()) {
+            throw new RoomException(RoomError.PK_FAILED, userId + " was removed from room " + key.roomKey()
+                    + " by the server API: it may be shown there again from " + refused.get());
+        }
+        if (countLocked(Role.ANCHOR) >= config.liveMaxAnchors()) {
+            throw new RoomException(RoomError.PK_FAILED, "room " + key.roomKey() + " has "
+                    + config.liveMaxAnchors() + " anchors already (room.liveMaxAnchors)");
+        }
+    }
+
+    /**
+     * Makes the mirror of {@code userId} from {@code otherRoom} publish what the anchor publishes there: others get
+     * {@code streamAdd}, {@code streamUpdate} or {@code streamRemove} for what changed (a republished stream, a new
+     * media session, is removed and added again, as in its own room). Nothing when there is no such mirror.
+     */
+    void syncMirror(UserId userId, RoomKey otherRoom, Map<StreamType, Member.Publication> publications) {
+        lock.lock();
+        try {
+            Member mirror = members.get(userId);
+            if (mirror == null || !mirror.otherRoom().equals(Optional.of(otherRoom))) {
+                return;
+            }
+            for (StreamType type : StreamType.values()) {
+                Member.Publication before = mirror.publishedLocked().get(type);
+                Member.Publication now = publications.get(type);
+                if (before != null && (now == null || !before.sessionId().equals(now.sessionId()))) {
+                    endMirrorStreamLocked(mirror, type);
+                    before = null;
+                }
+                if (now == null) {
+                    continue;
+                }
+                boolean audio = type == StreamType.MAIN && now.audio();
+                if (before == null) {
+                    mirror.publishedLocked().put(type, new Member.Publication(now.sessionId(), audio, now.video()));
+                    broadcastLocked(mirror, new RoomEvent.StreamAdd(userId, type, audio, now.video()));
+                } else if (before.audio() != audio || before.video() != now.video()) {
+                    mirror.publishedLocked().put(type, new Member.Publication(now.sessionId(), audio, now.video()));
+                    broadcastLocked(mirror, new RoomEvent.StreamUpdate(userId, type, audio, now.video()));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Tells this room's members the uplink quality the anchor of the mirror of {@code userId} from {@code otherRoom}
+     * reported in its own room, as if the mirror had reported it (remote users' quality covers the whole path).
+     */
+    void relayMirrorQuality(UserId userId, RoomKey otherRoom, int uplink) {
+        lock.lock();
+        try {
+            Member mirror = members.get(userId);
+            if (mirror != null && mirror.otherRoom().equals(Optional.of(otherRoom))) {
+                broadcastLocked(mirror, new RoomEvent.NetQuality(userId, uplink));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the mirror of {@code userId} from {@code otherRoom} out (PK over); no-op when it is not here. */
+    void removeMirror(UserId userId, RoomKey otherRoom, LeaveReason reason) {
+        lock.lock();
+        try {
+            Member mirror = members.get(userId);
+            if (mirror != null && mirror.otherRoom().equals(Optional.of(otherRoom))) {
+                removeMirrorLocked(mirror, reason);
+                closeIfEmptyLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void removeMirrorLocked(Member mirror, LeaveReason reason) {
+        for (StreamType type : StreamType.values()) {
+            if (mirror.publishedLocked().containsKey(type)) {
+                endMirrorStreamLocked(mirror, type);
+            }
+        }
+        members.remove(mirror.userId(), mirror);
+        mirror.markRemovedLocked();
+        broadcastLocked(mirror, new RoomEvent.UserLeave(mirror.userId(), reason));
+        mirror.listenerLocked().onMemberRemoved(mirror, reason);
+    }
+
+    /**
+     * Withdraws a mirror's stream: others get {@code streamRemove}. Its origin still publishes, so the media plane
+     * keeps the players of this room's subscribers going: their sessions are handed to the mirror's listener to end.
+     */
+    private void endMirrorStreamLocked(Member mirror, StreamType type) {
+        mirror.publishedLocked().remove(type);
+        StreamId streamId = StreamId.of(mirror.userId(), type);
+        List<String> sessions = new ArrayList<>();
+        for (Member member : members.values()) {
+            String session = member.subscriptionsLocked().remove(streamId);
+            if (session != null) {
+                sessions.add(session);
+            }
+        }
+        broadcastLocked(mirror, new RoomEvent.StreamRemove(mirror.userId(), type));
+        ((MirrorListener) mirror.listenerLocked()).onMirrorStreamEnded(key, streamId, sessions);
     }
 
     // ---- private ----

@@ -25,7 +25,25 @@ public enum RoomError {
      * A resume named a membership whose socket is still connected and heard from: a Lianmai code (TRTC has no
      * resume). The client retries after a heartbeat interval, by when a dead socket no longer counts as alive.
      */
-    STILL_CONNECTED(TrtcErrorCode.STILL_CONNECTED);
+    STILL_CONNECTED(TrtcErrorCode.STILL_CONNECTED),
+    /** Cross-room PK requested or stopped by an audience member. */
+    PK_AS_AUDIENCE(TrtcErrorCode.CONNECT_OTHER_ROOM_AS_AUDIENCE),
+    /** Cross-room PK in a room whose scene has none ({@code rtc}). */
+    PK_NOT_SUPPORTED(TrtcErrorCode.CONNECT_OTHER_ROOM_NOT_SUPPORTED),
+    /** The requesting anchor is already in a cross-room PK, or starts them too fast. */
+    PK_REACH_MAX(TrtcErrorCode.CONNECT_OTHER_ROOM_REACH_MAX),
+    /** {@code disconnectOtherRoom} without a PK. */
+    PK_NOT_CONNECTED(TrtcErrorCode.CONNECT_OTHER_ROOM_NOT_CONNECTED),
+    /** {@code disconnectOtherRoom} by the anchor the PK was asked of, not the one who asked. */
+    PK_USER_NOT_CONNECTED(TrtcErrorCode.CONNECT_OTHER_ROOM_USER_NOT_CONNECTED),
+    /** Cross-room PK refused for another reason (a userID clash, a room limit, a room closing). */
+    PK_FAILED(TrtcErrorCode.CONNECT_OTHER_ROOM_FAILED),
+    /** The other room does not exist in this app. */
+    PK_ROOM_NOT_FOUND(TrtcErrorCode.CONNECT_OTHER_ROOM_ROOM_NOT_FOUND),
+    /** The other anchor is already in a cross-room PK. */
+    PK_TARGET_BUSY(TrtcErrorCode.CONNECT_OTHER_ROOM_TARGET_BUSY),
+    /** The other user is not an anchor present in the other room. */
+    PK_USER_NOT_FOUND(TrtcErrorCode.CONNECT_OTHER_ROOM_USER_NOT_FOUND);
 
     private final int code;
 

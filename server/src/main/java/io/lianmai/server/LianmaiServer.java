@@ -1,9 +1,12 @@
 package io.lianmai.server;
 
 import io.lianmai.auth.UserSigVerifier;
+import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.MonotonicClock;
+import io.lianmai.common.RoomRef;
 import io.lianmai.live.rtmp.RtmpServerConfig;
 import io.lianmai.media.MediaServer;
+import io.lianmai.room.CrossRoomLinks;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.LocalRoomRegistry;
 import io.lianmai.room.RoomRegistry;
@@ -138,6 +141,18 @@ public final class LianmaiServer implements AutoCloseable {
                         rtmp.handshakeTimeout(), rtmp.idleTimeout(), rtmp.preAuthMaxBytes(), rtmp.maxMessageBytes(),
                         rtmp.maxConnectionsPerIp()));
             }
+            // Cross-room PK: its changes run in order on one Vert.x context, one room's lock at a time; a room that
+            // stops showing the other room's anchor ends its subscribers' sessions and live output of that stream.
+            Context pkContext = vertx.getOrCreateContext();
+            LiveService liveService = live;
+            MediaServer mediaServer = media;
+            CrossRoomLinks crossRoom = new CrossRoomLinks(rooms, task -> pkContext.runOnContext(ignored -> task.run()),
+                    clock, (room, stream, sessions) -> {
+                        sessions.forEach(mediaServer::end);
+                        liveService.bridges().stopOutput(new LiveStreamName(room.sdkAppId(),
+                                RoomRef.parseKey(room.roomKey()), stream).toString());
+                    });
+            rooms.addObserver(crossRoom);
             // Cloud recording: tasks a previous run left running resume now (docs/recording.md).
             recordings = new CloudRecordings(config.recording(),
                     new LocalRecordingStorage(config.recording().directory()), store.cloudRecordings(), rooms,
@@ -147,7 +162,7 @@ public final class LianmaiServer implements AutoCloseable {
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
-                    admission, config.signal(), clock, new IceServers(config.turn(), clock)), apps, live, devUserSig,
+                    admission, config.signal(), clock, new IceServers(config.turn(), clock), crossRoom), apps, live, devUserSig,
                     ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new CredentialDirectory(
                             new ApiCredentials(ApiCredentialStore.over(store), CredentialCipher.load(
                                     config.api().credentialKey(), config.dataDir()), clock),

@@ -81,6 +81,16 @@ public final class AiortcPeer implements AutoCloseable {
                 "vp8", "--noise", "--redirect", relayPort > 0 ? serverPort + ":" + relayPort : ""));
     }
 
+    /**
+     * Publishes {@link AvSyncSignal}'s pattern over WHIP in VP8 and Opus, made on the wall clock as aiortc paces each
+     * track (a white flash and a 1000 Hz beep for the first 0.2 s of every second), through a test relay as
+     * {@link #publishNoise} does. aiortc's sender reports map each track's RTP time to when it sent it.
+     */
+    public static AiortcPeer publishAvSync(URI whip, String userSig, int serverPort, int relayPort) {
+        return new AiortcPeer(List.of(PYTHON, script().toString(), "publish", whip.toString(), userSig, "--codec",
+                "vp8", "--avsync", "--redirect", serverPort + ":" + relayPort));
+    }
+
     /** Plays over WHEP, receiving one audio and one video track. */
     public static AiortcPeer play(URI whep, String userSig) {
         return new AiortcPeer(List.of(PYTHON, script().toString(), "play", whep.toString(), userSig));

@@ -7,8 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +97,16 @@ public final class ShapedUdpRelay implements AutoCloseable {
     /** Sets the server→client bottleneck rate in bit/s; {@link Long#MAX_VALUE} lifts it. */
     public void setDownlinkBps(long bps) {
         down.bps = bps;
+    }
+
+    /**
+     * From now on client→server RTP packets of {@code payloadType} arrive {@code extraMillis} later than the rest
+     * (their RTCP does not): one track held up on its way — a sender's queue, a slower path — so that arrival times
+     * no longer tell when it was captured; only its sender reports do. 0 ends it.
+     */
+    public void delayUplinkRtp(int payloadType, long extraMillis) {
+        up.slowPayloadType = payloadType;
+        up.slowExtraNanos = TimeUnit.MILLISECONDS.toNanos(extraMillis);
     }
 
     /** Sets the client→server bottleneck rate in bit/s (same queue rule); {@link Long#MAX_VALUE} lifts it. */
@@ -264,8 +275,11 @@ public final class ShapedUdpRelay implements AutoCloseable {
         }
     }
 
-    /** A packet waiting in a direction: its bytes, the socket it leaves by, where it goes, when it is due. */
-    private record Queued(byte[] bytes, DatagramSocket via, SocketAddress target, long dueNanos) {
+    /**
+     * A packet waiting in a direction: its bytes, the socket it leaves by, where it goes, when it is due, and its place
+     * in arrival order (packets due at the same time leave in the order they came).
+     */
+    private record Queued(byte[] bytes, DatagramSocket via, SocketAddress target, long dueNanos, long order) {
     }
 
     /** One direction: receivers admit packets (loss, bottleneck, delay), a sender thread sends each when it is due. */
@@ -275,7 +289,11 @@ public final class ShapedUdpRelay implements AutoCloseable {
         private final SplittableRandom random;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
-        private final ArrayDeque<Queued> packets = new ArrayDeque<>();
+        private final PriorityQueue<Queued> packets = new PriorityQueue<>(
+                Comparator.comparingLong(Queued::dueNanos).thenComparingLong(Queued::order));
+        private long admitted;
+        private volatile int slowPayloadType = -1;
+        private volatile long slowExtraNanos;
         private final double lossShare;
         private volatile long bps = Long.MAX_VALUE;
         private long bottleneckFreeAt;
@@ -316,7 +334,9 @@ public final class ShapedUdpRelay implements AutoCloseable {
                 } else {
                     bottleneckFreeAt = now;
                 }
-                packets.add(new Queued(copy, via, target, departure + delayNanos));
+                long extra = slowExtraNanos > 0 && isRtp(copy, copy.length)
+                        && (copy[1] & 0x7F) == slowPayloadType ? slowExtraNanos : 0;
+                packets.add(new Queued(copy, via, target, departure + delayNanos + extra, admitted++));
                 changed.signal();
             } finally {
                 lock.unlock();

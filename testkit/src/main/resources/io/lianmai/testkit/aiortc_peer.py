@@ -2,7 +2,7 @@
 
 Driven by io.lianmai.testkit.AiortcPeer. Run with Debian's /usr/bin/python3 (package python3-aiortc):
 
-    aiortc_peer.py publish URL USERSIG [--codec vp8|h264] [--tone HZ] [--noise] [--redirect FROM:TO]
+    aiortc_peer.py publish URL USERSIG [--codec vp8|h264] [--tone HZ] [--noise | --avsync] [--redirect FROM:TO]
     aiortc_peer.py play URL USERSIG [--redirect FROM:TO]
 
 It prints one JSON object per line on stdout and ends when stdin closes (or after --seconds):
@@ -19,7 +19,10 @@ It prints one JSON object per line on stdout and ends when stdin closes (or afte
   {"event": "error", "message": "..."}
 The publisher sends a 640x360 picture (bright, with a moving bar) at 30 fps and a sine tone; the viewer counts
 decoded frames and reports the received audio's dominant frequency over the last second. --noise sends faint
-noise instead, on which VP8 spends about its target bitrate.
+noise instead, on which VP8 spends about its target bitrate. --avsync sends io.lianmai.testkit.AvSyncSignal's
+pattern instead, on the wall clock: a black 320x180 picture that is white, and silence that is a 1000 Hz beep, for the
+first 0.2 s of every second — each frame and sample by the instant it is made, so both tracks flash and beep together
+as captured, and only their sender reports can tell a receiver so.
 --redirect FROM:TO points the answer's UDP candidates on port FROM at port TO (a test relay) and drops its TCP ones.
 """
 import argparse
@@ -84,12 +87,22 @@ def say(event, **fields):
     print(json.dumps(dict(event=event, **fields)), flush=True)
 
 
-class ToneTrack(AudioStreamTrack):
-    """A sine tone, 20 ms frames paced in real time."""
+PULSE_SECONDS = 0.2
+BEEP_HZ = 1000
 
-    def __init__(self, hz):
+
+def pulsing(wall_seconds):
+    """Whether the AvSyncSignal pulse is on at these wall-clock instants (numpy array or float)."""
+    return numpy.mod(wall_seconds, 1.0) < PULSE_SECONDS
+
+
+class ToneTrack(AudioStreamTrack):
+    """A sine tone (or, with avsync, a beep at the start of each wall-clock second), 20 ms frames in real time."""
+
+    def __init__(self, hz, avsync=False):
         super().__init__()
         self.hz = hz
+        self.avsync = avsync
         self.start = None
         self.samples = 0
 
@@ -100,7 +113,13 @@ class ToneTrack(AudioStreamTrack):
             self.samples += AUDIO_SAMPLES
             await asyncio.sleep(max(0.0, self.start + self.samples / AUDIO_RATE - time.time()))
         t = (numpy.arange(AUDIO_SAMPLES) + self.samples) / AUDIO_RATE
-        data = (numpy.sin(2 * numpy.pi * self.hz * t) * 8000).astype(numpy.int16)
+        if self.avsync:
+            # The instant the frame is made, not the one it was due: on a busy machine aiortc falls behind its pace,
+            # and its sender reports stamp a packet when it is sent, so content must follow the real clock.
+            wall = time.time() + numpy.arange(AUDIO_SAMPLES) / AUDIO_RATE
+            data = numpy.where(pulsing(wall), numpy.sin(2 * numpy.pi * BEEP_HZ * wall) * 4096, 0).astype(numpy.int16)
+        else:
+            data = (numpy.sin(2 * numpy.pi * self.hz * t) * 8000).astype(numpy.int16)
         frame = av.AudioFrame.from_ndarray(data.reshape(1, -1), format="s16", layout="mono")
         frame.pts = self.samples
         frame.sample_rate = AUDIO_RATE
@@ -111,14 +130,18 @@ class ToneTrack(AudioStreamTrack):
 class PictureTrack(VideoStreamTrack):
     """A bright 640x360 picture with a dark bar moving across it, so that consecutive frames differ."""
 
-    def __init__(self, noise=False):
+    def __init__(self, noise=False, avsync=False):
         super().__init__()
         self.count = 0
         self.noise = numpy.random.default_rng(1) if noise else None
+        self.avsync = avsync
 
     async def recv(self):
         pts, time_base = await self.next_timestamp()
-        if self.noise is not None:
+        if self.avsync:
+            # The instant the frame is made (see ToneTrack); small, so that the encoder keeps its pace.
+            picture = numpy.full((180, 320, 3), 255 if pulsing(time.time()) else 0, numpy.uint8)
+        elif self.noise is not None:
             # Faint noise (±4 around mid-grey): VP8 spends about its target on it (270 kbit/s at 250, 580 at
             # 500, 1080 at 1000), where full-range noise costs 6.5 Mbit/s whatever the target.
             picture = (128 + self.noise.integers(-4, 5, (360, 640, 3), numpy.int16)).astype(numpy.uint8)
@@ -225,8 +248,8 @@ async def run(args):
             say("error", message="connection failed")
 
     if args.mode == "publish":
-        pc.addTransceiver(ToneTrack(args.tone), direction="sendonly")
-        video = pc.addTransceiver(PictureTrack(args.noise), direction="sendonly")
+        pc.addTransceiver(ToneTrack(args.tone, args.avsync), direction="sendonly")
+        video = pc.addTransceiver(PictureTrack(args.noise, args.avsync), direction="sendonly")
         prefer(video, "video/" + args.codec)
     else:
         pc.addTransceiver("audio", direction="recvonly")
@@ -283,6 +306,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--redirect", default="")
     parser.add_argument("--noise", action="store_true")
+    parser.add_argument("--avsync", action="store_true")
     args = parser.parse_args()
     RembLog.install()
     ReceivedRembLog.install()

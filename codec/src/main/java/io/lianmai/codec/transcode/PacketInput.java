@@ -12,16 +12,19 @@ import org.bytedeco.javacpp.BytePointer;
 /**
  * One reusable AVPacket over a growing native buffer: Java bytes are copied in with the zeroed padding FFmpeg's
  * decoders may read past the end (AV_INPUT_BUFFER_PADDING_SIZE). The packet is not reference-counted, so a decoder
- * copies what it keeps and the buffer can be refilled after {@code avcodec_send_packet} returns.
+ * copies what it keeps and the buffer can be refilled after {@code avcodec_send_packet} returns. Public for the
+ * mixer ({@code codec.mix}); not an API outside this module.
  */
-final class PacketInput implements AutoCloseable {
+public final class PacketInput implements AutoCloseable {
+    /** AVERROR(EAGAIN) on Linux, the only platform whose natives we ship. */
+    public static final int EAGAIN = -11;
     private static final byte[] ZEROS = new byte[AV_INPUT_BUFFER_PADDING_SIZE];
 
     private final AVPacket packet;
     private BytePointer data;
     private int capacity;
 
-    PacketInput() {
+    public PacketInput() {
         packet = av_packet_alloc();
         if (packet == null) {
             throw new CodecException("av_packet_alloc failed");
@@ -29,7 +32,7 @@ final class PacketInput implements AutoCloseable {
     }
 
     /** The packet holding a copy of {@code buf[off, off + len)} with the given timestamps (in the codec time base). */
-    AVPacket wrap(byte[] buf, int off, int len, long pts) {
+    public AVPacket wrap(byte[] buf, int off, int len, long pts) {
         Objects.checkFromIndexSize(off, len, buf.length); // JNI would copy past the array without this
         int needed = len + ZEROS.length;
         if (needed > capacity) {

@@ -1,24 +1,31 @@
 package io.lianmai.media.session;
 
+import io.lianmai.common.BigEndian;
 import io.lianmai.media.LocalPlayer;
 import io.lianmai.media.LocalSink;
 import io.lianmai.media.sfu.DownTrack;
 import io.lianmai.media.sfu.RtpSink;
 import io.lianmai.media.sfu.Subscription;
 import io.netty.channel.EventLoop;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A player inside the server: its {@link Subscription}'s down-tracks deliver plaintext RTP to a {@link LocalSink}
- * on the media loop. Sender reports it would send are dropped.
+ * on the media loop, and each track's sender report once a second.
  */
 final class LocalPlayerSession extends Session implements LocalPlayer {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPlayerSession.class);
 
     private final SessionHost host;
     private final EventLoop loop;
+    private static final long REPORT_INTERVAL_MILLIS = 1000;
+
     private final LocalSink sink;
+    private long lastReportMillis = Long.MIN_VALUE / 2;
+    /** Tracks (a bit each) whose first sender report has gone to the sink. */
+    private long reported;
 
     LocalPlayerSession(String id, SessionHost host, EventLoop loop, LocalSink sink) {
         super(id);
@@ -73,9 +80,37 @@ final class LocalPlayerSession extends Session implements LocalPlayer {
         host.end(id());
     }
 
+    /**
+     * Each down-track's sender report (the publisher's NTP ↔ RTP mapping in this player's timestamp space) goes to the
+     * sink for lip sync: a track's first as soon as it has one, then once a second. Keyframe requests come through
+     * requestKeyframe.
+     */
     @Override
     void tick(long nowMillis, byte[] scratch) {
-        // Sender reports would go nowhere; keyframe requests come through requestKeyframe.
+        if (!(role() instanceof Subscription subscription)) {
+            return;
+        }
+        boolean due = nowMillis - lastReportMillis >= REPORT_INTERVAL_MILLIS;
+        if (due) {
+            lastReportMillis = nowMillis;
+        }
+        List<DownTrack> downTracks = subscription.downTracks();
+        for (int track = 0; track < downTracks.size() && track < 64; track++) {
+            long bit = 1L << track;
+            if ((!due && (reported & bit) != 0) || downTracks.get(track).writeSenderReport(scratch, 0) <= 0) {
+                continue;
+            }
+            reported |= bit;
+            try {
+                sink.onSenderReport(track, BigEndian.i64(scratch, 8), BigEndian.u32(scratch, 16));
+            } catch (RuntimeException e) {
+                loop.execute(() -> {
+                    LOG.warn("local player {} failed on a sender report and is ended", id(), e);
+                    host.endSession(LocalPlayerSession.this, EndReason.INTERNAL_ERROR);
+                });
+                return;
+            }
+        }
     }
 
     @Override

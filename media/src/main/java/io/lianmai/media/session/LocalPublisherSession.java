@@ -4,6 +4,7 @@ import io.lianmai.media.LocalPublisher;
 import io.lianmai.wire.rtcp.RtcpFeedback;
 import io.lianmai.wire.rtcp.RtcpIterator;
 import io.lianmai.wire.rtcp.RtcpPacketType;
+import io.lianmai.wire.rtcp.SenderReport;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.media.sfu.Buffers;
 import io.lianmai.media.sfu.PacketQueue;
@@ -27,10 +28,15 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
     private static final int QUEUE_PACKETS = 512;
     /** Packets per track one drain takes before the loop's other work (a busy bridge cannot hold the loop). */
     private static final int DRAIN_BATCH = 64;
+    private static final int REPORT_SLOTS = 2;
 
     private final SessionHost host;
     private final EventLoop loop;
     private final PacketQueue[] queues;
+    /** Sender reports per track: a queue of their own, so that RTP and RTCP never need telling apart. */
+    private final PacketQueue[] reports;
+    /** Where the sending thread of each track writes its report before queueing it. */
+    private final byte[][] reportScratch;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
     private final RtpPacket packet = new RtpPacket();
@@ -46,8 +52,11 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
         this.host = host;
         this.loop = loop;
         this.queues = new PacketQueue[trackCount];
+        this.reports = new PacketQueue[trackCount];
+        this.reportScratch = new byte[trackCount][SenderReport.MIN_LENGTH];
         for (int i = 0; i < trackCount; i++) {
             queues[i] = new PacketQueue(QUEUE_PACKETS);
+            reports[i] = new PacketQueue(REPORT_SLOTS);
         }
     }
 
@@ -77,9 +86,21 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
                 || (rtp[off] & 0xC0) != 0x80) {
             return false;
         }
-        if (!queues[track].offer(rtp, off, len)) {
+        return queues[track].offer(rtp, off, len) && scheduleDrain();
+    }
+
+    @Override
+    public boolean senderReport(int track, long ntpTimestamp, long rtpTimestamp) {
+        if (closed || track < 0 || track >= reports.length) {
             return false;
         }
+        byte[] report = reportScratch[track];
+        // The SSRC is the track's, written on the loop like the packets'.
+        int len = SenderReport.write(report, 0, 0, ntpTimestamp, rtpTimestamp & 0xFFFF_FFFFL, 0, 0, 0);
+        return reports[track].offer(report, 0, len) && scheduleDrain();
+    }
+
+    private boolean scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(drain);
@@ -102,6 +123,16 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
             PacketQueue queue = queues[t];
             long ssrc = ssrcs[t];
             int payloadType = payloadTypes[t];
+            PacketQueue report = reports[t];
+            while (!report.isEmpty()) {
+                byte[] buf = report.peekBuffer();
+                buf[4] = (byte) (ssrc >>> 24);
+                buf[5] = (byte) (ssrc >>> 16);
+                buf[6] = (byte) (ssrc >>> 8);
+                buf[7] = (byte) ssrc;
+                role().onRtcp(buf, 0, report.peekLength(), now, scratch);
+                report.pop();
+            }
             for (int n = 0; n < DRAIN_BATCH && !queue.isEmpty(); n++) {
                 byte[] buf = queue.peekBuffer();
                 int len = queue.peekLength();

@@ -123,7 +123,8 @@ public final class QualitySampler {
             }
             for (MemberInfo info : room.get().members()) {
                 String userId = info.userId().toString();
-                room.get().member(info.userId()).ifPresent(member -> {
+                // A cross-room PK's mirror carries its own room's publication sessions: they are sampled there.
+                room.get().member(info.userId()).filter(member -> !member.isMirror()).ifPresent(member -> {
                     for (Map.Entry<StreamId, String> subscription : member.subscriptionSessions().entrySet()) {
                         sessions.put(subscription.getValue(), new Session(commId.get(), userId,
                                 subscription.getKey().userId().toString()));

@@ -7,6 +7,7 @@ import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.live.flv.LiveStreamObserver;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.ClientKind;
+import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.room.MediaOnlyMembers;
 import io.netty.buffer.ByteBuf;
@@ -177,7 +178,7 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             return Demand.LIVE;
         }
         Optional<LiveStreamName> cdn = Optional.of(stream);
-        String streamKey = cdn.get().streamKey().toString();
+        String streamKey = sourceKey(cdn.get());
         if (!media.isPublished(streamKey) || fromRtmp.containsKey(name)) {
             return Demand.NOTHING_TO_START;
         }
@@ -199,6 +200,29 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             bridge.start();
             LOG.info("bridging {} to live output {}", streamKey, name);
             return Demand.STARTED;
+        }
+    }
+
+    /**
+     * The media stream a live name plays: the room's own stream, or for the other room's anchor shown in the room by
+     * a cross-room PK, that anchor's stream in its own room (docs/protocol.md, {@code connectOtherRoom}).
+     */
+    private String sourceKey(LiveStreamName cdn) {
+        RoomKey room = new RoomKey(cdn.app(), cdn.room().key());
+        return rooms.find(room).map(found -> found.streamSource(cdn.stream())).filter(source -> !source.equals(room))
+                .map(source -> source.streamKey(cdn.stream())).orElse(cdn.streamKey()).toString();
+    }
+
+    /**
+     * Stops the live output {@code name} bridged from a room, if any (its players are disconnected): a cross-room
+     * PK ended, so the room no longer shows that stream although its anchor still publishes it in its own room.
+     */
+    public void stopOutput(String name) {
+        RoomLiveBridge bridge = toLive.get(name);
+        if (bridge != null) {
+            LOG.info("live output {} stopped: the room no longer shows the stream", name);
+            bridge.close();
+            onOutputEnded(bridge);
         }
     }
 
@@ -246,6 +270,15 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     public long audioFramesTranscoded(String name) {
         RtmpRoomBridge bridge = fromRtmp.get(name);
         return bridge == null ? -1 : bridge.audioFramesTranscoded();
+    }
+
+    /**
+     * How often the live output {@code name} of a room stream moved its audio to line up with its video by the
+     * tracks' sender reports, or -1 when it is not bridged.
+     */
+    public long lipSyncShifts(String name) {
+        RoomLiveBridge bridge = toLive.get(name);
+        return bridge == null ? -1 : bridge.lipSyncShifts();
     }
 
     @Override

@@ -45,6 +45,10 @@ final class RoomLiveBridge implements LocalSink {
      * the audio, and FLV/HLS players got none at all.
      */
     private static final int PACKETS_PER_DRAIN = 64;
+    /** Audio moves to line up with video only by more than this (under an AAC frame; viewers notice 45 ms). */
+    static final long LIP_SYNC_TOLERANCE_MILLIS = 15;
+    /** Opus RTP runs at 48 kHz whatever the sampling rate (RFC 7587 §4.1). */
+    private static final long OPUS_TICKS_PER_SECOND = 48_000;
 
     private final String name;
     private final String streamKey;
@@ -66,6 +70,9 @@ final class RoomLiveBridge implements LocalSink {
     private volatile int videoTrack = -1;
     private volatile String videoCodec;
     private volatile boolean closed;
+    /** Each track's latest sender report, {NTP, RTP} in this player's timestamp space (from the media loop). */
+    private volatile long[] audioReport;
+    private volatile long[] videoReport;
 
     // Serial executor only.
     private H264RtpDepacketizer h264;
@@ -74,9 +81,17 @@ final class RoomLiveBridge implements LocalSink {
     private OpusToAac opusToAac;
     private AvcDecoderConfigurationRecord sentVideoConfig;
     private boolean sentAudioConfig;
-    private long audioOffsetMillis = -1;
+    /** Added to the AAC timeline (which starts at 0) to place it on the bridge's clock; negative after a move. */
+    private long audioOffsetMillis;
+    private boolean audioPlaced;
     private long lastKeyframeRequest = Long.MIN_VALUE / 2;
     private final TrackClock videoClock = new TrackClock(90_000);
+    private long[] syncedAudioReport;
+    private long[] syncedVideoReport;
+    private final CaptureClock audioCapture = new CaptureClock(OPUS_TICKS_PER_SECOND);
+    private final CaptureClock videoCapture = new CaptureClock(90_000);
+    private long lastAudioMillis = Long.MIN_VALUE;
+    private volatile long lipSyncShifts;
 
     RoomLiveBridge(String name, String streamKey, LiveStreamHub hub, MediaPlane media, SerialExecutor serial,
             Clock clock, Consumer<RoomLiveBridge> onEnded) {
@@ -136,6 +151,15 @@ final class RoomLiveBridge implements LocalSink {
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true) && !serial.offer(drain)) {
             drainScheduled.set(false);
+        }
+    }
+
+    @Override
+    public void onSenderReport(int track, long ntpTimestamp, long rtpTimestamp) {
+        if (track == audioTrack) {
+            audioReport = new long[] {ntpTimestamp, rtpTimestamp}; // about once a second
+        } else if (track == videoTrack) {
+            videoReport = new long[] {ntpTimestamp, rtpTimestamp};
         }
     }
 
@@ -204,6 +228,7 @@ final class RoomLiveBridge implements LocalSink {
             }
             audioQueue.pop();
         }
+        lipSync();
         // After loss the depacketizer drops frames until a keyframe: ask for one (the publisher side rate-limits).
         boolean waiting = h264 != null ? h264.isWaitingForKeyframe() : vp8 != null && vp8.isWaitingForKeyframe();
         LocalPlayer local = player;
@@ -258,18 +283,56 @@ final class RoomLiveBridge implements LocalSink {
         int payload = audioRtp.payloadOffset();
         int payloadLength = audioRtp.payloadLength();
         long timestamp = audioRtp.timestamp();
-        if (audioOffsetMillis < 0) {
+        if (!audioPlaced) {
+            audioPlaced = true;
             // The first packet lands at its arrival time on the bridge's clock, like the first video frame.
             audioOffsetMillis = nowMillis;
         }
         opusToAac.feed(packet, payload, payloadLength, timestamp);
     }
 
-    private void onAac(byte[] buf, int off, int len, long outputMillis) {
-        long millis = outputMillis + Math.max(audioOffsetMillis, 0);
-        if (closed) {
+    /**
+     * Lines audio up with video by their capture clocks (RFC 3550 §6.4.1): once both tracks have a sender report, the
+     * audio sample captured at the instant of the latest video report's RTP timestamp gets that frame's FLV time.
+     * Video keeps its timeline (first frame at its arrival); audio, placed by its own first packet's arrival until
+     * then, moves when it is more than {@value #LIP_SYNC_TOLERANCE_MILLIS} ms away — a track delayed on its way (a
+     * jitter buffer, a transcoder, a longer network path) would otherwise stay that far off for the whole stream.
+     */
+    private void lipSync() {
+        long[] audio = audioReport;
+        long[] video = videoReport;
+        if (audio != null && audio != syncedAudioReport) {
+            syncedAudioReport = audio;
+            audioCapture.onReport(audio[0], audio[1]);
+        }
+        if (video == null || video == syncedVideoReport) {
             return;
         }
+        syncedVideoReport = video;
+        videoCapture.onReport(video[0], video[1]);
+        if (!audioCapture.known() || opusToAac == null || !audioPlaced || !videoClock.started()) {
+            return;
+        }
+        long audioRtp = audioCapture.rtpAt(videoCapture.captureMillis(video[1]));
+        long offset = videoClock.millisAt(video[1]) - opusToAac.outputMillis(audioRtp);
+        if (Math.abs(offset - audioOffsetMillis) > LIP_SYNC_TOLERANCE_MILLIS) {
+            LOG.debug("live output {}: audio moves {} ms to line up with video", name, offset - audioOffsetMillis);
+            audioOffsetMillis = offset;
+            lipSyncShifts++;
+        }
+    }
+
+    /** How often the audio was moved to line up with the video by the tracks' sender reports. */
+    long lipSyncShifts() {
+        return lipSyncShifts;
+    }
+
+    private void onAac(byte[] buf, int off, int len, long outputMillis) {
+        long millis = outputMillis + audioOffsetMillis;
+        if (closed || millis < 0 || millis < lastAudioMillis) {
+            return; // audio moved back to line up with the video: what it already sent is not sent twice
+        }
+        lastAudioMillis = millis;
         if (videoTrack >= 0 && sentVideoConfig == null && millis < VIDEO_WAIT_MILLIS) {
             // Players fix their track list when they open the stream: the video configuration goes out first.
             return;
@@ -324,6 +387,16 @@ final class RoomLiveBridge implements LocalSink {
 
         TrackClock(long ticksPerSecond) {
             this.ticksPerSecond = ticksPerSecond;
+        }
+
+        boolean started() {
+            return started;
+        }
+
+        /** The milliseconds {@code rtpTimestamp} (near the latest one) maps to, without moving the clock. */
+        long millisAt(long rtpTimestamp) {
+            long at = extended + (int) (rtpTimestamp - lastTimestamp);
+            return baseMillis + at * 1000 / ticksPerSecond;
         }
 
         long millis(long rtpTimestamp, long arrivalMillis) {

@@ -7,7 +7,6 @@ import io.lianmai.codec.flv.FlvAudioTagHeader;
 import io.lianmai.codec.flv.FlvVideoTagHeader;
 import io.lianmai.codec.h264.AvcDecoderConfigurationRecord;
 import io.lianmai.codec.h264.H264RtpPacketizer;
-import io.lianmai.wire.rtp.RtpPacket;
 import io.lianmai.codec.transcode.AacToOpus;
 import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.StreamType;
@@ -21,6 +20,8 @@ import io.lianmai.room.Room;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.room.MediaOnlyMembers;
+import io.lianmai.wire.rtcp.NtpTimestamp;
+import io.lianmai.wire.rtp.RtpPacket;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ final class RtmpRoomBridge {
     static final long CODEC_WAIT_MILLIS = 1_000;
     static final int OPUS_PAYLOAD_TYPE = 111;
     static final int H264_PAYLOAD_TYPE = 102;
+    /** Each bridged track gets a sender report once a second, as from a WebRTC client: a new player has one soon. */
+    static final long REPORT_INTERVAL_MILLIS = 1_000;
 
     private final String name;
     private final LiveStreamName cdn;
@@ -66,6 +69,10 @@ final class RtmpRoomBridge {
     private AvcDecoderConfigurationRecord videoConfig;
     private AudioSpecificConfig audioConfig;
     private long firstMessageAt = -1;
+    /** The capture clock of both tracks: FLV time {@code flvAnchor} was wall-clock time {@code wallAnchor}. */
+    private volatile long flvAnchorMillis;
+    private volatile long wallAnchorMillis;
+    private long lastVideoReport = Long.MIN_VALUE / 2;
     private boolean publishing;
     private H264RtpPacketizer packetizer;
     private final VideoSink videoSink = new VideoSink();
@@ -82,6 +89,7 @@ final class RtmpRoomBridge {
     private int opusSequence = ThreadLocalRandom.current().nextInt(0x10000);
     private final long opusTimestampOffset = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
     private volatile long audioFramesTranscoded;
+    private long lastAudioReport = Long.MIN_VALUE / 2;
 
     RtmpRoomBridge(String name, LiveStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
             MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges, Clock clock) {
@@ -109,6 +117,8 @@ final class RtmpRoomBridge {
         long now = clock.millis();
         if (firstMessageAt < 0) {
             firstMessageAt = now;
+            flvAnchorMillis = timestamp;
+            wallAnchorMillis = now;
         }
         try {
             if (type == FlvTags.VIDEO) {
@@ -155,6 +165,20 @@ final class RtmpRoomBridge {
         videoSink.track = track;
         packetizer.packetizeAvcc(body, FlvVideoTagHeader.AVC_LENGTH, len - FlvVideoTagHeader.AVC_LENGTH,
                 videoConfig.nalLengthSize(), rtpTimestamp, videoSink);
+        long pts = timestamp + header.compositionTime();
+        if (pts - lastVideoReport >= REPORT_INTERVAL_MILLIS || pts < lastVideoReport) {
+            lastVideoReport = pts;
+            target.senderReport(track, ntpAt(pts), rtpTimestamp);
+        }
+    }
+
+    /**
+     * The wall-clock instant, as an NTP timestamp, of FLV time {@code flvMillis}: both tracks are placed on the one
+     * capture clock of the RTMP stream (its millisecond timestamps), anchored at the first message's arrival. So an
+     * audio and a video sample with the same FLV time get the same NTP time, which is what receivers align.
+     */
+    private long ntpAt(long flvMillis) {
+        return NtpTimestamp.fromUnixNanos((wallAnchorMillis + flvMillis - flvAnchorMillis) * 1_000_000L);
     }
 
     private void onAudio(long timestamp, int len) {
@@ -263,6 +287,11 @@ final class RtmpRoomBridge {
             try {
                 audio.feed(frame, 0, frame.length, timestampMillis);
                 audioFramesTranscoded++;
+                if (timestampMillis - lastAudioReport >= REPORT_INTERVAL_MILLIS || timestampMillis < lastAudioReport) {
+                    lastAudioReport = timestampMillis;
+                    publisher.senderReport(audioTrack, ntpAt(timestampMillis),
+                            audio.outputTimestamp(timestampMillis) + opusTimestampOffset);
+                }
             } catch (CodecException e) {
                 // The encoder failed on this frame (counted by the transcoder); the next one goes on.
             }

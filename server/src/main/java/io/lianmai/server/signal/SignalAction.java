@@ -16,6 +16,8 @@ enum SignalAction {
     SET_STREAM_TYPE("setStreamType"),
     MESSAGE("message"),
     NET_QUALITY("netQuality"),
+    CONNECT_OTHER_ROOM("connectOtherRoom"),
+    DISCONNECT_OTHER_ROOM("disconnectOtherRoom"),
     RESUME("resume");
 
     private final String wireName;

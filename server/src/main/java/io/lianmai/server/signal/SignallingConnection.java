@@ -11,6 +11,7 @@ import io.lianmai.common.TrtcErrorCode;
 import io.lianmai.common.UserId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.CrossRoomLinks;
 import io.lianmai.room.EnterRequest;
 import io.lianmai.room.Entered;
 import io.lianmai.room.LeaveReason;
@@ -85,6 +86,7 @@ final class SignallingConnection {
     private final TokenBucket commands;
     private final Admission admission;
     private final IceServers iceServers;
+    private final CrossRoomLinks crossRoom;
     private final String address;
     /** Admission tickets of members resuming on another connection, handed from the old to the new one. */
     private final Map<Member, Admission.Ticket> handOffs;
@@ -122,6 +124,7 @@ final class SignallingConnection {
         this.commands = new TokenBucket(config.commandsPerSecond(), config.commandBurst(), clock.millis());
         this.admission = services.admission();
         this.iceServers = services.iceServers();
+        this.crossRoom = services.crossRoom();
         this.address = socket.remoteAddress().hostAddress();
         this.handOffs = handOffs;
     }
@@ -281,6 +284,8 @@ final class SignallingConnection {
             case SET_STREAM_TYPE -> setStreamType(request);
             case MESSAGE -> message(request);
             case NET_QUALITY -> netQuality(request);
+            case CONNECT_OTHER_ROOM -> connectOtherRoom(request);
+            case DISCONNECT_OTHER_ROOM -> disconnectOtherRoom();
         };
     }
 
@@ -445,7 +450,8 @@ final class SignallingConnection {
         StreamId streamId = parseStreamId(streamIdText);
         OfferedKinds offered = OfferedKinds.tryOf(offer).orElse(OfferedKinds.EVERYTHING);
         current.room().checkMaySubscribe(current, streamId, offered.audio(), offered.video());
-        String streamKey = current.room().key().streamKey(streamId).toString();
+        // The other room's anchor of a cross-room PK plays from its own room.
+        String streamKey = current.room().streamSource(streamId).streamKey(streamId).toString();
         return Future.fromCompletionStage(media.play(streamKey, offer), context).map(session -> {
             try {
                 if (member != current) {
@@ -498,6 +504,40 @@ final class SignallingConnection {
         Member current = requireMember();
         current.room().reportUplinkQuality(current, uplink);
         return Future.succeededFuture(codec.object());
+    }
+
+    /**
+     * TRTC's connectOtherRoom: this anchor and anchor {@code userID} of room {@code roomID}/{@code strRoomID} of the
+     * same app appear in each other's room (docs/protocol.md). Values that are not a room or a userID are TRTC's
+     * -3328; the refusals of the link itself come from {@link CrossRoomLinks}.
+     */
+    private Future<ObjectNode> connectOtherRoom(SignalRequest request) throws ProtocolException {
+        Optional<Long> roomId = request.optionalInteger("roomID", Long.MIN_VALUE, Long.MAX_VALUE);
+        Optional<String> strRoomId = request.optionalString("strRoomID");
+        String userId = request.string("userID");
+        Member current = requireMember();
+        if (roomId.isEmpty() && strRoomId.isEmpty()) {
+            return fail(TrtcErrorCode.CONNECT_OTHER_ROOM_INVALID_PARAMETER,
+                    "connectOtherRoom: data.roomID or data.strRoomID is required");
+        }
+        RoomRef room;
+        UserId user;
+        try {
+            room = RoomRef.parse(roomId.map(String::valueOf).orElse(null), strRoomId.orElse(null));
+            user = UserId.parse(userId);
+        } catch (IllegalArgumentException e) {
+            return fail(TrtcErrorCode.CONNECT_OTHER_ROOM_INVALID_PARAMETER, "connectOtherRoom: " + e.getMessage());
+        }
+        // The other room is looked up in this member's app: another app's rooms cannot be named.
+        RoomKey other = new RoomKey(current.room().key().sdkAppId(), room.key());
+        return Future.fromCompletionStage(crossRoom.connect(current, other, user), context)
+                .map(ignored -> codec.object().put("userID", user.toString()));
+    }
+
+    /** TRTC's disconnectOtherRoom: ends the cross-room PK this anchor started. */
+    private Future<ObjectNode> disconnectOtherRoom() {
+        Member current = requireMember();
+        return Future.fromCompletionStage(crossRoom.disconnect(current), context).map(ignored -> codec.object());
     }
 
     private static StreamType streamType(SignalRequest request) throws ProtocolException {

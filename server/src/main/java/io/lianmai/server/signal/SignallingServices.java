@@ -1,6 +1,7 @@
 package io.lianmai.server.signal;
 
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.CrossRoomLinks;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.RequestAuthenticator;
@@ -22,7 +23,9 @@ import java.time.Clock;
  * @param config the {@code signal.*} settings (heartbeats, limits)
  * @param clock the node's clock
  * @param iceServers the TURN/STUN servers members are given in {@code enter} and {@code resume}
+ * @param crossRoom the cross-room PK links ({@code connectOtherRoom}/{@code disconnectOtherRoom})
  */
 public record SignallingServices(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms,
-        MediaPlane media, Admission admission, SignalConfig config, Clock clock, IceServers iceServers) {
+        MediaPlane media, Admission admission, SignalConfig config, Clock clock, IceServers iceServers,
+        CrossRoomLinks crossRoom) {
 }

@@ -329,6 +329,70 @@ class WxSdkIT {
     }
 
     /**
+     * Cross-room PK from the mini-program SDK: a wx anchor pushing RTMP (ffmpeg as its live-pusher) connects to a
+     * web anchor of another live room; that room's wx audience member gets the wx anchor as a remote user whose player
+     * src is its own room's signed HTTP-FLV name, and plays it (frames and the pusher's tone); disconnectOtherRoom
+     * takes it away again. An audience member's connectOtherRoom is TRTC's -3330, as event and rejection.
+     */
+    @Test
+    void aWxAnchorConnectsToAnotherRoomWhoseWxAudienceSeesAndHearsIt() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        long roomA = 3120;
+        long roomB = 3121;
+        open("host", "wx-pk-host", roomA, server.userSig("wx-pk-host"));
+        wx.awaitEvent("host", "LOCAL_JOIN");
+        wx.trtc("host", "exitRoom");
+        wx.trtc("host", "enterRoom", Map.of("sdkAppID", server.sdkAppId(), "userID", "wx-pk-host",
+                "userSig", userSigs.get("wx-pk-host"), "roomID", roomA, "scene", "live", "role", "anchor"));
+        wx.awaitEvent("host", "LOCAL_JOIN", data -> wx.events("host", "LOCAL_JOIN").size() >= 2);
+        try (SignalClient web = SignalClient.connect(server)) {
+            web.autoHeartbeat(Duration.ofSeconds(2));
+            web.enter(server, "web-pk", Long.toString(roomB), SignalClient.data().put("scene", "live")
+                    .put("role", "anchor"));
+            // The seed page enters an rtc room on load: another number, room B being live.
+            open("fan", "wx-pk-fan", 3122, server.userSig("wx-pk-fan"));
+            wx.awaitEvent("fan", "LOCAL_JOIN");
+            wx.trtc("fan", "exitRoom");
+            wx.trtc("fan", "enterRoom", Map.of("sdkAppID", server.sdkAppId(), "userID", "wx-pk-fan",
+                    "userSig", userSigs.get("wx-pk-fan"), "roomID", roomB, "scene", "live", "role", "audience"));
+            wx.awaitEvent("fan", "REMOTE_USER_JOIN", data -> data.path("userID").asText().equals("web-pk"));
+
+            JsonNode refused = wx.trtc("fan", "connectOtherRoom", Map.of("roomId", roomA, "userId", "wx-pk-host"));
+            assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(-3330);
+            assertThat(wx.awaitEvent("fan", "CONNECT_OTHER_ROOM", data -> true).path("errCode").asInt())
+                    .isEqualTo(-3330);
+
+            Process pusher = push(ffmpeg, pusherUrl(roomA, "wx-pk-host"), 60);
+            try {
+                wx.page("host", "_pusherStateChangeHandler", Map.of("detail", Map.of("code", 1002)));
+                JsonNode connected = wx.trtc("host", "connectOtherRoom", "{\"roomId\": " + roomB
+                        + ", \"userId\": \"web-pk\"}");
+                assertThat(connected.has("error")).as(connected.toString()).isFalse();
+                JsonNode event = wx.awaitEvent("host", "CONNECT_OTHER_ROOM", data -> true);
+                assertThat(event.path("errCode").asInt()).isZero();
+                assertThat(event.path("userID").asText()).isEqualTo("web-pk");
+                web.awaitEvent("userJoin", "wx-pk-host");
+
+                wx.awaitEvent("fan", "REMOTE_USER_JOIN", data -> data.path("userID").asText().equals("wx-pk-host"));
+                JsonNode added = wx.awaitEvent("fan", "REMOTE_VIDEO_ADD",
+                        data -> data.path("player").path("userID").asText().equals("wx-pk-host"));
+                String src = added.path("player").path("src").asText();
+                assertSignedFlv(src, roomB, "wx-pk-host");
+                LiveOutput.assertSeenAndHeard(dir, src);
+
+                assertThat(wx.trtc("host", "disconnectOtherRoom").has("error")).isFalse();
+                assertThat(wx.awaitEvent("host", "DISCONNECT_OTHER_ROOM", data -> true).path("errCode").asInt())
+                        .isZero();
+                wx.awaitEvent("fan", "REMOTE_USER_LEAVE", data -> data.path("userID").asText().equals("wx-pk-host"));
+                web.awaitEvent("userLeave", "wx-pk-host");
+            } finally {
+                pusher.destroy();
+                pusher.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
      * switchRole through the public API in a live room: to audience the SDK stops the live-pusher and clears its url
      * (the other member hears the role change), back to anchor it gives the RTMP url again; in an rtc room the server
      * refuses and the SDK reports ERROR and rejects.
