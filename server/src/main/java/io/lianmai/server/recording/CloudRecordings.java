@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CloudRecordings implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloudRecordings.class);
+    /** How long an ended task's recorders may take to finish their files before 302 is sent anyway. */
+    static final long FINISH_WAIT_MILLIS = 5_000;
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -246,7 +249,15 @@ public final class CloudRecordings implements AutoCloseable {
         if (task == null || !task.sdkAppId().equals(sdkAppId)) {
             return false;
         }
-        end(task, "DeleteCloudRecording");
+        try {
+            // The caller may read the files once this returns: their trailers are written (or 5 s passed).
+            end(task, "DeleteCloudRecording").get(FINISH_WAIT_MILLIS + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("recording task {}: files not finished within {} ms of its deletion", taskId,
+                    FINISH_WAIT_MILLIS);
+        }
         return true;
     }
 
@@ -261,16 +272,23 @@ public final class CloudRecordings implements AutoCloseable {
         return tasks.size();
     }
 
-    void end(RecordingTask task, String reason) {
+    /**
+     * Ends {@code task}: stored as ended now; its recorders finish their files, then 302 is sent (after every file's
+     * 310). The answer completes when the files are finished.
+     */
+    CompletableFuture<Void> end(RecordingTask task, String reason) {
         if (!tasks.remove(task.taskId(), task)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        task.stopAll();
+        CompletableFuture<Void> finished = task.stopAll();
         store.end(task.taskId(), clock.millis(), reason);
         LOG.info("cloud recording task {} of app {} ended: {}", task.taskId(), task.sdkAppId().value(), reason);
-        events.publish(task.sdkAppId(), task.room(), RecordingEvents.RECORDER_STOP, clock.instant(), task.taskId(),
-                task.userId(), RecordingEvents.payload().put("LeaveCode", reason.startsWith("the disk") ? 1 : 0)
-                        .put("Reason", reason));
+        return finished.orTimeout(FINISH_WAIT_MILLIS, TimeUnit.MILLISECONDS).handle((done, failure) -> {
+            events.publish(task.sdkAppId(), task.room(), RecordingEvents.RECORDER_STOP, clock.instant(),
+                    task.taskId(), task.userId(), RecordingEvents.payload()
+                            .put("LeaveCode", reason.startsWith("the disk") ? 1 : 0).put("Reason", reason));
+            return null;
+        });
     }
 
     private void check() {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ final class RecordingTask {
     private final Map<String, FlvRecorder> recorders = new ConcurrentHashMap<>();
     private long lastActiveMillis;
     private volatile boolean stopped;
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
 
     RecordingTask(String taskId, SdkAppId sdkAppId, RoomRef room, String userId, RecordingParams params,
             CloudRecordings owner) {
@@ -164,11 +166,28 @@ final class RecordingTask {
         }
     }
 
-    /** Stops every recorder (their files are finished on the muxing threads); the task records nothing more. */
-    synchronized void stopAll() {
+    /**
+     * Stops every recorder (their files are finished on the muxing threads); the task records nothing more. The
+     * answer completes once every recorder has finished its files (at once when none was running).
+     */
+    synchronized CompletableFuture<Void> stopAll() {
         stopped = true;
         for (FlvRecorder recorder : recorders.values()) {
             recorder.stop();
+        }
+        if (recorders.isEmpty()) {
+            finished.complete(null);
+        }
+        return finished;
+    }
+
+    /** A recorder ended: the last one of a stopped task completes {@link #stopAll}'s answer. */
+    private void recorderEnded(String key, FlvRecorder recorder) {
+        recorders.remove(key, recorder);
+        synchronized (this) {
+            if (stopped && recorders.isEmpty()) {
+                finished.complete(null);
+            }
         }
     }
 
@@ -233,7 +252,7 @@ final class RecordingTask {
 
         @Override
         public void onEnded(Optional<String> error) {
-            recorders.remove(key, recorder[0]);
+            recorderEnded(key, recorder[0]);
             error.ifPresent(why -> LOG.warn("recording task {}: recording of {} {} ended: {}", taskId, user, stream,
                     why));
         }
