@@ -20,6 +20,9 @@ import io.lianmai.server.history.HistoryService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
 import io.lianmai.server.live.LiveService;
+import io.lianmai.server.recording.CloudRecordings;
+import io.lianmai.server.recording.LocalRecordingStorage;
+import io.lianmai.server.recording.RecordingEvents;
 import io.lianmai.server.ice.IceServers;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.limits.Admission;
@@ -70,6 +73,7 @@ public final class LianmaiServer implements AutoCloseable {
     private NodeMetrics metrics;
     private MetricsEndpoint metricsEndpoint;
     private final CallbackService callbacks;
+    private CloudRecordings recordings;
     private HistoryService history;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
@@ -100,6 +104,7 @@ public final class LianmaiServer implements AutoCloseable {
         LiveService live = null;
         CallbackService callbacks = null;
         HistoryService history = null;
+        CloudRecordings recordings = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -148,6 +153,12 @@ public final class LianmaiServer implements AutoCloseable {
                                 RoomRef.parseKey(room.roomKey()), stream).toString());
                     });
             rooms.addObserver(crossRoom);
+            // Cloud recording: tasks a previous run left running resume now (docs/recording.md).
+            recordings = new CloudRecordings(config.recording(),
+                    new LocalRecordingStorage(config.recording().directory()), store.cloudRecordings(), rooms,
+                    live.bridges(), live.hub(), new RecordingEvents(callbacks.outbox(), apps,
+                            callbacks.sender()::wake), clock);
+            recordings.start();
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
@@ -157,7 +168,7 @@ public final class LianmaiServer implements AutoCloseable {
                                     config.api().credentialKey(), config.dataDir()), clock),
                             config.apps().refresh(), clock), config.api(), config.limits().trackedAddresses(),
                             callbacks.outbox(), new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()),
-                            store.roomHistory(), clock));
+                            store.roomHistory(), recordings, clock));
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);
@@ -176,9 +187,13 @@ public final class LianmaiServer implements AutoCloseable {
                     admission, callbacks);
             server.metrics = metrics;
             server.history = history;
+            server.recordings = recordings;
             server.metricsEndpoint = metricsEndpoint;
             return server;
         } catch (Exception e) {
+            if (recordings != null) {
+                recordings.close();
+            }
             if (callbacks != null) {
                 callbacks.close();
             }
@@ -293,6 +308,11 @@ public final class LianmaiServer implements AutoCloseable {
         return apps;
     }
 
+    /** Cloud recording tasks on this node. */
+    public CloudRecordings recordings() {
+        return recordings;
+    }
+
     public LianmaiConfig config() {
         return config;
     }
@@ -319,6 +339,8 @@ public final class LianmaiServer implements AutoCloseable {
             LOG.warn("not every signalling client was told of the shutdown within {} ms: {}",
                     SHUTDOWN_NOTICE.toMillis(), e.toString());
         }
+        // Recorders finish their files before their streams end; the tasks stay running for the next start.
+        recordings.close();
         int removed = 0;
         try {
             removed = rooms.removeEveryone(LeaveReason.SERVER_SHUTDOWN);

@@ -478,6 +478,11 @@ public final class JdbcAppStore implements AppStore {
         return new RoomHistory(pool, where, secrets);
     }
 
+    /** Cloud recording tasks (migration V6), over this store's pool. */
+    public CloudRecordingStore cloudRecordings() {
+        return new CloudRecordingStore(pool, where, secrets);
+    }
+
     @Override
     public void close() {
         pool.close();

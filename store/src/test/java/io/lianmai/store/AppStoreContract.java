@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link AppStore} database must do; subclasses supply a fresh, empty database per test.
  */
-abstract class AppStoreContract implements RoomHistoryContract {
+abstract class AppStoreContract implements RoomHistoryContract, CloudRecordingContract {
 
     /** A clock with sub-millisecond digits, to show that createdAt is truncated before it is stored. */
     static final Instant NOW = Instant.parse("2025-03-04T05:06:07.123456789Z");

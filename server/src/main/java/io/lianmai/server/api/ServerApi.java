@@ -6,6 +6,7 @@ import io.lianmai.server.callback.CallbackTargetPolicy;
 import io.lianmai.server.config.ApiConfig;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.live.LiveService;
+import io.lianmai.server.recording.CloudRecordings;
 import io.lianmai.store.AppStore;
 import io.lianmai.store.CallbackOutbox;
 import io.lianmai.store.RoomHistory;
@@ -36,13 +37,14 @@ public final class ServerApi {
     public static ServerApi standard(Vertx vertx, RequestAuthenticator authenticator, LiveService live,
             MediaServer media, RoomRegistry rooms, AppStore apps, CredentialDirectory credentials, ApiConfig config,
             int trackedAddresses, CallbackOutbox callbacks, CallbackTargetPolicy callbackTargets, RoomHistory history,
-            Clock clock) {
+            CloudRecordings recordings, Clock clock) {
         AddressRateLimit addressRate = new AddressRateLimit(config.requestsPerSecondPerIp(), config.burstPerIp(),
                 trackedAddresses, clock);
         RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, addressRate, live, media,
                 new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks,
-                java.util.stream.Stream.concat(consoleActions(media, rooms, apps, callbackTargets, clock).stream(),
-                        historyActions(history, clock).stream()).toList());
+                java.util.stream.Stream.of(consoleActions(media, rooms, apps, callbackTargets, clock),
+                        historyActions(history, clock), recordingActions(recordings))
+                        .flatMap(List::stream).toList());
         return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, addressRate, apps,
                 config.requestsPerSecond(), clock));
     }
@@ -65,6 +67,12 @@ public final class ServerApi {
         HistoryQueries queries = new HistoryQueries(history, clock);
         return List.of(new DescribeRoomInfo(queries), new DescribeUserInfo(queries),
                 new DescribeCallDetailInfo(queries), new DescribeUserEvent(queries));
+    }
+
+    /** TRTC's cloud recording actions ({@code io.lianmai.server.recording} runs the tasks). */
+    private static List<RestAction<?>> recordingActions(CloudRecordings recordings) {
+        return List.of(new CreateCloudRecording(recordings), new DescribeCloudRecording(recordings),
+                new ModifyCloudRecording(recordings), new DeleteCloudRecording(recordings));
     }
 
     /** Adds {@code POST /} and {@code POST /api/v1/{Action}} to {@code router}. */

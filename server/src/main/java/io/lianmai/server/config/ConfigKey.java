@@ -292,6 +292,17 @@ public enum ConfigKey {
                     + "(a receiver on this host or its network). Off: an app's callback URL cannot aim this server "
                     + "at its own network."),
     // Room and member history (issue 15): docs/rest-api.md (DescribeRoomInfo and the other call-quality actions).
+    // Cloud recording (issue 17): docs/recording.md.
+    RECORDING_DIR("recording.dir", "", false,
+            "Directory for cloud recording files (CreateCloudRecording), relative to the working directory. Empty: "
+                    + "{data.dir}/recordings."),
+    RECORDING_MAX_TASKS_PER_APP("recording.maxTasksPerApp", "20", false,
+            "Cloud recording tasks one app may run at once on this node; CreateCloudRecording beyond it is refused "
+                    + "(FailedOperation.RestrictedConcurrency). Each recorded WebRTC stream is also a live bridge, "
+                    + "counted by live.maxTranscodesPerApp."),
+    RECORDING_MIN_FREE_MEGABYTES("recording.minFreeMegabytes", "1024", false,
+            "Free space (MiB) the recording directory's disk keeps: below it CreateCloudRecording is refused "
+                    + "(ResourceInsufficient.RequestRejection) and running tasks end, their files finished."),
     HISTORY_ENABLED("history.enabled", "true", false,
             "Record rooms, member stays, their events and quality samples in the app database for DescribeRoomInfo, "
                     + "DescribeUserInfo, DescribeCallDetailInfo and DescribeUserEvent. false: nothing is recorded."),

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.nio.file.Files;
+import io.lianmai.server.recording.RecordingConfig;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -257,7 +258,7 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
                 live, limits, turn(settings), api(settings), metrics(settings),
-                callbacks(settings), history(settings));
+                callbacks(settings), history(settings), recording(settings, dataDir));
     }
 
     /** {@code api.*}: the credential key, when given, must be 32 bytes of base64. */
@@ -303,6 +304,16 @@ public final class ConfigLoader {
     }
 
     /** {@code history.*}: room and member history for the call-quality actions. */
+    /** {@code recording.*}: the directory defaults to {@code {data.dir}/recordings}. */
+    private RecordingConfig recording(Map<ConfigKey, Setting> settings, Path dataDir) {
+        RecordingConfig defaults = RecordingConfig.defaults(dataDir);
+        Path directory = optional(settings, ConfigKey.RECORDING_DIR)
+                .map(dir -> workingDirectory.resolve(dir).normalize()).orElse(defaults.directory());
+        return new RecordingConfig(directory, integer(settings, ConfigKey.RECORDING_MAX_TASKS_PER_APP, 1, 100_000),
+                integer(settings, ConfigKey.RECORDING_MIN_FREE_MEGABYTES, 0, 100_000_000) * 1024L * 1024,
+                defaults.checkInterval());
+    }
+
     private static HistoryConfig history(Map<ConfigKey, Setting> settings) {
         return new HistoryConfig(bool(settings, ConfigKey.HISTORY_ENABLED),
                 Duration.ofDays(integer(settings, ConfigKey.HISTORY_RETENTION_DAYS, 1, 3650)),

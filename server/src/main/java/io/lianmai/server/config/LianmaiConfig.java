@@ -4,6 +4,7 @@ import io.lianmai.live.hls.HlsConfig;
 import io.lianmai.media.MediaConfig;
 import io.lianmai.room.RoomConfig;
 import io.lianmai.store.StoreConfig;
+import io.lianmai.server.recording.RecordingConfig;
 import java.nio.file.Path;
 
 /**
@@ -24,9 +25,10 @@ import java.nio.file.Path;
  * @param metrics {@code GET /metrics}: on or off, its token and its optional management port
  * @param callbacks event callbacks: delivery, retries, retention, allowed targets
  * @param history room and member history: on or off, retention, sampling interval
+ * @param recording cloud recording: where files go, tasks per app, the disk guard
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
         RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live,
         LimitsConfig limits, TurnConfig turn, ApiConfig api, MetricsConfig metrics, CallbacksConfig callbacks,
-        HistoryConfig history) {
+        HistoryConfig history, RecordingConfig recording) {
 }

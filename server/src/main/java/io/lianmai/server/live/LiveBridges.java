@@ -165,6 +165,19 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         if (cdn.isEmpty()) {
             return Demand.NOTHING_TO_START;
         }
+        return demand(cdn.get());
+    }
+
+    /**
+     * As {@link #demand(String)}, for a stream named by its parts: a string room's name does not parse back (its
+     * strRoomID may hold {@code _}), so cloud recording asks by parts.
+     */
+    public Demand demand(LiveStreamName stream) {
+        String name = stream.toString();
+        if (hub.isLive(name)) {
+            return Demand.LIVE;
+        }
+        Optional<LiveStreamName> cdn = Optional.of(stream);
         String streamKey = sourceKey(cdn.get());
         if (!media.isPublished(streamKey) || fromRtmp.containsKey(name)) {
             return Demand.NOTHING_TO_START;

@@ -12,7 +12,7 @@ import java.util.function.ToIntFunction;
  * no player to count. Counted once per scrape: the player count locks each stream in turn.
  */
 final class LiveMeters implements ScrapedMeters {
-    private static final String[] PLAYER_KINDS = {"flv", "rtmp", "cdn"};
+    private static final String[] PLAYER_KINDS = {"flv", "rtmp", "cdn", "record"};
 
     private final LiveService live;
     private volatile Counts last = new Counts(0, Map.of(), 0, 0, 0);

@@ -1,0 +1,401 @@
+package io.lianmai.server.recording;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
+import io.lianmai.live.flv.LiveStreamHub;
+import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.live.LiveBridges;
+import io.lianmai.store.CloudRecordingStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's cloud recording tasks: created, described, modified and deleted by the server API, persisted in the
+ * app database ({@link CloudRecordingStore}), and resumed when the server starts again after a crash or a stop.
+ *
+ * <p>Each task looks at its room every {@link RecordingConfig#checkInterval}: a subscribed stream that is published
+ * gets a recorder (a player of the live stream hub, {@link RecordingTask}); a task whose room has had no subscribed
+ * stream for its {@code MaxIdleTime} ends. Muxing runs on a small pool of its own; the checks on one timer thread.
+ */
+public final class CloudRecordings implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CloudRecordings.class);
+    /** How long an ended task's recorders may take to finish their files before 302 is sent anyway. */
+    static final long FINISH_WAIT_MILLIS = 5_000;
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** Why a request was refused. */
+    public static final class RefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** What was refused. */
+        public enum Reason {
+            /** The app runs {@code recording.maxTasksPerApp} tasks already. */
+            TASK_LIMIT,
+            /** The disk has less than {@code recording.minFreeMegabytes} free. */
+            DISK_FULL,
+            /** The same recorder UserId already records this room. */
+            DUPLICATE
+        }
+
+        private final Reason reason;
+
+        RefusedException(Reason reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public Reason reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * A task as {@code DescribeCloudRecording} shows it.
+     *
+     * @param status TRTC's {@code Idle} (running, nothing recorded now), {@code InProgress} or {@code Exited}
+     */
+    public record Description(String taskId, String status, List<StoredFile> files) {
+    }
+
+    /** One of a task's files, its name relative to the recording directory. */
+    public record StoredFile(String fileName, String userId, String trackType, long beginTimeStamp) {
+    }
+
+    private final RecordingConfig config;
+    private final RecordingStorage storage;
+    private final CloudRecordingStore store;
+    private final RoomRegistry rooms;
+    private final LiveBridges bridges;
+    private final LiveStreamHub hub;
+    private final RecordingEvents events;
+    private final Clock clock;
+    private final Map<String, RecordingTask> tasks = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor muxing;
+    private final ScheduledExecutorService timer;
+
+    public CloudRecordings(RecordingConfig config, RecordingStorage storage, CloudRecordingStore store,
+            RoomRegistry rooms, LiveBridges bridges, LiveStreamHub hub, RecordingEvents events, Clock clock) {
+        this.config = config;
+        this.storage = storage;
+        this.store = store;
+        this.rooms = rooms;
+        this.bridges = bridges;
+        this.hub = hub;
+        this.events = events;
+        this.clock = clock;
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
+        AtomicInteger counter = new AtomicInteger();
+        this.muxing = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "lianmai-record-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        muxing.allowCoreThreadTimeOut(true);
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lianmai-recording");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Resumes the tasks a previous run left running (each goes on with new files; the files it was writing stay as
+     * they were flushed) and starts the checks.
+     */
+    public void start() {
+        for (CloudRecordingStore.Task stored : store.running()) {
+            try {
+                RecordingParams params = JSON.readValue(stored.params(), RecordingParams.class);
+                RecordingTask task = task(stored.taskId(), stored.sdkAppId(), RoomRef.parseKey(stored.roomKey()),
+                        stored.userId(), params);
+                sealPlaylists(stored.sdkAppId(), stored.taskId());
+                tasks.put(task.taskId(), task);
+                LOG.info("cloud recording task {} of app {} resumed after a restart", stored.taskId(),
+                        stored.sdkAppId().value());
+            } catch (JsonProcessingException | RuntimeException e) {
+                LOG.warn("cloud recording task {} cannot resume ({}): closed", stored.taskId(), e.getMessage());
+                store.end(stored.taskId(), clock.millis(), "could not resume after a restart: " + e.getMessage());
+            }
+        }
+        long every = config.checkInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Ends the HLS playlists a killed process left open ({@code #EXT-X-ENDLIST} appended): players then read them as
+     * finished recordings instead of waiting for segments that will never come. MP4 files need nothing: every
+     * fragment written is complete in itself.
+     */
+    private void sealPlaylists(SdkAppId sdkAppId, String taskId) {
+        if (!RecordingFileNames.isTaskId(taskId)) {
+            return;
+        }
+        try {
+            for (String name : storage.list(RecordingFileNames.taskDirectory(sdkAppId, taskId))) {
+                if (!name.endsWith(".m3u8")) {
+                    continue;
+                }
+                Optional<java.nio.file.Path> file = storage.localFile(name);
+                if (file.isPresent() && !java.nio.file.Files.readString(file.get()).contains("#EXT-X-ENDLIST")) {
+                    java.nio.file.Files.writeString(file.get(), "#EXT-X-ENDLIST\n",
+                            java.nio.file.StandardOpenOption.APPEND);
+                    storage.commit(name);
+                    LOG.info("recording {}: playlist {} left open by the previous run ended", taskId, name);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("recording {}: cannot end the playlists the previous run left open: {}", taskId, e.toString());
+        }
+    }
+
+    private RecordingTask task(String taskId, SdkAppId sdkAppId, RoomRef room, String userId,
+            RecordingParams params) {
+        return new RecordingTask(taskId, sdkAppId, room, userId, params, this);
+    }
+
+    /**
+     * Creates and starts a task recording {@code room} of {@code sdkAppId} as {@code userId}; returns its TaskId.
+     *
+     * @throws RefusedException over the app's task limit, with too little disk, or for a second task of the same
+     *     recorder in the same room
+     */
+    public String create(SdkAppId sdkAppId, RoomRef room, String userId, RecordingParams params) {
+        long free = usableBytes();
+        if (free < config.minFreeBytes()) {
+            throw new RefusedException(RefusedException.Reason.DISK_FULL, "the recording disk has "
+                    + free / (1024 * 1024) + " MiB free, below recording.minFreeMegabytes ("
+                    + config.minFreeBytes() / (1024 * 1024) + ")");
+        }
+        String taskId;
+        synchronized (tasks) {
+            int ofApp = 0;
+            for (RecordingTask task : tasks.values()) {
+                if (task.sdkAppId().equals(sdkAppId)) {
+                    ofApp++;
+                    if (task.room().equals(room) && task.userId().equals(userId)) {
+                        throw new RefusedException(RefusedException.Reason.DUPLICATE, "UserId " + userId
+                                + " already records this room (task " + task.taskId() + ")");
+                    }
+                }
+            }
+            if (ofApp >= config.maxTasksPerApp()) {
+                throw new RefusedException(RefusedException.Reason.TASK_LIMIT, "SdkAppId " + sdkAppId.value()
+                        + " already runs " + ofApp + " recording tasks (recording.maxTasksPerApp)");
+            }
+            taskId = UUID.randomUUID().toString();
+            store.insert(new CloudRecordingStore.Task(taskId, sdkAppId, room.key(), userId, json(params), true,
+                    clock.millis(), java.util.OptionalLong.empty(), Optional.empty()));
+            tasks.put(taskId, task(taskId, sdkAppId, room, userId, params));
+        }
+        events.publish(sdkAppId, room, RecordingEvents.RECORDER_START, clock.instant(), taskId, userId,
+                RecordingEvents.payload().put("Status", 0));
+        timer.execute(this::check);
+        return taskId;
+    }
+
+    /** The task {@code taskId} of {@code sdkAppId}, running or ended, with its files; empty when there is none. */
+    public Optional<Description> describe(SdkAppId sdkAppId, String taskId) {
+        RecordingTask running = tasks.get(taskId);
+        String status;
+        if (running != null && running.sdkAppId().equals(sdkAppId)) {
+            status = running.status();
+        } else if (store.find(sdkAppId, taskId).isPresent()) {
+            status = "Exited";
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(new Description(taskId, status, files(sdkAppId, taskId)));
+    }
+
+    /** Changes whose streams a running task records; false when the app runs no such task. */
+    public boolean modify(SdkAppId sdkAppId, String taskId, RecordingParams.Subscription subscription) {
+        RecordingTask task = tasks.get(taskId);
+        if (task == null || !task.sdkAppId().equals(sdkAppId)) {
+            return false;
+        }
+        RecordingParams changed = task.params().withSubscription(subscription);
+        if (!store.updateParams(taskId, json(changed))) {
+            return false;
+        }
+        task.params(changed);
+        timer.execute(this::check);
+        return true;
+    }
+
+    /** Ends a running task (its files are finished); false when the app runs no such task. */
+    public boolean delete(SdkAppId sdkAppId, String taskId) {
+        RecordingTask task = tasks.get(taskId);
+        if (task == null || !task.sdkAppId().equals(sdkAppId)) {
+            return false;
+        }
+        try {
+            // The caller may read the files once this returns: their trailers are written (or 5 s passed).
+            end(task, "DeleteCloudRecording").get(FINISH_WAIT_MILLIS + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("recording task {}: files not finished within {} ms of its deletion", taskId,
+                    FINISH_WAIT_MILLIS);
+        }
+        return true;
+    }
+
+    /** Whether the app has a task {@code taskId}, running or ended. */
+    public boolean exists(SdkAppId sdkAppId, String taskId) {
+        RecordingTask task = tasks.get(taskId);
+        return (task != null && task.sdkAppId().equals(sdkAppId)) || store.find(sdkAppId, taskId).isPresent();
+    }
+
+    /** Tasks running on this node. */
+    public int running() {
+        return tasks.size();
+    }
+
+    /**
+     * Ends {@code task}: stored as ended now; its recorders finish their files, then 302 is sent (after every file's
+     * 310). The answer completes when the files are finished.
+     */
+    CompletableFuture<Void> end(RecordingTask task, String reason) {
+        if (!tasks.remove(task.taskId(), task)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> finished = task.stopAll();
+        store.end(task.taskId(), clock.millis(), reason);
+        LOG.info("cloud recording task {} of app {} ended: {}", task.taskId(), task.sdkAppId().value(), reason);
+        return finished.orTimeout(FINISH_WAIT_MILLIS, TimeUnit.MILLISECONDS).handle((done, failure) -> {
+            events.publish(task.sdkAppId(), task.room(), RecordingEvents.RECORDER_STOP, clock.instant(),
+                    task.taskId(), task.userId(), RecordingEvents.payload()
+                            .put("LeaveCode", reason.startsWith("the disk") ? 1 : 0).put("Reason", reason));
+            return null;
+        });
+    }
+
+    private void check() {
+        if (tasks.isEmpty()) {
+            return; // nothing to do, and no recording directory made on a node that never records
+        }
+        long free;
+        try {
+            free = usableBytes();
+        } catch (UncheckedIOException e) {
+            free = Long.MAX_VALUE;
+            LOG.warn("cannot read the recording disk's free space: {}", e.getMessage());
+        }
+        for (RecordingTask task : tasks.values()) {
+            try {
+                if (free < config.minFreeBytes()) {
+                    end(task, "the disk has " + free / (1024 * 1024) + " MiB free, below recording.minFreeMegabytes");
+                } else {
+                    task.check();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cloud recording task {} check failed", task.taskId(), e);
+            }
+        }
+    }
+
+    private List<StoredFile> files(SdkAppId sdkAppId, String taskId) {
+        if (!RecordingFileNames.isTaskId(taskId)) {
+            return List.of();
+        }
+        List<StoredFile> files = new ArrayList<>();
+        try {
+            for (String name : storage.list(RecordingFileNames.taskDirectory(sdkAppId, taskId))) {
+                if (!name.endsWith(".mp4") && !name.endsWith(".m3u8")) {
+                    continue;
+                }
+                String file = name.substring(name.lastIndexOf('/') + 1);
+                RecordingFileNames.parse(file).ifPresent(parsed -> files.add(new StoredFile(name, parsed.userId(),
+                        parsed.track(), parsed.begin().toEpochMilli())));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the files of recording task " + taskId, e);
+        }
+        return files;
+    }
+
+    private long usableBytes() {
+        try {
+            return storage.usableBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String json(RecordingParams params) {
+        try {
+            return JSON.writeValueAsString(params);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    RoomRegistry rooms() {
+        return rooms;
+    }
+
+    LiveBridges bridges() {
+        return bridges;
+    }
+
+    LiveStreamHub hub() {
+        return hub;
+    }
+
+    RecordingStorage storage() {
+        return storage;
+    }
+
+    RecordingEvents events() {
+        return events;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    java.util.concurrent.Executor muxing() {
+        return muxing;
+    }
+
+    /**
+     * Stops the checks and every recorder, finishing their files. Tasks stay running in the database: the next start
+     * resumes them with new files (a server restart does not end a recording).
+     */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        for (RecordingTask task : tasks.values()) {
+            task.stopAll();
+        }
+        muxing.shutdown();
+        try {
+            if (!muxing.awaitTermination(3, TimeUnit.SECONDS)) {
+                LOG.warn("recorders still finishing files 3 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.lianmai.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lianmai.common.SdkAppId;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the cloud recording table (migration V6) must do on every database: mixed into {@link AppStoreContract}, so
+ * that it runs on H2 and on PostgreSQL as the rest of the store does.
+ */
+interface CloudRecordingContract {
+    SdkAppId RECORDING_APP = new SdkAppId(1_400_000_321L);
+
+    /** A store on a fresh, migrated database, closed by the test's teardown. */
+    JdbcAppStore openForHistory();
+
+    @Test
+    default void aRecordingTaskIsStoredModifiedEndedAndFoundOnlyInItsApp() {
+        CloudRecordingStore store = openForHistory().cloudRecordings();
+        store.insert(new CloudRecordingStore.Task("task-1", RECORDING_APP, "s:class 1/../x", "recorder",
+                "{\"RecordMode\":1}", true, 1_000, OptionalLong.empty(), Optional.empty()));
+        store.insert(new CloudRecordingStore.Task("task-2", RECORDING_APP, "r42", "recorder", "{}", true, 2_000,
+                OptionalLong.empty(), Optional.empty()));
+        assertThat(store.running()).extracting(CloudRecordingStore.Task::taskId).containsExactly("task-1", "task-2");
+
+        assertThat(store.updateParams("task-1", "{\"RecordMode\":1,\"StreamType\":1}")).isTrue();
+        assertThat(store.end("task-2", 3_000, "x".repeat(2_000))).isTrue();
+        assertThat(store.end("task-2", 4_000, "again")).as("ended once").isFalse();
+        assertThat(store.updateParams("task-2", "{}")).as("an ended task keeps its params").isFalse();
+
+        CloudRecordingStore.Task first = store.find(RECORDING_APP, "task-1").orElseThrow();
+        assertThat(first.roomKey()).isEqualTo("s:class 1/../x");
+        assertThat(first.params()).isEqualTo("{\"RecordMode\":1,\"StreamType\":1}");
+        assertThat(first.running()).isTrue();
+        assertThat(first.endedMs()).isEmpty();
+        CloudRecordingStore.Task second = store.find(RECORDING_APP, "task-2").orElseThrow();
+        assertThat(second.running()).isFalse();
+        assertThat(second.endedMs()).hasValue(3_000);
+        assertThat(second.endReason().orElseThrow()).hasSize(CloudRecordingStore.MAX_REASON_LENGTH);
+        assertThat(store.running()).extracting(CloudRecordingStore.Task::taskId).containsExactly("task-1");
+        assertThat(store.find(new SdkAppId(1_400_000_322L), "task-1")).as("another app's task").isEmpty();
+        assertThat(store.find(RECORDING_APP, "task-3")).isEmpty();
+    }
+}
