@@ -47,6 +47,8 @@ final class RoomLiveBridge implements LocalSink {
     private static final int PACKETS_PER_DRAIN = 64;
     /** Audio moves to line up with video only by more than this (under an AAC frame; viewers notice 45 ms). */
     static final long LIP_SYNC_TOLERANCE_MILLIS = 15;
+    /** Sender reports that would move the audio further than this from its arrival-time place are not used. */
+    static final long MAX_LIP_SYNC_MOVE_MILLIS = 1_000;
     /** Opus RTP runs at 48 kHz whatever the sampling rate (RFC 7587 §4.1). */
     private static final long OPUS_TICKS_PER_SECOND = 48_000;
 
@@ -84,6 +86,9 @@ final class RoomLiveBridge implements LocalSink {
     /** Added to the AAC timeline (which starts at 0) to place it on the bridge's clock; negative after a move. */
     private long audioOffsetMillis;
     private boolean audioPlaced;
+    /** Where the first audio packet's arrival placed the audio. */
+    private long arrivalOffsetMillis;
+    private long implausibleReports;
     private long lastKeyframeRequest = Long.MIN_VALUE / 2;
     private final TrackClock videoClock = new TrackClock(90_000);
     private long[] syncedAudioReport;
@@ -287,6 +292,7 @@ final class RoomLiveBridge implements LocalSink {
             audioPlaced = true;
             // The first packet lands at its arrival time on the bridge's clock, like the first video frame.
             audioOffsetMillis = nowMillis;
+            arrivalOffsetMillis = nowMillis;
         }
         opusToAac.feed(packet, payload, payloadLength, timestamp);
     }
@@ -296,7 +302,8 @@ final class RoomLiveBridge implements LocalSink {
      * audio sample captured at the instant of the latest video report's RTP timestamp gets that frame's FLV time.
      * Video keeps its timeline (first frame at its arrival); audio, placed by its own first packet's arrival until
      * then, moves when it is more than {@value #LIP_SYNC_TOLERANCE_MILLIS} ms away — a track delayed on its way (a
-     * jitter buffer, a transcoder, a longer network path) would otherwise stay that far off for the whole stream.
+     * jitter buffer, a transcoder, a longer network path) would otherwise stay that far off for the whole stream — but
+     * never more than {@value #MAX_LIP_SYNC_MOVE_MILLIS} ms from where its arrival placed it.
      */
     private void lipSync() {
         long[] audio = audioReport;
@@ -315,6 +322,15 @@ final class RoomLiveBridge implements LocalSink {
         }
         long audioRtp = audioCapture.rtpAt(videoCapture.captureMillis(video[1]));
         long offset = videoClock.millisAt(video[1]) - opusToAac.outputMillis(audioRtp);
+        if (Math.abs(offset - arrivalOffsetMillis) > MAX_LIP_SYNC_MOVE_MILLIS) {
+            // Reports that would move the audio further than any path delays a track: not on the packets' clocks
+            // (a sender whose video reports come from another clock). Arrival times keep placing the audio.
+            if (implausibleReports++ == 0) {
+                LOG.warn("live output {}: sender reports would move the audio {} ms from where it arrived: ignored",
+                        name, offset - arrivalOffsetMillis);
+            }
+            return;
+        }
         if (Math.abs(offset - audioOffsetMillis) > LIP_SYNC_TOLERANCE_MILLIS) {
             LOG.debug("live output {}: audio moves {} ms to line up with video", name, offset - audioOffsetMillis);
             audioOffsetMillis = offset;
