@@ -126,20 +126,25 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
                 LOG.info("mix {} of room {}: layout updated", spec.streamName(), key);
                 return true;
             }
-            stop(key, "replaced by a new StartMCUMixTranscode");
         }
-        if (tasks.size() >= config.maxPerNode()) {
+        int others = running == null ? tasks.size() : tasks.size() - 1;
+        if (others >= config.maxPerNode()) {
             throw new LimitExceededException("this node already runs " + config.maxPerNode()
                     + " MCU mixes (mix.maxPerNode)");
         }
-        long ofApp = tasks.keySet().stream().filter(k -> k.sdkAppId().equals(spec.app())).count();
+        long ofApp = tasks.keySet().stream().filter(k -> k.sdkAppId().equals(spec.app()) && !k.equals(key)).count();
         if (ofApp >= config.maxPerApp()) {
             throw new LimitExceededException("app " + spec.app() + " already runs " + config.maxPerApp()
                     + " MCU mixes on this node (mix.maxPerApp); stop one first");
         }
-        if (hub.isLive(spec.streamName()) || tasks.values().stream()
-                .anyMatch(r -> r.task().spec().streamName().equals(spec.streamName()))) {
+        boolean ownName = running != null && running.task().spec().streamName().equals(spec.streamName());
+        if (!ownName && (hub.isLive(spec.streamName()) || tasks.values().stream()
+                .anyMatch(r -> r.task().spec().streamName().equals(spec.streamName())))) {
             throw new StreamTakenException("OutputParams.StreamId " + spec.streamName() + " is live already");
+        }
+        if (running != null) {
+            // Another output name or encoding: the running mix is replaced (its stream ends, the new one starts).
+            stop(key, "replaced by a new StartMCUMixTranscode");
         }
         Optional<String> cdnTask = spec.cdnUrls().isEmpty() ? Optional.empty()
                 : Optional.of(cdn.start(spec.app(), spec.streamName(), spec.cdnUrls()).taskId());

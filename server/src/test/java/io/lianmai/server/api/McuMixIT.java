@@ -13,6 +13,7 @@ import com.tencentcloudapi.trtc.v20190722.models.EncodeParams;
 import com.tencentcloudapi.trtc.v20190722.models.LayoutParams;
 import com.tencentcloudapi.trtc.v20190722.models.OutputParams;
 import com.tencentcloudapi.trtc.v20190722.models.PresetLayoutConfig;
+import com.tencentcloudapi.trtc.v20190722.models.PublishCdnParams;
 import com.tencentcloudapi.trtc.v20190722.models.StartMCUMixTranscodeByStrRoomIdRequest;
 import com.tencentcloudapi.trtc.v20190722.models.StartMCUMixTranscodeRequest;
 import com.tencentcloudapi.trtc.v20190722.models.StopMCUMixTranscodeByStrRoomIdRequest;
@@ -84,6 +85,14 @@ class McuMixIT {
                 assertThat(video.path("height").asInt()).isEqualTo(360);
                 assertThat(video.path("r_frame_rate").asText()).isEqualTo("15/1");
                 assertThat(stream(probe, "audio").path("codec_name").asText()).isEqualTo("aac");
+
+                Await.until("the mix's HLS playlist", DEADLINE, () -> {
+                    try {
+                        return status(server.signedLive(MIX + ".m3u8").toString()) == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
 
                 Decoded mixed = decode(ffmpeg, url, "both");
                 assertThat(mixed.frames).as("pictures in 4 s of the mix").isGreaterThanOrEqualTo(45);
@@ -187,6 +196,15 @@ class McuMixIT {
             request.setLayoutParams(start("mix77").getLayoutParams());
             request.setRoomId(78L);
             assertCode(() -> client.StartMCUMixTranscode(request), "FailedOperation.RoomNotExist");
+            request.setRoomId(77L);
+            // CDN targets pass the relay policy: this host is not a CDN (cdn.allowPrivateTargets is off).
+            PublishCdnParams cdn = new PublishCdnParams();
+            cdn.setPublishCdnUrls(new String[] {"rtmp://127.0.0.1:1935/live/stolen"});
+            request.setPublishCdnParams(cdn);
+            assertCode(() -> client.StartMCUMixTranscode(request), "InvalidParameter");
+            cdn.setPublishCdnUrls(new String[] {"http://example.com/x"});
+            assertCode(() -> client.StartMCUMixTranscode(request), "InvalidParameter");
+            request.setPublishCdnParams(null);
 
             App other = server.server().apps().create("other mix app");
             request.setRoomId(77L);
@@ -198,6 +216,44 @@ class McuMixIT {
             assertThat(garbage.path("Error").path("Code").asText()).as(garbage.toString()).startsWith("InvalidParameter");
             assertThat(server.server().live().mixes().size()).as("nothing started").isZero();
         }
+    }
+
+    @Test
+    void mixesPerAppAreLimited() throws Exception {
+        TrtcClient client = sdk(server, createKey(server));
+        List<SignalClient> members = new java.util.ArrayList<>();
+        try {
+            for (int room = 81; room <= 83; room++) {
+                SignalClient member = SignalClient.connect(server);
+                members.add(member);
+                member.enter(server, "viewer", Integer.toString(room), null);
+            }
+            for (int room = 81; room <= 82; room++) {
+                StartMCUMixTranscodeRequest request = start("mix" + room);
+                request.setRoomId((long) room);
+                client.StartMCUMixTranscode(request);
+            }
+            StartMCUMixTranscodeRequest third = start("mix83");
+            third.setRoomId(83L);
+            assertCode(() -> client.StartMCUMixTranscode(third), "LimitExceeded");
+            // Another output name in a room with a mix replaces it: still two.
+            StartMCUMixTranscodeRequest renamed = start("mix81b");
+            renamed.setRoomId(81L);
+            client.StartMCUMixTranscode(renamed);
+            assertThat(server.server().live().mixes().size()).isEqualTo(2);
+            assertThat(server.server().live().hub().isLive("mix81")).isFalse();
+            assertThat(server.server().live().hub().isLive("mix81b")).isTrue();
+            // An output name another room's mix holds is refused.
+            StartMCUMixTranscodeRequest taken = start("mix82");
+            taken.setRoomId(81L);
+            assertCode(() -> client.StartMCUMixTranscode(taken), "InvalidParameter.OutputParams");
+        } finally {
+            for (SignalClient member : members) {
+                member.ok("leave", SignalClient.data()); // closing alone would leave it a resume grace period
+                member.close();
+            }
+        }
+        Await.until("the mixes end with their rooms", DEADLINE, () -> server.server().live().mixes().size() == 0);
     }
 
     /** Red on the left half, blue on the right, 640×360 at 15 fps, 2 s GOP, grey placeholders. */
