@@ -42,6 +42,8 @@ final class MixTask {
     private static final Logger LOG = LoggerFactory.getLogger(MixTask.class);
     private static final int QUEUE_PACKETS = 1024;
     private static final long KEYFRAME_REQUEST_MILLIS = 500;
+    /** A sender report mapping a track's frames further than this from their arrival is not believed. */
+    static final long PLAUSIBLE_MILLIS = 2_000;
     /** NTP's epoch (1900) is this many ms before the Unix epoch; only differences matter here, but keep it honest. */
     private static final long NTP_UNIX_OFFSET_MILLIS = 2_208_988_800_000L;
 
@@ -235,6 +237,11 @@ final class MixTask {
         thread.shutdown();
     }
 
+    private static String counts(MixInput input) {
+        return input == null ? "none" : input.framesIn() + " in, " + input.lateFrames() + " late, "
+                + input.corruptFrames() + " corrupt, " + input.rejectedFrames() + " rejected";
+    }
+
     /** Milliseconds since the Unix epoch of a 64-bit NTP timestamp (RFC 3550 §4). */
     static long ntpMillis(long ntp) {
         long seconds = ntp >>> 32;
@@ -269,6 +276,12 @@ final class MixTask {
         long ntpToMixer = Long.MAX_VALUE;
         long lastKeyframeRequest = Long.MIN_VALUE / 2;
         long now;
+        long lastVideoTs = -1;
+        long lastVideoArrival;
+        long lastAudioTs = -1;
+        long lastAudioArrival;
+        boolean videoReportsRefused;
+        boolean audioReportsRefused;
 
         Member(String userId, String streamKey) {
             this.userId = userId;
@@ -339,11 +352,13 @@ final class MixTask {
             } else if ("VP8".equals(videoCodec)) {
                 video = mixer.addVp8Input(userId, 0);
                 vp8 = new Vp8RtpDepacketizer((buf, off, len, timestamp, keyframe, width, height) ->
-                        video.feed(buf, off, len, timestamp, now));
+                        onFrame(buf, off, len, timestamp, keyframe));
             }
         }
 
         private void onFrame(byte[] buf, int off, int len, long timestamp, boolean keyframe) {
+            lastVideoTs = timestamp;
+            lastVideoArrival = now;
             video.feed(buf, off, len, timestamp, now);
         }
 
@@ -373,6 +388,8 @@ final class MixTask {
                         && audioRtp.payloadLength() > 0) {
                     audio.feed(audioQueue.peekBuffer(), audioRtp.payloadOffset(), audioRtp.payloadLength(),
                             audioRtp.timestamp(), nowMillis);
+                    lastAudioTs = audioRtp.timestamp();
+                    lastAudioArrival = nowMillis;
                 }
                 audioQueue.pop();
             }
@@ -393,14 +410,39 @@ final class MixTask {
             long[] a = audioReport;
             long[] v = videoReport;
             boolean moved = lowerOffset(a) | lowerOffset(v);
-            if (a != null && audio != null && (moved || a != appliedAudioReport)) {
+            // A report is judged against a frame of its track: none is applied before the track's first frame.
+            if (a != null && audio != null && lastAudioTs >= 0 && (moved || a != appliedAudioReport)) {
                 appliedAudioReport = a;
-                audio.setClockMapping(a[1], ntpMillis(a[0]) + (double) ntpToMixer);
+                if (!audioReportsRefused && plausible(a, lastAudioTs, lastAudioArrival, 48, "audio")) {
+                    audio.setClockMapping(a[1], ntpMillis(a[0]) + (double) ntpToMixer);
+                } else {
+                    audioReportsRefused = true;
+                }
             }
-            if (v != null && video != null && (moved || v != appliedVideoReport)) {
+            if (v != null && video != null && lastVideoTs >= 0 && (moved || v != appliedVideoReport)) {
                 appliedVideoReport = v;
-                video.setClockMapping(v[1], ntpMillis(v[0]) + (double) ntpToMixer);
+                if (!videoReportsRefused && plausible(v, lastVideoTs, lastVideoArrival, 90, "video")) {
+                    video.setClockMapping(v[1], ntpMillis(v[0]) + (double) ntpToMixer);
+                } else {
+                    videoReportsRefused = true;
+                }
             }
+        }
+
+        /**
+         * Whether a report's mapping puts the track's latest frame within {@value #PLAUSIBLE_MILLIS} ms of when it
+         * arrived. A report in another timestamp space than the packets (seen with libwebrtc's video through a
+         * local player) would throw every frame out of the mix as late; the track then keeps its arrival-time
+         * mapping (aligned only as well as the network delays agree) and the report is logged once.
+         */
+        private boolean plausible(long[] report, long lastTs, long lastArrival, int ticksPerMilli, String kind) {
+            long mapped = ntpMillis(report[0]) + ntpToMixer + (int) (lastTs - report[1]) / ticksPerMilli;
+            if (Math.abs(mapped - lastArrival) <= PLAUSIBLE_MILLIS) {
+                return true;
+            }
+            LOG.warn("mix {}: {}'s {} sender reports map its frames {} ms from their arrival: not used (arrival "
+                    + "times place that track)", spec.streamName(), userId, kind, mapped - lastArrival);
+            return false;
         }
 
         private boolean lowerOffset(long[] report) {
@@ -421,6 +463,7 @@ final class MixTask {
             if (local != null) {
                 local.end();
             }
+            LOG.info("mix {}: {} leaves; video {}, audio {}", spec.streamName(), userId, counts(video), counts(audio));
             if (mixer != null) {
                 if (audio != null) {
                     mixer.removeInput(audio);

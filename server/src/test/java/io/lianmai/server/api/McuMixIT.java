@@ -24,6 +24,8 @@ import io.lianmai.server.signal.SignalClient;
 import io.lianmai.store.App;
 import io.lianmai.testkit.Await;
 import io.lianmai.testkit.ExternalTools;
+import io.lianmai.testkit.LibWebRtcPeer;
+import io.lianmai.testkit.WhipClient;
 import io.lianmai.testkit.ToneDetector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -131,6 +133,50 @@ class McuMixIT {
                 FfmpegRtmp.stop(red);
                 FfmpegRtmp.stop(blue);
             }
+        }
+    }
+
+    @Test
+    void aWebRtcPublisherIsMixed() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        TrtcClient client = sdk(server, createKey(server));
+        try (SignalClient viewer = SignalClient.connect(server); LibWebRtcPeer camera = LibWebRtcPeer.publisher()) {
+            viewer.enter(server, "viewer", "webrtc-mix", null);
+            WhipClient.Result published = new WhipClient().post(
+                    server.endpoint("whip", "strRoomID=webrtc-mix", "cam", null), server.userSig("cam"),
+                    camera.createOffer());
+            assertThat(published.status()).as(published.body()).isEqualTo(201);
+            camera.acceptAnswer(published.body());
+            viewer.awaitEvent("streamAdd", "cam");
+
+            StartMCUMixTranscodeRequest numeric = start("mixwebrtc");
+            numeric.getEncodeParams().setBackgroundColor(0x00FF00L);
+            numeric.getLayoutParams().setPresetLayoutConfig(new PresetLayoutConfig[] {half("cam", 0)});
+            numeric.getLayoutParams().setPlaceHolderMode(0L);
+            StartMCUMixTranscodeByStrRoomIdRequest request = new StartMCUMixTranscodeByStrRoomIdRequest();
+            request.setSdkAppId(server.sdkAppId());
+            request.setStrRoomId("webrtc-mix");
+            request.setOutputParams(numeric.getOutputParams());
+            request.setEncodeParams(numeric.getEncodeParams());
+            request.setLayoutParams(numeric.getLayoutParams());
+            client.StartMCUMixTranscodeByStrRoomId(request);
+
+            // libwebrtc's synthetic camera (dark, a moving bar) covers the left half; the right is the background.
+            String url = server.signedLive("mixwebrtc.flv").toString();
+            Decoded[] last = new Decoded[1];
+            Await.until("the WebRTC member's picture in the mix", DEADLINE, () -> {
+                Decoded mixed = quietly(ffmpeg, url, "webrtc");
+                last[0] = mixed;
+                return mixed != null && mixed.frames >= 45 && !isColour(mixed.pixel(8, 9), 0x00FF00)
+                        && isColour(mixed.pixel(24, 9), 0x00FF00);
+            }, () -> last[0] == null ? "nothing decoded" : last[0].frames + " pictures, left "
+                    + Integer.toHexString(last[0].pixel(8, 9)) + ", right " + Integer.toHexString(last[0].pixel(24, 9)));
+
+            StopMCUMixTranscodeByStrRoomIdRequest stop = new StopMCUMixTranscodeByStrRoomIdRequest();
+            stop.setSdkAppId(server.sdkAppId());
+            stop.setStrRoomId("webrtc-mix");
+            client.StopMCUMixTranscodeByStrRoomId(stop);
+            assertThat(server.server().live().hub().isLive("mixwebrtc")).isFalse();
         }
     }
 
