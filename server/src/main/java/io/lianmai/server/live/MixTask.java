@@ -230,6 +230,12 @@ final class MixTask {
             members.values().forEach(Member::close);
             members.clear();
             if (mixer != null) {
+                // The task's whole cost is on this thread: its CPU time per output second is the mix's price.
+                double seconds = (double) mixer.framesOut() / spec0.video().fps();
+                double cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
+                LOG.info("mix {} closed: {} s of output, {} s of thread CPU ({} core)", spec.streamName(),
+                        String.format(Locale.ROOT, "%.1f", seconds), String.format(Locale.ROOT, "%.2f", cpu),
+                        String.format(Locale.ROOT, "%.2f", seconds > 0 ? cpu / seconds : 0));
                 mixer.close();
                 mixer = null;
             }
