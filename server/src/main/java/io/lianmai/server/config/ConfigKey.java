@@ -187,6 +187,17 @@ public enum ConfigKey {
             "CDN publish tasks one app may run at once on this node (each holds up to 10 push connections)."),
     CDN_MAX_TASKS("cdn.maxTasks", "1000", false,
             "CDN publish tasks on this node, all apps together."),
+    MIX_MAX_PER_APP("mix.maxPerApp", "2", false,
+            "MCU mix tasks (StartMCUMixTranscode) one app may run at once on this node; each decodes its members and "
+                    + "encodes H.264 + AAC, about half a core at 720p30."),
+    MIX_MAX_PER_NODE("mix.maxPerNode", "2", false,
+            "MCU mix tasks on this node, all apps together."),
+    MIX_MAX_VIDEO_WIDTH("mix.maxVideoWidth", "1920", false,
+            "Largest EncodeParams.VideoWidth a mix may ask for (pixels, at most 1920)."),
+    MIX_MAX_VIDEO_HEIGHT("mix.maxVideoHeight", "1920", false,
+            "Largest EncodeParams.VideoHeight a mix may ask for (pixels, at most 1920)."),
+    MIX_MAX_VIDEO_BITRATE("mix.maxVideoBitrate", "8000", false,
+            "Largest EncodeParams.VideoBitrate a mix may ask for (kbit/s)."),
     TURN_URLS("turn.urls", "", false,
             "Comma-separated TURN (and STUN) server URLs handed to clients with time-limited credentials, e.g. "
                     + "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349?transport=tcp. Empty: "

@@ -238,6 +238,11 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_IDLE_SECONDS, 1, 86_400)), hls,
                 Duration.ofSeconds(integer(settings, ConfigKey.LIVE_SIGNED_URL_SECONDS, 60, 2_592_000)),
                 integer(settings, ConfigKey.LIVE_MAX_TRANSCODES_PER_APP, 1, 10_000), cdn,
+                new MixConfig(integer(settings, ConfigKey.MIX_MAX_PER_APP, 1, 10_000),
+                        integer(settings, ConfigKey.MIX_MAX_PER_NODE, 1, 10_000),
+                        integer(settings, ConfigKey.MIX_MAX_VIDEO_WIDTH, 64, 1920),
+                        integer(settings, ConfigKey.MIX_MAX_VIDEO_HEIGHT, 64, 1920),
+                        integer(settings, ConfigKey.MIX_MAX_VIDEO_BITRATE, 100, 100_000)),
                 Duration.ofMillis(integer(settings, ConfigKey.LIVE_MERGE_WINDOW_MS, 0,
                         (int) LiveConfig.MAX_MERGE_WINDOW.toMillis())));
         LimitsConfig limits = new LimitsConfig(

@@ -14,12 +14,13 @@ import java.time.Duration;
  * @param signedUrlLifetime how long the signed playback URLs handed to room members stay valid
  * @param maxTranscodesPerApp room members' streams of one app bridged to live output at once
  * @param cdn CDN relays (StartPublishCdnStream)
+ * @param mix MCU mix tasks (StartMCUMixTranscode)
  * @param mergeWindow how long a player's first queued tag waits for more before its tags are written together (one
  *                    write and one flush per window per player, as SRS's {@code mw_latency}); zero writes on the
  *                    player's event loop's next turn
  */
 public record LiveConfig(long maxPlayerBacklogBytes, Duration idle, HlsConfig hls, Duration signedUrlLifetime,
-                         int maxTranscodesPerApp, CdnConfig cdn, Duration mergeWindow) {
+                         int maxTranscodesPerApp, CdnConfig cdn, MixConfig mix, Duration mergeWindow) {
     /** Longest merge window: players start to stutter well before a second of added delay. */
     public static final Duration MAX_MERGE_WINDOW = Duration.ofSeconds(1);
 
@@ -28,7 +29,7 @@ public record LiveConfig(long maxPlayerBacklogBytes, Duration idle, HlsConfig hl
      * a 33 ms merge window: one frame at 30 fps of added delay at most.
      */
     public static final LiveConfig DEFAULT = new LiveConfig(4L * 1024 * 1024, Duration.ofSeconds(30),
-            HlsConfig.DEFAULT, Duration.ofHours(6), 10, CdnConfig.DEFAULT, Duration.ofMillis(33));
+            HlsConfig.DEFAULT, Duration.ofHours(6), 10, CdnConfig.DEFAULT, MixConfig.DEFAULT, Duration.ofMillis(33));
 
     public LiveConfig {
         if (mergeWindow.isNegative() || mergeWindow.compareTo(MAX_MERGE_WINDOW) > 0) {
@@ -39,6 +40,6 @@ public record LiveConfig(long maxPlayerBacklogBytes, Duration idle, HlsConfig hl
 
     /** This configuration with players' writes merged over {@code window}. */
     public LiveConfig withMergeWindow(Duration window) {
-        return new LiveConfig(maxPlayerBacklogBytes, idle, hls, signedUrlLifetime, maxTranscodesPerApp, cdn, window);
+        return new LiveConfig(maxPlayerBacklogBytes, idle, hls, signedUrlLifetime, maxTranscodesPerApp, cdn, mix, window);
     }
 }

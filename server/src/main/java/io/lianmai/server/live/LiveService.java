@@ -113,6 +113,8 @@ public final class LiveService implements AutoCloseable {
     private RtmpServer rtmp;
     private int rtmpPort = -1;
     private volatile LiveBridges bridges;
+    /** The MCU mixes (null until {@link #bridgeRooms}). */
+    private volatile MixTasks mixes;
     /** The rooms, for the removed users an RTMP push is refused (null until {@link #bridgeRooms}). */
     private volatile RoomRegistry rooms;
 
@@ -128,7 +130,8 @@ public final class LiveService implements AutoCloseable {
         this.clock = clock;
         this.hub = new LiveStreamHub(PooledByteBufAllocator.DEFAULT, clock);
         this.mergers = new WriteMergers(config.mergeWindow().toNanos());
-        this.gate = new PlaybackGate(apps, () -> bridges, clock);
+        this.gate = new PlaybackGate(apps, () -> bridges,
+                name -> mixes == null ? java.util.Optional.empty() : mixes.appOf(name), clock);
         this.playbackUrls = new PlaybackUrls(apps, config.signedUrlLifetime(), clock);
         this.hls = new HlsRoutes(vertx, hub, config.hls(), clock, gate);
         // DNS lookups of CDN hosts block: they run on Vert.x worker threads, never on the RTMP event loop.
@@ -157,6 +160,13 @@ public final class LiveService implements AutoCloseable {
         this.rooms = rooms;
         bridges = new LiveBridges(hub, media, rooms, clock, config.idle().toMillis(), config.maxTranscodesPerApp(),
                 name -> publishing.getOrDefault(name, Privileges.none()));
+        mixes = new MixTasks(hub, media, rooms, cdnTasks, config.mix(), clock);
+        rooms.addObserver(mixes);
+    }
+
+    /** The MCU mixes ({@code StartMCUMixTranscode}); null until {@link #bridgeRooms}. */
+    public MixTasks mixes() {
+        return mixes;
     }
 
     /** The bridges between live streams and rooms (null until {@link #bridgeRooms}). */
@@ -547,6 +557,9 @@ public final class LiveService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (mixes != null) {
+            mixes.close();
+        }
         if (bridges != null) {
             bridges.close();
         }

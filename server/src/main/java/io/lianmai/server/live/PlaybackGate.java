@@ -6,7 +6,9 @@ import io.lianmai.server.http.ServerErrors;
 import io.lianmai.store.App;
 import io.lianmai.store.AppLookup;
 import java.time.Clock;
+import io.lianmai.common.SdkAppId;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -65,15 +67,20 @@ public final class PlaybackGate {
 
     private final AppLookup apps;
     private final Supplier<LiveBridges> bridges;
+    private final Function<String, Optional<SdkAppId>> otherOutputs;
     private final Clock clock;
 
     /**
      * @param apps    finds an app without blocking (the app directory)
      * @param bridges the room bridges, or null while rooms are not bridged (read on every call)
+     * @param otherOutputs the app of a live stream whose name is not a room stream's (an MCU mix's
+     *     {@code OutputParams.StreamId}), if one publishes it now
      */
-    public PlaybackGate(AppLookup apps, Supplier<LiveBridges> bridges, Clock clock) {
+    public PlaybackGate(AppLookup apps, Supplier<LiveBridges> bridges,
+            Function<String, Optional<SdkAppId>> otherOutputs, Clock clock) {
         this.apps = apps;
         this.bridges = bridges;
+        this.otherOutputs = otherOutputs;
         this.clock = clock;
     }
 
@@ -86,7 +93,10 @@ public final class PlaybackGate {
     public Decision check(String streamName, String txSecret, String txTime, boolean startOnDemand) {
         Optional<LiveStreamName> name = LiveStreamName.tryParse(streamName);
         if (name.isEmpty()) {
-            return new Decision(Outcome.NOT_FOUND, "stream " + streamName + " is not live");
+            // An MCU mix's output: live while its task runs, under its app's key; nothing starts on demand.
+            Optional<SdkAppId> mixApp = streamName == null ? Optional.empty() : otherOutputs.apply(streamName);
+            return mixApp.map(app -> verify(apps.find(app), streamName, txSecret, txTime))
+                    .orElseGet(() -> new Decision(Outcome.NOT_FOUND, "stream " + streamName + " is not live"));
         }
         Decision decision = verify(apps.find(name.get().app()), streamName, txSecret, txTime);
         return decision.allowed() && startOnDemand ? startOnDemand(decision, streamName) : decision;
