@@ -58,9 +58,4 @@ final class CaptureClock {
     long rtpAt(double wallMillis) {
         return Math.round((wallMillis - origin()) * ticksPerSecond / 1000.0) & 0xFFFF_FFFFL;
     }
-
-    /** The RTP timestamp of the latest report. */
-    long lastRtp() {
-        return lastRtp;
-    }
 }
