@@ -25,7 +25,7 @@ import java.util.concurrent.Executor;
  * <p>A link ends when its initiator disconnects it, when either anchor leaves (for any reason) or stops being an
  * anchor, or when a mirror is removed from its room (kicked, the room dismissed, a member with the same userID
  * entering). Each anchor is in at most one link at a time, and an initiator starts at most one link per
- * {@link #MIN_CONNECT_INTERVAL} (a join and leave broadcast to two whole rooms is not to be flooded).
+ * {@link RoomConfig#pkMinConnectInterval} (a join and leave broadcast to two whole rooms is not to be flooded).
  *
  * <p>Thread-safety: every change runs on {@code serial}, one at a time, and takes one room's lock at a time, never
  * two; what the rooms tell this class (it is their {@link RoomObserver} and its mirrors' listener) arrives under a
@@ -33,9 +33,6 @@ import java.util.concurrent.Executor;
  * that state changes, so a change missed or seen twice is mended by the next copy.
  */
 public final class CrossRoomLinks implements RoomObserver {
-    /** Fewest time between two links one anchor starts. */
-    public static final Duration MIN_CONNECT_INTERVAL = Duration.ofSeconds(1);
-
     /** Where the media consequences of a mirror's streams ending go (the server ends sessions and live output). */
     public interface MirrorOutputs {
         /**
@@ -172,9 +169,10 @@ public final class CrossRoomLinks implements RoomObserver {
         }
         Instant now = clock.instant();
         Instant last = lastConnect.get(from);
-        if (last != null && now.isBefore(last.plus(MIN_CONNECT_INTERVAL))) {
+        Duration interval = rooms.config().pkMinConnectInterval();
+        if (last != null && now.isBefore(last.plus(interval))) {
             throw new RoomException(RoomError.PK_REACH_MAX, "cross-room PKs started too fast: at most one per "
-                    + MIN_CONNECT_INTERVAL.toMillis() + " ms");
+                    + interval.toMillis() + " ms (room.pkMinConnectIntervalMs)");
         }
         Room other = rooms.find(otherRoom).orElseThrow(() -> new RoomException(RoomError.PK_ROOM_NOT_FOUND,
                 "room " + otherRoom.roomKey() + " does not exist in this app"));
@@ -210,7 +208,7 @@ public final class CrossRoomLinks implements RoomObserver {
             throw e;
         }
         lastConnect.put(from, now);
-        lastConnect.entrySet().removeIf(entry -> !now.isBefore(entry.getValue().plus(MIN_CONNECT_INTERVAL))
+        lastConnect.entrySet().removeIf(entry -> !now.isBefore(entry.getValue().plus(rooms.config().pkMinConnectInterval()))
                 && !entry.getKey().equals(from));
         // Either anchor may have gone meanwhile: its leave is queued behind this task, or sync finds it gone.
         sync(link);

@@ -14,9 +14,11 @@ import java.time.Duration;
  *     Wi-Fi to mobile hand-over
  * @param messageMaxBytes largest custom message, in UTF-8 bytes: 1 KiB as TRTC
  * @param messagesPerSecond custom messages a member may send per second (burst and sustained): 30 as TRTC
+ * @param pkMinConnectInterval fewest time between two cross-room PKs one anchor starts: 1 s, so that connect and
+ *     disconnect in a loop cannot flood two whole rooms with join and leave events; zero allows any rate
  */
 public record RoomConfig(int rtcMaxMembers, int rtcMaxPublishers, int liveMaxAnchors, int liveMaxAudience,
-        Duration resumeGrace, int messageMaxBytes, int messagesPerSecond) {
+        Duration resumeGrace, int messageMaxBytes, int messagesPerSecond, Duration pkMinConnectInterval) {
 
     public RoomConfig {
         requirePositive(rtcMaxMembers, "rtcMaxMembers");
@@ -30,17 +32,20 @@ public record RoomConfig(int rtcMaxMembers, int rtcMaxPublishers, int liveMaxAnc
         }
         requirePositive(messageMaxBytes, "messageMaxBytes");
         requirePositive(messagesPerSecond, "messagesPerSecond");
+        if (pkMinConnectInterval.isNegative()) {
+            throw new IllegalArgumentException("pkMinConnectInterval must not be negative");
+        }
     }
 
     /** TRTC's numbers. */
     public static RoomConfig defaults() {
-        return new RoomConfig(300, 50, 50, 0, Duration.ofSeconds(20), 1024, 30);
+        return new RoomConfig(300, 50, 50, 0, Duration.ofSeconds(20), 1024, 30, Duration.ofSeconds(1));
     }
 
     /** The same limits with another grace period. */
     public RoomConfig withResumeGrace(Duration grace) {
         return new RoomConfig(rtcMaxMembers, rtcMaxPublishers, liveMaxAnchors, liveMaxAudience, grace,
-                messageMaxBytes, messagesPerSecond);
+                messageMaxBytes, messagesPerSecond, pkMinConnectInterval);
     }
 
     private static void requirePositive(int value, String name) {

@@ -258,7 +258,7 @@ class CrossRoomLinksTest extends RoomRegistryFixture {
         assertRefused(links.connect(carol, A, user("alice")), -102047);
         join(links.disconnect(aliceMember));
         assertRefused(links.connect(aliceMember, B, user("bob")), -102032);
-        clock.advance(CrossRoomLinks.MIN_CONNECT_INTERVAL);
+        clock.advance(RoomConfig.defaults().pkMinConnectInterval());
         connect(aliceMember, B, "bob");
     }
 

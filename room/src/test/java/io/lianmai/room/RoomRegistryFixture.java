@@ -17,7 +17,7 @@ abstract class RoomRegistryFixture {
 
     final FakeClock clock = new FakeClock();
     final RoomRegistry registry = new LocalRoomRegistry(
-            new RoomConfig(300, 50, 50, 0, Duration.ofSeconds(20), 1024, 30), clock, new Random(1));
+            new RoomConfig(300, 50, 50, 0, Duration.ofSeconds(20), 1024, 30, Duration.ofSeconds(1)), clock, new Random(1));
 
     Entered enter(String userId, RecordingListener listener) {
         return registry.enter(new EnterRequest(ROOM, Scene.RTC, user(userId), Role.ANCHOR, Privileges.all(), listener));

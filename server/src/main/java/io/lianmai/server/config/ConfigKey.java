@@ -108,6 +108,9 @@ public enum ConfigKey {
             "Anchors of a live room (enter as anchor or switchRole); the next fails with -3301. TRTC's limit."),
     ROOM_LIVE_MAX_AUDIENCE("room.liveMaxAudience", "0", false,
             "Audience members of a live room; 0 means unbounded (what the machine can carry)."),
+    ROOM_PK_MIN_CONNECT_INTERVAL("room.pkMinConnectIntervalMs", "1000", false,
+            "Fewest milliseconds between two cross-room PKs (connectOtherRoom) one anchor starts; a sooner one fails "
+                    + "with -102032. 0 allows any rate."),
     ROOM_RESUME_GRACE("room.resumeGraceSeconds", "20", false,
             "How long a member whose signalling socket dropped stays in its room and may resume; then it leaves "
                     + "with reason timeout."),

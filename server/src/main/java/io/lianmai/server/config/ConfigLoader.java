@@ -213,7 +213,8 @@ public final class ConfigLoader {
                 integer(settings, ConfigKey.ROOM_LIVE_MAX_ANCHORS, 1, 1_000_000),
                 integer(settings, ConfigKey.ROOM_LIVE_MAX_AUDIENCE, 0, Integer.MAX_VALUE),
                 Duration.ofSeconds(integer(settings, ConfigKey.ROOM_RESUME_GRACE, 0, 3600)),
-                defaults.messageMaxBytes(), defaults.messagesPerSecond());
+                defaults.messageMaxBytes(), defaults.messagesPerSecond(),
+                Duration.ofMillis(integer(settings, ConfigKey.ROOM_PK_MIN_CONNECT_INTERVAL, 0, 3_600_000)));
         SignalConfig signal = new SignalConfig(
                 Duration.ofMillis(integer(settings, ConfigKey.SIGNAL_HEARTBEAT_INTERVAL, 100, 600_000)),
                 Duration.ofSeconds(integer(settings, ConfigKey.SIGNAL_ENTER_TIMEOUT, 1, 3600)),

@@ -116,6 +116,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void crossRoomPkRateIsOneASecondByDefaultAndConfigurable() {
+        assertThat(load(Map.of(), Map.of()).room().pkMinConnectInterval()).hasSeconds(1);
+        assertThat(load(Map.of("LIANMAI_ROOM_PK_MIN_CONNECT_INTERVAL_MS", "250"), Map.of()).room()
+                .pkMinConnectInterval()).hasMillis(250);
+        assertThat(load(Map.of(), Map.of("room.pkMinConnectIntervalMs", "0")).room().pkMinConnectInterval()).isZero();
+        for (String bad : new String[] {"-1", "3600001", "1s", ""}) {
+            assertThatThrownBy(() -> load(Map.of(), Map.of("room.pkMinConnectIntervalMs", bad)))
+                    .as("room.pkMinConnectIntervalMs=%s", bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("room.pkMinConnectIntervalMs");
+        }
+    }
+
+    @Test
     void turnServersNeedWellFormedUrlsAndASecretThatIsNeverShown() {
         assertThat(load(Map.of(), Map.of()).turn().urls()).isEmpty();
         TurnConfig turn = load(Map.of("LIANMAI_TURN_SECRET", "s3cret"), Map.of("turn.urls",

@@ -106,6 +106,11 @@ class DemoCallChromiumIT {
         }
     }
 
+    /**
+     * Four browsers on two cores each encode one camera and decode three: measured here, the last page's three
+     * streams decode 25–35 s after its subscriptions when other builds share the machine (≈ 15 s alone), so each
+     * page gets 90 s, and a page that does not get there names every page's events, players and connections.
+     */
     @Test
     void fourPeopleInOneRoomSeeEveryone() {
         List<HeadlessChromium> pages = new java.util.ArrayList<>();
@@ -115,8 +120,18 @@ class DemoCallChromiumIT {
                 pages.add(page);
                 page.open(server.url("/multi.html?roomID=4444&userID=member" + i).toString());
             }
-            for (HeadlessChromium page : pages) {
-                page.await("three remote videos decoding", Duration.ofSeconds(40), () -> streamsDecoding(page) >= 3);
+            for (int i = 0; i < pages.size(); i++) {
+                HeadlessChromium page = pages.get(i);
+                try {
+                    page.await("member" + (i + 1) + ": three remote videos decoding", Duration.ofSeconds(90),
+                            () -> streamsDecoding(page) >= 3);
+                } catch (AssertionError e) {
+                    StringBuilder state = new StringBuilder(e.getMessage());
+                    for (int j = 0; j < pages.size(); j++) {
+                        state.append("\nmember").append(j + 1).append(": ").append(BrowserMedia.describe(pages.get(j)));
+                    }
+                    throw new AssertionError(state.toString(), e);
+                }
             }
         } finally {
             for (HeadlessChromium page : pages) {

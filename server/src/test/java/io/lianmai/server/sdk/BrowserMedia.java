@@ -72,6 +72,30 @@ public final class BrowserMedia {
         return ((Number) counts(page).get(3)).doubleValue();
     }
 
+    /**
+     * What a test that failed needs to know about a page: the SDK's events and players, and every peer connection's
+     * state with what it received, for the failure message.
+     */
+    public static String describe(HeadlessChromium page) {
+        try {
+            return String.valueOf(page.asyncScript(DESCRIBE));
+        } catch (RuntimeException e) {
+            return "(page not readable: " + e + ")";
+        }
+    }
+
+    private static final String DESCRIBE = "const done = arguments[arguments.length - 1];"
+            + "(async () => { const out = {events: (window.__events || []).map(e => e.name).join(','),"
+            + "  players: window.__trtc ? JSON.stringify(window.__trtc.getPlayerList().map(p => [p.streamID,"
+            + "    p.hasVideo, p.muteVideo, p.hasAudio, p.muteAudio])) : 'no sdk', pcs: []};"
+            + "  for (const pc of (window.__pcs || [])) { const s = {state: pc.connectionState, ice: pc.iceConnectionState,"
+            + "    signaling: pc.signalingState, tx: pc.getTransceivers().map(t => t.direction + ':'"
+            + "      + (t.receiver.track ? t.receiver.track.kind : '-')).join(' '), in: []};"
+            + "    try { (await pc.getStats()).forEach(r => { if (r.type === 'inbound-rtp') s.in.push(r.kind + ' pkts='"
+            + "      + r.packetsReceived + ' frames=' + (r.framesDecoded || 0) + ' ssrc=' + r.ssrc); }); } catch (e) { }"
+            + "    out.pcs.push(s); }"
+            + "  return JSON.stringify(out); })().then(done, e => done('describe failed: ' + e));";
+
     /** How many received streams have decoded at least a few frames. */
     public static long streamsDecoding(HeadlessChromium page) {
         return ((Number) counts(page).get(2)).longValue();

@@ -172,7 +172,7 @@ class CrossRoomPkIT {
         return SignalClient.data().put("scene", "live").put("role", role);
     }
 
-    /** CrossRoomLinks.MIN_CONNECT_INTERVAL is one second. */
+    /** room.pkMinConnectIntervalMs is one second by default. */
     private static void pauseOverConnectInterval() {
         try {
             Thread.sleep(1_100);
