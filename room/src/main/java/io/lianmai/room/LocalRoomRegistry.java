@@ -226,6 +226,13 @@ public final class LocalRoomRegistry implements RoomRegistry {
                 each.onTracksChanged(room, userId, type, before, after, at);
             }
         }
+
+        @Override
+        public void onMirrorChanged(RoomKey room, UserId userId, Instant at) {
+            for (RoomObserver each : observers) {
+                each.onMirrorChanged(room, userId, at);
+            }
+        }
     }
 
     /** What the rooms tell this registry, under their own locks: only the concurrent maps change here. */

@@ -706,7 +706,8 @@ public final class Room {
 
     /**
      * Shows anchor {@code userId} of room {@code otherRoom} here, publishing nothing yet: others get {@code userJoin}.
-     * Not told to {@link RoomObserver}s: the anchor is not a session of this room (no callbacks, no history).
+     * Told to {@link RoomObserver}s only as {@link RoomObserver#onMirrorChanged}: the anchor is not a session of this
+     * room (no callbacks, no history).
      *
      * @throws RoomException {@link RoomError#PK_FAILED} when the room closed, a member has that userID, or the
      *     room has its most anchors; {@link RoomError#PK_NOT_SUPPORTED} for an {@code rtc} room
@@ -719,6 +720,7 @@ public final class Room {
                     new MessageRateLimiter(1, clock.instant()), new MessageRateLimiter(1, clock.instant()), otherRoom);
             members.put(userId, mirror);
             broadcastLocked(mirror, new RoomEvent.UserJoin(userId, Role.ANCHOR));
+            owner.observer().onMirrorChanged(key, userId, clock.instant());
         } finally {
             lock.unlock();
         }
@@ -772,12 +774,14 @@ public final class Room {
             if (mirror == null || !mirror.otherRoom().equals(Optional.of(otherRoom))) {
                 return;
             }
+            boolean changed = false;
             for (StreamType type : StreamType.values()) {
                 Member.Publication before = mirror.publishedLocked().get(type);
                 Member.Publication now = publications.get(type);
                 if (before != null && (now == null || !before.sessionId().equals(now.sessionId()))) {
                     endMirrorStreamLocked(mirror, type);
                     before = null;
+                    changed = true;
                 }
                 if (now == null) {
                     continue;
@@ -786,10 +790,15 @@ public final class Room {
                 if (before == null) {
                     mirror.publishedLocked().put(type, new Member.Publication(now.sessionId(), audio, now.video()));
                     broadcastLocked(mirror, new RoomEvent.StreamAdd(userId, type, audio, now.video()));
+                    changed = true;
                 } else if (before.audio() != audio || before.video() != now.video()) {
                     mirror.publishedLocked().put(type, new Member.Publication(now.sessionId(), audio, now.video()));
                     broadcastLocked(mirror, new RoomEvent.StreamUpdate(userId, type, audio, now.video()));
+                    changed = true;
                 }
+            }
+            if (changed) {
+                owner.observer().onMirrorChanged(key, userId, clock.instant());
             }
         } finally {
             lock.unlock();
@@ -836,6 +845,7 @@ public final class Room {
         mirror.markRemovedLocked();
         broadcastLocked(mirror, new RoomEvent.UserLeave(mirror.userId(), reason));
         mirror.listenerLocked().onMemberRemoved(mirror, reason);
+        owner.observer().onMirrorChanged(key, mirror.userId(), clock.instant());
     }
 
     /**

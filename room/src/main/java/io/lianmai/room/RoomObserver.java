@@ -50,6 +50,14 @@ public interface RoomObserver {
     }
 
     /**
+     * What the room shows of another room's anchor {@code userId} in a cross-room PK changed: the anchor came, its
+     * streams shown here changed, or it went. Such a mirror is no member of this room for the methods above
+     * (callbacks and history count a room's own sessions); what plays everything a room shows, a mix, watches this.
+     */
+    default void onMirrorChanged(RoomKey room, UserId userId, Instant at) {
+    }
+
+    /**
      * The tracks a member publishes in one stream.
      *
      * @param audio whether audio is sent (the main stream only)

@@ -87,7 +87,7 @@ class CrossRoomLinksTest extends RoomRegistryFixture {
     }
 
     @Test
-    void observersAreNotToldOfMirrors() {
+    void observersAreToldOfMirrorsOnlyAsMirrorChanges() {
         List<String> seen = new ArrayList<>();
         registry.addObserver(new RoomObserver() {
             @Override
@@ -107,12 +107,23 @@ class CrossRoomLinksTest extends RoomRegistryFixture {
                     Tracks after, Instant at) {
                 seen.add("tracks " + room.roomKey() + "/" + userId);
             }
+
+            @Override
+            public void onMirrorChanged(RoomKey room, UserId userId, Instant at) {
+                seen.add("mirror " + room.roomKey() + "/" + userId);
+            }
         });
         connect(aliceMember, B, "bob");
+        assertThat(seen).as("each mirror comes, then shows its anchor's stream").containsExactlyInAnyOrder(
+                "mirror r100/bob", "mirror r100/bob", "mirror r200/alice", "mirror r200/alice");
+        seen.clear();
         aliceMember.room().mute(aliceMember, StreamType.MAIN, false, null);
+        drain();
         join(links.disconnect(aliceMember));
-        // Only alice's own mute, in her own room: the mirrors are no sessions of the rooms that show them.
-        assertThat(seen).containsExactly("tracks r100/alice");
+        // alice's own mute in her own room as a member's; in room B only as her mirror's change, then both go. The
+        // mirrors are no sessions of the rooms that show them (no callbacks, no history).
+        assertThat(seen).containsExactly("tracks r100/alice", "mirror r200/alice", "mirror r100/bob",
+                "mirror r200/alice");
     }
 
     @Test

@@ -244,6 +244,12 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         refreshLater(room);
     }
 
+    /** A cross-room PK's anchor shown in the room is mixed like a member (TRTC's PK picture on CDN). */
+    @Override
+    public void onMirrorChanged(RoomKey room, UserId userId, Instant at) {
+        refreshLater(room);
+    }
+
     @Override
     public void onTracksChanged(RoomKey room, UserId userId, StreamType type, Tracks before, Tracks after,
             Instant at) {

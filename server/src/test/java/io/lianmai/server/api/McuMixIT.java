@@ -180,6 +180,65 @@ class McuMixIT {
         }
     }
 
+    /**
+     * A PK picture: alice (WebRTC, libwebrtc's dark synthetic camera) in live room 7301 connects to bob, an RTMP
+     * anchor (blue, {@value #RIGHT_HZ} Hz) of room 7302; room 7301's mix has alice on the left and bob — the other
+     * room's anchor, played from his own room — on the right, with his tone. When the PK ends his half turns to the
+     * background.
+     */
+    @Test
+    void aCrossRoomPkAnchorIsMixedInTheOtherRoom() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        TrtcClient client = sdk(server, createKey(server));
+        try (SignalClient alice = SignalClient.connect(server); SignalClient fanA = SignalClient.connect(server);
+                SignalClient fanB = SignalClient.connect(server); LibWebRtcPeer camera = LibWebRtcPeer.publisher()) {
+            alice.enter(server, "pkalice", "7301", SignalClient.data().put("scene", "live").put("role", "anchor"));
+            fanA.enter(server, "pkfanA", "7301", SignalClient.data().put("scene", "live").put("role", "audience"));
+            fanB.enter(server, "pkfanB", "7302", SignalClient.data().put("scene", "live").put("role", "audience"));
+            JsonNode published = alice.ok("publish", SignalClient.data().put("streamType", "main")
+                    .put("offer", camera.createOffer()).put("audio", true).put("video", true));
+            camera.acceptAnswer(published.path("answer").asText());
+            fanA.awaitEvent("streamAdd", "pkalice");
+            String bobStream = server.sdkAppId() + "_7302_pkbob_main";
+            Process bob = FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, bobStream, server.userSig("pkbob")), 120,
+                    dir.resolve("pkbob.log"), "color=c=blue:size=320x240:rate=30",
+                    "sine=frequency=" + RIGHT_HZ + ":sample_rate=44100");
+            try {
+                fanB.awaitEvent("streamAdd", "pkbob");
+                alice.ok("connectOtherRoom", SignalClient.data().put("roomID", 7302).put("userID", "pkbob"));
+                fanA.awaitEvent("streamAdd", "pkbob");
+
+                StartMCUMixTranscodeRequest request = start("mixpk7301");
+                request.setRoomId(7301L);
+                request.getEncodeParams().setBackgroundColor(0x00FF00L);
+                request.getLayoutParams().setPlaceHolderMode(0L);
+                request.getLayoutParams().setPresetLayoutConfig(new PresetLayoutConfig[] {half("pkalice", 0),
+                        half("pkbob", 320)});
+                client.StartMCUMixTranscode(request);
+                String url = server.signedLive("mixpk7301.flv").toString();
+                Decoded[] last = new Decoded[1];
+                Await.until("both anchors of the PK in room 7301's mix", DEADLINE, () -> {
+                    Decoded mixed = quietly(ffmpeg, url, "pk");
+                    last[0] = mixed;
+                    return mixed != null && !isColour(mixed.pixel(8, 9), 0x00FF00)
+                            && isColour(mixed.pixel(24, 9), 0x0000FF) && mixed.toneShare(RIGHT_HZ) > 0.15;
+                }, () -> last[0] == null ? "nothing decoded" : "left " + Integer.toHexString(last[0].pixel(8, 9))
+                        + ", right " + Integer.toHexString(last[0].pixel(24, 9)) + ", bob's tone "
+                        + last[0].toneShare(RIGHT_HZ));
+
+                alice.ok("disconnectOtherRoom", SignalClient.data());
+                fanA.awaitEvent("userLeave", "pkbob");
+                Await.until("bob's half turns to the background after the PK", DEADLINE, () -> {
+                    Decoded after = quietly(ffmpeg, url, "pk-after");
+                    last[0] = after;
+                    return after != null && isColour(after.pixel(24, 9), 0x00FF00) && after.toneShare(RIGHT_HZ) < 0.05;
+                }, () -> last[0] == null ? "nothing decoded" : "right " + Integer.toHexString(last[0].pixel(24, 9)));
+            } finally {
+                FfmpegRtmp.stop(bob);
+            }
+        }
+    }
+
     @Test
     void theMixEndsWithItsRoom() throws Exception {
         TrtcClient client = sdk(server, createKey(server));
