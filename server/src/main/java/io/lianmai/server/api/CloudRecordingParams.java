@@ -7,7 +7,9 @@ import io.lianmai.server.config.MixConfig;
 import io.lianmai.server.recording.CloudRecordings;
 import io.lianmai.server.recording.RecordingFileNames;
 import io.lianmai.server.recording.RecordingParams;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads and checks the cloud recording actions' fields ({@code RecordParams}, {@code SubscribeStreamUserIds},
@@ -29,7 +31,7 @@ final class CloudRecordingParams {
     static final String RESOURCE_INSUFFICIENT = "ResourceInsufficient.RequestRejection";
     static final String INVALID_MIX_TRANSCODE = "InvalidParameter.MixTranscodeParams";
     static final String INVALID_MIX_LAYOUT = "InvalidParameter.MixLayoutParams";
-    private static final java.util.regex.Pattern COLOUR = java.util.regex.Pattern.compile("#[0-9A-Fa-f]{6}");
+    private static final Pattern COLOUR = Pattern.compile("#[0-9A-Fa-f]{6}");
 
     /** TRTC's {@code RecordParams} as sent; null fields take TRTC's defaults. */
     record Wire(@JsonProperty("RecordMode") Integer recordMode,
@@ -201,7 +203,7 @@ final class CloudRecordingParams {
         }
         String main = present(params.maxResolutionUserId())
                 ? layoutUser(params.maxResolutionUserId(), "MixLayoutParams.MaxResolutionUserId") : null;
-        List<RecordingParams.MixRegion> regions = new java.util.ArrayList<>();
+        List<RecordingParams.MixRegion> regions = new ArrayList<>();
         if (mode == RecordingParams.Mix.CUSTOM) {
             regions = regions(params.mixLayoutList(), width, height);
         } else if (params.mixLayoutList() != null && !params.mixLayoutList().isEmpty()) {
@@ -220,7 +222,7 @@ final class CloudRecordingParams {
             throw new RestApiException(INVALID_MIX_LAYOUT, "MixLayoutParams.MixLayoutList: at most "
                     + io.lianmai.codec.mix.MixLayout.MAX_MEMBERS + " entries");
         }
-        List<RecordingParams.MixRegion> regions = new java.util.ArrayList<>();
+        List<RecordingParams.MixRegion> regions = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             MixLayout entry = list.get(i);
             String field = "MixLayoutParams.MixLayoutList[" + i + "]";
@@ -312,7 +314,7 @@ final class CloudRecordingParams {
             throw new RestApiException(INVALID_SUBSCRIBE, field + "." + name + " must be an array of at most "
                     + RecordingParams.Subscription.MAX_ENTRIES + " userIDs");
         }
-        java.util.ArrayList<String> ids = new java.util.ArrayList<>();
+        java.util.ArrayList<String> ids = new ArrayList<>();
         for (JsonNode entry : node) {
             String id = entry.isTextual() ? entry.asText() : "";
             String checked = id.endsWith(".*$") ? id.substring(0, id.length() - 3) : id;

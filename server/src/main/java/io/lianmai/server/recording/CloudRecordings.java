@@ -7,6 +7,7 @@ import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.config.MixConfig;
 import io.lianmai.server.live.LiveBridges;
 import io.lianmai.server.live.MixTasks;
 import io.lianmai.store.CloudRecordingStore;
@@ -379,7 +380,7 @@ public final class CloudRecordings implements AutoCloseable {
     }
 
     /** The limits a mixed recording's output is checked against (size, bit rate): the MCU mix's. */
-    public io.lianmai.server.config.MixConfig mixLimits() {
+    public MixConfig mixLimits() {
         return mixes.config();
     }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,7 +146,7 @@ final class RecordingTask {
      * lists, the mix is told the publishing members they allow (again whenever that set changes).
      */
     private void checkMixed(List<MemberInfo> members, RecordingParams current, long now) {
-        Set<String> users = new java.util.LinkedHashSet<>();
+        Set<String> users = new LinkedHashSet<>();
         for (MemberInfo member : members) {
             String user = member.userId().value();
             if (!user.equals(userId) && member.main().isPresent() && current.mixes(user)) {
