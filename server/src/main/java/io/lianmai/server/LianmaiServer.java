@@ -156,7 +156,7 @@ public final class LianmaiServer implements AutoCloseable {
             // Cloud recording: tasks a previous run left running resume now (docs/recording.md).
             recordings = new CloudRecordings(config.recording(),
                     new LocalRecordingStorage(config.recording().directory()), store.cloudRecordings(), rooms,
-                    live.bridges(), live.hub(), new RecordingEvents(callbacks.outbox(), apps,
+                    live.bridges(), live.hub(), live.mixes(), new RecordingEvents(callbacks.outbox(), apps,
                             callbacks.sender()::wake), clock);
             recordings.start();
             // A disabled app's members leave their rooms, whichever process disabled it.

@@ -8,14 +8,15 @@ import io.lianmai.common.UserId;
 import io.lianmai.server.recording.CloudRecordings;
 
 /**
- * {@code CreateCloudRecording}: starts recording a room, each subscribed member's streams to their own files in the
- * node's recording directory (single-stream mode; mixed mode, RecordMode 2, is refused until the mixer lands).
- * The room need not exist yet: the task waits for streams up to MaxIdleTime. See docs/recording.md.
+ * {@code CreateCloudRecording}: starts recording a room into the node's recording directory, each subscribed
+ * member's streams to their own files (RecordMode 1) or the members mixed into one file (RecordMode 2, composed as
+ * MixTranscodeParams and MixLayoutParams say). The room need not exist yet: the task waits for streams up to
+ * MaxIdleTime. See docs/recording.md.
  */
 final class CreateCloudRecording implements RestAction<CreateCloudRecording.Request> {
     /**
-     * The request as TRTC names it. StorageParams (COS, VOD), MixTranscodeParams, MixLayoutParams,
-     * ResourceExpiredHour and PrivateMapKey are accepted and ignored: files stay in {@code recording.dir}.
+     * The request as TRTC names it. StorageParams (COS, VOD), ResourceExpiredHour and PrivateMapKey are accepted and
+     * ignored: files stay in {@code recording.dir}. MixTranscodeParams and MixLayoutParams count in mixed mode only.
      */
     record Request(@JsonProperty("SdkAppId") long sdkAppId,
                    @JsonProperty("RoomId") JsonNode roomId,
@@ -23,7 +24,9 @@ final class CreateCloudRecording implements RestAction<CreateCloudRecording.Requ
                    @JsonProperty("UserId") String userId,
                    @JsonProperty("UserSig") String userSig,
                    @JsonProperty("RecordParams") CloudRecordingParams.Wire recordParams,
-                   @JsonProperty("StorageParams") JsonNode storageParams) {
+                   @JsonProperty("StorageParams") JsonNode storageParams,
+                   @JsonProperty("MixTranscodeParams") CloudRecordingParams.MixTranscodeParams mixTranscodeParams,
+                   @JsonProperty("MixLayoutParams") CloudRecordingParams.MixLayoutParams mixLayoutParams) {
     }
 
     /** The answer: the task to describe, modify or delete later. */
@@ -65,7 +68,8 @@ final class CreateCloudRecording implements RestAction<CreateCloudRecording.Requ
         if (request.userSig() == null || request.userSig().isEmpty()) {
             throw new RestApiException(CloudRecordingParams.MISSING_USER_SIG, "UserSig is required");
         }
-        var params = CloudRecordingParams.read(request.recordParams());
+        var params = CloudRecordingParams.read(request.recordParams(), request.mixTranscodeParams(),
+                request.mixLayoutParams(), recordings.mixLimits());
         try {
             return new Response(recordings.create(sdkAppId, room, request.userId(), params));
         } catch (CloudRecordings.RefusedException e) {
@@ -73,6 +77,7 @@ final class CreateCloudRecording implements RestAction<CreateCloudRecording.Requ
                 case TASK_LIMIT -> CloudRecordingParams.RESTRICTED_CONCURRENCY;
                 case DISK_FULL -> CloudRecordingParams.RESOURCE_INSUFFICIENT;
                 case DUPLICATE -> RestApiException.LIMIT_EXCEEDED;
+                case MIX_LIMIT -> CloudRecordingParams.RESTRICTED_CONCURRENCY;
             }, e.getMessage());
         }
     }

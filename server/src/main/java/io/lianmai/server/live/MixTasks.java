@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The MCU mix tasks of this node ({@code StartMCUMixTranscode}/{@code StopMCUMixTranscode}): at most one per room (a
  * second start updates its layout), each on a thread of its own, at most {@code mix.maxPerApp} per app and
- * {@code mix.maxPerNode} in all. A task follows its room's members (who publishes) and ends with the room (its last
- * member left, or it was dismissed). Its output is a live stream of the hub, played with the app's signed URLs
- * ({@link PlaybackGate} asks {@link #appOf}).
+ * {@code mix.maxPerNode} in all, counting the unlisted mixes that mixed cloud recordings run ({@link #startUnlisted}).
+ * A task follows its room's members (who publishes) and ends with the room (its last member left, or it was
+ * dismissed). Its output is a live stream of the hub, played with the app's signed URLs ({@link PlaybackGate} asks
+ * {@link #appOf}).
  */
 public final class MixTasks implements RoomObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MixTasks.class);
@@ -74,6 +75,8 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
     private final MixConfig config;
     private final Clock clock;
     private final Map<RoomKey, Running> tasks = new ConcurrentHashMap<>();
+    /** Unlisted mixes (a mixed cloud recording's) by output name: several per room, none playable from outside. */
+    private final Map<String, MixTask> unlisted = new ConcurrentHashMap<>();
     private final AtomicInteger threads = new AtomicInteger();
     /** Room events are handled here, in order, off the room's lock. */
     private final ExecutorService events = Executors.newSingleThreadExecutor(runnable -> {
@@ -127,16 +130,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
                 return true;
             }
         }
-        int others = running == null ? tasks.size() : tasks.size() - 1;
-        if (others >= config.maxPerNode()) {
-            throw new LimitExceededException("this node already runs " + config.maxPerNode()
-                    + " MCU mixes (mix.maxPerNode)");
-        }
-        long ofApp = tasks.keySet().stream().filter(k -> k.sdkAppId().equals(spec.app()) && !k.equals(key)).count();
-        if (ofApp >= config.maxPerApp()) {
-            throw new LimitExceededException("app " + spec.app() + " already runs " + config.maxPerApp()
-                    + " MCU mixes on this node (mix.maxPerApp); stop one first");
-        }
+        checkLimits(spec.app(), running == null ? null : key);
         boolean ownName = running != null && running.task().spec().streamName().equals(spec.streamName());
         if (!ownName && (hub.isLive(spec.streamName()) || tasks.values().stream()
                 .anyMatch(r -> r.task().spec().streamName().equals(spec.streamName())))) {
@@ -148,13 +142,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         }
         Optional<String> cdnTask = spec.cdnUrls().isEmpty() ? Optional.empty()
                 : Optional.of(cdn.start(spec.app(), spec.streamName(), spec.cdnUrls()).taskId());
-        int n = threads.incrementAndGet();
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread t = new Thread(runnable, "lianmai-mix-" + n);
-            t.setDaemon(true);
-            return t;
-        });
-        MixTask task = new MixTask(spec, hub, media, clock, thread);
+        MixTask task = new MixTask(spec, hub, media, clock, mixThread());
         hub.publish(spec.streamName());
         try {
             task.start();
@@ -169,6 +157,91 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         LOG.info("mix {} of room {} started: {}x{} {} fps", spec.streamName(), key, spec.video().width(),
                 spec.video().height(), spec.video().fps());
         return false;
+    }
+
+    private void checkLimits(SdkAppId app, RoomKey replaced) {
+        int others = tasks.size() + unlisted.size() - (replaced == null ? 0 : 1);
+        if (others >= config.maxPerNode()) {
+            throw new LimitExceededException("this node already runs " + config.maxPerNode()
+                    + " MCU mixes (mix.maxPerNode; mixed cloud recordings count)");
+        }
+        long ofApp = tasks.keySet().stream().filter(k -> k.sdkAppId().equals(app) && !k.equals(replaced)).count()
+                + unlisted.values().stream().filter(t -> t.spec().app().equals(app)).count();
+        if (ofApp >= config.maxPerApp()) {
+            throw new LimitExceededException("app " + app + " already runs " + config.maxPerApp()
+                    + " MCU mixes on this node (mix.maxPerApp; mixed cloud recordings count); stop one first");
+        }
+    }
+
+    /** Whether one more mix of {@code app} would be within {@code mix.maxPerApp} and {@code mix.maxPerNode} now. */
+    public synchronized boolean hasRoomFor(SdkAppId app) {
+        try {
+            checkLimits(app, null);
+            return true;
+        } catch (LimitExceededException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts a mix for the server's own use (a mixed cloud recording): published into the hub under
+     * {@code spec.streamName()} for in-process players only ({@link #appOf} does not know it, so no URL plays it),
+     * several per room, counted against {@code mix.maxPerApp}/{@code mix.maxPerNode}; no CDN relay. It follows the
+     * room's members like a listed mix but outlives the room (a recording waits for members to come back).
+     *
+     * @throws LimitExceededException over a limit
+     * @throws StreamTakenException when the name is live already
+     */
+    public synchronized void startUnlisted(MixSpec spec) throws Exception {
+        checkLimits(spec.app(), null);
+        if (hub.isLive(spec.streamName()) || unlisted.containsKey(spec.streamName())) {
+            throw new StreamTakenException("mix output " + spec.streamName() + " is live already");
+        }
+        MixTask task = new MixTask(spec, hub, media, clock, mixThread());
+        hub.publish(spec.streamName());
+        try {
+            task.start();
+        } catch (Exception e) {
+            task.close();
+            hub.unpublish(spec.streamName());
+            throw e;
+        }
+        unlisted.put(spec.streamName(), task);
+        refresh(roomKey(spec));
+        LOG.info("unlisted mix of room {} started: {}x{} {} fps", roomKey(spec), spec.video().width(),
+                spec.video().height(), spec.video().fps());
+    }
+
+    /** New members or layout for an unlisted mix (same name and encoding); false when it does not run. */
+    public synchronized boolean updateUnlisted(MixSpec spec) {
+        MixTask task = unlisted.get(spec.streamName());
+        if (task == null) {
+            return false;
+        }
+        task.update(spec);
+        refresh(roomKey(spec));
+        return true;
+    }
+
+    /** Stops an unlisted mix (its hub stream ends); false when none runs under that name. */
+    public synchronized boolean stopUnlisted(String streamName) {
+        MixTask task = unlisted.remove(streamName);
+        if (task == null) {
+            return false;
+        }
+        task.close();
+        hub.unpublish(streamName);
+        LOG.info("unlisted mix of room {} stopped", roomKey(task.spec()));
+        return true;
+    }
+
+    private ScheduledExecutorService mixThread() {
+        int n = threads.incrementAndGet();
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "lianmai-mix-" + n);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Stops the room's mix; false when none runs. */
@@ -199,9 +272,14 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         return Optional.empty();
     }
 
-    /** Mixes running now. */
+    /** Listed mixes (StartMCUMixTranscode's) running now. */
     public int size() {
         return tasks.size();
+    }
+
+    /** Unlisted mixes (mixed cloud recordings') running now. */
+    public int unlistedCount() {
+        return unlisted.size();
     }
 
     private static RoomKey roomKey(MixSpec spec) {
@@ -211,22 +289,28 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
     /** Tells the room's task who publishes a main stream now (join order). */
     private synchronized void refresh(RoomKey key) {
         Running running = tasks.get(key);
-        if (running == null) {
+        List<MixTask> ofRoom = new ArrayList<>();
+        for (MixTask task : unlisted.values()) {
+            if (roomKey(task.spec()).equals(key)) {
+                ofRoom.add(task);
+            }
+        }
+        if (running == null && ofRoom.isEmpty()) {
             return;
         }
         Optional<Room> room = rooms.find(key);
-        if (room.isEmpty()) {
-            return;
-        }
         List<String[]> publishing = new ArrayList<>();
-        for (MemberInfo member : room.get().members()) {
+        for (MemberInfo member : room.map(Room::members).orElse(List.of())) {
             if (member.main().isPresent()) {
                 StreamId stream = StreamId.of(member.userId(), StreamType.MAIN);
                 String streamKey = room.get().streamSource(stream).streamKey(stream).toString();
                 publishing.add(new String[] {member.userId().value(), streamKey});
             }
         }
-        running.task().onMembers(publishing);
+        if (running != null && room.isPresent()) {
+            running.task().onMembers(publishing);
+        }
+        ofRoom.forEach(task -> task.onMembers(publishing));
     }
 
     // ---- room events (under the room's lock: hand the work on, never call back into the room here) ----
@@ -236,6 +320,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         if (tasks.containsKey(room)) {
             events.execute(() -> stop(room, "the room was dismissed (its last member left)"));
         }
+        refreshLater(room); // unlisted mixes stay, with nobody in the picture
     }
 
     @Override
@@ -257,7 +342,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
     }
 
     private void refreshLater(RoomKey room) {
-        if (tasks.containsKey(room)) {
+        if (tasks.containsKey(room) || !unlisted.isEmpty()) {
             events.execute(() -> refresh(room));
         }
     }
@@ -266,6 +351,9 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
     public synchronized void close() {
         for (RoomKey key : List.copyOf(tasks.keySet())) {
             stop(key, "shutdown");
+        }
+        for (String name : List.copyOf(unlisted.keySet())) {
+            stopUnlisted(name);
         }
         events.shutdownNow();
     }

@@ -7,7 +7,9 @@ import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.config.MixConfig;
 import io.lianmai.server.live.LiveBridges;
+import io.lianmai.server.live.MixTasks;
 import io.lianmai.store.CloudRecordingStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +56,9 @@ public final class CloudRecordings implements AutoCloseable {
             /** The disk has less than {@code recording.minFreeMegabytes} free. */
             DISK_FULL,
             /** The same recorder UserId already records this room. */
-            DUPLICATE
+            DUPLICATE,
+            /** Mixed mode: the node or the app runs {@code mix.maxPerNode}/{@code mix.maxPerApp} mixes already. */
+            MIX_LIMIT
         }
 
         private final Reason reason;
@@ -87,6 +91,7 @@ public final class CloudRecordings implements AutoCloseable {
     private final RoomRegistry rooms;
     private final LiveBridges bridges;
     private final LiveStreamHub hub;
+    private final MixTasks mixes;
     private final RecordingEvents events;
     private final Clock clock;
     private final Map<String, RecordingTask> tasks = new ConcurrentHashMap<>();
@@ -94,13 +99,15 @@ public final class CloudRecordings implements AutoCloseable {
     private final ScheduledExecutorService timer;
 
     public CloudRecordings(RecordingConfig config, RecordingStorage storage, CloudRecordingStore store,
-            RoomRegistry rooms, LiveBridges bridges, LiveStreamHub hub, RecordingEvents events, Clock clock) {
+            RoomRegistry rooms, LiveBridges bridges, LiveStreamHub hub, MixTasks mixes, RecordingEvents events,
+            Clock clock) {
         this.config = config;
         this.storage = storage;
         this.store = store;
         this.rooms = rooms;
         this.bridges = bridges;
         this.hub = hub;
+        this.mixes = mixes;
         this.events = events;
         this.clock = clock;
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
@@ -177,8 +184,8 @@ public final class CloudRecordings implements AutoCloseable {
     /**
      * Creates and starts a task recording {@code room} of {@code sdkAppId} as {@code userId}; returns its TaskId.
      *
-     * @throws RefusedException over the app's task limit, with too little disk, or for a second task of the same
-     *     recorder in the same room
+     * @throws RefusedException over the app's task limit, with too little disk, for a second task of the same
+     *     recorder in the same room, or in mixed mode when no more mix may run now
      */
     public String create(SdkAppId sdkAppId, RoomRef room, String userId, RecordingParams params) {
         long free = usableBytes();
@@ -186,6 +193,11 @@ public final class CloudRecordings implements AutoCloseable {
             throw new RefusedException(RefusedException.Reason.DISK_FULL, "the recording disk has "
                     + free / (1024 * 1024) + " MiB free, below recording.minFreeMegabytes ("
                     + config.minFreeBytes() / (1024 * 1024) + ")");
+        }
+        if (params.recordMode() == RecordingParams.MIXED && !mixes.hasRoomFor(sdkAppId)) {
+            throw new RefusedException(RefusedException.Reason.MIX_LIMIT, "a mixed recording runs an MCU mix, and "
+                    + "this node or SdkAppId " + sdkAppId.value() + " runs as many as mix.maxPerNode/mix.maxPerApp "
+                    + "allow");
         }
         String taskId;
         synchronized (tasks) {
@@ -361,6 +373,15 @@ public final class CloudRecordings implements AutoCloseable {
 
     LiveStreamHub hub() {
         return hub;
+    }
+
+    MixTasks mixes() {
+        return mixes;
+    }
+
+    /** The limits a mixed recording's output is checked against (size, bit rate): the MCU mix's. */
+    public MixConfig mixLimits() {
+        return mixes.config();
     }
 
     RecordingStorage storage() {

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * {sdkAppId}/{taskId}/{sdkAppId}_{room}_{user}_{main|aux}_{audio|video|audio_video}_{yyyyMMddTHHmmssSSSZ}.{mp4|m3u8}
+ * {sdkAppId}/{taskId}/{sdkAppId}_{room}_mix_{audio|video|audio_video}_{yyyyMMddTHHmmssSSSZ}.{mp4|m3u8}   (mixed mode)
  * </pre>
  *
  * {@code room} is the numeric roomID, or {@code s-} and the escaped strRoomID; {@code user} the escaped userID.
@@ -37,6 +38,9 @@ public final class RecordingFileNames {
 
     private RecordingFileNames() {
     }
+
+    /** The part that names a mixed recording's file where a single-stream file names its user and stream. */
+    public static final String MIX = "mix";
 
     /** What a file holds: TRTC's TrackType. */
     public enum Track {
@@ -58,7 +62,7 @@ public final class RecordingFileNames {
         }
     }
 
-    /** What a file name says. */
+    /** What a file name says; a mixed recording's file has an empty userId and stream {@value #MIX}. */
     public record Parsed(String userId, String stream, String track, Instant begin) {
     }
 
@@ -81,6 +85,14 @@ public final class RecordingFileNames {
         String roomPart = room.strRoomId().map(id -> "s-" + escape(id)).orElseGet(() -> Long.toString(room.roomId()));
         return sdkAppId.value() + "_" + roomPart + "_" + escape(userId) + "_" + stream + "_"
                 + Track.of(audio, video).wire() + "_" + TIME.format(start) + "." + extension;
+    }
+
+    /** A mixed recording's file name within its task's directory. */
+    public static String mixedFileName(SdkAppId sdkAppId, RoomRef room, boolean audio, boolean video, Instant start,
+            String extension) {
+        String roomPart = room.strRoomId().map(id -> "s-" + escape(id)).orElseGet(() -> Long.toString(room.roomId()));
+        return sdkAppId.value() + "_" + roomPart + "_" + MIX + "_" + Track.of(audio, video).wire() + "_"
+                + TIME.format(start) + "." + extension;
     }
 
     /** Whether {@code name} is relative, with only safe segments (no {@code .}, {@code ..}, no empty segment). */
@@ -147,13 +159,23 @@ public final class RecordingFileNames {
             return Optional.empty();
         }
         String[] parts = fileName.substring(0, dot).split("_");
-        if (parts.length < 6) {
+        if (parts.length < 5) {
             return Optional.empty();
         }
         Instant begin;
         try {
             begin = Instant.from(TIME.parse(parts[parts.length - 1]));
         } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+        // A user called "mix" has main or aux after it; a mixed file has its track there.
+        if (parts[2].equals(MIX) && (parts[3].equals("audio") || parts[3].equals("video"))) {
+            if (parts.length > 6) {
+                return Optional.empty();
+            }
+            return Optional.of(new Parsed("", MIX, parts.length == 6 ? parts[3] + "_" + parts[4] : parts[3], begin));
+        }
+        if (parts.length < 6) {
             return Optional.empty();
         }
         String track = parts.length == 7 ? parts[4] + "_" + parts[5] : parts[4];

@@ -13,6 +13,7 @@ import io.lianmai.room.MemberInfo;
 import io.lianmai.room.Room;
 import io.lianmai.room.RoomKey;
 import io.lianmai.server.live.LiveBridges;
+import io.lianmai.server.live.MixTasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,14 +32,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cloud recording task in single-stream mode: every published stream of its room that the subscription allows
+ * One cloud recording task. Single-stream mode: every published stream of its room that the subscription allows
  * gets a {@link FlvRecorder} on the stream's live output (bridged from the room on demand: VP8 becomes H.264 and Opus
- * AAC there), writing files named by {@link RecordingFileNames} under the task's directory.
+ * AAC there). Mixed mode: while a subscribed member publishes, an unlisted MCU mix of the room
+ * ({@link MixTasks#startUnlisted}) runs and one {@link FlvRecorder} records its output. Files are named by
+ * {@link RecordingFileNames} under the task's directory.
  *
  * <p>{@link #check} runs on the recordings' timer thread; recorders report on the muxing threads.
  */
 final class RecordingTask {
     private static final Logger LOG = LoggerFactory.getLogger(RecordingTask.class);
+    /** Mixed mode: the one recorder's key. */
+    private static final String MIX_KEY = "|mix";
 
     private final String taskId;
     private final SdkAppId sdkAppId;
@@ -50,6 +56,10 @@ final class RecordingTask {
     private long lastActiveMillis;
     private volatile boolean stopped;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    /** Mixed mode: the running mix's hub stream (never told to anyone), or null while none runs. */
+    private String mixStream;
+    /** Mixed mode: who the running mix was told to take (empty: everyone). */
+    private Optional<Set<String>> mixedUsers = Optional.empty();
 
     RecordingTask(String taskId, SdkAppId sdkAppId, RoomRef room, String userId, RecordingParams params,
             CloudRecordings owner) {
@@ -101,6 +111,10 @@ final class RecordingTask {
         Set<String> wanted = new HashSet<>();
         Optional<Room> found = owner.rooms().find(new RoomKey(sdkAppId, room.key()));
         List<MemberInfo> members = found.map(Room::members).orElse(List.of());
+        if (current.recordMode() == RecordingParams.MIXED) {
+            checkMixed(members, current, now);
+            return;
+        }
         for (MemberInfo member : members) {
             String user = member.userId().value();
             if (user.equals(userId)) {
@@ -125,6 +139,80 @@ final class RecordingTask {
         if (now - lastActiveMillis > current.maxIdleTime() * 1000L) {
             owner.end(this, "no subscribed stream in the room for MaxIdleTime (" + current.maxIdleTime() + " s)");
         }
+    }
+
+    /**
+     * Mixed mode: the mix runs (and its recorder with it) while a subscribed member publishes; with subscription
+     * lists, the mix is told the publishing members they allow (again whenever that set changes).
+     */
+    private void checkMixed(List<MemberInfo> members, RecordingParams current, long now) {
+        Set<String> users = new LinkedHashSet<>();
+        for (MemberInfo member : members) {
+            String user = member.userId().value();
+            if (!user.equals(userId) && member.main().isPresent() && current.mixes(user)) {
+                users.add(user);
+            }
+        }
+        boolean everyone = current.subscription().subscribeVideoUserIds().isEmpty()
+                && current.subscription().unSubscribeVideoUserIds().isEmpty();
+        Optional<Set<String>> chosen = everyone ? Optional.empty() : Optional.of(Set.copyOf(users));
+        if (mixStream != null && !recorders.containsKey(MIX_KEY)) {
+            stopMix("its recorder ended"); // started again below
+        }
+        if (!users.isEmpty()) {
+            lastActiveMillis = now;
+            if (mixStream == null) {
+                startMix(current, chosen);
+            } else if (!chosen.equals(mixedUsers)) {
+                mixedUsers = chosen;
+                owner.mixes().updateUnlisted(MixedRecording.spec(sdkAppId, room, mixStream, current, chosen));
+            }
+        } else if (mixStream != null) {
+            stopMix("no subscribed member publishes");
+        }
+        if (now - lastActiveMillis > current.maxIdleTime() * 1000L) {
+            owner.end(this, "no subscribed stream in the room for MaxIdleTime (" + current.maxIdleTime() + " s)");
+        }
+    }
+
+    private void startMix(RecordingParams current, Optional<Set<String>> chosen) {
+        String name = MixedRecording.streamName();
+        try {
+            owner.mixes().startUnlisted(MixedRecording.spec(sdkAppId, room, name, current, chosen));
+        } catch (MixTasks.LimitExceededException e) {
+            LOG.warn("recording task {}: the mix waits: {}", taskId, e.getMessage());
+            return;
+        } catch (Exception e) {
+            LOG.warn("recording task {}: the mix could not start: {}", taskId, e.toString());
+            return;
+        }
+        mixStream = name;
+        mixedUsers = chosen;
+        boolean audio = current.streamType() != RecordingParams.STREAM_VIDEO;
+        boolean video = current.streamType() != RecordingParams.STREAM_AUDIO;
+        FlvRecorder[] self = new FlvRecorder[1];
+        FlvRecorder recorder = new FlvRecorder(new FlvRecorder.Settings(audio, video,
+                Duration.ofMinutes(current.maxMediaFileDuration()), RecordingConfig.QUEUE_TAGS),
+                new Files(MIX_KEY, "", RecordingFileNames.MIX, current.outputFormat(), self), owner.muxing(),
+                owner.clock());
+        self[0] = recorder;
+        recorders.put(MIX_KEY, recorder);
+        if (!owner.hub().play(name, recorder, LiveStreamHub.Start.LATEST_KEYFRAME)) {
+            recorder.stop();
+        }
+        LOG.info("recording task {}: mixing the room into one file", taskId);
+    }
+
+    /** Stops the mix's recorder (its files are finished) and the mix. */
+    private void stopMix(String why) {
+        FlvRecorder recorder = recorders.get(MIX_KEY);
+        if (recorder != null) {
+            recorder.stop();
+        }
+        owner.mixes().stopUnlisted(mixStream);
+        LOG.info("recording task {}: mix stopped: {}", taskId, why);
+        mixStream = null;
+        mixedUsers = Optional.empty();
     }
 
     private void want(Set<String> wanted, String user, StreamType type, boolean audio, boolean video) {
@@ -175,6 +263,9 @@ final class RecordingTask {
         for (FlvRecorder recorder : recorders.values()) {
             recorder.stop();
         }
+        if (mixStream != null) {
+            stopMix("the task ended");
+        }
         if (recorders.isEmpty()) {
             finished.complete(null);
         }
@@ -218,8 +309,10 @@ final class RecordingTask {
             List<FlvRecorder.Output> outputs = new ArrayList<>();
             names.clear();
             for (FileMuxer.Format format : formats) {
-                String name = RecordingFileNames.taskDirectory(sdkAppId, taskId) + RecordingFileNames.fileName(
-                        sdkAppId, room, user, stream, audio, video, start, format.extension());
+                String name = RecordingFileNames.taskDirectory(sdkAppId, taskId) + (key.equals(MIX_KEY)
+                        ? RecordingFileNames.mixedFileName(sdkAppId, room, audio, video, start, format.extension())
+                        : RecordingFileNames.fileName(sdkAppId, room, user, stream, audio, video, start,
+                                format.extension()));
                 try {
                     Path path = owner.storage().create(name);
                     outputs.add(new FlvRecorder.Output(format, path));

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A server process recording an RTMP publisher is killed with SIGKILL mid-recording: the fragmented MP4 and the HLS
  * playlist it was writing decode with ffmpeg up to their last fragment, and a server started again on the same data
- * directory resumes the task (still running, new files once the publisher is back) until it is deleted.
+ * directory resumes the task (still running, new files once the publisher is back) until it is deleted. The same for
+ * a mixed recording (RecordMode 2): its mix is started again with the resumed task.
  */
 class CloudRecordingCrashIT {
     @TempDir
@@ -45,6 +46,15 @@ class CloudRecordingCrashIT {
 
     @Test
     void aKilledServerLeavesPlayableFilesAndTheTaskResumes() throws Exception {
+        crashAndResume("9301", false);
+    }
+
+    @Test
+    void aKilledServerLeavesPlayableMixedFilesAndTheMixedTaskResumes() throws Exception {
+        crashAndResume("9302", true);
+    }
+
+    private void crashAndResume(String room, boolean mixed) throws Exception {
         Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
         Path data = dir.resolve("data");
         String created = cli("app", "create", "--name", "recorded", "--data-dir", data.toString());
@@ -62,14 +72,28 @@ class CloudRecordingCrashIT {
         Process pusher;
         try (ChildServer server = ChildServer.start(data, dir.resolve("server.log"), settings)) {
             TrtcClient client = CloudApiClient.sdk(server.httpPort(), credential);
-            pusher = push(ffmpeg, rtmpPort, app, signer, 120);
+            pusher = push(ffmpeg, rtmpPort, app, signer, room, 120);
             try {
                 CreateCloudRecordingRequest create = new CreateCloudRecordingRequest();
                 create.setSdkAppId(app.value());
-                create.setRoomId("9301");
+                create.setRoomId(room);
                 create.setUserId("recorder");
                 create.setUserSig(signer.genUserSig("recorder", 3600));
                 create.setRecordParams(CloudRecordingIT.params(0, 1, 1, null));
+                if (mixed) {
+                    create.getRecordParams().setRecordMode(2L);
+                    // 30 fps as the publisher (TRTC's default 15 would give fewer frames than the checks below).
+                    com.tencentcloudapi.trtc.v20190722.models.VideoParams video =
+                            new com.tencentcloudapi.trtc.v20190722.models.VideoParams();
+                    video.setWidth(320L);
+                    video.setHeight(240L);
+                    video.setFps(30L);
+                    video.setGop(1L);
+                    com.tencentcloudapi.trtc.v20190722.models.MixTranscodeParams transcode =
+                            new com.tencentcloudapi.trtc.v20190722.models.MixTranscodeParams();
+                    transcode.setVideoParams(video);
+                    create.setMixTranscodeParams(transcode);
+                }
                 taskId = client.CreateCloudRecording(create).getTaskId();
                 String id = taskId;
                 Await.until("the recording in progress", Duration.ofSeconds(20),
@@ -83,6 +107,8 @@ class CloudRecordingCrashIT {
             }
         }
         assertThat(before).hasSize(2);
+        assertThat(before).extracting(StorageFile::getFileName).allMatch(name -> name.contains(mixed
+                ? "_" + room + "_mix_audio_video_" : "_" + room + "_anchor_main_audio_video_"));
         for (StorageFile file : before) {
             if (!file.getFileName().endsWith(".mp4")) {
                 continue; // an open HLS event playlist: a player waits for more; the next start ends it (below)
@@ -105,7 +131,7 @@ class CloudRecordingCrashIT {
                             + "the restart").isGreaterThanOrEqualTo(90);
                 }
             }
-            pusher = push(ffmpeg, rtmpPort, app, signer, 60);
+            pusher = push(ffmpeg, rtmpPort, app, signer, room, 60);
             try {
                 Await.until("new files after the restart", Duration.ofSeconds(30),
                         () -> describe(client, app, id).getStorageFileList().length == 4);
@@ -129,9 +155,9 @@ class CloudRecordingCrashIT {
         }
     }
 
-    private static Process push(Path ffmpeg, int rtmpPort, SdkAppId app, UserSigSigner signer, int seconds)
-            throws java.io.IOException {
-        String url = "rtmp://127.0.0.1:" + rtmpPort + "/live/" + app + "_9301_anchor_main?usersig="
+    private static Process push(Path ffmpeg, int rtmpPort, SdkAppId app, UserSigSigner signer, String room,
+            int seconds) throws java.io.IOException {
+        String url = "rtmp://127.0.0.1:" + rtmpPort + "/live/" + app + "_" + room + "_anchor_main?usersig="
                 + URLEncoder.encode(signer.genUserSig("anchor", 3600), StandardCharsets.UTF_8);
         return FfmpegRtmp.publish(ffmpeg, url, seconds, Files.createTempFile("rec-crash", ".log"));
     }

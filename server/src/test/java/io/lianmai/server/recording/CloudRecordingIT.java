@@ -147,9 +147,9 @@ class CloudRecordingIT {
     @Test
     void garbageRequestsGetTrtcErrors() throws Exception {
         TrtcClient client = sdk(server, createKey(server));
-        RecordParams mixed = params(0, 3, 1, null);
-        mixed.setRecordMode(2L);
-        assertCode(() -> client.CreateCloudRecording(create("9204", mixed)), "UnsupportedOperation");
+        RecordParams mode = params(0, 3, 1, null);
+        mode.setRecordMode(3L);
+        assertCode(() -> client.CreateCloudRecording(create("9204", mode)), "InvalidParameter.OutOfRange");
         CreateCloudRecordingRequest noParams = create("9204", params(0, 3, 1, null));
         noParams.setRecordParams(null);
         assertCode(() -> client.CreateCloudRecording(noParams), "MissingParameter.RecordParams");

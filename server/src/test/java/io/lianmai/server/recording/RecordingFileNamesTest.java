@@ -33,6 +33,20 @@ class RecordingFileNamesTest {
     }
 
     @Test
+    void aMixedFileNameCarriesAppRoomMixTracksAndStartAndIsNotAUsersFile() {
+        String name = RecordingFileNames.mixedFileName(APP, RoomRef.parse("1234", null), true, true, START, "mp4");
+        assertThat(name).isEqualTo("1400000000_1234_mix_audio_video_20261207T150102345Z.mp4");
+        assertThat(RecordingFileNames.parse(name)).contains(
+                new RecordingFileNames.Parsed("", "mix", "audio_video", START));
+        assertThat(RecordingFileNames.parse(RecordingFileNames.mixedFileName(APP, RoomRef.parse(null, "a_b"), true,
+                false, START, "m3u8"))).contains(new RecordingFileNames.Parsed("", "mix", "audio", START));
+        // A member whose userID is "mix" is still a member's file.
+        assertThat(RecordingFileNames.parse(RecordingFileNames.fileName(APP, RoomRef.parse("1", null), "mix", "main",
+                false, true, START, "mp4"))).contains(new RecordingFileNames.Parsed("mix", "main", "video", START));
+        assertThat(RecordingFileNames.parse("1_2_mix_audio_video_x_20261207T150102345Z.mp4")).isEmpty();
+    }
+
+    @Test
     void strangeRoomsAndUsersNeverMakeAPathOfTheirOwn() throws Exception {
         List<String> garbage = List.of("../../etc/passwd", "..", ".", "/abs", "a/b\\c", "%2e%2e%2f", "x\u0000y",
                 "con", "a b\tc\n", "房间~1", "~h12345678", "-", "%05d", "$(rm -rf /)", "a".repeat(64),
