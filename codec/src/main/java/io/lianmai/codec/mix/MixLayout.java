@@ -50,9 +50,12 @@ public final class MixLayout {
         this.placeholderRgb = placeholderRgb;
     }
 
-    /** Template 0; {@code mainUserId} null means the first member. */
-    public static MixLayout floating(String mainUserId) {
-        return new MixLayout(Template.FLOAT, mainUserId, 0, null, List.of(), RenderMode.CROP, -1);
+    /**
+     * Template 0; {@code mainUserId} null means the first member; stream type 1 puts that member's screen share in
+     * the full picture and its camera among the small windows.
+     */
+    public static MixLayout floating(String mainUserId, int mainStreamType) {
+        return new MixLayout(Template.FLOAT, mainUserId, mainStreamType, null, List.of(), RenderMode.CROP, -1);
     }
 
     /** Template 1. */
@@ -60,7 +63,10 @@ public final class MixLayout {
         return new MixLayout(Template.GRID, null, 0, null, List.of(), RenderMode.CROP, -1);
     }
 
-    /** Template 2; {@code mainUserId} null means the first member; stream type 1 for a screen share. */
+    /**
+     * Template 2; {@code mainUserId} null means the first member; stream type 1 puts that member's screen share in
+     * the big picture and its camera first in the right column.
+     */
     public static MixLayout screenShare(String mainUserId, int mainStreamType) {
         return new MixLayout(Template.SCREEN_SHARE, mainUserId, mainStreamType, null, List.of(), RenderMode.FIT, -1);
     }
@@ -78,6 +84,23 @@ public final class MixLayout {
             throw new IllegalArgumentException("at most " + MAX_MEMBERS + " regions, got " + regions.size());
         }
         return new MixLayout(Template.CUSTOM, null, 0, null, List.copyOf(regions), RenderMode.CROP, -1);
+    }
+
+    /** Template 4's regions as given (empty for the other templates). */
+    public List<Region> regions() {
+        return custom;
+    }
+
+    /** The same custom layout with other regions (e.g. the same with placeholder images); template 4 only. */
+    public MixLayout withRegions(List<Region> regions) {
+        if (template != Template.CUSTOM) {
+            throw new IllegalStateException("only a custom layout has regions of its own");
+        }
+        if (regions.size() > MAX_MEMBERS) {
+            throw new IllegalArgumentException("at most " + MAX_MEMBERS + " regions, got " + regions.size());
+        }
+        return new MixLayout(template, mainUserId, mainStreamType, small, List.copyOf(regions), renderMode,
+                placeholderRgb);
     }
 
     /** The same layout with templates' pictures drawn in {@code mode}. */
@@ -122,11 +145,18 @@ public final class MixLayout {
         return new Region(user, type, x, y, w, h, layer, renderMode, placeholderRgb, null);
     }
 
+    /**
+     * The members in the order templates 0 and 2 fill their windows: the main member first, and when the main picture
+     * is its screen share, the main member again (its camera) second.
+     */
     private List<String> mainFirst(List<String> userIds) {
         List<String> order = new ArrayList<>(userIds);
         if (mainUserId != null) {
             order.remove(mainUserId);
             order.add(0, mainUserId);
+            if (mainStreamType == 1 && userIds.contains(mainUserId)) {
+                order.add(1, mainUserId);
+            }
         }
         return order.size() > MAX_MEMBERS ? order.subList(0, MAX_MEMBERS) : order;
     }

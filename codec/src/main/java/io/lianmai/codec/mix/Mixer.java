@@ -101,6 +101,8 @@ public final class Mixer implements AutoCloseable {
     private final H264Output video;
     private final List<VideoInput> videoInputs = new ArrayList<>();
     private final List<AudioInput> audioInputs = new ArrayList<>();
+    /** The audio inputs whose members take a place in the layout (all but those added not holding one). */
+    private final List<AudioInput> placedAudio = new ArrayList<>();
     private final List<AudioOutput> audioOutputs = new ArrayList<>();
     private final List<String> members = new ArrayList<>();
     private MixLayout layout = MixLayout.grid();
@@ -120,10 +122,17 @@ public final class Mixer implements AutoCloseable {
     /**
      * Opens the canvas and the H.264 encoder; {@code backgroundImage} (TRTC BackgroundImageUrl, decoded by the
      * caller) may be null and stays the caller's. {@link io.lianmai.codec.CodecException} if FFmpeg cannot.
+     *
+     * @param videoListener the H.264 output; null for an audio-only mix (TRTC {@code PureAudioStream}): no canvas, no
+     *     video encoder, no video inputs, the size and frame rate of {@code config} unused
      */
     public Mixer(Config config, StillImage backgroundImage, H264AccessUnitListener videoListener) {
         this.config = Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(videoListener, "videoListener");
+        if (videoListener == null) {
+            video = null;
+            compositor = null;
+            return;
+        }
         Compositor c = new Compositor(config.width(), config.height(), config.backgroundRgb(), backgroundImage);
         try {
             video = new H264Output(config.width(), config.height(), config.fps(), config.videoBitrate(),
@@ -145,14 +154,22 @@ public final class Mixer implements AutoCloseable {
         return addVideo(new VideoInput(userId, streamType, false, videoQueueLength()));
     }
 
-    /** A member's Opus stream (RTP payloads, 48 kHz RTP timestamps). */
+    /** A member's Opus stream (RTP payloads, 48 kHz RTP timestamps); the member takes its place in the layout. */
     public MixInput addOpusInput(String userId) {
-        return addAudio(new AudioInput(this, userId, 0, "opus", null, 48_000));
+        return addOpusInput(userId, true);
+    }
+
+    /**
+     * A member's Opus stream; {@code holdsPlace} false mixes it without giving its member a place in the layout (TRTC
+     * mixes the audio of users left out of {@code MixVideoUids}).
+     */
+    public MixInput addOpusInput(String userId, boolean holdsPlace) {
+        return addAudio(new AudioInput(this, userId, 0, "opus", null, 48_000), holdsPlace);
     }
 
     /** A member's AAC stream (raw frames, millisecond timestamps as FLV/RTMP give), opened from its config. */
     public MixInput addAacInput(String userId, AudioSpecificConfig config) {
-        return addAudio(new AudioInput(this, userId, 0, "aac", config.toBytes(), 1000));
+        return addAudio(new AudioInput(this, userId, 0, "aac", config.toBytes(), 1000), true);
     }
 
     /** Pictures a video input may hold ahead of the playout point: the latency's worth at 60 fps, plus 4. */
@@ -162,6 +179,10 @@ public final class Mixer implements AutoCloseable {
 
     private MixInput addVideo(VideoInput input) {
         checkOpen();
+        if (video == null) {
+            input.close();
+            throw new IllegalStateException("an audio-only mix takes no video inputs");
+        }
         if (videoInputs.size() + audioInputs.size() >= MAX_INPUTS) {
             input.close();
             throw new IllegalStateException("a mix takes at most " + MAX_INPUTS + " inputs");
@@ -171,14 +192,17 @@ public final class Mixer implements AutoCloseable {
         return input;
     }
 
-    private MixInput addAudio(AudioInput input) {
+    private MixInput addAudio(AudioInput input, boolean holdsPlace) {
         checkOpen();
         if (videoInputs.size() + audioInputs.size() >= MAX_INPUTS) {
             input.close();
             throw new IllegalStateException("a mix takes at most " + MAX_INPUTS + " inputs");
         }
         audioInputs.add(input);
-        join(input.userId());
+        if (holdsPlace) {
+            placedAudio.add(input);
+            join(input.userId());
+        }
         return input;
     }
 
@@ -195,13 +219,14 @@ public final class Mixer implements AutoCloseable {
         if (input instanceof VideoInput v && videoInputs.remove(v)) {
             v.close();
         } else if (input instanceof AudioInput a && audioInputs.remove(a)) {
+            placedAudio.remove(a);
             a.close();
         } else {
             return;
         }
         String user = input.userId();
         boolean left = videoInputs.stream().noneMatch(v -> v.userId().equals(user))
-                && audioInputs.stream().noneMatch(a -> a.userId().equals(user));
+                && placedAudio.stream().noneMatch(a -> a.userId().equals(user));
         if (left) {
             members.remove(user);
         }
@@ -291,15 +316,17 @@ public final class Mixer implements AutoCloseable {
             audioOrigin = Math.round(playout * (AudioInput.RATE / 1000.0));
             audioCursor = audioOrigin;
         }
-        double frameMillis = 1000.0 / config.fps();
-        long due = (long) Math.floor((playout - originMillis) / frameMillis);
-        if (due - frameIndex > config.fps()) {
-            framesSkipped += due - frameIndex;
-            frameIndex = due;
-        }
-        while (frameIndex <= due) {
-            composeAndEncode(originMillis + frameIndex * frameMillis);
-            frameIndex++;
+        if (video != null) {
+            double frameMillis = 1000.0 / config.fps();
+            long due = (long) Math.floor((playout - originMillis) / frameMillis);
+            if (due - frameIndex > config.fps()) {
+                framesSkipped += due - frameIndex;
+                frameIndex = due;
+            }
+            while (frameIndex <= due) {
+                composeAndEncode(originMillis + frameIndex * frameMillis);
+                frameIndex++;
+            }
         }
         long audioTarget = Math.round(playout * (AudioInput.RATE / 1000.0));
         if (audioTarget - audioCursor > AudioInput.RATE) {
@@ -376,12 +403,14 @@ public final class Mixer implements AutoCloseable {
 
     /** Makes the next picture an IDR (a player joined without a GOP cache). */
     public void requestKeyframe() {
-        video.requestKeyframe();
+        if (video != null) {
+            video.requestKeyframe();
+        }
     }
 
-    /** The H.264 configuration record, null before the first picture. */
+    /** The H.264 configuration record, null before the first picture (always in an audio-only mix). */
     public AvcDecoderConfigurationRecord sequenceHeader() {
-        return video.sequenceHeader();
+        return video == null ? null : video.sequenceHeader();
     }
 
     public Config config() {
@@ -390,12 +419,12 @@ public final class Mixer implements AutoCloseable {
 
     /** Pictures encoded. */
     public long framesOut() {
-        return video.accessUnits();
+        return video == null ? 0 : video.accessUnits();
     }
 
     /** IDR pictures encoded. */
     public long keyframesOut() {
-        return video.keyframes();
+        return video == null ? 0 : video.keyframes();
     }
 
     /** Output pictures skipped because {@link #tick} fell more than a second behind. */
@@ -432,7 +461,9 @@ public final class Mixer implements AutoCloseable {
         videoInputs.clear();
         audioInputs.clear();
         audioOutputs.clear();
-        video.close();
-        compositor.close();
+        if (video != null) {
+            video.close();
+            compositor.close();
+        }
     }
 }

@@ -47,6 +47,15 @@ public final class StillImage implements AutoCloseable {
 
     /** Decodes a PNG or JPEG file's bytes; {@link CodecException} if it is neither or does not decode. */
     public static StillImage decode(byte[] file) {
+        return decode(file, (long) MAX_SIDE * MAX_SIDE);
+    }
+
+    /**
+     * Decodes a PNG or JPEG file's bytes into a picture of at most {@code maxPixels} pixels: the decoder is not let
+     * allocate a larger one (FFmpeg's {@code max_pixels}), so a small file claiming a huge picture costs nothing.
+     * {@link CodecException} if it is neither PNG nor JPEG, does not decode, or is larger.
+     */
+    public static StillImage decode(byte[] file, long maxPixels) {
         Ffmpeg.load();
         if (file.length < 8 || file.length > MAX_BYTES) {
             throw new CodecException("still image of " + file.length + " bytes");
@@ -72,6 +81,10 @@ public final class StillImage implements AutoCloseable {
                 throw new CodecException("FFmpeg allocation failed");
             }
             ctx.thread_count(1);
+            // the decoders count padded sizes (a 96×96 JPEG is refused at exactly 9216): some slack, then the
+            // exact check below
+            long limit = Math.max(1, Math.min(maxPixels, (long) MAX_SIDE * MAX_SIDE));
+            ctx.max_pixels(limit + limit / 8 + 4096);
             int ret = avcodec_open2(ctx, codec, (PointerPointer<?>) null);
             if (ret < 0) {
                 throw new CodecException("cannot open " + decoder + ": " + Ffmpeg.errorString(ret));
@@ -85,10 +98,13 @@ public final class StillImage implements AutoCloseable {
                 ret = avcodec_receive_frame(ctx, frame);
             }
             if (ret < 0) {
-                throw new CodecException("still image does not decode: " + Ffmpeg.errorString(ret));
+                throw new CodecException("still image does not decode (not a valid " + (decoder.equals("png") ? "PNG"
+                        : "JPEG") + ", or larger than " + maxPixels + " pixels): " + Ffmpeg.errorString(ret));
             }
-            if (frame.width() < 2 || frame.height() < 2 || frame.width() > MAX_SIDE || frame.height() > MAX_SIDE) {
-                throw new CodecException("still image of " + frame.width() + "x" + frame.height());
+            if (frame.width() < 2 || frame.height() < 2 || frame.width() > MAX_SIDE || frame.height() > MAX_SIDE
+                    || (long) frame.width() * frame.height() > maxPixels) {
+                throw new CodecException("still image of " + frame.width() + "x" + frame.height() + " (at most "
+                        + MAX_SIDE + " a side and " + maxPixels + " pixels)");
             }
             return new StillImage(toYuv420(frame));
         } finally {

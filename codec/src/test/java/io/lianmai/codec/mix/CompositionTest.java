@@ -68,7 +68,7 @@ class CompositionTest {
                     .toList();
             List<Arrival> third = arrivals.stream().filter(a -> a.arrivalMillis() >= 4000).toList();
             runFrom(mixer, first, 0, 1995);
-            mixer.setLayout(MixLayout.floating("blue").withPlaceholder(GHOST));
+            mixer.setLayout(MixLayout.floating("blue", 0).withPlaceholder(GHOST));
             runFrom(mixer, second, 2000, 3995);
             mixer.setLayout(MixLayout.pictureInPicture("red", 0, Region.of("green", 400, 200, 160, 120, 0)));
             runFrom(mixer, third, 4000, 6000);
@@ -101,7 +101,7 @@ class CompositionTest {
         MixOutputs outputs = new MixOutputs();
         Mixer.Config config = Mixer.Config.DEFAULTS.withSize(320, 180).withFps(10).withGopFrames(10);
         try (Mixer mixer = new Mixer(config, null, outputs)) {
-            mixer.setLayout(MixLayout.floating(null).withPlaceholder(GHOST));
+            mixer.setLayout(MixLayout.floating(null, 0).withPlaceholder(GHOST));
             MixInput red = mixer.addH264Input("red", 0);
             // one second of video, then nothing (camera off): held for videoTimeoutMillis (2 s), then the placeholder
             runFrom(mixer, SyntheticMember.arrivals(red, SyntheticMember.video(true, 160, 120, 1, 0, 0,
@@ -112,6 +112,30 @@ class CompositionTest {
         expect(at(pictures, outputs, 2500, 320), 160, 90, RED, "1.5 s after the last picture: held", 320, 180);
         expect(at(pictures, outputs, 4000, 320), 160, 90, GHOST, "3 s after the last picture: placeholder", 320,
                 180);
+    }
+
+    @Test
+    void aScreenShareIsTheBigPictureAndItsSharersCameraHeadsTheColumn() {
+        MixOutputs outputs = new MixOutputs();
+        Mixer.Config config = Mixer.Config.DEFAULTS.withSize(W, H).withFps(10).withGopFrames(10);
+        try (Mixer mixer = new Mixer(config, null, outputs)) {
+            mixer.setLayout(MixLayout.screenShare("teacher", 1).withRenderMode(RenderMode.STRETCH));
+            MixInput camera = mixer.addH264Input("teacher", 0);
+            MixInput screen = mixer.addVp8Input("teacher", 1);
+            MixInput pupil = mixer.addH264Input("pupil", 0);
+            List<Arrival> arrivals = new ArrayList<>();
+            arrivals.addAll(SyntheticMember.arrivals(camera, SyntheticMember.video(true, 160, 120, 2, 0, 0,
+                    i -> SyntheticMember.solid(160, 120, RED)), 0, 1));
+            arrivals.addAll(SyntheticMember.arrivals(screen, SyntheticMember.video(false, 320, 180, 2, 0, 0,
+                    i -> SyntheticMember.solid(320, 180, GREEN)), 0, 2));
+            arrivals.addAll(SyntheticMember.arrivals(pupil, SyntheticMember.video(true, 160, 120, 2, 0, 0,
+                    i -> SyntheticMember.solid(160, 120, BLUE)), 0, 3));
+            runFrom(mixer, arrivals, 0, 2000);
+        }
+        Picture p = at(TestMedia.decodeVideo("h264", outputs.annexB()), outputs, 1500);
+        expect(p, 256, 180, GREEN, "the screen share, left 4/5");
+        expect(p, 576, 36, RED, "the sharer's camera, top of the column");
+        expect(p, 576, 108, BLUE, "the pupil, second in the column");
     }
 
     @Test

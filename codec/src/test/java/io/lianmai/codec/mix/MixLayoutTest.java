@@ -36,7 +36,7 @@ class MixLayoutTest {
 
     @Test
     void floatPutsTheMainMemberFullAndOthersFromTheBottomLeft() {
-        List<Region> r = MixLayout.floating("u2").arrange(users(6), 1280, 720);
+        List<Region> r = MixLayout.floating("u2", 0).arrange(users(6), 1280, 720);
         assertThat(r.get(0)).extracting(Region::userId, Region::x, Region::y, Region::width, Region::height)
                 .containsExactly("u2", 0, 0, 1280, 720);
         // 23.5 % windows with 1 % margins: 300×168, rows of 4 going up
@@ -53,9 +53,25 @@ class MixLayoutTest {
         assertThat(r).hasSize(6);
         assertThat(r.get(0)).extracting(Region::userId, Region::streamType, Region::width, Region::height,
                 Region::renderMode).containsExactly("u1", 1, 1024, 720, RenderMode.FIT);
-        assertThat(r.get(1)).extracting(Region::userId, Region::x, Region::y, Region::width, Region::height)
-                .containsExactly("u0", 1024, 0, 256, 144);
-        assertThat(r.get(5)).extracting(Region::userId, Region::y).containsExactly("u5", 576);
+        // the main member's screen share is big; its camera heads the column, then the others in join order
+        assertThat(r.get(1)).extracting(Region::userId, Region::streamType, Region::x, Region::y, Region::width,
+                Region::height).containsExactly("u1", 0, 1024, 0, 256, 144);
+        assertThat(r.get(2)).extracting(Region::userId, Region::streamType, Region::y).containsExactly("u0", 0, 144);
+        assertThat(r.get(5)).extracting(Region::userId, Region::y).containsExactly("u4", 576);
+        // its camera: the main member with stream type 0 is there once
+        assertThat(MixLayout.screenShare("u1", 0).arrange(users(3), 1280, 720)).extracting(Region::userId)
+                .containsExactly("u1", "u0", "u2");
+    }
+
+    @Test
+    void floatWithTheMainScreenShareShowsItsCameraAsTheFirstSmallWindow() {
+        List<Region> r = MixLayout.floating("u2", 1).arrange(users(3), 1280, 720);
+        assertThat(r).extracting(Region::userId, Region::streamType, Region::layer).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("u2", 1, 0), org.assertj.core.groups.Tuple.tuple("u2", 0, 1),
+                org.assertj.core.groups.Tuple.tuple("u0", 0, 1), org.assertj.core.groups.Tuple.tuple("u1", 0, 1));
+        // a main member not in the room: its (empty) screen-share place, no camera window
+        assertThat(MixLayout.floating("gone", 1).arrange(users(1), 1280, 720)).extracting(Region::userId)
+                .containsExactly("gone", "u0");
     }
 
     @Test

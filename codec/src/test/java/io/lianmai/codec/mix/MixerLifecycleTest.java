@@ -55,7 +55,7 @@ class MixerLifecycleTest {
         Runnable cycle = () -> {
             try (Mixer mixer = new Mixer(SMALL, null, (buf, off, len, timestamp, keyframe) -> {
             })) {
-                mixer.setLayout(MixLayout.floating(null).withPlaceholder(0x808080));
+                mixer.setLayout(MixLayout.floating(null, 0).withPlaceholder(0x808080));
                 MixInput[] inputs = {mixer.addH264Input("a", 0), mixer.addVp8Input("b", 0), mixer.addOpusInput("a"),
                     mixer.addAacInput("b", asc[0])};
                 mixer.addAacOutput(48_000, 2, 96_000, null, (b, o, l, t) -> {

@@ -1,6 +1,7 @@
 package io.lianmai.codec.mix;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lianmai.codec.TestMedia;
@@ -136,6 +137,38 @@ class MixerTest {
         for (int i = 1; i < 4; i++) {
             assertThat(TestMedia.toneShare(left, from, to, TONES[i], 48_000)).as("%s Hz for a", TONES[i])
                     .isGreaterThan(0.2);
+        }
+    }
+
+    @Test
+    void anAudioOnlyMixEncodesNoVideoAndMixesAudioOfMembersWithoutAPlace() {
+        MixOutputs outputs = new MixOutputs();
+        Mixer.Config config = Mixer.Config.DEFAULTS.withSize(W, H).withFps(FPS).withGopFrames(GOP);
+        try (Mixer mixer = new Mixer(config, null, null)) {
+            assertThatThrownBy(() -> mixer.addH264Input("a", 0)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> mixer.addVp8Input("a", 0)).isInstanceOf(IllegalStateException.class);
+            AudioOutput aac = mixer.addAacOutput(48_000, 1, 64_000, null, outputs::onAac);
+            MixInput placed = mixer.addOpusInput("a");
+            MixInput unplaced = mixer.addOpusInput("b", false);
+            assertThat(mixer.regions()).extracting(Region::userId).as("b's audio takes no place").containsExactly("a");
+            List<SyntheticMember.Arrival> arrivals = new ArrayList<>();
+            arrivals.addAll(SyntheticMember.arrivals(placed, SyntheticMember.opus(TestMedia.tone(TONES[0], 48_000, 4,
+                    0.2), 0, 0), 0, 1));
+            arrivals.addAll(SyntheticMember.arrivals(unplaced, SyntheticMember.opus(TestMedia.tone(TONES[2],
+                    48_000, 4, 0.2), 0, 0), 0, 2));
+            SyntheticMember.run(mixer, arrivals, 4_000);
+            assertThat(mixer.framesOut()).isZero();
+            assertThat(mixer.sequenceHeader()).isNull();
+            assertThat(outputs.video).isEmpty();
+            Pcm mixed = TestMedia.decodeAudio("aac", aac.audioSpecificConfig().toBytes(),
+                    MixOutputs.bytes(outputs.aac));
+            float[] mono = mixed.channel(0);
+            for (double tone : new double[] {TONES[0], TONES[2]}) {
+                assertThat(TestMedia.toneShare(mono, 48_000, 3 * 48_000, tone, 48_000))
+                        .as("share of %s Hz in the audio-only mix", tone).isGreaterThan(0.3);
+            }
+            mixer.removeInput(placed);
+            assertThat(mixer.regions()).isEmpty();
         }
     }
 

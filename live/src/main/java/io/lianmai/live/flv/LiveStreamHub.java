@@ -68,7 +68,16 @@ public final class LiveStreamHub {
 
     /** A publisher starts {@code name}; a previous publisher's state is dropped and its players ended. */
     public void publish(String name) {
-        LiveStream previous = streams.put(name, new LiveStream(name));
+        publish(name, true);
+    }
+
+    /**
+     * {@link #publish(String)}; {@code hasVideo} false for a stream that never carries video (an audio-only mix):
+     * players' FLV headers then declare audio only, so that they do not wait for a video track (ffprobe/ffmpeg and
+     * flv.js hold the start until every declared track has appeared).
+     */
+    public void publish(String name, boolean hasVideo) {
+        LiveStream previous = streams.put(name, new LiveStream(name, hasVideo));
         if (previous != null) {
             previous.end();
         }
@@ -199,11 +208,13 @@ public final class LiveStreamHub {
         private ByteBuf audioConfig;
         private int gopBytes;
         private boolean videoSeen;
+        private final boolean hasVideo;
         private boolean ended;
         private volatile long lastDemandMillis = clock.millis();
 
-        LiveStream(String name) {
+        LiveStream(String name, boolean hasVideo) {
             this.name = name;
+            this.hasVideo = hasVideo;
         }
 
         synchronized void onMessage(int type, long timestamp, ByteBuf body) {
@@ -290,7 +301,7 @@ public final class LiveStreamHub {
             boolean fromGop = start == Start.LATEST_KEYFRAME;
             // An audio-only stream has no keyframe to wait for: such a player starts with the next audio tag.
             boolean waiting = !fromGop && videoSeen;
-            boolean ok = player.offer(FlvTags.header(allocator, true, true));
+            boolean ok = player.offer(FlvTags.header(allocator, true, hasVideo));
             for (ByteBuf tag : new ByteBuf[] {metadata, videoConfig, audioConfig}) {
                 if (ok && tag != null) {
                     ok = player.offer(tag.retainedDuplicate());

@@ -118,6 +118,19 @@ class LiveStreamHubTest {
     }
 
     @Test
+    void anAudioOnlyStreamDeclaresOnlyAudioInTheFlvHeader() {
+        hub.publish("s", false);
+        send(FlvTags.AUDIO, 0, AAC_CONFIG);
+        Recorder player = new Recorder(Integer.MAX_VALUE);
+        hub.play("s", player);
+        assertThat(player.chunks.get(0)[4]).as("FLV header flags: audio only").isEqualTo((byte) 0x04);
+        hub.publish("t");
+        Recorder both = new Recorder(Integer.MAX_VALUE);
+        hub.play("t", both);
+        assertThat(both.chunks.get(0)[4]).as("FLV header flags: audio and video").isEqualTo((byte) 0x05);
+    }
+
+    @Test
     void aTagPlayerGetsTypeTimestampAndTheBodyBack() {
         hub.publish("s");
         send(FlvTags.VIDEO, 0, AVC_CONFIG);

@@ -6,12 +6,15 @@ import io.lianmai.codec.mix.MixLayout;
 import io.lianmai.codec.mix.Mixer;
 import io.lianmai.codec.mix.Region;
 import io.lianmai.codec.mix.RenderMode;
+import io.lianmai.codec.mix.StillImage;
 import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.live.rtmp.RtmpUrl;
 import io.lianmai.server.config.MixConfig;
 import io.lianmai.server.live.CdnPublishTasks;
+import io.lianmai.server.live.MixImageFetcher;
+import io.lianmai.server.live.MixImages;
 import io.lianmai.server.live.MixSpec;
 import io.lianmai.server.live.MixTasks;
 import java.util.ArrayList;
@@ -106,12 +109,23 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
                             @JsonProperty("PublishCdnUrls") List<String> publishCdnUrls) {
     }
 
+    /** Fetches and decodes an image by URL: the server's {@link MixImageFetcher}; tests pass fakes. */
+    @FunctionalInterface
+    interface ImageSource {
+        StillImage fetch(String url) throws MixImageFetcher.RefusedException;
+    }
+
+    /** Different image URLs one request may name: each fetch may take {@code mix.imageTimeoutMillis}. */
+    static final int MAX_IMAGES = 4;
+
     private final boolean strRoomId;
     private final MixTasks mixes;
+    private final ImageSource images;
 
-    StartMCUMixTranscode(boolean strRoomId, MixTasks mixes) {
+    StartMCUMixTranscode(boolean strRoomId, MixTasks mixes, ImageSource images) {
         this.strRoomId = strRoomId;
         this.mixes = mixes;
+        this.images = images;
     }
 
     @Override
@@ -127,9 +141,17 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
     @Override
     public Record handle(SdkAppId sdkAppId, Request request) {
         RoomRef room = RoomIds.parse(strRoomId ? request.strRoomId() : request.roomId(), strRoomId);
-        MixSpec spec = spec(sdkAppId, room, request, mixes.config());
+        // Runs on a worker thread: the image fetches block (DNS, download, decoding), before MixTasks' lock.
+        MixImages.Builder fetched = new MixImages.Builder();
+        MixSpec spec;
         try {
-            mixes.start(spec);
+            spec = spec(sdkAppId, room, request, mixes.config(), images, fetched);
+        } catch (RuntimeException e) {
+            fetched.close();
+            throw e;
+        }
+        try {
+            mixes.start(spec); // owns the images from here, refused or not
         } catch (MixTasks.RoomNotFoundException e) {
             throw RoomIds.notFound(room);
         } catch (MixTasks.LimitExceededException | CdnPublishTasks.LimitExceededException e) {
@@ -147,8 +169,13 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
         return RoomAction.DONE;
     }
 
-    /** The request checked and mapped onto the mix engine; {@link RestApiException} with TRTC's code when invalid. */
-    static MixSpec spec(SdkAppId app, RoomRef room, Request request, MixConfig limits) {
+    /**
+     * The request checked and mapped onto the mix engine; {@link RestApiException} with TRTC's code when invalid. The
+     * images it names are fetched from {@code images} once everything else is valid, into {@code fetched} (the
+     * caller frees them if this throws).
+     */
+    static MixSpec spec(SdkAppId app, RoomRef room, Request request, MixConfig limits, ImageSource images,
+            MixImages.Builder fetched) {
         OutputParams output = request.outputParams();
         if (output == null || output.streamId() == null || output.streamId().isEmpty()) {
             throw new RestApiException(MISSING_OUTPUT, "OutputParams.StreamId is required");
@@ -187,18 +214,24 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
         if (value(encode.audioCodec(), 0) != 0) {
             throw new RestApiException(INVALID_ENCODE, "EncodeParams.AudioCodec: only 0 (AAC-LC) is supported");
         }
-        if (value(encode.backgroundImageId(), 0) != 0
-                || (encode.backgroundImageUrl() != null && !encode.backgroundImageUrl().isEmpty())) {
-            throw new RestApiException(INVALID_ENCODE, "EncodeParams.BackgroundImageId/BackgroundImageUrl: "
-                    + "background images are not supported (this server fetches no remote images); use "
-                    + "BackgroundColor");
+        if (value(encode.backgroundImageId(), 0) != 0) {
+            throw new RestApiException(INVALID_ENCODE, "EncodeParams.BackgroundImageId: this server has no image "
+                    + "library; give BackgroundImageUrl");
         }
+        String backgroundUrl = emptyToNull(encode.backgroundImageUrl());
         LayoutParams layoutParams = request.layoutParams();
         if (layoutParams == null) {
             layoutParams = new LayoutParams(null, null, null, null, null, null, null, null, null, null, null);
         }
         List<String> mixed = new ArrayList<>();
-        MixLayout layout = layout(layoutParams, video.width(), video.height(), mixed);
+        Set<String> aux = new LinkedHashSet<>();
+        java.util.Map<Integer, String> placeUrls = new java.util.TreeMap<>();
+        MixLayout layout = layout(layoutParams, video.width(), video.height(), mixed, aux, placeUrls);
+        // TRTC: with MixVideoUids (templates 0-2) the output has "the audio and video of these users, and the audio
+        // of the others"; the custom and picture-in-picture templates mix only the users they name.
+        int template = value(layoutParams.template(), 0);
+        boolean othersAudio = template <= 2 && layoutParams.mixVideoUids() != null
+                && !layoutParams.mixVideoUids().isEmpty();
         List<RtmpUrl> cdn = List.of();
         if (request.publishCdnParams() != null && request.publishCdnParams().publishCdnUrls() != null
                 && !request.publishCdnParams().publishCdnUrls().isEmpty()) {
@@ -213,8 +246,37 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
                         "PublishCdnParams.PublishCdnUrls["));
             }
         }
-        return new MixSpec(app, room, streamId, video, layout,
-                mixed.isEmpty() ? Optional.empty() : Optional.of(new LinkedHashSet<>(mixed)), pure == 1,
+        // Everything else is valid: now the images (slow, and a remote server's doing).
+        java.util.Set<String> urls = new LinkedHashSet<>(placeUrls.values());
+        if (backgroundUrl != null) {
+            urls.add(backgroundUrl);
+        }
+        if (urls.size() > MAX_IMAGES) {
+            throw new RestApiException(INVALID_LAYOUT, "at most " + MAX_IMAGES + " different image URLs "
+                    + "(BackgroundImageUrl, PlaceImageUrl) per request");
+        }
+        if (backgroundUrl != null) {
+            fetched.background(backgroundUrl, image(images, backgroundUrl, INVALID_ENCODE,
+                    "EncodeParams.BackgroundImageUrl"));
+        }
+        if (!placeUrls.isEmpty()) {
+            java.util.Map<String, StillImage> byUrl = new java.util.HashMap<>();
+            List<Region> regions = new ArrayList<>(layout.regions());
+            for (java.util.Map.Entry<Integer, String> entry : placeUrls.entrySet()) {
+                StillImage image = byUrl.get(entry.getValue());
+                if (image == null) {
+                    image = image(images, entry.getValue(), INVALID_LAYOUT,
+                            "PresetLayoutConfig[" + entry.getKey() + "].PlaceImageUrl");
+                    byUrl.put(entry.getValue(), image);
+                    fetched.placeholder(image);
+                }
+                regions.set(entry.getKey(), regions.get(entry.getKey()).withPlaceholderImage(image));
+            }
+            layout = layout.withRegions(regions);
+        }
+        return new MixSpec(app, room, streamId, video, layout, fetched.build(),
+                mixed.isEmpty() ? Optional.empty() : Optional.of(new LinkedHashSet<>(mixed)), othersAudio, aux,
+                pure == 1,
                 sampleRate, channels, audioKbps * 1000, cdn);
     }
 
@@ -251,8 +313,12 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
                 .withGopFrames(gop * fps).withBackground(background);
     }
 
-    /** The layout; {@code mixed} gets the users the mix is limited to (empty: everyone). */
-    private static MixLayout layout(LayoutParams params, int width, int height, List<String> mixed) {
+    /**
+     * The layout; {@code mixed} gets the users whose cameras the mix is limited to (empty: everyone), {@code aux} the
+     * users whose screen shares it shows, {@code placeUrls} the placeholder image URL of each custom region (by index).
+     */
+    private static MixLayout layout(LayoutParams params, int width, int height, List<String> mixed,
+            Set<String> aux, java.util.Map<Integer, String> placeUrls) {
         int template = value(params.template(), 0);
         int placeholder = value(params.placeHolderMode(), 0);
         if (placeholder != 0 && placeholder != 1) {
@@ -270,12 +336,18 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
             throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION,
                     "LayoutParams.WaterMarkParams: watermarks are not supported");
         }
-        int mainType = value(params.mainVideoStreamType(), 0);
-        if (mainType != 0) {
-            throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION, "LayoutParams.MainVideoStreamType: "
-                    + "only 0 (camera) is mixed; screen shares (1) are not yet");
-        }
+        int mainType = streamType(params.mainVideoStreamType(), "LayoutParams.MainVideoStreamType");
         String main = emptyToNull(params.mainVideoUserId());
+        if (main != null) {
+            main = user(main, "LayoutParams.MainVideoUserId");
+        }
+        if (mainType == 1 && template != 1 && template != 4) {
+            if (main == null) {
+                throw new RestApiException(INVALID_LAYOUT, "LayoutParams.MainVideoStreamType 1 (screen share) needs "
+                        + "MainVideoUserId: whose screen share is the main picture");
+            }
+            aux.add(main);
+        }
         if (params.mixVideoUids() != null) {
             if (params.mixVideoUids().size() > MixLayout.MAX_MEMBERS) {
                 throw new RestApiException(INVALID_LAYOUT, "LayoutParams.MixVideoUids: at most "
@@ -286,31 +358,33 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
             }
         }
         MixLayout layout = switch (template) {
-            case 0 -> MixLayout.floating(main);
+            case 0 -> MixLayout.floating(main, mainType);
             case 1 -> MixLayout.grid();
-            case 2 -> MixLayout.screenShare(main, 0);
+            case 2 -> MixLayout.screenShare(main, mainType);
             case 3 -> {
                 SmallVideoLayoutParams small = params.smallVideoLayoutParams();
                 if (main == null || small == null || emptyToNull(small.userId()) == null) {
                     throw new RestApiException(INVALID_LAYOUT, "Template 3 (picture-in-picture) needs "
                             + "MainVideoUserId and SmallVideoLayoutParams.UserId");
                 }
-                if (value(small.streamType(), 0) != 0) {
-                    throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION,
-                            "SmallVideoLayoutParams.StreamType: only 0 (camera) is mixed");
-                }
+                int smallType = streamType(small.streamType(), "SmallVideoLayoutParams.StreamType");
                 Region region = Region.of(user(small.userId(), "SmallVideoLayoutParams.UserId"),
                         position(small.locationX(), "SmallVideoLayoutParams.LocationX"),
                         position(small.locationY(), "SmallVideoLayoutParams.LocationY"),
                         size(small.imageWidth(), width / 4, "SmallVideoLayoutParams.ImageWidth"),
-                        size(small.imageHeight(), height / 4, "SmallVideoLayoutParams.ImageHeight"), 1);
+                        size(small.imageHeight(), height / 4, "SmallVideoLayoutParams.ImageHeight"), 1)
+                        .withStreamType(smallType);
+                if (smallType == 1) {
+                    aux.add(region.userId());
+                }
                 if (mixed.isEmpty()) {
                     mixed.add(main);
                     mixed.add(region.userId());
                 }
-                yield MixLayout.pictureInPicture(main, 0, region);
+                yield MixLayout.pictureInPicture(main, mainType, region);
             }
-            case 4 -> MixLayout.custom(custom(params.presetLayoutConfig(), placeholder, width, height, mixed));
+            case 4 -> MixLayout.custom(custom(params.presetLayoutConfig(), placeholder, width, height, mixed, aux,
+                    placeUrls));
             default -> throw new RestApiException(INVALID_LAYOUT, "LayoutParams.Template must be 0 (float), 1 (grid), "
                     + "2 (screen share), 3 (picture-in-picture) or 4 (custom)");
         };
@@ -325,7 +399,7 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
     }
 
     private static List<Region> custom(List<PresetLayoutConfig> presets, int placeholder, int width, int height,
-            List<String> mixed) {
+            List<String> mixed, Set<String> aux, java.util.Map<Integer, String> placeUrls) {
         if (presets == null || presets.isEmpty()) {
             throw new RestApiException(INVALID_LAYOUT, "Template 4 (custom) needs PresetLayoutConfig");
         }
@@ -342,14 +416,13 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
                 throw new RestApiException(INVALID_LAYOUT, field + ".UserId is required: regions filled in join "
                         + "order are not supported");
             }
-            if (value(preset.streamType(), 0) != 0) {
-                throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION,
-                        field + ".StreamType: only 0 (camera) is mixed");
+            int type = streamType(preset.streamType(), field + ".StreamType");
+            if (value(preset.placeImageId(), 0) != 0) {
+                throw new RestApiException(INVALID_LAYOUT, field + ".PlaceImageId: this server has no image "
+                        + "library; give PlaceImageUrl");
             }
-            if (value(preset.placeImageId(), 0) != 0
-                    || (preset.placeImageUrl() != null && !preset.placeImageUrl().isEmpty())) {
-                throw new RestApiException(INVALID_LAYOUT, field + ".PlaceImageId/PlaceImageUrl: placeholder images "
-                        + "are not supported (no remote images are fetched); PlaceHolderMode 1 shows a grey box");
+            if (placeholder == 1 && emptyToNull(preset.placeImageUrl()) != null) {
+                placeUrls.put(i, preset.placeImageUrl()); // fetched once the whole request is valid
             }
             int mixInput = value(preset.mixInputType(), 0);
             if (mixInput < 0 || mixInput > 3) {
@@ -368,7 +441,10 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
                     position(preset.locationY(), field + ".LocationY"),
                     size(preset.imageWidth(), 0, field + ".ImageWidth"),
                     size(preset.imageHeight(), 0, field + ".ImageHeight"), layer)
-                    .withRenderMode(RenderMode.ofTrtc(mode));
+                    .withRenderMode(RenderMode.ofTrtc(mode)).withStreamType(type);
+            if (type == 1) {
+                aux.add(user);
+            }
             if (placeholder == 1) {
                 region = region.withPlaceholder(PLACEHOLDER_RGB);
             }
@@ -379,6 +455,24 @@ final class StartMCUMixTranscode implements RestAction<StartMCUMixTranscode.Requ
             mixed.addAll(named);
         }
         return regions;
+    }
+
+    /** The image at {@code url}, or {@code code} naming {@code field} and why not. */
+    private static StillImage image(ImageSource images, String url, String code, String field) {
+        try {
+            return images.fetch(url);
+        } catch (MixImageFetcher.RefusedException e) {
+            throw new RestApiException(code, field + ": " + e.getMessage());
+        }
+    }
+
+    /** TRTC's StreamType: 0 the camera (main stream), 1 the screen share (aux stream). */
+    private static int streamType(Integer value, String field) {
+        int type = value(value, 0);
+        if (type != 0 && type != 1) {
+            throw new RestApiException(INVALID_LAYOUT, field + " must be 0 (camera) or 1 (screen share)");
+        }
+        return type;
     }
 
     private static String user(String userId, String field) {

@@ -201,6 +201,19 @@ public enum ConfigKey {
             "Largest EncodeParams.VideoHeight a mix may ask for (pixels, at most 1920)."),
     MIX_MAX_VIDEO_BITRATE("mix.maxVideoBitrate", "8000", false,
             "Largest EncodeParams.VideoBitrate a mix may ask for (kbit/s)."),
+    MIX_IMAGE_MAX_BYTES("mix.imageMaxBytes", "2097152", false,
+            "Largest image file a mix fetches (EncodeParams.BackgroundImageUrl, PresetLayoutConfig.PlaceImageUrl), "
+                    + "in bytes (1024..16777216); a larger one refuses the request."),
+    MIX_IMAGE_MAX_PIXELS("mix.imageMaxPixels", "4194304", false,
+            "Largest decoded mix image in pixels, width × height (4..16777216): the decoder may not allocate more."),
+    MIX_IMAGE_TIMEOUT_MILLIS("mix.imageTimeoutMillis", "5000", false,
+            "One mix image fetch, connect to last byte (100..60000 ms); a slower server refuses the request."),
+    MIX_IMAGE_ALLOW_PRIVATE_HOSTS("mix.imageAllowPrivateHosts", "false", false,
+            "Let mixes fetch images from loopback, link-local, private, CGNAT, multicast and unspecified addresses. "
+                    + "Off: a REST caller cannot aim the image fetch at this host or its network."),
+    MIX_IMAGE_ALLOWED_HOSTS("mix.imageAllowedHosts", "", false,
+            "Comma-separated host names, IP addresses or CIDR blocks mixes may fetch images from even in the "
+                    + "ranges above (an image server on the private network)."),
     TURN_URLS("turn.urls", "", false,
             "Comma-separated TURN (and STUN) server URLs handed to clients with time-limited credentials, e.g. "
                     + "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349?transport=tcp. Empty: "

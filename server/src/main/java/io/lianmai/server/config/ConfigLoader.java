@@ -243,7 +243,12 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.MIX_MAX_PER_NODE, 1, 10_000),
                         integer(settings, ConfigKey.MIX_MAX_VIDEO_WIDTH, 64, 1920),
                         integer(settings, ConfigKey.MIX_MAX_VIDEO_HEIGHT, 64, 1920),
-                        integer(settings, ConfigKey.MIX_MAX_VIDEO_BITRATE, 100, 100_000)),
+                        integer(settings, ConfigKey.MIX_MAX_VIDEO_BITRATE, 100, 100_000),
+                        integer(settings, ConfigKey.MIX_IMAGE_MAX_BYTES, 1024, 16 * 1024 * 1024),
+                        integer(settings, ConfigKey.MIX_IMAGE_MAX_PIXELS, 4, 4096 * 4096),
+                        integer(settings, ConfigKey.MIX_IMAGE_TIMEOUT_MILLIS, 100, 60_000),
+                        bool(settings, ConfigKey.MIX_IMAGE_ALLOW_PRIVATE_HOSTS),
+                        hostList(settings, ConfigKey.MIX_IMAGE_ALLOWED_HOSTS)),
                 Duration.ofMillis(integer(settings, ConfigKey.LIVE_MERGE_WINDOW_MS, 0,
                         (int) LiveConfig.MAX_MERGE_WINDOW.toMillis())));
         LimitsConfig limits = new LimitsConfig(

@@ -155,6 +155,16 @@ public final class CdnPublishTasks implements AutoCloseable {
      */
     public Task start(SdkAppId sdkAppId, String streamName, List<RtmpUrl> urls) {
         checkTargets(sdkAppId, urls);
+        return startChecked(sdkAppId, streamName, urls);
+    }
+
+    /**
+     * {@link #start} for a caller that ran {@link #checkTargets} on {@code urls} just before, outside its own locks:
+     * no DNS here (each relay connection checks its target again on the relay's thread).
+     *
+     * @throws LimitExceededException when the node or the app already runs its quota of tasks
+     */
+    public Task startChecked(SdkAppId sdkAppId, String streamName, List<RtmpUrl> urls) {
         List<RtmpRelay> relays = new ArrayList<>();
         for (RtmpUrl url : urls) {
             relays.add(newRelay(streamName, url));
@@ -238,8 +248,13 @@ public final class CdnPublishTasks implements AutoCloseable {
         return Optional.of(updated);
     }
 
-    /** Every URL's host must pass the target policy before anything starts. */
-    private void checkTargets(SdkAppId sdkAppId, List<RtmpUrl> urls) {
+    /**
+     * Every URL's host must pass the target policy before anything starts. Blocks on DNS: call from a thread that
+     * may block, holding no lock others wait for.
+     *
+     * @throws TargetDeniedException naming the first refused URL
+     */
+    public void checkTargets(SdkAppId sdkAppId, List<RtmpUrl> urls) {
         for (int i = 0; i < urls.size(); i++) {
             try {
                 policy.check(urls.get(i).host(), urls.get(i).port());

@@ -66,16 +66,31 @@ public final class CdnTargetPolicy {
     private final List<String> deniedNames = new ArrayList<>();
     private final List<Block> deniedBlocks = new ArrayList<>();
     private final Resolver resolver;
+    private final String rule;
 
     /**
      * @throws IllegalArgumentException when an entry of {@code cdn.allowedHosts}/{@code cdn.deniedHosts} is neither
      *                                  a host name nor an address nor a CIDR block
      */
     public CdnTargetPolicy(CdnConfig config, Resolver resolver) {
-        this.allowPrivate = config.allowPrivateTargets();
+        this(config.allowPrivateTargets(), config.allowedHosts(), config.deniedHosts(),
+                "CDN relays push only to public addresses (cdn.allowPrivateTargets, cdn.allowedHosts)", resolver);
+    }
+
+    /**
+     * The same policy for another outbound client (e.g. mix images): {@code rule} ends a refusal's message, naming
+     * what is allowed and the settings that allow more.
+     *
+     * @throws IllegalArgumentException when an entry of {@code allowedHosts}/{@code deniedHosts} is neither a host
+     *                                  name nor an address nor a CIDR block
+     */
+    public CdnTargetPolicy(boolean allowPrivate, List<String> allowedHosts, List<String> deniedHosts, String rule,
+            Resolver resolver) {
+        this.allowPrivate = allowPrivate;
         this.resolver = resolver;
-        split(config.allowedHosts(), allowedNames, allowedBlocks);
-        split(config.deniedHosts(), deniedNames, deniedBlocks);
+        this.rule = rule;
+        split(allowedHosts, allowedNames, allowedBlocks);
+        split(deniedHosts, deniedNames, deniedBlocks);
     }
 
     /** With the system resolver. */
@@ -115,8 +130,7 @@ public final class CdnTargetPolicy {
             Optional<String> special = special(address);
             if (special.isPresent() && !allowPrivate && !nameAllowed
                     && allowedBlocks.stream().noneMatch(block -> block.contains(address))) {
-                throw new DeniedException(what + " " + special.get() + " address; CDN relays push only to "
-                        + "public addresses (cdn.allowPrivateTargets, cdn.allowedHosts)");
+                throw new DeniedException(what + " " + special.get() + " address; " + rule);
             }
         }
         return new InetSocketAddress(addresses[0], port);

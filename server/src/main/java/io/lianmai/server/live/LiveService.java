@@ -115,6 +115,7 @@ public final class LiveService implements AutoCloseable {
     private volatile LiveBridges bridges;
     /** The MCU mixes (null until {@link #bridgeRooms}). */
     private volatile MixTasks mixes;
+    private volatile MixImageFetcher mixImages;
     /** The rooms, for the removed users an RTMP push is refused (null until {@link #bridgeRooms}). */
     private volatile RoomRegistry rooms;
 
@@ -161,7 +162,13 @@ public final class LiveService implements AutoCloseable {
         bridges = new LiveBridges(hub, media, rooms, clock, config.idle().toMillis(), config.maxTranscodesPerApp(),
                 name -> publishing.getOrDefault(name, Privileges.none()));
         mixes = new MixTasks(hub, media, rooms, cdnTasks, config.mix(), clock);
+        mixImages = new MixImageFetcher(vertx, config.mix());
         rooms.addObserver(mixes);
+    }
+
+    /** Fetches mixes' images by URL ({@code BackgroundImageUrl}, {@code PlaceImageUrl}); null until {@link #bridgeRooms}. */
+    public MixImageFetcher mixImages() {
+        return mixImages;
     }
 
     /** The MCU mixes ({@code StartMCUMixTranscode}); null until {@link #bridgeRooms}. */
@@ -559,6 +566,9 @@ public final class LiveService implements AutoCloseable {
     public void close() {
         if (mixes != null) {
             mixes.close();
+        }
+        if (mixImages != null) {
+            mixImages.close();
         }
         if (bridges != null) {
             bridges.close();

@@ -18,9 +18,13 @@ import java.util.Set;
  * @param room the room
  * @param streamName the output's live stream name ({@code OutputParams.StreamId}): {@code /live/{streamName}.flv}
  * @param video the canvas and H.264 settings
- * @param layout the layout (TRTC {@code LayoutParams})
- * @param members the members whose streams are mixed ({@code MixVideoUids}, or the users a custom layout names);
- *     empty: every member of the room
+ * @param layout the layout (TRTC {@code LayoutParams}); its regions may show {@code images}' placeholders
+ * @param images the background and placeholder images, decoded (owned as {@link MixImages} says)
+ * @param members the members whose camera video is mixed and who take places in the layout ({@code MixVideoUids},
+ *     or the users a custom or picture-in-picture layout names); empty: every member of the room
+ * @param othersAudio whether the audio of members left out of {@code members} is mixed too (TRTC does so with
+ *     {@code MixVideoUids}: "the audio and video of these users, and the audio of the others")
+ * @param auxUsers the members whose aux stream (screen share) the layout shows ({@code StreamType} 1)
  * @param pureAudio only audio goes out ({@code OutputParams.PureAudioStream} 1)
  * @param audioSampleRate AAC sample rate in Hz
  * @param audioChannels AAC channels, 1 or 2
@@ -28,7 +32,8 @@ import java.util.Set;
  * @param cdnUrls RTMP URLs the output is relayed to ({@code PublishCdnParams}); may be empty
  */
 public record MixSpec(SdkAppId app, RoomRef room, String streamName, Mixer.Config video, MixLayout layout,
-        Optional<Set<String>> members, boolean pureAudio, int audioSampleRate, int audioChannels, int audioBitrate,
+        MixImages images,
+        Optional<Set<String>> members, boolean othersAudio, Set<String> auxUsers, boolean pureAudio, int audioSampleRate, int audioChannels, int audioBitrate,
         List<RtmpUrl> cdnUrls) {
     public MixSpec {
         Objects.requireNonNull(app, "app");
@@ -36,12 +41,29 @@ public record MixSpec(SdkAppId app, RoomRef room, String streamName, Mixer.Confi
         Objects.requireNonNull(streamName, "streamName");
         Objects.requireNonNull(video, "video");
         Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(images, "images");
         members = members.map(Set::copyOf);
+        auxUsers = Set.copyOf(auxUsers);
         cdnUrls = List.copyOf(cdnUrls);
     }
 
-    /** Whether {@code userId}'s streams go into the mix. */
-    boolean mixes(String userId) {
+    /** Whether {@code userId}'s camera goes into the picture (and the member takes a place in the layout). */
+    boolean mixesCamera(String userId) {
+        return !pureAudio && takesPlace(userId);
+    }
+
+    /** Whether {@code userId} takes a place in the layout. */
+    boolean takesPlace(String userId) {
         return members.map(set -> set.contains(userId)).orElse(true);
+    }
+
+    /** Whether {@code userId}'s microphone goes into the sound. */
+    boolean mixesAudio(String userId) {
+        return othersAudio || takesPlace(userId);
+    }
+
+    /** Whether {@code userId}'s aux stream (screen share) goes into the picture. */
+    boolean mixesAux(String userId) {
+        return !pureAudio && auxUsers.contains(userId);
     }
 }

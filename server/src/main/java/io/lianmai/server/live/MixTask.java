@@ -9,6 +9,7 @@ import io.lianmai.codec.mix.AudioOutput;
 import io.lianmai.codec.mix.MixInput;
 import io.lianmai.codec.mix.Mixer;
 import io.lianmai.codec.vp8.Vp8RtpDepacketizer;
+import io.lianmai.common.StreamType;
 import io.lianmai.live.flv.FlvTags;
 import io.lianmai.live.flv.LiveStreamHub;
 import io.lianmai.media.LocalPlayer;
@@ -30,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running MCU mix ({@code StartMCUMixTranscode}): plays each chosen member's main stream in-process, feeds the
+ * One running MCU mix ({@code StartMCUMixTranscode}): plays each chosen member's streams in-process (the main stream:
+ * camera and microphone, as the spec selects them; the aux stream: the screen share, where the layout shows it), feeds the
  * depacketized video and the Opus audio into a {@link Mixer} with their arrival times and sender-report clock
  * mappings, ticks the mixer at the output frame rate, and publishes the H.264 + AAC output into the
  * {@link LiveStreamHub} under {@link MixSpec#streamName} (so FLV, HLS, RTMP players and CDN relays take it).
@@ -54,10 +56,12 @@ final class MixTask {
     private final ScheduledExecutorService thread;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private volatile MixSpec spec;
-    private volatile List<String> wanted = List.of();
+    private volatile List<Published> wanted = List.of();
     private volatile boolean closed;
 
     // Task thread only.
+    /** The images the current layout shows (their placeholders; the background is {@code spec0}'s). */
+    private MixImages shownImages;
     private Mixer mixer;
     private AudioOutput aac;
     private AvcDecoderConfigurationRecord sentVideoConfig;
@@ -66,10 +70,12 @@ final class MixTask {
     private long lastVideoMillis = Long.MIN_VALUE;
 
     /**
+     * @param spec what to mix; the task owns its images from here (and frees them when it closes)
      * @param thread this task's own single thread; the task shuts it down when it stops
      */
     MixTask(MixSpec spec, LiveStreamHub hub, MediaPlane media, Clock clock, ScheduledExecutorService thread) {
         this.spec0 = spec;
+        this.shownImages = spec.images();
         this.spec = spec;
         this.hub = hub;
         this.media = media;
@@ -81,6 +87,10 @@ final class MixTask {
         return spec;
     }
 
+    /** A stream a room member publishes now: {@code streamKey} is the media plane's key of it. */
+    record Published(String userId, StreamType type, String streamKey) {
+    }
+
     /** Opens the mixer and starts ticking; {@link CodecException} (thrown here) when FFmpeg cannot. */
     void start() throws Exception {
         thread.submit(this::open).get(10, TimeUnit.SECONDS);
@@ -89,33 +99,44 @@ final class MixTask {
     }
 
     private void open() {
-        mixer = new Mixer(spec0.video(), null, this::onVideo);
+        // PureAudioStream: an audio-only mixer (no canvas, no H.264 encoder) and no video inputs
+        mixer = spec0.pureAudio() ? new Mixer(spec0.video(), null, null)
+                : new Mixer(spec0.video(), spec0.images().background(), this::onVideo);
         mixer.setLayout(spec0.layout());
         aac = mixer.addAacOutput(spec0.audioSampleRate(), spec0.audioChannels(), spec0.audioBitrate(), null,
                 this::onAudio);
     }
 
-    /** A second {@code StartMCUMixTranscode} with the same encoding: the new layout and member list from now on. */
+    /**
+     * A second {@code StartMCUMixTranscode} with the same encoding and background: the new layout and member list from
+     * now on. The task owns {@code newSpec}'s images from here: the background (a copy of the canvas's) is freed at
+     * once, the old layout's placeholder images once the new layout is in place.
+     */
     void update(MixSpec newSpec) {
         spec = newSpec;
-        thread.execute(() -> {
-            if (!closed) {
+        try {
+            thread.execute(() -> {
+                newSpec.images().closeBackground();
+                if (closed) {
+                    newSpec.images().closePlaceholders();
+                    return;
+                }
                 mixer.setLayout(newSpec.layout());
+                shownImages.closePlaceholders();
+                shownImages = newSpec.images();
                 sync();
-            }
-        });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            newSpec.images().close(); // closed meanwhile
+        }
     }
 
     /**
-     * The room's publishing members now, in join order, as userID → stream key of their main stream; the task plays
-     * those it mixes and stops playing the others.
+     * The streams the room's members publish now, in join order; the task plays those it mixes and stops playing the
+     * others.
      */
-    void onMembers(List<String[]> publishing) {
-        List<String> list = new ArrayList<>();
-        for (String[] userAndKey : publishing) {
-            list.add(userAndKey[0] + "\n" + userAndKey[1]);
-        }
-        wanted = List.copyOf(list);
+    void onMembers(List<Published> publishing) {
+        wanted = List.copyOf(publishing);
         thread.execute(this::sync);
     }
 
@@ -127,23 +148,25 @@ final class MixTask {
         }
         MixSpec current = spec;
         List<String> keep = new ArrayList<>();
-        for (String entry : wanted) {
-            int cut = entry.indexOf('\n');
-            String user = entry.substring(0, cut);
-            String key = entry.substring(cut + 1);
-            if (!current.mixes(user)) {
+        for (Published stream : wanted) {
+            String user = stream.userId();
+            Role role = stream.type() == StreamType.AUX
+                    ? new Role(current.mixesAux(user), false, current.takesPlace(user))
+                    : new Role(current.mixesCamera(user), current.mixesAudio(user), current.takesPlace(user));
+            if (!role.video() && !role.audio()) {
                 continue;
             }
-            keep.add(user);
-            Member member = members.get(user);
-            if (member != null && member.ended) {
-                member.close();
-                members.remove(user);
+            String id = user + "/" + stream.type().wireName();
+            keep.add(id);
+            Member member = members.get(id);
+            if (member != null && (member.ended || !member.role.equals(role))) {
+                member.close(); // its stream ended, or a new layout mixes it otherwise: played afresh
+                members.remove(id);
                 member = null;
             }
-            if (member == null && media.isPublished(key)) {
-                member = new Member(user, key);
-                members.put(user, member);
+            if (member == null && media.isPublished(stream.streamKey())) {
+                member = new Member(user, stream.type(), stream.streamKey(), role);
+                members.put(id, member);
                 member.play();
             }
         }
@@ -239,6 +262,8 @@ final class MixTask {
                 mixer.close();
                 mixer = null;
             }
+            spec0.images().closeBackground();
+            shownImages.closePlaceholders();
         });
         thread.shutdown();
     }
@@ -255,10 +280,19 @@ final class MixTask {
         return seconds * 1000 + ((fraction * 1000) >>> 32) - NTP_UNIX_OFFSET_MILLIS;
     }
 
-    /** One member's main stream played into the mixer. */
+    /**
+     * What a played stream gives the mix: its video (camera or screen share), its audio (microphone), and whether
+     * its audio makes the member take a place in the layout.
+     */
+    private record Role(boolean video, boolean audio, boolean holdsPlace) {
+    }
+
+    /** One member's stream (main or aux) played into the mixer. */
     private final class Member implements LocalSink {
         final String userId;
+        final StreamType type;
         final String streamKey;
+        final Role role;
         final PacketQueue audioQueue = new PacketQueue(QUEUE_PACKETS);
         final PacketQueue videoQueue = new PacketQueue(QUEUE_PACKETS);
         final RtpPacket audioRtp = new RtpPacket();
@@ -278,7 +312,7 @@ final class MixTask {
         Vp8RtpDepacketizer vp8;
         long[] appliedAudioReport;
         long[] appliedVideoReport;
-        /** Least (arrival − sender NTP time) of this member's reports: the sender's clock on the mixer clock. */
+        /** Least (arrival − capture time) of this member's frames: the sender's clock on the mixer clock. */
         long ntpToMixer = Long.MAX_VALUE;
         long lastKeyframeRequest = Long.MIN_VALUE / 2;
         long now;
@@ -289,9 +323,11 @@ final class MixTask {
         boolean videoReportsRefused;
         boolean audioReportsRefused;
 
-        Member(String userId, String streamKey) {
+        Member(String userId, StreamType type, String streamKey, Role role) {
             this.userId = userId;
+            this.type = type;
             this.streamKey = streamKey;
+            this.role = role;
         }
 
         void play() {
@@ -313,9 +349,10 @@ final class MixTask {
         public void onStart(List<RtpCodec> tracks) {
             for (int i = 0; i < tracks.size(); i++) {
                 String codec = tracks.get(i).name();
-                if (codec.equalsIgnoreCase("opus") && audioTrack < 0) {
+                if (codec.equalsIgnoreCase("opus") && audioTrack < 0 && role.audio()) {
                     audioTrack = i;
-                } else if ((codec.equalsIgnoreCase("H264") || codec.equalsIgnoreCase("VP8")) && videoTrack < 0) {
+                } else if ((codec.equalsIgnoreCase("H264") || codec.equalsIgnoreCase("VP8")) && videoTrack < 0
+                        && role.video()) {
                     videoCodec = codec.toUpperCase(Locale.ROOT);
                     videoTrack = i;
                 }
@@ -333,10 +370,15 @@ final class MixTask {
 
         @Override
         public void onSenderReport(int track, long ntpTimestamp, long rtpTimestamp) {
+            if (type == StreamType.AUX) {
+                // A screen share has no audio to align with: arrival times place it. (Mapped by its own reports, an
+                // RTMP screen share's pictures were placed too far ahead in McuMixIT and overflowed the queue.)
+                return;
+            }
             if (track == audioTrack) {
-                audioReport = new long[] {ntpTimestamp, rtpTimestamp, clock.millis()}; // about once a second
+                audioReport = new long[] {ntpTimestamp, rtpTimestamp}; // about once a second
             } else if (track == videoTrack) {
-                videoReport = new long[] {ntpTimestamp, rtpTimestamp, clock.millis()};
+                videoReport = new long[] {ntpTimestamp, rtpTimestamp};
             }
         }
 
@@ -350,13 +392,14 @@ final class MixTask {
         private void openInputs() {
             opened = true;
             if (audioTrack >= 0) {
-                audio = mixer.addOpusInput(userId);
+                audio = mixer.addOpusInput(userId, role.holdsPlace());
             }
+            int streamType = type == StreamType.AUX ? 1 : 0; // TRTC's StreamType, the layout's regions
             if ("H264".equals(videoCodec)) {
-                video = mixer.addH264Input(userId, 0);
+                video = mixer.addH264Input(userId, streamType);
                 h264 = new H264RtpDepacketizer(this::onFrame);
             } else if ("VP8".equals(videoCodec)) {
-                video = mixer.addVp8Input(userId, 0);
+                video = mixer.addVp8Input(userId, streamType);
                 vp8 = new Vp8RtpDepacketizer((buf, off, len, timestamp, keyframe, width, height) ->
                         onFrame(buf, off, len, timestamp, keyframe));
             }
@@ -372,7 +415,7 @@ final class MixTask {
             now = nowMillis;
             if (!opened) {
                 if (audioTrack < 0 && videoTrack < 0) {
-                    return; // not started yet; its packets wait in the queues
+                    return; // not started yet, or nothing of it is mixed; its packets wait in the queues
                 }
                 openInputs();
             }
@@ -415,7 +458,8 @@ final class MixTask {
         private void applyReports() {
             long[] a = audioReport;
             long[] v = videoReport;
-            boolean moved = lowerOffset(a) | lowerOffset(v);
+            boolean moved = lowerOffset(a, lastAudioTs, lastAudioArrival, 48)
+                    | lowerOffset(v, lastVideoTs, lastVideoArrival, 90);
             // A report is judged against a frame of its track: none is applied before the track's first frame.
             if (a != null && audio != null && lastAudioTs >= 0 && (moved || a != appliedAudioReport)) {
                 appliedAudioReport = a;
@@ -451,11 +495,18 @@ final class MixTask {
             return false;
         }
 
-        private boolean lowerOffset(long[] report) {
-            if (report == null) {
+        /**
+         * Lowers the member's sender-clock → mixer-clock offset to (arrival − capture time) of the track's latest
+         * frame, its capture time given by the track's latest report, if that is less: the least delayed frame seen
+         * defines the offset. Frames, not reports, are timed: a local player hands a report over up to a second after
+         * the sender made it (once a second, in no fixed phase), and timing the report by its hand-over put whole
+         * streams up to a second ahead — their pictures overflowed the queue and never showed (seen in McuMixIT).
+         */
+        private boolean lowerOffset(long[] report, long lastTs, long lastArrival, int ticksPerMilli) {
+            if (report == null || lastTs < 0) {
                 return false;
             }
-            long offset = report[2] - ntpMillis(report[0]);
+            long offset = lastArrival - (ntpMillis(report[0]) + (int) (lastTs - report[1]) / ticksPerMilli);
             if (offset >= ntpToMixer) {
                 return false;
             }
@@ -469,7 +520,7 @@ final class MixTask {
             if (local != null) {
                 local.end();
             }
-            LOG.info("mix {}: {} leaves; video {}, audio {}", spec.streamName(), userId, counts(video), counts(audio));
+            LOG.info("mix {}: {} leaves; video {}, audio {}", spec.streamName(), userId + "_" + type.wireName(), counts(video), counts(audio));
             if (mixer != null) {
                 if (audio != null) {
                     mixer.removeInput(audio);

@@ -104,26 +104,45 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
     }
 
     /**
-     * Starts the room's mix, or updates it when one runs: the same output name and encoding take the new layout and
-     * members at once; otherwise the running mix is stopped and a new one started. Blocks while the encoder opens.
+     * Starts the room's mix, or updates it when one runs: the same output name, encoding and background take the new
+     * layout and members at once; otherwise the running mix is stopped and a new one started. Blocks while the CDN
+     * targets are resolved (before this object's lock is taken, so other rooms' starts and stops never wait for DNS) and
+     * while the encoder opens. A request refused for any reason leaves a running mix as it was.
      *
      * @return true when a running mix was updated in place
      * @throws LimitExceededException over {@code mix.maxPerApp}/{@code mix.maxPerNode}
      * @throws StreamTakenException when {@code spec.streamName()} is live already (another stream of any app)
-     * @throws CdnPublishTasks.TargetDeniedException when a CDN URL is refused (nothing is started)
+     * @throws CdnPublishTasks.TargetDeniedException when a CDN URL is refused (nothing is started or stopped)
      */
-    public synchronized boolean start(MixSpec spec) throws Exception {
-        RoomKey key = roomKey(spec);
-        if (rooms.find(key).isEmpty()) {
-            throw new RoomNotFoundException("room " + key + " does not exist");
+    public boolean start(MixSpec spec) throws Exception {
+        boolean[] handedOver = {false};
+        try {
+            RoomKey key = roomKey(spec);
+            if (rooms.find(key).isEmpty()) {
+                throw new RoomNotFoundException("room " + key + " does not exist");
+            }
+            if (!spec.cdnUrls().isEmpty()) {
+                cdn.checkTargets(spec.app(), spec.cdnUrls()); // DNS: outside the lock, before anything is replaced
+            }
+            return startChecked(key, spec, handedOver);
+        } finally {
+            if (!handedOver[0]) {
+                spec.images().close(); // refused: no task holds them
+            }
         }
+    }
+
+    /** Under the lock: no DNS, no image fetch. {@code handedOver[0]} is set once a task owns the spec's images. */
+    private synchronized boolean startChecked(RoomKey key, MixSpec spec, boolean[] handedOver) throws Exception {
         Running running = tasks.get(key);
         if (running != null) {
             MixSpec old = running.task().spec();
             if (old.streamName().equals(spec.streamName()) && old.video().equals(spec.video())
                     && old.pureAudio() == spec.pureAudio() && old.audioSampleRate() == spec.audioSampleRate()
                     && old.audioChannels() == spec.audioChannels() && old.audioBitrate() == spec.audioBitrate()
-                    && old.cdnUrls().equals(spec.cdnUrls())) {
+                    && old.cdnUrls().equals(spec.cdnUrls())
+                    && old.images().backgroundUrl().equals(spec.images().backgroundUrl())) {
+                handedOver[0] = true;
                 running.task().update(spec);
                 refresh(key);
                 LOG.info("mix {} of room {}: layout updated", spec.streamName(), key);
@@ -141,9 +160,10 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
             stop(key, "replaced by a new StartMCUMixTranscode");
         }
         Optional<String> cdnTask = spec.cdnUrls().isEmpty() ? Optional.empty()
-                : Optional.of(cdn.start(spec.app(), spec.streamName(), spec.cdnUrls()).taskId());
+                : Optional.of(cdn.startChecked(spec.app(), spec.streamName(), spec.cdnUrls()).taskId());
         MixTask task = new MixTask(spec, hub, media, clock, mixThread());
-        hub.publish(spec.streamName());
+        handedOver[0] = true; // the task frees the images when it closes, also if it cannot start
+        hub.publish(spec.streamName(), !spec.pureAudio());
         try {
             task.start();
         } catch (Exception e) {
@@ -198,7 +218,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
             throw new StreamTakenException("mix output " + spec.streamName() + " is live already");
         }
         MixTask task = new MixTask(spec, hub, media, clock, mixThread());
-        hub.publish(spec.streamName());
+        hub.publish(spec.streamName(), !spec.pureAudio());
         try {
             task.start();
         } catch (Exception e) {
@@ -286,7 +306,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         return new RoomKey(spec.app(), spec.room().key());
     }
 
-    /** Tells the room's task who publishes a main stream now (join order). */
+    /** Tells the room's task who publishes which streams now (join order). */
     private synchronized void refresh(RoomKey key) {
         Running running = tasks.get(key);
         List<MixTask> ofRoom = new ArrayList<>();
@@ -299,12 +319,14 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
             return;
         }
         Optional<Room> room = rooms.find(key);
-        List<String[]> publishing = new ArrayList<>();
+        List<MixTask.Published> publishing = new ArrayList<>();
         for (MemberInfo member : room.map(Room::members).orElse(List.of())) {
-            if (member.main().isPresent()) {
-                StreamId stream = StreamId.of(member.userId(), StreamType.MAIN);
-                String streamKey = room.get().streamSource(stream).streamKey(stream).toString();
-                publishing.add(new String[] {member.userId().value(), streamKey});
+            for (StreamType type : StreamType.values()) {
+                if ((type == StreamType.MAIN ? member.main() : member.aux()).isPresent()) {
+                    StreamId stream = StreamId.of(member.userId(), type);
+                    String streamKey = room.get().streamSource(stream).streamKey(stream).toString();
+                    publishing.add(new MixTask.Published(member.userId().value(), type, streamKey));
+                }
             }
         }
         if (running != null && room.isPresent()) {

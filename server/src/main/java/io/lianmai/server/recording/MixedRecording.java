@@ -6,6 +6,7 @@ import io.lianmai.codec.mix.Region;
 import io.lianmai.codec.mix.RenderMode;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.server.live.MixImages;
 import io.lianmai.server.live.MixSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,7 +53,7 @@ final class MixedRecording {
                 .withBackground(mix.backgroundRgb()).withLatencyMillis(LATENCY_MILLIS);
         Optional<Set<String>> members = users;
         MixLayout layout = switch (mix.layoutMode()) {
-            case RecordingParams.Mix.FLOAT -> MixLayout.floating(mix.mainUserId());
+            case RecordingParams.Mix.FLOAT -> MixLayout.floating(mix.mainUserId(), 0);
             case RecordingParams.Mix.SCREEN_SHARE -> MixLayout.screenShare(mix.mainUserId(), 0);
             case RecordingParams.Mix.CUSTOM -> {
                 List<Region> regions = new ArrayList<>();
@@ -75,7 +76,7 @@ final class MixedRecording {
         if (mix.placeholder()) {
             layout = layout.withPlaceholder(PLACEHOLDER_RGB);
         }
-        return new MixSpec(app, room, streamName, video, layout, members,
+        return new MixSpec(app, room, streamName, video, layout, MixImages.NONE, members, false, Set.of(),
                 params.streamType() == RecordingParams.STREAM_AUDIO, mix.sampleRate(), mix.channels(),
                 mix.audioBitrate(), List.of());
     }

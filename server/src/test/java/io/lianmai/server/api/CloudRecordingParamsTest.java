@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** Mixed mode's TRTC fields (MixTranscodeParams, MixLayoutParams) checked and mapped; IT: CloudRecordingMixIT. */
 class CloudRecordingParamsTest {
-    private static final MixConfig LIMITS = new MixConfig(2, 2, 1280, 720, 2_000);
+    private static final MixConfig LIMITS = new MixConfig(2, 2, 1280, 720, 2_000, MixConfig.DEFAULT.imageMaxBytes(),
+            MixConfig.DEFAULT.imageMaxPixels(), MixConfig.DEFAULT.imageTimeoutMillis(), false, List.of());
 
     @Test
     void trtcsDefaultsFillAnEmptyRequest() {

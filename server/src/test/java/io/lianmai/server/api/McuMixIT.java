@@ -136,6 +136,104 @@ class McuMixIT {
         }
     }
 
+    /**
+     * A teacher publishes a camera (red, 500 Hz) and a screen share (lime green: an RTMP {@code _aux} stream, the room's
+     * aux stream), a pupil a camera (blue, 1200 Hz). Template 2 with {@code MainVideoStreamType} 1: the screen share
+     * fills the left 4/5, the teacher's camera heads the right column. With {@code MixVideoUids} [teacher] the pupil
+     * is not in the picture but is heard (TRTC mixes the others' audio); without it the pupil's camera joins the
+     * column. {@code PureAudioStream} 1: ffprobe finds one AAC stream and no video, both tones in it.
+     */
+    @Test
+    void aScreenShareIsTheBigPictureAndMixVideoUidsKeepsEveryonesAudio() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        Path ffprobe = ExternalTools.require("ffprobe (Debian package ffmpeg)", "/usr/bin/ffprobe");
+        TrtcClient client = sdk(server, createKey(server));
+        String room = "4343";
+        try (SignalClient viewer = SignalClient.connect(server); SignalClient teacher = SignalClient.connect(server)) {
+            viewer.enter(server, "viewer", room, null);
+            // The teacher is in the room (its app's socket); its RTMP streams become its main and aux streams.
+            // (Two RTMP streams of a user without a socket would each enter it as a new socketless member.)
+            teacher.enter(server, "teacher", room, null);
+            List<Process> publishers = new java.util.ArrayList<>();
+            try {
+                publishers.add(publish(ffmpeg, room, "teacher", "main", "red", LEFT_HZ));
+                publishers.add(publish(ffmpeg, room, "teacher", "aux", "lime", 3000));
+                publishers.add(publish(ffmpeg, room, "pupil", "main", "blue", RIGHT_HZ));
+                java.util.Set<String> streams = new java.util.HashSet<>();
+                while (streams.size() < 3) {
+                    JsonNode added = viewer.awaitEvent("streamAdd", data -> true);
+                    streams.add(added.path("userID").asText() + "_" + added.path("streamType").asText());
+                }
+                assertThat(streams).containsExactlyInAnyOrder("teacher_main", "teacher_aux", "pupil_main");
+
+                StartMCUMixTranscodeRequest request = start("mixshare");
+                request.setRoomId(Long.parseLong(room));
+                LayoutParams layout = new LayoutParams();
+                layout.setTemplate(2L);
+                layout.setMainVideoUserId("teacher");
+                layout.setMainVideoStreamType(1L);
+                layout.setMixVideoUids(new String[] {"teacher"});
+                layout.setRenderMode(1L); // stretch: no bars to dodge when sampling
+                request.setLayoutParams(layout);
+                client.StartMCUMixTranscode(request);
+                String url = server.signedLive("mixshare.flv").toString();
+                // 640×360 → 32×18: the screen share covers x < 25.6, the column's cells are 3.6 pixels high
+                Decoded[] last = new Decoded[1];
+                Await.until("the screen share big, the teacher's camera in the column, the pupil only heard",
+                        DEADLINE, () -> {
+                            Decoded mixed = quietly(ffmpeg, url, "share");
+                            last[0] = mixed;
+                            return mixed != null && isColour(mixed.pixel(12, 9), 0x00FF00)
+                                    && isColour(mixed.pixel(29, 1), 0xFF0000) && isColour(mixed.pixel(29, 5), 0)
+                                    && mixed.toneShare(LEFT_HZ) > 0.15 && mixed.toneShare(RIGHT_HZ) > 0.15;
+                        }, () -> describe(last[0]));
+                assertThat(last[0].toneShare(3000)).as("the screen share's (RTMP) audio is not the room's").isLessThan(0.02);
+
+                // Without MixVideoUids the pupil takes a place: blue under the teacher's camera.
+                layout.setMixVideoUids(null);
+                client.StartMCUMixTranscode(request);
+                Await.until("the pupil's camera joins the column", DEADLINE, () -> {
+                    Decoded mixed = quietly(ffmpeg, url, "share2");
+                    last[0] = mixed;
+                    return mixed != null && isColour(mixed.pixel(29, 5), 0x0000FF)
+                            && isColour(mixed.pixel(12, 9), 0x00FF00);
+                }, () -> describe(last[0]));
+
+                // PureAudioStream 1: only AAC is encoded and sent.
+                request.getOutputParams().setStreamId("mixshareaudio");
+                request.getOutputParams().setPureAudioStream(1L);
+                client.StartMCUMixTranscode(request);
+                String audioUrl = server.signedLive("mixshareaudio.flv").toString();
+                JsonNode probe = probe(ffprobe, audioUrl, 1);
+                assertThat(probe.path("streams")).as(probe.toString()).hasSize(1);
+                assertThat(stream(probe, "audio").path("codec_name").asText()).isEqualTo("aac");
+                Decoded sound = decodeAudio(ffmpeg, audioUrl, "pure");
+                assertThat(sound.toneShare(LEFT_HZ)).as("the teacher's tone").isGreaterThan(0.15);
+                assertThat(sound.toneShare(RIGHT_HZ)).as("the pupil's tone").isGreaterThan(0.15);
+
+                StopMCUMixTranscodeRequest stop = new StopMCUMixTranscodeRequest();
+                stop.setSdkAppId(server.sdkAppId());
+                stop.setRoomId(Long.parseLong(room));
+                client.StopMCUMixTranscode(stop);
+            } finally {
+                for (Process publisher : publishers) {
+                    FfmpegRtmp.stop(publisher);
+                }
+                try {
+                    teacher.ok("leave", SignalClient.data());
+                } catch (RuntimeException e) {
+                    // closed already: the room ends after the resume grace period
+                }
+            }
+        }
+    }
+
+    private static String describe(Decoded d) {
+        return d == null ? "nothing decoded" : d.frames + " pictures; big " + Integer.toHexString(d.pixel(12, 9))
+                + ", column " + Integer.toHexString(d.pixel(29, 1)) + " / " + Integer.toHexString(d.pixel(29, 5))
+                + "; tones " + d.toneShare(LEFT_HZ) + " / " + d.toneShare(RIGHT_HZ);
+    }
+
     @Test
     void aWebRtcPublisherIsMixed() throws Exception {
         Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
@@ -401,20 +499,32 @@ class McuMixIT {
     }
 
     private Process publish(Path ffmpeg, String userId, String colour, int hz) throws Exception {
-        String stream = server.sdkAppId() + "_" + ROOM + "_" + userId + "_main";
+        return publish(ffmpeg, ROOM, userId, "main", colour, hz);
+    }
+
+    /** An RTMP publisher of {@code userId}'s {@code main} or {@code aux} (screen share) stream in {@code room}. */
+    private Process publish(Path ffmpeg, String room, String userId, String type, String colour, int hz)
+            throws Exception {
+        String stream = server.sdkAppId() + "_" + room + "_" + userId + "_" + type;
         return FfmpegRtmp.publish(ffmpeg, FfmpegRtmp.url(server, stream, server.userSig(userId)), 120,
                 dir.resolve(userId + ".log"), "color=c=" + colour + ":size=320x240:rate=30",
                 "sine=frequency=" + hz + ":sample_rate=44100");
     }
 
     private JsonNode probe(Path ffprobe, String url) throws Exception {
+        return probe(ffprobe, url, 2);
+    }
+
+    private JsonNode probe(Path ffprobe, String url, int streams) throws Exception {
         JsonNode[] found = new JsonNode[1];
+        String[] said = {""};
         Await.until("ffprobe reads the mix", Duration.ofSeconds(30), () -> {
             String out;
             try {
                 out = FfmpegRtmp.run(List.of(ffprobe.toString(), "-v", "error", "-rw_timeout", "5000000",
                     "-show_entries", "stream=codec_type,codec_name,width,height,r_frame_rate", "-of", "json", url),
                     15, dir);
+                said[0] = out;
                 int brace = out.indexOf('{');
                 if (brace < 0) {
                     return false;
@@ -423,8 +533,8 @@ class McuMixIT {
             } catch (Exception e) {
                 return false;
             }
-            return found[0].path("streams").size() == 2;
-        }, () -> "no two streams");
+            return found[0].path("streams").size() == streams;
+        }, () -> "not " + streams + " streams: " + found[0] + "; ffprobe said: " + said[0]);
         return found[0];
     }
 
@@ -466,6 +576,22 @@ class McuMixIT {
         int frames = pictures.length / frameBytes;
         byte[] last = java.util.Arrays.copyOfRange(pictures, (frames - 1) * frameBytes, frames * frameBytes);
         return new Decoded(frames, last, samples);
+    }
+
+    /** 4 s of an audio-only mix as mono 48 kHz sound. */
+    private Decoded decodeAudio(Path ffmpeg, String url, String name) throws Exception {
+        Path audio = dir.resolve(name + ".pcm");
+        Files.deleteIfExists(audio);
+        String log = FfmpegRtmp.run(List.of(ffmpeg.toString(), "-hide_banner", "-y", "-rw_timeout", "5000000",
+                "-i", url, "-map", "0:a", "-t", "4", "-ac", "1", "-ar", "48000", "-f", "s16le", audio.toString()), 20,
+                dir);
+        byte[] sound = Files.exists(audio) ? Files.readAllBytes(audio) : new byte[0];
+        if (sound.length < 48_000 * 2) {
+            throw new AssertionError("too little sound decoded from " + url + ": " + log);
+        }
+        short[] samples = new short[sound.length / 2];
+        ByteBuffer.wrap(sound).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
+        return new Decoded(0, new byte[32 * 18 * 3], samples);
     }
 
     private record Decoded(int frames, byte[] lastPicture, short[] audio) {

@@ -10,6 +10,8 @@ import io.lianmai.codec.mix.Region;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.server.config.MixConfig;
+import io.lianmai.server.live.MixImageFetcher;
+import io.lianmai.server.live.MixImages;
 import io.lianmai.server.live.MixSpec;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +23,7 @@ class StartMCUMixTranscodeTest {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final SdkAppId APP = new SdkAppId(1400000000L);
     private static final RoomRef ROOM = RoomRef.parse("1234", null);
+    private static final List<String> FETCHED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static MixSpec spec(String json) throws Exception {
         return spec(json, MixConfig.DEFAULT);
@@ -28,7 +31,10 @@ class StartMCUMixTranscodeTest {
 
     private static MixSpec spec(String json, MixConfig limits) throws Exception {
         return StartMCUMixTranscode.spec(APP, ROOM, JSON.readValue("{\"SdkAppId\": 1400000000, \"RoomId\": 1234, "
-                + json + "}", StartMCUMixTranscode.Request.class), limits);
+                + json + "}", StartMCUMixTranscode.Request.class), limits, url -> {
+                    FETCHED.add(url);
+                    throw new MixImageFetcher.RefusedException("refused by the test");
+                }, new MixImages.Builder());
     }
 
     private static void refused(String json, String code) {
@@ -73,8 +79,27 @@ class StartMCUMixTranscodeTest {
     void layoutsMap() throws Exception {
         String base = "\"OutputParams\": {\"StreamId\": \"s\"}, \"EncodeParams\": {\"VideoWidth\": 640, "
                 + "\"VideoHeight\": 360}, ";
-        assertThat(spec(base + "\"LayoutParams\": {\"Template\": 1, \"MixVideoUids\": [\"a\", \"b\"]}").members())
-                .contains(Set.of("a", "b"));
+        MixSpec grid = spec(base + "\"LayoutParams\": {\"Template\": 1, \"MixVideoUids\": [\"a\", \"b\"]}");
+        assertThat(grid.members()).contains(Set.of("a", "b"));
+        assertThat(grid.othersAudio()).as("TRTC: the audio of users outside MixVideoUids is mixed").isTrue();
+        assertThat(spec(base + "\"LayoutParams\": {\"Template\": 1}").othersAudio()).isFalse();
+        // the screen share template with the main member's screen share (MainVideoStreamType 1)
+        MixSpec share = spec(base + "\"LayoutParams\": {\"Template\": 2, \"MainVideoUserId\": \"teacher\", "
+                + "\"MainVideoStreamType\": 1}");
+        assertThat(share.auxUsers()).containsExactly("teacher");
+        assertThat(share.layout().arrange(List.of("pupil", "teacher"), 640, 360)).extracting(Region::userId,
+                Region::streamType, Region::x, Region::width).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("teacher", 1, 0, 512),
+                org.assertj.core.groups.Tuple.tuple("teacher", 0, 512, 128),
+                org.assertj.core.groups.Tuple.tuple("pupil", 0, 512, 128));
+        MixSpec auxRegion = spec(base + "\"LayoutParams\": {\"Template\": 4, \"PresetLayoutConfig\": ["
+                + "{\"UserId\": \"t\", \"StreamType\": 1, \"ImageWidth\": 640, \"ImageHeight\": 360}]}");
+        assertThat(auxRegion.auxUsers()).containsExactly("t");
+        assertThat(auxRegion.layout().arrange(List.of(), 640, 360).get(0).streamType()).isEqualTo(1);
+        MixSpec auxSmall = spec(base + "\"LayoutParams\": {\"Template\": 3, \"MainVideoUserId\": \"t\", "
+                + "\"SmallVideoLayoutParams\": {\"UserId\": \"t\", \"StreamType\": 1}}");
+        assertThat(auxSmall.auxUsers()).containsExactly("t");
+        assertThat(auxSmall.othersAudio()).isFalse();
         MixSpec pip = spec(base + "\"LayoutParams\": {\"Template\": 3, \"MainVideoUserId\": \"host\", "
                 + "\"SmallVideoLayoutParams\": {\"UserId\": \"guest\", \"ImageWidth\": 160, \"ImageHeight\": 90, "
                 + "\"LocationX\": 470, \"LocationY\": 260}}");
@@ -96,7 +121,7 @@ class StartMCUMixTranscodeTest {
     }
 
     @Test
-    void garbageIsRefusedWithTrtcsCodes() {
+    void garbageIsRefusedWithTrtcsCodes() throws Exception {
         String encode = "\"EncodeParams\": {}";
         refused("\"EncodeParams\": {}", "MissingParameter.OutputParams");
         refused("\"OutputParams\": {\"StreamId\": \"\"}, " + encode, "MissingParameter.OutputParams");
@@ -124,11 +149,40 @@ class StartMCUMixTranscodeTest {
                 "InvalidParameter.LayoutParams");
         refused(enc + "\"LayoutParams\": {\"Template\": 4, \"PresetLayoutConfig\": [{\"UserId\": \"a\", "
                 + "\"ImageWidth\": 10, \"ImageHeight\": 10, \"PlaceImageId\": 3}]}", "InvalidParameter.LayoutParams");
+        // images: fetched only once everything else is valid, and only with PlaceHolderMode 1; a refusal names the field
+        FETCHED.clear();
+        refused(enc + "\"LayoutParams\": {\"Template\": 9, \"PresetLayoutConfig\": [{\"UserId\": \"a\", "
+                + "\"ImageWidth\": 10, \"ImageHeight\": 10, \"PlaceImageUrl\": \"http://x/a.png\"}]}",
+                "InvalidParameter.LayoutParams");
+        assertThat(FETCHED).as("nothing fetched for an invalid request").isEmpty();
+        assertThatThrownBy(() -> spec(enc + "\"LayoutParams\": {\"Template\": 4, \"PlaceHolderMode\": 1, "
+                + "\"PresetLayoutConfig\": [{\"UserId\": \"a\", \"ImageWidth\": 10, \"ImageHeight\": 10, "
+                + "\"PlaceImageUrl\": \"http://x/a.png\"}, {\"UserId\": \"b\", \"ImageWidth\": 10, "
+                + "\"ImageHeight\": 10, \"PlaceImageUrl\": \"http://x/a.png\"}]}"))
+                .isInstanceOfSatisfying(RestApiException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("PresetLayoutConfig[0].PlaceImageUrl: refused by the test"));
+        assertThat(FETCHED).containsExactly("http://x/a.png");
+        FETCHED.clear();
+        spec(enc + "\"LayoutParams\": {\"Template\": 4, \"PresetLayoutConfig\": [{\"UserId\": "
+                + "\"a\", \"ImageWidth\": 10, \"ImageHeight\": 10, \"PlaceImageUrl\": \"http://x/a.png\"}]}");
+        assertThat(FETCHED).as("PlaceHolderMode 0: no placeholder, nothing fetched").isEmpty();
+        String five = "";
+        for (int i = 0; i < 5; i++) {
+            five += (i > 0 ? ", " : "") + "{\"UserId\": \"u" + i + "\", \"ImageWidth\": 10, \"ImageHeight\": 10, "
+                    + "\"PlaceImageUrl\": \"http://x/" + i + ".png\"}";
+        }
+        refused(enc + "\"LayoutParams\": {\"Template\": 4, \"PlaceHolderMode\": 1, \"PresetLayoutConfig\": ["
+                + five + "]}", "InvalidParameter.LayoutParams");
+        assertThat(FETCHED).as("more than 4 different images: refused before any fetch").isEmpty();
         refused(enc + "\"LayoutParams\": {\"Template\": 4, \"PresetLayoutConfig\": [{\"UserId\": \"a\", "
                 + "\"ImageWidth\": 0, \"ImageHeight\": 10}]}", "InvalidParameter.LayoutParams");
         refused(enc + "\"LayoutParams\": {\"MixVideoUids\": [\"ok\", \"not ok!\"]}", "InvalidParameter.LayoutParams");
         refused(enc + "\"LayoutParams\": {\"PlaceHolderMode\": 2}", "InvalidParameter.LayoutParams");
-        refused(enc + "\"LayoutParams\": {\"MainVideoStreamType\": 1}", "UnsupportedOperation");
+        refused(enc + "\"LayoutParams\": {\"MainVideoStreamType\": 1}", "InvalidParameter.LayoutParams");
+        refused(enc + "\"LayoutParams\": {\"MainVideoUserId\": \"t\", \"MainVideoStreamType\": 2}",
+                "InvalidParameter.LayoutParams");
+        refused(enc + "\"LayoutParams\": {\"Template\": 4, \"PresetLayoutConfig\": [{\"UserId\": \"a\", "
+                + "\"StreamType\": -1, \"ImageWidth\": 10, \"ImageHeight\": 10}]}", "InvalidParameter.LayoutParams");
         refused(enc + "\"LayoutParams\": {\"PureAudioHoldPlaceMode\": 1}", "UnsupportedOperation");
         refused(enc + "\"LayoutParams\": {\"WaterMarkParams\": {\"WaterMarkId\": 1}}", "UnsupportedOperation");
         refused(enc + "\"PublishCdnParams\": {\"PublishCdnUrls\": [\"srt://x\"]}", "InvalidParameter");
@@ -136,7 +190,7 @@ class StartMCUMixTranscodeTest {
 
     @Test
     void theOperatorsLimitsApply() {
-        MixConfig small = new MixConfig(1, 1, 640, 480, 1000);
+        MixConfig small = new MixConfig(1, 1, 640, 480, 1000, 2 << 20, 4 << 20, 5000, false, List.of());
         assertThatThrownBy(() -> spec("\"OutputParams\": {\"StreamId\": \"s\"}, \"EncodeParams\": "
                 + "{\"VideoWidth\": 1280, \"VideoHeight\": 720}", small))
                 .isInstanceOfSatisfying(RestApiException.class, e -> assertThat(e.getMessage())
