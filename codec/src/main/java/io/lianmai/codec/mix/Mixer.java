@@ -374,6 +374,15 @@ public final class Mixer implements AutoCloseable {
         return audioCursor;
     }
 
+    /**
+     * The mixer-clock instant (ms) that output timestamp 0 plays at — video's 90 kHz, AAC's ms and Opus's 48 kHz
+     * timestamps all count from it — so an output's RTCP sender reports can give every track one capture clock;
+     * NaN before the first {@link #tick}.
+     */
+    public double outputOriginMillis() {
+        return started ? originMillis : Double.NaN;
+    }
+
     /** Makes the next picture an IDR (a player joined without a GOP cache). */
     public void requestKeyframe() {
         video.requestKeyframe();

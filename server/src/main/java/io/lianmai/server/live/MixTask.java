@@ -16,6 +16,7 @@ import io.lianmai.media.LocalSink;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sfu.PacketQueue;
+import io.lianmai.server.room.MediaOnlyMembers;
 import io.lianmai.wire.rtcp.NtpTimestamp;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.netty.buffer.Unpooled;
@@ -47,6 +48,7 @@ final class MixTask {
     private final MixSpec spec0;
     private final LiveStreamHub hub;
     private final MediaPlane media;
+    private final MediaOnlyMembers feedBackMembers;
     private final Clock clock;
     private final ScheduledExecutorService thread;
     private final Map<String, Member> members = new LinkedHashMap<>();
@@ -57,19 +59,23 @@ final class MixTask {
     // Task thread only.
     private Mixer mixer;
     private AudioOutput aac;
+    private MixFeedBack feedBack;
     private AvcDecoderConfigurationRecord sentVideoConfig;
     private boolean sentAudioConfig;
     private long lastAudioMillis = Long.MIN_VALUE;
     private long lastVideoMillis = Long.MIN_VALUE;
 
     /**
+     * @param feedBackMembers where a {@link MixSpec#feedBack} member enters its room
      * @param thread this task's own single thread; the task shuts it down when it stops
      */
-    MixTask(MixSpec spec, LiveStreamHub hub, MediaPlane media, Clock clock, ScheduledExecutorService thread) {
+    MixTask(MixSpec spec, LiveStreamHub hub, MediaPlane media, MediaOnlyMembers feedBackMembers, Clock clock,
+            ScheduledExecutorService thread) {
         this.spec0 = spec;
         this.spec = spec;
         this.hub = hub;
         this.media = media;
+        this.feedBackMembers = feedBackMembers;
         this.clock = clock;
         this.thread = thread;
     }
@@ -90,6 +96,14 @@ final class MixTask {
         mixer.setLayout(spec0.layout());
         aac = mixer.addAacOutput(spec0.audioSampleRate(), spec0.audioChannels(), spec0.audioBitrate(), null,
                 this::onAudio);
+        if (spec0.feedBack().isPresent()) {
+            feedBack = new MixFeedBack(spec0.streamName(), spec0, media, feedBackMembers, thread);
+            // The room hears Opus at the request's bit rate (Opus's floor 6 kbit/s), the same mix as the AAC.
+            mixer.addOpusOutput(spec0.audioChannels(), Math.max(6_000, spec0.audioBitrate()), null,
+                    (buf, off, len, timestamp) -> feedBack.onOpus(buf, off, len, timestamp,
+                            mixer.outputOriginMillis()));
+            feedBack.start();
+        }
     }
 
     /** A second {@code StartMCUMixTranscode} with the same encoding: the new layout and member list from now on. */
@@ -167,6 +181,9 @@ final class MixTask {
             if (anyEnded) {
                 sync(); // a member's stream ended (it left, or unpublished): it leaves the picture
             }
+            if (feedBack != null && feedBack.takeKeyframeRequest()) {
+                mixer.requestKeyframe(); // a player of the fed-back stream joined or lost a picture
+            }
             mixer.tick(now);
         } catch (RuntimeException e) {
             LOG.warn("mix {}: tick failed: {}", spec.streamName(), e.toString());
@@ -192,6 +209,9 @@ final class MixTask {
             sendAudioConfig(millis);
         }
         lastVideoMillis = millis;
+        if (feedBack != null) {
+            feedBack.onVideo(buf, off, len, timestamp, config, mixer.outputOriginMillis());
+        }
         hub.onMessage(spec.streamName(), FlvTags.VIDEO, millis,
                 Unpooled.wrappedBuffer(FlvVideoTagHeader.naluBody(keyframe, 0, buf, off, len)));
     }
@@ -226,6 +246,9 @@ final class MixTask {
         thread.execute(() -> {
             members.values().forEach(Member::close);
             members.clear();
+            if (feedBack != null) {
+                feedBack.close();
+            }
             if (mixer != null) {
                 // The task's whole cost is on this thread: its CPU time per output second is the mix's price.
                 double seconds = (double) mixer.framesOut() / spec0.video().fps();

@@ -16,6 +16,7 @@ import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomObserver;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.MixConfig;
+import io.lianmai.server.room.MediaOnlyMembers;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
     private final RoomRegistry rooms;
     private final CdnPublishTasks cdn;
     private final MixConfig config;
+    private final MediaOnlyMembers feedBackMembers;
     private final Clock clock;
     private final Map<RoomKey, Running> tasks = new ConcurrentHashMap<>();
     private final AtomicInteger threads = new AtomicInteger();
@@ -93,6 +95,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         this.cdn = cdn;
         this.config = config;
         this.clock = clock;
+        this.feedBackMembers = new MediaOnlyMembers(rooms, media, ClientKind.MIX);
     }
 
     /** The limits requests are checked against (output size, bit rate). */
@@ -120,7 +123,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
             if (old.streamName().equals(spec.streamName()) && old.video().equals(spec.video())
                     && old.pureAudio() == spec.pureAudio() && old.audioSampleRate() == spec.audioSampleRate()
                     && old.audioChannels() == spec.audioChannels() && old.audioBitrate() == spec.audioBitrate()
-                    && old.cdnUrls().equals(spec.cdnUrls())) {
+                    && old.cdnUrls().equals(spec.cdnUrls()) && old.feedBack().equals(spec.feedBack())) {
                 running.task().update(spec);
                 refresh(key);
                 LOG.info("mix {} of room {}: layout updated", spec.streamName(), key);
@@ -154,7 +157,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        MixTask task = new MixTask(spec, hub, media, clock, thread);
+        MixTask task = new MixTask(spec, hub, media, feedBackMembers, clock, thread);
         hub.publish(spec.streamName());
         try {
             task.start();
@@ -187,6 +190,23 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         hub.unpublish(spec.streamName());
         LOG.info("mix {} of room {} stopped: {}", spec.streamName(), key, why);
         return true;
+    }
+
+    /** Stops the app's mix whose live stream is {@code streamName} (a mixed CDN relay's task id); false when none. */
+    public synchronized boolean stopStream(SdkAppId app, String streamName) {
+        for (Map.Entry<RoomKey, Running> entry : tasks.entrySet()) {
+            MixSpec spec = entry.getValue().task().spec();
+            if (spec.app().equals(app) && spec.streamName().equals(streamName)) {
+                return stop(entry.getKey(), "stopped");
+            }
+        }
+        return false;
+    }
+
+    /** The running mix of app {@code app} whose live stream is {@code streamName}, if one runs. */
+    public Optional<MixSpec> find(SdkAppId app, String streamName) {
+        return tasks.values().stream().map(running -> running.task().spec())
+                .filter(spec -> spec.app().equals(app) && spec.streamName().equals(streamName)).findFirst();
     }
 
     /** The app whose mix publishes live stream {@code streamName}, if one does. */
