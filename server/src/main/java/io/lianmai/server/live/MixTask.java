@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * One running MCU mix ({@code StartMCUMixTranscode}): plays each chosen member's main stream in-process, feeds the
  * depacketized video and the Opus audio into a {@link Mixer} with their arrival times and sender-report clock
  * mappings, ticks the mixer at the output frame rate, and publishes the H.264 + AAC output into the
- * {@link LiveStreamHub} under {@link MixSpec#streamName} (so FLV, HLS, RTMP players and CDN relays take it).
+ * {@link LiveStreamHub} under {@link MixSpec#streamName} (so FLV, HLS, RTMP players and CDN relays take it) and,
+ * with a {@link MixSpec#feedBack} member, H.264 + Opus into that member's room ({@link MixFeedBack}).
  *
  * <p>Threads: the media loop calls the members' {@link LocalSink} methods, which only copy packets into preallocated
  * queues; everything else (depacketizing, the mixer, the hub) runs on the task's own single thread.
