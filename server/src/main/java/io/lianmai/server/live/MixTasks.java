@@ -147,7 +147,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         }
         if (running != null) {
             // Another output name or encoding: the running mix is replaced (its stream ends, the new one starts).
-            stop(key, "replaced by a new StartMCUMixTranscode");
+            stop(key, "replaced by a new mix of the room");
         }
         Optional<String> cdnTask = spec.cdnUrls().isEmpty() ? Optional.empty()
                 : Optional.of(cdn.start(spec.app(), spec.streamName(), spec.cdnUrls()).taskId());

@@ -76,6 +76,7 @@ class McuFeedBackIT {
             try (SignalClient viewer = SignalClient.connect(server);
                     LibWebRtcPeer player = LibWebRtcPeer.player(false, frame -> colours.set(colours(frame)))) {
                 viewer.enter(server, "viewer", ROOM, null);
+                viewer.autoHeartbeat(Duration.ofSeconds(3)); // the test runs longer than the heartbeat timeout
                 Process red = publish(server, ffmpeg, "red", "red", 500);
                 Process blue = publish(server, ffmpeg, "blue", "blue", 1200);
                 try {
