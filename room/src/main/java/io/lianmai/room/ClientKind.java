@@ -10,5 +10,7 @@ public enum ClientKind {
     /** A WHIP publisher (OBS, GStreamer, a page using WHIP): WebRTC media without signalling. */
     WHIP,
     /** An RTMP publisher (ffmpeg, OBS, a mini-program's {@code live-pusher}). */
-    RTMP
+    RTMP,
+    /** The server's own mix pushed back into a room ({@code StartPublishCdnStream}'s {@code FeedBackRoomParams}). */
+    MIX
 }

@@ -37,8 +37,23 @@ public final class AvSyncSignal {
      * to 23 ms late.
      */
     public static String audio(int sampleRate) {
+        return audio(sampleRate, BEEP_HZ);
+    }
+
+    /** {@link #audio(int)} with a beep of {@code hz} Hz (to tell two publishers' beeps apart in a mix). */
+    public static String audio(int sampleRate, int hz) {
         return String.format(Locale.ROOT, "aevalsrc='if(lt(mod(t\\,1)\\,%.3f)\\,0.125*sin(2*PI*%d*t)\\,0)'"
-                + ":s=%d:c=mono", PULSE_SECONDS, BEEP_HZ, sampleRate);
+                + ":s=%d:c=mono", PULSE_SECONDS, hz, sampleRate);
+    }
+
+    /**
+     * An ffmpeg audio filter chain (ending in a comma, for {@link FfmpegDecoder#decode}) that keeps a beep of
+     * {@code hz} Hz and drops one two octaves or more away: two band-passes of Q 5 (together under 1 % at 3× the
+     * frequency, ~3 ms of delay at 1 kHz).
+     */
+    public static String beepFilter(int hz) {
+        String one = String.format(Locale.ROOT, "bandpass=f=%d:width_type=q:w=5,", hz);
+        return one + one;
     }
 
     /**

@@ -59,6 +59,16 @@ public final class FfmpegDecoder {
      * @throws AssertionError if ffmpeg could not open the input or decoded no video or no audio
      */
     public DecodedMedia decode(String url, Duration length, Duration slack) throws IOException, InterruptedException {
+        return decode(url, length, slack, "", "");
+    }
+
+    /**
+     * Decodes like {@link #decode(String, Duration, Duration)} a part of the stream: {@code videoFilter} (an ffmpeg
+     * filter chain ending in a comma, e.g. {@code "crop=320:180:0:0,"}, or empty) picks the picture's part before it
+     * is measured, {@code audioFilter} (likewise, e.g. a band-pass around one member's tone) the sound's.
+     */
+    public DecodedMedia decode(String url, Duration length, Duration slack, String videoFilter, String audioFilter)
+            throws IOException, InterruptedException {
         Path video = Files.createTempFile(dir, "decoded", ".gray");
         Path audio = Files.createTempFile(dir, "decoded", ".s16le");
         Path log = Files.createTempFile(dir, "decoded", ".log");
@@ -68,9 +78,9 @@ public final class FfmpegDecoder {
         }
         // -t before -i bounds what is read, so it holds for both outputs.
         command.addAll(List.of("-t", seconds(length), "-i", url,
-                "-map", "0:v:0", "-vf", "scale=" + WIDTH + ":" + HEIGHT + ",format=gray,showinfo",
+                "-map", "0:v:0", "-vf", videoFilter + "scale=" + WIDTH + ":" + HEIGHT + ",format=gray,showinfo",
                 "-fps_mode", "passthrough", "-f", "rawvideo", video.toString(),
-                "-map", "0:a:0", "-af", "ashowinfo,aresample=" + SAMPLE_RATE, "-ac", "1", "-f", "s16le",
+                "-map", "0:a:0", "-af", "ashowinfo," + audioFilter + "aresample=" + SAMPLE_RATE, "-ac", "1", "-f", "s16le",
                 audio.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(length.plus(slack).toMillis(), TimeUnit.MILLISECONDS)) {
@@ -105,11 +115,17 @@ public final class FfmpegDecoder {
      */
     public DecodedMedia decodeWhenLive(String url, Duration length, Duration within) throws InterruptedException,
             IOException {
+        return decodeWhenLive(url, length, within, "", "");
+    }
+
+    /** {@link #decodeWhenLive(String, Duration, Duration)} of a part of the stream, as {@link #decode} with filters. */
+    public DecodedMedia decodeWhenLive(String url, Duration length, Duration within, String videoFilter,
+            String audioFilter) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + within.toNanos();
         AssertionError last = null;
         for (int attempt = 0; attempt < 20 && System.nanoTime() < deadline; attempt++) {
             try {
-                return decode(url, length, Duration.ofSeconds(20));
+                return decode(url, length, Duration.ofSeconds(20), videoFilter, audioFilter);
             } catch (AssertionError notYet) {
                 last = notYet;
                 Thread.sleep(500);

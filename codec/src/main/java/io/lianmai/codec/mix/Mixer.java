@@ -35,6 +35,8 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 public final class Mixer implements AutoCloseable {
     /** Audio is mixed in blocks of at most this many 48 kHz samples (20 ms). */
     static final int AUDIO_BLOCK = 960;
+    /** How long a video input may hold a member's pictures beyond the latency, waiting for its audio. */
+    static final int MAX_HOLD_MILLIS = 1_000;
     /** Most inputs of one mix (video and audio together). */
     public static final int MAX_INPUTS = 64;
 
@@ -172,9 +174,13 @@ public final class Mixer implements AutoCloseable {
         return addAudio(new AudioInput(this, userId, 0, "aac", config.toBytes(), 1000), true);
     }
 
-    /** Pictures a video input may hold ahead of the playout point: the latency's worth at 60 fps, plus 4. */
+    /**
+     * Pictures a video input may hold ahead of the playout point: the latency's worth at 60 fps, plus 4, plus
+     * {@value #MAX_HOLD_MILLIS} ms at 60 fps for a member whose video waits for its later audio (lip sync: the
+     * server's mix task maps both tracks as late as the slower one arrives). Only pictures actually held take memory.
+     */
     private int videoQueueLength() {
-        return config.latencyMillis() * 60 / 1000 + 4;
+        return (config.latencyMillis() + MAX_HOLD_MILLIS) * 60 / 1000 + 4;
     }
 
     private MixInput addVideo(VideoInput input) {
@@ -399,6 +405,15 @@ public final class Mixer implements AutoCloseable {
     /** Where audio is mixed next, in 48 kHz samples of the mixer clock; {@code Long.MIN_VALUE} before any tick. */
     long audioCursor() {
         return audioCursor;
+    }
+
+    /**
+     * The mixer-clock instant (ms) that output timestamp 0 plays at — video's 90 kHz, AAC's ms and Opus's 48 kHz
+     * timestamps all count from it — so an output's RTCP sender reports can give every track one capture clock;
+     * NaN before the first {@link #tick}.
+     */
+    public double outputOriginMillis() {
+        return started ? originMillis : Double.NaN;
     }
 
     /** Makes the next picture an IDR (a player joined without a GOP cache). */

@@ -75,11 +75,12 @@ public final class RestApiRoutes {
     static RestApiRoutes standard(Vertx vertx, RequestAuthenticator authenticator, AddressRateLimit addressRate,
             LiveService live, MediaPlane media, RoomModeration rooms, CallbackOutbox callbacks,
             List<RestAction<?>> consoleActions) {
+        PublishCdnMix mix = new PublishCdnMix(live.mixes(), authenticator);
         return new RestApiRoutes(vertx, authenticator, addressRate, java.util.stream.Stream.concat(
                 java.util.stream.Stream.of(
-                new StartPublishCdnStream(live.cdnTasks()),
-                new StopPublishCdnStream(live.cdnTasks()),
-                new UpdatePublishCdnStream(live.cdnTasks()),
+                new StartPublishCdnStream(live.cdnTasks(), mix),
+                new StopPublishCdnStream(live.cdnTasks(), mix),
+                new UpdatePublishCdnStream(live.cdnTasks(), mix),
                 new StartMCUMixTranscode(false, live.mixes(), live.mixImages()::fetch),
                 new StartMCUMixTranscode(true, live.mixes(), live.mixImages()::fetch),
                 new StopMCUMixTranscode(false, live.mixes()),

@@ -19,14 +19,21 @@ import java.util.List;
  * {@code StopPublishCdnStream}. The stream need not be live yet: the relay waits for it.
  */
 final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Request> {
-    /** The request as TRTC names it; fields not listed (AudioParams, VideoParams, SeiParams, …) are ignored. */
+    /**
+     * The request as TRTC names it; AudioParams, VideoParams, FeedBackRoomParams and SeiParams are for
+     * WithTranscoding 1 ({@link PublishCdnMix}).
+     */
     record Request(@JsonProperty("SdkAppId") long sdkAppId,
                    @JsonProperty("RoomId") String roomId,
                    @JsonProperty("RoomIdType") Integer roomIdType,
                    @JsonProperty("AgentParams") JsonNode agentParams,
                    @JsonProperty("WithTranscoding") Integer withTranscoding,
                    @JsonProperty("SingleSubscribeParams") SingleSubscribeParams singleSubscribeParams,
-                   @JsonProperty("PublishCdnParams") List<PublishCdnParam> publishCdnParams) {
+                   @JsonProperty("PublishCdnParams") List<PublishCdnParam> publishCdnParams,
+                   @JsonProperty("AudioParams") PublishCdnMix.AudioParams audioParams,
+                   @JsonProperty("VideoParams") PublishCdnMix.VideoParams videoParams,
+                   @JsonProperty("FeedBackRoomParams") List<PublishCdnMix.FeedBackRoomParams> feedBackRoomParams,
+                   @JsonProperty("SeiParams") JsonNode seiParams) {
     }
 
     /** Whose stream to relay. */
@@ -51,9 +58,11 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
     }
 
     private final CdnPublishTasks tasks;
+    private final PublishCdnMix mix;
 
-    StartPublishCdnStream(CdnPublishTasks tasks) {
+    StartPublishCdnStream(CdnPublishTasks tasks, PublishCdnMix mix) {
         this.tasks = tasks;
+        this.mix = mix;
     }
 
     @Override
@@ -71,10 +80,13 @@ final class StartPublishCdnStream implements RestAction<StartPublishCdnStream.Re
         RoomRef room = room(request);
         if (request.withTranscoding() != null && request.withTranscoding() != 0) {
             if (request.withTranscoding() == 1) {
-                throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION, "WithTranscoding 1 (mixing and "
-                        + "transcoding) is not supported; send WithTranscoding 0 to relay one user's stream as is");
+                return new Response(mix.start(sdkAppId, room, request));
             }
             throw new RestApiException(RestApiException.INVALID_PARAMETER, "WithTranscoding must be 0 or 1");
+        }
+        if (request.feedBackRoomParams() != null && !request.feedBackRoomParams().isEmpty()) {
+            throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION, "FeedBackRoomParams needs "
+                    + "WithTranscoding 1 (the mix is pushed back into the room; one user's stream is there already)");
         }
         UserMediaStream stream = request.singleSubscribeParams() == null ? null
                 : request.singleSubscribeParams().userMediaStream();

@@ -15,9 +15,11 @@ final class StopPublishCdnStream implements RestAction<StopPublishCdnStream.Requ
     }
 
     private final CdnPublishTasks tasks;
+    private final PublishCdnMix mix;
 
-    StopPublishCdnStream(CdnPublishTasks tasks) {
+    StopPublishCdnStream(CdnPublishTasks tasks, PublishCdnMix mix) {
         this.tasks = tasks;
+        this.mix = mix;
     }
 
     @Override
@@ -34,6 +36,12 @@ final class StopPublishCdnStream implements RestAction<StopPublishCdnStream.Requ
     public Record handle(SdkAppId sdkAppId, Request request) {
         if (request.taskId() == null || request.taskId().isEmpty()) {
             throw new RestApiException(RestApiException.MISSING_PARAMETER, "TaskId is required");
+        }
+        if (PublishCdnMix.isMixTask(request.taskId())) {
+            if (!mix.stop(sdkAppId, request.taskId())) {
+                throw notRunning(tasks, sdkAppId, request.taskId());
+            }
+            return new Response();
         }
         if (tasks.stop(sdkAppId, request.taskId()).isEmpty()) {
             throw notRunning(tasks, sdkAppId, request.taskId());

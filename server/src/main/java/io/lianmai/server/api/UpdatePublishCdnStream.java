@@ -1,6 +1,7 @@
 package io.lianmai.server.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.common.LiveStreamName;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamId;
@@ -23,7 +24,11 @@ final class UpdatePublishCdnStream implements RestAction<UpdatePublishCdnStream.
                    @JsonProperty("SequenceNumber") Long sequenceNumber,
                    @JsonProperty("WithTranscoding") Integer withTranscoding,
                    @JsonProperty("SingleSubscribeParams") StartPublishCdnStream.SingleSubscribeParams subscribe,
-                   @JsonProperty("PublishCdnParams") List<StartPublishCdnStream.PublishCdnParam> publishCdnParams) {
+                   @JsonProperty("PublishCdnParams") List<StartPublishCdnStream.PublishCdnParam> publishCdnParams,
+                   @JsonProperty("AudioParams") PublishCdnMix.AudioParams audioParams,
+                   @JsonProperty("VideoParams") PublishCdnMix.VideoParams videoParams,
+                   @JsonProperty("FeedBackRoomParams") List<PublishCdnMix.FeedBackRoomParams> feedBackRoomParams,
+                   @JsonProperty("SeiParams") JsonNode seiParams) {
     }
 
     /** The answer: the task, as TRTC returns it. */
@@ -31,9 +36,11 @@ final class UpdatePublishCdnStream implements RestAction<UpdatePublishCdnStream.
     }
 
     private final CdnPublishTasks tasks;
+    private final PublishCdnMix mix;
 
-    UpdatePublishCdnStream(CdnPublishTasks tasks) {
+    UpdatePublishCdnStream(CdnPublishTasks tasks, PublishCdnMix mix) {
         this.tasks = tasks;
+        this.mix = mix;
     }
 
     @Override
@@ -58,9 +65,15 @@ final class UpdatePublishCdnStream implements RestAction<UpdatePublishCdnStream.
         if (request.sequenceNumber() < 1) {
             throw new RestApiException(RestApiException.INVALID_PARAMETER, "SequenceNumber must be positive");
         }
-        if (request.withTranscoding() != null && request.withTranscoding() != 0) {
-            throw new RestApiException(RestApiException.UNSUPPORTED_OPERATION, "WithTranscoding 1 (mixing and "
-                    + "transcoding) is not supported; tasks relay one user's stream as is (WithTranscoding 0)");
+        boolean mixed = PublishCdnMix.isMixTask(request.taskId());
+        if (request.withTranscoding() != null && request.withTranscoding() != (mixed ? 1 : 0)) {
+            throw new RestApiException(RestApiException.INVALID_PARAMETER, "WithTranscoding must stay "
+                    + (mixed ? 1 : 0) + " for this task (start a new task to change it)");
+        }
+        if (mixed) {
+            // The whole mixed request again, as TRTC's update takes it; its sequence numbers are not kept.
+            mix.update(sdkAppId, request.taskId(), request);
+            return new Response(request.taskId());
         }
         CdnPublishTasks.Task task = tasks.find(sdkAppId, request.taskId()).orElseThrow(() ->
                 StopPublishCdnStream.notRunning(tasks, sdkAppId, request.taskId()));

@@ -2,8 +2,10 @@ package io.lianmai.server.live;
 
 import io.lianmai.codec.mix.MixLayout;
 import io.lianmai.codec.mix.Mixer;
+import io.lianmai.auth.Privileges;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
+import io.lianmai.common.UserId;
 import io.lianmai.live.rtmp.RtmpUrl;
 import java.util.List;
 import java.util.Objects;
@@ -30,13 +32,38 @@ import java.util.Set;
  * @param audioChannels AAC channels, 1 or 2
  * @param audioBitrate AAC bit rate in bit/s
  * @param cdnUrls RTMP URLs the output is relayed to ({@code PublishCdnParams}); may be empty
+ * @param feedBack the room member the mix is published as, H.264 + Opus over WebRTC ({@code FeedBackRoomParams} of
+ *     {@code StartPublishCdnStream}); that user is never mixed
  */
 public record MixSpec(SdkAppId app, RoomRef room, String streamName, Mixer.Config video, MixLayout layout,
-        MixImages images,
-        Optional<Set<String>> members, boolean othersAudio, Set<String> auxUsers, boolean pureAudio, int audioSampleRate, int audioChannels, int audioBitrate,
-        List<RtmpUrl> cdnUrls) {
+        MixImages images, Optional<Set<String>> members, boolean othersAudio, Set<String> auxUsers, boolean pureAudio,
+        int audioSampleRate, int audioChannels, int audioBitrate, List<RtmpUrl> cdnUrls, Optional<FeedBack> feedBack) {
+    /**
+     * The member a mix is pushed back into a room as (TRTC's {@code McuFeedBackRoomParams}), its UserSig verified.
+     *
+     * @param room the room, of the mix's app (the mix's own room or another one)
+     * @param userId the member's userID
+     * @param privileges what its credentials grant
+     */
+    public record FeedBack(RoomRef room, UserId userId, Privileges privileges) {
+        public FeedBack {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(userId, "userId");
+            Objects.requireNonNull(privileges, "privileges");
+        }
+    }
+
+    /** A mix with no feed-back member ({@code StartMCUMixTranscode}, a mixed recording). */
+    public MixSpec(SdkAppId app, RoomRef room, String streamName, Mixer.Config video, MixLayout layout,
+            MixImages images, Optional<Set<String>> members, boolean othersAudio, Set<String> auxUsers,
+            boolean pureAudio, int audioSampleRate, int audioChannels, int audioBitrate, List<RtmpUrl> cdnUrls) {
+        this(app, room, streamName, video, layout, images, members, othersAudio, auxUsers, pureAudio,
+                audioSampleRate, audioChannels, audioBitrate, cdnUrls, Optional.empty());
+    }
+
     public MixSpec {
         Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(feedBack, "feedBack");
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(streamName, "streamName");
         Objects.requireNonNull(video, "video");
@@ -52,18 +79,30 @@ public record MixSpec(SdkAppId app, RoomRef room, String streamName, Mixer.Confi
         return !pureAudio && takesPlace(userId);
     }
 
-    /** Whether {@code userId} takes a place in the layout. */
+    /**
+     * Whether {@code userId} takes a place in the layout: never the mix's own feed-back member in its room (the mix
+     * would show itself).
+     */
     boolean takesPlace(String userId) {
+        if (isFeedBack(userId)) {
+            return false;
+        }
         return members.map(set -> set.contains(userId)).orElse(true);
     }
 
     /** Whether {@code userId}'s microphone goes into the sound. */
     boolean mixesAudio(String userId) {
-        return othersAudio || takesPlace(userId);
+        return !isFeedBack(userId) && (othersAudio || takesPlace(userId));
     }
 
     /** Whether {@code userId}'s aux stream (screen share) goes into the picture. */
     boolean mixesAux(String userId) {
-        return !pureAudio && auxUsers.contains(userId);
+        return !pureAudio && !isFeedBack(userId) && auxUsers.contains(userId);
+    }
+
+    /** Whether {@code userId} is the mix's own feed-back member in the mixed room. */
+    private boolean isFeedBack(String userId) {
+        return feedBack.isPresent() && feedBack.get().room().equals(room)
+                && feedBack.get().userId().value().equals(userId);
     }
 }

@@ -17,6 +17,8 @@ import io.lianmai.media.LocalSink;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.media.sfu.PacketQueue;
+import io.lianmai.server.room.MediaOnlyMembers;
+import io.lianmai.wire.rtcp.NtpTimestamp;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.netty.buffer.Unpooled;
 import java.time.Clock;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * camera and microphone, as the spec selects them; the aux stream: the screen share, where the layout shows it), feeds the
  * depacketized video and the Opus audio into a {@link Mixer} with their arrival times and sender-report clock
  * mappings, ticks the mixer at the output frame rate, and publishes the H.264 + AAC output into the
- * {@link LiveStreamHub} under {@link MixSpec#streamName} (so FLV, HLS, RTMP players and CDN relays take it).
+ * {@link LiveStreamHub} under {@link MixSpec#streamName} (so FLV, HLS, RTMP players and CDN relays take it) and,
+ * with a {@link MixSpec#feedBack} member, H.264 + Opus into that member's room ({@link MixFeedBack}).
  *
  * <p>Threads: the media loop calls the members' {@link LocalSink} methods, which only copy packets into preallocated
  * queues; everything else (depacketizing, the mixer, the hub) runs on the task's own single thread.
@@ -44,14 +47,11 @@ final class MixTask {
     private static final Logger LOG = LoggerFactory.getLogger(MixTask.class);
     private static final int QUEUE_PACKETS = 1024;
     private static final long KEYFRAME_REQUEST_MILLIS = 500;
-    /** A sender report mapping a track's frames further than this from their arrival is not believed. */
-    static final long PLAUSIBLE_MILLIS = 2_000;
-    /** NTP's epoch (1900) is this many ms before the Unix epoch; only differences matter here, but keep it honest. */
-    private static final long NTP_UNIX_OFFSET_MILLIS = 2_208_988_800_000L;
 
     private final MixSpec spec0;
     private final LiveStreamHub hub;
     private final MediaPlane media;
+    private final MediaOnlyMembers feedBackMembers;
     private final Clock clock;
     private final ScheduledExecutorService thread;
     private final Map<String, Member> members = new LinkedHashMap<>();
@@ -64,6 +64,7 @@ final class MixTask {
     private MixImages shownImages;
     private Mixer mixer;
     private AudioOutput aac;
+    private MixFeedBack feedBack;
     private AvcDecoderConfigurationRecord sentVideoConfig;
     private boolean sentAudioConfig;
     private long lastAudioMillis = Long.MIN_VALUE;
@@ -71,14 +72,17 @@ final class MixTask {
 
     /**
      * @param spec what to mix; the task owns its images from here (and frees them when it closes)
+     * @param feedBackMembers where a {@link MixSpec#feedBack} member enters its room
      * @param thread this task's own single thread; the task shuts it down when it stops
      */
-    MixTask(MixSpec spec, LiveStreamHub hub, MediaPlane media, Clock clock, ScheduledExecutorService thread) {
+    MixTask(MixSpec spec, LiveStreamHub hub, MediaPlane media, MediaOnlyMembers feedBackMembers, Clock clock,
+            ScheduledExecutorService thread) {
         this.spec0 = spec;
         this.shownImages = spec.images();
         this.spec = spec;
         this.hub = hub;
         this.media = media;
+        this.feedBackMembers = feedBackMembers;
         this.clock = clock;
         this.thread = thread;
     }
@@ -105,6 +109,14 @@ final class MixTask {
         mixer.setLayout(spec0.layout());
         aac = mixer.addAacOutput(spec0.audioSampleRate(), spec0.audioChannels(), spec0.audioBitrate(), null,
                 this::onAudio);
+        if (spec0.feedBack().isPresent()) {
+            feedBack = new MixFeedBack(spec0.streamName(), spec0, media, feedBackMembers, thread);
+            // The room hears Opus at the request's bit rate (Opus's floor 6 kbit/s), the same mix as the AAC.
+            mixer.addOpusOutput(spec0.audioChannels(), Math.max(6_000, spec0.audioBitrate()), null,
+                    (buf, off, len, timestamp) -> feedBack.onOpus(buf, off, len, timestamp,
+                            mixer.outputOriginMillis()));
+            feedBack.start();
+        }
     }
 
     /**
@@ -193,6 +205,9 @@ final class MixTask {
             if (anyEnded) {
                 sync(); // a member's stream ended (it left, or unpublished): it leaves the picture
             }
+            if (feedBack != null && feedBack.takeKeyframeRequest()) {
+                mixer.requestKeyframe(); // a player of the fed-back stream joined or lost a picture
+            }
             mixer.tick(now);
         } catch (RuntimeException e) {
             LOG.warn("mix {}: tick failed: {}", spec.streamName(), e.toString());
@@ -218,6 +233,9 @@ final class MixTask {
             sendAudioConfig(millis);
         }
         lastVideoMillis = millis;
+        if (feedBack != null) {
+            feedBack.onVideo(buf, off, len, timestamp, config, mixer.outputOriginMillis());
+        }
         hub.onMessage(spec.streamName(), FlvTags.VIDEO, millis,
                 Unpooled.wrappedBuffer(FlvVideoTagHeader.naluBody(keyframe, 0, buf, off, len)));
     }
@@ -252,6 +270,9 @@ final class MixTask {
         thread.execute(() -> {
             members.values().forEach(Member::close);
             members.clear();
+            if (feedBack != null) {
+                feedBack.close();
+            }
             if (mixer != null) {
                 // The task's whole cost is on this thread: its CPU time per output second is the mix's price.
                 double seconds = (double) mixer.framesOut() / spec0.video().fps();
@@ -273,11 +294,71 @@ final class MixTask {
                 + input.corruptFrames() + " corrupt, " + input.rejectedFrames() + " rejected";
     }
 
-    /** Milliseconds since the Unix epoch of a 64-bit NTP timestamp (RFC 3550 §4). */
-    static long ntpMillis(long ntp) {
-        long seconds = ntp >>> 32;
-        long fraction = ntp & 0xFFFF_FFFFL;
-        return seconds * 1000 + ((fraction * 1000) >>> 32) - NTP_UNIX_OFFSET_MILLIS;
+    /**
+     * One mixed track's clock mapping as last given to its {@link MixInput}, and whether a new one replaces it: the
+     * sender-report mapping moves the track only when it places the latest frame more than {@value
+     * RoomLiveBridge#LIP_SYNC_TOLERANCE_MILLIS} ms from where the current mapping does (so that a report's jitter does
+     * not cut or repeat audio every second), and never further than {@value RoomLiveBridge#MAX_LIP_SYNC_MOVE_MILLIS}
+     * ms from when the frame arrived: a report in another timestamp space than the packets (libwebrtc's video through
+     * a local player) would otherwise throw every frame out of the mix as late. The live bridge holds the same bounds.
+     * Not thread-safe: the task thread.
+     */
+    static final class TrackMapping {
+        /** {@link #next}: the report is not on the packets' clock. */
+        static final double IMPLAUSIBLE = Double.POSITIVE_INFINITY;
+
+        private final int ticksPerMilli;
+        private boolean set;
+        private long timestamp;
+        private double millis;
+        /** Least (arrival − capture instant on the sender's clock) of the track's frames, ms; +∞ before one. */
+        double leastTransit = Double.POSITIVE_INFINITY;
+        long refusals;
+
+        /** @param ticksPerMilli the track's RTP clock rate in ticks per millisecond (48 for Opus, 90 for video) */
+        TrackMapping(int ticksPerMilli) {
+            this.ticksPerMilli = ticksPerMilli;
+        }
+
+        /** A frame arrived {@code transit} ms (mixer clock) after the sender's clock says it was captured. */
+        void onFrame(double transit) {
+            leastTransit = Math.min(leastTransit, transit);
+        }
+
+        /**
+         * How long after their capture the track's least delayed frames arrived, in real milliseconds: the least
+         * transit less {@code ntpToMixer} (the sender's clock onto the mixer clock, by the least delayed report).
+         * NaN before a frame with a report; {@link #IMPLAUSIBLE} when further than {@value
+         * RoomLiveBridge#MAX_LIP_SYNC_MOVE_MILLIS} ms from 0: the track's reports are not on its packets' clock.
+         */
+        double delay(long ntpToMixer) {
+            if (leastTransit == Double.POSITIVE_INFINITY || ntpToMixer == Long.MAX_VALUE) {
+                return Double.NaN;
+            }
+            double delay = leastTransit - ntpToMixer;
+            return Math.abs(delay) > RoomLiveBridge.MAX_LIP_SYNC_MOVE_MILLIS ? IMPLAUSIBLE : delay;
+        }
+
+        /**
+         * The mixer-clock time to map {@code lastTs} to now that its capture clock places it at {@code mapped}:
+         * {@code mapped} when the mapping moves (it is then in force), NaN when the current one stands, or
+         * {@link #IMPLAUSIBLE}.
+         *
+         * @param lastArrival when the frame {@code lastTs} arrived, on the mixer clock
+         */
+        double next(double mapped, long lastTs, long lastArrival) {
+            if (Math.abs(mapped - lastArrival) > RoomLiveBridge.MAX_LIP_SYNC_MOVE_MILLIS) {
+                return IMPLAUSIBLE;
+            }
+            if (set && Math.abs(millis + (int) (lastTs - timestamp) / (double) ticksPerMilli - mapped)
+                    <= RoomLiveBridge.LIP_SYNC_TOLERANCE_MILLIS) {
+                return Double.NaN;
+            }
+            set = true;
+            timestamp = lastTs;
+            millis = mapped;
+            return mapped;
+        }
     }
 
     /**
@@ -310,9 +391,13 @@ final class MixTask {
         MixInput video;
         H264RtpDepacketizer h264;
         Vp8RtpDepacketizer vp8;
-        long[] appliedAudioReport;
-        long[] appliedVideoReport;
-        /** Least (arrival − capture time) of this member's frames: the sender's clock on the mixer clock. */
+        long[] seenAudioReport;
+        long[] seenVideoReport;
+        final CaptureClock audioCapture = new CaptureClock(48_000);
+        final CaptureClock videoCapture = new CaptureClock(90_000);
+        final TrackMapping audioMapping = new TrackMapping(48);
+        final TrackMapping videoMapping = new TrackMapping(90);
+        /** Least (arrival − sender NTP time) of this member's reports: the sender's clock on the mixer clock. */
         long ntpToMixer = Long.MAX_VALUE;
         long lastKeyframeRequest = Long.MIN_VALUE / 2;
         long now;
@@ -320,8 +405,6 @@ final class MixTask {
         long lastVideoArrival;
         long lastAudioTs = -1;
         long lastAudioArrival;
-        boolean videoReportsRefused;
-        boolean audioReportsRefused;
 
         Member(String userId, StreamType type, String streamKey, Role role) {
             this.userId = userId;
@@ -408,6 +491,9 @@ final class MixTask {
         private void onFrame(byte[] buf, int off, int len, long timestamp, boolean keyframe) {
             lastVideoTs = timestamp;
             lastVideoArrival = now;
+            if (videoCapture.known()) {
+                videoMapping.onFrame(now - videoCapture.captureMillis(timestamp));
+            }
             video.feed(buf, off, len, timestamp, now);
         }
 
@@ -439,6 +525,9 @@ final class MixTask {
                             audioRtp.timestamp(), nowMillis);
                     lastAudioTs = audioRtp.timestamp();
                     lastAudioArrival = nowMillis;
+                    if (audioCapture.known()) {
+                        audioMapping.onFrame(nowMillis - audioCapture.captureMillis(lastAudioTs));
+                    }
                 }
                 audioQueue.pop();
             }
@@ -451,67 +540,72 @@ final class MixTask {
         }
 
         /**
-         * Sender reports map each track's RTP timestamps to the sender's capture clock; the member's capture clock
-         * goes onto the mixer clock by the least delayed report seen (arrival minus NTP time), the same offset for
-         * audio and video, so the two stay aligned as the sender captured them (docs/mixing.md, timing).
+         * Sender reports map each track's RTP timestamps to the sender's capture clock, read through a
+         * {@link CaptureClock} per track as the live bridge does (the least delayed of the latest reports); the
+         * member's capture clock goes onto the mixer clock by the least delayed report seen (arrival minus NTP time),
+         * the same offset for audio and video, so the two stay aligned as the sender captured them. A track's mapping
+         * moves only when it would place the track's latest frame more than {@value
+         * RoomLiveBridge#LIP_SYNC_TOLERANCE_MILLIS} ms from where the current one does (docs/mixing.md, timing).
          */
         private void applyReports() {
             long[] a = audioReport;
             long[] v = videoReport;
-            boolean moved = lowerOffset(a, lastAudioTs, lastAudioArrival, 48)
-                    | lowerOffset(v, lastVideoTs, lastVideoArrival, 90);
-            // A report is judged against a frame of its track: none is applied before the track's first frame.
-            if (a != null && audio != null && lastAudioTs >= 0 && (moved || a != appliedAudioReport)) {
-                appliedAudioReport = a;
-                if (!audioReportsRefused && plausible(a, lastAudioTs, lastAudioArrival, 48, "audio")) {
-                    audio.setClockMapping(a[1], ntpMillis(a[0]) + (double) ntpToMixer);
-                } else {
-                    audioReportsRefused = true;
-                }
+            if (a != null && a != seenAudioReport) {
+                seenAudioReport = a;
+                lowerOffset(a);
+                audioCapture.onReport(a[0], a[1]);
             }
-            if (v != null && video != null && lastVideoTs >= 0 && (moved || v != appliedVideoReport)) {
-                appliedVideoReport = v;
-                if (!videoReportsRefused && plausible(v, lastVideoTs, lastVideoArrival, 90, "video")) {
-                    video.setClockMapping(v[1], ntpMillis(v[0]) + (double) ntpToMixer);
-                } else {
-                    videoReportsRefused = true;
-                }
+            if (v != null && v != seenVideoReport) {
+                seenVideoReport = v;
+                lowerOffset(v);
+                videoCapture.onReport(v[0], v[1]);
+            }
+            // Both tracks play as late after their capture as the slower one arrives (audio held up on its way
+            // holds the picture back with it); a track whose reports are not on its packets' clock is left out.
+            double audioDelay = audioMapping.delay(ntpToMixer);
+            double videoDelay = videoMapping.delay(ntpToMixer);
+            if (audioDelay == TrackMapping.IMPLAUSIBLE) {
+                warnImplausible(audioMapping, "audio", audioMapping.leastTransit - ntpToMixer);
+                audioDelay = Double.NaN;
+            }
+            if (videoDelay == TrackMapping.IMPLAUSIBLE) {
+                warnImplausible(videoMapping, "video", videoMapping.leastTransit - ntpToMixer);
+                videoDelay = Double.NaN;
+            }
+            double delay = Double.isNaN(audioDelay) ? videoDelay
+                    : Double.isNaN(videoDelay) ? audioDelay : Math.max(audioDelay, videoDelay);
+            if (Double.isNaN(delay)) {
+                return; // no track has a report and a frame yet: arrival times place them
+            }
+            if (audio != null && !Double.isNaN(audioDelay)) {
+                apply(audio, audioMapping, audioCapture.captureMillis(lastAudioTs) + ntpToMixer + delay, lastAudioTs,
+                        lastAudioArrival, "audio");
+            }
+            if (video != null && !Double.isNaN(videoDelay)) {
+                apply(video, videoMapping, videoCapture.captureMillis(lastVideoTs) + ntpToMixer + delay, lastVideoTs,
+                        lastVideoArrival, "video");
             }
         }
 
-        /**
-         * Whether a report's mapping puts the track's latest frame within {@value #PLAUSIBLE_MILLIS} ms of when it
-         * arrived. A report in another timestamp space than the packets (seen with libwebrtc's video through a
-         * local player) would throw every frame out of the mix as late; the track then keeps its arrival-time
-         * mapping (aligned only as well as the network delays agree) and the report is logged once.
-         */
-        private boolean plausible(long[] report, long lastTs, long lastArrival, int ticksPerMilli, String kind) {
-            long mapped = ntpMillis(report[0]) + ntpToMixer + (int) (lastTs - report[1]) / ticksPerMilli;
-            if (Math.abs(mapped - lastArrival) <= PLAUSIBLE_MILLIS) {
-                return true;
+        private void apply(MixInput input, TrackMapping mapping, double mapped, long lastTs, long lastArrival,
+                String kind) {
+            double millis = mapping.next(mapped, lastTs, lastArrival);
+            if (millis == TrackMapping.IMPLAUSIBLE) {
+                warnImplausible(mapping, kind, mapped - lastArrival);
+            } else if (!Double.isNaN(millis)) {
+                input.setClockMapping(lastTs, millis);
             }
-            LOG.warn("mix {}: {}'s {} sender reports map its frames {} ms from their arrival: not used (arrival "
-                    + "times place that track)", spec.streamName(), userId, kind, mapped - lastArrival);
-            return false;
         }
 
-        /**
-         * Lowers the member's sender-clock → mixer-clock offset to (arrival − capture time) of the track's latest
-         * frame, its capture time given by the track's latest report, if that is less: the least delayed frame seen
-         * defines the offset. Frames, not reports, are timed: a local player hands a report over up to a second after
-         * the sender made it (once a second, in no fixed phase), and timing the report by its hand-over put whole
-         * streams up to a second ahead — their pictures overflowed the queue and never showed (seen in McuMixIT).
-         */
-        private boolean lowerOffset(long[] report, long lastTs, long lastArrival, int ticksPerMilli) {
-            if (report == null || lastTs < 0) {
-                return false;
+        private void warnImplausible(TrackMapping mapping, String kind, double off) {
+            if (mapping.refusals++ == 0) {
+                LOG.warn("mix {}: {}'s {} sender reports map its frames {} ms from their arrival: not used (arrival "
+                        + "times place that track)", spec.streamName(), userId, kind, Math.round(off));
             }
-            long offset = lastArrival - (ntpMillis(report[0]) + (int) (lastTs - report[1]) / ticksPerMilli);
-            if (offset >= ntpToMixer) {
-                return false;
-            }
-            ntpToMixer = offset;
-            return true;
+        }
+
+        private void lowerOffset(long[] report) {
+            ntpToMixer = Math.min(ntpToMixer, report[2] - NtpTimestamp.toUnixNanos(report[0]) / 1_000_000);
         }
 
         void close() {

@@ -16,6 +16,7 @@ import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomObserver;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.MixConfig;
+import io.lianmai.server.room.MediaOnlyMembers;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +74,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
     private final RoomRegistry rooms;
     private final CdnPublishTasks cdn;
     private final MixConfig config;
+    private final MediaOnlyMembers feedBackMembers;
     private final Clock clock;
     private final Map<RoomKey, Running> tasks = new ConcurrentHashMap<>();
     /** Unlisted mixes (a mixed cloud recording's) by output name: several per room, none playable from outside. */
@@ -96,6 +98,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         this.cdn = cdn;
         this.config = config;
         this.clock = clock;
+        this.feedBackMembers = new MediaOnlyMembers(rooms, media, ClientKind.MIX);
     }
 
     /** The limits requests are checked against (output size, bit rate). */
@@ -140,7 +143,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
             if (old.streamName().equals(spec.streamName()) && old.video().equals(spec.video())
                     && old.pureAudio() == spec.pureAudio() && old.audioSampleRate() == spec.audioSampleRate()
                     && old.audioChannels() == spec.audioChannels() && old.audioBitrate() == spec.audioBitrate()
-                    && old.cdnUrls().equals(spec.cdnUrls())
+                    && old.cdnUrls().equals(spec.cdnUrls()) && old.feedBack().equals(spec.feedBack())
                     && old.images().backgroundUrl().equals(spec.images().backgroundUrl())) {
                 handedOver[0] = true;
                 running.task().update(spec);
@@ -157,11 +160,11 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         }
         if (running != null) {
             // Another output name or encoding: the running mix is replaced (its stream ends, the new one starts).
-            stop(key, "replaced by a new StartMCUMixTranscode");
+            stop(key, "replaced by a new mix of the room");
         }
         Optional<String> cdnTask = spec.cdnUrls().isEmpty() ? Optional.empty()
                 : Optional.of(cdn.startChecked(spec.app(), spec.streamName(), spec.cdnUrls()).taskId());
-        MixTask task = new MixTask(spec, hub, media, clock, mixThread());
+        MixTask task = new MixTask(spec, hub, media, feedBackMembers, clock, mixThread());
         handedOver[0] = true; // the task frees the images when it closes, also if it cannot start
         hub.publish(spec.streamName(), !spec.pureAudio());
         try {
@@ -217,7 +220,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         if (hub.isLive(spec.streamName()) || unlisted.containsKey(spec.streamName())) {
             throw new StreamTakenException("mix output " + spec.streamName() + " is live already");
         }
-        MixTask task = new MixTask(spec, hub, media, clock, mixThread());
+        MixTask task = new MixTask(spec, hub, media, feedBackMembers, clock, mixThread());
         hub.publish(spec.streamName(), !spec.pureAudio());
         try {
             task.start();
@@ -280,6 +283,23 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         hub.unpublish(spec.streamName());
         LOG.info("mix {} of room {} stopped: {}", spec.streamName(), key, why);
         return true;
+    }
+
+    /** Stops the app's mix whose live stream is {@code streamName} (a mixed CDN relay's task id); false when none. */
+    public synchronized boolean stopStream(SdkAppId app, String streamName) {
+        for (Map.Entry<RoomKey, Running> entry : tasks.entrySet()) {
+            MixSpec spec = entry.getValue().task().spec();
+            if (spec.app().equals(app) && spec.streamName().equals(streamName)) {
+                return stop(entry.getKey(), "stopped");
+            }
+        }
+        return false;
+    }
+
+    /** The running mix of app {@code app} whose live stream is {@code streamName}, if one runs. */
+    public Optional<MixSpec> find(SdkAppId app, String streamName) {
+        return tasks.values().stream().map(running -> running.task().spec())
+                .filter(spec -> spec.app().equals(app) && spec.streamName().equals(streamName)).findFirst();
     }
 
     /** The app whose mix publishes live stream {@code streamName}, if one does. */

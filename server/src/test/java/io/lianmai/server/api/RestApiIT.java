@@ -97,7 +97,7 @@ class RestApiIT {
                 "InvalidParameter", "PublishCdnParams[0].PublishCdnUrl: the RTMP URL needs an application");
         assertError(call(server, "StartPublishCdnStream", sig,
                 startBody(app, "1", 0, "anchor", URL).replace("\"WithTranscoding\": 0", "\"WithTranscoding\": 1")),
-                "UnsupportedOperation", "WithTranscoding 1");
+                "MissingParameter", "AudioParams.AudioEncode is required with WithTranscoding 1");
         assertError(call(server, "StartPublishCdnStream", sig, startBody(app, "abc", 0, "anchor", URL)),
                 "InvalidParameter", "RoomId: RoomId must be a number");
         assertError(call(server, "StartPublishCdnStream", sig, startBody(app, "1", 2, "anchor", URL)),
