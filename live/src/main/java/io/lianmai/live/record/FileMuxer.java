@@ -50,7 +50,10 @@ import org.bytedeco.javacpp.PointerPointer;
  * its last second or so:
  * <ul>
  *   <li>{@link Format#MP4}: fragmented MP4 ({@code empty_moov}, a fragment at every video keyframe and at least every
- *       second, each flushed to the file as it is cut). H.264 in AVCC form and raw AAC as FLV carries them.</li>
+ *       second, each flushed to the file as it is cut). H.264 in AVCC form and raw AAC as FLV carries them. With
+ *       {@code empty_moov} FFmpeg starts every track at 0 (no edit list can be written before the samples), so audio
+ *       that begins after the first picture would play that much early: the gap is filled with silent AAC frames
+ *       first (mono and stereo AAC-LC; {@link #SILENT_AAC_MONO}).</li>
  *   <li>{@link Format#HLS}: an event playlist and MPEG-TS segments beside it; the playlist is rewritten (through a
  *       temporary file) after each segment, listing every finished one.</li>
  * </ul>
@@ -81,6 +84,15 @@ public final class FileMuxer implements AutoCloseable {
         }
     }
 
+    /**
+     * One AAC-LC frame (1024 samples) of silence, mono: a single channel element with global gain 100 and no spectral
+     * data (ISO/IEC 14496-3 raw_data_block), then the end element. Decodes to zeros at any sample rate (checked with
+     * ffmpeg at 48 and 44.1 kHz).
+     */
+    static final byte[] SILENT_AAC_MONO = {0x00, (byte) 0xc8, 0x00, (byte) 0x80, 0x23, (byte) 0x80};
+    /** The same for stereo: a channel pair element. */
+    static final byte[] SILENT_AAC_STEREO = {0x21, 0x00, 0x49, (byte) 0x90, 0x02, 0x19, 0x00, 0x23, (byte) 0x80};
+
     private final AVRational millis = new AVRational().num(1).den(1000);
     private final Path path;
     private AVFormatContext context;
@@ -94,7 +106,12 @@ public final class FileMuxer implements AutoCloseable {
     private AVRational audioBase;
     private long lastVideoDts = Long.MIN_VALUE;
     private long lastAudioDts = Long.MIN_VALUE;
+    private long firstVideoDts = Long.MIN_VALUE;
     private long frames;
+    /** MP4 only: the silent frame that fills the time before the first audio frame, or null (no filling). */
+    private BytePointer silence;
+    private int silenceLength;
+    private double audioFrameMillis;
 
     private FileMuxer(Path path) {
         this.path = path;
@@ -145,6 +162,18 @@ public final class FileMuxer implements AutoCloseable {
                     : Math.max(1, audio.channelConfiguration()));
             extradata(parameters, audio.toBytes());
             audioIndex = stream.index();
+            byte[] silent = audio.objectType() != 2 ? null : audio.channelConfiguration() == 1 ? SILENT_AAC_MONO
+                    : audio.channelConfiguration() == 2 ? SILENT_AAC_STEREO : null;
+            if (format == Format.MP4 && video != null && silent != null) {
+                Pointer memory = av_mallocz(silent.length + AV_INPUT_BUFFER_PADDING_SIZE);
+                if (memory == null || memory.isNull()) {
+                    throw new CodecException("FFmpeg could not allocate a silent frame");
+                }
+                silence = new BytePointer(memory).capacity(silent.length + AV_INPUT_BUFFER_PADDING_SIZE);
+                silence.put(silent, 0, silent.length);
+                silenceLength = silent.length;
+                audioFrameMillis = 1024 * 1000.0 / audio.sampleRate();
+            }
         }
         AVDictionary options = new AVDictionary(null);
         try {
@@ -261,10 +290,16 @@ public final class FileMuxer implements AutoCloseable {
             throw new IllegalStateException("no " + (video ? "video" : "audio") + " track or frame of " + length
                     + " bytes");
         }
+        if (!video && lastAudioDts == Long.MIN_VALUE && silence != null && firstVideoDts != Long.MIN_VALUE) {
+            fillBeforeFirstAudio(dtsMillis);
+        }
         long last = video ? lastVideoDts : lastAudioDts;
         long dts = Math.max(dtsMillis, last == Long.MIN_VALUE ? dtsMillis : last + 1);
         long pts = Math.max(ptsMillis + (dts - dtsMillis), dts);
         if (video) {
+            if (firstVideoDts == Long.MIN_VALUE) {
+                firstVideoDts = dts;
+            }
             lastVideoDts = dts;
         } else {
             lastAudioDts = dts;
@@ -286,6 +321,30 @@ public final class FileMuxer implements AutoCloseable {
             check(result, "writing a " + (video ? "video" : "audio") + " frame to " + path.getFileName());
         }
         frames++;
+    }
+
+    /**
+     * Puts silent frames before the first audio frame (at {@code firstAudioMillis}) back to where the first picture
+     * is, to the nearest frame: FFmpeg's fragmented MP4 starts each track at 0, and would play that audio early.
+     */
+    private void fillBeforeFirstAudio(long firstAudioMillis) {
+        long count = Math.round((firstAudioMillis - firstVideoDts) / audioFrameMillis);
+        for (long k = count; k >= 1; k--) {
+            long dts = Math.round(firstAudioMillis - k * audioFrameMillis);
+            if (lastAudioDts != Long.MIN_VALUE && dts <= lastAudioDts) {
+                continue;
+            }
+            lastAudioDts = dts;
+            packet.data(silence).size(silenceLength).stream_index(audioIndex)
+                    .dts(av_rescale_q(dts, millis, audioBase))
+                    .pts(av_rescale_q(dts, millis, audioBase))
+                    .duration(0)
+                    .pos(-1)
+                    .flags(AV_PKT_FLAG_KEY);
+            int result = av_write_frame(context, packet);
+            packet.data(null).size(0);
+            check(result, "writing silence to " + path.getFileName());
+        }
     }
 
     /** Writes the trailer (MP4: the last fragment; HLS: the last segment and {@code #EXT-X-ENDLIST}) and closes. */
@@ -316,6 +375,10 @@ public final class FileMuxer implements AutoCloseable {
             frame = null;
             frameView = null;
             frameCapacity = 0;
+        }
+        if (silence != null) {
+            av_free(silence);
+            silence = null;
         }
     }
 

@@ -111,6 +111,52 @@ class FlvRecorderTest {
         assertThat(packets(file, "v")).as("every fragment cut before the crash").isGreaterThanOrEqualTo(120);
     }
 
+    /**
+     * FFmpeg's fragmented MP4 starts every track at 0: audio whose first frame comes 300 ms after the first picture
+     * (a WebRTC publisher's audio held up on the way) would play 300 ms early. The muxer fills the gap with silent
+     * frames, so the first real audio frame plays 300 ms in; the silent frames decode (to silence).
+     */
+    @Test
+    void audioThatStartsAfterTheFirstPictureStaysThatLateInTheMp4() throws Exception {
+        Path file = dir.resolve("late-audio.mp4");
+        FileMuxer muxer = FileMuxer.create(FileMuxer.Format.MP4, file,
+                io.lianmai.codec.h264.AvcDecoderConfigurationRecord.parse(avcConfigRecord()),
+                io.lianmai.codec.aac.AudioSpecificConfig.parse(new byte[] {0x11, (byte) 0x88})); // LC 48 kHz mono
+        byte[] slice = new byte[1000];
+        long nextAudio = 300;
+        for (int i = 0; i < 90; i++) {
+            long t = i * 33L;
+            while (nextAudio <= t) {
+                byte[] audio = java.util.Arrays.copyOf(FileMuxer.SILENT_AAC_MONO, 200); // 200 B: told apart below
+                muxer.frameBuffer(audio.length).put(audio);
+                muxer.writeFrame(false, audio.length, nextAudio, nextAudio, true);
+                nextAudio += 21; // 1024 samples at 48 kHz: 21.3 ms
+            }
+            boolean key = i % 30 == 0;
+            slice[4] = (byte) (key ? 0x65 : 0x41);
+            slice[3] = (byte) 0xE4;
+            slice[2] = 0x03;
+            muxer.frameBuffer(slice.length).put(slice);
+            muxer.writeFrame(true, slice.length, t, t, key);
+        }
+        muxer.finish();
+
+        Path ffprobe = Path.of("/usr/bin/ffprobe");
+        assumeTrue(Files.isExecutable(ffprobe), "ffprobe (Debian package ffmpeg) is needed");
+        Process process = new ProcessBuilder(ffprobe.toString(), "-v", "quiet", "-select_streams", "a:0",
+                "-show_entries", "packet=pts_time,size", "-of", "csv=p=0", file.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        List<String[]> packets = out.lines().map(line -> line.split(",")).toList();
+        assertThat(packets.get(0)[0]).as("the audio track starts with the picture").isEqualTo("0.000000");
+        String[] firstReal = packets.stream().filter(p -> p[1].equals("200")).findFirst().orElseThrow();
+        assertThat(Double.parseDouble(firstReal[0])).as("the first real audio frame plays 300 ms in, seconds: " + out)
+                .isCloseTo(0.300, org.assertj.core.data.Offset.offset(0.011));
+        assertThat(packets.stream().filter(p -> p[1].equals(String.valueOf(FileMuxer.SILENT_AAC_MONO.length))))
+                .as("silent frames before it").hasSize(14);
+    }
+
     @Test
     void onlyTheWantedTrackIsRecordedAndAnAudioOnlyFileNeedsNoKeyframe() throws Exception {
         Collected files = new Collected(false);

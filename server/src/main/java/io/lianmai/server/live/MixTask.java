@@ -459,9 +459,9 @@ final class MixTask {
                 return;
             }
             if (track == audioTrack) {
-                audioReport = new long[] {ntpTimestamp, rtpTimestamp}; // about once a second
+                audioReport = new long[] {ntpTimestamp, rtpTimestamp, clock.millis()}; // about once a second
             } else if (track == videoTrack) {
-                videoReport = new long[] {ntpTimestamp, rtpTimestamp};
+                videoReport = new long[] {ntpTimestamp, rtpTimestamp, clock.millis()};
             }
         }
 

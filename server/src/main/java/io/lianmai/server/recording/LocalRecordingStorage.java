@@ -1,14 +1,16 @@
 package io.lianmai.server.recording;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * Recording files in a local directory ({@code recording.dir}), kept where they were written: {@link #commit} has
@@ -48,14 +50,26 @@ public final class LocalRecordingStorage implements RecordingStorage {
     public List<String> list(String prefix) throws IOException {
         Path directory = resolve(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
         List<String> names = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(directory, 4)) {
-            files.filter(Files::isRegularFile).forEach(file -> names.add(
-                    root.relativize(file).toString().replace(java.io.File.separatorChar, '/')));
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        // Files come and go while a recording runs (HLS rewrites its playlist through a .tmp file): one that vanishes
+        // between the directory read and its attributes is simply not listed.
+        Files.walkFileTree(directory, Set.of(), 4, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file,
+                    BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    names.add(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
         names.sort(null);
         return names;
     }

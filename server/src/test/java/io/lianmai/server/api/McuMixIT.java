@@ -333,6 +333,10 @@ class McuMixIT {
                 }, () -> last[0] == null ? "nothing decoded" : "right " + Integer.toHexString(last[0].pixel(24, 9)));
             } finally {
                 FfmpegRtmp.stop(bob);
+                StopMCUMixTranscodeRequest stop = new StopMCUMixTranscodeRequest();
+                stop.setSdkAppId(server.sdkAppId());
+                stop.setRoomId(7301L);
+                client.StopMCUMixTranscode(stop); // the room outlives this test by its resume grace
             }
         }
     }
