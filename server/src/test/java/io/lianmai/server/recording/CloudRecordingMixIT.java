@@ -168,6 +168,96 @@ class CloudRecordingMixIT {
         }
     }
 
+    /**
+     * StreamType 1 and 2 in mixed mode: an audio-only mixed recording has only AAC with both members' tones; a
+     * video-only one only H.264 with both members' colours where the layout puts them. Files named {@code _mix_audio_}
+     * and {@code _mix_video_}.
+     */
+    @Test
+    void audioOnlyAndVideoOnlyMixedRecordings() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        TrtcClient client = sdk(server, createKey(server));
+        String room = "9605";
+        try (SignalClient viewer = SignalClient.connect(server)) {
+            viewer.enter(server, "viewer", room, null);
+            Process red = publish(ffmpeg, room, "red", "color=c=red:size=320x240:rate=30", tone(RED_HZ));
+            Process blue = publish(ffmpeg, room, "blue", "color=c=blue:size=320x240:rate=30", tone(BLUE_HZ));
+            try {
+                for (int i = 0; i < 2; i++) { // each wait consumes the events before its match
+                    viewer.awaitEvent("streamAdd", data -> List.of("red", "blue")
+                            .contains(data.path("userID").asText()));
+                }
+                MixLayoutParams layout = new MixLayoutParams();
+                layout.setMixLayoutMode(4L);
+                layout.setMixLayoutList(new MixLayout[] {region("red", 0, 0, 320, 360),
+                        region("blue", 320, 0, 320, 360)});
+                for (long streamType : new long[] {1, 2}) {
+                    RecordParams params = mixed(3, null);
+                    params.setStreamType(streamType);
+                    String taskId = client.CreateCloudRecording(create(room, params, transcode(640, 360), layout))
+                            .getTaskId();
+                    Await.until("the mixed recording's file", DEADLINE,
+                            () -> CloudRecordingIT.describe(client, server.sdkAppId(), taskId)
+                                    .getStorageFileList().length == 1);
+                    Thread.sleep(7_000);
+                    client.DeleteCloudRecording(CloudRecordingIT.delete(server.sdkAppId(), taskId));
+                    StorageFile file = CloudRecordingIT.describe(client, server.sdkAppId(), taskId)
+                            .getStorageFileList()[0];
+                    Path path = recordings().resolve(file.getFileName());
+                    Probe probe = Probe.of(dir, path);
+                    if (streamType == 1) {
+                        assertThat(file.getFileName()).contains("_" + room + "_mix_audio_").endsWith(".mp4");
+                        assertThat(probe.codecs()).as(file.getFileName()).containsExactly("aac");
+                        short[] sound = soundEnd(ffmpeg, path);
+                        assertThat(ToneDetector.toneShare(sound, sound.length - 48_000, 48_000, 48_000, RED_HZ, 10))
+                                .as("red's tone").isGreaterThan(0.15);
+                        assertThat(ToneDetector.toneShare(sound, sound.length - 48_000, 48_000, 48_000, BLUE_HZ, 10))
+                                .as("blue's tone").isGreaterThan(0.15);
+                    } else {
+                        assertThat(file.getFileName()).contains("_" + room + "_mix_video_").endsWith(".mp4");
+                        assertThat(probe.codecs()).as(file.getFileName()).containsExactly("h264");
+                        byte[] picture = pictureEnd(ffmpeg, path);
+                        assertColour(rgb(picture, 8, 9), 0xFF0000, "red's half (left)");
+                        assertColour(rgb(picture, 24, 9), 0x0000FF, "blue's half (right)");
+                    }
+                }
+            } finally {
+                FfmpegRtmp.stop(red);
+                FfmpegRtmp.stop(blue);
+            }
+        }
+    }
+
+    /** The last 3 s of a file's sound, mono 48 kHz (at least 2 s of it). */
+    private short[] soundEnd(Path ffmpeg, Path file) throws Exception {
+        Path audio = Files.createTempFile(dir, "end", ".pcm");
+        String log = FfmpegRtmp.run(List.of(ffmpeg.toString(), "-hide_banner", "-y", "-sseof", "-3", "-i",
+                file.toString(), "-map", "0:a", "-ac", "1", "-ar", "48000", "-f", "s16le", audio.toString()), 60, dir);
+        byte[] sound = Files.readAllBytes(audio);
+        assertThat(sound.length).as("sound decoded from %s: %s", file, log).isGreaterThanOrEqualTo(2 * 48_000 * 2);
+        short[] samples = new short[sound.length / 2];
+        ByteBuffer.wrap(sound).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
+        return samples;
+    }
+
+    /** A file's last picture, scaled to 32×18 RGB. */
+    private byte[] pictureEnd(Path ffmpeg, Path file) throws Exception {
+        Path video = Files.createTempFile(dir, "end", ".rgb");
+        String log = FfmpegRtmp.run(List.of(ffmpeg.toString(), "-hide_banner", "-y", "-sseof", "-3", "-i",
+                file.toString(), "-map", "0:v", "-vf", "scale=32:18", "-pix_fmt", "rgb24", "-f", "rawvideo",
+                video.toString()), 60, dir);
+        byte[] pictures = Files.readAllBytes(video);
+        int frameBytes = 32 * 18 * 3;
+        assertThat(pictures.length).as("pictures decoded from %s: %s", file, log).isGreaterThanOrEqualTo(frameBytes);
+        int frames = pictures.length / frameBytes;
+        return Arrays.copyOfRange(pictures, (frames - 1) * frameBytes, frames * frameBytes);
+    }
+
+    private static int rgb(byte[] picture, int x, int y) {
+        int i = (y * 32 + x) * 3;
+        return (picture[i] & 0xFF) << 16 | (picture[i + 1] & 0xFF) << 8 | (picture[i + 2] & 0xFF);
+    }
+
     @Test
     void garbageAndOverTheLimitRequestsGetTrtcErrors() throws Exception {
         TrtcClient client = sdk(server, createKey(server));
