@@ -164,14 +164,11 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         }
         Optional<String> cdnTask = spec.cdnUrls().isEmpty() ? Optional.empty()
                 : Optional.of(cdn.startChecked(spec.app(), spec.streamName(), spec.cdnUrls()).taskId());
-        MixTask task = new MixTask(spec, hub, media, feedBackMembers, clock, mixThread());
         handedOver[0] = true; // the task frees the images when it closes, also if it cannot start
-        hub.publish(spec.streamName(), !spec.pureAudio());
+        MixTask task;
         try {
-            task.start();
+            task = launch(spec);
         } catch (Exception e) {
-            task.close();
-            hub.unpublish(spec.streamName());
             cdnTask.ifPresent(id -> cdn.stop(spec.app(), id));
             throw e;
         }
@@ -220,16 +217,7 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         if (hub.isLive(spec.streamName()) || unlisted.containsKey(spec.streamName())) {
             throw new StreamTakenException("mix output " + spec.streamName() + " is live already");
         }
-        MixTask task = new MixTask(spec, hub, media, feedBackMembers, clock, mixThread());
-        hub.publish(spec.streamName(), !spec.pureAudio());
-        try {
-            task.start();
-        } catch (Exception e) {
-            task.close();
-            hub.unpublish(spec.streamName());
-            throw e;
-        }
-        unlisted.put(spec.streamName(), task);
+        unlisted.put(spec.streamName(), launch(spec));
         refresh(roomKey(spec));
         LOG.info("unlisted mix of room {} started: {}x{} {} fps", roomKey(spec), spec.video().width(),
                 spec.video().height(), spec.video().fps());
@@ -256,6 +244,20 @@ public final class MixTasks implements RoomObserver, AutoCloseable {
         hub.unpublish(streamName);
         LOG.info("unlisted mix of room {} stopped", roomKey(task.spec()));
         return true;
+    }
+
+    /** Publishes the mix's output stream and starts its task on a thread of its own; undone if it cannot start. */
+    private MixTask launch(MixSpec spec) throws Exception {
+        MixTask task = new MixTask(spec, hub, media, feedBackMembers, clock, mixThread());
+        hub.publish(spec.streamName(), !spec.pureAudio());
+        try {
+            task.start();
+            return task;
+        } catch (Exception e) {
+            task.close();
+            hub.unpublish(spec.streamName());
+            throw e;
+        }
     }
 
     private ScheduledExecutorService mixThread() {
