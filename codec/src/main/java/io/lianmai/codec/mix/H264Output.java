@@ -37,6 +37,8 @@ import org.bytedeco.javacpp.PointerPointer;
  * 4-byte lengths, SPS/PPS in-band on IDRs and announced as a configuration record when they change.
  */
 final class H264Output implements AutoCloseable {
+    /** Pixels from which the encoder uses two threads: 1280×720. */
+    static final int LARGE_PICTURE = 1280 * 720;
     private final H264AccessUnitListener listener;
     private final int fps;
     private final int gopFrames;
@@ -76,7 +78,11 @@ final class H264Output implements AutoCloseable {
             encoder.bit_rate(bitrate);
             encoder.gop_size(Integer.MAX_VALUE); // IDRs placed by frame count, see encode()
             encoder.max_b_frames(0);
-            encoder.thread_count(1);
+            // Outputs of 720p and more: two slices encoded on two threads (libopenh264's iMultipleThreadIdc), so a
+            // picture takes about half the wall time (MixerBenchmark: docs/benchmarks.md "MCU mix").
+            int threads = width * height >= LARGE_PICTURE ? 2 : 1;
+            encoder.thread_count(threads);
+            encoder.slices(threads);
             encoder.profile(AV_PROFILE_H264_CONSTRAINED_BASELINE);
             int ret = av_opt_set(encoder.priv_data(), "rc_mode", "bitrate", 0);
             if (ret < 0) {

@@ -140,6 +140,54 @@ class MixerTest {
         }
     }
 
+    /**
+     * A 1280×720 output is encoded as two slices on two threads ({@link H264Output#LARGE_PICTURE}): the stream
+     * decodes without errors and every cell, in the top and the bottom slice, has its member's colour.
+     */
+    @Test
+    void a720pMixEncodedInTwoSlicesDecodesWithEveryColourInPlace() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg")), "ffmpeg is not installed: skipped");
+        int w = 1280;
+        int h = 720;
+        MixOutputs outputs = new MixOutputs();
+        Mixer.Config config = Mixer.Config.DEFAULTS.withSize(w, h).withFps(FPS).withGopFrames(GOP)
+                .withVideoBitrate(1_500_000).withBackground(0x000000);
+        List<Arrival> arrivals = new ArrayList<>();
+        AudioOutput aacOut;
+        try (Mixer mixer = new Mixer(config, null, outputs)) {
+            mixer.setLayout(MixLayout.grid().withPlaceholder(PLACEHOLDER));
+            int[] colours = {RED, GREEN, BLUE};
+            for (int m = 0; m < 3; m++) {
+                int colour = colours[m];
+                MixInput video = mixer.addH264Input("m" + m, 0);
+                video.setClockMapping(0, 100);
+                arrivals.addAll(SyntheticMember.arrivals(video, SyntheticMember.video(true, 640, 360, 3, 100, 0,
+                        i -> SyntheticMember.solid(640, 360, colour)), 10 * m, m + 1));
+            }
+            MixInput voice = mixer.addOpusInput("d");
+            arrivals.addAll(SyntheticMember.arrivals(voice, SyntheticMember.opus(TestMedia.tone(TONES[3], 48_000, 3,
+                    0.2), 100, 555), 10, 7));
+            aacOut = mixer.addAacOutput(48_000, 2, 128_000, null, outputs::onAac);
+            SyntheticMember.run(mixer, arrivals, 3300);
+        }
+        Path flv = dir.resolve("mix720.flv");
+        outputs.writeFlv(flv, aacOut.audioSpecificConfig());
+        assertThat(run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
+                "-of", "csv=p=0", flv.toString()).trim()).isEqualTo(w + "," + h);
+        Path yuv = dir.resolve("v720.yuv");
+        String errors = run("ffmpeg", "-v", "error", "-xerror", "-i", flv.toString(), "-map", "0:v", "-f", "rawvideo",
+                "-pix_fmt", "yuv420p", yuv.toString());
+        assertThat(errors.trim()).as("decoder errors").isEmpty();
+        byte[] video = Files.readAllBytes(yuv);
+        int frameBytes = w * h * 3 / 2;
+        int at = 2 * FPS;
+        assertThat(video.length).isGreaterThanOrEqualTo((at + 1) * frameBytes);
+        assertColour(video, at * frameBytes, w, h, 320, 180, RED, "m0 (top left, first slice)");
+        assertColour(video, at * frameBytes, w, h, 960, 180, GREEN, "m1 (top right, first slice)");
+        assertColour(video, at * frameBytes, w, h, 320, 540, BLUE, "m2 (bottom left, second slice)");
+        assertColour(video, at * frameBytes, w, h, 960, 540, PLACEHOLDER, "d (bottom right, second slice)");
+    }
+
     @Test
     void anAudioOnlyMixEncodesNoVideoAndMixesAudioOfMembersWithoutAPlace() {
         MixOutputs outputs = new MixOutputs();
@@ -173,10 +221,16 @@ class MixerTest {
     }
 
     static void assertColour(byte[] video, int frameOffset, int x, int y, int rgb, String what) {
+        assertColour(video, frameOffset, W, H, x, y, rgb, what);
+    }
+
+    /** As above, in pictures of {@code width}×{@code height}. */
+    static void assertColour(byte[] video, int frameOffset, int width, int height, int x, int y, int rgb,
+            String what) {
         int[] expected = SyntheticMember.yuvOf(rgb);
-        int yv = video[frameOffset + y * W + x] & 0xFF;
-        int u = video[frameOffset + W * H + (y / 2) * (W / 2) + x / 2] & 0xFF;
-        int v = video[frameOffset + W * H * 5 / 4 + (y / 2) * (W / 2) + x / 2] & 0xFF;
+        int yv = video[frameOffset + y * width + x] & 0xFF;
+        int u = video[frameOffset + width * height + (y / 2) * (width / 2) + x / 2] & 0xFF;
+        int v = video[frameOffset + width * height * 5 / 4 + (y / 2) * (width / 2) + x / 2] & 0xFF;
         assertThat(new int[] {yv, u, v}).as(what + " YUV at " + x + "," + y)
                 .satisfies(got -> {
                     for (int i = 0; i < 3; i++) {
