@@ -173,6 +173,10 @@ public final class MixImageFetcher implements AutoCloseable {
             if (e.getCause() instanceof RefusedException refused) {
                 throw refused;
             }
+            if (e.getCause() instanceof TimeoutException) {
+                // The client's own connect or idle timeout (the same limit) can fire before the wait above ends.
+                throw new RefusedException("did not answer within " + timeout + " ms (mix.imageTimeoutMillis)");
+            }
             throw new RefusedException("cannot be fetched: " + e.getCause().getClass().getSimpleName());
         } finally {
             io.vertx.core.http.HttpClientRequest req = pending.get();
