@@ -54,6 +54,11 @@ final class ServeCommand implements Callable<Integer> {
             + "sign UserSigs themselves (same as --set dev.userSigEndpoint=true). Never in production.")
     boolean dev;
 
+    @Option(names = "--cluster", paramLabel = "REDIS_URI", description = "Join the cluster whose nodes share this "
+            + "Redis server, e.g. redis://10.0.0.5:6379 (same as --set cluster.redis=REDIS_URI; needs cluster.secret "
+            + "and a shared PostgreSQL store.jdbcUrl; docs/cluster.md).")
+    String cluster;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<ConfigKey, String> extra = new EnumMap<>(ConfigKey.class);
@@ -68,6 +73,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (publicIp != null) {
             extra.put(ConfigKey.MEDIA_PUBLIC_IP, publicIp);
+        }
+        if (cluster != null) {
+            extra.put(ConfigKey.CLUSTER_REDIS, cluster);
         }
         if (dev) {
             extra.put(ConfigKey.DEV_USERSIG_ENDPOINT, "true");

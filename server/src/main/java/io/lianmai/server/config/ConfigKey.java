@@ -330,6 +330,23 @@ public enum ConfigKey {
     RECORDING_MIN_FREE_MEGABYTES("recording.minFreeMegabytes", "1024", false,
             "Free space (MiB) the recording directory's disk keeps: below it CreateCloudRecording is refused "
                     + "(ResourceInsufficient.RequestRejection) and running tasks end, their files finished."),
+    CLUSTER_REDIS("cluster.redis", "", true,
+            "redis://[:password@]host:port[/db] of the Redis server the nodes of a cluster share (docs/cluster.md); "
+                    + "also ./lianmai serve --cluster URI. Empty: a single node, no Redis. Secret: may hold a password."),
+    CLUSTER_NODE_ID("cluster.nodeId", "", false,
+            "This node's name in the cluster (letters, digits, . - _; at most 64). Empty: the host name and the "
+                    + "HTTP port."),
+    CLUSTER_SECRET("cluster.secret", "", true,
+            "32 bytes in base64 every node of the cluster shares (openssl rand -base64 32): signs node-to-node "
+                    + "requests and keys the media relays between nodes. Required in cluster mode. Secret."),
+    CLUSTER_INTERNAL_URL("cluster.internalUrl", "", false,
+            "Base URL other nodes reach this node's HTTP port at. Empty: http.publicUrl, or "
+                    + "http://{first media.publicIp}:{http.port}/."),
+    CLUSTER_HEARTBEAT_MILLIS("cluster.heartbeatMillis", "1000", false,
+            "How often a node renews its registry entry and load in Redis."),
+    CLUSTER_NODE_TTL_MILLIS("cluster.nodeTtlMillis", "4000", false,
+            "How long a node's entry lives without a heartbeat (at least twice cluster.heartbeatMillis): a node "
+                    + "killed is forgotten, and its rooms taken over, after this."),
     HISTORY_ENABLED("history.enabled", "true", false,
             "Record rooms, member stays, their events and quality samples in the app database for DescribeRoomInfo, "
                     + "DescribeUserInfo, DescribeCallDetailInfo and DescribeUserEvent. false: nothing is recorded."),

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.nio.file.Files;
 import io.lianmai.server.recording.RecordingConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -269,7 +270,8 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_MAX_MESSAGE_BYTES, 65_536, 16 * 1024 * 1024),
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
                 live, limits, turn(settings), api(settings), metrics(settings),
-                callbacks(settings), history(settings), recording(settings, dataDir));
+                callbacks(settings), history(settings), recording(settings, dataDir),
+                cluster(settings, store, http));
     }
 
     /** {@code api.*}: the credential key, when given, must be 32 bytes of base64. */
@@ -323,6 +325,72 @@ public final class ConfigLoader {
         return new RecordingConfig(directory, integer(settings, ConfigKey.RECORDING_MAX_TASKS_PER_APP, 1, 100_000),
                 integer(settings, ConfigKey.RECORDING_MIN_FREE_MEGABYTES, 0, 100_000_000) * 1024L * 1024,
                 defaults.checkInterval());
+    }
+
+    /**
+     * {@code cluster.*}: off without {@code cluster.redis}; on, it needs a shared database (not the embedded one) and
+     * the 32-byte secret, and a node TTL of at least two heartbeats.
+     */
+    private static ClusterConfig cluster(Map<ConfigKey, Setting> settings, StoreConfig store, HttpConfig http) {
+        Optional<URI> redis = optional(settings, ConfigKey.CLUSTER_REDIS).map(String::strip).map(value -> {
+            try {
+                URI uri = new URI(value);
+                if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw invalid(settings, ConfigKey.CLUSTER_REDIS, "must be redis://[:password@]host:port[/db]");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw invalid(settings, ConfigKey.CLUSTER_REDIS, "must be redis://[:password@]host:port[/db]");
+            }
+        });
+        String nodeId = optional(settings, ConfigKey.CLUSTER_NODE_ID).map(String::strip)
+                .orElseGet(() -> defaultNodeId(http.port()));
+        if (!nodeId.matches(ClusterConfig.NODE_ID_PATTERN)) {
+            throw invalid(settings, ConfigKey.CLUSTER_NODE_ID, "must be 1 to 64 letters, digits, '.', '-' or '_'");
+        }
+        byte[] secret = optional(settings, ConfigKey.CLUSTER_SECRET).map(String::strip).map(value -> {
+            try {
+                return java.util.Base64.getDecoder().decode(value);
+            } catch (IllegalArgumentException e) {
+                return new byte[0];
+            }
+        }).orElse(new byte[0]);
+        Optional<URI> internalUrl = optional(settings, ConfigKey.CLUSTER_INTERNAL_URL).map(String::strip).map(value -> {
+            URI uri = URI.create(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw invalid(settings, ConfigKey.CLUSTER_INTERNAL_URL, "must be an http:// or https:// URL");
+            }
+            return uri;
+        });
+        Duration heartbeat = Duration.ofMillis(integer(settings, ConfigKey.CLUSTER_HEARTBEAT_MILLIS, 100, 60_000));
+        Duration ttl = Duration.ofMillis(integer(settings, ConfigKey.CLUSTER_NODE_TTL_MILLIS, 200, 600_000));
+        if (redis.isPresent()) {
+            if (secret.length != 32) {
+                throw invalid(settings, ConfigKey.CLUSTER_SECRET, "must be 32 bytes in base64 in cluster mode (the "
+                        + "same on every node; e.g. the output of: openssl rand -base64 32)");
+            }
+            if (store.jdbcUrl().isEmpty()) {
+                throw invalid(settings, ConfigKey.STORE_JDBC_URL, "must name the PostgreSQL database the nodes share "
+                        + "in cluster mode (the embedded database is one node's)");
+            }
+            if (ClusterConfig.tooShortForHeartbeat(ttl, heartbeat)) {
+                throw invalid(settings, ConfigKey.CLUSTER_NODE_TTL_MILLIS, "must be at least twice "
+                        + "cluster.heartbeatMillis (" + heartbeat.toMillis() + " ms)");
+            }
+        }
+        return new ClusterConfig(redis, nodeId, secret, internalUrl, heartbeat, ttl);
+    }
+
+    /** The host name and HTTP port: unique among nodes on one machine as long as their ports differ. */
+    private static String defaultNodeId(int httpPort) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "node";
+        }
+        String id = host.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + httpPort;
+        return id.length() > 64 ? id.substring(id.length() - 64) : id;
     }
 
     private static HistoryConfig history(Map<ConfigKey, Setting> settings) {

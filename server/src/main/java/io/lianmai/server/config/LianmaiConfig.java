@@ -26,9 +26,10 @@ import java.nio.file.Path;
  * @param callbacks event callbacks: delivery, retries, retention, allowed targets
  * @param history room and member history: on or off, retention, sampling interval
  * @param recording cloud recording: where files go, tasks per app, the disk guard
+ * @param cluster cluster mode: the shared Redis, this node's name and address, the node secret
  */
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
         RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live,
         LimitsConfig limits, TurnConfig turn, ApiConfig api, MetricsConfig metrics, CallbacksConfig callbacks,
-        HistoryConfig history, RecordingConfig recording) {
+        HistoryConfig history, RecordingConfig recording, ClusterConfig cluster) {
 }
