@@ -250,6 +250,8 @@ class TRTCCore {
     this._pending = new Map();
     this._queue = [];
     this._sessionToken = null;
+    this._nodeUrl = null; // a cluster node the server sent us to (docs/cluster.md); null: the configured server
+    this._moves = 0;
     this._heartbeatMs = 10000;
     this._timers = [];
     this._users = new Map();
@@ -449,11 +451,15 @@ class TRTCCore {
   // ---- signalling -------------------------------------------------------------------------------------------------
 
   _connect(resuming) {
-    const sock = {open: false, socket: null};
+    const sock = {open: false, socket: null, node: this._nodeUrl};
     this._sock = sock;
-    const gone = reason => { if (this._sock === sock) this._onSocketGone(sock, reason); };
+    const gone = reason => {
+      // The node we were sent to does not answer (it died): the next attempt asks the configured server again.
+      if (sock.node && !sock.open && this._nodeUrl === sock.node) this._nodeUrl = null;
+      if (this._sock === sock) this._onSocketGone(sock, reason);
+    };
     try {
-      sock.socket = this._openSocket(this._serverWsUrl(), {
+      sock.socket = this._openSocket(this._nodeUrl || this._serverWsUrl(), {
         open: () => {
           if (this._sock !== sock) return;
           sock.open = true;
@@ -483,7 +489,10 @@ class TRTCCore {
   }
 
   _enter(rejoin) {
-    this._request('enter', this._enterData(), true).then(data => this._joined(data, rejoin ? 'fresh' : 'first'), e => {
+    this._request('enter', this._enterData(), true).then(data => {
+      if (data.moveTo) this._moveTo(data.moveTo, rejoin);
+      else this._joined(data, rejoin ? 'fresh' : 'first');
+    }, e => {
       if (quiet(e)) return; // socket lost: _onSocketGone handles it
       const error = errorData(e, ERROR_CODE.ENTER_ROOM_FAILED);
       this._log(3, 'enter failed', error.code, error.message);
@@ -492,6 +501,25 @@ class TRTCCore {
       this._stopPushing();
       this._leaveLocally();
     });
+  }
+
+  /** A cluster sends us to the node that serves the room: enter there (docs/cluster.md). */
+  _moveTo(url, rejoin) {
+    if (++this._moves > 5) {
+      const message = 'the cluster sent this client from node to node more than 5 times';
+      this._log(3, message);
+      this._error(ERROR_CODE.ENTER_ROOM_FAILED, message);
+      if (rejoin) this._emit(EVENT.KICKED_OUT, {reason: 'rejoin-failed', message: message});
+      this._stopPushing();
+      this._leaveLocally();
+      return;
+    }
+    this._log(1, 'the room is served by', url);
+    this._nodeUrl = url;
+    const sock = this._sock;
+    this._sock = null;
+    if (sock) this._closeSocket(sock, 'moved');
+    this._connect(rejoin);
   }
 
   _resume(attempt) {
@@ -521,6 +549,7 @@ class TRTCCore {
     // TURN/STUN servers with this member's credentials (server config turn.*); a resume brings fresh ones.
     this._iceServers = Array.isArray(data.iceServers) ? data.iceServers : [];
     this._reconnectStarted = null;
+    this._moves = 0;
     this._heartbeatSent = 0;
     this._backoff = 0;
     this._clearIntervals();
@@ -683,6 +712,8 @@ class TRTCCore {
         // starts the usual reconnect with back-off.
         this._log(2, 'server shutting down:', d.message || d.reason);
         this._sessionToken = null;
+        // A drained node names the node the room moved to; otherwise the configured server places us again.
+        this._nodeUrl = typeof d.moveTo === 'string' ? d.moveTo : null;
         break;
       case 'error': this._log(3, 'server error', d); this._error(typeof d.code === 'number' ? d.code : -7, d.message || 'server error'); break;
       default: this._log(0, 'unknown event', name);

@@ -74,7 +74,7 @@ public final class HttpFrontDoor {
         router.get("/healthz").handler(this::health);
         ownRoutes.forEach(routes -> routes.accept(router));
         whipWhep = new WhipWhepRoutes(services.authenticator(), services.media(), services.rooms(),
-                services.admission(), services.iceServers());
+                services.admission(), services.iceServers(), services.placement());
         whipWhep.mount(router);
         signalling = new SignallingRoutes(services,
                 new LiveEndpoints(config.publicUrl(), live::rtmpPort, live.playbackUrls()), connections::release);

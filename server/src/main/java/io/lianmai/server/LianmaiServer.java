@@ -9,12 +9,18 @@ import io.lianmai.media.MediaServer;
 import io.lianmai.room.CrossRoomLinks;
 import io.lianmai.room.LeaveReason;
 import io.lianmai.room.LocalRoomRegistry;
+import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.api.ApiCredentials;
 import io.lianmai.server.api.CredentialCipher;
 import io.lianmai.server.api.CredentialDirectory;
 import io.lianmai.server.api.ServerApi;
 import io.lianmai.server.callback.CallbackTargetPolicy;
+import io.lianmai.server.cluster.ClusterNode;
+import io.lianmai.server.cluster.ClusterService;
+import io.lianmai.server.cluster.NodeLoad;
+import io.lianmai.server.cluster.RedisCluster;
+import io.lianmai.server.cluster.RoomPlacement;
 import io.lianmai.server.callback.CallbackService;
 import io.lianmai.server.history.HistoryService;
 import io.lianmai.server.config.LianmaiConfig;
@@ -40,6 +46,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,6 +82,7 @@ public final class LianmaiServer implements AutoCloseable {
     private final CallbackService callbacks;
     private CloudRecordings recordings;
     private HistoryService history;
+    private ClusterService cluster;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
             RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
@@ -105,6 +113,7 @@ public final class LianmaiServer implements AutoCloseable {
         CallbackService callbacks = null;
         HistoryService history = null;
         CloudRecordings recordings = null;
+        ClusterService cluster = null;
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
@@ -161,8 +170,20 @@ public final class LianmaiServer implements AutoCloseable {
             recordings.start();
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));
+            // Cluster mode (docs/cluster.md): rooms are placed on nodes through Redis; a single node needs none.
+            HttpFrontDoor[] doorRef = new HttpFrontDoor[1];
+            java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger();
+            if (config.cluster().enabled()) {
+                cluster = new ClusterService(vertx, RedisCluster.connect(vertx, config.cluster()),
+                        new NodeLoad(config, media, rooms, live, boundPort::get)::snapshot,
+                        (targets, reason) -> moveAway(doorRef[0], rooms, targets, reason));
+                rooms.addObserver(cluster);
+            }
+            RoomPlacement placement = cluster != null ? cluster : RoomPlacement.LOCAL;
+            live.placeRoomsWith(placement);
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
-                    admission, config.signal(), clock, new IceServers(config.turn(), clock), crossRoom), apps, live, devUserSig,
+                    admission, config.signal(), clock, new IceServers(config.turn(), clock), crossRoom, placement),
+                    apps, live, devUserSig,
                     ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new CredentialDirectory(
                             new ApiCredentials(ApiCredentialStore.over(store), CredentialCipher.load(
                                     config.api().credentialKey(), config.dataDir()), clock),
@@ -176,11 +197,20 @@ public final class LianmaiServer implements AutoCloseable {
             if (history != null) {
                 history.reportTo(metrics.registry());
             }
+            if (cluster != null) {
+                cluster.reportTo(metrics.registry());
+            }
             int port = frontDoor
                     .listen(config.http())
                     .toCompletionStage().toCompletableFuture()
                     .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.http().host(), port);
+            doorRef[0] = frontDoor;
+            boundPort.set(port);
+            if (cluster != null) {
+                cluster.start().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                LOG.info("cluster: node {} joined through {}", cluster.nodeId(), config.cluster());
+            }
             metricsEndpoint.listen().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS,
                     TimeUnit.SECONDS);
             LianmaiServer server = new LianmaiServer(config, apps, vertx, media, live, rooms, frontDoor, port, created,
@@ -189,8 +219,12 @@ public final class LianmaiServer implements AutoCloseable {
             server.history = history;
             server.recordings = recordings;
             server.metricsEndpoint = metricsEndpoint;
+            server.cluster = cluster;
             return server;
         } catch (Exception e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             if (recordings != null) {
                 recordings.close();
             }
@@ -217,6 +251,24 @@ public final class LianmaiServer implements AutoCloseable {
             throw new IllegalStateException("cannot start Lianmai on " + config.http().host() + ":"
                     + config.http().port() + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * Sends the members of {@code targets}' rooms to the node named for each (drain, or a room another node took):
+     * their signalling clients are told where to go, then the rooms are emptied here (media sessions end).
+     */
+    private static void moveAway(HttpFrontDoor frontDoor, RoomRegistry rooms, Map<RoomKey, String> targets,
+            String reason) {
+        if (frontDoor == null) {
+            return;
+        }
+        frontDoor.signalling().moveAway(room -> Optional.ofNullable(targets.get(room)).map(ClusterNode::webSocketUrl),
+                reason, SHUTDOWN_NOTICE).onComplete(ignored -> {
+                    for (RoomKey room : targets.keySet()) {
+                        rooms.dismiss(room, LeaveReason.SERVER_SHUTDOWN);
+                    }
+                    LOG.info("cluster: {} room(s) moved to other nodes ({})", targets.size(), reason);
+                });
     }
 
     /**
@@ -266,6 +318,11 @@ public final class LianmaiServer implements AutoCloseable {
     /** The bound management port ({@code metrics.port}), or -1 when {@code /metrics} is on the HTTP port or off. */
     public int metricsPort() {
         return metricsEndpoint.port();
+    }
+
+    /** This node's part in the cluster; empty on a single node. */
+    public Optional<ClusterService> cluster() {
+        return Optional.ofNullable(cluster);
     }
 
     /** Who may start a session now: the caps and join rates (limits.*). */
@@ -329,6 +386,11 @@ public final class LianmaiServer implements AutoCloseable {
             return;
         }
         LOG.info("stopping: telling signalling clients and ending sessions");
+        if (cluster != null) {
+            // Out of the registry first: new members go to other nodes while this one empties, and its
+            // clients, told to go, are placed elsewhere.
+            cluster.close();
+        }
         try {
             frontDoor.signalling().shutdown(SHUTDOWN_NOTICE).toCompletionStage().toCompletableFuture()
                     .get(SHUTDOWN_NOTICE.toMillis() + 1000, TimeUnit.MILLISECONDS);

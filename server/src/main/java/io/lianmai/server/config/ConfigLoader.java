@@ -356,8 +356,14 @@ public final class ConfigLoader {
             }
         }).orElse(new byte[0]);
         Optional<URI> internalUrl = optional(settings, ConfigKey.CLUSTER_INTERNAL_URL).map(String::strip).map(value -> {
-            URI uri = URI.create(value);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            URI uri;
+            try {
+                uri = new URI(value);
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || !"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+                    || uri.getHost() == null) {
                 throw invalid(settings, ConfigKey.CLUSTER_INTERNAL_URL, "must be an http:// or https:// URL");
             }
             return uri;

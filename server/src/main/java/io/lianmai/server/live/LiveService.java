@@ -46,6 +46,8 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.vertx.core.Context;
+import io.lianmai.room.RoomKey;
+import io.lianmai.server.cluster.RoomPlacement;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -111,6 +113,7 @@ public final class LiveService implements AutoCloseable {
     /** RTMP publishers and players connected now, so that a disabled app's can be closed. */
     private final java.util.Set<RtmpStream> rtmpStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private RtmpServer rtmp;
+    private volatile RoomPlacement placement = RoomPlacement.LOCAL;
     private int rtmpPort = -1;
     private volatile LiveBridges bridges;
     /** The MCU mixes (null until {@link #bridgeRooms}). */
@@ -254,10 +257,48 @@ public final class LiveService implements AutoCloseable {
                 context.request().connection(), response, config.maxPlayerBacklogBytes());
         if (!hub.play(name, player, startPoint(context.request().getParam("lowlatency")))) {
             response.setChunked(false).headers().remove("content-type");
-            new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
+            notLiveHere(context, name);
             return;
         }
         response.closeHandler(v -> player.onResponseClosed());
+    }
+
+    /**
+     * A stream not live on this node: in a cluster, a 302 to the node that serves its room when that is another
+     * (docs/cluster.md); 404 otherwise.
+     */
+    private void notLiveHere(RoutingContext context, String name) {
+        LiveStreamName parsed;
+        try {
+            parsed = LiveStreamName.parse(name);
+        } catch (IllegalArgumentException e) {
+            new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
+            return;
+        }
+        Context here = context.vertx().getOrCreateContext();
+        placement.locate(new RoomKey(parsed.app(), parsed.room().key())).onComplete(where ->
+                here.runOnContext(ignored -> {
+                    if (where.succeeded() && where.result().isPresent()) {
+                        String base = where.result().get().url();
+                        context.response().setStatusCode(302).putHeader("location",
+                                (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                                        + context.request().uri()).end();
+                    } else {
+                        new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live")
+                                .send(context);
+                    }
+                }));
+    }
+
+    /** {@code rtmp://host:port} of {@code node}: the host of its public URL, its RTMP port. */
+    private static String rtmpUrlOf(io.lianmai.server.cluster.ClusterNode node) {
+        java.net.URI url = java.net.URI.create(node.url());
+        return "rtmp://" + url.getHost() + (node.rtmpPort() == 1935 ? "" : ":" + node.rtmpPort());
+    }
+
+    /** In a cluster: where rooms are served, so that a player of a room served elsewhere is sent there. */
+    public void placeRoomsWith(RoomPlacement placement) {
+        this.placement = placement;
     }
 
     /** {@code ?lowlatency=1} (or true/yes): start at the next keyframe instead of the cached GOP. */
@@ -409,8 +450,18 @@ public final class LiveService implements AutoCloseable {
                                     stream.room().roomId())) + " by the server API: it may be "
                             + "entered again from " + removed.get()));
                 }
-                authorizedPublishes.put(streamName, granted);
-                return done(AuthorizationResult.allow());
+                // In a cluster the room may be served by another node: the publisher is told which (no RTMP
+                // redirect: encoders do not follow one); a room served nowhere is placed here.
+                return placement.placeForEntry(new RoomKey(stream.app(), stream.room().key())).map(elsewhere -> {
+                    if (elsewhere.isPresent()) {
+                        return AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, TrtcErrorCode.ROOM_ENTER_FAILED
+                                + " room served by node " + elsewhere.get().id() + ": publish to "
+                                + rtmpUrlOf(elsewhere.get()) + "/live/" + streamName);
+                    }
+                    authorizedPublishes.put(streamName, granted);
+                    return AuthorizationResult.allow();
+                }).otherwise(failure -> AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
+                        TrtcErrorCode.SERVER_FAILED + " " + failure.getMessage())).toCompletionStage();
             } catch (ApiException e) {
                 return done(AuthorizationResult.reject(NetStatus.PUBLISH_DENIED,
                         e.error().code() + " " + e.error().message()));

@@ -25,6 +25,8 @@ import io.lianmai.room.RoomException;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
+import io.lianmai.server.cluster.ClusterUnavailableException;
+import io.lianmai.server.cluster.RoomPlacement;
 import io.lianmai.server.config.HttpConfig;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.ApiError;
@@ -46,6 +48,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -87,6 +90,7 @@ final class SignallingConnection {
     private final Admission admission;
     private final IceServers iceServers;
     private final CrossRoomLinks crossRoom;
+    private final RoomPlacement placement;
     private final String address;
     /** Admission tickets of members resuming on another connection, handed from the old to the new one. */
     private final Map<Member, Admission.Ticket> handOffs;
@@ -125,6 +129,7 @@ final class SignallingConnection {
         this.admission = services.admission();
         this.iceServers = services.iceServers();
         this.crossRoom = services.crossRoom();
+        this.placement = services.placement();
         this.address = socket.remoteAddress().hostAddress();
         this.handOffs = handOffs;
     }
@@ -149,6 +154,29 @@ final class SignallingConnection {
     Future<Void> shutdown() {
         Promise<Void> done = Promise.promise();
         context.runOnContext(ignored -> goingAway().onComplete(result -> done.tryComplete()));
+        return done.future();
+    }
+
+    /**
+     * When this socket's member is in a room {@code targets} names: the {@code serverShutdown} event with
+     * {@code moveTo} (the other node's WebSocket URL), then a 1001 close. Completes when done (at once otherwise).
+     */
+    Future<Void> moveAway(Function<RoomKey, Optional<String>> targets, String reason) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(ignored -> {
+            Member current = member;
+            Optional<String> target = current == null || closed ? Optional.empty()
+                    : targets.apply(current.room().key());
+            if (target.isEmpty()) {
+                done.tryComplete();
+                return;
+            }
+            send(codec.event(SERVER_SHUTDOWN_EVENT, codec.object().put("reason", reason)
+                    .put("moveTo", target.get())
+                    .put("message", "this room moved to another node: reconnect there and enter again")));
+            closed = true;
+            socket.close(GOING_AWAY, "room moved to another node").onComplete(result -> done.tryComplete());
+        });
         return done.future();
     }
 
@@ -324,17 +352,38 @@ final class SignallingConnection {
         // On the event loop: apps are in memory, so authenticating costs one HMAC and never waits on a worker.
         Privileges privileges = authenticator.authenticate(sdkAppId, userId, userSig, privateMapKey, room,
                 EnumSet.of(Privilege.ENTER_ROOM));
-        Admission.Ticket ticket = admission.admit(sdkAppId, userId, address);
-        Membership candidate = new Membership();
-        candidate.adopt(ticket);
-        try {
-            Entered entered = rooms.enter(new EnterRequest(new RoomKey(sdkAppId, room.key()), scene, user, role,
-                    privileges, candidate));
-            return Future.succeededFuture(joined(entered, candidate));
-        } catch (RuntimeException e) {
-            ticket.release();
-            throw e;
+        RoomKey key = new RoomKey(sdkAppId, room.key());
+        // In a cluster the room may be served by another node: the client is sent there (docs/cluster.md).
+        return onContext(placement.placeForEntry(key)).compose(elsewhere -> {
+            if (elsewhere.isPresent()) {
+                return Future.succeededFuture(codec.object()
+                        .put("moveTo", elsewhere.get().webSocketUrl()));
+            }
+            Future<ObjectNode> stillFree = requireNotJoined();
+            if (stillFree != null) {
+                return stillFree;
+            }
+            Admission.Ticket ticket = admission.admit(sdkAppId, userId, address);
+            Membership candidate = new Membership();
+            candidate.adopt(ticket);
+            try {
+                Entered entered = rooms.enter(new EnterRequest(key, scene, user, role, privileges, candidate));
+                return Future.succeededFuture(joined(entered, candidate));
+            } catch (RuntimeException e) {
+                ticket.release();
+                throw e;
+            }
+        });
+    }
+
+    /** {@code future} completed on this socket's context (at once when it already is complete). */
+    private <T> Future<T> onContext(Future<T> future) {
+        if (future.isComplete()) {
+            return future;
         }
+        Promise<T> promise = Promise.promise();
+        future.onComplete(result -> context.runOnContext(ignored -> promise.handle(result)));
+        return promise.future();
     }
 
     private Future<ObjectNode> resume(SignalRequest request) throws ProtocolException {
@@ -672,6 +721,9 @@ final class SignallingConnection {
                         mediaFailure.getMessage());
                 case UNAVAILABLE -> new Error(TrtcErrorCode.SERVER_FAILED, mediaFailure.getMessage());
             };
+        }
+        if (cause instanceof ClusterUnavailableException unavailable) {
+            return new Error(TrtcErrorCode.SERVER_FAILED, unavailable.getMessage());
         }
         if (cause instanceof AdmissionRefusedException refused) {
             ApiError error = ServerErrors.refused(refused);

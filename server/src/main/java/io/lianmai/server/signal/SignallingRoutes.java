@@ -16,6 +16,9 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.Optional;
+import io.lianmai.room.RoomKey;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,6 +106,19 @@ public final class SignallingRoutes {
             closing.add(connection.shutdown());
         }
         return Future.all(closing).<Void>mapEmpty().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Sends the client of every member of a room in {@code targets} the {@code serverShutdown} event naming the node
+     * to go to ({@code moveTo}, a WebSocket URL) and closes its socket with 1001; the members stay in their rooms for
+     * the caller to remove. Completes when those sockets closed, or after {@code timeout}.
+     */
+    public Future<Void> moveAway(Function<RoomKey, Optional<String>> targets, String reason, Duration timeout) {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (SignallingConnection connection : open) {
+            closing.add(connection.moveAway(targets, reason));
+        }
+        return Future.join(closing).<Void>mapEmpty().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Signalling WebSockets open now (in a room or not yet). */

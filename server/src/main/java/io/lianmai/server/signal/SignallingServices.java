@@ -3,6 +3,7 @@ package io.lianmai.server.signal;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.CrossRoomLinks;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.cluster.RoomPlacement;
 import io.lianmai.server.config.SignalConfig;
 import io.lianmai.server.http.RequestAuthenticator;
 import io.lianmai.server.ice.IceServers;
@@ -24,8 +25,10 @@ import java.time.Clock;
  * @param clock the node's clock
  * @param iceServers the TURN/STUN servers members are given in {@code enter} and {@code resume}
  * @param crossRoom the cross-room PK links ({@code connectOtherRoom}/{@code disconnectOtherRoom})
+ * @param placement which node serves a room ({@link RoomPlacement#LOCAL} on a single node): {@code enter} sends the
+ *     client there when it is another
  */
 public record SignallingServices(Vertx vertx, RequestAuthenticator authenticator, RoomRegistry rooms,
         MediaPlane media, Admission admission, SignalConfig config, Clock clock, IceServers iceServers,
-        CrossRoomLinks crossRoom) {
+        CrossRoomLinks crossRoom, RoomPlacement placement) {
 }

@@ -14,7 +14,10 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.room.ClientKind;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
+import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.cluster.ClusterNode;
+import io.lianmai.server.cluster.RoomPlacement;
 import io.lianmai.server.http.ApiError;
 import io.lianmai.server.http.ApiException;
 import io.lianmai.server.http.RequestAuthenticator;
@@ -57,12 +60,14 @@ public final class WhipWhepRoutes {
     private final MediaOnlyMembers roomMembers;
     private final Admission admission;
     private final IceServers iceServers;
+    private final RoomPlacement placement;
     /** The admission ticket of each WHIP/WHEP session, released when the session ends. */
     private final Map<String, Admission.Ticket> tickets = new ConcurrentHashMap<>();
 
     public WhipWhepRoutes(RequestAuthenticator authenticator, MediaPlane media, RoomRegistry rooms,
-            Admission admission, IceServers iceServers) {
+            Admission admission, IceServers iceServers, RoomPlacement placement) {
         this.authenticator = authenticator;
+        this.placement = placement;
         this.media = media;
         this.roomMembers = new MediaOnlyMembers(rooms, media, ClientKind.WHIP);
         this.admission = admission;
@@ -109,7 +114,6 @@ public final class WhipWhepRoutes {
         String offer = context.body().asString();
         String address = context.request().remoteAddress().hostAddress();
         Request request;
-        Admission.Ticket ticket;
         Privileges granted;
         try {
             // Cheap checks first, all on the event loop: the address's join rate, the parameters, the offer, then
@@ -118,6 +122,40 @@ public final class WhipWhepRoutes {
             request = Request.from(context, publish, offer);
             granted = authenticator.authenticate(request.sdkAppId, request.userId.value(), request.userSig,
                     request.privateMapKey, request.room, request.privileges);
+        } catch (IllegalArgumentException e) {
+            ApiError.badRequest(e.getMessage()).send(context);
+            return;
+        } catch (ApiException e) {
+            e.error().send(context);
+            return;
+        } catch (AdmissionRefusedException e) {
+            ServerErrors.sendRefused(context, e);
+            return;
+        }
+        // In a cluster the room may be served by another node: 307 there, as RFC 9725 §4.5 allows (docs/cluster.md).
+        RoomKey room = new RoomKey(request.sdkAppId, request.room.key());
+        Future<Optional<ClusterNode>> where = publish ? placement.placeForEntry(room) : placement.locate(room);
+        io.vertx.core.Context here = context.vertx().getOrCreateContext();
+        where.onComplete(result -> here.runOnContext(ignored -> {
+            if (result.failed()) {
+                context.response().putHeader("retry-after", "2");
+                new ApiError(503, TrtcErrorCode.SERVER_FAILED, result.cause().getMessage()).send(context);
+            } else if (result.result().isPresent()) {
+                String base = result.result().get().url();
+                context.response().setStatusCode(307)
+                        .putHeader("location", (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                                + context.request().uri())
+                        .end();
+            } else {
+                admitAndNegotiate(context, publish, offer, address, request, granted);
+            }
+        }));
+    }
+
+    private void admitAndNegotiate(RoutingContext context, boolean publish, String offer, String address,
+            Request request, Privileges granted) {
+        Admission.Ticket ticket;
+        try {
             ticket = admission.admit(request.sdkAppId, request.userId.value(), address);
         } catch (IllegalArgumentException e) {
             ApiError.badRequest(e.getMessage()).send(context);

@@ -233,6 +233,62 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSingleNodeNeedsNoClusterSettings() {
+        ClusterConfig cluster = load(Map.of(), Map.of()).cluster();
+
+        assertThat(cluster.enabled()).isFalse();
+        assertThat(cluster.nodeId()).matches(ClusterConfig.NODE_ID_PATTERN).endsWith("-8800");
+        assertThat(cluster.internalUrl(Optional.empty(), "127.0.0.1", 8800)).isEqualTo("http://127.0.0.1:8800/");
+        assertThat(cluster.internalUrl(Optional.of("https://a.example.com"), "127.0.0.1", 8800))
+                .isEqualTo("https://a.example.com/");
+    }
+
+    @Test
+    void clusterModeNeedsTheSecretAndASharedDatabase() {
+        String secret = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        Map<String, String> cluster = Map.of("cluster.redis", "redis://:pw-secret@127.0.0.1:6379/2",
+                "cluster.secret", secret, "store.jdbcUrl", "jdbc:postgresql://127.0.0.1/x", "cluster.nodeId", "n-1");
+
+        LianmaiConfig config = load(Map.of(), cluster);
+        assertThat(config.cluster().enabled()).isTrue();
+        assertThat(config.cluster().nodeId()).isEqualTo("n-1");
+        assertThat(config.cluster().heartbeat()).hasMillis(1000);
+        assertThat(config.cluster().nodeTtl()).hasMillis(4000);
+        assertThat(config.toString()).doesNotContain("pw-secret").contains("***@127.0.0.1:6379/2");
+
+        assertThatThrownBy(() -> load(Map.of(), without(cluster, "cluster.secret")))
+                .hasMessageContaining("cluster.secret").hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.secret", "c2hvcnQ=")))
+                .hasMessageContaining("cluster.secret");
+        assertThatThrownBy(() -> load(Map.of(), without(cluster, "store.jdbcUrl")))
+                .hasMessageContaining("store.jdbcUrl").hasMessageContaining("PostgreSQL");
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.redis", "http://127.0.0.1:6379")))
+                .hasMessageContaining("cluster.redis");
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.redis", "redis://[::1")))
+                .hasMessageContaining("cluster.redis");
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.nodeId", "a b/../c")))
+                .hasMessageContaining("cluster.nodeId");
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.nodeTtlMillis", "1500")))
+                .hasMessageContaining("twice cluster.heartbeatMillis");
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.internalUrl", "http://[bad")))
+                .hasMessageContaining("cluster.internalUrl");
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.internalUrl", "ftp://x")))
+                .hasMessageContaining("cluster.internalUrl");
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private static Map<String, String> without(Map<String, String> base, String key) {
+        Map<String, String> copy = new java.util.HashMap<>(base);
+        copy.remove(key);
+        return copy;
+    }
+
+    @Test
     void everyKeyIsDocumented() throws IOException {
         String docs = Files.readString(repositoryRoot().resolve("docs/configuration.md"));
 

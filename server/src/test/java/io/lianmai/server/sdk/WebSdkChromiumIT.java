@@ -16,13 +16,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and the test checks what a user sees and hears on the other side — decoded frames and their brightness, received
  * audio energy — and the events the SDK gives. Nothing here reads the SDK's private fields.
  */
-class WebSdkChromiumIT {
+public class WebSdkChromiumIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /**
      * An app page: window.app(options, params) creates a TRTC, records events (not the periodic ones) in window.got,
      * renders a live-player per remote video and a live-pusher, and enters the room.
      */
-    static final String APP = "window.got = []; window.app = async (options, params, pusherAttrs) => {"
+    public static final String APP = "window.got = []; window.app = async (options, params, pusherAttrs) => {"
             + "  const {default: TRTC} = await import('/sdk/lianmai-web.js');"
             + "  const page = {data: {}, setData(d, cb) { Object.assign(this.data, d); if (cb) setTimeout(cb, 0); }};"
             + "  const trtc = new TRTC(page, Object.assign({env: 'test'}, options));"

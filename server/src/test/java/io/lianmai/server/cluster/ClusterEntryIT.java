@@ -1,0 +1,198 @@
+package io.lianmai.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.auth.PlaybackSignature;
+import io.lianmai.server.callback.ChildServer;
+import io.lianmai.server.live.FfmpegRtmp;
+import io.lianmai.server.signal.SignalClient;
+import io.lianmai.testkit.ExternalTools;
+import io.lianmai.testkit.LibWebRtcPeer;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every entry path of a cluster leads to the node that serves the room (docs/cluster.md), with real clients and two
+ * node processes: a WHIP publisher and a WHEP player that reach the wrong node follow its 307 and get media through
+ * the right one; an HTTP-FLV player gets a 302 there; an RTMP publisher that reaches the wrong node is refused with
+ * the node to use, and publishes on the right one. A crowd entering one room through three nodes at once gets exactly
+ * the room's limit in.
+ */
+class ClusterEntryIT {
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final long ROOM = 7702;
+    private static final int MAX_MEMBERS = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void whipWhepFlvAndRtmpReachTheRoomsNode() throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
+        try (ClusterHarness cluster = ClusterHarness.start(dir)) {
+            try {
+                Map<String, String> limits = Map.of("room.rtcMaxMembers", String.valueOf(MAX_MEMBERS));
+                ChildServer wrong = cluster.node("node1", limits);
+                ChildServer right = cluster.node("node2", limits);
+                ChildServer third = cluster.node("node3", limits);
+                cluster.awaitNodes(3, WAIT);
+                roomLimitsHoldAcrossNodes(cluster, List.of(wrong, right, third));
+                cluster.redis().command("SET", cluster.roomKey(ROOM), "node2", "PX", "120000");
+                String query = "?sdkAppID=" + cluster.sdkAppId() + "&roomID=" + ROOM;
+                HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                        .connectTimeout(Duration.ofSeconds(5)).build();
+                HttpClient notFollowing = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+                // WHIP through the wrong node: 307 to the right one, which answers; media flows there.
+                try (LibWebRtcPeer publisher = LibWebRtcPeer.publisher();
+                        LibWebRtcPeer player = LibWebRtcPeer.player()) {
+                    URI whip = URI.create("http://127.0.0.1:" + wrong.httpPort() + "/whip" + query
+                            + "&userID=obs&streamType=main");
+                    HttpResponse<String> redirect = notFollowing.send(sdpPost(whip, cluster.userSig("obs"),
+                            publisher.createOffer()), HttpResponse.BodyHandlers.ofString());
+                    assertThat(redirect.statusCode()).as(redirect.body()).isEqualTo(307);
+                    assertThat(redirect.headers().firstValue("location")).contains("http://127.0.0.1:"
+                            + right.httpPort() + "/whip" + query + "&userID=obs&streamType=main");
+                    HttpResponse<String> published = following.send(sdpPost(whip, cluster.userSig("obs"),
+                            publisher.createOffer()), HttpResponse.BodyHandlers.ofString());
+                    assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
+                    assertThat(published.uri().getPort()).isEqualTo(right.httpPort());
+                    publisher.acceptAnswer(published.body());
+                    publisher.awaitConnected(WAIT);
+
+                    URI whep = URI.create("http://127.0.0.1:" + wrong.httpPort() + "/whep" + query
+                            + "&userID=viewer&streamID=obs_main");
+                    HttpResponse<String> playing = following.send(sdpPost(whep, cluster.userSig("viewer"),
+                            player.createOffer()), HttpResponse.BodyHandlers.ofString());
+                    assertThat(playing.statusCode()).as(playing.body()).isEqualTo(201);
+                    assertThat(playing.uri().getPort()).isEqualTo(right.httpPort());
+                    player.acceptAnswer(playing.body());
+                    player.awaitMedia(30, 50, WAIT);
+                }
+
+                // RTMP to the wrong node: refused, naming the node; to the right one (its port from the registry).
+                String stream = cluster.sdkAppId() + "_" + ROOM + "_rtmpuser_main";
+                String sig = "?usersig=" + URLEncoder.encode(cluster.userSig("rtmpuser"), StandardCharsets.UTF_8);
+                int wrongRtmp = cluster.entryField("node1", "rtmpPort");
+                int rightRtmp = cluster.entryField("node2", "rtmpPort");
+                String refused = FfmpegRtmp.run(List.of(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i",
+                        FfmpegRtmp.TEST_PATTERN, "-t", "3", "-c:v", "libx264", "-preset", "veryfast", "-f", "flv",
+                        "rtmp://127.0.0.1:" + wrongRtmp + "/live/" + stream + sig), 30, dir);
+                assertThat(refused).contains("served by node node2").contains(":" + rightRtmp + "/live/" + stream);
+                Process rtmp = FfmpegRtmp.publish(ffmpeg, "rtmp://127.0.0.1:" + rightRtmp + "/live/" + stream + sig,
+                        60, dir.resolve("rtmp.log"));
+                try {
+                    // HTTP-FLV through the wrong node: 302 to the right one, which plays it.
+                    String signed = PlaybackSignature.sign(cluster.app().playKey(), stream,
+                            Instant.now().plusSeconds(600)).query();
+                    URI flv = URI.create("http://127.0.0.1:" + wrong.httpPort() + "/live/" + stream + ".flv?"
+                            + signed);
+                    // Once the stream is live on the right node, the wrong one sends players there.
+                    long deadline = System.nanoTime() + WAIT.toNanos();
+                    while (true) {
+                        HttpResponse<InputStream> played = following.send(HttpRequest.newBuilder(flv).build(),
+                                HttpResponse.BodyHandlers.ofInputStream());
+                        if (played.statusCode() == 200) {
+                            assertThat(played.uri().getPort()).isEqualTo(right.httpPort());
+                            try (InputStream body = played.body()) {
+                                byte[] head = body.readNBytes(64 * 1024);
+                                assertThat(new String(head, 0, 3, StandardCharsets.US_ASCII)).isEqualTo("FLV");
+                                assertThat(head).hasSize(64 * 1024);
+                            }
+                            break;
+                        }
+                        played.body().close();
+                        assertThat(System.nanoTime()).as("%s plays: %d", flv, played.statusCode())
+                                .isLessThan(deadline);
+                        Thread.sleep(300);
+                    }
+                    HttpResponse<Void> moved = notFollowing.send(HttpRequest.newBuilder(flv).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    assertThat(moved.statusCode()).isEqualTo(302);
+                    assertThat(moved.headers().firstValue("location")).contains("http://127.0.0.1:"
+                            + right.httpPort() + "/live/" + stream + ".flv?" + signed);
+                } finally {
+                    FfmpegRtmp.stop(rtmp);
+                }
+            } catch (Throwable failure) {
+                cluster.printLogs();
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * {@code 3 * MAX_MEMBERS} users enter one new room at once, a third through each node: the room is placed on one
+     * node, every entrant is sent there, and exactly {@code MAX_MEMBERS} get in; the rest are refused as full.
+     */
+    private static void roomLimitsHoldAcrossNodes(ClusterHarness cluster, List<ChildServer> nodes) throws Exception {
+        List<CompletableFuture<JsonNode>> entries = new ArrayList<>();
+        List<SignalClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3 * MAX_MEMBERS; i++) {
+                ChildServer entry = nodes.get(i % nodes.size());
+                String userId = "crowd" + i;
+                entries.add(CompletableFuture.supplyAsync(() -> {
+                    ObjectNode data = JSON.createObjectNode().put("sdkAppID", cluster.sdkAppId())
+                            .put("userID", userId).put("userSig", cluster.userSig(userId)).put("strRoomID", "crowded");
+                    SignalClient first = SignalClient.connect(entry.signalling());
+                    synchronized (clients) {
+                        clients.add(first);
+                    }
+                    JsonNode answer = first.request("enter", data);
+                    String moveTo = answer.path("data").path("moveTo").asText("");
+                    if (moveTo.isEmpty()) {
+                        return answer;
+                    }
+                    SignalClient there = SignalClient.connect(URI.create(moveTo));
+                    synchronized (clients) {
+                        clients.add(there);
+                    }
+                    return there.request("enter", data);
+                }));
+            }
+            int admitted = 0;
+            int full = 0;
+            for (CompletableFuture<JsonNode> each : entries) {
+                JsonNode answer = each.get(60, TimeUnit.SECONDS);
+                if (answer.path("ok").asBoolean()) {
+                    admitted++;
+                } else {
+                    assertThat(answer.path("error").path("code").asInt()).as(answer.toString()).isEqualTo(-3301);
+                    full++;
+                }
+            }
+            assertThat(admitted).isEqualTo(MAX_MEMBERS);
+            assertThat(full).isEqualTo(2 * MAX_MEMBERS);
+        } finally {
+            synchronized (clients) {
+                clients.forEach(SignalClient::close);
+            }
+        }
+    }
+
+    private static HttpRequest sdpPost(URI uri, String userSig, String offer) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).header("content-type", "application/sdp")
+                .header("authorization", "Bearer " + userSig).POST(HttpRequest.BodyPublishers.ofString(offer))
+                .build();
+    }
+}
