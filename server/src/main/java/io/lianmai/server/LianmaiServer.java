@@ -120,7 +120,9 @@ public final class LianmaiServer implements AutoCloseable {
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
             RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
             // Before anyone can enter: every room change reaches the callback outbox (docs/callbacks.md).
-            callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox(), apps, rooms, clock);
+            // Several nodes may share the database: the outbox is this node's view (docs/cluster-shared-state.md).
+            callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox().forNode(
+                    config.cluster().nodeId()), !config.cluster().enabled(), apps, rooms, clock);
             // Room and member history for the call-quality actions (null when history.enabled is false).
             history = HistoryService.start(config.history(), store.roomHistory(), rooms, media, clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.

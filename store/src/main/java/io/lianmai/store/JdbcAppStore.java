@@ -468,9 +468,10 @@ public final class JdbcAppStore implements AppStore {
 
     /**
      * The event callback outbox in this same database, on this store's connection pool: valid until {@link #close}.
+     * It appends and delivers as node '' until bound to a node with {@link CallbackOutbox#forNode}.
      */
     public CallbackOutbox callbackOutbox() {
-        return new CallbackOutbox(pool, where, secrets);
+        return new CallbackOutbox(pool, where, secrets, "");
     }
 
     /** Room and member history (migration V5), over this store's pool. */

@@ -313,7 +313,19 @@ public final class ConfigLoader {
                 Duration.ofHours(integer(settings, ConfigKey.CALLBACKS_RETENTION_HOURS, 1, 365 * 24)),
                 Duration.ofMillis(integer(settings, ConfigKey.CALLBACKS_POLL_MILLIS, 10, 60_000)),
                 integer(settings, ConfigKey.CALLBACKS_QUEUE_SIZE, 100, 10_000_000),
-                bool(settings, ConfigKey.CALLBACKS_ALLOW_PRIVATE_TARGETS));
+                bool(settings, ConfigKey.CALLBACKS_ALLOW_PRIVATE_TARGETS),
+                callbackLease(settings));
+    }
+
+    /** {@code callbacks.leaseSeconds}, which must outlast an attempt: connect and answer, each up to the timeout. */
+    private static Duration callbackLease(Map<ConfigKey, Setting> settings) {
+        Duration lease = Duration.ofSeconds(integer(settings, ConfigKey.CALLBACKS_LEASE_SECONDS, 1, 3600));
+        long timeoutMillis = integer(settings, ConfigKey.CALLBACKS_TIMEOUT_MILLIS, 100, 120_000);
+        if (lease.toMillis() <= 2 * timeoutMillis) {
+            throw invalid(settings, ConfigKey.CALLBACKS_LEASE_SECONDS, "must be longer than twice "
+                    + "callbacks.timeoutMillis (" + 2 * timeoutMillis + " ms): an attempt may take that long");
+        }
+        return lease;
     }
 
     /** {@code history.*}: room and member history for the call-quality actions. */
