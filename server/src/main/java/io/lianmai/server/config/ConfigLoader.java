@@ -385,6 +385,13 @@ public final class ConfigLoader {
                 throw invalid(settings, ConfigKey.STORE_JDBC_URL, "must name the PostgreSQL database the nodes share "
                         + "in cluster mode (the embedded database is one node's)");
             }
+            if (optional(settings, ConfigKey.API_CREDENTIAL_KEY).map(String::strip).filter(k -> !k.isEmpty())
+                    .isEmpty()) {
+                // A key file under one node's data directory would seal credentials the other nodes cannot open.
+                throw invalid(settings, ConfigKey.API_CREDENTIAL_KEY, "must be set in cluster mode, the same on every "
+                        + "node: the server API's credentials in the shared database are sealed with it (e.g. the "
+                        + "output of: openssl rand -base64 32)");
+            }
             if (ClusterConfig.tooShortForHeartbeat(ttl, heartbeat)) {
                 throw invalid(settings, ConfigKey.CLUSTER_NODE_TTL_MILLIS, "must be at least twice "
                         + "cluster.heartbeatMillis (" + heartbeat.toMillis() + " ms)");
