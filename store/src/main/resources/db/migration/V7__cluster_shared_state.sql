@@ -26,3 +26,8 @@ ALTER TABLE callback_presence ADD CONSTRAINT callback_presence_pk PRIMARY KEY (s
 -- The node that runs a cloud recording task (cluster.nodeId); null for tasks from before this migration, which the
 -- next node to start takes over.
 ALTER TABLE cloud_recording ADD COLUMN node_id VARCHAR(64);
+
+-- The node that recorded a room's life and a member's stay: a node starting after a crash ends its own open rooms
+-- and stays, not those of live nodes. Null for rows from before this migration (a single node ends them all).
+ALTER TABLE history_room ADD COLUMN node_id VARCHAR(64);
+ALTER TABLE history_member ADD COLUMN node_id VARCHAR(64);

@@ -124,7 +124,8 @@ public final class LianmaiServer implements AutoCloseable {
             callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox().forNode(
                     config.cluster().nodeId()), !config.cluster().enabled(), apps, rooms, clock);
             // Room and member history for the call-quality actions (null when history.enabled is false).
-            history = HistoryService.start(config.history(), store.roomHistory(), rooms, media, clock);
+            history = HistoryService.start(config.history(), store.roomHistory().forNode(config.cluster().nodeId()),
+                    !config.cluster().enabled(), rooms, media, clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // A simulcast publisher is told which layers to pause and resume (its own socket only): in order, on
@@ -159,7 +160,7 @@ public final class LianmaiServer implements AutoCloseable {
             recordings = new CloudRecordings(config.recording(),
                     new LocalRecordingStorage(config.recording().directory()), store.cloudRecordings(), rooms,
                     live.bridges(), live.hub(), live.mixes(), new RecordingEvents(callbacks.outbox(), apps,
-                            callbacks.sender()::wake), clock);
+                            callbacks.sender()::wake), clock, config.cluster().nodeId(), !config.cluster().enabled());
             recordings.start();
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));

@@ -476,7 +476,7 @@ public final class JdbcAppStore implements AppStore {
 
     /** Room and member history (migration V5), over this store's pool. */
     public RoomHistory roomHistory() {
-        return new RoomHistory(pool, where, secrets);
+        return new RoomHistory(pool, where, secrets, "");
     }
 
     /** Cloud recording tasks (migration V6), over this store's pool. */
