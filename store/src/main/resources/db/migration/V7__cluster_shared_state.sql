@@ -8,14 +8,17 @@ ALTER TABLE callback_outbox ADD COLUMN claimed_by VARCHAR(64);
 -- Epoch milliseconds; null when unclaimed.
 ALTER TABLE callback_outbox ADD COLUMN claimed_until BIGINT;
 
--- Appending takes this one row's lock (SELECT ... FOR UPDATE) until it commits, so appends of all nodes commit one
--- after another, in the order of their seq: a sender never sees a room's later event while an earlier one of another
--- node's transaction is still invisible.
-CREATE TABLE callback_append_lock (
-    id INTEGER NOT NULL,
-    CONSTRAINT callback_append_lock_pk PRIMARY KEY (id)
+-- Named row locks that serialize a step across the nodes (SELECT ... FOR UPDATE, held until the transaction ends;
+-- portable, where PostgreSQL's advisory locks are not):
+-- 'callback_append': appends of all nodes commit one after another, in the order of their seq, so a sender never
+--   sees a room's later event while an earlier one of another node's transaction is still invisible;
+-- 'first_app': nodes starting at once on an empty database create one default app, not one each.
+CREATE TABLE store_lock (
+    name VARCHAR(64) NOT NULL,
+    CONSTRAINT store_lock_pk PRIMARY KEY (name)
 );
-INSERT INTO callback_append_lock (id) VALUES (1);
+INSERT INTO store_lock (name) VALUES ('callback_append');
+INSERT INTO store_lock (name) VALUES ('first_app');
 
 -- Presence is each node's own: a node starting after a crash closes the rooms and members it left, not those that
 -- live nodes hold. Rows from before this migration belong to '' (a single node closes them all).

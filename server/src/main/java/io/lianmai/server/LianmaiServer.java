@@ -108,9 +108,9 @@ public final class LianmaiServer implements AutoCloseable {
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
-                App app = apps.create(config.apps().defaultName());
-                LOG.info("created default app {} ({})", app.sdkAppId(), app.name());
-                created = Optional.of(app);
+                // Atomic across nodes starting at once on one empty database: one of them creates it.
+                created = apps.createIfNone(config.apps().defaultName());
+                created.ifPresent(app -> LOG.info("created default app {} ({})", app.sdkAppId(), app.name()));
             }
             // Media timeouts must survive NTP steps of the system clock: the media plane runs on a monotonic one.
             media = MediaServer.start(config.media(), new MonotonicClock());

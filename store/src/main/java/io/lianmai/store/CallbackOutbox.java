@@ -163,7 +163,7 @@ public final class CallbackOutbox {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try (PreparedStatement lock = connection.prepareStatement(
-                    "SELECT id FROM callback_append_lock WHERE id = 1 FOR UPDATE");
+                    "SELECT name FROM store_lock WHERE name = 'callback_append' FOR UPDATE");
                  PreparedStatement insert = connection.prepareStatement("INSERT INTO callback_outbox (event_id, "
                     + "sdk_app_id, room_key, event_group, event_type, event_ms, event_info, state, attempts, "
                     + "next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)")) {

@@ -296,6 +296,32 @@ abstract class AppStoreContract implements RoomHistoryContract, CloudRecordingCo
     }
 
     @Test
+    void storesStartingAtOnceOnAnEmptyDatabaseCreateOneFirstApp() throws Exception {
+        List<AppStore> stores = List.of(open(), open(), open(), open());
+        ExecutorService executor = Executors.newFixedThreadPool(stores.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Optional<App>>> results = new ArrayList<>();
+            for (AppStore store : stores) {
+                results.add(executor.submit(() -> {
+                    start.await();
+                    return store.createIfNone("Default app");
+                }));
+            }
+            start.countDown();
+            List<App> created = new ArrayList<>();
+            for (Future<Optional<App>> result : results) {
+                result.get(DEADLINE_SECONDS, TimeUnit.SECONDS).ifPresent(created::add);
+            }
+            assertThat(created).hasSize(1);
+            assertThat(stores.get(0).list()).containsExactly(created.get(0));
+        } finally {
+            executor.shutdownNow();
+        }
+        assertThat(stores.get(1).createIfNone("another")).isEmpty();
+    }
+
+    @Test
     void aNewAppHasItsOwnPlayKeySignedPlaybackAndOptionalPrivateMapKeys() {
         AppStore store = open();
 
