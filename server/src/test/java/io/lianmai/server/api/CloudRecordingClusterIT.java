@@ -56,9 +56,12 @@ class CloudRecordingClusterIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        running.forEach(LianmaiServer::close);
-        if (postgres != null) {
-            postgres.close();
+        try {
+            running.forEach(LianmaiServer::close);
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
         }
     }
 

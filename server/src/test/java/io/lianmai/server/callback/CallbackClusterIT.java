@@ -82,15 +82,18 @@ class CallbackClusterIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Node node : nodes) {
-            node.sender().close();
-            node.store().close();
-        }
-        if (receiver != null) {
-            receiver.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        try {
+            for (Node node : nodes) {
+                node.sender().close();
+                node.store().close();
+            }
+            if (receiver != null) {
+                receiver.close();
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
         }
     }
 
