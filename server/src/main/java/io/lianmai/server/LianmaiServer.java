@@ -117,9 +117,9 @@ public final class LianmaiServer implements AutoCloseable {
         try {
             Optional<App> created = Optional.empty();
             if (config.apps().createDefault() && apps.count() == 0) {
-                App app = apps.create(config.apps().defaultName());
-                LOG.info("created default app {} ({})", app.sdkAppId(), app.name());
-                created = Optional.of(app);
+                // Atomic across nodes starting at once on one empty database: one of them creates it.
+                created = apps.createIfNone(config.apps().defaultName());
+                created.ifPresent(app -> LOG.info("created default app {} ({})", app.sdkAppId(), app.name()));
             }
             // Media timeouts must survive NTP steps of the system clock: the media plane runs on a monotonic one.
             media = MediaServer.start(config.media(), new MonotonicClock());
@@ -129,9 +129,12 @@ public final class LianmaiServer implements AutoCloseable {
             DevUserSigRoute devUserSig = new DevUserSigRoute(vertx, apps, clock, config.apps().devUserSigEndpoint());
             RoomRegistry rooms = new LocalRoomRegistry(config.room(), clock);
             // Before anyone can enter: every room change reaches the callback outbox (docs/callbacks.md).
-            callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox(), apps, rooms, clock);
+            // Several nodes may share the database: the outbox is this node's view (docs/cluster-shared-state.md).
+            callbacks = CallbackService.start(config.callbacks(), store.callbackOutbox().forNode(
+                    config.cluster().nodeId()), !config.cluster().enabled(), apps, rooms, clock);
             // Room and member history for the call-quality actions (null when history.enabled is false).
-            history = HistoryService.start(config.history(), store.roomHistory(), rooms, media, clock);
+            history = HistoryService.start(config.history(), store.roomHistory().forNode(config.cluster().nodeId()),
+                    !config.cluster().enabled(), rooms, media, clock);
             // A media session that ends on its own (ICE/DTLS failure) withdraws its stream from the room too.
             media.onSessionEnded(rooms::onMediaSessionEnded);
             // A simulcast publisher is told which layers to pause and resume (its own socket only): in order, on
@@ -166,7 +169,7 @@ public final class LianmaiServer implements AutoCloseable {
             recordings = new CloudRecordings(config.recording(),
                     new LocalRecordingStorage(config.recording().directory()), store.cloudRecordings(), rooms,
                     live.bridges(), live.hub(), live.mixes(), new RecordingEvents(callbacks.outbox(), apps,
-                            callbacks.sender()::wake), clock);
+                            callbacks.sender()::wake), clock, config.cluster().nodeId(), !config.cluster().enabled());
             recordings.start();
             // A disabled app's members leave their rooms, whichever process disabled it.
             apps.addListener(new AppEviction(apps, rooms, live, vertx));

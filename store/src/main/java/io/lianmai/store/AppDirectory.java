@@ -105,6 +105,11 @@ public final class AppDirectory implements AppStore {
     }
 
     @Override
+    public Optional<App> createIfNone(String name) {
+        return store.createIfNone(name).map(this::show);
+    }
+
+    @Override
     public App setEnabled(SdkAppId sdkAppId, boolean enabled) {
         return show(store.setEnabled(sdkAppId, enabled));
     }

@@ -20,6 +20,14 @@ public interface AppStore extends AppLookup, AutoCloseable {
      */
     App create(String name);
 
+    /**
+     * {@link #create}s an app when there is none, atomically across every process sharing the database (nodes that
+     * start at once on an empty database create one default app between them).
+     *
+     * @return the app created, or empty when there was one already
+     */
+    Optional<App> createIfNone(String name);
+
     /** The app with this SDKAppID, or empty when there is none. */
     @Override
     Optional<App> find(SdkAppId sdkAppId);

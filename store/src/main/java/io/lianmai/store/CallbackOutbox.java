@@ -21,6 +21,12 @@ import javax.sql.DataSource;
  * retries ran out. Delivery within a room follows the order of appending: {@link #due} offers only each room's
  * oldest pending event.
  *
+ * <p>Several nodes may share one outbox (cluster mode, docs/cluster-shared-state.md). Each works through an outbox
+ * bound to its node id ({@link #forNode}): a sender {@link #claim claims} an event before attempting it (a lease in
+ * the row, taken by one conditional UPDATE, so two nodes never attempt one event at once) and its outcome counts only
+ * while the claim is still its own; appends of all nodes commit one at a time, in the order of their {@code seq};
+ * presence is kept per node.
+ *
  * <p>Methods block on the database, may be called from any thread, and throw {@link StoreException} when it fails.
  * Obtained from {@link JdbcAppStore#callbackOutbox()}; it shares the store's connection pool and lives as long as it.
  */
@@ -101,7 +107,7 @@ public final class CallbackOutbox {
      *
      * @param role the member's role, or null for a room
      */
-    public record Presence(SdkAppId sdkAppId, String roomKey, String userId, String role) {
+    public record Presence(SdkAppId sdkAppId, String roomKey, String userId, String role, String nodeId) {
     }
 
     /**
@@ -122,14 +128,33 @@ public final class CallbackOutbox {
     private final DataSource pool;
     private final String where;
     private final List<String> secrets;
+    /** The node this outbox appends, claims and marks for; '' for one that only reads. */
+    private final String node;
 
-    CallbackOutbox(DataSource pool, String where, List<String> secrets) {
+    CallbackOutbox(DataSource pool, String where, List<String> secrets, String node) {
         this.pool = pool;
         this.where = where;
         this.secrets = secrets;
+        this.node = Objects.requireNonNull(node, "node");
     }
 
-    /** Appends {@code events} in their order, all or none (one transaction), each due at once. */
+    /** The same outbox, appending, claiming and marking as node {@code nodeId} (at most 64 characters). */
+    public CallbackOutbox forNode(String nodeId) {
+        if (nodeId.length() > 64) {
+            throw new IllegalArgumentException("node id must be at most 64 characters, got " + nodeId.length());
+        }
+        return new CallbackOutbox(pool, where, secrets, nodeId);
+    }
+
+    /** The node this outbox works for. */
+    public String node() {
+        return node;
+    }
+
+    /**
+     * Appends {@code events} in their order, all or none (one transaction), each due at once, with their presence
+     * changes recorded as this node's. Appends of every node sharing the database commit one at a time.
+     */
     public void append(List<NewEvent> events) {
         if (events.isEmpty()) {
             return;
@@ -137,9 +162,13 @@ public final class CallbackOutbox {
         try (Connection connection = pool.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO callback_outbox (event_id, "
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT name FROM store_lock WHERE name = 'callback_append' FOR UPDATE");
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO callback_outbox (event_id, "
                     + "sdk_app_id, room_key, event_group, event_type, event_ms, event_info, state, attempts, "
                     + "next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)")) {
+                // Held until commit: seq values are taken and made visible in one order across nodes.
+                lock.executeQuery().close();
                 for (NewEvent event : events) {
                     insert.setString(1, event.eventId());
                     insert.setLong(2, event.sdkAppId().value());
@@ -153,7 +182,7 @@ public final class CallbackOutbox {
                 }
                 insert.executeBatch();
                 for (NewEvent event : events) {
-                    recordPresence(connection, event);
+                    recordPresence(connection, event, node);
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -168,66 +197,71 @@ public final class CallbackOutbox {
     }
 
     /** In the append's transaction: who is where after {@code event}. */
-    private static void recordPresence(Connection connection, NewEvent event) throws SQLException {
+    private static void recordPresence(Connection connection, NewEvent event, String node) throws SQLException {
         switch (event.change()) {
             case NONE -> {
             }
             case ROOM_CREATED -> {
-                deletePresence(connection, event, "");
-                insertPresence(connection, event, "", null);
+                deletePresence(connection, event, "", node);
+                insertPresence(connection, event, "", null, node);
             }
             case ROOM_DISMISSED -> {
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM callback_presence WHERE sdk_app_id = ? AND room_key = ?")) {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM callback_presence "
+                        + "WHERE sdk_app_id = ? AND room_key = ? AND node_id = ?")) {
                     delete.setLong(1, event.sdkAppId().value());
                     delete.setString(2, event.roomKey());
+                    delete.setString(3, node);
                     delete.executeUpdate();
                 }
             }
             case MEMBER_ENTERED, MEMBER_ROLE -> {
-                deletePresence(connection, event, event.userId());
-                insertPresence(connection, event, event.userId(), event.role());
+                deletePresence(connection, event, event.userId(), node);
+                insertPresence(connection, event, event.userId(), event.role(), node);
             }
-            case MEMBER_LEFT -> deletePresence(connection, event, event.userId());
+            case MEMBER_LEFT -> deletePresence(connection, event, event.userId(), node);
         }
     }
 
-    private static void deletePresence(Connection connection, NewEvent event, String userId) throws SQLException {
+    private static void deletePresence(Connection connection, NewEvent event, String userId, String node)
+            throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM callback_presence "
-                + "WHERE sdk_app_id = ? AND room_key = ? AND user_id = ?")) {
+                + "WHERE sdk_app_id = ? AND room_key = ? AND user_id = ? AND node_id = ?")) {
             delete.setLong(1, event.sdkAppId().value());
             delete.setString(2, event.roomKey());
             delete.setString(3, userId);
+            delete.setString(4, node);
             delete.executeUpdate();
         }
     }
 
-    private static void insertPresence(Connection connection, NewEvent event, String userId, String role)
-            throws SQLException {
+    private static void insertPresence(Connection connection, NewEvent event, String userId, String role,
+            String node) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO callback_presence (sdk_app_id, "
-                + "room_key, user_id, role) VALUES (?, ?, ?, ?)")) {
+                + "room_key, user_id, role, node_id) VALUES (?, ?, ?, ?, ?)")) {
             insert.setLong(1, event.sdkAppId().value());
             insert.setString(2, event.roomKey());
             insert.setString(3, userId);
             insert.setString(4, role);
+            insert.setString(5, node);
             insert.executeUpdate();
         }
     }
 
     /**
-     * Every member and room the events appended so far say is present, rooms ({@code userId} empty) after their
-     * members. At a start, before anyone enters, that is what a crashed process left behind.
+     * Every member and room the events appended so far say is present, whichever node appended them, rooms
+     * ({@code userId} empty) after their members. At a node's start, before anyone enters, its own rows are what its
+     * crashed run left behind.
      */
     public List<Presence> presence() {
         try (Connection connection = pool.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT sdk_app_id, room_key, user_id, role "
-                     + "FROM callback_presence ORDER BY sdk_app_id, room_key, CASE WHEN user_id = '' THEN 1 ELSE 0 "
-                     + "END, user_id");
+             PreparedStatement query = connection.prepareStatement("SELECT sdk_app_id, room_key, user_id, role, "
+                     + "node_id FROM callback_presence ORDER BY node_id, sdk_app_id, room_key, CASE WHEN user_id = '' "
+                     + "THEN 1 ELSE 0 END, user_id");
              ResultSet rows = query.executeQuery()) {
             List<Presence> present = new ArrayList<>();
             while (rows.next()) {
                 present.add(new Presence(new SdkAppId(rows.getLong(1)), rows.getString(2), rows.getString(3),
-                        rows.getString(4)));
+                        rows.getString(4), rows.getString(5)));
             }
             return present;
         } catch (SQLException e) {
@@ -236,18 +270,57 @@ public final class CallbackOutbox {
     }
 
     /**
-     * Events that may be sent at {@code nowMs}: the oldest pending event of each room, when its next attempt is due;
-     * the longest-waiting first.
+     * Events that may be sent at {@code nowMs}: the oldest pending event of each room, when its next attempt is due
+     * and no other node holds a live claim on it; the longest-waiting first. Each must still be {@link #claim}ed.
      */
     public List<Entry> due(long nowMs, int limit) {
         String sql = "SELECT " + COLUMNS + " FROM callback_outbox o WHERE o.state = 'pending' "
-                + "AND o.next_attempt_ms <= ? AND NOT EXISTS (SELECT 1 FROM callback_outbox p "
+                + "AND o.next_attempt_ms <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ? "
+                + "OR o.claimed_by = ?) AND NOT EXISTS (SELECT 1 FROM callback_outbox p "
                 + "WHERE p.state = 'pending' AND p.sdk_app_id = o.sdk_app_id AND p.room_key = o.room_key "
                 + "AND p.seq < o.seq) ORDER BY o.next_attempt_ms, o.seq LIMIT ?";
         return query("read the due callback events", sql, statement -> {
             statement.setLong(1, nowMs);
-            statement.setInt(2, limit);
+            statement.setLong(2, nowMs);
+            statement.setString(3, node);
+            statement.setInt(4, limit);
         });
+    }
+
+    /**
+     * Takes the pending event {@code seq} for this node until {@code untilMs}, unless another node's claim on it is
+     * still running (one conditional UPDATE: of nodes racing for it, one wins). A claim of this node's own is renewed.
+     *
+     * @return whether this node now holds it
+     */
+    public boolean claim(long seq, long nowMs, long untilMs) {
+        return update("claim callback event " + seq, "UPDATE callback_outbox SET claimed_by = ?, claimed_until = ? "
+                + "WHERE seq = ? AND state = 'pending' AND (claimed_until IS NULL OR claimed_until < ? "
+                + "OR claimed_by = ?)", statement -> {
+                    statement.setString(1, node);
+                    statement.setLong(2, untilMs);
+                    statement.setLong(3, seq);
+                    statement.setLong(4, nowMs);
+                    statement.setString(5, node);
+                }) == 1;
+    }
+
+    /**
+     * Lets go of pending events this node claimed (its sender stopped, or it starts again after a crash), so that
+     * any node may take them at once instead of after their lease; with {@code everyNode}, of every node's (a single
+     * node, which is alone with its database).
+     *
+     * @return how many were let go
+     */
+    public int releaseClaims(boolean everyNode) {
+        return update("release the claims of " + (everyNode ? "every node" : "node " + node),
+                "UPDATE callback_outbox SET claimed_by = NULL, claimed_until = NULL WHERE state = 'pending' "
+                        + "AND claimed_by IS NOT NULL" + (everyNode ? "" : " AND claimed_by = ?"),
+                statement -> {
+                    if (!everyNode) {
+                        statement.setString(1, node);
+                    }
+                });
     }
 
     /**
@@ -266,40 +339,51 @@ public final class CallbackOutbox {
         });
     }
 
+    /*
+     * The marks below count only while this node holds the event's claim: a node whose lease ran out (and another
+     * took the event) changes nothing, so the new holder's outcome is the one recorded. Each returns whether it did.
+     */
+
     /** Records a 2xx answer: the event is done and its room's next event may go. */
-    public void markDelivered(long seq, int status, long nowMs) {
-        update("mark callback event " + seq + " delivered", "UPDATE callback_outbox SET state = 'delivered', "
-                + "attempts = attempts + 1, last_status = ?, last_error = NULL, finished_ms = ? WHERE seq = ?",
+    public boolean markDelivered(long seq, int status, long nowMs) {
+        return update("mark callback event " + seq + " delivered", "UPDATE callback_outbox SET state = 'delivered', "
+                + "attempts = attempts + 1, last_status = ?, last_error = NULL, finished_ms = ?, claimed_by = NULL, "
+                + "claimed_until = NULL WHERE seq = ? AND state = 'pending' AND claimed_by = ?",
                 statement -> {
                     statement.setInt(1, status);
                     statement.setLong(2, nowMs);
                     statement.setLong(3, seq);
-                });
+                    statement.setString(4, node);
+                }) == 1;
     }
 
-    /** Records a failed attempt; the event stays pending, next tried at {@code nextAttemptMs}. */
-    public void markRetry(long seq, OptionalInt status, String error, long nextAttemptMs) {
-        update("schedule a retry of callback event " + seq, "UPDATE callback_outbox SET attempts = attempts + 1, "
-                + "last_status = ?, last_error = ?, next_attempt_ms = ? WHERE seq = ? AND state = 'pending'",
+    /** Records a failed attempt; the event stays pending, next tried at {@code nextAttemptMs} by any node. */
+    public boolean markRetry(long seq, OptionalInt status, String error, long nextAttemptMs) {
+        return update("schedule a retry of callback event " + seq, "UPDATE callback_outbox SET attempts = "
+                + "attempts + 1, last_status = ?, last_error = ?, next_attempt_ms = ?, claimed_by = NULL, "
+                + "claimed_until = NULL WHERE seq = ? AND state = 'pending' AND claimed_by = ?",
                 statement -> {
                     setStatus(statement, 1, status);
                     statement.setString(2, shorten(error));
                     statement.setLong(3, nextAttemptMs);
                     statement.setLong(4, seq);
-                });
+                    statement.setString(5, node);
+                }) == 1;
     }
 
     /** Gives an event up (its room's next event may go); {@code attempted} when this follows a failed attempt. */
-    public void markFailed(long seq, boolean attempted, OptionalInt status, String error, long nowMs) {
-        update("give up callback event " + seq, "UPDATE callback_outbox SET state = 'failed', attempts = attempts + ?, "
-                + "last_status = ?, last_error = ?, finished_ms = ? WHERE seq = ? AND state = 'pending'",
+    public boolean markFailed(long seq, boolean attempted, OptionalInt status, String error, long nowMs) {
+        return update("give up callback event " + seq, "UPDATE callback_outbox SET state = 'failed', attempts = "
+                + "attempts + ?, last_status = ?, last_error = ?, finished_ms = ?, claimed_by = NULL, "
+                + "claimed_until = NULL WHERE seq = ? AND state = 'pending' AND claimed_by = ?",
                 statement -> {
                     statement.setInt(1, attempted ? 1 : 0);
                     setStatus(statement, 2, status);
                     statement.setString(3, shorten(error));
                     statement.setLong(4, nowMs);
                     statement.setLong(5, seq);
-                });
+                    statement.setString(6, node);
+                }) == 1;
     }
 
     /** Deletes delivered and given-up events finished before {@code cutoffMs}; pending ones are always kept. */
@@ -382,6 +466,6 @@ public final class CallbackOutbox {
 
     @Override
     public String toString() {
-        return "CallbackOutbox[" + where + "]";
+        return "CallbackOutbox[" + where + ", node " + node + "]";
     }
 }

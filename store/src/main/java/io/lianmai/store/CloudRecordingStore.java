@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 
 /**
  * Cloud recording tasks in the app database (table {@code cloud_recording}, migration V6): written when a task is
- * created, when its subscription changes and when it ends, so that a task survives a restart.
+ * created, when its subscription changes and when it ends, so that a task survives a restart. Each task belongs to
+ * the node that runs it (migration V7): nodes sharing the database resume only their own.
  *
  * <p>Methods block on the database, may be called from any thread, and throw {@link StoreException} when it fails.
  * Obtained from {@link JdbcAppStore#cloudRecordings()}; it shares the store's connection pool and lives as long as it.
@@ -36,20 +37,23 @@ public final class CloudRecordingStore {
      * @param createdMs when it was created
      * @param endedMs   when it ended
      * @param endReason why it ended, when it did
+     * @param nodeId    the node that runs (or ran) it; empty for a task from before migration V7
      */
     public record Task(String taskId, SdkAppId sdkAppId, String roomKey, String userId, String params,
-                       boolean running, long createdMs, OptionalLong endedMs, Optional<String> endReason) {
+                       boolean running, long createdMs, OptionalLong endedMs, Optional<String> endReason,
+                       Optional<String> nodeId) {
         public Task {
             Objects.requireNonNull(taskId, "taskId");
             Objects.requireNonNull(sdkAppId, "sdkAppId");
             Objects.requireNonNull(roomKey, "roomKey");
             Objects.requireNonNull(userId, "userId");
             Objects.requireNonNull(params, "params");
+            Objects.requireNonNull(nodeId, "nodeId");
         }
     }
 
     private static final String COLUMNS = "task_id, sdk_app_id, room_key, user_id, params, state, created_ms, "
-            + "ended_ms, end_reason";
+            + "ended_ms, end_reason, node_id";
 
     private final DataSource pool;
     private final String where;
@@ -65,13 +69,14 @@ public final class CloudRecordingStore {
     public void insert(Task task) {
         try (Connection connection = pool.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO cloud_recording (" + COLUMNS
-                     + ") VALUES (?, ?, ?, ?, ?, 'running', ?, NULL, NULL)")) {
+                     + ") VALUES (?, ?, ?, ?, ?, 'running', ?, NULL, NULL, ?)")) {
             insert.setString(1, task.taskId());
             insert.setLong(2, task.sdkAppId().value());
             insert.setString(3, task.roomKey());
             insert.setString(4, task.userId());
             insert.setString(5, task.params());
             insert.setLong(6, task.createdMs());
+            insert.setString(7, task.nodeId().orElse(null));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw failure("cannot store cloud recording task " + task.taskId(), e);
@@ -121,7 +126,33 @@ public final class CloudRecordingStore {
         }
     }
 
-    /** Every task still marked running (at start-up: those a previous process left), oldest first. */
+    /**
+     * Makes the running task {@code taskId} node {@code nodeId}'s, when it is that node's already or nobody's (a
+     * task from before V7), or with {@code anyNode} whoever's it was (a single node: its earlier runs may have had
+     * another node id). One conditional UPDATE: of two nodes adopting one task, one wins.
+     *
+     * @return whether the task is now {@code nodeId}'s
+     */
+    public boolean adopt(String taskId, String nodeId, boolean anyNode) {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE cloud_recording SET node_id = ? "
+                     + "WHERE task_id = ? AND state = 'running'"
+                     + (anyNode ? "" : " AND (node_id IS NULL OR node_id = ?)"))) {
+            update.setString(1, nodeId);
+            update.setString(2, taskId);
+            if (!anyNode) {
+                update.setString(3, nodeId);
+            }
+            return update.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("cannot take over cloud recording task " + taskId, e);
+        }
+    }
+
+    /**
+     * Every task still marked running, whichever node runs it (at start-up: a node's own are those its previous
+     * process left), oldest first.
+     */
     public List<Task> running() {
         try (Connection connection = pool.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
@@ -145,7 +176,7 @@ public final class CloudRecordingStore {
                 rows.getString("room_key"), rows.getString("user_id"), rows.getString("params"),
                 "running".equals(rows.getString("state")), rows.getLong("created_ms"),
                 hasEnded ? OptionalLong.of(ended) : OptionalLong.empty(),
-                Optional.ofNullable(rows.getString("end_reason")));
+                Optional.ofNullable(rows.getString("end_reason")), Optional.ofNullable(rows.getString("node_id")));
     }
 
     private StoreException failure(String context, SQLException cause) {

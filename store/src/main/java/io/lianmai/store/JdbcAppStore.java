@@ -235,16 +235,7 @@ public final class JdbcAppStore implements AppStore {
             long sdkAppId = 0;
             try (Connection connection = pool.getConnection()) {
                 sdkAppId = nextSdkAppId(connection);
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, FALSE, FALSE, NULL, NULL)")) {
-                    insert.setLong(1, sdkAppId);
-                    insert.setString(2, validName);
-                    insert.setString(3, secretKey);
-                    insert.setObject(4, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
-                    insert.setBoolean(5, true);
-                    insert.setString(6, playKey);
-                    insert.executeUpdate();
-                }
+                insert(connection, sdkAppId, validName, secretKey, createdAt, playKey);
             } catch (SQLException e) {
                 if (!isConflict(e)) {
                     throw failure("cannot create app '" + validName + "' in " + where, e, secrets);
@@ -260,6 +251,67 @@ public final class JdbcAppStore implements AppStore {
             }
             return new App(new SdkAppId(sdkAppId), validName, secretKey, createdAt, true, Optional.empty(),
                     Optional.empty(), playKey, false, false, Optional.empty());
+        }
+    }
+
+    private static void insert(Connection connection, long sdkAppId, String name, String secretKey,
+            Instant createdAt, String playKey) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, FALSE, FALSE, NULL, NULL)")) {
+            insert.setLong(1, sdkAppId);
+            insert.setString(2, name);
+            insert.setString(3, secretKey);
+            insert.setObject(4, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
+            insert.setBoolean(5, true);
+            insert.setString(6, playKey);
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<App> createIfNone(String name) {
+        String validName = validName(name);
+        String secretKey = newSecretKey();
+        String playKey = newPlayKey();
+        Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = pool.getConnection()) {
+                boolean autoCommit = connection.getAutoCommit();
+                connection.setAutoCommit(false);
+                try {
+                    // Held until commit: a second node starting now waits here, then finds this app.
+                    try (PreparedStatement lock = connection.prepareStatement(
+                            "SELECT name FROM store_lock WHERE name = 'first_app' FOR UPDATE")) {
+                        lock.executeQuery().close();
+                    }
+                    long existing;
+                    try (Statement query = connection.createStatement();
+                         ResultSet rows = query.executeQuery("SELECT COUNT(*) FROM apps")) {
+                        rows.next();
+                        existing = rows.getLong(1);
+                    }
+                    if (existing > 0) {
+                        connection.commit();
+                        return Optional.empty();
+                    }
+                    long sdkAppId = nextSdkAppId(connection);
+                    insert(connection, sdkAppId, validName, secretKey, createdAt, playKey);
+                    connection.commit();
+                    return Optional.of(new App(new SdkAppId(sdkAppId), validName, secretKey, createdAt, true,
+                            Optional.empty(), Optional.empty(), playKey, false, false, Optional.empty()));
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(autoCommit);
+                }
+            } catch (SQLException e) {
+                // A plain create (the CLI) does not take the lock and may have taken the id: try again.
+                if (!isConflict(e) || attempt == MAX_ALLOCATION_ATTEMPTS) {
+                    throw failure("cannot create the first app '" + validName + "' in " + where, e, secrets);
+                }
+                backOff(attempt, validName);
+            }
         }
     }
 
@@ -468,14 +520,15 @@ public final class JdbcAppStore implements AppStore {
 
     /**
      * The event callback outbox in this same database, on this store's connection pool: valid until {@link #close}.
+     * It appends and delivers as node '' until bound to a node with {@link CallbackOutbox#forNode}.
      */
     public CallbackOutbox callbackOutbox() {
-        return new CallbackOutbox(pool, where, secrets);
+        return new CallbackOutbox(pool, where, secrets, "");
     }
 
     /** Room and member history (migration V5), over this store's pool. */
     public RoomHistory roomHistory() {
-        return new RoomHistory(pool, where, secrets);
+        return new RoomHistory(pool, where, secrets, "");
     }
 
     /** Cloud recording tasks (migration V6), over this store's pool. */

@@ -98,10 +98,22 @@ public final class RoomHistory {
     private final String where;
     private final List<String> secrets;
 
-    RoomHistory(DataSource pool, String where, List<String> secrets) {
+    /** The node whose rooms and stays this writes ({@code cluster.nodeId}); '' for one that only reads. */
+    private final String node;
+
+    RoomHistory(DataSource pool, String where, List<String> secrets, String node) {
         this.pool = pool;
         this.where = where;
         this.secrets = secrets;
+        this.node = Objects.requireNonNull(node, "node");
+    }
+
+    /**
+     * The same history, recording rooms and stays as node {@code nodeId}'s: its dismissals and exits end only its
+     * own rows (and rows of no node), and {@link #closeOpen} after its crash ends only its own.
+     */
+    public RoomHistory forNode(String nodeId) {
+        return new RoomHistory(pool, where, secrets, nodeId);
     }
 
     /** Writes {@code changes} in their order, all or none (one transaction). */
@@ -139,26 +151,28 @@ public final class RoomHistory {
      * Adds one change to its statement's batch. Updates (a dismissal, an exit) find the row an insert of the same
      * batch made, so the batches run before them: each update runs the pending inserts first.
      */
-    private static void write(Connection connection, Map<String, PreparedStatement> statements, Change change)
+    private void write(Connection connection, Map<String, PreparedStatement> statements, Change change)
             throws SQLException {
         if (change instanceof RoomCreated c) {
             PreparedStatement s = statement(connection, statements, "INSERT INTO history_room (sdk_app_id, "
-                    + "room_key, comm_id, created_ms, creator) VALUES (?, ?, ?, ?, ?)");
+                    + "room_key, comm_id, created_ms, creator, node_id) VALUES (?, ?, ?, ?, ?, ?)");
             s.setLong(1, c.sdkAppId().value());
             s.setString(2, c.roomKey());
             s.setString(3, c.commId());
             s.setLong(4, c.atMs());
             s.setString(5, c.creator());
+            s.setString(6, node);
             s.addBatch();
         } else if (change instanceof MemberEntered c) {
             PreparedStatement s = statement(connection, statements, "INSERT INTO history_member (comm_id, "
-                    + "user_id, joined_ms, role, kind, client_ip) VALUES (?, ?, ?, ?, ?, ?)");
+                    + "user_id, joined_ms, role, kind, client_ip, node_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
             s.setString(1, c.commId());
             s.setString(2, c.userId());
             s.setLong(3, c.atMs());
             s.setString(4, c.role());
             s.setString(5, c.kind());
             s.setString(6, c.clientIp());
+            s.setString(7, node);
             s.addBatch();
         } else if (change instanceof MemberEvent c) {
             PreparedStatement s = statement(connection, statements, "INSERT INTO history_event (comm_id, "
@@ -194,19 +208,22 @@ public final class RoomHistory {
         } else if (change instanceof RoomDismissed c) {
             flush(statements);
             try (PreparedStatement s = connection.prepareStatement("UPDATE history_room SET dismissed_ms = ? "
-                    + "WHERE comm_id = ? AND dismissed_ms IS NULL")) {
+                    + "WHERE comm_id = ? AND dismissed_ms IS NULL AND (node_id = ? OR node_id IS NULL)")) {
                 s.setLong(1, c.atMs());
                 s.setString(2, c.commId());
+                s.setString(3, node);
                 s.executeUpdate();
             }
         } else if (change instanceof MemberLeft c) {
             flush(statements);
             try (PreparedStatement s = connection.prepareStatement("UPDATE history_member SET left_ms = ?, "
-                    + "reason = ? WHERE comm_id = ? AND user_id = ? AND left_ms IS NULL")) {
+                    + "reason = ? WHERE comm_id = ? AND user_id = ? AND left_ms IS NULL "
+                    + "AND (node_id = ? OR node_id IS NULL)")) {
                 s.setLong(1, c.atMs());
                 s.setString(2, c.reason());
                 s.setString(3, c.commId());
                 s.setString(4, c.userId());
+                s.setString(5, node);
                 s.executeUpdate();
             }
         }
@@ -230,18 +247,24 @@ public final class RoomHistory {
 
     /**
      * A run that ended without its rooms emptying (kill -9) left rooms and stays open: they end at {@code nowMs},
-     * the stays with reason {@code timeout}. Call at start, before anyone enters.
+     * the stays with reason {@code timeout}. Call at start, before anyone enters. Only this node's rows (and those
+     * of no node), unless {@code everyNode} (a single node, alone with its database, whatever node id it had).
      *
      * @return how many rooms and stays were closed
      */
-    public int closeOpen(long nowMs) {
+    public int closeOpen(long nowMs, boolean everyNode) {
+        String ofNode = everyNode ? "" : " AND (node_id = ? OR node_id IS NULL)";
         try (Connection connection = pool.getConnection();
              PreparedStatement members = connection.prepareStatement("UPDATE history_member SET left_ms = ?, "
-                     + "reason = 'timeout' WHERE left_ms IS NULL");
+                     + "reason = 'timeout' WHERE left_ms IS NULL" + ofNode);
              PreparedStatement rooms = connection.prepareStatement(
-                     "UPDATE history_room SET dismissed_ms = ? WHERE dismissed_ms IS NULL")) {
+                     "UPDATE history_room SET dismissed_ms = ? WHERE dismissed_ms IS NULL" + ofNode)) {
             members.setLong(1, nowMs);
             rooms.setLong(1, nowMs);
+            if (!everyNode) {
+                members.setString(2, node);
+                rooms.setString(2, node);
+            }
             return members.executeUpdate() + rooms.executeUpdate();
         } catch (SQLException e) {
             throw failure("cannot close the rooms a previous run left open in " + where, e);

@@ -296,6 +296,32 @@ abstract class AppStoreContract implements RoomHistoryContract, CloudRecordingCo
     }
 
     @Test
+    void storesStartingAtOnceOnAnEmptyDatabaseCreateOneFirstApp() throws Exception {
+        List<AppStore> stores = List.of(open(), open(), open(), open());
+        ExecutorService executor = Executors.newFixedThreadPool(stores.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Optional<App>>> results = new ArrayList<>();
+            for (AppStore store : stores) {
+                results.add(executor.submit(() -> {
+                    start.await();
+                    return store.createIfNone("Default app");
+                }));
+            }
+            start.countDown();
+            List<App> created = new ArrayList<>();
+            for (Future<Optional<App>> result : results) {
+                result.get(DEADLINE_SECONDS, TimeUnit.SECONDS).ifPresent(created::add);
+            }
+            assertThat(created).hasSize(1);
+            assertThat(stores.get(0).list()).containsExactly(created.get(0));
+        } finally {
+            executor.shutdownNow();
+        }
+        assertThat(stores.get(1).createIfNone("another")).isEmpty();
+    }
+
+    @Test
     void aNewAppHasItsOwnPlayKeySignedPlaybackAndOptionalPrivateMapKeys() {
         AppStore store = open();
 
@@ -455,11 +481,14 @@ abstract class AppStoreContract implements RoomHistoryContract, CloudRecordingCo
         assertThat(due.get(0).eventInfo()).isEqualTo("{\"RoomId\":1}");
 
         // A retry later holds its room back (order within a room), not the other room.
-        outbox.markRetry(due.get(0).seq(), java.util.OptionalInt.of(500), "HTTP 500", 9000);
+        assertThat(outbox.claim(due.get(0).seq(), 5000, 65_000)).isTrue();
+        assertThat(outbox.claim(due.get(1).seq(), 5000, 65_000)).isTrue();
+        assertThat(outbox.markRetry(due.get(0).seq(), java.util.OptionalInt.of(500), "HTTP 500", 9000)).isTrue();
         assertThat(outbox.due(5000, 10)).extracting(CallbackOutbox.Entry::eventId).containsExactly("b1");
-        outbox.markDelivered(due.get(1).seq(), 200, 5001);
+        assertThat(outbox.markDelivered(due.get(1).seq(), 200, 5001)).isTrue();
         assertThat(outbox.due(9000, 10)).extracting(CallbackOutbox.Entry::eventId).containsExactly("a1");
-        outbox.markFailed(due.get(0).seq(), true, java.util.OptionalInt.empty(), "gave up", 9001);
+        assertThat(outbox.claim(due.get(0).seq(), 9000, 69_000)).isTrue();
+        assertThat(outbox.markFailed(due.get(0).seq(), true, java.util.OptionalInt.empty(), "gave up", 9001)).isTrue();
         assertThat(outbox.due(9001, 10)).extracting(CallbackOutbox.Entry::eventId).containsExactly("a2");
 
         List<CallbackOutbox.Entry> all = outbox.list(OUTBOX_APP, false, Long.MAX_VALUE, 10);
@@ -514,8 +543,63 @@ abstract class AppStoreContract implements RoomHistoryContract, CloudRecordingCo
         outbox.append(List.of(presenceEvent("p8", "r2", CallbackOutbox.PresenceChange.ROOM_DISMISSED, null, null)));
 
         assertThat(outbox.presence()).containsExactly(
-                new CallbackOutbox.Presence(OUTBOX_APP, "r1", "bob", "anchor"),
-                new CallbackOutbox.Presence(OUTBOX_APP, "r1", "", null));
+                new CallbackOutbox.Presence(OUTBOX_APP, "r1", "bob", "anchor", ""),
+                new CallbackOutbox.Presence(OUTBOX_APP, "r1", "", null, ""));
+    }
+
+    // ---- several nodes on one outbox (issue 18, migration V7) ----
+
+    @Test
+    void oneNodeAtATimeHoldsAnEventUntilItsLeaseRunsOut() {
+        CallbackOutbox outbox = ((JdbcAppStore) open()).callbackOutbox();
+        CallbackOutbox a = outbox.forNode("node-a");
+        CallbackOutbox b = outbox.forNode("node-b");
+        a.append(List.of(outboxEvent("e1", "r1", 101, 1000), outboxEvent("e2", "r1", 103, 1001)));
+        long seq = a.due(1000, 10).get(0).seq();
+
+        assertThat(a.claim(seq, 1000, 31_000)).isTrue();
+        // Node b neither sees nor takes it while a's lease runs; a's own claim renews.
+        assertThat(b.due(2000, 10)).isEmpty();
+        assertThat(b.claim(seq, 2000, 32_000)).isFalse();
+        assertThat(a.claim(seq, 2000, 32_000)).isTrue();
+        assertThat(a.due(2000, 10)).extracting(CallbackOutbox.Entry::eventId).containsExactly("e1");
+
+        // a stopped answering: once its lease is over, b takes the event, and a's late outcome counts for nothing.
+        assertThat(b.due(32_001, 10)).extracting(CallbackOutbox.Entry::eventId).containsExactly("e1");
+        assertThat(b.claim(seq, 32_001, 62_001)).isTrue();
+        assertThat(a.markDelivered(seq, 200, 32_002)).isFalse();
+        assertThat(a.markRetry(seq, java.util.OptionalInt.of(500), "late", 40_000)).isFalse();
+        assertThat(a.due(32_002, 10)).isEmpty();
+        assertThat(b.markDelivered(seq, 200, 32_003)).isTrue();
+        assertThat(outbox.list(OUTBOX_APP, false, Long.MAX_VALUE, 10).get(1).attempts()).isEqualTo(1);
+
+        // The room's next event is free for any node; a released claim is free at once.
+        long next = a.due(32_004, 10).get(0).seq();
+        assertThat(a.claim(next, 32_004, 62_004)).isTrue();
+        assertThat(b.releaseClaims(false)).isZero();
+        assertThat(a.releaseClaims(false)).isEqualTo(1);
+        assertThat(b.claim(next, 32_005, 62_005)).isTrue();
+        assertThat(outbox.releaseClaims(true)).isEqualTo(1);
+        assertThat(a.claim(next, 32_006, 62_006)).isTrue();
+    }
+
+    @Test
+    void eachNodeKeepsItsOwnPresence() {
+        CallbackOutbox outbox = ((JdbcAppStore) open()).callbackOutbox();
+        CallbackOutbox a = outbox.forNode("node-a");
+        CallbackOutbox b = outbox.forNode("node-b");
+        a.append(List.of(presenceEvent("a1", "r1", CallbackOutbox.PresenceChange.ROOM_CREATED, "alice", null),
+                presenceEvent("a2", "r1", CallbackOutbox.PresenceChange.MEMBER_ENTERED, "alice", "anchor")));
+        b.append(List.of(presenceEvent("b1", "r1", CallbackOutbox.PresenceChange.ROOM_CREATED, "bob", null),
+                presenceEvent("b2", "r1", CallbackOutbox.PresenceChange.MEMBER_ENTERED, "bob", "anchor"),
+                presenceEvent("b3", "r1", CallbackOutbox.PresenceChange.MEMBER_ENTERED, "alice", "audience")));
+        // b's dismissal and alice's exit on b touch b's rows only.
+        b.append(List.of(presenceEvent("b4", "r1", CallbackOutbox.PresenceChange.MEMBER_LEFT, "alice", null),
+                presenceEvent("b5", "r1", CallbackOutbox.PresenceChange.ROOM_DISMISSED, null, null)));
+
+        assertThat(outbox.presence()).containsExactly(
+                new CallbackOutbox.Presence(OUTBOX_APP, "r1", "alice", "anchor", "node-a"),
+                new CallbackOutbox.Presence(OUTBOX_APP, "r1", "", null, "node-a"));
     }
 
     private static CallbackOutbox.NewEvent presenceEvent(String id, String room, CallbackOutbox.PresenceChange change,

@@ -21,9 +21,9 @@ interface CloudRecordingContract {
     default void aRecordingTaskIsStoredModifiedEndedAndFoundOnlyInItsApp() {
         CloudRecordingStore store = openForHistory().cloudRecordings();
         store.insert(new CloudRecordingStore.Task("task-1", RECORDING_APP, "s:class 1/../x", "recorder",
-                "{\"RecordMode\":1}", true, 1_000, OptionalLong.empty(), Optional.empty()));
+                "{\"RecordMode\":1}", true, 1_000, OptionalLong.empty(), Optional.empty(), Optional.of("node-a")));
         store.insert(new CloudRecordingStore.Task("task-2", RECORDING_APP, "r42", "recorder", "{}", true, 2_000,
-                OptionalLong.empty(), Optional.empty()));
+                OptionalLong.empty(), Optional.empty(), Optional.empty()));
         assertThat(store.running()).extracting(CloudRecordingStore.Task::taskId).containsExactly("task-1", "task-2");
 
         assertThat(store.updateParams("task-1", "{\"RecordMode\":1,\"StreamType\":1}")).isTrue();
@@ -43,5 +43,29 @@ interface CloudRecordingContract {
         assertThat(store.running()).extracting(CloudRecordingStore.Task::taskId).containsExactly("task-1");
         assertThat(store.find(new SdkAppId(1_400_000_322L), "task-1")).as("another app's task").isEmpty();
         assertThat(store.find(RECORDING_APP, "task-3")).isEmpty();
+    }
+
+    @Test
+    default void aRunningTaskIsAdoptedByItsOwnNodeOrByTheFirstForATaskOfNoNode() {
+        CloudRecordingStore store = openForHistory().cloudRecordings();
+        store.insert(new CloudRecordingStore.Task("own", RECORDING_APP, "r1", "recorder", "{}", true, 1_000,
+                OptionalLong.empty(), Optional.empty(), Optional.of("node-a")));
+        store.insert(new CloudRecordingStore.Task("old", RECORDING_APP, "r2", "recorder", "{}", true, 1_001,
+                OptionalLong.empty(), Optional.empty(), Optional.empty()));
+        store.insert(new CloudRecordingStore.Task("ended", RECORDING_APP, "r3", "recorder", "{}", true, 1_002,
+                OptionalLong.empty(), Optional.empty(), Optional.of("node-a")));
+        store.end("ended", 2_000, "done");
+
+        assertThat(store.adopt("own", "node-b", false)).as("node a's task").isFalse();
+        assertThat(store.adopt("own", "node-a", false)).isTrue();
+        assertThat(store.adopt("old", "node-b", false)).as("a task of no node").isTrue();
+        assertThat(store.adopt("old", "node-a", false)).as("now node b's").isFalse();
+        assertThat(store.adopt("ended", "node-a", true)).as("an ended task").isFalse();
+        assertThat(store.find(RECORDING_APP, "old").orElseThrow().nodeId()).hasValue("node-b");
+        // A single node takes whatever is running: its earlier runs may have had another node id.
+        assertThat(store.adopt("old", "node-c", true)).isTrue();
+        assertThat(store.running()).extracting(CloudRecordingStore.Task::taskId, t -> t.nodeId().orElseThrow())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("own", "node-a"),
+                        org.assertj.core.groups.Tuple.tuple("old", "node-c"));
     }
 }

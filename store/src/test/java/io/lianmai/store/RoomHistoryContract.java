@@ -105,11 +105,35 @@ interface RoomHistoryContract {
         history.apply(List.of(new RoomHistory.RoomCreated(APP, "r7", "1400000123_7_1", 1_000, "carol"),
                 new RoomHistory.MemberEntered("1400000123_7_1", "carol", 1_000, "anchor", "rtmp", null)));
 
-        assertThat(history.closeOpen(9_000)).isEqualTo(2);
+        assertThat(history.closeOpen(9_000, true)).isEqualTo(2);
 
         assertThat(history.room(APP, "1400000123_7_1").orElseThrow().dismissedMs()).contains(9_000L);
         assertThat(history.stays("1400000123_7_1", 0, 10_000, List.of(), 0, 10).rows().get(0).reason())
                 .contains("timeout");
-        assertThat(history.closeOpen(10_000)).isZero();
+        assertThat(history.closeOpen(10_000, true)).isZero();
+    }
+
+    @Test
+    default void aNodeEndsOnlyItsOwnRoomsAndStays() {
+        RoomHistory shared = openForHistory().roomHistory();
+        RoomHistory a = shared.forNode("node-a");
+        RoomHistory b = shared.forNode("node-b");
+        a.apply(List.of(new RoomHistory.RoomCreated(APP, "r8", "1400000123_8_1", 1_000, "alice"),
+                new RoomHistory.MemberEntered("1400000123_8_1", "alice", 1_000, "anchor", "webrtc", null)));
+        b.apply(List.of(new RoomHistory.RoomCreated(APP, "r9", "1400000123_9_1", 1_000, "bob"),
+                new RoomHistory.MemberEntered("1400000123_9_1", "bob", 1_000, "anchor", "webrtc", null),
+                // The same member on node b in node a's room (a member moved between nodes).
+                new RoomHistory.MemberEntered("1400000123_8_1", "alice", 2_000, "anchor", "webrtc", null)));
+        // Alice's exit on node a ends her stay there, not the one on node b.
+        a.apply(List.of(new RoomHistory.MemberLeft("1400000123_8_1", "alice", 3_000, "leave")));
+        assertThat(shared.stays("1400000123_8_1", 0, 10_000, List.of(), 0, 10).rows())
+                .extracting(RoomHistory.Stay::leftMs).containsExactlyInAnyOrder(Optional.of(3_000L),
+                        Optional.empty());
+
+        // Node b restarts after a crash: its room and stays end, node a's room stays open.
+        assertThat(b.closeOpen(9_000, false)).isEqualTo(3);
+        assertThat(shared.room(APP, "1400000123_9_1").orElseThrow().dismissedMs()).contains(9_000L);
+        assertThat(shared.room(APP, "1400000123_8_1").orElseThrow().dismissedMs()).isEmpty();
+        assertThat(a.closeOpen(9_500, false)).isEqualTo(1);
     }
 }

@@ -9,6 +9,7 @@ import io.lianmai.server.recording.RecordingFileNames;
 import io.lianmai.server.recording.RecordingParams;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
  */
 final class CloudRecordingParams {
     static final String MISSING_RECORD_PARAMS = "MissingParameter.RecordParams";
+    /** Tencent's generic "the operation failed": the task runs on another node of the cluster. */
+    static final String TASK_ON_OTHER_NODE = "FailedOperation";
     static final String MISSING_RECORD_MODE = "MissingParameter.RecordMode";
     static final String MISSING_TASK_ID = "MissingParameter.TaskId";
     static final String MISSING_USER_ID = "MissingParameter.UserId";
@@ -339,6 +342,12 @@ final class CloudRecordingParams {
 
     /** No running (or, with {@code orEnded}, ended) task {@code taskId} of the app. */
     static RestApiException notFound(CloudRecordings recordings, io.lianmai.common.SdkAppId sdkAppId, String taskId) {
+        Optional<String> owner = recordings.runningElsewhere(sdkAppId, taskId);
+        if (owner.isPresent()) {
+            // Cluster mode: the task runs on another node, which alone can change it (no forwarding yet).
+            return new RestApiException(TASK_ON_OTHER_NODE, "cloud recording task " + taskId + " runs on node '"
+                    + owner.get() + "'; send this request to that node");
+        }
         if (recordings.exists(sdkAppId, taskId)) {
             return new RestApiException(RestApiException.RESOURCE_NOT_FOUND, "cloud recording task " + taskId
                     + " has ended");

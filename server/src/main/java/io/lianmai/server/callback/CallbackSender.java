@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * is a failed attempt. Whatever is pending when the server starts is resumed from the outbox: nothing is kept in
  * memory that a crash could lose.
  *
+ * <p>Nodes sharing a database each run a sender on the one outbox (its node's {@link CallbackOutbox#forNode view}):
+ * an event is {@linkplain CallbackOutbox#claim claimed} for {@code callbacks.leaseSeconds} before it is attempted, so
+ * no two nodes attempt it (or its room) at once, and the outcome is recorded only while the claim is still this
+ * node's. A node that dies mid-attempt leaves its claims; the others take those events once the lease has run out.
+ *
  * <p>Threads: one scheduler thread reads and updates the outbox (so updates of one event never race); the HTTP
  * client's own threads carry the requests and hand their outcome back to it.
  */
@@ -64,6 +69,8 @@ public final class CallbackSender implements AutoCloseable {
     private final Set<String> inFlight = new HashSet<>();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final AtomicInteger attemptsInFlight = new AtomicInteger();
+    /** Attempts started and not yet recorded (the outbox updated): {@link #close} waits for them. */
+    private final AtomicInteger unrecorded = new AtomicInteger();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong givenUp = new AtomicLong();
@@ -152,8 +159,14 @@ public final class CallbackSender implements AutoCloseable {
                 if (inFlight.size() >= config.maxConcurrent()) {
                     break;
                 }
-                if (inFlight.add(room(entry))) {
+                if (!inFlight.add(room(entry))) {
+                    continue;
+                }
+                if (outbox.claim(entry.seq(), now, now + config.lease().toMillis())) {
                     attempt(entry, now);
+                } else {
+                    // Another node took it between the read and the claim.
+                    inFlight.remove(room(entry));
                 }
             }
         } catch (StoreException e) {
@@ -181,6 +194,7 @@ public final class CallbackSender implements AutoCloseable {
 
     /** On the scheduler thread: one attempt at {@code entry}, whose room is now in flight. */
     private void attempt(CallbackOutbox.Entry entry, long now) {
+        unrecorded.incrementAndGet();
         Optional<App> app = apps.find(entry.sdkAppId());
         Optional<String> url = app.flatMap(App::webhookUrl);
         if (url.isEmpty()) {
@@ -250,7 +264,10 @@ public final class CallbackSender implements AutoCloseable {
         long now = clock.millis();
         CallbackMeters reported = meters;
         if (failure == null && status >= 200 && status < 300) {
-            outbox.markDelivered(entry.seq(), status, now);
+            if (!outbox.markDelivered(entry.seq(), status, now)) {
+                lostClaim(entry, "delivered (HTTP " + status + ")");
+                return;
+            }
             delivered.incrementAndGet();
             if (reported != null) {
                 reported.delivered(Duration.ofMillis(Math.max(0, now - entry.eventMs())));
@@ -271,11 +288,26 @@ public final class CallbackSender implements AutoCloseable {
         long next = now + backoff(attempts);
         LOG.debug("callback {} of app {} failed ({}), attempt {}, next in {} ms", entry.eventId(), entry.sdkAppId(),
                 error, attempts, next - now);
-        outbox.markRetry(entry.seq(), answered, error, next);
+        if (!outbox.markRetry(entry.seq(), answered, error, next)) {
+            lostClaim(entry, "failed (" + error + ")");
+        }
+    }
+
+    /**
+     * The attempt's claim ran out and another node took the event (or gave it up) meanwhile: its outcome is the one
+     * kept. The receiver may get this event twice; it deduplicates by EventId.
+     */
+    private void lostClaim(CallbackOutbox.Entry entry, String outcome) {
+        LOG.warn("callback {} of app {} room {}: attempt {} after its {} s lease, which another node took over; "
+                + "not recorded", entry.eventId(), entry.sdkAppId(), entry.roomKey(), outcome,
+                config.lease().toSeconds());
     }
 
     private void giveUp(CallbackOutbox.Entry entry, boolean attempted, OptionalInt status, String error, long now) {
-        outbox.markFailed(entry.seq(), attempted, status, error, now);
+        if (!outbox.markFailed(entry.seq(), attempted, status, error, now)) {
+            lostClaim(entry, "given up (" + error + ")");
+            return;
+        }
         givenUp.incrementAndGet();
         LOG.warn("callback {} ({} of app {} room {}) given up: {}", entry.eventId(), entry.type(), entry.sdkAppId(),
                 entry.roomKey(), error);
@@ -299,8 +331,24 @@ public final class CallbackSender implements AutoCloseable {
                     entry.eventId(), e.getMessage());
         } finally {
             inFlight.remove(room(entry));
+            unrecorded.decrementAndGet();
         }
         wake();
+    }
+
+    /** On the scheduler thread, once closed: lets go of this node's claims unless an attempt is still out. */
+    private void releaseClaimsIfIdle() {
+        if (unrecorded.get() > 0) {
+            LOG.warn("{} callback attempt(s) unanswered at shutdown: their events are sent again after the {} s "
+                    + "lease", unrecorded.get(), config.lease().toSeconds());
+            return;
+        }
+        try {
+            outbox.releaseClaims(false);
+        } catch (StoreException e) {
+            LOG.warn("cannot release this node's callback claims (others take them after the lease): {}",
+                    e.getMessage());
+        }
     }
 
     /** A fixed word for the failures label: {@code timeout}, {@code status_4xx}/{@code status_5xx}, {@code error}. */
@@ -325,11 +373,33 @@ public final class CallbackSender implements AutoCloseable {
     }
 
     /**
-     * Stops sending: attempts in flight are abandoned (their events stay pending and go again at the next start).
+     * Stops sending: no attempt starts any more; those in flight get until their timeout (twice: connect, then
+     * answer) to be answered and recorded, and the claims left then are released so that another node (or the next
+     * start) sends those events at once. An attempt still unanswered keeps its claim: it may yet reach the receiver,
+     * and another node sends it again only after the lease.
      */
     @Override
     public void close() {
         closed = true;
+        long deadline = System.nanoTime() + config.timeout().multipliedBy(2).plusSeconds(1).toNanos();
+        while (unrecorded.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            // On the scheduler thread, after any round that was running: no attempt can start after this check.
+            scheduler.submit(this::releaseClaimsIfIdle).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("cannot release this node's callback claims (others take them after the lease): {}",
+                    e.toString());
+        }
         // Not shutdownNow: an interrupt in the middle of a database call can close H2's file under every user.
         scheduler.shutdown();
         httpThreads.shutdownNow();

@@ -314,6 +314,9 @@ public enum ConfigKey {
     CALLBACKS_QUEUE_SIZE("callbacks.queueSize", "100000", false,
             "Callback events held in memory between a room's change and their database write; more are dropped "
                     + "and logged (only while the database is down or far too slow)."),
+    CALLBACKS_LEASE_SECONDS("callbacks.leaseSeconds", "60", false,
+            "How long a node's claim on a callback it attempts lasts; nodes sharing a database take over the events "
+                    + "of a node that died after it. Longer than twice callbacks.timeoutMillis."),
     CALLBACKS_ALLOW_PRIVATE_TARGETS("callbacks.allowPrivateTargets", "false", false,
             "Let callback URLs point at loopback, private, link-local, CGNAT, multicast and unspecified addresses "
                     + "(a receiver on this host or its network). Off: an app's callback URL cannot aim this server "

@@ -313,7 +313,19 @@ public final class ConfigLoader {
                 Duration.ofHours(integer(settings, ConfigKey.CALLBACKS_RETENTION_HOURS, 1, 365 * 24)),
                 Duration.ofMillis(integer(settings, ConfigKey.CALLBACKS_POLL_MILLIS, 10, 60_000)),
                 integer(settings, ConfigKey.CALLBACKS_QUEUE_SIZE, 100, 10_000_000),
-                bool(settings, ConfigKey.CALLBACKS_ALLOW_PRIVATE_TARGETS));
+                bool(settings, ConfigKey.CALLBACKS_ALLOW_PRIVATE_TARGETS),
+                callbackLease(settings));
+    }
+
+    /** {@code callbacks.leaseSeconds}, which must outlast an attempt: connect and answer, each up to the timeout. */
+    private static Duration callbackLease(Map<ConfigKey, Setting> settings) {
+        Duration lease = Duration.ofSeconds(integer(settings, ConfigKey.CALLBACKS_LEASE_SECONDS, 1, 3600));
+        long timeoutMillis = integer(settings, ConfigKey.CALLBACKS_TIMEOUT_MILLIS, 100, 120_000);
+        if (lease.toMillis() <= 2 * timeoutMillis) {
+            throw invalid(settings, ConfigKey.CALLBACKS_LEASE_SECONDS, "must be longer than twice "
+                    + "callbacks.timeoutMillis (" + 2 * timeoutMillis + " ms): an attempt may take that long");
+        }
+        return lease;
     }
 
     /** {@code history.*}: room and member history for the call-quality actions. */
@@ -378,6 +390,13 @@ public final class ConfigLoader {
             if (store.jdbcUrl().isEmpty()) {
                 throw invalid(settings, ConfigKey.STORE_JDBC_URL, "must name the PostgreSQL database the nodes share "
                         + "in cluster mode (the embedded database is one node's)");
+            }
+            if (optional(settings, ConfigKey.API_CREDENTIAL_KEY).map(String::strip).filter(k -> !k.isEmpty())
+                    .isEmpty()) {
+                // A key file under one node's data directory would seal credentials the other nodes cannot open.
+                throw invalid(settings, ConfigKey.API_CREDENTIAL_KEY, "must be set in cluster mode, the same on every "
+                        + "node: the server API's credentials in the shared database are sealed with it (e.g. the "
+                        + "output of: openssl rand -base64 32)");
             }
             if (ClusterConfig.tooShortForHeartbeat(ttl, heartbeat)) {
                 throw invalid(settings, ConfigKey.CLUSTER_NODE_TTL_MILLIS, "must be at least twice "

@@ -67,14 +67,17 @@ public final class HistoryService implements AutoCloseable {
      * Ends the rooms and stays a crashed earlier run left open, then observes {@code rooms} and starts sampling and
      * purging. Call before anyone can enter a room.
      *
+     * @param history the history as this node ({@link RoomHistory#forNode})
+     * @param alone   a single node: what is left open is all its own; false in a cluster, where only this node's
+     *                rooms and stays are ended (other nodes' are live)
      * @return the service, or null when {@code history.enabled} is false (nothing is recorded)
      */
-    public static HistoryService start(HistoryConfig config, RoomHistory history, RoomRegistry rooms,
+    public static HistoryService start(HistoryConfig config, RoomHistory history, boolean alone, RoomRegistry rooms,
             MediaPlane media, Clock clock) {
         if (!config.enabled()) {
             return null;
         }
-        int closed = history.closeOpen(clock.millis());
+        int closed = history.closeOpen(clock.millis(), alone);
         if (closed > 0) {
             LOG.warn("the previous run ended with rooms open: ended {} room(s) and stay(s) in the history", closed);
         }

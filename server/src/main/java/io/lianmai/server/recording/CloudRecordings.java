@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>Each task looks at its room every {@link RecordingConfig#checkInterval}: a subscribed stream that is published
  * gets a recorder (a player of the live stream hub, {@link RecordingTask}); a task whose room has had no subscribed
  * stream for its {@code MaxIdleTime} ends. Muxing runs on a small pool of its own; the checks on one timer thread.
+ *
+ * <p>Nodes sharing a database (cluster mode) each run their own tasks: a task is stored with the id of the node that
+ * created it, a node's restart resumes only its own, and another node describes it from the database but refuses to
+ * modify or delete it, naming the node that runs it ({@link #runningElsewhere}). A single node owns every task.
  */
 public final class CloudRecordings implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloudRecordings.class);
@@ -95,12 +99,23 @@ public final class CloudRecordings implements AutoCloseable {
     private final RecordingEvents events;
     private final Clock clock;
     private final Map<String, RecordingTask> tasks = new ConcurrentHashMap<>();
+    /** This node's id ({@code cluster.nodeId}), stored with its tasks. */
+    private final String nodeId;
+    /** A single node: every task in the database is this node's, whatever node id an earlier run had. */
+    private final boolean alone;
     private final ThreadPoolExecutor muxing;
     private final ScheduledExecutorService timer;
 
+    /**
+     * @param nodeId this node's id, stored with the tasks it creates
+     * @param alone  a single node (alone with its database); false in a cluster, where only this node's tasks (and
+     *               those of no node) are resumed at start
+     */
     public CloudRecordings(RecordingConfig config, RecordingStorage storage, CloudRecordingStore store,
             RoomRegistry rooms, LiveBridges bridges, LiveStreamHub hub, MixTasks mixes, RecordingEvents events,
-            Clock clock) {
+            Clock clock, String nodeId, boolean alone) {
+        this.nodeId = nodeId;
+        this.alone = alone;
         this.config = config;
         this.storage = storage;
         this.store = store;
@@ -127,11 +142,14 @@ public final class CloudRecordings implements AutoCloseable {
     }
 
     /**
-     * Resumes the tasks a previous run left running (each goes on with new files; the files it was writing stay as
-     * they were flushed) and starts the checks.
+     * Resumes the tasks a previous run of this node left running (each goes on with new files; the files it was
+     * writing stay as they were flushed) and starts the checks. Other nodes' tasks are theirs to resume.
      */
     public void start() {
         for (CloudRecordingStore.Task stored : store.running()) {
+            if (!store.adopt(stored.taskId(), nodeId, alone)) {
+                continue;
+            }
             try {
                 RecordingParams params = JSON.readValue(stored.params(), RecordingParams.class);
                 RecordingTask task = task(stored.taskId(), stored.sdkAppId(), RoomRef.parseKey(stored.roomKey()),
@@ -217,7 +235,7 @@ public final class CloudRecordings implements AutoCloseable {
             }
             taskId = UUID.randomUUID().toString();
             store.insert(new CloudRecordingStore.Task(taskId, sdkAppId, room.key(), userId, json(params), true,
-                    clock.millis(), java.util.OptionalLong.empty(), Optional.empty()));
+                    clock.millis(), java.util.OptionalLong.empty(), Optional.empty(), Optional.of(nodeId)));
             tasks.put(taskId, task(taskId, sdkAppId, room, userId, params));
         }
         events.publish(sdkAppId, room, RecordingEvents.RECORDER_START, clock.instant(), taskId, userId,
@@ -226,16 +244,22 @@ public final class CloudRecordings implements AutoCloseable {
         return taskId;
     }
 
-    /** The task {@code taskId} of {@code sdkAppId}, running or ended, with its files; empty when there is none. */
+    /**
+     * The task {@code taskId} of {@code sdkAppId}, running or ended, with its files; empty when there is none. A task
+     * that another node runs is described from the database: {@code InProgress}, with the files this node's
+     * recording storage shows (all of them when the nodes share it).
+     */
     public Optional<Description> describe(SdkAppId sdkAppId, String taskId) {
         RecordingTask running = tasks.get(taskId);
         String status;
         if (running != null && running.sdkAppId().equals(sdkAppId)) {
             status = running.status();
-        } else if (store.find(sdkAppId, taskId).isPresent()) {
-            status = "Exited";
         } else {
-            return Optional.empty();
+            Optional<CloudRecordingStore.Task> stored = store.find(sdkAppId, taskId);
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            status = runsElsewhere(stored.get()) ? "InProgress" : "Exited";
         }
         return Optional.of(new Description(taskId, status, files(sdkAppId, taskId)));
     }
@@ -271,6 +295,23 @@ public final class CloudRecordings implements AutoCloseable {
                     FINISH_WAIT_MILLIS);
         }
         return true;
+    }
+
+    /**
+     * The node that runs the task {@code taskId} of {@code sdkAppId}, when that is another node (cluster mode):
+     * {@link #modify} and {@link #delete} cannot act on it here.
+     */
+    public Optional<String> runningElsewhere(SdkAppId sdkAppId, String taskId) {
+        RecordingTask task = tasks.get(taskId);
+        if (task != null) {
+            return Optional.empty();
+        }
+        return store.find(sdkAppId, taskId).filter(this::runsElsewhere).flatMap(CloudRecordingStore.Task::nodeId);
+    }
+
+    private boolean runsElsewhere(CloudRecordingStore.Task stored) {
+        return !alone && stored.running() && stored.nodeId().isPresent() && !stored.nodeId().get().equals(nodeId)
+                && !tasks.containsKey(stored.taskId());
     }
 
     /** Whether the app has a task {@code taskId}, running or ended. */

@@ -96,8 +96,8 @@ class CallbackEventTest {
 
     @Test
     void aCrashedRunsLeftoversBecomeTimeoutExitsAndDismissals() {
-        CallbackEvent exit = CallbackEvent.leftover(new CallbackOutbox.Presence(APP, "r12345", "bob", "audience"), AT);
-        CallbackEvent dismissal = CallbackEvent.leftover(new CallbackOutbox.Presence(APP, "r12345", "", null), AT);
+        CallbackEvent exit = CallbackEvent.leftover(new CallbackOutbox.Presence(APP, "r12345", "bob", "audience", ""), AT);
+        CallbackEvent dismissal = CallbackEvent.leftover(new CallbackOutbox.Presence(APP, "r12345", "", null, ""), AT);
 
         assertThat(exit.type()).isEqualTo(104);
         assertThat(exit.eventInfo()).contains("\"UserId\":\"bob\"", "\"Role\":21", "\"Reason\":2");

@@ -51,6 +51,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void callbackLeaseOutlastsTwoAttemptsAndClusterModeNeedsASharedCredentialKey() {
+        assertThat(load(Map.of(), Map.of()).callbacks().lease()).hasSeconds(60);
+        assertThat(load(Map.of(), Map.of("callbacks.leaseSeconds", "11")).callbacks().lease()).hasSeconds(11);
+        assertThatThrownBy(() -> load(Map.of(), Map.of("callbacks.leaseSeconds", "10")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("callbacks.leaseSeconds must be longer "
+                        + "than twice callbacks.timeoutMillis (10000 ms)");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("callbacks.leaseSeconds", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("callbacks.leaseSeconds");
+
+        Map<String, String> cluster = Map.of("cluster.redis", "redis://127.0.0.1:6379", "cluster.secret",
+                java.util.Base64.getEncoder().encodeToString(new byte[32]), "store.jdbcUrl",
+                "jdbc:postgresql://127.0.0.1:5432/lianmai");
+        assertThatThrownBy(() -> load(Map.of(), cluster)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api.credentialKey must be set in cluster mode");
+        Map<String, String> withKey = new java.util.HashMap<>(cluster);
+        withKey.put("api.credentialKey", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        assertThat(load(Map.of(), withKey).cluster().enabled()).isTrue();
+    }
+
+    @Test
     void explicitFileAndConfigVariable() throws IOException {
         Path file = Files.writeString(dir.resolve("other.yaml"), "http: {port: 7000}\n");
 

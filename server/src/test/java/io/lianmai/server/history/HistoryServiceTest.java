@@ -148,6 +148,6 @@ class HistoryServiceTest {
     void disabledRecordsNothing() {
         LocalRoomRegistry rooms = new LocalRoomRegistry(RoomConfig.defaults(), clock);
         assertThat(HistoryService.start(new HistoryConfig(false, Duration.ofDays(14), Duration.ofSeconds(5)), history,
-                rooms, null, clock)).isNull();
+                true, rooms, null, clock)).isNull();
     }
 }
