@@ -18,6 +18,7 @@ import io.lianmai.server.config.ConfigLoader;
 import io.lianmai.server.db.TestPostgres;
 import io.lianmai.store.App;
 import io.lianmai.testkit.Await;
+import io.lianmai.testkit.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,8 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Java SDK: a task belongs to the node that created it; the other node describes it from the database and refuses to
  * modify or delete it, naming its node; a restart resumes only the node's own tasks.
  *
- * <p>The nodes run in cluster mode without a Redis server: nothing on this path talks to Redis yet (the node registry
- * is the coordinator's part; once it connects at start, this test starts a testkit {@code RedisServer}).
+ * <p>The nodes share a real {@code redis-server} (testkit {@link RedisServer}) for the node registry.
  */
 class CloudRecordingClusterIT {
     private static final String CREDENTIAL_KEY = randomKey();
@@ -52,6 +52,7 @@ class CloudRecordingClusterIT {
     Path dir;
 
     private TestPostgres postgres;
+    private RedisServer redis;
     private final List<LianmaiServer> running = new ArrayList<>();
 
     @AfterEach
@@ -61,6 +62,9 @@ class CloudRecordingClusterIT {
         } finally {
             if (postgres != null) {
                 postgres.close();
+            }
+            if (redis != null) {
+                redis.close();
             }
         }
     }
@@ -80,7 +84,7 @@ class CloudRecordingClusterIT {
                 "recording.minFreeMegabytes", "64", "data.dir", dataDir.toString()));
         flags.putAll(Map.of("store.jdbcUrl", postgres.jdbcUrl(), "store.username", postgres.user().orElse(""),
                 "store.password", postgres.password().orElse(""), "api.credentialKey", CREDENTIAL_KEY,
-                "cluster.redis", "redis://127.0.0.1:6390", "cluster.secret", CLUSTER_SECRET,
+                "cluster.redis", redis.uri(), "cluster.secret", CLUSTER_SECRET,
                 "cluster.nodeId", nodeId));
         LianmaiServer server = LianmaiServer.start(new ConfigLoader(Map.of(), dataDir).load(Optional.empty(), flags),
                 Clock.systemUTC());
@@ -96,6 +100,7 @@ class CloudRecordingClusterIT {
     @Test
     void aTaskBelongsToItsNodeAndIsResumedOnlyThere() throws Exception {
         postgres = TestPostgres.create();
+        redis = RedisServer.start(dir);
         LianmaiServer a = node("node-a");
         App app = a.createdDefaultApp().orElseThrow();
         LianmaiServer b = node("node-b");

@@ -92,7 +92,7 @@ final class ClusterHarness implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>(Map.of(
                 "cluster.redis", redis.uri(), "cluster.secret", secret, "cluster.nodeId", id,
                 "store.jdbcUrl", jdbcUrl(url, schema), "store.username", user, "store.password", password,
-                "apps.createDefault", "false"));
+                "apps.createDefault", "false", "api.credentialKey", secret));
         settings.putAll(extra);
         ChildServer node = ChildServer.start(dir.resolve(id), log(id), settings);
         nodes.put(id, node);

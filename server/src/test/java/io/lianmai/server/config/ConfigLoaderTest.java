@@ -267,7 +267,8 @@ class ConfigLoaderTest {
     void clusterModeNeedsTheSecretAndASharedDatabase() {
         String secret = java.util.Base64.getEncoder().encodeToString(new byte[32]);
         Map<String, String> cluster = Map.of("cluster.redis", "redis://:pw-secret@127.0.0.1:6379/2",
-                "cluster.secret", secret, "store.jdbcUrl", "jdbc:postgresql://127.0.0.1/x", "cluster.nodeId", "n-1");
+                "cluster.secret", secret, "store.jdbcUrl", "jdbc:postgresql://127.0.0.1/x", "cluster.nodeId", "n-1",
+                "api.credentialKey", secret);
 
         LianmaiConfig config = load(Map.of(), cluster);
         assertThat(config.cluster().enabled()).isTrue();
