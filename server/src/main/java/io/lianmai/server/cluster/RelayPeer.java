@@ -83,8 +83,13 @@ final class RelayPeer extends ChannelInboundHandlerAdapter implements DtlsSessio
             + "a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f\r\n"
             + "a=rtpmap:105 rtx/90000\r\na=fmtp:105 apt=104\r\n";
     private static final long CHECK_INTERVAL_MILLIS = 50;
-    /** RFC 7675 consent: well inside the source's 30 s. */
-    private static final long CONSENT_INTERVAL_MILLIS = 2_000;
+    /** RFC 7675 consent, every second: a node to node path is cheap to check and should fail fast. */
+    private static final long CONSENT_INTERVAL_MILLIS = 1_000;
+    /**
+     * The source is gone (its session ended, the node died) when it has answered no check for this long; RFC 7675's
+     * 30 s is for clients on flaky networks, too long to keep a dead stream announced.
+     */
+    private static final long CONSENT_TIMEOUT_MILLIS = 5_000;
     private static final long ICE_TIMEOUT_MILLIS = 10_000;
     private static final long PRIORITY = (110L << 24) | (65_535L << 8) | 255;
     private static final int BUFFER = 2048;
@@ -327,11 +332,16 @@ final class RelayPeer extends ChannelInboundHandlerAdapter implements DtlsSessio
     }
 
     private long lastCheck;
+    private long lastAnswer;
 
     private void tick() {
         long now = System.nanoTime();
         if (!nominated && (now - checksStarted) / 1_000_000 > ICE_TIMEOUT_MILLIS) {
             end("ICE: the source answered no connectivity check in " + ICE_TIMEOUT_MILLIS / 1000 + " s");
+            return;
+        }
+        if (nominated && (now - lastAnswer) / 1_000_000 > CONSENT_TIMEOUT_MILLIS) {
+            end("the source answered no consent check for " + CONSENT_TIMEOUT_MILLIS / 1000 + " s");
             return;
         }
         long interval = nominated ? CONSENT_INTERVAL_MILLIS : CHECK_INTERVAL_MILLIS;
@@ -387,6 +397,7 @@ final class RelayPeer extends ChannelInboundHandlerAdapter implements DtlsSessio
                 || message.messageClass() != StunClass.SUCCESS_RESPONSE) {
             return;
         }
+        lastAnswer = System.nanoTime();
         if (!nominated) {
             nominated = true; // our checks carry USE-CANDIDATE: the source's lite agent takes this pair
             dtls.start();

@@ -90,7 +90,7 @@ public final class RemoteMembers implements AutoCloseable {
     private final ExecutorService handshakes;
     private final DtlsContext dtls;
     private final SecureRandom random = new SecureRandom();
-    private final Map<RoomKey, Map<UserId, Shown>> shown = new HashMap<>();
+    private final Map<RoomKey, Map<UserId, Shown>> shown = new java.util.concurrent.ConcurrentHashMap<>();
     private final long timer;
     private volatile UnaryOperator<String> answerFilter = UnaryOperator.identity();
 
@@ -122,7 +122,7 @@ public final class RemoteMembers implements AutoCloseable {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             try {
-                Shown member = shown.computeIfAbsent(room, k -> new HashMap<>()).get(user);
+                Shown member = shown.computeIfAbsent(room, k -> new java.util.concurrent.ConcurrentHashMap<>()).get(user);
                 if (member == null) {
                     member = enter(room, user, role, source);
                 }
@@ -255,7 +255,7 @@ public final class RemoteMembers implements AutoCloseable {
         final RoomKey room;
         final UserId user;
         final URI source;
-        final Map<StreamType, RemoteStream> streams = new HashMap<>();
+        final Map<StreamType, RemoteStream> streams = new java.util.concurrent.ConcurrentHashMap<>();
         Member member;
 
         Shown(RoomKey room, UserId user, URI source) {
