@@ -331,6 +331,24 @@ final class RelayPeer extends ChannelInboundHandlerAdapter implements DtlsSessio
         });
     }
 
+    /**
+     * Tests: the state of a connected leg without a network — the answer's codecs, the publisher and its tracks, the
+     * SRTP contexts and a channel to write to (an {@code EmbeddedChannel}); then {@link #channelRead} takes packets.
+     */
+    void connectedForTest(Negotiated answer, LocalPublisher target, int audioIndex, int videoIndex, SrtpContext in,
+            SrtpContext out, Channel testChannel) {
+        negotiated = answer;
+        publisher = target;
+        audioTrack = audioIndex;
+        videoTrack = videoIndex;
+        audioSplice = new SequenceSplice();
+        videoSplice = new SequenceSplice();
+        inbound = in;
+        outbound = out;
+        channel = testChannel;
+        nominated = true;
+    }
+
     private long lastCheck;
     private long lastAnswer;
 
@@ -372,7 +390,9 @@ final class RelayPeer extends ChannelInboundHandlerAdapter implements DtlsSessio
             if (first <= 3) {
                 onStun(len);
             } else if (first >= 20 && first <= 63) {
-                dtls.onDatagram(receive, 0, len);
+                if (dtls != null) {
+                    dtls.onDatagram(receive, 0, len);
+                }
             } else if (first >= 128 && first <= 191 && len >= 12) {
                 int second = receive[1] & 0xFF;
                 if (second >= 192 && second <= 223) {
