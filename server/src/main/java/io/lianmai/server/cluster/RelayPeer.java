@@ -183,6 +183,8 @@ final class RelayPeer extends ChannelInboundHandlerAdapter implements DtlsSessio
     private byte[] transactionId;
     private boolean nominated;
     private long checksStarted;
+    private long lastCheck;
+    private long lastAnswer;
     private ScheduledFuture<?> timer;
     private volatile SrtpContext inbound;
     private volatile SrtpContext outbound;
@@ -349,8 +351,6 @@ final class RelayPeer extends ChannelInboundHandlerAdapter implements DtlsSessio
         nominated = true;
     }
 
-    private long lastCheck;
-    private long lastAnswer;
 
     private void tick() {
         long now = System.nanoTime();

@@ -40,11 +40,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -90,7 +90,7 @@ public final class RemoteMembers implements AutoCloseable {
     private final ExecutorService handshakes;
     private final DtlsContext dtls;
     private final SecureRandom random = new SecureRandom();
-    private final Map<RoomKey, Map<UserId, Shown>> shown = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RoomKey, Map<UserId, Shown>> shown = new ConcurrentHashMap<>();
     private final long timer;
     private volatile UnaryOperator<String> answerFilter = UnaryOperator.identity();
 
@@ -122,7 +122,7 @@ public final class RemoteMembers implements AutoCloseable {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             try {
-                Shown member = shown.computeIfAbsent(room, k -> new java.util.concurrent.ConcurrentHashMap<>()).get(user);
+                Shown member = shown.computeIfAbsent(room, k -> new ConcurrentHashMap<>()).get(user);
                 if (member == null) {
                     member = enter(room, user, role, source);
                 }
@@ -168,12 +168,6 @@ public final class RemoteMembers implements AutoCloseable {
             }
         }
         return count;
-    }
-
-    /** Packets the legs of {@code room}'s remote members passed into this node's media plane so far (tests). */
-    long packetsForwarded(RoomKey room, UserId user, StreamType type) {
-        RemoteStream stream = find(room, user, type);
-        return stream == null ? 0 : stream.forwarded + (stream.leg == null ? 0 : stream.leg.packetsForwarded);
     }
 
     /** The current leg of a stream, if any (tests). */
@@ -255,7 +249,7 @@ public final class RemoteMembers implements AutoCloseable {
         final RoomKey room;
         final UserId user;
         final URI source;
-        final Map<StreamType, RemoteStream> streams = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<StreamType, RemoteStream> streams = new ConcurrentHashMap<>();
         Member member;
 
         Shown(RoomKey room, UserId user, URI source) {
