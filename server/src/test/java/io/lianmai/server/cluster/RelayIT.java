@@ -15,6 +15,7 @@ import io.lianmai.server.signal.SignalClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianmai.store.App;
 import io.lianmai.testkit.Await;
+import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.LibWebRtcPeer;
 import io.lianmai.testkit.ShapedUdpRelay;
 import io.lianmai.testkit.WhipClient;
@@ -221,6 +222,71 @@ class RelayIT {
             b.remoteMembers().hide(room, UserId.parse("bob"), io.lianmai.room.LeaveReason.LEAVE)
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Browsers on both sides: a Chromium simulcast publisher on A (shipped WHIP page), a Chromium player on B (shipped
+     * WHEP page) decodes video and audio through the relay; a keyframe request of a player on B makes A's publisher
+     * send a keyframe that crosses the relay.
+     */
+    @Test
+    void aChromiumPlayerOnBDecodesAChromiumSimulcastPublisherOnA() throws Exception {
+        long roomId = 9603;
+        RoomKey room = new RoomKey(app.sdkAppId(), RoomRef.parse(Long.toString(roomId), null).key());
+        String streamKey = room.streamKey(io.lianmai.common.StreamId.parse("carol_main")).toString();
+        try (HeadlessChromium publisher = HeadlessChromium.start();
+                HeadlessChromium player = HeadlessChromium.start()) {
+            publisher.open(page(a, "whip.html", "carol", "&roomID=" + roomId + "&simulcast=1"));
+            publisher.await("publisher connected", Duration.ofSeconds(15),
+                    () -> String.valueOf(publisher.pageLog()).contains("connection connected"));
+            show(room, "carol");
+            player.open(page(b, "whep.html", "dave", "&roomID=" + roomId + "&streamID=carol_main"));
+            player.await("30 frames and audio on B", Duration.ofSeconds(30),
+                    () -> number(player, "framesDecoded") >= 30 && number(player, "audioSamples") > 0);
+            assertThat(a.relayRoutes().sessionCount()).isEqualTo(1);
+
+            // A player on B asks for a keyframe: one crosses the relay (the local player starts at a keyframe).
+            RelayPeer leg = b.remoteMembers().leg(room, UserId.parse("carol"), StreamType.MAIN);
+            long requestsBefore = leg.keyframeRequestsSent;
+            java.util.concurrent.atomic.AtomicLong videoPackets = new java.util.concurrent.atomic.AtomicLong();
+            io.lianmai.media.LocalPlayer local = b.media().playLocal(streamKey, new io.lianmai.media.LocalSink() {
+                @Override
+                public void onStart(List<io.lianmai.media.sdp.RtpCodec> tracks) {
+                }
+
+                @Override
+                public void onRtp(int track, byte[] buf, int off, int len) {
+                    if (track == 1) {
+                        videoPackets.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onEnd() {
+                }
+            }).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            local.requestKeyframe();
+            Await.until("a keyframe reaches the new player on B", Duration.ofSeconds(10),
+                    () -> videoPackets.get() > 0, () -> "no video yet");
+            assertThat(leg.keyframeRequestsSent).isGreaterThan(requestsBefore);
+            local.end();
+            player.asyncScript("window.stop().then(arguments[0])");
+            publisher.asyncScript("window.stop().then(arguments[0])");
+        } finally {
+            b.remoteMembers().hide(room, UserId.parse("carol"), io.lianmai.room.LeaveReason.LEAVE)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long number(HeadlessChromium browser, String function) {
+        Object value = browser.asyncScript("window." + function + "().then(arguments[0])");
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static String page(LianmaiServer node, String page, String userId, String extra) {
+        return "http://127.0.0.1:" + node.httpPort() + "/" + page + "?sdkAppID=" + app.sdkAppId().value()
+                + "&userID=" + userId + "&userSig=" + java.net.URLEncoder.encode(signer.genUserSig(userId, 3600),
+                        StandardCharsets.UTF_8) + extra;
     }
 
     @Test
