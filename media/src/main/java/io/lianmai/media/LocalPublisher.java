@@ -35,6 +35,23 @@ public interface LocalPublisher {
      */
     void onKeyframeRequest(Runnable listener);
 
+    /**
+     * Registers {@code listener} to hear the generic NACKs (RFC 4585 §6.2.1) the media plane sends this publisher
+     * when packets of a track went missing: for a publisher that can still repair its stream (a relay from another
+     * node, which passes them on). Called on the media loop; the buffer is only valid during the call.
+     */
+    void onNack(NackListener listener);
+
+    /** Hears a publisher's NACKs ({@link #onNack}). */
+    @FunctionalInterface
+    interface NackListener {
+        /**
+         * One generic NACK packet {@code rtcp[off, off + len)} for track {@code track}, its media SSRC the track's
+         * SSRC in this server (the caller's packets' SSRC was replaced); read it, do not keep it.
+         */
+        void onNack(int track, byte[] rtcp, int off, int len);
+    }
+
     /** False once the session has ended (by {@link #end}, replacement, or shutdown). */
     boolean isActive();
 

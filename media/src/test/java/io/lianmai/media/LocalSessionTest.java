@@ -169,6 +169,30 @@ class LocalSessionTest {
         assertThat(requests.get()).isPositive();
     }
 
+    @Test
+    void gapsInALocalPublishersPacketsAreNackedToIt() throws Exception {
+        LocalPublisher publisher = await(server.publishLocal("nack", List.of(OPUS, H264)));
+        List<int[]> nacked = new CopyOnWriteArrayList<>();
+        publisher.onNack((track, buf, off, len) -> {
+            // track, then each FCI's PID (RFC 4585 §6.2.1), read during the call
+            for (int at = off + 12; at + 4 <= off + len; at += 4) {
+                nacked.add(new int[] {track, BigEndian.u16(buf, at), BigEndian.u16(buf, at + 2)});
+            }
+        });
+        publisher.send(1, rtp(0, 100, 0, NAL_IDR), 0, 14);
+        publisher.send(1, rtp(0, 101, 3000, NAL_NON_IDR), 0, 14);
+        publisher.send(1, rtp(0, 104, 6000, NAL_NON_IDR), 0, 14); // 102 and 103 missing
+        for (int i = 0; i < 200 && nacked.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(nacked).as("a NACK for the video track").isNotEmpty();
+        int[] first = nacked.get(0);
+        assertThat(first[0]).isEqualTo(1);
+        assertThat(first[1]).as("PID").isEqualTo(102);
+        assertThat(first[2] & 1).as("BLP names 103 too").isEqualTo(1);
+        publisher.end();
+    }
+
     private static final int NAL_IDR = 0x65;
     private static final int NAL_NON_IDR = 0x41;
     private static final int OPUS_FRAME = 0xF8;

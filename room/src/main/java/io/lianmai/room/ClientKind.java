@@ -12,5 +12,7 @@ public enum ClientKind {
     /** An RTMP publisher (ffmpeg, OBS, a mini-program's {@code live-pusher}). */
     RTMP,
     /** The server's own mix pushed back into a room ({@code StartPublishCdnStream}'s {@code FeedBackRoomParams}). */
-    MIX
+    MIX,
+    /** A member connected to another node of the cluster, shown here through a media relay (docs/relay.md). */
+    REMOTE
 }

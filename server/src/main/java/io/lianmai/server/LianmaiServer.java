@@ -22,6 +22,9 @@ import io.lianmai.server.cluster.NodeLoad;
 import io.lianmai.server.cluster.RedisCluster;
 import io.lianmai.server.cluster.RoomPlacement;
 import io.lianmai.server.callback.CallbackService;
+import io.lianmai.server.cluster.NodeRequestSigner;
+import io.lianmai.server.cluster.RelayRoutes;
+import io.lianmai.server.cluster.RemoteMembers;
 import io.lianmai.server.history.HistoryService;
 import io.lianmai.server.config.LianmaiConfig;
 import io.lianmai.server.config.RtmpConfig;
@@ -83,6 +86,8 @@ public final class LianmaiServer implements AutoCloseable {
     private CloudRecordings recordings;
     private HistoryService history;
     private ClusterService cluster;
+    private RemoteMembers remoteMembers;
+    private RelayRoutes relayRoutes;
 
     private LianmaiServer(LianmaiConfig config, AppDirectory apps, Vertx vertx, MediaServer media, LiveService live,
             RoomRegistry rooms, HttpFrontDoor frontDoor, int httpPort, Optional<App> createdDefaultApp,
@@ -193,6 +198,13 @@ public final class LianmaiServer implements AutoCloseable {
                             config.apps().refresh(), clock), config.api(), config.limits().trackedAddresses(),
                             callbacks.outbox(), new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()),
                             store.roomHistory(), recordings, clock));
+            // Relays between nodes (docs/relay.md): other nodes play this node's streams; this node shows theirs.
+            NodeRequestSigner nodeSigner = new NodeRequestSigner(config.cluster().secret(), config.cluster().nodeId(),
+                    clock);
+            RelayRoutes relayRoutes = new RelayRoutes(media, nodeSigner);
+            frontDoor.mount(relayRoutes::mount);
+            RemoteMembers remoteMembers = new RemoteMembers(vertx, rooms, media, nodeSigner, config.relay().idle(),
+                    clock);
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);
@@ -223,6 +235,8 @@ public final class LianmaiServer implements AutoCloseable {
             server.recordings = recordings;
             server.metricsEndpoint = metricsEndpoint;
             server.cluster = cluster;
+            server.remoteMembers = remoteMembers;
+            server.relayRoutes = relayRoutes;
             return server;
         } catch (Exception e) {
             if (cluster != null) {
@@ -373,6 +387,16 @@ public final class LianmaiServer implements AutoCloseable {
         return recordings;
     }
 
+    /** Members of this node's rooms connected to other nodes, shown here through relays (docs/relay.md). */
+    public RemoteMembers remoteMembers() {
+        return remoteMembers;
+    }
+
+    /** The relay endpoint other nodes play this node's streams through. */
+    public RelayRoutes relayRoutes() {
+        return relayRoutes;
+    }
+
     public LianmaiConfig config() {
         return config;
     }
@@ -406,6 +430,7 @@ public final class LianmaiServer implements AutoCloseable {
         }
         // Recorders finish their files before their streams end; the tasks stay running for the next start.
         recordings.close();
+        remoteMembers.close();
         int removed = 0;
         try {
             removed = rooms.removeEveryone(LeaveReason.SERVER_SHUTDOWN);

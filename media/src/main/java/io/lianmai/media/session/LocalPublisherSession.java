@@ -43,6 +43,7 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
     private final byte[] scratch = Buffers.packetArray();
     private final RtcpIterator rtcp = new RtcpIterator();
     private final List<Runnable> keyframeListeners = new CopyOnWriteArrayList<>();
+    private final List<NackListener> nackListeners = new CopyOnWriteArrayList<>();
     private long[] ssrcs = new long[0];
     private int[] payloadTypes = new int[0];
     private volatile boolean closed;
@@ -164,6 +165,11 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
     }
 
     @Override
+    public void onNack(NackListener listener) {
+        nackListeners.add(listener);
+    }
+
+    @Override
     public boolean isActive() {
         return !closed;
     }
@@ -190,11 +196,28 @@ final class LocalPublisherSession extends Session implements LocalPublisher {
         // The publication sends no RTP to its publisher.
     }
 
-    /** The publication's RTCP to the publisher (NACK, PLI, receiver reports): keyframe requests are passed on. */
+    /**
+     * The publication's RTCP to the publisher (NACK, PLI, receiver reports): keyframe requests and NACKs are passed
+     * on.
+     */
     @Override
     public void sendRtcp(byte[] buf, int off, int len) {
         rtcp.reset(buf, off, len);
         while (rtcp.next()) {
+            if (rtcp.packetType() == RtcpPacketType.RTPFB && !nackListeners.isEmpty()
+                    && RtcpFeedback.format(buf, rtcp.packetOffset()) == RtcpFeedback.FMT_NACK
+                    && rtcp.packetLength() >= RtcpFeedback.HEADER_LENGTH + 4) {
+                long mediaSsrc = RtcpFeedback.mediaSsrc(buf, rtcp.packetOffset());
+                for (int t = 0; t < ssrcs.length; t++) {
+                    if (ssrcs[t] == mediaSsrc) {
+                        for (NackListener listener : nackListeners) {
+                            listener.onNack(t, buf, rtcp.packetOffset(), rtcp.packetLength());
+                        }
+                        break;
+                    }
+                }
+                continue;
+            }
             if (rtcp.packetType() == RtcpPacketType.PSFB) {
                 int format = RtcpFeedback.format(buf, rtcp.packetOffset());
                 if (format == RtcpFeedback.FMT_PLI || format == RtcpFeedback.FMT_FIR) {

@@ -350,6 +350,9 @@ public enum ConfigKey {
     CLUSTER_NODE_TTL_MILLIS("cluster.nodeTtlMillis", "4000", false,
             "How long a node's entry lives without a heartbeat (at least twice cluster.heartbeatMillis): a node "
                     + "killed is forgotten, and its rooms taken over, after this."),
+    CLUSTER_RELAY_IDLE_MILLIS("cluster.relayIdleMillis", "10000", false,
+            "How long a relay of another node's stream stays up with no player of it on this node (100 to "
+                    + "3600000); the next player starts a new one (docs/relay.md)."),
     HISTORY_ENABLED("history.enabled", "true", false,
             "Record rooms, member stays, their events and quality samples in the app database for DescribeRoomInfo, "
                     + "DescribeUserInfo, DescribeCallDetailInfo and DescribeUserEvent. false: nothing is recorded."),

@@ -271,7 +271,9 @@ public final class ConfigLoader {
                         integer(settings, ConfigKey.RTMP_MAX_CONNECTIONS_PER_IP, 1, 1_000_000)),
                 live, limits, turn(settings), api(settings), metrics(settings),
                 callbacks(settings), history(settings), recording(settings, dataDir),
-                cluster(settings, store, http));
+                cluster(settings, store, http),
+                new RelayConfig(Duration.ofMillis(integer(settings, ConfigKey.CLUSTER_RELAY_IDLE_MILLIS, 100,
+                        3_600_000))));
     }
 
     /** {@code api.*}: the credential key, when given, must be 32 bytes of base64. */

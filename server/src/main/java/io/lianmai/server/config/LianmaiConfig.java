@@ -31,5 +31,5 @@ import java.nio.file.Path;
 public record LianmaiConfig(Path dataDir, HttpConfig http, StoreConfig store, AppsConfig apps, MediaConfig media,
         RoomConfig room, SignalConfig signal, RtmpConfig rtmp, LiveConfig live,
         LimitsConfig limits, TurnConfig turn, ApiConfig api, MetricsConfig metrics, CallbacksConfig callbacks,
-        HistoryConfig history, RecordingConfig recording, ClusterConfig cluster) {
+        HistoryConfig history, RecordingConfig recording, ClusterConfig cluster, RelayConfig relay) {
 }
