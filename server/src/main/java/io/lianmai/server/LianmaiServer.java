@@ -18,6 +18,7 @@ import io.lianmai.server.api.ServerApi;
 import io.lianmai.server.callback.CallbackTargetPolicy;
 import io.lianmai.server.cluster.ClusterNode;
 import io.lianmai.server.cluster.ClusterService;
+import io.lianmai.server.cluster.ModerationRelay;
 import io.lianmai.server.cluster.NodeLoad;
 import io.lianmai.server.cluster.RedisCluster;
 import io.lianmai.server.cluster.RoomPlacement;
@@ -189,20 +190,27 @@ public final class LianmaiServer implements AutoCloseable {
             }
             RoomPlacement placement = cluster != null ? cluster : RoomPlacement.LOCAL;
             live.placeRoomsWith(placement);
+            ServerApi serverApi = ServerApi.standard(vertx, authenticator, live, media, rooms, apps,
+                    new CredentialDirectory(new ApiCredentials(ApiCredentialStore.over(store), CredentialCipher.load(
+                            config.api().credentialKey(), config.dataDir()), clock), config.apps().refresh(), clock),
+                    config.api(), config.limits().trackedAddresses(), callbacks.outbox(),
+                    new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()), store.roomHistory(),
+                    recordings, clock);
             HttpFrontDoor frontDoor = new HttpFrontDoor(new SignallingServices(vertx, authenticator, rooms, media,
                     admission, config.signal(), clock, new IceServers(config.turn(), clock), crossRoom, placement),
-                    apps, live, devUserSig,
-                    ServerApi.standard(vertx, authenticator, live, media, rooms, apps, new CredentialDirectory(
-                            new ApiCredentials(ApiCredentialStore.over(store), CredentialCipher.load(
-                                    config.api().credentialKey(), config.dataDir()), clock),
-                            config.apps().refresh(), clock), config.api(), config.limits().trackedAddresses(),
-                            callbacks.outbox(), new CallbackTargetPolicy(config.callbacks().allowPrivateTargets()),
-                            store.roomHistory(), recordings, clock));
+                    apps, live, devUserSig, serverApi);
             // Relays between nodes (docs/relay.md): other nodes play this node's streams; this node shows theirs.
             NodeRequestSigner nodeSigner = new NodeRequestSigner(config.cluster().secret(), config.cluster().nodeId(),
                     clock);
             RelayRoutes relayRoutes = new RelayRoutes(media, nodeSigner);
             frontDoor.mount(relayRoutes::mount);
+            if (cluster != null) {
+                // The server API's room actions on a room another node serves go there (docs/cluster.md).
+                ModerationRelay moderationRelay = new ModerationRelay(vertx, cluster, nodeSigner,
+                        serverApi.moderation());
+                serverApi.moderation().actElsewhereThrough(moderationRelay);
+                frontDoor.mount(moderationRelay::mount);
+            }
             RemoteMembers remoteMembers = new RemoteMembers(vertx, rooms, media, nodeSigner, config.relay().idle(),
                     clock);
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);

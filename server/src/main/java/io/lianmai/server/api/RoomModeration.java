@@ -28,6 +28,32 @@ public final class RoomModeration {
     private final Duration rejoinBlock;
     private final Clock clock;
 
+    /** What a room action asks. */
+    public enum Action { DISMISS, REMOVE }
+
+    /** A room action for another node: {@code userIds} empty for {@link Action#DISMISS}. */
+    public record Request(Action action, SdkAppId sdkAppId, RoomRef room, List<UserId> userIds) {
+    }
+
+    /** What the node serving the room did: whether the room existed there, and who was removed. */
+    public record Result(boolean found, List<UserId> removed) {
+    }
+
+    /**
+     * The rooms of other nodes (cluster mode, docs/cluster.md): runs a room action on the node that serves the room
+     * when that is another one. Called on a worker thread; may block.
+     */
+    @FunctionalInterface
+    public interface Elsewhere {
+        /** A single node: no room is elsewhere. */
+        Elsewhere NONE = request -> Optional.empty();
+
+        /** The result from the node serving the room, or empty when no other node serves it. */
+        Optional<Result> run(Request request);
+    }
+
+    private volatile Elsewhere elsewhere = Elsewhere.NONE;
+
     public RoomModeration(RoomRegistry rooms, LiveService live, Duration rejoinBlock, Clock clock) {
         this.rooms = rooms;
         this.live = live;
@@ -35,12 +61,29 @@ public final class RoomModeration {
         this.clock = clock;
     }
 
+    /** In a cluster: where a room action goes when the room is not on this node. */
+    public void actElsewhereThrough(Elsewhere elsewhere) {
+        this.elsewhere = elsewhere;
+    }
+
     /**
-     * Removes every member of the room (reason {@code room-dismissed}); it may be entered again at once.
+     * Removes every member of the room (reason {@code room-dismissed}); it may be entered again at once. A room served
+     * by another node of the cluster is dismissed there.
      *
      * @return how many members were removed; empty when the room does not exist
      */
     public OptionalInt dismiss(SdkAppId sdkAppId, RoomRef room) {
+        OptionalInt removed = dismissHere(sdkAppId, room);
+        if (removed.isPresent()) {
+            return removed;
+        }
+        return elsewhere.run(new Request(Action.DISMISS, sdkAppId, room, List.of()))
+                .map(result -> result.found() ? OptionalInt.of(result.removed().size()) : OptionalInt.empty())
+                .orElse(removed);
+    }
+
+    /** {@link #dismiss} of a room on this node only (what another node forwards here). */
+    public OptionalInt dismissHere(SdkAppId sdkAppId, RoomRef room) {
         OptionalInt removed = rooms.dismiss(new RoomKey(sdkAppId, room.key()), LeaveReason.ROOM_DISMISSED);
         if (removed.isPresent()) {
             live.closeRoomStreams(sdkAppId, room, Optional.empty(), "the room was dismissed");
@@ -49,11 +92,23 @@ public final class RoomModeration {
     }
 
     /**
-     * Removes {@code userIds} from the room (reason {@code removed}) and refuses them the room for the rejoin block.
+     * Removes {@code userIds} from the room (reason {@code removed}) and refuses them the room for the rejoin block;
+     * on the node that serves it, in a cluster.
      *
      * @return the userIDs that were members; empty when the room does not exist
      */
     public Optional<List<UserId>> remove(SdkAppId sdkAppId, RoomRef room, List<UserId> userIds) {
+        Optional<List<UserId>> removed = removeHere(sdkAppId, room, userIds);
+        if (removed.isPresent()) {
+            return removed;
+        }
+        return elsewhere.run(new Request(Action.REMOVE, sdkAppId, room, userIds))
+                .flatMap(result -> result.found() ? Optional.of(result.removed()) : Optional.empty())
+                .or(() -> removed);
+    }
+
+    /** {@link #remove} in a room on this node only (what another node forwards here). */
+    public Optional<List<UserId>> removeHere(SdkAppId sdkAppId, RoomRef room, List<UserId> userIds) {
         Optional<List<UserId>> removed = rooms.remove(new RoomKey(sdkAppId, room.key()), userIds,
                 LeaveReason.REMOVED, clock.instant().plus(rejoinBlock));
         if (removed.isPresent()) {

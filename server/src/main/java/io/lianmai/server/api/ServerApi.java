@@ -23,10 +23,17 @@ import java.util.List;
 public final class ServerApi {
     private final RestApiRoutes restApi;
     private final CloudApiRoutes cloudApi;
+    private final RoomModeration moderation;
 
-    private ServerApi(RestApiRoutes restApi, CloudApiRoutes cloudApi) {
+    private ServerApi(RestApiRoutes restApi, CloudApiRoutes cloudApi, RoomModeration moderation) {
         this.restApi = restApi;
         this.cloudApi = cloudApi;
+        this.moderation = moderation;
+    }
+
+    /** The room actions ({@code DismissRoom}, {@code RemoveUser}), for a cluster to forward and receive them. */
+    public RoomModeration moderation() {
+        return moderation;
     }
 
     /**
@@ -40,13 +47,14 @@ public final class ServerApi {
             CloudRecordings recordings, Clock clock) {
         AddressRateLimit addressRate = new AddressRateLimit(config.requestsPerSecondPerIp(), config.burstPerIp(),
                 trackedAddresses, clock);
-        RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, addressRate, live, media,
-                new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock), callbacks,
+        RoomModeration moderation = new RoomModeration(rooms, live, config.removedUserRejoinBlock(), clock);
+        RestApiRoutes restApi = RestApiRoutes.standard(vertx, authenticator, addressRate, live, media, moderation,
+                callbacks,
                 java.util.stream.Stream.of(consoleActions(media, rooms, apps, callbackTargets, clock),
                         historyActions(history, clock), recordingActions(recordings))
                         .flatMap(List::stream).toList());
         return new ServerApi(restApi, new CloudApiRoutes(vertx, restApi, credentials, addressRate, apps,
-                config.requestsPerSecond(), clock));
+                config.requestsPerSecond(), clock), moderation);
     }
 
     /**

@@ -183,11 +183,74 @@ class ClusterEntryIT {
             }
             assertThat(admitted).isEqualTo(MAX_MEMBERS);
             assertThat(full).isEqualTo(2 * MAX_MEMBERS);
+
+            // The server API on a node that does not serve the room acts on it there: RemoveUser kicks a member,
+            // DismissRoom the rest; a room nobody serves is RoomNotExist on any node.
+            String host = cluster.get("lianmai:room:" + cluster.sdkAppId() + ":s:crowded");
+            ChildServer elsewhere = nodes.stream().filter(node -> !host.equals(nodeId(cluster, node))).findFirst()
+                    .orElseThrow();
+            List<String> users = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).get().path("ok").asBoolean()) {
+                    users.add("crowd" + i);
+                }
+            }
+            JsonNode removed = api(cluster, elsewhere, "RemoveUserByStrRoomId", JSON.createObjectNode()
+                    .put("SdkAppId", cluster.sdkAppId()).put("RoomId", "crowded")
+                    .set("UserIds", JSON.createArrayNode().add(users.get(0))));
+            assertThat(removed.has("Error")).as(removed.toString()).isFalse();
+            JsonNode dismissed = api(cluster, elsewhere, "DismissRoomByStrRoomId", JSON.createObjectNode()
+                    .put("SdkAppId", cluster.sdkAppId()).put("RoomId", "crowded"));
+            assertThat(dismissed.has("Error")).as(dismissed.toString()).isFalse();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (kicked(clients) < MAX_MEMBERS) {
+                assertThat(System.nanoTime()).as("%d members kicked through another node", MAX_MEMBERS)
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            JsonNode missing = api(cluster, elsewhere, "DismissRoomByStrRoomId", JSON.createObjectNode()
+                    .put("SdkAppId", cluster.sdkAppId()).put("RoomId", "nobody-here"));
+            assertThat(missing.path("Error").path("Code").asText()).isEqualTo("FailedOperation.RoomNotExist");
         } finally {
             synchronized (clients) {
                 clients.forEach(SignalClient::close);
             }
         }
+    }
+
+    /** How many of {@code clients} were told {@code kicked}. */
+    private static long kicked(List<SignalClient> clients) {
+        synchronized (clients) {
+            return clients.stream().filter(client -> client.events().stream()
+                    .anyMatch(event -> event.path("event").asText().equals("kicked"))).count();
+        }
+    }
+
+    /** The node id of {@code node}, from the registry. */
+    private static String nodeId(ClusterHarness cluster, ChildServer node) {
+        for (String id : List.of("node1", "node2", "node3")) {
+            try {
+                String entry = cluster.get("lianmai:node:" + id);
+                if (entry != null && entry.contains(":" + node.httpPort() + "/")) {
+                    return id;
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no node listens on " + node.httpPort());
+    }
+
+    /** {@code POST /api/v1/{action}} on {@code node} as the app's administrator; the {@code Response} object. */
+    private static JsonNode api(ClusterHarness cluster, ChildServer node, String action, ObjectNode body)
+            throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + node.httpPort() + "/api/v1/" + action)).header("content-type",
+                "application/json").header("authorization", "Bearer " + cluster.userSig("administrator"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JSON.readTree(response.body()).path("Response");
     }
 
     private static HttpRequest sdpPost(URI uri, String userSig, String offer) {

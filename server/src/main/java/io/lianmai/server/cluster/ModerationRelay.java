@@ -1,0 +1,159 @@
+package io.lianmai.server.cluster;
+
+import io.lianmai.common.RoomRef;
+import io.lianmai.common.SdkAppId;
+import io.lianmai.common.UserId;
+import io.lianmai.room.RoomKey;
+import io.lianmai.server.api.RoomModeration;
+import io.lianmai.server.http.RequestBodies;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server API's room actions ({@code DismissRoom}, {@code RemoveUser} and their string-room twins) across a
+ * cluster (docs/cluster.md): a node asked about a room another node serves sends the action there, signed with the
+ * node secret ({@link NodeRequestSigner}), as {@code POST /internal/v1/moderate}; that node runs it on its own room.
+ * The caller was authenticated by the first node (its API credential or administrator UserSig); the second trusts
+ * the node signature only.
+ */
+public final class ModerationRelay implements RoomModeration.Elsewhere {
+    static final String PATH = "/internal/v1/moderate";
+    private static final Logger LOG = LoggerFactory.getLogger(ModerationRelay.class);
+    private static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final long TIMEOUT_MILLIS = 5_000;
+
+    private final Vertx vertx;
+    private final ClusterService cluster;
+    private final NodeRequestSigner signer;
+    private final RoomModeration moderation;
+    private final HttpClient http;
+
+    public ModerationRelay(Vertx vertx, ClusterService cluster, NodeRequestSigner signer, RoomModeration moderation) {
+        this.vertx = vertx;
+        this.cluster = cluster;
+        this.signer = signer;
+        this.moderation = moderation;
+        this.http = vertx.createHttpClient();
+    }
+
+    /** Adds {@code POST /internal/v1/moderate} to {@code router}. */
+    public void mount(Router router) {
+        RequestBodies.read(router.post(PATH), MAX_BODY_BYTES);
+        router.post(PATH).handler(this::receive);
+    }
+
+    // ---- the node that asks ----
+
+    @Override
+    public Optional<RoomModeration.Result> run(RoomModeration.Request request) {
+        RoomKey room = new RoomKey(request.sdkAppId(), request.room().key());
+        Optional<ClusterNode> owner = await(cluster.locate(room), "where room " + room.roomKey() + " is served");
+        if (owner.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonObject body = new JsonObject().put("action", request.action().name())
+                .put("sdkAppId", request.sdkAppId().value()).put("roomKey", request.room().key())
+                .put("userIds", new JsonArray(request.userIds().stream().map(UserId::value).toList()));
+        byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(URI.create(owner.get().internalUrl()).resolve(PATH).toString())
+                .setTimeout(TIMEOUT_MILLIS).putHeader("content-type", "application/json");
+        signer.sign("POST", PATH, bytes).forEach(options::putHeader);
+        JsonObject answer = await(http.request(options).compose(sent -> sent.send(Buffer.buffer(bytes)))
+                .compose(response -> response.body().map(content -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("node " + owner.get().id() + " answered "
+                                + response.statusCode() + ": " + content);
+                    }
+                    return new JsonObject(content);
+                })), request.action() + " on node " + owner.get().id());
+        List<UserId> removed = new ArrayList<>();
+        for (Object each : answer.getJsonArray("removed", new JsonArray())) {
+            removed.add(UserId.parse(String.valueOf(each)));
+        }
+        return Optional.of(new RoomModeration.Result(answer.getBoolean("found", false), removed));
+    }
+
+    private static <T> T await(Future<T> future, String what) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted asking " + what, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot ask " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- the node that serves the room ----
+
+    private void receive(RoutingContext context) {
+        byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
+        NodeRequestSigner.Verdict verdict = signer.verify("POST", context.request().uri(),
+                context.request().getHeader(NodeRequestSigner.NODE_HEADER),
+                context.request().getHeader(NodeRequestSigner.TIMESTAMP_HEADER),
+                context.request().getHeader(NodeRequestSigner.SIGNATURE_HEADER), body);
+        if (!verdict.accepted()) {
+            LOG.warn("refused a room action from {}: {}", context.request().remoteAddress(), verdict.reason());
+            reply(context, 401, new JsonObject().put("error", verdict.reason()));
+            return;
+        }
+        RoomModeration.Request request;
+        try {
+            JsonObject json = new JsonObject(new String(body, StandardCharsets.UTF_8));
+            List<UserId> users = new ArrayList<>();
+            for (Object each : json.getJsonArray("userIds", new JsonArray())) {
+                users.add(UserId.parse(String.valueOf(each)));
+            }
+            request = new RoomModeration.Request(RoomModeration.Action.valueOf(json.getString("action")),
+                    SdkAppId.parse(String.valueOf(json.getValue("sdkAppId"))),
+                    RoomRef.parseKey(json.getString("roomKey")), users);
+        } catch (DecodeException | ClassCastException | IllegalArgumentException | NullPointerException e) {
+            reply(context, 400, new JsonObject().put("error", "a room action is {action: DISMISS|REMOVE, sdkAppId, "
+                    + "roomKey, userIds}: " + e.getMessage()));
+            return;
+        }
+        vertx.executeBlocking(() -> runHere(request), false).onComplete(result -> {
+            if (result.failed()) {
+                LOG.warn("room action {} forwarded by node {} failed", request.action(),
+                        verdict.node().orElse("?"), result.cause());
+                reply(context, 500, new JsonObject().put("error", "the room action failed on this node"));
+                return;
+            }
+            reply(context, 200, result.result());
+        });
+    }
+
+    private JsonObject runHere(RoomModeration.Request request) {
+        if (request.action() == RoomModeration.Action.DISMISS) {
+            OptionalInt removed = moderation.dismissHere(request.sdkAppId(), request.room());
+            return new JsonObject().put("found", removed.isPresent()).put("removed", new JsonArray());
+        }
+        Optional<List<UserId>> removed = moderation.removeHere(request.sdkAppId(), request.room(),
+                request.userIds());
+        return new JsonObject().put("found", removed.isPresent()).put("removed",
+                new JsonArray(removed.orElse(List.of()).stream().map(UserId::value).toList()));
+    }
+
+    private static void reply(RoutingContext context, int status, JsonObject body) {
+        context.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+}
