@@ -183,7 +183,7 @@ public final class LianmaiServer implements AutoCloseable {
             HttpFrontDoor[] doorRef = new HttpFrontDoor[1];
             java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger();
             if (config.cluster().enabled()) {
-                cluster = new ClusterService(vertx, RedisCluster.connect(vertx, config.cluster()),
+                cluster = new ClusterService(vertx, RedisCluster.connect(vertx, config.cluster()), rooms,
                         new NodeLoad(config, media, rooms, live, boundPort::get)::snapshot,
                         (targets, reason) -> moveAway(doorRef[0], rooms, targets, reason));
                 rooms.addObserver(cluster);
@@ -213,6 +213,10 @@ public final class LianmaiServer implements AutoCloseable {
             }
             RemoteMembers remoteMembers = new RemoteMembers(vertx, rooms, media, nodeSigner, config.relay().idle(),
                     clock);
+            if (cluster != null) {
+                // A live room's audience may stay on this node, its anchors relayed from the room's node.
+                cluster.showRemoteMembersWith(remoteMembers);
+            }
             NodeMetrics metrics = new NodeMetrics(media, rooms, live, frontDoor);
             MetricsEndpoint metricsEndpoint = new MetricsEndpoint(vertx, metrics, config.metrics());
             frontDoor.mount(metricsEndpoint::mount);

@@ -1,5 +1,6 @@
 package io.lianmai.server.callback;
 
+import io.lianmai.room.LocalMembersOnly;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.CallbacksConfig;
 import io.lianmai.store.AppLookup;
@@ -54,7 +55,8 @@ public final class CallbackService implements AutoCloseable {
         CallbackSender sender = new CallbackSender(config, outbox, apps,
                 new CallbackTargetPolicy(config.allowPrivateTargets()), clock);
         OutboxWriter writer = new OutboxWriter(outbox, apps, config.queueSize(), sender::wake);
-        rooms.addObserver(new CallbackRecorder(writer));
+        // Members shown here from another node are reported by their own node (docs/cluster.md).
+        rooms.addObserver(LocalMembersOnly.of(new CallbackRecorder(writer)));
         sender.start();
         return new CallbackService(outbox, writer, sender);
     }

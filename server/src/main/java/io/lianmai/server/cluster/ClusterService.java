@@ -1,12 +1,29 @@
 package io.lianmai.server.cluster;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
+import io.lianmai.room.ClientKind;
+import io.lianmai.room.LeaveReason;
+import io.lianmai.room.MemberInfo;
+import io.lianmai.room.Role;
+import io.lianmai.room.Room;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomObserver;
+import io.lianmai.room.RoomRegistry;
+import io.lianmai.room.Scene;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +50,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterService implements RoomPlacement, RoomObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterService.class);
+    /** How often live rooms' anchors are published, and edges read them: the delay of a change at an edge. */
+    static final long EDGE_SYNC_MILLIS = 250;
+    /** An edge room with no member of its own for this long stops showing the anchors. */
+    private static final long EDGE_IDLE_MILLIS = 3000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Moves the members of rooms to other nodes: tells their clients where to go and takes them out here. */
     @FunctionalInterface
@@ -46,7 +68,15 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private final String selfId;
     private final Supplier<ClusterNode> load;
     private final Mover mover;
+    private final RoomRegistry rooms;
+    private final Context edgeContext;
     private final Set<RoomKey> localRooms = ConcurrentHashMap.newKeySet();
+    /** Live rooms served here whose anchors changed since they were last published for edges. */
+    private final Set<RoomKey> liveChanged = ConcurrentHashMap.newKeySet();
+    /** Rooms this node is an edge of (their anchors on another node); state touched on {@link #edgeContext} only. */
+    private final Map<RoomKey, Edge> edges = new ConcurrentHashMap<>();
+    private volatile RemoteMembers remote;
+    private long edgeTimer = -1;
     private final AtomicBoolean beating = new AtomicBoolean();
     private volatile List<ClusterNode> nodes = List.of();
     private volatile ClusterNode self;
@@ -57,9 +87,12 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     /**
      * @param load this node's entry with its load now (called on a worker thread every heartbeat; may block briefly)
      */
-    public ClusterService(Vertx vertx, RedisCluster redis, Supplier<ClusterNode> load, Mover mover) {
+    public ClusterService(Vertx vertx, RedisCluster redis, RoomRegistry rooms, Supplier<ClusterNode> load,
+            Mover mover) {
         this.vertx = vertx;
         this.redis = redis;
+        this.rooms = rooms;
+        this.edgeContext = vertx.getOrCreateContext();
         this.selfId = redis.config().nodeId();
         this.load = load;
         this.mover = mover;
@@ -73,6 +106,10 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         Future<Void> first = redis.undrain(selfId).<Void>mapEmpty().recover(ignored -> Future.succeededFuture())
                 .compose(ignored -> beat());
         timer = vertx.setPeriodic(redis.config().heartbeat().toMillis(), id -> beat());
+        edgeTimer = vertx.setPeriodic(EDGE_SYNC_MILLIS, id -> edgeContext.runOnContext(v -> {
+            publishLiveRooms();
+            edges.values().forEach(this::refreshEdge);
+        }));
         return first.recover(failure -> {
             LOG.warn("cluster: Redis does not answer yet ({}); serving local rooms and retrying every {} ms",
                     failure.toString(), redis.config().heartbeat().toMillis());
@@ -120,7 +157,12 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             return Future.succeededFuture(Optional.empty());
         }
         return redis.place(room, candidate().id())
-                .compose(this::nodeUnlessSelf)
+                .compose(owner -> {
+                    if (owner.equals(selfId) && edges.containsKey(room)) {
+                        promote(room);
+                    }
+                    return nodeUnlessSelf(owner);
+                })
                 .recover(failure -> {
                     if (localRooms.contains(room)) {
                         return Future.succeededFuture(Optional.empty());
@@ -143,6 +185,19 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 .compose(owner -> owner.isPresent() ? nodeUnlessSelf(owner.get()) : Future.succeededFuture(
                         Optional.<ClusterNode>empty()))
                 .recover(failure -> Future.succeededFuture(Optional.empty()));
+    }
+
+    /** This node now serves a room it was an edge of (its node died or left): its anchors will enter here. */
+    private void promote(RoomKey room) {
+        edgeContext.runOnContext(v -> {
+            Edge edge = edges.remove(room);
+            if (edge != null) {
+                edge.shown.keySet().forEach(user -> remote.hide(room, user, LeaveReason.LEAVE));
+                edge.shown.clear();
+                localRooms.add(room);
+                liveChanged.add(room);
+            }
+        });
     }
 
     /** The node a new room goes to: the live, undrained node with the fewest members; this one on a tie. */
@@ -198,13 +253,216 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
 
     @Override
     public void onRoomCreated(RoomKey room, UserId creator, Instant at) {
-        localRooms.add(room);
+        if (!edges.containsKey(room)) {
+            localRooms.add(room);
+            liveChanged.add(room);
+        }
     }
 
     @Override
     public void onRoomDismissed(RoomKey room, Instant at) {
         // Not released in Redis: the key expires unless a new member brings the room back here first.
-        localRooms.remove(room);
+        if (localRooms.remove(room)) {
+            liveChanged.add(room);
+        }
+        edges.remove(room);
+    }
+
+    @Override
+    public void onMemberEntered(RoomKey room, UserId userId, Role role, ClientKind kind, Instant at) {
+        memberChanged(room, kind, +1);
+    }
+
+    @Override
+    public void onMemberLeft(RoomKey room, UserId userId, Role role, ClientKind kind, LeaveReason reason,
+            Instant at) {
+        memberChanged(room, kind, -1);
+    }
+
+    @Override
+    public void onMemberRoleSwitched(RoomKey room, UserId userId, Role role, Instant at) {
+        liveChanged.add(room);
+    }
+
+    @Override
+    public void onTracksChanged(RoomKey room, UserId userId, StreamType type, RoomObserver.Tracks before, RoomObserver.Tracks after,
+            Instant at) {
+        liveChanged.add(room);
+    }
+
+    private void memberChanged(RoomKey room, ClientKind kind, int delta) {
+        Edge edge = edges.get(room);
+        if (edge == null) {
+            liveChanged.add(room);
+        } else if (kind != ClientKind.REMOTE) {
+            edgeContext.runOnContext(v -> {
+                edge.ownMembers += delta;
+                edge.lastOwnActivity = System.nanoTime();
+            });
+        }
+    }
+
+    // ---- live rooms: anchors published by the serving node, shown by edges ----
+
+    /** Where edges get their relays: this node's {@link RemoteMembers} (wired once the server has one). */
+    public void showRemoteMembersWith(RemoteMembers remote) {
+        this.remote = remote;
+    }
+
+    @Override
+    public boolean isEdge(RoomKey room) {
+        return edges.containsKey(room);
+    }
+
+    @Override
+    public Future<Boolean> serveAudienceHere(RoomKey room, ClusterNode home) {
+        if (!redis.config().edgeAudience() || remote == null) {
+            return Future.succeededFuture(false);
+        }
+        return redis.readLive(room).compose(json -> {
+            if (json.isEmpty()) {
+                return Future.succeededFuture(false); // not a live room, or not published yet: go to its node
+            }
+            Promise<Boolean> shown = Promise.promise();
+            edgeContext.runOnContext(v -> {
+                Edge edge = edges.computeIfAbsent(room, Edge::new);
+                edge.lastOwnActivity = System.nanoTime();
+                sync(edge, json).onComplete(result -> shown.complete(true));
+            });
+            return shown.future();
+        }).recover(failure -> Future.succeededFuture(false));
+    }
+
+    /** On the edge context: publishes the anchors of live rooms served here whose anchors changed. */
+    private void publishLiveRooms() {
+        if (liveChanged.isEmpty()) {
+            return;
+        }
+        List<RoomKey> changed = List.copyOf(liveChanged);
+        liveChanged.removeAll(changed);
+        for (RoomKey key : changed) {
+            if (edges.containsKey(key)) {
+                continue;
+            }
+            Optional<Room> room = localRooms.contains(key) ? rooms.find(key) : Optional.empty();
+            String json = room.filter(each -> each.scene() == Scene.LIVE).map(this::liveJson).orElse(null);
+            if (json == null && room.isPresent()) {
+                continue; // an rtc room: no audience to serve elsewhere
+            }
+            redis.publishLive(key, json).onFailure(failure -> liveChanged.add(key));
+        }
+    }
+
+    /** {@code {"node": id, "anchors": [{"userId", "main": {"audio", "video"}, "aux": {"video"}}]}}. */
+    private String liveJson(Room room) {
+        ObjectNode json = JSON.createObjectNode().put("node", selfId);
+        ArrayNode anchors = json.putArray("anchors");
+        for (MemberInfo member : room.members()) {
+            if (member.role() != Role.ANCHOR) {
+                continue;
+            }
+            ObjectNode anchor = anchors.addObject().put("userId", member.userId().value());
+            member.main().ifPresent(main -> anchor.putObject("main").put("audio", main.audio())
+                    .put("video", main.video()));
+            member.aux().ifPresent(aux -> anchor.putObject("aux").put("video", aux.video()));
+        }
+        return json.toString();
+    }
+
+    /** On the edge context: reads the room's anchors again, or stops showing them once nobody here needs them. */
+    private void refreshEdge(Edge edge) {
+        if (edge.syncing) {
+            return;
+        }
+        if (edge.ownMembers <= 0 && System.nanoTime() - edge.lastOwnActivity > EDGE_IDLE_MILLIS * 1_000_000) {
+            edges.remove(edge.room);
+            edge.shown.keySet().forEach(user -> remote.hide(edge.room, user, LeaveReason.LEAVE));
+            edge.shown.clear();
+            return;
+        }
+        edge.syncing = true;
+        redis.readLive(edge.room).onComplete(read -> edgeContext.runOnContext(v -> {
+            if (read.failed()) {
+                edge.syncing = false; // Redis away: keep showing what we show
+                return;
+            }
+            sync(edge, read.result()).onComplete(done -> edge.syncing = false);
+        }));
+    }
+
+    /** On the edge context: shows the anchors {@code json} lists from its node, hides those it does not. */
+    private Future<Void> sync(Edge edge, Optional<String> json) {
+        Map<UserId, List<RemoteMembers.RemotePublication>> wanted = new LinkedHashMap<>();
+        Optional<ClusterNode> home = Optional.empty();
+        if (json.isPresent()) {
+            try {
+                JsonNode tree = JSON.readTree(json.get());
+                String node = tree.path("node").asText();
+                home = nodeOf(node, nodes).or(() -> node.equals(selfId) ? Optional.empty() : Optional.empty());
+                for (JsonNode anchor : tree.path("anchors")) {
+                    List<RemoteMembers.RemotePublication> publications = new ArrayList<>();
+                    if (anchor.has("main")) {
+                        publications.add(new RemoteMembers.RemotePublication(StreamType.MAIN,
+                                anchor.path("main").path("audio").asBoolean(),
+                                anchor.path("main").path("video").asBoolean()));
+                    }
+                    if (anchor.has("aux")) {
+                        publications.add(new RemoteMembers.RemotePublication(StreamType.AUX, false,
+                                anchor.path("aux").path("video").asBoolean()));
+                    }
+                    wanted.put(UserId.parse(anchor.path("userId").asText()), publications);
+                }
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                LOG.warn("cluster: ignoring malformed anchors of room {} in Redis: {}", edge.room, e.getMessage());
+                return Future.succeededFuture();
+            }
+        }
+        if (home.isEmpty()) {
+            wanted.clear(); // its node is gone (or unknown yet): show nobody until a live node publishes again
+        }
+        List<Future<Void>> changes = new ArrayList<>();
+        String source = home.map(ClusterNode::internalUrl).orElse("");
+        boolean moved = !source.equals(edge.source);
+        for (UserId user : List.copyOf(edge.shown.keySet())) {
+            List<RemoteMembers.RemotePublication> now = wanted.get(user);
+            if (moved || now == null || !now.containsAll(edge.shown.get(user))) {
+                edge.shown.remove(user);
+                changes.add(Future.fromCompletionStage(remote.hide(edge.room, user, LeaveReason.LEAVE)));
+            }
+        }
+        Future<Void> hidden = Future.join(changes).mapEmpty();
+        edge.source = source;
+        return hidden.transform(ignored -> {
+            List<Future<Void>> shows = new ArrayList<>();
+            for (Map.Entry<UserId, List<RemoteMembers.RemotePublication>> anchor : wanted.entrySet()) {
+                List<RemoteMembers.RemotePublication> before = edge.shown.get(anchor.getKey());
+                if (before == null || !before.containsAll(anchor.getValue())) {
+                    edge.shown.put(anchor.getKey(), anchor.getValue());
+                    shows.add(Future.fromCompletionStage(remote.show(edge.room, anchor.getKey(), Role.ANCHOR,
+                            Scene.LIVE, URI.create(source), anchor.getValue())).recover(failure -> {
+                                LOG.info("cluster: cannot show {} of room {} from {} yet: {}", anchor.getKey(),
+                                        edge.room, source, failure.getMessage());
+                                edge.shown.remove(anchor.getKey());
+                                return Future.succeededFuture();
+                            }));
+                }
+            }
+            return Future.join(shows).mapEmpty();
+        });
+    }
+
+    /** A room this node is an edge of: what it shows of the room's anchors, and its own members. */
+    private static final class Edge {
+        final RoomKey room;
+        final Map<UserId, List<RemoteMembers.RemotePublication>> shown = new LinkedHashMap<>();
+        String source = "";
+        int ownMembers;
+        long lastOwnActivity = System.nanoTime();
+        boolean syncing;
+
+        Edge(RoomKey room) {
+            this.room = room;
+        }
     }
 
     // ---- heartbeat ----
@@ -227,6 +485,8 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                                 LOG.info("cluster: Redis answers again; {} node(s) registered", fresh.size());
                             }
                             giveUp(lost, fresh);
+                            // Live rooms' anchors are published again each heartbeat: their key's TTL renewed.
+                            liveChanged.addAll(localRooms);
                             if (!drainAsked && draining) {
                                 draining = false;
                                 LOG.info("cluster: drain withdrawn: taking new rooms again");
@@ -312,6 +572,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     public void close() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        if (edgeTimer >= 0) {
+            vertx.cancelTimer(edgeTimer);
         }
         try {
             RedisCluster.await(redis.leave(selfId));

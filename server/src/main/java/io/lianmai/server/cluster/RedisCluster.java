@@ -230,6 +230,26 @@ public final class RedisCluster implements AutoCloseable {
                 .arg(roomTtlMillis())).map(response -> response.toInteger() == 1);
     }
 
+    /** The Redis key of a live room's anchors as its serving node publishes them for edges. */
+    static String liveKey(RoomKey room) {
+        return PREFIX + "live:" + room.sdkAppId().value() + ":" + room.roomKey();
+    }
+
+    /** Publishes {@code room}'s anchors (JSON) for edge nodes, or removes them ({@code json} null). */
+    Future<Void> publishLive(RoomKey room, String json) {
+        if (json == null) {
+            return send(Request.cmd(Command.DEL).arg(liveKey(room))).mapEmpty();
+        }
+        return send(Request.cmd(Command.SET).arg(liveKey(room)).arg(json).arg("PX").arg(roomTtlMillis()))
+                .mapEmpty();
+    }
+
+    /** What the node serving {@code room} published of its anchors, if anything. */
+    Future<Optional<String>> readLive(RoomKey room) {
+        return send(Request.cmd(Command.GET).arg(liveKey(room))).map(response -> Optional.ofNullable(response)
+                .map(Response::toString));
+    }
+
     /** Forgets that {@code selfId} serves {@code room} (its last member left). */
     Future<Void> release(RoomKey room, String selfId) {
         return send(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(roomKey(room)).arg(selfId)).mapEmpty();

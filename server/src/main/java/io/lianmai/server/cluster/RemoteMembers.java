@@ -119,12 +119,21 @@ public final class RemoteMembers implements AutoCloseable {
      */
     public CompletionStage<Void> show(RoomKey room, UserId user, Role role, URI source,
             List<RemotePublication> publications) {
+        return show(room, user, role, Scene.RTC, source, publications);
+    }
+
+    /**
+     * As {@link #show(RoomKey, UserId, Role, URI, List)}, creating the room here with {@code scene} when the user is
+     * the first member here (a live room's anchors shown on an edge).
+     */
+    public CompletionStage<Void> show(RoomKey room, UserId user, Role role, Scene scene, URI source,
+            List<RemotePublication> publications) {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             try {
                 Shown member = shown.computeIfAbsent(room, k -> new ConcurrentHashMap<>()).get(user);
                 if (member == null) {
-                    member = enter(room, user, role, source);
+                    member = enter(room, user, role, scene, source);
                 }
                 List<Future<Void>> announced = new ArrayList<>();
                 for (RemotePublication publication : publications) {
@@ -187,8 +196,8 @@ public final class RemoteMembers implements AutoCloseable {
         answerFilter = filter;
     }
 
-    private Shown enter(RoomKey room, UserId user, Role role, URI source) {
-        Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
+    private Shown enter(RoomKey room, UserId user, Role role, Scene requested, URI source) {
+        Scene scene = rooms.find(room).map(Room::scene).orElse(requested);
         Shown member = new Shown(room, user, source);
         member.member = rooms.enter(new EnterRequest(room, scene, user, role, Privileges.all(), member)).member();
         shown.get(room).put(user, member);

@@ -38,4 +38,19 @@ public interface RoomPlacement {
      * Never places the room.
      */
     Future<Optional<ClusterNode>> locate(RoomKey room);
+
+    /**
+     * Whether a live room's audience member who reached this node may stay here while {@code home} serves the room:
+     * this node then shows the room's anchors through relays from {@code home} (docs/cluster.md#live-audience-on-edge-
+     * nodes). Completes once the anchors are shown; false (the member goes to {@code home}) on a single node, for an
+     * rtc room, or when edges are off.
+     */
+    default Future<Boolean> serveAudienceHere(RoomKey room, ClusterNode home) {
+        return Future.succeededFuture(false);
+    }
+
+    /** Whether this node serves {@code room} only as an edge (its anchors are on another node). */
+    default boolean isEdge(RoomKey room) {
+        return false;
+    }
 }

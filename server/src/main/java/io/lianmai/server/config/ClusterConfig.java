@@ -16,9 +16,11 @@ import java.util.Optional;
  *                      {@code http://{first media.publicIp}:{bound http port}/} (see {@link #internalUrl(Optional, String, int)})
  * @param heartbeat     how often this node renews its registry entry and load
  * @param nodeTtl       how long an entry lives without a heartbeat: a node killed is forgotten after it
+ * @param edgeAudience  whether a live room's audience stays on the node it reached, playing the anchors through
+ *                      relays from the room's node, instead of going there
  */
 public record ClusterConfig(Optional<URI> redis, String nodeId, byte[] secret, Optional<URI> internalUrl, Duration heartbeat,
-                            Duration nodeTtl) {
+                            Duration nodeTtl, boolean edgeAudience) {
     /** Node ids are used in Redis keys and URLs. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
 

@@ -345,6 +345,9 @@ public enum ConfigKey {
     CLUSTER_INTERNAL_URL("cluster.internalUrl", "", false,
             "Base URL other nodes reach this node's HTTP port at. Empty: http.publicUrl, or "
                     + "http://{first media.publicIp}:{http.port}/."),
+    CLUSTER_EDGE_AUDIENCE("cluster.edgeAudience", "true", false,
+            "Audience members of a live room stay on the node they reach (an edge) and play the anchors through one "
+                    + "relay per stream from the room's node; false: they go to the room's node like everyone."),
     CLUSTER_HEARTBEAT_MILLIS("cluster.heartbeatMillis", "1000", false,
             "How often a node renews its registry entry and load in Redis."),
     CLUSTER_NODE_TTL_MILLIS("cluster.nodeTtlMillis", "4000", false,

@@ -405,7 +405,8 @@ public final class ConfigLoader {
                         + "cluster.heartbeatMillis (" + heartbeat.toMillis() + " ms)");
             }
         }
-        return new ClusterConfig(redis, nodeId, secret, internalUrl, heartbeat, ttl);
+        return new ClusterConfig(redis, nodeId, secret, internalUrl, heartbeat, ttl,
+                bool(settings, ConfigKey.CLUSTER_EDGE_AUDIENCE));
     }
 
     /** The host name and HTTP port: unique among nodes on one machine as long as their ports differ. */

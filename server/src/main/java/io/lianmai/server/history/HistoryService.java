@@ -1,6 +1,7 @@
 package io.lianmai.server.history;
 
 import io.lianmai.media.MediaPlane;
+import io.lianmai.room.LocalMembersOnly;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.HistoryConfig;
 import io.lianmai.server.db.QueuedWriter;
@@ -48,7 +49,8 @@ public final class HistoryService implements AutoCloseable {
         this.writer = new QueuedWriter<>("history", QUEUE_SIZE, BATCH, history::apply);
         this.recorder = new HistoryRecorder(writer);
         this.sampler = new QualitySampler(media, rooms, recorder, writer, clock);
-        rooms.addObserver(recorder);
+        // Members shown here from another node are recorded by their own node (docs/cluster.md).
+        rooms.addObserver(LocalMembersOnly.of(recorder));
         if (schedule) {
             scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread t = new Thread(runnable, "lianmai-history");

@@ -355,10 +355,23 @@ final class SignallingConnection {
         RoomKey key = new RoomKey(sdkAppId, room.key());
         // In a cluster the room may be served by another node: the client is sent there (docs/cluster.md).
         return onContext(placement.placeForEntry(key)).compose(elsewhere -> {
-            if (elsewhere.isPresent()) {
-                return Future.succeededFuture(codec.object()
-                        .put("moveTo", elsewhere.get().webSocketUrl()));
+            if (elsewhere.isEmpty()) {
+                return admit(key, scene, user, role, privileges, sdkAppId, userId);
             }
+            ObjectNode moveTo = codec.object().put("moveTo", elsewhere.get().webSocketUrl());
+            if (scene != Scene.LIVE || role != Role.AUDIENCE) {
+                return Future.succeededFuture(moveTo);
+            }
+            // A live room's audience may stay here, an edge showing the anchors through relays (docs/cluster.md).
+            return onContext(placement.serveAudienceHere(key, elsewhere.get())).compose(edge -> edge
+                    ? admit(key, scene, user, role, privileges, sdkAppId, userId) : Future.succeededFuture(moveTo));
+        });
+    }
+
+    /** Enters the room on this node: the admission ticket, then the registry. */
+    private Future<ObjectNode> admit(RoomKey key, Scene scene, UserId user, Role role, Privileges privileges,
+            SdkAppId sdkAppId, String userId) {
+        {
             Future<ObjectNode> stillFree = requireNotJoined();
             if (stillFree != null) {
                 return stillFree;
@@ -373,7 +386,7 @@ final class SignallingConnection {
                 ticket.release();
                 throw e;
             }
-        });
+        }
     }
 
     /** {@code future} completed on this socket's context (at once when it already is complete). */
@@ -441,6 +454,12 @@ final class SignallingConnection {
         Role role = Role.fromWire(name).orElseThrow(() -> new ProtocolException(request.id(),
                 "switchRole: data.role must be \"anchor\" or \"audience\""));
         Member current = requireMember();
+        if (role == Role.ANCHOR && placement.isEdge(current.room().key())) {
+            // This node only shows the room's anchors (an edge): anchors are served by the room's node.
+            return fail(TrtcErrorCode.FAILED, "this node serves only the audience of room "
+                    + current.room().key().roomKey() + ": leave and enter again as an anchor (the room's node "
+                    + "takes anchors)");
+        }
         current.room().switchRole(current, role).forEach(media::end);
         return Future.succeededFuture(codec.object());
     }

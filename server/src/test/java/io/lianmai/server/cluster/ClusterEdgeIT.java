@@ -1,0 +1,112 @@
+package io.lianmai.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.server.callback.ChildServer;
+import io.lianmai.server.signal.SignalClient;
+import io.lianmai.testkit.LibWebRtcPeer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A live room's audience on an edge node (docs/cluster.md#live-audience-on-edge-nodes), with two node processes,
+ * a real Redis and PostgreSQL: the anchor publishes (libwebrtc) on the room's node; two audience members who reach
+ * the other node stay there, see the anchor and its stream in {@code enter}, and decode it; the room's node serves
+ * one relay for both. An audience member on the edge cannot become an anchor there; when the anchor leaves, the
+ * edge's audience sees it leave.
+ */
+class ClusterEdgeIT {
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long ROOM = 7703;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theAudienceOfALiveRoomPlaysItsAnchorThroughOneRelayFromAnEdge() throws Exception {
+        try (ClusterHarness cluster = ClusterHarness.start(dir)) {
+            try {
+                ChildServer home = cluster.node("node1");
+                ChildServer edge = cluster.node("node2");
+                cluster.awaitNodes(2, WAIT);
+                cluster.redis().command("SET", cluster.roomKey(ROOM), "node1", "PX", "120000");
+                try (SignalClient alice = SignalClient.connect(home.signalling());
+                        SignalClient bob = SignalClient.connect(edge.signalling());
+                        SignalClient carol = SignalClient.connect(edge.signalling());
+                        LibWebRtcPeer publisher = LibWebRtcPeer.publisher();
+                        LibWebRtcPeer bobPlayer = LibWebRtcPeer.player();
+                        LibWebRtcPeer carolPlayer = LibWebRtcPeer.player()) {
+                    alice.autoHeartbeat(Duration.ofSeconds(2));
+                    bob.autoHeartbeat(Duration.ofSeconds(2));
+                    carol.autoHeartbeat(Duration.ofSeconds(2));
+                    JsonNode entered = alice.ok("enter", enter(cluster, "alice", "anchor"));
+                    assertThat(entered.has("sessionToken")).as(entered.toString()).isTrue();
+                    JsonNode published = alice.ok("publish", SignalClient.data().put("streamType", "main")
+                            .put("offer", publisher.createOffer()).put("audio", true).put("video", true));
+                    publisher.acceptAnswer(published.path("answer").asText());
+                    publisher.awaitConnected(WAIT);
+                    String live = "lianmai:live:" + cluster.sdkAppId() + ":r" + ROOM;
+                    long deadline = System.nanoTime() + WAIT.toNanos();
+                    while (cluster.get(live) == null || !cluster.get(live).contains("\"main\"")) {
+                        assertThat(System.nanoTime()).as("the anchor published for edges: %s", cluster.get(live))
+                                .isLessThan(deadline);
+                        Thread.sleep(100);
+                    }
+
+                    // Both audience members stay on the edge, see alice and her stream, and decode it.
+                    for (SignalClient member : new SignalClient[] {bob, carol}) {
+                        String name = member == bob ? "bob" : "carol";
+                        JsonNode joined = member.ok("enter", enter(cluster, name, "audience"));
+                        assertThat(joined.has("moveTo")).as("stays on the edge: %s", joined).isFalse();
+                        assertThat(joined.path("members").toString()).contains("\"alice\"").contains("\"main\"");
+                    }
+                    subscribe(bob, bobPlayer);
+                    subscribe(carol, carolPlayer);
+                    bobPlayer.awaitMedia(30, 50, WAIT);
+                    carolPlayer.awaitMedia(30, 50, WAIT);
+                    assertThat(metric(home, "lianmai_media_players")).as("one relay for the edge's two players")
+                            .isEqualTo(1.0);
+                    assertThat(metric(edge, "lianmai_media_players")).isEqualTo(2.0);
+
+                    bob.error("switchRole", SignalClient.data().put("role", "anchor"), -1);
+
+                    alice.ok("leave", SignalClient.data());
+                    bob.awaitEvent("userLeave", "alice");
+                    carol.awaitEvent("userLeave", "alice");
+                }
+            } catch (Throwable failure) {
+                cluster.printLogs();
+                throw failure;
+            }
+        }
+    }
+
+    private static ObjectNode enter(ClusterHarness cluster, String userId, String role) {
+        return JSON.createObjectNode().put("sdkAppID", cluster.sdkAppId()).put("userID", userId)
+                .put("userSig", cluster.userSig(userId)).put("roomID", ROOM).put("scene", "live").put("role", role);
+    }
+
+    private static void subscribe(SignalClient member, LibWebRtcPeer player) {
+        JsonNode answer = member.ok("subscribe", SignalClient.data().put("streamID", "alice_main")
+                .put("offer", player.createOffer()));
+        player.acceptAnswer(answer.path("answer").asText());
+    }
+
+    /** The value of an unlabelled gauge on {@code node}'s /metrics. */
+    private static double metric(ChildServer node, String name) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + node.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(
+                line.substring(name.length() + 1))).findFirst().orElse(-1);
+    }
+}
