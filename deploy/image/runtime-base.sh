@@ -21,7 +21,7 @@ epoch='1970-01-01 00:00:01Z'
 fail() { echo "runtime-base.sh: $*" >&2; exit 1; }
 [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] || fail "builds only on Linux x86-64 (the jar's natives are for it)"
 [ -f "$jar" ] || fail "no server jar at $jar"
-for tool in "$jdk/bin/jlink" "$jdk/bin/jdeps" ldd tar sha256sum unzip; do
+for tool in "$jdk/bin/jlink" "$jdk/bin/jdeps" "$jdk/bin/jar" ldd tar sha256sum; do
   command -v "$tool" > /dev/null || fail "needs $tool"
 done
 
@@ -49,7 +49,8 @@ find "$root/opt/java" -xtype l -print -delete | sed 's/^/runtime-base.sh: remove
 # 2. The shared libraries the runtime and the jar's natives need, from this machine (the one the JDK came from).
 natives="$out/natives"
 mkdir -p "$natives"
-unzip -q -o "$jar" 'org/bytedeco/*/linux-x86_64/*.so*' 'META-INF/native/*.so' -d "$natives"
+mapfile -t entries < <("$jdk/bin/jar" tf "$jar" | grep -E '^(org/bytedeco/[^/]+/linux-x86_64/[^/]+\.so[.0-9]*|META-INF/native/[^/]+\.so)$')
+(cd "$natives" && "$jdk/bin/jar" xf "$jar" "${entries[@]}")
 # FFmpeg's device library (ALSA, PulseAudio, X11 capture) comes with the bundle but is never loaded by the server.
 find "$natives" -name '*avdevice*' -delete
 bundled="$(find "$natives" -name '*.so*' -printf '%f\n' | sort -u)"
