@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lianmai.auth.UserSigSigner;
-import io.lianmai.common.SdkAppId;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.NetworkNamespace;
 import java.io.IOException;
@@ -16,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,7 +182,8 @@ class ContainerImageIT {
                 String checked = run(checkBuilder, Duration.ofSeconds(30));
                 assertThat(checked).contains("200").contains("\"status\":\"ok\"");
 
-                publishRtmpAndCheckFfmpegLoads(namespace, log, rootfs);
+                RtmpProbe.publishAndCheckFfmpegLoads(namespace, log, unpacked.resolve("container.log"),
+                        rootfs.resolve("tmp/javacpp"));
 
                 // The database went into the volume, owned by the image's user.
                 Path database = rootfs.resolve("data/lianmai.mv.db");
@@ -204,46 +200,6 @@ class ContainerImageIT {
                 runtime.waitFor(10, TimeUnit.SECONDS);
             }
         }
-    }
-
-    /**
-     * An RTMP publisher (ffmpeg, in the container's network namespace) enters a room: its AAC is transcoded to Opus
-     * with the FFmpeg natives from the image's jars, which need the image's glibc and libstdc++ and a writable /tmp.
-     */
-    private void publishRtmpAndCheckFfmpegLoads(NetworkNamespace namespace, String banner, Path rootfs)
-            throws Exception {
-        Optional<Path> ffmpeg = ExternalTools.find("/usr/bin/ffmpeg");
-        if (ffmpeg.isEmpty()) {
-            if (ExternalTools.isCi()) {
-                throw new AssertionError("ffmpeg is not installed — CI must install it (see .ci/run)");
-            }
-            System.err.println("SKIPPED: the image's FFmpeg natives: ffmpeg (Debian package ffmpeg) is not installed");
-            return;
-        }
-        long sdkAppId = Long.parseLong(field(banner, "SDKAppID"));
-        String userSig = new UserSigSigner(new SdkAppId(sdkAppId), field(banner, "SecretKey"), Clock.systemUTC())
-                .genUserSig("rtmpuser", 600);
-        String stream = sdkAppId + "_4242_rtmpuser_main";
-        run(new ProcessBuilder(namespace.command(ffmpeg.get().toString(), "-hide_banner", "-loglevel", "error",
-                "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine",
-                "-t", "3", "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline",
-                "-bf", "0", "-g", "30", "-c:a", "aac", "-f", "flv",
-                "rtmp://127.0.0.1:1935/live/" + stream + "?usersig=" + userSig)), Duration.ofSeconds(60));
-
-        String log = Files.readString(unpacked.resolve("container.log"));
-        assertThat(log).contains("RTMP publisher " + stream + " joined room").doesNotContain("cannot be transcoded")
-                .doesNotContain("FFmpeg natives failed");
-        try (var files = Files.walk(rootfs.resolve("tmp/javacpp"))) {
-            assertThat(files.map(file -> file.getFileName().toString()))
-                    .as("FFmpeg's natives unpacked to /tmp/javacpp").contains("libavcodec.so.61", "libjniavcodec.so");
-        }
-    }
-
-    private static String field(String text, String name) {
-        Matcher matcher = Pattern.compile("(?m)^\\s*" + name + "\\s+(\\S+)")
-                .matcher(text);
-        assertThat(matcher.find()).as(name + " in the banner").isTrue();
-        return matcher.group(1);
     }
 
     /**
