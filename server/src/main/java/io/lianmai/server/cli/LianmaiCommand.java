@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Lianmai: a self-hosted, TRTC-compatible real-time audio/video cloud.",
         subcommands = {ServeCommand.class, AppCommand.class, UserSigCommand.class, LiveCommand.class,
                 ApiKeyCommand.class,
-                CallbacksCommand.class, NodeCommand.class,
+                CallbacksCommand.class, NodeCommand.class, HealthCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LianmaiCommand implements Runnable {
     private final CliContext context;
