@@ -28,6 +28,8 @@ final class Joiner implements Signalling {
     private final long timeoutSeconds;
     private final Consumer<String> log;
     private final Map<String, String> userSigs = new ConcurrentHashMap<>();
+    private volatile List<URI> playerBases = List.of();
+    private final java.util.concurrent.atomic.AtomicInteger nextPlayerBase = new java.util.concurrent.atomic.AtomicInteger();
 
     Joiner(ServerTarget target, UserSigSigner signer, HttpClient http, long timeoutSeconds, Consumer<String> log) {
         this.target = target;
@@ -47,10 +49,18 @@ final class Joiner implements Signalling {
         join(peer, "whep", subscription.roomId(), subscription.streamId());
     }
 
+    /** In a cluster: WHEP players go to {@code bases} in turn (edges of the room), publishers to the target. */
+    void playersAt(List<URI> bases) {
+        this.playerBases = List.copyOf(bases);
+    }
+
     /** POSTs {@code peer}'s offer to {@code kind} ({@code whip} or {@code whep}); the answer reaches the peer. */
     void join(SimulatedPeer peer, String kind, long roomId, String streamId) {
         String userSig = userSigs.computeIfAbsent(peer.userId, user -> signer.genUserSig(user, 24 * 3600));
-        URI endpoint = target.baseUrl().resolve(kind + "?sdkAppID=" + target.sdkAppId() + "&roomID=" + roomId
+        List<URI> players = playerBases;
+        URI base = "whep".equals(kind) && !players.isEmpty()
+                ? players.get(Math.floorMod(nextPlayerBase.getAndIncrement(), players.size())) : target.baseUrl();
+        URI endpoint = base.resolve(kind + "?sdkAppID=" + target.sdkAppId() + "&roomID=" + roomId
                 + "&userID=" + encode(peer.userId) + (streamId == null ? "" : "&streamID=" + encode(streamId)));
         HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .timeout(Duration.ofSeconds(timeoutSeconds))
@@ -65,7 +75,8 @@ final class Joiner implements Signalling {
             } else if (response.statusCode() != 201) {
                 peer.fail("POST /" + kind + " answered " + response.statusCode() + ": " + response.body());
             } else {
-                response.headers().firstValue("location").ifPresent(l -> peer.setLocation(endpoint.resolve(l)));
+                // After a cluster's 307, the session lives on the node that answered.
+                response.headers().firstValue("location").ifPresent(l -> peer.setLocation(response.uri().resolve(l)));
                 peer.onAnswer(response.body());
             }
         });

@@ -23,6 +23,11 @@ final class LoadOptions {
             description = "An existing server's base URL (http://host:8800). Default: start one as a child process.")
     String url;
 
+    @Option(names = "--player-url", paramLabel = "URL",
+            description = "A cluster's node for WHEP players (repeatable: players go to each in turn, as edges of the "
+                    + "room; publishers go to --url). Default: --url.")
+    java.util.List<String> playerUrls = new java.util.ArrayList<>();
+
     @Option(names = "--sdkappid", paramLabel = "ID", converter = SdkAppIdConverter.class,
             description = "SDKAppID on the existing server (with --url).")
     SdkAppId sdkAppId;

@@ -148,8 +148,12 @@ final class LoadRun {
                     .withSrtpProfiles(options.srtpProfiles()), dtlsExecutor, Clock.systemUTC());
             // HTTP/1.1 as a browser page's fetch() to a plain-http server: one connection per request in flight.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+                    .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(10)).build();
             signalling = target.signalling(http, shape, this::say);
+            if (signalling instanceof Joiner joiner && !options.playerUrls.isEmpty()) {
+                joiner.playersAt(options.playerUrls.stream().map(url -> URI.create(url.endsWith("/") ? url : url + "/"))
+                        .toList());
+            }
             boolean lianmai = target instanceof ServerTarget;
             SecureRandom random = new SecureRandom();
             long seed = random.nextLong();

@@ -316,11 +316,21 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
 
     @Override
     public Future<Boolean> serveAudienceHere(RoomKey room, ClusterNode home) {
+        return serveHere(room, true);
+    }
+
+    @Override
+    public Future<Boolean> servePlayersHere(RoomKey room, ClusterNode home) {
+        return serveHere(room, false);
+    }
+
+    /** Becomes an edge of {@code room} (for a live room's audience member, or for players of any room). */
+    private Future<Boolean> serveHere(RoomKey room, boolean member) {
         if (!redis.config().edgeAudience() || remote == null) {
             return Future.succeededFuture(false);
         }
         return redis.readLive(room).compose(json -> {
-            if (json.isEmpty()) {
+            if (json.isEmpty() || member && !isLive(json.get())) {
                 return Future.succeededFuture(false); // not a live room, or not published yet: go to its node
             }
             Promise<Boolean> shown = Promise.promise();
@@ -331,6 +341,15 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             });
             return shown.future();
         }).recover(failure -> Future.succeededFuture(false));
+    }
+
+    /** Whether published anchors {@code json} are a live room's (whose audience may stay on edges). */
+    private static boolean isLive(String json) {
+        try {
+            return "live".equals(JSON.readTree(json).path("scene").asText());
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 
     /** On the edge context: publishes the anchors of live rooms served here whose anchors changed. */
@@ -345,17 +364,17 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 continue;
             }
             Optional<Room> room = localRooms.contains(key) ? rooms.find(key) : Optional.empty();
-            String json = room.filter(each -> each.scene() == Scene.LIVE).map(this::liveJson).orElse(null);
-            if (json == null && room.isPresent()) {
-                continue; // an rtc room: no audience to serve elsewhere
-            }
+            String json = room.map(this::liveJson).orElse(null);
             redis.publishLive(key, json).onFailure(failure -> liveChanged.add(key));
         }
     }
 
-    /** {@code {"node": id, "anchors": [{"userId", "main": {"audio", "video"}, "aux": {"video"}}]}}. */
+    /**
+     * {@code {"node": id, "scene": "live"|"rtc", "anchors": [{"userId", "main": {"audio", "video"}, "aux":
+     * {"video"}}]}}: what an edge shows of the room.
+     */
     private String liveJson(Room room) {
-        ObjectNode json = JSON.createObjectNode().put("node", selfId);
+        ObjectNode json = JSON.createObjectNode().put("node", selfId).put("scene", room.scene().wireName());
         ArrayNode anchors = json.putArray("anchors");
         for (MemberInfo member : room.members()) {
             if (member.role() != Role.ANCHOR) {
@@ -373,6 +392,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private void refreshEdge(Edge edge) {
         if (edge.syncing) {
             return;
+        }
+        if (edge.ownMembers <= 0 && remote.players(edge.room) > 0) {
+            edge.lastOwnActivity = System.nanoTime(); // players of its streams here (WHEP, live output) keep it
         }
         if (edge.ownMembers <= 0 && System.nanoTime() - edge.lastOwnActivity > EDGE_IDLE_MILLIS * 1_000_000) {
             edges.remove(edge.room);
@@ -394,10 +416,12 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private Future<Void> sync(Edge edge, Optional<String> json) {
         Map<UserId, List<RemoteMembers.RemotePublication>> wanted = new LinkedHashMap<>();
         Optional<ClusterNode> home = Optional.empty();
+        Scene scene = Scene.LIVE;
         if (json.isPresent()) {
             try {
                 JsonNode tree = JSON.readTree(json.get());
                 String node = tree.path("node").asText();
+                scene = Scene.fromWire(tree.path("scene").asText("live")).orElse(Scene.LIVE);
                 home = nodeOf(node, nodes).or(() -> node.equals(selfId) ? Optional.empty() : Optional.empty());
                 for (JsonNode anchor : tree.path("anchors")) {
                     List<RemoteMembers.RemotePublication> publications = new ArrayList<>();
@@ -432,6 +456,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         }
         Future<Void> hidden = Future.join(changes).mapEmpty();
         edge.source = source;
+        Scene roomScene = scene;
         return hidden.transform(ignored -> {
             List<Future<Void>> shows = new ArrayList<>();
             for (Map.Entry<UserId, List<RemoteMembers.RemotePublication>> anchor : wanted.entrySet()) {
@@ -439,7 +464,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 if (before == null || !before.containsAll(anchor.getValue())) {
                     edge.shown.put(anchor.getKey(), anchor.getValue());
                     shows.add(Future.fromCompletionStage(remote.show(edge.room, anchor.getKey(), Role.ANCHOR,
-                            Scene.LIVE, URI.create(source), anchor.getValue())).recover(failure -> {
+                            roomScene, URI.create(source), anchor.getValue())).recover(failure -> {
                                 LOG.info("cluster: cannot show {} of room {} from {} yet: {}", anchor.getKey(),
                                         edge.room, source, failure.getMessage());
                                 edge.shown.remove(anchor.getKey());

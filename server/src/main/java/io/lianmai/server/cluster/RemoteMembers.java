@@ -166,6 +166,21 @@ public final class RemoteMembers implements AutoCloseable {
         return done.future().toCompletionStage();
     }
 
+    /** Players on this node of the streams shown in {@code room} (WebRTC and live output). */
+    public int players(RoomKey room) {
+        Map<UserId, Shown> members = shown.get(room);
+        if (members == null) {
+            return 0;
+        }
+        int players = 0;
+        for (Shown member : members.values()) {
+            for (StreamType type : member.streams.keySet()) {
+                players += media.playerCount(room.streamKey(StreamId.of(member.user, type)).toString());
+            }
+        }
+        return players;
+    }
+
     /** Relay legs running now (this node pulling streams from others). */
     public int legCount() {
         int count = 0;

@@ -49,6 +49,16 @@ public interface RoomPlacement {
         return Future.succeededFuture(false);
     }
 
+    /**
+     * Whether a player (WHEP) of a stream of {@code room}, which {@code home} serves, may play it here: this node then
+     * shows the room's publishers through relays from {@code home} (one leg per stream, whatever the number of
+     * players here). Completes once they are shown; false (the player goes to {@code home}) on a single node or when
+     * edges are off.
+     */
+    default Future<Boolean> servePlayersHere(RoomKey room, ClusterNode home) {
+        return Future.succeededFuture(false);
+    }
+
     /** Whether this node serves {@code room} only as an edge (its anchors are on another node). */
     default boolean isEdge(RoomKey room) {
         return false;

@@ -140,16 +140,31 @@ public final class WhipWhepRoutes {
             if (result.failed()) {
                 context.response().putHeader("retry-after", "2");
                 new ApiError(503, TrtcErrorCode.SERVER_FAILED, result.cause().getMessage()).send(context);
+            } else if (result.result().isPresent() && !publish) {
+                // A player may stay here, an edge relaying the room's streams from its node (docs/cluster.md).
+                ClusterNode home = result.result().get();
+                placement.servePlayersHere(room, home).onComplete(edge -> here.runOnContext(v -> {
+                    if (edge.succeeded() && edge.result()) {
+                        admitAndNegotiate(context, publish, offer, address, request, granted);
+                    } else {
+                        redirect(context, home);
+                    }
+                }));
             } else if (result.result().isPresent()) {
-                String base = result.result().get().url();
-                context.response().setStatusCode(307)
-                        .putHeader("location", (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                                + context.request().uri())
-                        .end();
+                redirect(context, result.result().get());
             } else {
                 admitAndNegotiate(context, publish, offer, address, request, granted);
             }
         }));
+    }
+
+    /** {@code 307} to the same path and query on {@code node}, as RFC 9725 §4.5 allows. */
+    private static void redirect(RoutingContext context, ClusterNode node) {
+        String base = node.url();
+        context.response().setStatusCode(307)
+                .putHeader("location", (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                        + context.request().uri())
+                .end();
     }
 
     private void admitAndNegotiate(RoutingContext context, boolean publish, String offer, String address,
