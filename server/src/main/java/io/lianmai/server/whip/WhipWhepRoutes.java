@@ -144,7 +144,8 @@ public final class WhipWhepRoutes {
                 // A player may stay here, an edge relaying the room's streams from its node (docs/cluster.md).
                 ClusterNode home = result.result().get();
                 placement.servePlayersHere(room, home).onComplete(edge -> here.runOnContext(v -> {
-                    if (edge.succeeded() && edge.result()) {
+                    // Not shown here yet (the room's node has not published the stream for edges): play there.
+                    if (edge.succeeded() && edge.result() && media.isPublished(request.streamKey())) {
                         admitAndNegotiate(context, publish, offer, address, request, granted);
                     } else {
                         redirect(context, home);
