@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A live room's audience on an edge node (docs/cluster.md#live-audience-on-edge-nodes), with two node processes,
  * a real Redis and PostgreSQL: the anchor publishes (libwebrtc) on the room's node; two audience members who reach
  * the other node stay there, see the anchor and its stream in {@code enter}, and decode it; the room's node serves
- * one relay for both. An audience member on the edge cannot become an anchor there; when the anchor leaves, the
- * edge's audience sees it leave.
+ * one relay for both. An audience member on the edge cannot become an anchor there; garbage in Redis where a room's
+ * anchors should be sends its audience to the room's node; an unsigned node-to-node request is refused; when the
+ * anchor leaves, the edge's audience sees it leave.
  */
 class ClusterEdgeIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
@@ -79,6 +80,24 @@ class ClusterEdgeIT {
                     assertThat(metric(edge, "lianmai_media_players")).isEqualTo(2.0);
 
                     bob.error("switchRole", SignalClient.data().put("role", "anchor"), -1);
+
+                    // Garbage where a room's anchors should be: the edge does not take the room's audience.
+                    cluster.redis().command("SET", "lianmai:room:" + cluster.sdkAppId() + ":r9704", "node1", "PX",
+                            "60000");
+                    cluster.redis().command("SET", "lianmai:live:" + cluster.sdkAppId() + ":r9704", "{not json",
+                            "PX", "60000");
+                    try (SignalClient dave = SignalClient.connect(edge.signalling())) {
+                        JsonNode sent = dave.ok("enter", enter(cluster, "dave", "audience").put("roomID", 9704));
+                        assertThat(sent.path("moveTo").asText()).isEqualTo(home.signalling().toString());
+                    }
+                    // The node-to-node endpoints refuse what a node did not sign.
+                    HttpResponse<String> unsigned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + home.httpPort() + "/internal/v1/moderate")).header("content-type",
+                            "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"DISMISS\","
+                            + "\"sdkAppId\":" + cluster.sdkAppId() + ",\"roomKey\":\"r" + ROOM + "\"}")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(unsigned.statusCode()).isEqualTo(401);
+                    assertThat(unsigned.body()).contains("unsigned");
 
                     alice.ok("leave", SignalClient.data());
                     bob.awaitEvent("userLeave", "alice");
