@@ -173,12 +173,6 @@ public final class WhipWhepRoutes {
         Admission.Ticket ticket;
         try {
             ticket = admission.admit(request.sdkAppId, request.userId.value(), address);
-        } catch (IllegalArgumentException e) {
-            ApiError.badRequest(e.getMessage()).send(context);
-            return;
-        } catch (ApiException e) {
-            e.error().send(context);
-            return;
         } catch (AdmissionRefusedException e) {
             ServerErrors.sendRefused(context, e);
             return;
