@@ -422,7 +422,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 JsonNode tree = JSON.readTree(json.get());
                 String node = tree.path("node").asText();
                 scene = Scene.fromWire(tree.path("scene").asText("live")).orElse(Scene.LIVE);
-                home = nodeOf(node, nodes).or(() -> node.equals(selfId) ? Optional.empty() : Optional.empty());
+                home = nodeOf(node, nodes).filter(each -> !each.id().equals(selfId));
                 for (JsonNode anchor : tree.path("anchors")) {
                     List<RemoteMembers.RemotePublication> publications = new ArrayList<>();
                     if (anchor.has("main")) {
