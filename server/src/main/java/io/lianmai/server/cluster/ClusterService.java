@@ -13,6 +13,9 @@ import io.lianmai.room.MemberInfo;
 import io.lianmai.room.Role;
 import io.lianmai.room.Room;
 import io.lianmai.room.RoomKey;
+import io.lianmai.room.RoomConfig;
+import io.lianmai.room.RoomError;
+import io.lianmai.room.RoomException;
 import io.lianmai.room.RoomObserver;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
@@ -75,6 +78,18 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private final Set<RoomKey> liveChanged = ConcurrentHashMap.newKeySet();
     /** Rooms this node is an edge of (their anchors on another node); state touched on {@link #edgeContext} only. */
     private final Map<RoomKey, Edge> edges = new ConcurrentHashMap<>();
+    /**
+     * Rooms served here: the members other nodes hold of them (published under {@code lianmai:up:}), shown here
+     * through relays. Touched on {@link #edgeContext} only.
+     */
+    private final Map<RoomKey, Map<UserId, Showing>> ups = new ConcurrentHashMap<>();
+    /** Rooms this node is an edge of whose own anchors changed since they were last published for the room's node. */
+    private final Set<RoomKey> upChanged = ConcurrentHashMap.newKeySet();
+    /** The seat kind each member held here has (by {@link #seatOf}); the members of a room and their kinds. */
+    private final Map<RoomKey, Map<UserId, Character>> seated = new ConcurrentHashMap<>();
+    /** Seats taken in Redis for entries that have not entered yet (by {@link #seatOf}): count per entry. */
+    private final Map<String, Integer> reserved = new ConcurrentHashMap<>();
+    private boolean upsReading;
     private volatile RemoteMembers remote;
     private long edgeTimer = -1;
     private final AtomicBoolean beating = new AtomicBoolean();
@@ -107,8 +122,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 .compose(ignored -> beat());
         timer = vertx.setPeriodic(redis.config().heartbeat().toMillis(), id -> beat());
         edgeTimer = vertx.setPeriodic(EDGE_SYNC_MILLIS, id -> edgeContext.runOnContext(v -> {
-            publishLiveRooms();
+            publishChanges();
             edges.values().forEach(this::refreshEdge);
+            refreshUps();
         }));
         return first.recover(failure -> {
             LOG.warn("cluster: Redis does not answer yet ({}); serving local rooms and retrying every {} ms",
@@ -196,6 +212,8 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 edge.shown.clear();
                 localRooms.add(room);
                 liveChanged.add(room);
+                upChanged.remove(room);
+                redis.publishUp(room, selfId, null);
             }
         });
     }
@@ -265,29 +283,40 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         if (localRooms.remove(room)) {
             liveChanged.add(room);
         }
-        edges.remove(room);
+        if (edges.remove(room) != null) {
+            upChanged.add(room);
+        }
     }
 
     @Override
     public void onMemberEntered(RoomKey room, UserId userId, Role role, ClientKind kind, Instant at) {
+        if (kind != ClientKind.REMOTE) {
+            seatEntered(room, userId, role);
+        }
         memberChanged(room, kind, +1);
     }
 
     @Override
     public void onMemberLeft(RoomKey room, UserId userId, Role role, ClientKind kind, LeaveReason reason,
             Instant at) {
+        if (kind != ClientKind.REMOTE) {
+            seatLeft(room, userId);
+        }
         memberChanged(room, kind, -1);
     }
 
     @Override
     public void onMemberRoleSwitched(RoomKey room, UserId userId, Role role, Instant at) {
+        seatSwitched(room, userId, role);
         liveChanged.add(room);
+        upChanged.add(room);
     }
 
     @Override
     public void onTracksChanged(RoomKey room, UserId userId, StreamType type, RoomObserver.Tracks before, RoomObserver.Tracks after,
             Instant at) {
         liveChanged.add(room);
+        upChanged.add(room);
     }
 
     private void memberChanged(RoomKey room, ClientKind kind, int delta) {
@@ -295,6 +324,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         if (edge == null) {
             liveChanged.add(room);
         } else if (kind != ClientKind.REMOTE) {
+            upChanged.add(room);
             edgeContext.runOnContext(v -> {
                 edge.ownMembers += delta;
                 edge.lastOwnActivity = System.nanoTime();
@@ -302,7 +332,127 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         }
     }
 
-    // ---- live rooms: anchors published by the serving node, shown by edges ----
+    // ---- seats: the room limits across the cluster ----
+
+    /** The seat a member of {@code scene} with {@code role} takes: an rtc member, a live anchor or live audience. */
+    private static char seatOf(Scene scene, Role role) {
+        return scene == Scene.RTC ? 'n' : role == Role.ANCHOR ? 'a' : 'u';
+    }
+
+    private static String entry(RoomKey room, UserId user) {
+        return room + "|" + user.value();
+    }
+
+    @Override
+    public Future<Void> takeSeat(RoomKey room, UserId user, Scene requested, Role role) {
+        Scene scene = rooms.find(room).map(Room::scene).orElse(requested);
+        char kind = seatOf(scene, role);
+        RoomConfig limits = rooms.config();
+        int limit = switch (kind) {
+            case 'n' -> limits.rtcMaxMembers();
+            case 'a' -> limits.liveMaxAnchors();
+            default -> limits.liveMaxAudience();
+        };
+        if (!reachable) {
+            return Future.succeededFuture(); // Redis away: the room's limits on this node hold (docs/cluster.md)
+        }
+        return redis.takeSeat(room, selfId, kind, limit).transform(taken -> {
+            if (taken.succeeded() && !taken.result()) {
+                return Future.failedFuture(new RoomException(RoomError.ROOM_FULL, "room full: at most " + limit
+                        + switch (kind) {
+                            case 'n' -> " members in an rtc room (room.rtcMaxMembers)";
+                            case 'a' -> " anchors in a live room (room.liveMaxAnchors); enter as audience";
+                            default -> " audience members in a live room (room.liveMaxAudience)";
+                        } + ", counted across the cluster's nodes"));
+            }
+            if (taken.succeeded()) {
+                reserved.merge(entry(room, user), 1, Integer::sum);
+            }
+            // Redis away: the room's limits on this node are all that holds until it answers (docs/cluster.md).
+            return Future.succeededFuture();
+        });
+    }
+
+    @Override
+    public void releaseSeat(RoomKey room, UserId user, Scene scene, Role role) {
+        if (consumeReservation(room, user)) {
+            redis.adjustSeats(room, selfId, Map.of(seatOf(rooms.find(room).map(Room::scene).orElse(scene), role),
+                    -1));
+        }
+    }
+
+    /** Whether a seat was reserved for this entry (then no longer). */
+    private boolean consumeReservation(RoomKey room, UserId user) {
+        boolean[] had = {false};
+        reserved.computeIfPresent(entry(room, user), (key, count) -> {
+            had[0] = true;
+            return count > 1 ? count - 1 : null;
+        });
+        return had[0];
+    }
+
+    /** A member of this node entered: its seat was taken by {@link #takeSeat}, or is counted now (WHIP, RTMP). */
+    private void seatEntered(RoomKey room, UserId user, Role role) {
+        Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
+        char kind = seatOf(scene, role);
+        Character before = seated.computeIfAbsent(room, k -> new ConcurrentHashMap<>()).put(user, kind);
+        Map<Character, Integer> delta = new LinkedHashMap<>();
+        if (!consumeReservation(room, user)) {
+            delta.merge(kind, 1, Integer::sum);
+        }
+        if (before != null) {
+            delta.merge(before, -1, Integer::sum); // a second login of the same user replaced the first
+        }
+        delta.values().removeIf(change -> change == 0);
+        if (!delta.isEmpty()) {
+            redis.adjustSeats(room, selfId, delta);
+        }
+    }
+
+    private void seatLeft(RoomKey room, UserId user) {
+        Map<UserId, Character> members = seated.get(room);
+        Character kind = members == null ? null : members.remove(user);
+        if (kind != null) {
+            redis.adjustSeats(room, selfId, Map.of(kind, -1));
+        }
+        if (members != null && members.isEmpty()) {
+            seated.remove(room, members);
+        }
+    }
+
+    private void seatSwitched(RoomKey room, UserId user, Role role) {
+        Map<UserId, Character> members = seated.get(room);
+        if (members == null) {
+            return;
+        }
+        Character before = members.get(user);
+        char now = seatOf(Scene.LIVE, role);
+        if (before != null && before != now && members.replace(user, before, now)) {
+            Map<Character, Integer> delta = new LinkedHashMap<>();
+            delta.put(before, -1);
+            delta.put(now, 1);
+            redis.adjustSeats(room, selfId, delta);
+        }
+    }
+
+    /** Members this node holds of {@code room} itself (not those shown from other nodes). */
+    private int ownMembers(RoomKey room) {
+        Map<UserId, Character> members = seated.get(room);
+        return members == null ? 0 : members.size();
+    }
+
+    /** This node's seats per room, by kind: what it writes to Redis after an outage. */
+    private Map<RoomKey, Map<Character, Integer>> seatCounts() {
+        Map<RoomKey, Map<Character, Integer>> counts = new LinkedHashMap<>();
+        seated.forEach((room, members) -> {
+            Map<Character, Integer> byKind = new LinkedHashMap<>(Map.of('n', 0, 'a', 0, 'u', 0));
+            members.values().forEach(kind -> byKind.merge(kind, 1, Integer::sum));
+            counts.put(room, byKind);
+        });
+        return counts;
+    }
+
+    // ---- members on other nodes: anchors published by the serving node for edges, edges' members for it ----
 
     /** Where edges get their relays: this node's {@link RemoteMembers} (wired once the server has one). */
     public void showRemoteMembersWith(RemoteMembers remote) {
@@ -310,82 +460,151 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     }
 
     @Override
-    public boolean isEdge(RoomKey room) {
-        return edges.containsKey(room);
-    }
-
-    @Override
-    public Future<Boolean> serveAudienceHere(RoomKey room, ClusterNode home) {
-        return serveHere(room, true);
+    public Future<Boolean> serveMemberHere(RoomKey room, ClusterNode home, Scene scene, Role role) {
+        if (remote == null) {
+            return Future.succeededFuture(false);
+        }
+        boolean audience = scene == Scene.LIVE && role == Role.AUDIENCE && redis.config().edgeAudience();
+        return redis.readLive(room).compose(json -> {
+            if (json.isEmpty()) {
+                return Future.succeededFuture(false); // not published yet: go to its node
+            }
+            Published published = Published.parse(json.get());
+            boolean stay = published != null && (audience && published.scene == Scene.LIVE
+                    || published.ownMembers >= redis.config().roomMembersPerNode());
+            return stay ? showHere(room, json) : Future.succeededFuture(false);
+        }).recover(failure -> Future.succeededFuture(false));
     }
 
     @Override
     public Future<Boolean> servePlayersHere(RoomKey room, ClusterNode home) {
-        return serveHere(room, false);
-    }
-
-    /** Becomes an edge of {@code room} (for a live room's audience member, or for players of any room). */
-    private Future<Boolean> serveHere(RoomKey room, boolean member) {
         if (!redis.config().edgeAudience() || remote == null) {
             return Future.succeededFuture(false);
         }
-        return redis.readLive(room).compose(json -> {
-            if (json.isEmpty() || member && !isLive(json.get())) {
-                return Future.succeededFuture(false); // not a live room, or not published yet: go to its node
-            }
-            Promise<Boolean> shown = Promise.promise();
-            edgeContext.runOnContext(v -> {
-                Edge edge = edges.computeIfAbsent(room, Edge::new);
-                edge.lastOwnActivity = System.nanoTime();
-                sync(edge, json).onComplete(result -> shown.complete(true));
-            });
-            return shown.future();
-        }).recover(failure -> Future.succeededFuture(false));
+        return redis.readLive(room).compose(json -> json.isEmpty() ? Future.succeededFuture(false)
+                : showHere(room, json)).recover(failure -> Future.succeededFuture(false));
     }
 
-    /** Whether published anchors {@code json} are a live room's (whose audience may stay on edges). */
-    private static boolean isLive(String json) {
-        try {
-            return "live".equals(JSON.readTree(json).path("scene").asText());
-        } catch (JsonProcessingException e) {
-            return false;
+    /** Becomes an edge of {@code room}, showing the members its node published ({@code json}). */
+    private Future<Boolean> showHere(RoomKey room, Optional<String> json) {
+        Promise<Boolean> shown = Promise.promise();
+        edgeContext.runOnContext(v -> {
+            Edge edge = edges.computeIfAbsent(room, Edge::new);
+            edge.lastOwnActivity = System.nanoTime();
+            sync(edge, json).onComplete(result -> shown.complete(true));
+        });
+        return shown.future();
+    }
+
+    /** What a room's node published of it: its scene, its own members, the anchors others may show. */
+    private record Published(String node, Scene scene, int ownMembers, Map<UserId, Showing> anchors) {
+        /** Null when {@code json} is not what a node publishes. */
+        static Published parse(String json) {
+            try {
+                JsonNode tree = JSON.readTree(json);
+                Map<UserId, Showing> anchors = new LinkedHashMap<>();
+                for (JsonNode anchor : tree.path("anchors")) {
+                    anchors.put(UserId.parse(anchor.path("userId").asText()), new Showing(anchor.path("via")
+                            .asText(""), "", publications(anchor)));
+                }
+                return new Published(tree.path("node").asText(), Scene.fromWire(tree.path("scene").asText("live"))
+                        .orElse(Scene.LIVE), tree.path("members").asInt(0), anchors);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                return null;
+            }
         }
     }
 
-    /** On the edge context: publishes the anchors of live rooms served here whose anchors changed. */
-    private void publishLiveRooms() {
-        if (liveChanged.isEmpty()) {
-            return;
+    private static List<RemoteMembers.RemotePublication> publications(JsonNode anchor) {
+        List<RemoteMembers.RemotePublication> publications = new ArrayList<>();
+        if (anchor.has("main")) {
+            publications.add(new RemoteMembers.RemotePublication(StreamType.MAIN,
+                    anchor.path("main").path("audio").asBoolean(), anchor.path("main").path("video").asBoolean()));
         }
-        List<RoomKey> changed = List.copyOf(liveChanged);
-        liveChanged.removeAll(changed);
-        for (RoomKey key : changed) {
-            if (edges.containsKey(key)) {
-                continue;
+        if (anchor.has("aux")) {
+            publications.add(new RemoteMembers.RemotePublication(StreamType.AUX, false,
+                    anchor.path("aux").path("video").asBoolean()));
+        }
+        return publications;
+    }
+
+    /**
+     * A member shown here from another node.
+     *
+     * @param node   the id of the node it is on (in {@link Published}: {@code via}, or empty for the node's own)
+     * @param source the internal base URL of the node its streams are pulled from
+     */
+    private record Showing(String node, String source, List<RemoteMembers.RemotePublication> publications) {
+    }
+
+    /** On the edge context: publishes what changed of the rooms served here and of this node's members elsewhere. */
+    private void publishChanges() {
+        if (!liveChanged.isEmpty()) {
+            List<RoomKey> changed = List.copyOf(liveChanged);
+            liveChanged.removeAll(changed);
+            for (RoomKey key : changed) {
+                if (edges.containsKey(key)) {
+                    continue;
+                }
+                Optional<Room> room = localRooms.contains(key) ? rooms.find(key) : Optional.empty();
+                String json = room.map(this::liveJson).orElse(null);
+                redis.publishLive(key, json).onFailure(failure -> liveChanged.add(key));
             }
-            Optional<Room> room = localRooms.contains(key) ? rooms.find(key) : Optional.empty();
-            String json = room.map(this::liveJson).orElse(null);
-            redis.publishLive(key, json).onFailure(failure -> liveChanged.add(key));
+        }
+        if (!upChanged.isEmpty()) {
+            List<RoomKey> changed = List.copyOf(upChanged);
+            upChanged.removeAll(changed);
+            for (RoomKey key : changed) {
+                Edge edge = edges.get(key);
+                String json = edge == null ? null : rooms.find(key).map(room -> upJson(room, edge)).orElse(null);
+                if (edge == null && localRooms.contains(key)) {
+                    continue; // the room's node itself: it publishes under lianmai:live:
+                }
+                redis.publishUp(key, selfId, json).onFailure(failure -> upChanged.add(key));
+            }
         }
     }
 
     /**
-     * {@code {"node": id, "scene": "live"|"rtc", "anchors": [{"userId", "main": {"audio", "video"}, "aux":
-     * {"video"}}]}}: what an edge shows of the room.
+     * {@code {"node": id, "scene": "live"|"rtc", "members": own members, "anchors": [{"userId", "main": {"audio",
+     * "video"}, "aux": {"video"}, "via": node}]}}: what other nodes show of the room ({@code via}: the node an
+     * anchor shown here is on).
      */
     private String liveJson(Room room) {
-        ObjectNode json = JSON.createObjectNode().put("node", selfId).put("scene", room.scene().wireName());
+        ObjectNode json = JSON.createObjectNode().put("node", selfId).put("scene", room.scene().wireName())
+                .put("members", ownMembers(room.key()));
+        Map<UserId, Showing> fromOthers = ups.getOrDefault(room.key(), Map.of());
         ArrayNode anchors = json.putArray("anchors");
         for (MemberInfo member : room.members()) {
-            if (member.role() != Role.ANCHOR) {
-                continue;
+            if (member.role() == Role.ANCHOR) {
+                ObjectNode anchor = anchorJson(anchors, member);
+                Showing shown = fromOthers.get(member.userId());
+                if (shown != null) {
+                    anchor.put("via", shown.node());
+                }
             }
-            ObjectNode anchor = anchors.addObject().put("userId", member.userId().value());
-            member.main().ifPresent(main -> anchor.putObject("main").put("audio", main.audio())
-                    .put("video", main.video()));
-            member.aux().ifPresent(aux -> anchor.putObject("aux").put("video", aux.video()));
         }
         return json.toString();
+    }
+
+    /** {@code {"node": id, "anchors": [...]}}: this edge's own anchors of {@code room}, or null when it has none. */
+    private String upJson(Room room, Edge edge) {
+        ObjectNode json = JSON.createObjectNode().put("node", selfId);
+        ArrayNode anchors = json.putArray("anchors");
+        for (MemberInfo member : room.members()) {
+            if (member.role() == Role.ANCHOR && !edge.shown.containsKey(member.userId())) {
+                anchorJson(anchors, member);
+            }
+        }
+        return anchors.isEmpty() ? null : json.toString();
+    }
+
+    private static ObjectNode anchorJson(ArrayNode anchors, MemberInfo member) {
+        ObjectNode anchor = anchors.addObject().put("userId", member.userId().value());
+        member.main().ifPresent(main -> anchor.putObject("main").put("audio", main.audio())
+                .put("video", main.video()));
+        member.aux().ifPresent(aux -> anchor.putObject("aux").put("video", aux.video()));
+        return anchor;
     }
 
     /** On the edge context: reads the room's anchors again, or stops showing them once nobody here needs them. */
@@ -400,6 +619,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             edges.remove(edge.room);
             edge.shown.keySet().forEach(user -> remote.hide(edge.room, user, LeaveReason.LEAVE));
             edge.shown.clear();
+            upChanged.add(edge.room);
             return;
         }
         edge.syncing = true;
@@ -412,62 +632,59 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         }));
     }
 
-    /** On the edge context: shows the anchors {@code json} lists from its node, hides those it does not. */
+    /**
+     * On the edge context: shows the anchors {@code json} lists from the room's node (but not this node's own, which
+     * the room's node shows from here), hides those it does not.
+     */
     private Future<Void> sync(Edge edge, Optional<String> json) {
-        Map<UserId, List<RemoteMembers.RemotePublication>> wanted = new LinkedHashMap<>();
-        Optional<ClusterNode> home = Optional.empty();
+        Map<UserId, Showing> wanted = new LinkedHashMap<>();
         Scene scene = Scene.LIVE;
         if (json.isPresent()) {
-            try {
-                JsonNode tree = JSON.readTree(json.get());
-                String node = tree.path("node").asText();
-                scene = Scene.fromWire(tree.path("scene").asText("live")).orElse(Scene.LIVE);
-                home = nodeOf(node, nodes).filter(each -> !each.id().equals(selfId));
-                for (JsonNode anchor : tree.path("anchors")) {
-                    List<RemoteMembers.RemotePublication> publications = new ArrayList<>();
-                    if (anchor.has("main")) {
-                        publications.add(new RemoteMembers.RemotePublication(StreamType.MAIN,
-                                anchor.path("main").path("audio").asBoolean(),
-                                anchor.path("main").path("video").asBoolean()));
-                    }
-                    if (anchor.has("aux")) {
-                        publications.add(new RemoteMembers.RemotePublication(StreamType.AUX, false,
-                                anchor.path("aux").path("video").asBoolean()));
-                    }
-                    wanted.put(UserId.parse(anchor.path("userId").asText()), publications);
-                }
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                LOG.warn("cluster: ignoring malformed anchors of room {} in Redis: {}", edge.room, e.getMessage());
+            Published published = Published.parse(json.get());
+            if (published == null) {
+                LOG.warn("cluster: ignoring malformed members of room {} in Redis", edge.room);
                 return Future.succeededFuture();
             }
+            scene = published.scene();
+            Optional<ClusterNode> home = nodeOf(published.node(), nodes).filter(each -> !each.id().equals(selfId));
+            // Its node gone (or unknown yet): show nobody until a live node publishes again.
+            home.ifPresent(node -> published.anchors().forEach((user, anchor) -> {
+                if (!anchor.node().equals(selfId)) {
+                    wanted.put(user, new Showing(node.id(), node.internalUrl(), anchor.publications()));
+                }
+            }));
         }
-        if (home.isEmpty()) {
-            wanted.clear(); // its node is gone (or unknown yet): show nobody until a live node publishes again
-        }
+        return reconcile(edge.room, scene, edge.shown, wanted);
+    }
+
+    /**
+     * On the edge context: hides the members of {@code shown} that {@code wanted} no longer lists (or lists from
+     * another source, or with streams they lack) and shows the rest of {@code wanted}; {@code shown} follows.
+     */
+    private Future<Void> reconcile(RoomKey room, Scene scene, Map<UserId, Showing> shown,
+            Map<UserId, Showing> wanted) {
         List<Future<Void>> changes = new ArrayList<>();
-        String source = home.map(ClusterNode::internalUrl).orElse("");
-        boolean moved = !source.equals(edge.source);
-        for (UserId user : List.copyOf(edge.shown.keySet())) {
-            List<RemoteMembers.RemotePublication> now = wanted.get(user);
-            if (moved || now == null || !now.containsAll(edge.shown.get(user))) {
-                edge.shown.remove(user);
-                changes.add(Future.fromCompletionStage(remote.hide(edge.room, user, LeaveReason.LEAVE)));
+        for (UserId user : List.copyOf(shown.keySet())) {
+            Showing now = wanted.get(user);
+            Showing before = shown.get(user);
+            if (now == null || !now.source().equals(before.source())
+                    || !now.publications().containsAll(before.publications())) {
+                shown.remove(user);
+                changes.add(Future.fromCompletionStage(remote.hide(room, user, LeaveReason.LEAVE)));
             }
         }
-        Future<Void> hidden = Future.join(changes).mapEmpty();
-        edge.source = source;
-        Scene roomScene = scene;
-        return hidden.transform(ignored -> {
+        return Future.join(changes).transform(ignored -> {
             List<Future<Void>> shows = new ArrayList<>();
-            for (Map.Entry<UserId, List<RemoteMembers.RemotePublication>> anchor : wanted.entrySet()) {
-                List<RemoteMembers.RemotePublication> before = edge.shown.get(anchor.getKey());
-                if (before == null || !before.containsAll(anchor.getValue())) {
-                    edge.shown.put(anchor.getKey(), anchor.getValue());
-                    shows.add(Future.fromCompletionStage(remote.show(edge.room, anchor.getKey(), Role.ANCHOR,
-                            roomScene, URI.create(source), anchor.getValue())).recover(failure -> {
-                                LOG.info("cluster: cannot show {} of room {} from {} yet: {}", anchor.getKey(),
-                                        edge.room, source, failure.getMessage());
-                                edge.shown.remove(anchor.getKey());
+            for (Map.Entry<UserId, Showing> member : wanted.entrySet()) {
+                Showing before = shown.get(member.getKey());
+                Showing now = member.getValue();
+                if (before == null || !before.publications().containsAll(now.publications())) {
+                    shown.put(member.getKey(), now);
+                    shows.add(Future.fromCompletionStage(remote.show(room, member.getKey(), Role.ANCHOR, scene,
+                            URI.create(now.source()), now.publications())).recover(failure -> {
+                                LOG.info("cluster: cannot show {} of room {} from {} yet: {}", member.getKey(), room,
+                                        now.source(), failure.getMessage());
+                                shown.remove(member.getKey(), now);
                                 return Future.succeededFuture();
                             }));
                 }
@@ -476,11 +693,58 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         });
     }
 
-    /** A room this node is an edge of: what it shows of the room's anchors, and its own members. */
+    /** On the edge context: reads what other nodes hold of the rooms served here, and shows it. */
+    private void refreshUps() {
+        if (upsReading) {
+            return;
+        }
+        List<RoomKey> served = localRooms.stream().filter(room -> !edges.containsKey(room)).toList();
+        ups.keySet().removeIf(room -> {
+            if (served.contains(room)) {
+                return false;
+            }
+            ups.get(room).keySet().forEach(user -> remote.hide(room, user, LeaveReason.LEAVE));
+            return true;
+        });
+        if (served.isEmpty()) {
+            return;
+        }
+        upsReading = true;
+        redis.readUps(served).onComplete(read -> edgeContext.runOnContext(v -> {
+            if (read.failed()) {
+                upsReading = false; // Redis away: keep showing what we show
+                return;
+            }
+            List<Future<Void>> syncs = new ArrayList<>();
+            for (int i = 0; i < served.size(); i++) {
+                RoomKey room = served.get(i);
+                Map<UserId, Showing> wanted = new LinkedHashMap<>();
+                read.result().get(i).forEach((node, json) -> {
+                    Optional<ClusterNode> source = nodeOf(node, nodes).filter(each -> !each.id().equals(selfId));
+                    Published published = Published.parse(json);
+                    if (source.isEmpty() || published == null) {
+                        redis.publishUp(room, node, null); // a dead node's members, or garbage: gone
+                        return;
+                    }
+                    published.anchors().forEach((user, anchor) -> wanted.put(user, new Showing(source.get().id(),
+                            source.get().internalUrl(), anchor.publications())));
+                });
+                Map<UserId, Showing> shown = ups.computeIfAbsent(room, k -> new LinkedHashMap<>());
+                if (wanted.isEmpty() && shown.isEmpty()) {
+                    continue;
+                }
+                Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
+                wanted.keySet().removeIf(user -> seated.getOrDefault(room, Map.of()).containsKey(user));
+                syncs.add(reconcile(room, scene, shown, wanted));
+            }
+            Future.join(syncs).onComplete(done -> upsReading = false);
+        }));
+    }
+
+    /** A room this node is an edge of: what it shows of the room's members, and its own members. */
     private static final class Edge {
         final RoomKey room;
-        final Map<UserId, List<RemoteMembers.RemotePublication>> shown = new LinkedHashMap<>();
-        String source = "";
+        final Map<UserId, Showing> shown = new LinkedHashMap<>();
         int ownMembers;
         long lastOwnActivity = System.nanoTime();
         boolean syncing;
@@ -502,16 +766,20 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                     self = entry;
                     return redis.heartbeat(entry);
                 })
-                .compose(drainAsked -> redis.renewRooms(selfId, List.copyOf(localRooms)).compose(lost ->
+                .compose(drainAsked -> redis.touchSeats(List.copyOf(seated.keySet()))
+                        .compose(ignored -> redis.renewRooms(selfId, List.copyOf(localRooms))).compose(lost ->
                         redis.nodes().map(fresh -> {
                             nodes = fresh;
                             if (!reachable) {
                                 reachable = true;
+                                // Entries and leaves while Redis was away: this node's seats as it counts them.
+                                redis.writeSeats(selfId, seatCounts());
                                 LOG.info("cluster: Redis answers again; {} node(s) registered", fresh.size());
                             }
                             giveUp(lost, fresh);
-                            // Live rooms' anchors are published again each heartbeat: their key's TTL renewed.
+                            // Published members again each heartbeat: their keys' TTL renewed.
                             liveChanged.addAll(localRooms);
+                            upChanged.addAll(edges.keySet());
                             if (!drainAsked && draining) {
                                 draining = false;
                                 LOG.info("cluster: drain withdrawn: taking new rooms again");

@@ -16,6 +16,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -117,6 +118,65 @@ public final class RedisCluster implements AutoCloseable {
               end
             end
             return out
+            """;
+
+    /**
+     * Takes a seat of kind ARGV[2] ({@code n} an rtc member, {@code a} a live anchor, {@code u} live audience) in
+     * the room whose seat counts are KEYS[1] (field {@code node|kind}, a count) for node ARGV[1], unless the seats
+     * of that kind held by live nodes (PTTL at least ARGV[4]) already reach ARGV[3] (0: no limit). Fields of dead
+     * nodes are deleted on the way. Returns the seats of that kind now held, or -1 when full.
+     */
+    private static final String TAKE_SEAT = """
+            local held = 0
+            local fields = redis.call('HGETALL', KEYS[1])
+            for i = 1, #fields, 2 do
+              local node, kind = string.match(fields[i], '^(.+)|(%a)$')
+              if node == nil or (node ~= ARGV[1]
+                  and redis.call('PTTL', 'lianmai:node:' .. node) < tonumber(ARGV[4])) then
+                redis.call('HDEL', KEYS[1], fields[i])
+              elseif kind == ARGV[2] then
+                held = held + (tonumber(fields[i + 1]) or 0)
+              end
+            end
+            if tonumber(ARGV[3]) > 0 and held >= tonumber(ARGV[3]) then
+              return -1
+            end
+            redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            return held + 1
+            """;
+    /**
+     * Renews the seat counts KEYS (PX ARGV[2]), deleting the fields of nodes no longer alive (PTTL below ARGV[1]):
+     * a dead node's members hold no seats.
+     */
+    private static final String TOUCH_SEATS = """
+            for _, key in ipairs(KEYS) do
+              local fields = redis.call('HGETALL', key)
+              for i = 1, #fields, 2 do
+                local node = string.match(fields[i], '^(.+)|%a$')
+                if node == nil or redis.call('PTTL', 'lianmai:node:' .. node) < tonumber(ARGV[1]) then
+                  redis.call('HDEL', key, fields[i])
+                end
+              end
+              if redis.call('EXISTS', key) == 1 then
+                redis.call('PEXPIRE', key, ARGV[2])
+              end
+            end
+            return 0
+            """;
+    /** Adds ARGV[2k] to field ARGV[2k-1] of KEYS[1] for each pair (PX ARGV[1] is the first argument); a field at
+     * zero or below is deleted. */
+    private static final String ADJUST_SEATS = """
+            for i = 2, #ARGV, 2 do
+              local value = redis.call('HINCRBY', KEYS[1], ARGV[i], tonumber(ARGV[i + 1]))
+              if value <= 0 then
+                redis.call('HDEL', KEYS[1], ARGV[i])
+              end
+            end
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            end
+            return 0
             """;
 
     private final Redis redis;
@@ -248,6 +308,99 @@ public final class RedisCluster implements AutoCloseable {
     Future<Optional<String>> readLive(RoomKey room) {
         return send(Request.cmd(Command.GET).arg(liveKey(room))).map(response -> Optional.ofNullable(response)
                 .map(Response::toString));
+    }
+
+    /** The Redis key of {@code room}'s seat counts (field {@code node|kind}). */
+    static String seatsKey(RoomKey room) {
+        return PREFIX + "seats:" + room.sdkAppId().value() + ":" + room.roomKey();
+    }
+
+    /**
+     * Takes a seat of {@code kind} in {@code room} for {@code selfId} unless live nodes hold {@code limit} of them
+     * already ({@code limit} 0: none). Completes with whether the seat was taken.
+     */
+    Future<Boolean> takeSeat(RoomKey room, String selfId, char kind, int limit) {
+        return send(Request.cmd(Command.EVAL).arg(TAKE_SEAT).arg(1).arg(seatsKey(room)).arg(selfId)
+                .arg(String.valueOf(kind)).arg(limit).arg(alivePttlMillis()).arg(roomTtlMillis()))
+                .map(response -> response.toLong() >= 0);
+    }
+
+    /** Adds {@code deltas} (kind → change) to {@code selfId}'s seats of {@code room}. */
+    Future<Void> adjustSeats(RoomKey room, String selfId, Map<Character, Integer> deltas) {
+        Request script = Request.cmd(Command.EVAL).arg(ADJUST_SEATS).arg(1).arg(seatsKey(room)).arg(roomTtlMillis());
+        deltas.forEach((kind, delta) -> script.arg(selfId + "|" + kind).arg(delta));
+        return send(script).mapEmpty();
+    }
+
+    /**
+     * Writes {@code selfId}'s seats of each room as this node counts them (after Redis was away, its counts may be
+     * behind) and renews their time to live.
+     */
+    Future<Void> writeSeats(String selfId, Map<RoomKey, Map<Character, Integer>> seats) {
+        if (seats.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Request> requests = new ArrayList<>();
+        seats.forEach((room, counts) -> {
+            Request set = Request.cmd(Command.HSET).arg(seatsKey(room));
+            counts.forEach((kind, count) -> set.arg(selfId + "|" + kind).arg(count));
+            requests.add(set);
+            requests.add(Request.cmd(Command.PEXPIRE).arg(seatsKey(room)).arg(roomTtlMillis()));
+        });
+        return batch(requests).mapEmpty();
+    }
+
+    /** Renews the time to live of the seat counts of {@code rooms}, dropping dead nodes' seats. */
+    Future<Void> touchSeats(List<RoomKey> rooms) {
+        if (rooms.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Request script = Request.cmd(Command.EVAL).arg(TOUCH_SEATS).arg(rooms.size());
+        for (RoomKey room : rooms) {
+            script.arg(seatsKey(room));
+        }
+        return send(script.arg(alivePttlMillis()).arg(roomTtlMillis())).mapEmpty();
+    }
+
+    /** The Redis key of the members other nodes hold of {@code room} (field: node id, value: JSON). */
+    static String upKey(RoomKey room) {
+        return PREFIX + "up:" + room.sdkAppId().value() + ":" + room.roomKey();
+    }
+
+    /**
+     * Publishes the anchors node {@code selfId} holds of a room served elsewhere ({@code json}), or withdraws them
+     * (null; also how the room's node removes what a dead node left).
+     */
+    Future<Void> publishUp(RoomKey room, String selfId, String json) {
+        if (json == null) {
+            return send(Request.cmd(Command.HDEL).arg(upKey(room)).arg(selfId)).mapEmpty();
+        }
+        return batch(List.of(Request.cmd(Command.HSET).arg(upKey(room)).arg(selfId).arg(json),
+                Request.cmd(Command.PEXPIRE).arg(upKey(room)).arg(roomTtlMillis()))).mapEmpty();
+    }
+
+    /** For each of {@code rooms} (in order), what other nodes published of their members there (node → JSON). */
+    Future<List<Map<String, String>>> readUps(List<RoomKey> rooms) {
+        if (rooms.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        List<Request> requests = new ArrayList<>();
+        for (RoomKey room : rooms) {
+            // Through Lua: its table reply is a flat array whichever protocol (RESP2 or 3) the client speaks.
+            requests.add(Request.cmd(Command.EVAL).arg("return redis.call('HGETALL', KEYS[1])").arg(1)
+                    .arg(upKey(room)));
+        }
+        return batch(requests).map(responses -> {
+            List<Map<String, String>> out = new ArrayList<>();
+            for (Response response : responses) {
+                Map<String, String> fields = new java.util.LinkedHashMap<>();
+                for (int i = 0; response != null && i + 1 < response.size(); i += 2) {
+                    fields.put(response.get(i).toString(), response.get(i + 1).toString());
+                }
+                out.add(fields);
+            }
+            return out;
+        });
     }
 
     /** Forgets that {@code selfId} serves {@code room} (its last member left). */

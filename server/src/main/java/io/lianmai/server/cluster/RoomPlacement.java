@@ -1,6 +1,9 @@
 package io.lianmai.server.cluster;
 
+import io.lianmai.common.UserId;
+import io.lianmai.room.Role;
 import io.lianmai.room.RoomKey;
+import io.lianmai.room.Scene;
 import io.vertx.core.Future;
 import java.util.Optional;
 
@@ -40,13 +43,30 @@ public interface RoomPlacement {
     Future<Optional<ClusterNode>> locate(RoomKey room);
 
     /**
-     * Whether a live room's audience member who reached this node may stay here while {@code home} serves the room:
-     * this node then shows the room's anchors through relays from {@code home} (docs/cluster.md#live-audience-on-edge-
-     * nodes). Completes once the anchors are shown; false (the member goes to {@code home}) on a single node, for an
-     * rtc room, or when edges are off.
+     * Whether a member entering {@code room} with {@code scene} and {@code role}, who reached this node while
+     * {@code home} serves the room, may stay here: a live room's audience member (an edge showing the anchors through
+     * relays from {@code home}, docs/cluster.md#live-audience-on-edge-nodes), or any member once {@code home} holds
+     * {@code cluster.roomMembersPerNode} members of the room (the room then spans nodes, docs/cluster.md#rooms-across-
+     * nodes). Completes once the room's members are shown here; false (the member goes to {@code home}) on a single
+     * node, for a room not published yet, or when edges are off.
      */
-    default Future<Boolean> serveAudienceHere(RoomKey room, ClusterNode home) {
+    default Future<Boolean> serveMemberHere(RoomKey room, ClusterNode home, Scene scene, Role role) {
         return Future.succeededFuture(false);
+    }
+
+    /**
+     * Takes a seat for {@code user} entering {@code room} here, counted against the room's limits across the cluster
+     * ({@code room.rtcMaxMembers}, {@code room.liveMaxAnchors}, {@code room.liveMaxAudience}); fails with a
+     * {@link io.lianmai.room.RoomException} ({@code ROOM_FULL}) when live nodes hold them all. The entry then either
+     * enters the room (the seat is its) or calls {@link #releaseSeat}. On a single node, or while Redis does not
+     * answer, the room's own limits on this node are all there is.
+     */
+    default Future<Void> takeSeat(RoomKey room, UserId user, Scene scene, Role role) {
+        return Future.succeededFuture();
+    }
+
+    /** Gives back a seat {@link #takeSeat} took for an entry that did not enter. */
+    default void releaseSeat(RoomKey room, UserId user, Scene scene, Role role) {
     }
 
     /**
@@ -57,10 +77,5 @@ public interface RoomPlacement {
      */
     default Future<Boolean> servePlayersHere(RoomKey room, ClusterNode home) {
         return Future.succeededFuture(false);
-    }
-
-    /** Whether this node serves {@code room} only as an edge (its anchors are on another node). */
-    default boolean isEdge(RoomKey room) {
-        return false;
     }
 }

@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param nodeTtl       how long an entry lives without a heartbeat: a node killed is forgotten after it
  * @param edgeAudience  whether a live room's audience stays on the node it reached, playing the anchors through
  *                      relays from the room's node, instead of going there
+ * @param roomMembersPerNode how many members of one room its node holds before members who reach another node stay
+ *                      there (the room then spans nodes, each showing the others' members through relays)
  */
 public record ClusterConfig(Optional<URI> redis, String nodeId, byte[] secret, Optional<URI> internalUrl, Duration heartbeat,
-                            Duration nodeTtl, boolean edgeAudience) {
+                            Duration nodeTtl, boolean edgeAudience, int roomMembersPerNode) {
     /** Node ids are used in Redis keys and URLs. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
 

@@ -348,6 +348,10 @@ public enum ConfigKey {
     CLUSTER_EDGE_AUDIENCE("cluster.edgeAudience", "true", false,
             "Audience members of a live room stay on the node they reach (an edge) and play the anchors through one "
                     + "relay per stream from the room's node; false: they go to the room's node like everyone."),
+    CLUSTER_ROOM_MEMBERS_PER_NODE("cluster.roomMembersPerNode", "100", false,
+            "Members of one room its node holds before members who reach another node stay there (1 to 100000): "
+                    + "the room then spans nodes, each showing the others' members through one relay per stream. "
+                    + "Below it every member goes to the room's node."),
     CLUSTER_HEARTBEAT_MILLIS("cluster.heartbeatMillis", "1000", false,
             "How often a node renews its registry entry and load in Redis."),
     CLUSTER_NODE_TTL_MILLIS("cluster.nodeTtlMillis", "4000", false,

@@ -359,24 +359,29 @@ final class SignallingConnection {
                 return admit(key, scene, user, role, privileges, sdkAppId, userId);
             }
             ObjectNode moveTo = codec.object().put("moveTo", elsewhere.get().webSocketUrl());
-            if (scene != Scene.LIVE || role != Role.AUDIENCE) {
-                return Future.succeededFuture(moveTo);
-            }
-            // A live room's audience may stay here, an edge showing the anchors through relays (docs/cluster.md).
-            return onContext(placement.serveAudienceHere(key, elsewhere.get())).compose(edge -> edge
+            // A live room's audience, or anyone once the room's node is full of it, may stay here: this node then
+            // shows the room's other members through relays (docs/cluster.md).
+            return onContext(placement.serveMemberHere(key, elsewhere.get(), scene, role)).compose(stay -> stay
                     ? admit(key, scene, user, role, privileges, sdkAppId, userId) : Future.succeededFuture(moveTo));
         });
     }
 
-    /** Enters the room on this node: the admission ticket, then the registry. */
+    /** Enters the room on this node: its seat in the cluster, the admission ticket, then the registry. */
     private Future<ObjectNode> admit(RoomKey key, Scene scene, UserId user, Role role, Privileges privileges,
             SdkAppId sdkAppId, String userId) {
-        {
+        return onContext(placement.takeSeat(key, user, scene, role)).compose(seated -> {
             Future<ObjectNode> stillFree = requireNotJoined();
             if (stillFree != null) {
+                placement.releaseSeat(key, user, scene, role);
                 return stillFree;
             }
-            Admission.Ticket ticket = admission.admit(sdkAppId, userId, address);
+            Admission.Ticket ticket;
+            try {
+                ticket = admission.admit(sdkAppId, userId, address);
+            } catch (RuntimeException e) {
+                placement.releaseSeat(key, user, scene, role);
+                throw e;
+            }
             Membership candidate = new Membership();
             candidate.adopt(ticket);
             try {
@@ -384,9 +389,10 @@ final class SignallingConnection {
                 return Future.succeededFuture(joined(entered, candidate));
             } catch (RuntimeException e) {
                 ticket.release();
+                placement.releaseSeat(key, user, scene, role);
                 throw e;
             }
-        }
+        });
     }
 
     /** {@code future} completed on this socket's context (at once when it already is complete). */
@@ -454,12 +460,6 @@ final class SignallingConnection {
         Role role = Role.fromWire(name).orElseThrow(() -> new ProtocolException(request.id(),
                 "switchRole: data.role must be \"anchor\" or \"audience\""));
         Member current = requireMember();
-        if (role == Role.ANCHOR && placement.isEdge(current.room().key())) {
-            // This node only shows the room's anchors (an edge): anchors are served by the room's node.
-            return fail(TrtcErrorCode.FAILED, "this node serves only the audience of room "
-                    + current.room().key().roomKey() + ": leave and enter again as an anchor (the room's node "
-                    + "takes anchors)");
-        }
         current.room().switchRole(current, role).forEach(media::end);
         return Future.succeededFuture(codec.object());
     }

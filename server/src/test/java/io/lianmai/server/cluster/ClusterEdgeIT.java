@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A live room's audience on an edge node (docs/cluster.md#live-audience-on-edge-nodes), with two node processes,
  * a real Redis and PostgreSQL: the anchor publishes (libwebrtc) on the room's node; two audience members who reach
  * the other node stay there, see the anchor and its stream in {@code enter}, and decode it; the room's node serves
- * one relay for both. An audience member on the edge cannot become an anchor there; garbage in Redis where a room's
+ * one relay for both. An audience member on the edge who becomes an anchor there is shown on the room's node; garbage in Redis where a room's
  * anchors should be sends its audience to the room's node; an unsigned node-to-node request is refused; when the
  * anchor leaves, the edge's audience sees it leave.
  */
@@ -79,7 +79,11 @@ class ClusterEdgeIT {
                             .isEqualTo(1.0);
                     assertThat(metric(edge, "lianmai_media_players")).isEqualTo(2.0);
 
-                    bob.error("switchRole", SignalClient.data().put("role", "anchor"), -1);
+                    // An audience member on the edge becomes an anchor there: the room's node shows him to alice.
+                    bob.ok("switchRole", SignalClient.data().put("role", "anchor"));
+                    alice.awaitEvent("userJoin", "bob");
+                    bob.ok("switchRole", SignalClient.data().put("role", "audience"));
+                    alice.awaitEvent("userLeave", "bob");
 
                     // Garbage where a room's anchors should be: the edge does not take the room's audience.
                     cluster.redis().command("SET", "lianmai:room:" + cluster.sdkAppId() + ":r9704", "node1", "PX",

@@ -1,0 +1,208 @@
+package io.lianmai.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.server.callback.ChildServer;
+import io.lianmai.server.sdk.BrowserMedia;
+import io.lianmai.server.sdk.WebSdkChromiumIT;
+import io.lianmai.server.signal.SignalClient;
+import io.lianmai.testkit.HeadlessChromium;
+import io.lianmai.testkit.LibWebRtcPeer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One rtc room spanning three node processes (docs/cluster.md#rooms-across-nodes), with a real Redis and PostgreSQL:
+ * with {@code cluster.roomMembersPerNode=1}, members who reach another node than the room's stay there. A Chromium
+ * member (web SDK) on the room's node and libwebrtc members on the two others see each other enter and decode each
+ * other's streams (node2's member reaches node3 through the room's node). The room's member limit holds across the
+ * nodes for a crowd entering through two of them at once; a member's leave on one node is seen on the others; a node
+ * killed with SIGKILL leaves nothing in Redis: its members leave the others' rooms, and its seats free up.
+ */
+class ClusterSpreadIT {
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long ROOM = 7705;
+    private static final int MAX_MEMBERS = 4;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void membersOfOneRoomOnThreeNodesSeeAndDecodeEachOther() throws Exception {
+        try (ClusterHarness cluster = ClusterHarness.start(dir)) {
+            try {
+                Map<String, String> settings = Map.of("cluster.roomMembersPerNode", "1",
+                        "room.rtcMaxMembers", String.valueOf(MAX_MEMBERS));
+                ChildServer home = cluster.node("node1", settings);
+                ChildServer node2 = cluster.node("node2", settings);
+                ChildServer node3 = cluster.node("node3", settings);
+                cluster.awaitNodes(3, WAIT);
+                cluster.redis().command("SET", cluster.roomKey(ROOM), "node1", "PX", "120000");
+                String live = "lianmai:live:" + cluster.sdkAppId() + ":r" + ROOM;
+                String up = "lianmai:up:" + cluster.sdkAppId() + ":r" + ROOM;
+                String seats = "lianmai:seats:" + cluster.sdkAppId() + ":r" + ROOM;
+
+                try (HeadlessChromium alice = page(cluster, home, "alice");
+                        SignalClient bob = SignalClient.connect(node2.signalling());
+                        SignalClient carol = SignalClient.connect(node3.signalling());
+                        LibWebRtcPeer bobCamera = LibWebRtcPeer.publisher();
+                        LibWebRtcPeer bobPlayer = LibWebRtcPeer.player();
+                        LibWebRtcPeer carolPlayer = LibWebRtcPeer.player()) {
+                    bob.autoHeartbeat(Duration.ofSeconds(2));
+                    carol.autoHeartbeat(Duration.ofSeconds(2));
+                    awaitValue(cluster, live, "\"alice\"", "\"main\"");
+
+                    // bob reaches node2: the room's node holds one member already, so bob stays and sees alice.
+                    JsonNode entered = bob.ok("enter", enter(cluster, "bob"));
+                    assertThat(entered.has("moveTo")).as("bob stays on node2: %s", entered).isFalse();
+                    assertThat(entered.path("members").toString()).contains("\"alice\"").contains("\"main\"");
+                    JsonNode published = bob.ok("publish", SignalClient.data().put("streamType", "main")
+                            .put("offer", bobCamera.createOffer()).put("audio", true).put("video", true));
+                    bobCamera.acceptAnswer(published.path("answer").asText());
+                    bobCamera.awaitConnected(WAIT);
+                    subscribe(bob, bobPlayer, "alice_main");
+                    bobPlayer.awaitMedia(30, 50, WAIT);
+                    // alice (Chromium, on node1) decodes bob, whose stream comes from node2.
+                    alice.await("alice decodes bob", WAIT, () -> BrowserMedia.framesDecoded(alice) > 30);
+                    awaitValue(cluster, live, "\"via\":\"node2\"");
+
+                    // carol reaches node3 and stays: she sees alice and bob, and decodes bob through the room's node.
+                    JsonNode third = carol.ok("enter", enter(cluster, "carol"));
+                    assertThat(third.has("moveTo")).as("carol stays on node3: %s", third).isFalse();
+                    assertThat(third.path("members").toString()).contains("\"alice\"").contains("\"bob\"");
+                    subscribe(carol, carolPlayer, "bob_main");
+                    carolPlayer.awaitMedia(30, 50, WAIT);
+                    bob.awaitEvent("userJoin", "carol");
+                    alice.await("alice sees carol enter", WAIT, () -> events(alice, "REMOTE_USER_JOIN").stream()
+                            .anyMatch(e -> "carol".equals(e.get("userID"))));
+                    assertThat(cluster.redis().command("HGETALL", seats)).contains("node1|n").contains("node2|n")
+                            .contains("node3|n");
+
+                    // Three members in: of a crowd of four entering through node2 and node3 at once, one gets in.
+                    List<SignalClient> crowd = new ArrayList<>();
+                    try {
+                        List<CompletableFuture<JsonNode>> entries = new ArrayList<>();
+                        for (int i = 0; i < 4; i++) {
+                            SignalClient member = SignalClient.connect((i % 2 == 0 ? node2 : node3).signalling());
+                            crowd.add(member);
+                            String userId = "crowd" + i;
+                            entries.add(CompletableFuture.supplyAsync(() -> member.request("enter",
+                                    enter(cluster, userId))));
+                        }
+                        int admitted = 0;
+                        for (CompletableFuture<JsonNode> each : entries) {
+                            JsonNode answer = each.get(30, TimeUnit.SECONDS);
+                            assertThat(answer.path("data").has("moveTo")).as(answer.toString()).isFalse();
+                            if (answer.path("ok").asBoolean()) {
+                                admitted++;
+                            } else {
+                                assertThat(answer.path("error").path("code").asInt()).as(answer.toString())
+                                        .isEqualTo(-3301);
+                                assertThat(answer.path("error").path("message").asText()).contains("across the "
+                                        + "cluster");
+                            }
+                        }
+                        assertThat(admitted).as("members admitted beyond the three in").isEqualTo(MAX_MEMBERS - 3);
+                    } finally {
+                        crowd.forEach(SignalClient::close);
+                    }
+
+                    // bob leaves on node2: carol (node3) and alice (node1) see him leave.
+                    bob.ok("leave", SignalClient.data());
+                    carol.awaitEvent("userLeave", "bob");
+                    alice.await("alice sees bob leave", WAIT, () -> events(alice, "REMOTE_USER_LEAVE").stream()
+                            .anyMatch(e -> "bob".equals(e.get("userID"))));
+                    awaitAbsent(cluster, up, "node2");
+
+                    // SIGKILL of node3: carol leaves node1's room, and nothing of node3 stays in Redis.
+                    node3.kill9();
+                    alice.await("alice sees carol leave", WAIT, () -> events(alice, "REMOTE_USER_LEAVE").stream()
+                            .anyMatch(e -> "carol".equals(e.get("userID"))));
+                    awaitAbsent(cluster, live, "\"carol\"");
+                    awaitAbsent(cluster, up, "node3");
+                    awaitAbsent(cluster, seats, "node3|");
+                    // node3's seats are free: members fill the room again through node2.
+                    try (SignalClient dave = SignalClient.connect(node2.signalling());
+                            SignalClient erin = SignalClient.connect(node2.signalling())) {
+                        dave.ok("enter", enter(cluster, "dave"));
+                        erin.ok("enter", enter(cluster, "erin"));
+                    }
+                }
+            } catch (Throwable failure) {
+                cluster.printLogs();
+                throw failure;
+            }
+        }
+    }
+
+    private static HeadlessChromium page(ClusterHarness cluster, ChildServer node, String userId) {
+        HeadlessChromium page = BrowserMedia.start();
+        page.onEveryPage(WebSdkChromiumIT.APP);
+        page.open("http://127.0.0.1:" + node.httpPort() + "/index.html");
+        Object started = page.asyncScript("const done = arguments[arguments.length - 1];"
+                + "window.app(arguments[0], arguments[1], arguments[2]).then(done, e => done(String(e)))",
+                Map.of("serverUrl", "http://127.0.0.1:" + node.httpPort() + "/"),
+                Map.of("sdkAppID", cluster.sdkAppId(), "userID", userId, "userSig", cluster.userSig(userId),
+                        "roomID", ROOM), Map.of("enableCamera", true, "enableMic", true));
+        assertThat(started).isEqualTo(true);
+        page.await(userId + " entered", WAIT, () -> !events(page, "LOCAL_JOIN").isEmpty());
+        return page;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> events(HeadlessChromium page, String name) {
+        return (List<Map<String, Object>>) page.script(
+                "return window.got.filter(e => e.name === arguments[0]).map(e => e.data)", name);
+    }
+
+    private static ObjectNode enter(ClusterHarness cluster, String userId) {
+        return JSON.createObjectNode().put("sdkAppID", cluster.sdkAppId()).put("userID", userId)
+                .put("userSig", cluster.userSig(userId)).put("roomID", ROOM);
+    }
+
+    private static void subscribe(SignalClient member, LibWebRtcPeer player, String streamId) {
+        JsonNode answer = member.ok("subscribe", SignalClient.data().put("streamID", streamId)
+                .put("offer", player.createOffer()));
+        player.acceptAnswer(answer.path("answer").asText());
+    }
+
+    /** Waits until Redis key {@code key} (a string or a hash) holds every one of {@code parts}. */
+    private static void awaitValue(ClusterHarness cluster, String key, String... parts) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            String value = dump(cluster, key);
+            if (List.of(parts).stream().allMatch(value::contains)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("%s holds %s: %s", key, List.of(parts), value).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits until Redis key {@code key} no longer holds {@code part}. */
+    private static void awaitAbsent(ClusterHarness cluster, String key, String part) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (dump(cluster, key).contains(part)) {
+            assertThat(System.nanoTime()).as("%s without %s: %s", key, part, dump(cluster, key))
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static String dump(ClusterHarness cluster, String key) throws Exception {
+        String type = cluster.redis().command("TYPE", key);
+        return type.contains("hash") ? cluster.redis().command("HGETALL", key)
+                : type.contains("string") ? String.valueOf(cluster.get(key)) : "";
+    }
+}
