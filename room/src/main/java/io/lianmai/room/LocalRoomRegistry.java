@@ -233,6 +233,13 @@ public final class LocalRoomRegistry implements RoomRegistry {
                 each.onMirrorChanged(room, userId, at);
             }
         }
+
+        @Override
+        public void onCustomMessage(RoomKey room, UserId from, int cmdId, String data) {
+            for (RoomObserver each : observers) {
+                each.onCustomMessage(room, from, cmdId, data);
+            }
+        }
     }
 
     /** What the rooms tell this registry, under their own locks: only the concurrent maps change here. */

@@ -346,6 +346,27 @@ public final class Room {
                         + config.messagesPerSecond() + " per second");
             }
             broadcastLocked(member, new RoomEvent.CustomMessage(member.userId(), cmdId, data));
+            owner.observer().onCustomMessage(key, member.userId(), cmdId, data);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Delivers a custom message {@code from} a member of another node (a cluster, docs/cluster.md) to the members of
+     * this node: not to the sender's own copy here, nor to members shown here from other nodes (their nodes deliver
+     * it). Its size and rate were checked by the sender's node.
+     */
+    public void deliverFromElsewhere(UserId from, int cmdId, String data) {
+        lock.lock();
+        try {
+            RoomEvent event = new RoomEvent.CustomMessage(from, cmdId, data);
+            for (Member member : members.values()) {
+                MemberListener listener = member.listenerLocked();
+                if (!member.userId().equals(from) && listener.clientKind() != ClientKind.REMOTE) {
+                    listener.onRoomEvent(event);
+                }
+            }
         } finally {
             lock.unlock();
         }

@@ -50,6 +50,13 @@ public interface RoomObserver {
     }
 
     /**
+     * A member of this node sent a custom message to the room (others here got it already): in a cluster, the other
+     * nodes holding members of the room deliver it to theirs.
+     */
+    default void onCustomMessage(RoomKey room, UserId from, int cmdId, String data) {
+    }
+
+    /**
      * What the room shows of another room's anchor {@code userId} in a cross-room PK changed: the anchor came, its
      * streams shown here changed, or it went. Such a mirror is no member of this room for the methods above
      * (callbacks and history count a room's own sessions); what plays everything a room shows, a mix, watches this.

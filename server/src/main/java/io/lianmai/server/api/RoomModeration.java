@@ -40,15 +40,15 @@ public final class RoomModeration {
     }
 
     /**
-     * The rooms of other nodes (cluster mode, docs/cluster.md): runs a room action on the node that serves the room
-     * when that is another one. Called on a worker thread; may block.
+     * The rooms of other nodes (cluster mode, docs/cluster.md): runs a room action on every other node holding members
+     * of the room (a room may span nodes). Called on a worker thread; may block.
      */
     @FunctionalInterface
     public interface Elsewhere {
         /** A single node: no room is elsewhere. */
         Elsewhere NONE = request -> Optional.empty();
 
-        /** The result from the node serving the room, or empty when no other node serves it. */
+        /** What the other nodes did (found: on any; removed: all they removed), or empty when none holds the room. */
         Optional<Result> run(Request request);
     }
 
@@ -67,19 +67,18 @@ public final class RoomModeration {
     }
 
     /**
-     * Removes every member of the room (reason {@code room-dismissed}); it may be entered again at once. A room served
-     * by another node of the cluster is dismissed there.
+     * Removes every member of the room (reason {@code room-dismissed}); it may be entered again at once. In a cluster
+     * every node dismisses its members of the room.
      *
-     * @return how many members were removed; empty when the room does not exist
+     * @return how many members were removed on this node; empty when the room exists nowhere
      */
     public OptionalInt dismiss(SdkAppId sdkAppId, RoomRef room) {
         OptionalInt removed = dismissHere(sdkAppId, room);
-        if (removed.isPresent()) {
+        Optional<Result> others = elsewhere.run(new Request(Action.DISMISS, sdkAppId, room, List.of()));
+        if (removed.isPresent() || others.isEmpty() || !others.get().found()) {
             return removed;
         }
-        return elsewhere.run(new Request(Action.DISMISS, sdkAppId, room, List.of()))
-                .map(result -> result.found() ? OptionalInt.of(result.removed().size()) : OptionalInt.empty())
-                .orElse(removed);
+        return OptionalInt.of(0);
     }
 
     /** {@link #dismiss} of a room on this node only (what another node forwards here). */
@@ -93,18 +92,20 @@ public final class RoomModeration {
 
     /**
      * Removes {@code userIds} from the room (reason {@code removed}) and refuses them the room for the rejoin block;
-     * on the node that serves it, in a cluster.
+     * in a cluster, on every node holding members of it.
      *
-     * @return the userIDs that were members; empty when the room does not exist
+     * @return the userIDs that were members; empty when the room exists nowhere
      */
     public Optional<List<UserId>> remove(SdkAppId sdkAppId, RoomRef room, List<UserId> userIds) {
         Optional<List<UserId>> removed = removeHere(sdkAppId, room, userIds);
-        if (removed.isPresent()) {
+        Optional<Result> others = elsewhere.run(new Request(Action.REMOVE, sdkAppId, room, userIds))
+                .filter(Result::found);
+        if (others.isEmpty()) {
             return removed;
         }
-        return elsewhere.run(new Request(Action.REMOVE, sdkAppId, room, userIds))
-                .flatMap(result -> result.found() ? Optional.of(result.removed()) : Optional.empty())
-                .or(() -> removed);
+        java.util.Set<UserId> all = new java.util.LinkedHashSet<>(removed.orElse(List.of()));
+        all.addAll(others.get().removed());
+        return Optional.of(List.copyOf(all));
     }
 
     /** {@link #remove} in a room on this node only (what another node forwards here). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianmai.common.SdkAppId;
 import io.lianmai.common.StreamType;
 import io.lianmai.common.UserId;
 import io.lianmai.room.ClientKind;
@@ -120,6 +121,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     public Future<Void> start() {
         Future<Void> first = redis.undrain(selfId).<Void>mapEmpty().recover(ignored -> Future.succeededFuture())
                 .compose(ignored -> beat());
+        redis.subscribeMessages(vertx, redis.config().heartbeat().toMillis(), this::deliverMessage);
         timer = vertx.setPeriodic(redis.config().heartbeat().toMillis(), id -> beat());
         edgeTimer = vertx.setPeriodic(EDGE_SYNC_MILLIS, id -> edgeContext.runOnContext(v -> {
             publishChanges();
@@ -317,6 +319,37 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             Instant at) {
         liveChanged.add(room);
         upChanged.add(room);
+    }
+
+    // ---- custom messages across nodes ----
+
+    /**
+     * A member here sent a custom message: published for the other nodes (every node gets it, one PUBLISH; the nodes
+     * holding members of the room deliver it). Rate and size were checked here ({@code room.messagesPerSecond},
+     * {@code room.messageMaxBytes}).
+     */
+    @Override
+    public void onCustomMessage(RoomKey room, UserId from, int cmdId, String data) {
+        ObjectNode json = JSON.createObjectNode().put("node", selfId).put("sdkAppId", room.sdkAppId().value())
+                .put("room", room.roomKey()).put("userId", from.value()).put("cmdId", cmdId).put("data", data);
+        redis.publishMessage(json.toString());
+    }
+
+    /** A custom message another node published: delivered to this node's members of the room, if it has any. */
+    private void deliverMessage(String json) {
+        try {
+            JsonNode message = JSON.readTree(json);
+            if (selfId.equals(message.path("node").asText())) {
+                return;
+            }
+            RoomKey room = new RoomKey(new SdkAppId(message.path("sdkAppId").asLong()), message.path("room")
+                    .asText());
+            UserId from = UserId.parse(message.path("userId").asText());
+            rooms.find(room).ifPresent(here -> here.deliverFromElsewhere(from, message.path("cmdId").asInt(),
+                    message.path("data").asText()));
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.warn("cluster: ignoring a malformed custom message from Redis: {}", e.getMessage());
+        }
     }
 
     private void memberChanged(RoomKey room, ClientKind kind, int delta) {

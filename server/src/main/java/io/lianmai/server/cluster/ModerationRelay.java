@@ -20,17 +20,20 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server API's room actions ({@code DismissRoom}, {@code RemoveUser} and their string-room twins) across a
- * cluster (docs/cluster.md): a node asked about a room another node serves sends the action there, signed with the
- * node secret ({@link NodeRequestSigner}), as {@code POST /internal/v1/moderate}; that node runs it on its own room.
+ * cluster (docs/cluster.md): the node asked sends the action to every other live node (a room may span nodes), signed
+ * with the node secret ({@link NodeRequestSigner}), as {@code POST /internal/v1/moderate}; each runs it on its own
+ * members of the room.
  * The caller was authenticated by the first node (its API credential or administrator UserSig); the second trusts
  * the node signature only.
  */
@@ -64,32 +67,52 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
 
     @Override
     public Optional<RoomModeration.Result> run(RoomModeration.Request request) {
-        RoomKey room = new RoomKey(request.sdkAppId(), request.room().key());
-        Optional<ClusterNode> owner = await(cluster.locate(room), "where room " + room.roomKey() + " is served");
-        if (owner.isEmpty()) {
+        // A room may span nodes (docs/cluster.md#rooms-across-nodes): every other live node acts on its members.
+        List<ClusterNode> others = cluster.nodes().stream().filter(node -> !node.id().equals(cluster.nodeId()))
+                .toList();
+        if (others.isEmpty()) {
             return Optional.empty();
         }
         JsonObject body = new JsonObject().put("action", request.action().name())
                 .put("sdkAppId", request.sdkAppId().value()).put("roomKey", request.room().key())
                 .put("userIds", new JsonArray(request.userIds().stream().map(UserId::value).toList()));
         byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(URI.create(owner.get().internalUrl()).resolve(PATH).toString())
-                .setTimeout(TIMEOUT_MILLIS).putHeader("content-type", "application/json");
-        signer.sign("POST", PATH, bytes).forEach(options::putHeader);
-        JsonObject answer = await(http.request(options).compose(sent -> sent.send(Buffer.buffer(bytes)))
-                .compose(response -> response.body().map(content -> {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("node " + owner.get().id() + " answered "
-                                + response.statusCode() + ": " + content);
-                    }
-                    return new JsonObject(content);
-                })), request.action() + " on node " + owner.get().id());
-        List<UserId> removed = new ArrayList<>();
-        for (Object each : answer.getJsonArray("removed", new JsonArray())) {
-            removed.add(UserId.parse(String.valueOf(each)));
+        List<Future<JsonObject>> answers = new ArrayList<>();
+        for (ClusterNode node : others) {
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                    .setAbsoluteURI(URI.create(node.internalUrl()).resolve(PATH).toString())
+                    .setTimeout(TIMEOUT_MILLIS).putHeader("content-type", "application/json");
+            signer.sign("POST", PATH, bytes).forEach(options::putHeader);
+            answers.add(http.request(options).compose(sent -> sent.send(Buffer.buffer(bytes)))
+                    .compose(response -> response.body().map(content -> {
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException("node " + node.id() + " answered "
+                                    + response.statusCode() + ": " + content);
+                        }
+                        return new JsonObject(content);
+                    })));
         }
-        return Optional.of(new RoomModeration.Result(answer.getBoolean("found", false), removed));
+        await(Future.join(answers).otherwiseEmpty(), request.action() + " on " + others.size() + " other node(s)");
+        boolean found = false;
+        Set<UserId> removed = new LinkedHashSet<>();
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            Future<JsonObject> answer = answers.get(i);
+            if (answer.failed()) {
+                failed.add(others.get(i).id() + " (" + answer.cause().getMessage() + ")");
+                continue;
+            }
+            found |= answer.result().getBoolean("found", false);
+            for (Object each : answer.result().getJsonArray("removed", new JsonArray())) {
+                removed.add(UserId.parse(String.valueOf(each)));
+            }
+        }
+        if (!failed.isEmpty()) {
+            // The action is repeatable: the caller tries again once every node answers.
+            throw new IllegalStateException(request.action() + " did not reach every node holding the room: "
+                    + String.join(", ", failed));
+        }
+        return Optional.of(new RoomModeration.Result(found, List.copyOf(removed)));
     }
 
     private static <T> T await(Future<T> future, String what) {

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -182,6 +183,8 @@ public final class RedisCluster implements AutoCloseable {
     private final Redis redis;
     private final ClusterConfig config;
     private final long timeoutMillis;
+    private volatile RedisConnection subscription;
+    private volatile boolean closed;
 
     private RedisCluster(Redis redis, ClusterConfig config, long timeoutMillis) {
         this.redis = redis;
@@ -403,6 +406,49 @@ public final class RedisCluster implements AutoCloseable {
         });
     }
 
+    /** The channel nodes tell each other their members' custom messages on. */
+    static final String MESSAGES = PREFIX + "messages";
+
+    /** Publishes {@code json} on {@link #MESSAGES} (to every node subscribed). */
+    Future<Void> publishMessage(String json) {
+        return send(Request.cmd(Command.PUBLISH).arg(MESSAGES).arg(json)).mapEmpty();
+    }
+
+    /**
+     * Subscribes {@code handler} to {@link #MESSAGES} on a connection of its own, connecting again
+     * {@code retryMillis} after it is lost (Redis away or restarted) until {@link #close}. Messages published while
+     * the connection is down are lost (pub/sub keeps nothing).
+     */
+    void subscribeMessages(Vertx vertx, long retryMillis, java.util.function.Consumer<String> handler) {
+        if (closed) {
+            return;
+        }
+        redis.connect().onSuccess(connection -> {
+            subscription = connection;
+            Runnable again = () -> {
+                if (!closed && subscription == connection) {
+                    subscription = null;
+                    vertx.setTimer(retryMillis, id -> subscribeMessages(vertx, retryMillis, handler));
+                }
+            };
+            connection.handler(message -> {
+                // ["message", channel, payload]: a push (RESP3) or a multi-bulk reply (RESP2).
+                if (message != null && message.size() == 3 && "message".equals(message.get(0).toString())) {
+                    handler.accept(message.get(2).toString());
+                }
+            });
+            connection.exceptionHandler(failure -> {
+                connection.close();
+                again.run();
+            });
+            connection.endHandler(ended -> again.run());
+            connection.send(Request.cmd(Command.SUBSCRIBE).arg(MESSAGES)).onFailure(failure -> {
+                connection.close();
+                again.run();
+            });
+        }).onFailure(failure -> vertx.setTimer(retryMillis, id -> subscribeMessages(vertx, retryMillis, handler)));
+    }
+
     /** Forgets that {@code selfId} serves {@code room} (its last member left). */
     Future<Void> release(RoomKey room, String selfId) {
         return send(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(roomKey(room)).arg(selfId)).mapEmpty();
@@ -479,6 +525,11 @@ public final class RedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        RedisConnection connection = subscription;
+        if (connection != null) {
+            connection.close();
+        }
         redis.close();
     }
 }

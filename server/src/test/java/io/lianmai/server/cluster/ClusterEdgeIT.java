@@ -84,6 +84,17 @@ class ClusterEdgeIT {
                     alice.awaitEvent("userJoin", "bob");
                     bob.ok("switchRole", SignalClient.data().put("role", "audience"));
                     alice.awaitEvent("userLeave", "bob");
+                    // Custom messages between the edge's audience and the room's node, both ways.
+                    bob.ok("message", SignalClient.data().put("cmdID", 3).put("data", "hello from the edge"));
+                    assertThat(alice.awaitEvent("customMessage", "bob").path("data").asText())
+                            .isEqualTo("hello from the edge");
+                    alice.ok("message", SignalClient.data().put("cmdID", 4).put("data", "hello from home"));
+                    assertThat(bob.awaitEvent("customMessage", "alice").path("data").asText())
+                            .isEqualTo("hello from home");
+                    assertThat(carol.awaitEvent("customMessage", "bob").path("data").asText())
+                            .isEqualTo("hello from the edge");
+                    assertThat(carol.awaitEvent("customMessage", "alice").path("data").asText())
+                            .isEqualTo("hello from home");
 
                     // Garbage where a room's anchors should be: the edge does not take the room's audience.
                     cluster.redis().command("SET", "lianmai:room:" + cluster.sdkAppId() + ":r9704", "node1", "PX",

@@ -11,6 +11,10 @@ import io.lianmai.server.sdk.WebSdkChromiumIT;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.testkit.HeadlessChromium;
 import io.lianmai.testkit.LibWebRtcPeer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code cluster.roomMembersPerNode=1}, members who reach another node than the room's stay there. A Chromium
  * member (web SDK) on the room's node and libwebrtc members on the two others see each other enter and decode each
  * other's streams (node2's member reaches node3 through the room's node). The room's member limit holds across the
- * nodes for a crowd entering through two of them at once; a member's leave on one node is seen on the others; a node
+ * nodes for a crowd entering through two of them at once; custom messages cross nodes in order; the server API called
+ * on one node removes a member on another, and the others see him leave; a node
  * killed with SIGKILL leaves nothing in Redis: its members leave the others' rooms, and its seats free up.
  */
 class ClusterSpreadIT {
@@ -89,6 +94,14 @@ class ClusterSpreadIT {
                     assertThat(cluster.redis().command("HGETALL", seats)).contains("node1|n").contains("node2|n")
                             .contains("node3|n");
 
+                    // Custom messages cross nodes, in order, both ways.
+                    for (int i = 0; i < 3; i++) {
+                        bob.ok("message", SignalClient.data().put("cmdID", 1).put("data", "from node2 #" + i));
+                    }
+                    carol.ok("message", SignalClient.data().put("cmdID", 2).put("data", "from node3"));
+                    awaitMessages(carol, "bob", List.of("from node2 #0", "from node2 #1", "from node2 #2"));
+                    awaitMessages(bob, "carol", List.of("from node3"));
+
                     // Three members in: of a crowd of four entering through node2 and node3 at once, one gets in.
                     List<SignalClient> crowd = new ArrayList<>();
                     try {
@@ -118,8 +131,13 @@ class ClusterSpreadIT {
                         crowd.forEach(SignalClient::close);
                     }
 
-                    // bob leaves on node2: carol (node3) and alice (node1) see him leave.
-                    bob.ok("leave", SignalClient.data());
+                    // The server API through node3 removes bob, who is on node2: carol (node3) and alice (node1) see
+                    // him leave.
+                    JsonNode removed = api(node3, cluster, "RemoveUser", JSON.createObjectNode()
+                            .put("SdkAppId", cluster.sdkAppId()).put("RoomId", ROOM)
+                            .set("UserIds", JSON.createArrayNode().add("bob")));
+                    assertThat(removed.has("Error")).as(removed.toString()).isFalse();
+                    bob.awaitEvent("kicked", event -> true);
                     carol.awaitEvent("userLeave", "bob");
                     alice.await("alice sees bob leave", WAIT, () -> events(alice, "REMOTE_USER_LEAVE").stream()
                             .anyMatch(e -> "bob".equals(e.get("userID"))));
@@ -144,6 +162,34 @@ class ClusterSpreadIT {
                 throw failure;
             }
         }
+    }
+
+    /** Waits until {@code member} got {@code expected} from {@code from} as custom messages, in this order. */
+    private static void awaitMessages(SignalClient member, String from, List<String> expected) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<String> got = member.events().stream().filter(event -> event.path("event").asText()
+                    .equals("customMessage") && event.path("data").path("userID").asText().equals(from))
+                    .map(event -> event.path("data").path("data").asText()).toList();
+            if (got.size() >= expected.size()) {
+                assertThat(got).isEqualTo(expected);
+                return;
+            }
+            assertThat(System.nanoTime()).as("messages from %s: %s", from, got).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** {@code POST /api/v1/{action}} on {@code node} as the app's administrator; the {@code Response} object. */
+    private static JsonNode api(ChildServer node, ClusterHarness cluster, String action, ObjectNode body)
+            throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + node.httpPort() + "/api/v1/" + action)).header("content-type",
+                "application/json").header("authorization", "Bearer " + cluster.userSig("administrator"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JSON.readTree(response.body()).path("Response");
     }
 
     private static HeadlessChromium page(ClusterHarness cluster, ChildServer node, String userId) {
