@@ -205,6 +205,44 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 .recover(failure -> Future.succeededFuture(Optional.empty()));
     }
 
+    @Override
+    public Future<Optional<ClusterNode>> placePublisher(RoomKey room) {
+        if (!reachable && (localRooms.contains(room) || edges.containsKey(room))) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return redis.place(room, draining ? candidate().id() : selfId)
+                .compose(owner -> {
+                    if (owner.equals(selfId)) {
+                        if (edges.containsKey(room)) {
+                            promote(room);
+                        }
+                        return Future.succeededFuture(Optional.<ClusterNode>empty());
+                    }
+                    return nodeUnlessSelf(owner).compose(home -> home.isEmpty() || draining || remote == null
+                            ? Future.succeededFuture(home)
+                            : redis.readLive(room).compose(json -> json.isPresent()
+                                    ? showHere(room, json).map(shown -> Optional.<ClusterNode>empty())
+                                    : takeOver(room, owner, home)));
+                })
+                .recover(failure -> {
+                    if (localRooms.contains(room) || edges.containsKey(room)) {
+                        return Future.succeededFuture(Optional.empty());
+                    }
+                    return Future.failedFuture(failure instanceof ClusterUnavailableException ? failure
+                            : new ClusterUnavailableException("the cluster state (Redis) cannot be read now, so the "
+                                    + "room cannot be placed: try again shortly (" + failure.getMessage() + ")",
+                                    failure));
+                });
+    }
+
+    /**
+     * The room's node holds no member of it (its last left; the placement has not expired yet): the room moves here,
+     * unless its node changed meanwhile (then that node is the answer).
+     */
+    private Future<Optional<ClusterNode>> takeOver(RoomKey room, String owner, Optional<ClusterNode> home) {
+        return redis.move(room, owner, selfId).map(moved -> moved ? Optional.<ClusterNode>empty() : home);
+    }
+
     /** This node now serves a room it was an edge of (its node died or left): its anchors will enter here. */
     private void promote(RoomKey room) {
         edgeContext.runOnContext(v -> {

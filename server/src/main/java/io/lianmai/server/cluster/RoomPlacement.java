@@ -55,6 +55,16 @@ public interface RoomPlacement {
     }
 
     /**
+     * For a publisher that cannot be sent elsewhere (RTMP: encoders follow no redirect) entering {@code room}: empty
+     * when it stays here — the room is placed here when no live node serves it, else this node becomes an edge of the
+     * room and publishes the stream for the room's node (docs/cluster.md#rtmp-publishers-on-any-node) — or the node
+     * that serves the room when this one cannot take it (edges off, draining). Fails as {@link #placeForEntry}.
+     */
+    default Future<Optional<ClusterNode>> placePublisher(RoomKey room) {
+        return placeForEntry(room);
+    }
+
+    /**
      * Takes a seat for {@code user} entering {@code room} here, counted against the room's limits across the cluster
      * ({@code room.rtcMaxMembers}, {@code room.liveMaxAnchors}, {@code room.liveMaxAudience}); fails with a
      * {@link io.lianmai.room.RoomException} ({@code ROOM_FULL}) when live nodes hold them all. The entry then either

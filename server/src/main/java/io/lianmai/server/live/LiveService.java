@@ -450,9 +450,10 @@ public final class LiveService implements AutoCloseable {
                                     stream.room().roomId())) + " by the server API: it may be "
                             + "entered again from " + removed.get()));
                 }
-                // In a cluster the room may be served by another node: the publisher is told which (no RTMP
-                // redirect: encoders do not follow one); a room served nowhere is placed here.
-                return placement.placeForEntry(new RoomKey(stream.app(), stream.room().key())).map(elsewhere -> {
+                // In a cluster the publisher stays here (encoders follow no redirect): a room served nowhere is
+                // placed here, else this node publishes the stream for the room's node. Only a node that cannot
+                // (draining) tells the publisher which node to use.
+                return placement.placePublisher(new RoomKey(stream.app(), stream.room().key())).map(elsewhere -> {
                     if (elsewhere.isPresent()) {
                         return AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, TrtcErrorCode.ROOM_ENTER_FAILED
                                 + " room served by node " + elsewhere.get().id() + ": publish to "

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every entry path of a cluster leads to the node that serves the room (docs/cluster.md), with real clients and
  * node processes: a WHIP publisher that reaches the wrong node follows its 307 and publishes on the right one; a WHEP
- * player that reaches another node plays there, that node an edge relaying the stream; an HTTP-FLV player gets a 302 there; an RTMP publisher that reaches the wrong node is refused with
- * the node to use, and publishes on the right one. A crowd entering one room through three nodes at once gets exactly
+ * player that reaches another node plays there, that node an edge relaying the stream; an RTMP publisher that reaches
+ * another node publishes there (an edge publishing the stream for the room's node), and HTTP-FLV players through a
+ * third node get a 302 to the room's node, which plays the stream relayed from the RTMP node. A crowd entering one room through three nodes at once gets exactly
  * the room's limit in.
  */
 class ClusterEntryIT {
@@ -46,7 +47,7 @@ class ClusterEntryIT {
     Path dir;
 
     @Test
-    void whipWhepFlvAndRtmpReachTheRoomsNode() throws Exception {
+    void whipWhepFlvAndRtmpReachTheRoom() throws Exception {
         Path ffmpeg = ExternalTools.require("ffmpeg (Debian package ffmpeg)", "/usr/bin/ffmpeg");
         try (ClusterHarness cluster = ClusterHarness.start(dir)) {
             try {
@@ -90,24 +91,26 @@ class ClusterEntryIT {
                     player.awaitMedia(30, 50, WAIT);
                 }
 
-                // RTMP to the wrong node: refused, naming the node; to the right one (its port from the registry).
+                // RTMP to another node than the room's: published there (encoders follow no redirect), that node
+                // an edge publishing the stream for the room's node; FLV players through a third node are sent to the
+                // room's node, which plays the stream relayed from the RTMP node.
                 String stream = cluster.sdkAppId() + "_" + ROOM + "_rtmpuser_main";
                 String sig = "?usersig=" + URLEncoder.encode(cluster.userSig("rtmpuser"), StandardCharsets.UTF_8);
-                int wrongRtmp = cluster.entryField("node1", "rtmpPort");
-                int rightRtmp = cluster.entryField("node2", "rtmpPort");
-                String refused = FfmpegRtmp.run(List.of(ffmpeg.toString(), "-hide_banner", "-re", "-f", "lavfi", "-i",
-                        FfmpegRtmp.TEST_PATTERN, "-t", "3", "-c:v", "libx264", "-preset", "veryfast", "-f", "flv",
-                        "rtmp://127.0.0.1:" + wrongRtmp + "/live/" + stream + sig), 30, dir);
-                assertThat(refused).contains("served by node node2").contains(":" + rightRtmp + "/live/" + stream);
-                Process rtmp = FfmpegRtmp.publish(ffmpeg, "rtmp://127.0.0.1:" + rightRtmp + "/live/" + stream + sig,
+                int edgeRtmp = cluster.entryField("node1", "rtmpPort");
+                SignalClient keeper = SignalClient.connect(right.signalling());
+                keeper.autoHeartbeat(Duration.ofSeconds(2));
+                JsonNode kept = keeper.ok("enter", JSON.createObjectNode().put("sdkAppID", cluster.sdkAppId())
+                        .put("userID", "keeper").put("userSig", cluster.userSig("keeper")).put("roomID", ROOM));
+                assertThat(kept.has("moveTo")).isFalse();
+                Process rtmp = FfmpegRtmp.publish(ffmpeg, "rtmp://127.0.0.1:" + edgeRtmp + "/live/" + stream + sig,
                         60, dir.resolve("rtmp.log"));
                 try {
-                    // HTTP-FLV through the wrong node: 302 to the right one, which plays it.
+                    keeper.awaitEvent("streamAdd", data -> data.path("streamID").asText().equals("rtmpuser_main")
+                            && data.path("video").asBoolean());
                     String signed = PlaybackSignature.sign(cluster.app().playKey(), stream,
                             Instant.now().plusSeconds(600)).query();
-                    URI flv = URI.create("http://127.0.0.1:" + wrong.httpPort() + "/live/" + stream + ".flv?"
+                    URI flv = URI.create("http://127.0.0.1:" + third.httpPort() + "/live/" + stream + ".flv?"
                             + signed);
-                    // Once the stream is live on the right node, the wrong one sends players there.
                     long deadline = System.nanoTime() + WAIT.toNanos();
                     while (true) {
                         HttpResponse<InputStream> played = following.send(HttpRequest.newBuilder(flv).build(),
@@ -133,6 +136,7 @@ class ClusterEntryIT {
                             + right.httpPort() + "/live/" + stream + ".flv?" + signed);
                 } finally {
                     FfmpegRtmp.stop(rtmp);
+                    keeper.close();
                 }
             } catch (Throwable failure) {
                 cluster.printLogs();
