@@ -378,6 +378,10 @@ public final class RemoteMembers implements AutoCloseable {
                     if (current == peer) {
                         stopLeg();
                     }
+                    if (local == null) {
+                        // Never announced here: forgotten, so that the next show asks the source again.
+                        owner.streams.remove(publication.type(), this);
+                    }
                 }
             });
         }
