@@ -105,7 +105,7 @@ class ClusterEntryIT {
                 Process rtmp = FfmpegRtmp.publish(ffmpeg, "rtmp://127.0.0.1:" + edgeRtmp + "/live/" + stream + sig,
                         60, dir.resolve("rtmp.log"));
                 try {
-                    keeper.awaitEvent("streamAdd", data -> data.path("streamID").asText().equals("rtmpuser_main")
+                    keeper.awaitEvent("streamAdd", data -> data.path("userID").asText().equals("rtmpuser")
                             && data.path("video").asBoolean());
                     String signed = PlaybackSignature.sign(cluster.app().playKey(), stream,
                             Instant.now().plusSeconds(600)).query();
