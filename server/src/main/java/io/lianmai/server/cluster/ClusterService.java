@@ -58,6 +58,8 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     static final long EDGE_SYNC_MILLIS = 250;
     /** An edge room with no member of its own for this long stops showing the anchors. */
     private static final long EDGE_IDLE_MILLIS = 3000;
+    /** How long an edge waits for the RTMP publisher it was placed for to enter. */
+    private static final long PUBLISHER_GRACE_MILLIS = 20_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Moves the members of rooms to other nodes: tells their clients where to go and takes them out here. */
@@ -221,7 +223,13 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                     return nodeUnlessSelf(owner).compose(home -> home.isEmpty() || draining || remote == null
                             ? Future.succeededFuture(home)
                             : redis.readLive(room).compose(json -> json.isPresent()
-                                    ? showHere(room, json).map(shown -> Optional.<ClusterNode>empty())
+                                    ? showHere(room, json).map(shown -> {
+                                        if (!shown) {
+                                            return home;
+                                        }
+                                        holdEdge(room, PUBLISHER_GRACE_MILLIS);
+                                        return Optional.<ClusterNode>empty();
+                                    })
                                     : takeOver(room, owner, home)));
                 })
                 .recover(failure -> {
@@ -241,6 +249,19 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
      */
     private Future<Optional<ClusterNode>> takeOver(RoomKey room, String owner, Optional<ClusterNode> home) {
         return redis.move(room, owner, selfId).map(moved -> moved ? Optional.<ClusterNode>empty() : home);
+    }
+
+    /**
+     * Keeps this node an edge of {@code room} for {@code millis} even without a member: an RTMP publisher enters the
+     * room only once its encoder sent the codecs' configuration, seconds after it was placed.
+     */
+    private void holdEdge(RoomKey room, long millis) {
+        edgeContext.runOnContext(v -> {
+            Edge edge = edges.get(room);
+            if (edge != null) {
+                edge.holdUntil = System.nanoTime() + millis * 1_000_000;
+            }
+        });
     }
 
     /** This node now serves a room it was an edge of (its node died or left): its anchors will enter here. */
@@ -558,6 +579,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
 
     /** Becomes an edge of {@code room}, showing the members its node published ({@code json}). */
     private Future<Boolean> showHere(RoomKey room, Optional<String> json) {
+        if (!edges.containsKey(room) && edges.size() >= redis.config().maxEdgeRooms()) {
+            return Future.succeededFuture(false); // cluster.maxEdgeRooms: the room's node takes them
+        }
         Promise<Boolean> shown = Promise.promise();
         edgeContext.runOnContext(v -> {
             Edge edge = edges.computeIfAbsent(room, Edge::new);
@@ -686,7 +710,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         if (edge.ownMembers <= 0 && remote.players(edge.room) > 0) {
             edge.lastOwnActivity = System.nanoTime(); // players of its streams here (WHEP, live output) keep it
         }
-        if (edge.ownMembers <= 0 && System.nanoTime() - edge.lastOwnActivity > EDGE_IDLE_MILLIS * 1_000_000) {
+        long now = System.nanoTime();
+        if (edge.ownMembers <= 0 && now - edge.lastOwnActivity > EDGE_IDLE_MILLIS * 1_000_000
+                && now - edge.holdUntil > 0) {
             edges.remove(edge.room);
             edge.shown.keySet().forEach(user -> remote.hide(edge.room, user, LeaveReason.LEAVE));
             edge.shown.clear();
@@ -818,6 +844,8 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         final Map<UserId, Showing> shown = new LinkedHashMap<>();
         int ownMembers;
         long lastOwnActivity = System.nanoTime();
+        /** Until when (nanoTime) the edge stays without a member of its own ({@link #holdEdge}). */
+        long holdUntil = System.nanoTime();
         boolean syncing;
 
         Edge(RoomKey room) {
@@ -838,7 +866,11 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                     return redis.heartbeat(entry);
                 })
                 .compose(drainAsked -> redis.touchSeats(List.copyOf(seated.keySet()))
-                        .compose(ignored -> redis.renewRooms(selfId, List.copyOf(localRooms))).compose(lost ->
+                        .compose(ignored -> redis.touchUps(List.copyOf(edges.keySet())))
+                        .compose(missing -> {
+                            upChanged.addAll(missing);
+                            return redis.renewRooms(selfId, List.copyOf(localRooms));
+                        }).compose(lost ->
                         redis.nodes().map(fresh -> {
                             nodes = fresh;
                             if (!reachable) {
@@ -848,9 +880,6 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                                 LOG.info("cluster: Redis answers again; {} node(s) registered", fresh.size());
                             }
                             giveUp(lost, fresh);
-                            // Published members again each heartbeat: their keys' TTL renewed.
-                            liveChanged.addAll(localRooms);
-                            upChanged.addAll(edges.keySet());
                             if (!drainAsked && draining) {
                                 draining = false;
                                 LOG.info("cluster: drain withdrawn: taking new rooms again");
@@ -889,7 +918,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         for (RoomKey room : localRooms) {
             String key = RedisCluster.roomKey(room);
             for (String[] pair : lost) {
-                if (pair[0].equals(key)) {
+                if (pair[0].equals(key) && pair[1].isEmpty()) {
+                    liveChanged.add(room); // Redis lost what this node published of it (a restart): again
+                } else if (pair[0].equals(key)) {
                     urlOf(pair[1], fresh).ifPresent(url -> targets.put(room, url));
                 }
             }

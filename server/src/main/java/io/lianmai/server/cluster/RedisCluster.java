@@ -71,8 +71,9 @@ public final class RedisCluster implements AutoCloseable {
             return false
             """;
     /**
-     * Renews the rooms KEYS for node ARGV[1] (PX ARGV[2]), taking back those nobody serves (Redis lost them);
-     * returns the keys with the id of the other node that serves each now, as pairs.
+     * Renews the rooms KEYS for node ARGV[1] (PX ARGV[2]), taking back those nobody serves (Redis lost them), and
+     * their published members ({@code lianmai:live:…}, the same suffix); returns, as pairs, the keys with the id of
+     * the other node that serves each now, and the keys whose published members are missing with an empty id.
      */
     private static final String RENEW = """
             local lost = {}
@@ -80,6 +81,10 @@ public final class RedisCluster implements AutoCloseable {
               local owner = redis.call('GET', key)
               if owner == false or owner == ARGV[1] then
                 redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+                if redis.call('PEXPIRE', 'lianmai:live:' .. string.sub(key, 14), ARGV[2]) == 0 then
+                  table.insert(lost, key)
+                  table.insert(lost, '')
+                end
               else
                 table.insert(lost, key)
                 table.insert(lost, owner)
@@ -256,7 +261,10 @@ public final class RedisCluster implements AutoCloseable {
                 .map(responses -> responses.get(2).toInteger() == 1);
     }
 
-    /** Renews the rooms this node serves; answers those another node serves now (key → that node's id). */
+    /**
+     * Renews the rooms this node serves and what it published of them; answers those another node serves now (key →
+     * that node's id) and those whose published members Redis lost (key → empty).
+     */
     Future<List<String[]>> renewRooms(String selfId, List<RoomKey> rooms) {
         if (rooms.isEmpty()) {
             return Future.succeededFuture(List.of());
@@ -363,6 +371,26 @@ public final class RedisCluster implements AutoCloseable {
             script.arg(seatsKey(room));
         }
         return send(script.arg(alivePttlMillis()).arg(roomTtlMillis())).mapEmpty();
+    }
+
+    /** Renews what this node published of the rooms it is an edge of; answers those Redis lost. */
+    Future<List<RoomKey>> touchUps(List<RoomKey> rooms) {
+        if (rooms.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        List<Request> requests = new ArrayList<>();
+        for (RoomKey room : rooms) {
+            requests.add(Request.cmd(Command.PEXPIRE).arg(upKey(room)).arg(roomTtlMillis()));
+        }
+        return batch(requests).map(responses -> {
+            List<RoomKey> missing = new ArrayList<>();
+            for (int i = 0; i < responses.size(); i++) {
+                if (responses.get(i) == null || responses.get(i).toInteger() == 0) {
+                    missing.add(rooms.get(i));
+                }
+            }
+            return missing;
+        });
     }
 
     /** The Redis key of the members other nodes hold of {@code room} (field: node id, value: JSON). */

@@ -20,9 +20,11 @@ import java.util.Optional;
  *                      relays from the room's node, instead of going there
  * @param roomMembersPerNode how many members of one room its node holds before members who reach another node stay
  *                      there (the room then spans nodes, each showing the others' members through relays)
+ * @param maxEdgeRooms  rooms this node shows at most as an edge (served by another node); beyond, members go there
  */
 public record ClusterConfig(Optional<URI> redis, String nodeId, byte[] secret, Optional<URI> internalUrl, Duration heartbeat,
-                            Duration nodeTtl, boolean edgeAudience, int roomMembersPerNode) {
+                            Duration nodeTtl, boolean edgeAudience, int roomMembersPerNode,
+                            int maxEdgeRooms) {
     /** Node ids are used in Redis keys and URLs. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
 

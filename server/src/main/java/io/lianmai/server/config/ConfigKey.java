@@ -352,6 +352,10 @@ public enum ConfigKey {
             "Members of one room its node holds before members who reach another node stay there (1 to 100000): "
                     + "the room then spans nodes, each showing the others' members through one relay per stream. "
                     + "Below it every member goes to the room's node."),
+    CLUSTER_MAX_EDGE_ROOMS("cluster.maxEdgeRooms", "10000", false,
+            "Rooms served by another node that this node shows at most (as an edge, for members, players and RTMP "
+                    + "publishers who reached it; 1 to 1000000); beyond, they are sent to the room's node (RTMP: "
+                    + "refused naming it)."),
     CLUSTER_HEARTBEAT_MILLIS("cluster.heartbeatMillis", "1000", false,
             "How often a node renews its registry entry and load in Redis."),
     CLUSTER_NODE_TTL_MILLIS("cluster.nodeTtlMillis", "4000", false,

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class ClusterEdgeIT {
         try (ClusterHarness cluster = ClusterHarness.start(dir)) {
             try {
                 ChildServer home = cluster.node("node1");
-                ChildServer edge = cluster.node("node2");
+                ChildServer edge = cluster.node("node2", Map.of("cluster.maxEdgeRooms", "1"));
                 cluster.awaitNodes(2, WAIT);
                 cluster.redis().command("SET", cluster.roomKey(ROOM), "node1", "PX", "120000");
                 try (SignalClient alice = SignalClient.connect(home.signalling());
@@ -103,6 +104,16 @@ class ClusterEdgeIT {
                             "PX", "60000");
                     try (SignalClient dave = SignalClient.connect(edge.signalling())) {
                         JsonNode sent = dave.ok("enter", enter(cluster, "dave", "audience").put("roomID", 9704));
+                        assertThat(sent.path("moveTo").asText()).isEqualTo(home.signalling().toString());
+                    }
+                    // cluster.maxEdgeRooms (1 here): the edge shows no second room; its audience goes to its node.
+                    cluster.redis().command("SET", "lianmai:room:" + cluster.sdkAppId() + ":r9705", "node1", "PX",
+                            "60000");
+                    cluster.redis().command("SET", "lianmai:live:" + cluster.sdkAppId() + ":r9705",
+                            "{\"node\":\"node1\",\"scene\":\"live\",\"members\":1,\"anchors\":[]}", "PX",
+                            "60000");
+                    try (SignalClient erin = SignalClient.connect(edge.signalling())) {
+                        JsonNode sent = erin.ok("enter", enter(cluster, "erin", "audience").put("roomID", 9705));
                         assertThat(sent.path("moveTo").asText()).isEqualTo(home.signalling().toString());
                     }
                     // The node-to-node endpoints refuse what a node did not sign.

@@ -53,7 +53,7 @@ class RedisClusterIT {
 
     private RedisCluster node(String id) {
         RedisCluster client = RedisCluster.connect(vertx, new ClusterConfig(Optional.of(URI.create(redis.uri())), id,
-                new byte[32], Optional.empty(), Duration.ofMillis(1000), Duration.ofMillis(4000), false, 100));
+                new byte[32], Optional.empty(), Duration.ofMillis(1000), Duration.ofMillis(4000), false, 100, 10_000));
         clients.add(client);
         return client;
     }
@@ -120,10 +120,17 @@ class RedisClusterIT {
         assertThat(redis.command("DEL", RedisCluster.roomKey(ROOM))).startsWith(":1");
         assertThat(await(b.place(other, "b"))).isEqualTo("b");
 
+        await(a.publishLive(ROOM, "{\"node\":\"a\"}"));
         List<String[]> lost = await(a.renewRooms("a", List.of(ROOM, other)));
         assertThat(await(a.locate(ROOM))).as("a room Redis forgot is taken back").contains("a");
         assertThat(lost).singleElement().satisfies(pair -> assertThat(pair)
                 .containsExactly(RedisCluster.roomKey(other), "b"));
+        // What a node published of its room is renewed with it; when Redis lost it, the renewal says so.
+        assertThat(Long.parseLong(redis.command("PTTL", RedisCluster.liveKey(ROOM)).trim().substring(1)))
+                .isGreaterThan(4000);
+        assertThat(redis.command("DEL", RedisCluster.liveKey(ROOM))).startsWith(":1");
+        assertThat(await(a.renewRooms("a", List.of(ROOM)))).singleElement().satisfies(pair -> assertThat(pair)
+                .containsExactly(RedisCluster.roomKey(ROOM), ""));
         assertThat(await(a.move(other, "a", "b"))).as("only the owner moves a room").isFalse();
         assertThat(await(a.move(ROOM, "a", "b"))).isTrue();
         assertThat(await(b.locate(ROOM))).contains("b");

@@ -276,6 +276,14 @@ class ConfigLoaderTest {
         assertThat(config.cluster().heartbeat()).hasMillis(1000);
         assertThat(config.cluster().nodeTtl()).hasMillis(4000);
         assertThat(config.toString()).doesNotContain("pw-secret").contains("***@127.0.0.1:6379/2");
+        assertThat(config.cluster().roomMembersPerNode()).isEqualTo(100);
+        assertThat(config.cluster().maxEdgeRooms()).isEqualTo(10_000);
+        assertThat(load(Map.of(), with(cluster, "cluster.roomMembersPerNode", "1")).cluster().roomMembersPerNode())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.roomMembersPerNode", "0")))
+                .hasMessageContaining("cluster.roomMembersPerNode");
+        assertThatThrownBy(() -> load(Map.of(), with(cluster, "cluster.maxEdgeRooms", "-1")))
+                .hasMessageContaining("cluster.maxEdgeRooms");
 
         assertThatThrownBy(() -> load(Map.of(), without(cluster, "cluster.secret")))
                 .hasMessageContaining("cluster.secret").hasMessageContaining("32 bytes");
