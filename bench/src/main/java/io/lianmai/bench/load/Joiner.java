@@ -29,6 +29,8 @@ final class Joiner implements Signalling {
     private final Consumer<String> log;
     private final Map<String, String> userSigs = new ConcurrentHashMap<>();
     private volatile List<URI> playerBases = List.of();
+    private volatile List<URI> publisherBases = List.of();
+    private final java.util.concurrent.atomic.AtomicInteger nextPublisherBase = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger nextPlayerBase = new java.util.concurrent.atomic.AtomicInteger();
 
     Joiner(ServerTarget target, UserSigSigner signer, HttpClient http, long timeoutSeconds, Consumer<String> log) {
@@ -54,12 +56,21 @@ final class Joiner implements Signalling {
         this.playerBases = List.copyOf(bases);
     }
 
+    /** In a cluster: WHIP publishers go to {@code bases} in turn. */
+    void publishersAt(List<URI> bases) {
+        this.publisherBases = List.copyOf(bases);
+    }
+
     /** POSTs {@code peer}'s offer to {@code kind} ({@code whip} or {@code whep}); the answer reaches the peer. */
     void join(SimulatedPeer peer, String kind, long roomId, String streamId) {
         String userSig = userSigs.computeIfAbsent(peer.userId, user -> signer.genUserSig(user, 24 * 3600));
         List<URI> players = playerBases;
+        List<URI> publishers = publisherBases;
         URI base = "whep".equals(kind) && !players.isEmpty()
-                ? players.get(Math.floorMod(nextPlayerBase.getAndIncrement(), players.size())) : target.baseUrl();
+                ? players.get(Math.floorMod(nextPlayerBase.getAndIncrement(), players.size()))
+                : "whip".equals(kind) && !publishers.isEmpty()
+                ? publishers.get(Math.floorMod(nextPublisherBase.getAndIncrement(), publishers.size()))
+                : target.baseUrl();
         URI endpoint = base.resolve(kind + "?sdkAppID=" + target.sdkAppId() + "&roomID=" + roomId
                 + "&userID=" + encode(peer.userId) + (streamId == null ? "" : "&streamID=" + encode(streamId)));
         HttpRequest request = HttpRequest.newBuilder(endpoint)

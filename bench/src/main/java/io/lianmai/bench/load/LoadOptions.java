@@ -28,6 +28,11 @@ final class LoadOptions {
                     + "room; publishers go to --url). Default: --url.")
     java.util.List<String> playerUrls = new java.util.ArrayList<>();
 
+    @Option(names = "--publisher-url", paramLabel = "URL",
+            description = "A cluster's node for WHIP publishers (repeatable: publishers go to each in turn; a node "
+                    + "keeps them once the room's node holds cluster.roomMembersPerNode members). Default: --url.")
+    java.util.List<String> publisherUrls = new java.util.ArrayList<>();
+
     @Option(names = "--sdkappid", paramLabel = "ID", converter = SdkAppIdConverter.class,
             description = "SDKAppID on the existing server (with --url).")
     SdkAppId sdkAppId;

@@ -150,9 +150,9 @@ final class LoadRun {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor)
                     .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(10)).build();
             signalling = target.signalling(http, shape, this::say);
-            if (signalling instanceof Joiner joiner && !options.playerUrls.isEmpty()) {
-                joiner.playersAt(options.playerUrls.stream().map(url -> URI.create(url.endsWith("/") ? url : url + "/"))
-                        .toList());
+            if (signalling instanceof Joiner joiner) {
+                joiner.playersAt(bases(options.playerUrls));
+                joiner.publishersAt(bases(options.publisherUrls));
             }
             boolean lianmai = target instanceof ServerTarget;
             SecureRandom random = new SecureRandom();
@@ -671,5 +671,10 @@ final class LoadRun {
         if (!options.quiet) {
             log.println("bench: " + message);
         }
+    }
+
+    /** Base URLs ending in {@code /}. */
+    private static List<URI> bases(List<String> urls) {
+        return urls.stream().map(url -> URI.create(url.endsWith("/") ? url : url + "/")).toList();
     }
 }

@@ -222,15 +222,15 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                     }
                     return nodeUnlessSelf(owner).compose(home -> home.isEmpty() || draining || remote == null
                             ? Future.succeededFuture(home)
-                            : redis.readLive(room).compose(json -> json.isPresent()
-                                    ? showHere(room, json).map(shown -> {
+                            : redis.takeOver(room, owner, selfId).compose(moved -> moved
+                                    ? Future.succeededFuture(Optional.<ClusterNode>empty())
+                                    : redis.readLive(room).compose(json -> showHere(room, json)).map(shown -> {
                                         if (!shown) {
                                             return home;
                                         }
                                         holdEdge(room, PUBLISHER_GRACE_MILLIS);
                                         return Optional.<ClusterNode>empty();
-                                    })
-                                    : takeOver(room, owner, home)));
+                                    })));
                 })
                 .recover(failure -> {
                     if (localRooms.contains(room) || edges.containsKey(room)) {
@@ -241,14 +241,6 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                                     + "room cannot be placed: try again shortly (" + failure.getMessage() + ")",
                                     failure));
                 });
-    }
-
-    /**
-     * The room's node holds no member of it (its last left; the placement has not expired yet): the room moves here,
-     * unless its node changed meanwhile (then that node is the answer).
-     */
-    private Future<Optional<ClusterNode>> takeOver(RoomKey room, String owner, Optional<ClusterNode> home) {
-        return redis.move(room, owner, selfId).map(moved -> moved ? Optional.<ClusterNode>empty() : home);
     }
 
     /**

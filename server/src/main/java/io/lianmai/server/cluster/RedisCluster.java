@@ -100,6 +100,22 @@ public final class RedisCluster implements AutoCloseable {
             end
             return 0
             """;
+    /**
+     * Moves room KEYS[1] from node ARGV[1] to node ARGV[2] (PX ARGV[3]) if ARGV[1] still serves it and holds no seat in
+     * it (KEYS[2], the room's seats): a room its node holds nobody of. Returns 1 when moved.
+     */
+    private static final String TAKE_OVER = """
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return 0
+            end
+            for _, kind in ipairs({'n', 'a', 'u'}) do
+              if (tonumber(redis.call('HGET', KEYS[2], ARGV[1] .. '|' .. kind)) or 0) > 0 then
+                return 0
+              end
+            end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            return 1
+            """;
     /** Releases room KEYS[1] if node ARGV[1] serves it. */
     private static final String RELEASE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -299,6 +315,12 @@ public final class RedisCluster implements AutoCloseable {
     Future<Boolean> move(RoomKey room, String fromId, String toId) {
         return send(Request.cmd(Command.EVAL).arg(MOVE).arg(1).arg(roomKey(room)).arg(fromId).arg(toId)
                 .arg(roomTtlMillis())).map(response -> response.toInteger() == 1);
+    }
+
+    /** Moves {@code room} from {@code fromId} to {@code toId} if {@code fromId} serves it but holds no member of it. */
+    Future<Boolean> takeOver(RoomKey room, String fromId, String toId) {
+        return send(Request.cmd(Command.EVAL).arg(TAKE_OVER).arg(2).arg(roomKey(room)).arg(seatsKey(room)).arg(fromId)
+                .arg(toId).arg(roomTtlMillis())).map(response -> response.toInteger() == 1);
     }
 
     /** The Redis key of a live room's anchors as its serving node publishes them for edges. */

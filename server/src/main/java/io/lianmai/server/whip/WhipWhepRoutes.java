@@ -14,7 +14,9 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.room.ClientKind;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
+import io.lianmai.room.Role;
 import io.lianmai.room.RoomKey;
+import io.lianmai.room.Scene;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.cluster.ClusterNode;
 import io.lianmai.server.cluster.RoomPlacement;
@@ -152,7 +154,17 @@ public final class WhipWhepRoutes {
                     }
                 }));
             } else if (result.result().isPresent()) {
-                redirect(context, result.result().get());
+                // A publisher stays here once the room's node is full of the room, as a member entering over /ws
+                // would (docs/cluster.md#rooms-across-nodes).
+                ClusterNode home = result.result().get();
+                placement.serveMemberHere(room, home, Scene.RTC, Role.ANCHOR).onComplete(stay -> here.runOnContext(
+                        v -> {
+                            if (stay.succeeded() && stay.result()) {
+                                admitAndNegotiate(context, publish, offer, address, request, granted);
+                            } else {
+                                redirect(context, home);
+                            }
+                        }));
             } else {
                 admitAndNegotiate(context, publish, offer, address, request, granted);
             }

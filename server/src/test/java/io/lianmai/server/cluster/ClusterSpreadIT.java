@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One rtc room spanning three node processes (docs/cluster.md#rooms-across-nodes), with a real Redis and PostgreSQL:
  * with {@code cluster.roomMembersPerNode=1}, members who reach another node than the room's stay there. A Chromium
  * member (web SDK) on the room's node and libwebrtc members on the two others see each other enter and decode each
- * other's streams (node2's member reaches node3 through the room's node). The room's member limit holds across the
+ * other's streams (node2's member reaches node3 through the room's node); a WHIP publisher stays on the node it reached
+ * too. The room's member limit holds across the
  * nodes for a crowd entering through two of them at once; custom messages cross nodes in order; the server API called
  * on one node removes a member on another, and the others see him leave; a node
  * killed with SIGKILL leaves nothing in Redis: its members leave the others' rooms, and its seats free up.
@@ -38,7 +39,7 @@ class ClusterSpreadIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long ROOM = 7705;
-    private static final int MAX_MEMBERS = 4;
+    private static final int MAX_MEMBERS = 5;
 
     @TempDir
     Path dir;
@@ -93,6 +94,26 @@ class ClusterSpreadIT {
                             .anyMatch(e -> "carol".equals(e.get("userID"))));
                     assertThat(cluster.redis().command("HGETALL", seats)).contains("node1|n").contains("node2|n")
                             .contains("node3|n");
+
+                    // A WHIP publisher reaching node3 stays there too (no 307); alice (node1) sees it join.
+                    try (LibWebRtcPeer whip = LibWebRtcPeer.publisher()) {
+                        HttpResponse<String> answered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + node3.httpPort() + "/whip?sdkAppID="
+                                        + cluster.sdkAppId() + "&roomID=" + ROOM + "&userID=whipper"))
+                                .header("content-type", "application/sdp")
+                                .header("authorization", "Bearer " + cluster.userSig("whipper"))
+                                .POST(HttpRequest.BodyPublishers.ofString(whip.createOffer())).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(201);
+                        whip.acceptAnswer(answered.body());
+                        whip.awaitConnected(WAIT);
+                        alice.await("alice sees the WHIP publisher on node3", WAIT, () -> events(alice,
+                                "REMOTE_USER_JOIN").stream().anyMatch(e -> "whipper".equals(e.get("userID"))));
+                        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + node3.httpPort()).resolve(answered.headers().firstValue("location")
+                                .orElseThrow())).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                        carol.awaitEvent("userLeave", "whipper");
+                    }
 
                     // Custom messages cross nodes, in order, both ways.
                     for (int i = 0; i < 3; i++) {
