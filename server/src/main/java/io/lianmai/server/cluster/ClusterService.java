@@ -336,7 +336,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         if (localRooms.remove(room)) {
             liveChanged.add(room);
         }
-        if (edges.remove(room) != null) {
+        // An edge's copy emptied: the edge itself stays until idle (refreshEdge), so that a member shown next (the
+        // room created here again) is not taken for a room of this node's own.
+        if (edges.containsKey(room)) {
             upChanged.add(room);
         }
     }
