@@ -69,7 +69,7 @@ final class NodeCommand implements Runnable {
                         + "redis://host:port or set cluster.redis"));
             }
             ClusterConfig config = new ClusterConfig(Optional.of(uri), "cli", new byte[0], Optional.empty(),
-                    Duration.ofSeconds(1), Duration.ofSeconds(4), false, 100, 10_000);
+                    Duration.ofSeconds(1), Duration.ofSeconds(4), false, 100, 10_000, 32);
             Vertx vertx = Vertx.vertx();
             RedisCluster redis = RedisCluster.connect(vertx, config, CLI_TIMEOUT_MILLIS);
             try {

@@ -267,6 +267,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 liveChanged.add(room);
                 upChanged.remove(room);
                 redis.publishUp(room, selfId, null);
+                redis.leaveTree(room, selfId);
             }
         });
     }
@@ -711,6 +712,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             edge.shown.keySet().forEach(user -> remote.hide(edge.room, user, LeaveReason.LEAVE));
             edge.shown.clear();
             upChanged.add(edge.room);
+            if (edge.parent != null) {
+                redis.leaveTree(edge.room, selfId);
+            }
             return;
         }
         edge.syncing = true;
@@ -736,23 +740,63 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 LOG.warn("cluster: ignoring malformed members of room {} in Redis", edge.room);
                 return Future.succeededFuture();
             }
-            scene = published.scene();
+            Scene roomScene = published.scene();
             Optional<ClusterNode> home = nodeOf(published.node(), nodes).filter(each -> !each.id().equals(selfId));
+            if (home.isPresent()) {
+                return parentOf(edge, home.get()).compose(parent -> {
+                    published.anchors().forEach((user, anchor) -> {
+                        if (!anchor.node().equals(selfId)) {
+                            wanted.put(user, new Showing(parent.id(), parent.internalUrl(), anchor.publications()));
+                        }
+                    });
+                    return reconcile(edge.room, roomScene, edge.shown, wanted).map(all -> {
+                        if (!all && !parent.id().equals(home.get().id())) {
+                            edge.parent = null; // the parent edge does not show them (any more): pick again
+                        }
+                        return (Void) null;
+                    });
+                });
+            }
             // Its node gone (or unknown yet): show nobody until a live node publishes again.
-            home.ifPresent(node -> published.anchors().forEach((user, anchor) -> {
-                if (!anchor.node().equals(selfId)) {
-                    wanted.put(user, new Showing(node.id(), node.internalUrl(), anchor.publications()));
-                }
-            }));
+            scene = roomScene;
         }
-        return reconcile(edge.room, scene, edge.shown, wanted);
+        return reconcile(edge.room, scene, edge.shown, wanted).mapEmpty();
+    }
+
+    /**
+     * The node this edge pulls the room's streams from: its node, or another edge of the room once its node feeds
+     * {@code cluster.edgeFanout} edges (a tree, docs/cluster.md#a-tree-of-edges). Picked again when the room's node
+     * changed or the parent is gone.
+     */
+    private Future<ClusterNode> parentOf(Edge edge, ClusterNode home) {
+        int fanout = redis.config().edgeFanout();
+        if (fanout <= 0) {
+            return Future.succeededFuture(home);
+        }
+        if (home.id().equals(edge.home) && edge.parent != null) {
+            Optional<ClusterNode> parent = nodeOf(edge.parent, nodes);
+            if (parent.isPresent()) {
+                return Future.succeededFuture(parent.get());
+            }
+        }
+        return redis.pickParent(edge.room, selfId, home.id(), fanout).map(id -> {
+            Optional<ClusterNode> parent = nodeOf(id, nodes).filter(node -> !node.id().equals(selfId));
+            edge.home = home.id();
+            edge.parent = parent.map(ClusterNode::id).orElse(home.id());
+            if (!edge.parent.equals(home.id())) {
+                LOG.info("cluster: edge of room {} pulls from edge {} (node {} feeds {} edges)", edge.room,
+                        edge.parent, home.id(), fanout);
+            }
+            return parent.orElse(home);
+        }).recover(failure -> Future.succeededFuture(home));
     }
 
     /**
      * On the edge context: hides the members of {@code shown} that {@code wanted} no longer lists (or lists from
      * another source, or with streams they lack) and shows the rest of {@code wanted}; {@code shown} follows.
+     * Completes with whether every member wanted is shown.
      */
-    private Future<Void> reconcile(RoomKey room, Scene scene, Map<UserId, Showing> shown,
+    private Future<Boolean> reconcile(RoomKey room, Scene scene, Map<UserId, Showing> shown,
             Map<UserId, Showing> wanted) {
         List<Future<Void>> changes = new ArrayList<>();
         for (UserId user : List.copyOf(shown.keySet())) {
@@ -765,22 +809,22 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             }
         }
         return Future.join(changes).transform(ignored -> {
-            List<Future<Void>> shows = new ArrayList<>();
+            List<Future<Boolean>> shows = new ArrayList<>();
             for (Map.Entry<UserId, Showing> member : wanted.entrySet()) {
                 Showing before = shown.get(member.getKey());
                 Showing now = member.getValue();
                 if (before == null || !before.publications().containsAll(now.publications())) {
                     shown.put(member.getKey(), now);
                     shows.add(Future.fromCompletionStage(remote.show(room, member.getKey(), Role.ANCHOR, scene,
-                            URI.create(now.source()), now.publications())).recover(failure -> {
+                            URI.create(now.source()), now.publications())).map(true).recover(failure -> {
                                 LOG.info("cluster: cannot show {} of room {} from {} yet: {}", member.getKey(), room,
                                         now.source(), failure.getMessage());
                                 shown.remove(member.getKey(), now);
-                                return Future.succeededFuture();
+                                return Future.succeededFuture(false);
                             }));
                 }
             }
-            return Future.join(shows).mapEmpty();
+            return Future.join(shows).map(all -> shows.stream().allMatch(show -> Boolean.TRUE.equals(show.result())));
         });
     }
 
@@ -826,10 +870,22 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 }
                 Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
                 wanted.keySet().removeIf(user -> seated.getOrDefault(room, Map.of()).containsKey(user));
-                syncs.add(reconcile(room, scene, shown, wanted));
+                syncs.add(reconcile(room, scene, shown, wanted).mapEmpty());
             }
             Future.join(syncs).onComplete(done -> upsReading = false);
         }));
+    }
+
+    /** Each room this node is an edge of in a tree, with the node it pulls from. */
+    private Map<RoomKey, String> parents() {
+        Map<RoomKey, String> parents = new LinkedHashMap<>();
+        edges.forEach((room, edge) -> {
+            String parent = edge.parent;
+            if (parent != null) {
+                parents.put(room, parent);
+            }
+        });
+        return parents;
     }
 
     /** A room this node is an edge of: what it shows of the room's members, and its own members. */
@@ -838,6 +894,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         final Map<UserId, Showing> shown = new LinkedHashMap<>();
         int ownMembers;
         long lastOwnActivity = System.nanoTime();
+        /** The room's node and the node this edge pulls from ({@link #parentOf}); null until picked. */
+        String home;
+        String parent;
         /** Until when (nanoTime) the edge stays without a member of its own ({@link #holdEdge}). */
         long holdUntil = System.nanoTime();
         boolean syncing;
@@ -860,6 +919,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                     return redis.heartbeat(entry);
                 })
                 .compose(drainAsked -> redis.touchSeats(List.copyOf(seated.keySet()))
+                        .compose(ignored -> redis.touchTree(selfId, parents()))
                         .compose(ignored -> redis.touchUps(List.copyOf(edges.keySet())))
                         .compose(missing -> {
                             upChanged.addAll(missing);

@@ -116,6 +116,52 @@ public final class RedisCluster implements AutoCloseable {
             redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
             return 1
             """;
+    /**
+     * The node edge ARGV[1] of a live room pulls its streams from, recorded in the room's tree KEYS[1] (field: edge,
+     * value: its parent): the room's node ARGV[2] while it feeds fewer than ARGV[3] edges (0: no limit), else the
+     * edge nearest the room's node feeding fewer than ARGV[3], never one below ARGV[1] itself. Edges whose node is
+     * gone (PTTL below ARGV[4]) leave the tree. Written with PX ARGV[5]; returns the parent's id.
+     */
+    private static final String PICK_PARENT = """
+            local parents = {}
+            local children = {}
+            local fields = redis.call('HGETALL', KEYS[1])
+            for i = 1, #fields, 2 do
+              local node = fields[i]
+              if node ~= ARGV[1] then
+                if redis.call('PTTL', 'lianmai:node:' .. node) >= tonumber(ARGV[4]) then
+                  parents[node] = fields[i + 1]
+                  children[fields[i + 1]] = (children[fields[i + 1]] or 0) + 1
+                else
+                  redis.call('HDEL', KEYS[1], node)
+                end
+              end
+            end
+            local fanout = tonumber(ARGV[3])
+            local choice = ARGV[2]
+            if fanout > 0 and (children[ARGV[2]] or 0) >= fanout then
+              local best, bestDepth, bestChildren = nil, 1000000, 1000000
+              for node, parent in pairs(parents) do
+                local depth, above, steps = 1, parent, 0
+                while above ~= ARGV[2] and above ~= ARGV[1] and parents[above] and steps < 32 do
+                  above = parents[above]
+                  depth = depth + 1
+                  steps = steps + 1
+                end
+                local count = children[node] or 0
+                if above == ARGV[2] and count < fanout
+                    and (depth < bestDepth or (depth == bestDepth and count < bestChildren)) then
+                  best, bestDepth, bestChildren = node, depth, count
+                end
+              end
+              if best then
+                choice = best
+              end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], choice)
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            return choice
+            """;
     /** Releases room KEYS[1] if node ARGV[1] serves it. */
     private static final String RELEASE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -413,6 +459,35 @@ public final class RedisCluster implements AutoCloseable {
             }
             return missing;
         });
+    }
+
+    /** The Redis key of a live room's tree of edges (field: edge node id, value: the node it pulls from). */
+    static String treeKey(RoomKey room) {
+        return PREFIX + "tree:" + room.sdkAppId().value() + ":" + room.roomKey();
+    }
+
+    /** Which node edge {@code selfId} of {@code room} pulls from ({@code cluster.edgeFanout}); recorded in the tree. */
+    Future<String> pickParent(RoomKey room, String selfId, String homeId, int fanout) {
+        return send(Request.cmd(Command.EVAL).arg(PICK_PARENT).arg(1).arg(treeKey(room)).arg(selfId).arg(homeId)
+                .arg(fanout).arg(alivePttlMillis()).arg(roomTtlMillis())).map(Response::toString);
+    }
+
+    /** Renews edge {@code selfId}'s place in each room's tree (room → parent). */
+    Future<Void> touchTree(String selfId, Map<RoomKey, String> parents) {
+        if (parents.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Request> requests = new ArrayList<>();
+        parents.forEach((room, parent) -> {
+            requests.add(Request.cmd(Command.HSET).arg(treeKey(room)).arg(selfId).arg(parent));
+            requests.add(Request.cmd(Command.PEXPIRE).arg(treeKey(room)).arg(roomTtlMillis()));
+        });
+        return batch(requests).mapEmpty();
+    }
+
+    /** Takes edge {@code selfId} out of {@code room}'s tree. */
+    Future<Void> leaveTree(RoomKey room, String selfId) {
+        return send(Request.cmd(Command.HDEL).arg(treeKey(room)).arg(selfId)).mapEmpty();
     }
 
     /** The Redis key of the members other nodes hold of {@code room} (field: node id, value: JSON). */

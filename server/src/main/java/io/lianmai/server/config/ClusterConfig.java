@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param roomMembersPerNode how many members of one room its node holds before members who reach another node stay
  *                      there (the room then spans nodes, each showing the others' members through relays)
  * @param maxEdgeRooms  rooms this node shows at most as an edge (served by another node); beyond, members go there
+ * @param edgeFanout    edges a node feeds directly at most per room, beyond which new edges pull from an edge (a
+ *                      tree); 0: every edge pulls from the room's node
  */
 public record ClusterConfig(Optional<URI> redis, String nodeId, byte[] secret, Optional<URI> internalUrl, Duration heartbeat,
                             Duration nodeTtl, boolean edgeAudience, int roomMembersPerNode,
-                            int maxEdgeRooms) {
+                            int maxEdgeRooms, int edgeFanout) {
     /** Node ids are used in Redis keys and URLs. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
 

@@ -356,6 +356,10 @@ public enum ConfigKey {
             "Rooms served by another node that this node shows at most (as an edge, for members, players and RTMP "
                     + "publishers who reached it; 1 to 1000000); beyond, they are sent to the room's node (RTMP: "
                     + "refused naming it)."),
+    CLUSTER_EDGE_FANOUT("cluster.edgeFanout", "32", false,
+            "Edges a node feeds directly at most per room (0 to 10000): beyond, a new edge pulls the room's streams "
+                    + "from the edge nearest the room's node that feeds fewer (a tree). 0: every edge pulls from the "
+                    + "room's node."),
     CLUSTER_HEARTBEAT_MILLIS("cluster.heartbeatMillis", "1000", false,
             "How often a node renews its registry entry and load in Redis."),
     CLUSTER_NODE_TTL_MILLIS("cluster.nodeTtlMillis", "4000", false,

@@ -408,7 +408,8 @@ public final class ConfigLoader {
         return new ClusterConfig(redis, nodeId, secret, internalUrl, heartbeat, ttl,
                 bool(settings, ConfigKey.CLUSTER_EDGE_AUDIENCE),
                 integer(settings, ConfigKey.CLUSTER_ROOM_MEMBERS_PER_NODE, 1, 100_000),
-                integer(settings, ConfigKey.CLUSTER_MAX_EDGE_ROOMS, 1, 1_000_000));
+                integer(settings, ConfigKey.CLUSTER_MAX_EDGE_ROOMS, 1, 1_000_000),
+                integer(settings, ConfigKey.CLUSTER_EDGE_FANOUT, 0, 10_000));
     }
 
     /** The host name and HTTP port: unique among nodes on one machine as long as their ports differ. */

@@ -53,7 +53,7 @@ class RedisClusterIT {
 
     private RedisCluster node(String id) {
         RedisCluster client = RedisCluster.connect(vertx, new ClusterConfig(Optional.of(URI.create(redis.uri())), id,
-                new byte[32], Optional.empty(), Duration.ofMillis(1000), Duration.ofMillis(4000), false, 100, 10_000));
+                new byte[32], Optional.empty(), Duration.ofMillis(1000), Duration.ofMillis(4000), false, 100, 10_000, 32));
         clients.add(client);
         return client;
     }
