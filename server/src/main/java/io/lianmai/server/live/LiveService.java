@@ -279,10 +279,8 @@ public final class LiveService implements AutoCloseable {
         placement.locate(new RoomKey(parsed.app(), parsed.room().key())).onComplete(where ->
                 here.runOnContext(ignored -> {
                     if (where.succeeded() && where.result().isPresent()) {
-                        String base = where.result().get().url();
                         context.response().setStatusCode(302).putHeader("location",
-                                (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                                        + context.request().uri()).end();
+                                where.result().get().urlFor(context.request().uri())).end();
                     } else {
                         new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live")
                                 .send(context);
