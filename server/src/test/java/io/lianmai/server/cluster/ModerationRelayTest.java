@@ -47,12 +47,14 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * {@code POST /internal/v1/moderate} over a real HTTP server on loopback, with bodies signed correctly by another
- * node of the cluster (so that they pass the signature and reach the parser) but malformed: not JSON, not an
- * object, fields missing or of the wrong type, values out of range or huge. Each is answered 400 with an error that
- * says what a room action is, nobody is removed, and a valid signed action right after still removes its member.
+ * {@code POST /internal/v1/moderate} over a real HTTP server on loopback. A room action asked on another node (its
+ * own {@link ModerationRelay}, told that this one is the other node of the cluster) runs here, from the server API's
+ * worker threads, every time. Bodies signed correctly by another node of the cluster (so that they pass the signature
+ * and reach the parser) but malformed — not JSON, not an object, fields missing or of the wrong type, values out of
+ * range or huge — are each answered 400 with an error that says what a room action is, nobody is removed, and a
+ * valid signed action right after still removes its member.
  */
-class ModerationRelayGarbageTest {
+class ModerationRelayTest {
     private static final byte[] SECRET = new byte[32];
     private static final SdkAppId APP = new SdkAppId(1_400_000_001L);
     private static final String ERROR_PREFIX = "a room action is {action: DISMISS|REMOVE, sdkAppId, roomKey, userIds}: ";
@@ -90,6 +92,68 @@ class ModerationRelayGarbageTest {
     static void stop() throws Exception {
         live.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Example
+    void anActionOnAnotherNodesRoomRunsThereFromWorkerThreads() throws Exception {
+        ClusterNode here = new ClusterNode("node-a", "http://127.0.0.1:" + port + "/", "http://127.0.0.1:" + port + "/",
+                0, -1, 1, 1, 0, 0, 0, false, 0, "test");
+        java.util.function.Supplier<List<ClusterNode>> elsewhere = () -> List.of(here);
+        Clock clock = Clock.systemUTC();
+        RoomModeration onOtherNode = new RoomModeration(new LocalRoomRegistry(RoomConfig.defaults(), clock), live,
+                Duration.ofSeconds(60), clock);
+        onOtherNode.actElsewhereThrough(new ModerationRelay(vertx, elsewhere, OTHER_NODE, onOtherNode));
+        String alice = enterMember();
+        String keeper = enterMember(); // the room stays after alice leaves
+        io.lianmai.common.RoomRef room = io.lianmai.common.RoomRef.parseKey("r77");
+
+        // As the server API calls it: on a worker thread, blocking until the serving node answers.
+        int calls = 300;
+        long started = System.nanoTime();
+        List<Optional<List<UserId>>> answers = vertx.executeBlocking(() -> {
+            List<Optional<List<UserId>>> results = new ArrayList<>();
+            results.add(onOtherNode.remove(APP, room, List.of(new UserId(alice))));
+            for (int i = 1; i < calls; i++) {
+                results.add(onOtherNode.remove(APP, room, List.of(new UserId("nobody"))));
+            }
+            return results;
+        }, false).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(answers.get(0)).as("alice removed on the node serving the room").contains(List.of(new UserId(alice)));
+        assertThat(rooms.find(room()).orElseThrow().member(new UserId(alice))).isEmpty();
+        assertThat(rooms.find(room()).orElseThrow().member(new UserId(keeper))).isPresent();
+        assertThat(answers.subList(1, calls)).allSatisfy(answer -> assertThat(answer).contains(List.of()));
+        assertThat(millis).as("%d calls, none waiting out a timeout", calls).isLessThan(calls * 50L);
+        assertThat(onOtherNode.dismiss(APP, io.lianmai.common.RoomRef.parseKey("r78"))).as("a room the serving node does not hold")
+                .isEmpty();
+
+        // A node with another secret is refused at once (401, before any work): each call fails at once too, with
+        // the serving node's answer, never by waiting out its timeout (answers that come back that fast are the
+        // ones a caller on a worker thread could miss).
+        RoomModeration misconfigured = new RoomModeration(new LocalRoomRegistry(RoomConfig.defaults(), clock), live,
+                Duration.ofSeconds(60), clock);
+        byte[] otherSecret = SECRET.clone();
+        otherSecret[0] ^= 1;
+        misconfigured.actElsewhereThrough(new ModerationRelay(vertx, elsewhere,
+                new NodeRequestSigner(otherSecret, "node-c", clock), misconfigured));
+        long refusedStart = System.nanoTime();
+        List<String> failures = vertx.executeBlocking(() -> {
+            List<String> messages = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                try {
+                    misconfigured.remove(APP, room, List.of(new UserId("nobody")));
+                    messages.add("accepted");
+                } catch (IllegalStateException e) {
+                    messages.add(e.getMessage());
+                }
+            }
+            return messages;
+        }, false).toCompletionStage().toCompletableFuture().get(calls * 7L, TimeUnit.SECONDS);
+        long refusedMillis = (System.nanoTime() - refusedStart) / 1_000_000;
+        assertThat(failures).allSatisfy(message -> assertThat(message).contains("node node-a answered 401")
+                .contains("bad signature"));
+        assertThat(refusedMillis).as("%d refused calls, none waiting out a timeout", calls).isLessThan(calls * 50L);
     }
 
     @Example
