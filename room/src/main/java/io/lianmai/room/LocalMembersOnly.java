@@ -20,7 +20,11 @@ public final class LocalMembersOnly implements RoomObserver {
     private final Map<RoomKey, Set<UserId>> remote = new ConcurrentHashMap<>();
     private final Set<RoomKey> remoteCreated = ConcurrentHashMap.newKeySet();
     /** A room's creation, held until its creator's entry tells whether the creator is remote. */
-    private final Map<RoomKey, Object[]> pendingCreator = new ConcurrentHashMap<>();
+    private final Map<RoomKey, Creation> pendingCreator = new ConcurrentHashMap<>();
+
+    /** A room's creation as {@link #onRoomCreated} was told it. */
+    private record Creation(UserId creator, Instant at) {
+    }
 
     private LocalMembersOnly(RoomObserver delegate) {
         this.delegate = delegate;
@@ -39,7 +43,7 @@ public final class LocalMembersOnly implements RoomObserver {
     @Override
     public void onRoomCreated(RoomKey room, UserId creator, Instant at) {
         // The creator's onMemberEntered follows; a room created by a remote member is an edge's copy.
-        pendingCreator.put(room, new Object[] {creator, at});
+        pendingCreator.put(room, new Creation(creator, at));
     }
 
     @Override
@@ -53,7 +57,7 @@ public final class LocalMembersOnly implements RoomObserver {
 
     @Override
     public void onMemberEntered(RoomKey room, UserId userId, Role role, ClientKind kind, Instant at) {
-        Object[] creation = pendingCreator.remove(room);
+        Creation creation = pendingCreator.remove(room);
         if (kind == ClientKind.REMOTE) {
             remote.computeIfAbsent(room, key -> ConcurrentHashMap.newKeySet()).add(userId);
             if (creation != null) {
@@ -62,7 +66,7 @@ public final class LocalMembersOnly implements RoomObserver {
             return;
         }
         if (creation != null) {
-            delegate.onRoomCreated(room, (UserId) creation[0], (Instant) creation[1]);
+            delegate.onRoomCreated(room, creation.creator(), creation.at());
         }
         delegate.onMemberEntered(room, userId, role, kind, at);
     }

@@ -187,6 +187,13 @@ public final class LianmaiServer implements AutoCloseable {
                         new NodeLoad(config, media, rooms, live, boundPort::get)::snapshot,
                         (targets, reason) -> moveAway(doorRef[0], rooms, targets, reason));
                 rooms.addObserver(cluster);
+                // A dead node's recording tasks go on at the node now serving their room (cluster-shared-state.md).
+                ClusterService registry = cluster;
+                recordings.adoptTasksOfDeadNodes(() -> registry.nodes().stream().map(ClusterNode::id).toList(),
+                        room -> rooms.find(room).isPresent() && registry.locate(room).map(Optional::isEmpty)
+                                .otherwise(false).toCompletionStage().toCompletableFuture()
+                                .completeOnTimeout(false, 3, TimeUnit.SECONDS).join(),
+                        config.cluster().nodeTtl());
             }
             RoomPlacement placement = cluster != null ? cluster : RoomPlacement.LOCAL;
             live.placeRoomsWith(placement);

@@ -150,6 +150,26 @@ public final class CloudRecordingStore {
     }
 
     /**
+     * Makes the running task {@code taskId} node {@code nodeId}'s if it is still {@code deadNode}'s (cluster mode: the
+     * node that ran it is gone, docs/cluster-shared-state.md). One compare-and-set UPDATE: of several nodes taking
+     * one task over, exactly one wins; a task its node still renewed, or another node took, stays theirs.
+     *
+     * @return whether the task is now {@code nodeId}'s
+     */
+    public boolean takeOver(String taskId, String deadNode, String nodeId) {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE cloud_recording SET node_id = ? "
+                     + "WHERE task_id = ? AND state = 'running' AND node_id = ?")) {
+            update.setString(1, nodeId);
+            update.setString(2, taskId);
+            update.setString(3, deadNode);
+            return update.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("cannot take over cloud recording task " + taskId + " from node " + deadNode, e);
+        }
+    }
+
+    /**
      * Every task still marked running, whichever node runs it (at start-up: a node's own are those its previous
      * process left), oldest first.
      */

@@ -68,4 +68,37 @@ interface CloudRecordingContract {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("own", "node-a"),
                         org.assertj.core.groups.Tuple.tuple("old", "node-c"));
     }
+
+    @Test
+    default void aDeadNodesTaskIsTakenOverByExactlyOneNode() throws Exception {
+        CloudRecordingStore store = openForHistory().cloudRecordings();
+        store.insert(new CloudRecordingStore.Task("orphan", RECORDING_APP, "r1", "recorder", "{}", true, 1_000,
+                OptionalLong.empty(), Optional.empty(), Optional.of("node-dead")));
+        store.insert(new CloudRecordingStore.Task("ended", RECORDING_APP, "r2", "recorder", "{}", true, 1_001,
+                OptionalLong.empty(), Optional.empty(), Optional.of("node-dead")));
+        store.end("ended", 2_000, "done");
+
+        assertThat(store.takeOver("orphan", "node-alive", "node-b")).as("not that node's").isFalse();
+        assertThat(store.takeOver("ended", "node-dead", "node-b")).as("an ended task").isFalse();
+        // Eight nodes at once: one wins, whatever the interleaving.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> tries = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String node = "node-" + i;
+                tries.add(pool.submit(() -> store.takeOver("orphan", "node-dead", node)));
+            }
+            int won = 0;
+            for (java.util.concurrent.Future<Boolean> each : tries) {
+                won += each.get() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        String owner = store.find(RECORDING_APP, "orphan").orElseThrow().nodeId().orElseThrow();
+        assertThat(owner).startsWith("node-").isNotEqualTo("node-dead");
+        assertThat(store.takeOver("orphan", "node-dead", "node-z")).as("taken already").isFalse();
+        assertThat(store.find(RECORDING_APP, "orphan").orElseThrow().nodeId()).hasValue(owner);
+    }
 }

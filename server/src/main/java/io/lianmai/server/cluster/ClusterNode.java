@@ -29,6 +29,22 @@ public record ClusterNode(String id, String url, String internalUrl, int mediaPo
         return webSocketUrl(url);
     }
 
+    /**
+     * The URL of {@code requestUri} on this node, for a redirect there (WHIP/WHEP 307, live output 302): its
+     * {@link #url() base URL} without its trailing slash, then the request's path and query as received. An
+     * absolute-form request target ({@code http://host/path?query}, from a proxy) contributes its path and query only.
+     */
+    public String urlFor(String requestUri) {
+        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String target = requestUri;
+        if (!target.startsWith("/")) {
+            java.net.URI parsed = java.net.URI.create(target);
+            String path = parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath();
+            target = parsed.getRawQuery() == null ? path : path + "?" + parsed.getRawQuery();
+        }
+        return base + target;
+    }
+
     /** {@code base} ({@code http(s)://host:port/}) as its signalling WebSocket URL. */
     public static String webSocketUrl(String base) {
         String trimmed = base.endsWith("/") ? base : base + "/";

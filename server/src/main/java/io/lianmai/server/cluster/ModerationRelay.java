@@ -6,13 +6,16 @@ import io.lianmai.common.UserId;
 import io.lianmai.room.RoomKey;
 import io.lianmai.server.api.RoomModeration;
 import io.lianmai.server.http.RequestBodies;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,6 +29,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,19 +46,34 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
     private static final Logger LOG = LoggerFactory.getLogger(ModerationRelay.class);
     private static final int MAX_BODY_BYTES = 16 * 1024;
     private static final long TIMEOUT_MILLIS = 5_000;
+    /** {@code RemoveUser}'s limit of users per call (TRTC's). */
+    static final int MAX_USERS = 10;
+    private static final int MAX_ERROR_CHARS = 200;
 
     private final Vertx vertx;
-    private final ClusterService cluster;
+    /** The other live nodes of the cluster, as of the last heartbeat. */
+    private final Supplier<List<ClusterNode>> otherNodes;
     private final NodeRequestSigner signer;
     private final RoomModeration moderation;
     private final HttpClient http;
+    /** Where requests to other nodes are sent from (see {@link #run}). */
+    private final Context loop;
 
     public ModerationRelay(Vertx vertx, ClusterService cluster, NodeRequestSigner signer, RoomModeration moderation) {
+        this(vertx, () -> cluster.nodes().stream().filter(node -> !node.id().equals(cluster.nodeId())).toList(),
+                signer, moderation);
+    }
+
+    /** With {@code otherNodes} the nodes to send room actions to (the cluster's others; a test's stand-ins). */
+    ModerationRelay(Vertx vertx, Supplier<List<ClusterNode>> otherNodes, NodeRequestSigner signer,
+            RoomModeration moderation) {
         this.vertx = vertx;
-        this.cluster = cluster;
+        this.otherNodes = otherNodes;
         this.signer = signer;
         this.moderation = moderation;
         this.http = vertx.createHttpClient();
+        // Built on a thread of no context (server start-up), this is an event-loop context.
+        this.loop = vertx.getOrCreateContext();
     }
 
     /** Adds {@code POST /internal/v1/moderate} to {@code router}. */
@@ -68,8 +87,7 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
     @Override
     public Optional<RoomModeration.Result> run(RoomModeration.Request request) {
         // A room may span nodes (docs/cluster.md#rooms-across-nodes): every other live node acts on its members.
-        List<ClusterNode> others = cluster.nodes().stream().filter(node -> !node.id().equals(cluster.nodeId()))
-                .toList();
+        List<ClusterNode> others = otherNodes.get();
         if (others.isEmpty()) {
             return Optional.empty();
         }
@@ -77,20 +95,25 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
                 .put("sdkAppId", request.sdkAppId().value()).put("roomKey", request.room().key())
                 .put("userIds", new JsonArray(request.userIds().stream().map(UserId::value).toList()));
         byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
+        // Sent from the client's event-loop context, not from this worker thread: a response that arrives while a
+        // worker-context callback is still on its way can lose its body, and the call then waits out its timeout
+        // (about 1 in 100 calls from a worker in a loopback probe; none from an event-loop context).
         List<Future<JsonObject>> answers = new ArrayList<>();
         for (ClusterNode node : others) {
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                     .setAbsoluteURI(URI.create(node.internalUrl()).resolve(PATH).toString())
                     .setTimeout(TIMEOUT_MILLIS).putHeader("content-type", "application/json");
             signer.sign("POST", PATH, bytes).forEach(options::putHeader);
-            answers.add(http.request(options).compose(sent -> sent.send(Buffer.buffer(bytes)))
+            Promise<JsonObject> asked = Promise.promise();
+            loop.runOnContext(ignored -> http.request(options).compose(sent -> sent.send(Buffer.buffer(bytes)))
                     .compose(response -> response.body().map(content -> {
                         if (response.statusCode() != 200) {
                             throw new IllegalStateException("node " + node.id() + " answered "
                                     + response.statusCode() + ": " + content);
                         }
                         return new JsonObject(content);
-                    })));
+                    })).onComplete(asked));
+            answers.add(asked.future());
         }
         await(Future.join(answers).otherwiseEmpty(), request.action() + " on " + others.size() + " other node(s)");
         boolean found = false;
@@ -141,17 +164,10 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
         }
         RoomModeration.Request request;
         try {
-            JsonObject json = new JsonObject(new String(body, StandardCharsets.UTF_8));
-            List<UserId> users = new ArrayList<>();
-            for (Object each : json.getJsonArray("userIds", new JsonArray())) {
-                users.add(UserId.parse(String.valueOf(each)));
-            }
-            request = new RoomModeration.Request(RoomModeration.Action.valueOf(json.getString("action")),
-                    SdkAppId.parse(String.valueOf(json.getValue("sdkAppId"))),
-                    RoomRef.parseKey(json.getString("roomKey")), users);
-        } catch (DecodeException | ClassCastException | IllegalArgumentException | NullPointerException e) {
+            request = parse(body);
+        } catch (IllegalArgumentException e) {
             reply(context, 400, new JsonObject().put("error", "a room action is {action: DISMISS|REMOVE, sdkAppId, "
-                    + "roomKey, userIds}: " + e.getMessage()));
+                    + "roomKey, userIds}: " + shorten(e.getMessage())));
             return;
         }
         vertx.executeBlocking(() -> runHere(request), false).onComplete(result -> {
@@ -163,6 +179,61 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
             }
             reply(context, 200, result.result());
         });
+    }
+
+    /**
+     * Reads a room action as {@link #run} sends it. Strict, because the body comes from a node that has the secret
+     * but may run another version: every field has its type, userIds are TRTC's (1..10 for REMOVE, none for
+     * DISMISS); unknown fields are ignored.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static RoomModeration.Request parse(byte[] body) {
+        Object value;
+        try {
+            value = Json.decodeValue(Buffer.buffer(body));
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException("the body is not JSON");
+        }
+        if (!(value instanceof JsonObject json)) {
+            throw new IllegalArgumentException("the body is not a JSON object");
+        }
+        RoomModeration.Action action = switch (json.getValue("action") instanceof String name ? name : "") {
+            case "DISMISS" -> RoomModeration.Action.DISMISS;
+            case "REMOVE" -> RoomModeration.Action.REMOVE;
+            default -> throw new IllegalArgumentException("action must be \"DISMISS\" or \"REMOVE\"");
+        };
+        Object app = json.getValue("sdkAppId");
+        if (!(app instanceof Integer || app instanceof Long)) {
+            throw new IllegalArgumentException("sdkAppId must be an integer");
+        }
+        SdkAppId sdkAppId = new SdkAppId(((Number) app).longValue());
+        if (!(json.getValue("roomKey") instanceof String roomKey)) {
+            throw new IllegalArgumentException("roomKey must be a string (r1234 or s:name)");
+        }
+        RoomRef room = RoomRef.parseKey(roomKey);
+        if (!(json.getValue("userIds") instanceof JsonArray ids)) {
+            throw new IllegalArgumentException("userIds must be an array of userIDs");
+        }
+        int most = action == RoomModeration.Action.DISMISS ? 0 : MAX_USERS;
+        int least = action == RoomModeration.Action.DISMISS ? 0 : 1;
+        if (ids.size() < least || ids.size() > most) {
+            throw new IllegalArgumentException("userIds must hold " + least + ".." + most + " userIDs for " + action
+                    + ", got " + ids.size());
+        }
+        List<UserId> users = new ArrayList<>(ids.size());
+        for (Object each : ids) {
+            if (!(each instanceof String id)) {
+                throw new IllegalArgumentException("userIds must be an array of strings");
+            }
+            users.add(UserId.parse(id));
+        }
+        return new RoomModeration.Request(action, sdkAppId, room, users);
+    }
+
+    private static String shorten(String message) {
+        String text = String.valueOf(message);
+        return text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS) + "…";
     }
 
     private JsonObject runHere(RoomModeration.Request request) {

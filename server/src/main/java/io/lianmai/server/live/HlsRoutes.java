@@ -27,6 +27,9 @@ import java.util.Optional;
  * <p>Every live stream is segmented while it is live by an {@link HlsPackager} watching the hub. A playlist request
  * counts as interest in the stream ({@link LiveStreamHub#ensureLive}), which also starts a bridged stream on demand;
  * while a live stream has no segment yet the request waits for its first one, renewing that interest as it waits.
+ *
+ * <p>In a cluster, a playlist or segment request for a stream not live here whose room another node serves is answered
+ * {@code 302} to the same path and query on that node (players follow it; docs/cluster.md), as HTTP-FLV is.
  */
 public final class HlsRoutes implements AutoCloseable {
     private static final long POLL_MILLIS = 100;
@@ -42,9 +45,19 @@ public final class HlsRoutes implements AutoCloseable {
     private final int firstSegmentPolls;
 
     private final PlaybackGate gate;
+    private final Elsewhere elsewhere;
 
-    public HlsRoutes(Vertx vertx, LiveStreamHub hub, HlsConfig config, Clock clock, PlaybackGate gate) {
+    /** Where a request for a stream not live here goes (LiveService: a 302 to the room's node in a cluster). */
+    @FunctionalInterface
+    interface Elsewhere {
+        /** Redirects {@code context} to the node serving {@code stream}'s room, or runs {@code otherwise}. */
+        void redirectOr(RoutingContext context, String stream, Runnable otherwise);
+    }
+
+    HlsRoutes(Vertx vertx, LiveStreamHub hub, HlsConfig config, Clock clock, PlaybackGate gate,
+            Elsewhere elsewhere) {
         this.vertx = vertx;
+        this.elsewhere = elsewhere;
         this.gate = gate;
         this.hub = hub;
         this.config = config;
@@ -79,8 +92,12 @@ public final class HlsRoutes implements AutoCloseable {
             return;
         }
         String query = decision.signedQuery();
-        hub.ensureLive(name);
-        answer(context, name, query.isEmpty() ? "" : "?" + query, firstSegmentPolls);
+        String segmentQuery = query.isEmpty() ? "" : "?" + query;
+        if (!hub.ensureLive(name) && packager.playlist(name).isEmpty()) {
+            elsewhere.redirectOr(context, name, () -> answer(context, name, segmentQuery, firstSegmentPolls));
+            return;
+        }
+        answer(context, name, segmentQuery, firstSegmentPolls);
     }
 
     private PlaybackGate.Decision check(RoutingContext context, String name, boolean startOnDemand) {
@@ -127,7 +144,13 @@ public final class HlsRoutes implements AutoCloseable {
         }
         Optional<HlsSegment> segment = packager.segment(name, sequence);
         if (segment.isEmpty()) {
-            notFound(context, "segment " + sequence + " of stream " + name + " is not held (too old, or not live)");
+            Runnable notHeld = () -> notFound(context, "segment " + sequence + " of stream " + name
+                    + " is not held (too old, or not live)");
+            if (packager.playlist(name).isEmpty()) {
+                elsewhere.redirectOr(context, name, notHeld);
+            } else {
+                notHeld.run();
+            }
             return;
         }
         context.response()

@@ -137,7 +137,7 @@ public final class LiveService implements AutoCloseable {
         this.gate = new PlaybackGate(apps, () -> bridges,
                 name -> mixes == null ? java.util.Optional.empty() : mixes.appOf(name), clock);
         this.playbackUrls = new PlaybackUrls(apps, config.signedUrlLifetime(), clock);
-        this.hls = new HlsRoutes(vertx, hub, config.hls(), clock, gate);
+        this.hls = new HlsRoutes(vertx, hub, config.hls(), clock, gate, this::redirectOr);
         // DNS lookups of CDN hosts block: they run on Vert.x worker threads, never on the RTMP event loop.
         Executor blocking = task -> vertx.executeBlocking(() -> {
             task.run();
@@ -263,31 +263,41 @@ public final class LiveService implements AutoCloseable {
         response.closeHandler(v -> player.onResponseClosed());
     }
 
-    /**
-     * A stream not live on this node: in a cluster, a 302 to the node that serves its room when that is another
-     * (docs/cluster.md); 404 otherwise.
-     */
+    /** A stream not live on this node: {@link #redirectOr} with a 404. */
     private void notLiveHere(RoutingContext context, String name) {
-        LiveStreamName parsed;
-        try {
-            parsed = LiveStreamName.parse(name);
-        } catch (IllegalArgumentException e) {
-            new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live").send(context);
+        redirectOr(context, name, () -> new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND,
+                "stream " + name + " is not live").send(context));
+    }
+
+    /**
+     * Live output (HTTP-FLV, HLS) of a stream not live on this node: in a cluster, a 302 to the same path and query on
+     * the node that serves its room when that is another (docs/cluster.md); {@code otherwise} (on the request's
+     * context) when the name is no room's stream, no other node serves the room, or the cluster cannot say.
+     */
+    void redirectOr(RoutingContext context, String name, Runnable otherwise) {
+        Optional<LiveStreamName> parsed = LiveStreamName.tryParse(name);
+        if (parsed.isEmpty()) {
+            otherwise.run();
             return;
         }
         Context here = context.vertx().getOrCreateContext();
-        placement.locate(new RoomKey(parsed.app(), parsed.room().key())).onComplete(where ->
+        placement.locate(new RoomKey(parsed.get().app(), parsed.get().room().key())).onComplete(where ->
                 here.runOnContext(ignored -> {
                     if (where.succeeded() && where.result().isPresent()) {
-                        String base = where.result().get().url();
                         context.response().setStatusCode(302).putHeader("location",
-                                (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                                        + context.request().uri()).end();
+                                where.result().get().urlFor(context.request().uri())).end();
                     } else {
-                        new ApiError(404, TrtcErrorCode.STREAM_NOT_FOUND, "stream " + name + " is not live")
-                                .send(context);
+                        otherwise.run();
                     }
                 }));
+    }
+
+    /**
+     * What an RTMP client is told when its stream's room is served by {@code node}: encoders and players do not
+     * follow an RTMP redirect, so the refusal names the URL to use.
+     */
+    private static String servedBy(io.lianmai.server.cluster.ClusterNode node, String verb, String streamName) {
+        return "room served by node " + node.id() + ": " + verb + " " + rtmpUrlOf(node) + "/live/" + streamName;
     }
 
     /** {@code rtmp://host:port} of {@code node}: the host of its public URL, its RTMP port. */
@@ -456,8 +466,7 @@ public final class LiveService implements AutoCloseable {
                 return placement.placePublisher(new RoomKey(stream.app(), stream.room().key())).map(elsewhere -> {
                     if (elsewhere.isPresent()) {
                         return AuthorizationResult.reject(NetStatus.PUBLISH_DENIED, TrtcErrorCode.ROOM_ENTER_FAILED
-                                + " room served by node " + elsewhere.get().id() + ": publish to "
-                                + rtmpUrlOf(elsewhere.get()) + "/live/" + streamName);
+                                + " " + servedBy(elsewhere.get(), "publish to", streamName));
                     }
                     authorizedPublishes.put(streamName, granted);
                     return AuthorizationResult.allow();
@@ -487,10 +496,24 @@ public final class LiveService implements AutoCloseable {
                 case BUSY -> done(AuthorizationResult.reject(NetStatus.PLAY_FAILED, "503 " + decision.message()));
                 case NOT_FOUND -> done(AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
                         decision.message()));
-                case ALLOWED -> done(hub.ensureLive(streamName) ? AuthorizationResult.allow()
-                        : AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
-                                "stream " + streamName + " is not live"));
+                case ALLOWED -> hub.ensureLive(streamName) ? done(AuthorizationResult.allow())
+                        : notLiveHere(streamName);
             };
+        }
+
+        /** In a cluster the stream's room may be served by another node: the player is told which (as a publisher). */
+        private CompletionStage<AuthorizationResult> notLiveHere(String streamName) {
+            AuthorizationResult notLive = AuthorizationResult.reject(NetStatus.PLAY_STREAM_NOT_FOUND,
+                    "stream " + streamName + " is not live");
+            Optional<LiveStreamName> stream = LiveStreamName.tryParse(streamName);
+            if (stream.isEmpty()) {
+                return done(notLive);
+            }
+            return placement.locate(new RoomKey(stream.get().app(), stream.get().room().key()))
+                    .map(elsewhere -> elsewhere.map(node -> AuthorizationResult.reject(
+                            NetStatus.PLAY_STREAM_NOT_FOUND, TrtcErrorCode.STREAM_NOT_FOUND + " "
+                                    + servedBy(node, "play", streamName))).orElse(notLive))
+                    .otherwise(notLive).toCompletionStage();
         }
 
         private CompletionStage<AuthorizationResult> done(AuthorizationResult result) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.live.flv.LiveStreamHub;
+import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.config.MixConfig;
 import io.lianmai.server.live.LiveBridges;
@@ -14,10 +15,15 @@ import io.lianmai.store.CloudRecordingStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +33,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nodes sharing a database (cluster mode) each run their own tasks: a task is stored with the id of the node that
  * created it, a node's restart resumes only its own, and another node describes it from the database but refuses to
- * modify or delete it, naming the node that runs it ({@link #runningElsewhere}). A single node owns every task.
+ * modify or delete it, naming the node that runs it ({@link #runningElsewhere}); the tasks of a node that is gone
+ * are taken over by the node that serves their room then ({@link #adoptTasksOfDeadNodes}). A single node owns every
+ * task.
  */
 public final class CloudRecordings implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloudRecordings.class);
@@ -103,6 +113,10 @@ public final class CloudRecordings implements AutoCloseable {
     private final String nodeId;
     /** A single node: every task in the database is this node's, whatever node id an earlier run had. */
     private final boolean alone;
+    /** In a cluster, once wired: how this node sees which nodes are gone and which rooms it serves. */
+    private volatile DeadNodes deadNodes;
+    /** Nodes that own running tasks and are missing from the registry, with when they were first seen missing. */
+    private final Map<String, Long> missingSince = new HashMap<>();
     private final ThreadPoolExecutor muxing;
     private final ScheduledExecutorService timer;
 
@@ -147,24 +161,77 @@ public final class CloudRecordings implements AutoCloseable {
      */
     public void start() {
         for (CloudRecordingStore.Task stored : store.running()) {
-            if (!store.adopt(stored.taskId(), nodeId, alone)) {
-                continue;
-            }
-            try {
-                RecordingParams params = JSON.readValue(stored.params(), RecordingParams.class);
-                RecordingTask task = task(stored.taskId(), stored.sdkAppId(), RoomRef.parseKey(stored.roomKey()),
-                        stored.userId(), params);
-                sealPlaylists(stored.sdkAppId(), stored.taskId());
-                tasks.put(task.taskId(), task);
-                LOG.info("cloud recording task {} of app {} resumed after a restart", stored.taskId(),
-                        stored.sdkAppId().value());
-            } catch (JsonProcessingException | RuntimeException e) {
-                LOG.warn("cloud recording task {} cannot resume ({}): closed", stored.taskId(), e.getMessage());
-                store.end(stored.taskId(), clock.millis(), "could not resume after a restart: " + e.getMessage());
+            if (store.adopt(stored.taskId(), nodeId, alone)) {
+                resume(stored, "after a restart");
             }
         }
         long every = config.checkInterval().toMillis();
         timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * In a cluster: the running tasks of a node that is gone go on here once this node serves their room (its
+     * members came back here), each taken over by exactly one node ({@link CloudRecordingStore#takeOver}). Checked
+     * with the tasks' checks.
+     *
+     * @param liveNodes  the ids of the nodes in the registry now; a view that does not hold this node is not read
+     *                   yet (or is stale), and then no node counts as gone
+     * @param servesRoom whether this node serves a room now (holds members of it and is its home, not an edge);
+     *                   called on the recording timer thread, may block briefly
+     * @param grace      how long a node must be missing from the registry before its tasks are taken: longer than
+     *                   a live node takes to register again after Redis lost its entry ({@code cluster.nodeTtlMillis})
+     */
+    public void adoptTasksOfDeadNodes(Supplier<Collection<String>> liveNodes, Predicate<RoomKey> servesRoom,
+            Duration grace) {
+        this.deadNodes = new DeadNodes(liveNodes, servesRoom, grace.toMillis());
+    }
+
+    private record DeadNodes(Supplier<Collection<String>> liveNodes, Predicate<RoomKey> servesRoom,
+                             long graceMillis) {
+    }
+
+    private void adoptTasksOfDeadNodes() {
+        DeadNodes dead = deadNodes;
+        if (dead == null) {
+            return;
+        }
+        Collection<String> live = dead.liveNodes().get();
+        if (!live.contains(nodeId)) {
+            missingSince.clear();
+            return;
+        }
+        long now = clock.millis();
+        Set<String> missing = new HashSet<>();
+        for (CloudRecordingStore.Task stored : store.running()) {
+            String owner = stored.nodeId().orElse(nodeId);
+            if (owner.equals(nodeId) || live.contains(owner) || tasks.containsKey(stored.taskId())) {
+                continue;
+            }
+            missing.add(owner);
+            if (now - missingSince.computeIfAbsent(owner, id -> now) < dead.graceMillis()
+                    || !dead.servesRoom().test(new RoomKey(stored.sdkAppId(), stored.roomKey()))) {
+                continue;
+            }
+            if (store.takeOver(stored.taskId(), owner, nodeId)) {
+                resume(stored, "from node " + owner + ", which is gone");
+            }
+        }
+        missingSince.keySet().retainAll(missing);
+    }
+
+    /** Runs a stored task here again: it goes on with new files; the files it was writing stay as flushed. */
+    private void resume(CloudRecordingStore.Task stored, String why) {
+        try {
+            RecordingParams params = JSON.readValue(stored.params(), RecordingParams.class);
+            RecordingTask task = task(stored.taskId(), stored.sdkAppId(), RoomRef.parseKey(stored.roomKey()),
+                    stored.userId(), params);
+            sealPlaylists(stored.sdkAppId(), stored.taskId());
+            tasks.put(task.taskId(), task);
+            LOG.info("cloud recording task {} of app {} resumed {}", stored.taskId(), stored.sdkAppId().value(), why);
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.warn("cloud recording task {} cannot resume {} ({}): closed", stored.taskId(), why, e.getMessage());
+            store.end(stored.taskId(), clock.millis(), "could not resume " + why + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -345,6 +412,11 @@ public final class CloudRecordings implements AutoCloseable {
     }
 
     private void check() {
+        try {
+            adoptTasksOfDeadNodes();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look for recording tasks of nodes that are gone: {}", e.toString());
+        }
         if (tasks.isEmpty()) {
             return; // nothing to do, and no recording directory made on a node that never records
         }

@@ -173,11 +173,7 @@ public final class WhipWhepRoutes {
 
     /** {@code 307} to the same path and query on {@code node}, as RFC 9725 §4.5 allows. */
     private static void redirect(RoutingContext context, ClusterNode node) {
-        String base = node.url();
-        context.response().setStatusCode(307)
-                .putHeader("location", (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                        + context.request().uri())
-                .end();
+        context.response().setStatusCode(307).putHeader("location", node.urlFor(context.request().uri())).end();
     }
 
     private void admitAndNegotiate(RoutingContext context, boolean publish, String offer, String address,
