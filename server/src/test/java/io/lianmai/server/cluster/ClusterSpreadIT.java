@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * too. The room's member limit holds across the
  * nodes for a crowd entering through two of them at once; custom messages cross nodes in order; the server API called
  * on one node removes a member on another, and the others see him leave; a node
- * killed with SIGKILL leaves nothing in Redis: its members leave the others' rooms, and its seats free up.
+ * killed with SIGKILL leaves nothing in Redis: its members leave the others' rooms, and its seats free up; its member
+ * entering again through another node is seen to leave and then join again, in that order.
  */
 class ClusterSpreadIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
@@ -171,9 +172,18 @@ class ClusterSpreadIT {
                     awaitAbsent(cluster, live, "\"carol\"");
                     awaitAbsent(cluster, up, "node3");
                     awaitAbsent(cluster, seats, "node3|");
-                    // node3's seats are free: members fill the room again through node2.
-                    try (SignalClient dave = SignalClient.connect(node2.signalling());
+                    // node3's seats are free: carol enters again through node2, as her client would, and alice sees
+                    // her leave and then join again, in that order; the room fills again through node2.
+                    try (SignalClient carolAgain = SignalClient.connect(node2.signalling());
+                            SignalClient dave = SignalClient.connect(node2.signalling());
                             SignalClient erin = SignalClient.connect(node2.signalling())) {
+                        carolAgain.autoHeartbeat(Duration.ofSeconds(2));
+                        carolAgain.ok("enter", enter(cluster, "carol"));
+                        alice.await("alice sees carol leave, then join again", WAIT, () -> {
+                            List<String> order = carolEvents(alice);
+                            int left = order.indexOf("REMOTE_USER_LEAVE");
+                            return left >= 0 && order.subList(left, order.size()).contains("REMOTE_USER_JOIN");
+                        });
                         dave.ok("enter", enter(cluster, "dave"));
                         erin.ok("enter", enter(cluster, "erin"));
                     }
@@ -225,6 +235,13 @@ class ClusterSpreadIT {
         assertThat(started).isEqualTo(true);
         page.await(userId + " entered", WAIT, () -> !events(page, "LOCAL_JOIN").isEmpty());
         return page;
+    }
+
+    /** The names of the join and leave events {@code page} got about carol, in order. */
+    @SuppressWarnings("unchecked")
+    private static List<String> carolEvents(HeadlessChromium page) {
+        return (List<String>) page.script("return window.got.filter(e => (e.name === 'REMOTE_USER_JOIN' "
+                + "|| e.name === 'REMOTE_USER_LEAVE') && e.data.userID === 'carol').map(e => e.name)");
     }
 
     @SuppressWarnings("unchecked")
