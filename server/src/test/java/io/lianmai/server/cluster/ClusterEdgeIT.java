@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A live room's audience on an edge node (docs/cluster.md#live-audience-on-edge-nodes), with two node processes,
  * a real Redis and PostgreSQL: the anchor publishes (libwebrtc) on the room's node; two audience members who reach
  * the other node stay there, see the anchor and its stream in {@code enter}, and decode it; the room's node serves
- * one relay for both. An audience member on the edge who becomes an anchor there is shown on the room's node; garbage in Redis where a room's
- * anchors should be sends its audience to the room's node; an unsigned node-to-node request is refused; when the
- * anchor leaves, the edge's audience sees it leave.
+ * one relay for both. An audience member on the edge who becomes an anchor there is shown on the room's node; custom
+ * messages cross both ways; garbage in Redis where a room's anchors should be, or a second room beyond
+ * {@code cluster.maxEdgeRooms}, sends its audience to the room's node; an unsigned node-to-node request is refused;
+ * when the anchor leaves, the edge's audience sees it leave.
  */
 class ClusterEdgeIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
@@ -76,9 +77,10 @@ class ClusterEdgeIT {
                     subscribe(carol, carolPlayer);
                     bobPlayer.awaitMedia(30, 50, WAIT);
                     carolPlayer.awaitMedia(30, 50, WAIT);
-                    assertThat(metric(home, "lianmai_media_players")).as("one relay for the edge's two players")
+                    assertThat(ClusterHarness.metric(home, "lianmai_media_players"))
+                            .as("one relay for the edge's two players")
                             .isEqualTo(1.0);
-                    assertThat(metric(edge, "lianmai_media_players")).isEqualTo(2.0);
+                    assertThat(ClusterHarness.metric(edge, "lianmai_media_players")).isEqualTo(2.0);
 
                     // An audience member on the edge becomes an anchor there: the room's node shows him to alice.
                     bob.ok("switchRole", SignalClient.data().put("role", "anchor"));
@@ -145,13 +147,5 @@ class ClusterEdgeIT {
         JsonNode answer = member.ok("subscribe", SignalClient.data().put("streamID", "alice_main")
                 .put("offer", player.createOffer()));
         player.acceptAnswer(answer.path("answer").asText());
-    }
-
-    /** The value of an unlabelled gauge on {@code node}'s /metrics. */
-    private static double metric(ChildServer node, String name) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + node.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(
-                line.substring(name.length() + 1))).findFirst().orElse(-1);
     }
 }

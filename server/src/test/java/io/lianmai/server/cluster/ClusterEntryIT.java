@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * node processes: a WHIP publisher that reaches the wrong node follows its 307 and publishes on the right one; a WHEP
  * player that reaches another node plays there, that node an edge relaying the stream; an RTMP publisher that reaches
  * another node publishes there (an edge publishing the stream for the room's node), and HTTP-FLV players through a
- * third node get a 302 to the room's node, which plays the stream relayed from the RTMP node. A crowd entering one room through three nodes at once gets exactly
- * the room's limit in.
+ * third node get a 302 to the room's node, which plays the stream relayed from the RTMP node. A crowd entering one room
+ * through three nodes at once gets exactly the room's limit in.
  */
 class ClusterEntryIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
@@ -200,11 +200,11 @@ class ClusterEntryIT {
                     users.add("crowd" + i);
                 }
             }
-            JsonNode removed = api(cluster, elsewhere, "RemoveUserByStrRoomId", JSON.createObjectNode()
+            JsonNode removed = cluster.api(elsewhere, "RemoveUserByStrRoomId", JSON.createObjectNode()
                     .put("SdkAppId", cluster.sdkAppId()).put("RoomId", "crowded")
                     .set("UserIds", JSON.createArrayNode().add(users.get(0))));
             assertThat(removed.has("Error")).as(removed.toString()).isFalse();
-            JsonNode dismissed = api(cluster, elsewhere, "DismissRoomByStrRoomId", JSON.createObjectNode()
+            JsonNode dismissed = cluster.api(elsewhere, "DismissRoomByStrRoomId", JSON.createObjectNode()
                     .put("SdkAppId", cluster.sdkAppId()).put("RoomId", "crowded"));
             assertThat(dismissed.has("Error")).as(dismissed.toString()).isFalse();
             long deadline = System.nanoTime() + WAIT.toNanos();
@@ -213,7 +213,7 @@ class ClusterEntryIT {
                         .isLessThan(deadline);
                 Thread.sleep(200);
             }
-            JsonNode missing = api(cluster, elsewhere, "DismissRoomByStrRoomId", JSON.createObjectNode()
+            JsonNode missing = cluster.api(elsewhere, "DismissRoomByStrRoomId", JSON.createObjectNode()
                     .put("SdkAppId", cluster.sdkAppId()).put("RoomId", "nobody-here"));
             assertThat(missing.path("Error").path("Code").asText()).isEqualTo("FailedOperation.RoomNotExist");
         } finally {
@@ -244,18 +244,6 @@ class ClusterEntryIT {
             }
         }
         throw new IllegalStateException("no node listens on " + node.httpPort());
-    }
-
-    /** {@code POST /api/v1/{action}} on {@code node} as the app's administrator; the {@code Response} object. */
-    private static JsonNode api(ClusterHarness cluster, ChildServer node, String action, ObjectNode body)
-            throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + node.httpPort() + "/api/v1/" + action)).header("content-type",
-                "application/json").header("authorization", "Bearer " + cluster.userSig("administrator"))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return JSON.readTree(response.body()).path("Response");
     }
 
     private static HttpRequest sdpPost(URI uri, String userSig, String offer) {

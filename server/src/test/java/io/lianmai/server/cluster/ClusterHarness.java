@@ -1,6 +1,8 @@
 package io.lianmai.server.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.auth.UserSigSigner;
 import io.lianmai.server.callback.ChildServer;
 import io.lianmai.store.App;
@@ -8,6 +10,10 @@ import io.lianmai.store.JdbcAppStore;
 import io.lianmai.store.StoreConfig;
 import io.lianmai.testkit.ExternalTools;
 import io.lianmai.testkit.RedisServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -149,6 +155,29 @@ final class ClusterHarness implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** {@code POST /api/v1/{action}} on {@code node} as the app's administrator: the {@code Response} object. */
+    JsonNode api(ChildServer node, String action, ObjectNode body) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + node.httpPort() + "/api/v1/" + action)).timeout(Duration.ofSeconds(15))
+                .header("content-type", "application/json").header("authorization", "Bearer "
+                        + userSig("administrator"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError(action + " on port " + node.httpPort() + " answered " + response.statusCode()
+                    + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).path("Response");
+    }
+
+    /** The value of an unlabelled gauge on {@code node}'s {@code /metrics}, or -1 when it has none. */
+    static double metric(ChildServer node, String name) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + node.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(
+                line.substring(name.length() + 1))).findFirst().orElse(-1);
     }
 
     /** Prints the last lines of every node's log (for a failed test). */

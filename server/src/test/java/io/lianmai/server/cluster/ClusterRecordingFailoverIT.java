@@ -8,11 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.server.callback.ChildServer;
 import io.lianmai.server.live.FfmpegRtmp;
 import io.lianmai.testkit.ExternalTools;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +83,7 @@ class ClusterRecordingFailoverIT {
                 assertThat(Files.readString(dir.resolve("node2.log")))
                         .contains("cloud recording task " + taskId)
                         .contains("resumed from node node1, which is gone");
-                JsonNode deleted = api(cluster, second, "DeleteCloudRecording", JSON.createObjectNode()
+                JsonNode deleted = cluster.api(second, "DeleteCloudRecording", JSON.createObjectNode()
                         .put("SdkAppId", cluster.sdkAppId()).put("TaskId", taskId));
                 assertThat(deleted.has("Error")).as("node2 runs it now: %s", deleted).isFalse();
                 JsonNode ended = describe(cluster, second, taskId);
@@ -116,7 +112,7 @@ class ClusterRecordingFailoverIT {
                 .put("RoomId", Long.toString(ROOM)).put("UserId", "recorder")
                 .put("UserSig", cluster.userSig("recorder"));
         request.set("RecordParams", params);
-        JsonNode created = api(cluster, node, "CreateCloudRecording", request);
+        JsonNode created = cluster.api(node, "CreateCloudRecording", request);
         assertThat(created.has("Error")).as(created.toString()).isFalse();
         return created.path("TaskId").asText();
     }
@@ -139,20 +135,7 @@ class ClusterRecordingFailoverIT {
     }
 
     private static JsonNode describe(ClusterHarness cluster, ChildServer node, String taskId) throws Exception {
-        return api(cluster, node, "DescribeCloudRecording", JSON.createObjectNode()
+        return cluster.api(node, "DescribeCloudRecording", JSON.createObjectNode()
                 .put("SdkAppId", cluster.sdkAppId()).put("TaskId", taskId));
-    }
-
-    /** {@code POST /api/v1/{action}} on {@code node} as the app's administrator; the {@code Response} object. */
-    private static JsonNode api(ClusterHarness cluster, ChildServer node, String action, ObjectNode body)
-            throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + node.httpPort() + "/api/v1/" + action)).timeout(Duration.ofSeconds(15))
-                .header("content-type", "application/json")
-                .header("authorization", "Bearer " + cluster.userSig("administrator"))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body()).path("Response");
     }
 }

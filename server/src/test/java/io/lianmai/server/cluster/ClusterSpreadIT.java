@@ -155,7 +155,7 @@ class ClusterSpreadIT {
 
                     // The server API through node3 removes bob, who is on node2: carol (node3) and alice (node1) see
                     // him leave.
-                    JsonNode removed = api(node3, cluster, "RemoveUser", JSON.createObjectNode()
+                    JsonNode removed = cluster.api(node3, "RemoveUser", JSON.createObjectNode()
                             .put("SdkAppId", cluster.sdkAppId()).put("RoomId", ROOM)
                             .set("UserIds", JSON.createArrayNode().add("bob")));
                     assertThat(removed.has("Error")).as(removed.toString()).isFalse();
@@ -209,18 +209,6 @@ class ClusterSpreadIT {
             assertThat(System.nanoTime()).as("messages from %s: %s", from, got).isLessThan(deadline);
             Thread.sleep(100);
         }
-    }
-
-    /** {@code POST /api/v1/{action}} on {@code node} as the app's administrator; the {@code Response} object. */
-    private static JsonNode api(ChildServer node, ClusterHarness cluster, String action, ObjectNode body)
-            throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + node.httpPort() + "/api/v1/" + action)).header("content-type",
-                "application/json").header("authorization", "Bearer " + cluster.userSig("administrator"))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return JSON.readTree(response.body()).path("Response");
     }
 
     private static HeadlessChromium page(ClusterHarness cluster, ChildServer node, String userId) {

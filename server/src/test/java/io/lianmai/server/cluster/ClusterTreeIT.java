@@ -8,10 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianmai.server.callback.ChildServer;
 import io.lianmai.server.signal.SignalClient;
 import io.lianmai.testkit.LibWebRtcPeer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -75,8 +71,10 @@ class ClusterTreeIT {
                     subscribe(carol, carolPlayer);
                     carolPlayer.awaitMedia(30, 50, WAIT);
                     assertThat(cluster.redis().command("HGETALL", tree)).contains("node3\r\n$5\r\nnode2");
-                    assertThat(metric(home, "lianmai_media_players")).as("node1: one leg, to node2").isEqualTo(1.0);
-                    assertThat(metric(middle, "lianmai_media_players")).as("node2: bob and the leg to node3")
+                    assertThat(ClusterHarness.metric(home, "lianmai_media_players")).as("node1: one leg, to node2")
+                            .isEqualTo(1.0);
+                    assertThat(ClusterHarness.metric(middle, "lianmai_media_players"))
+                            .as("node2: bob and the leg to node3")
                             .isEqualTo(2.0);
 
                     // node2 dies: node3 pulls from node1 now, and carol decodes alice again.
@@ -116,13 +114,5 @@ class ClusterTreeIT {
         JsonNode answer = member.ok("subscribe", SignalClient.data().put("streamID", "alice_main")
                 .put("offer", player.createOffer()));
         player.acceptAnswer(answer.path("answer").asText());
-    }
-
-    /** The value of an unlabelled gauge on {@code node}'s /metrics. */
-    private static double metric(ChildServer node, String name) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + node.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(
-                line.substring(name.length() + 1))).findFirst().orElse(-1);
     }
 }
