@@ -114,6 +114,9 @@ class ClusterSpreadIT {
                                 + node3.httpPort()).resolve(answered.headers().firstValue("location")
                                 .orElseThrow())).DELETE().build(), HttpResponse.BodyHandlers.discarding());
                         carol.awaitEvent("userLeave", "whipper");
+                        bob.awaitEvent("userLeave", "whipper");
+                        alice.await("alice sees the WHIP publisher leave", WAIT, () -> events(alice,
+                                "REMOTE_USER_LEAVE").stream().anyMatch(e -> "whipper".equals(e.get("userID"))));
                     }
 
                     // Custom messages cross nodes, in order, both ways.
