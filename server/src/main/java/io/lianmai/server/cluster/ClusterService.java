@@ -744,8 +744,10 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             Optional<ClusterNode> home = nodeOf(published.node(), nodes).filter(each -> !each.id().equals(selfId));
             if (home.isPresent()) {
                 return parentOf(edge, home.get()).compose(parent -> {
+                    Map<UserId, Character> own = seated.getOrDefault(edge.room, Map.of());
                     published.anchors().forEach((user, anchor) -> {
-                        if (!anchor.node().equals(selfId)) {
+                        // Never this node's own members back (nor a namesake of one: that would replace it here).
+                        if (!anchor.node().equals(selfId) && !own.containsKey(user)) {
                             wanted.put(user, new Showing(parent.id(), parent.internalUrl(), anchor.publications()));
                         }
                     });
@@ -819,7 +821,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                             URI.create(now.source()), now.publications())).map(true).recover(failure -> {
                                 LOG.info("cluster: cannot show {} of room {} from {} yet: {}", member.getKey(), room,
                                         now.source(), failure.getMessage());
-                                shown.remove(member.getKey(), now);
+                                // It may be in the room here already: kept (where it is from, for via), without
+                                // streams, so that the next pass shows them again.
+                                shown.replace(member.getKey(), now, new Showing(now.node(), now.source(), List.of()));
                                 return Future.succeededFuture(false);
                             }));
                 }
