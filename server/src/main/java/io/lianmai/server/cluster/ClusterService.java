@@ -646,7 +646,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             upChanged.removeAll(changed);
             for (RoomKey key : changed) {
                 Edge edge = edges.get(key);
-                String json = edge == null ? null : rooms.find(key).map(room -> upJson(room, edge)).orElse(null);
+                String json = edge == null ? null : rooms.find(key).map(this::upJson).orElse(null);
                 if (edge == null && localRooms.contains(key)) {
                     continue; // the room's node itself: it publishes under lianmai:live:
                 }
@@ -678,11 +678,12 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     }
 
     /** {@code {"node": id, "anchors": [...]}}: this edge's own anchors of {@code room}, or null when it has none. */
-    private String upJson(Room room, Edge edge) {
+    private String upJson(Room room) {
         ObjectNode json = JSON.createObjectNode().put("node", selfId);
         ArrayNode anchors = json.putArray("anchors");
+        Map<UserId, Character> own = seated.getOrDefault(room.key(), Map.of());
         for (MemberInfo member : room.members()) {
-            if (member.role() == Role.ANCHOR && !edge.shown.containsKey(member.userId())) {
+            if (member.role() == Role.ANCHOR && own.containsKey(member.userId())) {
                 anchorJson(anchors, member);
             }
         }
