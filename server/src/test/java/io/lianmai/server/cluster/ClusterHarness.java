@@ -185,8 +185,8 @@ final class ClusterHarness implements AutoCloseable {
         for (String id : nodes.keySet()) {
             if (Files.exists(log(id))) {
                 List<String> lines = Files.readAllLines(log(id));
-                System.out.println("---- " + id + " (last 80 lines) ----");
-                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.out::println);
+                System.out.println("---- " + id + " (last 300 lines) ----");
+                lines.subList(Math.max(0, lines.size() - 300), lines.size()).forEach(System.out::println);
             }
         }
     }

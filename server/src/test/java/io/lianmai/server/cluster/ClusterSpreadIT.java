@@ -181,7 +181,8 @@ class ClusterSpreadIT {
                             SignalClient dave = SignalClient.connect(node2.signalling());
                             SignalClient erin = SignalClient.connect(node2.signalling())) {
                         carolAgain.autoHeartbeat(Duration.ofSeconds(2));
-                        carolAgain.ok("enter", enter(cluster, "carol"));
+                        JsonNode back = carolAgain.ok("enter", enter(cluster, "carol"));
+                        assertThat(back.has("moveTo")).as("carol stays on node2: %s", back).isFalse();
                         alice.await("alice sees carol leave, then join again", WAIT, () -> {
                             List<String> order = carolEvents(alice);
                             int left = order.indexOf("REMOTE_USER_LEAVE");
