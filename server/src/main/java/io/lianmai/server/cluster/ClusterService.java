@@ -554,11 +554,18 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         boolean audience = scene == Scene.LIVE && role == Role.AUDIENCE && redis.config().edgeAudience();
         return redis.readLive(room).compose(json -> {
             if (json.isEmpty()) {
+                LOG.info("cluster: an entrant of room {} goes to node {}, which has not published it", room,
+                        home.id());
                 return Future.succeededFuture(false); // not published yet: go to its node
             }
             Published published = Published.parse(json.get());
             boolean stay = published != null && (audience && published.scene == Scene.LIVE
                     || published.ownMembers >= redis.config().roomMembersPerNode());
+            if (!stay) {
+                LOG.info("cluster: an entrant of room {} goes to node {}, which holds {} of its members "
+                        + "(cluster.roomMembersPerNode {})", room, home.id(), published == null ? "?"
+                        : published.ownMembers, redis.config().roomMembersPerNode());
+            }
             return stay ? showHere(room, json) : Future.succeededFuture(false);
         }).recover(failure -> Future.succeededFuture(false));
     }

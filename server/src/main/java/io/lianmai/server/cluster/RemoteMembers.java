@@ -16,6 +16,7 @@ import io.lianmai.room.MemberListener;
 import io.lianmai.room.Role;
 import io.lianmai.room.Room;
 import io.lianmai.room.RoomEvent;
+import io.lianmai.room.RoomException;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
@@ -459,8 +460,12 @@ public final class RemoteMembers implements AutoCloseable {
             local = null;
             if (publisher != null) {
                 Member member = owner.member;
-                if (member != null) {
-                    member.room().unpublish(member, publication.type());
+                if (member != null && member.isPresent()) {
+                    try {
+                        member.room().unpublish(member, publication.type());
+                    } catch (RoomException e) {
+                        // Removed meanwhile (kicked, dismissed, replaced): its streams went with it.
+                    }
                 }
                 publisher.end();
             }
