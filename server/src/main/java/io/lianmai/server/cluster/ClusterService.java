@@ -86,6 +86,8 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
      * through relays. Touched on {@link #edgeContext} only.
      */
     private final Map<RoomKey, Map<UserId, Showing>> ups = new ConcurrentHashMap<>();
+    /** Rooms whose members this node published under {@code lianmai:live:} (only it may delete them). */
+    private final Set<RoomKey> livePublished = ConcurrentHashMap.newKeySet();
     /** Rooms this node is an edge of whose own anchors changed since they were last published for the room's node. */
     private final Set<RoomKey> upChanged = ConcurrentHashMap.newKeySet();
     /** The seat kind each member held here has (by {@link #seatOf}); the members of a room and their kinds. */
@@ -645,6 +647,12 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 }
                 Optional<Room> room = localRooms.contains(key) ? rooms.find(key) : Optional.empty();
                 String json = room.map(this::liveJson).orElse(null);
+                if (json == null && !livePublished.remove(key)) {
+                    continue; // never published here (an edge's copy): the key is the room's node's
+                }
+                if (json != null) {
+                    livePublished.add(key);
+                }
                 redis.publishLive(key, json).onFailure(failure -> liveChanged.add(key));
             }
         }
