@@ -739,8 +739,25 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 edge.syncing = false; // Redis away: keep showing what we show
                 return;
             }
+            if (edge.ownMembers > 0 && !draining && !homeAlive(read.result())) {
+                // The room's node is gone and members of the room are here: the room comes here unless another
+                // node placed it first (one script decides).
+                redis.place(edge.room, selfId).onSuccess(owner -> {
+                    if (owner.equals(selfId)) {
+                        LOG.info("cluster: room {} had no live node; this node, an edge of it with members of its "
+                                + "own, serves it now", edge.room);
+                        promote(edge.room);
+                    }
+                });
+            }
             sync(edge, read.result()).onComplete(done -> edge.syncing = false);
         }));
+    }
+
+    /** Whether the node that published {@code json} (a room's members) is a live node other than this one. */
+    private boolean homeAlive(Optional<String> json) {
+        Published published = json.map(Published::parse).orElse(null);
+        return published != null && !published.node().equals(selfId) && nodeOf(published.node(), nodes).isPresent();
     }
 
     /**
