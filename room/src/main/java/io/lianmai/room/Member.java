@@ -27,6 +27,8 @@ public final class Member {
     private final MessageRateLimiter qualityReports;
     /** For a cross-room PK mirror ({@link CrossRoomLinks}): the room the anchor it stands for is really in. */
     private final RoomKey otherRoom;
+    /** Whether it is a member of another node shown here ({@link ClientKind#REMOTE}); such a listener is never replaced. */
+    private final boolean remote;
 
     // Guarded by room.lock; volatile where read without it.
     private volatile Role role;
@@ -52,8 +54,14 @@ public final class Member {
         this.sessionToken = sessionToken;
         this.privileges = privileges;
         this.listener = listener;
+        this.remote = listener != null && listener.clientKind() == ClientKind.REMOTE;
         this.messages = messages;
         this.qualityReports = qualityReports;
+    }
+
+    /** Whether this member is connected to another node of a cluster and only shown here (docs/cluster.md). */
+    public boolean isRemote() {
+        return remote;
     }
 
     public Room room() {

@@ -250,7 +250,7 @@ final class RtmpRoomBridge {
         try {
             UserId userId = cdn.stream().userId();
             Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(userId))
-                    .filter(member -> member.isPresent() && !mediaOnlyMembers.owns(member));
+                    .filter(member -> member.isPresent() && !member.isRemote() && !mediaOnlyMembers.owns(member));
             if (socketMember.isPresent()) {
                 Room room = socketMember.get().room();
                 room.publish(socketMember.get(), type, local.sessionId(), hasAudio, hasVideo).ifPresent(media::end);
