@@ -160,7 +160,9 @@ class WebSdkPublishingChromiumIT {
             // Nobody wants the big layer for 3 s: the server tells alice, and her SDK sets it inactive.
             alice.await("alice's big encoding is set inactive", Duration.ofSeconds(10),
                     () -> !active(layers(alice), "h"));
-            long bigBytes = bytes(layers(alice), "h");
+            // A frame the encoder had in flight when the layer went inactive may still be counted: wait until the
+            // big layer's byte count stops moving (bounded), then measure the pause from there.
+            long bigBytes = settledBytes(alice, "h");
             long smallBytes = bytes(layers(alice), "l");
             long smallFrames = received(bob).get(2);
             pause(2500);
@@ -191,6 +193,20 @@ class WebSdkPublishingChromiumIT {
 
     private static long bytes(Map<?, ?> layers, String rid) {
         return layers.get(rid) == null ? -1 : ((Number) ((List<?>) layers.get(rid)).get(0)).longValue();
+    }
+
+    /** The bytes sent of layer {@code rid} once two readings 500 ms apart agree (at most 5 s of readings). */
+    private static long settledBytes(HeadlessChromium page, String rid) {
+        long before = bytes(layers(page), rid);
+        for (int i = 0; i < 10; i++) {
+            pause(500);
+            long now = bytes(layers(page), rid);
+            if (now == before) {
+                return now;
+            }
+            before = now;
+        }
+        return before;
     }
 
     private static boolean active(Map<?, ?> layers, String rid) {
