@@ -177,7 +177,12 @@ class RelayIT {
             // The next player starts a new leg and decodes (sequence numbers continue across legs).
             try (LibWebRtcPeer again = playOnB(roomId, "viewer3", "alice_main")) {
                 again.awaitMedia(30, 20, Duration.ofSeconds(30));
-                assertThat(a.relayRoutes().sessionCount()).isEqualTo(1);
+                // One leg serves it. Waited for: one CI run saw 0 sessions on A just after this media arrived (cause
+                // not found; six runs here, three under CPU load, did not reproduce it).
+                Await.until("one relay session on A", Duration.ofSeconds(10),
+                        () -> a.relayRoutes().sessionCount() == 1 && b.remoteMembers().legCount() == 1,
+                        () -> a.relayRoutes().sessionCount() + " sessions on A, " + b.remoteMembers().legCount()
+                                + " legs on B");
                 // The publisher stops on A: the relay ends and the stream goes on B (streamRemove).
                 assertThat(whip.delete(lastPublication)).isEqualTo(200);
                 member.awaitEvent("streamRemove", "alice");
