@@ -9,6 +9,7 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.live.LiveService;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -50,6 +51,13 @@ public final class RoomModeration {
 
         /** What the other nodes did (found: on any; removed: all they removed), or empty when none holds the room. */
         Optional<Result> run(Request request);
+
+        /**
+         * Refuses {@code userIds} entry to the room through any node until {@code until}, also nodes that do not
+         * hold the room yet; called before the removal. Nothing on a single node.
+         */
+        default void refuse(SdkAppId sdkAppId, RoomRef room, List<UserId> userIds, Instant until, Instant now) {
+        }
     }
 
     private volatile Elsewhere elsewhere = Elsewhere.NONE;
@@ -97,6 +105,8 @@ public final class RoomModeration {
      * @return the userIDs that were members; empty when the room exists nowhere
      */
     public Optional<List<UserId>> remove(SdkAppId sdkAppId, RoomRef room, List<UserId> userIds) {
+        Instant now = clock.instant();
+        elsewhere.refuse(sdkAppId, room, userIds, now.plus(rejoinBlock), now);
         Optional<List<UserId>> removed = removeHere(sdkAppId, room, userIds);
         Optional<Result> others = elsewhere.run(new Request(Action.REMOVE, sdkAppId, room, userIds))
                 .filter(Result::found);

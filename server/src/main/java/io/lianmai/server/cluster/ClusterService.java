@@ -445,8 +445,13 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         if (!reachable) {
             return Future.succeededFuture(); // Redis away: the room's limits on this node hold (docs/cluster.md)
         }
-        return redis.takeSeat(room, selfId, kind, limit).transform(taken -> {
-            if (taken.succeeded() && !taken.result()) {
+        return redis.takeSeat(room, user, selfId, kind, limit).transform(taken -> {
+            if (taken.succeeded() && taken.result() < -1) {
+                return Future.failedFuture(new RoomException(RoomError.REMOVED, "removed from room "
+                        + room.roomKey() + " by the server API: it may be entered again from "
+                        + Instant.ofEpochMilli(-taken.result()) + " (through any node of the cluster)"));
+            }
+            if (taken.succeeded() && taken.result() < 0) {
                 return Future.failedFuture(new RoomException(RoomError.ROOM_FULL, "room full: at most " + limit
                         + switch (kind) {
                             case 'n' -> " members in an rtc room (room.rtcMaxMembers)";
@@ -468,6 +473,14 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
             redis.adjustSeats(room, selfId, Map.of(seatOf(rooms.find(room).map(Room::scene).orElse(scene), role),
                     -1));
         }
+    }
+
+    /**
+     * Refuses {@code users} entry to {@code room} through any node until {@code until} (the server API's RemoveUser
+     * rejoin block): the nodes holding the room refuse them anyway; this covers the nodes the room spreads to later.
+     */
+    public Future<Void> refuseEntries(RoomKey room, List<UserId> users, Instant until, Instant now) {
+        return redis.refuse(room, users, until.toEpochMilli(), now.toEpochMilli());
     }
 
     /** Whether a seat was reserved for this entry (then no longer). */
@@ -510,16 +523,20 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     }
 
     private void seatSwitched(RoomKey room, UserId user, Role role) {
-        Map<UserId, Character> members = seated.get(room);
-        if (members == null) {
-            return;
-        }
-        Character before = members.get(user);
         char now = seatOf(Scene.LIVE, role);
+        boolean takenFirst = consumeReservation(room, user); // by takeSeat, before the switch (signalling)
+        Map<UserId, Character> members = seated.get(room);
+        Character before = members == null ? null : members.get(user);
+        Map<Character, Integer> delta = new LinkedHashMap<>();
         if (before != null && before != now && members.replace(user, before, now)) {
-            Map<Character, Integer> delta = new LinkedHashMap<>();
             delta.put(before, -1);
-            delta.put(now, 1);
+            if (!takenFirst) {
+                delta.put(now, 1); // not taken first: switched by the server API, or Redis was away
+            }
+        } else if (takenFirst) {
+            delta.put(now, -1); // a seat taken for a switch that changed nothing here
+        }
+        if (!delta.isEmpty()) {
             redis.adjustSeats(room, selfId, delta);
         }
     }

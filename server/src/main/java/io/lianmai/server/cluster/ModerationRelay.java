@@ -22,6 +22,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,15 +59,23 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
     private final HttpClient http;
     /** Where requests to other nodes are sent from (see {@link #run}). */
     private final Context loop;
+    /** Where RemoveUser's rejoin block is written for every node (null in tests of the relay alone). */
+    private final ClusterService cluster;
 
     public ModerationRelay(Vertx vertx, ClusterService cluster, NodeRequestSigner signer, RoomModeration moderation) {
         this(vertx, () -> cluster.nodes().stream().filter(node -> !node.id().equals(cluster.nodeId())).toList(),
-                signer, moderation);
+                signer, moderation, cluster);
     }
 
     /** With {@code otherNodes} the nodes to send room actions to (the cluster's others; a test's stand-ins). */
     ModerationRelay(Vertx vertx, Supplier<List<ClusterNode>> otherNodes, NodeRequestSigner signer,
             RoomModeration moderation) {
+        this(vertx, otherNodes, signer, moderation, null);
+    }
+
+    private ModerationRelay(Vertx vertx, Supplier<List<ClusterNode>> otherNodes, NodeRequestSigner signer,
+            RoomModeration moderation, ClusterService cluster) {
+        this.cluster = cluster;
         this.vertx = vertx;
         this.otherNodes = otherNodes;
         this.signer = signer;
@@ -83,6 +92,21 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
     }
 
     // ---- the node that asks ----
+
+    @Override
+    public void refuse(SdkAppId sdkAppId, RoomRef room, List<UserId> userIds, Instant until, Instant now) {
+        if (cluster == null) {
+            return;
+        }
+        try {
+            await(cluster.refuseEntries(new RoomKey(sdkAppId, room.key()), userIds, until, now),
+                    "Redis to refuse " + userIds + " the room");
+        } catch (IllegalStateException e) {
+            // The nodes holding the room refuse them all the same; a node the room reaches later would not.
+            LOG.warn("RemoveUser: the rejoin block of {} in room {} is not in Redis: {}", userIds, room.key(),
+                    e.getMessage());
+        }
+    }
 
     @Override
     public Optional<RoomModeration.Result> run(RoomModeration.Request request) {

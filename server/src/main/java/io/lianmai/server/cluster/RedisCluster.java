@@ -2,6 +2,7 @@ package io.lianmai.server.cluster;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lianmai.common.UserId;
 import io.lianmai.room.RoomKey;
 import io.lianmai.server.config.ClusterConfig;
 import io.vertx.core.Future;
@@ -195,6 +196,10 @@ public final class RedisCluster implements AutoCloseable {
      * nodes are deleted on the way. Returns the seats of that kind now held, or -1 when full.
      */
     private static final String TAKE_SEAT = """
+            local removed = tonumber(redis.call('GET', KEYS[2]) or '')
+            if removed ~= nil and removed > 1 then
+              return -removed
+            end
             local held = 0
             local fields = redis.call('HGETALL', KEYS[1])
             for i = 1, #fields, 2 do
@@ -394,14 +399,31 @@ public final class RedisCluster implements AutoCloseable {
         return PREFIX + "seats:" + room.sdkAppId().value() + ":" + room.roomKey();
     }
 
+    static String removedKey(RoomKey room, UserId user) {
+        return PREFIX + "removed:" + room.sdkAppId().value() + ":" + room.roomKey() + ":" + user.value();
+    }
+
     /**
-     * Takes a seat of {@code kind} in {@code room} for {@code selfId} unless live nodes hold {@code limit} of them
-     * already ({@code limit} 0: none). Completes with whether the seat was taken.
+     * Takes a seat of {@code kind} in {@code room} for {@code user} on {@code selfId} unless live nodes hold
+     * {@code limit} of them already ({@code limit} 0: none) or the server API removed the user from the room for a
+     * while ({@link #refuse}). Completes with the seats of the kind held now (taken), -1 (full), or minus the epoch
+     * millisecond from which the removed user may enter again.
      */
-    Future<Boolean> takeSeat(RoomKey room, String selfId, char kind, int limit) {
-        return send(Request.cmd(Command.EVAL).arg(TAKE_SEAT).arg(1).arg(seatsKey(room)).arg(selfId)
-                .arg(String.valueOf(kind)).arg(limit).arg(alivePttlMillis()).arg(roomTtlMillis()))
-                .map(response -> response.toLong() >= 0);
+    Future<Long> takeSeat(RoomKey room, UserId user, String selfId, char kind, int limit) {
+        return send(Request.cmd(Command.EVAL).arg(TAKE_SEAT).arg(2).arg(seatsKey(room)).arg(removedKey(room, user))
+                .arg(selfId).arg(String.valueOf(kind)).arg(limit).arg(alivePttlMillis()).arg(roomTtlMillis()))
+                .map(Response::toLong);
+    }
+
+    /** Refuses {@code users} seats in {@code room} (so entries through any node) until {@code untilMillis}. */
+    Future<Void> refuse(RoomKey room, List<UserId> users, long untilMillis, long nowMillis) {
+        long ttl = untilMillis - nowMillis;
+        if (ttl <= 0 || users.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Request> sets = users.stream().map(user -> Request.cmd(Command.SET).arg(removedKey(room, user))
+                .arg(untilMillis).arg("PX").arg(ttl)).toList();
+        return batch(sets).mapEmpty();
     }
 
     /** Adds {@code deltas} (kind → change) to {@code selfId}'s seats of {@code room}. */

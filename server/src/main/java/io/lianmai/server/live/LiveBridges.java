@@ -9,6 +9,7 @@ import io.lianmai.media.MediaPlane;
 import io.lianmai.room.ClientKind;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.server.cluster.RoomPlacement;
 import io.lianmai.server.room.MediaOnlyMembers;
 import io.netty.buffer.ByteBuf;
 import java.time.Clock;
@@ -49,6 +50,8 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
     private final MediaPlane media;
     private final RoomRegistry rooms;
     private final MediaOnlyMembers mediaOnlyMembers;
+    /** Where the seats of RTMP publishers entering as members of their own are taken (a cluster's Redis). */
+    private volatile RoomPlacement placement = RoomPlacement.LOCAL;
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
     private final Map<String, RtmpRoomBridge> fromRtmp = new ConcurrentHashMap<>();
@@ -105,6 +108,11 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
         hub.setDemandListener(this);
     }
 
+    /** In a cluster: RTMP publishers entering as members of their own take their seats in the room through it. */
+    public void placeRoomsWith(RoomPlacement placement) {
+        this.placement = placement;
+    }
+
     // ---- RTMP -> room ----
 
     @Override
@@ -117,8 +125,8 @@ public final class LiveBridges implements LiveStreamObserver, LiveStreamHub.Dema
             return;
         }
         RtmpRoomBridge bridge = new RtmpRoomBridge(name, cdn.get(), cdn.get().streamKey().toString(), media, rooms,
-                mediaOnlyMembers, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS), publishPrivileges.apply(name),
-                clock);
+                mediaOnlyMembers, placement, new SerialExecutor(pool, RtmpRoomBridge.QUEUE_TASKS),
+                publishPrivileges.apply(name), clock);
         RtmpRoomBridge previous = fromRtmp.put(name, bridge);
         if (previous != null) {
             previous.close();

@@ -309,6 +309,10 @@ public final class LiveService implements AutoCloseable {
     /** In a cluster: where rooms are served, so that a player of a room served elsewhere is sent there. */
     public void placeRoomsWith(RoomPlacement placement) {
         this.placement = placement;
+        LiveBridges current = bridges;
+        if (current != null) {
+            current.placeRoomsWith(placement);
+        }
     }
 
     /** {@code ?lowlatency=1} (or true/yes): start at the next keyframe instead of the cached GOP. */

@@ -16,9 +16,12 @@ import io.lianmai.media.LocalPublisher;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.media.sdp.RtpCodec;
 import io.lianmai.room.Member;
+import io.lianmai.room.Role;
 import io.lianmai.room.Room;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
+import io.lianmai.room.Scene;
+import io.lianmai.server.cluster.RoomPlacement;
 import io.lianmai.server.room.MediaOnlyMembers;
 import io.lianmai.wire.rtcp.NtpTimestamp;
 import io.lianmai.wire.rtp.RtpPacket;
@@ -59,6 +62,7 @@ final class RtmpRoomBridge {
     private final MediaPlane media;
     private final RoomRegistry rooms;
     private final MediaOnlyMembers mediaOnlyMembers;
+    private final RoomPlacement placement;
     private final SerialExecutor serial;
     /** What the publisher's credentials grant (its PrivateMapKey's privileges; all without one). */
     private final Privileges privileges;
@@ -92,8 +96,10 @@ final class RtmpRoomBridge {
     private long lastAudioReport = Long.MIN_VALUE / 2;
 
     RtmpRoomBridge(String name, LiveStreamName cdn, String streamKey, MediaPlane media, RoomRegistry rooms,
-            MediaOnlyMembers mediaOnlyMembers, SerialExecutor serial, Privileges privileges, Clock clock) {
+            MediaOnlyMembers mediaOnlyMembers, RoomPlacement placement, SerialExecutor serial, Privileges privileges,
+            Clock clock) {
         this.clock = clock;
+        this.placement = placement;
         this.name = name;
         this.cdn = cdn;
         this.streamKey = streamKey;
@@ -247,24 +253,51 @@ final class RtmpRoomBridge {
         }
         RoomKey key = new RoomKey(cdn.app(), cdn.room().key());
         StreamType type = cdn.stream().type();
-        try {
-            UserId userId = cdn.stream().userId();
-            Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(userId))
-                    .filter(member -> member.isPresent() && !member.isRemote() && !mediaOnlyMembers.owns(member));
-            if (socketMember.isPresent()) {
+        UserId userId = cdn.stream().userId();
+        Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(userId))
+                .filter(member -> member.isPresent() && !member.isRemote() && !mediaOnlyMembers.owns(member));
+        if (socketMember.isPresent()) {
+            try {
                 Room room = socketMember.get().room();
                 room.publish(socketMember.get(), type, local.sessionId(), hasAudio, hasVideo).ifPresent(media::end);
                 LOG.info("RTMP stream {} is {}'s {} stream in room {}", name, userId, type, key);
-            } else {
-                mediaOnlyMembers.join(cdn.app(), cdn.room(), userId, privileges, type,
-                        local.sessionId(), hasAudio, hasVideo);
-                LOG.info("RTMP publisher {} joined room {} as {}", name, key, userId);
+            } catch (RuntimeException e) {
+                refused(local, key, e);
             }
-        } catch (RuntimeException e) {
-            // Refused by the room (limits, role): the stream stays available as live output only.
-            LOG.warn("RTMP stream {} cannot be published in room {}: {}", name, key, e.getMessage());
-            local.end();
+            return;
         }
+        // A member of its own: its seat in the room, counted across the cluster's nodes, first (docs/cluster.md).
+        Scene scene = rooms.find(key).map(Room::scene).orElse(Scene.RTC);
+        placement.takeSeat(key, userId, scene, Role.ANCHOR).onComplete(seat -> {
+            if (seat.failed()) {
+                refused(local, key, seat.cause());
+                return;
+            }
+            Runnable enter = () -> {
+                if (closed) {
+                    placement.releaseSeat(key, userId, scene, Role.ANCHOR);
+                    return;
+                }
+                try {
+                    mediaOnlyMembers.join(cdn.app(), cdn.room(), userId, privileges, type, local.sessionId(),
+                            hasAudio, hasVideo);
+                    LOG.info("RTMP publisher {} joined room {} as {}", name, key, userId);
+                } catch (RuntimeException e) {
+                    placement.releaseSeat(key, userId, scene, Role.ANCHOR); // nothing when it entered first
+                    refused(local, key, e);
+                }
+            };
+            // Never dropped like a frame: a dropped entry would keep its seat taken.
+            if (!serial.offerFinal(enter)) {
+                placement.releaseSeat(key, userId, scene, Role.ANCHOR);
+            }
+        });
+    }
+
+    /** Refused by the room (limits, role): the stream stays available as live output only. */
+    private void refused(LocalPublisher local, RoomKey key, Throwable cause) {
+        LOG.warn("RTMP stream {} cannot be published in room {}: {}", name, key, cause.getMessage());
+        local.end();
     }
 
     private void reopenAudio(AudioSpecificConfig config) {

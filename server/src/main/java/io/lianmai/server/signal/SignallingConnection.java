@@ -460,8 +460,25 @@ final class SignallingConnection {
         Role role = Role.fromWire(name).orElseThrow(() -> new ProtocolException(request.id(),
                 "switchRole: data.role must be \"anchor\" or \"audience\""));
         Member current = requireMember();
-        current.room().switchRole(current, role).forEach(media::end);
-        return Future.succeededFuture(codec.object());
+        Room room = current.room();
+        if (current.role() == role || room.scene() != Scene.LIVE) {
+            room.switchRole(current, role).forEach(media::end); // nothing to do, or the room's error
+            return Future.succeededFuture(codec.object());
+        }
+        // The seat of the new role first, counted across the cluster's nodes (docs/cluster.md#room-limits).
+        UserId user = current.userId();
+        return onContext(placement.takeSeat(room.key(), user, Scene.LIVE, role)).compose(seat -> {
+            try {
+                if (member != current) {
+                    throw new RoomException(RoomError.STATE, "switchRole: the member left the room meanwhile");
+                }
+                room.switchRole(current, role).forEach(media::end);
+            } catch (RuntimeException e) {
+                placement.releaseSeat(room.key(), user, Scene.LIVE, role);
+                return Future.failedFuture(e);
+            }
+            return Future.succeededFuture(codec.object());
+        });
     }
 
     private Future<ObjectNode> publish(SignalRequest request) throws ProtocolException {

@@ -12,6 +12,7 @@ import io.lianmai.common.UserId;
 import io.lianmai.media.MediaException;
 import io.lianmai.media.MediaPlane;
 import io.lianmai.room.ClientKind;
+import io.lianmai.room.Room;
 import io.lianmai.room.RoomError;
 import io.lianmai.room.RoomException;
 import io.lianmai.room.Role;
@@ -59,6 +60,7 @@ public final class WhipWhepRoutes {
 
     private final RequestAuthenticator authenticator;
     private final MediaPlane media;
+    private final RoomRegistry rooms;
     private final MediaOnlyMembers roomMembers;
     private final Admission admission;
     private final IceServers iceServers;
@@ -71,6 +73,7 @@ public final class WhipWhepRoutes {
         this.authenticator = authenticator;
         this.placement = placement;
         this.media = media;
+        this.rooms = rooms;
         this.roomMembers = new MediaOnlyMembers(rooms, media, ClientKind.WHIP);
         this.admission = admission;
         this.iceServers = iceServers;
@@ -178,10 +181,33 @@ public final class WhipWhepRoutes {
 
     private void admitAndNegotiate(RoutingContext context, boolean publish, String offer, String address,
             Request request, Privileges granted) {
+        if (!publish) {
+            negotiate(context, false, offer, address, request, granted, () -> { });
+            return;
+        }
+        // The publisher's seat in its room, counted across the cluster's nodes, before anything is made for it: no
+        // race with entries on other nodes lets one member too many in (docs/cluster.md#room-limits).
+        RoomKey room = new RoomKey(request.sdkAppId, request.room.key());
+        Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
+        io.vertx.core.Context here = context.vertx().getOrCreateContext();
+        placement.takeSeat(room, request.userId, scene, Role.ANCHOR).onComplete(seat -> here.runOnContext(v -> {
+            if (seat.failed()) {
+                sendFailure(context, seat.cause());
+            } else {
+                negotiate(context, true, offer, address, request, granted,
+                        () -> placement.releaseSeat(room, request.userId, scene, Role.ANCHOR));
+            }
+        }));
+    }
+
+    /** Admits, negotiates and (a publisher) enters the room; {@code releaseSeat} on every way that does not enter. */
+    private void negotiate(RoutingContext context, boolean publish, String offer, String address, Request request,
+            Privileges granted, Runnable releaseSeat) {
         Admission.Ticket ticket;
         try {
             ticket = admission.admit(request.sdkAppId, request.userId.value(), address);
         } catch (AdmissionRefusedException e) {
+            releaseSeat.run();
             ServerErrors.sendRefused(context, e);
             return;
         }
@@ -217,6 +243,7 @@ public final class WhipWhepRoutes {
                 .end(session.answerSdp()))
                 .onFailure(failure -> {
                     ticket.release();
+                    releaseSeat.run(); // nothing when the member entered: its seat is then counted as it leaves
                     sendFailure(context, failure);
                 });
     }

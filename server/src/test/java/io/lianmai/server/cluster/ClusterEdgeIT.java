@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,8 +41,9 @@ class ClusterEdgeIT {
     void theAudienceOfALiveRoomPlaysItsAnchorThroughOneRelayFromAnEdge() throws Exception {
         try (ClusterHarness cluster = ClusterHarness.start(dir)) {
             try {
-                ChildServer home = cluster.node("node1");
-                ChildServer edge = cluster.node("node2", Map.of("cluster.maxEdgeRooms", "1"));
+                ChildServer home = cluster.node("node1", Map.of("room.liveMaxAnchors", "2"));
+                ChildServer edge = cluster.node("node2", Map.of("cluster.maxEdgeRooms", "1", "room.liveMaxAnchors",
+                        "2"));
                 cluster.awaitNodes(2, WAIT);
                 cluster.redis().command("SET", cluster.roomKey(ROOM), "node1", "PX", "120000");
                 try (SignalClient alice = SignalClient.connect(home.signalling());
@@ -82,11 +85,37 @@ class ClusterEdgeIT {
                             .isEqualTo(1.0);
                     assertThat(ClusterHarness.metric(edge, "lianmai_media_players")).isEqualTo(2.0);
 
-                    // An audience member on the edge becomes an anchor there: the room's node shows him to alice.
-                    bob.ok("switchRole", SignalClient.data().put("role", "anchor"));
-                    alice.awaitEvent("userJoin", "bob");
-                    bob.ok("switchRole", SignalClient.data().put("role", "audience"));
-                    alice.awaitEvent("userLeave", "bob");
+                    // One anchor seat left (room.liveMaxAnchors=2): an audience member on the edge and one on the
+                    // room's node ask for it at once; one gets it, the other is refused, counted across the nodes.
+                    try (SignalClient dan = SignalClient.connect(home.signalling())) {
+                        dan.autoHeartbeat(Duration.ofSeconds(2));
+                        dan.ok("enter", enter(cluster, "dan", "audience"));
+                        CompletableFuture<JsonNode> bobAsks = CompletableFuture.supplyAsync(() -> bob.request(
+                                "switchRole", SignalClient.data().put("role", "anchor")));
+                        CompletableFuture<JsonNode> danAsks = CompletableFuture.supplyAsync(() -> dan.request(
+                                "switchRole", SignalClient.data().put("role", "anchor")));
+                        JsonNode bobAnswer = bobAsks.get(30, TimeUnit.SECONDS);
+                        JsonNode danAnswer = danAsks.get(30, TimeUnit.SECONDS);
+                        assertThat(bobAnswer.path("ok").asBoolean() ^ danAnswer.path("ok").asBoolean())
+                                .as("exactly one gets the seat: %s, %s", bobAnswer, danAnswer).isTrue();
+                        JsonNode refused = bobAnswer.path("ok").asBoolean() ? danAnswer : bobAnswer;
+                        assertThat(refused.path("error").path("code").asInt()).as(refused.toString())
+                                .isEqualTo(-3301);
+                        assertThat(refused.path("error").path("message").asText()).contains("across the cluster");
+                        if (bobAnswer.path("ok").asBoolean()) {
+                            // An audience member on the edge became an anchor there: the room's node shows him.
+                            alice.awaitEvent("userJoin", "bob");
+                            bob.ok("switchRole", SignalClient.data().put("role", "audience"));
+                            alice.awaitEvent("userLeave", "bob");
+                        } else {
+                            dan.ok("switchRole", SignalClient.data().put("role", "audience"));
+                        }
+                        // The seat is free again: bob (edge) takes it, and alice sees him.
+                        bob.ok("switchRole", SignalClient.data().put("role", "anchor"));
+                        alice.awaitEvent("userJoin", "bob");
+                        bob.ok("switchRole", SignalClient.data().put("role", "audience"));
+                        alice.awaitEvent("userLeave", "bob");
+                    }
                     // Custom messages between the edge's audience and the room's node, both ways.
                     bob.ok("message", SignalClient.data().put("cmdID", 3).put("data", "hello from the edge"));
                     assertThat(alice.awaitEvent("customMessage", "bob").path("data").asText())

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * node processes: a WHIP publisher that reaches the wrong node follows its 307 and publishes on the right one; a WHEP
  * player that reaches another node plays there, that node an edge relaying the stream; an RTMP publisher that reaches
  * another node publishes there (an edge publishing the stream for the room's node), and HTTP-FLV players through a
- * third node get a 302 to the room's node, which plays the stream relayed from the RTMP node. A crowd entering one room
+ * third node get a 302 to the room's node, which plays the stream relayed from the RTMP node; once the room is full across
+ * the nodes, another RTMP publisher gets no seat and does not enter. A crowd entering one room
  * through three nodes at once gets exactly the room's limit in.
  */
 class ClusterEntryIT {
@@ -134,6 +135,34 @@ class ClusterEntryIT {
                     assertThat(moved.statusCode()).isEqualTo(302);
                     assertThat(moved.headers().firstValue("location")).contains("http://127.0.0.1:"
                             + right.httpPort() + "/live/" + stream + ".flv?" + signed);
+
+                    // The room full across the nodes (keeper and two more on node2, rtmpuser on node1): a second
+                    // RTMP publisher through node1 takes no seat, so it does not enter; its stream stays live output.
+                    try (SignalClient fill0 = SignalClient.connect(right.signalling());
+                            SignalClient fill1 = SignalClient.connect(right.signalling())) {
+                        for (SignalClient fill : List.of(fill0, fill1)) {
+                            String user = fill == fill0 ? "fill0" : "fill1";
+                            fill.ok("enter", JSON.createObjectNode().put("sdkAppID", cluster.sdkAppId())
+                                    .put("userID", user).put("userSig", cluster.userSig(user)).put("roomID", ROOM));
+                        }
+                        String full = cluster.sdkAppId() + "_" + ROOM + "_rtmpfull_main";
+                        Process refused = FfmpegRtmp.publish(ffmpeg, "rtmp://127.0.0.1:" + edgeRtmp + "/live/" + full
+                                + "?usersig=" + URLEncoder.encode(cluster.userSig("rtmpfull"), StandardCharsets.UTF_8),
+                                60, dir.resolve("rtmp-full.log"));
+                        try {
+                            long until = System.nanoTime() + WAIT.toNanos();
+                            while (!cluster.logOf("node1").contains("RTMP stream " + full + " cannot be published")) {
+                                assertThat(System.nanoTime()).as("node1 refuses %s a seat", full).isLessThan(until);
+                                Thread.sleep(200);
+                            }
+                            assertThat(cluster.logOf("node1")).contains("counted across the cluster's nodes");
+                            assertThat(keeper.events()).noneMatch(event -> event.path("event").asText()
+                                    .equals("userJoin") && event.path("data").path("userID").asText()
+                                    .equals("rtmpfull"));
+                        } finally {
+                            FfmpegRtmp.stop(refused);
+                        }
+                    }
                 } finally {
                     FfmpegRtmp.stop(rtmp);
                     keeper.close();

@@ -109,6 +109,11 @@ final class ClusterHarness implements AutoCloseable {
         return dir.resolve(id + ".log");
     }
 
+    /** What node {@code id} has logged so far. */
+    String logOf(String id) throws java.io.IOException {
+        return java.nio.file.Files.readString(log(id));
+    }
+
     RedisServer redis() {
         return redis;
     }

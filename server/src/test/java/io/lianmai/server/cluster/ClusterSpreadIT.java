@@ -30,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code cluster.roomMembersPerNode=1}, members who reach another node than the room's stay there. A Chromium
  * member (web SDK) on the room's node and libwebrtc members on the two others see each other enter and decode each
  * other's streams (node2's member reaches node3 through the room's node); a WHIP publisher stays on the node it reached
- * too. The room's member limit holds across the
- * nodes for a crowd entering through two of them at once; custom messages cross nodes in order; the server API called
- * on one node removes a member on another, and the others see him leave; a node
- * killed with SIGKILL leaves nothing in Redis: its members leave the others' rooms, and its seats free up; its member
- * entering again through another node is seen to leave and then join again, in that order.
+ * too. The room's member limit holds across the nodes for a crowd entering through two of them at once, over /ws and
+ * WHIP; custom messages cross nodes in order; the server API called on one node removes a member on another, the
+ * others see him leave, and he is refused through every node; a node killed with SIGKILL leaves nothing in Redis: its
+ * members leave the others' rooms, and its seats free up; its member entering again through another node is seen to
+ * leave and then join again, in that order.
  */
 class ClusterSpreadIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
@@ -98,13 +98,8 @@ class ClusterSpreadIT {
 
                     // A WHIP publisher reaching node3 stays there too (no 307); alice (node1) sees it join.
                     try (LibWebRtcPeer whip = LibWebRtcPeer.publisher()) {
-                        HttpResponse<String> answered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + node3.httpPort() + "/whip?sdkAppID="
-                                        + cluster.sdkAppId() + "&roomID=" + ROOM + "&userID=whipper"))
-                                .header("content-type", "application/sdp")
-                                .header("authorization", "Bearer " + cluster.userSig("whipper"))
-                                .POST(HttpRequest.BodyPublishers.ofString(whip.createOffer())).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> answered = HttpClient.newHttpClient().send(whipPost(cluster, node3,
+                                "whipper", whip.createOffer()), HttpResponse.BodyHandlers.ofString());
                         assertThat(answered.statusCode()).as(answered.body()).isEqualTo(201);
                         whip.acceptAnswer(answered.body());
                         whip.awaitConnected(WAIT);
@@ -127,16 +122,28 @@ class ClusterSpreadIT {
                     awaitMessages(carol, "bob", List.of("from node2 #0", "from node2 #1", "from node2 #2"));
                     awaitMessages(bob, "carol", List.of("from node3"));
 
-                    // Three members in: of a crowd of four entering through node2 and node3 at once, one gets in.
+                    // Three members in: of a crowd of four entering through node2 and node3 at once, two over /ws
+                    // and two WHIP publishers, two get in (each entry takes its seat in Redis before entering).
                     List<SignalClient> crowd = new ArrayList<>();
+                    List<LibWebRtcPeer> cameras = new ArrayList<>();
+                    List<URI> publications = new ArrayList<>();
                     try {
                         List<CompletableFuture<JsonNode>> entries = new ArrayList<>();
+                        List<CompletableFuture<HttpResponse<String>>> whips = new ArrayList<>();
                         for (int i = 0; i < 4; i++) {
-                            SignalClient member = SignalClient.connect((i % 2 == 0 ? node2 : node3).signalling());
-                            crowd.add(member);
+                            ChildServer node = i % 2 == 0 ? node2 : node3;
                             String userId = "crowd" + i;
-                            entries.add(CompletableFuture.supplyAsync(() -> member.request("enter",
-                                    enter(cluster, userId))));
+                            if (i < 2) {
+                                SignalClient member = SignalClient.connect(node.signalling());
+                                crowd.add(member);
+                                entries.add(CompletableFuture.supplyAsync(() -> member.request("enter",
+                                        enter(cluster, userId))));
+                            } else {
+                                LibWebRtcPeer camera = LibWebRtcPeer.publisher();
+                                cameras.add(camera);
+                                whips.add(HttpClient.newHttpClient().sendAsync(whipPost(cluster, node, userId,
+                                        camera.createOffer()), HttpResponse.BodyHandlers.ofString()));
+                            }
                         }
                         int admitted = 0;
                         for (CompletableFuture<JsonNode> each : entries) {
@@ -151,9 +158,25 @@ class ClusterSpreadIT {
                                         + "cluster");
                             }
                         }
+                        for (CompletableFuture<HttpResponse<String>> each : whips) {
+                            HttpResponse<String> answer = each.get(30, TimeUnit.SECONDS);
+                            if (answer.statusCode() == 201) {
+                                admitted++;
+                                publications.add(answer.uri().resolve(answer.headers().firstValue("location")
+                                        .orElseThrow()));
+                            } else {
+                                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(409);
+                                assertThat(answer.body()).contains("across the cluster");
+                            }
+                        }
                         assertThat(admitted).as("members admitted beyond the three in").isEqualTo(MAX_MEMBERS - 3);
                     } finally {
                         crowd.forEach(SignalClient::close);
+                        for (URI publication : publications) {
+                            HttpClient.newHttpClient().send(HttpRequest.newBuilder(publication).DELETE().build(),
+                                    HttpResponse.BodyHandlers.discarding());
+                        }
+                        cameras.forEach(LibWebRtcPeer::close);
                     }
 
                     // The server API through node3 removes bob, who is on node2: carol (node3) and alice (node1) see
@@ -164,6 +187,17 @@ class ClusterSpreadIT {
                     assertThat(removed.has("Error")).as(removed.toString()).isFalse();
                     bob.awaitEvent("kicked", event -> true);
                     carol.awaitEvent("userLeave", "bob");
+                    // RemoveUser's rejoin block is in Redis: bob is refused through any node, as his seat is asked for.
+                    for (ChildServer node : List.of(home, node2, node3)) {
+                        try (SignalClient bobAgain = SignalClient.connect(node.signalling())) {
+                            JsonNode refused = bobAgain.request("enter", enter(cluster, "bob"));
+                            assertThat(refused.path("ok").asBoolean()).as(refused.toString()).isFalse();
+                            assertThat(refused.path("error").path("message").asText()).as(refused.toString())
+                                    .contains("removed from room").contains("through any node");
+                        }
+                    }
+                    assertThat(cluster.get("lianmai:removed:" + cluster.sdkAppId() + ":r" + ROOM + ":bob"))
+                            .isNotNull();
                     alice.await("alice sees bob leave", WAIT, () -> events(alice, "REMOTE_USER_LEAVE").stream()
                             .anyMatch(e -> "bob".equals(e.get("userID"))));
                     awaitAbsent(cluster, up, "node2");
@@ -197,6 +231,15 @@ class ClusterSpreadIT {
                 throw failure;
             }
         }
+    }
+
+    /** A WHIP publication of {@code userId} in the room through {@code node}. */
+    private static HttpRequest whipPost(ClusterHarness cluster, ChildServer node, String userId, String offer) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/whip?sdkAppID="
+                        + cluster.sdkAppId() + "&roomID=" + ROOM + "&userID=" + userId))
+                .header("content-type", "application/sdp")
+                .header("authorization", "Bearer " + cluster.userSig(userId))
+                .POST(HttpRequest.BodyPublishers.ofString(offer)).build();
     }
 
     /** Waits until {@code member} got {@code expected} from {@code from} as custom messages, in this order. */
