@@ -216,6 +216,7 @@ public final class LianmaiServer implements AutoCloseable {
                 ModerationRelay moderationRelay = new ModerationRelay(vertx, cluster, nodeSigner,
                         serverApi.moderation());
                 serverApi.moderation().actElsewhereThrough(moderationRelay);
+                cluster.replaceLoginsThrough(moderationRelay::replace);
                 frontDoor.mount(moderationRelay::mount);
             }
             RemoteMembers remoteMembers = new RemoteMembers(vertx, rooms, media, nodeSigner, config.relay().idle(),

@@ -4,6 +4,7 @@ import io.lianmai.common.RoomRef;
 import io.lianmai.common.SdkAppId;
 import io.lianmai.common.UserId;
 import io.lianmai.room.LeaveReason;
+import io.lianmai.room.Member;
 import io.lianmai.room.RoomKey;
 import io.lianmai.room.RoomRegistry;
 import io.lianmai.server.live.LiveService;
@@ -29,8 +30,11 @@ public final class RoomModeration {
     private final Duration rejoinBlock;
     private final Clock clock;
 
-    /** What a room action asks. */
-    public enum Action { DISMISS, REMOVE }
+    /**
+     * What a room action asks: {@code REPLACE} ends one user's login on the node asked (its login on another node
+     * replaces it: reason {@code duplicate-login}, no rejoin block).
+     */
+    public enum Action { DISMISS, REMOVE, REPLACE }
 
     /** A room action for another node: {@code userIds} empty for {@link Action#DISMISS}. */
     public record Request(Action action, SdkAppId sdkAppId, RoomRef room, List<UserId> userIds) {
@@ -116,6 +120,19 @@ public final class RoomModeration {
         java.util.Set<UserId> all = new java.util.LinkedHashSet<>(removed.orElse(List.of()));
         all.addAll(others.get().removed());
         return Optional.of(List.copyOf(all));
+    }
+
+    /**
+     * Ends {@code userId}'s own login in the room on this node (not a copy of a member of another node), as a second
+     * login on one node does: reason {@code duplicate-login}. What another node asks when the user enters there.
+     *
+     * @return whether such a login was ended
+     */
+    public boolean replaceHere(SdkAppId sdkAppId, RoomRef room, UserId userId) {
+        Optional<Member> login = rooms.find(new RoomKey(sdkAppId, room.key())).flatMap(here -> here.member(userId))
+                .filter(member -> member.isPresent() && !member.isRemote());
+        login.ifPresent(member -> member.room().remove(member, LeaveReason.DUPLICATE_LOGIN));
+        return login.isPresent();
     }
 
     /** {@link #remove} in a room on this node only (what another node forwards here). */

@@ -94,6 +94,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private final Map<RoomKey, Map<UserId, Character>> seated = new ConcurrentHashMap<>();
     /** Seats taken in Redis for entries that have not entered yet (by {@link #seatOf}): count per entry. */
     private final Map<String, Integer> reserved = new ConcurrentHashMap<>();
+    private volatile LoginsElsewhere loginsElsewhere = LoginsElsewhere.NONE;
     private boolean upsReading;
     private volatile RemoteMembers remote;
     private long edgeTimer = -1;
@@ -445,13 +446,24 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         if (!reachable) {
             return Future.succeededFuture(); // Redis away: the room's limits on this node hold (docs/cluster.md)
         }
-        return redis.takeSeat(room, user, selfId, kind, limit).transform(taken -> {
-            if (taken.succeeded() && taken.result() < -1) {
+        Map<UserId, Character> here = seated.get(room);
+        Character held = here == null ? null : here.get(user);
+        boolean entry = held == null; // else a role switch, or a second login here
+        // A second login here of a user seated here with the same kind replaces the first (its seat goes with it, see
+        // seatEntered): no limit, or a full room would refuse its own member coming back.
+        int asked = held != null && held == kind ? 0 : limit;
+        return redis.takeSeat(room, user, selfId, kind, asked, entry).transform(taken -> {
+            if (taken.failed()) {
+                // Redis away: the room's limits on this node are all that holds until it answers (docs/cluster.md).
+                return Future.succeededFuture();
+            }
+            RedisCluster.Seat seat = taken.result();
+            if (seat.status() == RedisCluster.Seat.Status.REMOVED) {
                 return Future.failedFuture(new RoomException(RoomError.REMOVED, "removed from room "
                         + room.roomKey() + " by the server API: it may be entered again from "
-                        + Instant.ofEpochMilli(-taken.result()) + " (through any node of the cluster)"));
+                        + Instant.ofEpochMilli(seat.value()) + " (through any node of the cluster)"));
             }
-            if (taken.succeeded() && taken.result() < 0) {
+            if (seat.status() == RedisCluster.Seat.Status.FULL) {
                 return Future.failedFuture(new RoomException(RoomError.ROOM_FULL, "room full: at most " + limit
                         + switch (kind) {
                             case 'n' -> " members in an rtc room (room.rtcMaxMembers)";
@@ -459,12 +471,32 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                             default -> " audience members in a live room (room.liveMaxAudience)";
                         } + ", counted across the cluster's nodes"));
             }
-            if (taken.succeeded()) {
-                reserved.merge(entry(room, user), 1, Integer::sum);
+            reserved.merge(entry(room, user), 1, Integer::sum);
+            if (seat.before().isEmpty()) {
+                return Future.succeededFuture();
             }
-            // Redis away: the room's limits on this node are all that holds until it answers (docs/cluster.md).
-            return Future.succeededFuture();
+            // The user is logged in on another node: that login ends (duplicate-login) before this one enters, as
+            // on one node. Not reached in time: this one enters all the same, and that node ends it when it can.
+            String node = seat.before().get();
+            return loginsElsewhere.replace(node, room, user).recover(failure -> {
+                LOG.warn("cluster: {} of room {} is also logged in on node {}, which did not end that login: {}",
+                        user.value(), room, node, failure.getMessage());
+                return Future.succeededFuture();
+            });
         });
+    }
+
+    /** Ends a user's login in a room on another node (a login of the same user here replaces it). */
+    @FunctionalInterface
+    public interface LoginsElsewhere {
+        LoginsElsewhere NONE = (node, room, user) -> Future.succeededFuture();
+
+        Future<Void> replace(String node, RoomKey room, UserId user);
+    }
+
+    /** Where a login of a user held by another node is ended ({@link ModerationRelay}). */
+    public void replaceLoginsThrough(LoginsElsewhere loginsElsewhere) {
+        this.loginsElsewhere = loginsElsewhere;
     }
 
     @Override
@@ -516,6 +548,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         Character kind = members == null ? null : members.remove(user);
         if (kind != null) {
             redis.adjustSeats(room, selfId, Map.of(kind, -1));
+            if (!reserved.containsKey(entry(room, user))) {
+                redis.leftHere(room, user, selfId); // not when a second login here is replacing this one
+            }
         }
         if (members != null && members.isEmpty()) {
             seated.remove(room, members);

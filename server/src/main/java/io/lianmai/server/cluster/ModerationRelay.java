@@ -119,25 +119,9 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
                 .put("sdkAppId", request.sdkAppId().value()).put("roomKey", request.room().key())
                 .put("userIds", new JsonArray(request.userIds().stream().map(UserId::value).toList()));
         byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-        // Sent from the client's event-loop context, not from this worker thread: a response that arrives while a
-        // worker-context callback is still on its way can lose its body, and the call then waits out its timeout
-        // (about 1 in 100 calls from a worker in a loopback probe; none from an event-loop context).
         List<Future<JsonObject>> answers = new ArrayList<>();
         for (ClusterNode node : others) {
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                    .setAbsoluteURI(URI.create(node.internalUrl()).resolve(PATH).toString())
-                    .setTimeout(TIMEOUT_MILLIS).putHeader("content-type", "application/json");
-            signer.sign("POST", PATH, bytes).forEach(options::putHeader);
-            Promise<JsonObject> asked = Promise.promise();
-            loop.runOnContext(ignored -> http.request(options).compose(sent -> sent.send(Buffer.buffer(bytes)))
-                    .compose(response -> response.body().map(content -> {
-                        if (response.statusCode() != 200) {
-                            throw new IllegalStateException("node " + node.id() + " answered "
-                                    + response.statusCode() + ": " + content);
-                        }
-                        return new JsonObject(content);
-                    })).onComplete(asked));
-            answers.add(asked.future());
+            answers.add(ask(node, bytes));
         }
         await(Future.join(answers).otherwiseEmpty(), request.action() + " on " + others.size() + " other node(s)");
         boolean found = false;
@@ -160,6 +144,42 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
                     + String.join(", ", failed));
         }
         return Optional.of(new RoomModeration.Result(found, List.copyOf(removed)));
+    }
+
+    /**
+     * Ends {@code user}'s login in {@code room} on node {@code nodeId}: its login on this node replaces it
+     * ({@link ClusterService.LoginsElsewhere}). Nothing to do when that node is gone (its members went with it).
+     */
+    public Future<Void> replace(String nodeId, RoomKey room, UserId user) {
+        Optional<ClusterNode> node = otherNodes.get().stream().filter(each -> each.id().equals(nodeId)).findFirst();
+        if (node.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        JsonObject body = new JsonObject().put("action", RoomModeration.Action.REPLACE.name())
+                .put("sdkAppId", room.sdkAppId().value()).put("roomKey", room.roomKey())
+                .put("userIds", new JsonArray(List.of(user.value())));
+        return ask(node.get(), body.encode().getBytes(StandardCharsets.UTF_8)).mapEmpty();
+    }
+
+    /** Sends a signed room action to {@code node}; its answer, completed on {@link #loop}. */
+    private Future<JsonObject> ask(ClusterNode node, byte[] bytes) {
+        // Sent from the client's event-loop context, not from a worker thread: a response that arrives while a
+        // worker-context callback is still on its way can lose its body, and the call then waits out its timeout
+        // (about 1 in 100 calls from a worker in a loopback probe; none from an event-loop context).
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(URI.create(node.internalUrl()).resolve(PATH).toString())
+                .setTimeout(TIMEOUT_MILLIS).putHeader("content-type", "application/json");
+        signer.sign("POST", PATH, bytes).forEach(options::putHeader);
+        Promise<JsonObject> asked = Promise.promise();
+        loop.runOnContext(ignored -> http.request(options).compose(sent -> sent.send(Buffer.buffer(bytes)))
+                .compose(response -> response.body().map(content -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("node " + node.id() + " answered "
+                                + response.statusCode() + ": " + content);
+                    }
+                    return new JsonObject(content);
+                })).onComplete(asked));
+        return asked.future();
     }
 
     private static <T> T await(Future<T> future, String what) {
@@ -190,8 +210,8 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
         try {
             request = parse(body);
         } catch (IllegalArgumentException e) {
-            reply(context, 400, new JsonObject().put("error", "a room action is {action: DISMISS|REMOVE, sdkAppId, "
-                    + "roomKey, userIds}: " + shorten(e.getMessage())));
+            reply(context, 400, new JsonObject().put("error", "a room action is {action: DISMISS|REMOVE|REPLACE, "
+                    + "sdkAppId, roomKey, userIds}: " + shorten(e.getMessage())));
             return;
         }
         vertx.executeBlocking(() -> runHere(request), false).onComplete(result -> {
@@ -225,7 +245,8 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
         RoomModeration.Action action = switch (json.getValue("action") instanceof String name ? name : "") {
             case "DISMISS" -> RoomModeration.Action.DISMISS;
             case "REMOVE" -> RoomModeration.Action.REMOVE;
-            default -> throw new IllegalArgumentException("action must be \"DISMISS\" or \"REMOVE\"");
+            case "REPLACE" -> RoomModeration.Action.REPLACE;
+            default -> throw new IllegalArgumentException("action must be \"DISMISS\", \"REMOVE\" or \"REPLACE\"");
         };
         Object app = json.getValue("sdkAppId");
         if (!(app instanceof Integer || app instanceof Long)) {
@@ -239,7 +260,11 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
         if (!(json.getValue("userIds") instanceof JsonArray ids)) {
             throw new IllegalArgumentException("userIds must be an array of userIDs");
         }
-        int most = action == RoomModeration.Action.DISMISS ? 0 : MAX_USERS;
+        int most = switch (action) {
+            case DISMISS -> 0;
+            case REMOVE -> MAX_USERS;
+            case REPLACE -> 1;
+        };
         int least = action == RoomModeration.Action.DISMISS ? 0 : 1;
         if (ids.size() < least || ids.size() > most) {
             throw new IllegalArgumentException("userIds must hold " + least + ".." + most + " userIDs for " + action
@@ -261,6 +286,11 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
     }
 
     private JsonObject runHere(RoomModeration.Request request) {
+        if (request.action() == RoomModeration.Action.REPLACE) {
+            boolean ended = moderation.replaceHere(request.sdkAppId(), request.room(), request.userIds().get(0));
+            return new JsonObject().put("found", ended).put("removed", new JsonArray(ended
+                    ? List.of(request.userIds().get(0).value()) : List.of()));
+        }
         if (request.action() == RoomModeration.Action.DISMISS) {
             OptionalInt removed = moderation.dismissHere(request.sdkAppId(), request.room());
             return new JsonObject().put("found", removed.isPresent()).put("removed", new JsonArray());

@@ -191,14 +191,32 @@ public final class RedisCluster implements AutoCloseable {
 
     /**
      * Takes a seat of kind ARGV[2] ({@code n} an rtc member, {@code a} a live anchor, {@code u} live audience) in
-     * the room whose seat counts are KEYS[1] (field {@code node|kind}, a count) for node ARGV[1], unless the seats
-     * of that kind held by live nodes (PTTL at least ARGV[4]) already reach ARGV[3] (0: no limit). Fields of dead
-     * nodes are deleted on the way. Returns the seats of that kind now held, or -1 when full.
+     * the room whose seat counts are KEYS[1] (field {@code node|kind}, a count) for user ARGV[6] on node ARGV[1],
+     * unless the seats of that kind held by live nodes (PTTL at least ARGV[4]) already reach ARGV[3] (0: no limit).
+     * Fields of dead nodes are deleted on the way. Refused first when KEYS[2] holds the epoch millisecond until which
+     * the server API removed the user from the room. An entry (ARGV[7] = 1, not a role switch) records where the user
+     * is in KEYS[3] (field user, value {@code node|kind}); a user held by another live node with a seat of the same
+     * kind is not counted twice (that node is told to end the old login, and its seat goes with it).
+     * Returns {status, value, node}: {1, seats held now, the live node that held the user before or ''},
+     * {0, seats held, ''} when full, {2, epoch millisecond, ''} when the user was removed.
      */
     private static final String TAKE_SEAT = """
             local removed = tonumber(redis.call('GET', KEYS[2]) or '')
             if removed ~= nil and removed > 1 then
-              return -removed
+              return {2, removed, ''}
+            end
+            local before = ''
+            local sameKindElsewhere = false
+            if ARGV[7] == '1' then
+              local where = redis.call('HGET', KEYS[3], ARGV[6])
+              if where then
+                local node, kind = string.match(where, '^(.+)|(%a)$')
+                if node ~= nil and node ~= ARGV[1]
+                    and redis.call('PTTL', 'lianmai:node:' .. node) >= tonumber(ARGV[4]) then
+                  before = node
+                  sameKindElsewhere = kind == ARGV[2]
+                end
+              end
             end
             local held = 0
             local fields = redis.call('HGETALL', KEYS[1])
@@ -211,22 +229,35 @@ public final class RedisCluster implements AutoCloseable {
                 held = held + (tonumber(fields[i + 1]) or 0)
               end
             end
-            if tonumber(ARGV[3]) > 0 and held >= tonumber(ARGV[3]) then
-              return -1
+            if not sameKindElsewhere and tonumber(ARGV[3]) > 0 and held >= tonumber(ARGV[3]) then
+              return {0, held, ''}
             end
             redis.call('HINCRBY', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 1)
             redis.call('PEXPIRE', KEYS[1], ARGV[5])
-            return held + 1
+            if ARGV[7] == '1' then
+              redis.call('HSET', KEYS[3], ARGV[6], ARGV[1] .. '|' .. ARGV[2])
+              redis.call('PEXPIRE', KEYS[3], ARGV[5])
+            end
+            return {1, held + 1, before}
+            """;
+    /** Deletes field ARGV[1] (a user) of KEYS[1] (where a room's users are) if this node (ARGV[2]) holds it. */
+    private static final String LEFT_HERE = """
+            local where = redis.call('HGET', KEYS[1], ARGV[1])
+            if where and string.sub(where, 1, string.len(ARGV[2]) + 1) == ARGV[2] .. '|' then
+              redis.call('HDEL', KEYS[1], ARGV[1])
+            end
+            return 0
             """;
     /**
-     * Renews the seat counts KEYS (PX ARGV[2]), deleting the fields of nodes no longer alive (PTTL below ARGV[1]):
-     * a dead node's members hold no seats.
+     * Renews the seat counts and the users' nodes KEYS (PX ARGV[2]), deleting the fields of nodes no longer alive
+     * (PTTL below ARGV[1]): a dead node's members hold no seats.
      */
     private static final String TOUCH_SEATS = """
             for _, key in ipairs(KEYS) do
               local fields = redis.call('HGETALL', key)
+              local users = string.sub(key, 1, 14) == 'lianmai:where:'
               for i = 1, #fields, 2 do
-                local node = string.match(fields[i], '^(.+)|%a$')
+                local node = string.match(users and fields[i + 1] or fields[i], '^(.+)|%a$')
                 if node == nil or redis.call('PTTL', 'lianmai:node:' .. node) < tonumber(ARGV[1]) then
                   redis.call('HDEL', key, fields[i])
                 end
@@ -409,10 +440,36 @@ public final class RedisCluster implements AutoCloseable {
      * while ({@link #refuse}). Completes with the seats of the kind held now (taken), -1 (full), or minus the epoch
      * millisecond from which the removed user may enter again.
      */
-    Future<Long> takeSeat(RoomKey room, UserId user, String selfId, char kind, int limit) {
-        return send(Request.cmd(Command.EVAL).arg(TAKE_SEAT).arg(2).arg(seatsKey(room)).arg(removedKey(room, user))
-                .arg(selfId).arg(String.valueOf(kind)).arg(limit).arg(alivePttlMillis()).arg(roomTtlMillis()))
-                .map(Response::toLong);
+    Future<Seat> takeSeat(RoomKey room, UserId user, String selfId, char kind, int limit, boolean entry) {
+        return send(Request.cmd(Command.EVAL).arg(TAKE_SEAT).arg(3).arg(seatsKey(room)).arg(removedKey(room, user))
+                .arg(whereKey(room)).arg(selfId).arg(String.valueOf(kind)).arg(limit).arg(alivePttlMillis())
+                .arg(roomTtlMillis()).arg(user.value()).arg(entry ? "1" : "0"))
+                .map(response -> {
+                    String before = response.get(2).toString();
+                    return new Seat(switch (response.get(0).toInteger()) {
+                        case 1 -> Seat.Status.TAKEN;
+                        case 2 -> Seat.Status.REMOVED;
+                        default -> Seat.Status.FULL;
+                    }, response.get(1).toLong(), before.isEmpty() ? Optional.empty() : Optional.of(before));
+                });
+    }
+
+    /**
+     * What {@link #takeSeat} found: {@code value} the seats of the kind held now (taken, full) or the epoch millisecond
+     * from which a removed user may enter again; {@code before} the other live node that held the user.
+     */
+    record Seat(Status status, long value, Optional<String> before) {
+        enum Status { TAKEN, FULL, REMOVED }
+    }
+
+    /** The user left this node's copy of the room: it is no longer held here (unless held elsewhere since). */
+    Future<Void> leftHere(RoomKey room, UserId user, String selfId) {
+        return send(Request.cmd(Command.EVAL).arg(LEFT_HERE).arg(1).arg(whereKey(room)).arg(user.value())
+                .arg(selfId)).mapEmpty();
+    }
+
+    static String whereKey(RoomKey room) {
+        return PREFIX + "where:" + room.sdkAppId().value() + ":" + room.roomKey();
     }
 
     /** Refuses {@code users} seats in {@code room} (so entries through any node) until {@code untilMillis}. */
@@ -456,9 +513,12 @@ public final class RedisCluster implements AutoCloseable {
         if (rooms.isEmpty()) {
             return Future.succeededFuture();
         }
-        Request script = Request.cmd(Command.EVAL).arg(TOUCH_SEATS).arg(rooms.size());
+        Request script = Request.cmd(Command.EVAL).arg(TOUCH_SEATS).arg(2 * rooms.size());
         for (RoomKey room : rooms) {
             script.arg(seatsKey(room));
+        }
+        for (RoomKey room : rooms) {
+            script.arg(whereKey(room));
         }
         return send(script.arg(alivePttlMillis()).arg(roomTtlMillis())).mapEmpty();
     }

@@ -122,8 +122,28 @@ class ClusterSpreadIT {
                     awaitMessages(carol, "bob", List.of("from node2 #0", "from node2 #1", "from node2 #2"));
                     awaitMessages(bob, "carol", List.of("from node3"));
 
-                    // Three members in: of a crowd of four entering through node2 and node3 at once, two over /ws
-                    // and two WHIP publishers, two get in (each entry takes its seat in Redis before entering).
+                    // A user logged in through node3 logs in again through node2: the first login ends
+                    // (duplicate-login), as on one node, and node3's members see him leave and join again.
+                    try (SignalClient first = SignalClient.connect(node3.signalling());
+                            SignalClient second = SignalClient.connect(node2.signalling())) {
+                        first.ok("enter", enter(cluster, "dup"));
+                        carol.awaitEvent("userJoin", "dup");
+                        JsonNode again = second.ok("enter", enter(cluster, "dup"));
+                        assertThat(again.has("moveTo")).as(again.toString()).isFalse();
+                        assertThat(first.awaitEvent("kicked", data -> true).path("reason").asText())
+                                .isEqualTo("duplicate-login");
+                        assertThat(carol.awaitEvent("userLeave", "dup").path("reason").asText())
+                                .isEqualTo("duplicate-login");
+                        carol.awaitEvent("userJoin", "dup");
+                        assertThat(cluster.redis().command("HGET", "lianmai:where:" + cluster.sdkAppId() + ":r"
+                                + ROOM, "dup")).contains("node2|n");
+                        second.ok("leave", SignalClient.data());
+                        carol.awaitEvent("userLeave", "dup");
+                    }
+
+                    // Three members in (dup's seats were given back on both nodes): of a crowd of four entering
+                    // through node2 and node3 at once, two over /ws and two WHIP publishers, two get in (each entry
+                    // takes its seat in Redis before entering).
                     List<SignalClient> crowd = new ArrayList<>();
                     List<LibWebRtcPeer> cameras = new ArrayList<>();
                     List<URI> publications = new ArrayList<>();
@@ -171,7 +191,10 @@ class ClusterSpreadIT {
                         }
                         assertThat(admitted).as("members admitted beyond the three in").isEqualTo(MAX_MEMBERS - 3);
                     } finally {
-                        crowd.forEach(SignalClient::close);
+                        for (SignalClient member : crowd) {
+                            member.request("leave", SignalClient.data()); // gone at once, not after the resume grace
+                            member.close();
+                        }
                         for (URI publication : publications) {
                             HttpClient.newHttpClient().send(HttpRequest.newBuilder(publication).DELETE().build(),
                                     HttpResponse.BodyHandlers.discarding());
@@ -224,6 +247,18 @@ class ClusterSpreadIT {
                         });
                         dave.ok("enter", enter(cluster, "dave"));
                         erin.ok("enter", enter(cluster, "erin"));
+                        // The room is full again (alice, carol, dave, erin and frank): dave logging in again on
+                        // the same node takes his own seat back, anyone else is refused.
+                        try (SignalClient frank = SignalClient.connect(node2.signalling());
+                                SignalClient daveAgain = SignalClient.connect(node2.signalling());
+                                SignalClient gina = SignalClient.connect(node2.signalling())) {
+                            frank.ok("enter", enter(cluster, "frank"));
+                            daveAgain.ok("enter", enter(cluster, "dave"));
+                            assertThat(dave.awaitEvent("kicked", data -> true).path("reason").asText())
+                                    .isEqualTo("duplicate-login");
+                            JsonNode full = gina.request("enter", enter(cluster, "gina"));
+                            assertThat(full.path("error").path("code").asInt()).as(full.toString()).isEqualTo(-3301);
+                        }
                     }
                 }
             } catch (Throwable failure) {

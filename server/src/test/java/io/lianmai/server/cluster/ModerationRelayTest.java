@@ -57,7 +57,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class ModerationRelayTest {
     private static final byte[] SECRET = new byte[32];
     private static final SdkAppId APP = new SdkAppId(1_400_000_001L);
-    private static final String ERROR_PREFIX = "a room action is {action: DISMISS|REMOVE, sdkAppId, roomKey, userIds}: ";
+    private static final String ERROR_PREFIX = "a room action is {action: DISMISS|REMOVE|REPLACE, sdkAppId, roomKey, "
+            + "userIds}: ";
 
     static {
         Arrays.fill(SECRET, (byte) 42);
@@ -154,6 +155,38 @@ class ModerationRelayTest {
         assertThat(failures).allSatisfy(message -> assertThat(message).contains("node node-a answered 401")
                 .contains("bad signature"));
         assertThat(refusedMillis).as("%d refused calls, none waiting out a timeout", calls).isLessThan(calls * 50L);
+    }
+
+    /**
+     * A login of a user on another node ends the user's login here (reason duplicate-login, no rejoin block): one
+     * userID per call; a user not logged in here is not found.
+     */
+    @Example
+    void aReplaceEndsTheUsersLoginHereAsADuplicateLogin() throws Exception {
+        ClusterNode here = new ClusterNode("node-a", "http://127.0.0.1:" + port + "/", "http://127.0.0.1:" + port + "/",
+                0, -1, 1, 1, 0, 0, 0, false, 0, "test");
+        Clock clock = Clock.systemUTC();
+        RoomModeration onOtherNode = new RoomModeration(new LocalRoomRegistry(RoomConfig.defaults(), clock), live,
+                Duration.ofSeconds(60), clock);
+        ModerationRelay relay = new ModerationRelay(vertx, () -> List.of(here), OTHER_NODE, onOtherNode);
+        List<LeaveReason> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String bob = enterMember(reasons);
+        enterMember(); // the room stays after bob leaves
+
+        relay.replace("node-a", room(), new UserId(bob)).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(reasons).containsExactly(LeaveReason.DUPLICATE_LOGIN);
+        assertThat(rooms.find(room()).orElseThrow().member(new UserId(bob))).isEmpty();
+        assertThat(rooms.refusedUntil(room(), new UserId(bob))).as("no rejoin block").isEmpty();
+        // Not logged in there (any more), or a node that is gone: nothing to do, no failure.
+        relay.replace("node-a", room(), new UserId(bob)).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        relay.replace("node-gone", room(), new UserId(bob)).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        Answer two = post(new JsonObject().put("action", "REPLACE").put("sdkAppId", APP.value()).put("roomKey", "r77")
+                .put("userIds", new JsonArray().add("a").add("b")).encode().getBytes(StandardCharsets.UTF_8));
+        assertThat(two.status()).isEqualTo(400);
+        assertThat(two.error()).startsWith(ERROR_PREFIX).contains("1..1 userIDs for REPLACE");
     }
 
     @Example
@@ -296,6 +329,11 @@ class ModerationRelayTest {
     }
 
     private static String enterMember() {
+        return enterMember(new ArrayList<>());
+    }
+
+    /** Enters a member of room r77; the reasons it is removed for go to {@code removals}. */
+    private static String enterMember(List<LeaveReason> removals) {
         String userId = "member" + (members++);
         rooms.enter(new EnterRequest(room(), Scene.RTC, new UserId(userId), Role.ANCHOR, Privileges.all(),
                 new MemberListener() {
@@ -305,6 +343,7 @@ class ModerationRelayTest {
 
                     @Override
                     public void onMemberRemoved(Member member, LeaveReason reason) {
+                        removals.add(reason);
                     }
 
                     @Override
