@@ -228,6 +228,14 @@ public final class LocalRoomRegistry implements RoomRegistry {
         }
 
         @Override
+        public void onPublishingChanged(RoomKey room, UserId userId, ClientKind kind, boolean publishing,
+                Instant at) {
+            for (RoomObserver each : observers) {
+                each.onPublishingChanged(room, userId, kind, publishing, at);
+            }
+        }
+
+        @Override
         public void onMirrorChanged(RoomKey room, UserId userId, Instant at) {
             for (RoomObserver each : observers) {
                 each.onMirrorChanged(room, userId, at);

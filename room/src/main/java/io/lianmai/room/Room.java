@@ -183,11 +183,16 @@ public final class Room {
         lock.lock();
         try {
             checkMayPublishLocked(member, type, false, false);
-            Optional<String> replaced = unpublishLocked(member, type);
+            boolean wasPublishing = member.isPublishingLocked();
+            Optional<String> replaced = unpublishLocked(member, type, false);
             boolean hasAudio = type == StreamType.MAIN && audio;
             member.publishedLocked().put(type, new Member.Publication(sessionId, hasAudio, video));
             broadcastLocked(member, new RoomEvent.StreamAdd(member.userId(), type, hasAudio, video));
             tellTracksLocked(member, type, RoomObserver.Tracks.NONE, new RoomObserver.Tracks(hasAudio, video));
+            if (!wasPublishing) {
+                owner.observer().onPublishingChanged(key, member.userId(), member.listenerLocked().clientKind(), true,
+                        clock.instant());
+            }
             return replaced;
         } finally {
             lock.unlock();
@@ -919,6 +924,11 @@ public final class Room {
     }
 
     private Optional<String> unpublishLocked(Member member, StreamType type) {
+        return unpublishLocked(member, type, true);
+    }
+
+    /** @param last whether observers hear that the member stopped publishing when this was its last stream */
+    private Optional<String> unpublishLocked(Member member, StreamType type, boolean last) {
         Member.Publication publication = member.publishedLocked().remove(type);
         if (publication == null) {
             return Optional.empty();
@@ -927,6 +937,10 @@ public final class Room {
         broadcastLocked(member, new RoomEvent.StreamRemove(member.userId(), type));
         tellTracksLocked(member, type, new RoomObserver.Tracks(publication.audio(), publication.video()),
                 RoomObserver.Tracks.NONE);
+        if (last && !member.isPublishingLocked()) {
+            owner.observer().onPublishingChanged(key, member.userId(), member.listenerLocked().clientKind(), false,
+                    clock.instant());
+        }
         return Optional.of(publication.sessionId());
     }
 

@@ -50,6 +50,13 @@ public interface RoomObserver {
     }
 
     /**
+     * A member started publishing (its first stream) or stopped (its last), counted against
+     * {@code room.rtcMaxPublishers} in an rtc room. A member that leaves stops with {@link #onMemberLeft} only.
+     */
+    default void onPublishingChanged(RoomKey room, UserId userId, ClientKind kind, boolean publishing, Instant at) {
+    }
+
+    /**
      * A member of this node sent a custom message to the room (others here got it already): in a cluster, the other
      * nodes holding members of the room deliver it to theirs.
      */

@@ -49,6 +49,12 @@ class RoomObserverTest extends RoomRegistryFixture {
                 seen.add("tracks " + userId + " " + type.wireName() + " " + before.audio() + "/" + before.video()
                         + " -> " + after.audio() + "/" + after.video());
             }
+
+            @Override
+            public void onPublishingChanged(RoomKey room, UserId userId, ClientKind kind, boolean publishing,
+                    Instant at) {
+                seen.add((publishing ? "publishing " : "not publishing ") + userId + " " + kind);
+            }
         });
     }
 
@@ -60,8 +66,12 @@ class RoomObserverTest extends RoomRegistryFixture {
         alice.room().mute(alice, StreamType.MAIN, null, false);
         alice.room().publish(alice, StreamType.AUX, "s2", false, true);
         alice.room().unpublish(alice, StreamType.AUX);
+        // Published again (a new media session): alice never stops publishing.
+        alice.room().publish(alice, StreamType.MAIN, "s3", false, false);
+        bob.room().publish(bob, StreamType.MAIN, "s4", true, true);
+        bob.room().unpublish(bob, StreamType.MAIN);
         bob.room().leave(bob);
-        // Leaving stands for stopping what it published: no track events with it.
+        // Leaving stands for stopping what it published: no track or publishing events with it.
         alice.room().leave(alice);
 
         assertThat(seen).containsExactly(
@@ -69,9 +79,15 @@ class RoomObserverTest extends RoomRegistryFixture {
                 "entered alice anchor WEBRTC",
                 "entered bob anchor WEBRTC",
                 "tracks alice main false/false -> true/true",
+                "publishing alice WEBRTC",
                 "tracks alice main true/true -> true/false",
                 "tracks alice aux false/false -> false/true",
                 "tracks alice aux false/true -> false/false",
+                "tracks alice main true/false -> false/false",
+                "tracks bob main false/false -> true/true",
+                "publishing bob WEBRTC",
+                "tracks bob main true/true -> false/false",
+                "not publishing bob WEBRTC",
                 "left bob anchor leave",
                 "left alice anchor leave",
                 "dismissed r1234");
@@ -88,7 +104,9 @@ class RoomObserverTest extends RoomRegistryFixture {
                 "created r1234 by anchor",
                 "entered anchor anchor WEBRTC",
                 "tracks anchor main false/false -> true/false",
+                "publishing anchor WEBRTC",
                 "tracks anchor main true/false -> false/false",
+                "not publishing anchor WEBRTC",
                 "role anchor audience",
                 "role anchor anchor");
     }

@@ -94,6 +94,10 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private final Map<RoomKey, Map<UserId, Character>> seated = new ConcurrentHashMap<>();
     /** Seats taken in Redis for entries that have not entered yet (by {@link #seatOf}): count per entry. */
     private final Map<String, Integer> reserved = new ConcurrentHashMap<>();
+    /** Members of this node publishing in rtc rooms ({@code p} seats, {@code room.rtcMaxPublishers}). */
+    private final Map<RoomKey, Set<UserId>> publishing = new ConcurrentHashMap<>();
+    /** Publishing places taken in Redis for publications not made yet: count per entry. */
+    private final Map<String, Integer> publishReserved = new ConcurrentHashMap<>();
     private volatile LoginsElsewhere loginsElsewhere = LoginsElsewhere.NONE;
     private boolean upsReading;
     private volatile RemoteMembers remote;
@@ -486,6 +490,56 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         });
     }
 
+    @Override
+    public Future<Void> takePublishing(RoomKey room, UserId user) {
+        Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
+        if (!reachable || scene != Scene.RTC || publishing.getOrDefault(room, Set.of()).contains(user)) {
+            return Future.succeededFuture();
+        }
+        int limit = rooms.config().rtcMaxPublishers();
+        return redis.takeSeat(room, user, selfId, 'p', limit, false).transform(taken -> {
+            if (taken.failed()) {
+                return Future.succeededFuture(); // Redis away: the room's own check holds (docs/cluster.md)
+            }
+            if (taken.result().status() != RedisCluster.Seat.Status.TAKEN) {
+                if (taken.result().status() == RedisCluster.Seat.Status.FULL) {
+                    return Future.failedFuture(new RoomException(RoomError.ROOM_FULL, "room full: at most " + limit
+                            + " members may publish at once (room.rtcMaxPublishers), counted across the cluster's "
+                            + "nodes"));
+                }
+                return Future.failedFuture(new RoomException(RoomError.REMOVED, "removed from room "
+                        + room.roomKey() + " by the server API"));
+            }
+            publishReserved.merge(entry(room, user), 1, Integer::sum);
+            return Future.succeededFuture();
+        });
+    }
+
+    @Override
+    public void releasePublishing(RoomKey room, UserId user) {
+        if (consume(publishReserved, room, user)) {
+            redis.adjustSeats(room, selfId, Map.of('p', -1));
+        }
+    }
+
+    @Override
+    public void onPublishingChanged(RoomKey room, UserId userId, ClientKind kind, boolean publishes, Instant at) {
+        if (kind == ClientKind.REMOTE || rooms.find(room).map(Room::scene).orElse(Scene.RTC) != Scene.RTC) {
+            return; // counted by its own node; a live room has no such limit
+        }
+        if (publishes) {
+            boolean started = publishing.computeIfAbsent(room, k -> ConcurrentHashMap.newKeySet()).add(userId);
+            if (started && !consume(publishReserved, room, userId)) {
+                redis.adjustSeats(room, selfId, Map.of('p', 1)); // not taken first (Redis was away)
+            }
+        } else {
+            Set<UserId> publishers = publishing.get(room);
+            if (publishers != null && publishers.remove(userId)) {
+                redis.adjustSeats(room, selfId, Map.of('p', -1));
+            }
+        }
+    }
+
     /** Ends a user's login in a room on another node (a login of the same user here replaces it). */
     @FunctionalInterface
     public interface LoginsElsewhere {
@@ -517,8 +571,13 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
 
     /** Whether a seat was reserved for this entry (then no longer). */
     private boolean consumeReservation(RoomKey room, UserId user) {
+        return consume(reserved, room, user);
+    }
+
+    /** Whether {@code reservations} held one for this entry (then one less). */
+    private static boolean consume(Map<String, Integer> reservations, RoomKey room, UserId user) {
         boolean[] had = {false};
-        reserved.computeIfPresent(entry(room, user), (key, count) -> {
+        reservations.computeIfPresent(entry(room, user), (key, count) -> {
             had[0] = true;
             return count > 1 ? count - 1 : null;
         });
@@ -546,8 +605,22 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private void seatLeft(RoomKey room, UserId user) {
         Map<UserId, Character> members = seated.get(room);
         Character kind = members == null ? null : members.remove(user);
+        Set<UserId> publishers = publishing.get(room);
+        boolean published = publishers != null && publishers.remove(user);
+        if (kind != null || published) {
+            Map<Character, Integer> delta = new LinkedHashMap<>();
+            if (kind != null) {
+                delta.put(kind, -1);
+            }
+            if (published) {
+                delta.put('p', -1);
+            }
+            redis.adjustSeats(room, selfId, delta);
+        }
+        if (publishers != null && publishers.isEmpty()) {
+            publishing.remove(room, publishers);
+        }
         if (kind != null) {
-            redis.adjustSeats(room, selfId, Map.of(kind, -1));
             if (!reserved.containsKey(entry(room, user))) {
                 redis.leftHere(room, user, selfId); // not when a second login here is replacing this one
             }
@@ -586,8 +659,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private Map<RoomKey, Map<Character, Integer>> seatCounts() {
         Map<RoomKey, Map<Character, Integer>> counts = new LinkedHashMap<>();
         seated.forEach((room, members) -> {
-            Map<Character, Integer> byKind = new LinkedHashMap<>(Map.of('n', 0, 'a', 0, 'u', 0));
+            Map<Character, Integer> byKind = new LinkedHashMap<>(Map.of('n', 0, 'a', 0, 'u', 0, 'p', 0));
             members.values().forEach(kind -> byKind.merge(kind, 1, Integer::sum));
+            byKind.put('p', publishing.getOrDefault(room, Set.of()).size());
             counts.put(room, byKind);
         });
         return counts;

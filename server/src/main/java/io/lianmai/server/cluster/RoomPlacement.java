@@ -80,6 +80,22 @@ public interface RoomPlacement {
     }
 
     /**
+     * Takes a publishing place for {@code user}, a member of {@code room} about to publish its first stream, counted
+     * against {@code room.rtcMaxPublishers} across the cluster in an rtc room (nothing to take in a live room, or for a
+     * member publishing already); fails with a {@link io.lianmai.room.RoomException} ({@code ROOM_FULL}) when live
+     * nodes hold them all. Once the publication is made (the place is its) or failed, {@link #releasePublishing} gives
+     * back what no publication used. On a single node, or while Redis does not answer, the room's own check is all
+     * there is.
+     */
+    default Future<Void> takePublishing(RoomKey room, UserId user) {
+        return Future.succeededFuture();
+    }
+
+    /** Gives back a place {@link #takePublishing} took that no publication used (nothing when one did). */
+    default void releasePublishing(RoomKey room, UserId user) {
+    }
+
+    /**
      * Whether a player (WHEP) of a stream of {@code room}, which {@code home} serves, may play it here: this node then
      * shows the room's publishers through relays from {@code home} (one leg per stream, whatever the number of
      * players here). Completes once they are shown; false (the player goes to {@code home}) on a single node or when

@@ -23,6 +23,7 @@ import io.lianmai.room.RoomRegistry;
 import io.lianmai.room.Scene;
 import io.lianmai.server.cluster.RoomPlacement;
 import io.lianmai.server.room.MediaOnlyMembers;
+import io.vertx.core.Future;
 import io.lianmai.wire.rtcp.NtpTimestamp;
 import io.lianmai.wire.rtp.RtpPacket;
 import io.netty.buffer.ByteBuf;
@@ -254,44 +255,55 @@ final class RtmpRoomBridge {
         RoomKey key = new RoomKey(cdn.app(), cdn.room().key());
         StreamType type = cdn.stream().type();
         UserId userId = cdn.stream().userId();
-        Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(userId))
-                .filter(member -> member.isPresent() && !member.isRemote() && !mediaOnlyMembers.owns(member));
-        if (socketMember.isPresent()) {
-            try {
+        boolean socketMember = rooms.find(key).flatMap(room -> room.member(userId))
+                .filter(member -> member.isPresent() && !member.isRemote() && !mediaOnlyMembers.owns(member))
+                .isPresent();
+        // Its place in the room first, counted across the cluster's nodes (docs/cluster.md): a member of its own
+        // takes a seat, and a first stream in an rtc room a place among the publishers.
+        Scene scene = rooms.find(key).map(Room::scene).orElse(Scene.RTC);
+        Runnable releaseSeat = socketMember ? () -> { } : () -> placement.releaseSeat(key, userId, scene, Role.ANCHOR);
+        Future<Void> seat = socketMember ? Future.succeededFuture() : placement.takeSeat(key, userId, scene,
+                Role.ANCHOR);
+        seat.compose(taken -> placement.takePublishing(key, userId).onFailure(full -> releaseSeat.run()))
+                .onComplete(place -> {
+                    if (place.failed()) {
+                        refused(local, key, place.cause());
+                        return;
+                    }
+                    // Never dropped like a frame: a dropped entry would keep its places taken.
+                    if (!serial.offerFinal(() -> enter(local, key, type, userId, hasAudio, hasVideo, releaseSeat))) {
+                        releaseSeat.run();
+                        placement.releasePublishing(key, userId);
+                    }
+                });
+    }
+
+    /** Publishes the stream as its user's in the room: its socket member's, or a member of its own. */
+    private void enter(LocalPublisher local, RoomKey key, StreamType type, UserId userId, boolean hasAudio,
+            boolean hasVideo, Runnable releaseSeat) {
+        try {
+            if (closed) {
+                releaseSeat.run();
+                return;
+            }
+            Optional<Member> socketMember = rooms.find(key).flatMap(room -> room.member(userId))
+                    .filter(member -> member.isPresent() && !member.isRemote() && !mediaOnlyMembers.owns(member));
+            if (socketMember.isPresent()) {
+                releaseSeat.run(); // none needed (it entered meanwhile): nothing when none was taken
                 Room room = socketMember.get().room();
                 room.publish(socketMember.get(), type, local.sessionId(), hasAudio, hasVideo).ifPresent(media::end);
                 LOG.info("RTMP stream {} is {}'s {} stream in room {}", name, userId, type, key);
-            } catch (RuntimeException e) {
-                refused(local, key, e);
+            } else {
+                mediaOnlyMembers.join(cdn.app(), cdn.room(), userId, privileges, type, local.sessionId(), hasAudio,
+                        hasVideo);
+                LOG.info("RTMP publisher {} joined room {} as {}", name, key, userId);
             }
-            return;
+        } catch (RuntimeException e) {
+            releaseSeat.run(); // nothing when it entered first
+            refused(local, key, e);
+        } finally {
+            placement.releasePublishing(key, userId); // what the publication did not use
         }
-        // A member of its own: its seat in the room, counted across the cluster's nodes, first (docs/cluster.md).
-        Scene scene = rooms.find(key).map(Room::scene).orElse(Scene.RTC);
-        placement.takeSeat(key, userId, scene, Role.ANCHOR).onComplete(seat -> {
-            if (seat.failed()) {
-                refused(local, key, seat.cause());
-                return;
-            }
-            Runnable enter = () -> {
-                if (closed) {
-                    placement.releaseSeat(key, userId, scene, Role.ANCHOR);
-                    return;
-                }
-                try {
-                    mediaOnlyMembers.join(cdn.app(), cdn.room(), userId, privileges, type, local.sessionId(),
-                            hasAudio, hasVideo);
-                    LOG.info("RTMP publisher {} joined room {} as {}", name, key, userId);
-                } catch (RuntimeException e) {
-                    placement.releaseSeat(key, userId, scene, Role.ANCHOR); // nothing when it entered first
-                    refused(local, key, e);
-                }
-            };
-            // Never dropped like a frame: a dropped entry would keep its seat taken.
-            if (!serial.offerFinal(enter)) {
-                placement.releaseSeat(key, userId, scene, Role.ANCHOR);
-            }
-        });
     }
 
     /** Refused by the room (limits, role): the stream stays available as live output only. */

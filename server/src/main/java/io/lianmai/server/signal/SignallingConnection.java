@@ -497,19 +497,23 @@ final class SignallingConnection {
         boolean audio = request.optionalBoolean("audio").orElse(true) && offered.audio();
         boolean video = request.optionalBoolean("video").orElse(true) && offered.video();
         current.room().checkMayPublish(current, type, offered.audio(), offered.video());
-        String streamKey = current.room().key().streamKey(StreamId.of(current.userId(), type)).toString();
-        return Future.fromCompletionStage(media.publish(streamKey, offer), context).map(session -> {
-            try {
-                if (member != current) {
-                    throw new RoomException(RoomError.STATE, "left the room while publishing");
-                }
-                current.room().publish(current, type, session.sessionId(), audio, video).ifPresent(media::end);
-            } catch (RuntimeException e) {
-                media.end(session.sessionId());
-                throw e;
-            }
-            return codec.object().put("answer", session.answerSdp()).put("sessionId", session.sessionId());
-        });
+        RoomKey key = current.room().key();
+        String streamKey = key.streamKey(StreamId.of(current.userId(), type)).toString();
+        // A first stream in an rtc room takes its place among the publishers counted across the cluster's nodes.
+        return onContext(placement.takePublishing(key, current.userId())).compose(place -> Future.fromCompletionStage(
+                media.publish(streamKey, offer), context)).map(session -> {
+                    try {
+                        if (member != current) {
+                            throw new RoomException(RoomError.STATE, "left the room while publishing");
+                        }
+                        current.room().publish(current, type, session.sessionId(), audio, video)
+                                .ifPresent(media::end);
+                    } catch (RuntimeException e) {
+                        media.end(session.sessionId());
+                        throw e;
+                    }
+                    return codec.object().put("answer", session.answerSdp()).put("sessionId", session.sessionId());
+                }).onComplete(done -> placement.releasePublishing(key, current.userId())); // what was not used
     }
 
     private Future<ObjectNode> mute(SignalRequest request) throws ProtocolException {

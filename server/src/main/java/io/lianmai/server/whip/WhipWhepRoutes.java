@@ -182,7 +182,7 @@ public final class WhipWhepRoutes {
     private void admitAndNegotiate(RoutingContext context, boolean publish, String offer, String address,
             Request request, Privileges granted) {
         if (!publish) {
-            negotiate(context, false, offer, address, request, granted, () -> { });
+            negotiate(context, false, offer, address, request, granted, () -> { }, () -> { });
             return;
         }
         // The publisher's seat in its room, counted across the cluster's nodes, before anything is made for it: no
@@ -190,24 +190,31 @@ public final class WhipWhepRoutes {
         RoomKey room = new RoomKey(request.sdkAppId, request.room.key());
         Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
         io.vertx.core.Context here = context.vertx().getOrCreateContext();
-        placement.takeSeat(room, request.userId, scene, Role.ANCHOR).onComplete(seat -> here.runOnContext(v -> {
-            if (seat.failed()) {
-                sendFailure(context, seat.cause());
-            } else {
-                negotiate(context, true, offer, address, request, granted,
-                        () -> placement.releaseSeat(room, request.userId, scene, Role.ANCHOR));
-            }
-        }));
+        Runnable releaseSeat = () -> placement.releaseSeat(room, request.userId, scene, Role.ANCHOR);
+        placement.takeSeat(room, request.userId, scene, Role.ANCHOR)
+                .compose(seat -> placement.takePublishing(room, request.userId).onFailure(full -> releaseSeat.run()))
+                .onComplete(seat -> here.runOnContext(v -> {
+                    if (seat.failed()) {
+                        sendFailure(context, seat.cause());
+                    } else {
+                        negotiate(context, true, offer, address, request, granted, releaseSeat,
+                                () -> placement.releasePublishing(room, request.userId));
+                    }
+                }));
     }
 
-    /** Admits, negotiates and (a publisher) enters the room; {@code releaseSeat} on every way that does not enter. */
+    /**
+     * Admits, negotiates and (a publisher) enters the room; {@code releaseSeat} on every way that does not enter,
+     * {@code done} once it entered or failed.
+     */
     private void negotiate(RoutingContext context, boolean publish, String offer, String address, Request request,
-            Privileges granted, Runnable releaseSeat) {
+            Privileges granted, Runnable releaseSeat, Runnable done) {
         Admission.Ticket ticket;
         try {
             ticket = admission.admit(request.sdkAppId, request.userId.value(), address);
         } catch (AdmissionRefusedException e) {
             releaseSeat.run();
+            done.run();
             ServerErrors.sendRefused(context, e);
             return;
         }
@@ -245,7 +252,8 @@ public final class WhipWhepRoutes {
                     ticket.release();
                     releaseSeat.run(); // nothing when the member entered: its seat is then counted as it leaves
                     sendFailure(context, failure);
-                });
+                })
+                .onComplete(ended -> done.run());
     }
 
     private void onSessionEnded(String sessionId) {

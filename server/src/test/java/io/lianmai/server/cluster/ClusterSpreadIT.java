@@ -30,17 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code cluster.roomMembersPerNode=1}, members who reach another node than the room's stay there. A Chromium
  * member (web SDK) on the room's node and libwebrtc members on the two others see each other enter and decode each
  * other's streams (node2's member reaches node3 through the room's node); a WHIP publisher stays on the node it reached
- * too. The room's member limit holds across the nodes for a crowd entering through two of them at once, over /ws and
- * WHIP; custom messages cross nodes in order; the server API called on one node removes a member on another, the
- * others see him leave, and he is refused through every node; a node killed with SIGKILL leaves nothing in Redis: its
- * members leave the others' rooms, and its seats free up; its member entering again through another node is seen to
- * leave and then join again, in that order.
+ * too. A second login through another node ends the first. The room's member limit holds across the nodes for a
+ * crowd entering through two of them at once, over /ws and WHIP, and so does its publisher limit for two members
+ * starting to publish on two nodes at once; custom messages cross nodes in order; the server API called on one node
+ * removes a member on another, the others see him leave, and he is refused through every node; a node killed with
+ * SIGKILL leaves nothing in Redis: its members leave the others' rooms, and its seats free up; its member entering
+ * again through another node is seen to leave and then join again, in that order; a member logging in again on its
+ * node takes its own seat back in the full room.
  */
 class ClusterSpreadIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long ROOM = 7705;
     private static final int MAX_MEMBERS = 5;
+    private static final int MAX_PUBLISHERS = 4;
 
     @TempDir
     Path dir;
@@ -50,7 +53,8 @@ class ClusterSpreadIT {
         try (ClusterHarness cluster = ClusterHarness.start(dir)) {
             try {
                 Map<String, String> settings = Map.of("cluster.roomMembersPerNode", "1",
-                        "room.rtcMaxMembers", String.valueOf(MAX_MEMBERS));
+                        "room.rtcMaxMembers", String.valueOf(MAX_MEMBERS),
+                        "room.rtcMaxPublishers", String.valueOf(MAX_PUBLISHERS));
                 ChildServer home = cluster.node("node1", settings);
                 ChildServer node2 = cluster.node("node2", settings);
                 ChildServer node3 = cluster.node("node3", settings);
@@ -200,6 +204,44 @@ class ClusterSpreadIT {
                                     HttpResponse.BodyHandlers.discarding());
                         }
                         cameras.forEach(LibWebRtcPeer::close);
+                    }
+
+                    // alice and bob publish, and a WHIP publisher on node3 makes three of MAX_PUBLISHERS (4): carol
+                    // (node3) and a WHIP publisher on node2 ask for the last place at once, and one gets it.
+                    try (LibWebRtcPeer pub3 = LibWebRtcPeer.publisher();
+                            LibWebRtcPeer carolCamera = LibWebRtcPeer.publisher();
+                            LibWebRtcPeer fourth = LibWebRtcPeer.publisher()) {
+                        HttpResponse<String> thirdAnswer = HttpClient.newHttpClient().send(whipPost(cluster, node3,
+                                "pub3", pub3.createOffer()), HttpResponse.BodyHandlers.ofString());
+                        assertThat(thirdAnswer.statusCode()).as(thirdAnswer.body()).isEqualTo(201);
+                        bob.awaitEvent("userJoin", "pub3");
+                        String carolOffer = carolCamera.createOffer();
+                        CompletableFuture<JsonNode> carolAsks = CompletableFuture.supplyAsync(() -> carol.request(
+                                "publish", SignalClient.data().put("streamType", "main").put("offer", carolOffer)
+                                        .put("audio", true).put("video", true)));
+                        CompletableFuture<HttpResponse<String>> fourthAsks = HttpClient.newHttpClient().sendAsync(
+                                whipPost(cluster, node2, "pub4", fourth.createOffer()),
+                                HttpResponse.BodyHandlers.ofString());
+                        JsonNode carolAnswer = carolAsks.get(30, TimeUnit.SECONDS);
+                        HttpResponse<String> fourthAnswer = fourthAsks.get(30, TimeUnit.SECONDS);
+                        boolean carolPublished = carolAnswer.path("ok").asBoolean();
+                        assertThat(carolPublished ^ fourthAnswer.statusCode() == 201)
+                                .as("one of them publishes: %s, %d %s", carolAnswer, fourthAnswer.statusCode(),
+                                        fourthAnswer.body()).isTrue();
+                        String refusal = carolPublished ? fourthAnswer.body()
+                                : carolAnswer.path("error").path("message").asText();
+                        assertThat(refusal).contains("room.rtcMaxPublishers").contains("across the cluster");
+                        List<HttpResponse<String>> whipSessions = carolPublished ? List.of(thirdAnswer)
+                                : List.of(thirdAnswer, fourthAnswer);
+                        for (HttpResponse<String> publication : whipSessions) {
+                            HttpClient.newHttpClient().send(HttpRequest.newBuilder(publication.uri().resolve(
+                                    publication.headers().firstValue("location").orElseThrow())).DELETE().build(),
+                                    HttpResponse.BodyHandlers.discarding());
+                        }
+                        if (carolPublished) {
+                            carol.ok("unpublish", SignalClient.data().put("streamType", "main"));
+                        }
+                        bob.awaitEvent("userLeave", "pub3");
                     }
 
                     // The server API through node3 removes bob, who is on node2: carol (node3) and alice (node1) see
