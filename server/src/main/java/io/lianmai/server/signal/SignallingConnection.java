@@ -465,7 +465,7 @@ final class SignallingConnection {
             room.switchRole(current, role).forEach(media::end); // nothing to do, or the room's error
             return Future.succeededFuture(codec.object());
         }
-        // The seat of the new role first, counted across the cluster's nodes (docs/cluster.md#room-limits).
+        // The seat of the new role first, counted across the cluster's nodes (docs/cluster.md#how-a-member-reaches-its-room).
         UserId user = current.userId();
         return onContext(placement.takeSeat(room.key(), user, Scene.LIVE, role)).compose(seat -> {
             try {

@@ -186,7 +186,7 @@ public final class WhipWhepRoutes {
             return;
         }
         // The publisher's seat in its room, counted across the cluster's nodes, before anything is made for it: no
-        // race with entries on other nodes lets one member too many in (docs/cluster.md#room-limits).
+        // race with entries on other nodes lets one member too many in (docs/cluster.md#how-a-member-reaches-its-room).
         RoomKey room = new RoomKey(request.sdkAppId, request.room.key());
         Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
         io.vertx.core.Context here = context.vertx().getOrCreateContext();
