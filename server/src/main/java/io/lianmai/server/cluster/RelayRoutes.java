@@ -125,12 +125,10 @@ public final class RelayRoutes {
             context.next();
             return;
         }
-        // Closed once answered: the rest of the body is dropped with the connection instead of being read (the
-        // request, left unread, would otherwise hold the connection until the idle timeout).
-        context.response().setStatusCode(413).putHeader("content-type", "application/json")
-                .putHeader("connection", "close")
-                .end(new JsonObject().put("error", "the body is larger than " + maxBytes + " bytes").encode())
-                .onComplete(ignored -> context.request().connection().close());
+        // The client is told not to send more on this connection; closing it at once could reset it before the
+        // client, still sending, has read the answer.
+        context.response().putHeader("connection", "close");
+        error(context, 413, "the body is larger than " + maxBytes + " bytes");
     }
 
     private static void error(RoutingContext context, int status, String message) {
