@@ -63,14 +63,19 @@ class ClusterRedisGarbageIT {
 
                     // ---- lianmai:messages ----
                     List<String> garbage = garbageMessages(cluster.sdkAppId());
+                    long floodStart = System.nanoTime();
                     for (int round = 0; round < 300 / garbage.size() + 1; round++) {
                         for (String message : garbage) {
                             cluster.redis().command("PUBLISH", RedisCluster.MESSAGES, message);
                         }
                     }
+                    long floodSeconds = (System.nanoTime() - floodStart) / 1_000_000_000L;
+                    System.out.println("ClusterRedisGarbageIT: " + garbage.size() * (300 / garbage.size() + 1)
+                            + " garbage messages published in " + floodSeconds + " s");
                     crossBothWays(alice, bob, "after the flood");
                     for (String node : List.of("node1", "node2")) {
-                        assertThat(lines(node, MALFORMED)).as("%s logs the flood once", node).hasSize(1);
+                        assertThat(lines(node, MALFORMED)).as("%s logs the flood (%d s) once per 10 s", node,
+                                floodSeconds).hasSizeBetween(1, 1 + (int) floodSeconds / 10);
                     }
 
                     // ---- lianmai:up:{app}:{room} ----
@@ -95,17 +100,23 @@ class ClusterRedisGarbageIT {
                     awaitUpFields(cluster, up, "node2");
                     crossBothWays(alice, bob, "after a key of the wrong type");
 
-                    // Ten seconds after the flood, one more malformed message: logged with the count ignored since.
+                    // Ten seconds after the last WARN, one more malformed message: logged with the count ignored
+                    // since (the flood's, when it took less than 10 s).
+                    int warned = lines("node1", MALFORMED).size();
                     cluster.redis().command("PUBLISH", RedisCluster.MESSAGES, "{not json");
                     deadline = System.nanoTime() + WAIT.toNanos();
-                    while (lines("node1", MALFORMED).size() < 2) {
-                        assertThat(System.nanoTime()).as("the second WARN").isLessThan(deadline);
+                    while (lines("node1", MALFORMED).size() == warned) {
+                        assertThat(System.nanoTime()).as("the next WARN").isLessThan(deadline);
                         Thread.sleep(500);
                         cluster.redis().command("PUBLISH", RedisCluster.MESSAGES, "{not json");
                     }
-                    assertThat(lines("node1", MALFORMED)).hasSize(2);
-                    assertThat(lines("node1", MALFORMED).get(1)).containsPattern("; [0-9]{3,} more ignored in the "
-                            + "last 10 s");
+                    List<String> warnings = lines("node1", MALFORMED);
+                    assertThat(warnings).hasSize(warned + 1);
+                    assertThat(warnings.get(warned)).containsPattern("; [1-9][0-9]* more ignored in the last 10 s");
+                    System.out.println("ClusterRedisGarbageIT: node1's WARN lines for them: " + warnings);
+                    if (floodSeconds < 9) {
+                        assertThat(warnings.get(1)).as("the flood counted").containsPattern("; [0-9]{3,} more");
+                    }
 
                     // The room's node still follows the edge's members: bob goes back to the audience, alice sees it.
                     bob.ok("switchRole", SignalClient.data().put("role", "audience"));
@@ -123,7 +134,7 @@ class ClusterRedisGarbageIT {
                     assertThat(relayWarnings).as("refused relays logged in 12 s of retries").hasSizeBetween(1, 2);
                     assertThat(showInfos).as("failed shows logged in 12 s of retries").hasSizeBetween(1, 2);
                     assertThat(relayWarnings.get(relayWarnings.size() - 1) + showInfos.get(showInfos.size() - 1))
-                            .as("the count of tries held back").containsPattern("\\(([2-9][0-9]) more tries failed");
+                            .as("the count of tries held back").containsPattern("\\(([1-9][0-9]*) more tries failed");
                     assertThat(lines("node1", "Unhandled")).isEmpty();
                     assertThat(lines("node2", "Unhandled")).isEmpty();
                 }
