@@ -25,6 +25,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +61,9 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     /** How long an edge waits for the RTMP publisher it was placed for to enter. */
     private static final long PUBLISHER_GRACE_MILLIS = 20_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The least time between two log lines about one repeating failure ({@link LogLimiter}). */
+    static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final int MAX_LOGGED_CHARS = 200;
 
     /** Moves the members of rooms to other nodes: tells their clients where to go and takes them out here. */
     @FunctionalInterface
@@ -85,11 +91,21 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
     private final Map<RoomKey, Map<UserId, Showing>> ups = new ConcurrentHashMap<>();
     /** Rooms whose members this node published under {@code lianmai:live:} (only it may delete them). */
     private final Set<RoomKey> livePublished = ConcurrentHashMap.newKeySet();
+    /** Rooms this node is an edge of whose anchors it published under {@code lianmai:up:} (renewed every beat). */
+    private final Set<RoomKey> upPublished = ConcurrentHashMap.newKeySet();
+    /** Malformed custom messages from Redis (one key) and members that cannot be shown yet (room, user, source). */
+    private final LogLimiter malformedMessages = new LogLimiter(Clock.systemUTC(), LOG_INTERVAL);
+    private final LogLimiter showRetries = new LogLimiter(Clock.systemUTC(), LOG_INTERVAL);
     /** Rooms this node is an edge of whose own anchors changed since they were last published for the room's node. */
     private final Set<RoomKey> upChanged = ConcurrentHashMap.newKeySet();
     /** The room limits across the cluster: this node's seats in Redis. */
     private final ClusterSeats seats;
     private boolean upsReading;
+    /**
+     * "room|node" of fields of {@code lianmai:up:} dropped as malformed, with until when (nanoTime) the members shown
+     * from that node stay while it has not published again. Touched on {@link #edgeContext} only.
+     */
+    private final Map<String, Long> upsDropped = new java.util.HashMap<>();
     private volatile RemoteMembers remote;
     private long edgeTimer = -1;
     private final AtomicBoolean beating = new AtomicBoolean();
@@ -264,6 +280,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 localRooms.add(room);
                 liveChanged.add(room);
                 upChanged.remove(room);
+                upPublished.remove(room);
                 redis.publishUp(room, selfId, null);
                 redis.leaveTree(room, selfId);
             }
@@ -387,21 +404,60 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
         redis.publishMessage(json.toString());
     }
 
-    /** A custom message another node published: delivered to this node's members of the room, if it has any. */
+    /**
+     * A custom message another node published: delivered to this node's members of the room, if it has any. Anything
+     * else on the channel (not what {@link #onCustomMessage} publishes) is dropped with a WARN, the first one and then
+     * at most one per {@link #LOG_INTERVAL} telling how many were dropped since, so that a flood cannot flood the log.
+     */
     private void deliverMessage(String json) {
+        String problem;
         try {
-            JsonNode message = JSON.readTree(json);
-            if (selfId.equals(message.path("node").asText())) {
-                return;
-            }
-            RoomKey room = new RoomKey(new SdkAppId(message.path("sdkAppId").asLong()), message.path("room")
-                    .asText());
-            UserId from = UserId.parse(message.path("userId").asText());
-            rooms.find(room).ifPresent(here -> here.deliverFromElsewhere(from, message.path("cmdId").asInt(),
-                    message.path("data").asText()));
-        } catch (JsonProcessingException | RuntimeException e) {
-            LOG.warn("cluster: ignoring a malformed custom message from Redis: {}", e.getMessage());
+            problem = deliver(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            problem = "not JSON: " + e.getOriginalMessage();
+        } catch (RuntimeException e) {
+            problem = String.valueOf(e.getMessage());
         }
+        if (problem != null) {
+            long held = malformedMessages.failure(RedisCluster.MESSAGES);
+            if (held >= 0) {
+                LOG.warn("cluster: ignoring a malformed custom message from Redis ({}){}", shorten(problem),
+                        held > 0 ? "; " + held + " more ignored in the last " + LOG_INTERVAL.toSeconds() + " s" : "");
+            }
+        }
+    }
+
+    /** Delivers {@code message} here; returns what is wrong with it, or null when it is a custom message. */
+    private String deliver(JsonNode message) {
+        JsonNode node = message.path("node");
+        JsonNode app = message.path("sdkAppId");
+        JsonNode room = message.path("room");
+        JsonNode user = message.path("userId");
+        JsonNode cmdId = message.path("cmdId");
+        JsonNode data = message.path("data");
+        if (!message.isObject() || !node.isTextual() || !app.canConvertToLong() || !app.isIntegralNumber()
+                || !room.isTextual() || !user.isTextual() || !cmdId.isInt() || !data.isTextual()) {
+            return "not {node, sdkAppId, room, userId, cmdId, data} with their types";
+        }
+        if (selfId.equals(node.asText())) {
+            return null;
+        }
+        int maxBytes = rooms.config().messageMaxBytes();
+        String text = data.asText();
+        if (text.length() > maxBytes || text.length() * 3 > maxBytes
+                && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            return "data over room.messageMaxBytes (" + maxBytes + " bytes)";
+        }
+        UserId from = UserId.parse(user.asText());
+        rooms.find(new RoomKey(new SdkAppId(app.asLong()), room.asText())).ifPresent(here -> here.deliverFromElsewhere(
+                from, cmdId.asInt(), text));
+        return null;
+    }
+
+    /** {@code text} on one line (it may quote what came from Redis), cut at {@link #MAX_LOGGED_CHARS}. */
+    private static String shorten(String text) {
+        String line = text.length() <= MAX_LOGGED_CHARS ? text : text.substring(0, MAX_LOGGED_CHARS) + "…";
+        return line.replaceAll("[\\p{Cntrl}\\s]+", " ");
     }
 
     private void memberChanged(RoomKey room, ClientKind kind, int delta) {
@@ -585,6 +641,11 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 String json = edge == null ? null : rooms.find(key).map(this::upJson).orElse(null);
                 if (edge == null && localRooms.contains(key)) {
                     continue; // the room's node itself: it publishes under lianmai:live:
+                }
+                if (json != null) {
+                    upPublished.add(key);
+                } else {
+                    upPublished.remove(key);
                 }
                 redis.publishUp(key, selfId, json).onFailure(failure -> upChanged.add(key));
             }
@@ -771,10 +832,23 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 Showing now = member.getValue();
                 if (before == null || !before.publications().containsAll(now.publications())) {
                     shown.put(member.getKey(), now);
+                    // Retried every EDGE_SYNC_MILLIS while it fails: logged first, then once per LOG_INTERVAL.
+                    String retries = room + "|" + member.getKey().value() + "|" + now.source();
                     shows.add(Future.fromCompletionStage(remote.show(room, member.getKey(), Role.ANCHOR, scene,
-                            URI.create(now.source()), now.publications())).map(true).recover(failure -> {
-                                LOG.info("cluster: cannot show {} of room {} from {} yet: {}", member.getKey(), room,
-                                        now.source(), failure.getMessage());
+                            URI.create(now.source()), now.publications())).map(true).onSuccess(ok -> {
+                                long failed = showRetries.recovered(retries);
+                                if (failed > 0) {
+                                    LOG.info("cluster: {} of room {} shown from {} after {} failed tries",
+                                            member.getKey(), room, now.source(), failed);
+                                }
+                            }).recover(failure -> {
+                                long held = showRetries.failure(retries);
+                                if (held >= 0) {
+                                    LOG.info("cluster: cannot show {} of room {} from {} yet: {}{}", member.getKey(),
+                                            room, now.source(), failure.getMessage(), held > 0 ? " (" + held
+                                                    + " more tries failed in the last " + LOG_INTERVAL.toSeconds()
+                                                    + " s)" : "");
+                                }
                                 // It may be in the room here already: kept (where it is from, for via), without
                                 // streams, so that the next pass shows them again.
                                 shown.replace(member.getKey(), now, new Showing(now.node(), now.source(), List.of()));
@@ -809,26 +883,52 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 return;
             }
             List<Future<Void>> syncs = new ArrayList<>();
-            for (int i = 0; i < served.size(); i++) {
-                RoomKey room = served.get(i);
-                Map<UserId, Showing> wanted = new LinkedHashMap<>();
-                read.result().get(i).forEach((node, json) -> {
-                    Optional<ClusterNode> source = nodeOf(node, nodes).filter(each -> !each.id().equals(selfId));
-                    Published published = Published.parse(json);
-                    if (source.isEmpty() || published == null) {
-                        redis.publishUp(room, node, null); // a dead node's members, or garbage: gone
-                        return;
+            long now = System.nanoTime();
+            upsDropped.values().removeIf(until -> now - until > 0);
+            try {
+                for (int i = 0; i < served.size(); i++) {
+                    RoomKey room = served.get(i);
+                    Map<String, String> fields = read.result().get(i);
+                    Map<UserId, Showing> shown = ups.computeIfAbsent(room, k -> new LinkedHashMap<>());
+                    Map<UserId, Showing> wanted = new LinkedHashMap<>();
+                    fields.forEach((node, json) -> {
+                        // Fields of nodes that are not alive (dead, or garbage) were deleted as they were read.
+                        if (node.equals(selfId)) {
+                            redis.publishUp(room, node, null); // this node serves the room: not an edge of it
+                            return;
+                        }
+                        Optional<ClusterNode> source = nodeOf(node, nodes);
+                        if (source.isEmpty()) {
+                            return; // registered since the last heartbeat: shown after the next one
+                        }
+                        Published published = Published.parse(json);
+                        if (published == null) {
+                            // Garbage where a live node's members should be: dropped; that node publishes them
+                            // again within a heartbeat, and its members shown here stay meanwhile (below).
+                            LOG.warn("cluster: dropping malformed members of node {} in room {} from Redis", node,
+                                    room);
+                            redis.publishUp(room, node, null);
+                            upsDropped.put(room + "|" + node, now + redis.config().heartbeat().toNanos() * 3);
+                            return;
+                        }
+                        upsDropped.remove(room + "|" + node);
+                        published.anchors().forEach((user, anchor) -> wanted.put(user, new Showing(
+                                source.get().id(), source.get().internalUrl(), anchor.publications())));
+                    });
+                    shown.forEach((user, showing) -> {
+                        if (upsDropped.containsKey(room + "|" + showing.node())) {
+                            wanted.putIfAbsent(user, showing);
+                        }
+                    });
+                    if (wanted.isEmpty() && shown.isEmpty()) {
+                        continue;
                     }
-                    published.anchors().forEach((user, anchor) -> wanted.put(user, new Showing(source.get().id(),
-                            source.get().internalUrl(), anchor.publications())));
-                });
-                Map<UserId, Showing> shown = ups.computeIfAbsent(room, k -> new LinkedHashMap<>());
-                if (wanted.isEmpty() && shown.isEmpty()) {
-                    continue;
+                    Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
+                    wanted.keySet().removeIf(user -> seats.own(room).containsKey(user));
+                    syncs.add(reconcile(room, scene, shown, wanted).mapEmpty());
                 }
-                Scene scene = rooms.find(room).map(Room::scene).orElse(Scene.RTC);
-                wanted.keySet().removeIf(user -> seats.own(room).containsKey(user));
-                syncs.add(reconcile(room, scene, shown, wanted).mapEmpty());
+            } catch (RuntimeException e) {
+                LOG.warn("cluster: cannot show the members other nodes hold of rooms served here: {}", e.toString());
             }
             Future.join(syncs).onComplete(done -> upsReading = false);
         }));
@@ -878,7 +978,7 @@ public final class ClusterService implements RoomPlacement, RoomObserver, AutoCl
                 })
                 .compose(drainAsked -> redis.touchSeats(List.copyOf(seats.rooms()))
                         .compose(ignored -> redis.touchTree(selfId, parents()))
-                        .compose(ignored -> redis.touchUps(List.copyOf(edges.keySet())))
+                        .compose(ignored -> redis.touchUps(selfId, List.copyOf(upPublished)))
                         .compose(missing -> {
                             upChanged.addAll(missing);
                             return redis.renewRooms(selfId, List.copyOf(localRooms));

@@ -88,7 +88,8 @@ public final class ModerationRelay implements RoomModeration.Elsewhere {
     /** Adds {@code POST /internal/v1/moderate} to {@code router}. */
     public void mount(Router router) {
         RequestBodies.read(router.post(PATH), MAX_BODY_BYTES);
-        router.post(PATH).handler(this::receive);
+        router.post(PATH).handler(this::receive)
+                .failureHandler(context -> RelayRoutes.refuseTooLarge(context, MAX_BODY_BYTES));
     }
 
     // ---- the node that asks ----

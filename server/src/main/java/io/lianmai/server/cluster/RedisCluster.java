@@ -163,6 +163,40 @@ public final class RedisCluster implements AutoCloseable {
             redis.call('PEXPIRE', KEYS[1], ARGV[5])
             return choice
             """;
+    /**
+     * The fields of hash KEYS[1] whose node is alive (PTTL at least ARGV[1]), as a flat array (whichever protocol,
+     * RESP2 or 3, the client speaks); the other fields are deleted, and the key itself when it is not a hash.
+     */
+    private static final String READ_UPS = """
+            local kind = redis.call('TYPE', KEYS[1])['ok']
+            if kind ~= 'hash' then
+              if kind ~= 'none' then
+                redis.call('DEL', KEYS[1])
+              end
+              return {}
+            end
+            local out = {}
+            local fields = redis.call('HGETALL', KEYS[1])
+            for i = 1, #fields, 2 do
+              if redis.call('PTTL', 'lianmai:node:' .. fields[i]) >= tonumber(ARGV[1]) then
+                table.insert(out, fields[i])
+                table.insert(out, fields[i + 1])
+              else
+                redis.call('HDEL', KEYS[1], fields[i])
+              end
+            end
+            return out
+            """;
+    /**
+     * Renews hash KEYS[1] (PX ARGV[2]) if it holds field ARGV[1]; returns 1 then, 0 when the field is missing (or the
+     * key is not a hash: the room's node deletes it).
+     */
+    private static final String TOUCH_UP = """
+            if redis.call('TYPE', KEYS[1])['ok'] == 'hash' and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 0
+            """;
     /** Releases room KEYS[1] if node ARGV[1] serves it. */
     private static final String RELEASE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -523,14 +557,18 @@ public final class RedisCluster implements AutoCloseable {
         return send(script.arg(alivePttlMillis()).arg(roomTtlMillis())).mapEmpty();
     }
 
-    /** Renews what this node published of the rooms it is an edge of; answers those Redis lost. */
-    Future<List<RoomKey>> touchUps(List<RoomKey> rooms) {
+    /**
+     * Renews what node {@code selfId} published of the rooms it is an edge of; answers those whose field Redis lost
+     * (the key expired or was flushed, or the room's node dropped the field as malformed).
+     */
+    Future<List<RoomKey>> touchUps(String selfId, List<RoomKey> rooms) {
         if (rooms.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
         List<Request> requests = new ArrayList<>();
         for (RoomKey room : rooms) {
-            requests.add(Request.cmd(Command.PEXPIRE).arg(upKey(room)).arg(roomTtlMillis()));
+            requests.add(Request.cmd(Command.EVAL).arg(TOUCH_UP).arg(1).arg(upKey(room)).arg(selfId)
+                    .arg(roomTtlMillis()));
         }
         return batch(requests).map(responses -> {
             List<RoomKey> missing = new ArrayList<>();
@@ -589,16 +627,18 @@ public final class RedisCluster implements AutoCloseable {
                 Request.cmd(Command.PEXPIRE).arg(upKey(room)).arg(roomTtlMillis()))).mapEmpty();
     }
 
-    /** For each of {@code rooms} (in order), what other nodes published of their members there (node → JSON). */
+    /**
+     * For each of {@code rooms} (in order), what live nodes published of their members there (node → JSON). Fields
+     * of nodes not alive (dead, or not a node id at all) are deleted as they are read, and so is a key that is not a
+     * hash: garbage in one room's key costs nothing to the others.
+     */
     Future<List<Map<String, String>>> readUps(List<RoomKey> rooms) {
         if (rooms.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
         List<Request> requests = new ArrayList<>();
         for (RoomKey room : rooms) {
-            // Through Lua: its table reply is a flat array whichever protocol (RESP2 or 3) the client speaks.
-            requests.add(Request.cmd(Command.EVAL).arg("return redis.call('HGETALL', KEYS[1])").arg(1)
-                    .arg(upKey(room)));
+            requests.add(Request.cmd(Command.EVAL).arg(READ_UPS).arg(1).arg(upKey(room)).arg(alivePttlMillis()));
         }
         return batch(requests).map(responses -> {
             List<Map<String, String>> out = new ArrayList<>();

@@ -43,7 +43,7 @@ public final class RelayRoutes {
     /** Adds the two routes to {@code router}. */
     public void mount(Router router) {
         RequestBodies.read(router.post(PATH), MAX_BODY_BYTES);
-        router.post(PATH).handler(this::play);
+        router.post(PATH).handler(this::play).failureHandler(context -> refuseTooLarge(context, MAX_BODY_BYTES));
         router.delete(PATH + "/:session").handler(this::end);
     }
 
@@ -112,6 +112,23 @@ public final class RelayRoutes {
         } else {
             error(context, 404, "no relay session " + session);
         }
+    }
+
+    /**
+     * A node-to-node route's failure handler: a body over {@code maxBytes} (the body handler fails the request with
+     * 413 before the route's handler, so before the signature is checked) is answered here, in the route's own
+     * format; a route mounted on a router with no failure handler of its own would otherwise log "Unhandled
+     * exception in router" at ERROR for each such request. Other failures go on to the router's handlers.
+     */
+    static void refuseTooLarge(RoutingContext context, long maxBytes) {
+        if (context.statusCode() != 413 || context.response().ended()) {
+            context.next();
+            return;
+        }
+        // The client is told not to send more on this connection; closing it at once could reset it before the
+        // client, still sending, has read the answer.
+        context.response().putHeader("connection", "close");
+        error(context, 413, "the body is larger than " + maxBytes + " bytes");
     }
 
     private static void error(RoutingContext context, int status, String message) {

@@ -94,6 +94,11 @@ public final class RemoteMembers implements AutoCloseable {
     private final Map<RoomKey, Map<UserId, Shown>> shown = new ConcurrentHashMap<>();
     private final long timer;
     private volatile UnaryOperator<String> answerFilter = UnaryOperator.identity();
+    /**
+     * Relays a source refuses (a parent edge not showing the stream yet), retried every 250 ms by the cluster's room
+     * state: per stream and source, the first failure is logged, then one per 10 s, and the recovery once.
+     */
+    private final LogLimiter relayFailures;
 
     public RemoteMembers(Vertx vertx, RoomRegistry rooms, MediaPlane media, NodeRequestSigner signer, Duration idle,
             Clock clock) {
@@ -104,6 +109,7 @@ public final class RemoteMembers implements AutoCloseable {
         this.signer = signer;
         this.idle = idle;
         this.clock = clock;
+        this.relayFailures = new LogLimiter(clock, ClusterService.LOG_INTERVAL);
         this.http = vertx.createHttpClient();
         DefaultThreadFactory threads = new DefaultThreadFactory("lianmai-relay", true);
         this.relayLoop = Epoll.isAvailable() ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
@@ -159,6 +165,9 @@ public final class RemoteMembers implements AutoCloseable {
             Map<UserId, Shown> members = shown.get(room);
             Shown member = members == null ? null : members.remove(user);
             if (member != null) {
+                for (StreamType type : StreamType.values()) {
+                    relayFailures.forget(room.streamKey(StreamId.of(user, type)) + " from " + member.source);
+                }
                 member.stopAll();
                 member.member.room().remove(member.member, reason);
             }
@@ -372,10 +381,21 @@ public final class RemoteMembers implements AutoCloseable {
             }).onComplete(result -> {
                 starting = false;
                 RelayPeer current = leg;
+                String failures = localKey + " from " + owner.source;
                 if (result.succeeded() && current == peer && local != null) {
+                    long failed = relayFailures.recovered(failures);
+                    if (failed > 0) {
+                        LOG.info("relay of {} from {}: accepted after {} failed tries", localKey, owner.source,
+                                failed);
+                    }
                     peer.start(local, audioTrack, videoTrack, audioSplice, videoSplice);
                 } else if (result.failed()) {
-                    LOG.warn("relay of {} from {}: {}", localKey, owner.source, result.cause().getMessage());
+                    long held = relayFailures.failure(failures);
+                    if (held >= 0) {
+                        LOG.warn("relay of {} from {}: {}{}", localKey, owner.source, result.cause().getMessage(),
+                                held > 0 ? " (" + held + " more tries failed in the last "
+                                        + ClusterService.LOG_INTERVAL.toSeconds() + " s)" : "");
+                    }
                     if (current == peer) {
                         stopLeg();
                     }
