@@ -100,9 +100,7 @@ final class ClusterSeats {
             }
             RedisCluster.Seat seat = taken.result();
             if (seat.status() == RedisCluster.Seat.Status.REMOVED) {
-                return Future.failedFuture(new RoomException(RoomError.REMOVED, "removed from room "
-                        + room.roomKey() + " by the server API: it may be entered again from "
-                        + Instant.ofEpochMilli(seat.value()) + " (through any node of the cluster)"));
+                return Future.failedFuture(removed(room, seat));
             }
             if (seat.status() == RedisCluster.Seat.Status.FULL) {
                 return Future.failedFuture(new RoomException(RoomError.ROOM_FULL, "room full: at most " + limit
@@ -139,18 +137,24 @@ final class ClusterSeats {
             if (taken.failed()) {
                 return Future.succeededFuture(); // Redis away: the room's own check holds (docs/cluster.md)
             }
-            if (taken.result().status() != RedisCluster.Seat.Status.TAKEN) {
-                if (taken.result().status() == RedisCluster.Seat.Status.FULL) {
-                    return Future.failedFuture(new RoomException(RoomError.ROOM_FULL, "room full: at most " + limit
-                            + " members may publish at once (room.rtcMaxPublishers), counted across the cluster's "
-                            + "nodes"));
-                }
-                return Future.failedFuture(new RoomException(RoomError.REMOVED, "removed from room "
-                        + room.roomKey() + " by the server API"));
+            RedisCluster.Seat seat = taken.result();
+            if (seat.status() == RedisCluster.Seat.Status.REMOVED) {
+                return Future.failedFuture(removed(room, seat));
+            }
+            if (seat.status() == RedisCluster.Seat.Status.FULL) {
+                return Future.failedFuture(new RoomException(RoomError.ROOM_FULL, "room full: at most " + limit
+                        + " members may publish at once (room.rtcMaxPublishers), counted across the cluster's nodes"));
             }
             publishReserved.merge(entry(room, user), 1, Integer::sum);
             return Future.succeededFuture();
         });
+    }
+
+    /** The refusal of a user the server API removed from the room, with when it may enter again. */
+    private static RoomException removed(RoomKey room, RedisCluster.Seat seat) {
+        return new RoomException(RoomError.REMOVED, "removed from room " + room.roomKey() + " by the server API: it "
+                + "may be entered again from " + Instant.ofEpochMilli(seat.value())
+                + " (through any node of the cluster)");
     }
 
     /** See {@link RoomPlacement#releasePublishing}. */
@@ -177,7 +181,6 @@ final class ClusterSeats {
             }
         }
     }
-
 
     /** Where a login of a user held by another node is ended ({@link ModerationRelay}). */
     void replaceLoginsThrough(ClusterService.LoginsElsewhere loginsElsewhere) {

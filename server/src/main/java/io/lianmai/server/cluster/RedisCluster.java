@@ -471,8 +471,8 @@ public final class RedisCluster implements AutoCloseable {
     /**
      * Takes a seat of {@code kind} in {@code room} for {@code user} on {@code selfId} unless live nodes hold
      * {@code limit} of them already ({@code limit} 0: none) or the server API removed the user from the room for a
-     * while ({@link #refuse}). Completes with the seats of the kind held now (taken), -1 (full), or minus the epoch
-     * millisecond from which the removed user may enter again.
+     * while ({@link #refuse}); an {@code entry} (not a role switch or a publication) records the user's node.
+     * Completes with what the script found ({@link Seat}).
      */
     Future<Seat> takeSeat(RoomKey room, UserId user, String selfId, char kind, int limit, boolean entry) {
         return send(Request.cmd(Command.EVAL).arg(TAKE_SEAT).arg(3).arg(seatsKey(room)).arg(removedKey(room, user))
